@@ -1,0 +1,34 @@
+# Painel's front door. `make run` and `make test` are the README's two quick-start commands.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DB ?= ./data/painel.db
+
+.PHONY: setup build web run test test-unit test-api bench clean format
+
+setup:
+	./scripts/setup.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+	./scripts/build-web.sh
+
+web:
+	./scripts/build-web.sh
+
+run: build
+	./scripts/run.sh $(DB)
+
+test: setup $(BUILD)/CMakeCache.txt
+	./scripts/test.sh $(BUILD)
+
+bench: build
+	./bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')
+
+clean:
+	rm -rf $(BUILD) web/dist

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs every Debian package Painel needs to build, test and benchmark.
+# This is the one place where dependencies are named, each with why it is here.
+# Idempotent: installs only what is missing. Run as root or with sudo available.
+set -euo pipefail
+
+PACKAGES=(
+  # --- build toolchain ---
+  g++                 # C++20 compiler (GCC 12)
+  cmake               # build system
+  make                # front door (Makefile)
+  pkg-config          # locating libraries in CMake
+  # --- libraries linked into painel ---
+  libboost-dev        # Boost.Beast + Asio (header-only): HTTP/1.1 server with coroutines
+  rapidjson-dev       # JSON: Writer for responses (fast), Document for requests
+  libsqlite3-dev      # embedded default store
+  libpq-dev           # PostgreSQL store (scale-out)
+  libhiredis-dev      # Redis cache / rate limits (scale-out)
+  libsodium-dev       # argon2id password hashing, secretbox, secure random
+  libssl-dev          # JWT signatures (Ed25519), SHA-256, TLS
+  libspdlog-dev       # structured JSON logs
+  libfmt-dev          # formatting (spdlog's companion)
+  libcli11-dev        # command line parsing with --help on every command
+  zlib1g-dev          # gzip request bodies on ingestion
+  # --- tests and benchmarks ---
+  libgtest-dev        # unit tests
+  libbenchmark-dev    # Google Benchmark for hot functions
+  sqlite3             # inspecting/tampering the store in tests
+  curl                # API tests and smoke checks
+  python3             # API test driver (stdlib only)
+  postgresql          # throwaway PostgreSQL cluster for the PG backend tests
+  redis-server        # throwaway Redis for the cache tests
+  wrk                 # HTTP load generator (bench/)
+  nginx-light         # static-file baseline in benchmarks
+  chromium            # real browser for web UI tests (driven by playwright-core)
+  nodejs              # building the web UI (Vite) and browser tests
+  npm
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+# nodejs/npm may come from outside apt (e.g. a preinstalled Node); accept that.
+filtered=()
+for p in "${missing[@]}"; do
+  if [[ "$p" == "nodejs" ]] && command -v node >/dev/null; then continue; fi
+  if [[ "$p" == "npm" ]] && command -v npm >/dev/null; then continue; fi
+  filtered+=("$p")
+done
+
+if ((${#filtered[@]})); then
+  echo "setup: installing ${filtered[*]}"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${filtered[@]}" >/dev/null
+else
+  echo "setup: all Debian packages present"
+fi

@@ -1,0 +1,65 @@
+#pragma once
+// The application: services shared by every route, the route table, and the middleware
+// chain every request goes through (request id → route → auth → policy → rate limit →
+// handler → error mapping → ETag → metrics → access log).
+#include <memory>
+#include <string>
+
+#include "api/cache.hpp"
+#include "api/context.hpp"
+#include "api/rate_limit.hpp"
+#include "auth/authenticator.hpp"
+#include "core/config.hpp"
+#include "core/time.hpp"
+#include "http/router.hpp"
+#include "obs/metrics.hpp"
+#include "store/store.hpp"
+
+namespace painel::api {
+
+class StaticFiles;
+
+class App {
+ public:
+  App(const Config& cfg, store::Store& store, obs::Metrics& metrics, ResponseCache& cache,
+      RateLimiter& limiter, const Clock& clock);
+  ~App();
+
+  http::Response handle(http::Request& req);  // never throws
+  size_t body_limit(std::string_view method, std::string_view path) const;
+  void set_authenticator(auth::Authenticator* a) { authn_ = a; }
+  // Ingest keys: returns the key id when valid (checked by the pipeline for IngestKey routes).
+  void set_ingest_key_check(std::function<std::optional<std::string>(std::string_view)> f) {
+    ingest_check_ = std::move(f);
+  }
+  void set_static_files(std::unique_ptr<StaticFiles> s);
+  void finalize_routes();  // call after all routes are added (metrics slots)
+
+  const Config& config;
+  store::Store& store;
+  obs::Metrics& metrics;
+  ResponseCache& cache;
+  RateLimiter& limiter;
+  const Clock& clock;
+  http::Router router;
+
+ private:
+  http::Response dispatch(http::Request& req, const http::Route*& matched);
+  auth::Authenticator* authn_ = nullptr;
+  std::function<std::optional<std::string>(std::string_view)> ingest_check_;
+  std::unique_ptr<StaticFiles> static_;
+  obs::RouteMetrics* unmatched_metrics_ = nullptr;
+  std::vector<obs::RouteMetrics*> route_metrics_;
+};
+
+// --- helpers every handler uses (render.cpp) ---
+http::Response json_response(std::string body, int status = 200);
+http::Response problem(int status, std::string_view title, std::string_view detail,
+                       std::string_view request_id);
+// Serves a read through the cache. `tenant_tag` is the tenant the answer belongs to or
+// "*" for cross-tenant answers; the key always includes it.
+http::Response cached_json(http::RouteContext& ctx, const std::string& tenant_tag,
+                           const std::function<std::string()>& render);
+std::string etag_of(std::string_view body);
+
+}  // namespace painel::api

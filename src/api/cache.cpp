@@ -1,0 +1,55 @@
+#include "api/cache.hpp"
+
+#include <functional>
+
+namespace painel::api {
+
+std::optional<CachedAnswer> LocalCache::get(const std::string& key, int64_t now_ms) {
+  auto& s = shards_[std::hash<std::string>{}(key) % kShards];
+  std::lock_guard lk(s.mu);
+  auto it = s.map.find(key);
+  if (it == s.map.end()) return std::nullopt;
+  if (it->second.expires_ms <= now_ms) {
+    s.map.erase(it);
+    return std::nullopt;
+  }
+  return it->second.answer;
+}
+
+void LocalCache::put(const std::string& key, const std::string& tag, CachedAnswer a, int64_t ttl_ms,
+                     int64_t now_ms) {
+  auto& s = shards_[std::hash<std::string>{}(key) % kShards];
+  std::lock_guard lk(s.mu);
+  if (s.map.size() >= max_per_shard_) {
+    for (auto it = s.map.begin(); it != s.map.end();)  // drop expired first, then everything
+      it = it->second.expires_ms <= now_ms ? s.map.erase(it) : std::next(it);
+    if (s.map.size() >= max_per_shard_) s.map.clear();
+  }
+  s.map[key] = Entry{std::move(a), tag, now_ms + ttl_ms};
+}
+
+void LocalCache::invalidate_tenant(const std::string& tenant_id) {
+  for (auto& s : shards_) {
+    std::lock_guard lk(s.mu);
+    for (auto it = s.map.begin(); it != s.map.end();)
+      it = (it->second.tag == tenant_id || it->second.tag == "*") ? s.map.erase(it) : std::next(it);
+  }
+}
+
+void LocalCache::invalidate_all() {
+  for (auto& s : shards_) {
+    std::lock_guard lk(s.mu);
+    s.map.clear();
+  }
+}
+
+std::string cache_key(std::string_view route, std::string_view scope, std::string_view role_view,
+                      std::string normalized_query) {
+  std::string k;
+  k.reserve(route.size() + scope.size() + role_view.size() + normalized_query.size() + 4);
+  k.append(route).append("|").append(scope).append("|").append(role_view).append("|").append(
+      normalized_query);
+  return k;
+}
+
+}  // namespace painel::api

@@ -1,0 +1,72 @@
+#include <algorithm>
+
+#include "api/app.hpp"
+#include "core/json.hpp"
+
+namespace painel::api {
+
+http::Response json_response(std::string body, int status) {
+  http::Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+http::Response problem(int status, std::string_view title, std::string_view detail,
+                       std::string_view request_id) {
+  JsonOut j;
+  j.begin_object()
+      .kv("type", "about:blank")
+      .kv("title", title)
+      .kv("status", status)
+      .kv("detail", detail)
+      .kv("request_id", request_id)
+      .end_object();
+  http::Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = j.take();
+  return r;
+}
+
+std::string etag_of(std::string_view body) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a 64: fast, and collisions only cost a refetch
+  for (unsigned char c : body) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+http::Response cached_json(http::RouteContext& ctx, const std::string& tenant_tag,
+                           const std::function<std::string()>& render) {
+  auto& app = ctx.app;
+  // Normalized query: sorted pairs, so ?a=1&b=2 and ?b=2&a=1 share an entry.
+  auto q = ctx.req.query;
+  std::sort(q.begin(), q.end());
+  std::string nq;
+  for (auto& [k, v] : q) nq.append(k).append("=").append(v).append("&");
+  // The role is part of the key: TENANT_USER answers omit cost fields.
+  std::string role = ctx.principal ? auth::group_name(ctx.principal->role) : "-";
+  std::string key = cache_key(ctx.route, tenant_tag, role, std::move(nq));
+  int64_t now = app.clock.now_ms();
+  if (auto hit = app.cache.get(key, now)) {
+    app.metrics.inc("painel_cache_requests_total", "result=\"hit\"");
+    http::Response r = json_response(std::move(hit->body));
+    r.set_header("ETag", hit->etag);
+    r.set_header("X-Cache", "hit");
+    return r;
+  }
+  app.metrics.inc("painel_cache_requests_total", "result=\"miss\"");
+  std::string body = render();
+  std::string tag = etag_of(body);
+  app.cache.put(key, tenant_tag, CachedAnswer{body, tag}, app.config.cache_ttl_ms, now);
+  http::Response r = json_response(std::move(body));
+  r.set_header("ETag", tag);
+  r.set_header("X-Cache", "miss");
+  return r;
+}
+
+}  // namespace painel::api

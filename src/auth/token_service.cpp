@@ -1,0 +1,363 @@
+#include "auth/token_service.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "auth/crypto.hpp"
+#include "auth/password.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/json.hpp"
+#include "store/audit.hpp"
+#include "store/users.hpp"
+
+namespace painel::auth {
+namespace {
+
+constexpr int64_t kStatusTtlMs = 2000;  // how stale a tenant's "suspended" may be
+
+UserView view_of(const store::UserRow& u) {
+  auto g = effective_group(u.groups);
+  return UserView{u.id, u.email, u.full_name, u.groups, g ? group_name(*g) : "", u.tenant_id};
+}
+
+std::string login_meta(const std::string& email) {
+  JsonOut j;
+  j.begin_object().kv("email", email).end_object();
+  return j.take();
+}
+
+}  // namespace
+
+std::string resolve_master_key(const Config& cfg) {
+  if (!cfg.master_key.empty()) return derive_master_key(cfg.master_key);
+  if (cfg.database.rfind("postgres", 0) == 0)
+    throw std::invalid_argument("PAINEL_MASTER_KEY (or --master-key) is required with PostgreSQL");
+  std::string path = cfg.database.rfind("sqlite:", 0) == 0 ? cfg.database.substr(7) : cfg.database;
+  auto file = std::filesystem::path(path).parent_path() / "master.key";
+  if (std::filesystem::exists(file)) {
+    std::ifstream in(file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string s = ss.str();
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return derive_master_key(s);
+  }
+  std::string secret = random_token(32);
+  {
+    std::ofstream out(file);
+    out << secret << "\n";
+  }
+  ::chmod(file.c_str(), 0600);
+  spdlog::warn("no PAINEL_MASTER_KEY set: generated one in {} (set PAINEL_MASTER_KEY in production)",
+               file.string());
+  return derive_master_key(secret);
+}
+
+TokenService::TokenService(const Config& cfg, store::Store& store, const Clock& clock,
+                           std::string master_key32)
+    : cfg_(cfg), store_(store), clock_(clock), master_key_(std::move(master_key32)) {
+  VerifierConfig vc;
+  vc.issuer = cfg.issuer;
+  vc.audiences = {cfg.client_id};
+  verifier_ = std::make_unique<JwtVerifier>(vc);
+  load_keys();
+  if (!cfg.cognito_issuer.empty()) {
+    std::ifstream in(cfg.cognito_jwks);
+    if (!in) throw std::invalid_argument("cannot read --cognito-jwks " + cfg.cognito_jwks);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto keys = parse_jwks(ss.str());
+    if (!keys || keys->empty()) throw std::invalid_argument("--cognito-jwks has no usable keys");
+    VerifierConfig ec;
+    ec.issuer = cfg.cognito_issuer;
+    ec.audiences = {cfg.cognito_client_id.empty() ? cfg.client_id : cfg.cognito_client_id};
+    external_ = std::make_unique<JwtVerifier>(ec, *keys);
+  }
+}
+
+TokenService::~TokenService() = default;
+
+void TokenService::load_keys() {
+  int64_t now = clock_.now_ms();
+  auto& c = store_.conn();
+  auto rows = c.query(
+      "SELECT kid, private_key_sealed, retired_at_ms, publish_until_ms FROM signing_keys "
+      "ORDER BY created_at_ms DESC");
+  std::optional<SigningKey> active;
+  std::vector<PublicKey> pub;
+  for (auto& r : rows) {
+    bool retired = !r.is_null(2);
+    if (retired && r.i64(3) < now) continue;
+    auto raw = open_sealed(master_key_, r.str(1));
+    if (!raw) throw std::runtime_error("cannot open signing key " + r.str(0) + ": wrong master key?");
+    auto key = SigningKey::from_private_raw(*raw);
+    if (!key) throw std::runtime_error("signing key " + r.str(0) + " is corrupt");
+    pub.push_back(PublicKey::from_signing_key(*key));
+    if (!retired && !active) active = *key;
+  }
+  if (!active) {
+    auto key = SigningKey::generate();
+    store_.write([&](store::Conn& w) {
+      w.exec("INSERT INTO signing_keys(kid, alg, public_key, private_key_sealed, created_at_ms) "
+             "VALUES (?,?,?,?,?)",
+             {key.kid(), "EdDSA", base64url_encode(key.public_raw()),
+              seal(master_key_, key.private_raw()), now});
+    });
+    pub.insert(pub.begin(), PublicKey::from_signing_key(key));
+    active = key;
+    spdlog::info("generated a new token signing key {}", key.kid());
+  }
+  std::lock_guard lk(keys_mu_);
+  signing_ = active;
+  published_ = pub;
+  verifier_->set_keys(pub);
+}
+
+std::string TokenService::rotate_signing_key() {
+  int64_t now = clock_.now_ms();
+  int64_t publish_until = now + (cfg_.access_ttl_s + 300) * 1000LL;
+  store_.write([&](store::Conn& c) {
+    c.exec("UPDATE signing_keys SET retired_at_ms = ?, publish_until_ms = ? WHERE retired_at_ms IS NULL",
+           {now, publish_until});
+  });
+  load_keys();
+  std::lock_guard lk(keys_mu_);
+  return signing_->kid();
+}
+
+std::string TokenService::jwks() const {
+  std::lock_guard lk(keys_mu_);
+  return jwks_json(published_);
+}
+
+int64_t TokenService::throttle_retry_after(store::Conn& c, const std::string& key, int max_failures) {
+  int64_t now = clock_.now_ms();
+  auto r = c.query("SELECT failures, window_start_ms FROM login_throttle WHERE key = ?", {key});
+  if (r.empty()) return 0;
+  int64_t window_end = r[0].i64(1) + cfg_.login_window_s * 1000LL;
+  if (now >= window_end || r[0].i64(0) < max_failures) return 0;
+  return (window_end - now + 999) / 1000;
+}
+
+void TokenService::throttle_fail(store::Conn& c, const std::string& key) {
+  int64_t now = clock_.now_ms();
+  int64_t window_start_min = now - cfg_.login_window_s * 1000LL;
+  c.exec(
+      "INSERT INTO login_throttle(key, failures, window_start_ms) VALUES (?, 1, ?) "
+      "ON CONFLICT(key) DO UPDATE SET "
+      "failures = CASE WHEN window_start_ms < ? THEN 1 ELSE failures + 1 END, "
+      "window_start_ms = CASE WHEN window_start_ms < ? THEN excluded.window_start_ms ELSE window_start_ms END",
+      {key, now, window_start_min, window_start_min});
+}
+
+TokenPair TokenService::login(const std::string& email_in, const std::string& password,
+                              const RequestMeta& m) {
+  std::string email = store::lower_ascii(email_in);
+  const std::string ekey = "email:" + email, ikey = "ip:" + m.ip;
+  const int ip_max = cfg_.login_max_failures * 4;  // offices share an IP
+  {
+    auto& c = store_.conn();
+    int64_t ra = std::max(throttle_retry_after(c, ekey, cfg_.login_max_failures),
+                          throttle_retry_after(c, ikey, ip_max));
+    if (ra > 0) throw too_many("too many failed logins; try again later", static_cast<int>(ra));
+  }
+  auto user = store::find_user_by_email(store_.conn(), email);
+  bool ok = false;
+  if (user && user->password_hash && !user->disabled) ok = verify_password(*user->password_hash, password);
+  else burn_dummy_verify();
+  if (!ok) {
+    store_.write([&](store::Conn& c) {
+      throttle_fail(c, ekey);
+      throttle_fail(c, ikey);
+      store::audit_append(c, {user ? user->id : "anonymous", "anonymous", "auth.login_failed",
+                              user ? user->tenant_id : std::nullopt, std::nullopt, m.request_id, m.ip,
+                              login_meta(email)},
+                          clock_.now_ms());
+    });
+    throw unauthorized("invalid e-mail or password");
+  }
+  UserView u = view_of(*user);
+  if (u.role.empty()) throw forbidden("user has no recognised group");
+  return store_.write([&](store::Conn& c) {
+    c.exec("DELETE FROM login_throttle WHERE key = ?", {ekey});
+    store::touch_user_login(c, u.id, clock_.now_ms());
+    store::audit_append(c, {u.id, u.role, "auth.login", u.tenant_id, u.id, m.request_id, m.ip, "{}"},
+                        clock_.now_ms());
+    return issue(c, u, new_uuid(), m);
+  });
+}
+
+TokenPair TokenService::issue(store::Conn& c, const UserView& u, const std::string& family,
+                              const RequestMeta& m) {
+  int64_t now_ms = clock_.now_ms(), now = now_ms / 1000;
+  Claims cl;
+  cl.sub = u.id;
+  cl.email = u.email;
+  cl.groups = u.groups;
+  cl.tenant_id = u.tenant_id;
+  cl.iss = cfg_.issuer;
+  cl.aud = cfg_.client_id;
+  cl.iat = now;
+  cl.exp = now + cfg_.access_ttl_s;
+  std::optional<SigningKey> key;
+  {
+    std::lock_guard lk(keys_mu_);
+    key = signing_;
+  }
+  TokenPair p;
+  cl.token_use = "access";
+  cl.jti = new_uuid();
+  p.access_token = encode_jwt(cl, *key);
+  cl.token_use = "id";
+  cl.jti = new_uuid();
+  cl.name = u.name;
+  p.id_token = encode_jwt(cl, *key);
+  p.refresh_token = random_token(32);
+  p.expires_in = cfg_.access_ttl_s;
+  p.user = u;
+  c.exec(
+      "INSERT INTO sessions(id, family_id, user_id, refresh_hash, created_at_ms, expires_at_ms, ip, "
+      "user_agent) VALUES (?,?,?,?,?,?,?,?)",
+      {new_uuid(), family, u.id, sha256_hex(p.refresh_token), now_ms,
+       now_ms + cfg_.refresh_ttl_s * 1000LL, m.ip, m.user_agent.substr(0, 256)});
+  return p;
+}
+
+TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) {
+  if (token.empty() || token.size() > 256) throw unauthorized("invalid refresh token");
+  std::string h = sha256_hex(token);
+  int64_t now = clock_.now_ms();
+  bool reuse = false;
+  std::optional<TokenPair> out;
+  store_.write([&](store::Conn& c) {
+    reuse = false;
+    out.reset();
+    auto r = c.query(
+        "SELECT id, family_id, user_id, expires_at_ms, rotated_at_ms, revoked_at_ms FROM sessions "
+        "WHERE refresh_hash = ?",
+        {h});
+    if (r.empty()) return;
+    auto& s = r[0];
+    if (!s.is_null(4) || !s.is_null(5)) {
+      // A rotated (or revoked) token presented again: it was stolen or replayed. Revoke
+      // the whole family so the thief's newer token dies too.
+      if (s.is_null(5)) {
+        reuse = true;
+        c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL",
+               {now, s.str(1)});
+        store::audit_append(c, {s.str(2), "unknown", "auth.refresh_reuse", std::nullopt, s.str(1),
+                                m.request_id, m.ip, "{}"},
+                            now);
+      }
+      return;
+    }
+    if (s.i64(3) <= now) return;
+    auto user = store::find_user_by_id(c, s.str(2));
+    if (!user || user->disabled) return;
+    c.exec("UPDATE sessions SET rotated_at_ms = ? WHERE id = ?", {now, s.str(0)});
+    out = issue(c, view_of(*user), s.str(1), m);
+  });
+  if (reuse) spdlog::warn("refresh token reuse detected; session family revoked (request {})", m.request_id);
+  if (!out) throw unauthorized("invalid refresh token");
+  return *out;
+}
+
+void TokenService::logout(const std::string& token, const RequestMeta& m) {
+  if (token.empty() || token.size() > 256) return;
+  std::string h = sha256_hex(token);
+  int64_t now = clock_.now_ms();
+  store_.write([&](store::Conn& c) {
+    auto r = c.query("SELECT family_id, user_id FROM sessions WHERE refresh_hash = ?", {h});
+    if (r.empty()) return;
+    c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL",
+           {now, r[0].str(0)});
+    store::audit_append(c, {r[0].str(1), "user", "auth.logout", std::nullopt, r[0].str(0),
+                            m.request_id, m.ip, "{}"},
+                        now);
+  });
+}
+
+int64_t TokenService::revoke_user_sessions(store::Conn& c, const std::string& user_id) {
+  return c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE user_id = ? AND revoked_at_ms IS NULL",
+                {clock_.now_ms(), user_id});
+}
+
+std::optional<UserView> TokenService::user_view(const std::string& user_id) {
+  auto u = store::find_user_by_id(store_.conn(), user_id);
+  if (!u) return std::nullopt;
+  return view_of(*u);
+}
+
+std::optional<std::string> TokenService::tenant_status_cached(const std::string& tenant_id) {
+  int64_t now = clock_.now_ms();
+  {
+    std::lock_guard lk(status_mu_);
+    auto it = status_cache_.find(tenant_id);
+    if (it != status_cache_.end() && it->second.second > now) return it->second.first;
+  }
+  auto r = store_.conn().query("SELECT status FROM tenants WHERE id = ?", {tenant_id});
+  if (r.empty()) return std::nullopt;
+  std::lock_guard lk(status_mu_);
+  if (status_cache_.size() > 100000) status_cache_.clear();
+  status_cache_[tenant_id] = {r[0].str(0), now + kStatusTtlMs};
+  return r[0].str(0);
+}
+
+void TokenService::forget_tenant_status(const std::string& tenant_id) {
+  std::lock_guard lk(status_mu_);
+  status_cache_.erase(tenant_id);
+}
+
+std::optional<Principal> TokenService::authenticate(std::string_view token, std::string& why) {
+  int64_t now = clock_.now_ms() / 1000;
+  auto r = verifier_->verify(token, "access", now);
+  Principal p;
+  if (r.ok()) {
+    p.user_id = r.claims.sub;
+    p.tenant_id = r.claims.tenant_id;
+  } else if (external_ && r.error == VerifyError::UnknownKid) {  // not one of our keys: maybe the user pool's
+    auto e = external_->verify(token, "access", now);
+    if (!e.ok()) {
+      why = std::string("invalid token: ") + to_string(e.error);
+      return std::nullopt;
+    }
+    r = e;
+    p.external = true;
+    auto u = store::find_user_by_sub(store_.conn(), e.claims.sub);
+    auto g = effective_group(e.claims.groups);
+    if (!u) {
+      if (g && (*g & kTenantGroups)) throw forbidden("this identity is not linked to any tenant");
+      p.user_id = "cognito:" + e.claims.sub;
+    } else {
+      p.user_id = u->id;
+      p.tenant_id = u->tenant_id;
+    }
+  } else {
+    why = std::string("invalid token: ") + to_string(r.error);
+    return std::nullopt;
+  }
+  p.sub = r.claims.sub;
+  p.email = r.claims.email;
+  p.groups = r.claims.groups;
+  auto g = effective_group(p.groups);
+  if (!g) {
+    why = "token carries no recognised group";
+    return std::nullopt;
+  }
+  p.role = *g;
+  if (p.role & kTenantGroups) {
+    if (!p.tenant_id) throw forbidden("this identity is not linked to any tenant");
+    auto st = tenant_status_cached(*p.tenant_id);
+    if (!st) throw forbidden("tenant not found");
+    if (*st == "suspended") throw forbidden("tenant suspended");
+    if (*st == "inactive") throw forbidden("tenant inactive");
+  }
+  return p;
+}
+
+}  // namespace painel::auth

@@ -1,0 +1,145 @@
+// Operator commands (the seed's PowerShell scripts): migrate, tenants, users, keys,
+// backup, restore.
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "auth/password.hpp"
+#include "auth/principal.hpp"
+#include "cli/commands.hpp"
+#include "core/time.hpp"
+#include "domain/cnpj.hpp"
+#include "store/api_keys.hpp"
+#include "store/audit.hpp"
+#include "store/store.hpp"
+#include "store/tenants.hpp"
+#include "store/users.hpp"
+
+namespace painel::cli {
+namespace {
+
+std::unique_ptr<store::Store> open_migrated(const std::string& database) {
+  auto s = store::Store::open(database);
+  if (s->schema_version() == 0) s->migrate("");
+  if (s->schema_version() != s->latest_version())
+    throw std::runtime_error("schema is not current; run `painel migrate` first");
+  return s;
+}
+
+std::string backup_name(const std::string& database) {
+  std::string path = database.rfind("sqlite:", 0) == 0 ? database.substr(7) : database;
+  auto dir = std::filesystem::path(path).parent_path() / "backups";
+  std::string stamp = format_rfc3339(wall_now_ms());
+  for (auto& ch : stamp)
+    if (ch == ':') ch = '-';
+  return (dir / ("pre-migrate-" + stamp + ".db")).string();
+}
+
+void audit_cli(store::Conn& c, const std::string& action, const std::optional<std::string>& tenant,
+               const std::string& target) {
+  store::audit_append(c, {"cli", "system", action, tenant, target, std::nullopt, std::nullopt, "{}"},
+                      wall_now_ms());
+}
+
+}  // namespace
+
+int cmd_migrate(const std::string& database) {
+  auto s = store::Store::open(database);
+  int before = s->schema_version();
+  std::string bk = s->dialect() == store::Dialect::Sqlite && before > 0 ? backup_name(database) : "";
+  int n = s->migrate(bk);
+  if (n == 0) std::cout << "schema is current (version " << before << ")\n";
+  else std::cout << "applied " << n << " migration(s): version " << before << " → " << s->schema_version()
+                 << (bk.empty() || before == 0 ? "" : " (backup: " + bk + ")") << "\n";
+  return 0;
+}
+
+int cmd_tenants_create(const std::string& database, const std::string& name, const std::string& plan,
+                       const std::string& cnpj, const std::string& segment, const std::string& status) {
+  if (name.empty() || name.size() > 200) throw UsageError("--name must be 1..200 characters");
+  if (status != "trial" && status != "active") throw UsageError("--status must be trial or active");
+  std::optional<std::string> c;
+  if (!cnpj.empty()) {
+    c = domain::cnpj_normalize(cnpj);
+    if (!c) throw UsageError("--cnpj is not a valid CNPJ (check digits)");
+  }
+  auto s = open_migrated(database);
+  std::string id = s->write([&](store::Conn& conn) {
+    if (!store::plan_exists(conn, plan)) throw UsageError("--plan must be starter, professional or enterprise");
+    if (c && !conn.query("SELECT 1 FROM tenants WHERE cnpj = ?", {*c}).empty())
+      throw UsageError("a tenant with this CNPJ already exists");
+    auto tid = store::create_tenant(conn, {name, c, segment, plan, status}, wall_now_ms());
+    audit_cli(conn, "tenant.create", tid, tid);
+    return tid;
+  });
+  std::cout << id << "\n";
+  return 0;
+}
+
+int cmd_users_create(const std::string& database, const std::string& email, const std::string& name,
+                     const std::string& group, const std::string& tenant, bool fast_hash) {
+  auto g = auth::group_from_name(group);
+  if (!g) throw UsageError("--group must be INTERNAL_ADMIN, INTERNAL_SUPPORT, TENANT_ADMIN or TENANT_USER");
+  bool tenant_group = (*g & auth::kTenantGroups) != 0;
+  if (tenant_group && tenant.empty()) throw UsageError("--tenant is required for " + group);
+  if (!tenant_group && !tenant.empty()) throw UsageError("--tenant is only for TENANT_* groups");
+  if (email.find('@') == std::string::npos || email.size() > 254) throw UsageError("--email is not an e-mail address");
+  std::string password;
+  if (isatty(STDIN_FILENO)) std::cerr << "password: " << std::flush;
+  std::getline(std::cin, password);
+  if (password.size() < 8 || password.size() > 256) throw UsageError("the password must be 8..256 characters");
+  auto s = open_migrated(database);
+  std::string hash = auth::hash_password(password, fast_hash ? auth::PasswordCost::Fast : auth::PasswordCost::Interactive);
+  std::string id = s->write([&](store::Conn& c) {
+    if (tenant_group && !store::tenant_status(c, tenant)) throw UsageError("no tenant with id " + tenant);
+    if (store::find_user_by_email(c, email)) throw UsageError("a user with this e-mail already exists");
+    std::optional<std::string> t = tenant_group ? std::optional<std::string>(tenant) : std::nullopt;
+    auto uid = store::create_user(c, {email, name, hash, std::nullopt, {group}, t}, wall_now_ms());
+    audit_cli(c, "user.create", t, uid);
+    return uid;
+  });
+  std::cout << id << "\n";
+  return 0;
+}
+
+int cmd_keys_create(const std::string& database, const std::string& name) {
+  auto s = open_migrated(database);
+  auto k = s->write([&](store::Conn& c) {
+    auto key = store::create_api_key(c, name, wall_now_ms());
+    audit_cli(c, "apikey.create", std::nullopt, key.id);
+    return key;
+  });
+  std::cerr << "ingest key " << k.id << " created; it is shown only once:\n";
+  std::cout << k.key << "\n";
+  return 0;
+}
+
+int cmd_keys_revoke(const std::string& database, const std::string& id) {
+  auto s = open_migrated(database);
+  bool ok = s->write([&](store::Conn& c) {
+    bool r = store::revoke_api_key(c, id, wall_now_ms());
+    if (r) audit_cli(c, "apikey.revoke", std::nullopt, id);
+    return r;
+  });
+  if (!ok) throw std::runtime_error("no active key with id or prefix " + id);
+  std::cout << "revoked\n";
+  return 0;
+}
+
+int cmd_backup(const std::string& database, const std::string& file) {
+  auto s = store::Store::open(database);
+  s->backup(file);
+  std::cout << "backup written to " << file << "\n";
+  return 0;
+}
+
+int cmd_restore(const std::string& database, const std::string& file) {
+  auto s = store::Store::open(database);
+  s->restore(file);
+  std::cout << "restored " << s->describe() << " from " << file << " (schema version "
+            << s->schema_version() << ")\n";
+  return 0;
+}
+
+}  // namespace painel::cli

@@ -1,0 +1,152 @@
+#include "cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "store/db.hpp"
+
+namespace painel::cli {
+namespace {
+
+// Adds --database with its PAINEL_DATABASE fallback (flags win over env).
+void database_opt(CLI::App* c, std::string& db) {
+  c->add_option("--database", db, "sqlite:PATH or postgresql://URL")
+      ->envname("PAINEL_DATABASE")
+      ->capture_default_str();
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"painel — the AlquimistaAI operational panel (API, web UI, jobs, operator tools)"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "help for every command");
+
+  Config cfg;
+  std::string db = cfg.database;
+
+  auto* serve = app.add_subcommand("serve", "serve the API and web UI and run the background jobs");
+  serve->add_option("--listen", cfg.listen, "HOST:PORT to listen on")->envname("PAINEL_LISTEN")->capture_default_str();
+  serve->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")->envname("PAINEL_DATABASE")->capture_default_str();
+  serve->add_option("--redis", cfg.redis, "redis://HOST:PORT (shared cache and rate limits)")->envname("PAINEL_REDIS");
+  serve->add_option("--log-format", cfg.log_format, "json|text")->envname("PAINEL_LOG_FORMAT")->capture_default_str();
+  serve->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")->envname("PAINEL_LOG_LEVEL")->capture_default_str();
+  serve->add_option("--network-threads", cfg.network_threads, "threads doing network I/O")->envname("PAINEL_NETWORK_THREADS")->capture_default_str();
+  serve->add_option("--handler-threads", cfg.handler_threads, "threads running handlers and queries")->envname("PAINEL_HANDLER_THREADS")->capture_default_str();
+  serve->add_option("--web-dir", cfg.web_dir, "built web UI (index.html + assets)")->envname("PAINEL_WEB_DIR")->capture_default_str();
+  serve->add_option("--master-key", cfg.master_key, "secret sealing signing keys and credentials at rest")->envname("PAINEL_MASTER_KEY");
+  serve->add_option("--issuer", cfg.issuer, "token issuer (iss)")->envname("PAINEL_ISSUER")->capture_default_str();
+  serve->add_option("--client-id", cfg.client_id, "token audience / client id")->envname("PAINEL_CLIENT_ID")->capture_default_str();
+  serve->add_option("--access-ttl", cfg.access_ttl_s, "access/id token lifetime, seconds")->envname("PAINEL_ACCESS_TTL")->capture_default_str();
+  serve->add_option("--refresh-ttl", cfg.refresh_ttl_s, "refresh token lifetime, seconds")->envname("PAINEL_REFRESH_TTL")->capture_default_str();
+  serve->add_option("--cognito-issuer", cfg.cognito_issuer, "accept tokens of this Cognito user pool")->envname("PAINEL_COGNITO_ISSUER");
+  serve->add_option("--cognito-jwks", cfg.cognito_jwks, "the user pool's JWKS (file path)")->envname("PAINEL_COGNITO_JWKS");
+  serve->add_option("--cognito-client-id", cfg.cognito_client_id, "the user pool app client id")->envname("PAINEL_COGNITO_CLIENT_ID");
+  serve->add_option("--rate-user-per-min", cfg.rate_user_per_min, "sustained requests per minute per user")->envname("PAINEL_RATE_USER_PER_MIN")->capture_default_str();
+  serve->add_option("--rate-user-burst", cfg.rate_user_burst, "burst per user")->envname("PAINEL_RATE_USER_BURST")->capture_default_str();
+  serve->add_option("--rate-tenant-per-min", cfg.rate_tenant_per_min, "sustained requests per minute per tenant")->envname("PAINEL_RATE_TENANT_PER_MIN")->capture_default_str();
+  serve->add_option("--rate-tenant-burst", cfg.rate_tenant_burst, "burst per tenant")->envname("PAINEL_RATE_TENANT_BURST")->capture_default_str();
+  serve->add_option("--login-max-failures", cfg.login_max_failures, "failed logins per e-mail/IP before 429")->envname("PAINEL_LOGIN_MAX_FAILURES")->capture_default_str();
+  serve->add_option("--cache-ttl-ms", cfg.cache_ttl_ms, "lifetime of cached read answers")->envname("PAINEL_CACHE_TTL_MS")->capture_default_str();
+  serve->add_flag("!--no-jobs", cfg.jobs, "do not run background jobs in this process")->envname("PAINEL_NO_JOBS");
+
+  auto* migrate = app.add_subcommand("migrate", "bring the schema up to date (SQLite: backup first)");
+  database_opt(migrate, db);
+
+  auto* tenants = app.add_subcommand("tenants", "manage tenants");
+  tenants->require_subcommand(1);
+  auto* tcreate = tenants->add_subcommand("create", "create a tenant; prints its id");
+  std::string t_name, t_plan = "starter", t_cnpj, t_segment = "outros", t_status = "active";
+  database_opt(tcreate, db);
+  tcreate->add_option("--name", t_name, "company name")->required();
+  tcreate->add_option("--plan", t_plan, "starter|professional|enterprise")->capture_default_str();
+  tcreate->add_option("--cnpj", t_cnpj, "CNPJ, with or without punctuation");
+  tcreate->add_option("--segment", t_segment, "business segment")->capture_default_str();
+  tcreate->add_option("--status", t_status, "trial|active")->capture_default_str();
+
+  auto* users = app.add_subcommand("users", "manage users");
+  users->require_subcommand(1);
+  auto* ucreate = users->add_subcommand("create", "create a user (password read from stdin); prints its id");
+  std::string u_email, u_name, u_group, u_tenant;
+  bool u_stdin = false, u_fast = false;
+  database_opt(ucreate, db);
+  ucreate->add_option("--email", u_email, "e-mail (login)")->required();
+  ucreate->add_option("--name", u_name, "full name")->required();
+  ucreate->add_option("--group", u_group, "INTERNAL_ADMIN|INTERNAL_SUPPORT|TENANT_ADMIN|TENANT_USER")->required();
+  ucreate->add_option("--tenant", u_tenant, "tenant id (required for TENANT_* groups)");
+  ucreate->add_flag("--password-stdin", u_stdin, "read the password from standard input")->required();
+  ucreate->add_flag("--fast-hash", u_fast, "cheap argon2id parameters (tests only)");
+
+  auto* keys = app.add_subcommand("keys", "ingest API keys and token signing keys");
+  keys->require_subcommand(1);
+  auto* kcreate = keys->add_subcommand("create", "create an ingest API key; prints it once");
+  std::string k_name, k_id;
+  database_opt(kcreate, db);
+  kcreate->add_option("--name", k_name, "what the key is for")->required();
+  auto* krevoke = keys->add_subcommand("revoke", "revoke an ingest API key");
+  database_opt(krevoke, db);
+  krevoke->add_option("id", k_id, "key id or prefix")->required();
+
+  auto* demo = app.add_subcommand("demo", "fill an empty store with realistic demo data");
+  int d_tenants = 50, d_days = 90;
+  uint64_t d_seed = 42;
+  database_opt(demo, db);
+  demo->add_option("--tenants", d_tenants, "number of tenants")->capture_default_str()->check(CLI::Range(1, 100000));
+  demo->add_option("--days", d_days, "days of usage history")->capture_default_str()->check(CLI::Range(1, 3650));
+  demo->add_option("--seed", d_seed, "random seed (same seed, same data)")->capture_default_str();
+
+  auto* aggregate = app.add_subcommand("aggregate", "run the daily usage aggregation (backfill)");
+  std::string a_from, a_to;
+  database_opt(aggregate, db);
+  aggregate->add_option("--from", a_from, "first UTC day, YYYY-MM-DD (default: yesterday)");
+  aggregate->add_option("--to", a_to, "last UTC day, YYYY-MM-DD (default: --from)");
+
+  auto* backup = app.add_subcommand("backup", "write a consistent snapshot of the store to FILE");
+  std::string file;
+  database_opt(backup, db);
+  backup->add_option("file", file, "snapshot file")->required();
+  auto* restore = app.add_subcommand("restore", "replace the store's content with a snapshot");
+  database_opt(restore, db);
+  restore->add_option("file", file, "snapshot file")->required()->check(CLI::ExistingFile);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "painel: " << e.what() << " (see painel --help)\n";
+    return 2;
+  }
+
+  try {
+    if (*serve) {
+      cfg.validate();
+      return cmd_serve(cfg);
+    }
+    if (*migrate) return cmd_migrate(db);
+    if (*tcreate) return cmd_tenants_create(db, t_name, t_plan, t_cnpj, t_segment, t_status);
+    if (*ucreate) return cmd_users_create(db, u_email, u_name, u_group, u_tenant, u_fast);
+    if (*kcreate) return cmd_keys_create(db, k_name);
+    if (*krevoke) return cmd_keys_revoke(db, k_id);
+    if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
+    if (*aggregate) return cmd_aggregate(db, a_from, a_to);
+    if (*backup) return cmd_backup(db, file);
+    if (*restore) return cmd_restore(db, file);
+  } catch (const UsageError& e) {
+    std::cerr << "painel: " << e.what() << "\n";
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "painel: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "painel: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace painel::cli

@@ -1,0 +1,28 @@
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+
+namespace painel::cli {
+
+struct UsageError : std::runtime_error {  // → exit 2
+  using std::runtime_error::runtime_error;
+};
+
+int cmd_serve(Config cfg);
+int cmd_migrate(const std::string& database);
+int cmd_tenants_create(const std::string& database, const std::string& name, const std::string& plan,
+                       const std::string& cnpj, const std::string& segment, const std::string& status);
+int cmd_users_create(const std::string& database, const std::string& email, const std::string& name,
+                     const std::string& group, const std::string& tenant, bool fast_hash);
+int cmd_keys_create(const std::string& database, const std::string& name);
+int cmd_keys_revoke(const std::string& database, const std::string& id_or_prefix);
+int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed);
+int cmd_aggregate(const std::string& database, const std::string& from, const std::string& to);
+int cmd_backup(const std::string& database, const std::string& file);
+int cmd_restore(const std::string& database, const std::string& file);
+
+}  // namespace painel::cli

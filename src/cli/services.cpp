@@ -1,0 +1,52 @@
+#include "cli/services.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "api/routes.hpp"
+#include "api/static_files.hpp"
+#include "auth/token_service.hpp"
+#include "jobs/runner.hpp"
+#include "store/api_keys.hpp"
+
+namespace painel::cli {
+
+Services::Services(const Config& c) : cfg(c) {
+  store = store::Store::open(cfg.database);
+  int v = store->schema_version();
+  if (v != store->latest_version()) {
+    std::string bk;
+    if (v > 0 && store->dialect() == store::Dialect::Sqlite) {
+      std::string path = cfg.database.rfind("sqlite:", 0) == 0 ? cfg.database.substr(7) : cfg.database;
+      bk = (std::filesystem::path(path).parent_path() / "backups" / "pre-migrate.db").string();
+    }
+    int n = store->migrate(bk);
+    spdlog::info("migrated the store: {} migration(s) applied, schema version {}", n,
+                 store->schema_version());
+  }
+  cache = std::make_unique<api::LocalCache>(cfg.cache_max_entries);
+  limiter = std::make_unique<api::LocalRateLimiter>();
+  app = std::make_unique<api::App>(cfg, *store, metrics, *cache, *limiter, clock);
+  auto* st = store.get();
+  app->set_ingest_key_check([st](std::string_view key) { return store::check_api_key(st->conn(), key); });
+  tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, auth::resolve_master_key(cfg));
+  app->set_authenticator(tokens.get());
+  api::add_all_routes(*app);
+  api::add_auth_routes(*app, *tokens);
+  app->finalize_routes();
+  auto ui = api::StaticFiles::load(cfg.web_dir);
+  if (ui) {
+    spdlog::info("serving the web UI from {} ({} files) under /app/", cfg.web_dir, ui->file_count());
+    app->set_static_files(std::move(ui));
+  } else {
+    spdlog::warn("the web UI is not built ({} has no index.html): API only. Run `make build`.", cfg.web_dir);
+  }
+}
+
+Services::~Services() = default;
+
+void Services::start_jobs() {}
+void Services::stop_jobs() {}
+
+}  // namespace painel::cli

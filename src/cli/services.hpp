@@ -1,0 +1,36 @@
+#pragma once
+// Everything a serving process owns, wired once: store, metrics, cache, rate limiter,
+// identity, the application with its routes, and the background jobs. Tests build the
+// same object, so what they exercise is what production runs.
+#include <memory>
+
+#include "api/app.hpp"
+#include "core/config.hpp"
+
+namespace painel::auth {
+class TokenService;
+}
+namespace painel::jobs {
+class JobRunner;
+}
+
+namespace painel::cli {
+
+struct Services {
+  explicit Services(const Config& cfg);
+  ~Services();
+  void start_jobs();
+  void stop_jobs();
+
+  Config cfg;
+  SystemClock clock;
+  std::unique_ptr<store::Store> store;
+  obs::Metrics metrics;
+  std::unique_ptr<api::ResponseCache> cache;
+  std::unique_ptr<api::RateLimiter> limiter;
+  std::unique_ptr<auth::TokenService> tokens;
+  std::unique_ptr<api::App> app;
+  std::unique_ptr<jobs::JobRunner> jobs;
+};
+
+}  // namespace painel::cli

@@ -1,0 +1,48 @@
+#pragma once
+// The immutable configuration of a `painel serve` process, built once from flags and
+// PAINEL_* environment variables (flags win) and validated at start-up.
+#include <cstdint>
+#include <string>
+
+namespace painel {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string database = "sqlite:./data/painel.db";
+  std::string redis;  // empty = in-process cache and rate limits
+  std::string log_format = "json";
+  std::string log_level = "info";
+  int network_threads = 2;
+  int handler_threads = 8;
+  std::string web_dir = "web/dist";
+
+  // Identity
+  std::string master_key;  // secret for sealing private keys/credentials (PAINEL_MASTER_KEY)
+  std::string issuer = "http://127.0.0.1:8080";
+  std::string client_id = "painel-web";
+  int access_ttl_s = 900;
+  int refresh_ttl_s = 30 * 24 * 3600;
+  std::string cognito_issuer, cognito_jwks, cognito_client_id;
+
+  // Rate limits (token buckets): sustained per minute and burst.
+  int rate_user_per_min = 600;
+  int rate_user_burst = 120;
+  int rate_tenant_per_min = 3000;
+  int rate_tenant_burst = 600;
+  int login_max_failures = 5;       // per e-mail and per IP within the window
+  int login_window_s = 900;
+
+  // Cache
+  int cache_ttl_ms = 5000;
+  size_t cache_max_entries = 50000;
+
+  // Jobs
+  bool jobs = true;  // run the worker/aggregation/retention inside serve
+
+  std::string host() const { return listen.substr(0, listen.rfind(':')); }
+  uint16_t port() const;
+  // Throws std::invalid_argument with a one-line message on a bad setting.
+  void validate() const;
+};
+
+}  // namespace painel

@@ -1,0 +1,46 @@
+#pragma once
+// Painel's own request/response types: the network layer (server.cpp) converts Beast
+// messages to these, so handlers, middleware and tests never include Beast.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace painel::http {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;   // "GET", "POST", ...
+  std::string target;   // as sent: path + query
+  std::string path;     // percent-decoded path
+  Fields query;         // percent-decoded, in order
+  Fields headers;       // names lower-cased
+  std::string body;
+  std::string remote_ip;
+  std::string request_id;  // set by the pipeline
+  Fields params;           // path parameters, set by the router
+
+  std::optional<std::string_view> header(std::string_view lower_name) const;
+  std::optional<std::string_view> query_param(std::string_view name) const;
+  std::string_view param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  Fields headers;
+  void set_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+};
+
+std::string percent_decode(std::string_view s, bool plus_is_space);
+// Splits "path?query" into decoded path and query pairs. Returns false on malformed
+// escapes or control bytes (the caller answers 400).
+bool parse_target(std::string_view target, std::string& path, Fields& query);
+const char* reason_phrase(int status);
+
+}  // namespace painel::http

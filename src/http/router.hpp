@@ -1,0 +1,47 @@
+#pragma once
+// Route table: method + path pattern ("/internal/tenants/{id}") → handler and policy.
+// Matching is by literal segments and {param} placeholders; the table is built once at
+// start-up and read concurrently without locks.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace painel::http {
+
+struct RouteContext;  // defined by the application (api/context.hpp)
+using Handler = std::function<Response(RouteContext&)>;
+
+enum class Access {
+  Public,     // no token (login, health, openapi, static files)
+  IngestKey,  // an ingest API key
+  User,       // a user token; `groups` says which
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Access access = Access::User;
+  unsigned groups = 0;          // bitmask of auth::Group allowed (when access == User)
+  size_t body_limit = 1 << 20;  // bytes
+  Handler handler;
+  std::vector<std::string> segments;  // split pattern, filled by Router::add
+  size_t index = 0;                   // position in the table (metrics slot)
+};
+
+class Router {
+ public:
+  void add(Route r);
+  struct Match {
+    const Route* route = nullptr;
+    bool path_exists = false;  // some route has this path with another method → 405
+  };
+  Match match(std::string_view method, std::string_view path, Fields& params) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace painel::http

@@ -1,0 +1,46 @@
+#pragma once
+// Prometheus metrics without a client library (prometheus-cpp is not in Debian 12):
+// per-route request counters by status and latency histograms with lock-free atomics,
+// plus named counters/gauges that jobs register. Rendered in the text exposition format.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace painel::obs {
+
+inline constexpr std::array<double, 12> kLatencyBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                           0.025,  0.05,  0.1,    0.25,  0.5,
+                                                           1.0,    2.5};
+
+struct RouteMetrics {
+  std::string method, route;
+  std::array<std::atomic<uint64_t>, 600> by_status{};
+  std::array<std::atomic<uint64_t>, kLatencyBuckets.size() + 1> buckets{};
+  std::atomic<uint64_t> count{0};
+  std::atomic<uint64_t> sum_us{0};
+  void observe(int status, int64_t micros);
+};
+
+class Metrics {
+ public:
+  // Route slots are created at start-up (one per route table entry, plus "unmatched").
+  RouteMetrics& route(size_t index, const std::string& method, const std::string& route);
+  // A named counter (monotonic) or gauge; label text like `reason="timeout"` is optional.
+  void inc(const std::string& name, const std::string& labels = "", uint64_t by = 1);
+  void set_gauge(const std::string& name, double value, const std::string& labels = "");
+  uint64_t counter(const std::string& name, const std::string& labels = "") const;
+  std::string render() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<RouteMetrics>> routes_;
+  std::map<std::string, uint64_t> counters_;  // "name{labels}"
+  std::map<std::string, double> gauges_;
+};
+
+}  // namespace painel::obs

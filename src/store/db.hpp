@@ -1,0 +1,85 @@
+#pragma once
+// The store's connection interface. Repositories (store/*.cpp) write SQL once with `?`
+// placeholders; each backend (sqlite/, postgres/) implements Conn, caches prepared
+// statements, and rewrites placeholders for its dialect. Dialect-specific SQL lives in the
+// backend (migrations, upsert/lock idioms) behind Dialect.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace painel::store {
+
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+inline Value opt(const std::optional<std::string>& s) {
+  return s ? Value(*s) : Value(nullptr);
+}
+
+class Row {
+ public:
+  explicit Row(std::vector<Value> cols) : cols_(std::move(cols)) {}
+  bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(cols_.at(i)); }
+  int64_t i64(size_t i) const;             // NULL → 0
+  double f64(size_t i) const;              // NULL → 0
+  std::string str(size_t i) const;         // NULL → ""
+  std::optional<std::string> opt_str(size_t i) const;
+  std::optional<int64_t> opt_i64(size_t i) const;
+  size_t size() const { return cols_.size(); }
+
+ private:
+  std::vector<Value> cols_;
+};
+
+using Rows = std::vector<Row>;
+
+// Thrown by backends. `busy` marks lock contention (retryable); `constraint` a violated
+// unique/foreign key (callers map it to 409/422).
+struct DbError : std::runtime_error {
+  enum class Kind { Other, Busy, Constraint, Unavailable } kind;
+  DbError(Kind k, const std::string& m) : std::runtime_error(m), kind(k) {}
+};
+
+enum class Dialect { Sqlite, Postgres };
+
+class Conn {
+ public:
+  virtual ~Conn() = default;
+  virtual Dialect dialect() const = 0;
+  virtual Rows query(std::string_view sql, const Params& params = {}) = 0;
+  // For statements without results; returns affected rows.
+  virtual int64_t exec(std::string_view sql, const Params& params = {}) = 0;
+  // Streams rows to a callback without materializing them (large scans).
+  virtual void each(std::string_view sql, const Params& params,
+                    const std::function<void(const Row&)>& fn) = 0;
+  // Runs a raw script (migrations); no parameters.
+  virtual void exec_script(std::string_view sql) = 0;
+  virtual void begin(bool immediate) = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  virtual bool in_transaction() const = 0;
+};
+
+// RAII transaction: rolls back unless commit() was called.
+class Tx {
+ public:
+  explicit Tx(Conn& c, bool write = true) : c_(c) { c_.begin(write); }
+  ~Tx() {
+    if (!done_) try { c_.rollback(); } catch (...) {}
+  }
+  void commit() { c_.commit(); done_ = true; }
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+
+ private:
+  Conn& c_;
+  bool done_ = false;
+};
+
+}  // namespace painel::store

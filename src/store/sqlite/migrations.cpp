@@ -1,0 +1,287 @@
+// SQLite schema, forward-only. Each entry runs in one transaction and is recorded in
+// schema_migrations. Never edit a released migration: add a new one.
+//
+// Conventions: ids are UUID text; instants are RFC 3339 UTC text (sortable) except
+// usage_events.occurred_at_ms (epoch ms, for fast range scans); days are YYYY-MM-DD;
+// money is integer cents; JSON columns are text holding a JSON object.
+#include "store/migrations.hpp"
+
+namespace painel::store {
+
+const std::vector<Migration>& sqlite_migrations() {
+  static const std::vector<Migration> m = {
+      {1, "initial schema", R"SQL(
+CREATE TABLE plans (
+  name TEXT PRIMARY KEY,
+  base_price_cents INTEGER NOT NULL,
+  max_agents INTEGER NOT NULL,
+  max_users INTEGER NOT NULL,
+  max_requests_per_month INTEGER NOT NULL
+);
+INSERT INTO plans VALUES ('starter', 49900, 3, 5, 10000),
+                         ('professional', 149900, 10, 25, 100000),
+                         ('enterprise', 499900, 50, 200, 1000000);
+
+CREATE TABLE tenants (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  name_search TEXT NOT NULL,            -- lower-cased, accents folded, for search
+  cnpj TEXT UNIQUE,                     -- 14 digits, no punctuation
+  segment TEXT NOT NULL DEFAULT 'outros',
+  plan TEXT NOT NULL DEFAULT 'starter' REFERENCES plans(name),
+  status TEXT NOT NULL DEFAULT 'trial' CHECK (status IN ('trial','active','suspended','inactive')),
+  mrr_cents INTEGER NOT NULL DEFAULT 0, -- plan price + contracted agents, kept by writes
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX tenants_status_name ON tenants(status, name, id);
+CREATE INDEX tenants_created ON tenants(created_at, id);
+CREATE INDEX tenants_mrr ON tenants(mrr_cents, id);
+
+-- Every status or MRR change, so billing can compute new and churned MRR per period.
+CREATE TABLE tenant_status_history (
+  id INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  old_status TEXT,
+  new_status TEXT NOT NULL,
+  mrr_cents INTEGER NOT NULL,
+  changed_at TEXT NOT NULL
+);
+CREATE INDEX tenant_status_history_time ON tenant_status_history(changed_at);
+CREATE INDEX tenant_status_history_tenant ON tenant_status_history(tenant_id, changed_at);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,           -- lower-cased
+  full_name TEXT NOT NULL,
+  password_hash TEXT,                   -- argon2id; NULL for external (Cognito) users
+  cognito_sub TEXT UNIQUE,              -- external identity link
+  groups TEXT NOT NULL,                 -- comma-separated Cognito groups
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  last_login_at TEXT
+);
+
+CREATE TABLE tenant_users (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('TENANT_ADMIN','TENANT_USER')),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, user_id)
+);
+CREATE UNIQUE INDEX tenant_users_user ON tenant_users(user_id);
+
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  subnucleus TEXT NOT NULL CHECK (subnucleus IN ('nigredo','hermes','sophia','atlas','oracle')),
+  description TEXT NOT NULL DEFAULT '',
+  monthly_price_cents INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE tenant_agents (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL REFERENCES agents(id),
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','inactive')),
+  config TEXT NOT NULL DEFAULT '{}',
+  activated_at TEXT NOT NULL,
+  deactivated_at TEXT,
+  restart_count INTEGER NOT NULL DEFAULT 0,
+  last_restart_at TEXT,
+  UNIQUE (tenant_id, agent_id)
+);
+CREATE INDEX tenant_agents_agent ON tenant_agents(agent_id, status);
+
+CREATE TABLE tenant_integrations (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  type TEXT NOT NULL,                   -- whatsapp, email, crm, ...
+  name TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','error','inactive')),
+  credential_sealed TEXT,               -- secretbox under the master key
+  last_sync_at TEXT,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX tenant_integrations_tenant ON tenant_integrations(tenant_id, type, id);
+CREATE INDEX tenant_integrations_status ON tenant_integrations(status, tenant_id);
+
+-- Raw usage, idempotent on event_id.
+CREATE TABLE usage_events (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  occurred_at_ms INTEGER NOT NULL,
+  success INTEGER NOT NULL,
+  response_time_ms INTEGER NOT NULL,
+  tokens_used INTEGER NOT NULL,
+  cost_cents INTEGER NOT NULL,
+  ingested_at_ms INTEGER NOT NULL
+);
+CREATE INDEX usage_events_time ON usage_events(occurred_at_ms);
+CREATE INDEX usage_events_tenant_time ON usage_events(tenant_id, occurred_at_ms);
+
+-- Days that received events after they were last aggregated ("dirty days").
+CREATE TABLE usage_dirty_days (
+  day TEXT NOT NULL,
+  tenant_id TEXT NOT NULL,
+  marked_at TEXT NOT NULL,
+  PRIMARY KEY (day, tenant_id)
+) WITHOUT ROWID;
+
+CREATE TABLE tenant_usage_daily (
+  tenant_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  total_requests INTEGER NOT NULL,
+  successful_requests INTEGER NOT NULL,
+  failed_requests INTEGER NOT NULL,
+  sum_response_time_ms INTEGER NOT NULL, -- weighted averages are computed from sums
+  p95_response_time_ms INTEGER,
+  total_tokens INTEGER NOT NULL,
+  cost_cents INTEGER NOT NULL,
+  last_request_at TEXT,
+  aggregated_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, day, agent_id)
+) WITHOUT ROWID;
+CREATE INDEX tenant_usage_daily_day ON tenant_usage_daily(day, tenant_id);
+CREATE INDEX tenant_usage_daily_agent ON tenant_usage_daily(tenant_id, agent_id, day);
+
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT REFERENCES tenants(id) ON DELETE CASCADE, -- NULL = global
+  severity TEXT NOT NULL CHECK (severity IN ('low','medium','high','critical')),
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','resolved')),
+  source TEXT NOT NULL DEFAULT 'staff',
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolved_by TEXT
+);
+CREATE INDEX incidents_tenant_time ON incidents(tenant_id, created_at, id);
+CREATE INDEX incidents_status_time ON incidents(status, created_at, id);
+
+-- The original's DynamoDB table; its two GSIs are the two indexes below.
+CREATE TABLE operational_commands (
+  id TEXT PRIMARY KEY,
+  command_type TEXT NOT NULL,
+  tenant_id TEXT REFERENCES tenants(id) ON DELETE CASCADE,
+  parameters TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL DEFAULT 'PENDING'
+    CHECK (status IN ('PENDING','RUNNING','SUCCESS','ERROR','CANCELLED')),
+  created_by TEXT NOT NULL,
+  created_by_role TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  completed_at TEXT,
+  output TEXT,
+  error_message TEXT,
+  worker_id TEXT,
+  lease_until_ms INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX operational_commands_tenant_time ON operational_commands(tenant_id, created_at);
+CREATE INDEX operational_commands_status_time ON operational_commands(status, created_at);
+
+CREATE TABLE idempotency_keys (
+  user_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('in_flight','done')),
+  response_status INTEGER,
+  response_body TEXT,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+
+-- Audit log: append-only (triggers below) and hash-chained (hash = SHA-256 of the
+-- previous row's hash and this row's content), so an edit made behind the triggers'
+-- back is detected by /internal/audit/verify.
+CREATE TABLE operational_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  tenant_id TEXT,
+  target TEXT,
+  request_id TEXT,
+  ip TEXT,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX operational_events_time ON operational_events(created_at);
+CREATE INDEX operational_events_tenant ON operational_events(tenant_id, created_at);
+CREATE INDEX operational_events_actor ON operational_events(actor, created_at);
+CREATE INDEX operational_events_action ON operational_events(action, created_at);
+CREATE TRIGGER operational_events_no_update BEFORE UPDATE ON operational_events
+BEGIN SELECT RAISE(ABORT, 'operational_events is append-only'); END;
+CREATE TRIGGER operational_events_no_delete BEFORE DELETE ON operational_events
+BEGIN SELECT RAISE(ABORT, 'operational_events is append-only'); END;
+
+-- Refresh-token sessions: one row per issued refresh token; a family is one login.
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  family_id TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  refresh_hash TEXT NOT NULL UNIQUE,    -- SHA-256 of the token; the token itself is never stored
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  rotated_at_ms INTEGER,
+  revoked_at_ms INTEGER,
+  ip TEXT,
+  user_agent TEXT
+);
+CREATE INDEX sessions_family ON sessions(family_id);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE signing_keys (
+  kid TEXT PRIMARY KEY,
+  alg TEXT NOT NULL,
+  public_key TEXT NOT NULL,             -- base64url raw
+  private_key_sealed TEXT NOT NULL,     -- secretbox under the master key
+  created_at_ms INTEGER NOT NULL,
+  retired_at_ms INTEGER,                -- no longer signs; still published until tokens expire
+  publish_until_ms INTEGER
+);
+
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  prefix TEXT NOT NULL,                 -- first characters, shown to operators
+  key_hash TEXT NOT NULL UNIQUE,        -- SHA-256 of the key
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_used_at TEXT
+);
+
+-- Login throttle counters, persisted so a restart does not reset an attack's budget.
+CREATE TABLE login_throttle (
+  key TEXT PRIMARY KEY,                 -- 'email:<addr>' or 'ip:<addr>'
+  failures INTEGER NOT NULL,
+  window_start_ms INTEGER NOT NULL,
+  locked_until_ms INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- Leases for jobs that must run on one instance at a time.
+CREATE TABLE job_leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  until_ms INTEGER NOT NULL,
+  last_run_at TEXT
+) WITHOUT ROWID;
+)SQL"},
+  };
+  return m;
+}
+
+}  // namespace painel::store

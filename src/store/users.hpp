@@ -1,0 +1,34 @@
+#pragma once
+// Users and their tenant links. Passwords arrive already hashed (auth/password.hpp).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/db.hpp"
+
+namespace painel::store {
+
+struct UserRow {
+  std::string id, email, full_name;
+  std::optional<std::string> password_hash, cognito_sub, tenant_id, last_login_at;
+  std::vector<std::string> groups;
+  bool disabled = false;
+};
+
+struct NewUser {
+  std::string email;  // lower-cased by create_user
+  std::string full_name;
+  std::optional<std::string> password_hash;
+  std::optional<std::string> cognito_sub;
+  std::vector<std::string> groups;
+  std::optional<std::string> tenant_id;  // required for TENANT_* groups (checked by caller)
+};
+
+std::string create_user(Conn& c, const NewUser& u, int64_t now_ms);
+std::optional<UserRow> find_user_by_email(Conn& c, const std::string& email);
+std::optional<UserRow> find_user_by_id(Conn& c, const std::string& id);
+std::optional<UserRow> find_user_by_sub(Conn& c, const std::string& sub);
+void touch_user_login(Conn& c, const std::string& id, int64_t now_ms);
+std::string lower_ascii(std::string s);
+
+}  // namespace painel::store
