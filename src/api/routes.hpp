@@ -8,5 +8,9 @@ namespace painel::api {
 class App;
 void add_auth_routes(App& app, auth::TokenService& tokens);
 void add_system_routes(App& app);  // healthz, readyz, metrics
+void add_tenant_routes(App& app);    // /tenant/*
+void add_internal_routes(App& app);  // /internal/tenants*, /internal/usage/overview
+void add_billing_routes(App& app);   // /internal/billing/overview
+void add_audit_routes(App& app);     // /internal/audit*
 void add_all_routes(App& app);     // everything (calls each group)
 }  // namespace painel::api

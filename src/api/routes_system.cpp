@@ -26,8 +26,5 @@ void add_system_routes(App& app) {
                   }});
 }
 
-void add_all_routes(App& app) {
-  add_system_routes(app);
-}
 
 }  // namespace painel::api
