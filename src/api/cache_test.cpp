@@ -1,0 +1,24 @@
+#include "api/cache.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace painel::api;
+
+TEST(Cache, ExpiresAndInvalidatesPerTenant) {
+  LocalCache c(1000);
+  c.put(cache_key("/tenant/me", "A", "TENANT_USER", ""), "A", {"a", "e1"}, 100, 0);
+  c.put(cache_key("/tenant/me", "B", "TENANT_USER", ""), "B", {"b", "e2"}, 100, 0);
+  c.put(cache_key("/internal/tenants", "*", "INTERNAL_ADMIN", ""), "*", {"all", "e3"}, 100, 0);
+  EXPECT_EQ(c.get(cache_key("/tenant/me", "A", "TENANT_USER", ""), 50)->body, "a");
+  EXPECT_FALSE(c.get(cache_key("/tenant/me", "A", "TENANT_USER", ""), 100));  // expired
+  c.put(cache_key("/tenant/me", "A", "TENANT_USER", ""), "A", {"a", "e1"}, 100, 0);
+  c.invalidate_tenant("A");
+  EXPECT_FALSE(c.get(cache_key("/tenant/me", "A", "TENANT_USER", ""), 1));
+  EXPECT_FALSE(c.get(cache_key("/internal/tenants", "*", "INTERNAL_ADMIN", ""), 1));  // cross-tenant too
+  EXPECT_EQ(c.get(cache_key("/tenant/me", "B", "TENANT_USER", ""), 1)->body, "b");
+}
+
+TEST(Cache, KeysNeverCollideAcrossTenantsOrRoles) {
+  EXPECT_NE(cache_key("/tenant/me", "A", "TENANT_USER", ""), cache_key("/tenant/me", "B", "TENANT_USER", ""));
+  EXPECT_NE(cache_key("/tenant/usage", "A", "TENANT_USER", ""), cache_key("/tenant/usage", "A", "TENANT_ADMIN", ""));
+}

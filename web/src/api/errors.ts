@@ -1,0 +1,47 @@
+// What a person reads when a call fails. The original's fixed messages for 403, network
+// errors and expired sessions; otherwise the problem's `detail` (RFC 9457).
+
+import type { MessageKey, Vars } from '../i18n/translate';
+import { isApiError } from './client';
+
+export type T = (key: MessageKey, vars?: Vars) => string;
+
+export function errorMessageKey(err: unknown): MessageKey | null {
+  if (!isApiError(err)) return null;
+  switch (err.kind) {
+    case 'session_expired':
+      return 'error.sessionExpired';
+    case 'forbidden':
+      return 'error.forbidden';
+    case 'network':
+      return 'error.network';
+    case 'rate_limited':
+      return 'error.rateLimited';
+    default:
+      return null;
+  }
+}
+
+export function describeError(err: unknown, t: T): string {
+  const key = errorMessageKey(err);
+  if (key) {
+    if (isApiError(err) && err.kind === 'rate_limited' && err.retryAfter !== null) {
+      return t('error.rateLimitedRetry', { seconds: err.retryAfter });
+    }
+    return t(key);
+  }
+  if (isApiError(err)) {
+    const detail = err.problem?.detail || err.problem?.title;
+    if (detail) return detail;
+    if (err.kind === 'not_found') return t('error.notFound');
+    return t('error.generic', { status: err.status });
+  }
+  return t('error.unexpected');
+}
+
+/** Whether react-query should try a failed read again (only transient failures). */
+export function shouldRetry(failureCount: number, err: unknown): boolean {
+  if (failureCount >= 2) return false;
+  if (!isApiError(err)) return false;
+  return err.kind === 'network' || err.kind === 'server' || err.kind === 'rate_limited';
+}

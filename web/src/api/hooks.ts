@@ -1,0 +1,100 @@
+// react-query hooks: one per API read, keyed by path + query so caching is per tenant
+// context and per filter.
+
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './index';
+import type { Query } from './client';
+import type {
+  BillingOverview,
+  Command,
+  CommandCreated,
+  CommandList,
+  IncidentList,
+  Integration,
+  TenantAgent,
+  TenantDetail,
+  TenantList,
+  TenantMe,
+  TenantUsage,
+  UsageOverview,
+} from './types';
+import type { CommandBody } from '../lib/commands';
+import { isLiveStatus } from '../lib/commands';
+
+function useGet<T>(path: string, query?: Query, opts: { enabled?: boolean; keepPrevious?: boolean } = {}) {
+  return useQuery<T>({
+    queryKey: [path, query ?? {}],
+    queryFn: ({ signal }) => api.get<T>(path, query, signal),
+    enabled: opts.enabled ?? true,
+    placeholderData: opts.keepPrevious ? keepPreviousData : undefined,
+  });
+}
+
+// --- tenant area (internal users pass the tenant they look at) ---
+const tq = (tenantId: string | null, extra: Query = {}): Query => ({ ...extra, tenant_id: tenantId ?? undefined });
+
+export const useTenantMe = (tenantId: string | null) => useGet<TenantMe>('/tenant/me', tq(tenantId));
+export const useTenantAgents = (tenantId: string | null, status: 'active' | 'inactive' | 'all' = 'active') =>
+  useGet<{ agents: TenantAgent[] }>('/tenant/agents', tq(tenantId, { status }), { keepPrevious: true });
+export const useTenantIntegrations = (tenantId: string | null) =>
+  useGet<{ integrations: Integration[] }>('/tenant/integrations', tq(tenantId));
+export const useTenantUsage = (tenantId: string | null, period: string) =>
+  useGet<TenantUsage>('/tenant/usage', tq(tenantId, { period }), { keepPrevious: true });
+export const useTenantIncidents = (tenantId: string | null, status: string, limit = 20, offset = 0) =>
+  useGet<IncidentList>('/tenant/incidents', tq(tenantId, { status: status || undefined, limit, offset }), {
+    keepPrevious: true,
+  });
+
+// --- internal area ---
+export const useTenantList = (query: Query, enabled = true) =>
+  useGet<TenantList>('/internal/tenants', query, { keepPrevious: true, enabled });
+export const useTenantDetail = (id: string | null | undefined) =>
+  useGet<TenantDetail>(`/internal/tenants/${encodeURIComponent(id ?? '')}`, undefined, { enabled: !!id });
+export const useTenantAgentsInternal = (id: string | null | undefined) =>
+  useGet<{ agents: TenantAgent[] }>(`/internal/tenants/${encodeURIComponent(id ?? '')}/agents`, undefined, {
+    enabled: !!id,
+  });
+export const useUsageOverview = (period = '30d') =>
+  useGet<UsageOverview>('/internal/usage/overview', { period }, { keepPrevious: true });
+export const useBillingOverview = (period = '30d', enabled = true) =>
+  useGet<BillingOverview>('/internal/billing/overview', { period }, { keepPrevious: true, enabled });
+export const useCommandList = (query: Query) =>
+  useQuery<CommandList>({
+    queryKey: ['/internal/operations/commands', query],
+    queryFn: ({ signal }) => api.get<CommandList>('/internal/operations/commands', query, signal),
+    placeholderData: keepPreviousData,
+    // While something in the list is still moving, the list refreshes too.
+    refetchInterval: (q) => (q.state.data?.commands.some((c) => isLiveStatus(c.status)) ? 3000 : false),
+  });
+
+/** One command, polled every second while it is PENDING or RUNNING. */
+export function useCommand(id: string | null, initial?: Command) {
+  return useQuery<Command>({
+    queryKey: ['/internal/operations/commands/', id],
+    queryFn: ({ signal }) => api.get<Command>(`/internal/operations/commands/${encodeURIComponent(id ?? '')}`, undefined, signal),
+    enabled: !!id && (initial ? isLiveStatus(initial.status) : true),
+    initialData: initial,
+    refetchInterval: (q) => (isLiveStatus(q.state.data?.status) || !q.state.data ? 1000 : false),
+    refetchIntervalInBackground: true,
+  });
+}
+
+export function useCreateCommand() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, idempotencyKey }: { body: CommandBody; idempotencyKey: string }) =>
+      api.post<CommandCreated>('/internal/operations/commands', body, { 'Idempotency-Key': idempotencyKey }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['/internal/operations/commands'] }),
+  });
+}
+
+export function useCancelCommand() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.post<Command>(`/internal/operations/commands/${encodeURIComponent(id)}/cancel`),
+    onSuccess: (_d, id) => {
+      qc.invalidateQueries({ queryKey: ['/internal/operations/commands'] });
+      qc.invalidateQueries({ queryKey: ['/internal/operations/commands/', id] });
+    },
+  });
+}

@@ -1,0 +1,244 @@
+// Shapes of the API answers (see shared/spec/API.md). Fields the UI does not rely on
+// are optional so a server that adds or omits them does not break rendering.
+
+export type Role = 'INTERNAL_ADMIN' | 'INTERNAL_SUPPORT' | 'TENANT_ADMIN' | 'TENANT_USER';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  groups: string[];
+  role: Role | string;
+  tenant_id: string | null;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  id_token?: string;
+  token_type?: string;
+  expires_in: number;
+  refresh_token: string;
+  user?: User;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  request_id?: string;
+}
+
+export interface TenantMe {
+  id: string;
+  name: string;
+  cnpj?: string;
+  segment?: string;
+  plan?: string;
+  status?: string;
+  mrr_estimate?: number;
+  created_at?: string;
+  limits?: { max_agents?: number; max_users?: number; max_requests_per_month?: number };
+  usage?: { active_agents?: number; active_users?: number; requests_this_month?: number };
+}
+
+export interface AgentUsage {
+  total_requests?: number;
+  success_rate?: number;
+  avg_response_time_ms?: number;
+  last_request_at?: string | null;
+}
+
+export interface TenantAgent {
+  id: string;
+  name: string;
+  segment?: string;
+  subnucleus?: string | null;
+  status: string;
+  activated_at?: string | null;
+  deactivated_at?: string | null;
+  config?: unknown;
+  usage_last_30_days?: AgentUsage;
+  usage_stats?: AgentUsage;
+}
+
+export interface Integration {
+  id: string;
+  type: string;
+  name: string;
+  status: string;
+  last_sync_at?: string | null;
+  last_error?: string | null;
+}
+
+export interface UsageSummary {
+  total_requests: number;
+  successful_requests?: number;
+  failed_requests?: number;
+  success_rate?: number;
+  avg_response_time_ms?: number;
+  total_tokens?: number;
+  cost?: number;
+}
+
+export interface DailyUsage {
+  date: string;
+  total_requests: number;
+  successful_requests?: number;
+  failed_requests?: number;
+  avg_response_time_ms?: number;
+}
+
+export interface AgentUsageRow {
+  agent_id: string;
+  agent_name: string;
+  total_requests: number;
+  success_rate?: number;
+}
+
+export interface TenantUsage {
+  period?: string | { from?: string; to?: string };
+  summary: UsageSummary;
+  daily_data: DailyUsage[];
+  by_agent: AgentUsageRow[];
+}
+
+export interface Incident {
+  id: string;
+  severity?: string;
+  title: string;
+  description?: string;
+  status: string;
+  created_at?: string;
+  resolved_at?: string | null;
+  tenant_id?: string | null;
+  tenant_name?: string | null;
+}
+
+export interface IncidentList {
+  incidents: Incident[];
+  total: number;
+}
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  cnpj?: string;
+  segment?: string;
+  plan?: string;
+  status: string;
+  mrr_estimate?: number;
+  active_agents?: number;
+  active_users?: number;
+  requests_last_30_days?: number;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface TenantList {
+  tenants: TenantRow[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface TenantUser {
+  id: string;
+  email: string;
+  full_name?: string;
+  role?: string;
+  last_login_at?: string | null;
+}
+
+export interface Command {
+  command_id: string;
+  command_type: string;
+  status: CommandStatus;
+  tenant_id?: string | null;
+  tenant_name?: string | null;
+  parameters?: Record<string, unknown> | null;
+  created_by?: string;
+  created_at?: string;
+  started_at?: string | null;
+  completed_at?: string | null;
+  output?: unknown;
+  error_message?: string | null;
+}
+
+export type CommandStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'ERROR' | 'CANCELLED';
+
+export interface TenantDetail {
+  tenant: TenantRow & { limits?: TenantMe['limits'] };
+  users: TenantUser[];
+  agents: TenantAgent[];
+  integrations: Integration[];
+  usage_summary?: {
+    requests_last_7_days?: number;
+    requests_last_30_days?: number;
+    success_rate_last_30_days?: number;
+  };
+  recent_incidents: Incident[];
+  recent_commands: Command[];
+}
+
+export interface TopTenant {
+  tenant_id?: string;
+  id?: string;
+  tenant_name?: string;
+  name?: string;
+  total_requests?: number;
+  success_rate?: number;
+}
+
+export interface TopAgent {
+  agent_id?: string;
+  id?: string;
+  agent_name?: string;
+  name?: string;
+  total_requests?: number;
+  success_rate?: number;
+  tenant_count?: number;
+  subnucleus?: string;
+}
+
+export interface UsageOverview {
+  period?: string;
+  global_stats: {
+    total_tenants?: number;
+    active_tenants?: number;
+    total_agents_deployed?: number;
+    total_requests?: number;
+    global_success_rate?: number;
+    avg_response_time_ms?: number;
+  };
+  top_tenants_by_usage: TopTenant[];
+  top_agents_by_usage: TopAgent[];
+  daily_trends: { date: string; total_requests: number; success_rate?: number; active_tenants?: number }[];
+  recent_incidents?: Incident[];
+}
+
+export interface BillingOverview {
+  period?: string;
+  financial_summary: {
+    total_mrr?: number;
+    total_arr?: number;
+    avg_mrr_per_tenant?: number;
+    new_mrr_this_period?: number;
+    churned_mrr_this_period?: number;
+  };
+  by_plan: { plan_name: string; tenant_count: number; total_mrr: number }[];
+  by_segment: { segment: string; tenant_count: number; total_mrr: number }[];
+  revenue_trend: { date: string; mrr: number; new_tenants?: number; churned_tenants?: number }[];
+}
+
+export interface CommandCreated {
+  command_id: string;
+  status: CommandStatus;
+  created_at?: string;
+  message?: string;
+}
+
+export interface CommandList {
+  commands: Command[];
+  total: number;
+}

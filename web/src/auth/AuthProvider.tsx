@@ -1,0 +1,105 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../api';
+import type { Role, User } from '../api/types';
+import { effectiveRole, type SessionEnd } from './guard';
+
+type Status = 'restoring' | 'anonymous' | 'authenticated';
+
+export interface Auth {
+  status: Status;
+  user: User | null;
+  role: Role | null;
+  /** Why the session just ended; the route guard words the trip to /app/login after it. */
+  ended: SessionEnd;
+  login: (email: string, password: string) => Promise<Role | null>;
+  logout: () => Promise<void>;
+}
+
+const Ctx = createContext<Auth | null>(null);
+
+async function currentUser(): Promise<User> {
+  return api.lastUser ?? (await api.get<User>('/auth/me'));
+}
+
+/**
+ * Session state. Navigation is left to the route guard (one place decides where to go),
+ * so ending a session only changes state here.
+ */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const qc = useQueryClient();
+  const [status, setStatus] = useState<Status>(api.hasRefreshToken ? 'restoring' : 'anonymous');
+  const [user, setUser] = useState<User | null>(null);
+  const [ended, setEnded] = useState<SessionEnd>(null);
+  const restoring = useRef(false);
+
+  const end = useCallback(
+    (why: SessionEnd) => {
+      setUser(null);
+      setStatus('anonymous');
+      setEnded(why);
+      qc.clear();
+    },
+    [qc],
+  );
+
+  // Refresh refused (expired or revoked session) → login page with "Sessão expirada…".
+  useEffect(() => {
+    api.onSessionExpired = () => end('expired');
+    return () => {
+      api.onSessionExpired = null;
+    };
+  }, [end]);
+
+  // A reload keeps the refresh token (sessionStorage): trade it for a new access token.
+  useEffect(() => {
+    if (restoring.current || !api.hasRefreshToken || api.hasAccessToken) return;
+    restoring.current = true;
+    (async () => {
+      try {
+        const ok = await api.refresh();
+        if (!ok) {
+          end('expired');
+          return;
+        }
+        const u = await currentUser();
+        setUser(u);
+        setStatus('authenticated');
+      } catch {
+        setStatus('anonymous');
+      } finally {
+        restoring.current = false;
+      }
+    })();
+  }, [end]);
+
+  const login = useCallback(
+    async (email: string, password: string) => {
+      await api.login(email, password);
+      const u = await currentUser();
+      qc.clear();
+      setUser(u);
+      setEnded(null);
+      setStatus('authenticated');
+      return effectiveRole(u);
+    },
+    [qc],
+  );
+
+  const logout = useCallback(async () => {
+    await api.logout();
+    end('logout');
+  }, [end]);
+
+  const value = useMemo<Auth>(
+    () => ({ status, user, role: effectiveRole(user), ended, login, logout }),
+    [status, user, ended, login, logout],
+  );
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useAuth(): Auth {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useAuth outside AuthProvider');
+  return v;
+}

@@ -1,0 +1,134 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
+import { useAuth } from '../auth/AuthProvider';
+import { canSeeBilling, isInternal } from '../auth/guard';
+import { useTenantContext } from '../auth/tenantContext';
+import { useI18n } from '../i18n/I18nProvider';
+import type { MessageKey } from '../i18n/translate';
+import { useTenantMe } from '../api/hooks';
+import { LanguageSwitch } from './ui';
+
+interface NavItem {
+  to: string;
+  label: MessageKey;
+  end?: boolean;
+  testId: string;
+}
+
+const COMPANY_NAV: NavItem[] = [
+  { to: '/app/company', label: 'nav.overview', end: true, testId: 'nav-company' },
+  { to: '/app/company/tenants', label: 'nav.tenants', testId: 'nav-tenants' },
+  { to: '/app/company/agents', label: 'nav.agents', testId: 'nav-company-agents' },
+  { to: '/app/company/integrations', label: 'nav.integrations', testId: 'nav-company-integrations' },
+  { to: '/app/company/operations', label: 'nav.operations', testId: 'nav-operations' },
+  { to: '/app/company/billing', label: 'nav.billing', testId: 'nav-billing' },
+];
+
+const DASHBOARD_NAV: NavItem[] = [
+  { to: '/app/dashboard', label: 'nav.overview', end: true, testId: 'nav-dashboard' },
+  { to: '/app/dashboard/agents', label: 'nav.agents', testId: 'nav-agents' },
+  { to: '/app/dashboard/fibonacci', label: 'nav.fibonacci', testId: 'nav-fibonacci' },
+  { to: '/app/dashboard/integrations', label: 'nav.integrations', testId: 'nav-integrations' },
+  { to: '/app/dashboard/usage', label: 'nav.usage', testId: 'nav-usage' },
+  { to: '/app/dashboard/support', label: 'nav.support', testId: 'nav-support' },
+];
+
+function ViewAsBanner({ tenantId }: { tenantId: string }) {
+  const { t } = useI18n();
+  const me = useTenantMe(tenantId);
+  return (
+    <div className="banner" role="note" data-testid="view-as-banner">
+      <span>{t('viewAs.banner', { name: me.data?.name ?? '…' })}</span>
+      <Link to={`/app/company/tenants/${encodeURIComponent(tenantId)}`}>{t('viewAs.back')}</Link>
+    </div>
+  );
+}
+
+export function Layout() {
+  const { t, te } = useI18n();
+  const { user, role, logout } = useAuth();
+  const loc = useLocation();
+  const tctx = useTenantContext();
+  const [open, setOpen] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+  const company = loc.pathname.startsWith('/app/company');
+
+  // Close the mobile menu on navigation and move focus to the new page for screen readers.
+  const firstRender = useRef(true);
+  useEffect(() => {
+    setOpen(false);
+    if (firstRender.current) firstRender.current = false;
+    else mainRef.current?.focus({ preventScroll: true });
+  }, [loc.pathname]);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+
+  const items = company
+    ? COMPANY_NAV.filter((i) => i.to !== '/app/company/billing' || canSeeBilling(role))
+    : DASHBOARD_NAV.map((i) => ({ ...i, to: tctx.link(i.to) }));
+
+  return (
+    <div className={`app ${open ? 'menu-open' : ''}`}>
+      <a href="#main" className="skip-link">
+        {t('nav.skip')}
+      </a>
+      <header className="topbar">
+        <button
+          type="button"
+          className="hamburger"
+          aria-expanded={open}
+          aria-controls="sidebar"
+          aria-label={open ? t('nav.closeMenu') : t('nav.openMenu')}
+          onClick={() => setOpen((o) => !o)}
+          data-testid="menu-toggle"
+        >
+          <span aria-hidden="true">{open ? '✕' : '☰'}</span>
+        </button>
+        <Link to={company ? '/app/company' : tctx.link('/app/dashboard')} className="brand">
+          <span className="brand-mark" aria-hidden="true">▲</span> Painel <span className="brand-sub">AlquimistaAI</span>
+        </Link>
+        <div className="topbar-right">
+          <LanguageSwitch />
+          <span className="user-chip" data-testid="current-user" title={user?.email}>
+            <span className="user-name">{user?.name ?? user?.email}</span>
+            <span className="user-role">{te('role', role)}</span>
+          </span>
+          <button type="button" className="btn btn-ghost" onClick={() => void logout()} data-testid="logout">
+            {t('nav.logout')}
+          </button>
+        </div>
+      </header>
+      <div className="shell">
+        <nav id="sidebar" className="sidebar" aria-label={company ? t('nav.companyArea') : t('nav.dashboardArea')} data-testid="sidebar">
+          <div className="sidebar-area">{company ? t('nav.companyArea') : t('nav.dashboardArea')}</div>
+          <ul>
+            {items.map((i) => (
+              <li key={i.testId}>
+                <NavLink to={i.to} end={i.end} data-testid={i.testId}>
+                  {t(i.label)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+          {!company && isInternal(role) ? (
+            <div className="sidebar-footer">
+              <Link to="/app/company" data-testid="nav-back-company">
+                ← {t('nav.backToCompany')}
+              </Link>
+            </div>
+          ) : null}
+        </nav>
+        {open ? <div className="scrim" aria-hidden="true" onClick={() => setOpen(false)} /> : null}
+        <main id="main" ref={mainRef} tabIndex={-1} className="main">
+          {!company && tctx.viewingAs && tctx.tenantId ? <ViewAsBanner tenantId={tctx.tenantId} /> : null}
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+// The operational command types of API.md: their parameters, who may create them and
+// which ones need a confirmation. Pure, so the console's validation is unit-tested.
+
+import type { CommandStatus, Role } from '../api/types';
+
+export const COMMAND_TYPES = [
+  'HEALTH_CHECK',
+  'REPROCESS_QUEUE',
+  'RESTART_AGENT',
+  'RESET_TOKEN',
+  'RESOLVE_INCIDENT',
+  'FLUSH_TENANT_CACHE',
+  'SUSPEND_TENANT',
+  'REACTIVATE_TENANT',
+  'PAUSE_AGENT',
+  'RESUME_AGENT',
+] as const;
+
+export type CommandType = (typeof COMMAND_TYPES)[number];
+
+export const COMMAND_STATUSES: CommandStatus[] = ['PENDING', 'RUNNING', 'SUCCESS', 'ERROR', 'CANCELLED'];
+
+export type ParamName = 'from' | 'to' | 'agent_id' | 'integration_id' | 'user_id' | 'incident_id';
+export type ParamKind = 'date' | 'agent' | 'integration' | 'user' | 'incident';
+
+export interface ParamSpec {
+  name: ParamName;
+  kind: ParamKind;
+  required: boolean;
+}
+
+export interface CommandSpec {
+  type: CommandType;
+  params: ParamSpec[];
+  /** Exactly one of these parameters must be given (RESET_TOKEN's target). */
+  exactlyOneOf?: ParamName[];
+  destructive: boolean;
+  adminOnly: boolean;
+  tenant: 'required' | 'optional';
+}
+
+const spec = (
+  type: CommandType,
+  params: ParamSpec[],
+  o: Partial<Pick<CommandSpec, 'exactlyOneOf' | 'destructive' | 'adminOnly' | 'tenant'>> = {},
+): CommandSpec => ({
+  type,
+  params,
+  exactlyOneOf: o.exactlyOneOf,
+  destructive: o.destructive ?? false,
+  adminOnly: o.adminOnly ?? false,
+  tenant: o.tenant ?? 'required',
+});
+
+const agent: ParamSpec = { name: 'agent_id', kind: 'agent', required: true };
+
+export const COMMAND_SPECS: Record<CommandType, CommandSpec> = {
+  HEALTH_CHECK: spec('HEALTH_CHECK', [], { tenant: 'optional' }),
+  REPROCESS_QUEUE: spec('REPROCESS_QUEUE', [
+    { name: 'from', kind: 'date', required: false },
+    { name: 'to', kind: 'date', required: false },
+  ]),
+  RESTART_AGENT: spec('RESTART_AGENT', [agent]),
+  RESET_TOKEN: spec(
+    'RESET_TOKEN',
+    [
+      { name: 'integration_id', kind: 'integration', required: false },
+      { name: 'user_id', kind: 'user', required: false },
+    ],
+    { exactlyOneOf: ['integration_id', 'user_id'], destructive: true },
+  ),
+  RESOLVE_INCIDENT: spec('RESOLVE_INCIDENT', [{ name: 'incident_id', kind: 'incident', required: true }]),
+  FLUSH_TENANT_CACHE: spec('FLUSH_TENANT_CACHE', []),
+  SUSPEND_TENANT: spec('SUSPEND_TENANT', [], { destructive: true, adminOnly: true }),
+  REACTIVATE_TENANT: spec('REACTIVATE_TENANT', [], { adminOnly: true }),
+  PAUSE_AGENT: spec('PAUSE_AGENT', [agent], { destructive: true, adminOnly: true }),
+  RESUME_AGENT: spec('RESUME_AGENT', [agent], { adminOnly: true }),
+};
+
+export function isCommandType(v: string): v is CommandType {
+  return (COMMAND_TYPES as readonly string[]).includes(v);
+}
+
+/** The types a role may create: admins all of them, support the non-destructive "both" ones. */
+export function commandTypesFor(role: Role | string | null | undefined): CommandType[] {
+  if (role === 'INTERNAL_ADMIN') return [...COMMAND_TYPES];
+  if (role === 'INTERNAL_SUPPORT') return COMMAND_TYPES.filter((t) => !COMMAND_SPECS[t].adminOnly);
+  return [];
+}
+
+export function isLiveStatus(status: string | null | undefined): boolean {
+  return status === 'PENDING' || status === 'RUNNING';
+}
+
+export type CommandFormError =
+  | 'tenantRequired'
+  | 'paramRequired'
+  | 'exactlyOne'
+  | 'badDate'
+  | 'dateOrder';
+
+export interface CommandBody {
+  command_type: CommandType;
+  tenant_id?: string;
+  parameters: Record<string, string>;
+}
+
+export type BuildResult =
+  | { ok: true; body: CommandBody }
+  | { ok: false; errors: { field: ParamName | 'tenant_id' | 'target'; error: CommandFormError }[] };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Validates the form values and builds the POST /internal/operations/commands body. */
+export function buildCommandBody(
+  type: CommandType,
+  tenantId: string,
+  values: Partial<Record<ParamName, string>>,
+): BuildResult {
+  const s = COMMAND_SPECS[type];
+  const errors: { field: ParamName | 'tenant_id' | 'target'; error: CommandFormError }[] = [];
+  const tenant = tenantId.trim();
+  if (s.tenant === 'required' && !tenant) errors.push({ field: 'tenant_id', error: 'tenantRequired' });
+
+  const parameters: Record<string, string> = {};
+  for (const p of s.params) {
+    const v = (values[p.name] ?? '').trim();
+    if (!v) {
+      if (p.required) errors.push({ field: p.name, error: 'paramRequired' });
+      continue;
+    }
+    if (p.kind === 'date' && !DAY.test(v)) {
+      errors.push({ field: p.name, error: 'badDate' });
+      continue;
+    }
+    parameters[p.name] = v;
+  }
+  if (s.exactlyOneOf) {
+    const given = s.exactlyOneOf.filter((n) => parameters[n]);
+    if (given.length !== 1) errors.push({ field: 'target', error: 'exactlyOne' });
+  }
+  if (parameters.from && parameters.to && parameters.from > parameters.to) {
+    errors.push({ field: 'to', error: 'dateOrder' });
+  }
+  if (errors.length) return { ok: false, errors };
+  const body: CommandBody = { command_type: type, parameters };
+  if (tenant) body.tenant_id = tenant;
+  return { ok: true, body };
+}

@@ -1,0 +1,122 @@
+import { useSearchParams } from 'react-router-dom';
+import { useBillingOverview } from '../../api/hooks';
+import { useAuth } from '../../auth/AuthProvider';
+import { canSeeBilling } from '../../auth/guard';
+import { useI18n } from '../../i18n/I18nProvider';
+import { formatDay, formatMoney, formatNumber } from '../../lib/format';
+import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
+import { BarChart, LineChart } from '../../components/Charts';
+import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
+
+export default function Billing() {
+  const { t, te, lang } = useI18n();
+  const { role } = useAuth();
+  const allowed = canSeeBilling(role);
+  const [params, setParams] = useSearchParams();
+  const period = parsePeriod(params.get('period'));
+  const q = useBillingOverview(period, allowed);
+  const setPeriod = (p: Period) => setParams(p === '30d' ? {} : { period: p }, { replace: true });
+  const money = (v: number) => formatMoney(v, lang);
+
+  if (!allowed) {
+    return (
+      <Page testId="page-billing" title={t('billing.title')}>
+        <div className="state state-error" role="alert" data-testid="forbidden">
+          {t('error.forbidden')}
+        </div>
+      </Page>
+    );
+  }
+
+  return (
+    <Page testId="page-billing" title={t('billing.title')} subtitle={t('billing.subtitle')} actions={<PeriodPicker value={period} onChange={setPeriod} testId="billing-period" />}>
+      <QueryView query={q}>
+        {(b) => (
+          <>
+            <KpiGrid>
+              <Kpi testId="kpi-total-mrr" label={t('kpi.mrr')} value={formatMoney(b.financial_summary.total_mrr, lang)} />
+              <Kpi testId="kpi-total-arr" label={t('billing.arr')} value={formatMoney(b.financial_summary.total_arr, lang)} />
+              <Kpi testId="kpi-avg-mrr" label={t('billing.avgMrr')} value={formatMoney(b.financial_summary.avg_mrr_per_tenant, lang)} />
+              <Kpi testId="kpi-new-mrr" label={t('billing.newMrr')} value={formatMoney(b.financial_summary.new_mrr_this_period, lang)} />
+              <Kpi testId="kpi-churned-mrr" label={t('billing.churnedMrr')} value={formatMoney(b.financial_summary.churned_mrr_this_period, lang)} />
+            </KpiGrid>
+            <div className="grid-2">
+              <Card title={t('billing.revenueTrend')}>
+                {b.revenue_trend.length ? (
+                  <LineChart
+                    testId="chart-billing-revenue"
+                    title={t('billing.revenueTrend')}
+                    labels={b.revenue_trend.map((r) => formatDay(r.date, lang, true))}
+                    series={[{ label: t('kpi.mrr'), data: b.revenue_trend.map((r) => r.mrr) }]}
+                    formatValue={money}
+                  />
+                ) : (
+                  <Empty />
+                )}
+              </Card>
+              <Card title={t('billing.byPlan')}>
+                {b.by_plan.length ? (
+                  <BarChart
+                    testId="chart-billing-by-plan"
+                    title={t('billing.byPlan')}
+                    labels={b.by_plan.map((p) => te('plan', p.plan_name))}
+                    series={[{ label: t('kpi.mrr'), data: b.by_plan.map((p) => p.total_mrr) }]}
+                    formatValue={money}
+                  />
+                ) : (
+                  <Empty />
+                )}
+              </Card>
+            </div>
+            <div className="grid-2">
+              <Card title={t('billing.byPlan')}>
+                <TableWrap label={t('billing.byPlan')} testId="billing-by-plan">
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('tenant.plan')}</th>
+                        <th scope="col" className="num">{t('billing.tenants')}</th>
+                        <th scope="col" className="num">{t('kpi.mrr')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {b.by_plan.map((p) => (
+                        <tr key={p.plan_name}>
+                          <th scope="row">{te('plan', p.plan_name)}</th>
+                          <td className="num">{formatNumber(p.tenant_count, lang)}</td>
+                          <td className="num">{money(p.total_mrr)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableWrap>
+              </Card>
+              <Card title={t('billing.bySegment')}>
+                <TableWrap label={t('billing.bySegment')} testId="billing-by-segment">
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('tenant.segment')}</th>
+                        <th scope="col" className="num">{t('billing.tenants')}</th>
+                        <th scope="col" className="num">{t('kpi.mrr')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {b.by_segment.map((s) => (
+                        <tr key={s.segment}>
+                          <th scope="row">{s.segment}</th>
+                          <td className="num">{formatNumber(s.tenant_count, lang)}</td>
+                          <td className="num">{money(s.total_mrr)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableWrap>
+              </Card>
+            </div>
+          </>
+        )}
+      </QueryView>
+    </Page>
+  );
+}

@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { useCancelCommand, useCommandList } from '../../api/hooks';
+import type { Command } from '../../api/types';
+import { useI18n } from '../../i18n/I18nProvider';
+import { COMMAND_STATUSES, COMMAND_TYPES } from '../../lib/commands';
+import { formatDateTime, formatOutput } from '../../lib/format';
+import { Card, Empty, Field, Pagination, QueryView, TableWrap } from '../../components/ui';
+import { TenantPicker } from '../../components/TenantPicker';
+import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
+
+const LIMIT = 20;
+
+function Row({ command }: { command: Command }) {
+  const { t, te, lang } = useI18n();
+  const c = useLiveCommand(command);
+  const cancel = useCancelCommand();
+  const out = formatOutput(c.output);
+  const params = c.parameters && Object.keys(c.parameters).length ? formatOutput(c.parameters) : '';
+  return (
+    <tr data-testid="command-row" data-command-id={c.command_id}>
+      <td className="nowrap">{formatDateTime(c.created_at, lang)}</td>
+      <th scope="row">{te('commandType', c.command_type)}</th>
+      <td>
+        {c.tenant_id ? (
+          <Link to={`/app/company/tenants/${encodeURIComponent(c.tenant_id)}`}>{c.tenant_name ?? c.tenant_id}</Link>
+        ) : (
+          t('commands.allTenants')
+        )}
+      </td>
+      <td>
+        <CommandStatusCell command={command} />
+      </td>
+      <td className="small">{c.created_by ?? '—'}</td>
+      <td>
+        {out || params || c.error_message ? (
+          <details>
+            <summary>{t('commands.details')}</summary>
+            {params ? (
+              <>
+                <div className="muted small">{t('commands.parameters')}</div>
+                <pre className="output">{params}</pre>
+              </>
+            ) : null}
+            {c.error_message ? <p className="error-text">{c.error_message}</p> : null}
+            {out ? <pre className="output" data-testid="command-output">{out}</pre> : null}
+          </details>
+        ) : (
+          '—'
+        )}
+        {c.status === 'PENDING' ? (
+          <button type="button" className="btn btn-small" onClick={() => cancel.mutate(c.command_id)} disabled={cancel.isPending} data-testid="command-cancel">
+            {t('commands.cancel')}
+          </button>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+export function CommandHistory({ initialTenant }: { initialTenant: string }) {
+  const { t, te } = useI18n();
+  const [status, setStatus] = useState('all');
+  const [type, setType] = useState('');
+  const [tenantId, setTenantId] = useState(initialTenant);
+  const [offset, setOffset] = useState(0);
+  const q = useCommandList({ status, command_type: type || undefined, tenant_id: tenantId || undefined, limit: LIMIT, offset });
+
+  return (
+    <Card title={t('commands.history')} testId="command-history">
+      <div className="filters">
+        <Field id="h-status" label={t('common.status')}>
+          <select id="h-status" value={status} onChange={(e) => { setStatus(e.target.value); setOffset(0); }} data-testid="history-status-filter">
+            <option value="all">{t('filter.all')}</option>
+            {COMMAND_STATUSES.map((s) => <option key={s} value={s}>{te('commandStatus', s)}</option>)}
+          </select>
+        </Field>
+        <Field id="h-type" label={t('commands.type')}>
+          <select id="h-type" value={type} onChange={(e) => { setType(e.target.value); setOffset(0); }} data-testid="history-type-filter">
+            <option value="">{t('filter.all')}</option>
+            {COMMAND_TYPES.map((ct) => <option key={ct} value={ct}>{te('commandType', ct)}</option>)}
+          </select>
+        </Field>
+        <TenantPicker
+          id="h-tenant"
+          label={t('common.tenant')}
+          value={tenantId}
+          onChange={(v) => { setTenantId(v); setOffset(0); }}
+          allowEmpty
+          emptyLabel={t('filter.all')}
+          testId="history-tenant-filter"
+        />
+      </div>
+      <QueryView query={q}>
+        {(d) =>
+          d.commands.length === 0 ? (
+            <Empty>{t('commands.none')}</Empty>
+          ) : (
+            <>
+              <TableWrap label={t('commands.history')} testId="command-history-table">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('commands.createdAt')}</th>
+                      <th scope="col">{t('commands.type')}</th>
+                      <th scope="col">{t('common.tenant')}</th>
+                      <th scope="col">{t('common.status')}</th>
+                      <th scope="col">{t('commands.createdBy')}</th>
+                      <th scope="col">{t('commands.result')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.commands.map((c) => <Row key={c.command_id} command={c} />)}
+                  </tbody>
+                </table>
+              </TableWrap>
+              <Pagination total={d.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
+            </>
+          )
+        }
+      </QueryView>
+    </Card>
+  );
+}

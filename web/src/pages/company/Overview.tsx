@@ -1,0 +1,172 @@
+import { Link, useSearchParams } from 'react-router-dom';
+import { useBillingOverview, useUsageOverview } from '../../api/hooks';
+import { useAuth } from '../../auth/AuthProvider';
+import { canSeeBilling } from '../../auth/guard';
+import { useI18n } from '../../i18n/I18nProvider';
+import { formatCompact, formatDateTime, formatDay, formatMoney, formatNumber, formatPercent } from '../../lib/format';
+import { Badge, Card, Empty, ErrorState, Kpi, KpiGrid, Loading, Page, TableWrap } from '../../components/ui';
+import { LineChart } from '../../components/Charts';
+import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
+
+export default function CompanyOverview() {
+  const { t, lang } = useI18n();
+  const { role } = useAuth();
+  const admin = canSeeBilling(role);
+  const [params, setParams] = useSearchParams();
+  const period = parsePeriod(params.get('period'));
+  const overview = useUsageOverview(period);
+  const billing = useBillingOverview(period, admin);
+  const setPeriod = (p: Period) => setParams(p === '30d' ? {} : { period: p }, { replace: true });
+  const dash = '—';
+  const g = overview.data?.global_stats;
+
+  return (
+    <Page
+      testId="page-company"
+      title={t('company.title')}
+      subtitle={t('company.subtitle')}
+      actions={<PeriodPicker value={period} onChange={setPeriod} testId="company-period" />}
+    >
+      {overview.error && !overview.data ? <ErrorState error={overview.error} onRetry={() => overview.refetch()} /> : null}
+      <KpiGrid>
+        <Kpi
+          testId="kpi-active-tenants"
+          label={t('kpi.activeTenants')}
+          value={g ? formatNumber(g.active_tenants, lang) : dash}
+          hint={g?.total_tenants !== undefined ? t('kpi.ofTotal', { total: formatNumber(g.total_tenants, lang) }) : undefined}
+        />
+        <Kpi testId="kpi-agents-deployed" label={t('kpi.agentsDeployed')} value={g ? formatNumber(g.total_agents_deployed, lang) : dash} />
+        <Kpi
+          testId="kpi-requests"
+          label={t('kpi.requests')}
+          value={g ? formatCompact(g.total_requests, lang) : dash}
+          hint={t(`period.${period}`)}
+        />
+        <Kpi testId="kpi-global-success-rate" label={t('kpi.successRate')} value={g ? formatPercent(g.global_success_rate, lang) : dash} />
+        {admin ? (
+          <Kpi
+            testId="kpi-mrr"
+            label={t('kpi.mrr')}
+            value={billing.data ? formatMoney(billing.data.financial_summary.total_mrr, lang) : dash}
+            hint={billing.data?.financial_summary.total_arr !== undefined ? t('kpi.arr', { value: formatMoney(billing.data.financial_summary.total_arr, lang) }) : undefined}
+          />
+        ) : null}
+      </KpiGrid>
+
+      <Card title={t('company.trend')}>
+        {overview.data ? (
+          overview.data.daily_trends.length ? (
+            <LineChart
+              testId="chart-company-trend"
+              title={t('company.trend')}
+              labels={overview.data.daily_trends.map((d) => formatDay(d.date, lang, true))}
+              series={[{ label: t('kpi.requests'), data: overview.data.daily_trends.map((d) => d.total_requests) }]}
+              formatValue={(v) => formatNumber(v, lang)}
+            />
+          ) : (
+            <Empty>{t('usage.noData')}</Empty>
+          )
+        ) : overview.error ? null : (
+          <Loading />
+        )}
+      </Card>
+
+      <div className="grid-2">
+        <Card title={t('company.topTenants')} testId="top-tenants">
+          {overview.data ? (
+            overview.data.top_tenants_by_usage.length ? (
+              <TableWrap label={t('company.topTenants')}>
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('tenant.name')}</th>
+                      <th scope="col" className="num">{t('kpi.requests')}</th>
+                      <th scope="col" className="num">{t('kpi.successRate')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {overview.data.top_tenants_by_usage.map((tt, i) => {
+                      const id = tt.tenant_id ?? tt.id;
+                      const name = tt.tenant_name ?? tt.name ?? id;
+                      return (
+                        <tr key={id ?? i}>
+                          <th scope="row">{id ? <Link to={`/app/company/tenants/${encodeURIComponent(id)}`}>{name}</Link> : name}</th>
+                          <td className="num">{formatNumber(tt.total_requests, lang)}</td>
+                          <td className="num">{formatPercent(tt.success_rate, lang)}</td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </TableWrap>
+            ) : (
+              <Empty />
+            )
+          ) : overview.error ? null : (
+            <Loading />
+          )}
+        </Card>
+        <Card title={t('company.topAgents')} testId="top-agents">
+          {overview.data ? (
+            overview.data.top_agents_by_usage.length ? (
+              <TableWrap label={t('company.topAgents')}>
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('agents.name')}</th>
+                      <th scope="col" className="num">{t('kpi.requests')}</th>
+                      <th scope="col" className="num">{t('kpi.successRate')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {overview.data.top_agents_by_usage.map((a, i) => (
+                      <tr key={(a.agent_id ?? a.id ?? '') + i}>
+                        <th scope="row">{a.agent_name ?? a.name ?? a.agent_id}</th>
+                        <td className="num">{formatNumber(a.total_requests, lang)}</td>
+                        <td className="num">{formatPercent(a.success_rate, lang)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+            ) : (
+              <Empty />
+            )
+          ) : overview.error ? null : (
+            <Loading />
+          )}
+        </Card>
+      </div>
+
+      <Card title={t('company.recentIncidents')} testId="recent-incidents">
+        {overview.data ? (
+          overview.data.recent_incidents?.length ? (
+            <ul className="incident-list">
+              {overview.data.recent_incidents.map((i) => (
+                <li key={i.id} className="incident">
+                  <div className="incident-head">
+                    <Badge prefix="severity" value={i.severity} />
+                    <strong>{i.title}</strong>
+                    <Badge prefix="status" value={i.status} />
+                  </div>
+                  <p className="muted small">
+                    {i.tenant_id ? (
+                      <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>{i.tenant_name ?? i.tenant_id}</Link>
+                    ) : (
+                      t('company.globalIncident')
+                    )}{' '}
+                    · {formatDateTime(i.created_at, lang)}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Empty>{t('company.noIncidents')}</Empty>
+          )
+        ) : overview.error ? null : (
+          <Loading />
+        )}
+      </Card>
+    </Page>
+  );
+}

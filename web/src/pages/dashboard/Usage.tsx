@@ -1,0 +1,111 @@
+import { useSearchParams } from 'react-router-dom';
+import { useTenantUsage } from '../../api/hooks';
+import { useTenantContext } from '../../auth/tenantContext';
+import { useI18n } from '../../i18n/I18nProvider';
+import { formatCompact, formatDay, formatMoney, formatMs, formatNumber, formatPercent } from '../../lib/format';
+import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
+import { BarChart, LineChart } from '../../components/Charts';
+import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
+
+export default function UsagePage() {
+  const { t, lang } = useI18n();
+  const { tenantId } = useTenantContext();
+  const [params, setParams] = useSearchParams();
+  const period = parsePeriod(params.get('period'));
+  const usage = useTenantUsage(tenantId, period);
+
+  const setPeriod = (p: Period) => {
+    const next = new URLSearchParams(params);
+    if (p === '30d') next.delete('period');
+    else next.set('period', p);
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <Page
+      testId="page-usage"
+      title={t('usage.title')}
+      subtitle={t('usage.subtitle')}
+      actions={<PeriodPicker value={period} onChange={setPeriod} testId="usage-period" />}
+    >
+      <QueryView query={usage}>
+        {(u) => (
+          <div aria-busy={usage.isFetching} data-testid="usage-content" data-period={period}>
+            <KpiGrid>
+              <Kpi testId="kpi-total-requests" label={t('usage.totalRequests')} value={formatCompact(u.summary.total_requests, lang)} />
+              <Kpi
+                testId="kpi-usage-success-rate"
+                label={t('kpi.successRate')}
+                value={formatPercent(u.summary.success_rate, lang)}
+                hint={t('usage.failedN', { n: formatNumber(u.summary.failed_requests ?? 0, lang) })}
+              />
+              <Kpi testId="kpi-avg-response" label={t('usage.avgResponse')} value={formatMs(u.summary.avg_response_time_ms, lang)} />
+              <Kpi testId="kpi-tokens" label={t('usage.tokens')} value={formatCompact(u.summary.total_tokens, lang)} />
+              {typeof u.summary.cost === 'number' ? (
+                <Kpi testId="kpi-cost" label={t('usage.cost')} value={formatMoney(u.summary.cost, lang)} />
+              ) : null}
+            </KpiGrid>
+            <div className="grid-2">
+              <Card title={t('usage.byDay')}>
+                {u.daily_data.length ? (
+                  <LineChart
+                    testId="chart-usage-daily"
+                    title={t('usage.byDay')}
+                    labels={u.daily_data.map((d) => formatDay(d.date, lang, true))}
+                    series={[
+                      { label: t('usage.total'), data: u.daily_data.map((d) => d.total_requests) },
+                      { label: t('usage.successful'), data: u.daily_data.map((d) => d.successful_requests ?? 0) },
+                      { label: t('usage.failed'), data: u.daily_data.map((d) => d.failed_requests ?? 0) },
+                    ]}
+                    formatValue={(v) => formatNumber(v, lang)}
+                  />
+                ) : (
+                  <Empty>{t('usage.noData')}</Empty>
+                )}
+              </Card>
+              <Card title={t('usage.byAgent')}>
+                {u.by_agent.length ? (
+                  <BarChart
+                    testId="chart-usage-by-agent"
+                    title={t('usage.byAgent')}
+                    horizontal
+                    height={Math.max(200, u.by_agent.length * 34 + 60)}
+                    labels={u.by_agent.map((a) => a.agent_name)}
+                    series={[{ label: t('usage.total'), data: u.by_agent.map((a) => a.total_requests) }]}
+                    formatValue={(v) => formatNumber(v, lang)}
+                  />
+                ) : (
+                  <Empty>{t('usage.noData')}</Empty>
+                )}
+              </Card>
+            </div>
+            {u.by_agent.length ? (
+              <Card title={t('usage.agentTable')}>
+                <TableWrap label={t('usage.agentTable')} testId="usage-agent-table">
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('agents.name')}</th>
+                        <th scope="col" className="num">{t('usage.totalRequests')}</th>
+                        <th scope="col" className="num">{t('kpi.successRate')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {u.by_agent.map((a) => (
+                        <tr key={a.agent_id}>
+                          <th scope="row">{a.agent_name}</th>
+                          <td className="num">{formatNumber(a.total_requests, lang)}</td>
+                          <td className="num">{formatPercent(a.success_rate, lang)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableWrap>
+              </Card>
+            ) : null}
+          </div>
+        )}
+      </QueryView>
+    </Page>
+  );
+}

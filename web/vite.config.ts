@@ -1,0 +1,26 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The painel binary serves dist/ under /app/ on the same origin as the API.
+// During `npm run dev`, API calls are proxied to a local `painel serve`.
+const apiTarget = process.env.PAINEL_API ?? 'http://127.0.0.1:8080';
+const apiPrefixes = ['/auth', '/tenant', '/internal', '/healthz', '/readyz', '/.well-known'];
+
+export default defineConfig({
+  base: '/app/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    sourcemap: false,
+    chunkSizeWarningLimit: 400,
+  },
+  server: {
+    proxy: Object.fromEntries(apiPrefixes.map((p) => [p, { target: apiTarget, changeOrigin: false }])),
+  },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts'],
+  },
+});
