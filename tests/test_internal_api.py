@@ -5,7 +5,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from harness import Painel, main  # noqa: E402
+from harness import BACKEND, Painel, main  # noqa: E402
 from fixtures import World  # noqa: E402
 
 
@@ -131,7 +131,7 @@ class AuditTamper(unittest.TestCase):
                 p.sql("UPDATE operational_events SET actor = 'x'")
             rows = p.sql("SELECT id FROM operational_events ORDER BY seq")
             victim = rows[1][0]
-            p.sql("DROP TRIGGER operational_events_no_update")
+            p.sql("DROP TRIGGER operational_events_no_update" + (" ON operational_events" if BACKEND == "postgres" else ""))
             p.sql("UPDATE operational_events SET actor = 'mallory' WHERE id = ?", (victim,))
             v = p.get("/internal/audit/verify", token=tok).json()
             self.assertFalse(v["ok"])

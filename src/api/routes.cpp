@@ -11,6 +11,7 @@ void add_all_routes(App& app) {
   add_internal_routes(app);
   add_billing_routes(app);
   add_audit_routes(app);
+  add_ingest_routes(app);
 }
 
 }  // namespace painel::api

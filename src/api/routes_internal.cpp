@@ -197,6 +197,14 @@ std::string render_usage_overview(Conn& c, const Period& per) {
     j.begin_object().kv("agent_id", r.str(0)).kv("agent_name", r.str(1))
         .kv("total_requests", r.i64(2)).key("success_rate")
         .fixed1(domain::success_rate(r.i64(3), r.i64(2))).kv("tenant_count", r.i64(4)).end_object();
+  j.end_array().key("recent_incidents").begin_array();
+  for (auto& r : c.query(
+           "SELECT i.id, i.tenant_id, t.name, i.severity, i.title, i.status, i.created_at, i.resolved_at "
+           "FROM incidents i LEFT JOIN tenants t ON t.id = i.tenant_id ORDER BY i.created_at DESC, i.id "
+           "DESC LIMIT 10"))
+    j.begin_object().kv("id", r.str(0)).kv("tenant_id", r.opt_str(1)).kv("tenant_name", r.opt_str(2))
+        .kv("severity", r.str(3)).kv("title", r.str(4)).kv("status", r.str(5))
+        .kv("created_at", r.str(6)).kv("resolved_at", r.opt_str(7)).end_object();
   j.end_array().key("daily_trends").begin_array();
   std::map<std::string, std::array<int64_t, 3>> days;
   for (auto& r : c.query(

@@ -1,4 +1,5 @@
 #include "api/app.hpp"
+#include "api/openapi_doc.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
@@ -22,6 +23,11 @@ void add_system_routes(App& app) {
                     http::Response r;
                     r.content_type = "text/plain; version=0.0.4";
                     r.body = ctx.app.metrics.render();
+                    return r;
+                  }});
+  app.router.add({"GET", "/openapi.json", Access::Public, 0, 1 << 20, [](http::RouteContext&) {
+                    http::Response r = json_response(std::string(openapi_document()));
+                    r.set_header("Cache-Control", "public, max-age=300");
                     return r;
                   }});
 }

@@ -150,8 +150,9 @@ void TokenService::throttle_fail(store::Conn& c, const std::string& key) {
   c.exec(
       "INSERT INTO login_throttle(key, failures, window_start_ms) VALUES (?, 1, ?) "
       "ON CONFLICT(key) DO UPDATE SET "
-      "failures = CASE WHEN window_start_ms < ? THEN 1 ELSE failures + 1 END, "
-      "window_start_ms = CASE WHEN window_start_ms < ? THEN excluded.window_start_ms ELSE window_start_ms END",
+      "failures = CASE WHEN login_throttle.window_start_ms < ? THEN 1 ELSE login_throttle.failures + 1 END, "
+      "window_start_ms = CASE WHEN login_throttle.window_start_ms < ? THEN excluded.window_start_ms "
+      "ELSE login_throttle.window_start_ms END",
       {key, now, window_start_min, window_start_min});
 }
 

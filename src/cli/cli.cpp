@@ -35,6 +35,8 @@ int run(int argc, char** argv) {
   serve->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")->envname("PAINEL_LOG_LEVEL")->capture_default_str();
   serve->add_option("--network-threads", cfg.network_threads, "threads doing network I/O")->envname("PAINEL_NETWORK_THREADS")->capture_default_str();
   serve->add_option("--handler-threads", cfg.handler_threads, "threads running handlers and queries")->envname("PAINEL_HANDLER_THREADS")->capture_default_str();
+  serve->add_option("--db-pool-size", cfg.db_pool_size, "PostgreSQL connections (0 = handler threads + 4)")->envname("PAINEL_DB_POOL_SIZE")->capture_default_str();
+  serve->add_option("--db-statement-timeout-ms", cfg.db_statement_timeout_ms, "PostgreSQL statement_timeout (0 = none)")->envname("PAINEL_DB_STATEMENT_TIMEOUT_MS")->capture_default_str();
   serve->add_option("--web-dir", cfg.web_dir, "built web UI (index.html + assets)")->envname("PAINEL_WEB_DIR")->capture_default_str();
   serve->add_option("--master-key", cfg.master_key, "secret sealing signing keys and credentials at rest")->envname("PAINEL_MASTER_KEY");
   serve->add_option("--issuer", cfg.issuer, "token issuer (iss)")->envname("PAINEL_ISSUER")->capture_default_str();
@@ -50,7 +52,17 @@ int run(int argc, char** argv) {
   serve->add_option("--rate-tenant-burst", cfg.rate_tenant_burst, "burst per tenant")->envname("PAINEL_RATE_TENANT_BURST")->capture_default_str();
   serve->add_option("--login-max-failures", cfg.login_max_failures, "failed logins per e-mail/IP before 429")->envname("PAINEL_LOGIN_MAX_FAILURES")->capture_default_str();
   serve->add_option("--cache-ttl-ms", cfg.cache_ttl_ms, "lifetime of cached read answers")->envname("PAINEL_CACHE_TTL_MS")->capture_default_str();
+  serve->add_option("--aggregate-cron", cfg.aggregate_cron, "when to aggregate the previous day (5-field cron, UTC)")->envname("PAINEL_AGGREGATE_CRON")->capture_default_str();
+  serve->add_option("--aggregate-dirty-interval-ms", cfg.aggregate_dirty_interval_ms, "how often days with late events are re-aggregated")->envname("PAINEL_AGGREGATE_DIRTY_INTERVAL_MS")->capture_default_str()->check(CLI::Range(100, 86400000));
   serve->add_flag("!--no-jobs", cfg.jobs, "do not run background jobs in this process")->envname("PAINEL_NO_JOBS");
+  serve->add_option("--command-retention-days", cfg.command_retention_days, "delete finished operational commands older than this")->envname("PAINEL_COMMAND_RETENTION_DAYS")->capture_default_str()->check(CLI::Range(1, 36500));
+
+  auto* worker = app.add_subcommand("worker", "run only the operational command worker (no HTTP)");
+  worker->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")->envname("PAINEL_DATABASE")->capture_default_str();
+  worker->add_option("--log-format", cfg.log_format, "json|text")->envname("PAINEL_LOG_FORMAT")->capture_default_str();
+  worker->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")->envname("PAINEL_LOG_LEVEL")->capture_default_str();
+  worker->add_option("--master-key", cfg.master_key, "secret sealing signing keys and credentials at rest")->envname("PAINEL_MASTER_KEY");
+  worker->add_option("--command-retention-days", cfg.command_retention_days, "delete finished operational commands older than this")->envname("PAINEL_COMMAND_RETENTION_DAYS")->capture_default_str()->check(CLI::Range(1, 36500));
 
   auto* migrate = app.add_subcommand("migrate", "bring the schema up to date (SQLite: backup first)");
   database_opt(migrate, db);
@@ -103,11 +115,21 @@ int run(int argc, char** argv) {
   aggregate->add_option("--from", a_from, "first UTC day, YYYY-MM-DD (default: yesterday)");
   aggregate->add_option("--to", a_to, "last UTC day, YYYY-MM-DD (default: --from)");
 
-  auto* backup = app.add_subcommand("backup", "write a consistent snapshot of the store to FILE");
+  auto* routes = app.add_subcommand("routes", "print the route table and who may call each route");
+  bool r_md = false;
+  routes->add_flag("--markdown", r_md, "as the Markdown matrix of docs/permissions.md");
+
+  auto* smoke = app.add_subcommand("smoke", "post-deploy smoke tests against a running instance");
+  std::string s_url, s_email, s_password;
+  smoke->add_option("--url", s_url, "base URL, e.g. http://127.0.0.1:8080")->required();
+  smoke->add_option("--email", s_email, "also log in as this user")->envname("PAINEL_SMOKE_EMAIL");
+  smoke->add_option("--password", s_password, "that user's password")->envname("PAINEL_SMOKE_PASSWORD");
+
+  auto* backup = app.add_subcommand("backup", "write a consistent snapshot of the store to FILE (PostgreSQL: runs pg_dump -Fc)");
   std::string file;
   database_opt(backup, db);
   backup->add_option("file", file, "snapshot file")->required();
-  auto* restore = app.add_subcommand("restore", "replace the store's content with a snapshot");
+  auto* restore = app.add_subcommand("restore", "replace the store's content with a snapshot (PostgreSQL: pg_restore --clean of a pg_dump -Fc archive)");
   database_opt(restore, db);
   restore->add_option("file", file, "snapshot file")->required()->check(CLI::ExistingFile);
 
@@ -127,6 +149,7 @@ int run(int argc, char** argv) {
       cfg.validate();
       return cmd_serve(cfg);
     }
+    if (*worker) return cmd_worker(cfg);
     if (*migrate) return cmd_migrate(db);
     if (*tcreate) return cmd_tenants_create(db, t_name, t_plan, t_cnpj, t_segment, t_status);
     if (*ucreate) return cmd_users_create(db, u_email, u_name, u_group, u_tenant, u_fast);
@@ -134,6 +157,8 @@ int run(int argc, char** argv) {
     if (*krevoke) return cmd_keys_revoke(db, k_id);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
     if (*aggregate) return cmd_aggregate(db, a_from, a_to);
+    if (*routes) return cmd_routes(r_md);
+    if (*smoke) return cmd_smoke(s_url, s_email, s_password);
     if (*backup) return cmd_backup(db, file);
     if (*restore) return cmd_restore(db, file);
   } catch (const UsageError& e) {

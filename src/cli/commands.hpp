@@ -13,6 +13,7 @@ struct UsageError : std::runtime_error {  // → exit 2
 };
 
 int cmd_serve(Config cfg);
+int cmd_worker(Config cfg);  // the command worker alone, until SIGTERM/SIGINT
 int cmd_migrate(const std::string& database);
 int cmd_tenants_create(const std::string& database, const std::string& name, const std::string& plan,
                        const std::string& cnpj, const std::string& segment, const std::string& status);
@@ -22,6 +23,8 @@ int cmd_keys_create(const std::string& database, const std::string& name);
 int cmd_keys_revoke(const std::string& database, const std::string& id_or_prefix);
 int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed);
 int cmd_aggregate(const std::string& database, const std::string& from, const std::string& to);
+int cmd_routes(bool markdown);
+int cmd_smoke(const std::string& url, const std::string& email, const std::string& password);
 int cmd_backup(const std::string& database, const std::string& file);
 int cmd_restore(const std::string& database, const std::string& file);
 

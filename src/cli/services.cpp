@@ -7,13 +7,16 @@
 #include "api/routes.hpp"
 #include "api/static_files.hpp"
 #include "auth/token_service.hpp"
+#include "jobs/aggregation_job.hpp"
+#include "jobs/command_worker.hpp"
 #include "jobs/runner.hpp"
 #include "store/api_keys.hpp"
 
 namespace painel::cli {
 
 Services::Services(const Config& c) : cfg(c) {
-  store = store::Store::open(cfg.database);
+  store = store::Store::open(
+      cfg.database, {cfg.db_pool_size > 0 ? cfg.db_pool_size : cfg.handler_threads + 4, cfg.db_statement_timeout_ms});
   int v = store->schema_version();
   if (v != store->latest_version()) {
     std::string bk;
@@ -34,6 +37,8 @@ Services::Services(const Config& c) : cfg(c) {
   app->set_authenticator(tokens.get());
   api::add_all_routes(*app);
   api::add_auth_routes(*app, *tokens);
+  command_signal = std::make_unique<jobs::CommandSignal>();
+  api::add_command_routes(*app, *command_signal);
   app->finalize_routes();
   auto ui = api::StaticFiles::load(cfg.web_dir);
   if (ui) {
@@ -46,7 +51,29 @@ Services::Services(const Config& c) : cfg(c) {
 
 Services::~Services() = default;
 
-void Services::start_jobs() {}
-void Services::stop_jobs() {}
+void Services::start_jobs() {
+  if (!cfg.jobs) return;
+  start_command_worker();
+  jobs::AggregationOptions ao;
+  ao.cron = cfg.aggregate_cron;
+  ao.dirty_interval_ms = cfg.aggregate_dirty_interval_ms;
+  aggregation = std::make_unique<jobs::AggregationJob>(*store, *cache, metrics, clock, ao);
+  runner = std::make_unique<jobs::JobRunner>();
+  auto* agg = aggregation.get();
+  runner->every("usage_aggregation", 1000, [agg] { agg->tick(); });
+}
+
+void Services::start_command_worker() {
+  jobs::CommandWorkerOptions o;
+  o.retention_days = cfg.command_retention_days;
+  command_worker = std::make_unique<jobs::CommandWorker>(*store, *cache, metrics, clock,
+                                                         *command_signal, tokens.get(), o);
+  command_worker->start();
+}
+
+void Services::stop_jobs() {
+  if (runner) runner->stop();
+  if (command_worker) command_worker->stop();
+}
 
 }  // namespace painel::cli

@@ -12,6 +12,9 @@ class TokenService;
 }
 namespace painel::jobs {
 class JobRunner;
+class CommandSignal;
+class CommandWorker;
+class AggregationJob;
 }
 
 namespace painel::cli {
@@ -21,6 +24,7 @@ struct Services {
   ~Services();
   void start_jobs();
   void stop_jobs();
+  void start_command_worker();  // part of start_jobs(); alone for `painel worker`
 
   Config cfg;
   SystemClock clock;
@@ -30,7 +34,10 @@ struct Services {
   std::unique_ptr<api::RateLimiter> limiter;
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<api::App> app;
-  std::unique_ptr<jobs::JobRunner> jobs;
+  std::unique_ptr<jobs::CommandSignal> command_signal;
+  std::unique_ptr<jobs::AggregationJob> aggregation;
+  std::unique_ptr<jobs::JobRunner> runner;
+  std::unique_ptr<jobs::CommandWorker> command_worker;  // last: stopped before the rest
 };
 
 }  // namespace painel::cli

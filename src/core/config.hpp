@@ -14,6 +14,8 @@ struct Config {
   std::string log_level = "info";
   int network_threads = 2;
   int handler_threads = 8;
+  int db_pool_size = 0;               // PostgreSQL connections; 0 = handler_threads + 4
+  int db_statement_timeout_ms = 5000; // PostgreSQL statement_timeout; 0 = none
   std::string web_dir = "web/dist";
 
   // Identity
@@ -37,7 +39,10 @@ struct Config {
   size_t cache_max_entries = 50000;
 
   // Jobs
-  bool jobs = true;  // run the worker/aggregation/retention inside serve
+  bool jobs = true;
+  std::string aggregate_cron = "5 0 * * *";  // UTC; aggregates the previous day
+  int aggregate_dirty_interval_ms = 10000;     // late events re-aggregated this often  // run the worker/aggregation/retention inside serve
+  int command_retention_days = 90;  // finished operational commands kept this long
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   uint16_t port() const;

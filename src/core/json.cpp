@@ -46,7 +46,7 @@ JsonOut& JsonOut::money(int64_t cents) {
 
 rapidjson::Document parse_json_object(std::string_view body) {
   rapidjson::Document d;
-  d.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
+  d.Parse(body.data(), body.size());  // trailing data after the object is an error
   if (d.HasParseError()) throw bad_request("request body is not valid JSON");
   if (!d.IsObject()) throw bad_request("request body must be a JSON object");
   return d;

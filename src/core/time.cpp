@@ -77,12 +77,9 @@ std::string format_rfc3339(int64_t ms) {
   int h = static_cast<int>(rem / 3600000), mi = static_cast<int>(rem / 60000 % 60),
       s = static_cast<int>(rem / 1000 % 60), milli = static_cast<int>(rem % 1000);
   char buf[40];
-  if (milli)
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(y), mo,
-                  d, h, mi, s, milli);
-  else
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(y), mo, d,
-                  h, mi, s);
+  // Always with milliseconds: stored instants then sort correctly as text.
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(y), mo, d,
+                h, mi, s, milli);
   return buf;
 }
 

@@ -19,7 +19,7 @@ struct SystemClock final : Clock {
   int64_t now_ms() const override { return wall_now_ms(); }
 };
 
-std::string format_rfc3339(int64_t ms);             // 2026-11-28T12:00:00Z (ms kept if non-zero)
+std::string format_rfc3339(int64_t ms);  // 2026-11-28T12:00:00.000Z (fixed width: sorts as text)
 std::optional<int64_t> parse_rfc3339(std::string_view s);  // accepts Z or ±hh:mm offsets
 std::string format_day(int64_t day);                // days since epoch → YYYY-MM-DD
 std::optional<int64_t> parse_day(std::string_view s);  // strict YYYY-MM-DD, real dates only

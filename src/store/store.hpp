@@ -9,10 +9,16 @@
 
 namespace painel::store {
 
+// Tuning for backends that have it (PostgreSQL); SQLite ignores it.
+struct StoreOptions {
+  int pool_size = 0;                // connections; 0 = 12 (the default handler threads + 4)
+  int statement_timeout_ms = 5000;  // PostgreSQL statement_timeout; 0 = none
+};
+
 class Store {
  public:
-  // url: "sqlite:PATH" (or a bare path) | "postgresql://..." (see the PostgreSQL issue).
-  static std::unique_ptr<Store> open(const std::string& url);
+  // url: "sqlite:PATH" (or a bare path) | "postgresql://..." / "postgres://...".
+  static std::unique_ptr<Store> open(const std::string& url, const StoreOptions& opts = {});
   virtual ~Store() = default;
 
   virtual Conn& conn() = 0;  // this thread's connection

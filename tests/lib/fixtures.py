@@ -12,7 +12,9 @@ def day(n_ago):
 
 
 def now_iso():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # With milliseconds, as the store writes instants: rows written here then sort after the
+    # store's own rows of the same second (by text on SQLite, by time on PostgreSQL).
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class World:

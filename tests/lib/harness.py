@@ -1,5 +1,10 @@
 """Test harness for API suites: starts the real `painel serve` binary on a free loopback
-port against a fresh temporary SQLite store, and talks HTTP to it (stdlib only)."""
+port against a fresh temporary store, and talks HTTP to it (stdlib only).
+
+The store is SQLite unless PAINEL_TEST_BACKEND=postgres: then each Painel gets a fresh
+database in the cluster named by PAINEL_TEST_PG_URL (or the file PAINEL_TEST_PG_URL_FILE;
+ctest's api-pg.* entries start one with scripts/pg-test-cluster.sh), and p.sql() runs
+through psql."""
 import json
 import os
 import re
@@ -16,6 +21,88 @@ import http.client
 
 BIN = os.environ.get("PAINEL_BIN", os.path.join(os.path.dirname(__file__), "../../build/painel"))
 SRC = os.environ.get("PAINEL_SRC", os.path.join(os.path.dirname(__file__), "../.."))
+BACKEND = os.environ.get("PAINEL_TEST_BACKEND", "sqlite")
+
+
+def pg_cluster_url():
+    url = os.environ.get("PAINEL_TEST_PG_URL", "")
+    if not url and os.environ.get("PAINEL_TEST_PG_URL_FILE"):
+        with open(os.environ["PAINEL_TEST_PG_URL_FILE"]) as f:
+            url = f.read().strip()
+    if not url:
+        raise AssertionError("PAINEL_TEST_BACKEND=postgres needs PAINEL_TEST_PG_URL (scripts/pg-test-cluster.sh)")
+    return url
+
+
+def db_url(db):
+    """The --database value for a store: a postgresql:// URL as is, a path as sqlite:PATH."""
+    return db if db.startswith(("postgresql://", "postgres://")) else "sqlite:" + db
+
+
+# --- PostgreSQL through psql (no driver needed) ---
+_FS, _RS, _NULL, _MARK = "\x1f", "\x1e", "\x1d", "--painel-rows--"
+
+
+def _pg_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _pg_substitute(statement, params):
+    """`?` outside quotes → the next parameter as a SQL literal."""
+    out, it, quote = [], iter(params), None
+    for ch in statement:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "?":
+            ch = _pg_literal(next(it))
+        out.append(ch)
+    return "".join(out)
+
+
+def _pg_value(text, typ):
+    if text == _NULL:
+        return None
+    if typ in ("bigint", "integer", "smallint"):
+        return int(text)
+    if typ == "boolean":
+        return 1 if text == "t" else 0
+    if typ in ("double precision", "real"):
+        return float(text)
+    if typ == "numeric":
+        f = float(text)
+        return int(f) if f.is_integer() else f
+    if typ.startswith("timestamp"):  # as the store reads it back: RFC 3339 UTC, milliseconds
+        m = re.match(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?", text)
+        if m:
+            return f"{m.group(1)}T{m.group(2)}.{(m.group(3) or '').ljust(3, '0')[:3]}Z"
+    return text
+
+
+def psql(url, statement, params=()):
+    """Runs one statement; returns its rows as tuples typed like sqlite3's (ints, floats, str)."""
+    sql = _pg_substitute(statement, params).strip().rstrip(";")
+    script = f"{sql} \\gdesc\n\\echo {_MARK}\n{sql};\n"
+    r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-F", _FS, "-R", _RS,
+                        "-P", "null=" + _NULL, "-d", url], input=script, capture_output=True, text=True,
+                       timeout=60)
+    if r.returncode != 0:
+        raise AssertionError(f"psql failed: {r.stderr.strip()} in: {sql}")
+    desc, _, rows = r.stdout.partition(_MARK + "\n")
+    types = [rec.split(_FS)[1] for rec in desc.rstrip("\n").split(_RS) if _FS in rec]
+    rows = rows.rstrip("\n")
+    if not types or not rows:
+        return []
+    return [tuple(_pg_value(v, t) for v, t in zip(rec.split(_FS), types)) for rec in rows.split(_RS)]
 
 
 class Response:
@@ -36,7 +123,14 @@ class Painel:
 
     def __init__(self, *extra_args, env=None, db=None):
         self.dir = tempfile.mkdtemp(prefix="painel-test-")
+        self.own_pg_db = None
+        if db is None and BACKEND == "postgres":  # a fresh database in the test cluster
+            cluster = pg_cluster_url()
+            self.own_pg_db = "painel_" + os.urandom(8).hex()
+            psql(cluster, f"CREATE DATABASE {self.own_pg_db}")
+            db = cluster[:cluster.rindex("/") + 1] + self.own_pg_db
         self.db = db or os.path.join(self.dir, "painel.db")
+        self.database = db_url(self.db)  # the --database value
         self.extra = list(extra_args)
         self.env = dict(os.environ, **(env or {}))
         self.env.setdefault("PAINEL_MASTER_KEY", "test-master-key")
@@ -44,7 +138,7 @@ class Painel:
         self.port = None
 
     def cli(self, *args, input=None, check=True):
-        r = subprocess.run([BIN, *args, "--database", "sqlite:" + self.db], input=input,
+        r = subprocess.run([BIN, *args, "--database", self.database], input=input,
                            capture_output=True, text=True, env=self.env, timeout=300)
         if check and r.returncode != 0:
             raise AssertionError(f"painel {' '.join(args)} failed ({r.returncode}): {r.stderr}")
@@ -53,7 +147,7 @@ class Painel:
     def start(self):
         self.log = open(os.path.join(self.dir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--listen", "127.0.0.1:0", "--database", "sqlite:" + self.db,
+            [BIN, "serve", "--listen", "127.0.0.1:0", "--database", self.database,
              "--log-format", "json", "--web-dir", os.path.join(SRC, "web/dist"), *self.extra],
             stdout=self.log, stderr=subprocess.PIPE, text=True, env=self.env)
         deadline = time.time() + 20
@@ -85,6 +179,12 @@ class Painel:
             self.proc.stderr.close()
             self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.own_pg_db:
+            try:
+                psql(pg_cluster_url(), f"DROP DATABASE IF EXISTS {self.own_pg_db} WITH (FORCE)")
+            except AssertionError:
+                pass
+            self.own_pg_db = None
 
     # --- HTTP ---
     def request(self, method, path, body=None, token=None, headers=None, raw=None):
@@ -128,6 +228,8 @@ class Painel:
         return self.cli(*args, input=password + "\n").stdout.strip()
 
     def sql(self, statement, params=()):
+        if self.database.startswith("postgres"):
+            return psql(self.db, statement, params)
         import sqlite3
         c = sqlite3.connect(self.db, timeout=10)
         try:

@@ -7,6 +7,7 @@
 
 #include "core/time.hpp"
 #include "store/migrations.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
 #include "store/store.hpp"
 
@@ -138,10 +139,9 @@ bool Store::ready(std::string& why) {
   }
 }
 
-std::unique_ptr<Store> Store::open(const std::string& url) {
+std::unique_ptr<Store> Store::open(const std::string& url, const StoreOptions& opts) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-    throw DbError(DbError::Kind::Other,
-                  "the PostgreSQL store is not available in this build yet; use sqlite:PATH");
+    return open_postgres(url, opts);
   std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
   if (path.empty()) throw DbError(DbError::Kind::Other, "empty sqlite path");
   return std::make_unique<SqliteStore>(path);

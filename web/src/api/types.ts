@@ -158,6 +158,10 @@ export interface Command {
   tenant_name?: string | null;
   parameters?: Record<string, unknown> | null;
   created_by?: string;
+  /** Sent by the server beside created_by (a user id); e-mail/name when the server sends them. */
+  created_by_role?: string | null;
+  created_by_email?: string | null;
+  created_by_name?: string | null;
   created_at?: string;
   started_at?: string | null;
   completed_at?: string | null;

@@ -42,6 +42,8 @@ interface ChartProps {
   height?: number;
   horizontal?: boolean;
   formatValue?: (v: number) => string;
+  /** Labels of the value axis (e.g. compact money); plain numbers when absent. */
+  formatTick?: (v: number) => string;
 }
 
 function DataTable({ title, labels, series, formatValue }: Omit<ChartProps, 'testId'>) {
@@ -89,10 +91,11 @@ function baseOptions(locale: string, formatValue?: (v: number) => string): Chart
   };
 }
 
-export function LineChart({ title, labels, series, testId, height = 260, formatValue }: ChartProps) {
+export function LineChart({ title, labels, series, testId, height = 260, formatValue, formatTick }: ChartProps) {
   const { locale } = useI18n();
   const options = baseOptions(locale, formatValue) as ChartOptions<'line'>;
-  options.scales = { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 } } };
+  options.scales = {
+    y: { beginAtZero: true, ticks: { precision: 0, ...(formatTick ? { callback: (v: string | number) => formatTick(Number(v)) } : {}) } }, x: { ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 } } };
   const data = {
     labels,
     datasets: series.map((s, i) => ({
@@ -122,12 +125,27 @@ export function LineChart({ title, labels, series, testId, height = 260, formatV
   );
 }
 
-export function BarChart({ title, labels, series, testId, height = 260, horizontal, formatValue }: ChartProps) {
+export function BarChart({ title, labels, series, testId, height = 260, horizontal, formatValue, formatTick }: ChartProps) {
   const { locale } = useI18n();
   const options = baseOptions(locale, formatValue) as ChartOptions<'bar'>;
   options.indexAxis = horizontal ? 'y' : 'x';
   const valueAxis = horizontal ? 'x' : 'y';
-  options.scales = { [valueAxis]: { beginAtZero: true } };
+  options.scales = {
+    [valueAxis]: { beginAtZero: true, ...(formatTick ? { ticks: { callback: (v: string | number) => formatTick(Number(v)) } } : {}) },
+  };
+  if (horizontal) {
+    // Long agent names would be cut at the canvas edge on phones: shorten them (the tooltip
+    // and the table inside the canvas keep the full name).
+    options.scales.y = {
+      ticks: {
+        callback: function (this: { chart: { width: number } }, v: string | number) {
+          const l = labels[Number(v)] ?? String(v);
+          const max = this.chart.width < 480 ? 20 : 40;
+          return l.length > max ? `${l.slice(0, max - 1).trimEnd()}…` : l;
+        },
+      },
+    };
+  }
   if (horizontal && options.plugins?.tooltip && formatValue) {
     options.plugins.tooltip = {
       callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatValue(Number(ctx.parsed.x ?? 0))}` },

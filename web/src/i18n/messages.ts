@@ -297,6 +297,7 @@ export const pt = {
   'billing.revenueTrend': 'Evolução do MRR',
   'billing.byPlan': 'Por plano',
   'billing.bySegment': 'Por segmento',
+  'billing.mrrByPlan': 'MRR por plano',
   'billing.tenants': 'Tenants',
 
   // enum values
@@ -345,6 +346,22 @@ export const pt = {
   'subnucleus.atlas': 'Atlas',
   'subnucleus.oracle': 'Oracle',
   'subnucleus.other': 'Outros',
+
+  // segments (API slugs)
+  'segment.varejo': 'Varejo',
+  'segment.saude': 'Saúde',
+  'segment.educacao': 'Educação',
+  'segment.financeiro': 'Financeiro',
+  'segment.logistica': 'Logística',
+  'segment.servicos': 'Serviços',
+  'segment.industria': 'Indústria',
+  'segment.tecnologia': 'Tecnologia',
+  'segment.analytics': 'Analytics',
+  'segment.atendimento': 'Atendimento',
+  'segment.juridico': 'Jurídico',
+  'segment.marketing': 'Marketing',
+  'segment.rh': 'RH',
+  'segment.vendas': 'Vendas',
 } as const;
 
 export type MessageKey = keyof typeof pt;
@@ -636,6 +653,7 @@ export const en: Record<MessageKey, string> = {
   'billing.revenueTrend': 'MRR trend',
   'billing.byPlan': 'By plan',
   'billing.bySegment': 'By segment',
+  'billing.mrrByPlan': 'MRR by plan',
   'billing.tenants': 'Tenants',
 
   'status.active': 'Active',
@@ -683,4 +701,20 @@ export const en: Record<MessageKey, string> = {
   'subnucleus.atlas': 'Atlas',
   'subnucleus.oracle': 'Oracle',
   'subnucleus.other': 'Others',
+
+  // segments (API slugs)
+  'segment.varejo': 'Retail',
+  'segment.saude': 'Healthcare',
+  'segment.educacao': 'Education',
+  'segment.financeiro': 'Finance',
+  'segment.logistica': 'Logistics',
+  'segment.servicos': 'Services',
+  'segment.industria': 'Industry',
+  'segment.tecnologia': 'Technology',
+  'segment.analytics': 'Analytics',
+  'segment.atendimento': 'Customer service',
+  'segment.juridico': 'Legal',
+  'segment.marketing': 'Marketing',
+  'segment.rh': 'HR',
+  'segment.vendas': 'Sales',
 };

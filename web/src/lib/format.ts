@@ -26,6 +26,12 @@ export function formatMoney(value: number | null | undefined, lang: Lang): strin
   return nf(localeOf(lang), { style: 'currency', currency: 'BRL' }).format(value);
 }
 
+/** Short money for chart axes: R$ 35 mil / R$35K. */
+export function formatMoneyCompact(value: number | null | undefined, lang: Lang): string {
+  if (!isNum(value)) return DASH;
+  return nf(localeOf(lang), { style: 'currency', currency: 'BRL', notation: 'compact', maximumFractionDigits: 1 }).format(value);
+}
+
 export function formatNumber(value: number | null | undefined, lang: Lang, maxFractionDigits = 0): string {
   if (!isNum(value)) return DASH;
   return nf(localeOf(lang), { maximumFractionDigits: maxFractionDigits }).format(value);
@@ -48,7 +54,7 @@ export function toPercent(rate: number): number {
 
 export function formatPercent(rate: number | null | undefined, lang: Lang, fractionDigits = 1): string {
   if (!isNum(rate)) return DASH;
-  return nf(localeOf(lang), { style: 'percent', maximumFractionDigits: fractionDigits, minimumFractionDigits: 0 }).format(
+  return nf(localeOf(lang), { style: 'percent', maximumFractionDigits: fractionDigits, minimumFractionDigits: fractionDigits }).format(
     toPercent(rate) / 100,
   );
 }

@@ -3,7 +3,7 @@ import { useBillingOverview } from '../../api/hooks';
 import { useAuth } from '../../auth/AuthProvider';
 import { canSeeBilling } from '../../auth/guard';
 import { useI18n } from '../../i18n/I18nProvider';
-import { formatDay, formatMoney, formatNumber } from '../../lib/format';
+import { formatDay, formatMoney, formatMoneyCompact, formatNumber } from '../../lib/format';
 import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
 import { BarChart, LineChart } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
@@ -49,19 +49,21 @@ export default function Billing() {
                     labels={b.revenue_trend.map((r) => formatDay(r.date, lang, true))}
                     series={[{ label: t('kpi.mrr'), data: b.revenue_trend.map((r) => r.mrr) }]}
                     formatValue={money}
+                    formatTick={(v) => formatMoneyCompact(v, lang)}
                   />
                 ) : (
                   <Empty />
                 )}
               </Card>
-              <Card title={t('billing.byPlan')}>
+              <Card title={t('billing.mrrByPlan')}>
                 {b.by_plan.length ? (
                   <BarChart
                     testId="chart-billing-by-plan"
-                    title={t('billing.byPlan')}
+                    title={t('billing.mrrByPlan')}
                     labels={b.by_plan.map((p) => te('plan', p.plan_name))}
                     series={[{ label: t('kpi.mrr'), data: b.by_plan.map((p) => p.total_mrr) }]}
                     formatValue={money}
+                    formatTick={(v) => formatMoneyCompact(v, lang)}
                   />
                 ) : (
                   <Empty />
@@ -104,7 +106,7 @@ export default function Billing() {
                     <tbody>
                       {b.by_segment.map((s) => (
                         <tr key={s.segment}>
-                          <th scope="row">{s.segment}</th>
+                          <th scope="row">{te('segment', s.segment)}</th>
                           <td className="num">{formatNumber(s.tenant_count, lang)}</td>
                           <td className="num">{money(s.total_mrr)}</td>
                         </tr>

@@ -11,6 +11,20 @@ import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
 
 const LIMIT = 20;
 
+/** Who created it: e-mail or name when the server sends them, else the role and a short user id. */
+function CreatedBy({ command: c }: { command: Command }) {
+  const { te } = useI18n();
+  const who = c.created_by_name || c.created_by_email || (c.created_by?.includes('@') ? c.created_by : null);
+  if (who) return <span title={c.created_by ?? undefined}>{who}</span>;
+  if (!c.created_by) return <>—</>;
+  return (
+    <span title={c.created_by}>
+      {c.created_by_role ? <div>{te('role', c.created_by_role)}</div> : null}
+      <code className="muted">{c.created_by.slice(0, 8)}…</code>
+    </span>
+  );
+}
+
 function Row({ command }: { command: Command }) {
   const { t, te, lang } = useI18n();
   const c = useLiveCommand(command);
@@ -31,7 +45,9 @@ function Row({ command }: { command: Command }) {
       <td>
         <CommandStatusCell command={command} />
       </td>
-      <td className="small">{c.created_by ?? '—'}</td>
+      <td className="small">
+        <CreatedBy command={c} />
+      </td>
       <td>
         {out || params || c.error_message ? (
           <details>

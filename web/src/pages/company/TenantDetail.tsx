@@ -41,7 +41,7 @@ export default function TenantDetail() {
                 <div><dt>{t('tenant.cnpj')}</dt><dd>{formatCnpj(d.tenant.cnpj)}</dd></div>
                 <div><dt>{t('common.status')}</dt><dd><Badge prefix="status" value={d.tenant.status} testId="tenant-status" /></dd></div>
                 <div><dt>{t('tenant.plan')}</dt><dd>{te('plan', d.tenant.plan)}</dd></div>
-                <div><dt>{t('tenant.segment')}</dt><dd>{d.tenant.segment ?? '—'}</dd></div>
+                <div><dt>{t('tenant.segment')}</dt><dd>{te('segment', d.tenant.segment)}</dd></div>
                 <div><dt>{t('tenant.mrr')}</dt><dd>{formatMoney(d.tenant.mrr_estimate, lang)}</dd></div>
                 <div><dt>{t('tenant.createdAt')}</dt><dd>{formatDateTime(d.tenant.created_at, lang)}</dd></div>
                 <div><dt>{t('tenant.updatedAt')}</dt><dd>{formatDateTime(d.tenant.updated_at, lang)}</dd></div>

@@ -95,7 +95,7 @@ export default function Tenants() {
         <Field id="tenant-segment" label={t('tenant.segment')}>
           <input id="tenant-segment" type="text" list="tenant-segments" value={segment} onChange={(e) => setSegment(e.target.value)} data-testid="tenant-segment-filter" autoComplete="off" />
           <datalist id="tenant-segments">
-            {segments.map((s) => <option key={s} value={s} />)}
+            {segments.map((s) => <option key={s} value={s} label={te('segment', s)} />)}
           </datalist>
         </Field>
         <Field id="tenant-page-size" label={t('pagination.pageSize')}>
@@ -135,7 +135,7 @@ export default function Tenants() {
                       <td className="nowrap">{formatCnpj(x.cnpj)}</td>
                       <td>{te('plan', x.plan)}</td>
                       <td><Badge prefix="status" value={x.status} /></td>
-                      <td>{x.segment ?? '—'}</td>
+                      <td>{te('segment', x.segment)}</td>
                       <td className="num">{formatMoney(x.mrr_estimate, lang)}</td>
                       <td className="num">{formatNumber(x.active_agents, lang)}</td>
                       <td className="num">{formatNumber(x.requests_last_30_days, lang)}</td>

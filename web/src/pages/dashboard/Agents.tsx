@@ -61,7 +61,7 @@ export default function DashboardAgents() {
                     <tr key={a.id} data-testid="agent-row">
                       <th scope="row">
                         {a.name}
-                        {a.segment ? <div className="muted small">{a.segment}</div> : null}
+                        {a.segment ? <div className="muted small">{te('segment', a.segment)}</div> : null}
                       </th>
                       <td>{te('subnucleus', a.subnucleus)}</td>
                       <td><Badge prefix="status" value={a.status} /></td>

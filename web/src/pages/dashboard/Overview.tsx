@@ -107,7 +107,7 @@ export default function DashboardOverview() {
         <Card title={t('dashboard.company')}>
           <dl className="facts">
             <div><dt>{t('tenant.cnpj')}</dt><dd>{formatCnpj(me.data.cnpj)}</dd></div>
-            <div><dt>{t('tenant.segment')}</dt><dd>{me.data.segment ?? dash}</dd></div>
+            <div><dt>{t('tenant.segment')}</dt><dd>{me.data.segment ? te('segment', me.data.segment) : dash}</dd></div>
             <div><dt>{t('tenant.activeUsers')}</dt><dd>{formatNumber(me.data.usage?.active_users, lang)}{me.data.limits?.max_users ? ` / ${formatNumber(me.data.limits.max_users, lang)}` : ''}</dd></div>
             <div><dt>{t('tenant.requestsThisMonth')}</dt><dd>{formatNumber(me.data.usage?.requests_this_month, lang)}</dd></div>
           </dl>

@@ -4,7 +4,7 @@ import { useTenantContext } from '../../auth/tenantContext';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatCompact, formatDay, formatMoney, formatMs, formatNumber, formatPercent } from '../../lib/format';
 import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
-import { BarChart, LineChart } from '../../components/Charts';
+import { BarChart, LineChart, PALETTE } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
 
 export default function UsagePage() {
@@ -54,8 +54,8 @@ export default function UsagePage() {
                     labels={u.daily_data.map((d) => formatDay(d.date, lang, true))}
                     series={[
                       { label: t('usage.total'), data: u.daily_data.map((d) => d.total_requests) },
-                      { label: t('usage.successful'), data: u.daily_data.map((d) => d.successful_requests ?? 0) },
-                      { label: t('usage.failed'), data: u.daily_data.map((d) => d.failed_requests ?? 0) },
+                      { label: t('usage.successful'), data: u.daily_data.map((d) => d.successful_requests ?? 0), color: PALETTE[2] },
+                      { label: t('usage.failed'), data: u.daily_data.map((d) => d.failed_requests ?? 0), color: PALETTE[1] },
                     ]}
                     formatValue={(v) => formatNumber(v, lang)}
                   />

@@ -1,0 +1,352 @@
+// /internal/operations/commands — create (202, Idempotency-Key), list, read (with
+// long-polling: ?wait=N returns as soon as the status differs from ?status_not=, or from
+// the status at the time of the request), cancel. Execution is the worker's
+// (jobs/command_worker.cpp).
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <charconv>
+#include <memory>
+
+#include "api/app.hpp"
+#include "api/params.hpp"
+#include "api/routes.hpp"
+#include "auth/crypto.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/json.hpp"
+#include "domain/commands.hpp"
+#include "jobs/command_worker.hpp"
+#include "store/audit.hpp"
+#include "store/commands.hpp"
+#include "store/idempotency.hpp"
+
+namespace painel::api {
+namespace {
+
+constexpr int64_t kMaxWaitS = 20;  // a long-poll holds a handler thread: keep it short
+
+struct ValidCommand {
+  const domain::CommandSpec* spec;
+  std::optional<std::string> tenant_id;
+  domain::CommandParams params;
+};
+
+// Stored JSON objects are rendered as objects; anything else (never written by us) as text.
+void json_or_text(JsonOut& j, const std::optional<std::string>& v) {
+  if (!v) {
+    j.null();
+    return;
+  }
+  rapidjson::Document d;
+  d.Parse(v->data(), v->size());
+  if (!d.HasParseError() && d.IsObject())
+    j.raw(*v);
+  else
+    j.str(*v);
+}
+
+void render_command(JsonOut& j, const store::Command& c) {
+  j.begin_object()
+      .kv("command_id", c.id)
+      .kv("command_type", c.command_type)
+      .kv("status", c.status)
+      .kv("tenant_id", c.tenant_id)
+      .kv("tenant_name", c.tenant_name)
+      .key("parameters");
+  json_or_text(j, c.parameters);
+  j.kv("created_by", c.created_by)
+      .kv("created_by_role", c.created_by_role)
+      .kv("created_at", c.created_at)
+      .kv("started_at", c.started_at)
+      .kv("completed_at", c.completed_at)
+      .key("output");
+  json_or_text(j, c.output);
+  j.kv("error_message", c.error_message).kv("attempts", c.attempts).kv("worker_id", c.worker_id);
+  j.end_object();
+}
+
+http::Response command_response(const store::Command& c) {
+  JsonOut j;
+  render_command(j, c);
+  http::Response r = json_response(j.take());
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
+void require_json(const http::Request& req) {
+  auto ct = req.header("content-type");
+  if (!ct || ct->find("application/json") == std::string_view::npos)
+    throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
+}
+
+// Referenced objects must exist and belong to the command's tenant (422 naming the
+// parameter otherwise).
+void check_references(store::Conn& c, const ValidCommand& v) {
+  auto bad = [](std::string_view param, std::string_view what) {
+    return unprocessable("parameter '" + std::string(param) + "': " + std::string(what));
+  };
+  const auto& t = v.tenant_id;
+  if (auto a = v.params.get("agent_id"); a && !store::find_tenant_agent(c, *t, *a))
+    throw bad("agent_id", "no such agent contracted by this tenant");
+  if (auto i = v.params.get("integration_id"); i && !store::integration_in_tenant(c, *t, *i))
+    throw bad("integration_id", "no such integration for this tenant");
+  if (auto u = v.params.get("user_id"); u && !store::user_in_tenant(c, *t, *u))
+    throw bad("user_id", "no such user in this tenant");
+  if (auto i = v.params.get("incident_id")) {
+    auto st = store::incident_status(c, t, *i);
+    if (!st)
+      throw bad("incident_id", t ? "no such incident for this tenant" : "no such global incident");
+    if (*st == "resolved") throw bad("incident_id", "the incident is already resolved");
+  }
+}
+
+// Order of checks: the type (422), the caller's group (403), the tenant (422 malformed,
+// 404 unknown), the parameters (422), what they reference (422).
+ValidCommand validate(http::RouteContext& ctx, const rapidjson::Document& doc) {
+  auto type = doc.FindMember("command_type");
+  if (type == doc.MemberEnd() || type->value.IsNull())
+    throw unprocessable("command_type is required (one of: " + domain::command_type_list() + ")");
+  if (!type->value.IsString()) throw unprocessable("command_type must be a string");
+  std::string_view name(type->value.GetString(), type->value.GetStringLength());
+  const auto* spec = domain::find_command(name);
+  if (!spec)
+    throw unprocessable("command_type: unknown type '" + std::string(name.substr(0, 64)) +
+                        "' (one of: " + domain::command_type_list() + ")");
+  auto role = ctx.who().role;
+  if ((spec->groups & role) == 0)
+    throw forbidden(std::string(auth::group_name(role)) + " may not create " +
+                    std::string(spec->type) + " commands");
+  ValidCommand v{spec, std::nullopt, {}};
+  auto& conn = ctx.app.store.conn();
+  auto tenant = doc.FindMember("tenant_id");
+  if (tenant != doc.MemberEnd() && !tenant->value.IsNull()) {
+    if (!tenant->value.IsString() ||
+        !is_uuid({tenant->value.GetString(), tenant->value.GetStringLength()}))
+      throw unprocessable("tenant_id must be a UUID");
+    v.tenant_id =
+        require_uuid({tenant->value.GetString(), tenant->value.GetStringLength()}, "tenant_id");
+    if (!store::tenant_exists(conn, *v.tenant_id)) throw not_found("tenant not found");
+  } else if (spec->tenant_required) {
+    throw unprocessable("tenant_id is required for " + std::string(spec->type));
+  }
+  auto params = doc.FindMember("parameters");
+  auto checked =
+      domain::validate_parameters(*spec, params == doc.MemberEnd() ? nullptr : &params->value);
+  if (auto* e = std::get_if<domain::ParamError>(&checked)) throw unprocessable(e->message);
+  v.params = std::get<domain::CommandParams>(std::move(checked));
+  check_references(conn, v);
+  return v;
+}
+
+// Releases a claimed Idempotency-Key unless the request completed: failures are not stored.
+class KeyClaimGuard {
+ public:
+  KeyClaimGuard(store::Store& s, const std::string& user, const std::optional<std::string>& key)
+      : s_(s), user_(user), key_(key) {}
+  ~KeyClaimGuard() {
+    if (!key_ || done_) return;
+    try {
+      s_.write([&](store::Conn& c) { store::release_idempotency_key(c, user_, *key_); });
+    } catch (...) {  // left in flight: taken over once stale
+    }
+  }
+  void done() { done_ = true; }
+
+ private:
+  store::Store& s_;
+  const std::string& user_;
+  const std::optional<std::string>& key_;
+  bool done_ = false;
+};
+
+http::Response create_command(http::RouteContext& ctx, jobs::CommandSignal& signal) {
+  require_json(ctx.req);
+  auto& app = ctx.app;
+  auto& who = ctx.who();
+  auto doc = parse_json_object(ctx.req.body);
+  std::optional<std::string> key;
+  if (auto h = ctx.req.header("idempotency-key")) {
+    if (!domain::valid_idempotency_key(*h))
+      throw bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters");
+    key = std::string(*h);
+    std::string hash = auth::sha256_hex(domain::canonical_json(doc));
+    auto claim = app.store.write([&](store::Conn& c) {
+      return store::claim_idempotency_key(c, who.user_id, *key, hash, app.clock.now_ms());
+    });
+    switch (claim.state) {
+      case store::KeyClaim::Replay: {
+        app.metrics.inc("painel_idempotency_total", "result=\"replay\"");
+        http::Response r = json_response(claim.body, claim.status);
+        r.set_header("Idempotent-Replayed", "true");
+        return r;
+      }
+      case store::KeyClaim::InFlight:
+        app.metrics.inc("painel_idempotency_total", "result=\"in_flight\"");
+        throw conflict("a request with this Idempotency-Key is still being processed; retry later");
+      case store::KeyClaim::Mismatch:
+        app.metrics.inc("painel_idempotency_total", "result=\"mismatch\"");
+        throw unprocessable("this Idempotency-Key was already used with a different request body");
+      case store::KeyClaim::Claimed:
+        break;
+    }
+  }
+  KeyClaimGuard guard(app.store, who.user_id, key);
+  auto v = validate(ctx, doc);
+  std::string role = auth::group_name(who.role);
+  std::string body;
+  auto cmd = app.store.write([&](store::Conn& c) {
+    int64_t now = app.clock.now_ms();
+    auto created = store::create_command(
+        c, {std::string(v.spec->type), v.tenant_id, v.params.to_json(), who.user_id, role}, now);
+    JsonOut meta;
+    meta.begin_object()
+        .kv("command_type", created.command_type)
+        .key("parameters")
+        .raw(created.parameters);
+    meta.end_object();
+    store::audit_append(c,
+                        {who.user_id, role, "command.create", v.tenant_id, created.id,
+                         ctx.req.request_id, ctx.req.remote_ip, meta.take()},
+                        now);
+    JsonOut j;
+    j.begin_object()
+        .kv("command_id", created.id)
+        .kv("status", created.status)
+        .kv("command_type", created.command_type)
+        .kv("created_at", created.created_at)
+        .kv("message", "command accepted: " + std::string(v.spec->summary))
+        .end_object();
+    body = j.take();
+    if (key) store::complete_idempotency_key(c, who.user_id, *key, 202, body);
+    return created;
+  });
+  guard.done();
+  signal.notify();
+  if (cmd.tenant_id) app.cache.invalidate_tenant(*cmd.tenant_id);
+  app.metrics.inc("painel_commands_created_total", "type=\"" + cmd.command_type + "\"");
+  http::Response r = json_response(std::move(body), 202);
+  r.set_header("Location", "/internal/operations/commands/" + cmd.id);
+  return r;
+}
+
+http::Response list_commands(http::RouteContext& ctx) {
+  store::CommandFilter f;
+  auto status = parse_enum(ctx.req, "status",
+                           {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED", "all"}, "all");
+  if (status != "all") f.status = status;
+  if (auto t = ctx.req.query_param("command_type")) {
+    if (!domain::find_command(*t))
+      throw bad_request("command_type must be one of: " + domain::command_type_list());
+    f.command_type = std::string(*t);
+  }
+  f.tenant_id = parse_opt_uuid(ctx.req, "tenant_id");
+  auto page = parse_page(ctx.req);
+  f.limit = page.limit;
+  f.offset = page.offset;
+  int64_t total = 0;
+  auto rows = store::list_commands(ctx.app.store.conn(), f, total);
+  JsonOut j;
+  j.begin_object().key("commands").begin_array();
+  for (auto& c : rows) render_command(j, c);
+  j.end_array().kv("total", total).kv("limit", f.limit).kv("offset", f.offset).end_object();
+  http::Response r = json_response(j.take());
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
+// Long-polling: at most `max_waiters` requests wait at once (each holds a handler thread);
+// beyond that the current state is answered at once and the client polls again.
+http::Response get_command(http::RouteContext& ctx, jobs::CommandSignal& signal,
+                           std::atomic<int>& waiters, int max_waiters) {
+  auto id = require_uuid(ctx.req.param("id"), "command id");
+  int64_t wait_s = 0;
+  if (auto w = ctx.req.query_param("wait")) {
+    auto [p, ec] = std::from_chars(w->data(), w->data() + w->size(), wait_s);
+    if (ec != std::errc() || p != w->data() + w->size() || wait_s < 0 || wait_s > kMaxWaitS)
+      throw bad_request("wait must be a number of seconds between 0 and " +
+                        std::to_string(kMaxWaitS));
+  }
+  auto status_not = parse_opt_enum(ctx.req, "status_not",
+                                   {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED"});
+  auto& store = ctx.app.store;
+  auto cmd = store::get_command(store.conn(), id);
+  if (!cmd) throw not_found("command not found");
+  std::string baseline = status_not.value_or(cmd->status);
+  if (wait_s == 0 || cmd->status != baseline || domain::is_terminal_status(cmd->status))
+    return command_response(*cmd);
+  if (waiters.fetch_add(1) >= max_waiters) {
+    waiters.fetch_sub(1);
+    http::Response r = command_response(*cmd);
+    r.set_header("X-Long-Poll", "busy");
+    return r;
+  }
+  struct Release {
+    std::atomic<int>& w;
+    ~Release() { w.fetch_sub(1); }
+  } release{waiters};
+  // Woken at once by this process's worker; commands run by other instances are seen by
+  // re-reading every 200 ms.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_s);
+  for (;;) {
+    uint64_t seen = signal.generation();
+    cmd = store::get_command(store.conn(), id);
+    if (!cmd) throw not_found("command not found");
+    auto now = std::chrono::steady_clock::now();
+    if (cmd->status != baseline || now >= deadline) break;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    signal.wait(seen, std::min(left, std::chrono::milliseconds(200)));
+  }
+  return command_response(*cmd);
+}
+
+http::Response cancel_command(http::RouteContext& ctx, jobs::CommandSignal& signal) {
+  auto id = require_uuid(ctx.req.param("id"), "command id");
+  auto& app = ctx.app;
+  auto& who = ctx.who();
+  std::string role = auth::group_name(who.role);
+  auto result = app.store.write([&](store::Conn& c) {
+    int64_t now = app.clock.now_ms();
+    auto r = store::cancel_command(c, id, now);
+    if (r == store::CancelResult::Cancelled) {
+      auto cmd = store::get_command(c, id);
+      store::audit_append(
+          c,
+          {who.user_id, role, "command.cancel", cmd->tenant_id, id, ctx.req.request_id,
+           ctx.req.remote_ip, "{\"command_type\":" + json_escape(cmd->command_type) + "}"},
+          now);
+    }
+    return r;
+  });
+  if (result == store::CancelResult::NotFound) throw not_found("command not found");
+  auto cmd = store::get_command(app.store.conn(), id);
+  if (result == store::CancelResult::NotPending)
+    throw conflict("the command is " + cmd->status + "; only PENDING commands can be cancelled");
+  signal.notify();
+  if (cmd->tenant_id) app.cache.invalidate_tenant(*cmd->tenant_id);
+  app.metrics.inc("painel_commands_cancelled_total");
+  return command_response(*cmd);
+}
+
+}  // namespace
+
+void add_command_routes(App& app, jobs::CommandSignal& signal) {
+  using http::Access;
+  constexpr unsigned kStaff = auth::kInternal;
+  constexpr size_t kSmall = 16 * 1024;
+  auto waiters = std::make_shared<std::atomic<int>>(0);
+  int max_waiters = std::max(1, app.config.handler_threads / 2);
+  auto* sig = &signal;
+  app.router.add({"POST", "/internal/operations/commands", Access::User, kStaff, kSmall,
+                  [sig](http::RouteContext& ctx) { return create_command(ctx, *sig); }});
+  app.router.add({"GET", "/internal/operations/commands", Access::User, kStaff, kSmall,
+                  [](http::RouteContext& ctx) { return list_commands(ctx); }});
+  app.router.add({"GET", "/internal/operations/commands/{id}", Access::User, kStaff, kSmall,
+                  [sig, waiters, max_waiters](http::RouteContext& ctx) {
+                    return get_command(ctx, *sig, *waiters, max_waiters);
+                  }});
+  app.router.add({"POST", "/internal/operations/commands/{id}/cancel", Access::User, kStaff, kSmall,
+                  [sig](http::RouteContext& ctx) { return cancel_command(ctx, *sig); }});
+}
+
+}  // namespace painel::api

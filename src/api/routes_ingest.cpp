@@ -1,0 +1,148 @@
+// POST /ingest/usage — raw usage events from the agents' runtime (an ingest API key).
+// A batch is validated whole; one bad event rejects it, naming the event and field.
+#include <zlib.h>
+
+#include <cmath>
+#include <set>
+
+#include "api/app.hpp"
+#include "api/routes.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/json.hpp"
+#include "store/usage_ingest.hpp"
+
+namespace painel::api {
+namespace {
+
+constexpr size_t kMaxEvents = 10000;
+constexpr size_t kMaxInflated = 64u << 20;
+
+std::string gunzip(const std::string& in) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw bad_request("cannot decompress body");
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  char buf[65536];
+  int rc;
+  do {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&zs);
+      throw bad_request("request body is not valid gzip");
+    }
+    out.append(buf, sizeof buf - zs.avail_out);
+    if (out.size() > kMaxInflated) {
+      inflateEnd(&zs);
+      throw ApiError(413, "Content Too Large", "decompressed body too large");
+    }
+  } while (rc != Z_STREAM_END);
+  inflateEnd(&zs);
+  return out;
+}
+
+[[noreturn]] void bad_event(size_t i, const char* field, const std::string& why) {
+  throw bad_request("events[" + std::to_string(i) + "]." + field + ": " + why);
+}
+
+int64_t nonneg_int(const rapidjson::Value& e, size_t i, const char* field) {
+  auto it = e.FindMember(field);
+  if (it == e.MemberEnd()) bad_event(i, field, "is required");
+  if (!it->value.IsInt64()) bad_event(i, field, "must be an integer");
+  if (it->value.GetInt64() < 0) bad_event(i, field, "must not be negative");
+  if (it->value.GetInt64() > 1'000'000'000'000LL) bad_event(i, field, "is too large");
+  return it->value.GetInt64();
+}
+
+std::string str_field(const rapidjson::Value& e, size_t i, const char* field, size_t max) {
+  auto it = e.FindMember(field);
+  if (it == e.MemberEnd()) bad_event(i, field, "is required");
+  if (!it->value.IsString()) bad_event(i, field, "must be a string");
+  std::string s(it->value.GetString(), it->value.GetStringLength());
+  if (s.empty() || s.size() > max) bad_event(i, field, "must be 1.." + std::to_string(max) + " characters");
+  return s;
+}
+
+std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_ms) {
+  auto d = parse_json_object(body);
+  auto it = d.FindMember("events");
+  if (it == d.MemberEnd() || !it->value.IsArray()) throw bad_request("field 'events' must be an array");
+  auto& arr = it->value;
+  if (arr.Size() == 0) throw bad_request("'events' is empty");
+  if (arr.Size() > kMaxEvents) throw bad_request("at most 10000 events per batch");
+  std::vector<store::UsageEvent> out;
+  out.reserve(arr.Size());
+  std::set<std::string> ids;
+  for (rapidjson::SizeType k = 0; k < arr.Size(); ++k) {
+    size_t i = k;
+    auto& e = arr[k];
+    if (!e.IsObject()) bad_event(i, "", "must be an object");
+    store::UsageEvent ev;
+    ev.event_id = str_field(e, i, "event_id", 128);
+    if (!ids.insert(ev.event_id).second) bad_event(i, "event_id", "duplicate inside the batch");
+    ev.tenant_id = str_field(e, i, "tenant_id", 36);
+    if (!is_uuid(ev.tenant_id)) bad_event(i, "tenant_id", "not a UUID");
+    ev.agent_id = str_field(e, i, "agent_id", 36);
+    if (!is_uuid(ev.agent_id)) bad_event(i, "agent_id", "not a UUID");
+    for (auto* s : {&ev.tenant_id, &ev.agent_id})
+      for (auto& ch : *s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto at = parse_rfc3339(str_field(e, i, "occurred_at", 40));
+    if (!at) bad_event(i, "occurred_at", "must be an RFC 3339 time");
+    if (*at > now_ms + 5 * 60 * 1000) bad_event(i, "occurred_at", "more than 5 minutes in the future");
+    ev.occurred_at_ms = *at;
+    auto status = str_field(e, i, "status", 16);
+    if (status != "success" && status != "error") bad_event(i, "status", "must be success or error");
+    ev.success = status == "success";
+    ev.response_time_ms = nonneg_int(e, i, "response_time_ms");
+    ev.tokens_used = nonneg_int(e, i, "tokens_used");
+    auto c = e.FindMember("cost");
+    if (c == e.MemberEnd()) bad_event(i, "cost", "is required");
+    if (!c->value.IsNumber()) bad_event(i, "cost", "must be a number (BRL)");
+    double cost = c->value.GetDouble();
+    if (!std::isfinite(cost) || cost < 0) bad_event(i, "cost", "must not be negative");
+    if (cost > 1e9) bad_event(i, "cost", "is too large");
+    double cents = cost * 100.0;
+    if (std::fabs(cents - std::round(cents)) > 1e-6) bad_event(i, "cost", "at most two decimals");
+    ev.cost_cents = static_cast<int64_t>(std::llround(cents));
+    out.push_back(std::move(ev));
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_ingest_routes(App& app) {
+  app.router.add({"POST", "/ingest/usage", http::Access::IngestKey, 0, 10u << 20, [](http::RouteContext& ctx) {
+                    auto ct = ctx.req.header("content-type");
+                    if (!ct || ct->find("application/json") == std::string_view::npos)
+                      throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
+                    std::string inflated;
+                    const std::string* body = &ctx.req.body;
+                    if (auto enc = ctx.req.header("content-encoding")) {
+                      if (*enc == "gzip") {
+                        inflated = gunzip(ctx.req.body);
+                        body = &inflated;
+                      } else if (*enc != "identity") {
+                        throw ApiError(415, "Unsupported Media Type", "Content-Encoding must be gzip or identity");
+                      }
+                    }
+                    int64_t now = ctx.app.clock.now_ms();
+                    auto events = parse_batch(*body, now);
+                    auto res = ctx.app.store.write([&](store::Conn& c) {
+                      auto ref = store::check_event_references(c, events);
+                      if (ref.index >= 0)
+                        throw bad_request("events[" + std::to_string(ref.index) + "]." + ref.field + ": " + ref.detail);
+                      return store::insert_usage_events(c, events, now);
+                    });
+                    ctx.app.metrics.inc("painel_usage_events_ingested_total", "", static_cast<uint64_t>(res.accepted));
+                    ctx.app.metrics.inc("painel_usage_events_duplicate_total", "", static_cast<uint64_t>(res.duplicates));
+                    JsonOut j;
+                    j.begin_object().kv("accepted", res.accepted).kv("duplicates", res.duplicates).end_object();
+                    return json_response(j.take(), 202);
+                  }});
+}
+
+}  // namespace painel::api

@@ -1,0 +1,80 @@
+#pragma once
+// Operational commands as pure rules: the type table (who may create each type, which
+// parameters it takes, whether it needs a tenant, whether re-running it after a worker
+// died is safe, its timeout), parameter validation, the status model and the canonical
+// form of a request body used by Idempotency-Key. No store, no clock: unit-tested alone.
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace painel::domain {
+
+enum class ParamKind { Uuid, Day };
+
+struct ParamSpec {
+  std::string_view name;
+  ParamKind kind;
+  bool required;
+};
+
+struct CommandSpec {
+  std::string_view type;   // "REPROCESS_QUEUE"
+  unsigned groups;         // auth::Group bitmask allowed to create it
+  bool tenant_required;    // false: the command may run without a tenant
+  bool safe_to_retry;      // re-running after a worker died gives the same end state
+  int64_t timeout_ms;      // enforced by the worker; the command ends in ERROR past it
+  bool exactly_one_param;  // exactly one of `params` must be given (RESET_TOKEN)
+  std::vector<ParamSpec> params;
+  std::string_view summary;  // what it does, for the 202 message and docs
+};
+
+const std::vector<CommandSpec>& command_specs();
+const CommandSpec* find_command(std::string_view type);
+std::string command_type_list();  // "REPROCESS_QUEUE, RESET_TOKEN, ..."
+
+// Validated parameters, sorted by name; uuids lower-cased, days as YYYY-MM-DD.
+struct CommandParams {
+  std::vector<std::pair<std::string, std::string>> values;
+  std::optional<std::string> get(std::string_view name) const;
+  std::string to_json() const;  // canonical: {"a":"..","b":".."}
+};
+
+struct ParamError {
+  std::string param;    // the parameter the message is about
+  std::string message;  // names it, e.g. "parameter 'agent_id' is required for RESTART_AGENT"
+};
+
+// `params` is the request's "parameters" member, or nullptr when absent. Unknown
+// parameters, wrong JSON types, malformed ids or days, and type-specific rules
+// (REPROCESS_QUEUE: `to` needs `from`, from <= to, at most kMaxReprocessDays) are errors.
+inline constexpr int64_t kMaxReprocessDays = 366;
+std::variant<CommandParams, ParamError> validate_parameters(const CommandSpec& spec,
+                                                            const rapidjson::Value* params);
+
+// Statuses: PENDING → RUNNING → SUCCESS | ERROR, or CANCELLED while PENDING.
+inline constexpr std::string_view kCommandStatuses[] = {"PENDING", "RUNNING", "SUCCESS", "ERROR",
+                                                        "CANCELLED"};
+bool is_command_status(std::string_view s);
+bool is_terminal_status(std::string_view s);
+
+// A command found RUNNING with an expired lease (its worker died): retried when the type
+// is safe to retry and it has not already been attempted max_attempts times.
+inline constexpr int64_t kMaxAttempts = 3;
+bool should_retry_after_lost_worker(const CommandSpec* spec, int64_t attempts);
+std::string lost_worker_message(const CommandSpec* spec, std::string_view type, int64_t attempts,
+                                std::string_view worker_id);
+
+// JSON text with object keys sorted (recursively) and no whitespace: two bodies that mean
+// the same thing hash the same (Idempotency-Key).
+std::string canonical_json(const rapidjson::Value& v);
+
+// An Idempotency-Key header value: 1..255 visible ASCII characters.
+bool valid_idempotency_key(std::string_view key);
+
+}  // namespace painel::domain

@@ -1,0 +1,416 @@
+#include "domain/demo.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <unordered_set>
+
+#include "auth/password.hpp"
+#include "core/time.hpp"
+#include "domain/cnpj.hpp"
+#include "domain/demo_model.hpp"
+#include "store/audit.hpp"
+#include "store/usage_aggregate.hpp"
+
+namespace painel::domain {
+namespace {
+
+using namespace demo;
+using store::Conn;
+using store::Value;
+
+struct PlanDef {
+  const char* name;
+  double weight, volume;  // share of tenants, relative requests per agent
+  int min_agents, most_agents;
+  int64_t base_cents = 0;  // price and limit come from the store's plans table
+  int max_agents = 0;
+};
+const PlanDef kPlans[] = {{"starter", 0.45, 1.0, 1, 3},
+                          {"professional", 0.40, 2.5, 2, 6},
+                          {"enterprise", 0.15, 6.0, 3, 6}};
+
+std::vector<PlanDef> load_plans(Conn& c) {
+  std::vector<PlanDef> out;
+  for (PlanDef p : kPlans) {
+    auto r = c.query("SELECT base_price_cents, max_agents FROM plans WHERE name = ?",
+                     {std::string(p.name)});
+    if (r.empty()) throw std::runtime_error(std::string("demo: plan '") + p.name + "' is missing");
+    p.base_cents = r[0].i64(0);
+    p.max_agents = static_cast<int>(r[0].i64(1));
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::string slugify(const std::string& name) {
+  std::string folded = fold_for_search(name), out;
+  for (char ch : folded) {
+    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+      out.push_back(ch);
+    else if (ch == '&')
+      out += "e";
+    else if (!out.empty() && out.back() != '-')
+      out.push_back('-');
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+std::string person_name(Rng& r) {
+  return std::string(r.pick(first_names())) + " " + r.pick(last_names());
+}
+
+// Company name from a segment's business kinds, a core name and an optional complement;
+// `taken` holds slugs already used so that e-mail domains stay unique.
+std::string company_base(Rng& r, const SegmentDef& seg, std::unordered_set<std::string>& taken,
+                         size_t index) {
+  for (int attempt = 0;; ++attempt) {
+    std::string kind = r.pick(seg.kinds), core = r.pick(name_cores());
+    std::string base = kind[0] == '~' ? core + " " + kind.substr(1) : kind + " " + core;
+    if (r.chance(0.35) || attempt > 10) base += std::string(" ") + r.pick(name_complements());
+    if (attempt > 30) base += " " + std::to_string(index + 1);
+    if (taken.insert(slugify(base)).second) return base;
+  }
+}
+
+std::string new_cnpj(Rng& r, std::unordered_set<std::string>& taken) {
+  for (;;) {
+    std::string first12 = std::to_string(r.range(10000000, 99999999)) + "0001";
+    std::string cnpj = cnpj_with_check_digits(first12);
+    if (taken.insert(cnpj).second) return cnpj;
+  }
+}
+
+// Sign-up, trial, conversion, and for some tenants suspension, reactivation or churn.
+void lifecycle(Rng& r, TenantModel& t, int64_t now_ms, bool showcase) {
+  t.history = {{t.created_ms, "trial"}};
+  int64_t converted = t.created_ms + r.range(7, 30) * kDayMs + r.range(0, kDayMs);
+  if (converted >= now_ms - kHourMs) return;  // still trying the product
+  double x = showcase ? 1.0 : r.uniform();
+  if (x < 0.05) {
+    t.history.push_back({converted, "inactive"});  // trial expired without converting
+    return;
+  }
+  t.history.push_back({converted, "active"});
+  int64_t span = now_ms - converted;
+  if (x < 0.12 && span > 30 * kDayMs) {
+    int64_t churn = converted + 15 * kDayMs + r.range(0, span - 16 * kDayMs);
+    int64_t susp = churn - r.range(5, 20) * kDayMs;
+    if (r.chance(0.5) && susp > converted) t.history.push_back({susp, "suspended"});
+    t.history.push_back({churn, "inactive"});
+  } else if (x < 0.19) {
+    int64_t from = std::max(converted, now_ms - 60 * kDayMs);
+    t.history.push_back({from + r.range(0, now_ms - kHourMs - from), "suspended"});
+  } else if (x < 0.23 && span > 40 * kDayMs) {  // suspended for a few days, then back
+    int64_t susp = converted + r.range(10 * kDayMs, span - 20 * kDayMs);
+    t.history.push_back({susp, "suspended"});
+    t.history.push_back({susp + r.range(1, 7) * kDayMs + r.range(0, kDayMs), "active"});
+  }
+}
+
+void contracts(Rng& r, TenantModel& t, const PlanDef& plan, int64_t now_ms) {
+  const auto& catalog = agent_catalog();
+  int n = static_cast<int>(r.range(plan.min_agents, plan.most_agents));
+  n = std::min(n, plan.max_agents);
+  std::vector<double> weights;
+  for (auto& a : catalog)
+    weights.push_back(a.popularity *
+                      (std::string(a.affinity).find(t.segment) != std::string::npos ? 4.0 : 1.0));
+  // End of service: churn or now. Contracts end when the tenant churns.
+  std::optional<int64_t> churned;
+  if (t.status() == "inactive") churned = t.history.back().ms;
+  int64_t end = churned.value_or(now_ms);
+  double size = std::exp(0.5 * r.normal());
+  for (int i = 0; i < n; ++i) {
+    size_t a = r.weighted(weights);
+    weights[a] = 0;  // without replacement
+    Contract k;
+    k.id = r.uuid();
+    k.agent = a;
+    bool later = i > 0 && r.chance(0.3);
+    int64_t window = std::max<int64_t>(end - t.created_ms - kHourMs, kHourMs);
+    k.activated_ms = t.created_ms +
+                     (later ? r.range(0, window) : r.range(kHourMs, std::min(window, 3 * kDayMs)));
+    k.activated_ms = std::min(k.activated_ms, end - 1);
+    if (churned)
+      k.deactivated_ms = *churned + 1000;  // after the churn row, which keeps its MRR
+    else if (r.chance(0.07) && now_ms - k.activated_ms > 10 * kDayMs)
+      k.deactivated_ms =
+          k.activated_ms + 7 * kDayMs + r.range(0, now_ms - k.activated_ms - 8 * kDayMs);
+    k.volume = plan.volume * size * std::sqrt(catalog[a].popularity) * std::exp(0.3 * r.normal());
+    k.error_rate = 0.005 + 0.035 * r.uniform();
+    t.contracts.push_back(std::move(k));
+  }
+}
+
+void integrations(Rng& r, TenantModel& t, bool showcase) {
+  const auto& defs = integration_defs();
+  std::vector<size_t> order{0, 1, 2, 3, 4};
+  for (size_t i = order.size() - 1; i > 0; --i)
+    std::swap(order[i], order[static_cast<size_t>(r.range(0, static_cast<int64_t>(i)))]);
+  int n = showcase ? 3 : static_cast<int>(r.range(1, 4));
+  for (int i = 0; i < n; ++i) {
+    const auto& d = defs[order[static_cast<size_t>(i)]];
+    Integration g{r.uuid(), d.type, r.pick(d.names), "active", std::nullopt};
+    double x = r.uniform();
+    if (t.status() == "inactive")
+      g.status = "inactive";
+    else if (x < 0.10 || (showcase && i == 0))
+      g.status = "error";
+    else if (x < 0.15)
+      g.status = "inactive";
+    if (g.status == "error") g.last_error = r.pick(d.errors);
+    t.integrations.push_back(std::move(g));
+  }
+}
+
+World build_world(Rng& r, const DemoOptions& o, const std::vector<PlanDef>& plans, int64_t now_ms) {
+  World w;
+  for (size_t i = 0; i < agent_catalog().size(); ++i) w.agent_ids.push_back(r.uuid());
+  w.admin_id = r.uuid();
+  w.support_id = r.uuid();
+  std::vector<double> seg_weights;
+  for (auto& s : segments()) seg_weights.push_back(s.weight);
+  std::unordered_set<std::string> slugs, cnpjs;
+  const char* suffixes[] = {"Ltda", "S.A.", "ME"};
+  for (int i = 0; i < o.tenants; ++i) {
+    bool showcase = i == 0;  // the first tenant's logins are printed: make it a good demo
+    TenantModel t;
+    t.id = r.uuid();
+    const SegmentDef& seg = segments()[r.weighted(seg_weights)];
+    t.segment = seg.segment;
+    std::string base = company_base(r, seg, slugs, static_cast<size_t>(i));
+    t.slug = slugify(base);
+    t.name = base + " " + suffixes[r.weighted({0.65, 0.15, 0.20})];
+    t.cnpj = new_cnpj(r, cnpjs);
+    size_t plan = r.weighted({plans[0].weight, plans[1].weight, plans[2].weight});
+    // Sign-ups accelerate towards now (a growing business): age = 365 d × u^1.5.
+    double age_days = 365.0 * std::pow(r.uniform(), 1.5);
+    if (showcase) {
+      age_days = 300;
+      plan = 1;  // professional
+    }
+    t.plan = plans[plan].name;
+    t.plan_base_cents = plans[plan].base_cents;
+    t.created_ms =
+        (now_ms - std::max<int64_t>(static_cast<int64_t>(age_days * kDayMs), 2 * kHourMs)) / 1000 *
+        1000;
+    lifecycle(r, t, now_ms, showcase);
+    contracts(r, t, plans[plan], now_ms);
+    integrations(r, t, showcase);
+    t.admin_user_id = r.uuid();
+    w.tenants.push_back(std::move(t));
+  }
+  return w;
+}
+
+int64_t mrr_at(const TenantModel& t, int64_t ms) {
+  int64_t mrr = t.plan_base_cents;
+  for (auto& k : t.contracts)
+    if (k.active_at(ms)) mrr += agent_catalog()[k.agent].monthly_price_cents;
+  return mrr;
+}
+
+Value opt_time(const std::optional<int64_t>& ms) {
+  return ms ? Value(rfc3339(*ms)) : Value(nullptr);
+}
+
+void write_internal_user(Conn& c, const std::string& id, const std::string& email,
+                         const std::string& name, const std::string& hash, const std::string& group,
+                         int64_t created, int64_t last_login) {
+  c.exec(
+      "INSERT INTO users(id, email, full_name, password_hash, groups, created_at, last_login_at) "
+      "VALUES (?,?,?,?,?,?,?)",
+      {id, email, name, hash, group, rfc3339(created), rfc3339(last_login)});
+}
+
+std::optional<std::string> existing_user(Conn& c, const std::string& email) {
+  auto r = c.query("SELECT id FROM users WHERE email = ?", {email});
+  if (r.empty()) return std::nullopt;
+  return r[0].str(0);
+}
+
+// Catalog, tenants with history, contracts, integrations and users, in one transaction:
+// the store ends up with all of them or none.
+void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t now_ms,
+                     DemoSummary& sum) {
+  store::Tx tx(c, true);
+  const auto& catalog = agent_catalog();
+  int64_t catalog_time = now_ms - 400 * kDayMs;
+  for (size_t i = 0; i < catalog.size(); ++i) {
+    auto& a = catalog[i];
+    auto found = c.query("SELECT id FROM agents WHERE slug = ?", {std::string(a.slug)});
+    if (!found.empty()) {
+      w.agent_ids[i] = found[0].str(0);  // keep an existing catalog entry
+      continue;
+    }
+    c.exec(
+        "INSERT INTO agents(id, slug, name, segment, subnucleus, description, "
+        "monthly_price_cents, created_at) VALUES (?,?,?,?,?,?,?,?)",
+        {w.agent_ids[i], a.slug, a.name, a.segment, a.subnucleus, a.description,
+         a.monthly_price_cents, rfc3339(catalog_time)});
+  }
+  struct Internal {
+    std::string* id;
+    const char *email, *name, *group;
+  } internal[] = {
+      {&w.admin_id, "admin@alquimista.ai", "Administração AlquimistaAI", "INTERNAL_ADMIN"},
+      {&w.support_id, "suporte@alquimista.ai", "Suporte AlquimistaAI", "INTERNAL_SUPPORT"}};
+  for (auto& u : internal) {
+    if (auto id = existing_user(c, u.email)) {
+      *u.id = *id;  // an operator's account: keep it (and its password)
+      continue;
+    }
+    write_internal_user(c, *u.id, u.email, u.name, hash, u.group, catalog_time,
+                        now_ms - r.range(1, 48) * kHourMs);
+    sum.logins.push_back({u.email, kDemoPassword, u.group, ""});
+  }
+  BulkInsert tenants(c,
+                     "tenants(id, name, name_search, cnpj, segment, plan, status, "
+                     "mrr_cents, created_at, updated_at)",
+                     10);
+  BulkInsert history(c,
+                     "tenant_status_history(tenant_id, old_status, new_status, "
+                     "mrr_cents, changed_at)",
+                     5);
+  BulkInsert agents(c,
+                    "tenant_agents(id, tenant_id, agent_id, status, config, "
+                    "activated_at, deactivated_at)",
+                    7);
+  BulkInsert integ(c,
+                   "tenant_integrations(id, tenant_id, type, name, status, "
+                   "last_sync_at, last_error, created_at, updated_at)",
+                   9);
+  const char* tones[] = {"cordial", "formal", "descontraído"};
+  // Parents are flushed before children: buffered rows would otherwise trip foreign keys.
+  for (auto& t : w.tenants)
+    tenants.add({t.id, t.name, fold_for_search(t.name), t.cnpj, t.segment, t.plan, t.status(),
+                 mrr_at(t, now_ms), rfc3339(t.created_ms), rfc3339(t.history.back().ms)});
+  tenants.flush();
+  for (auto& t : w.tenants) {
+    for (size_t h = 0; h < t.history.size(); ++h)
+      history.add({t.id, h ? Value(t.history[h - 1].status) : Value(nullptr), t.history[h].status,
+                   mrr_at(t, t.history[h].ms), rfc3339(t.history[h].ms)});
+    for (auto& k : t.contracts) {
+      std::string config =
+          std::string("{\"idioma\":\"pt-BR\",\"tom\":\"") + tones[r.range(0, 2)] +
+          "\",\"horario_atendimento\":\"" + (r.chance(0.5) ? "24x7" : "08:00-18:00") +
+          "\",\"transferir_para_humano\":" + (r.chance(0.7) ? "true" : "false") + "}";
+      agents.add({k.id, t.id, w.agent_ids[k.agent], k.deactivated_ms ? "inactive" : "active",
+                  config, rfc3339(k.activated_ms), opt_time(k.deactivated_ms)});
+    }
+    for (auto& g : t.integrations) {
+      int64_t created = std::min(t.created_ms + r.range(0, 10 * kDayMs), now_ms - kHourMs);
+      int64_t sync = g.status == "active"  ? now_ms - r.range(60000, 2 * kHourMs)
+                     : g.status == "error" ? now_ms - r.range(2 * kHourMs, 5 * kDayMs)
+                                           : t.history.back().ms;
+      sync = std::max(sync, created);
+      integ.add({g.id, t.id, g.type, g.name, g.status, rfc3339(sync),
+                 g.last_error ? Value(*g.last_error) : Value(nullptr), rfc3339(created),
+                 rfc3339(sync)});
+    }
+  }
+  history.flush();
+  agents.flush();
+  integ.flush();
+
+  BulkInsert users(c,
+                   "users(id, email, full_name, password_hash, groups, created_at, "
+                   "last_login_at)",
+                   7);
+  std::vector<store::Params> pending_links;
+  for (auto& t : w.tenants) {
+    bool gone = t.status() == "inactive";
+    auto add = [&](const std::string& id, const std::string& email, const char* group) {
+      int64_t created = t.created_ms + r.range(0, 2 * kHourMs);
+      std::optional<int64_t> login;
+      if (!gone && r.chance(0.6)) login = std::max(created, now_ms - r.range(kHourMs, 14 * kDayMs));
+      users.add({id, email, person_name(r), hash, group, rfc3339(created), opt_time(login)});
+      pending_links.push_back({t.id, id, group, rfc3339(created)});
+    };
+    add(t.admin_user_id, "admin@" + t.slug + ".com.br", "TENANT_ADMIN");
+    add(r.uuid(), "usuario@" + t.slug + ".com.br", "TENANT_USER");
+    if (r.chance(0.3)) {
+      std::string person = slugify(std::string(r.pick(first_names())) + "." + r.pick(last_names()));
+      std::replace(person.begin(), person.end(), '-', '.');
+      add(r.uuid(), person + "@" + t.slug + ".com.br", "TENANT_USER");
+    }
+  }
+  users.flush();
+  BulkInsert links(c, "tenant_users(tenant_id, user_id, role, created_at)", 4);
+  for (auto& l : pending_links) links.add(std::move(l));
+  links.flush();
+  tx.commit();
+  auto& first = w.tenants.front();
+  sum.logins.push_back(
+      {"admin@" + first.slug + ".com.br", kDemoPassword, "TENANT_ADMIN", first.name});
+  sum.logins.push_back(
+      {"usuario@" + first.slug + ".com.br", kDemoPassword, "TENANT_USER", first.name});
+}
+
+}  // namespace
+
+DemoSummary load_demo(store::Store& s, const DemoOptions& o, int64_t now_ms,
+                      const std::function<void(const std::string&)>& progress_fn) {
+  if (o.tenants < 1 || o.tenants > 100000)
+    throw std::runtime_error("demo: --tenants must be 1..100000");
+  if (o.days < 1 || o.days > 3650) throw std::runtime_error("demo: --days must be 1..3650");
+  auto progress = [&](const std::string& m) {
+    if (progress_fn) progress_fn(m);
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  Conn& c = s.conn();
+  if (c.query("SELECT count(*) FROM tenants")[0].i64(0) > 0)
+    throw std::runtime_error(
+        "demo: the store already has tenants; demo data only goes into an empty store");
+
+  Rng r(mix_seed(o.seed, 0));
+  World w = build_world(r, o, load_plans(c), now_ms);
+  std::string hash = auth::hash_password(kDemoPassword, auth::PasswordCost::Fast);
+  DemoSummary sum;
+  sum.tenants = o.tenants;
+  write_structure(c, r, w, hash, now_ms, sum);
+  progress(std::to_string(agent_catalog().size()) + " agents in the catalog, " +
+           count_text(o.tenants) + " tenants with users, contracts and integrations");
+
+  int64_t today = day_of_ms(now_ms), from_day = today - o.days + 1;
+  sum.events = generate_usage(c, w, from_day, now_ms, o.seed, progress);
+
+  // Several days per transaction: with thousands of tenants each day's rows land on a
+  // page per tenant of tenant_usage_daily, and committing them once per chunk rather than
+  // once per day writes those pages (and checkpoints them) ~step times less often.
+  int64_t step = std::max<int64_t>(1, (o.days + 9) / 10);
+  for (int64_t d = from_day; d <= today; d += step) {
+    int64_t to = std::min(today, d + step - 1);
+    store::Tx tx(c, true);
+    store::aggregate_days(c, d, to, std::nullopt, now_ms);
+    tx.commit();
+    progress("aggregated " + std::to_string(to - from_day + 1) + "/" + std::to_string(o.days) +
+             " days");
+  }
+
+  OpsCounts ops = generate_ops(c, w, from_day, now_ms, o.seed);
+  {
+    store::Tx tx(c, true);
+    store::audit_append(
+        c,
+        {"system", "system", "demo.load", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+         "{\"tenants\":" + std::to_string(o.tenants) + ",\"days\":" + std::to_string(o.days) +
+             ",\"seed\":" + std::to_string(o.seed) + ",\"events\":" + std::to_string(sum.events) +
+             "}"},
+        now_ms);
+    tx.commit();
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f s", secs);
+  progress(count_text(ops.incidents) + " incidents, " + count_text(ops.commands) +
+           " commands; done in " + buf);
+  return sum;
+}
+
+}  // namespace painel::domain

@@ -1,0 +1,318 @@
+#include "jobs/command_effects.hpp"
+
+#include <map>
+
+#include "auth/token_service.hpp"
+#include "core/ids.hpp"
+#include "core/json.hpp"
+#include "core/time.hpp"
+#include "domain/commands.hpp"
+#include "store/tenants.hpp"
+#include "store/usage_aggregate.hpp"
+
+namespace painel::jobs {
+namespace {
+
+constexpr int64_t kDayMs = 86400000;
+
+domain::CommandParams params_of(const store::Command& cmd, const domain::CommandSpec& spec) {
+  rapidjson::Document d;
+  d.Parse(cmd.parameters.data(), cmd.parameters.size());
+  if (d.HasParseError()) throw CommandFailed("stored parameters are not valid JSON");
+  auto v = domain::validate_parameters(spec, &d);
+  if (auto* e = std::get_if<domain::ParamError>(&v)) throw CommandFailed(e->message);
+  return std::get<domain::CommandParams>(std::move(v));
+}
+
+const std::string& tenant_of(const store::Command& cmd) {
+  if (!cmd.tenant_id) throw CommandFailed(cmd.command_type + " needs a tenant");
+  return *cmd.tenant_id;
+}
+
+store::TenantAgentRef agent_of(store::Conn& c, const std::string& tenant,
+                               const domain::CommandParams& p) {
+  auto ref = store::find_tenant_agent(c, tenant, *p.get("agent_id"));
+  if (!ref) throw CommandFailed("parameter 'agent_id': the agent is not contracted by this tenant");
+  return *ref;
+}
+
+EffectResult reprocess_queue(store::Conn& c, const EffectContext& ctx,
+                             const domain::CommandParams& p) {
+  const auto& tenant = tenant_of(ctx.cmd);
+  std::vector<int64_t> days;
+  auto from = p.get("from");
+  if (from) {
+    int64_t f = *parse_day(*from), t = p.get("to") ? *parse_day(*p.get("to")) : f;
+    for (int64_t d = f; d <= t; ++d) days.push_back(d);
+  } else {
+    days = store::dirty_days(c, tenant);
+  }
+  store::AggregateStats total;
+  for (int64_t d : days) {  // one day at a time, so the timeout is checked between days
+    ctx.check_deadline();
+    auto s = store::aggregate_days(c, d, d, tenant, ctx.now_ms);
+    total.days += s.days;
+    total.events += s.events;
+    total.rows += s.rows;
+  }
+  JsonOut j;
+  j.begin_object().kv("mode", from ? "days" : "dirty_days");
+  j.key("from").str_or_null(days.empty() ? std::nullopt
+                                         : std::optional<std::string>(format_day(days.front())));
+  j.key("to").str_or_null(days.empty() ? std::nullopt
+                                       : std::optional<std::string>(format_day(days.back())));
+  j.kv("days_processed", total.days).kv("events", total.events).kv("rows_written", total.rows);
+  j.end_object();
+  return {j.take(), {tenant}};
+}
+
+EffectResult reset_token(store::Conn& c, const EffectContext& ctx, const domain::CommandParams& p) {
+  const auto& tenant = tenant_of(ctx.cmd);
+  JsonOut j;
+  if (auto integration = p.get("integration_id")) {
+    auto r = c.query(
+        "SELECT name, type, status, credential_sealed IS NOT NULL FROM tenant_integrations "
+        "WHERE id = ? AND tenant_id = ?",
+        {*integration, tenant});
+    if (r.empty())
+      throw CommandFailed(
+          "parameter 'integration_id': the integration does not belong to this tenant");
+    c.exec(
+        "UPDATE tenant_integrations SET credential_sealed = NULL, status = 'inactive', "
+        "last_error = 'reconnect required', updated_at = ? WHERE id = ? AND tenant_id = ?",
+        {format_rfc3339(ctx.now_ms), *integration, tenant});
+    j.begin_object()
+        .kv("integration_id", *integration)
+        .kv("name", r[0].str(0))
+        .kv("type", r[0].str(1))
+        .kv("previous_status", r[0].str(2))
+        .kv("status", "inactive")
+        .kv("credential_cleared", r[0].i64(3) != 0)
+        .kv("last_error", "reconnect required")
+        .end_object();
+  } else {
+    auto user = *p.get("user_id");
+    if (!store::user_in_tenant(c, tenant, user))
+      throw CommandFailed("parameter 'user_id': the user does not belong to this tenant");
+    if (!ctx.tokens) throw CommandFailed("this process cannot revoke sessions");
+    int64_t n = ctx.tokens->revoke_user_sessions(c, user);
+    j.begin_object()
+        .kv("user_id", user)
+        .kv("sessions_revoked", n)
+        .kv("note",
+            "refresh tokens no longer work; access tokens already issued expire on their own")
+        .end_object();
+  }
+  return {j.take(), {tenant}};
+}
+
+EffectResult set_agent_status(store::Conn& c, const EffectContext& ctx,
+                              const domain::CommandParams& p, bool active, bool restart) {
+  const auto& tenant = tenant_of(ctx.cmd);
+  auto ref = agent_of(c, tenant, p);
+  std::string now = format_rfc3339(ctx.now_ms);
+  if (restart) {
+    c.exec(
+        "UPDATE tenant_agents SET status = 'active', deactivated_at = NULL, "
+        "restart_count = restart_count + 1, last_restart_at = ? WHERE id = ?",
+        {now, ref.id});
+  } else if (active) {
+    c.exec("UPDATE tenant_agents SET status = 'active', deactivated_at = NULL WHERE id = ?",
+           {ref.id});
+  } else if (ref.status != "inactive") {  // keep the first deactivation time
+    c.exec("UPDATE tenant_agents SET status = 'inactive', deactivated_at = ? WHERE id = ?",
+           {now, ref.id});
+  }
+  int64_t mrr = store::recompute_tenant_mrr(c, tenant);
+  auto after = c.query("SELECT status, restart_count FROM tenant_agents WHERE id = ?", {ref.id});
+  JsonOut j;
+  j.begin_object()
+      .kv("agent_id", ref.id)
+      .kv("catalog_agent_id", ref.agent_id)
+      .kv("name", ref.name)
+      .kv("previous_status", ref.status)
+      .kv("status", after[0].str(0));
+  if (restart) j.kv("restart_count", after[0].i64(1)).kv("restarted_at", now);
+  j.key("tenant_mrr_estimate").money(mrr).end_object();
+  return {j.take(), {tenant}};
+}
+
+EffectResult resolve_incident(store::Conn& c, const EffectContext& ctx,
+                              const domain::CommandParams& p) {
+  auto id = *p.get("incident_id");
+  auto st = store::incident_status(c, ctx.cmd.tenant_id, id);
+  if (!st)
+    throw CommandFailed("parameter 'incident_id': the incident does not belong to this tenant");
+  std::string now = format_rfc3339(ctx.now_ms);
+  bool changed = *st != "resolved";
+  if (changed)
+    c.exec(
+        "UPDATE incidents SET status = 'resolved', resolved_at = ?, resolved_by = ? "
+        "WHERE id = ? AND status = 'open'",
+        {now, ctx.cmd.created_by, id});
+  JsonOut j;
+  j.begin_object().kv("incident_id", id).kv("previous_status", *st).kv("status", "resolved");
+  if (changed) j.kv("resolved_at", now).kv("resolved_by", ctx.cmd.created_by);
+  j.end_object();
+  EffectResult r{j.take()};
+  if (ctx.cmd.tenant_id) r.touched_tenants.push_back(*ctx.cmd.tenant_id);
+  return r;
+}
+
+EffectResult set_tenant_status(store::Conn& c, const EffectContext& ctx, const char* status) {
+  const auto& tenant = tenant_of(ctx.cmd);
+  auto before = store::tenant_status(c, tenant);
+  if (!before) throw CommandFailed("the tenant no longer exists");
+  store::set_tenant_status(c, tenant, status, ctx.now_ms);
+  JsonOut j;
+  j.begin_object().kv("tenant_id", tenant).kv("previous_status", *before).kv("status", status);
+  j.end_object();
+  EffectResult r{j.take(), {tenant}};
+  r.tenant_status_changed = true;
+  return r;
+}
+
+// --- HEALTH_CHECK ---
+
+struct TenantHealth {
+  std::vector<std::string> problems;
+  std::optional<std::string> incident_id;
+  bool incident_opened = false;
+};
+
+TenantHealth check_tenant(store::Conn& c, const std::string& tenant, int64_t now_ms, JsonOut* j) {
+  TenantHealth h;
+  std::map<std::string, std::pair<int64_t, int64_t>> usage;  // agent id → (requests, errors)
+  c.each(
+      "SELECT agent_id, count(*), sum(CASE WHEN success = 0 THEN 1 ELSE 0 END) FROM usage_events "
+      "WHERE tenant_id = ? AND occurred_at_ms >= ? AND occurred_at_ms <= ? GROUP BY agent_id",
+      {tenant, now_ms - kDayMs, now_ms}, [&](const store::Row& r) {
+        usage[r.str(0)] = {r.i64(1), r.i64(2)};
+      });
+  bool severe = false;
+  if (j) j->kv("tenant_id", tenant).key("agents").begin_array();
+  c.each(
+      "SELECT ta.id, ta.agent_id, a.name, ta.status FROM tenant_agents ta "
+      "JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = ? ORDER BY a.name, ta.id",
+      {tenant}, [&](const store::Row& r) {
+        auto u = usage.count(r.str(1)) ? usage[r.str(1)] : usage[r.str(0)];
+        double rate = u.first ? static_cast<double>(u.second) / static_cast<double>(u.first) : 0;
+        if (r.str(3) == "active" && u.first >= kHealthMinRequests && rate > kHealthMaxErrorRate) {
+          char buf[200];
+          std::snprintf(buf, sizeof buf, "agent %s: %.1f%% of %lld requests failed in 24 h",
+                        r.str(2).c_str(), rate * 100, static_cast<long long>(u.first));
+          h.problems.push_back(buf);
+          severe = severe || rate > 0.5;
+        }
+        if (!j) return;
+        j->begin_object().kv("agent_id", r.str(0)).kv("name", r.str(2)).kv("status", r.str(3));
+        j->kv("requests_24h", u.first)
+            .kv("errors_24h", u.second)
+            .key("error_rate")
+            .fixed1(rate * 100);
+        j->end_object();
+      });
+  if (j) j->end_array().key("integrations").begin_array();
+  c.each(
+      "SELECT id, type, name, status, last_error, last_sync_at FROM tenant_integrations "
+      "WHERE tenant_id = ? ORDER BY type, id",
+      {tenant}, [&](const store::Row& r) {
+        if (r.str(3) == "error")
+          h.problems.push_back("integration " + r.str(2) + " (" + r.str(1) + ") in error" +
+                               (r.is_null(4) ? "" : ": " + r.str(4)));
+        if (!j) return;
+        j->begin_object().kv("id", r.str(0)).kv("type", r.str(1)).kv("name", r.str(2));
+        j->kv("status", r.str(3)).kv("last_error", r.opt_str(4)).kv("last_sync_at", r.opt_str(5));
+        j->end_object();
+      });
+  if (j) j->end_array();
+  if (!h.problems.empty()) {
+    // One open health-check incident per tenant: re-running the check does not pile them up.
+    auto open = c.query(
+        "SELECT id FROM incidents WHERE tenant_id = ? AND source = 'health_check' AND "
+        "status = 'open' ORDER BY created_at DESC, id LIMIT 1",
+        {tenant});
+    if (!open.empty()) {
+      h.incident_id = open[0].str(0);
+    } else {
+      std::string desc;
+      for (auto& p : h.problems) desc += (desc.empty() ? "" : "; ") + p;
+      h.incident_id = new_uuid();
+      h.incident_opened = true;
+      c.exec(
+          "INSERT INTO incidents(id, tenant_id, severity, title, description, status, source, "
+          "created_at) VALUES (?,?,?,?,?,'open','health_check',?)",
+          {*h.incident_id, tenant, severe || h.problems.size() > 1 ? "high" : "medium",
+           "Health check: degraded service", desc, format_rfc3339(now_ms)});
+    }
+  }
+  if (j) {
+    j->kv("healthy", h.problems.empty()).key("problems").begin_array();
+    for (auto& p : h.problems) j->str(p);
+    j->end_array().kv("incident_id", h.incident_id).kv("incident_opened", h.incident_opened);
+  }
+  return h;
+}
+
+EffectResult health_check(store::Conn& c, const EffectContext& ctx) {
+  JsonOut j;
+  EffectResult r;
+  j.begin_object().kv("checked_at", format_rfc3339(ctx.now_ms));
+  if (ctx.cmd.tenant_id) {
+    check_tenant(c, *ctx.cmd.tenant_id, ctx.now_ms, &j);
+    r.touched_tenants.push_back(*ctx.cmd.tenant_id);
+  } else {  // every live tenant; the report lists only the degraded ones
+    std::vector<std::string> tenants;
+    c.each("SELECT id FROM tenants WHERE status IN ('active','trial') ORDER BY id", {},
+           [&](const store::Row& row) { tenants.push_back(row.str(0)); });
+    int64_t degraded = 0, opened = 0;
+    j.kv("scope", "all_tenants").key("degraded").begin_array();
+    for (auto& t : tenants) {
+      ctx.check_deadline();
+      auto h = check_tenant(c, t, ctx.now_ms, nullptr);
+      if (h.problems.empty()) continue;
+      ++degraded;
+      if (h.incident_opened) {
+        ++opened;
+        r.touched_tenants.push_back(t);
+      }
+      j.begin_object().kv("tenant_id", t).key("problems").begin_array();
+      for (auto& p : h.problems) j.str(p);
+      j.end_array().kv("incident_id", h.incident_id).kv("incident_opened", h.incident_opened);
+      j.end_object();
+    }
+    j.end_array().kv("tenants_checked", tenants.size()).kv("tenants_degraded", degraded);
+    j.kv("incidents_opened", opened);
+  }
+  j.end_object();
+  r.output = j.take();
+  return r;
+}
+
+}  // namespace
+
+EffectResult apply_command(store::Conn& c, const EffectContext& ctx) {
+  const auto* spec = domain::find_command(ctx.cmd.command_type);
+  if (!spec) throw CommandFailed("unknown command type " + ctx.cmd.command_type);
+  auto p = params_of(ctx.cmd, *spec);
+  if (ctx.cmd.tenant_id && !store::tenant_exists(c, *ctx.cmd.tenant_id))
+    throw CommandFailed("the tenant no longer exists");
+  const auto& t = spec->type;
+  if (t == "REPROCESS_QUEUE") return reprocess_queue(c, ctx, p);
+  if (t == "RESET_TOKEN") return reset_token(c, ctx, p);
+  if (t == "RESTART_AGENT") return set_agent_status(c, ctx, p, true, true);
+  if (t == "HEALTH_CHECK") return health_check(c, ctx);
+  if (t == "RESOLVE_INCIDENT") return resolve_incident(c, ctx, p);
+  if (t == "FLUSH_TENANT_CACHE") {
+    JsonOut j;
+    j.begin_object().kv("tenant_id", tenant_of(ctx.cmd)).kv("cache_flushed", true).end_object();
+    return {j.take(), {*ctx.cmd.tenant_id}};
+  }
+  if (t == "SUSPEND_TENANT") return set_tenant_status(c, ctx, "suspended");
+  if (t == "REACTIVATE_TENANT") return set_tenant_status(c, ctx, "active");
+  if (t == "PAUSE_AGENT") return set_agent_status(c, ctx, p, false, false);
+  if (t == "RESUME_AGENT") return set_agent_status(c, ctx, p, true, false);
+  throw CommandFailed("no effect is defined for " + ctx.cmd.command_type);
+}
+
+}  // namespace painel::jobs

@@ -1,0 +1,51 @@
+#pragma once
+// What each command type does to the store. apply_command() runs inside the worker's write
+// transaction, together with the command's status change and audit event, so an effect
+// commits exactly when its command is marked SUCCESS. Work outside the store (dropping
+// caches, forgetting a tenant's cached status) is returned for the caller to do after the
+// commit.
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "store/commands.hpp"
+#include "store/db.hpp"
+
+namespace painel::auth {
+class TokenService;
+}
+
+namespace painel::jobs {
+
+// The command cannot do what it asks (its target vanished, ...): it ends in ERROR with
+// this message, which is shown to operators.
+struct CommandFailed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// Thrown by EffectContext::check_deadline past the type's timeout.
+struct CommandTimedOut : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct EffectContext {
+  const store::Command& cmd;
+  int64_t now_ms;
+  std::function<void()> check_deadline;  // long effects call it between steps
+  auth::TokenService* tokens = nullptr;  // RESET_TOKEN (user sessions)
+};
+
+struct EffectResult {
+  std::string output;                        // JSON object text, stored in `output`
+  std::vector<std::string> touched_tenants;  // their cached answers are dropped after commit
+  bool tenant_status_changed = false;        // forget the tenant's cached status after commit
+};
+
+EffectResult apply_command(store::Conn& c, const EffectContext& ctx);
+
+// HEALTH_CHECK thresholds: an agent is degraded above this error rate over 24 h, counted
+// only with at least kHealthMinRequests requests (one failure of one request is noise).
+inline constexpr double kHealthMaxErrorRate = 0.20;
+inline constexpr int64_t kHealthMinRequests = 10;
+
+}  // namespace painel::jobs

@@ -1,0 +1,207 @@
+#include "store/commands.hpp"
+
+#include "core/ids.hpp"
+#include "core/time.hpp"
+
+namespace painel::store {
+namespace {
+
+constexpr const char* kColumns =
+    "c.id, c.command_type, c.status, c.tenant_id, t.name, c.parameters, c.created_by, "
+    "c.created_by_role, c.created_at, c.started_at, c.completed_at, c.output, c.error_message, "
+    "c.worker_id, c.lease_until_ms, c.attempts";
+constexpr const char* kFrom =
+    " FROM operational_commands c LEFT JOIN tenants t ON t.id = c.tenant_id";
+
+constexpr const char* kInsert =
+    "INSERT INTO operational_commands(id, command_type, tenant_id, parameters, status, "
+    "created_by, created_by_role, created_at, attempts) VALUES (?,?,?,?,'PENDING',?,?,?,0)";
+constexpr const char* kCancel =
+    "UPDATE operational_commands SET status = 'CANCELLED', completed_at = ? "
+    "WHERE id = ? AND status = 'PENDING'";
+
+// The claim: the oldest PENDING row, taken in one statement. `AND status = 'PENDING'` on the
+// outer UPDATE keeps it correct even where the sub-select could see a stale row.
+constexpr const char* kClaimSqlite =
+    "UPDATE operational_commands SET status = 'RUNNING', worker_id = ?, lease_until_ms = ?, "
+    "started_at = ?, attempts = attempts + 1 WHERE id = (SELECT id FROM operational_commands "
+    "WHERE status = 'PENDING' ORDER BY created_at, id LIMIT 1) AND status = 'PENDING' "
+    "RETURNING id";
+constexpr const char* kClaimPostgres =
+    "UPDATE operational_commands SET status = 'RUNNING', worker_id = ?, lease_until_ms = ?, "
+    "started_at = ?, attempts = attempts + 1 WHERE id = (SELECT id FROM operational_commands "
+    "WHERE status = 'PENDING' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "AND status = 'PENDING' RETURNING id";
+
+constexpr const char* kRenew =
+    "UPDATE operational_commands SET lease_until_ms = ? "
+    "WHERE id = ? AND worker_id = ? AND status = 'RUNNING'";
+constexpr const char* kFinish =
+    "UPDATE operational_commands SET status = ?, output = ?, error_message = ?, completed_at = ?, "
+    "lease_until_ms = NULL WHERE id = ? AND worker_id = ? AND status = 'RUNNING'";
+constexpr const char* kExpired =
+    "SELECT id FROM operational_commands WHERE status = 'RUNNING' AND "
+    "(lease_until_ms IS NULL OR lease_until_ms < ?) ORDER BY created_at, id LIMIT ?";
+constexpr const char* kRequeue =
+    "UPDATE operational_commands SET status = 'PENDING', worker_id = NULL, lease_until_ms = NULL, "
+    "started_at = NULL WHERE id = ? AND status = 'RUNNING' AND "
+    "(lease_until_ms IS NULL OR lease_until_ms < ?)";
+constexpr const char* kFailExpired =
+    "UPDATE operational_commands SET status = 'ERROR', error_message = ?, completed_at = ?, "
+    "lease_until_ms = NULL WHERE id = ? AND status = 'RUNNING' AND "
+    "(lease_until_ms IS NULL OR lease_until_ms < ?)";
+constexpr const char* kRetention =
+    "DELETE FROM operational_commands WHERE id IN (SELECT id FROM operational_commands "
+    "WHERE created_at < ? AND status IN ('SUCCESS','ERROR','CANCELLED') LIMIT ?)";
+
+Command row_to_command(const Row& r) {
+  Command c;
+  c.id = r.str(0);
+  c.command_type = r.str(1);
+  c.status = r.str(2);
+  c.tenant_id = r.opt_str(3);
+  c.tenant_name = r.opt_str(4);
+  c.parameters = r.str(5);
+  c.created_by = r.str(6);
+  c.created_by_role = r.str(7);
+  c.created_at = r.str(8);
+  c.started_at = r.opt_str(9);
+  c.completed_at = r.opt_str(10);
+  c.output = r.opt_str(11);
+  c.error_message = r.opt_str(12);
+  c.worker_id = r.opt_str(13);
+  c.lease_until_ms = r.opt_i64(14);
+  c.attempts = r.i64(15);
+  return c;
+}
+
+}  // namespace
+
+std::string command_stamp(int64_t ms) {
+  std::string s = format_rfc3339(ms);
+  if (s.find('.') == std::string::npos) s.insert(s.size() - 1, ".000");
+  return s;
+}
+
+Command create_command(Conn& c, const NewCommand& n, int64_t now_ms) {
+  std::string id = new_uuid();
+  c.exec(kInsert, {id, n.command_type, opt(n.tenant_id), n.parameters, n.created_by,
+                   n.created_by_role, command_stamp(now_ms)});
+  return *get_command(c, id);
+}
+
+std::optional<Command> get_command(Conn& c, const std::string& id) {
+  auto r = c.query(std::string("SELECT ") + kColumns + kFrom + " WHERE c.id = ?", {id});
+  if (r.empty()) return std::nullopt;
+  return row_to_command(r[0]);
+}
+
+std::vector<Command> list_commands(Conn& c, const CommandFilter& f, int64_t& total) {
+  std::string where = " WHERE 1 = 1";
+  Params p;
+  if (f.status) {
+    where += " AND c.status = ?";
+    p.emplace_back(*f.status);
+  }
+  if (f.command_type) {
+    where += " AND c.command_type = ?";
+    p.emplace_back(*f.command_type);
+  }
+  if (f.tenant_id) {
+    where += " AND c.tenant_id = ?";
+    p.emplace_back(*f.tenant_id);
+  }
+  total = c.query("SELECT count(*) FROM operational_commands c" + where, p)[0].i64(0);
+  p.emplace_back(f.limit);
+  p.emplace_back(f.offset);
+  std::vector<Command> out;
+  c.each(std::string("SELECT ") + kColumns + kFrom + where +
+             " ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?",
+         p, [&](const Row& r) { out.push_back(row_to_command(r)); });
+  return out;
+}
+
+CancelResult cancel_command(Conn& c, const std::string& id, int64_t now_ms) {
+  if (c.exec(kCancel, {command_stamp(now_ms), id}) == 1) return CancelResult::Cancelled;
+  return c.query("SELECT 1 FROM operational_commands WHERE id = ?", {id}).empty()
+             ? CancelResult::NotFound
+             : CancelResult::NotPending;
+}
+
+std::optional<Command> claim_next(Conn& c, const std::string& worker_id, int64_t lease_ms,
+                                  int64_t now_ms) {
+  const char* sql = c.dialect() == Dialect::Postgres ? kClaimPostgres : kClaimSqlite;
+  auto r = c.query(sql, {worker_id, now_ms + lease_ms, command_stamp(now_ms)});
+  if (r.empty()) return std::nullopt;
+  return get_command(c, r[0].str(0));
+}
+
+bool renew_lease(Conn& c, const std::string& id, const std::string& worker_id, int64_t until_ms) {
+  return c.exec(kRenew, {until_ms, id, worker_id}) == 1;
+}
+
+bool finish_command(Conn& c, const std::string& id, const std::string& worker_id,
+                    const std::string& status, const std::optional<std::string>& output,
+                    const std::optional<std::string>& error_message, int64_t now_ms) {
+  return c.exec(kFinish, {status, opt(output), opt(error_message), command_stamp(now_ms), id,
+                          worker_id}) == 1;
+}
+
+std::vector<Command> expired_leases(Conn& c, int64_t now_ms, int64_t limit) {
+  std::vector<Command> out;
+  for (auto& r : c.query(kExpired, {now_ms, limit}))
+    if (auto cmd = get_command(c, r.str(0))) out.push_back(std::move(*cmd));
+  return out;
+}
+
+bool requeue_expired(Conn& c, const std::string& id, int64_t now_ms) {
+  return c.exec(kRequeue, {id, now_ms}) == 1;
+}
+
+bool fail_expired(Conn& c, const std::string& id, const std::string& message, int64_t now_ms) {
+  return c.exec(kFailExpired, {message, command_stamp(now_ms), id, now_ms}) == 1;
+}
+
+int64_t delete_commands_before(Conn& c, int64_t cutoff_ms, int64_t batch) {
+  // PostgreSQL's DELETE has no LIMIT: the sub-select carries it, which works in both.
+  return c.exec(kRetention, {command_stamp(cutoff_ms), batch});
+}
+
+std::optional<TenantAgentRef> find_tenant_agent(Conn& c, const std::string& tenant_id,
+                                                const std::string& agent_id) {
+  auto r = c.query(
+      "SELECT ta.id, ta.agent_id, a.name, ta.status FROM tenant_agents ta "
+      "JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = ? AND (ta.id = ? OR ta.agent_id = "
+      "?)",
+      {tenant_id, agent_id, agent_id});
+  if (r.empty()) return std::nullopt;
+  return TenantAgentRef{r[0].str(0), r[0].str(1), r[0].str(2), r[0].str(3)};
+}
+
+bool integration_in_tenant(Conn& c, const std::string& tenant_id, const std::string& id) {
+  return !c.query("SELECT 1 FROM tenant_integrations WHERE id = ? AND tenant_id = ?",
+                  {id, tenant_id})
+              .empty();
+}
+
+bool user_in_tenant(Conn& c, const std::string& tenant_id, const std::string& user_id) {
+  return !c.query("SELECT 1 FROM tenant_users WHERE user_id = ? AND tenant_id = ?",
+                  {user_id, tenant_id})
+              .empty();
+}
+
+std::optional<std::string> incident_status(Conn& c, const std::optional<std::string>& tenant_id,
+                                           const std::string& incident_id) {
+  auto r = tenant_id ? c.query("SELECT status FROM incidents WHERE id = ? AND tenant_id = ?",
+                               {incident_id, *tenant_id})
+                     : c.query("SELECT status FROM incidents WHERE id = ? AND tenant_id IS NULL",
+                               {incident_id});
+  if (r.empty()) return std::nullopt;
+  return r[0].str(0);
+}
+
+bool tenant_exists(Conn& c, const std::string& tenant_id) {
+  return !c.query("SELECT 1 FROM tenants WHERE id = ?", {tenant_id}).empty();
+}
+
+}  // namespace painel::store

@@ -1,0 +1,298 @@
+// PostgreSQL schema: the SQLite migrations (store/sqlite/migrations.cpp) in PostgreSQL's
+// dialect, with the same versions, tables and columns, so the repositories' SQL runs on
+// both. Forward-only; each entry runs in one transaction. Add a migration here whenever
+// one is added there (a unit test in pg_conn_test.cpp checks that the versions match).
+//
+// Types: ids the product generates are uuid; instants are timestamptz (read back as RFC
+// 3339 UTC text, like SQLite's stored text) except the *_ms epoch columns (bigint); days
+// are date; money is bigint cents; JSON the API echoes is jsonb. Kept as text on purpose:
+// operational_events.metadata (hash-chained: jsonb would normalize the bytes the hash
+// covers), commands' output (JSON or plain text), and ids that callers look up by a
+// free-form value (api_keys.id: "id or prefix"; actor/created_by/worker_id names).
+#include "store/postgres/pg_store.hpp"
+
+namespace painel::store {
+
+const std::vector<Migration>& postgres_migrations() {
+  static const std::vector<Migration> m = {
+      {1, "initial schema", R"SQL(
+CREATE TABLE plans (
+  name text PRIMARY KEY,
+  base_price_cents bigint NOT NULL,
+  max_agents integer NOT NULL,
+  max_users integer NOT NULL,
+  max_requests_per_month bigint NOT NULL
+);
+INSERT INTO plans VALUES ('starter', 49900, 3, 5, 10000),
+                         ('professional', 149900, 10, 25, 100000),
+                         ('enterprise', 499900, 50, 200, 1000000);
+
+CREATE TABLE tenants (
+  id uuid PRIMARY KEY,
+  name text NOT NULL,
+  name_search text NOT NULL,
+  cnpj text UNIQUE,
+  segment text NOT NULL DEFAULT 'outros',
+  plan text NOT NULL DEFAULT 'starter' REFERENCES plans(name),
+  status text NOT NULL DEFAULT 'trial' CHECK (status IN ('trial','active','suspended','inactive')),
+  mrr_cents bigint NOT NULL DEFAULT 0,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX tenants_status_name ON tenants(status, name, id);
+CREATE INDEX tenants_created ON tenants(created_at, id);
+CREATE INDEX tenants_mrr ON tenants(mrr_cents, id);
+
+CREATE TABLE tenant_status_history (
+  id bigserial PRIMARY KEY,
+  tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  old_status text,
+  new_status text NOT NULL,
+  mrr_cents bigint NOT NULL,
+  changed_at timestamptz NOT NULL
+);
+CREATE INDEX tenant_status_history_time ON tenant_status_history(changed_at);
+CREATE INDEX tenant_status_history_tenant ON tenant_status_history(tenant_id, changed_at);
+
+CREATE TABLE users (
+  id uuid PRIMARY KEY,
+  email text NOT NULL UNIQUE,
+  full_name text NOT NULL,
+  password_hash text,
+  cognito_sub text UNIQUE,
+  groups text NOT NULL,
+  disabled integer NOT NULL DEFAULT 0,
+  created_at timestamptz NOT NULL,
+  last_login_at timestamptz
+);
+
+CREATE TABLE tenant_users (
+  tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role text NOT NULL CHECK (role IN ('TENANT_ADMIN','TENANT_USER')),
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, user_id)
+);
+CREATE UNIQUE INDEX tenant_users_user ON tenant_users(user_id);
+
+CREATE TABLE agents (
+  id uuid PRIMARY KEY,
+  slug text NOT NULL UNIQUE,
+  name text NOT NULL,
+  segment text NOT NULL,
+  subnucleus text NOT NULL CHECK (subnucleus IN ('nigredo','hermes','sophia','atlas','oracle')),
+  description text NOT NULL DEFAULT '',
+  monthly_price_cents bigint NOT NULL,
+  created_at timestamptz NOT NULL
+);
+
+CREATE TABLE tenant_agents (
+  id uuid PRIMARY KEY,
+  tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  agent_id uuid NOT NULL REFERENCES agents(id),
+  status text NOT NULL DEFAULT 'active' CHECK (status IN ('active','inactive')),
+  config jsonb NOT NULL DEFAULT '{}',
+  activated_at timestamptz NOT NULL,
+  deactivated_at timestamptz,
+  restart_count integer NOT NULL DEFAULT 0,
+  last_restart_at timestamptz,
+  UNIQUE (tenant_id, agent_id)
+);
+CREATE INDEX tenant_agents_agent ON tenant_agents(agent_id, status);
+
+CREATE TABLE tenant_integrations (
+  id uuid PRIMARY KEY,
+  tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  type text NOT NULL,
+  name text NOT NULL,
+  status text NOT NULL DEFAULT 'active' CHECK (status IN ('active','error','inactive')),
+  credential_sealed text,
+  last_sync_at timestamptz,
+  last_error text,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX tenant_integrations_tenant ON tenant_integrations(tenant_id, type, id);
+-- Most integrations are healthy: index only the ones an operator looks for.
+CREATE INDEX tenant_integrations_status ON tenant_integrations(status, tenant_id)
+  WHERE status <> 'active';
+
+CREATE TABLE usage_events (
+  id bigserial PRIMARY KEY,
+  event_id text NOT NULL UNIQUE,
+  tenant_id uuid NOT NULL,
+  agent_id uuid NOT NULL,
+  occurred_at_ms bigint NOT NULL,
+  success integer NOT NULL,
+  response_time_ms bigint NOT NULL,
+  tokens_used bigint NOT NULL,
+  cost_cents bigint NOT NULL,
+  ingested_at_ms bigint NOT NULL
+);
+CREATE INDEX usage_events_time ON usage_events(occurred_at_ms);
+CREATE INDEX usage_events_tenant_time ON usage_events(tenant_id, occurred_at_ms);
+
+CREATE TABLE usage_dirty_days (
+  day date NOT NULL,
+  tenant_id uuid NOT NULL,
+  marked_at timestamptz NOT NULL,
+  PRIMARY KEY (day, tenant_id)
+);
+
+CREATE TABLE tenant_usage_daily (
+  tenant_id uuid NOT NULL,
+  agent_id uuid NOT NULL,
+  day date NOT NULL,
+  total_requests bigint NOT NULL,
+  successful_requests bigint NOT NULL,
+  failed_requests bigint NOT NULL,
+  sum_response_time_ms bigint NOT NULL,
+  p95_response_time_ms bigint,
+  total_tokens bigint NOT NULL,
+  cost_cents bigint NOT NULL,
+  last_request_at timestamptz,
+  aggregated_at timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, day, agent_id)
+);
+CREATE INDEX tenant_usage_daily_day ON tenant_usage_daily(day, tenant_id);
+CREATE INDEX tenant_usage_daily_agent ON tenant_usage_daily(tenant_id, agent_id, day);
+
+CREATE TABLE incidents (
+  id uuid PRIMARY KEY,
+  tenant_id uuid REFERENCES tenants(id) ON DELETE CASCADE,
+  severity text NOT NULL CHECK (severity IN ('low','medium','high','critical')),
+  title text NOT NULL,
+  description text NOT NULL DEFAULT '',
+  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open','resolved')),
+  source text NOT NULL DEFAULT 'staff',
+  created_at timestamptz NOT NULL,
+  resolved_at timestamptz,
+  resolved_by text
+);
+CREATE INDEX incidents_tenant_time ON incidents(tenant_id, created_at, id);
+CREATE INDEX incidents_status_time ON incidents(status, created_at, id);
+CREATE INDEX incidents_open ON incidents(tenant_id, source, created_at) WHERE status = 'open';
+
+CREATE TABLE operational_commands (
+  id uuid PRIMARY KEY,
+  command_type text NOT NULL,
+  tenant_id uuid REFERENCES tenants(id) ON DELETE CASCADE,
+  parameters jsonb NOT NULL DEFAULT '{}',
+  status text NOT NULL DEFAULT 'PENDING'
+    CHECK (status IN ('PENDING','RUNNING','SUCCESS','ERROR','CANCELLED')),
+  created_by text NOT NULL,
+  created_by_role text NOT NULL,
+  created_at timestamptz NOT NULL,
+  started_at timestamptz,
+  completed_at timestamptz,
+  output text,
+  error_message text,
+  worker_id text,
+  lease_until_ms bigint,
+  attempts integer NOT NULL DEFAULT 0
+);
+CREATE INDEX operational_commands_tenant_time ON operational_commands(tenant_id, created_at);
+CREATE INDEX operational_commands_status_time ON operational_commands(status, created_at);
+-- The claim (oldest PENDING, FOR UPDATE SKIP LOCKED) and lease recovery read only these.
+CREATE INDEX operational_commands_pending ON operational_commands(created_at, id)
+  WHERE status = 'PENDING';
+CREATE INDEX operational_commands_running ON operational_commands(lease_until_ms)
+  WHERE status = 'RUNNING';
+
+CREATE TABLE idempotency_keys (
+  user_id text NOT NULL,
+  key text NOT NULL,
+  request_hash text NOT NULL,
+  state text NOT NULL CHECK (state IN ('in_flight','done')),
+  response_status integer,
+  response_body text,
+  created_at_ms bigint NOT NULL,
+  PRIMARY KEY (user_id, key)
+);
+
+-- Audit log: append-only (triggers below) and hash-chained.
+CREATE TABLE operational_events (
+  seq bigserial PRIMARY KEY,
+  id uuid NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL,
+  actor text NOT NULL,
+  role text NOT NULL,
+  action text NOT NULL,
+  tenant_id text,
+  target text,
+  request_id text,
+  ip text,
+  metadata text NOT NULL DEFAULT '{}',
+  prev_hash text NOT NULL,
+  hash text NOT NULL
+);
+CREATE INDEX operational_events_time ON operational_events(created_at);
+CREATE INDEX operational_events_tenant ON operational_events(tenant_id, created_at);
+CREATE INDEX operational_events_actor ON operational_events(actor, created_at);
+CREATE INDEX operational_events_action ON operational_events(action, created_at);
+CREATE FUNCTION operational_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'operational_events is append-only' USING ERRCODE = 'integrity_constraint_violation';
+END
+$$;
+CREATE TRIGGER operational_events_no_update BEFORE UPDATE ON operational_events
+  FOR EACH ROW EXECUTE FUNCTION operational_events_append_only();
+CREATE TRIGGER operational_events_no_delete BEFORE DELETE ON operational_events
+  FOR EACH ROW EXECUTE FUNCTION operational_events_append_only();
+CREATE TRIGGER operational_events_no_truncate BEFORE TRUNCATE ON operational_events
+  FOR EACH STATEMENT EXECUTE FUNCTION operational_events_append_only();
+
+CREATE TABLE sessions (
+  id uuid PRIMARY KEY,
+  family_id uuid NOT NULL,
+  user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  refresh_hash text NOT NULL UNIQUE,
+  created_at_ms bigint NOT NULL,
+  expires_at_ms bigint NOT NULL,
+  rotated_at_ms bigint,
+  revoked_at_ms bigint,
+  ip text,
+  user_agent text
+);
+CREATE INDEX sessions_family ON sessions(family_id);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE signing_keys (
+  kid text PRIMARY KEY,
+  alg text NOT NULL,
+  public_key text NOT NULL,
+  private_key_sealed text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  retired_at_ms bigint,
+  publish_until_ms bigint
+);
+
+CREATE TABLE api_keys (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  prefix text NOT NULL,
+  key_hash text NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL,
+  revoked_at timestamptz,
+  last_used_at timestamptz
+);
+
+CREATE TABLE login_throttle (
+  key text PRIMARY KEY,
+  failures integer NOT NULL,
+  window_start_ms bigint NOT NULL,
+  locked_until_ms bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE job_leases (
+  name text PRIMARY KEY,
+  holder text NOT NULL,
+  until_ms bigint NOT NULL,
+  last_run_at timestamptz
+);
+)SQL"},
+  };
+  return m;
+}
+
+}  // namespace painel::store

@@ -1,0 +1,272 @@
+#include "store/postgres/pg_conn.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace painel::store {
+namespace {
+
+// Every write transaction takes this transaction-scoped advisory lock first: the
+// PostgreSQL reading of `BEGIN IMMEDIATE`. The repositories were written against SQLite's
+// single writer and rely on it for their read-then-write sequences (the audit log's hash
+// chain head, Idempotency-Key claims, MRR recomputation); taking one lock keeps them
+// correct on several instances without changing them. Readers never take it, and a
+// path that does not need it can open its transaction with begin(false).
+constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(7022364355625379937)";
+
+// Statements prepared per session before the cache is dropped (dynamic SQL is bounded in
+// practice; this only guards against a leak).
+constexpr size_t kMaxPrepared = 2000;
+
+void no_notices(void*, const char*) {}
+
+std::string format_double(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  return buf;
+}
+
+}  // namespace
+
+// Owns a PGresult.
+struct PgConn::Result {
+  PGresult* r = nullptr;
+  explicit Result(PGresult* p) : r(p) {}
+  Result(Result&& o) noexcept : r(o.r) { o.r = nullptr; }
+  Result& operator=(Result&&) = delete;
+  ~Result() { PQclear(r); }
+};
+
+PgConn::PgConn(PgConnOptions opts) : opts_(std::move(opts)) { connect(); }
+
+PgConn::~PgConn() {
+  if (pg_) PQfinish(pg_);
+}
+
+void PgConn::connect() {
+  if (pg_) {
+    PQfinish(pg_);
+    pg_ = nullptr;
+  }
+  prepared_.clear();
+  in_tx_ = false;
+  // Earlier keywords are defaults the URL (expanded from dbname) may override.
+  const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+  const char* vals[] = {"5", opts_.application_name.c_str(), opts_.url.c_str(), nullptr};
+  PGconn* pg = PQconnectdbParams(keys, vals, 1);
+  if (!pg || PQstatus(pg) != CONNECTION_OK) {
+    std::string msg = pg ? PQerrorMessage(pg) : "out of memory";
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    if (pg) PQfinish(pg);
+    throw DbError(DbError::Kind::Unavailable, "cannot connect to PostgreSQL: " + msg);
+  }
+  PQsetNoticeProcessor(pg, no_notices, nullptr);
+  pg_ = pg;
+  std::string setup =
+      "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; "
+      "SET standard_conforming_strings = on; SET statement_timeout = " +
+      std::to_string(std::max(0, opts_.statement_timeout_ms));
+  PGresult* r = PQexec(pg_, setup.c_str());
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) fail(r, "session setup");
+  PQclear(r);
+}
+
+bool PgConn::healthy() const {
+  return pg_ && PQstatus(pg_) == CONNECTION_OK && PQtransactionStatus(pg_) != PQTRANS_INERROR;
+}
+
+int PgConn::backend_pid() const { return pg_ ? PQbackendPID(pg_) : 0; }
+
+void PgConn::ensure_connected() {
+  if (pg_ && PQstatus(pg_) == CONNECTION_OK) return;
+  if (in_tx_)
+    throw DbError(DbError::Kind::Unavailable, "PostgreSQL connection lost in a transaction");
+  connect();
+}
+
+void PgConn::fail(PGresult* res, std::string_view what) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string sqlstate = state ? state : "";
+  std::string msg = res ? PQresultErrorMessage(res) : "";
+  if (msg.empty() && pg_) msg = PQerrorMessage(pg_);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  PQclear(res);
+  DbError::Kind kind = DbError::Kind::Other;
+  bool lost = !pg_ || PQstatus(pg_) != CONNECTION_OK;
+  if (lost || sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" ||
+      sqlstate == "57P03" || sqlstate == "57014")  // 57014: statement_timeout
+    kind = DbError::Kind::Unavailable;
+  else if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03")
+    kind = DbError::Kind::Busy;
+  else if (sqlstate.rfind("23", 0) == 0)
+    kind = DbError::Kind::Constraint;
+  throw DbError(kind,
+                std::string(what) + ": " + msg + (sqlstate.empty() ? "" : " [" + sqlstate + "]"));
+}
+
+PgConn::Result PgConn::run_once(std::string_view sql, const Params& params) {
+  ensure_connected();
+  std::string key(sql);
+  auto it = prepared_.find(key);
+  if (it == prepared_.end()) {
+    if (prepared_.size() >= kMaxPrepared) {
+      PQclear(PQexec(pg_, "DEALLOCATE ALL"));
+      prepared_.clear();
+    }
+    std::string name = "p" + std::to_string(++next_stmt_);
+    std::string text = rewrite_placeholders(sql);
+    PGresult* r = PQprepare(pg_, name.c_str(), text.c_str(), 0, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail(r, "prepare");
+    PQclear(r);
+    it = prepared_.emplace(std::move(key), std::move(name)).first;
+  }
+  std::vector<std::string> text(params.size());
+  std::vector<const char*> values(params.size(), nullptr);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Value& p = params[i];
+    if (auto v = std::get_if<int64_t>(&p)) {
+      text[i] = std::to_string(*v);
+      values[i] = text[i].c_str();
+    } else if (auto d = std::get_if<double>(&p)) {
+      text[i] = format_double(*d);
+      values[i] = text[i].c_str();
+    } else if (auto s = std::get_if<std::string>(&p)) {
+      values[i] = s->c_str();
+    }
+  }
+  PGresult* r = PQexecPrepared(pg_, it->second.c_str(), static_cast<int>(params.size()),
+                               values.data(), nullptr, nullptr, 0);
+  auto st = PQresultStatus(r);
+  if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) return Result(r);
+  const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  // A statement prepared before a schema change ("cached plan must not change result
+  // type") or dropped behind our back (a pooler's DISCARD): prepare again, once.
+  if (state && (std::strcmp(state, "0A000") == 0 || std::strcmp(state, "26000") == 0) && !in_tx_) {
+    PQclear(r);
+    PQclear(PQexec(pg_, ("DEALLOCATE " + it->second).c_str()));
+    prepared_.erase(it);
+    throw DbError(DbError::Kind::Busy, "retry: stale prepared statement");
+  }
+  fail(r, "query");
+}
+
+PgConn::Result PgConn::run(std::string_view sql, const Params& params) {
+  for (int attempt = 0;; ++attempt) {
+    bool was_in_tx = in_tx_;
+    try {
+      return run_once(sql, params);
+    } catch (const DbError& e) {
+      bool lost = !pg_ || PQstatus(pg_) != CONNECTION_OK;
+      bool stale =
+          e.kind == DbError::Kind::Busy && std::string_view(e.what()).rfind("retry: ", 0) == 0;
+      // Outside a transaction the statement can simply run again on a new session.
+      if (attempt > 0 || was_in_tx || !(lost || stale)) throw;
+      if (lost) connect();
+    }
+  }
+}
+
+PgConn::Result PgConn::simple(const std::string& sql) {
+  for (int attempt = 0;; ++attempt) {
+    bool was_in_tx = in_tx_;
+    try {
+      ensure_connected();
+      PGresult* r = PQexec(pg_, sql.c_str());
+      auto st = PQresultStatus(r);
+      if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY)
+        return Result(r);
+      fail(r, "statement");
+    } catch (const DbError& e) {
+      bool lost = !pg_ || PQstatus(pg_) != CONNECTION_OK;
+      if (attempt > 0 || was_in_tx || !lost) throw;
+      connect();
+    }
+  }
+}
+
+Rows PgConn::query(std::string_view sql, const Params& params) {
+  Rows out;
+  each(sql, params, [&](const Row& r) { out.push_back(r); });
+  return out;
+}
+
+int64_t PgConn::exec(std::string_view sql, const Params& params) {
+  Result r = run(sql, params);
+  const char* n = PQcmdTuples(r.r);
+  return n && *n ? std::strtoll(n, nullptr, 10) : 0;
+}
+
+// The result is read whole before the callback runs, so the callback may use this
+// connection again (nested queries work as they do on SQLite).
+void PgConn::each(std::string_view sql, const Params& params,
+                  const std::function<void(const Row&)>& fn) {
+  Result r = run(sql, params);
+  int rows = PQntuples(r.r), cols = PQnfields(r.r);
+  std::vector<unsigned> types(static_cast<size_t>(cols));
+  for (int c = 0; c < cols; ++c) types[static_cast<size_t>(c)] = PQftype(r.r, c);
+  std::vector<Value> vals;
+  for (int i = 0; i < rows; ++i) {
+    vals.clear();
+    vals.reserve(static_cast<size_t>(cols));
+    for (int c = 0; c < cols; ++c) {
+      if (PQgetisnull(r.r, i, c)) {
+        vals.emplace_back(nullptr);
+      } else {
+        std::string_view t(PQgetvalue(r.r, i, c), static_cast<size_t>(PQgetlength(r.r, i, c)));
+        vals.push_back(pg_text_to_value(types[static_cast<size_t>(c)], t));
+      }
+    }
+    fn(Row(std::move(vals)));
+    vals = {};
+  }
+}
+
+void PgConn::exec_script(std::string_view sql) { simple(std::string(sql)); }
+
+void PgConn::begin(bool immediate) {
+  if (in_tx_) throw DbError(DbError::Kind::Other, "begin: already in a transaction");
+  try {
+    simple(immediate ? kBeginWrite : "BEGIN");
+  } catch (const DbError& e) {
+    bool up = pg_ && PQstatus(pg_) == CONNECTION_OK;
+    if (up && PQtransactionStatus(pg_) != PQTRANS_IDLE) PQclear(PQexec(pg_, "ROLLBACK"));
+    // Waiting for the write lock longer than statement_timeout: contention, retryable.
+    if (up && std::string_view(e.what()).find("[57014]") != std::string_view::npos)
+      throw DbError(DbError::Kind::Busy, "begin: timed out waiting for another writer");
+    throw;
+  }
+  in_tx_ = true;
+}
+
+void PgConn::commit() {
+  if (!in_tx_) throw DbError(DbError::Kind::Other, "commit: no transaction");
+  if (!pg_ || PQstatus(pg_) != CONNECTION_OK) {
+    in_tx_ = false;
+    throw DbError(DbError::Kind::Unavailable, "commit: PostgreSQL connection lost");
+  }
+  PGresult* r = PQexec(pg_, "COMMIT");
+  in_tx_ = PQtransactionStatus(pg_) != PQTRANS_IDLE && PQstatus(pg_) == CONNECTION_OK;
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    in_tx_ = false;
+    fail(r, "commit");
+  }
+  // COMMIT of a transaction that had failed answers ROLLBACK: that is not a success.
+  bool rolled_back = std::strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
+  PQclear(r);
+  in_tx_ = false;
+  if (rolled_back)
+    throw DbError(DbError::Kind::Other, "commit: the transaction had failed and was rolled back");
+}
+
+void PgConn::rollback() {
+  if (!in_tx_) return;
+  in_tx_ = false;
+  if (!pg_ || PQstatus(pg_) != CONNECTION_OK) return;  // the server dropped it already
+  PQclear(PQexec(pg_, "ROLLBACK"));
+}
+
+}  // namespace painel::store

@@ -1,0 +1,71 @@
+#pragma once
+// PostgreSQL backend connection over libpq. One PgConn is one server session: statements
+// are prepared once per session (cached by SQL text, `?` rewritten to $n), parameters go
+// as text with server-inferred types, results come back as text and are converted by
+// column type to the Value kinds SQLite yields (integers, doubles, text; timestamptz as
+// RFC 3339 UTC text, booleans as 0/1), so repositories see the same rows on both backends.
+//
+// A lost connection (server restart, pg_terminate_backend) is re-established on the next
+// call made outside a transaction, and that call is retried once; inside a transaction
+// the loss surfaces as DbError::Unavailable and the transaction is gone.
+#include <libpq-fe.h>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "store/db.hpp"
+
+namespace painel::store {
+
+struct PgConnOptions {
+  std::string url;                  // postgresql://... (any libpq connection string)
+  int statement_timeout_ms = 5000;  // 0 = none
+  std::string application_name = "painel";
+};
+
+// Rewrites `?` placeholders to $1..$n, leaving quoted literals ('..', "..", $tag$..$tag$)
+// and comments (-- and /* */) alone. `count` receives the number of placeholders.
+std::string rewrite_placeholders(std::string_view sql, int* count = nullptr);
+
+// Converts one result field (text format) of the given type OID to a Value.
+Value pg_text_to_value(unsigned oid, std::string_view text);
+
+class PgConn final : public Conn {
+ public:
+  explicit PgConn(PgConnOptions opts);  // connects; throws DbError(Unavailable)
+  ~PgConn() override;
+  PgConn(const PgConn&) = delete;
+  PgConn& operator=(const PgConn&) = delete;
+
+  Dialect dialect() const override { return Dialect::Postgres; }
+  Rows query(std::string_view sql, const Params& params) override;
+  int64_t exec(std::string_view sql, const Params& params) override;
+  void each(std::string_view sql, const Params& params,
+            const std::function<void(const Row&)>& fn) override;
+  void exec_script(std::string_view sql) override;
+  void begin(bool immediate) override;
+  void commit() override;
+  void rollback() override;
+  bool in_transaction() const override { return in_tx_; }
+
+  bool healthy() const;  // connected and not in a failed state
+  int backend_pid() const;
+
+ private:
+  struct Result;
+  void connect();
+  void ensure_connected();
+  Result run(std::string_view sql, const Params& params);
+  Result run_once(std::string_view sql, const Params& params);
+  Result simple(const std::string& sql);
+  [[noreturn]] void fail(PGresult* res, std::string_view what);
+
+  PgConnOptions opts_;
+  PGconn* pg_ = nullptr;
+  bool in_tx_ = false;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text → statement name
+  uint64_t next_stmt_ = 0;
+};
+
+}  // namespace painel::store

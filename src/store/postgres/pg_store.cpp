@@ -1,0 +1,345 @@
+#include "store/postgres/pg_store.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <unordered_map>
+
+#include "core/time.hpp"
+#include "store/postgres/pg_conn.hpp"
+
+extern char** environ;
+
+namespace painel::store {
+namespace {
+
+std::atomic<uint64_t> g_pg_store_ids{1};
+
+// Serializes migrators (several instances starting at once); per database.
+constexpr int64_t kMigrateLock = 7022364355625379938;
+
+// The pool. Store::conn() promises "this thread's connection", but a thread-per-connection
+// design would tie the number of server sessions to the number of threads that ever touch
+// the store (handlers, jobs, CLI). Instead each thread gets a light PooledConn that borrows
+// a real session from here per statement, or from begin() to commit()/rollback() — so a
+// transaction stays on one session, nested conn() calls on that thread join it (as they do
+// on SQLite), and the server never sees more than `max` sessions however many threads run.
+// Sessions are reused LIFO (warm prepared-statement caches); a broken one is dropped.
+class PgPool {
+ public:
+  PgPool(PgConnOptions o, int max) : opts_(std::move(o)), max_(max) {}
+
+  std::unique_ptr<PgConn> take() {
+    std::unique_lock lk(mu_);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (;;) {
+      if (closed_) throw DbError(DbError::Kind::Unavailable, "the store is closed");
+      if (!idle_.empty()) {
+        auto c = std::move(idle_.back());
+        idle_.pop_back();
+        return c;
+      }
+      if (open_ < max_) {
+        ++open_;
+        lk.unlock();
+        try {
+          return std::make_unique<PgConn>(opts_);
+        } catch (...) {
+          lk.lock();
+          --open_;
+          cv_.notify_one();
+          throw;
+        }
+      }
+      if (cv_.wait_until(lk, deadline) == std::cv_status::timeout && idle_.empty() && open_ >= max_)
+        throw DbError(
+            DbError::Kind::Unavailable,
+            "all " + std::to_string(max_) + " PostgreSQL connections are in use (--db-pool-size)");
+    }
+  }
+
+  void give(std::unique_ptr<PgConn> c) {
+    if (!c) return;
+    if (c->in_transaction()) c->rollback();
+    std::unique_lock lk(mu_);
+    if (closed_ || !c->healthy()) {
+      --open_;
+      lk.unlock();
+      cv_.notify_one();
+      c.reset();  // closes the session outside the lock
+      return;
+    }
+    idle_.push_back(std::move(c));
+    lk.unlock();
+    cv_.notify_one();
+  }
+
+  // Closes idle sessions; sessions in use are closed when given back.
+  void close(bool forever) {
+    std::vector<std::unique_ptr<PgConn>> drop;
+    {
+      std::lock_guard lk(mu_);
+      closed_ = closed_ || forever;
+      open_ -= static_cast<int>(idle_.size());
+      drop.swap(idle_);
+    }
+    cv_.notify_all();
+  }
+
+  int max() const { return max_; }
+
+ private:
+  PgConnOptions opts_;
+  const int max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<PgConn>> idle_;
+  int open_ = 0;
+  bool closed_ = false;
+};
+
+class PooledConn final : public Conn {
+ public:
+  explicit PooledConn(std::shared_ptr<PgPool> p) : pool_(std::move(p)) {}
+  ~PooledConn() override {
+    try {
+      if (held_) pool_->give(std::move(held_));
+    } catch (...) {
+    }
+  }
+  Dialect dialect() const override { return Dialect::Postgres; }
+
+  Rows query(std::string_view sql, const Params& params) override {
+    return with([&](PgConn& c) { return c.query(sql, params); });
+  }
+  int64_t exec(std::string_view sql, const Params& params) override {
+    return with([&](PgConn& c) { return c.exec(sql, params); });
+  }
+  void each(std::string_view sql, const Params& params,
+            const std::function<void(const Row&)>& fn) override {
+    if (held_) return held_->each(sql, params, fn);
+    // Outside a transaction: read, give the session back, then call fn, so that fn may
+    // query again without holding two sessions.
+    for (auto& r : query(sql, params)) fn(r);
+  }
+  void exec_script(std::string_view sql) override {
+    with([&](PgConn& c) {
+      c.exec_script(sql);
+      return 0;
+    });
+  }
+  void begin(bool immediate) override {
+    if (held_) throw DbError(DbError::Kind::Other, "begin: already in a transaction");
+    held_ = pool_->take();
+    try {
+      held_->begin(immediate);
+    } catch (...) {
+      pool_->give(std::move(held_));
+      throw;
+    }
+  }
+  void commit() override {
+    if (!held_) throw DbError(DbError::Kind::Other, "commit: no transaction");
+    struct Give {
+      PooledConn* self;
+      ~Give() { self->pool_->give(std::move(self->held_)); }
+    } give{this};
+    held_->commit();
+  }
+  void rollback() override {
+    if (!held_) return;
+    struct Give {
+      PooledConn* self;
+      ~Give() { self->pool_->give(std::move(self->held_)); }
+    } give{this};
+    held_->rollback();
+  }
+  bool in_transaction() const override { return held_ != nullptr; }
+
+ private:
+  template <class F>
+  auto with(F&& f) -> decltype(f(std::declval<PgConn&>())) {
+    if (held_) return f(*held_);
+    auto c = pool_->take();
+    struct Give {
+      PgPool& pool;
+      std::unique_ptr<PgConn>& c;
+      ~Give() { pool.give(std::move(c)); }
+    } give{*pool_, c};
+    return f(*c);
+  }
+
+  std::shared_ptr<PgPool> pool_;
+  std::unique_ptr<PgConn> held_;  // during a transaction
+};
+
+// Runs a client tool (pg_dump, pg_restore) without a shell; returns its exit status.
+int run_tool(const std::vector<std::string>& argv, bool quiet) {
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (quiet) {
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  }
+  pid_t pid;
+  int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0)
+    throw DbError(DbError::Kind::Other,
+                  "cannot run " + argv[0] + " (install postgresql-client): " + std::strerror(rc));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status)
+                           : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+class PgStore final : public Store {
+ public:
+  PgStore(const std::string& url, const StoreOptions& o) : url_(url), id_(g_pg_store_ids++) {
+    PgConnOptions co;
+    co.url = url;
+    co.statement_timeout_ms = o.statement_timeout_ms;
+    int size = o.pool_size > 0 ? o.pool_size : 12;
+    pool_ = std::make_shared<PgPool>(co, size);
+    pool_->give(pool_->take());  // fail at start-up, not at the first request
+  }
+  ~PgStore() override { pool_->close(true); }
+
+  Conn& conn() override {
+    thread_local std::unordered_map<uint64_t, std::unique_ptr<PooledConn>> conns;
+    auto& c = conns[id_];
+    if (!c) c = std::make_unique<PooledConn>(pool_);
+    return *c;
+  }
+  Dialect dialect() const override { return Dialect::Postgres; }
+  std::string describe() const override { return redact_pg_url(url_); }
+
+  int schema_version() override {
+    auto& c = conn();
+    auto t = c.query(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+        "AND table_name = 'schema_migrations'");
+    if (t.empty() || t[0].i64(0) == 0) return 0;
+    return static_cast<int>(
+        c.query("SELECT coalesce(max(version),0) FROM schema_migrations")[0].i64(0));
+  }
+  int latest_version() const override { return postgres_migrations().back().version; }
+
+  int migrate(const std::string& backup_path) override {
+    if (!backup_path.empty()) {
+      int v = schema_version();
+      if (v > 0 && v < latest_version()) backup(backup_path);
+    }
+    int applied = 0;
+    auto c = pool_->take();
+    struct Give {
+      PgPool& p;
+      std::unique_ptr<PgConn>& c;
+      ~Give() { p.give(std::move(c)); }
+    } give{*pool_, c};
+    // One migration per transaction, each under a lock so that instances starting
+    // together apply every migration once; the version is read again under the lock.
+    for (;;) {
+      c->begin(false);
+      c->exec("SET LOCAL statement_timeout = 0", {});
+      c->exec("SELECT pg_advisory_xact_lock(?)", {kMigrateLock});
+      c->exec_script(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text "
+          "NOT NULL, applied_at timestamptz NOT NULL)");
+      int current = static_cast<int>(
+          c->query("SELECT coalesce(max(version),0) FROM schema_migrations", {})[0].i64(0));
+      if (current > latest_version()) {
+        c->rollback();
+        throw DbError(DbError::Kind::Other, "database schema is newer than this binary (v" +
+                                                std::to_string(current) + ")");
+      }
+      const Migration* next = nullptr;
+      for (auto& m : postgres_migrations())
+        if (m.version > current) {
+          next = &m;
+          break;
+        }
+      if (!next) {
+        c->commit();
+        return applied;
+      }
+      c->exec_script(next->sql);
+      c->exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?,?,?)",
+              {int64_t{next->version}, next->name, format_rfc3339(wall_now_ms())});
+      c->commit();
+      ++applied;
+    }
+  }
+
+  // Backups are pg_dump custom-format archives (pg_dump -Fc); restore replaces the
+  // objects they contain (pg_restore --clean) in one transaction.
+  void backup(const std::string& path) override {
+    auto dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir);
+    int rc = run_tool({"pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                       "--file=" + path, "--dbname=" + url_},
+                      false);
+    if (rc != 0)
+      throw DbError(DbError::Kind::Other, "pg_dump failed (exit " + std::to_string(rc) + ")");
+  }
+
+  void restore(const std::string& path) override {
+    if (!std::filesystem::exists(path))
+      throw DbError(DbError::Kind::Other, "no such backup: " + path);
+    if (run_tool({"pg_restore", "--list", path}, true) != 0)
+      throw DbError(DbError::Kind::Other,
+                    path + " is not a pg_dump custom-format archive (pg_dump -Fc)");
+    pool_->close(false);  // no idle session holds on to the old tables
+    int rc = run_tool({"pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                       "--single-transaction", "--exit-on-error", "--dbname=" + url_, path},
+                      false);
+    if (rc != 0)
+      throw DbError(DbError::Kind::Other, "pg_restore failed (exit " + std::to_string(rc) + ")");
+  }
+
+ private:
+  std::string url_;
+  uint64_t id_;
+  std::shared_ptr<PgPool> pool_;
+};
+
+}  // namespace
+
+std::string redact_pg_url(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  size_t start = scheme + 3;
+  size_t end = url.find_first_of("/?", start);
+  size_t at = url.rfind('@', end == std::string::npos ? url.size() : end);
+  std::string out = url;
+  if (at != std::string::npos && at > start) {
+    size_t colon = url.find(':', start);
+    if (colon != std::string::npos && colon < at)
+      out = url.substr(0, colon + 1) + "***" + url.substr(at);
+  }
+  auto pw = out.find("password=");
+  if (pw != std::string::npos) {
+    size_t stop = out.find('&', pw);
+    out = out.substr(0, pw + 9) + "***" + (stop == std::string::npos ? "" : out.substr(stop));
+  }
+  return out;
+}
+
+std::unique_ptr<Store> open_postgres(const std::string& url, const StoreOptions& opts) {
+  return std::make_unique<PgStore>(url, opts);
+}
+
+}  // namespace painel::store

@@ -1,0 +1,158 @@
+#include "store/usage_aggregate.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <unordered_map>
+
+#include "core/time.hpp"
+
+namespace painel::store {
+namespace {
+
+constexpr int64_t kDayMs = 86400000;
+
+// A day is rebuilt from one streamed scan of its events (the time index, or the
+// tenant+time index for one tenant), folded per (tenant, agent) in memory. This is several
+// times faster on SQLite than INSERT ... SELECT ... GROUP BY (whose sorter dominates) and
+// lets p95 be exact: the nearest-rank percentile, found with nth_element over the group's
+// response times (4 bytes per event of the day). Parameters: from_ms, to_ms[, tenant_id].
+constexpr const char* kScanDay =
+    "SELECT tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
+    "cost_cents FROM usage_events WHERE occurred_at_ms >= ? AND occurred_at_ms < ?";
+constexpr const char* kScanDayTenant =
+    "SELECT tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
+    "cost_cents FROM usage_events WHERE tenant_id = ? AND occurred_at_ms >= ? AND "
+    "occurred_at_ms < ?";
+constexpr const char* kInsertColumns =
+    "INSERT INTO tenant_usage_daily(tenant_id, agent_id, day, total_requests, "
+    "successful_requests, failed_requests, sum_response_time_ms, p95_response_time_ms, "
+    "total_tokens, cost_cents, last_request_at, aggregated_at) VALUES ";
+constexpr size_t kColumns = 12, kRowsPerInsert = 50;
+
+struct Group {
+  int64_t ok = 0, response_sum = 0, tokens = 0, cost = 0, last_ms = INT64_MIN;
+  std::vector<int32_t> response_times;
+};
+
+std::string insert_sql(size_t rows) {
+  std::string sql = kInsertColumns;
+  for (size_t i = 0; i < rows; ++i)
+    sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)";
+  return sql;
+}
+
+// Nearest rank: the value at 1-based rank ceil(0.95 n) of the sorted sample.
+int64_t p95(std::vector<int32_t>& v) {
+  size_t rank = (19 * v.size() + 19) / 20;
+  auto nth = v.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(v.begin(), nth, v.end());
+  return *nth;
+}
+
+constexpr const char* kDeleteDay = "DELETE FROM tenant_usage_daily WHERE day = ?";
+constexpr const char* kDeleteDayTenant =
+    "DELETE FROM tenant_usage_daily WHERE tenant_id = ? AND day = ?";
+constexpr const char* kClearDirty = "DELETE FROM usage_dirty_days WHERE day = ?";
+constexpr const char* kClearDirtyTenant =
+    "DELETE FROM usage_dirty_days WHERE day = ? AND tenant_id = ?";
+
+// Replaces one day; runs inside the caller's transaction.
+void aggregate_one_day(Conn& c, int64_t day, const std::optional<std::string>& tenant_id,
+                       const std::string& now, AggregateStats& st) {
+  const std::string d = format_day(day);
+  const int64_t from = day * kDayMs, to = from + kDayMs;
+  std::unordered_map<std::string, Group> groups;  // keyed "tenant\0agent"
+  std::string key, last_key;
+  Group* g = nullptr;
+  auto fold = [&](const Row& r) {
+    key = r.str(0);
+    key.push_back('\0');
+    key += r.str(1);
+    if (!g || key != last_key) {  // events of one group often arrive together
+      g = &groups[key];
+      last_key = key;
+    }
+    int64_t at = r.i64(2), rt = r.i64(4);
+    g->ok += r.i64(3) != 0;
+    g->response_sum += rt;
+    g->tokens += r.i64(5);
+    g->cost += r.i64(6);
+    g->last_ms = std::max(g->last_ms, at);
+    g->response_times.push_back(
+        static_cast<int32_t>(std::clamp<int64_t>(rt, INT32_MIN, INT32_MAX)));
+  };
+  if (tenant_id) {
+    c.each(kScanDayTenant, {*tenant_id, from, to}, fold);
+    c.exec(kDeleteDayTenant, {*tenant_id, d});
+  } else {
+    c.each(kScanDay, {from, to}, fold);
+    c.exec(kDeleteDay, {d});
+  }
+
+  const std::string many = insert_sql(kRowsPerInsert), one = insert_sql(1);
+  Params batch;
+  batch.reserve(kColumns * kRowsPerInsert);
+  // Primary-key order ('\0' sorts first, so this is tenant, then agent).
+  std::vector<std::pair<const std::string*, Group*>> ordered;
+  ordered.reserve(groups.size());
+  for (auto& [k, grp] : groups) ordered.emplace_back(&k, &grp);
+  std::sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return *a.first < *b.first; });
+  for (auto& [kp, gp] : ordered) {
+    const std::string& k = *kp;
+    Group& grp = *gp;
+    size_t sep = k.find('\0');
+    auto n = static_cast<int64_t>(grp.response_times.size());
+    int64_t p = p95(grp.response_times);
+    batch.insert(batch.end(),
+                 {k.substr(0, sep), k.substr(sep + 1), d, n, grp.ok, n - grp.ok, grp.response_sum,
+                  p, grp.tokens, grp.cost, format_rfc3339(grp.last_ms), now});
+    if (batch.size() == kColumns * kRowsPerInsert) {
+      c.exec(many, batch);
+      batch.clear();
+    }
+    st.events += n;
+    st.rows += 1;
+  }
+  for (size_t i = 0; i < batch.size(); i += kColumns)
+    c.exec(one, Params(batch.begin() + static_cast<std::ptrdiff_t>(i),
+                       batch.begin() + static_cast<std::ptrdiff_t>(i + kColumns)));
+
+  if (tenant_id)
+    c.exec(kClearDirtyTenant, {d, *tenant_id});
+  else
+    c.exec(kClearDirty, {d});
+  st.days += 1;
+}
+
+}  // namespace
+
+AggregateStats aggregate_days(Conn& c, int64_t from_day, int64_t to_day,
+                              const std::optional<std::string>& tenant_id, int64_t now_ms) {
+  AggregateStats st;
+  const std::string now = format_rfc3339(now_ms);
+  for (int64_t day = from_day; day <= to_day; ++day) {
+    if (c.in_transaction()) {
+      aggregate_one_day(c, day, tenant_id, now, st);
+    } else {
+      Tx tx(c, true);
+      aggregate_one_day(c, day, tenant_id, now, st);
+      tx.commit();
+    }
+  }
+  return st;
+}
+
+std::vector<int64_t> dirty_days(Conn& c, const std::optional<std::string>& tenant_id) {
+  Rows rows = tenant_id ? c.query(
+                              "SELECT DISTINCT day FROM usage_dirty_days WHERE tenant_id = ? "
+                              "ORDER BY day",
+                              {*tenant_id})
+                        : c.query("SELECT DISTINCT day FROM usage_dirty_days ORDER BY day");
+  std::vector<int64_t> out;
+  out.reserve(rows.size());
+  for (auto& r : rows)
+    if (auto d = parse_day(r.str(0))) out.push_back(*d);
+  return out;
+}
+
+}  // namespace painel::store

@@ -1,0 +1,33 @@
+#pragma once
+// Daily usage aggregation: usage_events (raw) → tenant_usage_daily, one row per
+// (tenant, agent, UTC day). Shared by the scheduled job, `painel aggregate`, the
+// REPROCESS_QUEUE command and the demo loader, so they all produce the same rows.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/db.hpp"
+
+namespace painel::store {
+
+struct AggregateStats {
+  int64_t days = 0;    // days processed
+  int64_t events = 0;  // raw events folded into the rows written
+  int64_t rows = 0;    // tenant_usage_daily rows written
+};
+
+// Rebuilds tenant_usage_daily for every UTC day in [from_day, to_day] (days since the
+// epoch; day d covers occurred_at_ms in [d*86400000, (d+1)*86400000)), for one tenant or
+// all. Each day is replaced whole in its own write transaction (or inside the caller's,
+// if one is open) and its usage_dirty_days marks are cleared, so re-running gives
+// identical rows apart from aggregated_at. p95_response_time_ms is exact (nearest rank).
+// Memory: 4 bytes per event of the largest day, plus one small entry per row.
+AggregateStats aggregate_days(Conn& c, int64_t from_day, int64_t to_day,
+                              const std::optional<std::string>& tenant_id, int64_t now_ms);
+
+// Days (since the epoch, ascending, distinct) marked dirty by late events, for one
+// tenant or all.
+std::vector<int64_t> dirty_days(Conn& c, const std::optional<std::string>& tenant_id);
+
+}  // namespace painel::store

@@ -1,0 +1,139 @@
+"""Usage pipeline: ingestion (validation, idempotency, gzip, limits, keys) and the
+aggregation job (late events re-aggregated, day boundaries, isolation)."""
+import datetime
+import gzip
+import json
+import os
+import sys
+import time
+import unittest
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+from harness import Painel, main  # noqa: E402
+from fixtures import World  # noqa: E402
+
+UTC = datetime.timezone.utc
+
+
+def iso(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+class Usage(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.p = Painel("--aggregate-dirty-interval-ms", "200", "--cache-ttl-ms", "60000").start()
+        cls.w = World(cls.p)
+        cls.key = cls.p.cli("keys", "create", "--name", "test").stdout.strip()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.p.cleanup()
+
+    def ev(self, **kw):
+        e = {"event_id": str(uuid.uuid4()), "tenant_id": self.w.a, "agent_id": self.w.agent2,
+             "occurred_at": iso(datetime.datetime.now(UTC) - datetime.timedelta(minutes=1)),
+             "status": "success", "response_time_ms": 100, "tokens_used": 10, "cost": 0.05}
+        e.update(kw)
+        return e
+
+    def ingest(self, events, key=None, **kw):
+        return self.p.post("/ingest/usage", {"events": events}, token=key or self.key, **kw)
+
+    def wait_for(self, fn, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            v = fn()
+            if v:
+                return v
+            time.sleep(0.1)
+        self.fail("condition not reached")
+
+    def test_requires_an_ingest_key(self):
+        self.assertEqual(self.ingest([self.ev()], key="nope").status, 401)
+        user_token = self.w.token("INTERNAL_ADMIN")
+        self.assertEqual(self.ingest([self.ev()], key=user_token).status, 401)
+
+    def test_bad_event_rejects_the_whole_batch_naming_it(self):
+        cases = [
+            ({"tenant_id": "00000000-0000-4000-8000-000000000000"}, "tenant_id"),
+            ({"agent_id": "00000000-0000-4000-8000-000000000000"}, "agent_id"),
+            ({"agent_id": self.w.agent3, "tenant_id": self.w.b}, "agent_id"),  # not contracted by B
+            ({"occurred_at": "yesterday"}, "occurred_at"),
+            ({"occurred_at": iso(datetime.datetime.now(UTC) + datetime.timedelta(minutes=10))}, "occurred_at"),
+            ({"response_time_ms": -1}, "response_time_ms"),
+            ({"tokens_used": 1.5}, "tokens_used"),
+            ({"cost": -0.01}, "cost"),
+            ({"cost": 0.001}, "cost"),
+            ({"status": "ok"}, "status"),
+        ]
+        before = self.p.sql("SELECT count(*) FROM usage_events")[0][0]
+        for change, field in cases:
+            batch = [self.ev(), self.ev(), self.ev(**change)]
+            r = self.ingest(batch)
+            self.assertEqual(r.status, 400, (change, r))
+            self.assertIn(f"events[2].{field}", r.json()["detail"])
+        dup = self.ev()
+        r = self.ingest([dup, self.ev(), dict(dup)])
+        self.assertEqual(r.status, 400)
+        self.assertIn("events[2].event_id", r.json()["detail"])
+        self.assertEqual(self.p.sql("SELECT count(*) FROM usage_events")[0][0], before)
+
+    def test_batch_limits(self):
+        self.assertEqual(self.ingest([]).status, 400)
+        self.assertEqual(self.ingest([self.ev() for _ in range(10001)]).status, 400)
+        r = self.p.request("POST", "/ingest/usage", raw=b"x" * 100, token=self.key,
+                           headers={"Content-Type": "text/plain"})
+        self.assertEqual(r.status, 415)
+
+    def test_replay_is_idempotent_and_gzip_accepted(self):
+        batch = [self.ev(agent_id=self.w.agent1, tenant_id=self.w.b) for _ in range(50)]
+        r = self.ingest(batch)
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json(), {"accepted": 50, "duplicates": 0})
+        raw = gzip.compress(json.dumps({"events": batch}).encode())
+        r = self.p.request("POST", "/ingest/usage", raw=raw, token=self.key,
+                           headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        self.assertEqual(r.json(), {"accepted": 0, "duplicates": 50})
+
+    def test_late_events_are_aggregated_and_figures_update(self):
+        tok = self.w.token("TENANT_ADMIN")
+        two_days = datetime.datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) - datetime.timedelta(days=3)  # a day the fixture left empty for A
+        base = self.p.get("/tenant/usage?period=7d", token=tok).json()["summary"]["total_requests"]
+        events = [self.ev(occurred_at=iso(two_days), response_time_ms=300, status="error" if i < 3 else "success")
+                  for i in range(10)]
+        self.assertEqual(self.ingest(events).status, 202)
+
+        def updated():
+            s = self.p.get("/tenant/usage?period=7d", token=tok).json()["summary"]
+            return s if s["total_requests"] == base + 10 else None
+        s = self.wait_for(updated)
+        self.assertEqual(self.p.sql("SELECT count(*) FROM usage_dirty_days")[0][0], 0)
+        # replaying the same batch changes no figure
+        self.assertEqual(self.ingest(events).json()["duplicates"], 10)
+        time.sleep(0.6)
+        self.assertEqual(self.p.get("/tenant/usage?period=7d", token=tok).json()["summary"], s)
+        # B's figures untouched by A's events
+        b = self.p.get("/tenant/usage?period=7d", token=self.w.token("B_ADMIN")).json()["summary"]
+        self.assertEqual(b["total_requests"] % 50, 7777 % 50)
+
+    def test_day_boundaries(self):
+        tok = self.w.token("TENANT_ADMIN")
+        d = (datetime.datetime.now(UTC) - datetime.timedelta(days=5)).date()
+        end = datetime.datetime(d.year, d.month, d.day, 23, 59, 59, 999000, tzinfo=UTC)
+        start_next = end + datetime.timedelta(milliseconds=1)
+        self.assertEqual(self.ingest([self.ev(agent_id=self.w.agent1, occurred_at=iso(end)),
+                                      self.ev(agent_id=self.w.agent1, occurred_at=iso(start_next)),
+                                      self.ev(agent_id=self.w.agent1, occurred_at=iso(start_next))]).status, 202)
+        day1, day2 = d.isoformat(), (d + datetime.timedelta(days=1)).isoformat()
+
+        def counts():
+            u = self.p.get(f"/tenant/usage?from={day1}&to={day2}&agent_id={self.w.agent1}", token=tok).json()
+            c = {x["date"]: x["total_requests"] for x in u["daily_data"]}
+            return c if c == {day1: 1, day2: 2} else None
+        self.wait_for(counts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,686 @@
+#!/usr/bin/env node
+// End-to-end tests of the web UI in a real browser: Debian's Chromium driven by
+// playwright-core (no browser download) against a real `painel serve` with demo data.
+//
+//   node web/e2e/run.mjs            # from the repository root, after `make build`
+//
+// Environment: PAINEL_SRC (repository root; default: two levels above this file),
+// PAINEL_BIN (default $PAINEL_SRC/build/painel), PAINEL_WEB_DIR (default web/dist),
+// CHROMIUM (default /usr/bin/chromium), E2E_ONLY (comma-separated scenario names),
+// E2E_DOCS=1 (also write the small pt-BR screenshots of docs/ui.md to docs/screenshots/).
+// Prints one line per scenario, saves screenshots under build/screenshots/, and exits
+// non-zero when any scenario fails. The server and the browser are always stopped.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const SRC = resolve(process.env.PAINEL_SRC || join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
+const BIN = resolve(SRC, process.env.PAINEL_BIN || 'build/painel');
+const WEB_DIR = resolve(SRC, process.env.PAINEL_WEB_DIR || 'web/dist');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = join(SRC, 'build', 'screenshots');
+const DOCS_SHOTS = process.env.E2E_DOCS === '1' ? join(SRC, 'docs', 'screenshots') : null;
+const ONLY = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
+const PASSWORD = 'demo-painel-2026';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 375, height: 740 };
+const STEP_MS = 15_000; // default wait for one thing to appear
+const SCENARIO_MS = 90_000;
+
+const started = Date.now();
+let tmp = null;
+let server = null;
+let browser = null;
+let cleaned = false;
+
+function log(line) {
+  process.stdout.write(line + '\n');
+}
+
+// ---------------------------------------------------------------- processes and cleanup
+
+function run(cmd, args, opts = {}) {
+  return new Promise((res, rej) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', rej);
+    p.on('close', (code) => (code === 0 ? res({ out, err }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
+  });
+}
+
+function startServer(db) {
+  return new Promise((res, rej) => {
+    const p = spawn(BIN, ['serve', '--database', `sqlite:${db}`, '--listen', '127.0.0.1:0', '--web-dir', WEB_DIR], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
+      detached: true, // its own process group, so cleanup ends it and anything it started
+    });
+    server = p;
+    let err = '';
+    const timer = setTimeout(() => rej(new Error(`painel serve did not say where it listens within 20 s: ${err.slice(-1000)}`)), 20_000);
+    p.stderr.on('data', (d) => {
+      err += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]);
+      }
+    });
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`painel serve exited (${code}): ${err.slice(-1000)}`));
+    });
+  });
+}
+
+async function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  if (browser) {
+    await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+  }
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
+    const t = setTimeout(() => { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    await exited;
+    clearTimeout(t);
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    log(`e2e: ${sig}, stopping`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------- helpers
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+/** Waits for a page (by its data-testid) with its data loaded: no spinner left. */
+async function settled(page, testId, timeout = STEP_MS) {
+  if (process.env.E2E_VERBOSE) log(`  … ${((Date.now() - started) / 1000).toFixed(1)} s ${testId} ${page.url()}`);
+  const v = process.env.E2E_VERBOSE ? (what) => log(`    ${((Date.now() - started) / 1000).toFixed(1)} s ${what}`) : () => {};
+  await page.locator(tid(testId)).first().waitFor({ state: 'visible', timeout });
+  v('visible');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="loading"], [aria-busy="true"]'), null, { timeout });
+  v('not busy');
+  await page.waitForLoadState('networkidle', { timeout }).catch(() => v('network never idle'));
+  v('idle');
+}
+
+async function shot(page, name, { docs = false, fullPage = true } = {}) {
+  if (process.env.E2E_VERBOSE) log(`  … ${((Date.now() - started) / 1000).toFixed(1)} s shot ${name}`);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage, animations: 'disabled', caret: 'hide' });
+  if (docs && DOCS_SHOTS) {
+    // Small files for docs/ui.md: the first screenful only.
+    await page.screenshot({ path: join(DOCS_SHOTS, `${name}.png`), fullPage: false, animations: 'disabled', caret: 'hide' });
+  }
+}
+
+async function noHorizontalScroll(page, width, what) {
+  const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (sw > width) {
+    const culprits = await page.evaluate((w) => {
+      const out = [];
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.right > w + 1 && r.width > 0 && !el.closest('.table-wrap, .sidebar')) {
+          out.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''}(${Math.round(r.right)})`);
+        }
+        if (out.length >= 5) break;
+      }
+      return out.join(', ');
+    }, width);
+    throw new Error(`${what}: document is ${sw}px wide at ${width}px (${culprits})`);
+  }
+}
+
+function watchErrors(page, bag) {
+  page.on('pageerror', (e) => bag.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    // Answers the scenario asked for (401 on a revoked session, 403 on purpose) are not bugs.
+    if (/Failed to load resource: the server responded with a status of (401|403)/.test(text)) return;
+    bag.push(`console error: ${text}`);
+  });
+}
+
+async function newPage(viewport = DESKTOP, lang = 'pt') {
+  const ctx = await browser.newContext({
+    viewport,
+    deviceScaleFactor: 1,
+    locale: 'pt-BR',
+    timezoneId: 'America/Sao_Paulo',
+    isMobile: viewport.width < 768,
+    hasTouch: viewport.width < 768,
+  });
+  await ctx.addInitScript((l) => {
+    try { if (!localStorage.getItem('painel.lang')) localStorage.setItem('painel.lang', l); } catch { /* no storage */ }
+  }, lang);
+  ctx.setDefaultTimeout(STEP_MS);
+  const page = await ctx.newPage();
+  page.errors = [];
+  watchErrors(page, page.errors);
+  allPages.push(page);
+  return page;
+}
+
+async function login(page, email) {
+  await page.goto(`${BASE}/app/login`);
+  await page.locator(tid('page-login')).waitFor();
+  await page.fill(tid('login-email'), email);
+  await page.fill(tid('login-password'), PASSWORD);
+  await page.click(tid('login-submit'));
+}
+
+async function loggedIn(email, viewport = DESKTOP) {
+  const page = await newPage(viewport);
+  await login(page, email);
+  await page.waitForURL(/\/app\/(company|dashboard)(\?|$)/);
+  return page;
+}
+
+/** Status of one API call made with a fresh token of `email` (outside the browser). */
+async function apiStatus(email, path) {
+  const login = await fetch(`${BASE}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  assert(login.ok, `API login of ${email} answered ${login.status}`);
+  const { access_token: token } = await login.json();
+  const res = await fetch(`${BASE}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return res.status;
+}
+
+const queryOf = (page) => new URL(page.url()).searchParams;
+
+// ---------------------------------------------------------------- scenarios
+
+const results = [];
+const scenarios = [];
+function scenario(name, fn) {
+  scenarios.push({ name, fn });
+}
+
+let BASE = '';
+let LOGINS = {};
+let TENANT = { name: '', slug: '' };
+const pages = {}; // logged-in desktop pages by role, shared by later scenarios
+const allPages = []; // every page opened, for their console errors
+
+async function pageFor(role) {
+  if (!pages[role] || pages[role].isClosed()) pages[role] = await loggedIn(LOGINS[role]);
+  return pages[role];
+}
+
+for (const [role, area] of [
+  ['INTERNAL_ADMIN', '/app/company'],
+  ['INTERNAL_SUPPORT', '/app/company'],
+  ['TENANT_ADMIN', '/app/dashboard'],
+  ['TENANT_USER', '/app/dashboard'],
+]) {
+  scenario(`login ${role} → ${area}`, async () => {
+    const page = await newPage();
+    if (role === 'INTERNAL_ADMIN') {
+      await page.goto(`${BASE}/app/login`);
+      await settled(page, 'page-login');
+      await shot(page, 'login', { docs: true });
+    }
+    await login(page, LOGINS[role]);
+    await page.waitForURL((u) => u.pathname === area);
+    const testId = area === '/app/company' ? 'page-company' : 'page-dashboard';
+    await settled(page, testId);
+    const chip = await page.locator(tid('current-user')).innerText();
+    assert(chip.trim().length > 0, 'no current user shown');
+    pages[role] = page;
+  });
+}
+
+scenario('tenant user cannot open /app/company', async () => {
+  const page = await pageFor('TENANT_USER');
+  for (const path of ['/app/company', '/app/company/tenants', '/app/company/operations', '/app/company/billing']) {
+    await page.goto(`${BASE}${path}`);
+    await page.waitForURL((u) => u.pathname === '/app/dashboard');
+    await settled(page, 'page-dashboard');
+    assert((await page.locator(tid('nav-tenants')).count()) === 0, 'internal navigation shown to a tenant user');
+  }
+  // And the API says no as well (the UI is not the only lock).
+  const status = await apiStatus(LOGINS.TENANT_USER, '/internal/tenants');
+  assert(status === 403, `GET /internal/tenants as TENANT_USER answered ${status}`);
+});
+
+scenario('tenants list: search, paging, shareable URL', async () => {
+  const page = await pageFor('INTERNAL_ADMIN');
+  await page.goto(`${BASE}/app/company/tenants?limit=5`);
+  await settled(page, 'page-tenants');
+  const rows = page.locator(tid('tenant-row'));
+  const ids = async () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-tenant-id')));
+  const first = await ids();
+  assert(first.length === 5, `page 1 shows ${first.length} rows, expected 5`);
+  const range1 = await page.locator(tid('pagination-range')).innerText();
+  assert(/^1–5 de \d+/.test(range1), `range "${range1}"`);
+
+  await page.click(tid('page-next'));
+  await page.waitForURL((u) => u.searchParams.get('offset') === '5' && u.searchParams.get('limit') === '5');
+  await page.waitForFunction((f) => {
+    const r = document.querySelector('[data-testid="tenant-row"]');
+    return r && r.getAttribute('data-tenant-id') !== f;
+  }, first[0]);
+  await settled(page, 'page-tenants');
+  const second = await ids();
+  assert(second.length > 0 && second.every((id) => !first.includes(id)), 'page 2 repeats rows of page 1');
+  const range2 = await page.locator(tid('pagination-range')).innerText();
+  assert(range2.startsWith('6–'), `range on page 2 "${range2}"`);
+
+  // Shareable: the same URL opened afresh shows the same page.
+  const url = page.url();
+  await page.reload();
+  await settled(page, 'page-tenants');
+  assert(page.url() === url, `reload moved to ${page.url()}`);
+  assert(JSON.stringify(await ids()) === JSON.stringify(second), 'reloaded page 2 differs');
+  await shot(page, 'tenants-page2');
+
+  await page.click(tid('page-prev'));
+  await page.waitForURL((u) => !u.searchParams.has('offset') && u.searchParams.get('limit') === '5');
+  await page.waitForFunction((f) => document.querySelector('[data-testid="tenant-row"]')?.getAttribute('data-tenant-id') === f, first[0]);
+
+  // Search by part of a demo tenant's name.
+  const word = TENANT.name.split(/\s+/).filter((w) => w.length >= 5 && !/^ltda|^s\.?a\.?$/i.test(w)).sort((a, b) => b.length - a.length)[0];
+  const part = word.slice(0, Math.max(5, word.length - 2)).toLowerCase();
+  await page.fill(tid('tenant-search'), part);
+  await page.waitForURL((u) => u.searchParams.get('search') === part);
+  await page.waitForFunction(
+    (p) => {
+      const r = [...document.querySelectorAll('[data-testid="tenant-row"] th a')];
+      return r.length > 0 && r.every((a) => a.textContent.toLowerCase().includes(p));
+    },
+    part,
+  );
+  await settled(page, 'page-tenants');
+  const names = await page.locator(`${tid('tenant-row')} th a`).allInnerTexts();
+  assert(names.includes(TENANT.name), `search "${part}" did not list ${TENANT.name}: ${names.join(', ')}`);
+  assert(!queryOf(page).has('offset'), 'a new search should start at the first page');
+  const searchUrl = page.url();
+  await page.goto(searchUrl);
+  await settled(page, 'page-tenants');
+  assert((await page.inputValue(tid('tenant-search'))) === part, 'search box not restored from the URL');
+  assert(JSON.stringify(await page.locator(`${tid('tenant-row')} th a`).allInnerTexts()) === JSON.stringify(names), 'search results differ after reload');
+  await shot(page, 'tenants-search');
+});
+
+scenario('operations: command reaches SUCCESS live', async () => {
+  const page = await pageFor('INTERNAL_ADMIN');
+  await page.goto(`${BASE}/app/company/operations`);
+  await settled(page, 'page-operations');
+  await page.evaluate(() => { window.__e2eNoReload = true; });
+  await page.selectOption(tid('command-type'), 'FLUSH_TENANT_CACHE');
+  const tenantId = await page.locator(`${tid('command-tenant')} option`, { hasText: TENANT.name }).getAttribute('value');
+  assert(tenantId, `tenant ${TENANT.name} not in the picker`);
+  await page.selectOption(tid('command-tenant'), tenantId);
+  await page.click(tid('command-submit'));
+  const status = page.locator(tid('last-command-status'));
+  await status.waitFor();
+  const id = await status.getAttribute('data-command-id');
+  await page.waitForFunction(
+    () => ['SUCCESS', 'ERROR', 'CANCELLED'].includes(document.querySelector('[data-testid="last-command-status"]')?.getAttribute('data-status')),
+    null,
+    { timeout: 30_000 },
+  );
+  const final = await status.getAttribute('data-status');
+  const err = (await page.locator(tid('last-command-error')).count()) ? await page.locator(tid('last-command-error')).innerText() : '';
+  assert(final === 'SUCCESS', `command ${id} ended ${final} ${err}`);
+  assert(await page.evaluate(() => window.__e2eNoReload === true), 'the page was reloaded');
+  // The history shows it too, settled, without a reload.
+  await page.waitForFunction(
+    (cid) => document.querySelector(`[data-testid="command-row"][data-command-id="${cid}"] [data-testid="command-status"]`)?.getAttribute('data-status') === 'SUCCESS',
+    id,
+  );
+  assert((await page.locator(tid('last-command-output')).count()) === 1, 'no output shown for the command');
+
+  // A second type with a picker (HEALTH_CHECK for all tenants) also settles.
+  await page.selectOption(tid('command-type'), 'HEALTH_CHECK');
+  await page.click(tid('command-submit'));
+  await page.waitForFunction(
+    (prev) => {
+      const s = document.querySelector('[data-testid="last-command-status"]');
+      return s && s.getAttribute('data-command-id') !== prev && ['SUCCESS', 'ERROR'].includes(s.getAttribute('data-status'));
+    },
+    id,
+    { timeout: 30_000 },
+  );
+  const hc = await status.getAttribute('data-status');
+  assert(hc === 'SUCCESS', `HEALTH_CHECK ended ${hc}`);
+  await page.waitForLoadState('networkidle').catch(() => {});
+  for (const close of await page.locator('.toast-close').all()) await close.click({ timeout: 1000 }).catch(() => {});
+  await shot(page, 'operations-live', { docs: true });
+});
+
+scenario('usage charts for 7/30/90 days', async () => {
+  const page = await pageFor('TENANT_ADMIN');
+  await page.goto(`${BASE}/app/dashboard/usage`);
+  await settled(page, 'page-usage');
+  for (const [p, n] of [['7d', 7], ['90d', 90], ['30d', 30]]) {
+    await page.click(tid(`usage-period-${p}`));
+    await page.waitForFunction(
+      ([pp, nn]) =>
+        document.querySelector('[data-testid="usage-content"]')?.getAttribute('data-period') === pp &&
+        document.querySelector('[data-testid="chart-usage-daily"]')?.getAttribute('data-points') === String(nn),
+      [p, n],
+    );
+    await settled(page, 'page-usage');
+    const agents = Number(await page.locator(tid('chart-usage-by-agent')).getAttribute('data-points'));
+    assert(agents > 0, `no agents in the bar chart for ${p}`);
+    // The canvas has something drawn on it (not a blank chart).
+    const inked = await page.locator(`${tid('chart-usage-daily')} canvas`).evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    assert(inked > 1000, `daily chart for ${p} looks empty`);
+    assert(p === '30d' ? !queryOf(page).has('period') : queryOf(page).get('period') === p, `period not in the URL for ${p}`);
+    if (p !== '30d') await shot(page, `usage-${p}`);
+  }
+  const cost = await page.locator(tid('kpi-cost')).count();
+  assert(cost === 1, 'TENANT_ADMIN does not see the cost');
+  await shot(page, 'usage', { docs: true });
+  const user = await pageFor('TENANT_USER');
+  await user.goto(`${BASE}/app/dashboard/usage`);
+  await settled(user, 'page-usage');
+  assert((await user.locator(tid('kpi-cost')).count()) === 0, 'TENANT_USER sees the cost');
+});
+
+scenario('language switch pt-BR → English → pt-BR', async () => {
+  // Its own session: the choice is kept in localStorage, other scenarios stay in pt-BR.
+  const page = await loggedIn(LOGINS.INTERNAL_ADMIN);
+  await page.goto(`${BASE}/app/company/tenants`);
+  await settled(page, 'page-tenants');
+  const h1 = () => page.locator('main .page-subtitle').first().innerText();
+  const nav = () => page.locator(tid('nav-company')).innerText();
+  assert((await nav()) === 'Visão geral', `nav in pt-BR: ${await nav()}`);
+  const pt = await h1();
+  await page.selectOption(tid('language-switch'), 'en');
+  await page.waitForFunction(() => document.documentElement.lang.startsWith('en'));
+  assert((await nav()) === 'Overview', `nav in English: ${await nav()}`);
+  assert((await page.locator(tid('logout')).innerText()) === 'Log out', 'logout button not translated');
+  assert((await page.locator(tid('page-next')).innerText()) === 'Next', 'paging not translated');
+  const en = await h1();
+  assert(en !== pt, `title did not change (${pt})`);
+  await shot(page, 'tenants-en');
+  await page.reload(); // the choice is kept
+  await settled(page, 'page-tenants');
+  assert((await nav()) === 'Overview', 'language not kept after reload');
+  await page.selectOption(tid('language-switch'), 'pt');
+  await page.waitForFunction(() => document.documentElement.lang === 'pt-BR');
+  assert((await nav()) === 'Visão geral' && (await h1()) === pt, 'back to pt-BR failed');
+  await page.context().close();
+});
+
+scenario('INTERNAL_SUPPORT gets 403 on /app/company/billing', async () => {
+  const page = await pageFor('INTERNAL_SUPPORT');
+  assert((await page.locator(tid('nav-billing')).count()) === 0, 'billing link shown to support');
+  await page.goto(`${BASE}/app/company/billing`);
+  await settled(page, 'page-billing');
+  const text = await page.locator(tid('forbidden')).innerText();
+  assert(text.includes('Você não tem permissão para acessar este recurso'), `forbidden text: ${text}`);
+  // The server agrees: with a support user's token the billing API answers 403.
+  const status = await apiStatus(LOGINS.INTERNAL_SUPPORT, '/internal/billing/overview');
+  assert(status === 403, `GET /internal/billing/overview as INTERNAL_SUPPORT answered ${status}`);
+  await shot(page, 'billing-forbidden');
+});
+
+scenario('session revoked → "Sessão expirada"', async () => {
+  const page = await loggedIn(LOGINS.TENANT_USER);
+  await settled(page, 'page-dashboard');
+  // The session ends elsewhere: its refresh token is revoked (as "log out everywhere" does).
+  const ok = await page.evaluate(async () => {
+    const rt = sessionStorage.getItem('painel.refresh_token');
+    const r = await fetch('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: rt }) });
+    return r.status;
+  });
+  assert(ok === 204 || ok === 200, `logout answered ${ok}`);
+  await page.goto(`${BASE}/app/dashboard/agents`);
+  await page.waitForURL((u) => u.pathname === '/app/login' && u.searchParams.get('expired') === '1');
+  const msg = await page.locator(tid('session-expired')).innerText();
+  assert(msg === 'Sessão expirada. Faça login novamente', `message: ${msg}`);
+  assert(queryOf(page).get('next') === '/app/dashboard/agents', `next=${queryOf(page).get('next')}`);
+  await shot(page, 'session-expired');
+  await page.fill(tid('login-email'), LOGINS.TENANT_USER);
+  await page.fill(tid('login-password'), PASSWORD);
+  await page.click(tid('login-submit'));
+  await page.waitForURL((u) => u.pathname === '/app/dashboard/agents');
+  await page.context().close();
+});
+
+const COMPANY_PAGES = [
+  ['/app/company', 'page-company', 'company'],
+  ['/app/company/tenants', 'page-tenants', 'tenants'],
+  ['TENANT_DETAIL', 'page-tenant-detail', 'tenant-detail'],
+  ['/app/company/agents', 'page-company-agents', 'company-agents'],
+  ['/app/company/integrations', 'page-company-integrations', 'company-integrations'],
+  ['/app/company/operations', 'page-operations', 'operations'],
+  ['/app/company/billing', 'page-billing', 'billing'],
+];
+const DASHBOARD_PAGES = [
+  ['/app/dashboard', 'page-dashboard', 'dashboard'],
+  ['/app/dashboard/agents', 'page-agents', 'agents'],
+  ['/app/dashboard/fibonacci', 'page-fibonacci', 'fibonacci'],
+  ['/app/dashboard/integrations', 'page-integrations', 'integrations'],
+  ['/app/dashboard/usage', 'page-usage', 'usage'],
+  ['/app/dashboard/support', 'page-support', 'support'],
+];
+let TENANT_ID = '';
+
+async function tenantDetailPath(page) {
+  if (!TENANT_ID) {
+    await page.goto(`${BASE}/app/company/tenants?search=${encodeURIComponent(TENANT.name)}`);
+    await settled(page, 'page-tenants');
+    TENANT_ID = await page.locator(tid('tenant-row')).first().getAttribute('data-tenant-id');
+  }
+  return `/app/company/tenants/${TENANT_ID}`;
+}
+
+async function noErrorState(page, name) {
+  const errs = await page.locator(tid('error-state')).allInnerTexts();
+  assert(errs.length === 0, `${name} shows an error: ${errs.join(' | ')}`);
+}
+
+async function checkCharts(page) {
+  // Every chart on the page has data points and ink on its canvas.
+  const charts = await page.locator('figure.chart').evaluateAll((figs) =>
+    figs.map((f) => {
+      const c = f.querySelector('canvas');
+      let ink = 0;
+      if (c && c.width) {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+      }
+      return { id: f.getAttribute('data-testid'), points: Number(f.getAttribute('data-points')), ink };
+    }),
+  );
+  for (const c of charts) assert(c.points > 0 && c.ink > 500, `chart ${c.id} is empty (points ${c.points}, ink ${c.ink})`);
+}
+
+scenario('internal pages in pt-BR (desktop screenshots)', async () => {
+  const admin = await pageFor('INTERNAL_ADMIN');
+  for (let [path, testId, name] of COMPANY_PAGES) {
+    if (path === 'TENANT_DETAIL') path = await tenantDetailPath(admin);
+    await admin.goto(`${BASE}${path}`);
+    await settled(admin, testId);
+    await noErrorState(admin, name);
+    await checkCharts(admin);
+    await shot(admin, name, { docs: name !== 'operations' });
+  }
+  // "View as tenant" opens the customer dashboard for that tenant.
+  await admin.goto(`${BASE}${await tenantDetailPath(admin)}`);
+  await settled(admin, 'page-tenant-detail');
+  await admin.click(tid('view-as-tenant'));
+  await admin.waitForURL((u) => u.pathname === '/app/dashboard' && u.searchParams.get('tenant_id') === TENANT_ID);
+  await settled(admin, 'page-dashboard');
+  const banner = await admin.locator(tid('view-as-banner')).innerText();
+  assert(banner.includes(TENANT.name), `view-as banner: ${banner}`);
+  await shot(admin, 'view-as-tenant');
+});
+
+scenario('customer pages in pt-BR (desktop screenshots)', async () => {
+  const tadmin = await pageFor('TENANT_ADMIN');
+  for (const [path, testId, name] of DASHBOARD_PAGES) {
+    await tadmin.goto(`${BASE}${path}`);
+    await settled(tadmin, testId);
+    await noErrorState(tadmin, name);
+    await checkCharts(tadmin);
+    await shot(tadmin, name, { docs: true });
+  }
+});
+
+scenario('375 px wide: no horizontal scroll, hamburger menu works', async () => {
+  const admin = await loggedIn(LOGINS.INTERNAL_ADMIN, PHONE);
+  await settled(admin, 'page-company');
+  await noHorizontalScroll(admin, PHONE.width, '/app/company');
+  // The sidebar is off-canvas until the hamburger opens it.
+  const toggle = admin.locator(tid('menu-toggle'));
+  assert(await toggle.isVisible(), 'no hamburger at 375 px');
+  const navLink = admin.locator(tid('nav-tenants'));
+  const inView = async () => {
+    const b = await navLink.boundingBox();
+    return !!b && b.x >= 0 && b.x + b.width <= PHONE.width && (await navLink.isVisible());
+  };
+  assert(!(await inView()), 'menu open before the hamburger was pressed');
+  await toggle.click();
+  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true');
+  await admin.waitForTimeout(350); // slide-in transition
+  assert(await inView(), 'menu link not on screen after opening the menu');
+  await shot(admin, 'mobile-menu', { fullPage: false, docs: true });
+  await navLink.click();
+  await admin.waitForURL((u) => u.pathname === '/app/company/tenants');
+  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false');
+  // Escape closes it too.
+  await toggle.click();
+  await admin.keyboard.press('Escape');
+  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false');
+
+  for (let [path, testId, name] of COMPANY_PAGES) {
+    if (path === 'TENANT_DETAIL') path = `/app/company/tenants/${TENANT_ID || (await tenantDetailPath(admin)).split('/').pop()}`;
+    await admin.goto(`${BASE}${path}`);
+    await settled(admin, testId);
+    await noHorizontalScroll(admin, PHONE.width, path);
+    await shot(admin, `mobile-${name}`);
+  }
+  await admin.context().close();
+
+  const tadmin = await loggedIn(LOGINS.TENANT_ADMIN, PHONE);
+  for (const [path, testId, name] of DASHBOARD_PAGES) {
+    await tadmin.goto(`${BASE}${path}`);
+    await settled(tadmin, testId);
+    await noHorizontalScroll(tadmin, PHONE.width, path);
+    await shot(tadmin, `mobile-${name}`, { docs: name === 'dashboard' });
+  }
+  await tadmin.context().close();
+
+  const anon = await newPage(PHONE);
+  await anon.goto(`${BASE}/app/login`);
+  await settled(anon, 'page-login');
+  await noHorizontalScroll(anon, PHONE.width, '/app/login');
+  await shot(anon, 'mobile-login');
+  await anon.context().close();
+});
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  if (!existsSync(BIN)) throw new Error(`painel binary not found at ${BIN} (build it, or set PAINEL_BIN)`);
+  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error(`web UI not built: ${WEB_DIR}/index.html missing (run scripts/build-web.sh)`);
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (scripts/setup.sh installs it)`);
+  mkdirSync(SHOTS, { recursive: true });
+  if (DOCS_SHOTS) mkdirSync(DOCS_SHOTS, { recursive: true });
+  tmp = mkdtempSync(join(tmpdir(), 'painel-e2e-'));
+  const db = join(tmp, 'p.db');
+
+  const demo = await run(BIN, ['demo', '--database', `sqlite:${db}`, '--tenants', '12', '--days', '30'], {
+    env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
+  });
+  const text = demo.out + demo.err;
+  for (const line of text.split('\n')) {
+    const m = /^\s*(INTERNAL_ADMIN|INTERNAL_SUPPORT|TENANT_ADMIN|TENANT_USER)\s+(\S+@\S+)(?:\s+\((.+)\))?/.exec(line);
+    if (m) {
+      LOGINS[m[1]] = m[2];
+      if (m[3] && m[1] === 'TENANT_ADMIN') TENANT = { name: m[3], slug: m[2].split('@')[1] };
+    }
+  }
+  for (const r of ['INTERNAL_ADMIN', 'INTERNAL_SUPPORT', 'TENANT_ADMIN', 'TENANT_USER']) {
+    assert(LOGINS[r], `painel demo printed no ${r} login:\n${text.slice(-1500)}`);
+  }
+  assert(TENANT.name, 'painel demo did not name the demo tenant');
+
+  BASE = await startServer(db);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  log(`e2e: ${BASE} (demo tenant "${TENANT.name}"), Chromium ${browser.version()}, setup ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  for (const s of scenarios) {
+    if (ONLY.length && !ONLY.some((o) => s.name.includes(o))) continue;
+    const t0 = Date.now();
+    const errBag = [];
+    let error = null;
+    try {
+      let timer;
+      await Promise.race([
+        s.fn(),
+        new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`timed out after ${SCENARIO_MS / 1000} s`)), SCENARIO_MS); }),
+      ]).finally(() => clearTimeout(timer));
+    } catch (e) {
+      error = e;
+    }
+    // Uncaught errors or CSP violations in any open page fail the scenario that caused them.
+    for (const p of allPages) {
+      if (p.errors?.length) errBag.push(...p.errors.splice(0));
+    }
+    if (!error && errBag.length) error = new Error(errBag.join(' | '));
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    if (error) {
+      log(`FAIL ${s.name} (${secs} s): ${String(error.message || error).split('\n')[0].slice(0, 400)}`);
+      if (process.env.E2E_VERBOSE) console.error(error);
+    } else {
+      log(`ok   ${s.name} (${secs} s)`);
+    }
+    results.push({ name: s.name, ok: !error });
+  }
+}
+
+let code = 0;
+try {
+  await main();
+} catch (e) {
+  log(`FAIL setup: ${e.message || e}`);
+  code = 1;
+} finally {
+  await cleanup();
+}
+const failed = results.filter((r) => !r.ok).length;
+if (failed) code = 1;
+log(`e2e: ${results.length - failed}/${results.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${SHOTS}`);
+process.exit(code);
