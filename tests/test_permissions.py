@@ -122,6 +122,29 @@ class Matrix(unittest.TestCase):
         self.assertEqual(self.p.post("/auth/refresh", {"refresh_token": c["refresh_token"]}).status, 401)
 
 
+class KeyRotation(unittest.TestCase):
+    def test_rotation_keeps_old_tokens_valid_and_publishes_both_keys(self):
+        p = Painel().start()
+        try:
+            p.user("rot@x.com", "INTERNAL_ADMIN")
+            old = p.login("rot@x.com", "password123")["access_token"]
+            kid_of = lambda t: json.loads(base64.urlsafe_b64decode(t.split(".")[0] + "=="))["kid"]
+            r = p.cli("keys", "rotate-signing")
+            self.assertIn("now signing with key", r.stdout)
+            # this server learns the new key when it meets its kid (or within a minute)
+            p.stop()
+            p.start()
+            new = p.login("rot@x.com", "password123")["access_token"]
+            self.assertNotEqual(kid_of(old), kid_of(new))
+            kids = [k["kid"] for k in p.get("/.well-known/jwks.json").json()["keys"]]
+            self.assertIn(kid_of(old), kids)
+            self.assertIn(kid_of(new), kids)
+            self.assertEqual(p.get("/auth/me", token=old).status, 200)
+            self.assertEqual(p.get("/auth/me", token=new).status, 200)
+        finally:
+            p.cleanup()
+
+
 class Throttle(unittest.TestCase):
     def test_login_throttle_survives_restart(self):
         p = Painel("--login-max-failures", "3").start()

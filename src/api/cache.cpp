@@ -52,4 +52,11 @@ std::string cache_key(std::string_view route, std::string_view scope, std::strin
   return k;
 }
 
+std::string_view cache_key_scope(std::string_view key) {
+  auto a = key.find('|');  // route patterns never contain '|'
+  if (a == std::string_view::npos) return {};
+  auto b = key.find('|', a + 1);
+  return key.substr(a + 1, b == std::string_view::npos ? std::string_view::npos : b - a - 1);
+}
+
 }  // namespace painel::api

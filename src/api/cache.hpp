@@ -52,8 +52,11 @@ class LocalCache final : public ResponseCache {
   size_t max_per_shard_;
 };
 
-// route + scope + normalized (sorted) query → key. scope is a tenant id or "internal".
+// route + scope + normalized (sorted) query → key. scope is the entry's tenant tag: a
+// tenant id, or "*" for cross-tenant internal answers.
 std::string cache_key(std::string_view route, std::string_view scope, std::string_view role_view,
                       std::string normalized_query);
+// The scope a key was built with (a shared cache needs the tag before it has the entry).
+std::string_view cache_key_scope(std::string_view key);
 
 }  // namespace painel::api

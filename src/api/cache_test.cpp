@@ -22,3 +22,9 @@ TEST(Cache, KeysNeverCollideAcrossTenantsOrRoles) {
   EXPECT_NE(cache_key("/tenant/me", "A", "TENANT_USER", ""), cache_key("/tenant/me", "B", "TENANT_USER", ""));
   EXPECT_NE(cache_key("/tenant/usage", "A", "TENANT_USER", ""), cache_key("/tenant/usage", "A", "TENANT_ADMIN", ""));
 }
+
+TEST(Cache, ScopeIsReadBackFromTheKey) {
+  EXPECT_EQ(cache_key_scope(cache_key("/tenant/agents", "t-1", "TENANT_USER", "status=all&")), "t-1");
+  EXPECT_EQ(cache_key_scope(cache_key("/internal/tenants", "*", "INTERNAL_ADMIN", "q=a|b&")), "*");
+  EXPECT_EQ(cache_key_scope("no-separator"), "");
+}

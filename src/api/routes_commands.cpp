@@ -57,6 +57,8 @@ void render_command(JsonOut& j, const store::Command& c) {
   json_or_text(j, c.parameters);
   j.kv("created_by", c.created_by)
       .kv("created_by_role", c.created_by_role)
+      .kv("created_by_email", c.created_by_email)
+      .kv("created_by_name", c.created_by_name)
       .kv("created_at", c.created_at)
       .kv("started_at", c.started_at)
       .kv("completed_at", c.completed_at)

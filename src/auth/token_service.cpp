@@ -317,6 +317,14 @@ void TokenService::forget_tenant_status(const std::string& tenant_id) {
 std::optional<Principal> TokenService::authenticate(std::string_view token, std::string& why) {
   int64_t now = clock_.now_ms() / 1000;
   auto r = verifier_->verify(token, "access", now);
+  if (r.error == VerifyError::UnknownKid) {
+    // A key rotated by another instance: reload (at most every 5 s) and try again.
+    int64_t last = last_reload_ms_.load();
+    if (clock_.now_ms() - last > 5000 && last_reload_ms_.compare_exchange_strong(last, clock_.now_ms())) {
+      load_keys();
+      r = verifier_->verify(token, "access", now);
+    }
+  }
   Principal p;
   if (r.ok()) {
     p.user_id = r.claims.sub;

@@ -5,6 +5,7 @@
 // reuse detection, and verification of bearer tokens (own and, optionally, an external
 // Cognito user pool's) into a Principal.
 #include <memory>
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -58,9 +59,11 @@ class TokenService final : public Authenticator {
   // Revokes every refresh session of the user (RESET_TOKEN).
   int64_t revoke_user_sessions(store::Conn& c, const std::string& user_id);
   const JwtVerifier& verifier() const { return *verifier_; }
+  // Re-reads the signing keys from the store (another instance or `painel keys
+  // rotate-signing` may have rotated them). Called periodically and on an unknown kid.
+  void load_keys();
 
  private:
-  void load_keys();
   TokenPair issue(store::Conn& c, const UserView& u, const std::string& family,
                   const RequestMeta& m);
   std::optional<std::string> tenant_status_cached(const std::string& tenant_id);
@@ -76,6 +79,7 @@ class TokenService final : public Authenticator {
   std::vector<PublicKey> published_;
   std::unique_ptr<JwtVerifier> verifier_;
   std::unique_ptr<JwtVerifier> external_;
+  std::atomic<int64_t> last_reload_ms_{0};
   std::mutex status_mu_;
   std::unordered_map<std::string, std::pair<std::string, int64_t>> status_cache_;
 };

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "auth/password.hpp"
+#include "auth/token_service.hpp"
 #include "auth/principal.hpp"
 #include "cli/commands.hpp"
 #include "core/time.hpp"
@@ -124,6 +125,17 @@ int cmd_keys_revoke(const std::string& database, const std::string& id) {
   });
   if (!ok) throw std::runtime_error("no active key with id or prefix " + id);
   std::cout << "revoked\n";
+  return 0;
+}
+
+int cmd_keys_rotate_signing(const Config& cfg) {
+  auto s = open_migrated(cfg.database);
+  SystemClock clock;
+  auth::TokenService ts(cfg, *s, clock, auth::resolve_master_key(cfg));
+  std::string kid = ts.rotate_signing_key();
+  s->write([&](store::Conn& c) { audit_cli(c, "signing_key.rotate", std::nullopt, kid); });
+  std::cout << "now signing with key " << kid
+            << "; the previous key stays published until its tokens expire\n";
   return 0;
 }
 

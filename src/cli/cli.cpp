@@ -59,6 +59,7 @@ int run(int argc, char** argv) {
 
   auto* worker = app.add_subcommand("worker", "run only the operational command worker (no HTTP)");
   worker->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")->envname("PAINEL_DATABASE")->capture_default_str();
+  worker->add_option("--redis", cfg.redis, "redis://HOST:PORT (invalidate the shared cache)")->envname("PAINEL_REDIS");
   worker->add_option("--log-format", cfg.log_format, "json|text")->envname("PAINEL_LOG_FORMAT")->capture_default_str();
   worker->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")->envname("PAINEL_LOG_LEVEL")->capture_default_str();
   worker->add_option("--master-key", cfg.master_key, "secret sealing signing keys and credentials at rest")->envname("PAINEL_MASTER_KEY");
@@ -100,6 +101,12 @@ int run(int argc, char** argv) {
   auto* krevoke = keys->add_subcommand("revoke", "revoke an ingest API key");
   database_opt(krevoke, db);
   krevoke->add_option("id", k_id, "key id or prefix")->required();
+
+  auto* krotate = keys->add_subcommand("rotate-signing", "start signing tokens with a new key (old one stays published)");
+  Config rot;
+  krotate->add_option("--database", rot.database, "sqlite:PATH or postgresql://URL")->envname("PAINEL_DATABASE")->capture_default_str();
+  krotate->add_option("--master-key", rot.master_key, "the master key the server uses")->envname("PAINEL_MASTER_KEY");
+  krotate->add_option("--access-ttl", rot.access_ttl_s, "access token lifetime, seconds (how long the old key stays published)")->envname("PAINEL_ACCESS_TTL")->capture_default_str();
 
   auto* demo = app.add_subcommand("demo", "fill an empty store with realistic demo data");
   int d_tenants = 50, d_days = 90;
@@ -155,6 +162,7 @@ int run(int argc, char** argv) {
     if (*ucreate) return cmd_users_create(db, u_email, u_name, u_group, u_tenant, u_fast);
     if (*kcreate) return cmd_keys_create(db, k_name);
     if (*krevoke) return cmd_keys_revoke(db, k_id);
+    if (*krotate) return cmd_keys_rotate_signing(rot);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
     if (*aggregate) return cmd_aggregate(db, a_from, a_to);
     if (*routes) return cmd_routes(r_md);

@@ -20,6 +20,7 @@ int cmd_tenants_create(const std::string& database, const std::string& name, con
 int cmd_users_create(const std::string& database, const std::string& email, const std::string& name,
                      const std::string& group, const std::string& tenant, bool fast_hash);
 int cmd_keys_create(const std::string& database, const std::string& name);
+int cmd_keys_rotate_signing(const Config& cfg);
 int cmd_keys_revoke(const std::string& database, const std::string& id_or_prefix);
 int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed);
 int cmd_aggregate(const std::string& database, const std::string& from, const std::string& to);

@@ -2,8 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 
+#include "api/redis_cache.hpp"
+#include "api/redis_client.hpp"
+#include "api/redis_rate_limit.hpp"
 #include "api/routes.hpp"
 #include "api/static_files.hpp"
 #include "auth/token_service.hpp"
@@ -28,8 +32,16 @@ Services::Services(const Config& c) : cfg(c) {
     spdlog::info("migrated the store: {} migration(s) applied, schema version {}", n,
                  store->schema_version());
   }
-  cache = std::make_unique<api::LocalCache>(cfg.cache_max_entries);
-  limiter = std::make_unique<api::LocalRateLimiter>();
+  if (!cfg.redis.empty()) {  // shared by every instance; in-process fallbacks when it is down
+    api::RedisOptions ro;
+    ro.pool_size = std::min(cfg.handler_threads + 2, 64);
+    redis = std::make_unique<api::RedisClient>(parse_redis_url(cfg.redis), ro, metrics);
+    cache = std::make_unique<api::RedisCache>(*redis);
+    limiter = std::make_unique<api::RedisRateLimiter>(*redis);
+  } else {
+    cache = std::make_unique<api::LocalCache>(cfg.cache_max_entries);
+    limiter = std::make_unique<api::LocalRateLimiter>();
+  }
   app = std::make_unique<api::App>(cfg, *store, metrics, *cache, *limiter, clock);
   auto* st = store.get();
   app->set_ingest_key_check([st](std::string_view key) { return store::check_api_key(st->conn(), key); });
@@ -61,6 +73,8 @@ void Services::start_jobs() {
   runner = std::make_unique<jobs::JobRunner>();
   auto* agg = aggregation.get();
   runner->every("usage_aggregation", 1000, [agg] { agg->tick(); });
+  auto* ts = tokens.get();
+  runner->every("signing_keys_reload", 60000, [ts] { ts->load_keys(); });
 }
 
 void Services::start_command_worker() {

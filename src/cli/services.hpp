@@ -7,6 +7,9 @@
 #include "api/app.hpp"
 #include "core/config.hpp"
 
+namespace painel::api {
+class RedisClient;
+}
 namespace painel::auth {
 class TokenService;
 }
@@ -30,6 +33,7 @@ struct Services {
   SystemClock clock;
   std::unique_ptr<store::Store> store;
   obs::Metrics metrics;
+  std::unique_ptr<api::RedisClient> redis;  // with --redis; outlives the cache and limiter using it
   std::unique_ptr<api::ResponseCache> cache;
   std::unique_ptr<api::RateLimiter> limiter;
   std::unique_ptr<auth::TokenService> tokens;

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "core/redis_url.hpp"
+
 namespace painel {
 
 uint16_t Config::port() const {
@@ -31,6 +33,7 @@ void Config::validate() const {
     throw std::invalid_argument("rate limits must be positive");
   if (!cognito_issuer.empty() && cognito_jwks.empty())
     throw std::invalid_argument("--cognito-issuer needs --cognito-jwks");
+  if (!redis.empty()) parse_redis_url(redis);
 }
 
 }  // namespace painel

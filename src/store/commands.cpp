@@ -9,9 +9,10 @@ namespace {
 constexpr const char* kColumns =
     "c.id, c.command_type, c.status, c.tenant_id, t.name, c.parameters, c.created_by, "
     "c.created_by_role, c.created_at, c.started_at, c.completed_at, c.output, c.error_message, "
-    "c.worker_id, c.lease_until_ms, c.attempts";
+    "c.worker_id, c.lease_until_ms, c.attempts, u.email, u.full_name";
 constexpr const char* kFrom =
-    " FROM operational_commands c LEFT JOIN tenants t ON t.id = c.tenant_id";
+    " FROM operational_commands c LEFT JOIN tenants t ON t.id = c.tenant_id"
+    " LEFT JOIN users u ON CAST(u.id AS TEXT) = CAST(c.created_by AS TEXT)";
 
 constexpr const char* kInsert =
     "INSERT INTO operational_commands(id, command_type, tenant_id, parameters, status, "
@@ -72,6 +73,8 @@ Command row_to_command(const Row& r) {
   c.worker_id = r.opt_str(13);
   c.lease_until_ms = r.opt_i64(14);
   c.attempts = r.i64(15);
+  c.created_by_email = r.opt_str(16);
+  c.created_by_name = r.opt_str(17);
   return c;
 }
 

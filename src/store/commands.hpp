@@ -22,6 +22,7 @@ struct Command {
   std::optional<std::string> tenant_id, tenant_name;
   std::string parameters;  // JSON object text
   std::string created_by, created_by_role, created_at;
+  std::optional<std::string> created_by_email, created_by_name;  // the creating user, when local
   std::optional<std::string> started_at, completed_at, output, error_message, worker_id;
   std::optional<int64_t> lease_until_ms;
   int64_t attempts = 0;

@@ -96,6 +96,7 @@ async function cleanup() {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 }
 
+process.stdout.on('error', () => {}); // a closed pipe (| head) must not skip the cleanup
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     log(`e2e: ${sig}, stopping`);
@@ -368,7 +369,9 @@ scenario('operations: command reaches SUCCESS live', async () => {
   const hc = await status.getAttribute('data-status');
   assert(hc === 'SUCCESS', `HEALTH_CHECK ended ${hc}`);
   await page.waitForLoadState('networkidle').catch(() => {});
-  for (const close of await page.locator('.toast-close').all()) await close.click({ timeout: 1000 }).catch(() => {});
+  // Toasts dismissed so they do not cover the picture.
+  await page.evaluate(() => document.querySelectorAll('.toast-close').forEach((b) => b.click()));
+  await page.waitForFunction(() => !document.querySelector('.toast'), null, { timeout: 3000 }).catch(() => {});
   await shot(page, 'operations-live', { docs: true });
 });
 
