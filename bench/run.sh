@@ -28,6 +28,7 @@ $BIN serve --database "sqlite:$DB" --listen 127.0.0.1:$PORT --log-level warn \
   --cache-ttl-ms "${BENCH_CACHE_TTL_MS:-60000}" > "$DATA/serve.log" 2>&1 &
 SERVER=$!
 NGINX_DIR=$(mktemp -d)
+chmod 755 "$NGINX_DIR"  # nginx workers run unprivileged
 cleanup() { kill $SERVER 2>/dev/null || true; [[ -f $NGINX_DIR/nginx.pid ]] && kill "$(cat $NGINX_DIR/nginx.pid)" 2>/dev/null || true; rm -rf "$NGINX_DIR"; }
 trap cleanup EXIT
 for _ in $(seq 50); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.1; done
@@ -53,6 +54,7 @@ http {
   server { listen 127.0.0.1:$NGINX_PORT; root $NGINX_DIR; location / { default_type application/json; } }
 }
 NGX
+chmod 644 "$NGINX_DIR/agents.json"
 nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR"
 sleep 0.3
 

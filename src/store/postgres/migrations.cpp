@@ -291,6 +291,12 @@ CREATE TABLE job_leases (
   last_run_at timestamptz
 );
 )SQL"},
+      {2, "covering index for cross-tenant usage reports", R"SQL(
+-- /internal/usage/overview scans a whole period across every tenant; with this index
+-- it never visits the table (the primary key is ordered by tenant first).
+CREATE INDEX tenant_usage_daily_day_cover ON tenant_usage_daily(day, tenant_id, agent_id,
+  total_requests, successful_requests, sum_response_time_ms);
+)SQL"},
   };
   return m;
 }
