@@ -27,6 +27,7 @@ PACKAGES=(
   libbenchmark-dev    # Google Benchmark for hot functions
   sqlite3             # inspecting/tampering the store in tests
   curl                # API tests and smoke checks
+  openssl             # test_cognito.py signs RS256 tokens of a fake user pool with the CLI
   python3             # API test driver (stdlib only)
   postgresql          # throwaway PostgreSQL cluster for the PG backend tests
   redis-server        # throwaway Redis for the cache tests

@@ -24,7 +24,8 @@ std::optional<std::string_view> bearer(const http::Request& req) {
   auto h = req.header("authorization");
   if (!h) return std::nullopt;
   std::string_view v = *h;
-  if (v.size() < 8 || !(v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) return std::nullopt;
+  if (v.size() < 8 || !(v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer "))
+    return std::nullopt;
   v.remove_prefix(7);
   while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
   if (v.empty()) return std::nullopt;
@@ -76,7 +77,8 @@ http::Response App::handle(http::Request& req) {
     bool busy = e.kind == store::DbError::Kind::Busy || e.kind == store::DbError::Kind::Unavailable;
     metrics.inc("painel_store_errors_total", busy ? "kind=\"busy\"" : "kind=\"other\"");
     spdlog::error("request {}: store error: {}", req.request_id, e.what());
-    res = busy ? problem(503, "Service Unavailable", "the store is busy; retry shortly", req.request_id)
+    res = busy ? problem(503, "Service Unavailable", "the store is busy; retry shortly",
+                         req.request_id)
                : problem(500, "Internal Server Error", "internal error", req.request_id);
     if (busy) res.set_header("Retry-After", "1");
   } catch (const std::exception& e) {
@@ -107,17 +109,25 @@ http::Response App::handle(http::Request& req) {
     }
   }
 
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - t0).count();
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   if (matched && matched->index < route_metrics_.size())
     route_metrics_[matched->index]->observe(res.status, micros);
   else if (unmatched_metrics_)
     unmatched_metrics_->observe(res.status, micros);
   if (spdlog::should_log(spdlog::level::info)) {
     JsonOut j;
-    j.begin_object().kv("type", "access").kv("request_id", req.request_id).kv("method", req.method)
-        .kv("path", req.path).kv("route", matched ? matched->pattern : "").kv("status", res.status)
-        .key("duration_ms").dbl(static_cast<double>(micros) / 1000.0).kv("ip", req.remote_ip)
+    j.begin_object()
+        .kv("type", "access")
+        .kv("request_id", req.request_id)
+        .kv("method", req.method)
+        .kv("path", req.path)
+        .kv("route", matched ? matched->pattern : "")
+        .kv("status", res.status)
+        .key("duration_ms")
+        .dbl(static_cast<double>(micros) / 1000.0)
+        .kv("ip", req.remote_ip)
         .end_object();
     spdlog::info("{}", j.view());
   }
@@ -133,7 +143,8 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
     return r;
   }
   if (req.path == "/app" || req.path.rfind("/app/", 0) == 0) {
-    if (req.method != "GET" && req.method != "HEAD") throw ApiError(405, "Method Not Allowed", "read-only");
+    if (req.method != "GET" && req.method != "HEAD")
+      throw ApiError(405, "Method Not Allowed", "read-only");
     if (!static_) throw ApiError(404, "Not Found", "the web UI is not built; run `make build`");
     return static_->serve(req);
   }
@@ -152,7 +163,8 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
   if (m.route->access == http::Access::IngestKey) {
     auto tok = bearer(req);
     if (!tok || !ingest_check_ || !ingest_check_(*tok)) {
-      http::Response r = problem(401, "Unauthorized", "a valid ingest API key is required", req.request_id);
+      http::Response r =
+          problem(401, "Unauthorized", "a valid ingest API key is required", req.request_id);
       r.set_header("WWW-Authenticate", "Bearer");
       return r;
     }
@@ -172,7 +184,8 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
                       std::string(auth::group_name(p->role)) + " may not use this route)");
     // Per-user then per-tenant token buckets; the tighter answer is reported.
     auto now = clock.now_ms();
-    RateDecision du = limiter.take("u:" + p->user_id, config.rate_user_per_min, config.rate_user_burst, now);
+    RateDecision du =
+        limiter.take("u:" + p->user_id, config.rate_user_per_min, config.rate_user_burst, now);
     rate = du;
     if (du.allowed && p->tenant_id) {
       RateDecision dt = limiter.take("t:" + *p->tenant_id, config.rate_tenant_per_min,

@@ -14,17 +14,21 @@ TEST(Cache, ExpiresAndInvalidatesPerTenant) {
   c.put(cache_key("/tenant/me", "A", "TENANT_USER", ""), "A", {"a", "e1"}, 100, 0);
   c.invalidate_tenant("A");
   EXPECT_FALSE(c.get(cache_key("/tenant/me", "A", "TENANT_USER", ""), 1));
-  EXPECT_FALSE(c.get(cache_key("/internal/tenants", "*", "INTERNAL_ADMIN", ""), 1));  // cross-tenant too
+  EXPECT_FALSE(
+      c.get(cache_key("/internal/tenants", "*", "INTERNAL_ADMIN", ""), 1));  // cross-tenant too
   EXPECT_EQ(c.get(cache_key("/tenant/me", "B", "TENANT_USER", ""), 1)->body, "b");
 }
 
 TEST(Cache, KeysNeverCollideAcrossTenantsOrRoles) {
-  EXPECT_NE(cache_key("/tenant/me", "A", "TENANT_USER", ""), cache_key("/tenant/me", "B", "TENANT_USER", ""));
-  EXPECT_NE(cache_key("/tenant/usage", "A", "TENANT_USER", ""), cache_key("/tenant/usage", "A", "TENANT_ADMIN", ""));
+  EXPECT_NE(cache_key("/tenant/me", "A", "TENANT_USER", ""),
+            cache_key("/tenant/me", "B", "TENANT_USER", ""));
+  EXPECT_NE(cache_key("/tenant/usage", "A", "TENANT_USER", ""),
+            cache_key("/tenant/usage", "A", "TENANT_ADMIN", ""));
 }
 
 TEST(Cache, ScopeIsReadBackFromTheKey) {
-  EXPECT_EQ(cache_key_scope(cache_key("/tenant/agents", "t-1", "TENANT_USER", "status=all&")), "t-1");
+  EXPECT_EQ(cache_key_scope(cache_key("/tenant/agents", "t-1", "TENANT_USER", "status=all&")),
+            "t-1");
   EXPECT_EQ(cache_key_scope(cache_key("/internal/tenants", "*", "INTERNAL_ADMIN", "q=a|b&")), "*");
   EXPECT_EQ(cache_key_scope("no-separator"), "");
 }

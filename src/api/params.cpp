@@ -88,10 +88,14 @@ Period parse_period(const http::Request& req, int64_t today, std::string_view de
   }
   std::string p = period ? std::string(*period) : std::string(def);
   int64_t n;
-  if (p == "7d") n = 7;
-  else if (p == "30d") n = 30;
-  else if (p == "90d") n = 90;
-  else throw bad_request("period must be one of: 7d, 30d, 90d");
+  if (p == "7d")
+    n = 7;
+  else if (p == "30d")
+    n = 30;
+  else if (p == "90d")
+    n = 90;
+  else
+    throw bad_request("period must be one of: 7d, 30d, 90d");
   return Period{today - n + 1, today, p};
 }
 

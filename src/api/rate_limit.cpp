@@ -17,14 +17,16 @@ RateDecision bucket_take(double& tokens, int64_t& last_ms, int per_min, int burs
     d.allowed = true;
   } else {
     d.allowed = false;
-    d.retry_after_s = std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1.0 - tokens) / rate_per_ms / 1000.0)));
+    d.retry_after_s = std::max<int64_t>(
+        1, static_cast<int64_t>(std::ceil((1.0 - tokens) / rate_per_ms / 1000.0)));
   }
   d.remaining = static_cast<int64_t>(std::floor(tokens));
   d.reset_s = static_cast<int64_t>(std::ceil((burst - tokens) / rate_per_ms / 1000.0));
   return d;
 }
 
-RateDecision LocalRateLimiter::take(const std::string& key, int per_min, int burst, int64_t now_ms) {
+RateDecision LocalRateLimiter::take(const std::string& key, int per_min, int burst,
+                                    int64_t now_ms) {
   auto& shard = shards_[std::hash<std::string>{}(key) % shards_.size()];
   std::lock_guard lk(shard.mu);
   if (shard.buckets.size() > 200000) shard.buckets.clear();  // bound memory under key floods

@@ -1,20 +1,20 @@
 #pragma once
 // Token-bucket rate limiting behind an interface: in-process buckets by default; the
 // Redis issue provides a shared implementation with the same contract.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
-#include <array>
 
 namespace painel::api {
 
 struct RateDecision {
   bool allowed = true;
-  int64_t limit = 0;       // bucket capacity
-  int64_t remaining = 0;   // whole tokens left after this request
-  int64_t reset_s = 0;     // seconds until the bucket is full again
+  int64_t limit = 0;      // bucket capacity
+  int64_t remaining = 0;  // whole tokens left after this request
+  int64_t reset_s = 0;    // seconds until the bucket is full again
   int64_t retry_after_s = 0;
 };
 

@@ -21,12 +21,15 @@ void add_audit_routes(App& app) {
                       if (auto v = req.query_param(name)) {
                         auto ms = parse_rfc3339(*v);
                         auto day = parse_day(*v);
-                        if (!ms && !day) throw bad_request(std::string(name) + " must be RFC 3339 or YYYY-MM-DD");
-                        int64_t at = ms ? *ms : *day * 86400000 + (std::string(name) == "to" ? 86399999 : 0);
+                        if (!ms && !day)
+                          throw bad_request(std::string(name) + " must be RFC 3339 or YYYY-MM-DD");
+                        int64_t at =
+                            ms ? *ms : *day * 86400000 + (std::string(name) == "to" ? 86399999 : 0);
                         *slot = format_rfc3339(at);
                       }
                     }
-                    if (f.from && f.to && *f.from > *f.to) throw bad_request("from must not be after to");
+                    if (f.from && f.to && *f.from > *f.to)
+                      throw bad_request("from must not be after to");
                     auto pg = parse_page(req);
                     f.limit = pg.limit;
                     f.offset = pg.offset;
@@ -35,20 +38,36 @@ void add_audit_routes(App& app) {
                     JsonOut j;
                     j.begin_object().key("events").begin_array();
                     for (auto& e : rows) {
-                      j.begin_object().kv("id", e.id).kv("created_at", e.created_at).kv("actor", e.actor)
-                          .kv("role", e.role).kv("action", e.action).kv("tenant_id", e.tenant_id)
-                          .kv("target", e.target).kv("request_id", e.request_id).kv("ip", e.ip)
-                          .key("metadata").raw(e.metadata).end_object();
+                      j.begin_object()
+                          .kv("id", e.id)
+                          .kv("created_at", e.created_at)
+                          .kv("actor", e.actor)
+                          .kv("role", e.role)
+                          .kv("action", e.action)
+                          .kv("tenant_id", e.tenant_id)
+                          .kv("target", e.target)
+                          .kv("request_id", e.request_id)
+                          .kv("ip", e.ip)
+                          .key("metadata")
+                          .raw(e.metadata)
+                          .end_object();
                     }
-                    j.end_array().kv("total", total).kv("limit", pg.limit).kv("offset", pg.offset).end_object();
+                    j.end_array()
+                        .kv("total", total)
+                        .kv("limit", pg.limit)
+                        .kv("offset", pg.offset)
+                        .end_object();
                     return json_response(j.take());
                   }});
   app.router.add({"GET", "/internal/audit/verify", Access::User, auth::kInternalAdmin, 16 * 1024,
                   [](http::RouteContext& ctx) {
                     auto v = store::audit_verify(ctx.app.store.conn());
                     JsonOut j;
-                    j.begin_object().kv("ok", v.ok).kv("checked", v.checked)
-                        .kv("first_bad_id", v.first_bad_id).end_object();
+                    j.begin_object()
+                        .kv("ok", v.ok)
+                        .kv("checked", v.checked)
+                        .kv("first_bad_id", v.first_bad_id)
+                        .end_object();
                     return json_response(j.take());
                   }});
 }

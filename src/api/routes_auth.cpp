@@ -9,7 +9,12 @@ namespace painel::api {
 namespace {
 
 void render_user(JsonOut& j, const auth::UserView& u) {
-  j.begin_object().kv("id", u.id).kv("email", u.email).kv("name", u.name).key("groups").begin_array();
+  j.begin_object()
+      .kv("id", u.id)
+      .kv("email", u.email)
+      .kv("name", u.name)
+      .key("groups")
+      .begin_array();
   for (auto& g : u.groups) j.str(g);
   j.end_array().kv("role", u.role).kv("tenant_id", u.tenant_id).end_object();
 }
@@ -53,39 +58,44 @@ void add_auth_routes(App& app, auth::TokenService& ts) {
                     auto password = req_string(d, "password", 256);
                     return render_pair(ts.login(email, password, meta(ctx.req)));
                   }});
-  app.router.add({"POST", "/auth/refresh", Access::Public, 0, kSmall, [&ts](http::RouteContext& ctx) {
-                    require_json(ctx.req);
-                    auto d = parse_json_object(ctx.req.body);
-                    return render_pair(ts.refresh(req_string(d, "refresh_token", 256), meta(ctx.req)));
-                  }});
-  app.router.add({"POST", "/auth/logout", Access::Public, 0, kSmall, [&ts](http::RouteContext& ctx) {
-                    require_json(ctx.req);
-                    auto d = parse_json_object(ctx.req.body);
-                    ts.logout(req_string(d, "refresh_token", 256), meta(ctx.req));
-                    http::Response r;
-                    r.status = 204;
-                    r.content_type.clear();
-                    return r;
-                  }});
-  app.router.add({"GET", "/auth/me", Access::User, auth::kAllGroups, kSmall, [&ts](http::RouteContext& ctx) {
-                    auto& p = ctx.who();
-                    auto u = ts.user_view(p.user_id);
-                    JsonOut j;
-                    if (u) {
-                      render_user(j, *u);
-                    } else {  // an external identity with no local user
-                      auth::UserView v{p.user_id, p.email, p.name, p.groups, auth::group_name(p.role), p.tenant_id};
-                      render_user(j, v);
-                    }
-                    http::Response r = json_response(j.take());
-                    r.set_header("Cache-Control", "no-store");
-                    return r;
-                  }});
-  app.router.add({"GET", "/.well-known/jwks.json", Access::Public, 0, kSmall, [&ts](http::RouteContext&) {
-                    http::Response r = json_response(ts.jwks());
-                    r.set_header("Cache-Control", "public, max-age=300");
-                    return r;
-                  }});
+  app.router.add(
+      {"POST", "/auth/refresh", Access::Public, 0, kSmall, [&ts](http::RouteContext& ctx) {
+         require_json(ctx.req);
+         auto d = parse_json_object(ctx.req.body);
+         return render_pair(ts.refresh(req_string(d, "refresh_token", 256), meta(ctx.req)));
+       }});
+  app.router.add(
+      {"POST", "/auth/logout", Access::Public, 0, kSmall, [&ts](http::RouteContext& ctx) {
+         require_json(ctx.req);
+         auto d = parse_json_object(ctx.req.body);
+         ts.logout(req_string(d, "refresh_token", 256), meta(ctx.req));
+         http::Response r;
+         r.status = 204;
+         r.content_type.clear();
+         return r;
+       }});
+  app.router.add(
+      {"GET", "/auth/me", Access::User, auth::kAllGroups, kSmall, [&ts](http::RouteContext& ctx) {
+         auto& p = ctx.who();
+         auto u = ts.user_view(p.user_id);
+         JsonOut j;
+         if (u) {
+           render_user(j, *u);
+         } else {  // an external identity with no local user
+           auth::UserView v{p.user_id,  p.email, p.name, p.groups, auth::group_name(p.role),
+                            p.tenant_id};
+           render_user(j, v);
+         }
+         http::Response r = json_response(j.take());
+         r.set_header("Cache-Control", "no-store");
+         return r;
+       }});
+  app.router.add(
+      {"GET", "/.well-known/jwks.json", Access::Public, 0, kSmall, [&ts](http::RouteContext&) {
+         http::Response r = json_response(ts.jwks());
+         r.set_header("Cache-Control", "public, max-age=300");
+         return r;
+       }});
 }
 
 }  // namespace painel::api

@@ -10,37 +10,64 @@ namespace {
 
 std::string render_billing(store::Conn& c, const Period& per) {
   std::vector<domain::StatusChange> changes;
-  for (auto& r : c.query(
-           "SELECT tenant_id, coalesce(old_status,''), new_status, mrr_cents, changed_at FROM "
-           "tenant_status_history ORDER BY changed_at, id"))
-    changes.push_back({r.str(0), r.str(1), r.str(2), r.i64(3),
-                       day_of_ms(parse_rfc3339(r.str(4)).value_or(0))});
+  for (auto& r :
+       c.query("SELECT tenant_id, coalesce(old_status,''), new_status, mrr_cents, changed_at FROM "
+               "tenant_status_history ORDER BY changed_at, id"))
+    changes.push_back(
+        {r.str(0), r.str(1), r.str(2), r.i64(3), day_of_ms(parse_rfc3339(r.str(4)).value_or(0))});
   auto mv = domain::period_movement(changes, per.from_day, per.to_day);
   auto trend = domain::revenue_trend(changes, per.from_day, per.to_day);
-  auto tot = c.query("SELECT coalesce(sum(mrr_cents),0), count(*) FROM tenants WHERE status = 'active'")[0];
+  auto tot = c.query(
+      "SELECT coalesce(sum(mrr_cents),0), count(*) FROM tenants WHERE status = 'active'")[0];
   int64_t mrr = tot.i64(0), n = tot.i64(1);
   JsonOut j;
-  j.begin_object().kv("period", per.label).kv("from", format_day(per.from_day))
-      .kv("to", format_day(per.to_day)).key("financial_summary").begin_object()
-      .key("total_mrr").money(mrr).key("total_arr").money(mrr * 12).key("avg_mrr_per_tenant")
-      .money(n ? (mrr * 2 + n) / (2 * n) : 0).key("new_mrr_this_period").money(mv.new_mrr_cents)
-      .key("churned_mrr_this_period").money(mv.churned_mrr_cents).kv("paying_tenants", n).end_object();
+  j.begin_object()
+      .kv("period", per.label)
+      .kv("from", format_day(per.from_day))
+      .kv("to", format_day(per.to_day))
+      .key("financial_summary")
+      .begin_object()
+      .key("total_mrr")
+      .money(mrr)
+      .key("total_arr")
+      .money(mrr * 12)
+      .key("avg_mrr_per_tenant")
+      .money(n ? (mrr * 2 + n) / (2 * n) : 0)
+      .key("new_mrr_this_period")
+      .money(mv.new_mrr_cents)
+      .key("churned_mrr_this_period")
+      .money(mv.churned_mrr_cents)
+      .kv("paying_tenants", n)
+      .end_object();
   j.key("by_plan").begin_array();
-  for (auto& r : c.query(
-           "SELECT plan, count(*), sum(mrr_cents) FROM tenants WHERE status = 'active' GROUP BY plan "
-           "ORDER BY sum(mrr_cents) DESC, plan"))
-    j.begin_object().kv("plan_name", r.str(0)).kv("tenant_count", r.i64(1)).key("total_mrr")
-        .money(r.i64(2)).end_object();
+  for (auto& r : c.query("SELECT plan, count(*), sum(mrr_cents) FROM tenants WHERE status = "
+                         "'active' GROUP BY plan "
+                         "ORDER BY sum(mrr_cents) DESC, plan"))
+    j.begin_object()
+        .kv("plan_name", r.str(0))
+        .kv("tenant_count", r.i64(1))
+        .key("total_mrr")
+        .money(r.i64(2))
+        .end_object();
   j.end_array().key("by_segment").begin_array();
   for (auto& r : c.query(
            "SELECT segment, count(*), sum(mrr_cents) FROM tenants WHERE status = 'active' GROUP BY "
            "segment ORDER BY sum(mrr_cents) DESC, segment"))
-    j.begin_object().kv("segment", r.str(0)).kv("tenant_count", r.i64(1)).key("total_mrr")
-        .money(r.i64(2)).end_object();
+    j.begin_object()
+        .kv("segment", r.str(0))
+        .kv("tenant_count", r.i64(1))
+        .key("total_mrr")
+        .money(r.i64(2))
+        .end_object();
   j.end_array().key("revenue_trend").begin_array();
   for (auto& d : trend)
-    j.begin_object().kv("date", format_day(d.day)).key("mrr").money(d.mrr_cents)
-        .kv("new_tenants", d.new_tenants).kv("churned_tenants", d.churned_tenants).end_object();
+    j.begin_object()
+        .kv("date", format_day(d.day))
+        .key("mrr")
+        .money(d.mrr_cents)
+        .kv("new_tenants", d.new_tenants)
+        .kv("churned_tenants", d.churned_tenants)
+        .end_object();
   j.end_array().end_object();
   return j.take();
 }
@@ -51,7 +78,8 @@ void add_billing_routes(App& app) {
   app.router.add({"GET", "/internal/billing/overview", http::Access::User, auth::kInternalAdmin,
                   16 * 1024, [](http::RouteContext& ctx) {
                     auto per = parse_period(ctx.req, today_utc(ctx.app.clock));
-                    return cached_json(ctx, "*", [&] { return render_billing(ctx.app.store.conn(), per); });
+                    return cached_json(ctx, "*",
+                                       [&] { return render_billing(ctx.app.store.conn(), per); });
                   }});
 }
 

@@ -62,14 +62,16 @@ std::string str_field(const rapidjson::Value& e, size_t i, const char* field, si
   if (it == e.MemberEnd()) bad_event(i, field, "is required");
   if (!it->value.IsString()) bad_event(i, field, "must be a string");
   std::string s(it->value.GetString(), it->value.GetStringLength());
-  if (s.empty() || s.size() > max) bad_event(i, field, "must be 1.." + std::to_string(max) + " characters");
+  if (s.empty() || s.size() > max)
+    bad_event(i, field, "must be 1.." + std::to_string(max) + " characters");
   return s;
 }
 
 std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_ms) {
   auto d = parse_json_object(body);
   auto it = d.FindMember("events");
-  if (it == d.MemberEnd() || !it->value.IsArray()) throw bad_request("field 'events' must be an array");
+  if (it == d.MemberEnd() || !it->value.IsArray())
+    throw bad_request("field 'events' must be an array");
   auto& arr = it->value;
   if (arr.Size() == 0) throw bad_request("'events' is empty");
   if (arr.Size() > kMaxEvents) throw bad_request("at most 10000 events per batch");
@@ -91,10 +93,12 @@ std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_
       for (auto& ch : *s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     auto at = parse_rfc3339(str_field(e, i, "occurred_at", 40));
     if (!at) bad_event(i, "occurred_at", "must be an RFC 3339 time");
-    if (*at > now_ms + 5 * 60 * 1000) bad_event(i, "occurred_at", "more than 5 minutes in the future");
+    if (*at > now_ms + 5 * 60 * 1000)
+      bad_event(i, "occurred_at", "more than 5 minutes in the future");
     ev.occurred_at_ms = *at;
     auto status = str_field(e, i, "status", 16);
-    if (status != "success" && status != "error") bad_event(i, "status", "must be success or error");
+    if (status != "success" && status != "error")
+      bad_event(i, "status", "must be success or error");
     ev.success = status == "success";
     ev.response_time_ms = nonneg_int(e, i, "response_time_ms");
     ev.tokens_used = nonneg_int(e, i, "tokens_used");
@@ -115,34 +119,42 @@ std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_
 }  // namespace
 
 void add_ingest_routes(App& app) {
-  app.router.add({"POST", "/ingest/usage", http::Access::IngestKey, 0, 10u << 20, [](http::RouteContext& ctx) {
-                    auto ct = ctx.req.header("content-type");
-                    if (!ct || ct->find("application/json") == std::string_view::npos)
-                      throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
-                    std::string inflated;
-                    const std::string* body = &ctx.req.body;
-                    if (auto enc = ctx.req.header("content-encoding")) {
-                      if (*enc == "gzip") {
-                        inflated = gunzip(ctx.req.body);
-                        body = &inflated;
-                      } else if (*enc != "identity") {
-                        throw ApiError(415, "Unsupported Media Type", "Content-Encoding must be gzip or identity");
-                      }
-                    }
-                    int64_t now = ctx.app.clock.now_ms();
-                    auto events = parse_batch(*body, now);
-                    auto res = ctx.app.store.write([&](store::Conn& c) {
-                      auto ref = store::check_event_references(c, events);
-                      if (ref.index >= 0)
-                        throw bad_request("events[" + std::to_string(ref.index) + "]." + ref.field + ": " + ref.detail);
-                      return store::insert_usage_events(c, events, now);
-                    });
-                    ctx.app.metrics.inc("painel_usage_events_ingested_total", "", static_cast<uint64_t>(res.accepted));
-                    ctx.app.metrics.inc("painel_usage_events_duplicate_total", "", static_cast<uint64_t>(res.duplicates));
-                    JsonOut j;
-                    j.begin_object().kv("accepted", res.accepted).kv("duplicates", res.duplicates).end_object();
-                    return json_response(j.take(), 202);
-                  }});
+  app.router.add(
+      {"POST", "/ingest/usage", http::Access::IngestKey, 0, 10u << 20, [](http::RouteContext& ctx) {
+         auto ct = ctx.req.header("content-type");
+         if (!ct || ct->find("application/json") == std::string_view::npos)
+           throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
+         std::string inflated;
+         const std::string* body = &ctx.req.body;
+         if (auto enc = ctx.req.header("content-encoding")) {
+           if (*enc == "gzip") {
+             inflated = gunzip(ctx.req.body);
+             body = &inflated;
+           } else if (*enc != "identity") {
+             throw ApiError(415, "Unsupported Media Type",
+                            "Content-Encoding must be gzip or identity");
+           }
+         }
+         int64_t now = ctx.app.clock.now_ms();
+         auto events = parse_batch(*body, now);
+         auto res = ctx.app.store.write([&](store::Conn& c) {
+           auto ref = store::check_event_references(c, events);
+           if (ref.index >= 0)
+             throw bad_request("events[" + std::to_string(ref.index) + "]." + ref.field + ": " +
+                               ref.detail);
+           return store::insert_usage_events(c, events, now);
+         });
+         ctx.app.metrics.inc("painel_usage_events_ingested_total", "",
+                             static_cast<uint64_t>(res.accepted));
+         ctx.app.metrics.inc("painel_usage_events_duplicate_total", "",
+                             static_cast<uint64_t>(res.duplicates));
+         JsonOut j;
+         j.begin_object()
+             .kv("accepted", res.accepted)
+             .kv("duplicates", res.duplicates)
+             .end_object();
+         return json_response(j.take(), 202);
+       }});
 }
 
 }  // namespace painel::api

@@ -2,6 +2,7 @@
 // INTERNAL_SUPPORT). Billing lives in routes_billing.cpp.
 #include "api/app.hpp"
 #include "api/params.hpp"
+#include "api/render_rows.hpp"
 #include "api/render_usage.hpp"
 #include "api/routes.hpp"
 #include "api/scope.hpp"
@@ -35,20 +36,31 @@ std::string like_escape(const std::string& s) {
 
 std::string render_tenant_list(http::RouteContext& ctx) {
   auto& req = ctx.req;
-  auto status = parse_enum(req, "status", {"active", "trial", "suspended", "inactive", "all"}, "active");
+  auto status =
+      parse_enum(req, "status", {"active", "trial", "suspended", "inactive", "all"}, "active");
   auto plan = parse_opt_enum(req, "plan", {"starter", "professional", "enterprise"});
   auto segment = parse_opt_text(req, "segment", 50);
   auto search = parse_opt_text(req, "search", 100);
   auto sort_by = parse_enum(req, "sort_by", {"name", "created_at", "mrr_estimate"}, "name");
-  auto sort_order = parse_enum(req, "sort_order", {"asc", "desc"}, sort_by == "name" ? "asc" : "desc");
+  auto sort_order =
+      parse_enum(req, "sort_order", {"asc", "desc"}, sort_by == "name" ? "asc" : "desc");
   auto pg = parse_page(req);
   int64_t today = today_utc(ctx.app.clock);
 
   std::string where = " WHERE 1=1";
   Params p;
-  if (status != "all") { where += " AND t.status = ?"; p.emplace_back(status); }
-  if (plan) { where += " AND t.plan = ?"; p.emplace_back(*plan); }
-  if (segment) { where += " AND t.segment = ?"; p.emplace_back(*segment); }
+  if (status != "all") {
+    where += " AND t.status = ?";
+    p.emplace_back(status);
+  }
+  if (plan) {
+    where += " AND t.plan = ?";
+    p.emplace_back(*plan);
+  }
+  if (segment) {
+    where += " AND t.segment = ?";
+    p.emplace_back(*segment);
+  }
   if (search) {
     std::string folded = like_escape(domain::fold_for_search(*search));
     std::string digits = domain::digits_only(*search);
@@ -61,7 +73,9 @@ std::string render_tenant_list(http::RouteContext& ctx) {
     where += ")";
   }
   // Whitelisted column names only; ties broken by id for a stable order across pages.
-  std::string col = sort_by == "name" ? "t.name" : sort_by == "created_at" ? "t.created_at" : "t.mrr_cents";
+  std::string col = sort_by == "name"         ? "t.name"
+                    : sort_by == "created_at" ? "t.created_at"
+                                              : "t.mrr_cents";
   std::string dir = sort_order == "asc" ? "ASC" : "DESC";
   auto& c = ctx.app.store.conn();
   int64_t total = c.query("SELECT count(*) FROM tenants t" + where, p)[0].i64(0);
@@ -71,19 +85,30 @@ std::string render_tenant_list(http::RouteContext& ctx) {
   lp.emplace_back(pg.offset);
   JsonOut j;
   j.begin_object().key("tenants").begin_array();
-  for (auto& r : c.query(std::string(kListColumns) + where + " ORDER BY " + col + " " + dir + ", t.id " +
-                             dir + " LIMIT ? OFFSET ?",
+  for (auto& r : c.query(std::string(kListColumns) + where + " ORDER BY " + col + " " + dir +
+                             ", t.id " + dir + " LIMIT ? OFFSET ?",
                          lp)) {
-    j.begin_object().kv("id", r.str(0)).kv("name", r.str(1)).kv("cnpj", r.opt_str(2))
-        .kv("segment", r.str(3)).kv("plan", r.str(4)).kv("status", r.str(5)).key("mrr_estimate")
-        .money(r.i64(6)).kv("active_agents", r.i64(8)).kv("active_users", r.i64(9))
-        .kv("requests_last_30_days", r.i64(10)).kv("created_at", r.str(7)).end_object();
+    j.begin_object()
+        .kv("id", r.str(0))
+        .kv("name", r.str(1))
+        .kv("cnpj", r.opt_str(2))
+        .kv("segment", r.str(3))
+        .kv("plan", r.str(4))
+        .kv("status", r.str(5))
+        .key("mrr_estimate")
+        .money(r.i64(6))
+        .kv("active_agents", r.i64(8))
+        .kv("active_users", r.i64(9))
+        .kv("requests_last_30_days", r.i64(10))
+        .kv("created_at", r.str(7))
+        .end_object();
   }
   j.end_array().kv("total", total).kv("limit", pg.limit).kv("offset", pg.offset).end_object();
   return j.take();
 }
 
-void render_agent_rows(JsonOut& j, Conn& c, const auth::TenantScope& s, int64_t today, bool detail) {
+void render_agent_rows(JsonOut& j, Conn& c, const auth::TenantScope& s, int64_t today,
+                       bool detail) {
   auto usage = store::tenant_usage_by_agent(c, s, today - 29, today);
   j.begin_array();
   for (auto& r : c.query(
@@ -94,16 +119,26 @@ void render_agent_rows(JsonOut& j, Conn& c, const auth::TenantScope& s, int64_t 
     store::AgentUsage u{r.str(0), r.str(1), {}, std::nullopt};
     for (auto& a : usage)
       if (a.agent_id == u.agent_id) u = a;
-    j.begin_object().kv("id", r.str(0)).kv("name", r.str(1)).kv("segment", r.str(2))
-        .kv("subnucleus", r.str(3)).kv("status", r.str(4));
+    j.begin_object()
+        .kv("id", r.str(0))
+        .kv("name", r.str(1))
+        .kv("segment", r.str(2))
+        .kv("subnucleus", r.str(3))
+        .kv("status", r.str(4));
     if (detail) j.key("config").raw(r.str(5));
-    j.kv("activated_at", r.str(6)).kv("deactivated_at", r.opt_str(7))
-        .kv("restart_count", r.i64(8)).key("monthly_price").money(r.i64(9));
-    j.key(detail ? "usage_stats" : "usage_last_30_days").begin_object()
-        .kv("total_requests", u.sums.total).key("success_rate")
+    j.kv("activated_at", r.str(6))
+        .kv("deactivated_at", r.opt_str(7))
+        .kv("restart_count", r.i64(8))
+        .key("monthly_price")
+        .money(r.i64(9));
+    j.key(detail ? "usage_stats" : "usage_last_30_days")
+        .begin_object()
+        .kv("total_requests", u.sums.total)
+        .key("success_rate")
         .fixed1(domain::success_rate(u.sums.successful, u.sums.total))
         .kv("avg_response_time_ms", domain::weighted_avg_ms(u.sums.sum_response_ms, u.sums.total))
-        .kv("last_request_at", u.last_request_at).end_object();
+        .kv("last_request_at", u.last_request_at)
+        .end_object();
     j.end_object();
   }
   j.end_array();
@@ -111,54 +146,71 @@ void render_agent_rows(JsonOut& j, Conn& c, const auth::TenantScope& s, int64_t 
 
 std::string render_tenant_detail(Conn& c, const auth::TenantScope& s, int64_t today) {
   auto t = c.query(
-      "SELECT id, name, cnpj, segment, plan, status, mrr_cents, created_at, updated_at FROM tenants "
+      "SELECT id, name, cnpj, segment, plan, status, mrr_cents, created_at, updated_at FROM "
+      "tenants "
       "WHERE id = ?",
       {s.tenant_id()});
   if (t.empty()) throw not_found("tenant not found");
   auto& r = t[0];
   JsonOut j;
-  j.begin_object().key("tenant").begin_object().kv("id", r.str(0)).kv("name", r.str(1))
-      .kv("cnpj", r.opt_str(2)).kv("segment", r.str(3)).kv("plan", r.str(4)).kv("status", r.str(5))
-      .key("mrr_estimate").money(r.i64(6)).kv("created_at", r.str(7)).kv("updated_at", r.str(8))
+  j.begin_object()
+      .key("tenant")
+      .begin_object()
+      .kv("id", r.str(0))
+      .kv("name", r.str(1))
+      .kv("cnpj", r.opt_str(2))
+      .kv("segment", r.str(3))
+      .kv("plan", r.str(4))
+      .kv("status", r.str(5))
+      .key("mrr_estimate")
+      .money(r.i64(6))
+      .kv("created_at", r.str(7))
+      .kv("updated_at", r.str(8))
       .end_object();
   j.key("users").begin_array();
   for (auto& u : c.query(
            "SELECT u.id, u.email, u.full_name, tu.role, u.last_login_at FROM tenant_users tu JOIN "
            "users u ON u.id = tu.user_id WHERE tu.tenant_id = ? ORDER BY u.full_name, u.id",
            {s.tenant_id()}))
-    j.begin_object().kv("id", u.str(0)).kv("email", u.str(1)).kv("full_name", u.str(2))
-        .kv("role", u.str(3)).kv("last_login_at", u.opt_str(4)).end_object();
+    j.begin_object()
+        .kv("id", u.str(0))
+        .kv("email", u.str(1))
+        .kv("full_name", u.str(2))
+        .kv("role", u.str(3))
+        .kv("last_login_at", u.opt_str(4))
+        .end_object();
   j.end_array().key("agents");
   render_agent_rows(j, c, s, today, false);
   j.key("integrations").begin_array();
-  for (auto& i : c.query(
-           "SELECT id, type, name, status, last_sync_at, last_error FROM tenant_integrations WHERE "
-           "tenant_id = ? ORDER BY type, name, id",
-           {s.tenant_id()}))
-    j.begin_object().kv("id", i.str(0)).kv("type", i.str(1)).kv("name", i.str(2))
-        .kv("status", i.str(3)).kv("last_sync_at", i.opt_str(4)).kv("last_error", i.opt_str(5))
-        .end_object();
+  for (auto& i : c.query(kIntegrationsOfTenant, {s.tenant_id()})) render_integration(j, i, true);
   j.end_array();
   auto s7 = store::tenant_usage_sums(c, s, today - 6, today);
   auto s30 = store::tenant_usage_sums(c, s, today - 29, today);
-  j.key("usage_summary").begin_object().kv("requests_last_7_days", s7.total)
-      .kv("requests_last_30_days", s30.total).key("success_rate_last_30_days")
-      .fixed1(domain::success_rate(s30.successful, s30.total)).end_object();
+  j.key("usage_summary")
+      .begin_object()
+      .kv("requests_last_7_days", s7.total)
+      .kv("requests_last_30_days", s30.total)
+      .key("success_rate_last_30_days")
+      .fixed1(domain::success_rate(s30.successful, s30.total))
+      .end_object();
   j.key("recent_incidents").begin_array();
-  for (auto& i : c.query(
-           "SELECT id, severity, title, description, status, created_at, resolved_at FROM incidents "
-           "WHERE tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT 5",
-           {s.tenant_id()}))
-    j.begin_object().kv("id", i.str(0)).kv("severity", i.str(1)).kv("title", i.str(2))
-        .kv("description", i.str(3)).kv("status", i.str(4)).kv("created_at", i.str(5))
-        .kv("resolved_at", i.opt_str(6)).end_object();
+  for (auto& i :
+       c.query(std::string("SELECT ") + kIncidentColumns +
+                   " FROM incidents WHERE tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT 5",
+               {s.tenant_id()}))
+    render_incident(j, i);
   j.end_array().key("recent_commands").begin_array();
-  for (auto& m : c.query(
-           "SELECT id, command_type, status, created_by, created_at, completed_at FROM "
-           "operational_commands WHERE tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT 5",
-           {s.tenant_id()}))
-    j.begin_object().kv("command_id", m.str(0)).kv("command_type", m.str(1)).kv("status", m.str(2))
-        .kv("created_by", m.str(3)).kv("created_at", m.str(4)).kv("completed_at", m.opt_str(5))
+  for (auto& m :
+       c.query("SELECT id, command_type, status, created_by, created_at, completed_at FROM "
+               "operational_commands WHERE tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT 5",
+               {s.tenant_id()}))
+    j.begin_object()
+        .kv("command_id", m.str(0))
+        .kv("command_type", m.str(1))
+        .kv("status", m.str(2))
+        .kv("created_by", m.str(3))
+        .kv("created_at", m.str(4))
+        .kv("completed_at", m.opt_str(5))
         .end_object();
   j.end_array().end_object();
   return j.take();
@@ -167,26 +219,41 @@ std::string render_tenant_detail(Conn& c, const auth::TenantScope& s, int64_t to
 std::string render_usage_overview(Conn& c, const Period& per) {
   std::string from = format_day(per.from_day), to = format_day(per.to_day);
   auto g = c.query(
-      "SELECT (SELECT count(*) FROM tenants), (SELECT count(*) FROM tenants WHERE status = 'active'), "
+      "SELECT (SELECT count(*) FROM tenants), (SELECT count(*) FROM tenants WHERE status = "
+      "'active'), "
       "(SELECT count(*) FROM tenant_agents WHERE status = 'active'), "
       "coalesce(sum(total_requests),0), coalesce(sum(successful_requests),0), "
       "coalesce(sum(sum_response_time_ms),0) FROM tenant_usage_daily WHERE day BETWEEN ? AND ?",
       {from, to})[0];
   JsonOut j;
-  j.begin_object().kv("period", per.label).kv("from", from).kv("to", to).key("global_stats")
-      .begin_object().kv("total_tenants", g.i64(0)).kv("active_tenants", g.i64(1))
-      .kv("total_agents_deployed", g.i64(2)).kv("total_requests", g.i64(3))
-      .key("global_success_rate").fixed1(domain::success_rate(g.i64(4), g.i64(3)))
-      .kv("avg_response_time_ms", domain::weighted_avg_ms(g.i64(5), g.i64(3))).end_object();
+  j.begin_object()
+      .kv("period", per.label)
+      .kv("from", from)
+      .kv("to", to)
+      .key("global_stats")
+      .begin_object()
+      .kv("total_tenants", g.i64(0))
+      .kv("active_tenants", g.i64(1))
+      .kv("total_agents_deployed", g.i64(2))
+      .kv("total_requests", g.i64(3))
+      .key("global_success_rate")
+      .fixed1(domain::success_rate(g.i64(4), g.i64(3)))
+      .kv("avg_response_time_ms", domain::weighted_avg_ms(g.i64(5), g.i64(3)))
+      .end_object();
   j.key("top_tenants_by_usage").begin_array();
   for (auto& r : c.query(
-           "SELECT d.tenant_id, t.name, sum(d.total_requests) AS n, sum(d.successful_requests) FROM "
+           "SELECT d.tenant_id, t.name, sum(d.total_requests) AS n, sum(d.successful_requests) "
+           "FROM "
            "tenant_usage_daily d JOIN tenants t ON t.id = d.tenant_id WHERE d.day BETWEEN ? AND ? "
            "GROUP BY d.tenant_id, t.name ORDER BY n DESC, d.tenant_id LIMIT 10",
            {from, to}))
-    j.begin_object().kv("tenant_id", r.str(0)).kv("tenant_name", r.str(1))
-        .kv("total_requests", r.i64(2)).key("success_rate")
-        .fixed1(domain::success_rate(r.i64(3), r.i64(2))).end_object();
+    j.begin_object()
+        .kv("tenant_id", r.str(0))
+        .kv("tenant_name", r.str(1))
+        .kv("total_requests", r.i64(2))
+        .key("success_rate")
+        .fixed1(domain::success_rate(r.i64(3), r.i64(2)))
+        .end_object();
   j.end_array().key("top_agents_by_usage").begin_array();
   for (auto& r : c.query(
            "SELECT d.agent_id, a.name, sum(d.total_requests) AS n, sum(d.successful_requests), "
@@ -194,29 +261,47 @@ std::string render_usage_overview(Conn& c, const Period& per) {
            "d.agent_id WHERE d.day BETWEEN ? AND ? GROUP BY d.agent_id, a.name ORDER BY n DESC, "
            "d.agent_id LIMIT 10",
            {from, to}))
-    j.begin_object().kv("agent_id", r.str(0)).kv("agent_name", r.str(1))
-        .kv("total_requests", r.i64(2)).key("success_rate")
-        .fixed1(domain::success_rate(r.i64(3), r.i64(2))).kv("tenant_count", r.i64(4)).end_object();
+    j.begin_object()
+        .kv("agent_id", r.str(0))
+        .kv("agent_name", r.str(1))
+        .kv("total_requests", r.i64(2))
+        .key("success_rate")
+        .fixed1(domain::success_rate(r.i64(3), r.i64(2)))
+        .kv("tenant_count", r.i64(4))
+        .end_object();
   j.end_array().key("recent_incidents").begin_array();
-  for (auto& r : c.query(
-           "SELECT i.id, i.tenant_id, t.name, i.severity, i.title, i.status, i.created_at, i.resolved_at "
-           "FROM incidents i LEFT JOIN tenants t ON t.id = i.tenant_id ORDER BY i.created_at DESC, i.id "
-           "DESC LIMIT 10"))
-    j.begin_object().kv("id", r.str(0)).kv("tenant_id", r.opt_str(1)).kv("tenant_name", r.opt_str(2))
-        .kv("severity", r.str(3)).kv("title", r.str(4)).kv("status", r.str(5))
-        .kv("created_at", r.str(6)).kv("resolved_at", r.opt_str(7)).end_object();
+  for (auto& r : c.query("SELECT i.id, i.tenant_id, t.name, i.severity, i.title, i.status, "
+                         "i.created_at, i.resolved_at "
+                         "FROM incidents i LEFT JOIN tenants t ON t.id = i.tenant_id ORDER BY "
+                         "i.created_at DESC, i.id "
+                         "DESC LIMIT 10"))
+    j.begin_object()
+        .kv("id", r.str(0))
+        .kv("tenant_id", r.opt_str(1))
+        .kv("tenant_name", r.opt_str(2))
+        .kv("severity", r.str(3))
+        .kv("title", r.str(4))
+        .kv("status", r.str(5))
+        .kv("created_at", r.str(6))
+        .kv("resolved_at", r.opt_str(7))
+        .end_object();
   j.end_array().key("daily_trends").begin_array();
   std::map<std::string, std::array<int64_t, 3>> days;
-  for (auto& r : c.query(
-           "SELECT day, sum(total_requests), sum(successful_requests), count(DISTINCT tenant_id) FROM "
-           "tenant_usage_daily WHERE day BETWEEN ? AND ? GROUP BY day",
-           {from, to}))
+  for (auto& r : c.query("SELECT day, sum(total_requests), sum(successful_requests), "
+                         "count(DISTINCT tenant_id) FROM "
+                         "tenant_usage_daily WHERE day BETWEEN ? AND ? GROUP BY day",
+                         {from, to}))
     days[r.str(0)] = {r.i64(1), r.i64(2), r.i64(3)};
   for (int64_t d = per.from_day; d <= per.to_day; ++d) {
     std::string day = format_day(d);
     auto v = days.count(day) ? days[day] : std::array<int64_t, 3>{0, 0, 0};
-    j.begin_object().kv("date", day).kv("total_requests", v[0]).key("success_rate")
-        .fixed1(domain::success_rate(v[1], v[0])).kv("active_tenants", v[2]).end_object();
+    j.begin_object()
+        .kv("date", day)
+        .kv("total_requests", v[0])
+        .key("success_rate")
+        .fixed1(domain::success_rate(v[1], v[0]))
+        .kv("active_tenants", v[2])
+        .end_object();
   }
   j.end_array().end_object();
   return j.take();
@@ -228,17 +313,19 @@ void add_internal_routes(App& app) {
   using http::Access;
   constexpr unsigned kStaff = auth::kInternal;
   constexpr size_t kNoBody = 16 * 1024;
-  app.router.add({"GET", "/internal/tenants", Access::User, kStaff, kNoBody, [](http::RouteContext& ctx) {
-                    return cached_json(ctx, "*", [&] { return render_tenant_list(ctx); });
-                  }});
-  app.router.add({"GET", "/internal/tenants/{id}", Access::User, kStaff, kNoBody, [](http::RouteContext& ctx) {
-                    auto s = internal_scope_for(ctx, ctx.req.param("id"));
-                    int64_t today = today_utc(ctx.app.clock);
-                    return cached_json(ctx, s.tenant_id(), [&] {
-                      return render_tenant_detail(ctx.app.store.conn(), s, today);
-                    });
-                  }});
-  app.router.add({"GET", "/internal/tenants/{id}/agents", Access::User, kStaff, kNoBody, [](http::RouteContext& ctx) {
+  app.router.add(
+      {"GET", "/internal/tenants", Access::User, kStaff, kNoBody, [](http::RouteContext& ctx) {
+         return cached_json(ctx, "*", [&] { return render_tenant_list(ctx); });
+       }});
+  app.router.add(
+      {"GET", "/internal/tenants/{id}", Access::User, kStaff, kNoBody, [](http::RouteContext& ctx) {
+         auto s = internal_scope_for(ctx, ctx.req.param("id"));
+         int64_t today = today_utc(ctx.app.clock);
+         return cached_json(ctx, s.tenant_id(),
+                            [&] { return render_tenant_detail(ctx.app.store.conn(), s, today); });
+       }});
+  app.router.add({"GET", "/internal/tenants/{id}/agents", Access::User, kStaff, kNoBody,
+                  [](http::RouteContext& ctx) {
                     auto s = internal_scope_for(ctx, ctx.req.param("id"));
                     int64_t today = today_utc(ctx.app.clock);
                     return cached_json(ctx, s.tenant_id(), [&] {
@@ -249,9 +336,11 @@ void add_internal_routes(App& app) {
                       return j.take();
                     });
                   }});
-  app.router.add({"GET", "/internal/usage/overview", Access::User, kStaff, kNoBody, [](http::RouteContext& ctx) {
+  app.router.add({"GET", "/internal/usage/overview", Access::User, kStaff, kNoBody,
+                  [](http::RouteContext& ctx) {
                     auto per = parse_period(ctx.req, today_utc(ctx.app.clock));
-                    return cached_json(ctx, "*", [&] { return render_usage_overview(ctx.app.store.conn(), per); });
+                    return cached_json(
+                        ctx, "*", [&] { return render_usage_overview(ctx.app.store.conn(), per); });
                   }});
 }
 

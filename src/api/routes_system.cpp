@@ -8,14 +8,15 @@ namespace painel::api {
 
 void add_system_routes(App& app) {
   using http::Access;
-  app.router.add({"GET", "/healthz", Access::Public, 0, 1 << 20, [](http::RouteContext&) {
-                    return json_response("{\"status\":\"ok\"}");
-                  }});
+  app.router.add({"GET", "/healthz", Access::Public, 0, 1 << 20,
+                  [](http::RouteContext&) { return json_response("{\"status\":\"ok\"}"); }});
   app.router.add({"GET", "/readyz", Access::Public, 0, 1 << 20, [](http::RouteContext& ctx) {
                     std::string why;
                     if (!ctx.app.store.ready(why)) throw ApiError(503, "Service Unavailable", why);
                     JsonOut j;
-                    j.begin_object().kv("status", "ready").kv("schema_version", ctx.app.store.schema_version())
+                    j.begin_object()
+                        .kv("status", "ready")
+                        .kv("schema_version", ctx.app.store.schema_version())
                         .end_object();
                     return json_response(j.take());
                   }});
@@ -31,6 +32,5 @@ void add_system_routes(App& app) {
                     return r;
                   }});
 }
-
 
 }  // namespace painel::api

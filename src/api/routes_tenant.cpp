@@ -1,6 +1,7 @@
 // /tenant/* — the customer area. All four groups; the tenant comes from resolve_scope().
 #include "api/app.hpp"
 #include "api/params.hpp"
+#include "api/render_rows.hpp"
 #include "api/render_usage.hpp"
 #include "api/routes.hpp"
 #include "api/scope.hpp"
@@ -27,13 +28,10 @@ constexpr const char* kTenantAgents =
     "FROM tenant_agents ta JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = ? "
     "AND (? = 'all' OR ta.status = ?) ORDER BY a.name, a.id";
 
-constexpr const char* kIntegrations =
-    "SELECT id, type, name, status, last_sync_at, last_error FROM tenant_integrations "
-    "WHERE tenant_id = ? ORDER BY type, name, id";
-
 constexpr const char* kIncidents =
     "SELECT id, severity, title, description, status, created_at, resolved_at FROM incidents "
-    "WHERE tenant_id = ? AND (? = '' OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+    "WHERE tenant_id = ? AND (? = '' OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ? "
+    "OFFSET ?";
 constexpr const char* kIncidentsCount =
     "SELECT count(*) FROM incidents WHERE tenant_id = ? AND (? = '' OR status = ?)";
 
@@ -45,12 +43,29 @@ std::string render_me(Conn& c, const TenantScope& s, int64_t today) {
   auto ms = parse_day(month_start);
   auto sums = store::tenant_usage_sums(c, s, *ms, today);
   JsonOut j;
-  j.begin_object().kv("id", t.str(0)).kv("name", t.str(1)).kv("cnpj", t.opt_str(2))
-      .kv("segment", t.str(3)).kv("plan", t.str(4)).kv("status", t.str(5)).key("mrr_estimate")
-      .money(t.i64(6)).kv("created_at", t.str(7)).key("limits").begin_object()
-      .kv("max_agents", t.i64(8)).kv("max_users", t.i64(9)).kv("max_requests_per_month", t.i64(10))
-      .end_object().key("usage").begin_object().kv("active_agents", t.i64(11))
-      .kv("active_users", t.i64(12)).kv("requests_this_month", sums.total).end_object().end_object();
+  j.begin_object()
+      .kv("id", t.str(0))
+      .kv("name", t.str(1))
+      .kv("cnpj", t.opt_str(2))
+      .kv("segment", t.str(3))
+      .kv("plan", t.str(4))
+      .kv("status", t.str(5))
+      .key("mrr_estimate")
+      .money(t.i64(6))
+      .kv("created_at", t.str(7))
+      .key("limits")
+      .begin_object()
+      .kv("max_agents", t.i64(8))
+      .kv("max_users", t.i64(9))
+      .kv("max_requests_per_month", t.i64(10))
+      .end_object()
+      .key("usage")
+      .begin_object()
+      .kv("active_agents", t.i64(11))
+      .kv("active_users", t.i64(12))
+      .kv("requests_this_month", sums.total)
+      .end_object()
+      .end_object();
   return j.take();
 }
 
@@ -62,9 +77,15 @@ std::string render_agents(Conn& c, const TenantScope& s, const std::string& stat
     domain::UsageSums u;
     for (auto& a : usage)
       if (a.agent_id == r.str(0)) u = a.sums;
-    j.begin_object().kv("id", r.str(0)).kv("name", r.str(1)).kv("segment", r.str(2))
-        .kv("subnucleus", r.str(3)).kv("status", r.str(4)).kv("activated_at", r.str(5))
-        .kv("deactivated_at", r.opt_str(6)).key("usage_last_30_days");
+    j.begin_object()
+        .kv("id", r.str(0))
+        .kv("name", r.str(1))
+        .kv("segment", r.str(2))
+        .kv("subnucleus", r.str(3))
+        .kv("status", r.str(4))
+        .kv("activated_at", r.str(5))
+        .kv("deactivated_at", r.opt_str(6))
+        .key("usage_last_30_days");
     render_usage_stats(j, u);
     j.end_object();
   }
@@ -75,48 +96,57 @@ std::string render_agents(Conn& c, const TenantScope& s, const std::string& stat
 std::string render_integrations(Conn& c, const TenantScope& s, bool show_errors) {
   JsonOut j;
   j.begin_object().key("integrations").begin_array();
-  for (auto& r : c.query(kIntegrations, {s.tenant_id()})) {
-    j.begin_object().kv("id", r.str(0)).kv("type", r.str(1)).kv("name", r.str(2))
-        .kv("status", r.str(3)).kv("last_sync_at", r.opt_str(4));
-    if (show_errors) j.kv("last_error", r.opt_str(5));
-    j.end_object();
-  }
+  for (auto& r : c.query(kIntegrationsOfTenant, {s.tenant_id()}))
+    render_integration(j, r, show_errors);
   j.end_array().end_object();
   return j.take();
 }
 
 std::string render_usage(Conn& c, const TenantScope& s, const Period& per,
                          const std::optional<std::string>& agent_id, bool costs) {
-  if (agent_id &&
-      c.query("SELECT 1 FROM tenant_agents WHERE tenant_id = ? AND agent_id = ?", {s.tenant_id(), *agent_id})
-          .empty())
+  if (agent_id && c.query("SELECT 1 FROM tenant_agents WHERE tenant_id = ? AND agent_id = ?",
+                          {s.tenant_id(), *agent_id})
+                      .empty())
     throw not_found("agent not found");
   auto sums = store::tenant_usage_sums(c, s, per.from_day, per.to_day, agent_id);
   auto days = store::tenant_usage_by_day(c, s, per.from_day, per.to_day, agent_id);
   auto agents = store::tenant_usage_by_agent(c, s, per.from_day, per.to_day, agent_id);
   JsonOut j;
-  j.begin_object().kv("period", per.label).kv("from", format_day(per.from_day))
-      .kv("to", format_day(per.to_day)).key("summary").begin_object()
-      .kv("total_requests", sums.total).kv("successful_requests", sums.successful)
-      .kv("failed_requests", sums.failed).key("success_rate")
-      .fixed1(domain::success_rate(sums.successful, sums.total)).kv("avg_response_time_ms",
-      domain::weighted_avg_ms(sums.sum_response_ms, sums.total)).kv("total_tokens", sums.tokens);
+  j.begin_object()
+      .kv("period", per.label)
+      .kv("from", format_day(per.from_day))
+      .kv("to", format_day(per.to_day))
+      .key("summary")
+      .begin_object()
+      .kv("total_requests", sums.total)
+      .kv("successful_requests", sums.successful)
+      .kv("failed_requests", sums.failed)
+      .key("success_rate")
+      .fixed1(domain::success_rate(sums.successful, sums.total))
+      .kv("avg_response_time_ms", domain::weighted_avg_ms(sums.sum_response_ms, sums.total))
+      .kv("total_tokens", sums.tokens);
   if (costs) j.key("cost").money(sums.cost_cents);
   j.end_object().key("daily_data").begin_array();
   for (int64_t d = per.from_day; d <= per.to_day; ++d) {
     std::string day = format_day(d);
     auto it = days.find(day);
     domain::UsageSums u = it == days.end() ? domain::UsageSums{} : it->second;
-    j.begin_object().kv("date", day).kv("total_requests", u.total)
-        .kv("successful_requests", u.successful).kv("failed_requests", u.failed)
+    j.begin_object()
+        .kv("date", day)
+        .kv("total_requests", u.total)
+        .kv("successful_requests", u.successful)
+        .kv("failed_requests", u.failed)
         .kv("avg_response_time_ms", domain::weighted_avg_ms(u.sum_response_ms, u.total));
     if (costs) j.key("cost").money(u.cost_cents);
     j.end_object();
   }
   j.end_array().key("by_agent").begin_array();
   for (auto& a : agents) {
-    j.begin_object().kv("agent_id", a.agent_id).kv("agent_name", a.agent_name)
-        .kv("total_requests", a.sums.total).key("success_rate")
+    j.begin_object()
+        .kv("agent_id", a.agent_id)
+        .kv("agent_name", a.agent_name)
+        .kv("total_requests", a.sums.total)
+        .key("success_rate")
         .fixed1(domain::success_rate(a.sums.successful, a.sums.total));
     if (costs) j.key("cost").money(a.sums.cost_cents);
     j.end_object();
@@ -129,11 +159,8 @@ std::string render_incidents(Conn& c, const TenantScope& s, const std::string& s
   int64_t total = c.query(kIncidentsCount, {s.tenant_id(), status, status})[0].i64(0);
   JsonOut j;
   j.begin_object().key("incidents").begin_array();
-  for (auto& r : c.query(kIncidents, {s.tenant_id(), status, status, pg.limit, pg.offset})) {
-    j.begin_object().kv("id", r.str(0)).kv("severity", r.str(1)).kv("title", r.str(2))
-        .kv("description", r.str(3)).kv("status", r.str(4)).kv("created_at", r.str(5))
-        .kv("resolved_at", r.opt_str(6)).end_object();
-  }
+  for (auto& r : c.query(kIncidents, {s.tenant_id(), status, status, pg.limit, pg.offset}))
+    render_incident(j, r);
   j.end_array().kv("total", total).kv("limit", pg.limit).kv("offset", pg.offset).end_object();
   return j.take();
 }
@@ -147,23 +174,24 @@ void add_tenant_routes(App& app) {
   app.router.add({"GET", "/tenant/me", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
                     auto s = resolve_scope(ctx);
                     int64_t today = today_utc(ctx.app.clock);
-                    return cached_json(ctx, s.tenant_id(), [&] { return render_me(ctx.app.store.conn(), s, today); });
+                    return cached_json(ctx, s.tenant_id(),
+                                       [&] { return render_me(ctx.app.store.conn(), s, today); });
                   }});
-  app.router.add({"GET", "/tenant/agents", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
-                    auto s = resolve_scope(ctx);
-                    auto status = parse_enum(ctx.req, "status", {"active", "inactive", "all"}, "active");
-                    int64_t today = today_utc(ctx.app.clock);
-                    return cached_json(ctx, s.tenant_id(), [&] {
-                      return render_agents(ctx.app.store.conn(), s, status, today);
-                    });
-                  }});
-  app.router.add({"GET", "/tenant/integrations", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
-                    auto s = resolve_scope(ctx);
-                    bool errors = ctx.who().role != auth::kTenantUser;
-                    return cached_json(ctx, s.tenant_id(), [&] {
-                      return render_integrations(ctx.app.store.conn(), s, errors);
-                    });
-                  }});
+  app.router.add(
+      {"GET", "/tenant/agents", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
+         auto s = resolve_scope(ctx);
+         auto status = parse_enum(ctx.req, "status", {"active", "inactive", "all"}, "active");
+         int64_t today = today_utc(ctx.app.clock);
+         return cached_json(ctx, s.tenant_id(),
+                            [&] { return render_agents(ctx.app.store.conn(), s, status, today); });
+       }});
+  app.router.add(
+      {"GET", "/tenant/integrations", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
+         auto s = resolve_scope(ctx);
+         bool errors = ctx.who().role != auth::kTenantUser;
+         return cached_json(ctx, s.tenant_id(),
+                            [&] { return render_integrations(ctx.app.store.conn(), s, errors); });
+       }});
   app.router.add({"GET", "/tenant/usage", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
                     auto s = resolve_scope(ctx);
                     auto per = parse_period(ctx.req, today_utc(ctx.app.clock));
@@ -173,15 +201,15 @@ void add_tenant_routes(App& app) {
                       return render_usage(ctx.app.store.conn(), s, per, agent, costs);
                     });
                   }});
-  app.router.add({"GET", "/tenant/incidents", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
-                    auto s = resolve_scope(ctx);
-                    auto status = parse_enum(ctx.req, "status", {"open", "resolved", "all"}, "all");
-                    if (status == "all") status.clear();
-                    auto pg = parse_page(ctx.req, 20);
-                    return cached_json(ctx, s.tenant_id(), [&] {
-                      return render_incidents(ctx.app.store.conn(), s, status, pg);
-                    });
-                  }});
+  app.router.add(
+      {"GET", "/tenant/incidents", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
+         auto s = resolve_scope(ctx);
+         auto status = parse_enum(ctx.req, "status", {"open", "resolved", "all"}, "all");
+         if (status == "all") status.clear();
+         auto pg = parse_page(ctx.req, 20);
+         return cached_json(ctx, s.tenant_id(),
+                            [&] { return render_incidents(ctx.app.store.conn(), s, status, pg); });
+       }});
 }
 
 }  // namespace painel::api

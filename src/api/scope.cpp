@@ -16,11 +16,13 @@ namespace painel::api {
 auth::TenantScope internal_scope_for(http::RouteContext& ctx, std::string_view raw_id) {
   std::string id = require_uuid(raw_id, "tenant_id");
   auto& c = ctx.app.store.conn();
-  if (c.query("SELECT 1 FROM tenants WHERE id = ?", {id}).empty()) throw not_found("tenant not found");
+  if (c.query("SELECT 1 FROM tenants WHERE id = ?", {id}).empty())
+    throw not_found("tenant not found");
   auto& p = ctx.who();
   ctx.app.store.write([&](store::Conn& w) {
-    store::audit_append(w, {p.user_id, auth::group_name(p.role), "tenant.read", id, ctx.route,
-                            ctx.req.request_id, ctx.req.remote_ip, "{}"},
+    store::audit_append(w,
+                        {p.user_id, auth::group_name(p.role), "tenant.read", id, ctx.route,
+                         ctx.req.request_id, ctx.req.remote_ip, "{}"},
                         ctx.app.clock.now_ms());
   });
   return auth::make_tenant_scope(id, true);

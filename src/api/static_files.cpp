@@ -61,7 +61,8 @@ http::Response StaticFiles::serve(const http::Request& req) const {
   http::Response r;
   r.body = it->second.body;
   r.content_type = it->second.type;
-  r.set_header("Cache-Control", it->second.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  r.set_header("Cache-Control",
+               it->second.immutable ? "public, max-age=31536000, immutable" : "no-cache");
   r.set_header("Content-Security-Policy", kCsp);
   r.set_header("Referrer-Policy", "no-referrer");
   r.set_header("X-Frame-Options", "DENY");

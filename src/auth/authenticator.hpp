@@ -12,7 +12,8 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   // nullopt → 401 with `why` (safe to show: never says which check failed in detail).
-  virtual std::optional<Principal> authenticate(std::string_view bearer_token, std::string& why) = 0;
+  virtual std::optional<Principal> authenticate(std::string_view bearer_token,
+                                                std::string& why) = 0;
 };
 
 }  // namespace painel::auth

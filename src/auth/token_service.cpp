@@ -53,8 +53,9 @@ std::string resolve_master_key(const Config& cfg) {
     out << secret << "\n";
   }
   ::chmod(file.c_str(), 0600);
-  spdlog::warn("no PAINEL_MASTER_KEY set: generated one in {} (set PAINEL_MASTER_KEY in production)",
-               file.string());
+  spdlog::warn(
+      "no PAINEL_MASTER_KEY set: generated one in {} (set PAINEL_MASTER_KEY in production)",
+      file.string());
   return derive_master_key(secret);
 }
 
@@ -94,7 +95,8 @@ void TokenService::load_keys() {
     bool retired = !r.is_null(2);
     if (retired && r.i64(3) < now) continue;
     auto raw = open_sealed(master_key_, r.str(1));
-    if (!raw) throw std::runtime_error("cannot open signing key " + r.str(0) + ": wrong master key?");
+    if (!raw)
+      throw std::runtime_error("cannot open signing key " + r.str(0) + ": wrong master key?");
     auto key = SigningKey::from_private_raw(*raw);
     if (!key) throw std::runtime_error("signing key " + r.str(0) + " is corrupt");
     pub.push_back(PublicKey::from_signing_key(*key));
@@ -103,10 +105,11 @@ void TokenService::load_keys() {
   if (!active) {
     auto key = SigningKey::generate();
     store_.write([&](store::Conn& w) {
-      w.exec("INSERT INTO signing_keys(kid, alg, public_key, private_key_sealed, created_at_ms) "
-             "VALUES (?,?,?,?,?)",
-             {key.kid(), "EdDSA", base64url_encode(key.public_raw()),
-              seal(master_key_, key.private_raw()), now});
+      w.exec(
+          "INSERT INTO signing_keys(kid, alg, public_key, private_key_sealed, created_at_ms) "
+          "VALUES (?,?,?,?,?)",
+          {key.kid(), "EdDSA", base64url_encode(key.public_raw()),
+           seal(master_key_, key.private_raw()), now});
     });
     pub.insert(pub.begin(), PublicKey::from_signing_key(key));
     active = key;
@@ -122,8 +125,10 @@ std::string TokenService::rotate_signing_key() {
   int64_t now = clock_.now_ms();
   int64_t publish_until = now + (cfg_.access_ttl_s + 300) * 1000LL;
   store_.write([&](store::Conn& c) {
-    c.exec("UPDATE signing_keys SET retired_at_ms = ?, publish_until_ms = ? WHERE retired_at_ms IS NULL",
-           {now, publish_until});
+    c.exec(
+        "UPDATE signing_keys SET retired_at_ms = ?, publish_until_ms = ? WHERE retired_at_ms IS "
+        "NULL",
+        {now, publish_until});
   });
   load_keys();
   std::lock_guard lk(keys_mu_);
@@ -135,7 +140,8 @@ std::string TokenService::jwks() const {
   return jwks_json(published_);
 }
 
-int64_t TokenService::throttle_retry_after(store::Conn& c, const std::string& key, int max_failures) {
+int64_t TokenService::throttle_retry_after(store::Conn& c, const std::string& key,
+                                           int max_failures) {
   int64_t now = clock_.now_ms();
   auto r = c.query("SELECT failures, window_start_ms FROM login_throttle WHERE key = ?", {key});
   if (r.empty()) return 0;
@@ -150,8 +156,10 @@ void TokenService::throttle_fail(store::Conn& c, const std::string& key) {
   c.exec(
       "INSERT INTO login_throttle(key, failures, window_start_ms) VALUES (?, 1, ?) "
       "ON CONFLICT(key) DO UPDATE SET "
-      "failures = CASE WHEN login_throttle.window_start_ms < ? THEN 1 ELSE login_throttle.failures + 1 END, "
-      "window_start_ms = CASE WHEN login_throttle.window_start_ms < ? THEN excluded.window_start_ms "
+      "failures = CASE WHEN login_throttle.window_start_ms < ? THEN 1 ELSE login_throttle.failures "
+      "+ 1 END, "
+      "window_start_ms = CASE WHEN login_throttle.window_start_ms < ? THEN "
+      "excluded.window_start_ms "
       "ELSE login_throttle.window_start_ms END",
       {key, now, window_start_min, window_start_min});
 }
@@ -169,15 +177,18 @@ TokenPair TokenService::login(const std::string& email_in, const std::string& pa
   }
   auto user = store::find_user_by_email(store_.conn(), email);
   bool ok = false;
-  if (user && user->password_hash && !user->disabled) ok = verify_password(*user->password_hash, password);
-  else burn_dummy_verify();
+  if (user && user->password_hash && !user->disabled)
+    ok = verify_password(*user->password_hash, password);
+  else
+    burn_dummy_verify();
   if (!ok) {
     store_.write([&](store::Conn& c) {
       throttle_fail(c, ekey);
       throttle_fail(c, ikey);
-      store::audit_append(c, {user ? user->id : "anonymous", "anonymous", "auth.login_failed",
-                              user ? user->tenant_id : std::nullopt, std::nullopt, m.request_id, m.ip,
-                              login_meta(email)},
+      store::audit_append(c,
+                          {user ? user->id : "anonymous", "anonymous", "auth.login_failed",
+                           user ? user->tenant_id : std::nullopt, std::nullopt, m.request_id, m.ip,
+                           login_meta(email)},
                           clock_.now_ms());
     });
     throw unauthorized("invalid e-mail or password");
@@ -187,7 +198,8 @@ TokenPair TokenService::login(const std::string& email_in, const std::string& pa
   return store_.write([&](store::Conn& c) {
     c.exec("DELETE FROM login_throttle WHERE key = ?", {ekey});
     store::touch_user_login(c, u.id, clock_.now_ms());
-    store::audit_append(c, {u.id, u.role, "auth.login", u.tenant_id, u.id, m.request_id, m.ip, "{}"},
+    store::audit_append(c,
+                        {u.id, u.role, "auth.login", u.tenant_id, u.id, m.request_id, m.ip, "{}"},
                         clock_.now_ms());
     return issue(c, u, new_uuid(), m);
   });
@@ -222,7 +234,8 @@ TokenPair TokenService::issue(store::Conn& c, const UserView& u, const std::stri
   p.expires_in = cfg_.access_ttl_s;
   p.user = u;
   c.exec(
-      "INSERT INTO sessions(id, family_id, user_id, refresh_hash, created_at_ms, expires_at_ms, ip, "
+      "INSERT INTO sessions(id, family_id, user_id, refresh_hash, created_at_ms, expires_at_ms, "
+      "ip, "
       "user_agent) VALUES (?,?,?,?,?,?,?,?)",
       {new_uuid(), family, u.id, sha256_hex(p.refresh_token), now_ms,
        now_ms + cfg_.refresh_ttl_s * 1000LL, m.ip, m.user_agent.substr(0, 256)});
@@ -249,10 +262,12 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
       // the whole family so the thief's newer token dies too.
       if (s.is_null(5)) {
         reuse = true;
-        c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL",
-               {now, s.str(1)});
-        store::audit_append(c, {s.str(2), "unknown", "auth.refresh_reuse", std::nullopt, s.str(1),
-                                m.request_id, m.ip, "{}"},
+        c.exec(
+            "UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL",
+            {now, s.str(1)});
+        store::audit_append(c,
+                            {s.str(2), "unknown", "auth.refresh_reuse", std::nullopt, s.str(1),
+                             m.request_id, m.ip, "{}"},
                             now);
       }
       return;
@@ -263,7 +278,8 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
     c.exec("UPDATE sessions SET rotated_at_ms = ? WHERE id = ?", {now, s.str(0)});
     out = issue(c, view_of(*user), s.str(1), m);
   });
-  if (reuse) spdlog::warn("refresh token reuse detected; session family revoked (request {})", m.request_id);
+  if (reuse)
+    spdlog::warn("refresh token reuse detected; session family revoked (request {})", m.request_id);
   if (!out) throw unauthorized("invalid refresh token");
   return *out;
 }
@@ -277,9 +293,10 @@ void TokenService::logout(const std::string& token, const RequestMeta& m) {
     if (r.empty()) return;
     c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL",
            {now, r[0].str(0)});
-    store::audit_append(c, {r[0].str(1), "user", "auth.logout", std::nullopt, r[0].str(0),
-                            m.request_id, m.ip, "{}"},
-                        now);
+    store::audit_append(
+        c,
+        {r[0].str(1), "user", "auth.logout", std::nullopt, r[0].str(0), m.request_id, m.ip, "{}"},
+        now);
   });
 }
 
@@ -320,7 +337,8 @@ std::optional<Principal> TokenService::authenticate(std::string_view token, std:
   if (r.error == VerifyError::UnknownKid) {
     // A key rotated by another instance: reload (at most every 5 s) and try again.
     int64_t last = last_reload_ms_.load();
-    if (clock_.now_ms() - last > 5000 && last_reload_ms_.compare_exchange_strong(last, clock_.now_ms())) {
+    if (clock_.now_ms() - last > 5000 &&
+        last_reload_ms_.compare_exchange_strong(last, clock_.now_ms())) {
       load_keys();
       r = verifier_->verify(token, "access", now);
     }
@@ -329,7 +347,8 @@ std::optional<Principal> TokenService::authenticate(std::string_view token, std:
   if (r.ok()) {
     p.user_id = r.claims.sub;
     p.tenant_id = r.claims.tenant_id;
-  } else if (external_ && r.error == VerifyError::UnknownKid) {  // not one of our keys: maybe the user pool's
+  } else if (external_ &&
+             r.error == VerifyError::UnknownKid) {  // not one of our keys: maybe the user pool's
     auto e = external_->verify(token, "access", now);
     if (!e.ok()) {
       why = std::string("invalid token: ") + to_string(e.error);

@@ -4,8 +4,8 @@
 // throttle, access/id JWTs shaped like Cognito's, single-use rotating refresh tokens with
 // reuse detection, and verification of bearer tokens (own and, optionally, an external
 // Cognito user pool's) into a Principal.
-#include <memory>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -39,7 +39,8 @@ struct RequestMeta {
 
 class TokenService final : public Authenticator {
  public:
-  TokenService(const Config& cfg, store::Store& store, const Clock& clock, std::string master_key32);
+  TokenService(const Config& cfg, store::Store& store, const Clock& clock,
+               std::string master_key32);
   ~TokenService() override;
 
   // Throws ApiError: 401 (same answer for unknown e-mail and wrong password), 429 when

@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "auth/password.hpp"
-#include "auth/token_service.hpp"
 #include "auth/principal.hpp"
+#include "auth/token_service.hpp"
 #include "cli/commands.hpp"
 #include "core/time.hpp"
 #include "domain/cnpj.hpp"
@@ -39,7 +39,8 @@ std::string backup_name(const std::string& database) {
 
 void audit_cli(store::Conn& c, const std::string& action, const std::optional<std::string>& tenant,
                const std::string& target) {
-  store::audit_append(c, {"cli", "system", action, tenant, target, std::nullopt, std::nullopt, "{}"},
+  store::audit_append(c,
+                      {"cli", "system", action, tenant, target, std::nullopt, std::nullopt, "{}"},
                       wall_now_ms());
 }
 
@@ -48,16 +49,21 @@ void audit_cli(store::Conn& c, const std::string& action, const std::optional<st
 int cmd_migrate(const std::string& database) {
   auto s = store::Store::open(database);
   int before = s->schema_version();
-  std::string bk = s->dialect() == store::Dialect::Sqlite && before > 0 ? backup_name(database) : "";
+  std::string bk =
+      s->dialect() == store::Dialect::Sqlite && before > 0 ? backup_name(database) : "";
   int n = s->migrate(bk);
-  if (n == 0) std::cout << "schema is current (version " << before << ")\n";
-  else std::cout << "applied " << n << " migration(s): version " << before << " → " << s->schema_version()
-                 << (bk.empty() || before == 0 ? "" : " (backup: " + bk + ")") << "\n";
+  if (n == 0)
+    std::cout << "schema is current (version " << before << ")\n";
+  else
+    std::cout << "applied " << n << " migration(s): version " << before << " → "
+              << s->schema_version() << (bk.empty() || before == 0 ? "" : " (backup: " + bk + ")")
+              << "\n";
   return 0;
 }
 
-int cmd_tenants_create(const std::string& database, const std::string& name, const std::string& plan,
-                       const std::string& cnpj, const std::string& segment, const std::string& status) {
+int cmd_tenants_create(const std::string& database, const std::string& name,
+                       const std::string& plan, const std::string& cnpj, const std::string& segment,
+                       const std::string& status) {
   if (name.empty() || name.size() > 200) throw UsageError("--name must be 1..200 characters");
   if (status != "trial" && status != "active") throw UsageError("--status must be trial or active");
   std::optional<std::string> c;
@@ -67,7 +73,8 @@ int cmd_tenants_create(const std::string& database, const std::string& name, con
   }
   auto s = open_migrated(database);
   std::string id = s->write([&](store::Conn& conn) {
-    if (!store::plan_exists(conn, plan)) throw UsageError("--plan must be starter, professional or enterprise");
+    if (!store::plan_exists(conn, plan))
+      throw UsageError("--plan must be starter, professional or enterprise");
     if (c && !conn.query("SELECT 1 FROM tenants WHERE cnpj = ?", {*c}).empty())
       throw UsageError("a tenant with this CNPJ already exists");
     auto tid = store::create_tenant(conn, {name, c, segment, plan, status}, wall_now_ms());
@@ -81,20 +88,27 @@ int cmd_tenants_create(const std::string& database, const std::string& name, con
 int cmd_users_create(const std::string& database, const std::string& email, const std::string& name,
                      const std::string& group, const std::string& tenant, bool fast_hash) {
   auto g = auth::group_from_name(group);
-  if (!g) throw UsageError("--group must be INTERNAL_ADMIN, INTERNAL_SUPPORT, TENANT_ADMIN or TENANT_USER");
+  if (!g)
+    throw UsageError(
+        "--group must be INTERNAL_ADMIN, INTERNAL_SUPPORT, TENANT_ADMIN or TENANT_USER");
   bool tenant_group = (*g & auth::kTenantGroups) != 0;
   if (tenant_group && tenant.empty()) throw UsageError("--tenant is required for " + group);
   if (!tenant_group && !tenant.empty()) throw UsageError("--tenant is only for TENANT_* groups");
-  if (email.find('@') == std::string::npos || email.size() > 254) throw UsageError("--email is not an e-mail address");
+  if (email.find('@') == std::string::npos || email.size() > 254)
+    throw UsageError("--email is not an e-mail address");
   std::string password;
   if (isatty(STDIN_FILENO)) std::cerr << "password: " << std::flush;
   std::getline(std::cin, password);
-  if (password.size() < 8 || password.size() > 256) throw UsageError("the password must be 8..256 characters");
+  if (password.size() < 8 || password.size() > 256)
+    throw UsageError("the password must be 8..256 characters");
   auto s = open_migrated(database);
-  std::string hash = auth::hash_password(password, fast_hash ? auth::PasswordCost::Fast : auth::PasswordCost::Interactive);
+  std::string hash = auth::hash_password(
+      password, fast_hash ? auth::PasswordCost::Fast : auth::PasswordCost::Interactive);
   std::string id = s->write([&](store::Conn& c) {
-    if (tenant_group && !store::tenant_status(c, tenant)) throw UsageError("no tenant with id " + tenant);
-    if (store::find_user_by_email(c, email)) throw UsageError("a user with this e-mail already exists");
+    if (tenant_group && !store::tenant_status(c, tenant))
+      throw UsageError("no tenant with id " + tenant);
+    if (store::find_user_by_email(c, email))
+      throw UsageError("a user with this e-mail already exists");
     std::optional<std::string> t = tenant_group ? std::optional<std::string>(tenant) : std::nullopt;
     auto uid = store::create_user(c, {email, name, hash, std::nullopt, {group}, t}, wall_now_ms());
     audit_cli(c, "user.create", t, uid);

@@ -1,7 +1,6 @@
 #include "cli/cli.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -28,44 +27,133 @@ int run(int argc, char** argv) {
   std::string db = cfg.database;
 
   auto* serve = app.add_subcommand("serve", "serve the API and web UI and run the background jobs");
-  serve->add_option("--listen", cfg.listen, "HOST:PORT to listen on")->envname("PAINEL_LISTEN")->capture_default_str();
-  serve->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")->envname("PAINEL_DATABASE")->capture_default_str();
-  serve->add_option("--redis", cfg.redis, "redis://HOST:PORT (shared cache and rate limits)")->envname("PAINEL_REDIS");
-  serve->add_option("--log-format", cfg.log_format, "json|text")->envname("PAINEL_LOG_FORMAT")->capture_default_str();
-  serve->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")->envname("PAINEL_LOG_LEVEL")->capture_default_str();
-  serve->add_option("--network-threads", cfg.network_threads, "threads doing network I/O")->envname("PAINEL_NETWORK_THREADS")->capture_default_str();
-  serve->add_option("--handler-threads", cfg.handler_threads, "threads running handlers and queries")->envname("PAINEL_HANDLER_THREADS")->capture_default_str();
-  serve->add_option("--db-pool-size", cfg.db_pool_size, "PostgreSQL connections (0 = handler threads + 4)")->envname("PAINEL_DB_POOL_SIZE")->capture_default_str();
-  serve->add_option("--db-statement-timeout-ms", cfg.db_statement_timeout_ms, "PostgreSQL statement_timeout (0 = none)")->envname("PAINEL_DB_STATEMENT_TIMEOUT_MS")->capture_default_str();
-  serve->add_option("--web-dir", cfg.web_dir, "built web UI (index.html + assets)")->envname("PAINEL_WEB_DIR")->capture_default_str();
-  serve->add_option("--master-key", cfg.master_key, "secret sealing signing keys and credentials at rest")->envname("PAINEL_MASTER_KEY");
-  serve->add_option("--issuer", cfg.issuer, "token issuer (iss)")->envname("PAINEL_ISSUER")->capture_default_str();
-  serve->add_option("--client-id", cfg.client_id, "token audience / client id")->envname("PAINEL_CLIENT_ID")->capture_default_str();
-  serve->add_option("--access-ttl", cfg.access_ttl_s, "access/id token lifetime, seconds")->envname("PAINEL_ACCESS_TTL")->capture_default_str();
-  serve->add_option("--refresh-ttl", cfg.refresh_ttl_s, "refresh token lifetime, seconds")->envname("PAINEL_REFRESH_TTL")->capture_default_str();
-  serve->add_option("--cognito-issuer", cfg.cognito_issuer, "accept tokens of this Cognito user pool")->envname("PAINEL_COGNITO_ISSUER");
-  serve->add_option("--cognito-jwks", cfg.cognito_jwks, "the user pool's JWKS (file path)")->envname("PAINEL_COGNITO_JWKS");
-  serve->add_option("--cognito-client-id", cfg.cognito_client_id, "the user pool app client id")->envname("PAINEL_COGNITO_CLIENT_ID");
-  serve->add_option("--rate-user-per-min", cfg.rate_user_per_min, "sustained requests per minute per user")->envname("PAINEL_RATE_USER_PER_MIN")->capture_default_str();
-  serve->add_option("--rate-user-burst", cfg.rate_user_burst, "burst per user")->envname("PAINEL_RATE_USER_BURST")->capture_default_str();
-  serve->add_option("--rate-tenant-per-min", cfg.rate_tenant_per_min, "sustained requests per minute per tenant")->envname("PAINEL_RATE_TENANT_PER_MIN")->capture_default_str();
-  serve->add_option("--rate-tenant-burst", cfg.rate_tenant_burst, "burst per tenant")->envname("PAINEL_RATE_TENANT_BURST")->capture_default_str();
-  serve->add_option("--login-max-failures", cfg.login_max_failures, "failed logins per e-mail/IP before 429")->envname("PAINEL_LOGIN_MAX_FAILURES")->capture_default_str();
-  serve->add_option("--cache-ttl-ms", cfg.cache_ttl_ms, "lifetime of cached read answers")->envname("PAINEL_CACHE_TTL_MS")->capture_default_str();
-  serve->add_option("--aggregate-cron", cfg.aggregate_cron, "when to aggregate the previous day (5-field cron, UTC)")->envname("PAINEL_AGGREGATE_CRON")->capture_default_str();
-  serve->add_option("--aggregate-dirty-interval-ms", cfg.aggregate_dirty_interval_ms, "how often days with late events are re-aggregated")->envname("PAINEL_AGGREGATE_DIRTY_INTERVAL_MS")->capture_default_str()->check(CLI::Range(100, 86400000));
-  serve->add_flag("!--no-jobs", cfg.jobs, "do not run background jobs in this process")->envname("PAINEL_NO_JOBS");
-  serve->add_option("--command-retention-days", cfg.command_retention_days, "delete finished operational commands older than this")->envname("PAINEL_COMMAND_RETENTION_DAYS")->capture_default_str()->check(CLI::Range(1, 36500));
+  serve->add_option("--listen", cfg.listen, "HOST:PORT to listen on")
+      ->envname("PAINEL_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")
+      ->envname("PAINEL_DATABASE")
+      ->capture_default_str();
+  serve->add_option("--redis", cfg.redis, "redis://HOST:PORT (shared cache and rate limits)")
+      ->envname("PAINEL_REDIS");
+  serve->add_option("--log-format", cfg.log_format, "json|text")
+      ->envname("PAINEL_LOG_FORMAT")
+      ->capture_default_str();
+  serve->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")
+      ->envname("PAINEL_LOG_LEVEL")
+      ->capture_default_str();
+  serve->add_option("--network-threads", cfg.network_threads, "threads doing network I/O")
+      ->envname("PAINEL_NETWORK_THREADS")
+      ->capture_default_str();
+  serve
+      ->add_option("--handler-threads", cfg.handler_threads, "threads running handlers and queries")
+      ->envname("PAINEL_HANDLER_THREADS")
+      ->capture_default_str();
+  serve
+      ->add_option("--db-pool-size", cfg.db_pool_size,
+                   "PostgreSQL connections (0 = handler threads + 4)")
+      ->envname("PAINEL_DB_POOL_SIZE")
+      ->capture_default_str();
+  serve
+      ->add_option("--db-statement-timeout-ms", cfg.db_statement_timeout_ms,
+                   "PostgreSQL statement_timeout (0 = none)")
+      ->envname("PAINEL_DB_STATEMENT_TIMEOUT_MS")
+      ->capture_default_str();
+  serve->add_option("--web-dir", cfg.web_dir, "built web UI (index.html + assets)")
+      ->envname("PAINEL_WEB_DIR")
+      ->capture_default_str();
+  serve
+      ->add_option("--master-key", cfg.master_key,
+                   "secret sealing signing keys and credentials at rest")
+      ->envname("PAINEL_MASTER_KEY");
+  serve->add_option("--issuer", cfg.issuer, "token issuer (iss)")
+      ->envname("PAINEL_ISSUER")
+      ->capture_default_str();
+  serve->add_option("--client-id", cfg.client_id, "token audience / client id")
+      ->envname("PAINEL_CLIENT_ID")
+      ->capture_default_str();
+  serve->add_option("--access-ttl", cfg.access_ttl_s, "access/id token lifetime, seconds")
+      ->envname("PAINEL_ACCESS_TTL")
+      ->capture_default_str();
+  serve->add_option("--refresh-ttl", cfg.refresh_ttl_s, "refresh token lifetime, seconds")
+      ->envname("PAINEL_REFRESH_TTL")
+      ->capture_default_str();
+  serve
+      ->add_option("--cognito-issuer", cfg.cognito_issuer,
+                   "accept tokens of this Cognito user pool")
+      ->envname("PAINEL_COGNITO_ISSUER");
+  serve->add_option("--cognito-jwks", cfg.cognito_jwks, "the user pool's JWKS (file path)")
+      ->envname("PAINEL_COGNITO_JWKS");
+  serve->add_option("--cognito-client-id", cfg.cognito_client_id, "the user pool app client id")
+      ->envname("PAINEL_COGNITO_CLIENT_ID");
+  serve
+      ->add_option("--rate-user-per-min", cfg.rate_user_per_min,
+                   "sustained requests per minute per user")
+      ->envname("PAINEL_RATE_USER_PER_MIN")
+      ->capture_default_str();
+  serve->add_option("--rate-user-burst", cfg.rate_user_burst, "burst per user")
+      ->envname("PAINEL_RATE_USER_BURST")
+      ->capture_default_str();
+  serve
+      ->add_option("--rate-tenant-per-min", cfg.rate_tenant_per_min,
+                   "sustained requests per minute per tenant")
+      ->envname("PAINEL_RATE_TENANT_PER_MIN")
+      ->capture_default_str();
+  serve->add_option("--rate-tenant-burst", cfg.rate_tenant_burst, "burst per tenant")
+      ->envname("PAINEL_RATE_TENANT_BURST")
+      ->capture_default_str();
+  serve
+      ->add_option("--login-max-failures", cfg.login_max_failures,
+                   "failed logins per e-mail/IP before 429")
+      ->envname("PAINEL_LOGIN_MAX_FAILURES")
+      ->capture_default_str();
+  serve->add_option("--cache-ttl-ms", cfg.cache_ttl_ms, "lifetime of cached read answers")
+      ->envname("PAINEL_CACHE_TTL_MS")
+      ->capture_default_str();
+  serve
+      ->add_option("--aggregate-cron", cfg.aggregate_cron,
+                   "when to aggregate the previous day (5-field cron, UTC)")
+      ->envname("PAINEL_AGGREGATE_CRON")
+      ->capture_default_str();
+  serve
+      ->add_option("--aggregate-dirty-interval-ms", cfg.aggregate_dirty_interval_ms,
+                   "how often days with late events are re-aggregated")
+      ->envname("PAINEL_AGGREGATE_DIRTY_INTERVAL_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 86400000));
+  serve->add_flag("!--no-jobs", cfg.jobs, "do not run background jobs in this process")
+      ->envname("PAINEL_NO_JOBS");
+  serve
+      ->add_option("--command-retention-days", cfg.command_retention_days,
+                   "delete finished operational commands older than this")
+      ->envname("PAINEL_COMMAND_RETENTION_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
 
   auto* worker = app.add_subcommand("worker", "run only the operational command worker (no HTTP)");
-  worker->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")->envname("PAINEL_DATABASE")->capture_default_str();
-  worker->add_option("--redis", cfg.redis, "redis://HOST:PORT (invalidate the shared cache)")->envname("PAINEL_REDIS");
-  worker->add_option("--log-format", cfg.log_format, "json|text")->envname("PAINEL_LOG_FORMAT")->capture_default_str();
-  worker->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")->envname("PAINEL_LOG_LEVEL")->capture_default_str();
-  worker->add_option("--master-key", cfg.master_key, "secret sealing signing keys and credentials at rest")->envname("PAINEL_MASTER_KEY");
-  worker->add_option("--command-retention-days", cfg.command_retention_days, "delete finished operational commands older than this")->envname("PAINEL_COMMAND_RETENTION_DAYS")->capture_default_str()->check(CLI::Range(1, 36500));
+  worker->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")
+      ->envname("PAINEL_DATABASE")
+      ->capture_default_str();
+  worker->add_option("--redis", cfg.redis, "redis://HOST:PORT (invalidate the shared cache)")
+      ->envname("PAINEL_REDIS");
+  worker->add_option("--log-format", cfg.log_format, "json|text")
+      ->envname("PAINEL_LOG_FORMAT")
+      ->capture_default_str();
+  worker->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")
+      ->envname("PAINEL_LOG_LEVEL")
+      ->capture_default_str();
+  worker
+      ->add_option("--master-key", cfg.master_key,
+                   "secret sealing signing keys and credentials at rest")
+      ->envname("PAINEL_MASTER_KEY");
+  worker
+      ->add_option("--command-retention-days", cfg.command_retention_days,
+                   "delete finished operational commands older than this")
+      ->envname("PAINEL_COMMAND_RETENTION_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
 
-  auto* migrate = app.add_subcommand("migrate", "bring the schema up to date (SQLite: backup first)");
+  auto* migrate =
+      app.add_subcommand("migrate", "bring the schema up to date (SQLite: backup first)");
   database_opt(migrate, db);
 
   auto* tenants = app.add_subcommand("tenants", "manage tenants");
@@ -81,15 +169,19 @@ int run(int argc, char** argv) {
 
   auto* users = app.add_subcommand("users", "manage users");
   users->require_subcommand(1);
-  auto* ucreate = users->add_subcommand("create", "create a user (password read from stdin); prints its id");
+  auto* ucreate =
+      users->add_subcommand("create", "create a user (password read from stdin); prints its id");
   std::string u_email, u_name, u_group, u_tenant;
   bool u_stdin = false, u_fast = false;
   database_opt(ucreate, db);
   ucreate->add_option("--email", u_email, "e-mail (login)")->required();
   ucreate->add_option("--name", u_name, "full name")->required();
-  ucreate->add_option("--group", u_group, "INTERNAL_ADMIN|INTERNAL_SUPPORT|TENANT_ADMIN|TENANT_USER")->required();
+  ucreate
+      ->add_option("--group", u_group, "INTERNAL_ADMIN|INTERNAL_SUPPORT|TENANT_ADMIN|TENANT_USER")
+      ->required();
   ucreate->add_option("--tenant", u_tenant, "tenant id (required for TENANT_* groups)");
-  ucreate->add_flag("--password-stdin", u_stdin, "read the password from standard input")->required();
+  ucreate->add_flag("--password-stdin", u_stdin, "read the password from standard input")
+      ->required();
   ucreate->add_flag("--fast-hash", u_fast, "cheap argon2id parameters (tests only)");
 
   auto* keys = app.add_subcommand("keys", "ingest API keys and token signing keys");
@@ -102,18 +194,30 @@ int run(int argc, char** argv) {
   database_opt(krevoke, db);
   krevoke->add_option("id", k_id, "key id or prefix")->required();
 
-  auto* krotate = keys->add_subcommand("rotate-signing", "start signing tokens with a new key (old one stays published)");
+  auto* krotate = keys->add_subcommand(
+      "rotate-signing", "start signing tokens with a new key (old one stays published)");
   Config rot;
-  krotate->add_option("--database", rot.database, "sqlite:PATH or postgresql://URL")->envname("PAINEL_DATABASE")->capture_default_str();
-  krotate->add_option("--master-key", rot.master_key, "the master key the server uses")->envname("PAINEL_MASTER_KEY");
-  krotate->add_option("--access-ttl", rot.access_ttl_s, "access token lifetime, seconds (how long the old key stays published)")->envname("PAINEL_ACCESS_TTL")->capture_default_str();
+  krotate->add_option("--database", rot.database, "sqlite:PATH or postgresql://URL")
+      ->envname("PAINEL_DATABASE")
+      ->capture_default_str();
+  krotate->add_option("--master-key", rot.master_key, "the master key the server uses")
+      ->envname("PAINEL_MASTER_KEY");
+  krotate
+      ->add_option("--access-ttl", rot.access_ttl_s,
+                   "access token lifetime, seconds (how long the old key stays published)")
+      ->envname("PAINEL_ACCESS_TTL")
+      ->capture_default_str();
 
   auto* demo = app.add_subcommand("demo", "fill an empty store with realistic demo data");
   int d_tenants = 50, d_days = 90;
   uint64_t d_seed = 42;
   database_opt(demo, db);
-  demo->add_option("--tenants", d_tenants, "number of tenants")->capture_default_str()->check(CLI::Range(1, 100000));
-  demo->add_option("--days", d_days, "days of usage history")->capture_default_str()->check(CLI::Range(1, 3650));
+  demo->add_option("--tenants", d_tenants, "number of tenants")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  demo->add_option("--days", d_days, "days of usage history")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
   demo->add_option("--seed", d_seed, "random seed (same seed, same data)")->capture_default_str();
 
   auto* aggregate = app.add_subcommand("aggregate", "run the daily usage aggregation (backfill)");
@@ -130,13 +234,17 @@ int run(int argc, char** argv) {
   std::string s_url, s_email, s_password;
   smoke->add_option("--url", s_url, "base URL, e.g. http://127.0.0.1:8080")->required();
   smoke->add_option("--email", s_email, "also log in as this user")->envname("PAINEL_SMOKE_EMAIL");
-  smoke->add_option("--password", s_password, "that user's password")->envname("PAINEL_SMOKE_PASSWORD");
+  smoke->add_option("--password", s_password, "that user's password")
+      ->envname("PAINEL_SMOKE_PASSWORD");
 
-  auto* backup = app.add_subcommand("backup", "write a consistent snapshot of the store to FILE (PostgreSQL: runs pg_dump -Fc)");
+  auto* backup = app.add_subcommand(
+      "backup", "write a consistent snapshot of the store to FILE (PostgreSQL: runs pg_dump -Fc)");
   std::string file;
   database_opt(backup, db);
   backup->add_option("file", file, "snapshot file")->required();
-  auto* restore = app.add_subcommand("restore", "replace the store's content with a snapshot (PostgreSQL: pg_restore --clean of a pg_dump -Fc archive)");
+  auto* restore = app.add_subcommand("restore",
+                                     "replace the store's content with a snapshot (PostgreSQL: "
+                                     "pg_restore --clean of a pg_dump -Fc archive)");
   database_opt(restore, db);
   restore->add_option("file", file, "snapshot file")->required()->check(CLI::ExistingFile);
 

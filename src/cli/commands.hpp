@@ -15,8 +15,9 @@ struct UsageError : std::runtime_error {  // → exit 2
 int cmd_serve(Config cfg);
 int cmd_worker(Config cfg);  // the command worker alone, until SIGTERM/SIGINT
 int cmd_migrate(const std::string& database);
-int cmd_tenants_create(const std::string& database, const std::string& name, const std::string& plan,
-                       const std::string& cnpj, const std::string& segment, const std::string& status);
+int cmd_tenants_create(const std::string& database, const std::string& name,
+                       const std::string& plan, const std::string& cnpj, const std::string& segment,
+                       const std::string& status);
 int cmd_users_create(const std::string& database, const std::string& email, const std::string& name,
                      const std::string& group, const std::string& tenant, bool fast_hash);
 int cmd_keys_create(const std::string& database, const std::string& name);

@@ -20,11 +20,15 @@ int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed) 
   o.tenants = tenants;
   o.days = days;
   o.seed = seed;
-  auto sum = domain::load_demo(*s, o, wall_now_ms(), [](const std::string& m) { std::cerr << "demo: " << m << "\n"; });
-  std::cout << "demo data loaded: " << sum.tenants << " tenants, " << sum.events << " usage events\n";
-  std::cout << "demo logins (password for all: " << (sum.logins.empty() ? "" : sum.logins[0].password) << "):\n";
+  auto sum = domain::load_demo(*s, o, wall_now_ms(),
+                               [](const std::string& m) { std::cerr << "demo: " << m << "\n"; });
+  std::cout << "demo data loaded: " << sum.tenants << " tenants, " << sum.events
+            << " usage events\n";
+  std::cout << "demo logins (password for all: "
+            << (sum.logins.empty() ? "" : sum.logins[0].password) << "):\n";
   for (auto& l : sum.logins)
-    std::cout << "  " << l.group << "\t" << l.email << (l.tenant_name.empty() ? "" : "\t(" + l.tenant_name + ")") << "\n";
+    std::cout << "  " << l.group << "\t" << l.email
+              << (l.tenant_name.empty() ? "" : "\t(" + l.tenant_name + ")") << "\n";
   return 0;
 }
 
@@ -44,7 +48,8 @@ int cmd_aggregate(const std::string& database, const std::string& from, const st
   }
   if (t < f) throw UsageError("--to is before --from");
   auto s = store::Store::open(database);
-  if (s->schema_version() != s->latest_version()) throw std::runtime_error("schema is not current; run `painel migrate`");
+  if (s->schema_version() != s->latest_version())
+    throw std::runtime_error("schema is not current; run `painel migrate`");
   // Backfill day by day: a progress bar on a terminal, plain log lines otherwise.
   bool tty = isatty(STDERR_FILENO);
   int64_t total_days = t - f + 1, events = 0, rows = 0;
@@ -56,7 +61,8 @@ int cmd_aggregate(const std::string& database, const std::string& from, const st
     int64_t done = d - f + 1;
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double eps = secs > 0 ? static_cast<double>(events) / secs : 0;
-    double eta = done ? secs / static_cast<double>(done) * static_cast<double>(total_days - done) : 0;
+    double eta =
+        done ? secs / static_cast<double>(done) * static_cast<double>(total_days - done) : 0;
     if (tty) {
       int width = 30, filled = static_cast<int>(width * done / total_days);
       std::fprintf(stderr, "\r[%s%s] %lld/%lld days  %.0f events/s  ETA %.0fs   ",
@@ -65,12 +71,14 @@ int cmd_aggregate(const std::string& database, const std::string& from, const st
                    static_cast<long long>(done), static_cast<long long>(total_days), eps, eta);
       if (done == total_days) std::fprintf(stderr, "\n");
     } else {
-      std::fprintf(stderr, "aggregate: %s done (%lld/%lld days, %lld events, %.0f events/s, ETA %.0fs)\n",
-                   format_day(d).c_str(), static_cast<long long>(done), static_cast<long long>(total_days),
-                   static_cast<long long>(st.events), eps, eta);
+      std::fprintf(stderr,
+                   "aggregate: %s done (%lld/%lld days, %lld events, %.0f events/s, ETA %.0fs)\n",
+                   format_day(d).c_str(), static_cast<long long>(done),
+                   static_cast<long long>(total_days), static_cast<long long>(st.events), eps, eta);
     }
   }
-  std::cout << "aggregated " << total_days << " day(s): " << events << " events into " << rows << " rows\n";
+  std::cout << "aggregated " << total_days << " day(s): " << events << " events into " << rows
+            << " rows\n";
   return 0;
 }
 

@@ -14,9 +14,12 @@ namespace painel::cli {
 namespace {
 const char* access_name(http::Access a) {
   switch (a) {
-    case http::Access::Public: return "public";
-    case http::Access::IngestKey: return "ingest_key";
-    case http::Access::User: return "user";
+    case http::Access::Public:
+      return "public";
+    case http::Access::IngestKey:
+      return "ingest_key";
+    case http::Access::User:
+      return "user";
   }
   return "?";
 }
@@ -35,7 +38,10 @@ int cmd_routes(bool markdown) {
     JsonOut j;
     j.begin_array();
     for (auto& r : svc.app->router.routes()) {
-      j.begin_object().kv("method", r.method).kv("path", r.pattern).kv("access", access_name(r.access));
+      j.begin_object()
+          .kv("method", r.method)
+          .kv("path", r.pattern)
+          .kv("access", access_name(r.access));
       j.key("groups").begin_array();
       if (r.access == http::Access::User)
         for (auto g : groups)
@@ -46,8 +52,9 @@ int cmd_routes(bool markdown) {
     std::cout << j.view() << "\n";
     return 0;
   }
-  std::cout << "| method | route | INTERNAL_ADMIN | INTERNAL_SUPPORT | TENANT_ADMIN | TENANT_USER |\n"
-               "|---|---|---|---|---|---|\n";
+  std::cout
+      << "| method | route | INTERNAL_ADMIN | INTERNAL_SUPPORT | TENANT_ADMIN | TENANT_USER |\n"
+         "|---|---|---|---|---|---|\n";
   for (auto& r : svc.app->router.routes()) {
     std::cout << "| " << r.method << " | `" << r.pattern << "` |";
     for (auto g : groups) {

@@ -19,13 +19,15 @@
 namespace painel::cli {
 
 Services::Services(const Config& c) : cfg(c) {
-  store = store::Store::open(
-      cfg.database, {cfg.db_pool_size > 0 ? cfg.db_pool_size : cfg.handler_threads + 4, cfg.db_statement_timeout_ms});
+  store = store::Store::open(cfg.database,
+                             {cfg.db_pool_size > 0 ? cfg.db_pool_size : cfg.handler_threads + 4,
+                              cfg.db_statement_timeout_ms});
   int v = store->schema_version();
   if (v != store->latest_version()) {
     std::string bk;
     if (v > 0 && store->dialect() == store::Dialect::Sqlite) {
-      std::string path = cfg.database.rfind("sqlite:", 0) == 0 ? cfg.database.substr(7) : cfg.database;
+      std::string path =
+          cfg.database.rfind("sqlite:", 0) == 0 ? cfg.database.substr(7) : cfg.database;
       bk = (std::filesystem::path(path).parent_path() / "backups" / "pre-migrate.db").string();
     }
     int n = store->migrate(bk);
@@ -44,7 +46,8 @@ Services::Services(const Config& c) : cfg(c) {
   }
   app = std::make_unique<api::App>(cfg, *store, metrics, *cache, *limiter, clock);
   auto* st = store.get();
-  app->set_ingest_key_check([st](std::string_view key) { return store::check_api_key(st->conn(), key); });
+  app->set_ingest_key_check(
+      [st](std::string_view key) { return store::check_api_key(st->conn(), key); });
   tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, auth::resolve_master_key(cfg));
   app->set_authenticator(tokens.get());
   api::add_all_routes(*app);
@@ -54,10 +57,12 @@ Services::Services(const Config& c) : cfg(c) {
   app->finalize_routes();
   auto ui = api::StaticFiles::load(cfg.web_dir);
   if (ui) {
-    spdlog::info("serving the web UI from {} ({} files) under /app/", cfg.web_dir, ui->file_count());
+    spdlog::info("serving the web UI from {} ({} files) under /app/", cfg.web_dir,
+                 ui->file_count());
     app->set_static_files(std::move(ui));
   } else {
-    spdlog::warn("the web UI is not built ({} has no index.html): API only. Run `make build`.", cfg.web_dir);
+    spdlog::warn("the web UI is not built ({} has no index.html): API only. Run `make build`.",
+                 cfg.web_dir);
   }
 }
 

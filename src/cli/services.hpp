@@ -18,7 +18,7 @@ class JobRunner;
 class CommandSignal;
 class CommandWorker;
 class AggregationJob;
-}
+}  // namespace painel::jobs
 
 namespace painel::cli {
 

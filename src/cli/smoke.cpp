@@ -29,7 +29,8 @@ struct Target {
 };
 
 Target parse_url(const std::string& url) {
-  if (url.rfind("http://", 0) != 0) throw UsageError("--url must start with http:// (put TLS in front, test behind it)");
+  if (url.rfind("http://", 0) != 0)
+    throw UsageError("--url must start with http:// (put TLS in front, test behind it)");
   std::string rest = url.substr(7);
   rest = rest.substr(0, rest.find('/'));
   auto colon = rest.rfind(':');
@@ -42,14 +43,15 @@ struct Reply {
   std::string body;
 };
 
-Reply call(const Target& t, const std::string& method, const std::string& path, const std::string& body,
-           const std::string& token) {
+Reply call(const Target& t, const std::string& method, const std::string& path,
+           const std::string& body, const std::string& token) {
   boost::asio::io_context io;
   tcp::resolver resolver(io);
   beast::tcp_stream stream(io);
   stream.expires_after(std::chrono::seconds(10));
   stream.connect(resolver.resolve(t.host, t.port));
-  bhttp::request<bhttp::string_body> req{method == "POST" ? bhttp::verb::post : bhttp::verb::get, path, 11};
+  bhttp::request<bhttp::string_body> req{method == "POST" ? bhttp::verb::post : bhttp::verb::get,
+                                         path, 11};
   req.set(bhttp::field::host, t.host);
   req.set(bhttp::field::user_agent, "painel-smoke");
   if (!token.empty()) req.set(bhttp::field::authorization, "Bearer " + token);
@@ -81,8 +83,11 @@ int cmd_smoke(const std::string& url, const std::string& email, const std::strin
     } catch (const std::exception& e) {
       why = e.what();
     }
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << (ok ? "PASS " : "FAIL ") << name << " (" << ms << " ms)" << (why.empty() ? "" : ": " + why) << "\n";
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    std::cout << (ok ? "PASS " : "FAIL ") << name << " (" << ms << " ms)"
+              << (why.empty() ? "" : ": " + why) << "\n";
     if (!ok) ++failed;
   };
   auto expect = [&](const std::string& path, int status) {
@@ -117,7 +122,9 @@ int cmd_smoke(const std::string& url, const std::string& email, const std::strin
       return r.status == 200;
     });
   }
-  std::cout << (failed ? "smoke: FAILED (" + std::to_string(failed) + ")" : std::string("smoke: all checks passed")) << "\n";
+  std::cout << (failed ? "smoke: FAILED (" + std::to_string(failed) + ")"
+                       : std::string("smoke: all checks passed"))
+            << "\n";
   return failed ? 1 : 0;
 }
 

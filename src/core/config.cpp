@@ -26,10 +26,14 @@ void Config::validate() const {
     throw std::invalid_argument("--network-threads must be 1..64");
   if (handler_threads < 1 || handler_threads > 512)
     throw std::invalid_argument("--handler-threads must be 1..512");
-  if (db_pool_size < 0 || db_pool_size > 1000) throw std::invalid_argument("--db-pool-size must be 0..1000");
-  if (db_statement_timeout_ms < 0) throw std::invalid_argument("--db-statement-timeout-ms must be >= 0");
-  if (access_ttl_s < 60 || access_ttl_s > 86400) throw std::invalid_argument("--access-ttl must be 60..86400 s");
-  if (rate_user_per_min < 1 || rate_tenant_per_min < 1 || rate_user_burst < 1 || rate_tenant_burst < 1)
+  if (db_pool_size < 0 || db_pool_size > 1000)
+    throw std::invalid_argument("--db-pool-size must be 0..1000");
+  if (db_statement_timeout_ms < 0)
+    throw std::invalid_argument("--db-statement-timeout-ms must be >= 0");
+  if (access_ttl_s < 60 || access_ttl_s > 86400)
+    throw std::invalid_argument("--access-ttl must be 60..86400 s");
+  if (rate_user_per_min < 1 || rate_tenant_per_min < 1 || rate_user_burst < 1 ||
+      rate_tenant_burst < 1)
     throw std::invalid_argument("rate limits must be positive");
   if (!cognito_issuer.empty() && cognito_jwks.empty())
     throw std::invalid_argument("--cognito-issuer needs --cognito-jwks");

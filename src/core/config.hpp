@@ -14,8 +14,8 @@ struct Config {
   std::string log_level = "info";
   int network_threads = 2;
   int handler_threads = 8;
-  int db_pool_size = 0;               // PostgreSQL connections; 0 = handler_threads + 4
-  int db_statement_timeout_ms = 5000; // PostgreSQL statement_timeout; 0 = none
+  int db_pool_size = 0;                // PostgreSQL connections; 0 = handler_threads + 4
+  int db_statement_timeout_ms = 5000;  // PostgreSQL statement_timeout; 0 = none
   std::string web_dir = "web/dist";
 
   // Identity
@@ -31,7 +31,7 @@ struct Config {
   int rate_user_burst = 120;
   int rate_tenant_per_min = 3000;
   int rate_tenant_burst = 600;
-  int login_max_failures = 5;       // per e-mail and per IP within the window
+  int login_max_failures = 5;  // per e-mail and per IP within the window
   int login_window_s = 900;
 
   // Cache
@@ -41,8 +41,9 @@ struct Config {
   // Jobs
   bool jobs = true;
   std::string aggregate_cron = "5 0 * * *";  // UTC; aggregates the previous day
-  int aggregate_dirty_interval_ms = 10000;     // late events re-aggregated this often  // run the worker/aggregation/retention inside serve
-  int command_retention_days = 90;  // finished operational commands kept this long
+  int aggregate_dirty_interval_ms = 10000;   // late events re-aggregated this often  // run the
+                                             // worker/aggregation/retention inside serve
+  int command_retention_days = 90;           // finished operational commands kept this long
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   uint16_t port() const;

@@ -31,10 +31,12 @@ std::string money_text(int64_t cents) {
   uint64_t a = neg ? static_cast<uint64_t>(-(cents + 1)) + 1 : static_cast<uint64_t>(cents);
   char buf[32];
   if (a % 100 == 0)
-    std::snprintf(buf, sizeof buf, "%s%llu", neg ? "-" : "", static_cast<unsigned long long>(a / 100));
+    std::snprintf(buf, sizeof buf, "%s%llu", neg ? "-" : "",
+                  static_cast<unsigned long long>(a / 100));
   else
     std::snprintf(buf, sizeof buf, "%s%llu.%02llu", neg ? "-" : "",
-                  static_cast<unsigned long long>(a / 100), static_cast<unsigned long long>(a % 100));
+                  static_cast<unsigned long long>(a / 100),
+                  static_cast<unsigned long long>(a % 100));
   return buf;
 }
 
@@ -56,7 +58,8 @@ std::optional<std::string> opt_string(const rapidjson::Value& obj, const char* f
                                       size_t max_len) {
   auto it = obj.FindMember(field);
   if (it == obj.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  if (!it->value.IsString()) throw bad_request(std::string("field '") + field + "' must be a string");
+  if (!it->value.IsString())
+    throw bad_request(std::string("field '") + field + "' must be a string");
   if (it->value.GetStringLength() > max_len)
     throw bad_request(std::string("field '") + field + "' is too long");
   return std::string(it->value.GetString(), it->value.GetStringLength());

@@ -15,21 +15,54 @@ namespace painel {
 class JsonOut {
  public:
   JsonOut() : w_(buf_) {}
-  JsonOut& begin_object() { w_.StartObject(); return *this; }
-  JsonOut& end_object() { w_.EndObject(); return *this; }
-  JsonOut& begin_array() { w_.StartArray(); return *this; }
-  JsonOut& end_array() { w_.EndArray(); return *this; }
-  JsonOut& key(std::string_view k) { w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); return *this; }
-  JsonOut& str(std::string_view v) { w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size())); return *this; }
+  JsonOut& begin_object() {
+    w_.StartObject();
+    return *this;
+  }
+  JsonOut& end_object() {
+    w_.EndObject();
+    return *this;
+  }
+  JsonOut& begin_array() {
+    w_.StartArray();
+    return *this;
+  }
+  JsonOut& end_array() {
+    w_.EndArray();
+    return *this;
+  }
+  JsonOut& key(std::string_view k) {
+    w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    return *this;
+  }
+  JsonOut& str(std::string_view v) {
+    w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    return *this;
+  }
   JsonOut& str_or_null(const std::optional<std::string>& v) { return v ? str(*v) : null(); }
-  JsonOut& num(int64_t v) { w_.Int64(v); return *this; }
-  JsonOut& num(int v) { w_.Int(v); return *this; }
-  JsonOut& num(size_t v) { w_.Uint64(v); return *this; }
-  JsonOut& dbl(double v);  // finite only; NaN/inf become 0
-  JsonOut& fixed1(double v);  // one decimal place (rates like 97.3)
+  JsonOut& num(int64_t v) {
+    w_.Int64(v);
+    return *this;
+  }
+  JsonOut& num(int v) {
+    w_.Int(v);
+    return *this;
+  }
+  JsonOut& num(size_t v) {
+    w_.Uint64(v);
+    return *this;
+  }
+  JsonOut& dbl(double v);         // finite only; NaN/inf become 0
+  JsonOut& fixed1(double v);      // one decimal place (rates like 97.3)
   JsonOut& money(int64_t cents);  // integer cents → exact JSON number 123.45
-  JsonOut& boolean(bool v) { w_.Bool(v); return *this; }
-  JsonOut& null() { w_.Null(); return *this; }
+  JsonOut& boolean(bool v) {
+    w_.Bool(v);
+    return *this;
+  }
+  JsonOut& null() {
+    w_.Null();
+    return *this;
+  }
   JsonOut& raw(std::string_view json) {  // pre-rendered, trusted JSON (e.g. stored jsonb)
     w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
     return *this;
@@ -38,11 +71,16 @@ class JsonOut {
   template <class T>
   JsonOut& kv(std::string_view k, const T& v) {
     key(k);
-    if constexpr (std::is_same_v<T, bool>) return boolean(v);
-    else if constexpr (std::is_integral_v<T>) return num(static_cast<int64_t>(v));
-    else if constexpr (std::is_floating_point_v<T>) return dbl(v);
-    else if constexpr (std::is_same_v<T, std::optional<std::string>>) return str_or_null(v);
-    else return str(v);
+    if constexpr (std::is_same_v<T, bool>)
+      return boolean(v);
+    else if constexpr (std::is_integral_v<T>)
+      return num(static_cast<int64_t>(v));
+    else if constexpr (std::is_floating_point_v<T>)
+      return dbl(v);
+    else if constexpr (std::is_same_v<T, std::optional<std::string>>)
+      return str_or_null(v);
+    else
+      return str(v);
   }
   std::string take() { return std::string(buf_.GetString(), buf_.GetSize()); }
   std::string_view view() const { return {buf_.GetString(), buf_.GetSize()}; }

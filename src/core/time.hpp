@@ -21,9 +21,11 @@ struct SystemClock final : Clock {
 
 std::string format_rfc3339(int64_t ms);  // 2026-11-28T12:00:00.000Z (fixed width: sorts as text)
 std::optional<int64_t> parse_rfc3339(std::string_view s);  // accepts Z or ±hh:mm offsets
-std::string format_day(int64_t day);                // days since epoch → YYYY-MM-DD
-std::optional<int64_t> parse_day(std::string_view s);  // strict YYYY-MM-DD, real dates only
-inline int64_t day_of_ms(int64_t ms) { return ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000; }
+std::string format_day(int64_t day);                       // days since epoch → YYYY-MM-DD
+std::optional<int64_t> parse_day(std::string_view s);      // strict YYYY-MM-DD, real dates only
+inline int64_t day_of_ms(int64_t ms) {
+  return ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
+}
 inline int64_t today_utc(const Clock& c) { return day_of_ms(c.now_ms()); }
 
 }  // namespace painel

@@ -87,13 +87,17 @@ int64_t Cron::next_after(int64_t after_ms) const {
     }
     bool dom_ok = dom_[static_cast<size_t>(dom)], dow_ok = dow_[static_cast<size_t>(dow)];
     // POSIX: when both are restricted, either may match.
-    bool day_ok = dom_any_ && dow_any_ ? true : dom_any_ ? dow_ok : dow_any_ ? dom_ok : (dom_ok || dow_ok);
+    bool day_ok = dom_any_ && dow_any_ ? true
+                  : dom_any_           ? dow_ok
+                  : dow_any_           ? dom_ok
+                                       : (dom_ok || dow_ok);
     if (!day_ok) {
       t += (86400000 - (t - day * 86400000)) - 60000;
       continue;
     }
     int64_t minute_of_day = (t - day * 86400000) / 60000;
-    if (hour_[static_cast<size_t>(minute_of_day / 60)] && minute_[static_cast<size_t>(minute_of_day % 60)])
+    if (hour_[static_cast<size_t>(minute_of_day / 60)] &&
+        minute_[static_cast<size_t>(minute_of_day % 60)])
       return t;
   }
   return INT64_MAX;

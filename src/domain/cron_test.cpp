@@ -20,17 +20,21 @@ TEST(Cron, DailyAtFiveAfterMidnight) {
 
 TEST(Cron, StepsListsRangesAndWeekdays) {
   auto every15 = Cron::parse("*/15 * * * *");
-  EXPECT_EQ(format_rfc3339(every15->next_after(at("2026-11-28T12:01:00Z"))), "2026-11-28T12:15:00.000Z");
+  EXPECT_EQ(format_rfc3339(every15->next_after(at("2026-11-28T12:01:00Z"))),
+            "2026-11-28T12:15:00.000Z");
   auto weekdays = Cron::parse("30 8 * * 1-5");  // 2026-11-28 is a Saturday
-  EXPECT_EQ(format_rfc3339(weekdays->next_after(at("2026-11-28T09:00:00Z"))), "2026-11-30T08:30:00.000Z");
+  EXPECT_EQ(format_rfc3339(weekdays->next_after(at("2026-11-28T09:00:00Z"))),
+            "2026-11-30T08:30:00.000Z");
   auto sunday7 = Cron::parse("0 0 * * 7");
-  EXPECT_EQ(format_rfc3339(sunday7->next_after(at("2026-11-28T09:00:00Z"))), "2026-11-29T00:00:00.000Z");
+  EXPECT_EQ(format_rfc3339(sunday7->next_after(at("2026-11-28T09:00:00Z"))),
+            "2026-11-29T00:00:00.000Z");
   auto list = Cron::parse("0 6,18 1 * *");
-  EXPECT_EQ(format_rfc3339(list->next_after(at("2026-11-28T09:00:00Z"))), "2026-12-01T06:00:00.000Z");
+  EXPECT_EQ(format_rfc3339(list->next_after(at("2026-11-28T09:00:00Z"))),
+            "2026-12-01T06:00:00.000Z");
 }
 
 TEST(Cron, RejectsMalformed) {
-  for (auto bad : {"", "5 0 * *", "60 0 * * *", "5 24 * * *", "a b c d e", "*/0 * * * *", "5-1 * * * *",
-                   "5 0 * * * *", "1x * * * *"})
+  for (auto bad : {"", "5 0 * *", "60 0 * * *", "5 24 * * *", "a b c d e", "*/0 * * * *",
+                   "5-1 * * * *", "5 0 * * * *", "1x * * * *"})
     EXPECT_FALSE(Cron::parse(bad)) << bad;
 }

@@ -12,11 +12,11 @@ namespace painel::http {
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;   // "GET", "POST", ...
-  std::string target;   // as sent: path + query
-  std::string path;     // percent-decoded path
-  Fields query;         // percent-decoded, in order
-  Fields headers;       // names lower-cased
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent: path + query
+  std::string path;    // percent-decoded path
+  Fields query;        // percent-decoded, in order
+  Fields headers;      // names lower-cased
   std::string body;
   std::string remote_ip;
   std::string request_id;  // set by the pipeline

@@ -31,8 +31,10 @@ Router::Match Router::match(std::string_view method, std::string_view path, Fiel
     for (size_t i = 0; i < segs.size() && ok; ++i) {
       const std::string& ps = r.segments[i];
       if (ps.size() > 2 && ps.front() == '{' && ps.back() == '}') {
-        if (segs[i].empty()) ok = false;
-        else found.emplace_back(ps.substr(1, ps.size() - 2), std::string(segs[i]));
+        if (segs[i].empty())
+          ok = false;
+        else
+          found.emplace_back(ps.substr(1, ps.size() - 2), std::string(segs[i]));
       } else if (ps == "*") {
         // wildcard segment (static files)
       } else if (ps != segs[i]) {

@@ -3,6 +3,8 @@
 #include "http/server.hpp"
 // clang-format on
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -11,8 +13,6 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 namespace painel::http {
 
@@ -80,7 +80,9 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
 
   Impl(ServerOptions o, RequestHandler h, BodyLimit l)
-      : opts(std::move(o)), handler(std::move(h)), body_limit(std::move(l)),
+      : opts(std::move(o)),
+        handler(std::move(h)),
+        body_limit(std::move(l)),
         pool(static_cast<size_t>(std::max(1, opts.handler_threads))) {}
 
   awaitable<void> write_and_close(beast::tcp_stream& stream, Response r, unsigned version) {
@@ -104,7 +106,8 @@ struct Server::Impl {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
-      parser.body_limit((std::numeric_limits<std::uint64_t>::max)());  // real limit set per route below
+      parser.body_limit(
+          (std::numeric_limits<std::uint64_t>::max)());  // real limit set per route below
       stream.expires_after(std::chrono::milliseconds(
           first || buffer.size() > 0 ? opts.header_timeout_ms : opts.idle_timeout_ms));
       first = false;
@@ -196,7 +199,8 @@ struct Server::Impl {
 
   awaitable<void> drain() {
     asio::steady_timer t(io);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(opts.drain_timeout_ms);
+    auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(opts.drain_timeout_ms);
     while (inflight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
       t.expires_after(std::chrono::milliseconds(20));
       beast::error_code ec;
@@ -209,9 +213,7 @@ struct Server::Impl {
 Server::Server(ServerOptions opts, RequestHandler handler, BodyLimit limit)
     : impl_(std::make_unique<Impl>(std::move(opts), std::move(handler), std::move(limit))) {}
 
-Server::~Server() {
-  impl_->pool.join();
-}
+Server::~Server() { impl_->pool.join(); }
 
 uint16_t Server::listen() {
   auto& a = impl_->acceptor;

@@ -21,7 +21,7 @@ struct ServerOptions {
   size_t header_limit = 16 * 1024;
   int header_timeout_ms = 10000;  // whole request head must arrive within this
   int body_timeout_ms = 30000;
-  int idle_timeout_ms = 30000;    // keep-alive connection with no request
+  int idle_timeout_ms = 30000;  // keep-alive connection with no request
   int drain_timeout_ms = 9000;
 };
 

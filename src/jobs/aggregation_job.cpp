@@ -13,7 +13,12 @@ namespace painel::jobs {
 
 AggregationJob::AggregationJob(store::Store& s, api::ResponseCache& cache, obs::Metrics& m,
                                const Clock& clock, AggregationOptions o)
-    : store_(s), cache_(cache), metrics_(m), clock_(clock), opts_(std::move(o)), holder_(new_uuid()) {
+    : store_(s),
+      cache_(cache),
+      metrics_(m),
+      clock_(clock),
+      opts_(std::move(o)),
+      holder_(new_uuid()) {
   auto c = domain::Cron::parse(opts_.cron);
   if (!c) throw std::invalid_argument("--aggregate-cron is not a valid 5-field cron expression");
   cron_ = *c;
@@ -40,24 +45,29 @@ int64_t AggregationJob::tick() {
     next_dirty_ = now + opts_.dirty_interval_ms;
   }
   store_.write([&](store::Conn& c) { store::release_lease(c, "usage_aggregation", holder_); });
-  metrics_.set_gauge("painel_aggregation_last_run_timestamp_seconds", static_cast<double>(now) / 1000.0);
+  metrics_.set_gauge("painel_aggregation_last_run_timestamp_seconds",
+                     static_cast<double>(now) / 1000.0);
   return days;
 }
 
 int64_t AggregationJob::run_scheduled() {
   auto t0 = std::chrono::steady_clock::now();
   int64_t yesterday = today_utc(clock_) - 1;
-  auto st = store::aggregate_days(store_.conn(), yesterday, yesterday, std::nullopt, clock_.now_ms());
+  auto st =
+      store::aggregate_days(store_.conn(), yesterday, yesterday, std::nullopt, clock_.now_ms());
   cache_.invalidate_all();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   metrics_.inc("painel_aggregation_runs_total", "kind=\"scheduled\"");
-  spdlog::info("aggregation: {} aggregated ({} events, {} rows) in {} ms", format_day(yesterday), st.events,
-               st.rows, ms);
+  spdlog::info("aggregation: {} aggregated ({} events, {} rows) in {} ms", format_day(yesterday),
+               st.events, st.rows, ms);
   return st.days;
 }
 
 int64_t AggregationJob::run_dirty() {
-  auto rows = store_.conn().query("SELECT day, tenant_id FROM usage_dirty_days ORDER BY day, tenant_id LIMIT 1000");
+  auto rows = store_.conn().query(
+      "SELECT day, tenant_id FROM usage_dirty_days ORDER BY day, tenant_id LIMIT 1000");
   int64_t n = 0, events = 0;
   for (auto& r : rows) {
     auto day = parse_day(r.str(0));

@@ -13,7 +13,8 @@ namespace {
 // whose text is a JSON object built by Painel itself (access log), `"event":{...}`.
 class JsonMessageFlag final : public spdlog::custom_flag_formatter {
  public:
-  void format(const spdlog::details::log_msg& m, const std::tm&, spdlog::memory_buf_t& dest) override {
+  void format(const spdlog::details::log_msg& m, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
     std::string_view p(m.payload.data(), m.payload.size());
     if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
       dest.append(std::string_view("\"event\":"));
@@ -23,10 +24,18 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
     dest.append(std::string_view("\"msg\":\""));
     for (char c : p) {
       switch (c) {
-        case '"': dest.append(std::string_view("\\\"")); break;
-        case '\\': dest.append(std::string_view("\\\\")); break;
-        case '\n': dest.append(std::string_view("\\n")); break;
-        case '\t': dest.append(std::string_view("\\t")); break;
+        case '"':
+          dest.append(std::string_view("\\\""));
+          break;
+        case '\\':
+          dest.append(std::string_view("\\\\"));
+          break;
+        case '\n':
+          dest.append(std::string_view("\\n"));
+          break;
+        case '\t':
+          dest.append(std::string_view("\\t"));
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char buf[8];
@@ -51,7 +60,8 @@ void setup_logging(const std::string& format, const std::string& level) {
   auto logger = spdlog::stdout_logger_mt("painel");
   if (format == "json") {
     auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    f->add_flag<JsonMessageFlag>('*').set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%*})");
+    f->add_flag<JsonMessageFlag>('*').set_pattern(
+        R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%*})");
     logger->set_formatter(std::move(f));
   } else if (format == "text") {
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);

@@ -5,7 +5,8 @@
 namespace painel::obs {
 
 void RouteMetrics::observe(int status, int64_t micros) {
-  if (status >= 0 && status < 600) by_status[static_cast<size_t>(status)].fetch_add(1, std::memory_order_relaxed);
+  if (status >= 0 && status < 600)
+    by_status[static_cast<size_t>(status)].fetch_add(1, std::memory_order_relaxed);
   double s = static_cast<double>(micros) / 1e6;
   size_t b = 0;
   while (b < kLatencyBuckets.size() && s > kLatencyBuckets[b]) ++b;
@@ -55,8 +56,9 @@ std::string Metrics::render() const {
     for (size_t s = 0; s < r->by_status.size(); ++s) {
       uint64_t n = r->by_status[s].load(std::memory_order_relaxed);
       if (n)
-        out += fmt::format("painel_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                           r->route, r->method, s, n);
+        out += fmt::format(
+            "painel_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n", r->route,
+            r->method, s, n);
     }
   }
   out += "# HELP painel_http_request_duration_seconds Request latency by route.\n";
@@ -68,13 +70,16 @@ std::string Metrics::render() const {
       cum += r->buckets[b].load(std::memory_order_relaxed);
       std::string le = b < kLatencyBuckets.size() ? fmt::format("{}", kLatencyBuckets[b]) : "+Inf";
       out += fmt::format(
-          "painel_http_request_duration_seconds_bucket{{route=\"{}\",method=\"{}\",le=\"{}\"}} {}\n",
+          "painel_http_request_duration_seconds_bucket{{route=\"{}\",method=\"{}\",le=\"{}\"}} "
+          "{}\n",
           r->route, r->method, le, cum);
     }
-    out += fmt::format("painel_http_request_duration_seconds_sum{{route=\"{}\",method=\"{}\"}} {}\n",
-                       r->route, r->method, static_cast<double>(r->sum_us.load()) / 1e6);
-    out += fmt::format("painel_http_request_duration_seconds_count{{route=\"{}\",method=\"{}\"}} {}\n",
-                       r->route, r->method, r->count.load());
+    out +=
+        fmt::format("painel_http_request_duration_seconds_sum{{route=\"{}\",method=\"{}\"}} {}\n",
+                    r->route, r->method, static_cast<double>(r->sum_us.load()) / 1e6);
+    out +=
+        fmt::format("painel_http_request_duration_seconds_count{{route=\"{}\",method=\"{}\"}} {}\n",
+                    r->route, r->method, r->count.load());
   }
   std::string last;
   for (auto& [k, v] : counters_) {

@@ -13,9 +13,8 @@
 
 namespace painel::obs {
 
-inline constexpr std::array<double, 12> kLatencyBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                           0.025,  0.05,  0.1,    0.25,  0.5,
-                                                           1.0,    2.5};
+inline constexpr std::array<double, 12> kLatencyBuckets = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 
 struct RouteMetrics {
   std::string method, route;

@@ -22,8 +22,10 @@ std::optional<std::string> check_api_key(Conn& c, std::string_view key) {
 }
 
 bool revoke_api_key(Conn& c, const std::string& id_or_prefix, int64_t now_ms) {
-  return c.exec("UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL",
-                {format_rfc3339(now_ms), id_or_prefix, id_or_prefix}) > 0;
+  return c.exec(
+             "UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR prefix = ?) AND revoked_at IS "
+             "NULL",
+             {format_rfc3339(now_ms), id_or_prefix, id_or_prefix}) > 0;
 }
 
 }  // namespace painel::store

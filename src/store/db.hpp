@@ -18,17 +18,15 @@ namespace painel::store {
 using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
 using Params = std::vector<Value>;
 
-inline Value opt(const std::optional<std::string>& s) {
-  return s ? Value(*s) : Value(nullptr);
-}
+inline Value opt(const std::optional<std::string>& s) { return s ? Value(*s) : Value(nullptr); }
 
 class Row {
  public:
   explicit Row(std::vector<Value> cols) : cols_(std::move(cols)) {}
   bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(cols_.at(i)); }
-  int64_t i64(size_t i) const;             // NULL → 0
-  double f64(size_t i) const;              // NULL → 0
-  std::string str(size_t i) const;         // NULL → ""
+  int64_t i64(size_t i) const;      // NULL → 0
+  double f64(size_t i) const;       // NULL → 0
+  std::string str(size_t i) const;  // NULL → ""
   std::optional<std::string> opt_str(size_t i) const;
   std::optional<int64_t> opt_i64(size_t i) const;
   size_t size() const { return cols_.size(); }
@@ -71,9 +69,15 @@ class Tx {
  public:
   explicit Tx(Conn& c, bool write = true) : c_(c) { c_.begin(write); }
   ~Tx() {
-    if (!done_) try { c_.rollback(); } catch (...) {}
+    if (!done_) try {
+        c_.rollback();
+      } catch (...) {
+      }
   }
-  void commit() { c_.commit(); done_ = true; }
+  void commit() {
+    c_.commit();
+    done_ = true;
+  }
   Tx(const Tx&) = delete;
   Tx& operator=(const Tx&) = delete;
 

@@ -54,9 +54,11 @@ int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id) {
   if (cur[0].i64(0) == mrr) return mrr;
   c.exec("UPDATE tenants SET mrr_cents = ? WHERE id = ?", {mrr, tenant_id});
   // Expansion/contraction is history too, so the revenue trend follows MRR exactly.
-  if (!c.query("SELECT 1 FROM tenant_status_history WHERE tenant_id = ? LIMIT 1", {tenant_id}).empty())
+  if (!c.query("SELECT 1 FROM tenant_status_history WHERE tenant_id = ? LIMIT 1", {tenant_id})
+           .empty())
     c.exec(
-        "INSERT INTO tenant_status_history(tenant_id, old_status, new_status, mrr_cents, changed_at) "
+        "INSERT INTO tenant_status_history(tenant_id, old_status, new_status, mrr_cents, "
+        "changed_at) "
         "VALUES (?,?,?,?,?)",
         {tenant_id, cur[0].str(1), cur[0].str(1), mrr, format_rfc3339(wall_now_ms())});
   return mrr;

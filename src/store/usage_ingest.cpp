@@ -9,24 +9,32 @@ namespace painel::store {
 
 ReferenceCheck check_event_references(Conn& c, const std::vector<UsageEvent>& events) {
   std::map<std::string, bool> tenants;
-  std::map<std::pair<std::string, std::string>, int> pairs;  // 0 ok, 1 unknown agent, 2 not contracted
+  std::map<std::pair<std::string, std::string>, int>
+      pairs;  // 0 ok, 1 unknown agent, 2 not contracted
   for (size_t i = 0; i < events.size(); ++i) {
     auto& e = events[i];
     auto t = tenants.find(e.tenant_id);
     if (t == tenants.end())
-      t = tenants.emplace(e.tenant_id, !c.query("SELECT 1 FROM tenants WHERE id = ?", {e.tenant_id}).empty()).first;
+      t = tenants
+              .emplace(e.tenant_id,
+                       !c.query("SELECT 1 FROM tenants WHERE id = ?", {e.tenant_id}).empty())
+              .first;
     if (!t->second) return {static_cast<int64_t>(i), "tenant_id", "unknown tenant"};
     auto key = std::make_pair(e.tenant_id, e.agent_id);
     auto p = pairs.find(key);
     if (p == pairs.end()) {
       int v = 0;
-      if (c.query("SELECT 1 FROM agents WHERE id = ?", {e.agent_id}).empty()) v = 1;
-      else if (c.query("SELECT 1 FROM tenant_agents WHERE tenant_id = ? AND agent_id = ?", {e.tenant_id, e.agent_id}).empty())
+      if (c.query("SELECT 1 FROM agents WHERE id = ?", {e.agent_id}).empty())
+        v = 1;
+      else if (c.query("SELECT 1 FROM tenant_agents WHERE tenant_id = ? AND agent_id = ?",
+                       {e.tenant_id, e.agent_id})
+                   .empty())
         v = 2;
       p = pairs.emplace(key, v).first;
     }
     if (p->second == 1) return {static_cast<int64_t>(i), "agent_id", "unknown agent"};
-    if (p->second == 2) return {static_cast<int64_t>(i), "agent_id", "agent not contracted by this tenant"};
+    if (p->second == 2)
+      return {static_cast<int64_t>(i), "agent_id", "agent not contracted by this tenant"};
   }
   return {};
 }
@@ -52,8 +60,10 @@ IngestResult insert_usage_events(Conn& c, const std::vector<UsageEvent>& events,
     tenants.insert(e.tenant_id);
   }
   for (auto& [day, tenant] : dirty)
-    c.exec("INSERT INTO usage_dirty_days(day, tenant_id, marked_at) VALUES (?,?,?) ON CONFLICT DO NOTHING",
-           {format_day(day), tenant, now});
+    c.exec(
+        "INSERT INTO usage_dirty_days(day, tenant_id, marked_at) VALUES (?,?,?) ON CONFLICT DO "
+        "NOTHING",
+        {format_day(day), tenant, now});
   r.tenants.assign(tenants.begin(), tenants.end());
   return r;
 }

@@ -32,9 +32,9 @@ domain::UsageSums tenant_usage_sums(Conn& c, const auth::TenantScope& s, int64_t
   return sums_at(r[0], 0);
 }
 
-std::map<std::string, domain::UsageSums> tenant_usage_by_day(Conn& c, const auth::TenantScope& s,
-                                                             int64_t from_day, int64_t to_day,
-                                                             const std::optional<std::string>& agent_id) {
+std::map<std::string, domain::UsageSums> tenant_usage_by_day(
+    Conn& c, const auth::TenantScope& s, int64_t from_day, int64_t to_day,
+    const std::optional<std::string>& agent_id) {
   Params p{s.tenant_id(), format_day(from_day), format_day(to_day)};
   std::string sql = std::string("SELECT d.day, ") + kSums +
                     " FROM tenant_usage_daily d WHERE d.tenant_id = ? AND d.day BETWEEN ? AND ?" +
@@ -45,7 +45,8 @@ std::map<std::string, domain::UsageSums> tenant_usage_by_day(Conn& c, const auth
 }
 
 std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const auth::TenantScope& s, int64_t from_day,
-                                              int64_t to_day, const std::optional<std::string>& agent_id) {
+                                              int64_t to_day,
+                                              const std::optional<std::string>& agent_id) {
   Params p{s.tenant_id(), format_day(from_day), format_day(to_day)};
   std::string sql = std::string("SELECT d.agent_id, a.name, ") + kSums +
                     ", max(d.last_request_at) FROM tenant_usage_daily d JOIN agents a ON a.id = "

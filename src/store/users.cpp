@@ -28,8 +28,9 @@ std::optional<UserRow> one(Conn& c, const std::string& where, const std::string&
   auto r = c.query(std::string(kSelect) + where, {v});
   if (r.empty()) return std::nullopt;
   auto& x = r[0];
-  return UserRow{x.str(0), x.str(1), x.str(2), x.opt_str(3), x.opt_str(4), x.opt_str(5),
-                 x.opt_str(6), split_groups(x.str(7)), x.i64(8) != 0};
+  return UserRow{x.str(0),     x.str(1),     x.str(2),     x.opt_str(3),
+                 x.opt_str(4), x.opt_str(5), x.opt_str(6), split_groups(x.str(7)),
+                 x.i64(8) != 0};
 }
 }  // namespace
 
@@ -47,7 +48,8 @@ std::string create_user(Conn& c, const NewUser& u, int64_t now_ms) {
   c.exec(
       "INSERT INTO users(id, email, full_name, password_hash, cognito_sub, groups, created_at) "
       "VALUES (?,?,?,?,?,?,?)",
-      {id, lower_ascii(u.email), u.full_name, opt(u.password_hash), opt(u.cognito_sub), groups, now});
+      {id, lower_ascii(u.email), u.full_name, opt(u.password_hash), opt(u.cognito_sub), groups,
+       now});
   if (u.tenant_id) {
     std::string role = "TENANT_USER";
     for (auto& g : u.groups)

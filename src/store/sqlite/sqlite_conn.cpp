@@ -51,11 +51,14 @@ sqlite3_stmt* SqliteConn::prepare(std::string_view sql, const Params& params) {
   int i = 1;
   for (auto& p : params) {
     int rc;
-    if (auto v = std::get_if<int64_t>(&p)) rc = sqlite3_bind_int64(st, i, *v);
-    else if (auto d = std::get_if<double>(&p)) rc = sqlite3_bind_double(st, i, *d);
+    if (auto v = std::get_if<int64_t>(&p))
+      rc = sqlite3_bind_int64(st, i, *v);
+    else if (auto d = std::get_if<double>(&p))
+      rc = sqlite3_bind_double(st, i, *d);
     else if (auto s = std::get_if<std::string>(&p))
       rc = sqlite3_bind_text(st, i, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
-    else rc = sqlite3_bind_null(st, i);
+    else
+      rc = sqlite3_bind_null(st, i);
     if (rc != SQLITE_OK) fail(rc, "bind");
     ++i;
   }
@@ -69,9 +72,15 @@ Row read_row(sqlite3_stmt* st) {
   cols.reserve(static_cast<size_t>(n));
   for (int c = 0; c < n; ++c) {
     switch (sqlite3_column_type(st, c)) {
-      case SQLITE_INTEGER: cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, c))); break;
-      case SQLITE_FLOAT: cols.emplace_back(sqlite3_column_double(st, c)); break;
-      case SQLITE_NULL: cols.emplace_back(nullptr); break;
+      case SQLITE_INTEGER:
+        cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, c)));
+        break;
+      case SQLITE_FLOAT:
+        cols.emplace_back(sqlite3_column_double(st, c));
+        break;
+      case SQLITE_NULL:
+        cols.emplace_back(nullptr);
+        break;
       default: {
         auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
         cols.emplace_back(std::string(p, static_cast<size_t>(sqlite3_column_bytes(st, c))));
@@ -91,9 +100,12 @@ void SqliteConn::each(std::string_view sql, const Params& params,
   } reset{st};
   for (;;) {
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) fn(read_row(st));
-    else if (rc == SQLITE_DONE) break;
-    else fail(rc, "step");
+    if (rc == SQLITE_ROW)
+      fn(read_row(st));
+    else if (rc == SQLITE_DONE)
+      break;
+    else
+      fail(rc, "step");
   }
 }
 

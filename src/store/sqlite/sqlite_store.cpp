@@ -20,7 +20,8 @@ void copy_db(sqlite3* from, sqlite3* to) {
   sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main");
   if (!b) throw DbError(DbError::Kind::Other, std::string("backup: ") + sqlite3_errmsg(to));
   int rc;
-  while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+  while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY ||
+         rc == SQLITE_LOCKED)
     sqlite3_sleep(5);
   sqlite3_backup_finish(b);
   if (rc != SQLITE_DONE) throw DbError(DbError::Kind::Other, "backup failed");
@@ -46,7 +47,8 @@ class SqliteStore final : public Store {
 
   int schema_version() override {
     auto& c = conn();
-    auto t = c.query("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
+    auto t = c.query(
+        "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
     if (t.empty() || t[0].i64(0) == 0) return 0;
     auto r = c.query("SELECT coalesce(max(version),0) FROM schema_migrations");
     return static_cast<int>(r[0].i64(0));
@@ -60,8 +62,8 @@ class SqliteStore final : public Store {
         "NOT NULL, applied_at TEXT NOT NULL)");
     int current = schema_version();
     if (current > latest_version())
-      throw DbError(DbError::Kind::Other, "database schema is newer than this binary (v" +
-                                              std::to_string(current) + ")");
+      throw DbError(DbError::Kind::Other,
+                    "database schema is newer than this binary (v" + std::to_string(current) + ")");
     if (current == latest_version()) return 0;
     if (!backup_path.empty() && current > 0) backup(backup_path);
     int applied = 0;
@@ -96,7 +98,8 @@ class SqliteStore final : public Store {
   }
 
   void restore(const std::string& path) override {
-    if (!std::filesystem::exists(path)) throw DbError(DbError::Kind::Other, "no such backup: " + path);
+    if (!std::filesystem::exists(path))
+      throw DbError(DbError::Kind::Other, "no such backup: " + path);
     sqlite3* src = nullptr;
     if (sqlite3_open_v2(path.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
       sqlite3_close(src);
@@ -129,7 +132,8 @@ bool Store::ready(std::string& why) {
   try {
     int v = schema_version();
     if (v != latest_version()) {
-      why = "schema version " + std::to_string(v) + ", expected " + std::to_string(latest_version());
+      why =
+          "schema version " + std::to_string(v) + ", expected " + std::to_string(latest_version());
       return false;
     }
     return true;
