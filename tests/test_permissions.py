@@ -176,6 +176,22 @@ class Throttle(unittest.TestCase):
         finally:
             p.cleanup()
 
+    def test_each_request_takes_one_token_whether_answered_inline_or_on_the_pool(self):
+        # A cache miss is first tried on the network thread, abandoned, and re-run on the
+        # handler pool; cache hits are answered on the network thread. Both count once.
+        p = Painel("--rate-user-burst", "5", "--rate-user-per-min", "60").start()
+        try:
+            p.user("cached@x.com", "INTERNAL_ADMIN")
+            tok = p.login("cached@x.com", "password123")["access_token"]
+            got = [p.get("/internal/tenants", token=tok) for _ in range(6)]
+            self.assertEqual([r.status for r in got], [200] * 5 + [429])
+            self.assertEqual([r.headers["x-cache"] for r in got[:5]], ["miss"] + ["hit"] * 4)
+            self.assertEqual([r.headers["ratelimit-remaining"] for r in got[:5]], ["4", "3", "2", "1", "0"])
+            ids = {r.headers["x-request-id"] for r in got}
+            self.assertEqual(len(ids), 6)
+        finally:
+            p.cleanup()
+
 
 class Suspended(unittest.TestCase):
     def test_suspended_tenant_users_get_403(self):

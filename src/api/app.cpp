@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "api/static_files.hpp"
+#include "core/blocking.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
@@ -32,6 +33,13 @@ std::optional<std::string_view> bearer(const http::Request& req) {
   return v;
 }
 
+// Left on the request when an inline attempt is abandoned after authenticating and taking
+// rate-limit tokens, so the re-run on the pool neither repeats nor double-counts them.
+struct InlineCarry {
+  std::optional<auth::Principal> principal;
+  std::optional<RateDecision> rate;
+};
+
 void add_rate_headers(http::Response& r, const RateDecision& d) {
   r.set_header("RateLimit-Limit", std::to_string(d.limit));
   r.set_header("RateLimit-Remaining", std::to_string(d.remaining));
@@ -42,7 +50,14 @@ void add_rate_headers(http::Response& r, const RateDecision& d) {
 
 App::App(const Config& cfg, store::Store& s, obs::Metrics& m, ResponseCache& c, RateLimiter& l,
          const Clock& clk)
-    : config(cfg), store(s), metrics(m), cache(c), limiter(l), clock(clk) {}
+    : config(cfg),
+      store(s),
+      metrics(m),
+      cache(c),
+      limiter(l),
+      clock(clk),
+      cache_hits(m.counter_ref("painel_cache_requests_total", "result=\"hit\"")),
+      cache_misses(m.counter_ref("painel_cache_requests_total", "result=\"miss\"")) {}
 
 App::~App() = default;
 
@@ -61,10 +76,23 @@ size_t App::body_limit(std::string_view method, std::string_view path) const {
   return m.route ? m.route->body_limit : (1 << 20);
 }
 
+bool App::try_inline(http::Request& req, http::Response& res) {
+  if (!inline_enabled_ || (req.method != "GET" && req.method != "HEAD")) return false;
+  try {
+    InlineAttempt attempt;
+    res = handle(req);
+    return true;
+  } catch (const WouldBlock&) {
+    return false;
+  }
+}
+
 http::Response App::handle(http::Request& req) {
   auto t0 = std::chrono::steady_clock::now();
-  auto rid = req.header("x-request-id");
-  req.request_id = rid && sane_request_id(*rid) ? std::string(*rid) : new_uuid();
+  if (req.request_id.empty()) {  // kept from an abandoned inline attempt
+    auto rid = req.header("x-request-id");
+    req.request_id = rid && sane_request_id(*rid) ? std::string(*rid) : new_uuid();
+  }
   const http::Route* matched = nullptr;
   http::Response res;
   try {
@@ -160,7 +188,10 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
   http::RouteContext ctx{req, *this, std::nullopt, m.route->pattern};
 
   std::optional<RateDecision> rate;
-  if (m.route->access == http::Access::IngestKey) {
+  if (auto carry = static_cast<const InlineCarry*>(req.inline_carry.get())) {
+    ctx.principal = carry->principal;
+    rate = carry->rate;
+  } else if (m.route->access == http::Access::IngestKey) {
     auto tok = bearer(req);
     if (!tok || !ingest_check_ || !ingest_check_(*tok)) {
       http::Response r =
@@ -204,6 +235,9 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
   http::Response res;
   try {
     res = m.route->handler(ctx);
+  } catch (const WouldBlock&) {
+    req.inline_carry = std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate});
+    throw;
   } catch (ApiError& e) {
     res = problem(e.status, e.title, e.detail, req.request_id);
     if (e.retry_after_s > 0) res.set_header("Retry-After", std::to_string(e.retry_after_s));

@@ -26,6 +26,12 @@ class App {
   ~App();
 
   http::Response handle(http::Request& req);  // never throws
+  // On a network thread: answers a GET/HEAD if it needs nothing slow (see core/blocking.hpp);
+  // false leaves the request for handle() on the pool. Never throws.
+  bool try_inline(http::Request& req, http::Response& res);
+  // Inline attempts are off when a shared (Redis) cache or limiter is configured: every
+  // request would need the network anyway.
+  void set_inline_enabled(bool on) { inline_enabled_ = on; }
   size_t body_limit(std::string_view method, std::string_view path) const;
   void set_authenticator(auth::Authenticator* a) { authn_ = a; }
   // Ingest keys: returns the key id when valid (checked by the pipeline for IngestKey routes).
@@ -42,10 +48,13 @@ class App {
   RateLimiter& limiter;
   const Clock& clock;
   http::Router router;
+  std::atomic<uint64_t>& cache_hits;  // painel_cache_requests_total, looked up once
+  std::atomic<uint64_t>& cache_misses;
 
  private:
   http::Response dispatch(http::Request& req, const http::Route*& matched);
   auth::Authenticator* authn_ = nullptr;
+  bool inline_enabled_ = true;
   std::function<std::optional<std::string>(std::string_view)> ingest_check_;
   std::unique_ptr<StaticFiles> static_;
   obs::RouteMetrics* unmatched_metrics_ = nullptr;

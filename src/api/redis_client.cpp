@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 
+#include "core/blocking.hpp"
 #include "obs/metrics.hpp"
 
 namespace painel::api {
@@ -203,6 +204,7 @@ void RedisClient::release(Conn c, bool healthy) {
 
 std::optional<std::vector<RedisValue>> RedisClient::pipeline(
     const std::vector<RedisCommand>& cmds) {
+  may_block();  // network I/O: never on a network thread (core/blocking.hpp)
   Conn c = acquire();
   if (!c.ctx) return std::nullopt;
   std::vector<RedisValue> out;

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "api/app.hpp"
+#include "core/blocking.hpp"
 #include "core/json.hpp"
 
 namespace painel::api {
@@ -53,13 +54,14 @@ http::Response cached_json(http::RouteContext& ctx, const std::string& tenant_ta
   std::string key = cache_key(ctx.route, tenant_tag, role, std::move(nq));
   int64_t now = app.clock.now_ms();
   if (auto hit = app.cache.get(key, now)) {
-    app.metrics.inc("painel_cache_requests_total", "result=\"hit\"");
+    app.cache_hits.fetch_add(1, std::memory_order_relaxed);
     http::Response r = json_response(std::move(hit->body));
     r.set_header("ETag", hit->etag);
     r.set_header("X-Cache", "hit");
     return r;
   }
-  app.metrics.inc("painel_cache_requests_total", "result=\"miss\"");
+  may_block();  // rendering reads the store: on the handler pool
+  app.cache_misses.fetch_add(1, std::memory_order_relaxed);
   std::string body = render();
   std::string tag = etag_of(body);
   app.cache.put(key, tenant_tag, CachedAnswer{body, tag}, app.config.cache_ttl_ms, now);

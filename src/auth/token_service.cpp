@@ -9,6 +9,7 @@
 
 #include "auth/crypto.hpp"
 #include "auth/password.hpp"
+#include "core/blocking.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
@@ -334,6 +335,7 @@ void TokenService::forget_tenant_status(const std::string& tenant_id) {
 std::optional<Principal> TokenService::authenticate(std::string_view token, std::string& why) {
   int64_t now = clock_.now_ms() / 1000;
   auto r = verifier_->verify(token, "access", now);
+  if (!r.ok()) may_block();  // key reloads, external JWKS: on the handler pool only
   if (r.error == VerifyError::UnknownKid) {
     // A key rotated by another instance: reload (at most every 5 s) and try again.
     int64_t last = last_reload_ms_.load();

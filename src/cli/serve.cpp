@@ -28,7 +28,8 @@ int cmd_serve(Config cfg) {
   auto& app = *svc.app;
   http::Server server(
       so, [&app](http::Request& r) { return app.handle(r); },
-      [&app](std::string_view m, std::string_view p) { return app.body_limit(m, p); });
+      [&app](std::string_view m, std::string_view p) { return app.body_limit(m, p); },
+      [&app](http::Request& r, http::Response& res) { return app.try_inline(r, res); });
   uint16_t port = server.listen();
   spdlog::info("painel listening on http://{}:{} (store {}, {} handler threads)", so.host, port,
                svc.store->describe(), so.handler_threads);

@@ -50,6 +50,7 @@ Services::Services(const Config& c) : cfg(c) {
       [st](std::string_view key) { return store::check_api_key(st->conn(), key); });
   tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, auth::resolve_master_key(cfg));
   app->set_authenticator(tokens.get());
+  app->set_inline_enabled(cfg.redis.empty());
   api::add_all_routes(*app);
   api::add_auth_routes(*app, *tokens);
   command_signal = std::make_unique<jobs::CommandSignal>();

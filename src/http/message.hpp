@@ -1,6 +1,7 @@
 #pragma once
 // Painel's own request/response types: the network layer (server.cpp) converts Beast
 // messages to these, so handlers, middleware and tests never include Beast.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ struct Request {
   std::string remote_ip;
   std::string request_id;  // set by the pipeline
   Fields params;           // path parameters, set by the router
+  // What an abandoned inline attempt already did (authentication, rate-limit tokens taken),
+  // left by the application for the re-run on the handler pool. Never set from the wire.
+  std::shared_ptr<const void> inline_carry;
 
   std::optional<std::string_view> header(std::string_view lower_name) const;
   std::optional<std::string_view> query_param(std::string_view name) const;

@@ -73,16 +73,18 @@ struct Server::Impl {
   ServerOptions opts;
   RequestHandler handler;
   BodyLimit body_limit;
+  InlineHandler try_inline;
   asio::io_context io;
   asio::thread_pool pool;
   tcp::acceptor acceptor{io};
   std::atomic<int64_t> inflight{0};
   std::atomic<bool> stopping{false};
 
-  Impl(ServerOptions o, RequestHandler h, BodyLimit l)
+  Impl(ServerOptions o, RequestHandler h, BodyLimit l, InlineHandler i)
       : opts(std::move(o)),
         handler(std::move(h)),
         body_limit(std::move(l)),
+        try_inline(std::move(i)),
         pool(static_cast<size_t>(std::max(1, opts.handler_threads))) {}
 
   awaitable<void> write_and_close(beast::tcp_stream& stream, Response r, unsigned version) {
@@ -164,7 +166,8 @@ struct Server::Impl {
       bool head_only = req.method == "HEAD";
       Response res;
       stream.expires_never();
-      co_await async_handle(pool, handler, req, res, use_awaitable);
+      if (!try_inline || !try_inline(req, res))
+        co_await async_handle(pool, handler, req, res, use_awaitable);
       auto out = to_beast(res, version, keep_alive && !stopping.load(), head_only);
       stream.expires_after(std::chrono::seconds(30));
       co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
@@ -210,8 +213,10 @@ struct Server::Impl {
   }
 };
 
-Server::Server(ServerOptions opts, RequestHandler handler, BodyLimit limit)
-    : impl_(std::make_unique<Impl>(std::move(opts), std::move(handler), std::move(limit))) {}
+Server::Server(ServerOptions opts, RequestHandler handler, BodyLimit limit,
+               InlineHandler try_inline)
+    : impl_(std::make_unique<Impl>(std::move(opts), std::move(handler), std::move(limit),
+                                   std::move(try_inline))) {}
 
 Server::~Server() { impl_->pool.join(); }
 

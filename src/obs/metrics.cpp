@@ -16,7 +16,7 @@ void RouteMetrics::observe(int status, int64_t micros) {
 }
 
 RouteMetrics& Metrics::route(size_t index, const std::string& method, const std::string& route) {
-  std::lock_guard lk(mu_);
+  std::unique_lock lk(mu_);
   if (routes_.size() <= index) routes_.resize(index + 1);
   if (!routes_[index]) {
     routes_[index] = std::make_unique<RouteMetrics>();
@@ -30,24 +30,33 @@ static std::string key_of(const std::string& name, const std::string& labels) {
   return labels.empty() ? name : name + "{" + labels + "}";
 }
 
+std::atomic<uint64_t>& Metrics::counter_ref(const std::string& name, const std::string& labels) {
+  std::string key = key_of(name, labels);
+  {
+    std::shared_lock lk(mu_);
+    if (auto it = counters_.find(key); it != counters_.end()) return it->second;
+  }
+  std::unique_lock lk(mu_);
+  return counters_.try_emplace(std::move(key)).first->second;
+}
+
 void Metrics::inc(const std::string& name, const std::string& labels, uint64_t by) {
-  std::lock_guard lk(mu_);
-  counters_[key_of(name, labels)] += by;
+  counter_ref(name, labels).fetch_add(by, std::memory_order_relaxed);
 }
 
 void Metrics::set_gauge(const std::string& name, double value, const std::string& labels) {
-  std::lock_guard lk(mu_);
+  std::unique_lock lk(mu_);
   gauges_[key_of(name, labels)] = value;
 }
 
 uint64_t Metrics::counter(const std::string& name, const std::string& labels) const {
-  std::lock_guard lk(mu_);
+  std::shared_lock lk(mu_);
   auto it = counters_.find(key_of(name, labels));
-  return it == counters_.end() ? 0 : it->second;
+  return it == counters_.end() ? 0 : it->second.load(std::memory_order_relaxed);
 }
 
 std::string Metrics::render() const {
-  std::lock_guard lk(mu_);
+  std::shared_lock lk(mu_);
   std::string out;
   out += "# HELP painel_http_requests_total HTTP requests by route, method and status.\n";
   out += "# TYPE painel_http_requests_total counter\n";
@@ -86,7 +95,7 @@ std::string Metrics::render() const {
     std::string name = k.substr(0, k.find('{'));
     if (name != last) out += "# TYPE " + name + " counter\n";
     last = name;
-    out += fmt::format("{} {}\n", k, v);
+    out += fmt::format("{} {}\n", k, v.load(std::memory_order_relaxed));
   }
   last.clear();
   for (auto& [k, v] : gauges_) {

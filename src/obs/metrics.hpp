@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -31,14 +32,16 @@ class Metrics {
   RouteMetrics& route(size_t index, const std::string& method, const std::string& route);
   // A named counter (monotonic) or gauge; label text like `reason="timeout"` is optional.
   void inc(const std::string& name, const std::string& labels = "", uint64_t by = 1);
+  // The counter itself, for hot paths: look it up once, then add without a lock.
+  std::atomic<uint64_t>& counter_ref(const std::string& name, const std::string& labels = "");
   void set_gauge(const std::string& name, double value, const std::string& labels = "");
   uint64_t counter(const std::string& name, const std::string& labels = "") const;
   std::string render() const;
 
  private:
-  mutable std::mutex mu_;
+  mutable std::shared_mutex mu_;  // guards the maps' shape; counter values are atomics
   std::vector<std::unique_ptr<RouteMetrics>> routes_;
-  std::map<std::string, uint64_t> counters_;  // "name{labels}"
+  std::map<std::string, std::atomic<uint64_t>> counters_;  // "name{labels}"; nodes are stable
   std::map<std::string, double> gauges_;
 };
 

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "core/blocking.hpp"
 #include "core/time.hpp"
 #include "store/postgres/pg_conn.hpp"
 
@@ -219,6 +220,7 @@ class PgStore final : public Store {
   ~PgStore() override { pool_->close(true); }
 
   Conn& conn() override {
+    may_block();  // never on a network thread (core/blocking.hpp)
     thread_local std::unordered_map<uint64_t, std::unique_ptr<PooledConn>> conns;
     auto& c = conns[id_];
     if (!c) c = std::make_unique<PooledConn>(pool_);

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "core/blocking.hpp"
 #include "core/time.hpp"
 #include "store/migrations.hpp"
 #include "store/postgres/pg_store.hpp"
@@ -36,6 +37,7 @@ class SqliteStore final : public Store {
   }
 
   Conn& conn() override {
+    may_block();  // never on a network thread (core/blocking.hpp)
     // One connection per (thread, store); dropped when the thread exits.
     thread_local std::unordered_map<uint64_t, std::unique_ptr<SqliteConn>> conns;
     auto& c = conns[id_];
