@@ -79,11 +79,11 @@ run "nginx static file ($(wc -c < "$NGINX_DIR/agents.json") B, the ceiling)" "ht
 run "GET /healthz" "http://127.0.0.1:$PORT/healthz"
 run "GET /tenant/agents (cached)" "http://127.0.0.1:$PORT/tenant/agents" "$TT"
 run "GET /tenant/me (cached)" "http://127.0.0.1:$PORT/tenant/me" "$TT"
-# Uncached: a cache TTL of 1 ms makes every request render.
+# Uncached: a cache TTL of 0 turns the cache off, so every request renders.
 kill $SERVER; wait $SERVER 2>/dev/null || true
 $BIN serve --database "sqlite:$DB" --listen 127.0.0.1:$PORT --log-level warn \
   --rate-user-per-min 100000000 --rate-user-burst 100000000 \
-  --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs --cache-ttl-ms 1 \
+  --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs --cache-ttl-ms 0 \
   > "$DATA/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 50); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.1; done

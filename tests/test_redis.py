@@ -161,6 +161,49 @@ class SharedRateLimit(unittest.TestCase):
             redis.cleanup()
 
 
+class SharedJobs(unittest.TestCase):
+    """Both instances run the background jobs, racing for the aggregation lease every
+    100 ms: each late tenant-day is re-aggregated by exactly one of them, once."""
+
+    def test_each_dirty_day_is_aggregated_once_across_instances(self):
+        import datetime
+        import uuid
+        redis = RedisServer()
+        url = redis.start()
+        args = [*LOOSE, "--redis", url, "--aggregate-dirty-interval-ms", "100",
+                "--aggregate-cron", "0 0 1 1 *"]
+        a = Painel(*args).start()
+        b = Painel(*args, db=a.db).start()
+        try:
+            w = World(a)
+            key = a.cli("keys", "create", "--name", "jobs").stdout.strip()
+            admin = w.token("TENANT_ADMIN")
+            today = datetime.datetime.now(datetime.timezone.utc).replace(hour=12, minute=0, second=0,
+                                                                        microsecond=0)
+            base = a.get("/tenant/usage?period=30d", token=admin).json()["summary"]["total_requests"]
+            before = sum(metric(p, "painel_aggregation_days_total") or 0 for p in (a, b))
+            days = 6
+            for n in range(days):  # one late tenant-day per round (days the fixture left empty)
+                at = (today - datetime.timedelta(days=11 + n)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+                events = [{"event_id": str(uuid.uuid4()), "tenant_id": w.a, "agent_id": w.agent2,
+                           "occurred_at": at, "status": "success", "response_time_ms": 50,
+                           "tokens_used": 1, "cost": 0.01} for _ in range(5)]
+                r = (a if n % 2 else b).post("/ingest/usage", {"events": events}, token=key)
+                self.assertEqual(r.status, 202, r)
+                wait_for("the day aggregated", lambda: a.sql("SELECT count(*) FROM usage_dirty_days")[0][0] == 0, 10)
+            runs = [metric(p, "painel_aggregation_days_total") or 0 for p in (a, b)]
+            self.assertEqual(sum(runs) - before, days, runs)  # never twice, never lost
+            time.sleep(0.5)  # more lease rounds on both: nothing left to redo
+            self.assertEqual(sum(metric(p, "painel_aggregation_days_total") or 0 for p in (a, b)) - before, days)
+            for p in (a, b):
+                s = p.get("/tenant/usage?period=30d", token=admin).json()["summary"]
+                self.assertEqual(s["total_requests"], base + 5 * days)
+        finally:
+            b.cleanup()
+            a.cleanup()
+            redis.cleanup()
+
+
 class StartUp(unittest.TestCase):
     def test_a_bad_url_stops_serve_with_one_line(self):
         d = tempfile.mkdtemp(prefix="painel-test-")

@@ -1,5 +1,6 @@
 """Usage pipeline: ingestion (validation, idempotency, gzip, limits, keys) and the
 aggregation job (late events re-aggregated, day boundaries, isolation)."""
+import concurrent.futures
 import datetime
 import gzip
 import json
@@ -96,6 +97,28 @@ class Usage(unittest.TestCase):
         r = self.p.request("POST", "/ingest/usage", raw=raw, token=self.key,
                            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
         self.assertEqual(r.json(), {"accepted": 0, "duplicates": 50})
+
+    def test_concurrent_batches_share_writes_but_not_fate(self):
+        # Batches in flight together are written in shared transactions (group commit):
+        # each is still counted on its own, replays inside the group are duplicates, and a
+        # bad batch is rejected whole without touching the others.
+        shared = [self.ev(agent_id=self.w.agent1, tenant_id=self.w.b) for _ in range(20)]
+        batches = [shared + [self.ev(agent_id=self.w.agent1, tenant_id=self.w.b) for _ in range(30)]
+                   for _ in range(6)]
+        bad = [self.ev(), self.ev(tenant_id="00000000-0000-4000-8000-000000000000")]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            futures = [pool.submit(self.ingest, b) for b in batches + [bad]]
+            results = [f.result() for f in futures]
+        for r in results[:6]:
+            self.assertEqual(r.status, 202, r)
+        self.assertEqual(sum(r.json()["accepted"] for r in results[:6]), 20 + 6 * 30)
+        self.assertEqual(sum(r.json()["duplicates"] for r in results[:6]), 5 * 20)
+        self.assertEqual(results[6].status, 400)
+        self.assertIn("events[1].tenant_id", results[6].json()["detail"])
+        ids = [e["event_id"] for b in batches for e in b] + [bad[0]["event_id"]]
+        stored = self.p.sql("SELECT count(*) FROM usage_events WHERE event_id IN (%s)"
+                            % ",".join("'%s'" % i for i in ids))[0][0]
+        self.assertEqual(stored, 20 + 6 * 30)
 
     def test_late_events_are_aggregated_and_figures_update(self):
         tok = self.w.token("TENANT_ADMIN")

@@ -3,7 +3,9 @@
 #include <zlib.h>
 
 #include <cmath>
-#include <set>
+#include <memory>
+#include <string_view>
+#include <unordered_set>
 
 #include "api/app.hpp"
 #include "api/routes.hpp"
@@ -57,14 +59,21 @@ int64_t nonneg_int(const rapidjson::Value& e, size_t i, const char* field) {
   return it->value.GetInt64();
 }
 
-std::string str_field(const rapidjson::Value& e, size_t i, const char* field, size_t max) {
+// The field's text, viewing the request document.
+std::string_view str_field(const rapidjson::Value& e, size_t i, const char* field, size_t max) {
   auto it = e.FindMember(field);
   if (it == e.MemberEnd()) bad_event(i, field, "is required");
   if (!it->value.IsString()) bad_event(i, field, "must be a string");
-  std::string s(it->value.GetString(), it->value.GetStringLength());
+  std::string_view s(it->value.GetString(), it->value.GetStringLength());
   if (s.empty() || s.size() > max)
     bad_event(i, field, "must be 1.." + std::to_string(max) + " characters");
   return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
 }
 
 std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_ms) {
@@ -77,20 +86,22 @@ std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_
   if (arr.Size() > kMaxEvents) throw bad_request("at most 10000 events per batch");
   std::vector<store::UsageEvent> out;
   out.reserve(arr.Size());
-  std::set<std::string> ids;
+  std::unordered_set<std::string_view> ids;  // views into the document
+  ids.reserve(arr.Size());
   for (rapidjson::SizeType k = 0; k < arr.Size(); ++k) {
     size_t i = k;
     auto& e = arr[k];
     if (!e.IsObject()) bad_event(i, "", "must be an object");
     store::UsageEvent ev;
-    ev.event_id = str_field(e, i, "event_id", 128);
-    if (!ids.insert(ev.event_id).second) bad_event(i, "event_id", "duplicate inside the batch");
-    ev.tenant_id = str_field(e, i, "tenant_id", 36);
-    if (!is_uuid(ev.tenant_id)) bad_event(i, "tenant_id", "not a UUID");
-    ev.agent_id = str_field(e, i, "agent_id", 36);
-    if (!is_uuid(ev.agent_id)) bad_event(i, "agent_id", "not a UUID");
-    for (auto* s : {&ev.tenant_id, &ev.agent_id})
-      for (auto& ch : *s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto event_id = str_field(e, i, "event_id", 128);
+    if (!ids.insert(event_id).second) bad_event(i, "event_id", "duplicate inside the batch");
+    ev.event_id = event_id;
+    auto tenant = str_field(e, i, "tenant_id", 36);
+    if (!is_uuid(tenant)) bad_event(i, "tenant_id", "not a UUID");
+    ev.tenant_id = lower(tenant);
+    auto agent = str_field(e, i, "agent_id", 36);
+    if (!is_uuid(agent)) bad_event(i, "agent_id", "not a UUID");
+    ev.agent_id = lower(agent);
     auto at = parse_rfc3339(str_field(e, i, "occurred_at", 40));
     if (!at) bad_event(i, "occurred_at", "must be an RFC 3339 time");
     if (*at > now_ms + 5 * 60 * 1000)
@@ -119,42 +130,43 @@ std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_
 }  // namespace
 
 void add_ingest_routes(App& app) {
-  app.router.add(
-      {"POST", "/ingest/usage", http::Access::IngestKey, 0, 10u << 20, [](http::RouteContext& ctx) {
-         auto ct = ctx.req.header("content-type");
-         if (!ct || ct->find("application/json") == std::string_view::npos)
-           throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
-         std::string inflated;
-         const std::string* body = &ctx.req.body;
-         if (auto enc = ctx.req.header("content-encoding")) {
-           if (*enc == "gzip") {
-             inflated = gunzip(ctx.req.body);
-             body = &inflated;
-           } else if (*enc != "identity") {
-             throw ApiError(415, "Unsupported Media Type",
-                            "Content-Encoding must be gzip or identity");
-           }
-         }
-         int64_t now = ctx.app.clock.now_ms();
-         auto events = parse_batch(*body, now);
-         auto res = ctx.app.store.write([&](store::Conn& c) {
-           auto ref = store::check_event_references(c, events);
-           if (ref.index >= 0)
-             throw bad_request("events[" + std::to_string(ref.index) + "]." + ref.field + ": " +
-                               ref.detail);
-           return store::insert_usage_events(c, events, now);
-         });
-         ctx.app.metrics.inc("painel_usage_events_ingested_total", "",
-                             static_cast<uint64_t>(res.accepted));
-         ctx.app.metrics.inc("painel_usage_events_duplicate_total", "",
-                             static_cast<uint64_t>(res.duplicates));
-         JsonOut j;
-         j.begin_object()
-             .kv("accepted", res.accepted)
-             .kv("duplicates", res.duplicates)
-             .end_object();
-         return json_response(j.take(), 202);
-       }});
+  // One writer per application: concurrent batches share transactions (group commit).
+  auto writer = std::make_shared<store::IngestWriter>(app.store);
+  app.router.add({"POST", "/ingest/usage", http::Access::IngestKey, 0, 10u << 20,
+                  [writer](http::RouteContext& ctx) {
+                    auto ct = ctx.req.header("content-type");
+                    if (!ct || ct->find("application/json") == std::string_view::npos)
+                      throw ApiError(415, "Unsupported Media Type",
+                                     "send Content-Type: application/json");
+                    std::string inflated;
+                    const std::string* body = &ctx.req.body;
+                    if (auto enc = ctx.req.header("content-encoding")) {
+                      if (*enc == "gzip") {
+                        inflated = gunzip(ctx.req.body);
+                        body = &inflated;
+                      } else if (*enc != "identity") {
+                        throw ApiError(415, "Unsupported Media Type",
+                                       "Content-Encoding must be gzip or identity");
+                      }
+                    }
+                    int64_t now = ctx.app.clock.now_ms();
+                    auto events = parse_batch(*body, now);
+                    auto out = writer->submit(events, now);
+                    if (auto& ref = out.rejected; ref.index >= 0)
+                      throw bad_request("events[" + std::to_string(ref.index) + "]." + ref.field +
+                                        ": " + ref.detail);
+                    auto& res = out.result;
+                    ctx.app.metrics.inc("painel_usage_events_ingested_total", "",
+                                        static_cast<uint64_t>(res.accepted));
+                    ctx.app.metrics.inc("painel_usage_events_duplicate_total", "",
+                                        static_cast<uint64_t>(res.duplicates));
+                    JsonOut j;
+                    j.begin_object()
+                        .kv("accepted", res.accepted)
+                        .kv("duplicates", res.duplicates)
+                        .end_object();
+                    return json_response(j.take(), 202);
+                  }});
 }
 
 }  // namespace painel::api

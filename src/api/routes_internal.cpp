@@ -220,11 +220,8 @@ std::string render_usage_overview(Conn& c, const Period& per) {
   std::string from = format_day(per.from_day), to = format_day(per.to_day);
   auto g = c.query(
       "SELECT (SELECT count(*) FROM tenants), (SELECT count(*) FROM tenants WHERE status = "
-      "'active'), "
-      "(SELECT count(*) FROM tenant_agents WHERE status = 'active'), "
-      "coalesce(sum(total_requests),0), coalesce(sum(successful_requests),0), "
-      "coalesce(sum(sum_response_time_ms),0) FROM tenant_usage_daily WHERE day BETWEEN ? AND ?",
-      {from, to})[0];
+      "'active'), (SELECT count(*) FROM tenant_agents WHERE status = 'active')")[0];
+  auto u = store::usage_overview(c, per.from_day, per.to_day, 10);
   JsonOut j;
   j.begin_object()
       .kv("period", per.label)
@@ -235,39 +232,29 @@ std::string render_usage_overview(Conn& c, const Period& per) {
       .kv("total_tenants", g.i64(0))
       .kv("active_tenants", g.i64(1))
       .kv("total_agents_deployed", g.i64(2))
-      .kv("total_requests", g.i64(3))
+      .kv("total_requests", u.total)
       .key("global_success_rate")
-      .fixed1(domain::success_rate(g.i64(4), g.i64(3)))
-      .kv("avg_response_time_ms", domain::weighted_avg_ms(g.i64(5), g.i64(3)))
+      .fixed1(domain::success_rate(u.successful, u.total))
+      .kv("avg_response_time_ms", domain::weighted_avg_ms(u.sum_response_ms, u.total))
       .end_object();
   j.key("top_tenants_by_usage").begin_array();
-  for (auto& r : c.query(
-           "SELECT d.tenant_id, t.name, sum(d.total_requests) AS n, sum(d.successful_requests) "
-           "FROM "
-           "tenant_usage_daily d JOIN tenants t ON t.id = d.tenant_id WHERE d.day BETWEEN ? AND ? "
-           "GROUP BY d.tenant_id, t.name ORDER BY n DESC, d.tenant_id LIMIT 10",
-           {from, to}))
+  for (auto& t : u.top_tenants)
     j.begin_object()
-        .kv("tenant_id", r.str(0))
-        .kv("tenant_name", r.str(1))
-        .kv("total_requests", r.i64(2))
+        .kv("tenant_id", t.id)
+        .kv("tenant_name", t.name)
+        .kv("total_requests", t.total)
         .key("success_rate")
-        .fixed1(domain::success_rate(r.i64(3), r.i64(2)))
+        .fixed1(domain::success_rate(t.successful, t.total))
         .end_object();
   j.end_array().key("top_agents_by_usage").begin_array();
-  for (auto& r : c.query(
-           "SELECT d.agent_id, a.name, sum(d.total_requests) AS n, sum(d.successful_requests), "
-           "count(DISTINCT d.tenant_id) FROM tenant_usage_daily d JOIN agents a ON a.id = "
-           "d.agent_id WHERE d.day BETWEEN ? AND ? GROUP BY d.agent_id, a.name ORDER BY n DESC, "
-           "d.agent_id LIMIT 10",
-           {from, to}))
+  for (auto& a : u.top_agents)
     j.begin_object()
-        .kv("agent_id", r.str(0))
-        .kv("agent_name", r.str(1))
-        .kv("total_requests", r.i64(2))
+        .kv("agent_id", a.id)
+        .kv("agent_name", a.name)
+        .kv("total_requests", a.total)
         .key("success_rate")
-        .fixed1(domain::success_rate(r.i64(3), r.i64(2)))
-        .kv("tenant_count", r.i64(4))
+        .fixed1(domain::success_rate(a.successful, a.total))
+        .kv("tenant_count", a.tenant_count)
         .end_object();
   j.end_array().key("recent_incidents").begin_array();
   for (auto& r : c.query("SELECT i.id, i.tenant_id, t.name, i.severity, i.title, i.status, "
@@ -286,21 +273,14 @@ std::string render_usage_overview(Conn& c, const Period& per) {
         .kv("resolved_at", r.opt_str(7))
         .end_object();
   j.end_array().key("daily_trends").begin_array();
-  std::map<std::string, std::array<int64_t, 3>> days;
-  for (auto& r : c.query("SELECT day, sum(total_requests), sum(successful_requests), "
-                         "count(DISTINCT tenant_id) FROM "
-                         "tenant_usage_daily WHERE day BETWEEN ? AND ? GROUP BY day",
-                         {from, to}))
-    days[r.str(0)] = {r.i64(1), r.i64(2), r.i64(3)};
   for (int64_t d = per.from_day; d <= per.to_day; ++d) {
-    std::string day = format_day(d);
-    auto v = days.count(day) ? days[day] : std::array<int64_t, 3>{0, 0, 0};
+    const auto& v = u.by_day[static_cast<size_t>(d - per.from_day)];
     j.begin_object()
-        .kv("date", day)
-        .kv("total_requests", v[0])
+        .kv("date", format_day(d))
+        .kv("total_requests", v.total)
         .key("success_rate")
-        .fixed1(domain::success_rate(v[1], v[0]))
-        .kv("active_tenants", v[2])
+        .fixed1(domain::success_rate(v.successful, v.total))
+        .kv("active_tenants", v.active_tenants)
         .end_object();
   }
   j.end_array().end_object();

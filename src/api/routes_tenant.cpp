@@ -108,9 +108,8 @@ std::string render_usage(Conn& c, const TenantScope& s, const Period& per,
                           {s.tenant_id(), *agent_id})
                       .empty())
     throw not_found("agent not found");
-  auto sums = store::tenant_usage_sums(c, s, per.from_day, per.to_day, agent_id);
-  auto days = store::tenant_usage_by_day(c, s, per.from_day, per.to_day, agent_id);
-  auto agents = store::tenant_usage_by_agent(c, s, per.from_day, per.to_day, agent_id);
+  auto report = store::tenant_usage_report(c, s, per.from_day, per.to_day, agent_id);
+  const auto& sums = report.total;
   JsonOut j;
   j.begin_object()
       .kv("period", per.label)
@@ -128,11 +127,9 @@ std::string render_usage(Conn& c, const TenantScope& s, const Period& per,
   if (costs) j.key("cost").money(sums.cost_cents);
   j.end_object().key("daily_data").begin_array();
   for (int64_t d = per.from_day; d <= per.to_day; ++d) {
-    std::string day = format_day(d);
-    auto it = days.find(day);
-    domain::UsageSums u = it == days.end() ? domain::UsageSums{} : it->second;
+    const auto& u = report.by_day[static_cast<size_t>(d - per.from_day)];
     j.begin_object()
-        .kv("date", day)
+        .kv("date", format_day(d))
         .kv("total_requests", u.total)
         .kv("successful_requests", u.successful)
         .kv("failed_requests", u.failed)
@@ -141,7 +138,7 @@ std::string render_usage(Conn& c, const TenantScope& s, const Period& per,
     j.end_object();
   }
   j.end_array().key("by_agent").begin_array();
-  for (auto& a : agents) {
+  for (auto& a : report.by_agent) {
     j.begin_object()
         .kv("agent_id", a.agent_id)
         .kv("agent_name", a.agent_name)

@@ -106,7 +106,9 @@ int run(int argc, char** argv) {
                    "failed logins per e-mail/IP before 429")
       ->envname("PAINEL_LOGIN_MAX_FAILURES")
       ->capture_default_str();
-  serve->add_option("--cache-ttl-ms", cfg.cache_ttl_ms, "lifetime of cached read answers")
+  serve
+      ->add_option("--cache-ttl-ms", cfg.cache_ttl_ms,
+                   "lifetime of cached read answers (0 = no caching)")
       ->envname("PAINEL_CACHE_TTL_MS")
       ->capture_default_str();
   serve
@@ -248,6 +250,23 @@ int run(int argc, char** argv) {
   database_opt(restore, db);
   restore->add_option("file", file, "snapshot file")->required()->check(CLI::ExistingFile);
 
+  auto* copy = app.add_subcommand(
+      "copy", "copy an embedded (SQLite) deployment into PostgreSQL and verify it");
+  std::string c_from, c_to;
+  bool c_force = false;
+  copy->add_option("--from", c_from, "sqlite:PATH, opened read-only (schema must be current)")
+      ->required();
+  copy->add_option("--to", c_to, "postgresql://URL, migrated first; must hold no data")->required();
+  copy->add_flag("--force", c_force,
+                 "empty every table of the target first (its data and audit log are lost)");
+  copy->footer(
+      "Copies every table of the schema (parents first, batched, one target transaction: a\n"
+      "failure leaves the target as it was), resets the target's sequences, then prints the\n"
+      "row counts of each table on both sides and checks the audit log's hash chain.\n"
+      "Progress goes to stderr (a bar on a terminal). Serve the copy with the same\n"
+      "--master-key. Exit 0: verified; 1: a count differs or the copy failed; 2: refused\n"
+      "(missing source, old schema, target not empty). See docs/operations.md.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -277,6 +296,7 @@ int run(int argc, char** argv) {
     if (*smoke) return cmd_smoke(s_url, s_email, s_password);
     if (*backup) return cmd_backup(db, file);
     if (*restore) return cmd_restore(db, file);
+    if (*copy) return cmd_copy(c_from, c_to, c_force);
   } catch (const UsageError& e) {
     std::cerr << "painel: " << e.what() << "\n";
     return 2;

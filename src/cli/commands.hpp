@@ -29,5 +29,8 @@ int cmd_routes(bool markdown);
 int cmd_smoke(const std::string& url, const std::string& email, const std::string& password);
 int cmd_backup(const std::string& database, const std::string& file);
 int cmd_restore(const std::string& database, const std::string& file);
+// Copies a SQLite deployment into PostgreSQL and verifies it: 0 verified, 1 mismatch or
+// failure, 2 refused (UsageError: bad source, non-empty target without --force).
+int cmd_copy(const std::string& from, const std::string& to, bool force);
 
 }  // namespace painel::cli

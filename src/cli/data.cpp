@@ -1,11 +1,11 @@
 // `painel demo` and `painel aggregate`.
-#include <unistd.h>
+#include <fmt/format.h>
 
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "core/time.hpp"
 #include "domain/demo.hpp"
 #include "store/store.hpp"
@@ -51,25 +51,18 @@ int cmd_aggregate(const std::string& database, const std::string& from, const st
   if (s->schema_version() != s->latest_version())
     throw std::runtime_error("schema is not current; run `painel migrate`");
   // Backfill day by day: a progress bar on a terminal, plain log lines otherwise.
-  bool tty = isatty(STDERR_FILENO);
   int64_t total_days = t - f + 1, events = 0, rows = 0;
-  auto t0 = std::chrono::steady_clock::now();
+  Progress progress(total_days);
   for (int64_t d = f; d <= t; ++d) {
     auto st = store::aggregate_days(s->conn(), d, d, std::nullopt, wall_now_ms());
     events += st.events;
     rows += st.rows;
     int64_t done = d - f + 1;
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    double eps = secs > 0 ? static_cast<double>(events) / secs : 0;
-    double eta =
-        done ? secs / static_cast<double>(done) * static_cast<double>(total_days - done) : 0;
-    if (tty) {
-      int width = 30, filled = static_cast<int>(width * done / total_days);
-      std::fprintf(stderr, "\r[%s%s] %lld/%lld days  %.0f events/s  ETA %.0fs   ",
-                   std::string(static_cast<size_t>(filled), '#').c_str(),
-                   std::string(static_cast<size_t>(width - filled), ' ').c_str(),
-                   static_cast<long long>(done), static_cast<long long>(total_days), eps, eta);
-      if (done == total_days) std::fprintf(stderr, "\n");
+    double eps = progress.per_second(events), eta = progress.eta(done);
+    if (progress.on_terminal()) {
+      progress.draw(
+          done, fmt::format("{}/{} days  {:.0f} events/s  ETA {:.0f}s", done, total_days, eps, eta),
+          done == total_days);
     } else {
       std::fprintf(stderr,
                    "aggregate: %s done (%lld/%lld days, %lld events, %.0f events/s, ETA %.0fs)\n",

@@ -42,4 +42,21 @@ std::optional<int64_t> Row::opt_i64(size_t i) const {
   return i64(i);
 }
 
+void Conn::each_view(std::string_view sql, const Params& params,
+                     const std::function<void(const RowView&)>& fn) {
+  struct View final : RowView {
+    const Row* row = nullptr;
+    bool is_null(size_t i) const override { return row->is_null(i); }
+    int64_t i64(size_t i) const override { return row->i64(i); }
+    std::string_view text(size_t i) const override {
+      auto p = std::get_if<std::string>(&row->value(i));
+      return p ? std::string_view(*p) : std::string_view();
+    }
+  } view;
+  each(sql, params, [&](const Row& r) {
+    view.row = &r;
+    fn(view);
+  });
+}
+
 }  // namespace painel::store

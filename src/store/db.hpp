@@ -29,6 +29,7 @@ class Row {
   std::string str(size_t i) const;  // NULL → ""
   std::optional<std::string> opt_str(size_t i) const;
   std::optional<int64_t> opt_i64(size_t i) const;
+  const Value& value(size_t i) const { return cols_.at(i); }  // as the backend read it
   size_t size() const { return cols_.size(); }
 
  private:
@@ -36,6 +37,18 @@ class Row {
 };
 
 using Rows = std::vector<Row>;
+
+// A row read in place, for scans over many rows: no allocation per row. Text views are
+// valid only until the callback returns.
+class RowView {
+ public:
+  virtual bool is_null(size_t i) const = 0;
+  virtual int64_t i64(size_t i) const = 0;            // NULL → 0
+  virtual std::string_view text(size_t i) const = 0;  // NULL → ""
+
+ protected:
+  ~RowView() = default;
+};
 
 // Thrown by backends. `busy` marks lock contention (retryable); `constraint` a violated
 // unique/foreign key (callers map it to 409/422).
@@ -56,6 +69,10 @@ class Conn {
   // Streams rows to a callback without materializing them (large scans).
   virtual void each(std::string_view sql, const Params& params,
                     const std::function<void(const Row&)>& fn) = 0;
+  // Streams rows as views (backends that can read in place override it; the default
+  // adapts each()).
+  virtual void each_view(std::string_view sql, const Params& params,
+                         const std::function<void(const RowView&)>& fn);
   // Runs a raw script (migrations); no parameters.
   virtual void exec_script(std::string_view sql) = 0;
   virtual void begin(bool immediate) = 0;

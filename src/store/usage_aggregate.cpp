@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/time.hpp"
@@ -56,48 +57,93 @@ constexpr const char* kClearDirty = "DELETE FROM usage_dirty_days WHERE day = ?"
 constexpr const char* kClearDirtyTenant =
     "DELETE FROM usage_dirty_days WHERE day = ? AND tenant_id = ?";
 
+// Folds a day's events into one Group per (tenant, agent). Events of one group often arrive
+// together, so the previous group is tried before the hash map; the key buffer is reused,
+// so a row costs no allocation once its group exists.
+class DayFold {
+ public:
+  void add(std::string_view tenant, std::string_view agent, int64_t at, bool ok, int64_t rt,
+           int64_t tokens, int64_t cost) {
+    key_.assign(tenant);
+    key_.push_back('\0');
+    key_.append(agent);
+    if (!g_ || key_ != last_key_) {
+      auto it = groups_.find(std::string_view(key_));
+      if (it == groups_.end()) it = groups_.emplace(key_, Group{}).first;
+      g_ = &it->second;
+      last_key_ = key_;
+    }
+    g_->ok += ok;
+    g_->response_sum += rt;
+    g_->tokens += tokens;
+    g_->cost += cost;
+    g_->last_ms = std::max(g_->last_ms, at);
+    g_->response_times.push_back(
+        static_cast<int32_t>(std::clamp<int64_t>(rt, INT32_MIN, INT32_MAX)));
+  }
+  // Primary-key order ('\0' sorts first, so this is tenant, then agent).
+  std::vector<std::pair<const std::string*, Group*>> ordered() {
+    std::vector<std::pair<const std::string*, Group*>> out;
+    out.reserve(groups_.size());
+    for (auto& [k, grp] : groups_) out.emplace_back(&k, &grp);
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return *a.first < *b.first; });
+    return out;
+  }
+
+ private:
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Group, KeyHash, std::equal_to<>> groups_;
+  std::string key_, last_key_;
+  Group* g_ = nullptr;
+};
+
+// Streams the day's events into the fold, reading each row in place (no Row per event:
+// this loop is most of the aggregation's time).
+void scan_day(Conn& c, int64_t from, int64_t to, const std::optional<std::string>& tenant_id,
+              DayFold& fold) {
+  Params params = tenant_id ? Params{*tenant_id, from, to} : Params{from, to};
+  c.each_view(tenant_id ? kScanDayTenant : kScanDay, params, [&](const RowView& r) {
+    fold.add(r.text(0), r.text(1), r.i64(2), r.i64(3) != 0, r.i64(4), r.i64(5), r.i64(6));
+  });
+}
+
 // Replaces one day; runs inside the caller's transaction.
+//
+// The day's dirty marks are deleted *before* its events are read, and ingestion writes its
+// mark with an upsert that updates the row (usage_ingest.cpp). That makes the mark
+// protocol correct without relying on a global lock, including PostgreSQL under READ
+// COMMITTED where every statement takes a fresh snapshot: an ingest transaction that
+// commits after our scan's snapshot either (a) inserted a mark row our DELETE could not
+// see (uncommitted), so the mark survives; (b) updated an existing mark, so our DELETE
+// waited for its row lock and, once it committed, deleted the new version — and then our
+// scan, a later statement, sees its events; or (c) upserts after our DELETE, so it waits
+// for our commit (the conflicting row is being deleted) and then inserts a fresh mark.
+// Either the events are counted or the day stays dirty; never neither. (Clearing the
+// marks after the scan, as before, lost events committed between the two statements.)
+// On SQLite the write transaction excludes ingestion altogether.
 void aggregate_one_day(Conn& c, int64_t day, const std::optional<std::string>& tenant_id,
                        const std::string& now, AggregateStats& st) {
   const std::string d = format_day(day);
   const int64_t from = day * kDayMs, to = from + kDayMs;
-  std::unordered_map<std::string, Group> groups;  // keyed "tenant\0agent"
-  std::string key, last_key;
-  Group* g = nullptr;
-  auto fold = [&](const Row& r) {
-    key = r.str(0);
-    key.push_back('\0');
-    key += r.str(1);
-    if (!g || key != last_key) {  // events of one group often arrive together
-      g = &groups[key];
-      last_key = key;
-    }
-    int64_t at = r.i64(2), rt = r.i64(4);
-    g->ok += r.i64(3) != 0;
-    g->response_sum += rt;
-    g->tokens += r.i64(5);
-    g->cost += r.i64(6);
-    g->last_ms = std::max(g->last_ms, at);
-    g->response_times.push_back(
-        static_cast<int32_t>(std::clamp<int64_t>(rt, INT32_MIN, INT32_MAX)));
-  };
-  if (tenant_id) {
-    c.each(kScanDayTenant, {*tenant_id, from, to}, fold);
+  if (tenant_id)
+    c.exec(kClearDirtyTenant, {d, *tenant_id});
+  else
+    c.exec(kClearDirty, {d});
+
+  DayFold fold;
+  scan_day(c, from, to, tenant_id, fold);
+  if (tenant_id)
     c.exec(kDeleteDayTenant, {*tenant_id, d});
-  } else {
-    c.each(kScanDay, {from, to}, fold);
+  else
     c.exec(kDeleteDay, {d});
-  }
 
   const std::string many = insert_sql(kRowsPerInsert), one = insert_sql(1);
   Params batch;
   batch.reserve(kColumns * kRowsPerInsert);
-  // Primary-key order ('\0' sorts first, so this is tenant, then agent).
-  std::vector<std::pair<const std::string*, Group*>> ordered;
-  ordered.reserve(groups.size());
-  for (auto& [k, grp] : groups) ordered.emplace_back(&k, &grp);
-  std::sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return *a.first < *b.first; });
-  for (auto& [kp, gp] : ordered) {
+  for (auto& [kp, gp] : fold.ordered()) {
     const std::string& k = *kp;
     Group& grp = *gp;
     size_t sep = k.find('\0');
@@ -116,11 +162,6 @@ void aggregate_one_day(Conn& c, int64_t day, const std::optional<std::string>& t
   for (size_t i = 0; i < batch.size(); i += kColumns)
     c.exec(one, Params(batch.begin() + static_cast<std::ptrdiff_t>(i),
                        batch.begin() + static_cast<std::ptrdiff_t>(i + kColumns)));
-
-  if (tenant_id)
-    c.exec(kClearDirtyTenant, {d, *tenant_id});
-  else
-    c.exec(kClearDirty, {d});
   st.days += 1;
 }
 

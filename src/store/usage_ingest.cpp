@@ -1,71 +1,209 @@
 #include "store/usage_ingest.hpp"
 
-#include <map>
+#include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/time.hpp"
 
 namespace painel::store {
+namespace {
+
+// The contracted (tenant, agent) pairs of a batch's tenants are read with one query per
+// kTenantsPerQuery distinct tenants; the IN list is padded to that length (repeating the
+// last tenant) so every call uses the same prepared statement.
+constexpr size_t kTenantsPerQuery = 100;
+
+// A group commit (IngestWriter) takes batches up to this many events per transaction.
+constexpr size_t kMaxEventsPerTransaction = 50000;
+
+// Dirty marks are upserted this many per statement (and the remainder one by one).
+constexpr size_t kMarksPerInsert = 50;
+
+// The mark is updated, not left alone, when it exists: the update row-locks it, which the
+// aggregation's delete-marks-then-scan relies on (see aggregate_one_day).
+constexpr const char* kMarkPrefix =
+    "INSERT INTO usage_dirty_days(day, tenant_id, marked_at) VALUES ";
+constexpr const char* kMarkSuffix =
+    " ON CONFLICT(day, tenant_id) DO UPDATE SET marked_at = excluded.marked_at";
+
+constexpr const char* kInsertEvent =
+    "INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
+    "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT(event_id) DO NOTHING";
+
+std::string values_sql(const char* prefix, const char* row, size_t rows, const char* suffix) {
+  std::string sql = prefix;
+  for (size_t i = 0; i < rows; ++i) (sql += i ? "," : "") += row;
+  return sql + suffix;
+}
+
+std::string pair_key(std::string_view tenant, std::string_view agent) {
+  std::string k;
+  k.reserve(tenant.size() + agent.size() + 1);
+  k.append(tenant).push_back('\0');
+  k.append(agent);
+  return k;
+}
+
+// Why event i's pair is not contracted: the slow path, run once for a rejected batch.
+ReferenceCheck explain(Conn& c, size_t i, const UsageEvent& e) {
+  auto at = static_cast<int64_t>(i);
+  if (c.query("SELECT 1 FROM tenants WHERE id = ?", {e.tenant_id}).empty())
+    return {at, "tenant_id", "unknown tenant"};
+  if (c.query("SELECT 1 FROM agents WHERE id = ?", {e.agent_id}).empty())
+    return {at, "agent_id", "unknown agent"};
+  return {at, "agent_id", "agent not contracted by this tenant"};
+}
+
+}  // namespace
 
 ReferenceCheck check_event_references(Conn& c, const std::vector<UsageEvent>& events) {
-  std::map<std::string, bool> tenants;
-  std::map<std::pair<std::string, std::string>, int>
-      pairs;  // 0 ok, 1 unknown agent, 2 not contracted
-  for (size_t i = 0; i < events.size(); ++i) {
-    auto& e = events[i];
-    auto t = tenants.find(e.tenant_id);
-    if (t == tenants.end())
-      t = tenants
-              .emplace(e.tenant_id,
-                       !c.query("SELECT 1 FROM tenants WHERE id = ?", {e.tenant_id}).empty())
-              .first;
-    if (!t->second) return {static_cast<int64_t>(i), "tenant_id", "unknown tenant"};
-    auto key = std::make_pair(e.tenant_id, e.agent_id);
-    auto p = pairs.find(key);
-    if (p == pairs.end()) {
-      int v = 0;
-      if (c.query("SELECT 1 FROM agents WHERE id = ?", {e.agent_id}).empty())
-        v = 1;
-      else if (c.query("SELECT 1 FROM tenant_agents WHERE tenant_id = ? AND agent_id = ?",
-                       {e.tenant_id, e.agent_id})
-                   .empty())
-        v = 2;
-      p = pairs.emplace(key, v).first;
-    }
-    if (p->second == 1) return {static_cast<int64_t>(i), "agent_id", "unknown agent"};
-    if (p->second == 2)
-      return {static_cast<int64_t>(i), "agent_id", "agent not contracted by this tenant"};
+  std::vector<std::string_view> tenants;
+  {
+    std::unordered_set<std::string_view> seen;
+    for (auto& e : events)
+      if (seen.insert(e.tenant_id).second) tenants.push_back(e.tenant_id);
   }
+  // A contracted pair implies its tenant and agent exist (foreign keys).
+  static const std::string sql =
+      values_sql("SELECT tenant_id, agent_id FROM tenant_agents WHERE tenant_id IN (", "?",
+                 kTenantsPerQuery, ")");
+  std::unordered_set<std::string> contracted;
+  Params params;
+  for (size_t i = 0; i < tenants.size(); i += kTenantsPerQuery) {
+    params.clear();
+    for (size_t j = 0; j < kTenantsPerQuery; ++j)
+      params.emplace_back(std::string(tenants[std::min(i + j, tenants.size() - 1)]));
+    c.each(sql, params, [&](const Row& r) { contracted.insert(pair_key(r.str(0), r.str(1))); });
+  }
+  for (size_t i = 0; i < events.size(); ++i)
+    if (!contracted.count(pair_key(events[i].tenant_id, events[i].agent_id)))
+      return explain(c, i, events[i]);
   return {};
 }
 
-IngestResult insert_usage_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms) {
+namespace {
+
+// (day, tenant) pairs that received new events; ordered, so marks are locked in one order.
+using DirtyDays = std::set<std::pair<int64_t, std::string_view>>;
+
+// Inserts the batch's events; adds the (day, tenant) of each new one to `dirty`.
+IngestResult insert_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms,
+                           DirtyDays& dirty) {
   IngestResult r;
-  std::set<std::pair<int64_t, std::string>> dirty;
-  std::set<std::string> tenants;
-  std::string now = format_rfc3339(now_ms);
+  Params p(9);
   for (auto& e : events) {
-    int64_t n = c.exec(
-        "INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-        "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?) "
-        "ON CONFLICT(event_id) DO NOTHING",
-        {e.event_id, e.tenant_id, e.agent_id, e.occurred_at_ms, int64_t{e.success ? 1 : 0},
-         e.response_time_ms, e.tokens_used, e.cost_cents, now_ms});
-    if (n == 0) {
+    p[0] = e.event_id;
+    p[1] = e.tenant_id;
+    p[2] = e.agent_id;
+    p[3] = e.occurred_at_ms;
+    p[4] = int64_t{e.success ? 1 : 0};
+    p[5] = e.response_time_ms;
+    p[6] = e.tokens_used;
+    p[7] = e.cost_cents;
+    p[8] = now_ms;
+    if (c.exec(kInsertEvent, p) == 0) {
       ++r.duplicates;
       continue;
     }
     ++r.accepted;
     dirty.emplace(day_of_ms(e.occurred_at_ms), e.tenant_id);
-    tenants.insert(e.tenant_id);
   }
-  for (auto& [day, tenant] : dirty)
-    c.exec(
-        "INSERT INTO usage_dirty_days(day, tenant_id, marked_at) VALUES (?,?,?) ON CONFLICT DO "
-        "NOTHING",
-        {format_day(day), tenant, now});
-  r.tenants.assign(tenants.begin(), tenants.end());
   return r;
+}
+
+void mark_dirty(Conn& c, const DirtyDays& dirty, int64_t now_ms) {
+  static const std::string many = values_sql(kMarkPrefix, "(?,?,?)", kMarksPerInsert, kMarkSuffix),
+                           one = values_sql(kMarkPrefix, "(?,?,?)", 1, kMarkSuffix);
+  const std::string now = format_rfc3339(now_ms);
+  Params marks;
+  marks.reserve(3 * kMarksPerInsert);
+  for (auto& [day, tenant] : dirty) {
+    marks.insert(marks.end(), {format_day(day), std::string(tenant), now});
+    if (marks.size() == 3 * kMarksPerInsert) {
+      c.exec(many, marks);
+      marks.clear();
+    }
+  }
+  for (size_t i = 0; i < marks.size(); i += 3)
+    c.exec(one, Params(marks.begin() + static_cast<std::ptrdiff_t>(i),
+                       marks.begin() + static_cast<std::ptrdiff_t>(i + 3)));
+}
+
+}  // namespace
+
+IngestResult insert_usage_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms) {
+  DirtyDays dirty;
+  auto r = insert_events(c, events, now_ms, dirty);
+  mark_dirty(c, dirty, now_ms);
+  return r;
+}
+
+IngestWriter::~IngestWriter() {
+  {
+    std::lock_guard lk(mu_);
+    stop_ = true;
+  }
+  queued_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+IngestOutcome IngestWriter::submit(const std::vector<UsageEvent>& events, int64_t now_ms) {
+  // References are checked here, on the request's thread and in parallel with the writer,
+  // against the committed state of a moment before the write: an event whose contract is
+  // removed in between is stored, as it would have been had it arrived a moment earlier.
+  Pending p{&events, now_ms, {}, nullptr};
+  p.outcome.rejected = check_event_references(store_.conn(), events);
+  if (p.outcome.rejected.index >= 0) return std::move(p.outcome);
+  std::unique_lock lk(mu_);
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  queue_.push_back(&p);
+  queued_.notify_one();
+  written_.wait(lk, [&] { return p.done; });
+  if (p.error) std::rethrow_exception(p.error);
+  return std::move(p.outcome);
+}
+
+void IngestWriter::run() {
+  std::vector<Pending*> group;
+  std::unique_lock lk(mu_);
+  for (;;) {
+    queued_.wait(lk, [&] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, nothing left
+    // Everything waiting, up to kMaxEventsPerTransaction (at least one batch).
+    group.clear();
+    size_t events = 0;
+    while (!queue_.empty() &&
+           (group.empty() || events + queue_.front()->events->size() <= kMaxEventsPerTransaction)) {
+      events += queue_.front()->events->size();
+      group.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lk.unlock();
+    std::exception_ptr error;
+    try {
+      // The (day, tenant) marks of the whole group are written once, after its events.
+      store_.write([&](Conn& c) {  // may run again on contention: start afresh
+        DirtyDays dirty;
+        int64_t now_ms = 0;
+        for (Pending* p : group) {
+          p->outcome.result = insert_events(c, *p->events, p->now_ms, dirty);
+          now_ms = std::max(now_ms, p->now_ms);
+        }
+        mark_dirty(c, dirty, now_ms);
+      });
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lk.lock();
+    for (Pending* p : group) {
+      p->error = error;
+      p->done = true;
+    }
+    written_.notify_all();
+  }
 }
 
 }  // namespace painel::store

@@ -1,11 +1,17 @@
 #pragma once
 // Raw usage ingestion: a validated batch stored in one transaction, idempotent on
 // event_id, marking each (day, tenant) it touches dirty for the aggregation job.
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/db.hpp"
+#include "store/store.hpp"
 
 namespace painel::store {
 
@@ -18,7 +24,6 @@ struct UsageEvent {
 
 struct IngestResult {
   int64_t accepted = 0, duplicates = 0;
-  std::vector<std::string> tenants;  // tenants with new events
 };
 
 // Index of the first event whose (tenant, agent) is unknown or not contracted, and which
@@ -30,5 +35,46 @@ struct ReferenceCheck {
 ReferenceCheck check_event_references(Conn& c, const std::vector<UsageEvent>& events);
 // Runs inside the caller's write transaction.
 IngestResult insert_usage_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms);
+
+struct IngestOutcome {
+  ReferenceCheck rejected;  // index >= 0: nothing of the batch was stored
+  IngestResult result;
+};
+
+// Group commit for POST /ingest/usage. Each batch is checked (check_event_references) on
+// the caller's thread and rejected whole, or queued; batches queued while a transaction
+// is being written go together into the next one, written by one thread. Why: a commit
+// costs about one page write per page it changed, and a batch of 1000 events with
+// random tenants (and often random event ids) changes hundreds of index pages, so
+// sharing the transaction spreads that cost; and concurrent requests queue on a condition
+// variable here instead of polling in SQLite's busy handler (which sleeps up to 100 ms).
+// On PostgreSQL it likewise saves a commit and the global write lock per batch.
+class IngestWriter {
+ public:
+  explicit IngestWriter(Store& s) : store_(s) {}
+  ~IngestWriter();  // writes what is queued, then stops the thread
+  IngestWriter(const IngestWriter&) = delete;
+  IngestWriter& operator=(const IngestWriter&) = delete;
+
+  // Blocks until the batch's transaction committed; rethrows the store's error if it
+  // failed (every batch of that transaction gets it; none of them was stored).
+  IngestOutcome submit(const std::vector<UsageEvent>& events, int64_t now_ms);
+
+ private:
+  struct Pending {
+    const std::vector<UsageEvent>* events;
+    int64_t now_ms;
+    IngestOutcome outcome;
+    std::exception_ptr error;
+    bool done = false;
+  };
+  void run();
+  Store& store_;
+  std::mutex mu_;
+  std::condition_variable queued_, written_;
+  std::deque<Pending*> queue_;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 }  // namespace painel::store

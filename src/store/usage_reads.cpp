@@ -1,5 +1,9 @@
 #include "store/usage_reads.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
 #include "core/time.hpp"
 
 namespace painel::store {
@@ -32,18 +36,6 @@ domain::UsageSums tenant_usage_sums(Conn& c, const auth::TenantScope& s, int64_t
   return sums_at(r[0], 0);
 }
 
-std::map<std::string, domain::UsageSums> tenant_usage_by_day(
-    Conn& c, const auth::TenantScope& s, int64_t from_day, int64_t to_day,
-    const std::optional<std::string>& agent_id) {
-  Params p{s.tenant_id(), format_day(from_day), format_day(to_day)};
-  std::string sql = std::string("SELECT d.day, ") + kSums +
-                    " FROM tenant_usage_daily d WHERE d.tenant_id = ? AND d.day BETWEEN ? AND ?" +
-                    agent_filter(agent_id, p) + " GROUP BY d.day";
-  std::map<std::string, domain::UsageSums> out;
-  for (auto& r : c.query(sql, p)) out[r.str(0)] = sums_at(r, 1);
-  return out;
-}
-
 std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const auth::TenantScope& s, int64_t from_day,
                                               int64_t to_day,
                                               const std::optional<std::string>& agent_id) {
@@ -55,6 +47,146 @@ std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const auth::TenantScope& 
                     " GROUP BY d.agent_id, a.name ORDER BY sum(d.total_requests) DESC, d.agent_id";
   std::vector<AgentUsage> out;
   for (auto& r : c.query(sql, p)) out.push_back({r.str(0), r.str(1), sums_at(r, 2), r.opt_str(8)});
+  return out;
+}
+
+namespace {
+
+// Transparent hashing (look up by string_view without building a string). Ids are UUIDs
+// whose leading hex digits are random, so 16 bytes of them make a good hash.
+struct IdHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const {
+    if (s.size() < 16) return std::hash<std::string_view>{}(s);
+    uint64_t a, b;
+    std::memcpy(&a, s.data(), 8);
+    std::memcpy(&b, s.data() + 8, 8);
+    return static_cast<size_t>((a ^ (b * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL);
+  }
+};
+
+void keep_top(std::vector<UsageOverview::Ranked>& v, size_t top) {
+  auto by_requests = [](const auto& x, const auto& y) {
+    return x.total != y.total ? x.total > y.total : x.id < y.id;
+  };
+  size_t n = std::min(top, v.size());
+  std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n), v.end(), by_requests);
+  v.resize(n);
+}
+
+}  // namespace
+
+UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t top) {
+  UsageOverview out;
+  out.by_day.resize(static_cast<size_t>(std::max<int64_t>(0, to_day - from_day + 1)));
+  struct TenantAcc {
+    int64_t total = 0, successful = 0;
+    std::vector<uint32_t> agents;  // agents this tenant used in the period (a handful)
+  };
+  std::unordered_map<std::string, TenantAcc, IdHash, std::equal_to<>> tenants;
+  std::unordered_map<std::string, uint32_t, IdHash, std::equal_to<>> agent_slot;
+  tenants.reserve(4096);
+  std::vector<UsageOverview::Ranked> agents;
+  std::string day_text, last_tenant;
+  size_t slot = out.by_day.size();
+  TenantAcc* acc = nullptr;  // the current (day, tenant) run's tenant
+  // Ordered by (day, tenant): the covering index's own order, so a tenant's rows for a
+  // day are adjacent and active tenants per day are counted without a set.
+  c.each_view(
+      "SELECT day, tenant_id, agent_id, total_requests, successful_requests, "
+      "sum_response_time_ms FROM tenant_usage_daily WHERE day BETWEEN ? AND ? "
+      "ORDER BY day, tenant_id",
+      {format_day(from_day), format_day(to_day)}, [&](const RowView& r) {
+        std::string_view day = r.text(0), tenant = r.text(1), agent = r.text(2);
+        int64_t total = r.i64(3), ok = r.i64(4);
+        if (day != day_text) {
+          day_text.assign(day);
+          auto d = parse_day(day);
+          slot = d ? static_cast<size_t>(*d - from_day) : out.by_day.size();
+          acc = nullptr;
+        }
+        if (slot >= out.by_day.size()) return;
+        auto& dd = out.by_day[slot];
+        dd.total += total;
+        dd.successful += ok;
+        if (!acc || tenant != last_tenant) {
+          ++dd.active_tenants;
+          last_tenant.assign(tenant);
+          auto ti = tenants.find(tenant);
+          if (ti == tenants.end()) ti = tenants.emplace(std::string(tenant), TenantAcc{}).first;
+          acc = &ti->second;
+        }
+        out.total += total;
+        out.successful += ok;
+        out.sum_response_ms += r.i64(5);
+        acc->total += total;
+        acc->successful += ok;
+        auto ai = agent_slot.find(agent);
+        if (ai == agent_slot.end()) {
+          ai = agent_slot.emplace(std::string(agent), static_cast<uint32_t>(agents.size())).first;
+          agents.push_back({std::string(agent), "", 0, 0, 0});
+        }
+        auto& a = agents[ai->second];
+        a.total += total;
+        a.successful += ok;
+        auto& seen = acc->agents;
+        if (std::find(seen.begin(), seen.end(), ai->second) == seen.end()) {
+          seen.push_back(ai->second);
+          ++a.tenant_count;
+        }
+      });
+  out.top_tenants.reserve(tenants.size());
+  for (auto& [id, t] : tenants) out.top_tenants.push_back({id, "", t.total, t.successful, 0});
+  keep_top(out.top_tenants, top);
+  out.top_agents = std::move(agents);
+  keep_top(out.top_agents, top);
+  for (auto& t : out.top_tenants)
+    if (auto n = c.query("SELECT name FROM tenants WHERE id = ?", {t.id}); !n.empty())
+      t.name = n[0].str(0);
+  for (auto& a : out.top_agents)
+    if (auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.id}); !n.empty())
+      a.name = n[0].str(0);
+  return out;
+}
+
+UsageReport tenant_usage_report(Conn& c, const auth::TenantScope& s, int64_t from_day,
+                                int64_t to_day, const std::optional<std::string>& agent_id) {
+  UsageReport out;
+  out.by_day.resize(static_cast<size_t>(std::max<int64_t>(0, to_day - from_day + 1)));
+  Params p{s.tenant_id(), format_day(from_day), format_day(to_day)};
+  std::string sql =
+      "SELECT d.day, d.agent_id, d.total_requests, d.successful_requests, d.failed_requests, "
+      "d.sum_response_time_ms, d.total_tokens, d.cost_cents, d.last_request_at FROM "
+      "tenant_usage_daily d WHERE d.tenant_id = ? AND d.day BETWEEN ? AND ?" +
+      agent_filter(agent_id, p);
+  std::map<std::string, size_t, std::less<>> agent_index;
+  std::string last_day;
+  size_t day_slot = 0;
+  c.each(sql, p, [&](const Row& r) {
+    domain::UsageSums u = sums_at(r, 2);
+    std::string day = r.str(0);
+    if (day != last_day) {  // rows come in (day, agent) order: parse each day once
+      auto d = parse_day(day);
+      day_slot = d ? static_cast<size_t>(*d - from_day) : out.by_day.size();
+      last_day = std::move(day);
+    }
+    if (day_slot < out.by_day.size()) out.by_day[day_slot].add(u);
+    out.total.add(u);
+    std::string agent = r.str(1);
+    auto [it, fresh] = agent_index.try_emplace(agent, out.by_agent.size());
+    if (fresh) out.by_agent.push_back({agent, "", {}, std::nullopt});
+    auto& a = out.by_agent[it->second];
+    a.sums.add(u);
+    if (auto last = r.opt_str(8); last && (!a.last_request_at || *last > *a.last_request_at))
+      a.last_request_at = std::move(last);
+  });
+  for (auto& a : out.by_agent) {
+    auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.agent_id});
+    a.agent_name = n.empty() ? "" : n[0].str(0);
+  }
+  std::sort(out.by_agent.begin(), out.by_agent.end(), [](const auto& x, const auto& y) {
+    return x.sums.total != y.sums.total ? x.sums.total > y.sums.total : x.agent_id < y.agent_id;
+  });
   return out;
 }
 

@@ -16,10 +16,6 @@ namespace painel::store {
 domain::UsageSums tenant_usage_sums(Conn& c, const auth::TenantScope& s, int64_t from_day,
                                     int64_t to_day,
                                     const std::optional<std::string>& agent_id = {});
-// Per day (YYYY-MM-DD → sums), only days with rows.
-std::map<std::string, domain::UsageSums> tenant_usage_by_day(
-    Conn& c, const auth::TenantScope& s, int64_t from_day, int64_t to_day,
-    const std::optional<std::string>& agent_id);
 struct AgentUsage {
   std::string agent_id, agent_name;
   domain::UsageSums sums;
@@ -28,5 +24,31 @@ struct AgentUsage {
 std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const auth::TenantScope& s, int64_t from_day,
                                               int64_t to_day,
                                               const std::optional<std::string>& agent_id = {});
+
+// Everything /tenant/usage shows, from one pass over the tenant's daily rows (one index
+// range scan instead of three grouped queries).
+struct UsageReport {
+  domain::UsageSums total;
+  std::vector<domain::UsageSums> by_day;  // [0] is from_day; days without rows are zero
+  std::vector<AgentUsage> by_agent;       // by requests desc, then agent id
+};
+// Cross-tenant figures for /internal/usage/overview, from one pass over the day-range
+// covering index (tenant_usage_daily_day_cover) instead of one grouped query per figure.
+struct UsageOverview {
+  struct Day {
+    int64_t total = 0, successful = 0, active_tenants = 0;
+  };
+  struct Ranked {
+    std::string id, name;
+    int64_t total = 0, successful = 0, tenant_count = 0;
+  };
+  int64_t total = 0, successful = 0, sum_response_ms = 0;
+  std::vector<Day> by_day;                      // [0] is from_day
+  std::vector<Ranked> top_tenants, top_agents;  // by requests desc, then id; at most `top`
+};
+UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t top);
+
+UsageReport tenant_usage_report(Conn& c, const auth::TenantScope& s, int64_t from_day,
+                                int64_t to_day, const std::optional<std::string>& agent_id = {});
 
 }  // namespace painel::store

@@ -297,6 +297,16 @@ CREATE TABLE job_leases (
 CREATE INDEX tenant_usage_daily_day_cover ON tenant_usage_daily(day, tenant_id, agent_id,
   total_requests, successful_requests, sum_response_time_ms);
 )SQL"},
+      {3, "per-tenant usage reads served from one index", R"SQL(
+-- A tenant's daily rows are scattered over the heap (~30 pages per tenant-month), so the
+-- per-tenant sums (/tenant/usage, /tenant/agents, the tenants list) read them from an
+-- index that carries every summed column: index-only scans, no heap visits. The
+-- (day, tenant_id) index is a prefix of migration 2's covering index.
+CREATE INDEX tenant_usage_daily_tenant_cover ON tenant_usage_daily(tenant_id, day)
+  INCLUDE (agent_id, total_requests, successful_requests, failed_requests,
+           sum_response_time_ms, total_tokens, cost_cents, last_request_at);
+DROP INDEX IF EXISTS tenant_usage_daily_day;
+)SQL"},
   };
   return m;
 }

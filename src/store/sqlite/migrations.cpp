@@ -286,6 +286,12 @@ CREATE TABLE job_leases (
 CREATE INDEX tenant_usage_daily_day_cover ON tenant_usage_daily(day, tenant_id, agent_id,
   total_requests, successful_requests, sum_response_time_ms);
 )SQL"},
+      {3, "per-tenant usage reads served from one index", R"SQL(
+-- SQLite keeps tenant_usage_daily in primary-key order (WITHOUT ROWID), so per-tenant
+-- reads are already contiguous; the (day, tenant_id) index is a prefix of the covering
+-- one from migration 2 and only costs writes.
+DROP INDEX IF EXISTS tenant_usage_daily_day;
+)SQL"},
   };
   return m;
 }

@@ -16,10 +16,12 @@ SqliteConn::SqliteConn(const std::string& path, bool read_only) {
   sqlite3_extended_result_codes(db_, 1);
   // WAL: readers never block the writer. synchronous=NORMAL in WAL mode loses nothing when
   // the process is killed (the WAL is in the OS page cache); only a power loss can drop
-  // the last transactions. foreign_keys enforces the schema's references.
+  // the last transactions. foreign_keys enforces the schema's references. A read-only
+  // connection (painel copy's source) cannot switch the journal mode: it reads the file as is.
+  if (!read_only) exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
   exec_script(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;");
+      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
+      "PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=10000;");
 }
 
 SqliteConn::~SqliteConn() {
@@ -37,7 +39,7 @@ void SqliteConn::fail(int rc, std::string_view what) {
 
 sqlite3_stmt* SqliteConn::prepare(std::string_view sql, const Params& params) {
   sqlite3_stmt* st;
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it != cache_.end()) {
     st = it->second;
     sqlite3_reset(st);
@@ -91,8 +93,8 @@ Row read_row(sqlite3_stmt* st) {
 }
 }  // namespace
 
-void SqliteConn::each(std::string_view sql, const Params& params,
-                      const std::function<void(const Row&)>& fn) {
+void SqliteConn::each_stmt(std::string_view sql, const Params& params,
+                           const std::function<void(sqlite3_stmt*)>& fn) {
   sqlite3_stmt* st = prepare(sql, params);
   struct Reset {
     sqlite3_stmt* s;
@@ -101,12 +103,38 @@ void SqliteConn::each(std::string_view sql, const Params& params,
   for (;;) {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-      fn(read_row(st));
+      fn(st);
     else if (rc == SQLITE_DONE)
       break;
     else
       fail(rc, "step");
   }
+}
+
+void SqliteConn::each(std::string_view sql, const Params& params,
+                      const std::function<void(const Row&)>& fn) {
+  each_stmt(sql, params, [&](sqlite3_stmt* st) { fn(read_row(st)); });
+}
+
+void SqliteConn::each_view(std::string_view sql, const Params& params,
+                           const std::function<void(const RowView&)>& fn) {
+  struct View final : RowView {
+    sqlite3_stmt* st = nullptr;
+    bool is_null(size_t i) const override {
+      return sqlite3_column_type(st, static_cast<int>(i)) == SQLITE_NULL;
+    }
+    int64_t i64(size_t i) const override { return sqlite3_column_int64(st, static_cast<int>(i)); }
+    std::string_view text(size_t i) const override {
+      auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, static_cast<int>(i)));
+      return p ? std::string_view(
+                     p, static_cast<size_t>(sqlite3_column_bytes(st, static_cast<int>(i))))
+               : std::string_view();
+    }
+  } view;
+  each_stmt(sql, params, [&](sqlite3_stmt* st) {
+    view.st = st;
+    fn(view);
+  });
 }
 
 Rows SqliteConn::query(std::string_view sql, const Params& params) {

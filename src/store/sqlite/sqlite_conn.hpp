@@ -3,7 +3,9 @@
 // cached by SQL text for the life of the connection.
 #include <sqlite3.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "store/db.hpp"
@@ -25,12 +27,23 @@ class SqliteConn final : public Conn {
   void rollback() override;
   bool in_transaction() const override { return !sqlite3_get_autocommit(db_); }
   sqlite3* raw() { return db_; }
+  // Like each(), but hands over the cached statement itself (read it with
+  // sqlite3_column_*): for hot scans that should not build a Row per row.
+  void each_stmt(std::string_view sql, const Params& params,
+                 const std::function<void(sqlite3_stmt*)>& fn);
+  void each_view(std::string_view sql, const Params& params,
+                 const std::function<void(const RowView&)>& fn) override;
 
  private:
   sqlite3_stmt* prepare(std::string_view sql, const Params& params);
   [[noreturn]] void fail(int rc, std::string_view what);
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  // Transparent hash: a lookup by string_view does not build a std::string.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
 }  // namespace painel::store
