@@ -1,6 +1,12 @@
 #include "store/sqlite/sqlite_conn.hpp"
 
 namespace painel::store {
+namespace {
+// Before SQLite initializes (static initialization, ahead of any connection): no memory
+// statistics, so its allocator does not take a process-wide mutex on every malloc — with
+// one connection per thread, that mutex was the only thing the threads still shared.
+const int kSqliteConfigured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}  // namespace
 
 SqliteConn::SqliteConn(const std::string& path, bool read_only) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
