@@ -11,6 +11,7 @@
 
 #include "core/time.hpp"
 #include "store/postgres/pg_conn.hpp"
+#include "store/postgres/pg_test_cluster.hpp"
 #include "store/store.hpp"
 #include "store/usage_aggregate.hpp"
 #include "store/usage_ingest.hpp"
@@ -18,21 +19,10 @@
 namespace painel::store {
 namespace {
 
-std::string cluster_url() {
-  if (const char* u = std::getenv("PAINEL_TEST_PG_URL"); u && *u) return u;
-  if (const char* f = std::getenv("PAINEL_TEST_PG_URL_FILE"); f && *f) {
-    std::ifstream in(f);
-    std::string u;
-    std::getline(in, u);
-    return u;
-  }
-  return "";
-}
-
 class PgServerUsage : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string base = cluster_url();
+    std::string base = pg_test_cluster_url();
     if (base.empty()) GTEST_SKIP() << "PAINEL_TEST_PG_URL not set";
     db_ = "pgusage_" + std::to_string(getpid());
     admin_ = std::make_unique<PgConn>(PgConnOptions{base});

@@ -14,6 +14,7 @@
 #include "core/time.hpp"
 #include "store/migrations.hpp"
 #include "store/postgres/pg_store.hpp"
+#include "store/postgres/pg_test_cluster.hpp"
 
 namespace painel::store {
 namespace {
@@ -76,22 +77,11 @@ TEST(PgMigrations, SameVersionsAsSqlite) {
       << "add the PostgreSQL version of every SQLite migration (store/postgres/migrations.cpp)";
 }
 
-std::string cluster_url() {
-  if (const char* u = std::getenv("PAINEL_TEST_PG_URL"); u && *u) return u;
-  if (const char* f = std::getenv("PAINEL_TEST_PG_URL_FILE"); f && *f) {
-    std::ifstream in(f);
-    std::string u;
-    std::getline(in, u);
-    return u;
-  }
-  return "";
-}
-
 // A fresh database per test in the named cluster.
 class PgServer : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = cluster_url();
+    base_ = pg_test_cluster_url();
     if (base_.empty()) GTEST_SKIP() << "PAINEL_TEST_PG_URL not set";
     db_ = "pgconn_" + std::to_string(getpid()) + "_" + std::to_string(counter_++);
     admin_ = std::make_unique<PgConn>(PgConnOptions{base_});
