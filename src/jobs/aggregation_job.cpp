@@ -36,6 +36,18 @@ int64_t AggregationJob::tick() {
     next_dirty_ = now + opts_.dirty_interval_ms;
     return 0;
   }
+  struct Release {  // also when a run throws: the lease (PostgreSQL: the lock) is freed
+    AggregationJob& job;
+    ~Release() {
+      try {
+        job.store_.write(
+            [&](store::Conn& c) { store::release_lease(c, "usage_aggregation", job.holder_); });
+      } catch (const std::exception& e) {
+        spdlog::warn("aggregation: releasing the lease failed ({}); it expires on its own",
+                     e.what());
+      }
+    }
+  } release{*this};
   if (due_sched) {
     days += run_scheduled();
     next_scheduled_ = cron_.next_after(now);
@@ -44,7 +56,6 @@ int64_t AggregationJob::tick() {
     days += run_dirty();
     next_dirty_ = now + opts_.dirty_interval_ms;
   }
-  store_.write([&](store::Conn& c) { store::release_lease(c, "usage_aggregation", holder_); });
   metrics_.set_gauge("painel_aggregation_last_run_timestamp_seconds",
                      static_cast<double>(now) / 1000.0);
   return days;

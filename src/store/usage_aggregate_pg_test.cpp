@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/time.hpp"
+#include "store/leases.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_test_cluster.hpp"
 #include "store/store.hpp"
@@ -79,4 +80,35 @@ TEST_F(PgServerUsage, EventCommittedDuringAggregationIsNeverLost) {
 }
 
 }  // namespace
+TEST_F(PgServerUsage, AggregationLeaseIsAnAdvisoryLockFreedWhenItsHolderDies) {
+  auto s = Store::open(url_);
+  s->migrate("");
+  const int64_t now = 1'000'000;
+  auto take = [&](PgConn& c, const std::string& who) {
+    c.begin(true);
+    bool ok = acquire_lease(c, "usage_aggregation", who, now, 60'000);
+    c.commit();
+    return ok;
+  };
+  auto a = std::make_unique<PgConn>(PgConnOptions{url_});
+  PgConn b({url_});
+  EXPECT_TRUE(take(*a, "a"));
+  EXPECT_TRUE(take(*a, "a"));  // re-entrant for its holder
+  EXPECT_FALSE(take(b, "b"));  // even though the row's expiry is not checked on PostgreSQL
+  a->begin(true);
+  release_lease(*a, "usage_aggregation", "a");
+  a->commit();
+  EXPECT_TRUE(take(b, "b"));  // released once, although taken twice
+  EXPECT_FALSE(take(*a, "a"));
+  b.begin(true);
+  release_lease(b, "usage_aggregation", "b");
+  b.commit();
+
+  EXPECT_TRUE(take(*a, "a"));
+  a.reset();  // the holder's connection dies without releasing: the server frees the lock
+  EXPECT_TRUE(take(b, "b"));
+  EXPECT_EQ(b.query("SELECT holder FROM job_leases WHERE name = 'usage_aggregation'", {})[0].str(0),
+            "b");
+}
+
 }  // namespace painel::store
