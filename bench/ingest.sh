@@ -5,7 +5,8 @@
 #
 # Usage: bench/ingest.sh [CONNECTIONS] [BATCHES] [RUNS]   (default 4, 400, 3)
 # Env: BUILD_DIR (default build; needs painel and painel_ingest_load), TENANTS (1000),
-# LOAD_ARGS (more painel_ingest_load options, e.g. "--ids v4 --jitter-ms 60000").
+# LOAD_ARGS (more painel_ingest_load options, e.g. "--ids v4 --jitter-ms 60000"),
+# SERVE_ARGS (more `painel serve` options, e.g. "--handler-threads 16").
 # Each run starts from a fresh copy of a demo store (TENANTS tenants with their contracted
 # agents, 1 day of usage) so runs are comparable; the template is kept in bench/data/.
 # Prints one line per run from the load generator (events_per_s is the figure).
@@ -45,7 +46,7 @@ for run in $(seq "$RUNS"); do
   KEY=$($BIN keys create --database "sqlite:$DB" --name bench 2>/dev/null)
   $BIN serve --database "sqlite:$DB" --listen 127.0.0.1:$PORT --log-level warn \
     --rate-user-per-min 100000000 --rate-user-burst 100000000 \
-    --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs \
+    --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs ${SERVE_ARGS:-} \
     > "$DATA/serve.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 100); do curl -sf 127.0.0.1:$PORT/healthz > /dev/null && break; sleep 0.1; done
