@@ -108,8 +108,7 @@ void PgConn::fail(PGresult* res, std::string_view what) {
                 std::string(what) + ": " + msg + (sqlstate.empty() ? "" : " [" + sqlstate + "]"));
 }
 
-PgConn::Result PgConn::run_once(std::string_view sql, const Params& params) {
-  ensure_connected();
+const std::string& PgConn::statement_for(std::string_view sql) {
   std::string key(sql);
   auto it = prepared_.find(key);
   if (it == prepared_.end()) {
@@ -124,22 +123,34 @@ PgConn::Result PgConn::run_once(std::string_view sql, const Params& params) {
     PQclear(r);
     it = prepared_.emplace(std::move(key), std::move(name)).first;
   }
-  std::vector<std::string> text(params.size());
-  std::vector<const char*> values(params.size(), nullptr);
+  return it->second;
+}
+
+PgConn::Bound PgConn::bind(const Params& params) {
+  Bound b{std::vector<std::string>(params.size()),
+          std::vector<const char*>(params.size(), nullptr)};
   for (size_t i = 0; i < params.size(); ++i) {
     const Value& p = params[i];
     if (auto v = std::get_if<int64_t>(&p)) {
-      text[i] = std::to_string(*v);
-      values[i] = text[i].c_str();
+      b.text[i] = std::to_string(*v);
+      b.values[i] = b.text[i].c_str();
     } else if (auto d = std::get_if<double>(&p)) {
-      text[i] = format_double(*d);
-      values[i] = text[i].c_str();
+      b.text[i] = format_double(*d);
+      b.values[i] = b.text[i].c_str();
     } else if (auto s = std::get_if<std::string>(&p)) {
-      values[i] = s->c_str();
+      b.values[i] = s->c_str();
     }
   }
-  PGresult* r = PQexecPrepared(pg_, it->second.c_str(), static_cast<int>(params.size()),
-                               values.data(), nullptr, nullptr, 0);
+  return b;
+}
+
+PgConn::Result PgConn::run_once(std::string_view sql, const Params& params) {
+  ensure_connected();
+  const std::string& name = statement_for(sql);
+  auto it = prepared_.find(std::string(sql));
+  Bound b = bind(params);
+  PGresult* r = PQexecPrepared(pg_, name.c_str(), static_cast<int>(params.size()), b.values.data(),
+                               nullptr, nullptr, 0);
   auto st = PQresultStatus(r);
   if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) return Result(r);
   const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -223,6 +234,63 @@ void PgConn::each(std::string_view sql, const Params& params,
     fn(Row(std::move(vals)));
     vals = {};
   }
+}
+
+void PgConn::each_view(std::string_view sql, const Params& params,
+                       const std::function<void(const RowView&)>& fn) {
+  ensure_connected();
+  const std::string& name = statement_for(sql);
+  Bound b = bind(params);
+  if (!PQsendQueryPrepared(pg_, name.c_str(), static_cast<int>(params.size()), b.values.data(),
+                           nullptr, nullptr, 0) ||
+      !PQsetSingleRowMode(pg_))
+    fail(nullptr, "query");
+  struct View final : RowView {
+    PGresult* r = nullptr;
+    std::vector<unsigned> types;
+    bool is_null(size_t i) const override { return PQgetisnull(r, 0, static_cast<int>(i)); }
+    std::string_view raw(size_t i) const {
+      return {PQgetvalue(r, 0, static_cast<int>(i)),
+              static_cast<size_t>(PQgetlength(r, 0, static_cast<int>(i)))};
+    }
+    int64_t i64(size_t i) const override {
+      if (is_null(i)) return 0;
+      auto v = pg_text_to_value(types[i], raw(i));
+      if (auto n = std::get_if<int64_t>(&v)) return *n;
+      if (auto d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+      return 0;
+    }
+    std::string_view text(size_t i) const override {
+      // Types the backend reformats (timestamps) are not streamed by any caller; ids,
+      // dates and text come back exactly as stored.
+      return is_null(i) ? std::string_view() : raw(i);
+    }
+  } view;
+  // Every result must be consumed, even after a failure, before the connection is usable.
+  std::exception_ptr error;
+  PGresult* failed = nullptr;
+  while (PGresult* r = PQgetResult(pg_)) {
+    auto st = PQresultStatus(r);
+    if (st == PGRES_SINGLE_TUPLE && !error && !failed) {
+      if (view.types.empty())
+        for (int c = 0; c < PQnfields(r); ++c) view.types.push_back(PQftype(r, c));
+      view.r = r;
+      try {
+        fn(view);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      PQclear(r);
+    } else if (st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE) {
+      PQclear(r);
+    } else if (!failed) {
+      failed = r;  // kept for its message; the loop drains the rest
+    } else {
+      PQclear(r);
+    }
+  }
+  if (failed) fail(failed, "query");
+  if (error) std::rethrow_exception(error);
 }
 
 void PgConn::exec_script(std::string_view sql) { simple(std::string(sql)); }

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/db.hpp"
 
@@ -43,6 +44,11 @@ class PgConn final : public Conn {
   int64_t exec(std::string_view sql, const Params& params) override;
   void each(std::string_view sql, const Params& params,
             const std::function<void(const Row&)>& fn) override;
+  // Streams in libpq's single-row mode: memory stays flat however many rows (the daily
+  // aggregation reads every event of a day). The connection is busy until the last row,
+  // so the callback must not use it (each() allows that; each_view's callers don't).
+  void each_view(std::string_view sql, const Params& params,
+                 const std::function<void(const RowView&)>& fn) override;
   void exec_script(std::string_view sql) override;
   void begin(bool immediate) override;
   void commit() override;
@@ -58,6 +64,12 @@ class PgConn final : public Conn {
   void ensure_connected();
   Result run(std::string_view sql, const Params& params);
   Result run_once(std::string_view sql, const Params& params);
+  const std::string& statement_for(std::string_view sql);  // prepares on first use
+  struct Bound {
+    std::vector<std::string> text;
+    std::vector<const char*> values;
+  };
+  static Bound bind(const Params& params);
   Result simple(const std::string& sql);
   [[noreturn]] void fail(PGresult* res, std::string_view what);
 

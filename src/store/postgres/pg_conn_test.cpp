@@ -149,6 +149,36 @@ TEST_F(PgServer, ErrorsMapToKinds) {
   EXPECT_EQ(c.query("SELECT count(*) FROM u", {})[0].i64(0), 1);
 }
 
+TEST_F(PgServer, EachViewStreamsRowsAndLeavesTheConnectionUsable) {
+  PgConn c({url_});
+  int64_t n = 0, sum = 0, trues = 0, nulls = 0;
+  std::string last;
+  c.each_view(
+      "SELECT g, 'id-' || g, g % 2 = 0, CASE WHEN g % 10 = 0 THEN NULL ELSE g END, "
+      "(date '2026-01-01' + (g % 3))::date FROM generate_series(1, ?::int) g",
+      {int64_t{200000}}, [&](const RowView& r) {
+        ++n;
+        sum += r.i64(0);
+        trues += r.i64(2);
+        nulls += r.is_null(3) ? 1 : 0;
+        last = std::string(r.text(1)) + " " + std::string(r.text(4));
+      });
+  EXPECT_EQ(n, 200000);
+  EXPECT_EQ(sum, int64_t{200000} * 200001 / 2);
+  EXPECT_EQ(trues, 100000);
+  EXPECT_EQ(nulls, 20000);
+  EXPECT_EQ(last, "id-200000 2026-01-03");  // 200000 % 3 == 2
+  // A callback that throws: the rest is drained, the error reaches the caller.
+  EXPECT_THROW(c.each_view("SELECT g FROM generate_series(1, 1000) g", {},
+                           [](const RowView&) { throw std::runtime_error("stop"); }),
+               std::runtime_error);
+  // An error after some rows were streamed.
+  EXPECT_THROW(c.each_view("SELECT 10 / (500 - g) FROM generate_series(1, 1000) g", {},
+                           [](const RowView&) {}),
+               DbError);
+  EXPECT_EQ(c.query("SELECT 41 + 1", {})[0].i64(0), 42);
+}
+
 TEST_F(PgServer, ReconnectsAfterTheBackendIsTerminated) {
   PgConn c({url_});
   c.exec_script("CREATE TABLE v (n bigint)");
