@@ -8,6 +8,24 @@
 namespace painel::api {
 namespace {
 
+// Active tenants' MRR grouped by one tenants column (a constant from this file, never
+// client input), largest first: [{name_key, tenant_count, total_mrr}].
+void render_mrr_by(JsonOut& j, store::Conn& c, std::string_view column, const char* name_key) {
+  std::string col(column);
+  j.begin_array();
+  for (auto& r : c.query("SELECT " + col +
+                         ", count(*), sum(mrr_cents) FROM tenants WHERE status "
+                         "= 'active' GROUP BY " +
+                         col + " ORDER BY sum(mrr_cents) DESC, " + col))
+    j.begin_object()
+        .kv(name_key, r.str(0))
+        .kv("tenant_count", r.i64(1))
+        .key("total_mrr")
+        .money(r.i64(2))
+        .end_object();
+  j.end_array();
+}
+
 std::string render_billing(store::Conn& c, const Period& per) {
   std::vector<domain::StatusChange> changes;
   for (auto& r :
@@ -39,27 +57,11 @@ std::string render_billing(store::Conn& c, const Period& per) {
       .money(mv.churned_mrr_cents)
       .kv("paying_tenants", n)
       .end_object();
-  j.key("by_plan").begin_array();
-  for (auto& r : c.query("SELECT plan, count(*), sum(mrr_cents) FROM tenants WHERE status = "
-                         "'active' GROUP BY plan "
-                         "ORDER BY sum(mrr_cents) DESC, plan"))
-    j.begin_object()
-        .kv("plan_name", r.str(0))
-        .kv("tenant_count", r.i64(1))
-        .key("total_mrr")
-        .money(r.i64(2))
-        .end_object();
-  j.end_array().key("by_segment").begin_array();
-  for (auto& r : c.query(
-           "SELECT segment, count(*), sum(mrr_cents) FROM tenants WHERE status = 'active' GROUP BY "
-           "segment ORDER BY sum(mrr_cents) DESC, segment"))
-    j.begin_object()
-        .kv("segment", r.str(0))
-        .kv("tenant_count", r.i64(1))
-        .key("total_mrr")
-        .money(r.i64(2))
-        .end_object();
-  j.end_array().key("revenue_trend").begin_array();
+  j.key("by_plan");
+  render_mrr_by(j, c, "plan", "plan_name");
+  j.key("by_segment");
+  render_mrr_by(j, c, "segment", "segment");
+  j.key("revenue_trend").begin_array();
   for (auto& d : trend)
     j.begin_object()
         .kv("date", format_day(d.day))

@@ -25,6 +25,20 @@ constexpr const char* kListColumns =
     "   AND d.day >= ?) "
     "FROM tenants t";
 
+// The tenant fields both the list and the detail show; columns 0-6 of the row must be
+// id, name, cnpj, segment, plan, status, mrr_cents. Leaves the object open.
+void begin_tenant(JsonOut& j, const store::Row& r) {
+  j.begin_object()
+      .kv("id", r.str(0))
+      .kv("name", r.str(1))
+      .kv("cnpj", r.opt_str(2))
+      .kv("segment", r.str(3))
+      .kv("plan", r.str(4))
+      .kv("status", r.str(5))
+      .key("mrr_estimate")
+      .money(r.i64(6));
+}
+
 std::string like_escape(const std::string& s) {
   std::string o;
   for (char c : s) {
@@ -88,16 +102,8 @@ std::string render_tenant_list(http::RouteContext& ctx) {
   for (auto& r : c.query(std::string(kListColumns) + where + " ORDER BY " + col + " " + dir +
                              ", t.id " + dir + " LIMIT ? OFFSET ?",
                          lp)) {
-    j.begin_object()
-        .kv("id", r.str(0))
-        .kv("name", r.str(1))
-        .kv("cnpj", r.opt_str(2))
-        .kv("segment", r.str(3))
-        .kv("plan", r.str(4))
-        .kv("status", r.str(5))
-        .key("mrr_estimate")
-        .money(r.i64(6))
-        .kv("active_agents", r.i64(8))
+    begin_tenant(j, r);
+    j.kv("active_agents", r.i64(8))
         .kv("active_users", r.i64(9))
         .kv("requests_last_30_days", r.i64(10))
         .kv("created_at", r.str(7))
@@ -153,20 +159,9 @@ std::string render_tenant_detail(Conn& c, const auth::TenantScope& s, int64_t to
   if (t.empty()) throw not_found("tenant not found");
   auto& r = t[0];
   JsonOut j;
-  j.begin_object()
-      .key("tenant")
-      .begin_object()
-      .kv("id", r.str(0))
-      .kv("name", r.str(1))
-      .kv("cnpj", r.opt_str(2))
-      .kv("segment", r.str(3))
-      .kv("plan", r.str(4))
-      .kv("status", r.str(5))
-      .key("mrr_estimate")
-      .money(r.i64(6))
-      .kv("created_at", r.str(7))
-      .kv("updated_at", r.str(8))
-      .end_object();
+  j.begin_object().key("tenant");
+  begin_tenant(j, r);
+  j.kv("created_at", r.str(7)).kv("updated_at", r.str(8)).end_object();
   j.key("users").begin_array();
   for (auto& u : c.query(
            "SELECT u.id, u.email, u.full_name, tu.role, u.last_login_at FROM tenant_users tu JOIN "

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <climits>
 #include <string_view>
-#include <unordered_map>
 
+#include "core/string_map.hpp"
 #include "core/time.hpp"
 
 namespace painel::store {
@@ -91,11 +91,7 @@ class DayFold {
   }
 
  private:
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, Group, KeyHash, std::equal_to<>> groups_;
+  StringMap<Group> groups_;
   std::string key_, last_key_;
   Group* g_ = nullptr;
 };

@@ -1,9 +1,8 @@
 #include "store/usage_reads.hpp"
 
 #include <algorithm>
-#include <cstring>
-#include <unordered_map>
 
+#include "core/string_map.hpp"
 #include "core/time.hpp"
 
 namespace painel::store {
@@ -52,19 +51,6 @@ std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const auth::TenantScope& 
 
 namespace {
 
-// Transparent hashing (look up by string_view without building a string). Ids are UUIDs
-// whose leading hex digits are random, so 16 bytes of them make a good hash.
-struct IdHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const {
-    if (s.size() < 16) return std::hash<std::string_view>{}(s);
-    uint64_t a, b;
-    std::memcpy(&a, s.data(), 8);
-    std::memcpy(&b, s.data() + 8, 8);
-    return static_cast<size_t>((a ^ (b * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL);
-  }
-};
-
 void keep_top(std::vector<UsageOverview::Ranked>& v, size_t top) {
   auto by_requests = [](const auto& x, const auto& y) {
     return x.total != y.total ? x.total > y.total : x.id < y.id;
@@ -83,8 +69,8 @@ UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t t
     int64_t total = 0, successful = 0;
     std::vector<uint32_t> agents;  // agents this tenant used in the period (a handful)
   };
-  std::unordered_map<std::string, TenantAcc, IdHash, std::equal_to<>> tenants;
-  std::unordered_map<std::string, uint32_t, IdHash, std::equal_to<>> agent_slot;
+  StringMap<TenantAcc> tenants;
+  StringMap<uint32_t> agent_slot;
   tenants.reserve(4096);
   std::vector<UsageOverview::Ranked> agents;
   std::string day_text, last_tenant;
@@ -159,7 +145,7 @@ UsageReport tenant_usage_report(Conn& c, const auth::TenantScope& s, int64_t fro
       "d.sum_response_time_ms, d.total_tokens, d.cost_cents, d.last_request_at FROM "
       "tenant_usage_daily d WHERE d.tenant_id = ? AND d.day BETWEEN ? AND ?" +
       agent_filter(agent_id, p);
-  std::map<std::string, size_t, std::less<>> agent_index;
+  StringMap<size_t> agent_index;
   std::string last_day;
   size_t day_slot = 0;
   c.each(sql, p, [&](const Row& r) {

@@ -1,7 +1,6 @@
 #pragma once
 // Reads of aggregated usage (tenant_usage_daily). Every tenant-scoped read takes the
 // TenantScope, so no caller can ask for a tenant it was not granted.
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>

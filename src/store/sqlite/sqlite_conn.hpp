@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/string_map.hpp"
 #include "store/db.hpp"
 
 namespace painel::store {
@@ -38,12 +39,7 @@ class SqliteConn final : public Conn {
   sqlite3_stmt* prepare(std::string_view sql, const Params& params);
   [[noreturn]] void fail(int rc, std::string_view what);
   sqlite3* db_ = nullptr;
-  // Transparent hash: a lookup by string_view does not build a std::string.
-  struct SqlHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
+  StringMap<sqlite3_stmt*> cache_;  // looked up by string_view: no string per statement
 };
 
 }  // namespace painel::store
