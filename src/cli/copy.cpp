@@ -220,13 +220,9 @@ void copy_table(Conn& src, Conn& dst, const Table& t, Progress& progress, Tally&
   const size_t batch = std::clamp<size_t>(kMaxParams / std::max<size_t>(n, 1), 1, kBatchRows);
   const std::string cols = column_list(t);
   auto insert_sql = [&](size_t rows) {
-    std::string row = "(";
-    for (size_t i = 0; i < n; ++i) row += i ? ",?" : "?";
-    row += ')';
-    std::string sql = "INSERT INTO " + ident(t.name) + " (" + cols + ")" +
-                      (t.identity_always ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES ";
-    for (size_t r = 0; r < rows; ++r) sql += (r ? "," : "") + row;
-    return sql;
+    return "INSERT INTO " + ident(t.name) + " (" + cols + ")" +
+           (t.identity_always ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES " +
+           store::placeholder_rows(n, rows);
   };
   const std::string full = insert_sql(batch);  // prepared once, reused for every full batch
   Params params;

@@ -42,6 +42,16 @@ std::optional<int64_t> Row::opt_i64(size_t i) const {
   return i64(i);
 }
 
+std::string placeholder_rows(size_t columns, size_t rows) {
+  std::string row = "(";
+  for (size_t i = 0; i < columns; ++i) row += i ? ",?" : "?";
+  row += ')';
+  std::string out;
+  out.reserve(rows * (row.size() + 1));
+  for (size_t r = 0; r < rows; ++r) (out += r ? "," : "") += row;
+  return out;
+}
+
 void Conn::each_view(std::string_view sql, const Params& params,
                      const std::function<void(const RowView&)>& fn) {
   struct View final : RowView {

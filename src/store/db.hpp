@@ -20,6 +20,10 @@ using Params = std::vector<Value>;
 
 inline Value opt(const std::optional<std::string>& s) { return s ? Value(*s) : Value(nullptr); }
 
+// "(?,?,?),(?,?,?)": `rows` parenthesized groups of `columns` placeholders, for multi-row
+// VALUES lists (and, as one row, for IN lists).
+std::string placeholder_rows(size_t columns, size_t rows);
+
 class Row {
  public:
   explicit Row(std::vector<Value> cols) : cols_(std::move(cols)) {}

@@ -35,12 +35,7 @@ struct Group {
   std::vector<int32_t> response_times;
 };
 
-std::string insert_sql(size_t rows) {
-  std::string sql = kInsertColumns;
-  for (size_t i = 0; i < rows; ++i)
-    sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)";
-  return sql;
-}
+std::string insert_sql(size_t rows) { return kInsertColumns + placeholder_rows(kColumns, rows); }
 
 // Nearest rank: the value at 1-based rank ceil(0.95 n) of the sorted sample.
 int64_t p95(std::vector<int32_t>& v) {

@@ -33,12 +33,6 @@ constexpr const char* kInsertEvent =
     "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?) "
     "ON CONFLICT(event_id) DO NOTHING";
 
-std::string values_sql(const char* prefix, const char* row, size_t rows, const char* suffix) {
-  std::string sql = prefix;
-  for (size_t i = 0; i < rows; ++i) (sql += i ? "," : "") += row;
-  return sql + suffix;
-}
-
 std::string pair_key(std::string_view tenant, std::string_view agent) {
   std::string k;
   k.reserve(tenant.size() + agent.size() + 1);
@@ -68,8 +62,8 @@ ReferenceCheck check_event_references(Conn& c, const std::vector<UsageEvent>& ev
   }
   // A contracted pair implies its tenant and agent exist (foreign keys).
   static const std::string sql =
-      values_sql("SELECT tenant_id, agent_id FROM tenant_agents WHERE tenant_id IN (", "?",
-                 kTenantsPerQuery, ")");
+      "SELECT tenant_id, agent_id FROM tenant_agents WHERE tenant_id IN " +
+      placeholder_rows(kTenantsPerQuery, 1);
   std::unordered_set<std::string> contracted;
   Params params;
   for (size_t i = 0; i < tenants.size(); i += kTenantsPerQuery) {
@@ -115,8 +109,8 @@ IngestResult insert_events(Conn& c, const std::vector<UsageEvent>& events, int64
 }
 
 void mark_dirty(Conn& c, const DirtyDays& dirty, int64_t now_ms) {
-  static const std::string many = values_sql(kMarkPrefix, "(?,?,?)", kMarksPerInsert, kMarkSuffix),
-                           one = values_sql(kMarkPrefix, "(?,?,?)", 1, kMarkSuffix);
+  static const std::string many = kMarkPrefix + placeholder_rows(3, kMarksPerInsert) + kMarkSuffix,
+                           one = kMarkPrefix + placeholder_rows(3, 1) + kMarkSuffix;
   const std::string now = format_rfc3339(now_ms);
   Params marks;
   marks.reserve(3 * kMarksPerInsert);
