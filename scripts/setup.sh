@@ -61,3 +61,12 @@ if ((${#filtered[@]})); then
 else
   echo "setup: all Debian packages present"
 fi
+
+# The web UI's toolchain (Vite 8) needs Node >= 20.19. Debian 12's own nodejs is 18, so a
+# machine without a newer Node fails here with this line rather than deep inside Vite.
+node_version=$(node -p 'process.versions.node' 2>/dev/null || echo 0.0.0)
+IFS=. read -r node_major node_minor _ <<<"$node_version"
+if ((node_major < 20 || (node_major == 20 && node_minor < 19))); then
+  echo "setup: Node $node_version found; the web UI needs Node >= 20.19 (Debian 12's apt nodejs is 18)" >&2
+  exit 1
+fi
