@@ -63,6 +63,7 @@ class Usage(unittest.TestCase):
             ({"agent_id": self.w.agent3, "tenant_id": self.w.b}, "agent_id"),  # not contracted by B
             ({"occurred_at": "yesterday"}, "occurred_at"),
             ({"occurred_at": iso(datetime.datetime.now(UTC) + datetime.timedelta(minutes=10))}, "occurred_at"),
+            ({"occurred_at": "1969-12-31T23:59:59Z"}, "occurred_at"),  # days are counted from 1970
             ({"response_time_ms": -1}, "response_time_ms"),
             ({"tokens_used": 1.5}, "tokens_used"),
             ({"cost": -0.01}, "cost"),

@@ -104,6 +104,7 @@ std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_
     ev.agent_id = lower(agent);
     auto at = parse_rfc3339(str_field(e, i, "occurred_at", 40));
     if (!at) bad_event(i, "occurred_at", "must be an RFC 3339 time");
+    if (*at < 0) bad_event(i, "occurred_at", "must not be before 1970-01-01");
     if (*at > now_ms + 5 * 60 * 1000)
       bad_event(i, "occurred_at", "more than 5 minutes in the future");
     ev.occurred_at_ms = *at;

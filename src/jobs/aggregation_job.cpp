@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
 #include <stdexcept>
 
 #include "core/ids.hpp"
@@ -79,14 +80,15 @@ int64_t AggregationJob::run_scheduled() {
 int64_t AggregationJob::run_dirty() {
   auto rows = store_.conn().query(
       "SELECT day, tenant_id FROM usage_dirty_days ORDER BY day, tenant_id LIMIT 1000");
+  // The marks of one day are rebuilt together: one scan of that day's events.
+  std::map<int64_t, std::vector<std::string>> by_day;
+  for (auto& r : rows)
+    if (auto day = parse_day(r.str(0))) by_day[*day].push_back(r.str(1));
   int64_t n = 0, events = 0;
-  for (auto& r : rows) {
-    auto day = parse_day(r.str(0));
-    if (!day) continue;
-    std::string tenant = r.str(1);
-    auto st = store::aggregate_days(store_.conn(), *day, *day, tenant, clock_.now_ms());
-    cache_.invalidate_tenant(tenant);
-    ++n;
+  for (auto& [day, tenants] : by_day) {
+    auto st = store::aggregate_day_of_tenants(store_.conn(), day, tenants, clock_.now_ms());
+    for (auto& t : tenants) cache_.invalidate_tenant(t);
+    n += static_cast<int64_t>(tenants.size());
     events += st.events;
   }
   if (n) {

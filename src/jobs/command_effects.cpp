@@ -180,15 +180,34 @@ struct TenantHealth {
   bool incident_opened = false;
 };
 
-TenantHealth check_tenant(store::Conn& c, const std::string& tenant, int64_t now_ms, JsonOut* j) {
+// agent id → (requests, errors), per tenant.
+using AgentErrors = std::map<std::string, std::pair<int64_t, int64_t>>;
+using UsageByTenant = std::map<std::string, AgentErrors>;
+
+// Requests and errors in (now − 24 h, now], per tenant and agent, for one tenant or all:
+// one scan of the last two UTC days' events through the day index (usage_events has no
+// per-tenant index, see migration 4), so checking every tenant costs one scan, not one
+// per tenant.
+UsageByTenant usage_24h(store::Conn& c, const std::optional<std::string>& tenant, int64_t now_ms) {
+  UsageByTenant out;
+  std::string sql =
+      "SELECT tenant_id, agent_id, count(*), sum(CASE WHEN success = 0 THEN 1 ELSE 0 END) "
+      "FROM usage_events WHERE occurred_at_ms / 86400000 BETWEEN ? AND ? AND occurred_at_ms >= ? "
+      "AND occurred_at_ms <= ?";
+  store::Params p{day_of_ms(now_ms - kDayMs), day_of_ms(now_ms), now_ms - kDayMs, now_ms};
+  if (tenant) {
+    sql += " AND tenant_id = ?";
+    p.emplace_back(*tenant);
+  }
+  c.each(sql + " GROUP BY tenant_id, agent_id", p, [&](const store::Row& r) {
+    out[r.str(0)][r.str(1)] = {r.i64(2), r.i64(3)};
+  });
+  return out;
+}
+
+TenantHealth check_tenant(store::Conn& c, const std::string& tenant, AgentErrors& usage,
+                          int64_t now_ms, JsonOut* j) {
   TenantHealth h;
-  std::map<std::string, std::pair<int64_t, int64_t>> usage;  // agent id → (requests, errors)
-  c.each(
-      "SELECT agent_id, count(*), sum(CASE WHEN success = 0 THEN 1 ELSE 0 END) FROM usage_events "
-      "WHERE tenant_id = ? AND occurred_at_ms >= ? AND occurred_at_ms <= ? GROUP BY agent_id",
-      {tenant, now_ms - kDayMs, now_ms}, [&](const store::Row& r) {
-        usage[r.str(0)] = {r.i64(1), r.i64(2)};
-      });
   bool severe = false;
   if (j) j->kv("tenant_id", tenant).key("agents").begin_array();
   c.each(
@@ -259,17 +278,19 @@ EffectResult health_check(store::Conn& c, const EffectContext& ctx) {
   EffectResult r;
   j.begin_object().kv("checked_at", format_rfc3339(ctx.now_ms));
   if (ctx.cmd.tenant_id) {
-    check_tenant(c, *ctx.cmd.tenant_id, ctx.now_ms, &j);
+    auto usage = usage_24h(c, ctx.cmd.tenant_id, ctx.now_ms);
+    check_tenant(c, *ctx.cmd.tenant_id, usage[*ctx.cmd.tenant_id], ctx.now_ms, &j);
     r.touched_tenants.push_back(*ctx.cmd.tenant_id);
   } else {  // every live tenant; the report lists only the degraded ones
     std::vector<std::string> tenants;
     c.each("SELECT id FROM tenants WHERE status IN ('active','trial') ORDER BY id", {},
            [&](const store::Row& row) { tenants.push_back(row.str(0)); });
+    auto usage = usage_24h(c, std::nullopt, ctx.now_ms);
     int64_t degraded = 0, opened = 0;
     j.kv("scope", "all_tenants").key("degraded").begin_array();
     for (auto& t : tenants) {
       ctx.check_deadline();
-      auto h = check_tenant(c, t, ctx.now_ms, nullptr);
+      auto h = check_tenant(c, t, usage[t], ctx.now_ms, nullptr);
       if (h.problems.empty()) continue;
       ++degraded;
       if (h.incident_opened) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <set>
 #include <string_view>
 
 #include "core/string_map.hpp"
@@ -10,20 +11,16 @@
 namespace painel::store {
 namespace {
 
-constexpr int64_t kDayMs = 86400000;
-
-// A day is rebuilt from one streamed scan of its events (the time index, or the
-// tenant+time index for one tenant), folded per (tenant, agent) in memory. This is several
-// times faster on SQLite than INSERT ... SELECT ... GROUP BY (whose sorter dominates) and
-// lets p95 be exact: the nearest-rank percentile, found with nth_element over the group's
-// response times (4 bytes per event of the day). Parameters: from_ms, to_ms[, tenant_id].
+// A day is rebuilt from one streamed scan of its events through the day index (migration
+// 4: usage_events is indexed by UTC day only, so ingestion appends to one place per day),
+// folded per (tenant, agent) in memory; when only some tenants are rebuilt the others'
+// rows are skipped in the fold. This is several times faster on SQLite than INSERT ...
+// SELECT ... GROUP BY (whose sorter dominates) and lets p95 be exact: the nearest-rank
+// percentile, found with nth_element over the group's response times (4 bytes per event
+// of the day). The expression must stay exactly the index's, or the planner ignores it.
 constexpr const char* kScanDay =
     "SELECT tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
-    "cost_cents FROM usage_events WHERE occurred_at_ms >= ? AND occurred_at_ms < ?";
-constexpr const char* kScanDayTenant =
-    "SELECT tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
-    "cost_cents FROM usage_events WHERE tenant_id = ? AND occurred_at_ms >= ? AND "
-    "occurred_at_ms < ?";
+    "cost_cents FROM usage_events WHERE occurred_at_ms / 86400000 = ?";
 constexpr const char* kInsertColumns =
     "INSERT INTO tenant_usage_daily(tenant_id, agent_id, day, total_requests, "
     "successful_requests, failed_requests, sum_response_time_ms, p95_response_time_ms, "
@@ -51,6 +48,10 @@ constexpr const char* kDeleteDayTenant =
 constexpr const char* kClearDirty = "DELETE FROM usage_dirty_days WHERE day = ?";
 constexpr const char* kClearDirtyTenant =
     "DELETE FROM usage_dirty_days WHERE day = ? AND tenant_id = ?";
+
+// The tenants a rebuild covers: all of them (nullptr) or a set, ordered so their marks and
+// rows are locked in one order (as ingestion's marks are).
+using TenantSet = std::set<std::string, std::less<>>;
 
 // Folds a day's events into one Group per (tenant, agent). Events of one group often arrive
 // together, so the previous group is tried before the hash map; the key buffer is reused,
@@ -91,13 +92,13 @@ class DayFold {
   Group* g_ = nullptr;
 };
 
-// Streams the day's events into the fold, reading each row in place (no Row per event:
-// this loop is most of the aggregation's time).
-void scan_day(Conn& c, int64_t from, int64_t to, const std::optional<std::string>& tenant_id,
-              DayFold& fold) {
-  Params params = tenant_id ? Params{*tenant_id, from, to} : Params{from, to};
-  c.each_view(tenant_id ? kScanDayTenant : kScanDay, params, [&](const RowView& r) {
-    fold.add(r.text(0), r.text(1), r.i64(2), r.i64(3) != 0, r.i64(4), r.i64(5), r.i64(6));
+// Streams the day's events of the wanted tenants into the fold, reading each row in place
+// (no Row per event: this loop is most of the aggregation's time).
+void scan_day(Conn& c, int64_t day, const TenantSet* tenants, DayFold& fold) {
+  c.each_view(kScanDay, {day}, [&](const RowView& r) {
+    std::string_view tenant = r.text(0);
+    if (tenants && !tenants->count(tenant)) return;
+    fold.add(tenant, r.text(1), r.i64(2), r.i64(3) != 0, r.i64(4), r.i64(5), r.i64(6));
   });
 }
 
@@ -115,19 +116,18 @@ void scan_day(Conn& c, int64_t from, int64_t to, const std::optional<std::string
 // Either the events are counted or the day stays dirty; never neither. (Clearing the
 // marks after the scan, as before, lost events committed between the two statements.)
 // On SQLite the write transaction excludes ingestion altogether.
-void aggregate_one_day(Conn& c, int64_t day, const std::optional<std::string>& tenant_id,
-                       const std::string& now, AggregateStats& st) {
+void aggregate_one_day(Conn& c, int64_t day, const TenantSet* tenants, const std::string& now,
+                       AggregateStats& st) {
   const std::string d = format_day(day);
-  const int64_t from = day * kDayMs, to = from + kDayMs;
-  if (tenant_id)
-    c.exec(kClearDirtyTenant, {d, *tenant_id});
+  if (tenants)
+    for (auto& t : *tenants) c.exec(kClearDirtyTenant, {d, t});
   else
     c.exec(kClearDirty, {d});
 
   DayFold fold;
-  scan_day(c, from, to, tenant_id, fold);
-  if (tenant_id)
-    c.exec(kDeleteDayTenant, {*tenant_id, d});
+  scan_day(c, day, tenants, fold);
+  if (tenants)
+    for (auto& t : *tenants) c.exec(kDeleteDayTenant, {t, d});
   else
     c.exec(kDeleteDay, {d});
 
@@ -158,20 +158,39 @@ void aggregate_one_day(Conn& c, int64_t day, const std::optional<std::string>& t
 
 }  // namespace
 
-AggregateStats aggregate_days(Conn& c, int64_t from_day, int64_t to_day,
-                              const std::optional<std::string>& tenant_id, int64_t now_ms) {
+namespace {
+
+AggregateStats aggregate(Conn& c, int64_t from_day, int64_t to_day, const TenantSet* tenants,
+                         int64_t now_ms) {
   AggregateStats st;
   const std::string now = format_rfc3339(now_ms);
   for (int64_t day = from_day; day <= to_day; ++day) {
     if (c.in_transaction()) {
-      aggregate_one_day(c, day, tenant_id, now, st);
+      aggregate_one_day(c, day, tenants, now, st);
     } else {
       Tx tx(c, true);
-      aggregate_one_day(c, day, tenant_id, now, st);
+      aggregate_one_day(c, day, tenants, now, st);
       tx.commit();
     }
   }
   return st;
+}
+
+}  // namespace
+
+AggregateStats aggregate_days(Conn& c, int64_t from_day, int64_t to_day,
+                              const std::optional<std::string>& tenant_id, int64_t now_ms) {
+  if (!tenant_id) return aggregate(c, from_day, to_day, nullptr, now_ms);
+  TenantSet one{*tenant_id};
+  return aggregate(c, from_day, to_day, &one, now_ms);
+}
+
+AggregateStats aggregate_day_of_tenants(Conn& c, int64_t day,
+                                        const std::vector<std::string>& tenant_ids,
+                                        int64_t now_ms) {
+  if (tenant_ids.empty()) return {};
+  TenantSet set(tenant_ids.begin(), tenant_ids.end());
+  return aggregate(c, day, day, &set, now_ms);
 }
 
 std::vector<int64_t> dirty_days(Conn& c, const std::optional<std::string>& tenant_id) {

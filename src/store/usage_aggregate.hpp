@@ -22,9 +22,15 @@ struct AggregateStats {
 // all. Each day is replaced whole in its own write transaction (or inside the caller's,
 // if one is open) and its usage_dirty_days marks are cleared, so re-running gives
 // identical rows apart from aggregated_at. p95_response_time_ms is exact (nearest rank).
-// Memory: 4 bytes per event of the largest day, plus one small entry per row.
+// Memory: 4 bytes per event of the largest day, plus one small entry per row. Time: one
+// scan of each day's events, even for one tenant (usage_events is indexed by day only).
 AggregateStats aggregate_days(Conn& c, int64_t from_day, int64_t to_day,
                               const std::optional<std::string>& tenant_id, int64_t now_ms);
+
+// Rebuilds one day for the given tenants only (the dirty-day pass): one scan of the day's
+// events whatever the number of tenants, so a day's late events cost one scan per tick.
+AggregateStats aggregate_day_of_tenants(Conn& c, int64_t day,
+                                        const std::vector<std::string>& tenant_ids, int64_t now_ms);
 
 // Days (since the epoch, ascending, distinct) marked dirty by late events, for one
 // tenant or all.

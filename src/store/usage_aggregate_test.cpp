@@ -183,6 +183,53 @@ TEST_F(AggregateTest, TenantFilterLeavesOtherTenantsAlone) {
   EXPECT_EQ(dirty_days(c(), std::string("t2")), std::vector<int64_t>{day_});
 }
 
+TEST_F(AggregateTest, DayOfTenantsRebuildsOnlyThoseTenants) {
+  const int64_t start = day_ * kDayMs;
+  for (const char* t : {"t1", "t2", "t3"}) event(t, "a1", start + 1000, true, 100);
+  aggregate_days(c(), day_, day_, std::nullopt, start + kDayMs);
+  auto t3_before = rows("tenant_id = 't3'");
+  for (const char* t : {"t1", "t2", "t3"}) {
+    event(t, "a1", start + 5000, false, 300);  // late events for all three
+    mark_dirty(day_, t);
+  }
+  event("t1", "a1", start - 1, true, 1);  // the day before: not part of this day
+
+  auto st = aggregate_day_of_tenants(c(), day_, {"t2", "t1"}, start + kDayMs + 60000);
+  EXPECT_EQ(st.rows, 2);
+  EXPECT_EQ(st.events, 4);
+  for (const char* t : {"t1", "t2"})
+    EXPECT_EQ(rows(std::string("tenant_id = '") + t + "'"),
+              (std::vector<std::string>{std::string(t) + "|a1|2026-03-10|2|1|1|400|300|20|2|" +
+                                        ts("2026-03-10T00:00:05Z")}));
+  EXPECT_EQ(rows("tenant_id = 't3'"), t3_before);
+  EXPECT_EQ(dirty_days(c(), std::string("t3")), std::vector<int64_t>{day_});
+  EXPECT_TRUE(dirty_days(c(), std::string("t1")).empty());
+  EXPECT_TRUE(dirty_days(c(), std::string("t2")).empty());
+  EXPECT_EQ(aggregate_day_of_tenants(c(), day_, {}, start).rows, 0);
+}
+
+// Ingestion is fast because usage_events has one cheap index (by day); every reader of raw
+// events must go through it, or it scans the whole table.
+TEST_F(AggregateTest, RawEventReadersUseTheDayIndex) {
+  auto plan = [&](const std::string& sql, const Params& p) {
+    std::string out;
+    c().each("EXPLAIN QUERY PLAN " + sql, p, [&](const Row& r) { out += r.str(3) + "\n"; });
+    return out;
+  };
+  EXPECT_EQ(c().query("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'usage_events' AND "
+                      "type = 'index' AND sql IS NOT NULL")[0]
+                .i64(0),
+            1);
+  for (auto& [sql, p] : std::vector<std::pair<std::string, Params>>{
+           {"SELECT tenant_id FROM usage_events WHERE occurred_at_ms / 86400000 = ?", {day_}},
+           {"SELECT tenant_id, agent_id, count(*) FROM usage_events WHERE occurred_at_ms / "
+            "86400000 BETWEEN ? AND ? AND occurred_at_ms >= ? AND occurred_at_ms <= ? AND "
+            "tenant_id = ? GROUP BY tenant_id, agent_id",
+            {day_ - 1, day_, int64_t{0}, int64_t{1}, "t1"}}})
+    EXPECT_NE(plan(sql, p).find("USING INDEX usage_events_day"), std::string::npos) << sql << "\n"
+                                                                                    << plan(sql, p);
+}
+
 TEST_F(AggregateTest, RunsInsideCallersTransaction) {
   const int64_t start = day_ * kDayMs;
   event("t1", "a1", start + 1000, true, 100);

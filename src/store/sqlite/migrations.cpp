@@ -296,6 +296,19 @@ CREATE INDEX tenant_usage_daily_tenant_requests ON tenant_usage_daily(tenant_id,
   total_requests);
 DROP INDEX IF EXISTS tenant_usage_daily_day;
 )SQL"},
+      {4, "usage events indexed by day only", R"SQL(
+-- Ingestion's cost was the (tenant_id, occurred_at_ms) index: a batch's events land at
+-- one place per tenant in it, so every commit rewrote about one index page per active
+-- tenant (and the plain time index, with events a few seconds apart, a page per few
+-- events). Indexed by UTC day, a day's entries are in insertion (rowid) order and a new
+-- event goes at the end of its day's range: a batch touches a page or two. Every reader
+-- of raw events reads whole days (aggregation, the 24 h health check) and keeps the
+-- tenants it wants; queries must use this exact expression. Events before 1970 are
+-- refused at ingestion, so integer division is the UTC day.
+CREATE INDEX usage_events_day ON usage_events(occurred_at_ms / 86400000);
+DROP INDEX IF EXISTS usage_events_tenant_time;
+DROP INDEX IF EXISTS usage_events_time;
+)SQL"},
   };
   return m;
 }
