@@ -70,14 +70,19 @@ std::string_view str_field(const rapidjson::Value& e, size_t i, const char* fiel
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
+// Lower-cases a UUID where it lies: a view into the request body, parsed in place.
+std::string_view lower_in_place(std::string_view s) {
+  auto* p = const_cast<char*>(s.data());
+  for (size_t k = 0; k < s.size(); ++k)
+    if (p[k] >= 'A' && p[k] <= 'Z') p[k] = static_cast<char>(p[k] - 'A' + 'a');
+  return s;
 }
 
-std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_ms) {
-  auto d = parse_json_object(body);
+// The events view `body`, which is parsed in place into `d`: both must outlive them (no
+// string is copied per event).
+std::vector<store::UsageEvent> parse_batch(std::string& body, rapidjson::Document& d,
+                                           int64_t now_ms) {
+  d = parse_json_object_in_place(body);
   auto it = d.FindMember("events");
   if (it == d.MemberEnd() || !it->value.IsArray())
     throw bad_request("field 'events' must be an array");
@@ -98,10 +103,10 @@ std::vector<store::UsageEvent> parse_batch(const std::string& body, int64_t now_
     ev.event_id = event_id;
     auto tenant = str_field(e, i, "tenant_id", 36);
     if (!is_uuid(tenant)) bad_event(i, "tenant_id", "not a UUID");
-    ev.tenant_id = lower(tenant);
+    ev.tenant_id = lower_in_place(tenant);
     auto agent = str_field(e, i, "agent_id", 36);
     if (!is_uuid(agent)) bad_event(i, "agent_id", "not a UUID");
-    ev.agent_id = lower(agent);
+    ev.agent_id = lower_in_place(agent);
     auto at = parse_rfc3339(str_field(e, i, "occurred_at", 40));
     if (!at) bad_event(i, "occurred_at", "must be an RFC 3339 time");
     if (*at < 0) bad_event(i, "occurred_at", "must not be before 1970-01-01");
@@ -140,7 +145,7 @@ void add_ingest_routes(App& app) {
                       throw ApiError(415, "Unsupported Media Type",
                                      "send Content-Type: application/json");
                     std::string inflated;
-                    const std::string* body = &ctx.req.body;
+                    std::string* body = &ctx.req.body;
                     if (auto enc = ctx.req.header("content-encoding")) {
                       if (*enc == "gzip") {
                         inflated = gunzip(ctx.req.body);
@@ -151,7 +156,8 @@ void add_ingest_routes(App& app) {
                       }
                     }
                     int64_t now = ctx.app.clock.now_ms();
-                    auto events = parse_batch(*body, now);
+                    rapidjson::Document doc;
+                    auto events = parse_batch(*body, doc, now);
                     auto out = writer->submit(events, now);
                     if (auto& ref = out.rejected; ref.index >= 0)
                       throw bad_request("events[" + std::to_string(ref.index) + "]." + ref.field +

@@ -46,12 +46,28 @@ JsonOut& JsonOut::money(int64_t cents) {
   return *this;
 }
 
-rapidjson::Document parse_json_object(std::string_view body) {
-  rapidjson::Document d;
-  d.Parse(body.data(), body.size());  // trailing data after the object is an error
+namespace {
+
+rapidjson::Document object_or_throw(rapidjson::Document d) {
   if (d.HasParseError()) throw bad_request("request body is not valid JSON");
   if (!d.IsObject()) throw bad_request("request body must be a JSON object");
   return d;
+}
+
+}  // namespace
+
+rapidjson::Document parse_json_object(std::string_view body) {
+  rapidjson::Document d;
+  d.Parse(body.data(), body.size());  // trailing data after the object is an error
+  return object_or_throw(std::move(d));
+}
+
+rapidjson::Document parse_json_object_in_place(std::string& body) {
+  // In-place parsing stops at the first NUL; JSON text never contains a raw one.
+  if (body.find('\0') != std::string::npos) throw bad_request("request body is not valid JSON");
+  rapidjson::Document d;
+  d.ParseInsitu(body.data());
+  return object_or_throw(std::move(d));
 }
 
 std::optional<std::string> opt_string(const rapidjson::Value& obj, const char* field,

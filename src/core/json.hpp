@@ -94,6 +94,9 @@ std::string money_text(int64_t cents);  // "123.45", "-0.50", "7"
 // Parses a request body; throws ApiError 400 on malformed JSON or when the root is not
 // an object.
 rapidjson::Document parse_json_object(std::string_view body);
+// The same, parsing in place: the document's strings point into `body` (which it may
+// rewrite), so `body` must outlive it. For large bodies read once (ingestion).
+rapidjson::Document parse_json_object_in_place(std::string& body);
 // Typed field access on request documents; throw ApiError 400/422 naming the field.
 std::optional<std::string> opt_string(const rapidjson::Value& obj, const char* field,
                                       size_t max_len = 1024);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "core/time.hpp"
 
@@ -33,20 +35,21 @@ constexpr const char* kInsertEvent =
     "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?) "
     "ON CONFLICT(event_id) DO NOTHING";
 
-std::string pair_key(std::string_view tenant, std::string_view agent) {
-  std::string k;
-  k.reserve(tenant.size() + agent.size() + 1);
-  k.append(tenant).push_back('\0');
-  k.append(agent);
-  return k;
-}
+// A batch's (tenant, agent) pairs, as views into its events.
+struct PairHash {
+  size_t operator()(const std::pair<std::string_view, std::string_view>& p) const {
+    auto h = std::hash<std::string_view>{};
+    return h(p.first) * 31 + h(p.second);
+  }
+};
+using Pairs = std::unordered_map<std::pair<std::string_view, std::string_view>, bool, PairHash>;
 
 // Why event i's pair is not contracted: the slow path, run once for a rejected batch.
 ReferenceCheck explain(Conn& c, size_t i, const UsageEvent& e) {
   auto at = static_cast<int64_t>(i);
-  if (c.query("SELECT 1 FROM tenants WHERE id = ?", {e.tenant_id}).empty())
+  if (c.query("SELECT 1 FROM tenants WHERE id = ?", {std::string(e.tenant_id)}).empty())
     return {at, "tenant_id", "unknown tenant"};
-  if (c.query("SELECT 1 FROM agents WHERE id = ?", {e.agent_id}).empty())
+  if (c.query("SELECT 1 FROM agents WHERE id = ?", {std::string(e.agent_id)}).empty())
     return {at, "agent_id", "unknown agent"};
   return {at, "agent_id", "agent not contracted by this tenant"};
 }
@@ -54,27 +57,32 @@ ReferenceCheck explain(Conn& c, size_t i, const UsageEvent& e) {
 }  // namespace
 
 ReferenceCheck check_event_references(Conn& c, const std::vector<UsageEvent>& events) {
+  // The batch's distinct pairs, each crossed off when the store lists it as contracted
+  // (contracted rows are read in place: nothing is copied per row).
+  Pairs pairs;
   std::vector<std::string_view> tenants;
   {
     std::unordered_set<std::string_view> seen;
-    for (auto& e : events)
+    for (auto& e : events) {
+      pairs.emplace(std::pair{e.tenant_id, e.agent_id}, false);
       if (seen.insert(e.tenant_id).second) tenants.push_back(e.tenant_id);
+    }
   }
   // A contracted pair implies its tenant and agent exist (foreign keys).
   static const std::string sql =
       "SELECT tenant_id, agent_id FROM tenant_agents WHERE tenant_id IN " +
       placeholder_rows(kTenantsPerQuery, 1);
-  std::unordered_set<std::string> contracted;
   Params params;
   for (size_t i = 0; i < tenants.size(); i += kTenantsPerQuery) {
     params.clear();
     for (size_t j = 0; j < kTenantsPerQuery; ++j)
       params.emplace_back(std::string(tenants[std::min(i + j, tenants.size() - 1)]));
-    c.each(sql, params, [&](const Row& r) { contracted.insert(pair_key(r.str(0), r.str(1))); });
+    c.each_view(sql, params, [&](const RowView& r) {
+      if (auto it = pairs.find({r.text(0), r.text(1)}); it != pairs.end()) it->second = true;
+    });
   }
   for (size_t i = 0; i < events.size(); ++i)
-    if (!contracted.count(pair_key(events[i].tenant_id, events[i].agent_id)))
-      return explain(c, i, events[i]);
+    if (!pairs[{events[i].tenant_id, events[i].agent_id}]) return explain(c, i, events[i]);
   return {};
 }
 
@@ -87,11 +95,12 @@ using DirtyDays = std::set<std::pair<int64_t, std::string_view>>;
 IngestResult insert_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms,
                            DirtyDays& dirty) {
   IngestResult r;
-  Params p(9);
+  Params p{std::string(), std::string(), std::string(), int64_t{0}, int64_t{0},
+           int64_t{0},    int64_t{0},    int64_t{0},    int64_t{0}};
   for (auto& e : events) {
-    p[0] = e.event_id;
-    p[1] = e.tenant_id;
-    p[2] = e.agent_id;
+    std::get<std::string>(p[0]).assign(e.event_id);  // reuses the buffers: no allocation
+    std::get<std::string>(p[1]).assign(e.tenant_id);
+    std::get<std::string>(p[2]).assign(e.agent_id);
     p[3] = e.occurred_at_ms;
     p[4] = int64_t{e.success ? 1 : 0};
     p[5] = e.response_time_ms;
@@ -103,7 +112,7 @@ IngestResult insert_events(Conn& c, const std::vector<UsageEvent>& events, int64
       continue;
     }
     ++r.accepted;
-    dirty.emplace(day_of_ms(e.occurred_at_ms), e.tenant_id);
+    dirty.insert({day_of_ms(e.occurred_at_ms), e.tenant_id});  // no node for a known pair
   }
   return r;
 }

@@ -7,6 +7,7 @@
 #include <exception>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -15,8 +16,10 @@
 
 namespace painel::store {
 
+// The texts are views: the caller keeps them alive until insert/submit returns (ingestion
+// views the request body, parsed in place, so a batch copies no string per event).
 struct UsageEvent {
-  std::string event_id, tenant_id, agent_id;
+  std::string_view event_id, tenant_id, agent_id;
   int64_t occurred_at_ms = 0;
   bool success = true;
   int64_t response_time_ms = 0, tokens_used = 0, cost_cents = 0;
