@@ -78,6 +78,7 @@ int64_t AggregationJob::run_scheduled() {
 }
 
 int64_t AggregationJob::run_dirty() {
+  auto t0 = std::chrono::steady_clock::now();
   auto rows = store_.conn().query(
       "SELECT day, tenant_id FROM usage_dirty_days ORDER BY day, tenant_id LIMIT 1000");
   // The marks of one day are rebuilt together: one scan of that day's events.
@@ -94,7 +95,12 @@ int64_t AggregationJob::run_dirty() {
   if (n) {
     metrics_.inc("painel_aggregation_runs_total", "kind=\"dirty\"");
     metrics_.inc("painel_aggregation_days_total", "", static_cast<uint64_t>(n));
-    spdlog::info("aggregation: {} dirty tenant-day(s) re-aggregated ({} events)", n, events);
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    spdlog::info(
+        "aggregation: {} dirty tenant-day(s) of {} day(s) re-aggregated ({} events) in {} ms", n,
+        by_day.size(), events, ms);
   }
   return n;
 }
