@@ -55,9 +55,24 @@ std::string format_day(int64_t day) {
   int64_t y;
   unsigned m, d;
   civil_from_days(day, y, m, d);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(y), m, d);
-  return buf;
+  if (y < 0 || y > 9999) {  // outside what a day column holds; still formatted
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(y), m, d);
+    return buf;
+  }
+  // Digits by hand: reports format one day per row, and snprintf was most of that.
+  auto yy = static_cast<unsigned>(y);
+  char buf[10] = {static_cast<char>('0' + yy / 1000),
+                  static_cast<char>('0' + yy / 100 % 10),
+                  static_cast<char>('0' + yy / 10 % 10),
+                  static_cast<char>('0' + yy % 10),
+                  '-',
+                  static_cast<char>('0' + m / 10),
+                  static_cast<char>('0' + m % 10),
+                  '-',
+                  static_cast<char>('0' + d / 10),
+                  static_cast<char>('0' + d % 10)};
+  return std::string(buf, sizeof buf);
 }
 
 std::optional<int64_t> parse_day(std::string_view s) {

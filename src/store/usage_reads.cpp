@@ -13,7 +13,8 @@ constexpr const char* kSums =
     "coalesce(sum(failed_requests),0), coalesce(sum(sum_response_time_ms),0), "
     "coalesce(sum(total_tokens),0), coalesce(sum(cost_cents),0)";
 
-domain::UsageSums sums_at(const Row& r, size_t i) {
+template <class R>  // Row or RowView
+domain::UsageSums sums_at(const R& r, size_t i) {
   return {r.i64(i), r.i64(i + 1), r.i64(i + 2), r.i64(i + 3), r.i64(i + 4), r.i64(i + 5)};
 }
 
@@ -148,23 +149,27 @@ UsageReport tenant_usage_report(Conn& c, const auth::TenantScope& s, int64_t fro
   StringMap<size_t> agent_index;
   std::string last_day;
   size_t day_slot = 0;
-  c.each(sql, p, [&](const Row& r) {
+  c.each_view(sql, p, [&](const RowView& r) {  // read in place: no Row per daily row
     domain::UsageSums u = sums_at(r, 2);
-    std::string day = r.str(0);
-    if (day != last_day) {  // rows come in (day, agent) order: parse each day once
+    if (std::string_view day = r.text(0); day != last_day) {
+      // rows come in (day, agent) order: parse each day once
       auto d = parse_day(day);
       day_slot = d ? static_cast<size_t>(*d - from_day) : out.by_day.size();
-      last_day = std::move(day);
+      last_day = day;
     }
     if (day_slot < out.by_day.size()) out.by_day[day_slot].add(u);
     out.total.add(u);
-    std::string agent = r.str(1);
-    auto [it, fresh] = agent_index.try_emplace(agent, out.by_agent.size());
-    if (fresh) out.by_agent.push_back({agent, "", {}, std::nullopt});
+    auto it = agent_index.find(r.text(1));
+    if (it == agent_index.end()) {
+      it = agent_index.emplace(std::string(r.text(1)), out.by_agent.size()).first;
+      out.by_agent.push_back({it->first, "", {}, std::nullopt});
+    }
     auto& a = out.by_agent[it->second];
     a.sums.add(u);
-    if (auto last = r.opt_str(8); last && (!a.last_request_at || *last > *a.last_request_at))
-      a.last_request_at = std::move(last);
+    if (!r.is_null(8)) {
+      std::string_view last = r.text(8);
+      if (!a.last_request_at || last > *a.last_request_at) a.last_request_at = std::string(last);
+    }
   });
   for (auto& a : out.by_agent) {
     auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.agent_id});
