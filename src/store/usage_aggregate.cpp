@@ -6,6 +6,7 @@
 
 #include "core/string_map.hpp"
 #include "core/time.hpp"
+#include "store/usage_totals.hpp"
 
 namespace painel::store {
 namespace {
@@ -126,6 +127,7 @@ void aggregate_one_day(Conn& c, int64_t day, const std::optional<std::string>& t
 
   DayFold fold;
   scan_day(c, from, to, tenant_id, fold);
+  const DayTotals totals_before = day_request_totals(c, d, tenant_id);  // running totals hook
   if (tenant_id)
     c.exec(kDeleteDayTenant, {*tenant_id, d});
   else
@@ -153,6 +155,8 @@ void aggregate_one_day(Conn& c, int64_t day, const std::optional<std::string>& t
   for (size_t i = 0; i < batch.size(); i += kColumns)
     c.exec(one, Params(batch.begin() + static_cast<std::ptrdiff_t>(i),
                        batch.begin() + static_cast<std::ptrdiff_t>(i + kColumns)));
+  // Running totals hook: the day's rows are replaced; bring tenant_usage_cumulative along.
+  apply_day_totals(c, d, totals_before, day_request_totals(c, d, tenant_id));
   st.days += 1;
 }
 
