@@ -132,6 +132,9 @@ class Copy(unittest.TestCase):
         q = "SELECT tenant_id, agent_id, day, total_requests, cost_cents, aggregated_at FROM tenant_usage_daily " \
             "ORDER BY tenant_id, day, agent_id"
         self.assertEqual(self.dst.sql(q), self.src.sql(q))
+        q = "SELECT tenant_id, day, requests_through_day FROM tenant_usage_cumulative ORDER BY tenant_id, day"
+        self.assertEqual(self.dst.sql(q), self.src.sql(q))
+        self.assertGreater(len(self.src.sql(q)), 0)
         q = "SELECT id, parameters FROM operational_commands ORDER BY id"
         self.assertEqual([(i, json.loads(p)) for i, p in self.dst.sql(q)],
                          [(i, json.loads(p)) for i, p in self.src.sql(q)])

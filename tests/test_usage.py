@@ -142,6 +142,30 @@ class Usage(unittest.TestCase):
         b = self.p.get("/tenant/usage?period=7d", token=self.w.token("B_ADMIN")).json()["summary"]
         self.assertEqual(b["total_requests"] % 50, 7777 % 50)
 
+    def test_tenants_list_counts_late_events_in_its_30_days(self):
+        admin = self.w.token("INTERNAL_ADMIN")
+        noon = datetime.datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+
+        def listed():
+            ts = self.p.get("/internal/tenants?status=all&limit=100", token=admin).json()["tenants"]
+            return {t["id"]: t["requests_last_30_days"] for t in ts}
+
+        def detail(tenant):  # summed from the daily rows, not from the running totals
+            return self.p.get(f"/internal/tenants/{tenant}", token=admin).json()["usage_summary"][
+                "requests_last_30_days"]
+        base = listed()[self.w.a]
+        # today-29 is the window's first day, today-30 the last one outside it; A has no
+        # rows of its own on today-12 (a running total inserted mid-history)
+        events = [self.ev(occurred_at=iso(noon - datetime.timedelta(days=d)))
+                  for d, n in [(29, 5), (30, 3), (45, 2), (12, 4)] for _ in range(n)]
+        self.assertEqual(self.ingest(events).status, 202)
+        self.wait_for(lambda: listed()[self.w.a] == base + 9 and
+                      self.p.sql("SELECT count(*) FROM usage_dirty_days")[0][0] == 0)
+        figures = listed()
+        self.assertEqual(figures[self.w.a], base + 9)
+        for tenant in (self.w.a, self.w.b):
+            self.assertEqual(figures[tenant], detail(tenant), tenant)
+
     def test_day_boundaries(self):
         tok = self.w.token("TENANT_ADMIN")
         d = (datetime.datetime.now(UTC) - datetime.timedelta(days=5)).date()

@@ -10,6 +10,7 @@
 #include "core/json.hpp"
 #include "domain/cnpj.hpp"
 #include "store/usage_reads.hpp"
+#include "store/usage_totals.hpp"
 
 namespace painel::api {
 namespace {
@@ -17,13 +18,14 @@ namespace {
 using store::Conn;
 using store::Params;
 
-constexpr const char* kListColumns =
+// The 30-day request figure comes from the running totals (store/usage_totals.hpp): two
+// index seeks per tenant instead of a sum over a month of daily rows. Its parameter is the
+// last day not counted (today - 30).
+const std::string kListColumns =
     "SELECT t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
     "(SELECT count(*) FROM tenant_agents ta WHERE ta.tenant_id = t.id AND ta.status = 'active'), "
-    "(SELECT count(*) FROM tenant_users tu WHERE tu.tenant_id = t.id), "
-    "(SELECT coalesce(sum(d.total_requests),0) FROM tenant_usage_daily d WHERE d.tenant_id = t.id "
-    "   AND d.day >= ?) "
-    "FROM tenants t";
+    "(SELECT count(*) FROM tenant_users tu WHERE tu.tenant_id = t.id), " +
+    store::requests_after_day_sql("t.id") + " FROM tenants t";
 
 // The tenant fields both the list and the detail show; columns 0-6 of the row must be
 // id, name, cnpj, segment, plan, status, mrr_cents. Leaves the object open.
@@ -93,14 +95,14 @@ std::string render_tenant_list(http::RouteContext& ctx) {
   std::string dir = sort_order == "asc" ? "ASC" : "DESC";
   auto& c = ctx.app.store.conn();
   int64_t total = c.query("SELECT count(*) FROM tenants t" + where, p)[0].i64(0);
-  Params lp{format_day(today - 29)};
+  Params lp{format_day(today - 30)};
   lp.insert(lp.end(), p.begin(), p.end());
   lp.emplace_back(pg.limit);
   lp.emplace_back(pg.offset);
   JsonOut j;
   j.begin_object().key("tenants").begin_array();
-  for (auto& r : c.query(std::string(kListColumns) + where + " ORDER BY " + col + " " + dir +
-                             ", t.id " + dir + " LIMIT ? OFFSET ?",
+  for (auto& r : c.query(kListColumns + where + " ORDER BY " + col + " " + dir + ", t.id " + dir +
+                             " LIMIT ? OFFSET ?",
                          lp)) {
     begin_tenant(j, r);
     j.kv("active_agents", r.i64(8))

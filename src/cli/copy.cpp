@@ -166,8 +166,11 @@ std::vector<Table> plan_tables(Conn& src, const TargetSchema& target) {
 
 // Tables the migrations fill with reference rows (the plan catalog): found in the
 // migrations' SQL, not listed here, so a new seeded table is handled without a change.
+// Only INSERT ... VALUES seeds: an INSERT ... SELECT derives rows from data already there
+// (migration 5's running totals), so such a table is copied and checked like any other.
 std::set<std::string> seeded_tables() {
-  static const std::regex insert(R"(\bINSERT\s+INTO\s+"?(\w+))", std::regex::icase);
+  static const std::regex insert(R"re(\bINSERT\s+INTO\s+"?(\w+)"?\s*(\([^)]*\)\s*)?VALUES\b)re",
+                                 std::regex::icase);
   std::set<std::string> out;
   for (auto& m : store::postgres_migrations())
     for (std::sregex_iterator it(m.sql.begin(), m.sql.end(), insert), end; it != end; ++it)

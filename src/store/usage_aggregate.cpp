@@ -7,6 +7,7 @@
 
 #include "core/string_map.hpp"
 #include "core/time.hpp"
+#include "store/usage_totals.hpp"
 
 namespace painel::store {
 namespace {
@@ -126,6 +127,11 @@ void aggregate_one_day(Conn& c, int64_t day, const TenantSet* tenants, const std
 
   DayFold fold;
   scan_day(c, day, tenants, fold);
+  // Running totals hook: the day's per-tenant totals before its rows are replaced (for a
+  // set of tenants, every tenant of the day: the others' totals do not change).
+  const std::optional<std::string> one_tenant =
+      tenants && tenants->size() == 1 ? std::optional(*tenants->begin()) : std::nullopt;
+  const DayTotals totals_before = day_request_totals(c, d, one_tenant);
   if (tenants)
     for (auto& t : *tenants) c.exec(kDeleteDayTenant, {t, d});
   else
@@ -153,6 +159,8 @@ void aggregate_one_day(Conn& c, int64_t day, const TenantSet* tenants, const std
   for (size_t i = 0; i < batch.size(); i += kColumns)
     c.exec(one, Params(batch.begin() + static_cast<std::ptrdiff_t>(i),
                        batch.begin() + static_cast<std::ptrdiff_t>(i + kColumns)));
+  // Running totals hook: the day's rows are replaced; bring tenant_usage_cumulative along.
+  apply_day_totals(c, d, totals_before, day_request_totals(c, d, one_tenant));
   st.days += 1;
 }
 

@@ -68,6 +68,11 @@ class World:
             p.sql("INSERT INTO tenant_usage_daily(tenant_id, agent_id, day, total_requests, successful_requests, "
                   "failed_requests, sum_response_time_ms, total_tokens, cost_cents, aggregated_at) "
                   "VALUES (?,?,?,?,?,?,?,?,?,?)", (t, ag, d, tot, ok, tot - ok, rt, tok, cost, now))
+        # daily rows written behind the aggregation's back: running totals as it keeps them
+        p.sql("INSERT INTO tenant_usage_cumulative(tenant_id, day, requests_through_day) "
+              "SELECT tenant_id, day, sum(n) OVER (PARTITION BY tenant_id ORDER BY day) FROM "
+              "(SELECT tenant_id, day, sum(total_requests) AS n FROM tenant_usage_daily "
+              "GROUP BY tenant_id, day) AS per_day")
         self.incidents = []
         for i in range(25):
             iid = str(uuid.uuid4())

@@ -320,6 +320,26 @@ CREATE INDEX usage_events_day ON usage_events((occurred_at_ms / 86400000));
 DROP INDEX IF EXISTS usage_events_tenant_time;
 DROP INDEX IF EXISTS usage_events_time;
 )SQL"},
+      {5, "running request totals per tenant", R"SQL(
+-- The tenants list shows each tenant's requests of the last 30
+-- days; summing them read ~55 daily rows per listed tenant. tenant_usage_cumulative holds,
+-- per tenant and day with usage, the total over every day up to it, kept by the
+-- aggregation in the transaction that replaces a day (store/usage_totals.hpp): the sum
+-- becomes the latest running total minus the one 30 days back, two index seeks.
+CREATE TABLE tenant_usage_cumulative (
+  tenant_id uuid NOT NULL,
+  day date NOT NULL,
+  requests_through_day bigint NOT NULL,
+  PRIMARY KEY (tenant_id, day)
+);
+INSERT INTO tenant_usage_cumulative(tenant_id, day, requests_through_day)
+SELECT tenant_id, day, sum(n) OVER (PARTITION BY tenant_id ORDER BY day)
+FROM (SELECT tenant_id, day, sum(total_requests) AS n FROM tenant_usage_daily
+      GROUP BY tenant_id, day) AS per_day;
+-- The list also counts each tenant's active agents: from this index, without reading the
+-- contract rows (the unique (tenant_id, agent_id) index left the status in the table).
+CREATE INDEX tenant_agents_tenant_status ON tenant_agents(tenant_id, status);
+)SQL"},
   };
   return m;
 }
