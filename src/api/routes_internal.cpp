@@ -20,23 +20,26 @@ using store::Params;
 
 // The 30-day request figure comes from the running totals (store/usage_totals.hpp): two
 // index seeks per tenant instead of a sum over a month of daily rows. Its parameter is the
-// last day not counted (today - 30).
+// last day not counted (today - 30). The agent and user counts are kept on the tenant row
+// by triggers (migration 6).
 const std::string kListColumns =
     "SELECT t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
-    "(SELECT count(*) FROM tenant_agents ta WHERE ta.tenant_id = t.id AND ta.status = 'active'), "
-    "(SELECT count(*) FROM tenant_users tu WHERE tu.tenant_id = t.id), " +
+    "t.active_agents, t.user_count, " +
     store::requests_after_day_sql("t.id") + " FROM tenants t";
 
 // The tenant fields both the list and the detail show; columns 0-6 of the row must be
-// id, name, cnpj, segment, plan, status, mrr_cents. Leaves the object open.
-void begin_tenant(JsonOut& j, const store::Row& r) {
-  j.begin_object()
-      .kv("id", r.str(0))
-      .kv("name", r.str(1))
-      .kv("cnpj", r.opt_str(2))
-      .kv("segment", r.str(3))
-      .kv("plan", r.str(4))
-      .kv("status", r.str(5))
+// id, name, cnpj, segment, plan, status, mrr_cents. Leaves the object open. R is a Row or
+// a RowView (the list renders rows in place).
+template <class R>
+void begin_tenant(JsonOut& j, const R& r) {
+  j.begin_object().kv("id", r.text(0)).kv("name", r.text(1)).key("cnpj");
+  if (r.is_null(2))
+    j.null();
+  else
+    j.str(r.text(2));
+  j.kv("segment", r.text(3))
+      .kv("plan", r.text(4))
+      .kv("status", r.text(5))
       .key("mrr_estimate")
       .money(r.i64(6));
 }
@@ -101,16 +104,16 @@ std::string render_tenant_list(http::RouteContext& ctx) {
   lp.emplace_back(pg.offset);
   JsonOut j;
   j.begin_object().key("tenants").begin_array();
-  for (auto& r : c.query(kListColumns + where + " ORDER BY " + col + " " + dir + ", t.id " + dir +
-                             " LIMIT ? OFFSET ?",
-                         lp)) {
-    begin_tenant(j, r);
-    j.kv("active_agents", r.i64(8))
-        .kv("active_users", r.i64(9))
-        .kv("requests_last_30_days", r.i64(10))
-        .kv("created_at", r.str(7))
-        .end_object();
-  }
+  c.each_view(
+      kListColumns + where + " ORDER BY " + col + " " + dir + ", t.id " + dir + " LIMIT ? OFFSET ?",
+      lp, [&](const store::RowView& r) {  // rendered in place: no Row per tenant
+        begin_tenant(j, r);
+        j.kv("active_agents", r.i64(8))
+            .kv("active_users", r.i64(9))
+            .kv("requests_last_30_days", r.i64(10))
+            .kv("created_at", r.text(7))
+            .end_object();
+      });
   j.end_array().kv("total", total).kv("limit", pg.limit).kv("offset", pg.offset).end_object();
   return j.take();
 }

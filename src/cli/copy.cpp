@@ -20,6 +20,7 @@
 #include "store/audit.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
+#include "store/tenants.hpp"
 
 namespace painel::cli {
 namespace {
@@ -316,6 +317,7 @@ int cmd_copy(const std::string& from, const std::string& to, bool force) {
     Progress progress(tally.total);
     for (auto& t : tables) copy_table(*src, dst, t, progress, tally);
     reset_sequences(*src, dst, tables);
+    store::recount_tenant_children(dst);  // the child rows' inserts fired the count triggers
     progress.draw(tally.rows,
                   fmt::format("{}/{} tables  {} rows  {:.0f} rows/s  committing", tally.tables_done,
                               tally.tables, tally.rows, progress.per_second(tally.rows)),

@@ -31,6 +31,12 @@ class Row {
   int64_t i64(size_t i) const;      // NULL → 0
   double f64(size_t i) const;       // NULL → 0
   std::string str(size_t i) const;  // NULL → ""
+  // A text column without a copy (NULL or a non-text value → ""): the same accessor as
+  // RowView's, so renderers can take either.
+  std::string_view text(size_t i) const {
+    auto* s = std::get_if<std::string>(&cols_.at(i));
+    return s ? std::string_view(*s) : std::string_view();
+  }
   std::optional<std::string> opt_str(size_t i) const;
   std::optional<int64_t> opt_i64(size_t i) const;
   const Value& value(size_t i) const { return cols_.at(i); }  // as the backend read it

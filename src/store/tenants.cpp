@@ -42,6 +42,13 @@ bool set_tenant_status(Conn& c, const std::string& tenant_id, const std::string&
   return true;
 }
 
+void recount_tenant_children(Conn& c) {
+  c.exec(
+      "UPDATE tenants SET active_agents = (SELECT count(*) FROM tenant_agents ta WHERE "
+      "ta.tenant_id = tenants.id AND ta.status = 'active'), user_count = (SELECT count(*) FROM "
+      "tenant_users tu WHERE tu.tenant_id = tenants.id)");
+}
+
 int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id) {
   auto r = c.query(
       "SELECT p.base_price_cents + coalesce((SELECT sum(a.monthly_price_cents) FROM tenant_agents "

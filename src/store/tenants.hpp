@@ -24,6 +24,10 @@ std::string create_tenant(Conn& c, const NewTenant& t, int64_t now_ms);
 bool set_tenant_status(Conn& c, const std::string& tenant_id, const std::string& status,
                        int64_t now_ms);
 // Recomputes mrr_cents = plan base price + active contracted agents' prices.
+// Sets every tenant's active_agents and user_count from its rows. Triggers keep them
+// (migration 6); this is for a bulk load whose inserts fired them on pre-filled counts.
+void recount_tenant_children(Conn& c);
+
 int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id);
 std::optional<std::string> tenant_status(Conn& c, const std::string& tenant_id);
 

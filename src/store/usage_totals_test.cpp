@@ -1,6 +1,7 @@
-// Running request totals (tenant_usage_cumulative) against a direct sum of
-// tenant_usage_daily, through the aggregation that keeps them, on SQLite (a real file) and
-// PostgreSQL (PgServer*: skipped unless PAINEL_TEST_PG_URL(_FILE) is set; ctest's pg.unit).
+// Derived data the store keeps, against a direct computation, on SQLite (a real file) and
+// PostgreSQL (PgServer*: skipped unless PAINEL_TEST_PG_URL(_FILE) is set; ctest's pg.unit):
+// running request totals (tenant_usage_cumulative) through the aggregation that keeps them,
+// and the tenants' active-agent and user counts kept by triggers (migration 6).
 #include "store/usage_totals.hpp"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include "store/postgres/pg_store.hpp"
 #include "store/postgres/pg_test_cluster.hpp"
 #include "store/store.hpp"
+#include "store/tenants.hpp"
 #include "store/usage_aggregate.hpp"
 #include "store/usage_ingest.hpp"
 
@@ -198,6 +200,86 @@ void migration_fills_from_daily_rows(Store& s, const std::vector<Migration>& mig
   sc.expect_consistent("after migration 5");
 }
 
+// Tenants whose stored counts differ from the counts of their rows.
+Rows miscounted_tenants(Conn& c) {
+  return c.query(
+      "SELECT id FROM tenants t WHERE active_agents <> (SELECT count(*) FROM tenant_agents ta "
+      "WHERE ta.tenant_id = t.id AND ta.status = 'active') OR user_count <> (SELECT count(*) "
+      "FROM tenant_users tu WHERE tu.tenant_id = t.id)");
+}
+
+void tenant_counts_follow_their_rows(Store& s) {
+  Conn& c = s.conn();
+  const std::string now = "2026-03-10T00:00:00Z";
+  auto tenant = [&](const std::string& id) {
+    c.exec(
+        "INSERT INTO tenants(id, name, name_search, segment, plan, status, created_at, "
+        "updated_at) VALUES (?, ?, ?, 'outros', 'starter', 'active', ?, ?)",
+        {id, "T " + id, "t " + id, now, now});
+  };
+  auto agent = [&](const std::string& id) {
+    c.exec(
+        "INSERT INTO agents(id, slug, name, segment, subnucleus, monthly_price_cents, "
+        "created_at) VALUES (?, ?, ?, 'outros', 'hermes', 100, ?)",
+        {id, "slug-" + id, "A " + id, now});
+  };
+  auto contract = [&](const std::string& id, const std::string& t, const std::string& a,
+                      const char* status) {
+    c.exec(
+        "INSERT INTO tenant_agents(id, tenant_id, agent_id, status, activated_at) VALUES "
+        "(?, ?, ?, ?, ?)",
+        {id, t, a, status, now});
+  };
+  auto user = [&](const std::string& id, const std::string& t) {
+    c.exec("INSERT INTO users(id, email, full_name, groups, created_at) VALUES (?, ?, ?, ?, ?)",
+           {id, id + "@x.com", "U", "TENANT_USER", now});
+    c.exec("INSERT INTO tenant_users(tenant_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
+           {t, id, "TENANT_USER", now});
+  };
+  auto counts = [&](const std::string& t) {
+    auto r = c.query("SELECT active_agents, user_count FROM tenants WHERE id = ?", {t}).at(0);
+    return std::pair{r.i64(0), r.i64(1)};
+  };
+  const std::string t1 = kT1, t2 = kT2;
+  tenant(t1);
+  tenant(t2);
+  agent(kA1);
+  agent(kA2);
+  const std::string c1 = "0b1c5a5e-0000-4000-8000-0000000000c1",
+                    c2 = "0b1c5a5e-0000-4000-8000-0000000000c2",
+                    c3 = "0b1c5a5e-0000-4000-8000-0000000000c3";
+  contract(c1, t1, kA1, "active");
+  contract(c2, t1, kA2, "inactive");
+  contract(c3, t2, kA1, "active");
+  EXPECT_EQ(counts(t1), std::pair(int64_t{1}, int64_t{0}));
+  c.exec("UPDATE tenant_agents SET status = 'active' WHERE id = ?", {c2});  // resumed
+  EXPECT_EQ(counts(t1).first, 2);
+  c.exec("UPDATE tenant_agents SET status = 'inactive' WHERE id = ?", {c1});  // paused
+  c.exec("UPDATE tenant_agents SET restart_count = 3 WHERE id = ?", {c2});    // not a status
+  c.exec("UPDATE tenant_agents SET status = 'active' WHERE id = ?", {c2});    // unchanged
+  EXPECT_EQ(counts(t1).first, 1);
+  c.exec("DELETE FROM tenant_agents WHERE id = ?", {c3});
+  EXPECT_EQ(counts(t2).first, 0);
+  const std::string u1 = "0b1c5a5e-0000-4000-8000-0000000000b1",
+                    u2 = "0b1c5a5e-0000-4000-8000-0000000000b2",
+                    u3 = "0b1c5a5e-0000-4000-8000-0000000000b3";
+  user(u1, t1);
+  user(u2, t1);
+  user(u3, t2);
+  EXPECT_EQ(counts(t1).second, 2);
+  c.exec("DELETE FROM users WHERE id = ?", {u1});  // cascades to tenant_users
+  EXPECT_EQ(counts(t1), std::pair(int64_t{1}, int64_t{1}));
+  EXPECT_EQ(counts(t2), std::pair(int64_t{0}, int64_t{1}));
+  EXPECT_TRUE(miscounted_tenants(c).empty());
+  // A bulk load that fired the triggers on pre-filled counts is put right by a recount.
+  c.exec("UPDATE tenants SET active_agents = active_agents + 5, user_count = 7");
+  EXPECT_EQ(miscounted_tenants(c).size(), 2u);
+  recount_tenant_children(c);
+  EXPECT_TRUE(miscounted_tenants(c).empty());
+  EXPECT_EQ(counts(t1), std::pair(int64_t{1}, int64_t{1}));
+  EXPECT_EQ(counts(t2), std::pair(int64_t{0}, int64_t{1}));
+}
+
 class UsageTotals : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -221,6 +303,7 @@ TEST_F(UsageTotals, IdenticalReaggregationWritesNothing) {
   identical_reaggregation_writes_nothing(*store_);
 }
 TEST_F(UsageTotals, DayLosingAllRows) { day_losing_all_rows(*store_); }
+TEST_F(UsageTotals, TenantCountsFollowTheirRows) { tenant_counts_follow_their_rows(*store_); }
 TEST_F(UsageTotals, MigrationFillsFromDailyRows) {
   migration_fills_from_daily_rows(*store_, sqlite_migrations());
 }
@@ -257,6 +340,9 @@ TEST_F(PgServerUsageTotals, IdenticalReaggregationWritesNothing) {
   identical_reaggregation_writes_nothing(*store_);
 }
 TEST_F(PgServerUsageTotals, DayLosingAllRows) { day_losing_all_rows(*store_); }
+TEST_F(PgServerUsageTotals, TenantCountsFollowTheirRows) {
+  tenant_counts_follow_their_rows(*store_);
+}
 TEST_F(PgServerUsageTotals, MigrationFillsFromDailyRows) {
   migration_fills_from_daily_rows(*store_, postgres_migrations());
 }

@@ -340,6 +340,38 @@ FROM (SELECT tenant_id, day, sum(total_requests) AS n FROM tenant_usage_daily
 -- contract rows (the unique (tenant_id, agent_id) index left the status in the table).
 CREATE INDEX tenant_agents_tenant_status ON tenant_agents(tenant_id, status);
 )SQL"},
+      {6, "tenants carry their active-agent and user counts", R"SQL(
+-- The tenants list shows each listed tenant's active agents and users; counting them was
+-- two correlated sub-queries per row. Triggers keep the counts on the tenant row, so
+-- every writer keeps them exact; `painel copy` recounts after copying.
+ALTER TABLE tenants ADD COLUMN active_agents integer NOT NULL DEFAULT 0,
+  ADD COLUMN user_count integer NOT NULL DEFAULT 0;
+UPDATE tenants SET active_agents = (SELECT count(*) FROM tenant_agents ta WHERE ta.tenant_id = tenants.id AND ta.status = 'active'), user_count = (SELECT count(*) FROM tenant_users tu WHERE tu.tenant_id = tenants.id);
+CREATE FUNCTION tenant_agents_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') AND OLD.status = 'active' THEN
+    UPDATE tenants SET active_agents = active_agents - 1 WHERE id = OLD.tenant_id;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'active' THEN
+    UPDATE tenants SET active_agents = active_agents + 1 WHERE id = NEW.tenant_id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tenant_agents_count AFTER INSERT OR DELETE OR UPDATE OF status, tenant_id
+  ON tenant_agents FOR EACH ROW EXECUTE FUNCTION tenant_agents_count();
+CREATE FUNCTION tenant_users_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    UPDATE tenants SET user_count = user_count - 1 WHERE id = OLD.tenant_id;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    UPDATE tenants SET user_count = user_count + 1 WHERE id = NEW.tenant_id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tenant_users_count AFTER INSERT OR DELETE OR UPDATE OF tenant_id
+  ON tenant_users FOR EACH ROW EXECUTE FUNCTION tenant_users_count();
+)SQL"},
   };
   return m;
 }
