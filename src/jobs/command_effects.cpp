@@ -192,7 +192,8 @@ UsageByTenant usage_24h(store::Conn& c, const std::optional<std::string>& tenant
   UsageByTenant out;
   std::string sql =
       "SELECT tenant_id, agent_id, count(*), sum(CASE WHEN success = 0 THEN 1 ELSE 0 END) "
-      "FROM usage_events WHERE occurred_at_ms / 86400000 BETWEEN ? AND ? AND occurred_at_ms >= ? "
+      "FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY
+      " BETWEEN ? AND ? AND occurred_at_ms >= ? "
       "AND occurred_at_ms <= ?";
   store::Params p{day_of_ms(now_ms - kDayMs), day_of_ms(now_ms), now_ms - kDayMs, now_ms};
   if (tenant) {

@@ -18,10 +18,10 @@ namespace {
 // rows are skipped in the fold. This is several times faster on SQLite than INSERT ...
 // SELECT ... GROUP BY (whose sorter dominates) and lets p95 be exact: the nearest-rank
 // percentile, found with nth_element over the group's response times (4 bytes per event
-// of the day). The expression must stay exactly the index's, or the planner ignores it.
+// of the day).
 constexpr const char* kScanDay =
     "SELECT tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
-    "cost_cents FROM usage_events WHERE occurred_at_ms / 86400000 = ?";
+    "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ?";
 constexpr const char* kInsertColumns =
     "INSERT INTO tenant_usage_daily(tenant_id, agent_id, day, total_requests, "
     "successful_requests, failed_requests, sum_response_time_ms, p95_response_time_ms, "

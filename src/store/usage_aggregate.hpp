@@ -11,6 +11,10 @@
 
 namespace painel::store {
 
+// The UTC day of a raw event as SQL, exactly the expression usage_events is indexed by
+// (migration 4): a query written any other way is not served by the index.
+#define PAINEL_USAGE_EVENT_DAY "occurred_at_ms / 86400000"
+
 struct AggregateStats {
   int64_t days = 0;    // days processed
   int64_t events = 0;  // raw events folded into the rows written

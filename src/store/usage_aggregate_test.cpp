@@ -221,9 +221,9 @@ TEST_F(AggregateTest, RawEventReadersUseTheDayIndex) {
                 .i64(0),
             1);
   for (auto& [sql, p] : std::vector<std::pair<std::string, Params>>{
-           {"SELECT tenant_id FROM usage_events WHERE occurred_at_ms / 86400000 = ?", {day_}},
-           {"SELECT tenant_id, agent_id, count(*) FROM usage_events WHERE occurred_at_ms / "
-            "86400000 BETWEEN ? AND ? AND occurred_at_ms >= ? AND occurred_at_ms <= ? AND "
+           {"SELECT tenant_id FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ?", {day_}},
+           {"SELECT tenant_id, agent_id, count(*) FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY
+            " BETWEEN ? AND ? AND occurred_at_ms >= ? AND occurred_at_ms <= ? AND "
             "tenant_id = ? GROUP BY tenant_id, agent_id",
             {day_ - 1, day_, int64_t{0}, int64_t{1}, "t1"}}})
     EXPECT_NE(plan(sql, p).find("USING INDEX usage_events_day"), std::string::npos) << sql << "\n"

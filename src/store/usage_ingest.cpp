@@ -82,7 +82,7 @@ ReferenceCheck check_event_references(Conn& c, const std::vector<UsageEvent>& ev
     });
   }
   for (size_t i = 0; i < events.size(); ++i)
-    if (!pairs[{events[i].tenant_id, events[i].agent_id}]) return explain(c, i, events[i]);
+    if (!pairs.at({events[i].tenant_id, events[i].agent_id})) return explain(c, i, events[i]);
   return {};
 }
 
