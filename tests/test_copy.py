@@ -210,15 +210,21 @@ class Copy(unittest.TestCase):
         finally:
             target.cleanup()
 
-    def test_old_schema_refused(self):
-        old = os.path.join(self.tmp, "old.db")
+    def altered_source(self, name, sql):
+        """A copy of the source store (VACUUM INTO) with `sql` applied to it."""
+        path = os.path.join(self.tmp, name)
         c = sqlite3.connect(self.sqlite_path)
-        c.execute("VACUUM INTO ?", (old,))
+        c.execute("VACUUM INTO ?", (path,))
         c.close()
-        c = sqlite3.connect(old)
-        c.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
+        c = sqlite3.connect(path)
+        c.execute(sql)
         c.commit()
         c.close()
+        return path
+
+    def test_old_schema_refused(self):
+        old = self.altered_source("old.db", "DELETE FROM schema_migrations WHERE version = "
+                                            "(SELECT max(version) FROM schema_migrations)")
         target = fresh_pg_db()
         try:
             r = copy("sqlite:" + old, target.database)
@@ -231,14 +237,9 @@ class Copy(unittest.TestCase):
             target.cleanup()
 
     def test_failed_copy_leaves_target_empty(self):
-        bad = os.path.join(self.tmp, "bad.db")
-        c = sqlite3.connect(self.sqlite_path)
-        c.execute("VACUUM INTO ?", (bad,))
-        c.close()
-        c = sqlite3.connect(bad)  # a value PostgreSQL's jsonb refuses, in a late table
-        c.execute("UPDATE tenant_agents SET config = '{not json' WHERE rowid = (SELECT max(rowid) FROM tenant_agents)")
-        c.commit()
-        c.close()
+        # a value PostgreSQL's jsonb refuses, in a late table
+        bad = self.altered_source("bad.db", "UPDATE tenant_agents SET config = '{not json' WHERE "
+                                            "rowid = (SELECT max(rowid) FROM tenant_agents)")
         target = fresh_pg_db()
         try:
             r = copy("sqlite:" + bad, target.database)
