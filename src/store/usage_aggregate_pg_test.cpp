@@ -25,21 +25,11 @@ class PgServerUsage : public ::testing::Test {
   void SetUp() override {
     std::string base = pg_test_cluster_url();
     if (base.empty()) GTEST_SKIP() << "PAINEL_TEST_PG_URL not set";
-    db_ = "pgusage_" + std::to_string(getpid());
-    admin_ = std::make_unique<PgConn>(PgConnOptions{base});
-    admin_->exec("DROP DATABASE IF EXISTS " + db_, {});
-    admin_->exec("CREATE DATABASE " + db_, {});
-    url_ = base.substr(0, base.rfind('/') + 1) + db_;
+    db_ = std::make_unique<PgTestDatabase>(base, "pgusage");
+    url_ = db_->url();
   }
-  void TearDown() override {
-    if (!admin_) return;
-    try {
-      admin_->exec("DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)", {});
-    } catch (...) {
-    }
-  }
-  std::string db_, url_;
-  std::unique_ptr<PgConn> admin_;
+  std::string url_;
+  std::unique_ptr<PgTestDatabase> db_;
 };
 
 constexpr const char* kTenant = "0b1c5a5e-0000-4000-8000-000000000001";

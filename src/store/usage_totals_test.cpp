@@ -313,24 +313,12 @@ class PgServerUsageTotals : public ::testing::Test {
   void SetUp() override {
     std::string base = pg_test_cluster_url();
     if (base.empty()) GTEST_SKIP() << "PAINEL_TEST_PG_URL not set";
-    db_ = "pgtotals_" + std::to_string(getpid()) + "_" + std::to_string(counter_++);
-    admin_ = std::make_unique<PgConn>(PgConnOptions{base});
-    admin_->exec("DROP DATABASE IF EXISTS " + db_, {});
-    admin_->exec("CREATE DATABASE " + db_, {});
-    store_ = Store::open(base.substr(0, base.rfind('/') + 1) + db_);
+    db_ = std::make_unique<PgTestDatabase>(base, "pgtotals");
+    store_ = Store::open(db_->url());
     store_->migrate("");
   }
-  void TearDown() override {
-    store_.reset();
-    if (!admin_) return;
-    try {
-      admin_->exec("DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)", {});
-    } catch (...) {
-    }
-  }
-  static inline int counter_ = 0;
-  std::string db_;
-  std::unique_ptr<PgConn> admin_;
+  void TearDown() override { store_.reset(); }  // closes its connections before the drop
+  std::unique_ptr<PgTestDatabase> db_;
   std::unique_ptr<Store> store_;
 };
 

@@ -83,22 +83,13 @@ class PgServer : public ::testing::Test {
   void SetUp() override {
     base_ = pg_test_cluster_url();
     if (base_.empty()) GTEST_SKIP() << "PAINEL_TEST_PG_URL not set";
-    db_ = "pgconn_" + std::to_string(getpid()) + "_" + std::to_string(counter_++);
-    admin_ = std::make_unique<PgConn>(PgConnOptions{base_});
-    admin_->exec("DROP DATABASE IF EXISTS " + db_, {});
-    admin_->exec("CREATE DATABASE " + db_, {});
-    url_ = base_.substr(0, base_.rfind('/') + 1) + db_;
+    db_ = std::make_unique<PgTestDatabase>(base_, "pgconn");
+    url_ = db_->url();
+    admin_ = &db_->admin();
   }
-  void TearDown() override {
-    if (!admin_) return;
-    try {
-      admin_->exec("DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)", {});
-    } catch (...) {
-    }
-  }
-  std::string base_, db_, url_;
-  std::unique_ptr<PgConn> admin_;
-  static inline int counter_ = 0;
+  std::string base_, url_;
+  std::unique_ptr<PgTestDatabase> db_;
+  PgConn* admin_ = nullptr;
 };
 
 TEST_F(PgServer, TypesRoundTripAsOnSqlite) {
@@ -243,7 +234,7 @@ TEST_F(PgServer, StoreMigratesAndPoolsConnections) {
   EXPECT_EQ(s->conn().query("SELECT n FROM counter", {})[0].i64(0), 200);
   auto sessions = admin_->query(
       "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND application_name = 'painel'",
-      {db_});
+      {db_->name()});
   EXPECT_LE(sessions[0].i64(0), 3);
 }
 
