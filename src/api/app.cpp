@@ -9,17 +9,10 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
+#include "http/problem.hpp"
 
 namespace painel::api {
 namespace {
-
-bool sane_request_id(std::string_view s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
-      return false;
-  return true;
-}
 
 std::optional<std::string_view> bearer(const http::Request& req) {
   auto h = req.header("authorization");
@@ -35,10 +28,15 @@ std::optional<std::string_view> bearer(const http::Request& req) {
 
 // Left on the request when an inline attempt is abandoned after authenticating and taking
 // rate-limit tokens, so the re-run on the pool neither repeats nor double-counts them.
+// Also left by the head check (check_head), which authorizes a request before its body is
+// read.
 struct InlineCarry {
   std::optional<auth::Principal> principal;
   std::optional<RateDecision> rate;
 };
+
+// The answer that stands for "authorized, go on" inside dispatch (never sent).
+constexpr int kProceed = 100;
 
 void add_rate_headers(http::Response& r, const RateDecision& d) {
   r.set_header("RateLimit-Limit", std::to_string(d.limit));
@@ -88,15 +86,18 @@ bool App::try_inline(http::Request& req, http::Response& res) {
 }
 
 http::Response App::handle(http::Request& req) {
+  const http::Route* matched = nullptr;
+  return handle_phase(req, matched, false);
+}
+
+http::Response App::handle_phase(http::Request& req, const http::Route*& matched, bool head_only) {
   auto t0 = std::chrono::steady_clock::now();
   if (req.request_id.empty()) {  // kept from an abandoned inline attempt
-    auto rid = req.header("x-request-id");
-    req.request_id = rid && sane_request_id(*rid) ? std::string(*rid) : new_uuid();
+    req.request_id = http::request_id_for(req.headers);
   }
-  const http::Route* matched = nullptr;
   http::Response res;
   try {
-    res = dispatch(req, matched);
+    res = dispatch(req, matched, head_only);
   } catch (const ApiError& e) {
     res = problem(e.status, e.title, e.detail, req.request_id);
     if (e.retry_after_s > 0) res.set_header("Retry-After", std::to_string(e.retry_after_s));
@@ -114,6 +115,7 @@ http::Response App::handle(http::Request& req) {
     spdlog::error("request {}: unhandled: {}", req.request_id, e.what());
     res = problem(500, "Internal Server Error", "internal error", req.request_id);
   }
+  if (res.status == kProceed) return res;  // authorized from the head: the body comes next
   res.set_header("X-Request-Id", req.request_id);
   res.set_header("X-Content-Type-Options", "nosniff");
 
@@ -162,7 +164,14 @@ http::Response App::handle(http::Request& req) {
   return res;
 }
 
-http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
+std::optional<http::Response> App::check_head(http::Request& req) {
+  const http::Route* matched = nullptr;
+  http::Response res = handle_phase(req, matched, true);
+  if (res.status == kProceed) return std::nullopt;
+  return res;
+}
+
+http::Response App::dispatch(http::Request& req, const http::Route*& matched, bool head_only) {
   if (req.path == "/" && (req.method == "GET" || req.method == "HEAD")) {
     http::Response r;
     r.status = 302;
@@ -171,8 +180,12 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
     return r;
   }
   if (req.path == "/app" || req.path.rfind("/app/", 0) == 0) {
-    if (req.method != "GET" && req.method != "HEAD")
-      throw ApiError(405, "Method Not Allowed", "read-only");
+    if (req.method != "GET" && req.method != "HEAD") {
+      http::Response r =
+          problem(405, "Method Not Allowed", "the web UI is read-only", req.request_id);
+      r.set_header("Allow", "GET, HEAD");
+      return r;
+    }
     if (!static_) throw ApiError(404, "Not Found", "the web UI is not built; run `make build`");
     return static_->serve(req);
   }
@@ -180,7 +193,12 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
   http::Fields params;
   auto m = router.match(req.method, req.path, params);
   if (!m.route) {
-    if (m.path_exists) throw ApiError(405, "Method Not Allowed", "method not allowed on this path");
+    if (m.path_exists) {
+      http::Response r =
+          problem(405, "Method Not Allowed", "method not allowed on this path", req.request_id);
+      r.set_header("Allow", m.allow);
+      return r;
+    }
     throw not_found("no such route");
   }
   matched = m.route;
@@ -191,7 +209,36 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
   if (auto carry = static_cast<const InlineCarry*>(req.inline_carry.get())) {
     ctx.principal = carry->principal;
     rate = carry->rate;
-  } else if (m.route->access == http::Access::IngestKey) {
+  } else {
+    if (auto refusal = authorize(req, *m.route, ctx, rate)) return std::move(*refusal);
+    if (head_only) {
+      req.inline_carry = std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate});
+      http::Response go;
+      go.status = kProceed;
+      return go;
+    }
+  }
+  http::Response res;
+  try {
+    res = m.route->handler(ctx);
+  } catch (const WouldBlock&) {
+    req.inline_carry = std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate});
+    throw;
+  } catch (ApiError& e) {
+    res = problem(e.status, e.title, e.detail, req.request_id);
+    if (e.retry_after_s > 0) res.set_header("Retry-After", std::to_string(e.retry_after_s));
+    if (!e.log.empty()) spdlog::warn("request {}: {}", req.request_id, e.log);
+  }
+  if (rate) add_rate_headers(res, *rate);
+  return res;
+}
+
+// Credentials, permission and rate limits of a matched route: the refusal to send, or
+// nullopt with ctx.principal and rate filled.
+std::optional<http::Response> App::authorize(http::Request& req, const http::Route& route,
+                                             http::RouteContext& ctx,
+                                             std::optional<RateDecision>& rate) {
+  if (route.access == http::Access::IngestKey) {
     auto tok = bearer(req);
     if (!tok || !ingest_check_ || !ingest_check_(*tok)) {
       http::Response r =
@@ -199,7 +246,7 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
       r.set_header("WWW-Authenticate", "Bearer");
       return r;
     }
-  } else if (m.route->access == http::Access::User) {
+  } else if (route.access == http::Access::User) {
     auto tok = bearer(req);
     std::string why = "missing bearer token";
     std::optional<auth::Principal> p;
@@ -210,7 +257,7 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
       r.set_header("WWW-Authenticate", "Bearer");
       return r;
     }
-    if ((m.route->groups & p->role) == 0)
+    if ((route.groups & p->role) == 0)
       throw forbidden("Você não tem permissão para acessar este recurso (group " +
                       std::string(auth::group_name(p->role)) + " may not use this route)");
     // Per-user then per-tenant token buckets; the tighter answer is reported.
@@ -232,19 +279,7 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
     }
     ctx.principal = std::move(p);
   }
-  http::Response res;
-  try {
-    res = m.route->handler(ctx);
-  } catch (const WouldBlock&) {
-    req.inline_carry = std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate});
-    throw;
-  } catch (ApiError& e) {
-    res = problem(e.status, e.title, e.detail, req.request_id);
-    if (e.retry_after_s > 0) res.set_header("Retry-After", std::to_string(e.retry_after_s));
-    if (!e.log.empty()) spdlog::warn("request {}: {}", req.request_id, e.log);
-  }
-  if (rate) add_rate_headers(res, *rate);
-  return res;
+  return std::nullopt;
 }
 
 }  // namespace painel::api

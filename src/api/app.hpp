@@ -26,6 +26,10 @@ class App {
   ~App();
 
   http::Response handle(http::Request& req);  // never throws
+  // Before a request's body is read (on the handler pool): routes and authorizes it from its
+  // head. Returns the refusal to send (404, 405, 401, 403, 429), or nullopt to read the body;
+  // handle() then reuses what was checked. Never throws.
+  std::optional<http::Response> check_head(http::Request& req);
   // On a network thread: answers a GET/HEAD if it needs nothing slow (see core/blocking.hpp);
   // false leaves the request for handle() on the pool. Never throws.
   bool try_inline(http::Request& req, http::Response& res);
@@ -52,7 +56,11 @@ class App {
   std::atomic<uint64_t>& cache_misses;
 
  private:
-  http::Response dispatch(http::Request& req, const http::Route*& matched);
+  http::Response handle_phase(http::Request& req, const http::Route*& matched, bool head_only);
+  http::Response dispatch(http::Request& req, const http::Route*& matched, bool head_only);
+  std::optional<http::Response> authorize(http::Request& req, const http::Route& route,
+                                          http::RouteContext& ctx,
+                                          std::optional<RateDecision>& rate);
   auth::Authenticator* authn_ = nullptr;
   bool inline_enabled_ = true;
   std::function<std::optional<std::string>(std::string_view)> ingest_check_;

@@ -4,6 +4,7 @@
 #include "api/app.hpp"
 #include "core/blocking.hpp"
 #include "core/json.hpp"
+#include "http/problem.hpp"
 
 namespace painel::api {
 
@@ -16,19 +17,7 @@ http::Response json_response(std::string body, int status) {
 
 http::Response problem(int status, std::string_view title, std::string_view detail,
                        std::string_view request_id) {
-  JsonOut j;
-  j.begin_object()
-      .kv("type", "about:blank")
-      .kv("title", title)
-      .kv("status", status)
-      .kv("detail", detail)
-      .kv("request_id", request_id)
-      .end_object();
-  http::Response r;
-  r.status = status;
-  r.content_type = "application/problem+json";
-  r.body = j.take();
-  return r;
+  return http::problem(status, title, detail, request_id);
 }
 
 std::string etag_of(std::string_view body) {

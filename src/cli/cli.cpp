@@ -45,6 +45,25 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_NETWORK_THREADS")
       ->capture_default_str();
   serve
+      ->add_option("--max-connections", cfg.max_connections,
+                   "open connections at most (idle ones are closed first at the cap)")
+      ->envname("PAINEL_MAX_CONNECTIONS")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-body-memory-mb", cfg.max_body_memory_mb,
+                   "request bodies in flight, all connections together, MiB (past it: 503)")
+      ->envname("PAINEL_MAX_BODY_MEMORY_MB")
+      ->capture_default_str();
+  serve
+      ->add_option("--header-timeout-ms", cfg.header_timeout_ms,
+                   "a request head must arrive within this (slow clients are dropped)")
+      ->envname("PAINEL_HEADER_TIMEOUT_MS")
+      ->capture_default_str();
+  serve
+      ->add_option("--trusted-proxies", cfg.trusted_proxies,
+                   "CIDRs of reverse proxies whose X-Forwarded-For/Forwarded is believed")
+      ->envname("PAINEL_TRUSTED_PROXIES");
+  serve
       ->add_option("--handler-threads", cfg.handler_threads, "threads running handlers and queries")
       ->envname("PAINEL_HANDLER_THREADS")
       ->capture_default_str();

@@ -1,6 +1,7 @@
 // `painel serve`: open and migrate the store, build the application, start the jobs and
 // the HTTP server, and drain on SIGTERM/SIGINT.
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 #include <iostream>
@@ -14,6 +15,29 @@
 #include "obs/log.hpp"
 
 namespace painel::cli {
+namespace {
+
+// A connection flood must meet the connection cap, not the open-file limit (EMFILE also
+// fails the store's and the log's own opens): raise the soft limit to the hard one.
+void raise_open_file_limit(int max_connections) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  rlim_t before = rl.rlim_cur;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) rl.rlim_cur = before;
+  }
+  if (rl.rlim_cur != RLIM_INFINITY && static_cast<rlim_t>(max_connections) + 256 > rl.rlim_cur)
+    spdlog::warn(
+        "--max-connections {} is close to the open-file limit {}: lower it or raise "
+        "the limit (LimitNOFILE=)",
+        max_connections, static_cast<unsigned long long>(rl.rlim_cur));
+  else
+    spdlog::info("open-file limit {} (was {})", static_cast<unsigned long long>(rl.rlim_cur),
+                 static_cast<unsigned long long>(before));
+}
+
+}  // namespace
 
 int cmd_serve(Config cfg) {
   obs::setup_logging(cfg.log_format, cfg.log_level);
@@ -25,11 +49,22 @@ int cmd_serve(Config cfg) {
   so.port = cfg.port();
   so.network_threads = cfg.network_threads;
   so.handler_threads = cfg.handler_threads;
+  so.max_connections = cfg.max_connections;
+  so.header_timeout_ms = cfg.header_timeout_ms;
+  so.body_memory_budget = static_cast<size_t>(cfg.max_body_memory_mb) << 20;
+  so.trusted_proxies = http::TrustedProxies::parse(cfg.trusted_proxies);
+  raise_open_file_limit(so.max_connections);
   auto& app = *svc.app;
   http::Server server(
       so, [&app](http::Request& r) { return app.handle(r); },
       [&app](std::string_view m, std::string_view p) { return app.body_limit(m, p); },
       [&app](http::Request& r, http::Response& res) { return app.try_inline(r, res); });
+  server.set_head_check([&app](http::Request& r) { return app.check_head(r); });
+  auto& m = svc.metrics;
+  server.set_counters({&m.counter_ref("painel_connections_total", "result=\"accepted\""),
+                       &m.counter_ref("painel_connections_total", "result=\"refused\""),
+                       &m.counter_ref("painel_connections_total", "result=\"evicted\""),
+                       &m.counter_ref("painel_body_budget_rejections_total")});
   uint16_t port = server.listen();
   spdlog::info("painel listening on http://{}:{} (store {}, {} handler threads)", so.host, port,
                svc.store->describe(), so.handler_threads);

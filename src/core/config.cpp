@@ -24,6 +24,12 @@ void Config::validate() const {
   if (host().empty()) throw std::invalid_argument("--listen must be HOST:PORT");
   if (network_threads < 1 || network_threads > 64)
     throw std::invalid_argument("--network-threads must be 1..64");
+  if (max_connections < 16 || max_connections > 1000000)
+    throw std::invalid_argument("--max-connections must be 16..1000000");
+  if (header_timeout_ms < 100 || header_timeout_ms > 600000)
+    throw std::invalid_argument("--header-timeout-ms must be 100..600000");
+  if (max_body_memory_mb < 16 || max_body_memory_mb > 65536)
+    throw std::invalid_argument("--max-body-memory-mb must be 16..65536");
   if (handler_threads < 1 || handler_threads > 512)
     throw std::invalid_argument("--handler-threads must be 1..512");
   if (db_pool_size < 0 || db_pool_size > 1000)

@@ -15,6 +15,12 @@ struct Config {
   std::string log_format = "json";
   std::string log_level = "info";
   int network_threads = 2;
+  // Well under the open-file limit (raised to its hard limit at start): the store, logs,
+  // Redis and the web UI's files need descriptors too.
+  int max_connections = 10000;
+  int max_body_memory_mb = 256;   // request bodies in flight at once (ingest batches: 10 MiB)
+  std::string trusted_proxies;    // "10.0.0.0/8,127.0.0.1": believe their X-Forwarded-For
+  int header_timeout_ms = 10000;  // slowloris: the whole request head within this
   // Twice the cores, at least 4: handlers mostly run SQLite on this machine's CPUs, and
   // more threads than that only added context switches and per-thread page caches (on 2
   // cores, 4 threads served 25-40 % more uncached requests/s than 8, with lower p99).

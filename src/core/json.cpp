@@ -1,7 +1,11 @@
 #include "core/json.hpp"
 
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "core/error.hpp"
 
@@ -48,26 +52,110 @@ JsonOut& JsonOut::money(int64_t cents) {
 
 namespace {
 
-rapidjson::Document object_or_throw(rapidjson::Document d) {
-  if (d.HasParseError()) throw bad_request("request body is not valid JSON");
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
+                                 rapidjson::kParseValidateEncodingFlag |
+                                 rapidjson::kParseStopWhenDoneFlag;
+
+// Forwards SAX events to the Document that builds the tree, counting depth and values on
+// the way; returning false stops the reader (kParseErrorTermination) with `why` set.
+struct LimitedHandler {
+  rapidjson::Document& d;
+  const JsonLimits& limits;
+  size_t depth = 0, values = 0;
+  const char* why = nullptr;
+
+  bool count() {
+    if (++values <= limits.max_values) return true;
+    why = "request body has too many JSON values";
+    return false;
+  }
+  bool open() {
+    if (!count()) return false;
+    if (++depth <= limits.max_depth) return true;
+    why = "request body is nested too deeply";
+    return false;
+  }
+  bool text(const char* s, rapidjson::SizeType n) {
+    if (std::memchr(s, 0, n) == nullptr) return true;
+    why = "JSON strings must not contain U+0000";
+    return false;
+  }
+  bool Null() { return count() && d.Null(); }
+  bool Bool(bool b) { return count() && d.Bool(b); }
+  bool Int(int i) { return count() && d.Int(i); }
+  bool Uint(unsigned u) { return count() && d.Uint(u); }
+  bool Int64(int64_t i) { return count() && d.Int64(i); }
+  bool Uint64(uint64_t u) { return count() && d.Uint64(u); }
+  bool Double(double v) { return count() && d.Double(v); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return count() && d.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return count() && text(s, n) && d.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    return count() && text(s, n) && d.Key(s, n, copy);
+  }
+  bool StartObject() { return open() && d.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth;
+    return d.EndObject(n);
+  }
+  bool StartArray() { return open() && d.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth;
+    return d.EndArray(n);
+  }
+};
+
+template <unsigned Flags, class Stream>
+const char* parse_limited(Stream& in, size_t size, rapidjson::Document& d,
+                          const JsonLimits& limits) {
+  LimitedHandler h{d, limits};
+  rapidjson::ParseResult result;
+  auto generate = [&](rapidjson::Document& doc) {
+    (void)doc;
+    rapidjson::Reader reader;  // its stack on the heap (CrtAllocator)
+    result = reader.Parse<Flags>(in, h);
+    return !result.IsError();
+  };
+  d.Populate(generate);
+  if (h.why) return h.why;
+  if (result.IsError()) return "request body is not valid JSON";
+  // kParseStopWhenDoneFlag stops after the root: anything but whitespace after it is an error.
+  while (in.Tell() < size) {
+    char c = in.Take();
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return "request body is not valid JSON";
+  }
+  return nullptr;
+}
+
+rapidjson::Document object_or_throw(rapidjson::Document d, const char* why) {
+  if (why) throw bad_request(why);
   if (!d.IsObject()) throw bad_request("request body must be a JSON object");
   return d;
 }
 
 }  // namespace
 
-rapidjson::Document parse_json_object(std::string_view body) {
-  rapidjson::Document d;
-  d.Parse(body.data(), body.size());  // trailing data after the object is an error
-  return object_or_throw(std::move(d));
+const char* parse_json(std::string_view text, rapidjson::Document& d, const JsonLimits& limits) {
+  rapidjson::MemoryStream in(text.data(), text.size());
+  return parse_limited<kParseFlags>(in, text.size(), d, limits);
 }
 
-rapidjson::Document parse_json_object_in_place(std::string& body) {
+rapidjson::Document parse_json_object(std::string_view body, const JsonLimits& limits) {
+  rapidjson::Document d;
+  auto why = parse_json(body, d, limits);
+  return object_or_throw(std::move(d), why);
+}
+
+rapidjson::Document parse_json_object_in_place(std::string& body, const JsonLimits& limits) {
   // In-place parsing stops at the first NUL; JSON text never contains a raw one.
   if (body.find('\0') != std::string::npos) throw bad_request("request body is not valid JSON");
   rapidjson::Document d;
-  d.ParseInsitu(body.data());
-  return object_or_throw(std::move(d));
+  rapidjson::InsituStringStream in(body.data());
+  auto why = parse_limited<kParseFlags | rapidjson::kParseInsituFlag>(in, body.size(), d, limits);
+  return object_or_throw(std::move(d), why);
 }
 
 std::optional<std::string> opt_string(const rapidjson::Value& obj, const char* field,

@@ -91,12 +91,25 @@ class JsonOut {
 };
 
 std::string money_text(int64_t cents);  // "123.45", "-0.50", "7"
-// Parses a request body; throws ApiError 400 on malformed JSON or when the root is not
-// an object.
-rapidjson::Document parse_json_object(std::string_view body);
+
+// Bounds on a JSON text a client sent. Every request body is parsed through the functions
+// below, which never recurse (RapidJSON's iterative parser: 150 000 `[` cost heap, not the
+// stack), stop at `max_depth` nested arrays/objects and at `max_values` values and keys (a
+// 10 MiB body of `[]` would otherwise build millions of nodes), and refuse invalid UTF-8 and
+// U+0000 in strings (stored, they break every later JSON answer and PostgreSQL's text).
+struct JsonLimits {
+  size_t max_depth = 64;
+  size_t max_values = 1'000'000;
+};
+// Parses `text` into `d`; returns nullptr on success, else why the text was refused.
+const char* parse_json(std::string_view text, rapidjson::Document& d,
+                       const JsonLimits& limits = {});
+// Parses a request body; throws ApiError 400 on malformed JSON, a limit passed, or when the
+// root is not an object.
+rapidjson::Document parse_json_object(std::string_view body, const JsonLimits& limits = {});
 // The same, parsing in place: the document's strings point into `body` (which it may
 // rewrite), so `body` must outlive it. For large bodies read once (ingestion).
-rapidjson::Document parse_json_object_in_place(std::string& body);
+rapidjson::Document parse_json_object_in_place(std::string& body, const JsonLimits& limits = {});
 // Typed field access on request documents; throw ApiError 400/422 naming the field.
 std::optional<std::string> opt_string(const rapidjson::Value& obj, const char* field,
                                       size_t max_len = 1024);

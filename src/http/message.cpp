@@ -1,5 +1,7 @@
 #include "http/message.hpp"
 
+#include "core/utf8.hpp"
+
 namespace painel::http {
 
 std::optional<std::string_view> Request::header(std::string_view n) const {
@@ -44,7 +46,8 @@ bool decode_into(std::string_view s, bool plus, std::string& out) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
     out.push_back(c);
   }
-  return true;
+  // Decoded text reaches the store (search terms, ids) and the logs: UTF-8 or nothing.
+  return valid_utf8(out);
 }
 }  // namespace
 

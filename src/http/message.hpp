@@ -43,7 +43,7 @@ struct Response {
 
 std::string percent_decode(std::string_view s, bool plus_is_space);
 // Splits "path?query" into decoded path and query pairs. Returns false on malformed
-// escapes or control bytes (the caller answers 400).
+// escapes, control bytes or decoded text that is not UTF-8 (the caller answers 400).
 bool parse_target(std::string_view target, std::string& path, Fields& query);
 const char* reason_phrase(int status);
 

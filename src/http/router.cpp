@@ -44,6 +44,9 @@ Router::Match Router::match(std::string_view method, std::string_view path, Fiel
     if (!ok) continue;
     if (r.method != method && !(method == "HEAD" && r.method == "GET")) {
       m.path_exists = true;
+      if (!m.allow.empty()) m.allow += ", ";
+      m.allow += r.method;
+      if (r.method == "GET") m.allow += ", HEAD";
       continue;
     }
     params = std::move(found);

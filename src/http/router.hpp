@@ -36,6 +36,7 @@ class Router {
   struct Match {
     const Route* route = nullptr;
     bool path_exists = false;  // some route has this path with another method → 405
+    std::string allow;         // then: the methods it has, for the Allow header
   };
   Match match(std::string_view method, std::string_view path, Fields& params) const;
   const std::vector<Route>& routes() const { return routes_; }

@@ -19,6 +19,7 @@ TEST(Router, MatchesParamsAndMethods) {
   auto post = r.match("POST", "/internal/tenants", p);
   EXPECT_FALSE(post.route);
   EXPECT_TRUE(post.path_exists);
+  EXPECT_EQ(post.allow, "GET, HEAD");  // the Allow header of the 405
   EXPECT_FALSE(r.match("GET", "/internal", p).path_exists);
   EXPECT_TRUE(r.match("HEAD", "/internal/tenants", p).route);
 }
@@ -34,4 +35,13 @@ TEST(Target, DecodesAndRejectsBadEscapes) {
   EXPECT_FALSE(parse_target("/a?x=%0a", path, q));  // control characters
   EXPECT_FALSE(parse_target("/a%", path, q));
   EXPECT_FALSE(parse_target("noslash", path, q));
+}
+
+TEST(Target, RefusesDecodedTextThatIsNotUtf8) {
+  std::string path;
+  Fields q;
+  EXPECT_FALSE(parse_target("/internal/tenants?search=%FF", path, q));
+  EXPECT_FALSE(parse_target("/internal/tenants?segment=%C3", path, q));
+  EXPECT_FALSE(parse_target("/x%ED%A0%80", path, q));  // an encoded surrogate
+  EXPECT_TRUE(parse_target("/internal/tenants?search=S%C3%A3o", path, q));
 }

@@ -5,14 +5,21 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <limits>
+#include <list>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "core/json.hpp"
+#include "core/utf8.hpp"
+#include "http/problem.hpp"
 
 namespace painel::http {
 
@@ -41,6 +48,21 @@ auto async_handle(asio::thread_pool& pool, const RequestHandler& h, Request& req
   return asio::async_initiate<Token, void()>(init, token);
 }
 
+// The head check, the same way: on the pool, resuming on the connection's strand.
+template <class Token>
+auto async_check(asio::thread_pool& pool, const HeadCheck& check, Request& req,
+                 std::optional<Response>& out, Token&& token) {
+  auto init = [&pool, &check, &req, &out](auto completion) {
+    auto ex = asio::get_associated_executor(completion);
+    auto job = [&check, &req, &out, ex, completion = std::move(completion)]() mutable {
+      out = check(req);
+      asio::post(ex, std::move(completion));
+    };
+    asio::post(pool, std::move(job));
+  };
+  return asio::async_initiate<Token, void()>(init, token);
+}
+
 bhttp::response<bhttp::string_body> to_beast(Response& r, unsigned version, bool keep_alive,
                                              bool head) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
@@ -58,13 +80,48 @@ bhttp::response<bhttp::string_body> to_beast(Response& r, unsigned version, bool
   return out;
 }
 
-Response simple_problem(int status, const char* detail) {
-  Response r;
-  r.status = status;
-  r.content_type = "application/problem+json";
-  r.body = std::string("{\"type\":\"about:blank\",\"title\":\"") + reason_phrase(status) +
-           "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + detail + "\"}";
-  return r;
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+// Why a request head is refused before routing, or nullptr. A Transfer-Encoding other than
+// exactly `chunked` (e.g. "chunked, identity", which Beast reads as no body) is how request
+// smuggling starts behind a proxy that reads it differently: refuse it and close.
+const char* head_problem(const bhttp::request_parser<bhttp::string_body>& parser,
+                         const Fields& headers) {
+  auto& h = parser.get();
+  size_t te = 0;
+  for (auto& f : h) {
+    if (f.name() == bhttp::field::transfer_encoding) {
+      ++te;
+      if (!iequals(f.value(), "chunked")) return "unsupported Transfer-Encoding";
+    }
+  }
+  if (te > 1) return "unsupported Transfer-Encoding";
+  if (te == 1 && h.count(bhttp::field::content_length) > 0)
+    return "both Content-Length and Transfer-Encoding";
+  for (auto& [k, v] : headers)
+    if (!valid_utf8(v)) return "header value is not valid UTF-8";
+  return nullptr;
+}
+
+// A connection as the registry sees it: the eviction of idle connections at the cap posts
+// to the connection's strand, where every operation on its socket runs.
+struct ConnState {
+  asio::any_io_executor ex;
+  beast::tcp_stream* stream = nullptr;  // set and cleared on the strand
+  std::atomic<bool> idle{true};         // waiting for a request head
+  bool listed = true;                   // guarded by the registry's mutex
+  std::list<std::shared_ptr<ConnState>>::iterator pos;
+};
+
+void bump(std::atomic<uint64_t>* c) {
+  if (c) c->fetch_add(1, std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -74,11 +131,16 @@ struct Server::Impl {
   RequestHandler handler;
   BodyLimit body_limit;
   InlineHandler try_inline;
+  HeadCheck head_check;
+  ServerCounters counters;
   asio::io_context io;
   asio::thread_pool pool;
   tcp::acceptor acceptor{io};
   std::atomic<int64_t> inflight{0};
   std::atomic<bool> stopping{false};
+  std::atomic<size_t> body_bytes{0};
+  std::mutex conns_mu;
+  std::list<std::shared_ptr<ConnState>> conns;  // oldest first
 
   Impl(ServerOptions o, RequestHandler h, BodyLimit l, InlineHandler i)
       : opts(std::move(o)),
@@ -86,6 +148,60 @@ struct Server::Impl {
         body_limit(std::move(l)),
         try_inline(std::move(i)),
         pool(static_cast<size_t>(std::max(1, opts.handler_threads))) {}
+
+  // Registers a new connection; false when it must be refused (at the cap, none idle).
+  bool admit(const std::shared_ptr<ConnState>& st) {
+    std::lock_guard lk(conns_mu);
+    if (conns.size() >= static_cast<size_t>(std::max(1, opts.max_connections))) {
+      auto victim =
+          std::find_if(conns.begin(), conns.end(), [](auto& c) { return c->idle.load(); });
+      if (victim == conns.end()) return false;
+      auto v = *victim;
+      v->listed = false;
+      conns.erase(victim);
+      bump(counters.evicted);
+      asio::post(v->ex, [v] {
+        if (!v->stream) return;
+        beast::error_code ec;
+        v->stream->socket().shutdown(tcp::socket::shutdown_both, ec);
+        v->stream->socket().close(ec);
+      });
+    }
+    st->pos = conns.insert(conns.end(), st);
+    return true;
+  }
+
+  void release(const std::shared_ptr<ConnState>& st) {
+    std::lock_guard lk(conns_mu);
+    if (st->listed) conns.erase(st->pos);
+    st->listed = false;
+  }
+
+  void log_refusal(const Response& r, std::string_view request_id, std::string_view ip) {
+    if (!spdlog::should_log(spdlog::level::info)) return;
+    JsonOut j;
+    j.begin_object()
+        .kv("type", "access")
+        .kv("request_id", request_id)
+        .kv("route", "")
+        .kv("status", r.status)
+        .kv("ip", ip)
+        .end_object();
+    spdlog::info("{}", j.view());
+  }
+
+  // Answers an error of the network layer and closes: the same problem+json as the
+  // application's, with a request id (the client's when sane).
+  awaitable<void> refuse(beast::tcp_stream& stream, int status, const char* detail,
+                         unsigned version, const Fields& headers, std::string_view ip,
+                         const char* allow_retry_after = nullptr) {
+    auto rid = request_id_for(headers);
+    Response r = problem(status, reason_phrase(status), detail, rid);
+    r.set_header("X-Request-Id", rid);
+    if (allow_retry_after) r.set_header("Retry-After", allow_retry_after);
+    log_refusal(r, rid, ip);
+    co_await write_and_close(stream, std::move(r), version);
+  }
 
   awaitable<void> write_and_close(beast::tcp_stream& stream, Response r, unsigned version) {
     auto res = to_beast(r, version, false, false);
@@ -95,17 +211,22 @@ struct Server::Impl {
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
-  awaitable<void> session(tcp::socket socket) {
+  // Every operation on this connection's socket and timer runs on its strand (the
+  // coroutine's executor): the idle timeout can no longer close a socket that the request
+  // path is using on the other network thread.
+  awaitable<void> session(tcp::socket socket, std::shared_ptr<ConnState> st) {
     beast::tcp_stream stream(std::move(socket));
+    st->stream = &stream;
     beast::flat_buffer buffer;
     beast::error_code ec;
-    std::string remote;
+    std::string peer;
     {
       auto ep = stream.socket().remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
+      if (!ec) peer = canonical_ip(ep.address().to_string()).value_or(ep.address().to_string());
     }
     bool first = true;
     for (;;) {
+      st->idle.store(true);
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
       parser.body_limit(
@@ -115,59 +236,102 @@ struct Server::Impl {
       first = false;
       co_await bhttp::async_read_header(stream, buffer, parser,
                                         asio::redirect_error(use_awaitable, ec));
+      st->idle.store(false);
       if (ec) {
         if (ec == bhttp::error::header_limit)
-          co_await write_and_close(stream, simple_problem(431, "request header too large"), 11);
+          co_await refuse(stream, 431, "request header too large", 11, {}, peer);
         else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                  ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
-                 ec != asio::error::eof)
-          co_await write_and_close(stream, simple_problem(400, "malformed request"), 11);
+                 ec != asio::error::eof && ec != asio::error::bad_descriptor)
+          co_await refuse(stream, 400, "malformed request", 11, {}, peer);
         break;
       }
       auto& head = parser.get();
       unsigned version = head.version();
-      std::string method(head.method_string());
-      std::string target(head.target());
       Request req;
-      if (!parse_target(target, req.path, req.query)) {
-        co_await write_and_close(stream, simple_problem(400, "malformed request target"), version);
-        break;
-      }
-      size_t limit = body_limit(method, req.path);
-      parser.body_limit(limit);
-      if (auto cl = parser.content_length(); cl && *cl > limit) {
-        co_await write_and_close(stream, simple_problem(413, "request body too large"), version);
-        break;
-      }
-      inflight.fetch_add(1);
-      stream.expires_after(std::chrono::milliseconds(opts.body_timeout_ms));
-      co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-      if (ec) {
-        inflight.fetch_sub(1);
-        if (ec == bhttp::error::body_limit)
-          co_await write_and_close(stream, simple_problem(413, "request body too large"), version);
-        else if (ec != beast::error::timeout && ec != asio::error::eof &&
-                 ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset)
-          co_await write_and_close(stream, simple_problem(400, "malformed request body"), version);
-        break;
-      }
-      auto msg = parser.release();
-      req.method = std::move(method);
-      req.target = std::move(target);
-      req.remote_ip = remote;
       req.headers.reserve(16);
-      for (auto& f : msg) {
+      for (auto& f : head) {
         std::string name(f.name_string());
         for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         req.headers.emplace_back(std::move(name), std::string(f.value()));
       }
-      req.body = std::move(msg.body());
-      bool keep_alive = msg.keep_alive() && !stopping.load();
+      req.remote_ip = opts.trusted_proxies.client_ip(peer, req.headers);
+      if (auto why = head_problem(parser, req.headers)) {
+        co_await refuse(stream, 400, why, version, req.headers, req.remote_ip);
+        break;
+      }
+      req.method = std::string(head.method_string());
+      req.target = std::string(head.target());
+      if (!parse_target(req.target, req.path, req.query)) {
+        co_await refuse(stream, 400, "malformed request target", version, req.headers,
+                        req.remote_ip);
+        break;
+      }
+      inflight.fetch_add(1);
+      size_t reserved = 0;
+      if (!parser.is_done()) {  // a body follows
+        // Route, credentials and permission from the head, before the body costs memory.
+        if (head_check) {
+          std::optional<Response> early;
+          stream.expires_never();
+          co_await async_check(pool, head_check, req, early, use_awaitable);
+          if (early) {
+            inflight.fetch_sub(1);
+            co_await write_and_close(stream, std::move(*early), version);
+            break;
+          }
+        }
+        size_t limit = body_limit(req.method, req.path);
+        auto cl = parser.content_length();
+        if (cl && *cl > limit) {
+          inflight.fetch_sub(1);
+          co_await refuse(stream, 413, "request body too large", version, req.headers,
+                          req.remote_ip);
+          break;
+        }
+        reserved = cl ? static_cast<size_t>(*cl) : limit;
+        if (body_bytes.fetch_add(reserved) + reserved > opts.body_memory_budget) {
+          body_bytes.fetch_sub(reserved);
+          inflight.fetch_sub(1);
+          bump(counters.body_budget_rejected);
+          co_await refuse(stream, 503, "too many request bodies in flight; retry shortly", version,
+                          req.headers, req.remote_ip, "1");
+          break;
+        }
+        parser.body_limit(limit);
+        if (auto expect = req.header("expect"); expect && iequals(*expect, "100-continue")) {
+          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
+          stream.expires_after(std::chrono::seconds(5));
+          co_await bhttp::async_write(stream, cont, asio::redirect_error(use_awaitable, ec));
+        }
+        stream.expires_after(std::chrono::milliseconds(opts.body_timeout_ms));
+        if (!ec)
+          co_await bhttp::async_read(stream, buffer, parser,
+                                     asio::redirect_error(use_awaitable, ec));
+        if (ec) {
+          body_bytes.fetch_sub(reserved);
+          inflight.fetch_sub(1);
+          if (ec == bhttp::error::body_limit)
+            co_await refuse(stream, 413, "request body too large", version, req.headers,
+                            req.remote_ip);
+          else if (ec != beast::error::timeout && ec != asio::error::eof &&
+                   ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset &&
+                   ec != asio::error::operation_aborted)
+            co_await refuse(stream, 400, "malformed request body", version, req.headers,
+                            req.remote_ip);
+          break;
+        }
+        req.body = std::move(parser.get().body());
+      }
+      bool keep_alive = parser.get().keep_alive() && !stopping.load();
       bool head_only = req.method == "HEAD";
       Response res;
       stream.expires_never();
       if (!try_inline || !try_inline(req, res))
         co_await async_handle(pool, handler, req, res, use_awaitable);
+      req.body = {};
+      req.body.shrink_to_fit();
+      body_bytes.fetch_sub(reserved);
       auto out = to_beast(res, version, keep_alive && !stopping.load(), head_only);
       stream.expires_after(std::chrono::seconds(30));
       co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
@@ -176,21 +340,37 @@ struct Server::Impl {
     }
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream.socket().close(ec);
+    st->stream = nullptr;
+    release(st);
   }
 
   awaitable<void> accept_loop() {
+    asio::steady_timer backoff(io);
     for (;;) {
       beast::error_code ec;
-      tcp::socket sock = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      auto strand = asio::make_strand(io);
+      tcp::socket sock =
+          co_await acceptor.async_accept(strand, asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (stopping.load() || ec == asio::error::operation_aborted) co_return;
-        continue;  // EMFILE and friends: keep serving the connections we have
+        // EMFILE and friends: keep serving the connections we have, without spinning.
+        spdlog::warn("accept failed: {}", ec.message());
+        backoff.expires_after(std::chrono::milliseconds(50));
+        co_await backoff.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
       }
+      auto st = std::make_shared<ConnState>();
+      st->ex = strand;
+      if (!admit(st)) {
+        bump(counters.refused);
+        sock.close(ec);
+        continue;
+      }
+      bump(counters.accepted);
       sock.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(io, session(std::move(sock)), asio::detached);
+      asio::co_spawn(strand, session(std::move(sock), std::move(st)), asio::detached);
     }
   }
-
   void begin_stop() {
     if (stopping.exchange(true)) return;
     asio::post(io, [this] {
@@ -219,6 +399,10 @@ Server::Server(ServerOptions opts, RequestHandler handler, BodyLimit limit,
                                    std::move(try_inline))) {}
 
 Server::~Server() { impl_->pool.join(); }
+
+void Server::set_head_check(HeadCheck check) { impl_->head_check = std::move(check); }
+
+void Server::set_counters(ServerCounters counters) { impl_->counters = counters; }
 
 uint16_t Server::listen() {
   auto& a = impl_->acceptor;

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "http/client_ip.hpp"
 #include "http/message.hpp"
 
 namespace painel::http {
@@ -24,6 +26,25 @@ struct ServerOptions {
   int body_timeout_ms = 30000;
   int idle_timeout_ms = 30000;  // keep-alive connection with no request
   int drain_timeout_ms = 9000;
+  // Open connections at most. At the cap, the connection that has waited longest for a
+  // request head is closed to admit the new one; when every connection is busy, the new
+  // one is closed at accept. Keep it well under RLIMIT_NOFILE (store, logs and Redis need
+  // descriptors too).
+  int max_connections = 10000;
+  // Bytes of request bodies being read or handled at once, all connections together
+  // (a body counts for its Content-Length, or its route's limit when chunked). Past it a
+  // request gets 503 + Retry-After before its body is read.
+  size_t body_memory_budget = 256u << 20;
+  TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For/Forwarded are believed
+};
+
+// Counters the server adds to (rendered as painel_connections_* by the caller); each may
+// be null.
+struct ServerCounters {
+  std::atomic<uint64_t>* accepted = nullptr;
+  std::atomic<uint64_t>* refused = nullptr;  // closed at accept: at the cap, none idle
+  std::atomic<uint64_t>* evicted = nullptr;  // idle ones closed to admit a new connection
+  std::atomic<uint64_t>* body_budget_rejected = nullptr;
 };
 
 // Called on a handler thread. Must not throw.
@@ -33,6 +54,10 @@ using RequestHandler = std::function<Response(Request&)>;
 using InlineHandler = std::function<bool(Request&, Response&)>;
 // Body limit for a request, known from method + path before the body is read.
 using BodyLimit = std::function<size_t(std::string_view method, std::string_view path)>;
+// Called on a handler thread once the head of a request that has a body has arrived, before
+// a byte of the body is read: route, credentials and permission are checked from the head.
+// Returns the answer to send (and close) instead of reading the body, or nullopt to go on.
+using HeadCheck = std::function<std::optional<Response>(Request&)>;
 
 class Server {
  public:
@@ -41,6 +66,8 @@ class Server {
   ~Server();
   // Binds and listens; returns the bound port. Throws std::runtime_error on failure.
   uint16_t listen();
+  void set_head_check(HeadCheck check);
+  void set_counters(ServerCounters counters);
   // Runs until stop() or SIGINT/SIGTERM (if handle_signals), then drains and returns.
   void run(bool handle_signals);
   void stop();
