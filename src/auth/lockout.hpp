@@ -6,6 +6,7 @@
 // the key for base << (failures - threshold), capped: exponential, and never forever.
 #include <cstdint>
 
+#include "core/config.hpp"
 #include "store/sessions.hpp"
 
 namespace painel::auth {
@@ -16,6 +17,13 @@ struct LockoutPolicy {
   int64_t max_ms = 900'000;       // longest lock
   int64_t forget_ms = 3'600'000;  // failures older than this (quiet period) are forgotten
 };
+
+// How long a failure is remembered at most, by any of the policies built from cfg.
+int64_t login_memory_ms(const Config& cfg);
+// The policies: (account, IP) pairs, accounts, and IPs (counted only: slowed, never locked).
+LockoutPolicy pair_policy(const Config& cfg);
+LockoutPolicy account_policy(const Config& cfg);
+LockoutPolicy ip_policy(const Config& cfg);
 
 // The counter after a failure at now_ms.
 store::ThrottleRow after_failure(store::ThrottleRow row, const LockoutPolicy& p, int64_t now_ms);

@@ -66,3 +66,22 @@ TEST(Lockout, ZeroThresholdOnlyCounts) {
 
 }  // namespace
 }  // namespace painel::auth
+
+namespace painel::auth {
+namespace {
+
+TEST(LockoutPolicies, FollowTheConfiguration) {
+  Config cfg;
+  cfg.login_max_failures = 3;
+  cfg.login_account_max_failures = 30;
+  cfg.login_lock_max_s = 7200;
+  EXPECT_EQ(pair_policy(cfg).threshold, 3);
+  EXPECT_EQ(account_policy(cfg).threshold, 30);
+  EXPECT_EQ(pair_policy(cfg).max_ms, 7'200'000);
+  EXPECT_EQ(ip_policy(cfg).threshold, 0);                // an IP is never locked
+  EXPECT_EQ(pair_policy(cfg).forget_ms, 4 * 7'200'000);  // outlives the longest lock
+  EXPECT_EQ(login_memory_ms(cfg), 4 * 7'200'000);
+}
+
+}  // namespace
+}  // namespace painel::auth

@@ -21,22 +21,6 @@ std::string pair_key(const std::string& email, const std::string& ip) {
 std::string account_key(const std::string& email) { return "acct:" + email; }
 std::string ip_key(const std::string& ip) { return "ip:" + ip; }
 
-LockoutPolicy lock_policy(const Config& cfg, int threshold) {
-  LockoutPolicy p;
-  p.threshold = threshold;
-  p.base_ms = 60'000;
-  p.max_ms = cfg.login_lock_max_s * 1000LL;
-  p.forget_ms = std::max<int64_t>(3'600'000, 4 * p.max_ms);
-  return p;
-}
-
-LockoutPolicy ip_policy(const Config& cfg) {  // counts only: an IP is slowed, never locked
-  LockoutPolicy p;
-  p.threshold = 0;
-  p.forget_ms = cfg.login_window_s * 1000LL;
-  return p;
-}
-
 std::string login_meta(const std::string& email) {
   JsonOut j;
   j.begin_object().kv("email", email).end_object();
@@ -91,9 +75,7 @@ void TokenService::record_login_failure(const std::string& email,
                                         const std::optional<store::UserRow>& user,
                                         const RequestMeta& m) {
   const int64_t now = clock_.now_ms();
-  const auto pair = lock_policy(cfg_, cfg_.login_max_failures);
-  const auto account = lock_policy(cfg_, cfg_.login_account_max_failures);
-  const auto ip = ip_policy(cfg_);
+  const auto pair = pair_policy(cfg_), account = account_policy(cfg_), ip = ip_policy(cfg_);
   store_.write([&](store::Conn& c) {
     for (auto& [key, policy] :
          {std::pair{pair_key(email, m.ip), pair}, std::pair{account_key(email), account},

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "auth/crypto.hpp"
+#include "auth/lockout.hpp"
 #include "auth/password.hpp"
 #include "core/blocking.hpp"
 #include "core/error.hpp"
@@ -29,7 +30,9 @@ constexpr int64_t kRevocationOverlapMs = 5000;
 LoginGate::Options login_gate_options(const Config& cfg) {
   LoginGate::Options o;
   o.capacity = cfg.login_concurrency > 0 ? cfg.login_concurrency : default_login_concurrency();
-  o.max_waiting = 2 * o.capacity;
+  // As many may wait as verify: logins hold at most 2 x cores / 2 handler threads, half
+  // of the default pool (2 x cores), so reads always keep the other half.
+  o.max_waiting = o.capacity;
   o.max_wait_ms = cfg.login_wait_ms;
   return o;
 }
@@ -295,7 +298,10 @@ void TokenService::sync_revocations(bool force) {
   if (now - pruned > 60'000 && last_revocation_prune_ms_.compare_exchange_strong(pruned, now)) {
     revocations_.prune(now - horizon);
     try {
-      store_.write([&](store::Conn& c) { store::prune_revocations(c, now - horizon); });
+      store_.write([&](store::Conn& c) {
+        store::prune_revocations(c, now - horizon);
+        store::prune_throttle(c, now - login_memory_ms(cfg_));
+      });
     } catch (const store::DbError& e) {  // housekeeping: the next minute will do
       spdlog::warn("pruning token revocations failed: {}", e.what());
     }

@@ -56,9 +56,6 @@ class TokenService final : public Authenticator {
                           const RequestMeta& m);
   // Opens a session (refresh-token family) for a user check_password() just accepted.
   TokenPair open_session(const UserView& u, const RequestMeta& m);
-  TokenPair login(const std::string& email, const std::string& password, const RequestMeta& m) {
-    return open_session(check_password(email, password, m), m);
-  }
   TokenPair refresh(const std::string& refresh_token, const RequestMeta& m);
   void logout(const std::string& refresh_token, const RequestMeta& m);
   std::optional<UserView> user_view(const std::string& user_id);

@@ -17,6 +17,8 @@ constexpr const char* kSaveThrottle =
     "VALUES (?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
     "window_start_ms = excluded.window_start_ms, locked_until_ms = excluded.locked_until_ms";
 constexpr const char* kClearThrottle = "DELETE FROM login_throttle WHERE key = ?";
+constexpr const char* kPruneThrottle =
+    "DELETE FROM login_throttle WHERE window_start_ms < ? AND locked_until_ms < ?";
 }  // namespace
 
 void revoke_tokens(Conn& c, const std::string& subject, int64_t not_before_s, int64_t now_ms) {
@@ -49,5 +51,9 @@ void save_throttle(Conn& c, const std::string& key, const ThrottleRow& row) {
 }
 
 void clear_throttle(Conn& c, const std::string& key) { c.exec(kClearThrottle, {key}); }
+
+int64_t prune_throttle(Conn& c, int64_t before_ms) {
+  return c.exec(kPruneThrottle, {before_ms, before_ms});
+}
 
 }  // namespace painel::store

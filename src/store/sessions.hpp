@@ -43,5 +43,7 @@ struct ThrottleRow {
 ThrottleRow load_throttle(Conn& c, const std::string& key, bool for_update = false);
 void save_throttle(Conn& c, const std::string& key, const ThrottleRow& row);
 void clear_throttle(Conn& c, const std::string& key);
+// Forgets counters whose last failure is older than before_ms and that lock nothing.
+int64_t prune_throttle(Conn& c, int64_t before_ms);
 
 }  // namespace painel::store
