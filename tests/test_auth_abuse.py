@@ -256,6 +256,19 @@ class RevocationTest(unittest.TestCase):
         r = self.p.post("/auth/refresh", {"refresh_token": pair["refresh_token"]})
         self.assertEqual((r.status, r.json()["detail"]), (403, "tenant suspended"))
 
+    def test_revocations_survive_a_restart(self):
+        p = Painel(*READS, "--no-jobs").start()
+        try:
+            t = p.tenant("Restart Co")
+            p.user("restart@revoke.test", "TENANT_USER", t)
+            pair = p.login("restart@revoke.test", PASSWORD)
+            self.assertEqual(p.post("/auth/logout", {"refresh_token": pair["refresh_token"]}).status, 204)
+            p.stop()
+            p.start()  # the store is the source of truth: read back at start-up
+            self.assertEqual(self.me(pair["access_token"], p)().status, 401)
+        finally:
+            p.cleanup()
+
     def test_revocation_reaches_another_instance_sharing_the_store(self):
         other = Painel(*READS, "--no-jobs", db=self.p.db).start()
         try:
