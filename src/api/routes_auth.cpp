@@ -1,5 +1,6 @@
 // /auth/* and /.well-known/jwks.json — the Cognito-compatible login API.
 #include "api/app.hpp"
+#include "api/rate_limit.hpp"
 #include "api/routes.hpp"
 #include "auth/token_service.hpp"
 #include "core/error.hpp"
@@ -46,18 +47,59 @@ void require_json(const http::Request& req) {
     throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
 }
 
+// Publishes the LoginGate's state for operators and tests (the cap is never exceeded).
+void publish_gate(App& app, const auth::TokenService& ts) {
+  auto st = ts.login_gate_stats();
+  app.metrics.set_gauge("painel_login_verifications_in_flight", st.in_flight);
+  app.metrics.set_gauge("painel_login_verifications_in_flight_max", st.max_in_flight);
+  app.metrics.set_gauge("painel_login_verifications_capacity", ts.login_gate_capacity());
+}
+
+// POST /auth/login: a per-IP bucket before any work, the password checked under the
+// lockout and the LoginGate, then a per-account bucket of successful logins (charged
+// only once the password is right, so nobody else can spend a user's logins).
+http::Response login(http::RouteContext& ctx, auth::TokenService& ts) {
+  require_json(ctx.req);
+  auto d = parse_json_object(ctx.req.body);
+  auto email = req_string(d, "email", 254);
+  auto password = req_string(d, "password", 256);
+  App& app = ctx.app;
+  const auto m = meta(ctx.req);
+  const int64_t now = app.clock.now_ms();
+  const int ip_rate = app.config.login_ip_per_min, account_rate = app.config.login_account_per_min;
+  RateDecision by_ip = app.limiter.take("login-ip:" + m.ip, ip_rate, ip_rate, now);
+  if (!by_ip.allowed) {
+    app.metrics.inc("painel_login_refused_total", "reason=\"ip_rate\"");
+    throw too_many("too many logins from this address; retry later",
+                   static_cast<int>(by_ip.retry_after_s));
+  }
+  auth::UserView u;
+  try {
+    u = ts.check_password(email, password, m);
+  } catch (const ApiError& e) {
+    publish_gate(app, ts);
+    if (e.status == 429) app.metrics.inc("painel_login_refused_total", "reason=\"locked\"");
+    if (e.status == 503) app.metrics.inc("painel_login_refused_total", "reason=\"busy\"");
+    throw;
+  }
+  publish_gate(app, ts);
+  RateDecision by_account =
+      app.limiter.take("login-account:" + u.id, account_rate, account_rate, now);
+  if (!by_account.allowed) {
+    app.metrics.inc("painel_login_refused_total", "reason=\"account_rate\"");
+    throw too_many("too many logins for this account; retry later",
+                   static_cast<int>(by_account.retry_after_s));
+  }
+  return render_pair(ts.open_session(u, m));
+}
+
 }  // namespace
 
 void add_auth_routes(App& app, auth::TokenService& ts) {
   using http::Access;
   constexpr size_t kSmall = 16 * 1024;
-  app.router.add({"POST", "/auth/login", Access::Public, 0, kSmall, [&ts](http::RouteContext& ctx) {
-                    require_json(ctx.req);
-                    auto d = parse_json_object(ctx.req.body);
-                    auto email = req_string(d, "email", 254);
-                    auto password = req_string(d, "password", 256);
-                    return render_pair(ts.login(email, password, meta(ctx.req)));
-                  }});
+  app.router.add({"POST", "/auth/login", Access::Public, 0, kSmall,
+                  [&ts](http::RouteContext& ctx) { return login(ctx, ts); }});
   app.router.add(
       {"POST", "/auth/refresh", Access::Public, 0, kSmall, [&ts](http::RouteContext& ctx) {
          require_json(ctx.req);

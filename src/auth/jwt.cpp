@@ -91,12 +91,13 @@ std::optional<ParsedPayload> parse_payload(std::string_view json) {
   rapidjson::Document doc;
   if (!parse_object(json, doc)) return std::nullopt;
   ParsedPayload p;
-  std::optional<std::string> sub, email, use, iss, jti;
+  std::optional<std::string> sub, email, use, iss, jti, sid;
   std::optional<int64_t> iat, exp;
   Claims& c = p.claims;
   const bool typed = read_string(doc, "sub", sub) && read_string(doc, "email", email) &&
                      read_string(doc, "token_use", use) && read_string(doc, "iss", iss) &&
-                     read_string(doc, "jti", jti) && read_string(doc, "client_id", p.client_id) &&
+                     read_string(doc, "jti", jti) && read_string(doc, "sid", sid) &&
+                     read_string(doc, "client_id", p.client_id) &&
                      read_string(doc, "custom:tenant_id", c.tenant_id) &&
                      read_string(doc, "name", c.name) && read_int(doc, "iat", iat) &&
                      read_int(doc, "exp", exp) && read_int(doc, "nbf", c.nbf) &&
@@ -111,6 +112,7 @@ std::optional<ParsedPayload> parse_payload(std::string_view json) {
   c.token_use = std::move(*use);
   c.iss = std::move(*iss);
   c.jti = jti.value_or("");
+  c.sid = sid.value_or("");
   c.iat = *iat;
   c.exp = *exp;
   return p;
@@ -156,6 +158,7 @@ std::string encode_jwt(const Claims& c, const SigningKey& key) {
     write_string(w, "iss", c.iss);
     if (!c.aud.empty()) write_string(w, c.token_use == "access" ? "client_id" : "aud", c.aud);
     if (!c.jti.empty()) write_string(w, "jti", c.jti);
+    if (!c.sid.empty()) write_string(w, "sid", c.sid);
     write_int(w, "iat", c.iat);
     write_int(w, "auth_time", c.iat);
     write_int(w, "exp", c.exp);

@@ -28,6 +28,7 @@ struct Claims {
   // tokens; encode_jwt follows that, and verify accepts either.
   std::string aud;
   std::string jti;
+  std::string sid;  // "sid": the login session (refresh-token family); revocable as a whole
   std::vector<std::string> groups;       // "cognito:groups"
   std::optional<std::string> tenant_id;  // "custom:tenant_id"
   std::optional<std::string> name;

@@ -33,10 +33,12 @@ std::string segment(const std::string& token, int index) {
 }
 
 TEST_F(JwtTest, AccessTokenRoundTripsEveryClaim) {
-  const Claims in = access_claims();
+  Claims in = access_claims();
+  in.sid = "family-1";
   const VerifyResult r = verifier_.verify(encode_jwt(in, key_), "access", kNow);
   ASSERT_TRUE(r.ok()) << to_string(r.error);
   EXPECT_EQ(r.claims.sub, in.sub);
+  EXPECT_EQ(r.claims.sid, "family-1");
   EXPECT_EQ(r.claims.email, in.email);
   EXPECT_EQ(r.claims.token_use, "access");
   EXPECT_EQ(r.claims.iss, in.iss);

@@ -14,6 +14,8 @@
 #include "core/ids.hpp"
 #include "core/json.hpp"
 #include "store/audit.hpp"
+#include "store/sessions.hpp"
+#include "store/tenants.hpp"
 #include "store/users.hpp"
 
 namespace painel::auth {
@@ -21,18 +23,22 @@ namespace {
 
 constexpr int64_t kStatusTtlMs = 2000;  // how stale a tenant's "suspended" may be
 
-UserView view_of(const store::UserRow& u) {
-  auto g = effective_group(u.groups);
-  return UserView{u.id, u.email, u.full_name, u.groups, g ? group_name(*g) : "", u.tenant_id};
-}
-
-std::string login_meta(const std::string& email) {
-  JsonOut j;
-  j.begin_object().kv("email", email).end_object();
-  return j.take();
+LoginGate::Options login_gate_options(const Config& cfg) {
+  LoginGate::Options o;
+  o.capacity = cfg.login_concurrency > 0 ? cfg.login_concurrency : default_login_concurrency();
+  // As many may wait as verify: logins hold at most 2 x cores / 2 handler threads, half
+  // of the default pool (2 x cores), so reads always keep the other half.
+  o.max_waiting = o.capacity;
+  o.max_wait_ms = cfg.login_wait_ms;
+  return o;
 }
 
 }  // namespace
+
+UserView user_view_of(const store::UserRow& u) {
+  auto g = effective_group(u.groups);
+  return UserView{u.id, u.email, u.full_name, u.groups, g ? group_name(*g) : "", u.tenant_id};
+}
 
 std::string resolve_master_key(const Config& cfg) {
   if (!cfg.master_key.empty()) return derive_master_key(cfg.master_key);
@@ -62,7 +68,11 @@ std::string resolve_master_key(const Config& cfg) {
 
 TokenService::TokenService(const Config& cfg, store::Store& store, const Clock& clock,
                            std::string master_key32)
-    : cfg_(cfg), store_(store), clock_(clock), master_key_(std::move(master_key32)) {
+    : cfg_(cfg),
+      store_(store),
+      clock_(clock),
+      master_key_(std::move(master_key32)),
+      gate_(login_gate_options(cfg)) {
   VerifierConfig vc;
   vc.issuer = cfg.issuer;
   vc.audiences = {cfg.client_id};
@@ -80,6 +90,7 @@ TokenService::TokenService(const Config& cfg, store::Store& store, const Clock& 
     ec.audiences = {cfg.cognito_client_id.empty() ? cfg.client_id : cfg.cognito_client_id};
     external_ = std::make_unique<JwtVerifier>(ec, *keys);
   }
+  sync_revocations(true);
 }
 
 TokenService::~TokenService() = default;
@@ -141,74 +152,12 @@ std::string TokenService::jwks() const {
   return jwks_json(published_);
 }
 
-int64_t TokenService::throttle_retry_after(store::Conn& c, const std::string& key,
-                                           int max_failures) {
-  int64_t now = clock_.now_ms();
-  auto r = c.query("SELECT failures, window_start_ms FROM login_throttle WHERE key = ?", {key});
-  if (r.empty()) return 0;
-  int64_t window_end = r[0].i64(1) + cfg_.login_window_s * 1000LL;
-  if (now >= window_end || r[0].i64(0) < max_failures) return 0;
-  return (window_end - now + 999) / 1000;
-}
-
-void TokenService::throttle_fail(store::Conn& c, const std::string& key) {
-  int64_t now = clock_.now_ms();
-  int64_t window_start_min = now - cfg_.login_window_s * 1000LL;
-  c.exec(
-      "INSERT INTO login_throttle(key, failures, window_start_ms) VALUES (?, 1, ?) "
-      "ON CONFLICT(key) DO UPDATE SET "
-      "failures = CASE WHEN login_throttle.window_start_ms < ? THEN 1 ELSE login_throttle.failures "
-      "+ 1 END, "
-      "window_start_ms = CASE WHEN login_throttle.window_start_ms < ? THEN "
-      "excluded.window_start_ms "
-      "ELSE login_throttle.window_start_ms END",
-      {key, now, window_start_min, window_start_min});
-}
-
-TokenPair TokenService::login(const std::string& email_in, const std::string& password,
-                              const RequestMeta& m) {
-  std::string email = store::lower_ascii(email_in);
-  const std::string ekey = "email:" + email, ikey = "ip:" + m.ip;
-  const int ip_max = cfg_.login_max_failures * 4;  // offices share an IP
-  {
-    auto& c = store_.conn();
-    int64_t ra = std::max(throttle_retry_after(c, ekey, cfg_.login_max_failures),
-                          throttle_retry_after(c, ikey, ip_max));
-    if (ra > 0) throw too_many("too many failed logins; try again later", static_cast<int>(ra));
-  }
-  auto user = store::find_user_by_email(store_.conn(), email);
-  bool ok = false;
-  if (user && user->password_hash && !user->disabled)
-    ok = verify_password(*user->password_hash, password);
-  else
-    burn_dummy_verify();
-  if (!ok) {
-    store_.write([&](store::Conn& c) {
-      throttle_fail(c, ekey);
-      throttle_fail(c, ikey);
-      store::audit_append(c,
-                          {user ? user->id : "anonymous", "anonymous", "auth.login_failed",
-                           user ? user->tenant_id : std::nullopt, std::nullopt, m.request_id, m.ip,
-                           login_meta(email)},
-                          clock_.now_ms());
-    });
-    throw unauthorized("invalid e-mail or password");
-  }
-  UserView u = view_of(*user);
-  if (u.role.empty()) throw forbidden("user has no recognised group");
-  return store_.write([&](store::Conn& c) {
-    c.exec("DELETE FROM login_throttle WHERE key = ?", {ekey});
-    store::touch_user_login(c, u.id, clock_.now_ms());
-    store::audit_append(c,
-                        {u.id, u.role, "auth.login", u.tenant_id, u.id, m.request_id, m.ip, "{}"},
-                        clock_.now_ms());
-    return issue(c, u, new_uuid(), m);
-  });
-}
-
 TokenPair TokenService::issue(store::Conn& c, const UserView& u, const std::string& family,
                               const RequestMeta& m) {
-  int64_t now_ms = clock_.now_ms(), now = now_ms / 1000;
+  int64_t now_ms = clock_.now_ms();
+  // Never issue a token that an earlier revocation of the user (set to the next second)
+  // would kill: a login right after RESET_TOKEN carries iat = that second.
+  int64_t now = std::max(now_ms / 1000, store::user_tokens_not_before(c, u.id));
   Claims cl;
   cl.sub = u.id;
   cl.email = u.email;
@@ -218,6 +167,7 @@ TokenPair TokenService::issue(store::Conn& c, const UserView& u, const std::stri
   cl.aud = cfg_.client_id;
   cl.iat = now;
   cl.exp = now + cfg_.access_ttl_s;
+  cl.sid = family;
   std::optional<SigningKey> key;
   {
     std::lock_guard lk(keys_mu_);
@@ -249,8 +199,10 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
   int64_t now = clock_.now_ms();
   bool reuse = false;
   std::optional<TokenPair> out;
+  std::string refused;  // why a valid session may not refresh (tenant suspended)
   store_.write([&](store::Conn& c) {
     reuse = false;
+    refused.clear();
     out.reset();
     auto r = c.query(
         "SELECT id, family_id, user_id, expires_at_ms, rotated_at_ms, revoked_at_ms FROM sessions "
@@ -266,6 +218,7 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
         c.exec(
             "UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL",
             {now, s.str(1)});
+        store::revoke_tokens(c, store::session_subject(s.str(1)), store::kRevokedForever, now);
         store::audit_append(c,
                             {s.str(2), "unknown", "auth.refresh_reuse", std::nullopt, s.str(1),
                              m.request_id, m.ip, "{}"},
@@ -276,11 +229,24 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
     if (s.i64(3) <= now) return;
     auto user = store::find_user_by_id(c, s.str(2));
     if (!user || user->disabled) return;
+    if (user->tenant_id) {
+      auto st = store::tenant_status(c, *user->tenant_id);
+      if (st && (*st == "suspended" || *st == "inactive")) {
+        refused = "tenant " + *st;
+        return;
+      }
+    }
     c.exec("UPDATE sessions SET rotated_at_ms = ? WHERE id = ?", {now, s.str(0)});
-    out = issue(c, view_of(*user), s.str(1), m);
+    UserView u = user_view_of(*user);
+    store::audit_append(
+        c, {u.id, u.role, "auth.refresh", u.tenant_id, s.str(1), m.request_id, m.ip, "{}"}, now);
+    out = issue(c, u, s.str(1), m);
   });
-  if (reuse)
+  if (reuse) {
     spdlog::warn("refresh token reuse detected; session family revoked (request {})", m.request_id);
+    sync_revocations(true);
+  }
+  if (!refused.empty()) throw forbidden(refused);
   if (!out) throw unauthorized("invalid refresh token");
   return *out;
 }
@@ -294,22 +260,19 @@ void TokenService::logout(const std::string& token, const RequestMeta& m) {
     if (r.empty()) return;
     c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL",
            {now, r[0].str(0)});
+    store::revoke_tokens(c, store::session_subject(r[0].str(0)), store::kRevokedForever, now);
     store::audit_append(
         c,
         {r[0].str(1), "user", "auth.logout", std::nullopt, r[0].str(0), m.request_id, m.ip, "{}"},
         now);
   });
-}
-
-int64_t TokenService::revoke_user_sessions(store::Conn& c, const std::string& user_id) {
-  return c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE user_id = ? AND revoked_at_ms IS NULL",
-                {clock_.now_ms(), user_id});
+  sync_revocations(true);  // this instance at once; the others at their next poll
 }
 
 std::optional<UserView> TokenService::user_view(const std::string& user_id) {
   auto u = store::find_user_by_id(store_.conn(), user_id);
   if (!u) return std::nullopt;
-  return view_of(*u);
+  return user_view_of(*u);
 }
 
 std::optional<std::string> TokenService::tenant_status_cached(const std::string& tenant_id) {
@@ -369,6 +332,11 @@ std::optional<Principal> TokenService::authenticate(std::string_view token, std:
     }
   } else {
     why = std::string("invalid token: ") + to_string(r.error);
+    return std::nullopt;
+  }
+  sync_revocations();
+  if (is_revoked(p, r.claims)) {
+    why = "token revoked";
     return std::nullopt;
   }
   p.sub = r.claims.sub;

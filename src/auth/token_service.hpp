@@ -14,9 +14,12 @@
 
 #include "auth/authenticator.hpp"
 #include "auth/jwt.hpp"
+#include "auth/login_gate.hpp"
+#include "auth/revocations.hpp"
 #include "core/config.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
+#include "store/users.hpp"
 
 namespace painel::auth {
 
@@ -26,6 +29,8 @@ struct UserView {
   std::string role;
   std::optional<std::string> tenant_id;
 };
+
+UserView user_view_of(const store::UserRow& u);
 
 struct TokenPair {
   std::string access_token, id_token, refresh_token;
@@ -43,9 +48,14 @@ class TokenService final : public Authenticator {
                std::string master_key32);
   ~TokenService() override;
 
-  // Throws ApiError: 401 (same answer for unknown e-mail and wrong password), 429 when
-  // throttled (detail carries Retry-After seconds in retry_after()).
-  TokenPair login(const std::string& email, const std::string& password, const RequestMeta& m);
+  // Checks a password against the lockout counters and under the LoginGate (bounded
+  // argon2 work). Throws ApiError: 401 (same answer for unknown e-mail and wrong
+  // password), 403 (tenant suspended or inactive), 429 + Retry-After while the (account,
+  // IP) pair or the account is locked, 503 + Retry-After when too many verify at once.
+  UserView check_password(const std::string& email, const std::string& password,
+                          const RequestMeta& m);
+  // Opens a session (refresh-token family) for a user check_password() just accepted.
+  TokenPair open_session(const UserView& u, const RequestMeta& m);
   TokenPair refresh(const std::string& refresh_token, const RequestMeta& m);
   void logout(const std::string& refresh_token, const RequestMeta& m);
   std::optional<UserView> user_view(const std::string& user_id);
@@ -57,8 +67,15 @@ class TokenService final : public Authenticator {
   std::string rotate_signing_key();
   // Forget a tenant's cached status (after suspend/reactivate).
   void forget_tenant_status(const std::string& tenant_id);
-  // Revokes every refresh session of the user (RESET_TOKEN).
+  // Revokes every refresh session of the user and every access token issued so far
+  // (RESET_TOKEN). Other instances, and this one, notice within kRevocationPollMs.
   int64_t revoke_user_sessions(store::Conn& c, const std::string& user_id);
+  // Reads the revocations recorded since the last poll (by any instance, or by the
+  // triggers on users). Called from authenticate() at most every kRevocationPollMs.
+  void sync_revocations(bool force = false);
+  static constexpr int64_t kRevocationPollMs = 500;
+  LoginGate::Stats login_gate_stats() const { return gate_.stats(); }
+  int login_gate_capacity() const { return gate_.options().capacity; }
   const JwtVerifier& verifier() const { return *verifier_; }
   // Re-reads the signing keys from the store (another instance or `painel keys
   // rotate-signing` may have rotated them). Called periodically and on an unknown kid.
@@ -68,8 +85,9 @@ class TokenService final : public Authenticator {
   TokenPair issue(store::Conn& c, const UserView& u, const std::string& family,
                   const RequestMeta& m);
   std::optional<std::string> tenant_status_cached(const std::string& tenant_id);
-  int64_t throttle_retry_after(store::Conn& c, const std::string& key, int max_failures);
-  void throttle_fail(store::Conn& c, const std::string& key);
+  void record_login_failure(const std::string& email, const std::optional<store::UserRow>& user,
+                            const RequestMeta& m);
+  bool is_revoked(const Principal& p, const Claims& claims) const;
 
   const Config& cfg_;
   store::Store& store_;
@@ -83,6 +101,10 @@ class TokenService final : public Authenticator {
   std::atomic<int64_t> last_reload_ms_{0};
   std::mutex status_mu_;
   std::unordered_map<std::string, std::pair<std::string, int64_t>> status_cache_;
+  LoginGate gate_;
+  RevocationSet revocations_;
+  std::atomic<int64_t> last_revocation_sync_ms_{0};
+  std::atomic<int64_t> last_revocation_prune_ms_{0};
 };
 
 // The master key: PAINEL_MASTER_KEY when set; otherwise, for SQLite, a random key kept in

@@ -122,8 +122,39 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   serve
       ->add_option("--login-max-failures", cfg.login_max_failures,
-                   "failed logins per e-mail/IP before 429")
+                   "failed logins per (account, IP) before a lock (1 min, doubling)")
       ->envname("PAINEL_LOGIN_MAX_FAILURES")
+      ->capture_default_str();
+  serve
+      ->add_option("--login-account-max-failures", cfg.login_account_max_failures,
+                   "failed logins per account across IPs before an account-wide lock")
+      ->envname("PAINEL_LOGIN_ACCOUNT_MAX_FAILURES")
+      ->capture_default_str();
+  serve->add_option("--login-lock-max", cfg.login_lock_max_s, "longest login lock, seconds")
+      ->envname("PAINEL_LOGIN_LOCK_MAX")
+      ->capture_default_str();
+  serve
+      ->add_option("--login-ip-slow-failures", cfg.login_ip_slow_failures,
+                   "failed logins per IP (15 min) before its logins are verified last")
+      ->envname("PAINEL_LOGIN_IP_SLOW_FAILURES")
+      ->capture_default_str();
+  serve->add_option("--login-ip-per-min", cfg.login_ip_per_min, "login attempts per minute per IP")
+      ->envname("PAINEL_LOGIN_IP_PER_MIN")
+      ->capture_default_str();
+  serve
+      ->add_option("--login-account-per-min", cfg.login_account_per_min,
+                   "successful logins per minute per account")
+      ->envname("PAINEL_LOGIN_ACCOUNT_PER_MIN")
+      ->capture_default_str();
+  serve
+      ->add_option("--login-concurrency", cfg.login_concurrency,
+                   "password verifications at once (0 = half the cores)")
+      ->envname("PAINEL_LOGIN_CONCURRENCY")
+      ->capture_default_str();
+  serve
+      ->add_option("--login-wait-ms", cfg.login_wait_ms,
+                   "longest wait for a verification slot before 503")
+      ->envname("PAINEL_LOGIN_WAIT_MS")
       ->capture_default_str();
   serve
       ->add_option("--cache-ttl-ms", cfg.cache_ttl_ms,

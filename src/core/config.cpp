@@ -41,6 +41,17 @@ void Config::validate() const {
   if (rate_user_per_min < 1 || rate_tenant_per_min < 1 || rate_user_burst < 1 ||
       rate_tenant_burst < 1)
     throw std::invalid_argument("rate limits must be positive");
+  if (login_max_failures < 1 || login_account_max_failures < login_max_failures)
+    throw std::invalid_argument(
+        "--login-max-failures must be >= 1 and <= --login-account-max-failures");
+  if (login_lock_max_s < 60 || login_lock_max_s > 86400)
+    throw std::invalid_argument("--login-lock-max must be 60..86400 s");
+  if (login_ip_slow_failures < 1 || login_ip_per_min < 1 || login_account_per_min < 1)
+    throw std::invalid_argument("login limits must be positive");
+  if (login_concurrency < 0 || login_concurrency > 256)
+    throw std::invalid_argument("--login-concurrency must be 0..256");
+  if (login_wait_ms < 0 || login_wait_ms > 60000)
+    throw std::invalid_argument("--login-wait-ms must be 0..60000");
   if (!cognito_issuer.empty() && cognito_jwks.empty())
     throw std::invalid_argument("--cognito-issuer needs --cognito-jwks");
   if (!redis.empty()) parse_redis_url(redis);

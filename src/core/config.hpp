@@ -42,8 +42,18 @@ struct Config {
   int rate_user_burst = 120;
   int rate_tenant_per_min = 3000;
   int rate_tenant_burst = 600;
-  int login_max_failures = 5;  // per e-mail and per IP within the window
+  // Login abuse (docs/security.md): failures lock an (account, IP) pair exponentially
+  // (1 min, 2, 4, ... up to login_lock_max_s); an account only at far more failures across
+  // IPs; an IP with many failures is slowed (its verifications go last), never blocked.
+  int login_max_failures = 5;           // per (account, IP) before the first lock
+  int login_account_max_failures = 50;  // per account, across IPs, before the first lock
+  int login_lock_max_s = 900;           // longest lock
+  int login_ip_slow_failures = 20;      // per IP within login_window_s: slow lane
   int login_window_s = 900;
+  int login_ip_per_min = 120;      // login attempts per IP (token bucket, burst the same)
+  int login_account_per_min = 10;  // successful logins per account
+  int login_concurrency = 0;       // password verifications at once; 0 = cores / 2
+  int login_wait_ms = 2000;        // longest wait for a verification slot, then 503
 
   // Cache
   int cache_ttl_ms = 5000;

@@ -99,8 +99,7 @@ EffectResult reset_token(store::Conn& c, const EffectContext& ctx, const domain:
     j.begin_object()
         .kv("user_id", user)
         .kv("sessions_revoked", n)
-        .kv("note",
-            "refresh tokens no longer work; access tokens already issued expire on their own")
+        .kv("note", "refresh tokens and access tokens already issued no longer work")
         .end_object();
   }
   return {j.take(), {tenant}};

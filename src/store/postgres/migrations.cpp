@@ -372,6 +372,36 @@ END $$;
 CREATE TRIGGER tenant_users_count AFTER INSERT OR DELETE OR UPDATE OF tenant_id
   ON tenant_users FOR EACH ROW EXECUTE FUNCTION tenant_users_count();
 )SQL"},
+      {7, "revocable access tokens; lockout by account and IP", R"SQL(
+-- An access token dies before its exp when its subject is revoked: 'user:<id>' (every
+-- token of the user issued before not_before_s: RESET_TOKEN, disable, delete) or
+-- 'session:<family id>' (one login's tokens: logout, refresh-token reuse). Instances poll
+-- the rows created lately (store/sessions.hpp); rows older than the access-token lifetime
+-- no longer matter and are pruned.
+CREATE TABLE token_revocations (
+  subject text NOT NULL,
+  not_before_s bigint NOT NULL,
+  created_at_ms bigint NOT NULL,
+  PRIMARY KEY (subject, not_before_s)
+);
+CREATE INDEX token_revocations_created ON token_revocations(created_at_ms);
+-- Every writer that disables or deletes a user (CLI, routes, SQL) revokes its tokens.
+CREATE FUNCTION users_revoke_tokens() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO token_revocations(subject, not_before_s, created_at_ms)
+  VALUES ('user:' || OLD.id, floor(extract(epoch FROM clock_timestamp()))::bigint + 1,
+          floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER users_disabled_revoke_tokens AFTER UPDATE OF disabled ON users FOR EACH ROW
+  WHEN (NEW.disabled <> 0 AND OLD.disabled = 0) EXECUTE FUNCTION users_revoke_tokens();
+CREATE TRIGGER users_delete_revoke_tokens AFTER DELETE ON users FOR EACH ROW
+  EXECUTE FUNCTION users_revoke_tokens();
+-- login_throttle keys change meaning ('pair:', 'acct:', 'ip:'; window_start_ms becomes
+-- the last failure): the old per-e-mail and per-IP windows are dropped.
+DELETE FROM login_throttle;
+)SQL"},
   };
   return m;
 }

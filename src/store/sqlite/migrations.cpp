@@ -362,6 +362,33 @@ BEGIN
   UPDATE tenants SET user_count = user_count + 1 WHERE id = NEW.tenant_id;
 END;
 )SQL"},
+      {7, "revocable access tokens; lockout by account and IP", R"SQL(
+-- An access token dies before its exp when its subject is revoked: 'user:<id>' (every
+-- token of the user issued before not_before_s: RESET_TOKEN, disable, delete) or
+-- 'session:<family id>' (one login's tokens: logout, refresh-token reuse). Instances poll
+-- the rows created lately (store/sessions.hpp); rows older than the access-token lifetime
+-- no longer matter and are pruned.
+CREATE TABLE token_revocations (
+  subject TEXT NOT NULL,
+  not_before_s INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (subject, not_before_s)
+) WITHOUT ROWID;
+CREATE INDEX token_revocations_created ON token_revocations(created_at_ms);
+-- Every writer that disables or deletes a user (CLI, routes, SQL) revokes its tokens.
+CREATE TRIGGER users_disabled_revoke_tokens AFTER UPDATE OF disabled ON users
+WHEN NEW.disabled <> 0 AND OLD.disabled = 0
+BEGIN INSERT OR IGNORE INTO token_revocations(subject, not_before_s, created_at_ms)
+  VALUES ('user:' || NEW.id, CAST(strftime('%s', 'now') AS INTEGER) + 1,
+          CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)); END;
+CREATE TRIGGER users_delete_revoke_tokens AFTER DELETE ON users
+BEGIN INSERT OR IGNORE INTO token_revocations(subject, not_before_s, created_at_ms)
+  VALUES ('user:' || OLD.id, CAST(strftime('%s', 'now') AS INTEGER) + 1,
+          CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)); END;
+-- login_throttle keys change meaning ('pair:', 'acct:', 'ip:'; window_start_ms becomes
+-- the last failure): the old per-e-mail and per-IP windows are dropped.
+DELETE FROM login_throttle;
+)SQL"},
   };
   return m;
 }

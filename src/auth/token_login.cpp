@@ -1,0 +1,103 @@
+// TokenService's password login: lockout by (account, IP) and by account, the per-IP
+// slow-down, and the bounded argon2 work (docs/security.md, "Login abuse").
+#include <algorithm>
+
+#include "auth/lockout.hpp"
+#include "auth/password.hpp"
+#include "auth/token_service.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/json.hpp"
+#include "store/audit.hpp"
+#include "store/sessions.hpp"
+#include "store/tenants.hpp"
+
+namespace painel::auth {
+namespace {
+
+std::string pair_key(const std::string& email, const std::string& ip) {
+  return "pair:" + email + "|" + ip;
+}
+std::string account_key(const std::string& email) { return "acct:" + email; }
+std::string ip_key(const std::string& ip) { return "ip:" + ip; }
+
+std::string login_meta(const std::string& email) {
+  JsonOut j;
+  j.begin_object().kv("email", email).end_object();
+  return j.take();
+}
+
+ApiError busy() {
+  ApiError e{503, "Service Unavailable", "too many logins in progress; retry shortly"};
+  e.retry_after_s = 1;
+  return e;
+}
+
+}  // namespace
+
+UserView TokenService::check_password(const std::string& email_in, const std::string& password,
+                                      const RequestMeta& m) {
+  const std::string email = store::lower_ascii(email_in);
+  const int64_t now = clock_.now_ms();
+  bool slow = false;
+  {
+    auto& c = store_.conn();
+    int64_t ra = std::max(retry_after_s(store::load_throttle(c, pair_key(email, m.ip)), now),
+                          retry_after_s(store::load_throttle(c, account_key(email)), now));
+    if (ra > 0) throw too_many("too many failed logins; try again later", static_cast<int>(ra));
+    slow = live_failures(store::load_throttle(c, ip_key(m.ip)), ip_policy(cfg_), now) >=
+           cfg_.login_ip_slow_failures;
+  }
+  auto user = store::find_user_by_email(store_.conn(), email);
+  bool ok = false;
+  {
+    auto permit = gate_.acquire(slow ? LoginGate::Lane::Slow : LoginGate::Lane::Normal);
+    if (!permit) throw busy();
+    if (user && user->password_hash && !user->disabled)
+      ok = verify_password(*user->password_hash, password);
+    else
+      burn_dummy_verify();
+  }
+  if (!ok) {
+    record_login_failure(email, user, m);
+    throw unauthorized("invalid e-mail or password");
+  }
+  UserView u = user_view_of(*user);
+  if (u.role.empty()) throw forbidden("user has no recognised group");
+  if (u.tenant_id) {  // checked after the password, so it reveals nothing to a guesser
+    auto st = store::tenant_status(store_.conn(), *u.tenant_id);
+    if (st && (*st == "suspended" || *st == "inactive")) throw forbidden("tenant " + *st);
+  }
+  return u;
+}
+
+void TokenService::record_login_failure(const std::string& email,
+                                        const std::optional<store::UserRow>& user,
+                                        const RequestMeta& m) {
+  const int64_t now = clock_.now_ms();
+  const auto pair = pair_policy(cfg_), account = account_policy(cfg_), ip = ip_policy(cfg_);
+  store_.write([&](store::Conn& c) {
+    for (auto& [key, policy] :
+         {std::pair{pair_key(email, m.ip), pair}, std::pair{account_key(email), account},
+          std::pair{ip_key(m.ip), ip}})
+      store::save_throttle(c, key, after_failure(store::load_throttle(c, key, true), policy, now));
+    store::audit_append(c,
+                        {user ? user->id : "anonymous", "anonymous", "auth.login_failed",
+                         user ? user->tenant_id : std::nullopt, std::nullopt, m.request_id, m.ip,
+                         login_meta(email)},
+                        now);
+  });
+}
+
+TokenPair TokenService::open_session(const UserView& u, const RequestMeta& m) {
+  return store_.write([&](store::Conn& c) {
+    store::clear_throttle(c, pair_key(u.email, m.ip));
+    store::touch_user_login(c, u.id, clock_.now_ms());
+    store::audit_append(c,
+                        {u.id, u.role, "auth.login", u.tenant_id, u.id, m.request_id, m.ip, "{}"},
+                        clock_.now_ms());
+    return issue(c, u, new_uuid(), m);
+  });
+}
+
+}  // namespace painel::auth

@@ -1,0 +1,62 @@
+// TokenService's revocation of access tokens: user epochs and revoked sessions recorded in
+// the store (token_revocations), polled by every instance into a RevocationSet that
+// authenticate() consults after the verified-token cache.
+#include <spdlog/spdlog.h>
+
+#include "auth/lockout.hpp"
+#include "auth/token_service.hpp"
+#include "core/blocking.hpp"
+#include "store/sessions.hpp"
+
+namespace painel::auth {
+namespace {
+// A poll re-reads this much before the last one: rows written by a transaction that
+// committed late, or by an instance whose clock lags a little, are still seen.
+constexpr int64_t kRevocationOverlapMs = 10000;
+}  // namespace
+
+int64_t TokenService::revoke_user_sessions(store::Conn& c, const std::string& user_id) {
+  int64_t now = clock_.now_ms();
+  // The next second: every token issued so far (iat <= now) dies; issue() gives later ones
+  // at least this iat, so a login right after is not caught.
+  store::revoke_tokens(c, store::user_subject(user_id), now / 1000 + 1, now);
+  return c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE user_id = ? AND revoked_at_ms IS NULL",
+                {now, user_id});
+}
+
+void TokenService::sync_revocations(bool force) {
+  int64_t now = clock_.now_ms();
+  int64_t last = last_revocation_sync_ms_.load(std::memory_order_relaxed);
+  if (!force && now - last < kRevocationPollMs) return;
+  may_block();  // a store read: on the handler pool only
+  if (!force && !last_revocation_sync_ms_.compare_exchange_strong(last, now)) return;
+  if (force) last_revocation_sync_ms_.store(now);
+  const int64_t horizon =
+      (cfg_.access_ttl_s + 120) * 1000LL;  // older ones killed only expired tokens
+  int64_t since = last == 0 ? now - horizon : last - kRevocationOverlapMs;
+  try {
+    for (auto& r : store::revocations_since(store_.conn(), since))
+      revocations_.add(r.subject, r.not_before_s, now);
+  } catch (...) {
+    last_revocation_sync_ms_.store(last);  // the next poll reads this window again
+    throw;
+  }
+  int64_t pruned = last_revocation_prune_ms_.load();
+  if (now - pruned > 60'000 && last_revocation_prune_ms_.compare_exchange_strong(pruned, now)) {
+    revocations_.prune(now - horizon);
+    try {
+      store_.write([&](store::Conn& c) {
+        store::prune_revocations(c, now - horizon);
+        store::prune_throttle(c, now - login_memory_ms(cfg_));
+      });
+    } catch (const store::DbError& e) {  // housekeeping: the next minute will do
+      spdlog::warn("pruning token revocations failed: {}", e.what());
+    }
+  }
+}
+
+bool TokenService::is_revoked(const Principal& p, const Claims& claims) const {
+  return revocations_.revoked(p.user_id, claims.sid, claims.iat);
+}
+
+}  // namespace painel::auth

@@ -1,0 +1,59 @@
+#include "store/sessions.hpp"
+
+namespace painel::store {
+namespace {
+constexpr const char* kRevoke =
+    "INSERT INTO token_revocations(subject, not_before_s, created_at_ms) VALUES (?,?,?) "
+    "ON CONFLICT (subject, not_before_s) DO NOTHING";
+constexpr const char* kSince =
+    "SELECT subject, not_before_s FROM token_revocations WHERE created_at_ms >= ?";
+constexpr const char* kUserNotBefore =
+    "SELECT max(not_before_s) FROM token_revocations WHERE subject = ?";
+constexpr const char* kPrune = "DELETE FROM token_revocations WHERE created_at_ms < ?";
+constexpr const char* kLoadThrottle =
+    "SELECT failures, window_start_ms, locked_until_ms FROM login_throttle WHERE key = ?";
+constexpr const char* kSaveThrottle =
+    "INSERT INTO login_throttle(key, failures, window_start_ms, locked_until_ms) "
+    "VALUES (?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
+    "window_start_ms = excluded.window_start_ms, locked_until_ms = excluded.locked_until_ms";
+constexpr const char* kClearThrottle = "DELETE FROM login_throttle WHERE key = ?";
+constexpr const char* kPruneThrottle =
+    "DELETE FROM login_throttle WHERE window_start_ms < ? AND locked_until_ms < ?";
+}  // namespace
+
+void revoke_tokens(Conn& c, const std::string& subject, int64_t not_before_s, int64_t now_ms) {
+  c.exec(kRevoke, {subject, not_before_s, now_ms});
+}
+
+std::vector<TokenRevocation> revocations_since(Conn& c, int64_t since_ms) {
+  std::vector<TokenRevocation> out;
+  for (auto& r : c.query(kSince, {since_ms})) out.push_back({r.str(0), r.i64(1)});
+  return out;
+}
+
+int64_t user_tokens_not_before(Conn& c, const std::string& user_id) {
+  auto r = c.query(kUserNotBefore, {user_subject(user_id)});
+  return r.empty() ? 0 : r[0].i64(0);
+}
+
+int64_t prune_revocations(Conn& c, int64_t before_ms) { return c.exec(kPrune, {before_ms}); }
+
+ThrottleRow load_throttle(Conn& c, const std::string& key, bool for_update) {
+  auto r = for_update && c.dialect() == Dialect::Postgres
+               ? c.query(std::string(kLoadThrottle) + " FOR UPDATE", {key})
+               : c.query(kLoadThrottle, {key});
+  if (r.empty()) return {};
+  return {r[0].i64(0), r[0].i64(1), r[0].i64(2)};
+}
+
+void save_throttle(Conn& c, const std::string& key, const ThrottleRow& row) {
+  c.exec(kSaveThrottle, {key, row.failures, row.last_failure_ms, row.locked_until_ms});
+}
+
+void clear_throttle(Conn& c, const std::string& key) { c.exec(kClearThrottle, {key}); }
+
+int64_t prune_throttle(Conn& c, int64_t before_ms) {
+  return c.exec(kPruneThrottle, {before_ms, before_ms});
+}
+
+}  // namespace painel::store

@@ -1,0 +1,49 @@
+#pragma once
+// Revocation of access tokens and the login lockout counters. Access tokens are
+// stateless JWTs; what makes them revocable is a short log of revoked subjects that
+// every instance polls (auth/revocations.hpp keeps it in memory).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/db.hpp"
+
+namespace painel::store {
+
+// Tokens of a revoked session die whatever their iat.
+inline constexpr int64_t kRevokedForever = int64_t{1} << 62;
+
+struct TokenRevocation {
+  std::string subject;  // "user:<id>" or "session:<family id>"
+  int64_t not_before_s = 0;
+};
+
+inline std::string user_subject(const std::string& user_id) { return "user:" + user_id; }
+inline std::string session_subject(const std::string& family) { return "session:" + family; }
+
+// Tokens of `subject` with iat < not_before_s stop working (idempotent).
+void revoke_tokens(Conn& c, const std::string& subject, int64_t not_before_s, int64_t now_ms);
+// Revocations recorded at or after since_ms (by the writer's clock).
+std::vector<TokenRevocation> revocations_since(Conn& c, int64_t since_ms);
+// The iat a new token of the user must at least carry (0 when never revoked).
+int64_t user_tokens_not_before(Conn& c, const std::string& user_id);
+// Forgets revocations recorded before before_ms (every token they could kill has expired).
+int64_t prune_revocations(Conn& c, int64_t before_ms);
+
+// One login_throttle row: failures counted since the last quiet period, the last
+// failure, and the end of the current lock (0 = none).
+struct ThrottleRow {
+  int64_t failures = 0;
+  int64_t last_failure_ms = 0;
+  int64_t locked_until_ms = 0;
+};
+// for_update: inside a write transaction, lock the row (PostgreSQL) so concurrent
+// failures are all counted.
+ThrottleRow load_throttle(Conn& c, const std::string& key, bool for_update = false);
+void save_throttle(Conn& c, const std::string& key, const ThrottleRow& row);
+void clear_throttle(Conn& c, const std::string& key);
+// Forgets counters whose last failure is older than before_ms and that lock nothing.
+int64_t prune_throttle(Conn& c, int64_t before_ms);
+
+}  // namespace painel::store
