@@ -285,11 +285,15 @@ int cmd_copy(const std::string& from, const std::string& to, bool force) {
   if (to.rfind("postgresql://", 0) != 0 && to.rfind("postgres://", 0) != 0)
     throw UsageError("--to must be a postgresql:// URL");
   auto src = open_source(path);
+  // Both chains verify with the source's audit key (the copy is served with its master key).
+  const std::string audit_key = audit_key_for("sqlite:" + path, false);
+  src->use_audit_key(&audit_key);
 
   store::StoreOptions so;
   so.pool_size = 2;
   so.statement_timeout_ms = 0;  // large batches and the final counts may take a while
   auto target = store::Store::open(to, so);
+  target->set_audit_key(audit_key);
   Conn& dst = target->conn();
   auto enc = dst.query("SELECT current_setting('server_encoding')", {})[0].str(0);
   if (enc != "UTF8")
