@@ -7,6 +7,7 @@
 
 #include "auth/crypto.hpp"
 #include "store/migrations.hpp"
+#include "store/postgres/pg_test_cluster.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
 #include "store/store.hpp"
 
@@ -200,6 +201,49 @@ TEST_F(AuditTest, ForgedCheckpointFails) {
       "UPDATE operational_events SET metadata = replace(metadata, '\"count\":1', '\"count\":9') "
       "WHERE action = 'audit.checkpoint'");
   EXPECT_FALSE(audit_verify(store_->conn()).ok);
+}
+
+// The same chain on PostgreSQL: the key reaches pooled connections, and timestamptz reads
+// back exactly as it was hashed.
+class PgServerAudit : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string base = pg_test_cluster_url();
+    if (base.empty()) GTEST_SKIP() << "PAINEL_TEST_PG_URL not set";
+    db_ = std::make_unique<PgTestDatabase>(base, "pgaudit");
+    store_ = Store::open(db_->url());
+    store_->migrate("");
+    store_->set_audit_key(std::string(32, 'k'));
+  }
+  void TearDown() override { store_.reset(); }
+  void append(const std::string& action) {
+    store_->write([&](Conn& c) {
+      audit_append(c,
+                   {"u1", "INTERNAL_ADMIN", action, std::nullopt, std::nullopt, std::nullopt,
+                    std::nullopt, "{}"},
+                   kT0 + 1);
+    });
+  }
+  std::unique_ptr<PgTestDatabase> db_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(PgServerAudit, KeyedChainCheckpointAndTruncation) {
+  append("a");
+  int64_t first = store_->write([](Conn& c) { return audit_checkpoint(c, kT0 + 2); });
+  append("b");
+  int64_t seen = store_->write([](Conn& c) { return audit_checkpoint(c, kT0 + 3); });
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(seen, 3);
+  auto v = audit_verify(store_->conn(), seen);
+  EXPECT_TRUE(v.ok) << v.problem << " at " << v.first_bad_id.value_or("");
+  EXPECT_EQ(v.checked, 4);
+  store_->conn().exec("ALTER TABLE operational_events DISABLE TRIGGER USER");
+  store_->conn().exec("DELETE FROM operational_events WHERE seq > 2");
+  auto cut = audit_verify(store_->conn(), seen);
+  EXPECT_TRUE(cut.truncated);
+  store_->set_audit_key(std::string(32, 'x'));
+  EXPECT_EQ(audit_verify(store_->conn()).problem, "chain");
 }
 
 }  // namespace
