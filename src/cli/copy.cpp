@@ -353,6 +353,9 @@ int cmd_copy(const std::string& from, const std::string& to, bool force) {
               << a.checked << " events), target "
               << (b.ok ? "verifies" : "BROKEN at " + b.first_bad_id.value_or("?")) << " ("
               << b.checked << " events)\n";
+    if (a.problem == "no_key")
+      std::cerr << "copy: the audit chain is keyed by the master key: set PAINEL_MASTER_KEY to "
+                   "the source's to verify it\n";
   }
   auto key_file = std::filesystem::path(path).parent_path() / "master.key";
   if (std::filesystem::exists(key_file))
