@@ -154,8 +154,11 @@ class Copy(unittest.TestCase):
             a, b = self.src.get(path, token=token), self.dst.get(path, token=token)
             self.assertEqual(a.status, 200, (path, a))
             self.assertEqual(b.status, a.status, (path, b))
-            self.assertEqual(b.json(), a.json(), path)
-            answers[path] = a.json()
+            ja, jb = a.json(), b.json()
+            if path == "/internal/audit/verify":  # each side appended its own rows (new ids)
+                ja.pop("head"), jb.pop("head")
+            self.assertEqual(jb, ja, path)
+            answers[path] = ja
         # ...and they are not trivially equal
         self.assertEqual(answers["/internal/tenants?status=all"]["total"], 5)
         self.assertGreater(answers["/tenant/usage?period=7d"]["summary"]["total_requests"], 0)

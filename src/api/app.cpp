@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "api/denial_audit.hpp"
 #include "api/static_files.hpp"
 #include "core/blocking.hpp"
 #include "core/error.hpp"
@@ -225,6 +226,8 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched, bo
     req.inline_carry = std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate});
     throw;
   } catch (ApiError& e) {
+    if (e.status == 403)
+      note_denial(req, *m.route, "forbidden", 403, ctx.principal ? &*ctx.principal : nullptr);
     res = problem(e.status, e.title, e.detail, req.request_id);
     if (e.retry_after_s > 0) res.set_header("Retry-After", std::to_string(e.retry_after_s));
     if (!e.log.empty()) spdlog::warn("request {}: {}", req.request_id, e.log);
@@ -241,6 +244,7 @@ std::optional<http::Response> App::authorize(http::Request& req, const http::Rou
   if (route.access == http::Access::IngestKey) {
     auto tok = bearer(req);
     if (!tok || !ingest_check_ || !ingest_check_(*tok)) {
+      note_denial(req, route, tok ? "bad_ingest_key" : "missing_token", 401);
       http::Response r =
           problem(401, "Unauthorized", "a valid ingest API key is required", req.request_id);
       r.set_header("WWW-Authenticate", "Bearer");
@@ -253,13 +257,16 @@ std::optional<http::Response> App::authorize(http::Request& req, const http::Rou
     if (tok && authn_) p = authn_->authenticate(*tok, why);
     if (!p) {
       metrics.inc("painel_auth_rejections_total");
+      note_denial(req, route, tok ? "bad_token" : "missing_token", 401);
       http::Response r = problem(401, "Unauthorized", why, req.request_id);
       r.set_header("WWW-Authenticate", "Bearer");
       return r;
     }
-    if ((route.groups & p->role) == 0)
+    if ((route.groups & p->role) == 0) {
+      note_denial(req, route, "forbidden", 403, &*p);
       throw forbidden("Você não tem permissão para acessar este recurso (group " +
                       std::string(auth::group_name(p->role)) + " may not use this route)");
+    }
     // Per-user then per-tenant token buckets; the tighter answer is reported.
     auto now = clock.now_ms();
     RateDecision du =
@@ -280,6 +287,19 @@ std::optional<http::Response> App::authorize(http::Request& req, const http::Rou
     ctx.principal = std::move(p);
   }
   return std::nullopt;
+}
+
+void App::note_denial(const http::Request& req, const http::Route& route, std::string_view reason,
+                      int status, const auth::Principal* who) {
+  if (!denials_) return;
+  Denial d{reason,       status,       route.method,  route.pattern, std::nullopt,
+           std::nullopt, std::nullopt, req.remote_ip, req.request_id};
+  if (who) {
+    d.actor = who->user_id;
+    d.role = auth::group_name(who->role);
+    if (who->tenant_id) d.tenant_id = *who->tenant_id;
+  }
+  denials_->record(d, clock.now_ms());
 }
 
 }  // namespace painel::api

@@ -18,6 +18,7 @@
 namespace painel::api {
 
 class StaticFiles;
+class DenialAudit;
 
 class App {
  public:
@@ -43,6 +44,8 @@ class App {
     ingest_check_ = std::move(f);
   }
   void set_static_files(std::unique_ptr<StaticFiles> s);
+  // Refused requests (401/403) are counted here for the audit log (api/denial_audit.hpp).
+  void set_denial_audit(DenialAudit* d) { denials_ = d; }
   void finalize_routes();  // call after all routes are added (metrics slots)
 
   const Config& config;
@@ -65,6 +68,9 @@ class App {
   bool inline_enabled_ = true;
   std::function<std::optional<std::string>(std::string_view)> ingest_check_;
   std::unique_ptr<StaticFiles> static_;
+  DenialAudit* denials_ = nullptr;
+  void note_denial(const http::Request& req, const http::Route& route, std::string_view reason,
+                   int status, const auth::Principal* who = nullptr);
   obs::RouteMetrics* unmatched_metrics_ = nullptr;
   std::vector<obs::RouteMetrics*> route_metrics_;
 };

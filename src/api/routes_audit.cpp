@@ -61,13 +61,33 @@ void add_audit_routes(App& app) {
                   }});
   app.router.add({"GET", "/internal/audit/verify", Access::User, auth::kInternalAdmin, 16 * 1024,
                   [](http::RouteContext& ctx) {
-                    auto v = store::audit_verify(ctx.app.store.conn());
+                    auto& st = ctx.app.store;
+                    auto v = store::audit_verify(st.conn(), st.audit_checkpoint_seen.load());
                     JsonOut j;
                     j.begin_object()
                         .kv("ok", v.ok)
                         .kv("checked", v.checked)
                         .kv("first_bad_id", v.first_bad_id)
-                        .end_object();
+                        .kv("problem", v.problem.empty() ? std::nullopt
+                                                         : std::optional<std::string>(v.problem))
+                        .kv("truncated", v.truncated)
+                        .key("head")
+                        .begin_object()
+                        .kv("id", v.head_id)
+                        .kv("hash", v.head_hash)
+                        .kv("count", v.checked)
+                        .end_object()
+                        .kv("keyed_after_seq", v.keyed_after_seq)
+                        .key("checkpoint");
+                    if (v.checkpoint)
+                      j.begin_object()
+                          .kv("id", v.checkpoint->id)
+                          .kv("created_at", v.checkpoint->created_at)
+                          .kv("count", v.checkpoint->count)
+                          .end_object();
+                    else
+                      j.null();
+                    j.kv("rows_after_checkpoint", v.rows_after_checkpoint).end_object();
                     return json_response(j.take());
                   }});
 }

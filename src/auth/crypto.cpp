@@ -85,6 +85,27 @@ std::string derive_master_key(std::string_view secret) {
   return key;
 }
 
+std::string derive_audit_key(std::string_view master_key32) {
+  static_assert(crypto_kdf_KEYBYTES == kMasterKeyBytes);
+  if (master_key32.size() != crypto_kdf_KEYBYTES)
+    throw std::invalid_argument("derive_audit_key: master key must be 32 bytes");
+  ensure_sodium_initialized();
+  std::string key(crypto_auth_hmacsha256_KEYBYTES, '\0');
+  crypto_kdf_derive_from_key(bytes_of(key), key.size(), 1, "pnlaudit", bytes_of(master_key32));
+  return key;
+}
+
+std::string hmac_sha256_hex(std::string_view key32, std::string_view data) {
+  if (key32.size() != crypto_auth_hmacsha256_KEYBYTES)
+    throw std::invalid_argument("hmac_sha256_hex: key must be 32 bytes");
+  ensure_sodium_initialized();
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256(mac, bytes_of(data), data.size(), bytes_of(key32));
+  char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+  return std::string(hex, sizeof hex - 1);
+}
+
 std::string seal(std::string_view key32, std::string_view plaintext) {
   if (key32.size() != crypto_secretbox_KEYBYTES) {
     throw std::invalid_argument("seal: key must be 32 bytes");

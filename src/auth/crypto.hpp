@@ -40,6 +40,13 @@ inline constexpr std::size_t kMasterKeyBytes = 32;
 // a fixed domain-separation key, so the same secret used elsewhere yields another key.
 std::string derive_master_key(std::string_view secret);
 
+// The audit chain's key: a subkey of the 32-byte master key (crypto_kdf_derive_from_key,
+// context "pnlaudit", id 1), so it is never the key that seals secrets.
+std::string derive_audit_key(std::string_view master_key32);
+// HMAC-SHA-256 (crypto_auth_hmacsha256) of `data` under a 32-byte key, 64 lowercase hex
+// chars: the same shape as sha256_hex, so the audit chain's columns keep their format.
+std::string hmac_sha256_hex(std::string_view key32, std::string_view data);
+
 // XSalsa20-Poly1305 (crypto_secretbox_easy); output is base64url(nonce || box) with a
 // fresh random nonce per call. Throws std::invalid_argument if key32 is not 32 bytes
 // (a programming error, never input-dependent).

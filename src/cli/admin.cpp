@@ -2,9 +2,11 @@
 // backup, restore.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
+#include "auth/crypto.hpp"
 #include "auth/password.hpp"
 #include "auth/principal.hpp"
 #include "auth/token_service.hpp"
@@ -25,6 +27,7 @@ std::unique_ptr<store::Store> open_migrated(const std::string& database) {
   if (s->schema_version() == 0) s->migrate("");
   if (s->schema_version() != s->latest_version())
     throw std::runtime_error("schema is not current; run `painel migrate` first");
+  s->set_audit_key(audit_key_for(database));
   return s;
 }
 
@@ -45,6 +48,19 @@ void audit_cli(store::Conn& c, const std::string& action, const std::optional<st
 }
 
 }  // namespace
+
+std::string audit_key_for(const std::string& database, bool create) {
+  Config cfg;
+  cfg.database = database;
+  if (const char* k = std::getenv("PAINEL_MASTER_KEY")) cfg.master_key = k;
+  if (!create && cfg.master_key.empty()) {
+    std::string path = database.rfind("sqlite:", 0) == 0 ? database.substr(7) : database;
+    if (database.rfind("postgres", 0) == 0 ||
+        !std::filesystem::exists(std::filesystem::path(path).parent_path() / "master.key"))
+      return "";
+  }
+  return auth::derive_audit_key(auth::resolve_master_key(cfg));
+}
 
 int cmd_migrate(const std::string& database) {
   auto s = store::Store::open(database);

@@ -180,6 +180,18 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_COMMAND_RETENTION_DAYS")
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
+  serve
+      ->add_option("--audit-checkpoint-interval-ms", cfg.audit_checkpoint_interval_ms,
+                   "how often a checkpoint row signs the audit chain's count and head")
+      ->envname("PAINEL_AUDIT_CHECKPOINT_INTERVAL_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 86400000));
+  serve
+      ->add_option("--audit-denial-flush-ms", cfg.audit_denial_flush_ms,
+                   "how often refused requests (401/403), aggregated per minute, are audited")
+      ->envname("PAINEL_AUDIT_DENIAL_FLUSH_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
 
   auto* worker = app.add_subcommand("worker", "run only the operational command worker (no HTTP)");
   worker->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")

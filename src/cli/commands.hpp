@@ -12,6 +12,11 @@ struct UsageError : std::runtime_error {  // → exit 2
   using std::runtime_error::runtime_error;
 };
 
+// The audit chain's key as the server derives it (PAINEL_MASTER_KEY, or for SQLite the
+// master.key beside the store): commands that append audit rows need it. An empty string
+// when `create` is false and there is no key to find.
+std::string audit_key_for(const std::string& database, bool create = true);
+
 int cmd_serve(Config cfg);
 int cmd_worker(Config cfg);  // the command worker alone, until SIGTERM/SIGINT
 int cmd_migrate(const std::string& database);

@@ -285,11 +285,15 @@ int cmd_copy(const std::string& from, const std::string& to, bool force) {
   if (to.rfind("postgresql://", 0) != 0 && to.rfind("postgres://", 0) != 0)
     throw UsageError("--to must be a postgresql:// URL");
   auto src = open_source(path);
+  // Both chains verify with the source's audit key (the copy is served with its master key).
+  const std::string audit_key = audit_key_for("sqlite:" + path, false);
+  src->use_audit_key(&audit_key);
 
   store::StoreOptions so;
   so.pool_size = 2;
   so.statement_timeout_ms = 0;  // large batches and the final counts may take a while
   auto target = store::Store::open(to, so);
+  target->set_audit_key(audit_key);
   Conn& dst = target->conn();
   auto enc = dst.query("SELECT current_setting('server_encoding')", {})[0].str(0);
   if (enc != "UTF8")
@@ -349,6 +353,9 @@ int cmd_copy(const std::string& from, const std::string& to, bool force) {
               << a.checked << " events), target "
               << (b.ok ? "verifies" : "BROKEN at " + b.first_bad_id.value_or("?")) << " ("
               << b.checked << " events)\n";
+    if (a.problem == "no_key")
+      std::cerr << "copy: the audit chain is keyed by the master key: set PAINEL_MASTER_KEY to "
+                   "the source's to verify it\n";
   }
   auto key_file = std::filesystem::path(path).parent_path() / "master.key";
   if (std::filesystem::exists(key_file))

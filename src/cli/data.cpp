@@ -16,6 +16,7 @@ namespace painel::cli {
 int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed) {
   auto s = store::Store::open(database);
   if (s->schema_version() != s->latest_version()) s->migrate("");
+  s->set_audit_key(audit_key_for(database));
   domain::DemoOptions o;
   o.tenants = tenants;
   o.days = days;

@@ -5,13 +5,16 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "api/denial_audit.hpp"
 #include "api/redis_cache.hpp"
 #include "api/redis_client.hpp"
 #include "api/redis_rate_limit.hpp"
 #include "api/routes.hpp"
 #include "api/static_files.hpp"
+#include "auth/crypto.hpp"
 #include "auth/token_service.hpp"
 #include "jobs/aggregation_job.hpp"
+#include "jobs/audit_checkpoint_job.hpp"
 #include "jobs/command_worker.hpp"
 #include "jobs/runner.hpp"
 #include "store/api_keys.hpp"
@@ -34,6 +37,8 @@ Services::Services(const Config& c) : cfg(c) {
     spdlog::info("migrated the store: {} migration(s) applied, schema version {}", n,
                  store->schema_version());
   }
+  const std::string master_key = auth::resolve_master_key(cfg);
+  store->set_audit_key(auth::derive_audit_key(master_key));
   if (!cfg.redis.empty()) {  // shared by every instance; in-process fallbacks when it is down
     api::RedisOptions ro;
     ro.pool_size = std::min(cfg.handler_threads + 2, 64);
@@ -45,10 +50,12 @@ Services::Services(const Config& c) : cfg(c) {
     limiter = std::make_unique<api::LocalRateLimiter>();
   }
   app = std::make_unique<api::App>(cfg, *store, metrics, *cache, *limiter, clock);
+  denials = std::make_unique<api::DenialAudit>(metrics);
+  app->set_denial_audit(denials.get());
   auto* st = store.get();
   app->set_ingest_key_check(
       [st](std::string_view key) { return store::check_api_key(st->conn(), key); });
-  tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, auth::resolve_master_key(cfg));
+  tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, master_key);
   app->set_authenticator(tokens.get());
   app->set_inline_enabled(cfg.redis.empty());
   api::add_all_routes(*app);
@@ -70,6 +77,8 @@ Services::Services(const Config& c) : cfg(c) {
 Services::~Services() = default;
 
 void Services::start_jobs() {
+  denial_flusher = std::make_unique<jobs::JobRunner>();
+  denial_flusher->every("audit_denials", cfg.audit_denial_flush_ms, [this] { flush_denials(); });
   if (!cfg.jobs) return;
   start_command_worker();
   jobs::AggregationOptions ao;
@@ -81,6 +90,20 @@ void Services::start_jobs() {
   runner->every("usage_aggregation", 1000, [agg] { agg->tick(); });
   auto* ts = tokens.get();
   runner->every("signing_keys_reload", 60000, [ts] { ts->load_keys(); });
+  audit_checkpoint = std::make_unique<jobs::AuditCheckpointJob>(*store, metrics, clock,
+                                                                cfg.audit_checkpoint_interval_ms);
+  auto* cp = audit_checkpoint.get();
+  runner->every("audit_checkpoint", cfg.audit_checkpoint_interval_ms, [cp] { cp->tick(); });
+}
+
+void Services::flush_denials() {
+  if (!denials) return;
+  try {
+    denials->flush(*store, clock.now_ms());
+  } catch (const std::exception& e) {
+    metrics.inc("painel_audit_denial_flush_failures_total");
+    spdlog::error("audit: writing refused requests failed (kept for the next try): {}", e.what());
+  }
 }
 
 void Services::start_command_worker() {
@@ -94,6 +117,8 @@ void Services::start_command_worker() {
 void Services::stop_jobs() {
   if (runner) runner->stop();
   if (command_worker) command_worker->stop();
+  if (denial_flusher) denial_flusher->stop();
+  flush_denials();  // the server has drained: nothing records any more
 }
 
 }  // namespace painel::cli

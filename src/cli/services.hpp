@@ -9,7 +9,8 @@
 
 namespace painel::api {
 class RedisClient;
-}
+class DenialAudit;
+}  // namespace painel::api
 namespace painel::auth {
 class TokenService;
 }
@@ -18,6 +19,7 @@ class JobRunner;
 class CommandSignal;
 class CommandWorker;
 class AggregationJob;
+class AuditCheckpointJob;
 }  // namespace painel::jobs
 
 namespace painel::cli {
@@ -28,6 +30,7 @@ struct Services {
   void start_jobs();
   void stop_jobs();
   void start_command_worker();  // part of start_jobs(); alone for `painel worker`
+  void flush_denials();         // writes the refused requests buffered by the app
 
   Config cfg;
   SystemClock clock;
@@ -37,10 +40,14 @@ struct Services {
   std::unique_ptr<api::ResponseCache> cache;
   std::unique_ptr<api::RateLimiter> limiter;
   std::unique_ptr<auth::TokenService> tokens;
+  std::unique_ptr<api::DenialAudit> denials;  // outlives the app that records into it
   std::unique_ptr<api::App> app;
   std::unique_ptr<jobs::CommandSignal> command_signal;
   std::unique_ptr<jobs::AggregationJob> aggregation;
+  std::unique_ptr<jobs::AuditCheckpointJob> audit_checkpoint;
   std::unique_ptr<jobs::JobRunner> runner;
+  std::unique_ptr<jobs::JobRunner>
+      denial_flusher;  // also with --no-jobs: it drains the app's buffer
   std::unique_ptr<jobs::CommandWorker> command_worker;  // last: stopped before the rest
 };
 

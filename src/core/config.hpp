@@ -65,6 +65,10 @@ struct Config {
   int aggregate_dirty_interval_ms = 10000;   // late events re-aggregated this often  // run the
                                              // worker/aggregation/retention inside serve
   int command_retention_days = 90;           // finished operational commands kept this long
+  // Audit: how often the chain's head is signed by a checkpoint row, and how often the
+  // aggregated denials (401/403) are written.
+  int audit_checkpoint_interval_ms = 600000;
+  int audit_denial_flush_ms = 5000;
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   uint16_t port() const;

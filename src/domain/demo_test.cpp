@@ -32,6 +32,7 @@ class DemoTest : public ::testing::Test {
     auto path = dir_ / ("s" + std::to_string(stores_.size()) + ".db");
     stores_.push_back(store::Store::open("sqlite:" + path.string()));
     stores_.back()->migrate("");
+    stores_.back()->set_audit_key(std::string(32, 'k'));
     return *stores_.back();
   }
   DemoSummary load(store::Store& s, DemoOptions o) {

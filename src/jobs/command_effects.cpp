@@ -330,7 +330,16 @@ EffectResult apply_command(store::Conn& c, const EffectContext& ctx) {
     return {j.take(), {*ctx.cmd.tenant_id}};
   }
   if (t == "SUSPEND_TENANT") return set_tenant_status(c, ctx, "suspended");
-  if (t == "REACTIVATE_TENANT") return set_tenant_status(c, ctx, "active");
+  if (t == "REACTIVATE_TENANT") {
+    // Back to what the tenant was before its suspension (a trial stays a trial); a tenant
+    // that is not suspended keeps its status.
+    auto now = store::tenant_status(c, tenant_of(ctx.cmd));
+    std::string to =
+        now && *now != "suspended"
+            ? *now
+            : store::status_before_suspension(c, tenant_of(ctx.cmd)).value_or("active");
+    return set_tenant_status(c, ctx, to.c_str());
+  }
   if (t == "PAUSE_AGENT") return set_agent_status(c, ctx, p, false, false);
   if (t == "RESUME_AGENT") return set_agent_status(c, ctx, p, true, false);
   throw CommandFailed("no effect is defined for " + ctx.cmd.command_type);

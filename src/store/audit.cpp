@@ -1,7 +1,11 @@
 #include "store/audit.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "auth/crypto.hpp"
 #include "core/ids.hpp"
+#include "core/json.hpp"
 #include "core/time.hpp"
 
 namespace painel::store {
@@ -42,20 +46,95 @@ AuditRow row_of(const Row& r) {
                   r.opt_str(5), r.opt_str(6), r.opt_str(7), r.opt_str(8), r.str(9)};
 }
 
+int64_t keyed_after_seq(Conn& c) {
+  auto r = c.query("SELECT keyed_after_seq FROM audit_chain WHERE id = 1");
+  return r.empty() ? 0 : r[0].i64(0);
+}
+
+// What a checkpoint signs. The boundary is in it so that moving audit_chain's boundary
+// later (to pass rebuilt keyed rows off as legacy ones) invalidates every checkpoint.
+std::string checkpoint_signature(const std::string& key, int64_t count, int64_t head_seq,
+                                 const std::string& head_hash, int64_t boundary) {
+  return auth::hmac_sha256_hex(key, "painel/audit/checkpoint/v1|" + std::to_string(count) + "|" +
+                                        std::to_string(head_seq) + "|" + head_hash + "|" +
+                                        std::to_string(boundary));
+}
+
+struct CheckpointClaim {
+  int64_t count = -1, head_seq = -1, boundary = -1;
+  std::string head_hash, signature;
+};
+
+CheckpointClaim parse_claim(const std::string& metadata) {
+  CheckpointClaim k;
+  rapidjson::Document d;
+  d.Parse(metadata.data(), metadata.size());
+  if (d.HasParseError() || !d.IsObject()) return k;
+  auto i64 = [&d](const char* name, int64_t& out) {
+    auto m = d.FindMember(name);
+    if (m != d.MemberEnd() && m->value.IsInt64()) out = m->value.GetInt64();
+  };
+  auto str = [&d](const char* name, std::string& out) {
+    auto m = d.FindMember(name);
+    if (m != d.MemberEnd() && m->value.IsString()) out = m->value.GetString();
+  };
+  i64("count", k.count);
+  i64("head_seq", k.head_seq);
+  i64("keyed_after_seq", k.boundary);
+  str("head_hash", k.head_hash);
+  str("signature", k.signature);
+  return k;
+}
+
 }  // namespace
 
 std::string audit_append(Conn& c, const AuditEvent& e, int64_t now_ms) {
+  const std::string& key = c.audit_key();
+  if (key.empty())
+    throw std::logic_error("audit_append: the store has no audit key (Store::set_audit_key)");
   auto last = c.query("SELECT hash FROM operational_events ORDER BY seq DESC LIMIT 1");
   std::string prev = last.empty() ? kGenesis : last[0].str(0);
   AuditRow r{new_uuid(), format_rfc3339(now_ms), e.actor, e.role,    e.action, e.tenant_id,
              e.target,   e.request_id,           e.ip,    e.metadata};
-  std::string hash = auth::sha256_hex(canonical(prev, r));
+  std::string hash = auth::hmac_sha256_hex(key, canonical(prev, r));
   c.exec(
       "INSERT INTO operational_events(id, created_at, actor, role, action, tenant_id, target, "
       "request_id, ip, metadata, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
       {r.id, r.created_at, r.actor, r.role, r.action, opt(r.tenant_id), opt(r.target),
        opt(r.request_id), opt(r.ip), r.metadata, prev, hash});
   return r.id;
+}
+
+int64_t audit_last_checkpoint_count(Conn& c) {
+  auto r =
+      c.query("SELECT metadata FROM operational_events WHERE action = ? ORDER BY seq DESC LIMIT 1",
+              {kAuditCheckpointAction});
+  return r.empty() ? 0 : std::max<int64_t>(0, parse_claim(r[0].str(0)).count);
+}
+
+int64_t audit_checkpoint(Conn& c, int64_t now_ms) {
+  auto head = c.query(
+      "SELECT seq, hash, action, metadata FROM operational_events ORDER BY seq "
+      "DESC LIMIT 1");
+  if (head.empty()) return 0;
+  if (head[0].str(2) == kAuditCheckpointAction)  // nothing new since the last one
+    return std::max<int64_t>(0, parse_claim(head[0].str(3)).count);
+  int64_t count = c.query("SELECT count(*) FROM operational_events")[0].i64(0);
+  int64_t head_seq = head[0].i64(0), boundary = keyed_after_seq(c);
+  std::string head_hash = head[0].str(1);
+  JsonOut j;
+  j.begin_object()
+      .kv("count", count)
+      .kv("head_seq", head_seq)
+      .kv("head_hash", head_hash)
+      .kv("keyed_after_seq", boundary)
+      .kv("signature", checkpoint_signature(c.audit_key(), count, head_seq, head_hash, boundary))
+      .end_object();
+  audit_append(c,
+               {"system", "system", kAuditCheckpointAction, std::nullopt, std::nullopt,
+                std::nullopt, std::nullopt, j.take()},
+               now_ms);
+  return count;
 }
 
 std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total) {
@@ -92,22 +171,55 @@ std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total) 
   return out;
 }
 
-AuditVerify audit_verify(Conn& c) {
+AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count) {
   AuditVerify v;
+  const std::string& key = c.audit_key();
+  v.keyed_after_seq = keyed_after_seq(c);
   std::string prev = kGenesis;
-  c.each(
-      std::string("SELECT ") + kColumns + ", prev_hash, hash FROM operational_events ORDER BY seq",
-      {}, [&](const Row& row) {
-        if (!v.ok) return;
-        ++v.checked;
-        AuditRow r = row_of(row);
-        std::string expect = auth::sha256_hex(canonical(prev, r));
-        if (row.str(10) != prev || row.str(11) != expect) {
-          v.ok = false;
-          v.first_bad_id = r.id;
-        }
-        prev = row.str(11);
-      });
+  int64_t prev_seq = 0;
+  auto fail = [&v](const std::string& id, const char* problem) {
+    v.ok = false;
+    v.first_bad_id = id;
+    v.problem = problem;
+  };
+  c.each(std::string("SELECT ") + kColumns +
+             ", prev_hash, hash, seq FROM operational_events ORDER BY seq",
+         {}, [&](const Row& row) {
+           if (!v.ok) return;
+           AuditRow r = row_of(row);
+           int64_t seq = row.i64(12);
+           bool keyed = seq > v.keyed_after_seq;
+           if (keyed && key.empty()) return fail(r.id, "no_key");
+           std::string content = canonical(prev, r);
+           std::string expect =
+               keyed ? auth::hmac_sha256_hex(key, content) : auth::sha256_hex(content);
+           if (row.str(10) != prev || !auth::constant_time_equal(row.str(11), expect))
+             return fail(r.id, "chain");
+           if (r.action == kAuditCheckpointAction) {
+             // Only keyed rows can be checkpoints, and each must sign exactly what precedes it.
+             auto k = parse_claim(r.metadata);
+             bool good = keyed && k.count == v.checked && k.head_seq == prev_seq &&
+                         k.head_hash == prev && k.boundary == v.keyed_after_seq &&
+                         auth::constant_time_equal(k.signature,
+                                                   checkpoint_signature(key, k.count, k.head_seq,
+                                                                        k.head_hash, k.boundary));
+             if (!good) return fail(r.id, "checkpoint");
+             v.checkpoint = AuditCheckpoint{r.id, r.created_at, k.count};
+             v.rows_after_checkpoint = -1;  // the checkpoint row itself is counted below
+           }
+           ++v.checked;
+           ++v.rows_after_checkpoint;
+           prev = row.str(11);
+           prev_seq = seq;
+           v.head_id = r.id;
+           v.head_hash = prev;
+         });
+  if (!v.checkpoint) v.rows_after_checkpoint = v.checked;
+  if (v.ok && min_checkpoint_count > (v.checkpoint ? v.checkpoint->count : 0)) {
+    v.ok = false;
+    v.truncated = true;
+    v.problem = "truncated";
+  }
   return v;
 }
 

@@ -1,6 +1,12 @@
 #pragma once
-// The audit log (operational_events): append-only, hash-chained. append() must run inside
+// The audit log (operational_events): append-only and chained. append() must run inside
 // the caller's write transaction so the event commits (or not) with the change it records.
+// Each row's chain value is HMAC-SHA-256 (under the connection's audit key, a subkey of the
+// master key) of the previous value and the row's content, so someone with write access
+// to the database but not the key cannot rebuild the chain after editing or deleting rows.
+// Rows written before migration 9 keep their plain SHA-256 chain (audit_chain records the
+// boundary). Checkpoint rows ("audit.checkpoint") sign (count, head, boundary); see
+// docs/operations.md for what they detect and what they cannot.
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,14 +37,40 @@ struct AuditFilter {
   int64_t limit = 50, offset = 0;
 };
 
+inline constexpr const char* kAuditCheckpointAction = "audit.checkpoint";
+
+struct AuditCheckpoint {
+  std::string id, created_at;
+  int64_t count = 0;  // rows before the checkpoint row, as it signed them
+};
+
 struct AuditVerify {
   bool ok = true;
   int64_t checked = 0;
   std::optional<std::string> first_bad_id;
+  // "" when ok; "chain" (a row does not match), "checkpoint" (a checkpoint's signature,
+  // count or head is wrong), "truncated" (the last checkpoint is older than one this
+  // process wrote or saw), "no_key" (keyed rows but no audit key configured).
+  std::string problem;
+  bool truncated = false;
+  std::optional<std::string> head_id, head_hash;  // the newest row and its chain value
+  int64_t keyed_after_seq = 0;                // rows up to this seq carry the legacy SHA-256 chain
+  std::optional<AuditCheckpoint> checkpoint;  // the newest valid one
+  int64_t rows_after_checkpoint = 0;          // not covered by any checkpoint
 };
 
+// Throws std::logic_error when the connection has no audit key: a row chained without it
+// would be indistinguishable from a forged one.
 std::string audit_append(Conn& c, const AuditEvent& e, int64_t now_ms);
 std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total);
-AuditVerify audit_verify(Conn& c);
+// `min_checkpoint_count`: the highest checkpoint count known outside the store (e.g.
+// Store::audit_checkpoint_seen); a store whose last checkpoint is below it was truncated.
+AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count = 0);
+// In the caller's write transaction: appends a checkpoint signing the current count and
+// head when rows were added since the last one. Returns the count the newest checkpoint
+// signed (0 when there is none and nothing to sign).
+int64_t audit_checkpoint(Conn& c, int64_t now_ms);
+// The count signed by the newest checkpoint row (0 if none); not verified.
+int64_t audit_last_checkpoint_count(Conn& c);
 
 }  // namespace painel::store

@@ -89,6 +89,15 @@ class Conn {
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() const = 0;
+
+  // The audit chain's HMAC key (store/audit.cpp): the owning Store points every connection
+  // it hands out at its own key (Store::set_audit_key), set once at start; "" = none.
+  const std::string& audit_key() const { return audit_key_ ? *audit_key_ : kNoKey; }
+  void use_audit_key(const std::string* key) { audit_key_ = key; }
+
+ private:
+  static inline const std::string kNoKey;
+  const std::string* audit_key_ = nullptr;
 };
 
 // RAII transaction: rolls back unless commit() was called.

@@ -2,6 +2,7 @@
 // The store: one per process, shared by every handler and job. It hands each thread its
 // own connection (SQLite: one connection per handler thread; PostgreSQL: from a pool) and
 // owns schema migrations, readiness and backups. Repositories take a Conn&.
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,13 @@ class Store {
   // Store reachable and schema current; `why` says what is wrong otherwise.
   bool ready(std::string& why);
 
+  // The audit chain's HMAC key (32 bytes derived from the master key, auth::derive_audit_key).
+  // Set once at start, before any thread appends; every connection of this store sees it.
+  void set_audit_key(std::string key32) { audit_key_ = std::move(key32); }
+  // The highest audit checkpoint count this process wrote or saw (store/audit.hpp): verify
+  // reports the store truncated when its last checkpoint falls below it.
+  std::atomic<int64_t> audit_checkpoint_seen{0};
+
   // Runs fn in a write transaction on this thread's connection, retrying on lock
   // contention. fn may run more than once: keep side effects inside the store.
   template <class F>
@@ -57,6 +65,9 @@ class Store {
       }
     }
   }
+
+ protected:
+  std::string audit_key_;  // backends: conn->use_audit_key(&audit_key_) on each new connection
 };
 
 }  // namespace painel::store

@@ -77,6 +77,16 @@ std::optional<std::string> tenant_status(Conn& c, const std::string& tenant_id) 
   return r[0].str(0);
 }
 
+std::optional<std::string> status_before_suspension(Conn& c, const std::string& tenant_id) {
+  auto r = c.query(
+      "SELECT old_status FROM tenant_status_history WHERE tenant_id = ? AND new_status = "
+      "'suspended' AND old_status IS NOT NULL AND old_status <> 'suspended' ORDER BY changed_at "
+      "DESC, id DESC LIMIT 1",
+      {tenant_id});
+  if (r.empty()) return std::nullopt;
+  return r[0].str(0);
+}
+
 std::string create_agent(Conn& c, const NewAgent& a, int64_t now_ms) {
   std::string id = new_uuid();
   c.exec(

@@ -30,6 +30,9 @@ void recount_tenant_children(Conn& c);
 
 int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id);
 std::optional<std::string> tenant_status(Conn& c, const std::string& tenant_id);
+// The status the tenant had when it was last suspended (tenant_status_history), or nullopt
+// when no suspension is recorded.
+std::optional<std::string> status_before_suspension(Conn& c, const std::string& tenant_id);
 
 struct NewAgent {
   std::string slug, name, segment, subnucleus, description;

@@ -223,7 +223,10 @@ class PgStore final : public Store {
     may_block();  // never on a network thread (core/blocking.hpp)
     thread_local std::unordered_map<uint64_t, std::unique_ptr<PooledConn>> conns;
     auto& c = conns[id_];
-    if (!c) c = std::make_unique<PooledConn>(pool_);
+    if (!c) {
+      c = std::make_unique<PooledConn>(pool_);
+      c->use_audit_key(&audit_key_);
+    }
     return *c;
   }
   Dialect dialect() const override { return Dialect::Postgres; }

@@ -389,6 +389,22 @@ BEGIN INSERT OR IGNORE INTO token_revocations(subject, not_before_s, created_at_
 -- the last failure): the old per-e-mail and per-IP windows are dropped.
 DELETE FROM login_throttle;
 )SQL"},
+      {9, "the audit chain is keyed (HMAC) from here on", R"SQL(
+-- The audit chain becomes an HMAC chain keyed by a subkey of the master key
+-- (store/audit.cpp). SQL has no key, so existing rows cannot be re-keyed here: this
+-- records the boundary instead. Rows with seq <= keyed_after_seq keep verifying with the
+-- plain SHA-256 chain; every later row is HMAC-chained. Checkpoint rows sign the boundary,
+-- so moving it later (to pass rebuilt rows off as old ones) is detected.
+CREATE TABLE audit_chain (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  keyed_after_seq BIGINT NOT NULL
+);
+-- VALUES, not INSERT ... SELECT: `painel copy` treats the row as seeded and replaces it
+-- with the source's boundary.
+INSERT INTO audit_chain(id, keyed_after_seq)
+  VALUES (1, (SELECT coalesce(max(seq), 0) FROM operational_events));
+CREATE INDEX operational_events_checkpoint ON operational_events(action, seq);
+)SQL"},
   };
   return m;
 }

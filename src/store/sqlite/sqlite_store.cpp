@@ -41,7 +41,10 @@ class SqliteStore final : public Store {
     // One connection per (thread, store); dropped when the thread exits.
     thread_local std::unordered_map<uint64_t, std::unique_ptr<SqliteConn>> conns;
     auto& c = conns[id_];
-    if (!c) c = std::make_unique<SqliteConn>(path_);
+    if (!c) {
+      c = std::make_unique<SqliteConn>(path_);
+      c->use_audit_key(&audit_key_);
+    }
     return *c;
   }
   Dialect dialect() const override { return Dialect::Sqlite; }
