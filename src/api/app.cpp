@@ -193,7 +193,8 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched) {
     rate = carry->rate;
   } else if (m.route->access == http::Access::IngestKey) {
     auto tok = bearer(req);
-    if (!tok || !ingest_check_ || !ingest_check_(*tok)) {
+    if (tok && ingest_check_) ctx.ingest_key = ingest_check_(*tok);
+    if (!ctx.ingest_key) {
       http::Response r =
           problem(401, "Unauthorized", "a valid ingest API key is required", req.request_id);
       r.set_header("WWW-Authenticate", "Bearer");

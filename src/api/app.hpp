@@ -34,10 +34,10 @@ class App {
   void set_inline_enabled(bool on) { inline_enabled_ = on; }
   size_t body_limit(std::string_view method, std::string_view path) const;
   void set_authenticator(auth::Authenticator* a) { authn_ = a; }
-  // Ingest keys: returns the key id when valid (checked by the pipeline for IngestKey routes).
-  void set_ingest_key_check(std::function<std::optional<std::string>(std::string_view)> f) {
-    ingest_check_ = std::move(f);
-  }
+  // Ingest keys: the key's id and tenant scope when valid (checked by the pipeline for
+  // IngestKey routes, handed to the handler as ctx.ingest_key).
+  using IngestKeyCheck = std::function<std::optional<auth::IngestKey>(std::string_view)>;
+  void set_ingest_key_check(IngestKeyCheck f) { ingest_check_ = std::move(f); }
   void set_static_files(std::unique_ptr<StaticFiles> s);
   void finalize_routes();  // call after all routes are added (metrics slots)
 
@@ -55,7 +55,7 @@ class App {
   http::Response dispatch(http::Request& req, const http::Route*& matched);
   auth::Authenticator* authn_ = nullptr;
   bool inline_enabled_ = true;
-  std::function<std::optional<std::string>(std::string_view)> ingest_check_;
+  IngestKeyCheck ingest_check_;
   std::unique_ptr<StaticFiles> static_;
   obs::RouteMetrics* unmatched_metrics_ = nullptr;
   std::vector<obs::RouteMetrics*> route_metrics_;

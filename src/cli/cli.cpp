@@ -122,6 +122,12 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_AGGREGATE_DIRTY_INTERVAL_MS")
       ->capture_default_str()
       ->check(CLI::Range(100, 86400000));
+  serve
+      ->add_option("--ingest-max-age-days", cfg.ingest_max_age_days,
+                   "refuse usage events that occurred longer ago than this")
+      ->envname("PAINEL_INGEST_MAX_AGE_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
   serve->add_flag("!--no-jobs", cfg.jobs, "do not run background jobs in this process")
       ->envname("PAINEL_NO_JOBS");
   serve
@@ -189,9 +195,11 @@ int run(int argc, char** argv) {
   auto* keys = app.add_subcommand("keys", "ingest API keys and token signing keys");
   keys->require_subcommand(1);
   auto* kcreate = keys->add_subcommand("create", "create an ingest API key; prints it once");
-  std::string k_name, k_id;
+  std::string k_name, k_id, k_tenant;
   database_opt(kcreate, db);
   kcreate->add_option("--name", k_name, "what the key is for")->required();
+  kcreate->add_option("--tenant", k_tenant,
+                      "scope the key to this tenant id (default: a global key, any tenant)");
   auto* krevoke = keys->add_subcommand("revoke", "revoke an ingest API key");
   database_opt(krevoke, db);
   krevoke->add_option("id", k_id, "key id or prefix")->required();
@@ -287,7 +295,7 @@ int run(int argc, char** argv) {
     if (*migrate) return cmd_migrate(db);
     if (*tcreate) return cmd_tenants_create(db, t_name, t_plan, t_cnpj, t_segment, t_status);
     if (*ucreate) return cmd_users_create(db, u_email, u_name, u_group, u_tenant, u_fast);
-    if (*kcreate) return cmd_keys_create(db, k_name);
+    if (*kcreate) return cmd_keys_create(db, k_name, k_tenant);
     if (*krevoke) return cmd_keys_revoke(db, k_id);
     if (*krotate) return cmd_keys_rotate_signing(rot);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);

@@ -46,8 +46,11 @@ Services::Services(const Config& c) : cfg(c) {
   }
   app = std::make_unique<api::App>(cfg, *store, metrics, *cache, *limiter, clock);
   auto* st = store.get();
-  app->set_ingest_key_check(
-      [st](std::string_view key) { return store::check_api_key(st->conn(), key); });
+  app->set_ingest_key_check([st](std::string_view key) -> std::optional<auth::IngestKey> {
+    auto k = store::check_api_key(st->conn(), key);
+    if (!k) return std::nullopt;
+    return auth::IngestKey{std::move(k->id), std::move(k->tenant_id)};
+  });
   tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, auth::resolve_master_key(cfg));
   app->set_authenticator(tokens.get());
   app->set_inline_enabled(cfg.redis.empty());

@@ -50,6 +50,10 @@ struct Config {
                                              // worker/aggregation/retention inside serve
   int command_retention_days = 90;           // finished operational commands kept this long
 
+  // Ingestion: an event whose occurred_at is older than this is refused (400). Raw events
+  // have no retention of their own; this bounds how far back a late batch can reach.
+  int ingest_max_age_days = 400;
+
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   uint16_t port() const;
   // Throws std::invalid_argument with a one-line message on a bad setting.

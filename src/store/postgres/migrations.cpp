@@ -372,6 +372,11 @@ END $$;
 CREATE TRIGGER tenant_users_count AFTER INSERT OR DELETE OR UPDATE OF tenant_id
   ON tenant_users FOR EACH ROW EXECUTE FUNCTION tenant_users_count();
 )SQL"},
+      {8, "ingest keys scoped to one tenant", R"SQL(
+-- NULL: a global key (every key made before this version stays one). A tenant's scoped
+-- keys are deleted with the tenant.
+ALTER TABLE api_keys ADD COLUMN tenant_id uuid REFERENCES tenants(id) ON DELETE CASCADE;
+)SQL"},
   };
   return m;
 }

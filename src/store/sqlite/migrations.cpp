@@ -362,6 +362,11 @@ BEGIN
   UPDATE tenants SET user_count = user_count + 1 WHERE id = NEW.tenant_id;
 END;
 )SQL"},
+      {8, "ingest keys scoped to one tenant", R"SQL(
+-- NULL: a global key (every key made before this version stays one). A tenant's scoped
+-- keys are deleted with the tenant.
+ALTER TABLE api_keys ADD COLUMN tenant_id TEXT REFERENCES tenants(id) ON DELETE CASCADE;
+)SQL"},
   };
   return m;
 }
