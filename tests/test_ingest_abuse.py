@@ -1,17 +1,21 @@
-"""Ingestion under abuse (issue 13, items 4, 13): gzip bombs and oversized batches are
+"""Ingestion under abuse (issue 13, items 4, 13, 14): gzip bombs and oversized batches are
 refused with the server's peak memory bounded; ingest keys scoped to one tenant; the
-occurred_at window; one audit row per stored batch."""
+occurred_at window; one audit row per stored batch; files on disk private to the service
+account and a shared master key file refused."""
 import concurrent.futures
 import datetime
 import gzip
 import json
 import os
+import stat
+import subprocess
 import sys
+import tempfile
 import unittest
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from harness import Painel, main  # noqa: E402
+from harness import BIN, SRC, Painel, db_url, main  # noqa: E402
 
 UTC = datetime.timezone.utc
 PEAK_RSS_LIMIT_KB = 300 * 1024
@@ -19,6 +23,10 @@ PEAK_RSS_LIMIT_KB = 300 * 1024
 
 def iso(dt):
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
 
 
 def create_key(p, *args):
@@ -143,6 +151,96 @@ class IngestAbuse(unittest.TestCase):
         self.assertEqual(metas, [{"accepted": 2, "duplicates": 0, "events": 2},
                                  {"accepted": 1, "duplicates": 2, "events": 3}])
         self.assertEqual({t for _, t, _ in rows}, {self.a})
+
+
+class SecretsOnDisk(unittest.TestCase):
+    """Files the server creates are private; a shared master key file is refused."""
+
+    def setUp(self):
+        self.old_umask = os.umask(0o022)  # a typical login umask: the server must not rely on it
+        self.tmp = tempfile.mkdtemp(prefix="painel-secrets-")
+        self.servers = []
+
+    def tearDown(self):
+        for p in self.servers:
+            p.cleanup()
+        subprocess.run(["rm", "-rf", self.tmp])
+        os.umask(self.old_umask)
+
+    def env_without_key(self, **extra):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAINEL_MASTER_KEY")}
+        env.update(extra)
+        return env
+
+    def serve_exit(self, database, *args, env=None):
+        """Runs `painel serve` expecting it to refuse to start: (exit code, stderr)."""
+        proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--database", database,
+                                 "--web-dir", os.path.join(SRC, "web/dist"), *args],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                env=env or self.env_without_key())
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            self.fail("painel serve started instead of refusing")
+        return proc.returncode, err
+
+    def test_sqlite_store_and_master_key_are_private(self):
+        data = os.path.join(self.tmp, "data")
+        p = Painel(db=os.path.join(data, "painel.db"), env=self.env_without_key())
+        p.env.pop("PAINEL_MASTER_KEY", None)
+        self.servers.append(p)
+        p.start()
+        self.assertEqual(p.get("/readyz").status, 200)
+        backup = os.path.join(self.tmp, "snap", "backup.db")
+        p.cli("backup", backup)
+        for path in [data, p.db, p.db + "-wal", p.db + "-shm", os.path.join(data, "master.key"),
+                     backup, os.path.dirname(backup)]:
+            self.assertEqual(mode_of(path) & 0o077, 0, f"{path} is {oct(mode_of(path))}")
+
+    def test_backup_is_private(self):  # the configured backend: pg_dump's archive on PostgreSQL
+        p = Painel()
+        self.servers.append(p)
+        p.cli("migrate")
+        backup = os.path.join(self.tmp, "b", "store.backup")
+        p.cli("backup", backup)
+        self.assertEqual(mode_of(backup) & 0o077, 0, oct(mode_of(backup)))
+
+    def test_a_shared_master_key_file_is_refused(self):
+        key = os.path.join(self.tmp, "master.key")
+        with open(key, "w") as f:
+            f.write("a-long-random-master-key\n")
+        os.chmod(key, 0o644)
+        p = Painel()
+        self.servers.append(p)
+        code, err = self.serve_exit(p.database, "--master-key-file", key)
+        self.assertEqual(code, 2, err)
+        self.assertIn(f"master key file {key} is accessible by group or others", err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        # the generated key beside a SQLite store is held to the same rule
+        db = os.path.join(self.tmp, "lite", "painel.db")
+        os.makedirs(os.path.dirname(db))
+        os.rename(key, os.path.join(self.tmp, "lite", "master.key"))
+        code, err = self.serve_exit(db_url(db))
+        self.assertEqual(code, 2, err)
+        self.assertIn("chmod 600", err)
+
+    def test_master_key_file_serves_and_excludes_the_inline_key(self):
+        key = os.path.join(self.tmp, "master.key")
+        fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, b"a-long-random-master-key\n")
+        os.close(fd)
+        p = Painel(env=self.env_without_key(PAINEL_MASTER_KEY_FILE=key))
+        self.servers.append(p)
+        p.env.pop("PAINEL_MASTER_KEY", None)
+        p.start()
+        self.assertEqual(p.get("/readyz").status, 200)
+        p.stop()
+        code, err = self.serve_exit(p.database, "--master-key", "inline",
+                                    env=self.env_without_key(PAINEL_MASTER_KEY_FILE=key))
+        self.assertEqual(code, 2, err)
+        self.assertIn("not both", err)
 
 
 if __name__ == "__main__":

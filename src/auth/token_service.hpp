@@ -14,6 +14,7 @@
 
 #include "auth/authenticator.hpp"
 #include "auth/jwt.hpp"
+#include "auth/master_key.hpp"  // resolve_master_key, for the callers that build a TokenService
 #include "core/config.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
@@ -84,9 +85,5 @@ class TokenService final : public Authenticator {
   std::mutex status_mu_;
   std::unordered_map<std::string, std::pair<std::string, int64_t>> status_cache_;
 };
-
-// The master key: PAINEL_MASTER_KEY when set; otherwise, for SQLite, a random key kept in
-// a 0600 file beside the database (created on first start, with a warning). Returns 32 bytes.
-std::string resolve_master_key(const Config& cfg);
 
 }  // namespace painel::auth

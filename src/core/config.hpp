@@ -24,7 +24,8 @@ struct Config {
   std::string web_dir = "web/dist";
 
   // Identity
-  std::string master_key;  // secret for sealing private keys/credentials (PAINEL_MASTER_KEY)
+  std::string master_key;       // secret for sealing private keys/credentials (PAINEL_MASTER_KEY)
+  std::string master_key_file;  // or a file holding it, mode 0600 (PAINEL_MASTER_KEY_FILE)
   std::string issuer = "http://127.0.0.1:8080";
   std::string client_id = "painel-web";
   int access_ttl_s = 900;
