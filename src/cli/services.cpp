@@ -15,6 +15,7 @@
 #include "jobs/command_worker.hpp"
 #include "jobs/runner.hpp"
 #include "store/api_keys.hpp"
+#include "store/private_files.hpp"
 
 namespace painel::cli {
 
@@ -22,6 +23,12 @@ Services::Services(const Config& c) : cfg(c) {
   store = store::Store::open(cfg.database,
                              {cfg.db_pool_size > 0 ? cfg.db_pool_size : cfg.handler_threads + 4,
                               cfg.db_statement_timeout_ms});
+  if (store->dialect() == store::Dialect::Sqlite) {  // made before 0600 was the default
+    std::string path =
+        cfg.database.rfind("sqlite:", 0) == 0 ? cfg.database.substr(7) : cfg.database;
+    if (store::shared_with_others(path))
+      spdlog::warn("{} is readable by group or others: chmod 600 it and its -wal, -shm", path);
+  }
   int v = store->schema_version();
   if (v != store->latest_version()) {
     std::string bk;

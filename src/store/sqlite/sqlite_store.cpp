@@ -1,4 +1,3 @@
-#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -37,9 +36,6 @@ class SqliteStore final : public Store {
     // files the database file's mode.
     create_private_dirs(std::filesystem::path(path_).parent_path().string());
     if (path_ != ":memory:") create_private_file(path_);
-    if (shared_with_others(path_))
-      spdlog::warn("{} is readable by group or others: run chmod 600 on it and its -wal, -shm",
-                   path_);
     conn();  // fail at start-up, not at the first request
   }
 
