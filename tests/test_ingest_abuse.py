@@ -227,6 +227,7 @@ class SecretsOnDisk(unittest.TestCase):
         code, err = self.serve_exit(db_url(db))
         self.assertEqual(code, 2, err)
         self.assertIn("chmod 600", err)
+        self.assertFalse(os.path.exists(db), "refused before the store was created")
 
     def test_master_key_file_serves_and_excludes_the_inline_key(self):
         key = os.path.join(self.tmp, "master.key")

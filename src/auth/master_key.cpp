@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "auth/crypto.hpp"
+#include "store/private_files.hpp"
 
 namespace painel::auth {
 namespace {
@@ -76,7 +77,9 @@ std::string resolve_master_key(const Config& cfg) {
         "PAINEL_MASTER_KEY or PAINEL_MASTER_KEY_FILE (--master-key, --master-key-file) is "
         "required with PostgreSQL");
   std::string db = cfg.database.rfind("sqlite:", 0) == 0 ? cfg.database.substr(7) : cfg.database;
-  auto file = (std::filesystem::path(db).parent_path() / "master.key").string();
+  auto dir = std::filesystem::path(db).parent_path();
+  store::create_private_dirs(dir.string());  // the store's directory, made before the store
+  auto file = (dir / "master.key").string();
   std::string secret = random_token(32);
   if (create_key_file(file, secret)) {
     spdlog::warn(

@@ -20,6 +20,8 @@
 namespace painel::cli {
 
 Services::Services(const Config& c) : cfg(c) {
+  // First: a missing or exposed master key refuses to start before the store is touched.
+  std::string master_key = auth::resolve_master_key(cfg);
   store = store::Store::open(cfg.database,
                              {cfg.db_pool_size > 0 ? cfg.db_pool_size : cfg.handler_threads + 4,
                               cfg.db_statement_timeout_ms});
@@ -58,7 +60,7 @@ Services::Services(const Config& c) : cfg(c) {
     if (!k) return std::nullopt;
     return auth::IngestKey{std::move(k->id), std::move(k->tenant_id)};
   });
-  tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, auth::resolve_master_key(cfg));
+  tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, std::move(master_key));
   app->set_authenticator(tokens.get());
   app->set_inline_enabled(cfg.redis.empty());
   api::add_all_routes(*app);
