@@ -134,6 +134,7 @@ http::Response ingest_usage(http::RouteContext& ctx, store::IngestWriter& writer
   TimeBounds when{now, now - int64_t{ctx.app.config.ingest_max_age_days} * 86'400'000};
   rapidjson::Document doc;
   auto events = parse_batch(ctx.req.body, doc, when);
+  if (!ctx.ingest_key) throw unauthorized("a valid ingest API key is required");  // set by App
   const auth::IngestKey& key = *ctx.ingest_key;
   check_key_scope(events, key);
   store::IngestSource source{key.id, key.tenant_id, ctx.req.request_id, ctx.req.remote_ip};
