@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "core/error.hpp"
 
@@ -30,11 +31,10 @@ size_t gzip_size_hint(std::string_view in) {
 }
 
 // Builds the document through rapidjson::Document's SAX interface and stops the parse at
-// once when a limit is passed, before the values exist. Keys are not counted: each one
-// belongs to a counted member value.
+// once when a limit is passed, before the values exist. Keys count as values.
 class BoundedBuilder {
  public:
-  enum class Stop { None, Depth, Events, Values };
+  enum class Stop { None, Depth, Events, Values, Nul };
   explicit BoundedBuilder(rapidjson::Document& d) : d_(d) {}
   Stop stop() const { return stop_; }
 
@@ -49,11 +49,12 @@ class BoundedBuilder {
     return value() && d_.RawNumber(s, n, copy);
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) {
-    return value() && d_.String(s, n, copy);
+    return value() && text(s, n) && d_.String(s, n, copy);
   }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) {
     key_is_events_ = depth_ == 1 && std::string_view(s, n) == "events";
-    return d_.Key(s, n, copy);
+    return ++values_ <= kIngestMaxJsonValues ? text(s, n) && d_.Key(s, n, copy)
+                                             : fail(Stop::Values);
   }
   bool StartObject() { return value() && open() && d_.StartObject(); }
   bool EndObject(rapidjson::SizeType n) {
@@ -83,6 +84,10 @@ class BoundedBuilder {
     return true;
   }
   bool open() { return ++depth_ <= kIngestMaxDepth || fail(Stop::Depth); }
+  // A decoded \u0000 would end the text early in the store and the logs.
+  bool text(const char* s, rapidjson::SizeType n) {
+    return std::memchr(s, 0, n) == nullptr || fail(Stop::Nul);
+  }
 
   rapidjson::Document& d_;
   Stop stop_ = Stop::None;
@@ -137,7 +142,9 @@ void parse_ingest_document(std::string& body, rapidjson::Document& d) {
   d.Populate(generate);
   switch (stop) {
     case BoundedBuilder::Stop::Values:
-      throw too_large("more than " + std::to_string(kIngestMaxJsonValues) + " JSON values");
+      throw bad_request("more than " + std::to_string(kIngestMaxJsonValues) + " JSON values");
+    case BoundedBuilder::Stop::Nul:
+      throw bad_request("JSON strings must not contain U+0000");
     case BoundedBuilder::Stop::Events:
       throw bad_request("at most " + std::to_string(kIngestMaxEvents) + " events per batch");
     case BoundedBuilder::Stop::Depth:

@@ -3,7 +3,7 @@
 // stream and refused as soon as its decompressed size passes the limit, and the JSON is
 // refused while it is parsed, before a document of millions of values exists. Peak memory
 // of one request: the raw body + the decompressed body (both <= kIngestMaxBodyBytes) + a
-// document of at most kIngestMaxJsonValues values (a few MB).
+// document of at most kIngestMaxJsonValues values (~5 MB).
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -14,9 +14,9 @@ namespace painel::api {
 
 inline constexpr size_t kIngestMaxBodyBytes = 10u << 20;  // sent and decompressed
 inline constexpr size_t kIngestMaxEvents = 10000;
-// A valid event is one object and 8 values; 12 per event leaves room for a few optional
-// fields and the envelope.
-inline constexpr size_t kIngestMaxJsonValues = kIngestMaxEvents * 12 + 16;
+// Keys count as values (as in core/json's JsonLimits): a valid event is one object, 8 keys
+// and 8 values; 20 per event leaves room for an optional field and the envelope.
+inline constexpr size_t kIngestMaxJsonValues = kIngestMaxEvents * 20 + 16;
 inline constexpr size_t kIngestMaxDepth = 64;
 
 // Inflates a gzip body. Throws ApiError 413 once the output passes `limit` bytes (nothing
@@ -24,9 +24,10 @@ inline constexpr size_t kIngestMaxDepth = 64;
 std::string gunzip_limited(std::string_view in, size_t limit);
 
 // Parses a batch in place into `d` (whose strings then view `body`). Throws ApiError 400
-// on malformed JSON, invalid UTF-8, a root that is not an object, nesting deeper than
-// kIngestMaxDepth or more than kIngestMaxEvents elements in "events"; 413 on more than
-// kIngestMaxJsonValues values. All refused during the parse (iterative, no recursion).
+// on malformed JSON, invalid UTF-8, U+0000 in a string, a root that is not an object,
+// nesting deeper than kIngestMaxDepth, more than kIngestMaxEvents elements in "events" or
+// more than kIngestMaxJsonValues values: all refused during the parse (iterative, no
+// recursion), before the document holds more than the budget.
 void parse_ingest_document(std::string& body, rapidjson::Document& d);
 
 }  // namespace painel::api

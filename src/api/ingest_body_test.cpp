@@ -99,10 +99,10 @@ TEST(IngestDocument, CountsEventsWhileParsing) {
 TEST(IngestDocument, BoundsValuesOutsideTheEvents) {
   std::string many = "{\"events\":[],\"padding\":[";
   for (size_t i = 0; i < kIngestMaxJsonValues + 1; ++i) many += i ? ",0" : "0";
-  EXPECT_EQ(parse_status(many + "]}"), 413);
+  EXPECT_EQ(parse_status(many + "]}"), 400);
   std::string zeros = "0";
   for (size_t i = 1; i < kIngestMaxJsonValues; ++i) zeros += ",0";
-  EXPECT_EQ(parse_status(events(1, "{\"x\":[" + zeros + "]}")), 413);  // inside one event
+  EXPECT_EQ(parse_status(events(1, "{\"x\":[" + zeros + "]}")), 400);  // inside one event
 }
 
 TEST(IngestDocument, RefusesDeepNestingWithoutRecursion) {
@@ -119,4 +119,6 @@ TEST(IngestDocument, RefusesMalformedInput) {
   EXPECT_EQ(parse_status(std::string("{\"events\":[\"\0\"]}", 17)), 400);
   EXPECT_EQ(parse_status("{\"events\":[\"\xff\xfe\"]}"), 400);
   EXPECT_EQ(parse_status("{\"events\":[\"\xc3\"]}"), 400);
+  EXPECT_EQ(parse_status("{\"events\":[\"a\\u0000b\"]}"), 400);
+  EXPECT_EQ(parse_status("{\"ev\\u0000\":[]}"), 400);
 }
