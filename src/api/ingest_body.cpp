@@ -142,13 +142,15 @@ void parse_ingest_document(std::string& body, rapidjson::Document& d) {
   d.Populate(generate);
   switch (stop) {
     case BoundedBuilder::Stop::Values:
-      throw bad_request("more than " + std::to_string(kIngestMaxJsonValues) + " JSON values");
+      throw bad_request("request body has too many JSON values (at most " +
+                        std::to_string(kIngestMaxJsonValues) + ")");
     case BoundedBuilder::Stop::Nul:
       throw bad_request("JSON strings must not contain U+0000");
     case BoundedBuilder::Stop::Events:
       throw bad_request("at most " + std::to_string(kIngestMaxEvents) + " events per batch");
     case BoundedBuilder::Stop::Depth:
-      throw bad_request("JSON nested deeper than " + std::to_string(kIngestMaxDepth) + " levels");
+      throw bad_request("request body is nested too deeply (at most " +
+                        std::to_string(kIngestMaxDepth) + " levels)");
     case BoundedBuilder::Stop::None:
       break;
   }
