@@ -2,9 +2,11 @@
 # `make run`: migrate the embedded store, load demo data the first time, and serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The store, its backups, master.key and demo-logins.txt (passwords) stay private.
+umask 077
 DB="${1:-./data/painel.db}"
 BIN=./build/painel
-mkdir -p "$(dirname "$DB")"
+mkdir -p -m 700 "$(dirname "$DB")"
 $BIN migrate --database "sqlite:$DB"
 if [[ ! -f "$(dirname "$DB")/.demo-loaded" ]]; then
   $BIN demo --database "sqlite:$DB" | tee "$(dirname "$DB")/demo-logins.txt"

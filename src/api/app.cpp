@@ -34,6 +34,7 @@ std::optional<std::string_view> bearer(const http::Request& req) {
 struct InlineCarry {
   std::optional<auth::Principal> principal;
   std::optional<RateDecision> rate;
+  std::optional<auth::IngestKey> ingest_key;
 };
 
 // The answer that stands for "authorized, go on" inside dispatch (never sent).
@@ -209,11 +210,13 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched, bo
   std::optional<RateDecision> rate;
   if (auto carry = static_cast<const InlineCarry*>(req.inline_carry.get())) {
     ctx.principal = carry->principal;
+    ctx.ingest_key = carry->ingest_key;
     rate = carry->rate;
   } else {
     if (auto refusal = authorize(req, *m.route, ctx, rate)) return std::move(*refusal);
     if (head_only) {
-      req.inline_carry = std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate});
+      req.inline_carry =
+          std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate, ctx.ingest_key});
       http::Response go;
       go.status = kProceed;
       return go;
@@ -223,7 +226,8 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched, bo
   try {
     res = m.route->handler(ctx);
   } catch (const WouldBlock&) {
-    req.inline_carry = std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate});
+    req.inline_carry =
+        std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate, ctx.ingest_key});
     throw;
   } catch (ApiError& e) {
     if (e.status == 403)
@@ -243,7 +247,8 @@ std::optional<http::Response> App::authorize(http::Request& req, const http::Rou
                                              std::optional<RateDecision>& rate) {
   if (route.access == http::Access::IngestKey) {
     auto tok = bearer(req);
-    if (!tok || !ingest_check_ || !ingest_check_(*tok)) {
+    if (tok && ingest_check_) ctx.ingest_key = ingest_check_(*tok);
+    if (!ctx.ingest_key) {
       note_denial(req, route, tok ? "bad_ingest_key" : "missing_token", 401);
       http::Response r =
           problem(401, "Unauthorized", "a valid ingest API key is required", req.request_id);

@@ -39,10 +39,10 @@ class App {
   void set_inline_enabled(bool on) { inline_enabled_ = on; }
   size_t body_limit(std::string_view method, std::string_view path) const;
   void set_authenticator(auth::Authenticator* a) { authn_ = a; }
-  // Ingest keys: returns the key id when valid (checked by the pipeline for IngestKey routes).
-  void set_ingest_key_check(std::function<std::optional<std::string>(std::string_view)> f) {
-    ingest_check_ = std::move(f);
-  }
+  // Ingest keys: the key's id and tenant scope when valid (checked by the pipeline for
+  // IngestKey routes, handed to the handler as ctx.ingest_key).
+  using IngestKeyCheck = std::function<std::optional<auth::IngestKey>(std::string_view)>;
+  void set_ingest_key_check(IngestKeyCheck f) { ingest_check_ = std::move(f); }
   void set_static_files(std::unique_ptr<StaticFiles> s);
   // Refused requests (401/403) are counted here for the audit log (api/denial_audit.hpp).
   void set_denial_audit(DenialAudit* d) { denials_ = d; }
@@ -66,7 +66,7 @@ class App {
                                           std::optional<RateDecision>& rate);
   auth::Authenticator* authn_ = nullptr;
   bool inline_enabled_ = true;
-  std::function<std::optional<std::string>(std::string_view)> ingest_check_;
+  IngestKeyCheck ingest_check_;
   std::unique_ptr<StaticFiles> static_;
   DenialAudit* denials_ = nullptr;
   void note_denial(const http::Request& req, const http::Route& route, std::string_view reason,

@@ -17,7 +17,8 @@ struct RouteContext {
   Request& req;
   api::App& app;
   std::optional<auth::Principal> principal;
-  std::string route;  // the pattern, for cache keys and logs
+  std::string route;                          // the pattern, for cache keys and logs
+  std::optional<auth::IngestKey> ingest_key;  // IngestKey routes: the caller's key
   const auth::Principal& who() const { return *principal; }
 };
 

@@ -1,13 +1,12 @@
 // POST /ingest/usage — raw usage events from the agents' runtime (an ingest API key).
 // A batch is validated whole; one bad event rejects it, naming the event and field.
-#include <zlib.h>
-
 #include <cmath>
 #include <memory>
 #include <string_view>
 #include <unordered_set>
 
 #include "api/app.hpp"
+#include "api/ingest_body.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -16,35 +15,6 @@
 
 namespace painel::api {
 namespace {
-
-constexpr size_t kMaxEvents = 10000;
-constexpr size_t kMaxInflated = 64u << 20;
-
-std::string gunzip(const std::string& in) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw bad_request("cannot decompress body");
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buf[65536];
-  int rc;
-  do {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END) {
-      inflateEnd(&zs);
-      throw bad_request("request body is not valid gzip");
-    }
-    out.append(buf, sizeof buf - zs.avail_out);
-    if (out.size() > kMaxInflated) {
-      inflateEnd(&zs);
-      throw ApiError(413, "Content Too Large", "decompressed body too large");
-    }
-  } while (rc != Z_STREAM_END);
-  inflateEnd(&zs);
-  return out;
-}
 
 [[noreturn]] void bad_event(size_t i, const char* field, const std::string& why) {
   throw bad_request("events[" + std::to_string(i) + "]." + field + ": " + why);
@@ -78,17 +48,23 @@ std::string_view lower_in_place(std::string_view s) {
   return s;
 }
 
+// When an event may have happened: from `oldest_ms` (the ingest window, --ingest-max-age-days)
+// to 5 minutes after `now_ms` (clock skew).
+struct TimeBounds {
+  int64_t now_ms, oldest_ms;
+};
+
 // The events view `body`, which is parsed in place into `d`: both must outlive them (no
 // string is copied per event).
 std::vector<store::UsageEvent> parse_batch(std::string& body, rapidjson::Document& d,
-                                           int64_t now_ms) {
-  d = parse_json_object_in_place(body);
+                                           const TimeBounds& when) {
+  parse_ingest_document(body, d);
   auto it = d.FindMember("events");
   if (it == d.MemberEnd() || !it->value.IsArray())
     throw bad_request("field 'events' must be an array");
   auto& arr = it->value;
   if (arr.Size() == 0) throw bad_request("'events' is empty");
-  if (arr.Size() > kMaxEvents) throw bad_request("at most 10000 events per batch");
+  if (arr.Size() > kIngestMaxEvents) throw bad_request("at most 10000 events per batch");
   std::vector<store::UsageEvent> out;
   out.reserve(arr.Size());
   std::unordered_set<std::string_view> ids;  // views into the document
@@ -110,8 +86,9 @@ std::vector<store::UsageEvent> parse_batch(std::string& body, rapidjson::Documen
     auto at = parse_rfc3339(str_field(e, i, "occurred_at", 40));
     if (!at) bad_event(i, "occurred_at", "must be an RFC 3339 time");
     if (*at < 0) bad_event(i, "occurred_at", "must not be before 1970-01-01");
-    if (*at > now_ms + 5 * 60 * 1000)
+    if (*at > when.now_ms + 5 * 60 * 1000)
       bad_event(i, "occurred_at", "more than 5 minutes in the future");
+    if (*at < when.oldest_ms) bad_event(i, "occurred_at", "older than the ingest window");
     ev.occurred_at_ms = *at;
     auto status = str_field(e, i, "status", 16);
     if (status != "success" && status != "error")
@@ -133,47 +110,54 @@ std::vector<store::UsageEvent> parse_batch(std::string& body, rapidjson::Documen
   return out;
 }
 
+// A scoped key writes its own tenant's events only; the first other tenant is named.
+void check_key_scope(const std::vector<store::UsageEvent>& events, const auth::IngestKey& key) {
+  if (!key.tenant_id) return;
+  for (size_t i = 0; i < events.size(); ++i)
+    if (events[i].tenant_id != *key.tenant_id)
+      throw forbidden("events[" + std::to_string(i) +
+                      "].tenant_id: this ingest key may only write events of tenant " +
+                      *key.tenant_id);
+}
+
+http::Response ingest_usage(http::RouteContext& ctx, store::IngestWriter& writer) {
+  auto ct = ctx.req.header("content-type");
+  if (!ct || ct->find("application/json") == std::string_view::npos)
+    throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
+  if (auto enc = ctx.req.header("content-encoding")) {
+    if (*enc == "gzip")  // the compressed body is freed as soon as it is inflated
+      ctx.req.body = gunzip_limited(ctx.req.body, kIngestMaxBodyBytes);
+    else if (*enc != "identity")
+      throw ApiError(415, "Unsupported Media Type", "Content-Encoding must be gzip or identity");
+  }
+  int64_t now = ctx.app.clock.now_ms();
+  TimeBounds when{now, now - int64_t{ctx.app.config.ingest_max_age_days} * 86'400'000};
+  rapidjson::Document doc;
+  auto events = parse_batch(ctx.req.body, doc, when);
+  if (!ctx.ingest_key) throw unauthorized("a valid ingest API key is required");  // set by App
+  const auth::IngestKey& key = *ctx.ingest_key;
+  check_key_scope(events, key);
+  store::IngestSource source{key.id, key.tenant_id, ctx.req.request_id, ctx.req.remote_ip};
+  auto out = writer.submit(events, now, &source);
+  if (auto& ref = out.rejected; ref.index >= 0)
+    throw bad_request("events[" + std::to_string(ref.index) + "]." + ref.field + ": " + ref.detail);
+  auto& res = out.result;
+  ctx.app.metrics.inc("painel_usage_events_ingested_total", "",
+                      static_cast<uint64_t>(res.accepted));
+  ctx.app.metrics.inc("painel_usage_events_duplicate_total", "",
+                      static_cast<uint64_t>(res.duplicates));
+  JsonOut j;
+  j.begin_object().kv("accepted", res.accepted).kv("duplicates", res.duplicates).end_object();
+  return json_response(j.take(), 202);
+}
+
 }  // namespace
 
 void add_ingest_routes(App& app) {
   // One writer per application: concurrent batches share transactions (group commit).
   auto writer = std::make_shared<store::IngestWriter>(app.store);
-  app.router.add({"POST", "/ingest/usage", http::Access::IngestKey, 0, 10u << 20,
-                  [writer](http::RouteContext& ctx) {
-                    auto ct = ctx.req.header("content-type");
-                    if (!ct || ct->find("application/json") == std::string_view::npos)
-                      throw ApiError(415, "Unsupported Media Type",
-                                     "send Content-Type: application/json");
-                    std::string inflated;
-                    std::string* body = &ctx.req.body;
-                    if (auto enc = ctx.req.header("content-encoding")) {
-                      if (*enc == "gzip") {
-                        inflated = gunzip(ctx.req.body);
-                        body = &inflated;
-                      } else if (*enc != "identity") {
-                        throw ApiError(415, "Unsupported Media Type",
-                                       "Content-Encoding must be gzip or identity");
-                      }
-                    }
-                    int64_t now = ctx.app.clock.now_ms();
-                    rapidjson::Document doc;
-                    auto events = parse_batch(*body, doc, now);
-                    auto out = writer->submit(events, now);
-                    if (auto& ref = out.rejected; ref.index >= 0)
-                      throw bad_request("events[" + std::to_string(ref.index) + "]." + ref.field +
-                                        ": " + ref.detail);
-                    auto& res = out.result;
-                    ctx.app.metrics.inc("painel_usage_events_ingested_total", "",
-                                        static_cast<uint64_t>(res.accepted));
-                    ctx.app.metrics.inc("painel_usage_events_duplicate_total", "",
-                                        static_cast<uint64_t>(res.duplicates));
-                    JsonOut j;
-                    j.begin_object()
-                        .kv("accepted", res.accepted)
-                        .kv("duplicates", res.duplicates)
-                        .end_object();
-                    return json_response(j.take(), 202);
-                  }});
+  app.router.add({"POST", "/ingest/usage", http::Access::IngestKey, 0, kIngestMaxBodyBytes,
+                  [writer](http::RouteContext& ctx) { return ingest_usage(ctx, *writer); }});
 }
 
 }  // namespace painel::api

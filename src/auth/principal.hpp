@@ -38,6 +38,12 @@ struct Principal {
   bool can_see_costs() const { return role != kTenantUser; }
 };
 
+// The ingest API key a request was authenticated with (http::Access::IngestKey routes).
+struct IngestKey {
+  std::string id;
+  std::optional<std::string> tenant_id;  // set: the key may write this tenant's events only
+};
+
 class TenantScope {
  public:
   const std::string& tenant_id() const { return tenant_id_; }

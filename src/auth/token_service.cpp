@@ -40,32 +40,6 @@ UserView user_view_of(const store::UserRow& u) {
   return UserView{u.id, u.email, u.full_name, u.groups, g ? group_name(*g) : "", u.tenant_id};
 }
 
-std::string resolve_master_key(const Config& cfg) {
-  if (!cfg.master_key.empty()) return derive_master_key(cfg.master_key);
-  if (cfg.database.rfind("postgres", 0) == 0)
-    throw std::invalid_argument("PAINEL_MASTER_KEY (or --master-key) is required with PostgreSQL");
-  std::string path = cfg.database.rfind("sqlite:", 0) == 0 ? cfg.database.substr(7) : cfg.database;
-  auto file = std::filesystem::path(path).parent_path() / "master.key";
-  if (std::filesystem::exists(file)) {
-    std::ifstream in(file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string s = ss.str();
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return derive_master_key(s);
-  }
-  std::string secret = random_token(32);
-  {
-    std::ofstream out(file);
-    out << secret << "\n";
-  }
-  ::chmod(file.c_str(), 0600);
-  spdlog::warn(
-      "no PAINEL_MASTER_KEY set: generated one in {} (set PAINEL_MASTER_KEY in production)",
-      file.string());
-  return derive_master_key(secret);
-}
-
 TokenService::TokenService(const Config& cfg, store::Store& store, const Clock& clock,
                            std::string master_key32)
     : cfg_(cfg),

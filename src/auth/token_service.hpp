@@ -15,6 +15,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/jwt.hpp"
 #include "auth/login_gate.hpp"
+#include "auth/master_key.hpp"  // resolve_master_key, for the callers that build a TokenService
 #include "auth/revocations.hpp"
 #include "core/config.hpp"
 #include "core/time.hpp"
@@ -106,9 +107,5 @@ class TokenService final : public Authenticator {
   std::atomic<int64_t> last_revocation_sync_ms_{0};
   std::atomic<int64_t> last_revocation_prune_ms_{0};
 };
-
-// The master key: PAINEL_MASTER_KEY when set; otherwise, for SQLite, a random key kept in
-// a 0600 file beside the database (created on first start, with a warning). Returns 32 bytes.
-std::string resolve_master_key(const Config& cfg);
 
 }  // namespace painel::auth

@@ -2,6 +2,7 @@
 // backup, restore.
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "auth/principal.hpp"
 #include "auth/token_service.hpp"
 #include "cli/commands.hpp"
+#include "core/ids.hpp"
 #include "core/time.hpp"
 #include "domain/cnpj.hpp"
 #include "store/api_keys.hpp"
@@ -53,7 +55,8 @@ std::string audit_key_for(const std::string& database, bool create) {
   Config cfg;
   cfg.database = database;
   if (const char* k = std::getenv("PAINEL_MASTER_KEY")) cfg.master_key = k;
-  if (!create && cfg.master_key.empty()) {
+  if (const char* f = std::getenv("PAINEL_MASTER_KEY_FILE")) cfg.master_key_file = f;
+  if (!create && cfg.master_key.empty() && cfg.master_key_file.empty()) {
     std::string path = database.rfind("sqlite:", 0) == 0 ? database.substr(7) : database;
     if (database.rfind("postgres", 0) == 0 ||
         !std::filesystem::exists(std::filesystem::path(path).parent_path() / "master.key"))
@@ -134,14 +137,24 @@ int cmd_users_create(const std::string& database, const std::string& email, cons
   return 0;
 }
 
-int cmd_keys_create(const std::string& database, const std::string& name) {
+int cmd_keys_create(const std::string& database, const std::string& name,
+                    const std::string& tenant) {
+  std::optional<std::string> scope;
+  if (!tenant.empty()) {
+    if (!is_uuid(tenant)) throw UsageError("--tenant is not a tenant id (a UUID)");
+    scope = tenant;
+    for (auto& ch : *scope) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
   auto s = open_migrated(database);
   auto k = s->write([&](store::Conn& c) {
-    auto key = store::create_api_key(c, name, wall_now_ms());
-    audit_cli(c, "apikey.create", std::nullopt, key.id);
+    if (scope && !store::tenant_status(c, *scope))
+      throw std::runtime_error("no tenant with id " + *scope);
+    auto key = store::create_api_key(c, name, scope, wall_now_ms());
+    audit_cli(c, "apikey.create", scope, key.id);
     return key;
   });
-  std::cerr << "ingest key " << k.id << " created; it is shown only once:\n";
+  std::cerr << "ingest key " << k.id << (scope ? " for tenant " + *scope : std::string())
+            << " created; it is shown only once:\n";
   std::cout << k.key << "\n";
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "cli/cli.hpp"
 
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -16,9 +18,21 @@ void database_opt(CLI::App* c, std::string& db) {
       ->capture_default_str();
 }
 
+// Adds --master-key and --master-key-file (and their PAINEL_* fallbacks); give one. The
+// file must be readable by its owner only (auth::resolve_master_key refuses it otherwise).
+void master_key_opts(CLI::App* c, Config& cfg, const std::string& what) {
+  c->add_option("--master-key", cfg.master_key, what)->envname("PAINEL_MASTER_KEY");
+  c->add_option("--master-key-file", cfg.master_key_file,
+                "file holding the master key (mode 0600), instead of --master-key")
+      ->envname("PAINEL_MASTER_KEY_FILE");
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
+  // Everything painel creates (the SQLite store, its WAL and shm, backups, data/,
+  // master.key, pg_dump archives) is private to the service account from the start.
+  ::umask(077);
   CLI::App app{"painel — the AlquimistaAI operational panel (API, web UI, jobs, operator tools)"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "help for every command");
@@ -80,10 +94,7 @@ int run(int argc, char** argv) {
   serve->add_option("--web-dir", cfg.web_dir, "built web UI (index.html + assets)")
       ->envname("PAINEL_WEB_DIR")
       ->capture_default_str();
-  serve
-      ->add_option("--master-key", cfg.master_key,
-                   "secret sealing signing keys and credentials at rest")
-      ->envname("PAINEL_MASTER_KEY");
+  master_key_opts(serve, cfg, "secret sealing signing keys and credentials at rest");
   serve->add_option("--issuer", cfg.issuer, "token issuer (iss)")
       ->envname("PAINEL_ISSUER")
       ->capture_default_str();
@@ -172,6 +183,12 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_AGGREGATE_DIRTY_INTERVAL_MS")
       ->capture_default_str()
       ->check(CLI::Range(100, 86400000));
+  serve
+      ->add_option("--ingest-max-age-days", cfg.ingest_max_age_days,
+                   "refuse usage events that occurred longer ago than this")
+      ->envname("PAINEL_INGEST_MAX_AGE_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
   serve->add_flag("!--no-jobs", cfg.jobs, "do not run background jobs in this process")
       ->envname("PAINEL_NO_JOBS");
   serve
@@ -205,10 +222,7 @@ int run(int argc, char** argv) {
   worker->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")
       ->envname("PAINEL_LOG_LEVEL")
       ->capture_default_str();
-  worker
-      ->add_option("--master-key", cfg.master_key,
-                   "secret sealing signing keys and credentials at rest")
-      ->envname("PAINEL_MASTER_KEY");
+  master_key_opts(worker, cfg, "secret sealing signing keys and credentials at rest");
   worker
       ->add_option("--command-retention-days", cfg.command_retention_days,
                    "delete finished operational commands older than this")
@@ -251,9 +265,11 @@ int run(int argc, char** argv) {
   auto* keys = app.add_subcommand("keys", "ingest API keys and token signing keys");
   keys->require_subcommand(1);
   auto* kcreate = keys->add_subcommand("create", "create an ingest API key; prints it once");
-  std::string k_name, k_id;
+  std::string k_name, k_id, k_tenant;
   database_opt(kcreate, db);
   kcreate->add_option("--name", k_name, "what the key is for")->required();
+  kcreate->add_option("--tenant", k_tenant,
+                      "scope the key to this tenant id (default: a global key, any tenant)");
   auto* krevoke = keys->add_subcommand("revoke", "revoke an ingest API key");
   database_opt(krevoke, db);
   krevoke->add_option("id", k_id, "key id or prefix")->required();
@@ -264,8 +280,7 @@ int run(int argc, char** argv) {
   krotate->add_option("--database", rot.database, "sqlite:PATH or postgresql://URL")
       ->envname("PAINEL_DATABASE")
       ->capture_default_str();
-  krotate->add_option("--master-key", rot.master_key, "the master key the server uses")
-      ->envname("PAINEL_MASTER_KEY");
+  master_key_opts(krotate, rot, "the master key the server uses");
   krotate
       ->add_option("--access-ttl", rot.access_ttl_s,
                    "access token lifetime, seconds (how long the old key stays published)")
@@ -349,7 +364,7 @@ int run(int argc, char** argv) {
     if (*migrate) return cmd_migrate(db);
     if (*tcreate) return cmd_tenants_create(db, t_name, t_plan, t_cnpj, t_segment, t_status);
     if (*ucreate) return cmd_users_create(db, u_email, u_name, u_group, u_tenant, u_fast);
-    if (*kcreate) return cmd_keys_create(db, k_name);
+    if (*kcreate) return cmd_keys_create(db, k_name, k_tenant);
     if (*krevoke) return cmd_keys_revoke(db, k_id);
     if (*krotate) return cmd_keys_rotate_signing(rot);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);

@@ -25,7 +25,9 @@ int cmd_tenants_create(const std::string& database, const std::string& name,
                        const std::string& status);
 int cmd_users_create(const std::string& database, const std::string& email, const std::string& name,
                      const std::string& group, const std::string& tenant, bool fast_hash);
-int cmd_keys_create(const std::string& database, const std::string& name);
+// `tenant` empty: a global key; otherwise the key writes that tenant's events only.
+int cmd_keys_create(const std::string& database, const std::string& name,
+                    const std::string& tenant);
 int cmd_keys_rotate_signing(const Config& cfg);
 int cmd_keys_revoke(const std::string& database, const std::string& id_or_prefix);
 int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed);

@@ -18,13 +18,22 @@
 #include "jobs/command_worker.hpp"
 #include "jobs/runner.hpp"
 #include "store/api_keys.hpp"
+#include "store/private_files.hpp"
 
 namespace painel::cli {
 
 Services::Services(const Config& c) : cfg(c) {
+  // First: a missing or exposed master key refuses to start before the store is touched.
+  std::string master_key = auth::resolve_master_key(cfg);
   store = store::Store::open(cfg.database,
                              {cfg.db_pool_size > 0 ? cfg.db_pool_size : cfg.handler_threads + 4,
                               cfg.db_statement_timeout_ms});
+  if (store->dialect() == store::Dialect::Sqlite) {  // made before 0600 was the default
+    std::string path =
+        cfg.database.rfind("sqlite:", 0) == 0 ? cfg.database.substr(7) : cfg.database;
+    if (store::shared_with_others(path))
+      spdlog::warn("{} is readable by group or others: chmod 600 it and its -wal, -shm", path);
+  }
   int v = store->schema_version();
   if (v != store->latest_version()) {
     std::string bk;
@@ -37,7 +46,6 @@ Services::Services(const Config& c) : cfg(c) {
     spdlog::info("migrated the store: {} migration(s) applied, schema version {}", n,
                  store->schema_version());
   }
-  const std::string master_key = auth::resolve_master_key(cfg);
   store->set_audit_key(auth::derive_audit_key(master_key));
   if (!cfg.redis.empty()) {  // shared by every instance; in-process fallbacks when it is down
     api::RedisOptions ro;
@@ -53,8 +61,11 @@ Services::Services(const Config& c) : cfg(c) {
   denials = std::make_unique<api::DenialAudit>(metrics);
   app->set_denial_audit(denials.get());
   auto* st = store.get();
-  app->set_ingest_key_check(
-      [st](std::string_view key) { return store::check_api_key(st->conn(), key); });
+  app->set_ingest_key_check([st](std::string_view key) -> std::optional<auth::IngestKey> {
+    auto k = store::check_api_key(st->conn(), key);
+    if (!k) return std::nullopt;
+    return auth::IngestKey{std::move(k->id), std::move(k->tenant_id)};
+  });
   tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, master_key);
   app->set_authenticator(tokens.get());
   app->set_inline_enabled(cfg.redis.empty());

@@ -54,6 +54,8 @@ void Config::validate() const {
     throw std::invalid_argument("--login-wait-ms must be 0..60000");
   if (!cognito_issuer.empty() && cognito_jwks.empty())
     throw std::invalid_argument("--cognito-issuer needs --cognito-jwks");
+  if (ingest_max_age_days < 1 || ingest_max_age_days > 36500)
+    throw std::invalid_argument("--ingest-max-age-days must be 1..36500");
   if (!redis.empty()) parse_redis_url(redis);
 }
 

@@ -30,7 +30,8 @@ struct Config {
   std::string web_dir = "web/dist";
 
   // Identity
-  std::string master_key;  // secret for sealing private keys/credentials (PAINEL_MASTER_KEY)
+  std::string master_key;       // secret for sealing private keys/credentials (PAINEL_MASTER_KEY)
+  std::string master_key_file;  // or a file holding it, mode 0600 (PAINEL_MASTER_KEY_FILE)
   std::string issuer = "http://127.0.0.1:8080";
   std::string client_id = "painel-web";
   int access_ttl_s = 900;
@@ -69,6 +70,10 @@ struct Config {
   // aggregated denials (401/403) are written.
   int audit_checkpoint_interval_ms = 600000;
   int audit_denial_flush_ms = 5000;
+
+  // Ingestion: an event whose occurred_at is older than this is refused (400). Raw events
+  // have no retention of their own; this bounds how far back a late batch can reach.
+  int ingest_max_age_days = 400;
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   uint16_t port() const;

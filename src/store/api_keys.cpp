@@ -6,19 +6,27 @@
 
 namespace painel::store {
 
-NewApiKey create_api_key(Conn& c, const std::string& name, int64_t now_ms) {
+namespace {
+constexpr const char* kInsertKey =
+    "INSERT INTO api_keys(id, name, prefix, key_hash, created_at, tenant_id) "
+    "VALUES (?,?,?,?,?,?)";
+constexpr const char* kCheckKey =
+    "SELECT id, tenant_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL";
+}  // namespace
+
+NewApiKey create_api_key(Conn& c, const std::string& name,
+                         const std::optional<std::string>& tenant_id, int64_t now_ms) {
   NewApiKey k{new_uuid(), "pik_" + auth::random_token(32)};
-  c.exec("INSERT INTO api_keys(id, name, prefix, key_hash, created_at) VALUES (?,?,?,?,?)",
-         {k.id, name, k.key.substr(0, 12), auth::sha256_hex(k.key), format_rfc3339(now_ms)});
+  c.exec(kInsertKey, {k.id, name, k.key.substr(0, 12), auth::sha256_hex(k.key),
+                      format_rfc3339(now_ms), opt(tenant_id)});
   return k;
 }
 
-std::optional<std::string> check_api_key(Conn& c, std::string_view key) {
+std::optional<ApiKeyInfo> check_api_key(Conn& c, std::string_view key) {
   if (key.size() > 256) return std::nullopt;
-  auto r = c.query("SELECT id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-                   {auth::sha256_hex(key)});
+  auto r = c.query(kCheckKey, {auth::sha256_hex(key)});
   if (r.empty()) return std::nullopt;
-  return r[0].str(0);
+  return ApiKeyInfo{r[0].str(0), r[0].opt_str(1)};
 }
 
 bool revoke_api_key(Conn& c, const std::string& id_or_prefix, int64_t now_ms) {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/time.hpp"
+#include "store/audit.hpp"
 
 namespace painel::store {
 namespace {
@@ -135,6 +136,18 @@ void mark_dirty(Conn& c, const DirtyDays& dirty, int64_t now_ms) {
                        marks.begin() + static_cast<std::ptrdiff_t>(i + 3)));
 }
 
+// One audit row per stored batch: ingestion is the only write an ingest key can make.
+void audit_batch(Conn& c, const IngestSource& s, const IngestResult& r, size_t events,
+                 int64_t now_ms) {
+  std::string meta = "{\"accepted\":" + std::to_string(r.accepted) +
+                     ",\"duplicates\":" + std::to_string(r.duplicates) +
+                     ",\"events\":" + std::to_string(events) + "}";
+  audit_append(c,
+               {s.key_id, "ingest_key", "usage.ingest", s.tenant_id, std::nullopt, s.request_id,
+                s.ip, std::move(meta)},
+               now_ms);
+}
+
 }  // namespace
 
 IngestResult insert_usage_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms) {
@@ -153,11 +166,12 @@ IngestWriter::~IngestWriter() {
   if (thread_.joinable()) thread_.join();
 }
 
-IngestOutcome IngestWriter::submit(const std::vector<UsageEvent>& events, int64_t now_ms) {
+IngestOutcome IngestWriter::submit(const std::vector<UsageEvent>& events, int64_t now_ms,
+                                   const IngestSource* source) {
   // References are checked here, on the request's thread and in parallel with the writer,
   // against the committed state of a moment before the write: an event whose contract is
   // removed in between is stored, as it would have been had it arrived a moment earlier.
-  Pending p{&events, now_ms, {}, nullptr};
+  Pending p{&events, now_ms, source, {}, nullptr};
   p.outcome.rejected = check_event_references(store_.conn(), events);
   if (p.outcome.rejected.index >= 0) return std::move(p.outcome);
   std::unique_lock lk(mu_);
@@ -193,6 +207,8 @@ void IngestWriter::run() {
         int64_t now_ms = 0;
         for (Pending* p : group) {
           p->outcome.result = insert_events(c, *p->events, p->now_ms, dirty);
+          if (p->source)
+            audit_batch(c, *p->source, p->outcome.result, p->events->size(), p->now_ms);
           now_ms = std::max(now_ms, p->now_ms);
         }
         mark_dirty(c, dirty, now_ms);

@@ -6,6 +6,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -39,6 +40,15 @@ ReferenceCheck check_event_references(Conn& c, const std::vector<UsageEvent>& ev
 // Runs inside the caller's write transaction.
 IngestResult insert_usage_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms);
 
+// Who sent a batch. The writer records it as one audit row (action "usage.ingest", actor
+// the key id, metadata {accepted, duplicates, events}) in the transaction that stores the
+// batch, so the row exists exactly when the events do.
+struct IngestSource {
+  std::string key_id;
+  std::optional<std::string> tenant_id;  // the key's tenant scope, if any
+  std::optional<std::string> request_id, ip;
+};
+
 struct IngestOutcome {
   ReferenceCheck rejected;  // index >= 0: nothing of the batch was stored
   IngestResult result;
@@ -61,12 +71,15 @@ class IngestWriter {
 
   // Blocks until the batch's transaction committed; rethrows the store's error if it
   // failed (every batch of that transaction gets it; none of them was stored).
-  IngestOutcome submit(const std::vector<UsageEvent>& events, int64_t now_ms);
+  // `source`, when given, is audited with the batch.
+  IngestOutcome submit(const std::vector<UsageEvent>& events, int64_t now_ms,
+                       const IngestSource* source = nullptr);
 
  private:
   struct Pending {
     const std::vector<UsageEvent>* events;
     int64_t now_ms;
+    const IngestSource* source;
     IngestOutcome outcome;
     std::exception_ptr error;
     bool done = false;

@@ -402,6 +402,11 @@ CREATE TRIGGER users_delete_revoke_tokens AFTER DELETE ON users FOR EACH ROW
 -- the last failure): the old per-e-mail and per-IP windows are dropped.
 DELETE FROM login_throttle;
 )SQL"},
+      {8, "ingest keys scoped to one tenant", R"SQL(
+-- NULL: a global key (every key made before this version stays one). A tenant's scoped
+-- keys are deleted with the tenant.
+ALTER TABLE api_keys ADD COLUMN tenant_id uuid REFERENCES tenants(id) ON DELETE CASCADE;
+)SQL"},
       {9, "the audit chain is keyed (HMAC) from here on", R"SQL(
 -- The audit chain becomes an HMAC chain keyed by a subkey of the master key
 -- (store/audit.cpp). SQL has no key, so existing rows cannot be re-keyed here: this

@@ -17,6 +17,7 @@
 #include "core/blocking.hpp"
 #include "core/time.hpp"
 #include "store/postgres/pg_conn.hpp"
+#include "store/private_files.hpp"
 
 extern char** environ;
 
@@ -292,8 +293,10 @@ class PgStore final : public Store {
   // Backups are pg_dump custom-format archives (pg_dump -Fc); restore replaces the
   // objects they contain (pg_restore --clean) in one transaction.
   void backup(const std::string& path) override {
-    auto dir = std::filesystem::path(path).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir);
+    // pg_dump rewrites an existing file in place: created first, the archive is 0600.
+    create_private_dirs(std::filesystem::path(path).parent_path().string());
+    std::filesystem::remove(path);
+    create_private_file(path);
     int rc = run_tool({"pg_dump", "--format=custom", "--no-owner", "--no-privileges",
                        "--file=" + path, "--dbname=" + url_},
                       false);

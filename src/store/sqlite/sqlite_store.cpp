@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "store/migrations.hpp"
 #include "store/postgres/pg_store.hpp"
+#include "store/private_files.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
 #include "store/store.hpp"
 
@@ -31,8 +32,10 @@ void copy_db(sqlite3* from, sqlite3* to) {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)), id_(g_store_ids++) {
-    auto dir = std::filesystem::path(path_).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir);
+    // A new store is created 0600 in a 0700 directory; SQLite gives its -wal and -shm
+    // files the database file's mode.
+    create_private_dirs(std::filesystem::path(path_).parent_path().string());
+    if (path_ != ":memory:") create_private_file(path_);
     conn();  // fail at start-up, not at the first request
   }
 
@@ -85,9 +88,9 @@ class SqliteStore final : public Store {
   }
 
   void backup(const std::string& path) override {
-    auto dir = std::filesystem::path(path).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir);
+    create_private_dirs(std::filesystem::path(path).parent_path().string());
     std::filesystem::remove(path);
+    create_private_file(path);
     sqlite3* dst = nullptr;
     if (sqlite3_open(path.c_str(), &dst) != SQLITE_OK) {
       sqlite3_close(dst);
