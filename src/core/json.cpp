@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 
 namespace painel {
 
@@ -76,9 +77,17 @@ struct LimitedHandler {
     return false;
   }
   bool text(const char* s, rapidjson::SizeType n) {
-    if (std::memchr(s, 0, n) == nullptr) return true;
-    why = "JSON strings must not contain U+0000";
-    return false;
+    if (std::memchr(s, 0, n) != nullptr) {
+      why = "JSON strings must not contain U+0000";
+      return false;
+    }
+    // RapidJSON validates raw bytes and pairs surrogate escapes, but decodes a lone low
+    // surrogate (\udc00) to ED B0 80: not UTF-8. Every surrogate's encoding starts with ED.
+    if (std::memchr(s, 0xED, n) != nullptr && !valid_utf8({s, n})) {
+      why = "request body is not valid UTF-8";
+      return false;
+    }
+    return true;
   }
   bool Null() { return count() && d.Null(); }
   bool Bool(bool b) { return count() && d.Bool(b); }
@@ -86,7 +95,11 @@ struct LimitedHandler {
   bool Uint(unsigned u) { return count() && d.Uint(u); }
   bool Int64(int64_t i) { return count() && d.Int64(i); }
   bool Uint64(uint64_t u) { return count() && d.Uint64(u); }
-  bool Double(double v) { return count() && d.Double(v); }
+  bool Double(double v) {
+    if (std::isfinite(v)) return count() && d.Double(v);
+    why = "a JSON number is out of range";  // -9348623157e308 reads as -inf
+    return false;
+  }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
     return count() && d.RawNumber(s, n, copy);
   }
@@ -130,6 +143,18 @@ const char* parse_limited(Stream& in, size_t size, rapidjson::Document& d,
   return nullptr;
 }
 
+// True when the text ends inside a multi-byte UTF-8 sequence.
+bool truncated_utf8_tail(std::string_view s) {
+  size_t n = s.size();
+  for (size_t k = 1; k <= 3 && k <= n; ++k) {
+    auto c = static_cast<unsigned char>(s[n - k]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return need > k;
+  }
+  return false;
+}
+
 rapidjson::Document object_or_throw(rapidjson::Document d, const char* why) {
   if (why) throw bad_request(why);
   if (!d.IsObject()) throw bad_request("request body must be a JSON object");
@@ -152,6 +177,9 @@ rapidjson::Document parse_json_object(std::string_view body, const JsonLimits& l
 rapidjson::Document parse_json_object_in_place(std::string& body, const JsonLimits& limits) {
   // In-place parsing stops at the first NUL; JSON text never contains a raw one.
   if (body.find('\0') != std::string::npos) throw bad_request("request body is not valid JSON");
+  // The in-situ stream has no end: validating a multi-byte sequence cut off by the end of
+  // the body would read its terminator and up to two bytes past the buffer.
+  if (truncated_utf8_tail(body)) throw bad_request("request body is not valid UTF-8");
   rapidjson::Document d;
   rapidjson::InsituStringStream in(body.data());
   auto why = parse_limited<kParseFlags | rapidjson::kParseInsituFlag>(in, body.size(), d, limits);

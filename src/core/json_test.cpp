@@ -58,6 +58,19 @@ TEST(JsonParse, InvalidUtf8AndNulAreRefused) {
   EXPECT_EQ(status_of(R"({"a":"\u0000"})"), 400);
   EXPECT_EQ(status_of(R"({"a":"\ud800"})"), 400);  // lone surrogate escape
   EXPECT_EQ(status_of(std::string("{}\0junk", 7)), 400);
+  // found by fuzz_json: a lone low-surrogate escape decoded to ED B0 80
+  EXPECT_EQ(status_of(R"({"email":"\udc00@example.com"})"), 400);
+  EXPECT_EQ(status_of(R"({"a":"\ud83d\ude00"})"), 200);  // a proper pair: U+1F600
+  // found by fuzz_ingest_batch: a body ending inside a sequence was read past its end in place
+  EXPECT_EQ(status_of("{\"a\":\"\xF0\x9F"), 400);
+  EXPECT_EQ(status_of("{\"a\":\xE2"), 400);
+}
+
+// found by fuzz_json: digits past DBL_MAX read as infinity, which the Writer cannot write
+TEST(JsonParse, NonFiniteNumbersAreRefused) {
+  EXPECT_EQ(status_of(R"({"a":-9348623157e308})"), 400);
+  EXPECT_EQ(status_of(R"({"a":1e309})"), 400);
+  EXPECT_EQ(status_of(R"({"a":1.5e308})"), 200);
 }
 
 TEST(JsonParse, TrailingDataAndNonObjects) {
