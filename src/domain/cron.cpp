@@ -48,7 +48,10 @@ bool parse_field(const std::string& f, int lo, int hi, std::bitset<N>& out, bool
       }
     }
     if (a < lo || b > hi || a > b) return false;
-    for (int v = a; v <= b; v += step) out.set(static_cast<size_t>(v));
+    for (int v = a; v <= b; v += step) {
+      out.set(static_cast<size_t>(v));
+      if (step > b - v) break;  // past b; `v + step` could overflow int (found by fuzz_cron)
+    }
   }
   return seen;
 }

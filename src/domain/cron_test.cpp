@@ -38,3 +38,11 @@ TEST(Cron, RejectsMalformed) {
                    "5-1 * * * *", "5 0 * * * *", "1x * * * *"})
     EXPECT_FALSE(Cron::parse(bad)) << bad;
 }
+
+// A step as large as int allows is one match, not signed overflow (UBSan in unit.asan).
+TEST(Cron, HugeStepMatchesOnce) {
+  auto c = Cron::parse("5/2147483647 * * * *");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(format_rfc3339(c->next_after(at("2026-11-28T12:00:00Z"))), "2026-11-28T12:05:00.000Z");
+  EXPECT_EQ(format_rfc3339(c->next_after(at("2026-11-28T12:05:00Z"))), "2026-11-28T13:05:00.000Z");
+}
