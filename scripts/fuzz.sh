@@ -18,7 +18,7 @@ FUZZ_BUILD="${1:-build}-fuzz"
 
 # The fuzz build is its own CMake project: clang for libFuzzer, only the sources the
 # targets need; the main build keeps GCC.
-cmake -S fuzz -B "$FUZZ_BUILD" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S fuzz -B "$FUZZ_BUILD" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Fuzz \
   >/dev/null
 cmake --build "$FUZZ_BUILD" -j"$(nproc)"
 ((BUILD_ONLY)) && exit 0
