@@ -109,8 +109,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   painel::http::Fields query;
   if (painel::http::parse_target(whole.target, path, query)) {
     FUZZ_CHECK(!path.empty() && path[0] == '/' && !painel::fuzz::has_control(path));
-    for (const auto& [k, v] : query)
+    FUZZ_CHECK(painel::fuzz::is_utf8(path));
+    for (const auto& [k, v] : query) {
       FUZZ_CHECK(!painel::fuzz::has_control(k) && !painel::fuzz::has_control(v));
+      FUZZ_CHECK(painel::fuzz::is_utf8(k) && painel::fuzz::is_utf8(v));
+    }
   }
   return 0;
 }

@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(e.response_time_ms >= 0 && e.response_time_ms <= 1'000'000'000'000);
     FUZZ_CHECK(e.tokens_used >= 0 && e.tokens_used <= 1'000'000'000'000);
     FUZZ_CHECK(e.cost_cents >= 0 && e.cost_cents <= 100'000'000'000);
-    if (PAINEL_FUZZ_STRICT) FUZZ_CHECK(painel::fuzz::is_utf8(e.event_id));
+    FUZZ_CHECK(painel::fuzz::is_utf8(e.event_id));
   }
   return 0;
 }

@@ -66,7 +66,7 @@ void check_validators(const painel::http::Request& req) {
   ok_or_400([&] {
     if (auto v = parse_opt_text(req, "search", 100)) {
       FUZZ_CHECK(!v->empty() && v->size() <= 100 && !has_control(*v));
-      if (PAINEL_FUZZ_STRICT) FUZZ_CHECK(painel::fuzz::is_utf8(*v));
+      FUZZ_CHECK(painel::fuzz::is_utf8(*v));
     }
   });
   ok_or_400([&] {
@@ -88,11 +88,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(!req.path.empty() && req.path[0] == '/' && !has_control(req.path));
   FUZZ_CHECK(req.query.size() <= 64);
   for (const auto& [k, v] : req.query) FUZZ_CHECK(!has_control(k) && !has_control(v));
-  if (PAINEL_FUZZ_STRICT) {
-    FUZZ_CHECK(painel::fuzz::is_utf8(req.path));
-    for (const auto& [k, v] : req.query)
-      FUZZ_CHECK(painel::fuzz::is_utf8(k) && painel::fuzz::is_utf8(v));
-  }
+  FUZZ_CHECK(painel::fuzz::is_utf8(req.path));
+  for (const auto& [k, v] : req.query)
+    FUZZ_CHECK(painel::fuzz::is_utf8(k) && painel::fuzz::is_utf8(v));
 
   // Decoding inverts encoding: the canonical re-encoding parses back to the same values.
   std::string canonical = encode(req.path);
