@@ -2,8 +2,9 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DB ?= ./data/painel.db
+FUZZ_SECONDS ?= 60
 
-.PHONY: setup build web run test test-unit test-api bench clean format
+.PHONY: setup build web run test test-unit test-api bench fuzz clean format
 
 setup:
 	./scripts/setup.sh
@@ -26,6 +27,10 @@ test: setup $(BUILD)/CMakeCache.txt
 
 bench: build
 	./bench/run.sh
+
+# Each libFuzzer target for FUZZ_SECONDS (clang, ASan + UBSan; crashes in $(BUILD)-fuzz/crashes/).
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')

@@ -25,6 +25,9 @@ PACKAGES=(
   # --- tests and benchmarks ---
   libgtest-dev        # unit tests
   libbenchmark-dev    # Google Benchmark for hot functions
+  clang               # fuzz targets (fuzz/): libFuzzer is clang's (clang 14 on Debian 12)
+  libclang-rt-14-dev  # libFuzzer + ASan/UBSan runtimes for clang 14 (merely recommended, and
+                      # setup installs without recommends)
   sqlite3             # inspecting/tampering the store in tests
   curl                # API tests and smoke checks
   openssl             # test_cognito.py signs RS256 tokens of a fake user pool with the CLI

@@ -48,7 +48,10 @@ bool parse_field(const std::string& f, int lo, int hi, std::bitset<N>& out, bool
       }
     }
     if (a < lo || b > hi || a > b) return false;
-    for (int v = a; v <= b; v += step) out.set(static_cast<size_t>(v));
+    for (int v = a; v <= b; v += step) {
+      out.set(static_cast<size_t>(v));
+      if (step > b - v) break;  // past b; `v + step` could overflow int (found by fuzz_cron)
+    }
   }
   return seen;
 }
@@ -75,8 +78,11 @@ std::optional<Cron> Cron::parse(const std::string& expr) {
 
 int64_t Cron::next_after(int64_t after_ms) const {
   int64_t t = (after_ms / 60000 + 1) * 60000;
-  // At most ~5 years of minutes; a valid expression matches long before.
-  for (int64_t guard = 0; guard < 60LL * 24 * 366 * 5; ++guard, t += 60000) {
+  // Look ten years ahead (29 February can be eight years away: 2096 → 2104), bounded by
+  // time, not by iterations: days that cannot match are skipped whole, so an expression
+  // that never matches ("0 0 30 2 *") used to run 2.6 M iterations, millennia ahead.
+  const int64_t horizon = t + 10LL * 366 * 86400000;
+  for (; t <= horizon; t += 60000) {
     int64_t day = day_of_ms(t);
     std::string d = format_day(day);  // YYYY-MM-DD
     int month = std::stoi(d.substr(5, 2)), dom = std::stoi(d.substr(8, 2));

@@ -38,3 +38,21 @@ TEST(Cron, RejectsMalformed) {
                    "5-1 * * * *", "5 0 * * * *", "1x * * * *"})
     EXPECT_FALSE(Cron::parse(bad)) << bad;
 }
+
+// A step as large as int allows is one match, not signed overflow (UBSan in unit.asan).
+TEST(Cron, HugeStepMatchesOnce) {
+  auto c = Cron::parse("5/2147483647 * * * *");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(format_rfc3339(c->next_after(at("2026-11-28T12:00:00Z"))), "2026-11-28T12:05:00.000Z");
+  EXPECT_EQ(format_rfc3339(c->next_after(at("2026-11-28T12:05:00Z"))), "2026-11-28T13:05:00.000Z");
+}
+
+// No match within ten years is INT64_MAX, found by looking ten years ahead, not millennia.
+TEST(Cron, NeverAndLeapDay) {
+  auto never = Cron::parse("0 0 30 2 *");
+  ASSERT_TRUE(never);
+  EXPECT_EQ(never->next_after(at("2026-11-28T12:00:00Z")), INT64_MAX);
+  auto leap = Cron::parse("0 12 29 2 *");  // 2100 is not a leap year
+  EXPECT_EQ(format_rfc3339(leap->next_after(at("2096-03-01T00:00:00Z"))),
+            "2104-02-29T12:00:00.000Z");
+}
