@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/ingest_batch.hpp"
+#include "api/ingest_body.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "fuzz_check.hpp"
@@ -35,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(e.status == 400);
     return 0;
   }
-  FUZZ_CHECK(!events.empty() && events.size() <= painel::api::kMaxIngestEvents);
+  FUZZ_CHECK(!events.empty() && events.size() <= painel::api::kIngestMaxEvents);
   std::unordered_set<std::string_view> ids;
   for (const auto& e : events) {
     FUZZ_CHECK(!e.event_id.empty() && e.event_id.size() <= 128);
