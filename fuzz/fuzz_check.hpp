@@ -5,12 +5,6 @@
 #include <cstdlib>
 #include <string_view>
 
-// Checks for bugs reported but not fixed yet (see docs/security-fuzzing.md) are compiled in
-// with -DPAINEL_FUZZ_STRICT=ON, so that the corpus runs report new bugs, not known ones.
-#ifndef PAINEL_FUZZ_STRICT
-#define PAINEL_FUZZ_STRICT 0
-#endif
-
 #define FUZZ_CHECK(cond)                                                                \
   do {                                                                                  \
     if (!(cond)) {                                                                      \

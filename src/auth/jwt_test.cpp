@@ -209,6 +209,15 @@ TEST_F(JwtTest, RejectsNonJsonOrNonObjectSignedPayload) {
   EXPECT_EQ(verify_error(forge("{", payload_json(), key_)), VerifyError::Malformed);
 }
 
+// Found by fuzz_jwt: a lone low-surrogate escape in a claim decoded to invalid UTF-8, which
+// then reached the logs, the audit rows and JSON answers.
+TEST_F(JwtTest, RejectsClaimsThatDecodeToInvalidUtf8) {
+  EXPECT_EQ(verify_error(signed_payload(payload_json("access", R"(,"name":"u\udefa")"))),
+            VerifyError::Malformed);
+  EXPECT_EQ(verify_error(forge(R"({"alg":"EdDSA","kid":"\udc00"})", payload_json(), key_)),
+            VerifyError::Malformed);
+}
+
 TEST_F(JwtTest, RejectsWrongSegmentCount) {
   const std::string token = encode_jwt(access_claims(), key_);
   EXPECT_EQ(verify_error(token.substr(0, token.rfind('.'))), VerifyError::Malformed);

@@ -32,30 +32,15 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// Runs the handler on the pool and resumes the coroutine on its own executor.
-// A plain function, not a coroutine (GCC 12 miscompiles lambdas inside co_await).
-template <class Token>
-auto async_handle(asio::thread_pool& pool, const RequestHandler& h, Request& req, Response& res,
-                  Token&& token) {
-  auto init = [&pool, &h, &req, &res](auto completion) {
+// Runs `fn` on the pool and resumes the coroutine on its own executor (the connection's
+// strand). A plain function, not a coroutine (GCC 12 miscompiles lambdas inside co_await):
+// callers name their lambda first.
+template <class Fn, class Token>
+auto async_on_pool(asio::thread_pool& pool, Fn& fn, Token&& token) {
+  auto init = [&pool, &fn](auto completion) {
     auto ex = asio::get_associated_executor(completion);
-    auto job = [&h, &req, &res, ex, completion = std::move(completion)]() mutable {
-      res = h(req);
-      asio::post(ex, std::move(completion));
-    };
-    asio::post(pool, std::move(job));
-  };
-  return asio::async_initiate<Token, void()>(init, token);
-}
-
-// The head check, the same way: on the pool, resuming on the connection's strand.
-template <class Token>
-auto async_check(asio::thread_pool& pool, const HeadCheck& check, Request& req,
-                 std::optional<Response>& out, Token&& token) {
-  auto init = [&pool, &check, &req, &out](auto completion) {
-    auto ex = asio::get_associated_executor(completion);
-    auto job = [&check, &req, &out, ex, completion = std::move(completion)]() mutable {
-      out = check(req);
+    auto job = [&fn, ex, completion = std::move(completion)]() mutable {
+      fn();
       asio::post(ex, std::move(completion));
     };
     asio::post(pool, std::move(job));
@@ -273,8 +258,9 @@ struct Server::Impl {
         // Route, credentials and permission from the head, before the body costs memory.
         if (head_check) {
           std::optional<Response> early;
+          auto check = [this, &req, &early] { early = head_check(req); };
           stream.expires_never();
-          co_await async_check(pool, head_check, req, early, use_awaitable);
+          co_await async_on_pool(pool, check, use_awaitable);
           if (early) {
             inflight.fetch_sub(1);
             co_await write_and_close(stream, std::move(*early), version);
@@ -327,8 +313,10 @@ struct Server::Impl {
       bool head_only = req.method == "HEAD";
       Response res;
       stream.expires_never();
-      if (!try_inline || !try_inline(req, res))
-        co_await async_handle(pool, handler, req, res, use_awaitable);
+      if (!try_inline || !try_inline(req, res)) {
+        auto handle = [this, &req, &res] { res = handler(req); };
+        co_await async_on_pool(pool, handle, use_awaitable);
+      }
       req.body = {};
       req.body.shrink_to_fit();
       body_bytes.fetch_sub(reserved);
