@@ -338,6 +338,27 @@ class TrustedProxies(unittest.TestCase):
             finally:
                 p.cleanup()
 
+    def test_an_attacker_behind_the_proxy_cannot_lock_out_a_user_behind_it(self):
+        """Everyone behind nginx shares its address: failures are counted against the client
+        address the proxy reports, so the attacker's lock does not reach the real user."""
+        p = Painel("--trusted-proxies", "127.0.0.1").start()
+        try:
+            t = p.tenant("Proxy Ltda")
+            p.user("victim@proxy.com", "TENANT_ADMIN", t, password="correct-horse-9")
+            attacker = {"X-Forwarded-For": "203.0.113.66", "Content-Type": "application/json"}
+            statuses = set()
+            for _ in range(12):
+                r = p.request("POST", "/auth/login", raw=json.dumps(
+                    {"email": "victim@proxy.com", "password": "wrong-password"}).encode(), headers=attacker)
+                statuses.add(r.status)
+            self.assertIn(429, statuses, "the attacker's own address gets locked")
+            r = p.request("POST", "/auth/login", raw=json.dumps(
+                {"email": "victim@proxy.com", "password": "correct-horse-9"}).encode(),
+                headers={"X-Forwarded-For": "198.51.100.7", "Content-Type": "application/json"})
+            self.assertEqual(r.status, 200, r)
+        finally:
+            p.cleanup()
+
     def test_bad_trusted_proxies_value_refuses_to_start(self):
         p = Painel("--trusted-proxies", "10.0.0.0/99")
         try:
