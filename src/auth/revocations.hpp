@@ -4,11 +4,11 @@
 // token_revocations log (polled) and at once by this instance's own revocations.
 // Internal to the auth module.
 #include <cstdint>
-#include <functional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "core/string_map.hpp"
 
 namespace painel::auth {
 
@@ -24,15 +24,11 @@ class RevocationSet {
   std::size_t size() const;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   struct Entry {
     int64_t not_before_s;
     int64_t seen_ms;
   };
-  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  using Map = StringMap<Entry>;
   static bool dead(const Map& m, std::string_view id, int64_t iat);
 
   mutable std::shared_mutex mu_;

@@ -20,8 +20,7 @@ int64_t TokenService::revoke_user_sessions(store::Conn& c, const std::string& us
   // The next second: every token issued so far (iat <= now) dies; issue() gives later ones
   // at least this iat, so a login right after is not caught.
   store::revoke_tokens(c, store::user_subject(user_id), now / 1000 + 1, now);
-  return c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE user_id = ? AND revoked_at_ms IS NULL",
-                {now, user_id});
+  return store::revoke_refresh_sessions(c, user_id, now);
 }
 
 void TokenService::sync_revocations(bool force) {

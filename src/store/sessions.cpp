@@ -25,6 +25,11 @@ void revoke_tokens(Conn& c, const std::string& subject, int64_t not_before_s, in
   c.exec(kRevoke, {subject, not_before_s, now_ms});
 }
 
+int64_t revoke_refresh_sessions(Conn& c, const std::string& user_id, int64_t now_ms) {
+  return c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE user_id = ? AND revoked_at_ms IS NULL",
+                {now_ms, user_id});
+}
+
 std::vector<TokenRevocation> revocations_since(Conn& c, int64_t since_ms) {
   std::vector<TokenRevocation> out;
   for (auto& r : c.query(kSince, {since_ms})) out.push_back({r.str(0), r.i64(1)});

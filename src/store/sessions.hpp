@@ -24,6 +24,8 @@ inline std::string session_subject(const std::string& family) { return "session:
 
 // Tokens of `subject` with iat < not_before_s stop working (idempotent).
 void revoke_tokens(Conn& c, const std::string& subject, int64_t not_before_s, int64_t now_ms);
+// Ends every refresh session of the user; returns how many were open.
+int64_t revoke_refresh_sessions(Conn& c, const std::string& user_id, int64_t now_ms);
 // Revocations recorded at or after since_ms (by the writer's clock).
 std::vector<TokenRevocation> revocations_since(Conn& c, int64_t since_ms);
 // The iat a new token of the user must at least carry (0 when never revoked).
