@@ -3,8 +3,6 @@
 Other client IPs come from other loopback addresses (127.0.0.x): the server sees the
 connection's source address. Locks are expired by editing login_throttle instead of
 waiting; revocations are polled for at most a couple of seconds (the bound is 1 s)."""
-import http.client
-import json
 import os
 import sys
 import threading
@@ -12,7 +10,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from harness import Painel, Response, main  # noqa: E402
+from harness import Painel, main  # noqa: E402
 
 PASSWORD = "password123"
 READS = ["--rate-user-per-min", "1000000", "--rate-user-burst", "100000",
@@ -21,19 +19,7 @@ READS = ["--rate-user-per-min", "1000000", "--rate-user-burst", "100000",
 
 def call(p, method, path, body=None, token=None, ip="127.0.0.1"):
     """One request from source address `ip`."""
-    conn = http.client.HTTPConnection("127.0.0.1", p.port, timeout=30, source_address=(ip, 0))
-    h = {}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        h["Content-Type"] = "application/json"
-    if token:
-        h["Authorization"] = "Bearer " + token
-    conn.request(method, path, body=data, headers=h)
-    r = conn.getresponse()
-    out = Response(r.status, r.getheaders(), r.read().decode("utf-8", "replace"))
-    conn.close()
-    return out
+    return p.request(method, path, body=body, token=token, source_ip=ip)
 
 
 def login(p, email, password=PASSWORD, ip="127.0.0.1"):

@@ -187,8 +187,10 @@ class Painel:
             self.own_pg_db = None
 
     # --- HTTP ---
-    def request(self, method, path, body=None, token=None, headers=None, raw=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+    def request(self, method, path, body=None, token=None, headers=None, raw=None, source_ip=None):
+        """source_ip: send from that loopback address (127.0.0.x) to look like another client."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
+                                          source_address=(source_ip, 0) if source_ip else None)
         h = dict(headers or {})
         data = raw
         if body is not None:
