@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/jwt.hpp"
 #include "auth/keys.hpp"
 #include "fuzz_check.hpp"
@@ -18,6 +18,7 @@
 namespace {
 
 using namespace painel::auth;
+using painel::base64url_encode;
 
 constexpr int64_t kNow = 1'700'000'000;
 constexpr const char* kIssuer = "https://cognito-idp.sa-east-1.amazonaws.com/pool";

@@ -48,7 +48,7 @@ void add_rate_headers(http::Response& r, const RateDecision& d) {
 
 }  // namespace
 
-App::App(const Config& cfg, store::Store& s, obs::Metrics& m, ResponseCache& c, RateLimiter& l,
+App::App(const Config& cfg, store::Store& s, obs::Metrics& m, cache::ResponseCache& c, RateLimiter& l,
          const Clock& clk)
     : config(cfg),
       store(s),

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "api/cache.hpp"
+#include "cache/response_cache.hpp"
 #include "api/context.hpp"
 #include "api/rate_limit.hpp"
 #include "auth/authenticator.hpp"
@@ -22,7 +22,7 @@ class DenialAudit;
 
 class App {
  public:
-  App(const Config& cfg, store::Store& store, obs::Metrics& metrics, ResponseCache& cache,
+  App(const Config& cfg, store::Store& store, obs::Metrics& metrics, cache::ResponseCache& cache,
       RateLimiter& limiter, const Clock& clock);
   ~App();
 
@@ -51,7 +51,7 @@ class App {
   const Config& config;
   store::Store& store;
   obs::Metrics& metrics;
-  ResponseCache& cache;
+  cache::ResponseCache& cache;
   RateLimiter& limiter;
   const Clock& clock;
   http::Router router;

@@ -39,7 +39,7 @@ http::Response cached_json(http::RouteContext& ctx, const std::string& tenant_ta
   for (auto& [k, v] : q) nq.append(k).append("=").append(v).append("&");
   // The role is part of the key: TENANT_USER answers omit cost fields.
   std::string role = ctx.principal ? auth::group_name(ctx.principal->role) : "-";
-  std::string key = cache_key(ctx.route, tenant_tag, role, std::move(nq));
+  std::string key = cache::cache_key(ctx.route, tenant_tag, role, std::move(nq));
   int64_t now = app.clock.now_ms();
   bool caching = app.config.cache_ttl_ms > 0;
   if (auto hit = caching ? app.cache.get(key, now) : std::nullopt) {
@@ -54,7 +54,7 @@ http::Response cached_json(http::RouteContext& ctx, const std::string& tenant_ta
   std::string body = render();
   std::string tag = etag_of(body);
   if (caching)
-    app.cache.put(key, tenant_tag, CachedAnswer{body, tag}, app.config.cache_ttl_ms, now);
+    app.cache.put(key, tenant_tag, cache::CachedAnswer{body, tag}, app.config.cache_ttl_ms, now);
   http::Response r = json_response(std::move(body));
   r.set_header("ETag", tag);
   r.set_header("X-Cache", "miss");

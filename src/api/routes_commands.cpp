@@ -11,7 +11,7 @@
 #include "api/app.hpp"
 #include "api/params.hpp"
 #include "api/routes.hpp"
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
@@ -177,7 +177,7 @@ http::Response create_command(http::RouteContext& ctx, jobs::CommandSignal& sign
     if (!domain::valid_idempotency_key(*h))
       throw bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters");
     key = std::string(*h);
-    std::string hash = auth::sha256_hex(domain::canonical_json(doc));
+    std::string hash = painel::sha256_hex(domain::canonical_json(doc));
     auto claim = app.store.write([&](store::Conn& c) {
       return store::claim_idempotency_key(c, who.user_id, *key, hash, app.clock.now_ms());
     });

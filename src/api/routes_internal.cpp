@@ -8,6 +8,7 @@
 #include "api/scope.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "core/text.hpp"
 #include "domain/cnpj.hpp"
 #include "store/usage_reads.hpp"
 #include "store/usage_totals.hpp"
@@ -81,7 +82,7 @@ std::string render_tenant_list(http::RouteContext& ctx) {
     p.emplace_back(*segment);
   }
   if (search) {
-    std::string folded = like_escape(domain::fold_for_search(*search));
+    std::string folded = like_escape(fold_for_search(*search));
     std::string digits = domain::digits_only(*search);
     where += " AND (t.name_search LIKE ? ESCAPE '\\'";
     p.emplace_back("%" + folded + "%");
@@ -118,7 +119,7 @@ std::string render_tenant_list(http::RouteContext& ctx) {
   return j.take();
 }
 
-void render_agent_rows(JsonOut& j, Conn& c, const auth::TenantScope& s, int64_t today,
+void render_agent_rows(JsonOut& j, Conn& c, const store::TenantScope& s, int64_t today,
                        bool detail) {
   auto usage = store::tenant_usage_by_agent(c, s, today - 29, today);
   j.begin_array();
@@ -155,7 +156,7 @@ void render_agent_rows(JsonOut& j, Conn& c, const auth::TenantScope& s, int64_t 
   j.end_array();
 }
 
-std::string render_tenant_detail(Conn& c, const auth::TenantScope& s, int64_t today) {
+std::string render_tenant_detail(Conn& c, const store::TenantScope& s, int64_t today) {
   auto t = c.query(
       "SELECT id, name, cnpj, segment, plan, status, mrr_cents, created_at, updated_at FROM "
       "tenants "

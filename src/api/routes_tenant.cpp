@@ -12,7 +12,7 @@
 namespace painel::api {
 namespace {
 
-using auth::TenantScope;
+using store::TenantScope;
 using store::Conn;
 
 constexpr const char* kTenantMe =

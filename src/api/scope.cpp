@@ -5,15 +5,15 @@
 #include "core/error.hpp"
 #include "store/audit.hpp"
 
-namespace painel::auth {
+namespace painel::store {
 TenantScope make_tenant_scope(std::string id, bool internal_reader) {
   return TenantScope(std::move(id), internal_reader);
 }
-}  // namespace painel::auth
+}  // namespace painel::store
 
 namespace painel::api {
 
-auth::TenantScope internal_scope_for(http::RouteContext& ctx, std::string_view raw_id) {
+store::TenantScope internal_scope_for(http::RouteContext& ctx, std::string_view raw_id) {
   std::string id = require_uuid(raw_id, "tenant_id");
   auto& c = ctx.app.store.conn();
   if (c.query("SELECT 1 FROM tenants WHERE id = ?", {id}).empty())
@@ -25,10 +25,10 @@ auth::TenantScope internal_scope_for(http::RouteContext& ctx, std::string_view r
                          ctx.req.request_id, ctx.req.remote_ip, "{}"},
                         ctx.app.clock.now_ms());
   });
-  return auth::make_tenant_scope(id, true);
+  return store::make_tenant_scope(id, true);
 }
 
-auth::TenantScope resolve_scope(http::RouteContext& ctx) {
+store::TenantScope resolve_scope(http::RouteContext& ctx) {
   auto& p = ctx.who();
   auto q = ctx.req.query_param("tenant_id");
   if (!p.internal()) {
@@ -36,7 +36,7 @@ auth::TenantScope resolve_scope(http::RouteContext& ctx) {
       // Same answer whether or not that tenant exists: nothing leaks.
       throw forbidden("tenant_id names another tenant");
     }
-    return auth::make_tenant_scope(*p.tenant_id, false);
+    return store::make_tenant_scope(*p.tenant_id, false);
   }
   if (!q) throw bad_request("tenant_id is required for internal users");
   return internal_scope_for(ctx, *q);

@@ -6,13 +6,11 @@
 //    the read is audited (action "tenant.read").
 #include "api/context.hpp"
 #include "auth/principal.hpp"
+#include "store/tenant_scope.hpp"
 
 namespace painel::api {
-auth::TenantScope resolve_scope(http::RouteContext& ctx);
+store::TenantScope resolve_scope(http::RouteContext& ctx);
 // For internal routes naming a tenant in the path ({id}): validates and checks existence.
-auth::TenantScope internal_scope_for(http::RouteContext& ctx, std::string_view tenant_id);
+store::TenantScope internal_scope_for(http::RouteContext& ctx, std::string_view tenant_id);
 }  // namespace painel::api
 
-namespace painel::auth {
-TenantScope make_tenant_scope(std::string id, bool internal_reader);
-}

@@ -8,7 +8,7 @@
 #include <limits>
 #include <unordered_map>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/token_cache.hpp"
 #include "core/blocking.hpp"
 #include "core/json.hpp"

@@ -4,7 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/jwt_test_util.hpp"
 
 namespace painel::auth {

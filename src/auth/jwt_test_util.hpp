@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/jwt.hpp"
 
 namespace painel::auth::testing {

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 
 namespace painel::auth {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/jwt.hpp"
 #include "auth/jwt_test_util.hpp"
 

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "store/private_files.hpp"
 
 namespace painel::auth {

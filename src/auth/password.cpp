@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 
 namespace painel::auth {
 namespace {

@@ -1,29 +1,28 @@
 #pragma once
-// Who is calling: the four Cognito groups, the authenticated principal, and TenantScope —
-// the only way a handler can name a tenant in a tenant-area query. A TenantScope can be
-// made only by resolve_scope() (api/scope.cpp), which applies the tenant-selection rule.
+// Who is calling: the authenticated principal (acting in one of the groups of
+// domain/roles.hpp) or the ingest key of a request.
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domain/roles.hpp"
+
 namespace painel::auth {
 
-enum Group : unsigned {
-  kInternalAdmin = 1,
-  kInternalSupport = 2,
-  kTenantAdmin = 4,
-  kTenantUser = 8,
-};
-inline constexpr unsigned kInternal = kInternalAdmin | kInternalSupport;
-inline constexpr unsigned kTenantGroups = kTenantAdmin | kTenantUser;
-inline constexpr unsigned kAllGroups = kInternal | kTenantGroups;
-
-std::optional<Group> group_from_name(std::string_view name);
-const char* group_name(Group g);
-int group_precedence(Group g);  // 1, 2, 10, 20
-// The group a user acts with: lowest precedence number among known groups.
-std::optional<Group> effective_group(const std::vector<std::string>& groups);
+// The groups live in domain/roles.hpp (command types name them too); auth:: spellings stay.
+using domain::effective_group;
+using domain::Group;
+using domain::group_from_name;
+using domain::group_name;
+using domain::group_precedence;
+using domain::kAllGroups;
+using domain::kInternal;
+using domain::kInternalAdmin;
+using domain::kInternalSupport;
+using domain::kTenantAdmin;
+using domain::kTenantGroups;
+using domain::kTenantUser;
 
 struct Principal {
   std::string user_id;  // our users.id (for external tokens: the linked user's id)
@@ -42,19 +41,6 @@ struct Principal {
 struct IngestKey {
   std::string id;
   std::optional<std::string> tenant_id;  // set: the key may write this tenant's events only
-};
-
-class TenantScope {
- public:
-  const std::string& tenant_id() const { return tenant_id_; }
-  bool internal_reader() const { return internal_reader_; }
-
- private:
-  friend TenantScope make_tenant_scope(std::string id, bool internal_reader);
-  TenantScope(std::string id, bool internal)
-      : tenant_id_(std::move(id)), internal_reader_(internal) {}
-  std::string tenant_id_;
-  bool internal_reader_;
 };
 
 }  // namespace painel::auth

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/jwt.hpp"
 #include "auth/jwt_test_util.hpp"
 

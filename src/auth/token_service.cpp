@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/password.hpp"
 #include "core/blocking.hpp"
 #include "core/error.hpp"

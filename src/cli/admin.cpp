@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/password.hpp"
 #include "auth/principal.hpp"
 #include "auth/token_service.hpp"
@@ -62,7 +62,7 @@ std::string audit_key_for(const std::string& database, bool create) {
         !std::filesystem::exists(std::filesystem::path(path).parent_path() / "master.key"))
       return "";
   }
-  return auth::derive_audit_key(auth::resolve_master_key(cfg));
+  return painel::derive_audit_key(auth::resolve_master_key(cfg));
 }
 
 int cmd_migrate(const std::string& database) {

@@ -7,7 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "core/time.hpp"
-#include "domain/demo.hpp"
+#include "demo/demo.hpp"
 #include "store/store.hpp"
 #include "store/usage_aggregate.hpp"
 
@@ -17,11 +17,11 @@ int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed) 
   auto s = store::Store::open(database);
   if (s->schema_version() != s->latest_version()) s->migrate("");
   s->set_audit_key(audit_key_for(database));
-  domain::DemoOptions o;
+  demo::DemoOptions o;
   o.tenants = tenants;
   o.days = days;
   o.seed = seed;
-  auto sum = domain::load_demo(*s, o, wall_now_ms(),
+  auto sum = demo::load_demo(*s, o, wall_now_ms(),
                                [](const std::string& m) { std::cerr << "demo: " << m << "\n"; });
   std::cout << "demo data loaded: " << sum.tenants << " tenants, " << sum.events
             << " usage events\n";

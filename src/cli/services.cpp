@@ -6,12 +6,12 @@
 #include <filesystem>
 
 #include "api/denial_audit.hpp"
-#include "api/redis_cache.hpp"
-#include "api/redis_client.hpp"
-#include "api/redis_rate_limit.hpp"
+#include "redis/cache.hpp"
+#include "redis/client.hpp"
+#include "redis/rate_limit.hpp"
 #include "api/routes.hpp"
 #include "api/static_files.hpp"
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/token_service.hpp"
 #include "jobs/aggregation_job.hpp"
 #include "jobs/audit_checkpoint_job.hpp"
@@ -46,15 +46,15 @@ Services::Services(const Config& c) : cfg(c) {
     spdlog::info("migrated the store: {} migration(s) applied, schema version {}", n,
                  store->schema_version());
   }
-  store->set_audit_key(auth::derive_audit_key(master_key));
+  store->set_audit_key(painel::derive_audit_key(master_key));
   if (!cfg.redis.empty()) {  // shared by every instance; in-process fallbacks when it is down
-    api::RedisOptions ro;
+    redis::RedisOptions ro;
     ro.pool_size = std::min(cfg.handler_threads + 2, 64);
-    redis = std::make_unique<api::RedisClient>(parse_redis_url(cfg.redis), ro, metrics);
-    cache = std::make_unique<api::RedisCache>(*redis);
-    limiter = std::make_unique<api::RedisRateLimiter>(*redis);
+    redis = std::make_unique<redis::RedisClient>(parse_redis_url(cfg.redis), ro, metrics);
+    cache = std::make_unique<redis::RedisCache>(*redis);
+    limiter = std::make_unique<redis::RedisRateLimiter>(*redis);
   } else {
-    cache = std::make_unique<api::LocalCache>(cfg.cache_max_entries);
+    cache = std::make_unique<cache::LocalCache>(cfg.cache_max_entries);
     limiter = std::make_unique<api::LocalRateLimiter>();
   }
   app = std::make_unique<api::App>(cfg, *store, metrics, *cache, *limiter, clock);

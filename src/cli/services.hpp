@@ -8,9 +8,11 @@
 #include "core/config.hpp"
 
 namespace painel::api {
-class RedisClient;
 class DenialAudit;
-}  // namespace painel::api
+}
+namespace painel::redis {
+class RedisClient;
+}
 namespace painel::auth {
 class TokenService;
 }
@@ -36,8 +38,8 @@ struct Services {
   SystemClock clock;
   std::unique_ptr<store::Store> store;
   obs::Metrics metrics;
-  std::unique_ptr<api::RedisClient> redis;  // with --redis; outlives the cache and limiter using it
-  std::unique_ptr<api::ResponseCache> cache;
+  std::unique_ptr<redis::RedisClient> redis;  // with --redis; outlives the cache and limiter using it
+  std::unique_ptr<cache::ResponseCache> cache;
   std::unique_ptr<api::RateLimiter> limiter;
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<api::DenialAudit> denials;  // outlives the app that records into it

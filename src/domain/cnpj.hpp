@@ -11,6 +11,4 @@ bool cnpj_valid(std::string_view any_format);                            // chec
 std::optional<std::string> cnpj_normalize(std::string_view any_format);  // 14 digits or nullopt
 std::string cnpj_format(std::string_view digits14);                      // 12.345.678/0001-95
 std::string cnpj_with_check_digits(std::string_view first12);  // appends the two check digits
-// Lower-cased ASCII with Portuguese accents folded, for name search ("São" → "sao").
-std::string fold_for_search(std::string_view s);
 }  // namespace painel::domain

@@ -14,8 +14,3 @@ TEST(Cnpj, ValidatesCheckDigits) {
   EXPECT_EQ(cnpj_with_check_digits("112223330001"), "11222333000181");
   EXPECT_EQ(cnpj_format("11222333000181"), "11.222.333/0001-81");
 }
-
-TEST(Cnpj, FoldsAccentsForSearch) {
-  EXPECT_EQ(fold_for_search("Clínica São João"), "clinica sao joao");
-  EXPECT_EQ(fold_for_search("AÇÚCAR"), "acucar");
-}

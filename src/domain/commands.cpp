@@ -5,15 +5,13 @@
 
 #include <algorithm>
 
-#include "auth/principal.hpp"
+#include "domain/roles.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 
 namespace painel::domain {
 namespace {
 
-using auth::kInternal;
-using auth::kInternalAdmin;
 constexpr int64_t kSecond = 1000;
 
 const std::vector<CommandSpec>& table() {

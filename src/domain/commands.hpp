@@ -25,7 +25,7 @@ struct ParamSpec {
 
 struct CommandSpec {
   std::string_view type;   // "REPROCESS_QUEUE"
-  unsigned groups;         // auth::Group bitmask allowed to create it
+  unsigned groups;         // domain::Group bitmask allowed to create it
   bool tenant_required;    // false: the command may run without a tenant
   bool safe_to_retry;      // re-running after a worker died gives the same end state
   int64_t timeout_ms;      // enforced by the worker; the command ends in ERROR past it

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/principal.hpp"
+#include "domain/roles.hpp"
 
 namespace painel::domain {
 namespace {
@@ -36,13 +36,13 @@ TEST(CommandTable, HasEveryTypeOfTheContract) {
 
 TEST(CommandTable, SupportCannotCreateDestructiveTypes) {
   for (auto t : {"SUSPEND_TENANT", "REACTIVATE_TENANT", "PAUSE_AGENT", "RESUME_AGENT"}) {
-    EXPECT_FALSE(find_command(t)->groups & auth::kInternalSupport) << t;
-    EXPECT_TRUE(find_command(t)->groups & auth::kInternalAdmin) << t;
+    EXPECT_FALSE(find_command(t)->groups & domain::kInternalSupport) << t;
+    EXPECT_TRUE(find_command(t)->groups & domain::kInternalAdmin) << t;
   }
   for (auto t : {"REPROCESS_QUEUE", "RESET_TOKEN", "RESTART_AGENT", "HEALTH_CHECK",
                  "RESOLVE_INCIDENT", "FLUSH_TENANT_CACHE"})
-    EXPECT_EQ(find_command(t)->groups, auth::kInternal) << t;
-  for (auto& s : command_specs()) EXPECT_FALSE(s.groups & auth::kTenantGroups) << s.type;
+    EXPECT_EQ(find_command(t)->groups, domain::kInternal) << t;
+  for (auto& s : command_specs()) EXPECT_FALSE(s.groups & domain::kTenantGroups) << s.type;
 }
 
 TEST(CommandTable, TenantOptionalOnlyForHealthCheckAndGlobalIncidents) {

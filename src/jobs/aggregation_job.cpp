@@ -12,7 +12,7 @@
 
 namespace painel::jobs {
 
-AggregationJob::AggregationJob(store::Store& s, api::ResponseCache& cache, obs::Metrics& m,
+AggregationJob::AggregationJob(store::Store& s, cache::ResponseCache& cache, obs::Metrics& m,
                                const Clock& clock, AggregationOptions o)
     : store_(s),
       cache_(cache),

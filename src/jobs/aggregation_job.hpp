@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "api/cache.hpp"
+#include "cache/response_cache.hpp"
 #include "core/time.hpp"
 #include "domain/cron.hpp"
 #include "obs/metrics.hpp"
@@ -20,7 +20,7 @@ struct AggregationOptions {
 
 class AggregationJob {
  public:
-  AggregationJob(store::Store& s, api::ResponseCache& cache, obs::Metrics& m, const Clock& clock,
+  AggregationJob(store::Store& s, cache::ResponseCache& cache, obs::Metrics& m, const Clock& clock,
                  AggregationOptions o);
   // One step; call it often (every second). Returns the number of days aggregated.
   int64_t tick();
@@ -30,7 +30,7 @@ class AggregationJob {
   int64_t run_dirty();
   int64_t run_scheduled();
   store::Store& store_;
-  api::ResponseCache& cache_;
+  cache::ResponseCache& cache_;
   obs::Metrics& metrics_;
   const Clock& clock_;
   AggregationOptions opts_;

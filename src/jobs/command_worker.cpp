@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include "api/cache.hpp"
-#include "auth/crypto.hpp"
+#include "cache/response_cache.hpp"
+#include "core/crypto.hpp"
 #include "auth/token_service.hpp"
 #include "core/json.hpp"
 #include "domain/commands.hpp"
@@ -27,7 +27,7 @@ struct LostLease : std::runtime_error {
 std::string default_worker_id() {
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
-  std::string r = auth::base64url_encode(auth::random_bytes(3));
+  std::string r = painel::base64url_encode(painel::random_bytes(3));
   return std::string(host) + ":" + std::to_string(getpid()) + ":" + r;
 }
 
@@ -68,7 +68,7 @@ void CommandSignal::wait(uint64_t seen, std::chrono::milliseconds timeout) {
   cv_.wait_for(lk, timeout, [&] { return gen_ != seen; });
 }
 
-CommandWorker::CommandWorker(store::Store& store, api::ResponseCache& cache, obs::Metrics& metrics,
+CommandWorker::CommandWorker(store::Store& store, cache::ResponseCache& cache, obs::Metrics& metrics,
                              const Clock& clock, CommandSignal& signal, auth::TokenService* tokens,
                              CommandWorkerOptions opts)
     : store_(store),

@@ -24,7 +24,7 @@ namespace painel::store {
 class Store;
 struct Command;
 }  // namespace painel::store
-namespace painel::api {
+namespace painel::cache {
 class ResponseCache;
 }
 namespace painel::obs {
@@ -63,7 +63,7 @@ struct CommandWorkerOptions {
 
 class CommandWorker {
  public:
-  CommandWorker(store::Store& store, api::ResponseCache& cache, obs::Metrics& metrics,
+  CommandWorker(store::Store& store, cache::ResponseCache& cache, obs::Metrics& metrics,
                 const Clock& clock, CommandSignal& signal, auth::TokenService* tokens,
                 CommandWorkerOptions opts = {});
   ~CommandWorker();
@@ -83,7 +83,7 @@ class CommandWorker {
   void run(const store::Command& cmd);
 
   store::Store& store_;
-  api::ResponseCache& cache_;
+  cache::ResponseCache& cache_;
   obs::Metrics& metrics_;
   const Clock& clock_;
   CommandSignal& signal_;

@@ -1,6 +1,6 @@
 #include "store/api_keys.hpp"
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 
@@ -16,15 +16,15 @@ constexpr const char* kCheckKey =
 
 NewApiKey create_api_key(Conn& c, const std::string& name,
                          const std::optional<std::string>& tenant_id, int64_t now_ms) {
-  NewApiKey k{new_uuid(), "pik_" + auth::random_token(32)};
-  c.exec(kInsertKey, {k.id, name, k.key.substr(0, 12), auth::sha256_hex(k.key),
+  NewApiKey k{new_uuid(), "pik_" + painel::random_token(32)};
+  c.exec(kInsertKey, {k.id, name, k.key.substr(0, 12), painel::sha256_hex(k.key),
                       format_rfc3339(now_ms), opt(tenant_id)});
   return k;
 }
 
 std::optional<ApiKeyInfo> check_api_key(Conn& c, std::string_view key) {
   if (key.size() > 256) return std::nullopt;
-  auto r = c.query(kCheckKey, {auth::sha256_hex(key)});
+  auto r = c.query(kCheckKey, {painel::sha256_hex(key)});
   if (r.empty()) return std::nullopt;
   return ApiKeyInfo{r[0].str(0), r[0].opt_str(1)};
 }

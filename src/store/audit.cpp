@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
@@ -55,7 +55,7 @@ int64_t keyed_after_seq(Conn& c) {
 // later (to pass rebuilt keyed rows off as legacy ones) invalidates every checkpoint.
 std::string checkpoint_signature(const std::string& key, int64_t count, int64_t head_seq,
                                  const std::string& head_hash, int64_t boundary) {
-  return auth::hmac_sha256_hex(key, "painel/audit/checkpoint/v1|" + std::to_string(count) + "|" +
+  return painel::hmac_sha256_hex(key, "painel/audit/checkpoint/v1|" + std::to_string(count) + "|" +
                                         std::to_string(head_seq) + "|" + head_hash + "|" +
                                         std::to_string(boundary));
 }
@@ -96,7 +96,7 @@ std::string audit_append(Conn& c, const AuditEvent& e, int64_t now_ms) {
   std::string prev = last.empty() ? kGenesis : last[0].str(0);
   AuditRow r{new_uuid(), format_rfc3339(now_ms), e.actor, e.role,    e.action, e.tenant_id,
              e.target,   e.request_id,           e.ip,    e.metadata};
-  std::string hash = auth::hmac_sha256_hex(key, canonical(prev, r));
+  std::string hash = painel::hmac_sha256_hex(key, canonical(prev, r));
   c.exec(
       "INSERT INTO operational_events(id, created_at, actor, role, action, tenant_id, target, "
       "request_id, ip, metadata, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -192,15 +192,15 @@ AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count) {
            if (keyed && key.empty()) return fail(r.id, "no_key");
            std::string content = canonical(prev, r);
            std::string expect =
-               keyed ? auth::hmac_sha256_hex(key, content) : auth::sha256_hex(content);
-           if (row.str(10) != prev || !auth::constant_time_equal(row.str(11), expect))
+               keyed ? painel::hmac_sha256_hex(key, content) : painel::sha256_hex(content);
+           if (row.str(10) != prev || !painel::constant_time_equal(row.str(11), expect))
              return fail(r.id, "chain");
            if (r.action == kAuditCheckpointAction) {
              // Only keyed rows can be checkpoints, and each must sign exactly what precedes it.
              auto k = parse_claim(r.metadata);
              bool good = keyed && k.count == v.checked && k.head_seq == prev_seq &&
                          k.head_hash == prev && k.boundary == v.keyed_after_seq &&
-                         auth::constant_time_equal(k.signature,
+                         painel::constant_time_equal(k.signature,
                                                    checkpoint_signature(key, k.count, k.head_seq,
                                                                         k.head_hash, k.boundary));
              if (!good) return fail(r.id, "checkpoint");

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <random>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "store/migrations.hpp"
 #include "store/postgres/pg_test_cluster.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
@@ -22,7 +22,7 @@ constexpr int64_t kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
 std::string legacy_hash(const std::string& prev, const std::vector<std::optional<std::string>>& f) {
   std::string s = std::to_string(prev.size()) + ":" + prev;
   for (auto& v : f) s += v ? std::to_string(v->size()) + ":" + *v : "-1:";
-  return auth::sha256_hex(s);
+  return painel::sha256_hex(s);
 }
 
 class AuditTest : public ::testing::Test {

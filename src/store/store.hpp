@@ -36,7 +36,7 @@ class Store {
   // Store reachable and schema current; `why` says what is wrong otherwise.
   bool ready(std::string& why);
 
-  // The audit chain's HMAC key (32 bytes derived from the master key, auth::derive_audit_key).
+  // The audit chain's HMAC key (32 bytes derived from the master key, painel::derive_audit_key).
   // Set once at start, before any thread appends; every connection of this store sees it.
   void set_audit_key(std::string key32) { audit_key_ = std::move(key32); }
   // The highest audit checkpoint count this process wrote or saw (store/audit.hpp): verify

@@ -2,7 +2,7 @@
 
 #include "core/ids.hpp"
 #include "core/time.hpp"
-#include "domain/cnpj.hpp"
+#include "core/text.hpp"
 
 namespace painel::store {
 
@@ -16,7 +16,7 @@ std::string create_tenant(Conn& c, const NewTenant& t, int64_t now_ms) {
   c.exec(
       "INSERT INTO tenants(id, name, name_search, cnpj, segment, plan, status, mrr_cents, "
       "created_at, updated_at) VALUES (?,?,?,?,?,?,?,0,?,?)",
-      {id, t.name, domain::fold_for_search(t.name), opt(t.cnpj), t.segment, t.plan, t.status, now,
+      {id, t.name, fold_for_search(t.name), opt(t.cnpj), t.segment, t.plan, t.status, now,
        now});
   int64_t mrr = recompute_tenant_mrr(c, id);
   c.exec(

@@ -26,7 +26,7 @@ std::string agent_filter(const std::optional<std::string>& agent_id, Params& p) 
 
 }  // namespace
 
-domain::UsageSums tenant_usage_sums(Conn& c, const auth::TenantScope& s, int64_t from_day,
+domain::UsageSums tenant_usage_sums(Conn& c, const store::TenantScope& s, int64_t from_day,
                                     int64_t to_day, const std::optional<std::string>& agent_id) {
   Params p{s.tenant_id(), format_day(from_day), format_day(to_day)};
   std::string sql = std::string("SELECT ") + kSums +
@@ -36,7 +36,7 @@ domain::UsageSums tenant_usage_sums(Conn& c, const auth::TenantScope& s, int64_t
   return sums_at(r[0], 0);
 }
 
-std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const auth::TenantScope& s, int64_t from_day,
+std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const store::TenantScope& s, int64_t from_day,
                                               int64_t to_day,
                                               const std::optional<std::string>& agent_id) {
   Params p{s.tenant_id(), format_day(from_day), format_day(to_day)};
@@ -136,7 +136,7 @@ UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t t
   return out;
 }
 
-UsageReport tenant_usage_report(Conn& c, const auth::TenantScope& s, int64_t from_day,
+UsageReport tenant_usage_report(Conn& c, const store::TenantScope& s, int64_t from_day,
                                 int64_t to_day, const std::optional<std::string>& agent_id) {
   UsageReport out;
   out.by_day.resize(static_cast<size_t>(std::max<int64_t>(0, to_day - from_day + 1)));

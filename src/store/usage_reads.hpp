@@ -5,14 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.hpp"
+#include "store/tenant_scope.hpp"
 #include "domain/usage_math.hpp"
 #include "store/db.hpp"
 
 namespace painel::store {
 
 // Sums for one tenant over [from_day, to_day], optionally one agent.
-domain::UsageSums tenant_usage_sums(Conn& c, const auth::TenantScope& s, int64_t from_day,
+domain::UsageSums tenant_usage_sums(Conn& c, const store::TenantScope& s, int64_t from_day,
                                     int64_t to_day,
                                     const std::optional<std::string>& agent_id = {});
 struct AgentUsage {
@@ -20,7 +20,7 @@ struct AgentUsage {
   domain::UsageSums sums;
   std::optional<std::string> last_request_at;
 };
-std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const auth::TenantScope& s, int64_t from_day,
+std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const store::TenantScope& s, int64_t from_day,
                                               int64_t to_day,
                                               const std::optional<std::string>& agent_id = {});
 
@@ -47,7 +47,7 @@ struct UsageOverview {
 };
 UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t top);
 
-UsageReport tenant_usage_report(Conn& c, const auth::TenantScope& s, int64_t from_day,
+UsageReport tenant_usage_report(Conn& c, const store::TenantScope& s, int64_t from_day,
                                 int64_t to_day, const std::optional<std::string>& agent_id = {});
 
 }  // namespace painel::store

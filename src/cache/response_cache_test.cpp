@@ -1,8 +1,8 @@
-#include "api/cache.hpp"
+#include "cache/response_cache.hpp"
 
 #include <gtest/gtest.h>
 
-using namespace painel::api;
+using namespace painel::cache;
 
 TEST(Cache, ExpiresAndInvalidatesPerTenant) {
   LocalCache c(1000);

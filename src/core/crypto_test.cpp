@@ -1,8 +1,8 @@
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 
 #include <gtest/gtest.h>
 
-namespace painel::auth {
+namespace painel {
 namespace {
 
 TEST(Base64UrlTest, MatchesRfc4648Vectors) {
@@ -89,4 +89,4 @@ TEST(SealTest, DetectsTamperingAndWrongKeys) {
 }
 
 }  // namespace
-}  // namespace painel::auth
+}  // namespace painel

@@ -1,5 +1,5 @@
 #pragma once
-// Small, dependency-hiding wrappers over libsodium for the auth module: randomness,
+// Small, dependency-hiding wrappers over libsodium (used by auth, the store and jobs): randomness,
 // base64url, SHA-256, constant-time comparison and authenticated encryption of secrets
 // at rest. Nothing here implements a primitive; every function delegates to libsodium.
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace painel::auth {
+namespace painel {
 
 // Idempotent and thread-safe; every function below that needs libsodium calls it, so
 // callers only need it to fail early at start-up (it throws if libsodium cannot start).
@@ -54,4 +54,4 @@ std::string seal(std::string_view key32, std::string_view plaintext);
 // nullopt on a wrong-sized key, bad encoding, truncation, or any tampering.
 std::optional<std::string> open_sealed(std::string_view key32, std::string_view sealed);
 
-}  // namespace painel::auth
+}  // namespace painel

@@ -6,9 +6,9 @@
 #include <map>
 
 #include "core/time.hpp"
-#include "domain/demo_model.hpp"
+#include "demo/model.hpp"
 
-namespace painel::domain::demo {
+namespace painel::demo {
 namespace {
 
 using store::Value;
@@ -254,4 +254,4 @@ OpsCounts generate_ops(store::Conn& c, const World& w, int64_t from_day, int64_t
   return counts;
 }
 
-}  // namespace painel::domain::demo
+}  // namespace painel::demo

@@ -1,8 +1,8 @@
-#include "api/cache.hpp"
+#include "cache/response_cache.hpp"
 
 #include <functional>
 
-namespace painel::api {
+namespace painel::cache {
 
 std::optional<CachedAnswer> LocalCache::get(const std::string& key, int64_t now_ms) {
   auto& s = shards_[std::hash<std::string>{}(key) % kShards];
@@ -59,4 +59,4 @@ std::string_view cache_key_scope(std::string_view key) {
   return key.substr(a + 1, b == std::string_view::npos ? std::string_view::npos : b - a - 1);
 }
 
-}  // namespace painel::api
+}  // namespace painel::cache

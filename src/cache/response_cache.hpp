@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace painel::api {
+namespace painel::cache {
 
 struct CachedAnswer {
   std::string body;
@@ -59,4 +59,4 @@ std::string cache_key(std::string_view route, std::string_view scope, std::strin
 // The scope a key was built with (a shared cache needs the tag before it has the entry).
 std::string_view cache_key_scope(std::string_view key);
 
-}  // namespace painel::api
+}  // namespace painel::cache

@@ -1,4 +1,4 @@
-#include "domain/demo.hpp"
+#include "demo/demo.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -10,15 +10,15 @@
 
 #include "auth/password.hpp"
 #include "core/time.hpp"
+#include "core/text.hpp"
 #include "domain/cnpj.hpp"
-#include "domain/demo_model.hpp"
+#include "demo/model.hpp"
 #include "store/audit.hpp"
 #include "store/usage_aggregate.hpp"
 
-namespace painel::domain {
+namespace painel::demo {
 namespace {
 
-using namespace demo;
 using store::Conn;
 using store::Value;
 
@@ -80,7 +80,7 @@ std::string company_base(Rng& r, const SegmentDef& seg, std::unordered_set<std::
 std::string new_cnpj(Rng& r, std::unordered_set<std::string>& taken) {
   for (;;) {
     std::string first12 = std::to_string(r.range(10000000, 99999999)) + "0001";
-    std::string cnpj = cnpj_with_check_digits(first12);
+    std::string cnpj = domain::cnpj_with_check_digits(first12);
     if (taken.insert(cnpj).second) return cnpj;
   }
 }
@@ -413,4 +413,4 @@ DemoSummary load_demo(store::Store& s, const DemoOptions& o, int64_t now_ms,
   return sum;
 }
 
-}  // namespace painel::domain
+}  // namespace painel::demo

@@ -1,4 +1,4 @@
-#include "api/redis_client.hpp"
+#include "redis/client.hpp"
 
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
@@ -10,7 +10,7 @@
 #include "core/blocking.hpp"
 #include "obs/metrics.hpp"
 
-namespace painel::api {
+namespace painel::redis {
 namespace {
 
 constexpr const char* kErrors = "painel_redis_errors_total";
@@ -284,4 +284,4 @@ void RedisClient::probe_loop() {
   if (own) redisFree(own);
 }
 
-}  // namespace painel::api
+}  // namespace painel::redis

@@ -1,11 +1,11 @@
-#include "api/redis_cache.hpp"
+#include "redis/cache.hpp"
 
 #include <charconv>
 #include <utility>
 
-#include "api/redis_client.hpp"
+#include "redis/client.hpp"
 
-namespace painel::api {
+namespace painel::redis {
 namespace {
 
 constexpr const char* kGenAll = "painel:gen:all";
@@ -78,12 +78,12 @@ std::optional<StoredAnswer> decode_stored(std::string_view v) {
   return s;
 }
 
-std::optional<CachedAnswer> RedisCache::get(const std::string& key, int64_t) {
+std::optional<cache::CachedAnswer> RedisCache::get(const std::string& key, int64_t) {
   t_ticket.cache = nullptr;
   if (!redis_.up()) return std::nullopt;
   if (pending_.load(std::memory_order_acquire) && !replay_pending()) return std::nullopt;
   auto r =
-      redis_.pipeline({{"MGET", kGenAll, gen_key(cache_key_scope(key))}, {"GET", entry_key(key)}});
+      redis_.pipeline({{"MGET", kGenAll, gen_key(cache::cache_key_scope(key))}, {"GET", entry_key(key)}});
   if (!r) return std::nullopt;
   auto gens = parse_gens((*r)[0]);
   if (!gens) {
@@ -99,10 +99,10 @@ std::optional<CachedAnswer> RedisCache::get(const std::string& key, int64_t) {
   return std::nullopt;
 }
 
-void RedisCache::put(const std::string& key, const std::string& tenant_tag, CachedAnswer a,
+void RedisCache::put(const std::string& key, const std::string& tenant_tag, cache::CachedAnswer a,
                      int64_t ttl_ms, int64_t) {
   MissTicket miss = std::exchange(t_ticket, MissTicket{});
-  if (ttl_ms <= 0 || !redis_.up() || tenant_tag != cache_key_scope(key)) return;
+  if (ttl_ms <= 0 || !redis_.up() || tenant_tag != cache::cache_key_scope(key)) return;
   if (pending_.load(std::memory_order_acquire) && !replay_pending()) return;
   StoredAnswer s{miss.gen_all, miss.gen_tag, std::move(a)};
   if (miss.cache != this ||
@@ -173,4 +173,4 @@ bool RedisCache::replay_pending() {
   return ok;
 }
 
-}  // namespace painel::api
+}  // namespace painel::redis

@@ -1,9 +1,9 @@
-#include "domain/demo_data.hpp"
+#include "demo/data.hpp"
 
 #include <cmath>
 #include <numeric>
 
-namespace painel::domain::demo {
+namespace painel::demo {
 
 int64_t Rng::range(int64_t lo, int64_t hi) {
   if (hi <= lo) return lo;
@@ -312,4 +312,4 @@ const std::vector<double>& hour_weights_utc() {
   return v;
 }
 
-}  // namespace painel::domain::demo
+}  // namespace painel::demo

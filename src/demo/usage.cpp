@@ -8,10 +8,10 @@
 #include <tuple>
 
 #include "core/time.hpp"
-#include "domain/demo.hpp"
-#include "domain/demo_model.hpp"
+#include "demo/demo.hpp"
+#include "demo/model.hpp"
 
-namespace painel::domain::demo {
+namespace painel::demo {
 namespace {
 
 // Volume: 120 requests per contracted agent and day up to 10 000 agent-days (the default
@@ -251,4 +251,4 @@ int64_t generate_usage(store::Conn& c, World& w, int64_t from_day, int64_t now_m
   return total;
 }
 
-}  // namespace painel::domain::demo
+}  // namespace painel::demo

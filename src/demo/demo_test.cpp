@@ -1,4 +1,4 @@
-#include "domain/demo.hpp"
+#include "demo/demo.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include "core/time.hpp"
 #include "domain/cnpj.hpp"
 
-namespace painel::domain {
+namespace painel::demo {
 namespace {
 
 using store::Row;
@@ -105,7 +105,7 @@ TEST_F(DemoTest, CnpjsAreValidAndUnique) {
   load(s, {40, 2, 7});
   auto cnpjs = strings(s, "SELECT cnpj FROM tenants");
   ASSERT_EQ(cnpjs.size(), 40u);
-  for (auto& c : cnpjs) EXPECT_TRUE(cnpj_valid(c.substr(0, c.size() - 1))) << c;
+  for (auto& c : cnpjs) EXPECT_TRUE(domain::cnpj_valid(c.substr(0, c.size() - 1))) << c;
   EXPECT_EQ(scalar(s, "SELECT count(DISTINCT cnpj) FROM tenants"), 40);
   EXPECT_EQ(scalar(s, "SELECT count(DISTINCT name) FROM tenants"), 40);
 }
@@ -229,4 +229,4 @@ TEST_F(DemoTest, RefusesAStoreWithTenants) {
 }
 
 }  // namespace
-}  // namespace painel::domain
+}  // namespace painel::demo

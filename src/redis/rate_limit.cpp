@@ -1,13 +1,13 @@
-#include "api/redis_rate_limit.hpp"
+#include "redis/rate_limit.hpp"
 
 #include <openssl/evp.h>
 
-#include "api/redis_client.hpp"
+#include "redis/client.hpp"
 
-namespace painel::api {
+namespace painel::redis {
 namespace {
 
-// KEYS[1] = bucket; ARGV = per_min, burst. Mirrors bucket_take() line by line; the state is
+// KEYS[1] = bucket; ARGV = per_min, burst. Mirrors api::bucket_take() line by line; the state is
 // a hash {t = tokens (float), l = last refill, ms} that expires once it would be full again.
 constexpr const char* kScript = R"lua(
 local now_t = redis.call('TIME')
@@ -54,11 +54,11 @@ std::string sha1_hex(const std::string& s) {
   return out;
 }
 
-std::optional<RateDecision> decode(const RedisValue& v, int burst) {
+std::optional<api::RateDecision> decode(const RedisValue& v, int burst) {
   if (v.type != RedisValue::Type::Array || v.elements.size() != 4) return std::nullopt;
   for (auto& e : v.elements)
     if (e.type != RedisValue::Type::Integer) return std::nullopt;
-  RateDecision d;
+  api::RateDecision d;
   d.allowed = v.elements[0].integer == 1;
   d.limit = burst;
   d.remaining = v.elements[1].integer;
@@ -76,7 +76,7 @@ const std::string& RedisRateLimiter::script() {
 
 RedisRateLimiter::RedisRateLimiter(RedisClient& redis) : redis_(redis), sha_(sha1_hex(script())) {}
 
-RateDecision RedisRateLimiter::take(const std::string& key, int per_min, int burst,
+api::RateDecision RedisRateLimiter::take(const std::string& key, int per_min, int burst,
                                     int64_t now_ms) {
   if (redis_.up()) {
     std::string bucket = "painel:rl:" + key, pm = std::to_string(per_min),
@@ -92,4 +92,4 @@ RateDecision RedisRateLimiter::take(const std::string& key, int per_min, int bur
   return local_.take(key, per_min, burst, now_ms);
 }
 
-}  // namespace painel::api
+}  // namespace painel::redis

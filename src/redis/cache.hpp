@@ -22,18 +22,18 @@
 #include <string>
 #include <string_view>
 
-#include "api/cache.hpp"
+#include "cache/response_cache.hpp"
 
-namespace painel::api {
+namespace painel::redis {
 
 class RedisClient;
 
-class RedisCache final : public ResponseCache {
+class RedisCache final : public cache::ResponseCache {
  public:
   explicit RedisCache(RedisClient& redis) : redis_(redis) {}
-  std::optional<CachedAnswer> get(const std::string& key, int64_t now_ms) override;
+  std::optional<cache::CachedAnswer> get(const std::string& key, int64_t now_ms) override;
   // tenant_tag must be the scope `key` was built with (cache_key); otherwise nothing is stored.
-  void put(const std::string& key, const std::string& tenant_tag, CachedAnswer a, int64_t ttl_ms,
+  void put(const std::string& key, const std::string& tenant_tag, cache::CachedAnswer a, int64_t ttl_ms,
            int64_t now_ms) override;
   void invalidate_tenant(const std::string& tenant_id) override;
   void invalidate_all() override;
@@ -54,9 +54,9 @@ class RedisCache final : public ResponseCache {
 struct StoredAnswer {
   int64_t gen_all = 0;
   int64_t gen_tag = 0;
-  CachedAnswer answer;
+  cache::CachedAnswer answer;
 };
 std::string encode_stored(const StoredAnswer& s);
 std::optional<StoredAnswer> decode_stored(std::string_view v);
 
-}  // namespace painel::api
+}  // namespace painel::redis

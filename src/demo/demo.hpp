@@ -11,7 +11,7 @@
 
 #include "store/store.hpp"
 
-namespace painel::domain {
+namespace painel::demo {
 
 struct DemoOptions {
   int tenants = 50;
@@ -40,4 +40,4 @@ inline constexpr const char* kDemoPassword = "demo-painel-2026";
 DemoSummary load_demo(store::Store& s, const DemoOptions& o, int64_t now_ms,
                       const std::function<void(const std::string&)>& progress);
 
-}  // namespace painel::domain
+}  // namespace painel::demo

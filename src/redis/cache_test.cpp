@@ -1,8 +1,8 @@
-#include "api/redis_cache.hpp"
+#include "redis/cache.hpp"
 
 #include <gtest/gtest.h>
 
-using namespace painel::api;
+using namespace painel::redis;
 
 TEST(RedisCache, StoredAnswerRoundTrips) {
   StoredAnswer s{12, 3, {"{\"a\":\"x\\ny\"}\n", "\"00ff00ff00ff00ff\""}};

@@ -23,7 +23,7 @@ namespace painel::obs {
 class Metrics;
 }
 
-namespace painel::api {
+namespace painel::redis {
 
 // One reply, copied out of hiredis so no hiredis type leaks into callers.
 struct RedisValue {
@@ -96,4 +96,4 @@ class RedisClient {
   std::thread probe_;
 };
 
-}  // namespace painel::api
+}  // namespace painel::redis

@@ -1,6 +1,6 @@
-#include "auth/principal.hpp"
+#include "domain/roles.hpp"
 
-namespace painel::auth {
+namespace painel::domain {
 
 std::optional<Group> group_from_name(std::string_view n) {
   if (n == "INTERNAL_ADMIN") return kInternalAdmin;
@@ -47,4 +47,4 @@ std::optional<Group> effective_group(const std::vector<std::string>& groups) {
   return best;
 }
 
-}  // namespace painel::auth
+}  // namespace painel::domain

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "domain/demo_data.hpp"
+#include "demo/data.hpp"
 #include "store/db.hpp"
 
-namespace painel::domain::demo {
+namespace painel::demo {
 
 inline constexpr int64_t kHourMs = 3600000;
 inline constexpr int64_t kDayMs = 86400000;
@@ -99,4 +99,4 @@ struct OpsCounts {
 OpsCounts generate_ops(store::Conn& c, const World& w, int64_t from_day, int64_t now_ms,
                        uint64_t seed);
 
-}  // namespace painel::domain::demo
+}  // namespace painel::demo

@@ -1,10 +1,10 @@
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 
 #include <sodium.h>
 
 #include <stdexcept>
 
-namespace painel::auth {
+namespace painel {
 namespace {
 
 const unsigned char* bytes_of(std::string_view s) {
@@ -136,4 +136,4 @@ std::optional<std::string> open_sealed(std::string_view key32, std::string_view 
   return plain;
 }
 
-}  // namespace painel::auth
+}  // namespace painel

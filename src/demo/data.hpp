@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace painel::domain::demo {
+namespace painel::demo {
 
 // std::mt19937_64's output is fixed by the standard, but std:: distributions are not
 // (libstdc++ and libc++ differ), so the distribution maths is ours: one seed gives the
@@ -77,4 +77,4 @@ const std::vector<const char*>& command_errors();
 // Brasília time (UTC−3) carry most of the load.
 const std::vector<double>& hour_weights_utc();
 
-}  // namespace painel::domain::demo
+}  // namespace painel::demo
