@@ -3,19 +3,25 @@ refresh rotation and reuse; login throttle; suspended tenants; rate limiting."""
 import base64
 import json
 import os
+import re
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from harness import Painel, main  # noqa: E402
+from harness import Painel, main, served_routes  # noqa: E402
 from fixtures import World  # noqa: E402
 
 GROUPS = ["INTERNAL_ADMIN", "INTERNAL_SUPPORT", "TENANT_ADMIN", "TENANT_USER"]
 
 
-def expected_matrix(w):
-    """(method, path, body) → {group: status}. {A} = own tenant, {B} = foreign tenant."""
+ANONYMOUS = "anonymous"  # no Authorization header: 401 unless the entry says otherwise
+MISSING_COMMAND = "00000000-0000-4000-8000-000000000000"
+
+
+def expected_matrix(w, command_id):
+    """(method, path[, JSON body]) → {group: status[, ANONYMOUS: status]}. {A} = own tenant,
+    {B} = foreign tenant. Every route of `painel routes` has at least one entry
+    (test_matrix_covers_the_route_table)."""
     own_t = {"INTERNAL_ADMIN": 200, "INTERNAL_SUPPORT": 200, "TENANT_ADMIN": 200, "TENANT_USER": 200}
     foreign_t = {"INTERNAL_ADMIN": 200, "INTERNAL_SUPPORT": 200, "TENANT_ADMIN": 403, "TENANT_USER": 403}
     staff = {"INTERNAL_ADMIN": 200, "INTERNAL_SUPPORT": 200, "TENANT_ADMIN": 403, "TENANT_USER": 403}
@@ -35,7 +41,33 @@ def expected_matrix(w):
     m[("GET", "/internal/audit")] = admin
     m[("GET", "/internal/audit/verify")] = admin
     m[("GET", "/auth/me")] = {g: 200 for g in GROUPS}
+    # operational commands: staff only, whatever the command's tenant
+    m[("POST", "/internal/operations/commands",
+       json.dumps({"command_type": "FLUSH_TENANT_CACHE", "tenant_id": w.a, "parameters": {}}))] = \
+        {"INTERNAL_ADMIN": 202, "INTERNAL_SUPPORT": 202, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    m[("GET", "/internal/operations/commands")] = staff
+    m[("GET", f"/internal/operations/commands/{command_id}")] = staff
+    # a missing id: the policy lets staff through to the handler (404) and stops the rest
+    m[("POST", f"/internal/operations/commands/{MISSING_COMMAND}/cancel")] = \
+        {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 404, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
+    m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
+    # public routes answer everyone alike, tokens or not
+    for path in ["/healthz", "/readyz", "/metrics", "/openapi.json", "/.well-known/jwks.json"]:
+        m[("GET", path)] = {g: 200 for g in GROUPS + [ANONYMOUS]}
+    for path in ["/auth/login", "/auth/refresh", "/auth/logout"]:  # no credentials: refused
+        m[("POST", path, "{}")] = {g: 400 for g in GROUPS + [ANONYMOUS]}
     return m
+
+
+def route_of(method, path, routes):
+    """The route-table entry serving method + path (its {id} matching one segment)."""
+    path = path.split("?")[0]
+    for r in routes:
+        pattern = "^" + re.sub(r"\\{[a-z_]+\\}", "[^/]+", re.escape(r["path"])) + "$"
+        if r["method"] == method and re.match(pattern, path):
+            return r
+    return None
 
 
 def b64(d):
@@ -47,6 +79,12 @@ class Matrix(unittest.TestCase):
     def setUpClass(cls):
         cls.p = Painel().start()
         cls.w = World(cls.p)
+        cls.routes = served_routes()
+        r = cls.p.post("/internal/operations/commands",
+                       {"command_type": "HEALTH_CHECK", "tenant_id": cls.w.a, "parameters": {}},
+                       token=cls.w.token("INTERNAL_ADMIN"))
+        assert r.status == 202, r
+        cls.matrix = expected_matrix(cls.w, r.json()["command_id"])
 
     @classmethod
     def tearDownClass(cls):
@@ -54,15 +92,40 @@ class Matrix(unittest.TestCase):
 
     def test_route_group_tenant_matrix(self):
         failures = []
-        for (method, path), want in expected_matrix(self.w).items():
+        for (method, path, *body), want in self.matrix.items():
+            body = json.loads(body[0]) if body else None
             for g in GROUPS:
-                r = self.p.request(method, path, token=self.w.token(g))
+                r = self.p.request(method, path, body=body, token=self.w.token(g))
                 if r.status != want[g]:
                     failures.append(f"{g} {method} {path}: got {r.status}, want {want[g]}")
-            r = self.p.request(method, path)
-            if r.status != 401:
-                failures.append(f"anonymous {method} {path}: got {r.status}, want 401")
+            r = self.p.request(method, path, body=body)
+            if r.status != want.get(ANONYMOUS, 401):
+                failures.append(f"anonymous {method} {path}: got {r.status}, want {want.get(ANONYMOUS, 401)}")
         self.assertEqual(failures, [])
+
+    def test_matrix_covers_the_route_table(self):
+        """A route added to the table without a matrix entry fails here; so does an entry
+        that contradicts the table (a group it refuses must get 403, public routes no 401)."""
+        covered, problems = set(), []
+        for (method, path, *_), want in self.matrix.items():
+            r = route_of(method, path, self.routes)
+            if r is None:
+                problems.append(f"{method} {path}: in the matrix, not served")
+                continue
+            covered.add((r["method"], r["path"]))
+            problems += [f"{method} {path}: no status for {g}" for g in GROUPS if g not in want]
+            if r["access"] == "user":
+                problems += [f"{method} {path}: {g} is refused by the table, matrix says {want[g]}"
+                             for g in GROUPS if g not in r["groups"] and want.get(g) != 403]
+            elif r["access"] == "public" and want.get(ANONYMOUS, 401) == 401:
+                problems.append(f"{method} {path}: public, but the matrix expects 401 without a token")
+        problems += [f"{r['method']} {r['path']}: served, no entry in expected_matrix()"
+                     for r in self.routes if (r["method"], r["path"]) not in covered]
+        self.assertEqual(problems, [])
+
+    def test_ingest_key_is_accepted(self):
+        key = self.p.cli("keys", "create", "--name", "matrix").stdout.strip().splitlines()[-1]
+        self.assertEqual(self.p.request("POST", "/ingest/usage", body={"events": []}, token=key).status, 400)
 
     def test_forged_tokens_are_rejected(self):
         good = self.w.token("TENANT_ADMIN")
@@ -195,14 +258,15 @@ class Throttle(unittest.TestCase):
 
 class Suspended(unittest.TestCase):
     def test_suspended_tenant_users_get_403(self):
-        p = Painel().start()
+        # A status cache of 0 ms: the next token check reads the store (the default 2 s
+        # would make this test sleep against the clock).
+        p = Painel("--tenant-status-cache-ms", "0").start()
         try:
             t = p.tenant("Suspensa Ltda")
             p.user("u@s.com", "TENANT_USER", t)
             tok = p.login("u@s.com", "password123")["access_token"]
             self.assertEqual(p.get("/tenant/me", token=tok).status, 200)
             p.sql("UPDATE tenants SET status = 'suspended' WHERE id = ?", (t,))
-            time.sleep(2.2)  # the tenant-status cache lives 2 s (a command invalidates it at once)
             r = p.get("/tenant/me", token=tok)
             self.assertEqual(r.status, 403)
             self.assertIn("tenant suspended", r.json()["detail"])

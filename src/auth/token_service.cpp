@@ -21,8 +21,6 @@
 namespace painel::auth {
 namespace {
 
-constexpr int64_t kStatusTtlMs = 2000;  // how stale a tenant's "suspended" may be
-
 LoginGate::Options login_gate_options(const Config& cfg) {
   LoginGate::Options o;
   o.capacity = cfg.login_concurrency > 0 ? cfg.login_concurrency : default_login_concurrency();
@@ -260,7 +258,7 @@ std::optional<std::string> TokenService::tenant_status_cached(const std::string&
   if (r.empty()) return std::nullopt;
   std::lock_guard lk(status_mu_);
   if (status_cache_.size() > 100000) status_cache_.clear();
-  status_cache_[tenant_id] = {r[0].str(0), now + kStatusTtlMs};
+  status_cache_[tenant_id] = {r[0].str(0), now + cfg_.tenant_status_cache_ms};
   return r[0].str(0);
 }
 

@@ -172,6 +172,12 @@ int run(int argc, char** argv) {
                    "lifetime of cached read answers (0 = no caching)")
       ->envname("PAINEL_CACHE_TTL_MS")
       ->capture_default_str();
+  serve  // hidden (empty group): a test knob, not an operator's setting
+      ->add_option("--tenant-status-cache-ms", cfg.tenant_status_cache_ms,
+                   "how long a tenant's status is cached for token checks")
+      ->group("")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600000));
   serve
       ->add_option("--aggregate-cron", cfg.aggregate_cron,
                    "when to aggregate the previous day (5-field cron, UTC)")

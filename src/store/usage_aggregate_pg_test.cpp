@@ -23,8 +23,8 @@ namespace {
 class PgServerUsage : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string base = pg_test_cluster_url();
-    if (base.empty()) GTEST_SKIP() << "PAINEL_TEST_PG_URL not set";
+    std::string base = pg_test_cluster_url_or_skip();
+    if (base.empty()) return;
     db_ = std::make_unique<PgTestDatabase>(base, "pgusage");
     url_ = db_->url();
   }

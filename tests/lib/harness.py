@@ -34,6 +34,15 @@ def pg_cluster_url():
     return url
 
 
+def served_routes():
+    """The route table of the binary under test (`painel routes`, JSON): method, path
+    pattern, access, groups, body limit."""
+    r = subprocess.run([BIN, "routes"], capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, PAINEL_MASTER_KEY="test-master-key"))
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
 def db_url(db):
     """The --database value for a store: a postgresql:// URL as is, a path as sqlite:PATH."""
     return db if db.startswith(("postgresql://", "postgres://")) else "sqlite:" + db

@@ -81,8 +81,8 @@ TEST(PgMigrations, SameVersionsAsSqlite) {
 class PgServer : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = pg_test_cluster_url();
-    if (base_.empty()) GTEST_SKIP() << "PAINEL_TEST_PG_URL not set";
+    base_ = pg_test_cluster_url_or_skip();
+    if (base_.empty()) return;
     db_ = std::make_unique<PgTestDatabase>(base_, "pgconn");
     url_ = db_->url();
     admin_ = &db_->admin();
