@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "api/cache.hpp"
+#include "cache/response_cache.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
 
@@ -29,12 +29,12 @@ class ManualClock final : public Clock {
   std::atomic<int64_t> now_;
 };
 
-class RecordingCache final : public api::ResponseCache {
+class RecordingCache final : public cache::ResponseCache {
  public:
-  std::optional<api::CachedAnswer> get(const std::string&, int64_t) override {
+  std::optional<cache::CachedAnswer> get(const std::string&, int64_t) override {
     return std::nullopt;
   }
-  void put(const std::string&, const std::string&, api::CachedAnswer, int64_t, int64_t) override {}
+  void put(const std::string&, const std::string&, cache::CachedAnswer, int64_t, int64_t) override {}
   void invalidate_tenant(const std::string& tenant_id) override {
     if (throw_on_invalidate) throw std::runtime_error("cache down");
     std::lock_guard lk(mu_);
