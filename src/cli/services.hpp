@@ -5,11 +5,14 @@
 #include <memory>
 
 #include "api/app.hpp"
+#include "api/cache.hpp"
 #include "core/config.hpp"
+#include "store/store.hpp"
 
 namespace painel::api {
 class RedisClient;
 class DenialAudit;
+class CachedReads;
 }  // namespace painel::api
 namespace painel::auth {
 class TokenService;
@@ -41,8 +44,9 @@ struct Services {
   std::unique_ptr<api::RateLimiter> limiter;
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<api::DenialAudit> denials;  // outlives the app that records into it
-  std::unique_ptr<api::App> app;
   std::unique_ptr<jobs::CommandSignal> command_signal;
+  std::unique_ptr<api::CachedReads> reads;  // the answer cache as the routes and the app read it
+  std::unique_ptr<api::App> app;
   std::unique_ptr<jobs::AggregationJob> aggregation;
   std::unique_ptr<jobs::AuditCheckpointJob> audit_checkpoint;
   std::unique_ptr<jobs::JobRunner> runner;
