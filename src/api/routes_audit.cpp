@@ -58,11 +58,7 @@ void add_audit_routes(http::Router& router, const AuditDeps& d) {
                       .raw(e.metadata)
                       .end_object();
                 }
-                j.end_array()
-                    .kv("total", total)
-                    .kv("limit", pg.limit)
-                    .kv("offset", pg.offset)
-                    .end_object();
+                page_fields(j.end_array(), total, pg).end_object();
                 return json_response(j.take());
               }});
   router.add({"GET",

@@ -41,10 +41,7 @@ std::string render_billing(store::Conn& c, const Period& per) {
       "SELECT coalesce(sum(mrr_cents),0), count(*) FROM tenants WHERE status = 'active'")[0];
   int64_t mrr = tot.i64(0), n = tot.i64(1);
   JsonOut j;
-  j.begin_object()
-      .kv("period", per.label)
-      .kv("from", format_day(per.from_day))
-      .kv("to", format_day(per.to_day))
+  period_fields(j.begin_object(), per)
       .key("financial_summary")
       .begin_object()
       .key("total_mrr")

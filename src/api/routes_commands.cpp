@@ -252,7 +252,7 @@ http::Response list_commands(const CommandDeps& d, http::RouteContext& ctx) {
   JsonOut j;
   j.begin_object().key("commands").begin_array();
   for (auto& c : rows) render_command(j, c);
-  j.end_array().kv("total", total).kv("limit", f.limit).kv("offset", f.offset).end_object();
+  page_fields(j.end_array(), total, page).end_object();
   http::Response r = json_response(j.take());
   r.set_header("Cache-Control", "no-store");
   return r;

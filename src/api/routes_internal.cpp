@@ -116,7 +116,7 @@ std::string render_tenant_list(const ReadDeps& d, http::RouteContext& ctx) {
             .kv("created_at", r.text(7))
             .end_object();
       });
-  j.end_array().kv("total", total).kv("limit", pg.limit).kv("offset", pg.offset).end_object();
+  page_fields(j.end_array(), total, pg).end_object();
   return j.take();
 }
 
@@ -219,16 +219,12 @@ std::string render_tenant_detail(Conn& c, const auth::TenantScope& s, int64_t to
 }
 
 std::string render_usage_overview(Conn& c, const Period& per) {
-  std::string from = format_day(per.from_day), to = format_day(per.to_day);
   auto g = c.query(
       "SELECT (SELECT count(*) FROM tenants), (SELECT count(*) FROM tenants WHERE status = "
       "'active'), (SELECT count(*) FROM tenant_agents WHERE status = 'active')")[0];
   auto u = store::usage_overview(c, per.from_day, per.to_day, 10);
   JsonOut j;
-  j.begin_object()
-      .kv("period", per.label)
-      .kv("from", from)
-      .kv("to", to)
+  period_fields(j.begin_object(), per)
       .key("global_stats")
       .begin_object()
       .kv("total_tenants", g.i64(0))

@@ -113,10 +113,7 @@ std::string render_usage(Conn& c, const TenantScope& s, const Period& per,
   auto report = store::tenant_usage_report(c, s, per.from_day, per.to_day, agent_id);
   const auto& sums = report.total;
   JsonOut j;
-  j.begin_object()
-      .kv("period", per.label)
-      .kv("from", format_day(per.from_day))
-      .kv("to", format_day(per.to_day))
+  period_fields(j.begin_object(), per)
       .key("summary")
       .begin_object()
       .kv("total_requests", sums.total)
@@ -160,7 +157,7 @@ std::string render_incidents(Conn& c, const TenantScope& s, const std::string& s
   j.begin_object().key("incidents").begin_array();
   for (auto& r : c.query(kIncidents, {s.tenant_id(), status, status, pg.limit, pg.offset}))
     render_incident(j, r);
-  j.end_array().kv("total", total).kv("limit", pg.limit).kv("offset", pg.offset).end_object();
+  page_fields(j.end_array(), total, pg).end_object();
   return j.take();
 }
 
