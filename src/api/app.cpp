@@ -163,18 +163,11 @@ http::Response App::handle(http::Request& req) {
 std::optional<http::Response> App::check_head(http::Request& req) {
   assign_request_id(req);
   Exchange x(req);
-  std::optional<http::Response> res;
-  try {
-    res = admit(req, x);
-  } catch (...) {
-    res = map_error(req, x);
-  }
-  if (!res) {  // admitted: read the body; handle() goes on from here
-    req.inline_carry = std::make_shared<const Carry>(
-        Carry{x.route, true, x.ctx.principal, x.rate, x.ctx.ingest_key});
-    return std::nullopt;
-  }
-  finish(req, x, *res);
+  auto res = guarded(&App::admit, req, x);
+  if (res)
+    finish(req, x, *res);
+  else  // admitted: read the body; handle() goes on from here
+    leave_carry(req, x);
   return res;
 }
 
@@ -183,21 +176,29 @@ bool App::try_inline(http::Request& req, http::Response& res) {
   InlineAttempt on_network_thread;  // may_block() reports a slip meanwhile
   assign_request_id(req);
   Exchange x(req);
-  std::optional<http::Response> answer;
-  try {
-    answer = inline_answer(req, x);
-  } catch (...) {
-    answer = map_error(req, x);
-  }
+  auto answer = guarded(&App::inline_answer, req, x);
   if (!answer) {  // to the pool, with what was done
-    if (x.route)
-      req.inline_carry = std::make_shared<const Carry>(
-          Carry{x.route, x.admitted, x.ctx.principal, x.rate, x.ctx.ingest_key});
+    if (x.route) leave_carry(req, x);
     return false;
   }
   finish(req, x, *answer);
   res = std::move(*answer);
   return true;
+}
+
+// A run of steps under the one error mapping.
+std::optional<http::Response> App::guarded(Steps steps, http::Request& req, Exchange& x) {
+  try {
+    return (this->*steps)(req, x);
+  } catch (...) {
+    return map_error(req, x);
+  }
+}
+
+// What this run did, for the next run of the request on the pool (see Carry).
+void App::leave_carry(http::Request& req, const Exchange& x) const {
+  req.inline_carry = std::make_shared<const Carry>(
+      Carry{x.route, x.admitted, x.ctx.principal, x.rate, x.ctx.ingest_key});
 }
 
 // --- the steps, in order ----------------------------------------------------------------

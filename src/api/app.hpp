@@ -62,6 +62,9 @@ class App {
 
  private:
   struct Exchange;
+  using Steps = std::optional<http::Response> (App::*)(http::Request&, Exchange&);
+  std::optional<http::Response> guarded(Steps steps, http::Request& req, Exchange& x);
+  void leave_carry(http::Request& req, const Exchange& x) const;
   std::optional<http::Response> admit(http::Request& req, Exchange& x);
   std::optional<http::Response> serve_ui(const http::Request& req) const;
   std::optional<http::Response> match_route(http::Request& req, Exchange& x) const;
