@@ -4,16 +4,20 @@
 
 #include <chrono>
 
+#include "api/cached_reads.hpp"
 #include "api/denial_audit.hpp"
+#include "api/scope.hpp"
 #include "api/static_files.hpp"
 #include "core/blocking.hpp"
 #include "core/error.hpp"
-#include "core/ids.hpp"
 #include "core/json.hpp"
 #include "http/problem.hpp"
+#include "store/db.hpp"
 
 namespace painel::api {
 namespace {
+
+using Clock_ = std::chrono::steady_clock;
 
 std::optional<std::string_view> bearer(const http::Request& req) {
   auto h = req.header("authorization");
@@ -27,18 +31,17 @@ std::optional<std::string_view> bearer(const http::Request& req) {
   return v;
 }
 
-// Left on the request when an inline attempt is abandoned after authenticating and taking
-// rate-limit tokens, so the re-run on the pool neither repeats nor double-counts them.
-// Also left by the head check (check_head), which authorizes a request before its body is
-// read.
-struct InlineCarry {
+// Left on the request for the next run of the chain on the handler pool: by the head check
+// (which admits a request before its body is read) and by an inline attempt that could not
+// answer. `admitted`: authentication, policy and the rate-limit tokens are done and are not
+// repeated (nor double-counted); otherwise only the route match is reused.
+struct Carry {
+  const http::Route* route = nullptr;
+  bool admitted = false;
   std::optional<auth::Principal> principal;
   std::optional<RateDecision> rate;
   std::optional<auth::IngestKey> ingest_key;
 };
-
-// The answer that stands for "authorized, go on" inside dispatch (never sent).
-constexpr int kProceed = 100;
 
 void add_rate_headers(http::Response& r, const RateDecision& d) {
   r.set_header("RateLimit-Limit", std::to_string(d.limit));
@@ -46,134 +49,187 @@ void add_rate_headers(http::Response& r, const RateDecision& d) {
   r.set_header("RateLimit-Reset", std::to_string(d.reset_s));
 }
 
+// The client's X-Request-Id when sane, else a new one; kept across runs of one request.
+void assign_request_id(http::Request& req) {
+  if (req.request_id.empty()) req.request_id = http::request_id_for(req.headers);
+}
+
+// Conditional GET: ETag on successful JSON reads, 304 when the client has it.
+void conditional_get(const http::Request& req, http::Response& res) {
+  if ((req.method != "GET" && req.method != "HEAD") || res.status != 200 ||
+      res.content_type.rfind("application/json", 0) != 0)
+    return;
+  bool has = false;
+  for (auto& [k, v] : res.headers) has = has || k == "ETag";
+  std::string tag;
+  if (!has) {
+    tag = etag_of(res.body);
+    res.set_header("ETag", tag);
+  } else {
+    for (auto& [k, v] : res.headers)
+      if (k == "ETag") tag = v;
+  }
+  auto inm = req.header("if-none-match");
+  if (inm && (*inm == tag || *inm == "*" || inm->find(tag) != std::string_view::npos)) {
+    res.status = 304;
+    res.body.clear();
+  }
+}
+
+void access_log(const http::Request& req, const http::Route* route, int status, int64_t micros) {
+  if (!spdlog::should_log(spdlog::level::info)) return;
+  JsonOut j;
+  j.begin_object()
+      .kv("type", "access")
+      .kv("request_id", req.request_id)
+      .kv("method", req.method)
+      .kv("path", req.path)
+      .kv("route", route ? route->pattern : "")
+      .kv("status", status)
+      .key("duration_ms")
+      .dbl(static_cast<double>(micros) / 1000.0)
+      .kv("ip", req.remote_ip)
+      .end_object();
+  spdlog::info("{}", j.view());
+}
+
+// The tenant tag of a cached read's key when it is known without the store; nullopt sends
+// the read to the pool (staff naming a tenant: validated and audited there, scope.cpp).
+std::optional<std::string> inline_cache_tag(const http::Request& req, const http::Route& route,
+                                            const std::optional<auth::Principal>& p) {
+  switch (route.flags.cache) {
+    case http::CacheScope::CrossTenant:
+      return std::string("*");
+    case http::CacheScope::Tenant:
+      if (p) return own_tenant_of(req, *p);
+      return std::nullopt;
+    case http::CacheScope::None:
+      break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-App::App(const Config& cfg, store::Store& s, obs::Metrics& m, cache::ResponseCache& c, RateLimiter& l,
-         const Clock& clk)
-    : config(cfg),
-      store(s),
-      metrics(m),
-      cache(c),
-      limiter(l),
-      clock(clk),
-      cache_hits(m.counter_ref("painel_cache_requests_total", "result=\"hit\"")),
-      cache_misses(m.counter_ref("painel_cache_requests_total", "result=\"miss\"")) {}
+// What the chain learns about one request, step by step.
+struct App::Exchange {
+  enum class Stage {
+    Admission,  // request id, UI, route, authentication: a 403 here is not audited
+    Policy,     // groups and rate limit: a 403 is the route's refusal, audited
+    Handler,    // the JSON body and the handler: rate headers on the answer
+  };
+  explicit Exchange(http::Request& req) : ctx{req, std::nullopt, {}, std::nullopt, nullptr} {}
+  Clock_::time_point t0 = Clock_::now();
+  const http::Route* route = nullptr;
+  http::RouteContext ctx;  // what the handler receives
+  std::optional<RateDecision> rate;
+  std::optional<rapidjson::Document> body;
+  Stage stage = Stage::Admission;
+  bool admitted = false;          // authenticated, allowed and within its rate
+  bool internal_failure = false;  // a store or unexpected error (no rate headers)
+};
+
+App::App(ChainDeps deps, http::Router routes, std::unique_ptr<StaticFiles> ui)
+    : d_(std::move(deps)), router_(std::move(routes)), static_(std::move(ui)) {
+  for (auto& r : router_.routes())
+    route_metrics_.push_back(&d_.metrics.route(r.index, r.method, r.pattern));
+  unmatched_metrics_ = &d_.metrics.route(router_.routes().size(), "ANY", "unmatched");
+}
 
 App::~App() = default;
 
-void App::set_static_files(std::unique_ptr<StaticFiles> s) { static_ = std::move(s); }
-
-void App::finalize_routes() {
-  route_metrics_.clear();
-  for (auto& r : router.routes())
-    route_metrics_.push_back(&metrics.route(r.index, r.method, r.pattern));
-  unmatched_metrics_ = &metrics.route(router.routes().size(), "ANY", "unmatched");
-}
-
 size_t App::body_limit(std::string_view method, std::string_view path) const {
   http::Fields ignored;
-  auto m = router.match(method, path, ignored);
+  auto m = router_.match(method, path, ignored);
   return m.route ? m.route->body_limit : (1 << 20);
 }
 
-bool App::try_inline(http::Request& req, http::Response& res) {
-  if (!inline_enabled_ || (req.method != "GET" && req.method != "HEAD")) return false;
-  try {
-    InlineAttempt attempt;
-    res = handle(req);
-    return true;
-  } catch (const WouldBlock&) {
-    return false;
-  }
-}
+// --- the three entry points -------------------------------------------------------------
 
 http::Response App::handle(http::Request& req) {
-  const http::Route* matched = nullptr;
-  return handle_phase(req, matched, false);
-}
-
-http::Response App::handle_phase(http::Request& req, const http::Route*& matched, bool head_only) {
-  auto t0 = std::chrono::steady_clock::now();
-  if (req.request_id.empty()) {  // kept from an abandoned inline attempt
-    req.request_id = http::request_id_for(req.headers);
-  }
+  assign_request_id(req);
+  Exchange x(req);
   http::Response res;
   try {
-    res = dispatch(req, matched, head_only);
-  } catch (const ApiError& e) {
-    res = problem(e.status, e.title, e.detail, req.request_id);
-    if (e.retry_after_s > 0) res.set_header("Retry-After", std::to_string(e.retry_after_s));
-    if (!e.log.empty()) spdlog::warn("request {}: {}", req.request_id, e.log);
-  } catch (const store::DbError& e) {
-    bool busy = e.kind == store::DbError::Kind::Busy || e.kind == store::DbError::Kind::Unavailable;
-    metrics.inc("painel_store_errors_total", busy ? "kind=\"busy\"" : "kind=\"other\"");
-    spdlog::error("request {}: store error: {}", req.request_id, e.what());
-    res = busy ? problem(503, "Service Unavailable", "the store is busy; retry shortly",
-                         req.request_id)
-               : problem(500, "Internal Server Error", "internal error", req.request_id);
-    if (busy) res.set_header("Retry-After", "1");
-  } catch (const std::exception& e) {
-    metrics.inc("painel_internal_errors_total");
-    spdlog::error("request {}: unhandled: {}", req.request_id, e.what());
-    res = problem(500, "Internal Server Error", "internal error", req.request_id);
+    auto answered = admit(req, x);
+    res = answered ? std::move(*answered) : run_handler(x);
+  } catch (...) {
+    res = map_error(req, x);
   }
-  if (res.status == kProceed) return res;  // authorized from the head: the body comes next
-  res.set_header("X-Request-Id", req.request_id);
-  res.set_header("X-Content-Type-Options", "nosniff");
-
-  // Conditional GET: ETag on successful reads, 304 when the client has it.
-  if ((req.method == "GET" || req.method == "HEAD") && res.status == 200 &&
-      res.content_type.rfind("application/json", 0) == 0) {
-    bool has = false;
-    for (auto& [k, v] : res.headers) has = has || k == "ETag";
-    std::string tag;
-    if (!has) {
-      tag = etag_of(res.body);
-      res.set_header("ETag", tag);
-    } else {
-      for (auto& [k, v] : res.headers)
-        if (k == "ETag") tag = v;
-    }
-    auto inm = req.header("if-none-match");
-    if (inm && (*inm == tag || *inm == "*" || inm->find(tag) != std::string_view::npos)) {
-      res.status = 304;
-      res.body.clear();
-    }
-  }
-
-  auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
-          .count();
-  if (matched && matched->index < route_metrics_.size())
-    route_metrics_[matched->index]->observe(res.status, micros);
-  else if (unmatched_metrics_)
-    unmatched_metrics_->observe(res.status, micros);
-  if (spdlog::should_log(spdlog::level::info)) {
-    JsonOut j;
-    j.begin_object()
-        .kv("type", "access")
-        .kv("request_id", req.request_id)
-        .kv("method", req.method)
-        .kv("path", req.path)
-        .kv("route", matched ? matched->pattern : "")
-        .kv("status", res.status)
-        .key("duration_ms")
-        .dbl(static_cast<double>(micros) / 1000.0)
-        .kv("ip", req.remote_ip)
-        .end_object();
-    spdlog::info("{}", j.view());
-  }
+  finish(req, x, res);
   return res;
 }
 
 std::optional<http::Response> App::check_head(http::Request& req) {
-  const http::Route* matched = nullptr;
-  http::Response res = handle_phase(req, matched, true);
-  if (res.status == kProceed) return std::nullopt;
+  assign_request_id(req);
+  Exchange x(req);
+  auto res = guarded(&App::admit, req, x);
+  if (res)
+    finish(req, x, *res);
+  else  // admitted: read the body; handle() goes on from here
+    leave_carry(req, x);
   return res;
 }
 
-http::Response App::dispatch(http::Request& req, const http::Route*& matched, bool head_only) {
+bool App::try_inline(http::Request& req, http::Response& res) {
+  if (!d_.inline_enabled || (req.method != "GET" && req.method != "HEAD")) return false;
+  InlineAttempt on_network_thread;  // may_block() reports a slip meanwhile
+  assign_request_id(req);
+  Exchange x(req);
+  auto answer = guarded(&App::inline_answer, req, x);
+  if (!answer) {  // to the pool, with what was done
+    if (x.route) leave_carry(req, x);
+    return false;
+  }
+  finish(req, x, *answer);
+  res = std::move(*answer);
+  return true;
+}
+
+// A run of steps under the one error mapping.
+std::optional<http::Response> App::guarded(Steps steps, http::Request& req, Exchange& x) {
+  try {
+    return (this->*steps)(req, x);
+  } catch (...) {
+    return map_error(req, x);
+  }
+}
+
+// What this run did, for the next run of the request on the pool (see Carry).
+void App::leave_carry(http::Request& req, const Exchange& x) const {
+  req.inline_carry = std::make_shared<const Carry>(
+      Carry{x.route, x.admitted, x.ctx.principal, x.rate, x.ctx.ingest_key});
+}
+
+// --- the steps, in order ----------------------------------------------------------------
+
+// Static UI → route match → authenticate → policy → rate limit: the answer when a step
+// answers (the UI, a refusal), nullopt when the handler is next. What an earlier run
+// carried (check_head, an inline attempt) is not done again.
+std::optional<http::Response> App::admit(http::Request& req, Exchange& x) {
+  if (auto carry = static_cast<const Carry*>(req.inline_carry.get())) {
+    x.route = carry->route;
+    x.ctx.route = x.route->pattern;
+    if (carry->admitted) {
+      x.ctx.principal = carry->principal;
+      x.ctx.ingest_key = carry->ingest_key;
+      x.rate = carry->rate;
+      x.admitted = true;
+      return std::nullopt;
+    }
+  } else {
+    if (auto ui = serve_ui(req)) return ui;
+    if (auto refused = match_route(req, x)) return refused;
+  }
+  if (auto refused = authenticate(req, x)) return refused;
+  check_policy(x);
+  if (auto refused = rate_limit(req, x)) return refused;
+  x.admitted = true;
+  return std::nullopt;
+}
+
+// `/` redirects to the UI; `/app/*` is the built web UI (read-only).
+std::optional<http::Response> App::serve_ui(const http::Request& req) const {
   if (req.path == "/" && (req.method == "GET" || req.method == "HEAD")) {
     http::Response r;
     r.status = 302;
@@ -181,122 +237,184 @@ http::Response App::dispatch(http::Request& req, const http::Route*& matched, bo
     r.set_header("Location", "/app/");
     return r;
   }
-  if (req.path == "/app" || req.path.rfind("/app/", 0) == 0) {
-    if (req.method != "GET" && req.method != "HEAD") {
-      http::Response r =
-          problem(405, "Method Not Allowed", "the web UI is read-only", req.request_id);
-      r.set_header("Allow", "GET, HEAD");
-      return r;
-    }
-    if (!static_) throw ApiError(404, "Not Found", "the web UI is not built; run `make build`");
-    return static_->serve(req);
+  if (req.path != "/app" && req.path.rfind("/app/", 0) != 0) return std::nullopt;
+  if (req.method != "GET" && req.method != "HEAD") {
+    http::Response r =
+        http::problem(405, "Method Not Allowed", "the web UI is read-only", req.request_id);
+    r.set_header("Allow", "GET, HEAD");
+    return r;
   }
-
-  http::Fields params;
-  auto m = router.match(req.method, req.path, params);
-  if (!m.route) {
-    if (m.path_exists) {
-      http::Response r =
-          problem(405, "Method Not Allowed", "method not allowed on this path", req.request_id);
-      r.set_header("Allow", m.allow);
-      return r;
-    }
-    throw not_found("no such route");
-  }
-  matched = m.route;
-  req.params = std::move(params);
-  http::RouteContext ctx{req, *this, std::nullopt, m.route->pattern};
-
-  std::optional<RateDecision> rate;
-  if (auto carry = static_cast<const InlineCarry*>(req.inline_carry.get())) {
-    ctx.principal = carry->principal;
-    ctx.ingest_key = carry->ingest_key;
-    rate = carry->rate;
-  } else {
-    if (auto refusal = authorize(req, *m.route, ctx, rate)) return std::move(*refusal);
-    if (head_only) {
-      req.inline_carry =
-          std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate, ctx.ingest_key});
-      http::Response go;
-      go.status = kProceed;
-      return go;
-    }
-  }
-  http::Response res;
-  try {
-    res = m.route->handler(ctx);
-  } catch (const WouldBlock&) {
-    req.inline_carry =
-        std::make_shared<const InlineCarry>(InlineCarry{ctx.principal, rate, ctx.ingest_key});
-    throw;
-  } catch (ApiError& e) {
-    if (e.status == 403)
-      note_denial(req, *m.route, "forbidden", 403, ctx.principal ? &*ctx.principal : nullptr);
-    res = problem(e.status, e.title, e.detail, req.request_id);
-    if (e.retry_after_s > 0) res.set_header("Retry-After", std::to_string(e.retry_after_s));
-    if (!e.log.empty()) spdlog::warn("request {}: {}", req.request_id, e.log);
-  }
-  if (rate) add_rate_headers(res, *rate);
-  return res;
+  if (!static_) throw ApiError(404, "Not Found", "the web UI is not built; run `make build`");
+  return static_->serve(req);
 }
 
-// Credentials, permission and rate limits of a matched route: the refusal to send, or
-// nullopt with ctx.principal and rate filled.
-std::optional<http::Response> App::authorize(http::Request& req, const http::Route& route,
-                                             http::RouteContext& ctx,
-                                             std::optional<RateDecision>& rate) {
-  if (route.access == http::Access::IngestKey) {
-    auto tok = bearer(req);
-    if (tok && ingest_check_) ctx.ingest_key = ingest_check_(*tok);
-    if (!ctx.ingest_key) {
-      note_denial(req, route, tok ? "bad_ingest_key" : "missing_token", 401);
-      http::Response r =
-          problem(401, "Unauthorized", "a valid ingest API key is required", req.request_id);
-      r.set_header("WWW-Authenticate", "Bearer");
-      return r;
-    }
-  } else if (route.access == http::Access::User) {
-    auto tok = bearer(req);
-    std::string why = "missing bearer token";
-    std::optional<auth::Principal> p;
-    if (tok && authn_) p = authn_->authenticate(*tok, why);
-    if (!p) {
-      metrics.inc("painel_auth_rejections_total");
-      note_denial(req, route, tok ? "bad_token" : "missing_token", 401);
-      http::Response r = problem(401, "Unauthorized", why, req.request_id);
-      r.set_header("WWW-Authenticate", "Bearer");
-      return r;
-    }
-    if ((route.groups & p->role) == 0) {
-      note_denial(req, route, "forbidden", 403, &*p);
-      throw forbidden("Você não tem permissão para acessar este recurso (group " +
-                      std::string(auth::group_name(p->role)) + " may not use this route)");
-    }
-    // Per-user then per-tenant token buckets; the tighter answer is reported.
-    auto now = clock.now_ms();
-    RateDecision du =
-        limiter.take("u:" + p->user_id, config.rate_user_per_min, config.rate_user_burst, now);
-    rate = du;
-    if (du.allowed && p->tenant_id) {
-      RateDecision dt = limiter.take("t:" + *p->tenant_id, config.rate_tenant_per_min,
-                                     config.rate_tenant_burst, now);
-      if (!dt.allowed || dt.remaining < du.remaining) rate = dt;
-    }
-    if (!rate->allowed) {
-      metrics.inc("painel_rate_limited_total");
-      http::Response r = problem(429, "Too Many Requests", "rate limit exceeded", req.request_id);
-      add_rate_headers(r, *rate);
-      r.set_header("Retry-After", std::to_string(rate->retry_after_s));
-      return r;
-    }
-    ctx.principal = std::move(p);
+// 404 for an unknown path, 405 (with Allow) for a known path and another method.
+std::optional<http::Response> App::match_route(http::Request& req, Exchange& x) const {
+  http::Fields params;
+  auto m = router_.match(req.method, req.path, params);
+  if (!m.route) {
+    if (!m.path_exists) throw not_found("no such route");
+    http::Response r =
+        http::problem(405, "Method Not Allowed", "method not allowed on this path", req.request_id);
+    r.set_header("Allow", m.allow);
+    return r;
   }
+  x.route = m.route;
+  x.ctx.route = m.route->pattern;
+  req.params = std::move(params);
   return std::nullopt;
+}
+
+// The caller's credentials: an ingest key or a bearer token, as the route says (401).
+std::optional<http::Response> App::authenticate(http::Request& req, Exchange& x) {
+  const http::Route& route = *x.route;
+  if (route.access == http::Access::Public) return std::nullopt;
+  auto tok = bearer(req);
+  if (route.access == http::Access::IngestKey) {
+    if (tok && d_.ingest_check) x.ctx.ingest_key = d_.ingest_check(*tok);
+    if (x.ctx.ingest_key) return std::nullopt;
+    note_denial(req, route, tok ? "bad_ingest_key" : "missing_token", 401);
+    http::Response r =
+        http::problem(401, "Unauthorized", "a valid ingest API key is required", req.request_id);
+    r.set_header("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  std::string why = "missing bearer token";
+  if (tok) x.ctx.principal = d_.authn.authenticate(*tok, why);
+  if (x.ctx.principal) return std::nullopt;
+  d_.metrics.inc("painel_auth_rejections_total");
+  note_denial(req, route, tok ? "bad_token" : "missing_token", 401);
+  http::Response r = http::problem(401, "Unauthorized", why, req.request_id);
+  r.set_header("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+// The network thread's authentication: from memory only (verified-token cache, revocation
+// set, tenant-status cache). False when that is not enough; the pool then authenticates.
+bool App::authenticate_cached(const http::Request& req, Exchange& x) {
+  auto tok = bearer(req);
+  if (tok) x.ctx.principal = d_.authn.authenticate_cached(*tok);
+  return x.ctx.principal.has_value();
+}
+
+// The route's groups (403, audited by the error mapping).
+void App::check_policy(Exchange& x) const {
+  x.stage = Exchange::Stage::Policy;
+  const http::Route& route = *x.route;
+  if (route.access != http::Access::User) return;
+  const auth::Principal& p = *x.ctx.principal;
+  if ((route.groups & p.role) == 0)
+    throw forbidden("Você não tem permissão para acessar este recurso (group " +
+                    std::string(auth::group_name(p.role)) + " may not use this route)");
+}
+
+// Per-user then per-tenant token buckets; the tighter answer is reported (429).
+std::optional<http::Response> App::rate_limit(const http::Request& req, Exchange& x) {
+  if (x.route->access != http::Access::User) return std::nullopt;
+  const auth::Principal& p = *x.ctx.principal;
+  auto now = d_.clock.now_ms();
+  const Config& c = d_.config;
+  RateDecision du = d_.limiter.take("u:" + p.user_id, c.rate_user_per_min, c.rate_user_burst, now);
+  x.rate = du;
+  if (du.allowed && p.tenant_id) {
+    RateDecision dt =
+        d_.limiter.take("t:" + *p.tenant_id, c.rate_tenant_per_min, c.rate_tenant_burst, now);
+    if (!dt.allowed || dt.remaining < du.remaining) x.rate = dt;
+  }
+  if (x.rate->allowed) return std::nullopt;
+  d_.metrics.inc("painel_rate_limited_total");
+  http::Response r = http::problem(429, "Too Many Requests", "rate limit exceeded", req.request_id);
+  add_rate_headers(r, *x.rate);
+  r.set_header("Retry-After", std::to_string(x.rate->retry_after_s));
+  return r;
+}
+
+// The JSON body of a json_body route (415, 400), then the handler.
+http::Response App::run_handler(Exchange& x) {
+  x.stage = Exchange::Stage::Handler;
+  if (x.route->flags.json_body) {
+    require_json(x.ctx.req);
+    x.body.emplace(parse_json_object(x.ctx.req.body));
+    x.ctx.json = &*x.body;
+  }
+  return x.route->handler(x.ctx);
+}
+
+// The network thread's run: the same steps, with authentication from memory only and the
+// handler only for a flagged route — a public one, or a cached read whose key needs no
+// store, answered on a hit. nullopt: the pool takes over (try_inline leaves the carry).
+std::optional<http::Response> App::inline_answer(http::Request& req, Exchange& x) {
+  if (auto ui = serve_ui(req)) return ui;
+  if (auto refused = match_route(req, x)) return refused;
+  const http::Route& route = *x.route;
+  if (!route.flags.may_inline || route.access == http::Access::IngestKey) return std::nullopt;
+  if (route.access == http::Access::User) {
+    if (!authenticate_cached(req, x)) return std::nullopt;
+    check_policy(x);
+    if (auto refused = rate_limit(req, x)) return refused;
+  }
+  x.admitted = true;
+  if (route.flags.cache == http::CacheScope::None) return run_handler(x);
+  x.stage = Exchange::Stage::Handler;
+  auto tag = inline_cache_tag(req, route, x.ctx.principal);
+  if (!tag) return std::nullopt;
+  return d_.reads.find(x.ctx, *tag);
+}
+
+// The one mapping of what a step throws to problem+json (http/problem): ApiError as it
+// says (a 403 of the policy or the handler is counted for the audit), store errors to 503
+// (busy) or 500, anything else to 500 — logged with the request id, never shown. Called
+// from a catch block.
+http::Response App::map_error(const http::Request& req, Exchange& x) {
+  try {
+    throw;
+  } catch (const ApiError& e) {
+    if (e.status == 403 && x.route && x.stage != Exchange::Stage::Admission)
+      note_denial(req, *x.route, "forbidden", 403, x.ctx.principal ? &*x.ctx.principal : nullptr);
+    http::Response r = http::problem(e.status, e.title, e.detail, req.request_id);
+    if (e.retry_after_s > 0) r.set_header("Retry-After", std::to_string(e.retry_after_s));
+    if (!e.log.empty()) spdlog::warn("request {}: {}", req.request_id, e.log);
+    return r;
+  } catch (const store::DbError& e) {
+    x.internal_failure = true;
+    bool busy = e.kind == store::DbError::Kind::Busy || e.kind == store::DbError::Kind::Unavailable;
+    d_.metrics.inc("painel_store_errors_total", busy ? "kind=\"busy\"" : "kind=\"other\"");
+    spdlog::error("request {}: store error: {}", req.request_id, e.what());
+    if (!busy) return http::problem(500, "Internal Server Error", "internal error", req.request_id);
+    http::Response r = http::problem(503, "Service Unavailable", "the store is busy; retry shortly",
+                                     req.request_id);
+    r.set_header("Retry-After", "1");
+    return r;
+  } catch (const std::exception& e) {
+    x.internal_failure = true;
+    d_.metrics.inc("painel_internal_errors_total");
+    spdlog::error("request {}: unhandled: {}", req.request_id, e.what());
+  } catch (...) {
+    x.internal_failure = true;
+    d_.metrics.inc("painel_internal_errors_total");
+    spdlog::error("request {}: unhandled non-standard exception", req.request_id);
+  }
+  return http::problem(500, "Internal Server Error", "internal error", req.request_id);
+}
+
+// Rate headers, request id, ETag/304, metrics, access log: every answer the chain sends.
+void App::finish(const http::Request& req, const Exchange& x, http::Response& res) {
+  if (x.rate && x.stage == Exchange::Stage::Handler && !x.internal_failure)
+    add_rate_headers(res, *x.rate);
+  res.set_header("X-Request-Id", req.request_id);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  conditional_get(req, res);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock_::now() - x.t0).count();
+  if (x.route && x.route->index < route_metrics_.size())
+    route_metrics_[x.route->index]->observe(res.status, micros);
+  else
+    unmatched_metrics_->observe(res.status, micros);
+  access_log(req, x.route, res.status, micros);
 }
 
 void App::note_denial(const http::Request& req, const http::Route& route, std::string_view reason,
                       int status, const auth::Principal* who) {
-  if (!denials_) return;
+  if (!d_.denials) return;
   Denial d{reason,       status,       route.method,  route.pattern, std::nullopt,
            std::nullopt, std::nullopt, req.remote_ip, req.request_id};
   if (who) {
@@ -304,7 +422,7 @@ void App::note_denial(const http::Request& req, const http::Route& route, std::s
     d.role = auth::group_name(who->role);
     if (who->tenant_id) d.tenant_id = *who->tenant_id;
   }
-  denials_->record(d, clock.now_ms());
+  d_.denials->record(d, d_.clock.now_ms());
 }
 
 }  // namespace painel::api

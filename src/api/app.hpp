@@ -1,11 +1,15 @@
 #pragma once
-// The application: services shared by every route, the route table, and the middleware
-// chain every request goes through (request id → route → auth → policy → rate limit →
-// handler → error mapping → ETag → metrics → access log).
+// The application: the route table and the middleware chain every request goes through,
+// as small named steps in order (app.cpp):
+//   request id → static UI → route match → authenticate → policy → rate limit →
+//   JSON body → handler → error mapping (once) → ETag/304 → metrics → access log.
+// Built once with everything it uses; nothing is set or looked up afterwards.
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
-#include "cache/response_cache.hpp"
 #include "api/context.hpp"
 #include "api/rate_limit.hpp"
 #include "auth/authenticator.hpp"
@@ -13,76 +17,79 @@
 #include "core/time.hpp"
 #include "http/router.hpp"
 #include "obs/metrics.hpp"
-#include "store/store.hpp"
 
 namespace painel::api {
 
 class StaticFiles;
 class DenialAudit;
+class CachedReads;
+
+// Ingest keys: the key's id and tenant scope when valid (checked by the chain for
+// IngestKey routes, handed to the handler as ctx.ingest_key).
+using IngestKeyCheck = std::function<std::optional<auth::IngestKey>(std::string_view)>;
+
+// What the chain itself uses (the handlers' services are their route groups').
+struct ChainDeps {
+  const Config& config;  // rate limits
+  obs::Metrics& metrics;
+  RateLimiter& limiter;
+  const Clock& clock;
+  auth::Authenticator& authn;
+  IngestKeyCheck ingest_check;
+  DenialAudit* denials = nullptr;  // refused requests (401/403) for the audit log
+  CachedReads& reads;              // the network thread's cache lookups
+  // Inline answers are off when a shared (Redis) cache or limiter is configured: every
+  // request would need the network anyway.
+  bool inline_enabled = true;
+};
 
 class App {
  public:
-  App(const Config& cfg, store::Store& store, obs::Metrics& metrics, cache::ResponseCache& cache,
-      RateLimiter& limiter, const Clock& clock);
+  App(ChainDeps deps, http::Router routes, std::unique_ptr<StaticFiles> ui);
   ~App();
 
-  http::Response handle(http::Request& req);  // never throws
+  http::Response handle(http::Request& req);  // on the handler pool; never throws
   // Before a request's body is read (on the handler pool): routes and authorizes it from its
   // head. Returns the refusal to send (404, 405, 401, 403, 429), or nullopt to read the body;
   // handle() then reuses what was checked. Never throws.
   std::optional<http::Response> check_head(http::Request& req);
-  // On a network thread: answers a GET/HEAD if it needs nothing slow (see core/blocking.hpp);
-  // false leaves the request for handle() on the pool. Never throws.
+  // On a network thread: answers a GET/HEAD when that needs nothing slow (a flagged public
+  // route, or a cache hit found with a token-cache principal); false hands the request to
+  // handle() on the pool with what was already done. Never throws, never blocks.
   bool try_inline(http::Request& req, http::Response& res);
-  // Inline attempts are off when a shared (Redis) cache or limiter is configured: every
-  // request would need the network anyway.
-  void set_inline_enabled(bool on) { inline_enabled_ = on; }
   size_t body_limit(std::string_view method, std::string_view path) const;
-  void set_authenticator(auth::Authenticator* a) { authn_ = a; }
-  // Ingest keys: the key's id and tenant scope when valid (checked by the pipeline for
-  // IngestKey routes, handed to the handler as ctx.ingest_key).
-  using IngestKeyCheck = std::function<std::optional<auth::IngestKey>(std::string_view)>;
-  void set_ingest_key_check(IngestKeyCheck f) { ingest_check_ = std::move(f); }
-  void set_static_files(std::unique_ptr<StaticFiles> s);
-  // Refused requests (401/403) are counted here for the audit log (api/denial_audit.hpp).
-  void set_denial_audit(DenialAudit* d) { denials_ = d; }
-  void finalize_routes();  // call after all routes are added (metrics slots)
-
-  const Config& config;
-  store::Store& store;
-  obs::Metrics& metrics;
-  cache::ResponseCache& cache;
-  RateLimiter& limiter;
-  const Clock& clock;
-  http::Router router;
-  std::atomic<uint64_t>& cache_hits;  // painel_cache_requests_total, looked up once
-  std::atomic<uint64_t>& cache_misses;
+  const std::vector<http::Route>& routes() const { return router_.routes(); }
 
  private:
-  http::Response handle_phase(http::Request& req, const http::Route*& matched, bool head_only);
-  http::Response dispatch(http::Request& req, const http::Route*& matched, bool head_only);
-  std::optional<http::Response> authorize(http::Request& req, const http::Route& route,
-                                          http::RouteContext& ctx,
-                                          std::optional<RateDecision>& rate);
-  auth::Authenticator* authn_ = nullptr;
-  bool inline_enabled_ = true;
-  IngestKeyCheck ingest_check_;
-  std::unique_ptr<StaticFiles> static_;
-  DenialAudit* denials_ = nullptr;
+  struct Exchange;
+  using Steps = std::optional<http::Response> (App::*)(http::Request&, Exchange&);
+  std::optional<http::Response> guarded(Steps steps, http::Request& req, Exchange& x);
+  void leave_carry(http::Request& req, const Exchange& x) const;
+  std::optional<http::Response> admit(http::Request& req, Exchange& x);
+  std::optional<http::Response> serve_ui(const http::Request& req) const;
+  std::optional<http::Response> match_route(http::Request& req, Exchange& x) const;
+  std::optional<http::Response> authenticate(http::Request& req, Exchange& x);
+  bool authenticate_cached(const http::Request& req, Exchange& x);
+  void check_policy(Exchange& x) const;
+  std::optional<http::Response> rate_limit(const http::Request& req, Exchange& x);
+  http::Response run_handler(Exchange& x);
+  std::optional<http::Response> inline_answer(http::Request& req, Exchange& x);
+  http::Response map_error(const http::Request& req, Exchange& x);
+  void finish(const http::Request& req, const Exchange& x, http::Response& res);
   void note_denial(const http::Request& req, const http::Route& route, std::string_view reason,
                    int status, const auth::Principal* who = nullptr);
+
+  ChainDeps d_;
+  http::Router router_;
+  std::unique_ptr<StaticFiles> static_;
   obs::RouteMetrics* unmatched_metrics_ = nullptr;
   std::vector<obs::RouteMetrics*> route_metrics_;
 };
 
 // --- helpers every handler uses (render.cpp) ---
 http::Response json_response(std::string body, int status = 200);
-http::Response problem(int status, std::string_view title, std::string_view detail,
-                       std::string_view request_id);
-// Serves a read through the cache. `tenant_tag` is the tenant the answer belongs to or
-// "*" for cross-tenant answers; the key always includes it.
-http::Response cached_json(http::RouteContext& ctx, const std::string& tenant_tag,
-                           const std::function<std::string()>& render);
+// 415 unless the request says its body is JSON.
+void require_json(const http::Request& req);
 std::string etag_of(std::string_view body);
 
 }  // namespace painel::api

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/json.hpp"
 #include "core/time.hpp"
 
 namespace painel::api {
@@ -97,6 +98,16 @@ Period parse_period(const http::Request& req, int64_t today, std::string_view de
   else
     throw bad_request("period must be one of: 7d, 30d, 90d");
   return Period{today - n + 1, today, p};
+}
+
+JsonOut& page_fields(JsonOut& j, int64_t total, const Page& pg) {
+  return j.kv("total", total).kv("limit", pg.limit).kv("offset", pg.offset);
+}
+
+JsonOut& period_fields(JsonOut& j, const Period& per) {
+  return j.kv("period", per.label)
+      .kv("from", format_day(per.from_day))
+      .kv("to", format_day(per.to_day));
 }
 
 }  // namespace painel::api

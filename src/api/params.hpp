@@ -9,6 +9,10 @@
 
 #include "http/message.hpp"
 
+namespace painel {
+class JsonOut;
+}
+
 namespace painel::api {
 
 struct Page {
@@ -36,5 +40,10 @@ struct Period {
   int64_t days() const { return to_day - from_day + 1; }
 };
 Period parse_period(const http::Request& req, int64_t today, std::string_view def = "30d");
+
+// The fields that echo them in an answer, written the same way by every route (chainable):
+// "total", "limit", "offset" of a page; "period", "from", "to" of a period.
+JsonOut& page_fields(JsonOut& j, int64_t total, const Page& pg);
+JsonOut& period_fields(JsonOut& j, const Period& per);
 
 }  // namespace painel::api

@@ -1,17 +1,21 @@
 #include "api/routes.hpp"
 
-#include "api/app.hpp"
-
 namespace painel::api {
 
-// The whole route table. Each group registers its own entries in its own file.
-void add_all_routes(App& app) {
-  add_system_routes(app);
-  add_tenant_routes(app);
-  add_internal_routes(app);
-  add_billing_routes(app);
-  add_audit_routes(app);
-  add_ingest_routes(app);
+// The one place every route group is registered, in the order of the table (which is the
+// order `painel routes` and docs/permissions.md list them).
+http::Router build_routes(const RouteServices& s) {
+  http::Router r;
+  add_system_routes(r, {s.store, s.metrics});
+  const ReadDeps reads{s.store, s.clock, s.reads};
+  add_tenant_routes(r, reads);
+  add_internal_routes(r, reads);
+  add_billing_routes(r, reads);
+  add_audit_routes(r, {s.store});
+  add_ingest_routes(r, {s.store, s.metrics, s.clock, s.config});
+  add_auth_routes(r, {s.tokens, s.limiter, s.metrics, s.clock, s.config});
+  add_command_routes(r, {s.store, s.cache, s.metrics, s.clock, s.config, s.command_signal});
+  return r;
 }
 
 }  // namespace painel::api

@@ -1,22 +1,35 @@
 #pragma once
-// Route registration: each route group adds its entries (path, method, groups, handler)
-// to the App's table in its own file.
-namespace painel::auth {
-class TokenService;
-}
-namespace painel::jobs {
-class CommandSignal;
-}
+// The route table, registered in one place (routes.cpp): each group adds its entries
+// (method, path, access, groups, body limit, flags, handler) in its own file, built with
+// the services it uses (api/route_deps.hpp).
+#include "api/route_deps.hpp"
+#include "http/router.hpp"
+
 namespace painel::api {
-class App;
-void add_auth_routes(App& app, auth::TokenService& tokens);
-void add_system_routes(App& app);    // healthz, readyz, metrics
-void add_tenant_routes(App& app);    // /tenant/*
-void add_internal_routes(App& app);  // /internal/tenants*, /internal/usage/overview
-void add_billing_routes(App& app);   // /internal/billing/overview
-void add_audit_routes(App& app);
-void add_ingest_routes(App& app);  // POST /ingest/usage     // /internal/audit*
-// /internal/operations/commands*; `signal` wakes this process's worker and long-pollers.
-void add_command_routes(App& app, jobs::CommandSignal& signal);
-void add_all_routes(App& app);  // everything (calls each group)
+
+// Every service a route group may need, handed over by whoever owns them (cli::Services).
+struct RouteServices {
+  const Config& config;
+  store::Store& store;
+  obs::Metrics& metrics;
+  cache::ResponseCache& cache;
+  RateLimiter& limiter;
+  const Clock& clock;
+  CachedReads& reads;
+  auth::TokenService& tokens;
+  jobs::CommandSignal& command_signal;
+};
+
+// The whole table: every group, each given only what it uses.
+http::Router build_routes(const RouteServices& s);
+
+void add_system_routes(http::Router& r, const SystemDeps& d);    // healthz, readyz, metrics
+void add_tenant_routes(http::Router& r, const ReadDeps& d);      // /tenant/*
+void add_internal_routes(http::Router& r, const ReadDeps& d);    // /internal/tenants*, usage
+void add_billing_routes(http::Router& r, const ReadDeps& d);     // /internal/billing/overview
+void add_audit_routes(http::Router& r, const AuditDeps& d);      // /internal/audit*
+void add_ingest_routes(http::Router& r, const IngestDeps& d);    // POST /ingest/usage
+void add_auth_routes(http::Router& r, const AuthDeps& d);        // /auth/*, jwks
+void add_command_routes(http::Router& r, const CommandDeps& d);  // /internal/operations/*
+
 }  // namespace painel::api

@@ -5,91 +5,98 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "store/audit.hpp"
+#include "store/store.hpp"
 
 namespace painel::api {
 
-void add_audit_routes(App& app) {
+void add_audit_routes(http::Router& router, const AuditDeps& d) {
   using http::Access;
-  app.router.add({"GET", "/internal/audit", Access::User, auth::kInternalAdmin, 16 * 1024,
-                  [](http::RouteContext& ctx) {
-                    auto& req = ctx.req;
-                    store::AuditFilter f;
-                    f.actor = parse_opt_text(req, "actor", 100);
-                    if (auto t = parse_opt_uuid(req, "tenant_id")) f.tenant_id = t;
-                    f.action = parse_opt_text(req, "action", 64);
-                    for (auto [name, slot] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
-                      if (auto v = req.query_param(name)) {
-                        auto ms = parse_rfc3339(*v);
-                        auto day = parse_day(*v);
-                        if (!ms && !day)
-                          throw bad_request(std::string(name) + " must be RFC 3339 or YYYY-MM-DD");
-                        int64_t at =
-                            ms ? *ms : *day * 86400000 + (std::string(name) == "to" ? 86399999 : 0);
-                        *slot = format_rfc3339(at);
-                      }
-                    }
-                    if (f.from && f.to && *f.from > *f.to)
-                      throw bad_request("from must not be after to");
-                    auto pg = parse_page(req);
-                    f.limit = pg.limit;
-                    f.offset = pg.offset;
-                    int64_t total = 0;
-                    auto rows = store::audit_list(ctx.app.store.conn(), f, total);
-                    JsonOut j;
-                    j.begin_object().key("events").begin_array();
-                    for (auto& e : rows) {
-                      j.begin_object()
-                          .kv("id", e.id)
-                          .kv("created_at", e.created_at)
-                          .kv("actor", e.actor)
-                          .kv("role", e.role)
-                          .kv("action", e.action)
-                          .kv("tenant_id", e.tenant_id)
-                          .kv("target", e.target)
-                          .kv("request_id", e.request_id)
-                          .kv("ip", e.ip)
-                          .key("metadata")
-                          .raw(e.metadata)
-                          .end_object();
-                    }
-                    j.end_array()
-                        .kv("total", total)
-                        .kv("limit", pg.limit)
-                        .kv("offset", pg.offset)
-                        .end_object();
-                    return json_response(j.take());
-                  }});
-  app.router.add({"GET", "/internal/audit/verify", Access::User, auth::kInternalAdmin, 16 * 1024,
-                  [](http::RouteContext& ctx) {
-                    auto& st = ctx.app.store;
-                    auto v = store::audit_verify(st.conn(), st.audit_checkpoint_seen.load());
-                    JsonOut j;
-                    j.begin_object()
-                        .kv("ok", v.ok)
-                        .kv("checked", v.checked)
-                        .kv("first_bad_id", v.first_bad_id)
-                        .kv("problem", v.problem.empty() ? std::nullopt
-                                                         : std::optional<std::string>(v.problem))
-                        .kv("truncated", v.truncated)
-                        .key("head")
-                        .begin_object()
-                        .kv("id", v.head_id)
-                        .kv("hash", v.head_hash)
-                        .kv("count", v.checked)
-                        .end_object()
-                        .kv("keyed_after_seq", v.keyed_after_seq)
-                        .key("checkpoint");
-                    if (v.checkpoint)
-                      j.begin_object()
-                          .kv("id", v.checkpoint->id)
-                          .kv("created_at", v.checkpoint->created_at)
-                          .kv("count", v.checkpoint->count)
-                          .end_object();
-                    else
-                      j.null();
-                    j.kv("rows_after_checkpoint", v.rows_after_checkpoint).end_object();
-                    return json_response(j.take());
-                  }});
+  router.add({"GET",
+              "/internal/audit",
+              Access::User,
+              auth::kInternalAdmin,
+              16 * 1024,
+              {},
+              [d](http::RouteContext& ctx) {
+                auto& req = ctx.req;
+                store::AuditFilter f;
+                f.actor = parse_opt_text(req, "actor", 100);
+                if (auto t = parse_opt_uuid(req, "tenant_id")) f.tenant_id = t;
+                f.action = parse_opt_text(req, "action", 64);
+                for (auto [name, slot] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
+                  if (auto v = req.query_param(name)) {
+                    auto ms = parse_rfc3339(*v);
+                    auto day = parse_day(*v);
+                    if (!ms && !day)
+                      throw bad_request(std::string(name) + " must be RFC 3339 or YYYY-MM-DD");
+                    int64_t at =
+                        ms ? *ms : *day * 86400000 + (std::string(name) == "to" ? 86399999 : 0);
+                    *slot = format_rfc3339(at);
+                  }
+                }
+                if (f.from && f.to && *f.from > *f.to)
+                  throw bad_request("from must not be after to");
+                auto pg = parse_page(req);
+                f.limit = pg.limit;
+                f.offset = pg.offset;
+                int64_t total = 0;
+                auto rows = store::audit_list(d.store.conn(), f, total);
+                JsonOut j;
+                j.begin_object().key("events").begin_array();
+                for (auto& e : rows) {
+                  j.begin_object()
+                      .kv("id", e.id)
+                      .kv("created_at", e.created_at)
+                      .kv("actor", e.actor)
+                      .kv("role", e.role)
+                      .kv("action", e.action)
+                      .kv("tenant_id", e.tenant_id)
+                      .kv("target", e.target)
+                      .kv("request_id", e.request_id)
+                      .kv("ip", e.ip)
+                      .key("metadata")
+                      .raw(e.metadata)
+                      .end_object();
+                }
+                page_fields(j.end_array(), total, pg).end_object();
+                return json_response(j.take());
+              }});
+  router.add({"GET",
+              "/internal/audit/verify",
+              Access::User,
+              auth::kInternalAdmin,
+              16 * 1024,
+              {},
+              [d](http::RouteContext&) {
+                auto& st = d.store;
+                auto v = store::audit_verify(st.conn(), st.audit_checkpoint_seen.load());
+                JsonOut j;
+                j.begin_object()
+                    .kv("ok", v.ok)
+                    .kv("checked", v.checked)
+                    .kv("first_bad_id", v.first_bad_id)
+                    .kv("problem",
+                        v.problem.empty() ? std::nullopt : std::optional<std::string>(v.problem))
+                    .kv("truncated", v.truncated)
+                    .key("head")
+                    .begin_object()
+                    .kv("id", v.head_id)
+                    .kv("hash", v.head_hash)
+                    .kv("count", v.checked)
+                    .end_object()
+                    .kv("keyed_after_seq", v.keyed_after_seq)
+                    .key("checkpoint");
+                if (v.checkpoint)
+                  j.begin_object()
+                      .kv("id", v.checkpoint->id)
+                      .kv("created_at", v.checkpoint->created_at)
+                      .kv("count", v.checkpoint->count)
+                      .end_object();
+                else
+                  j.null();
+                j.kv("rows_after_checkpoint", v.rows_after_checkpoint).end_object();
+                return json_response(j.take());
+              }});
 }
 
 }  // namespace painel::api

@@ -5,6 +5,7 @@
 #include "auth/token_service.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "obs/metrics.hpp"
 
 namespace painel::api {
 namespace {
@@ -41,85 +42,78 @@ auth::RequestMeta meta(const http::Request& req) {
   return {req.remote_ip, ua ? std::string(*ua) : "", req.request_id};
 }
 
-void require_json(const http::Request& req) {
-  auto ct = req.header("content-type");
-  if (!ct || ct->find("application/json") == std::string_view::npos)
-    throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
-}
-
 // Publishes the LoginGate's state for operators and tests (the cap is never exceeded).
-void publish_gate(App& app, const auth::TokenService& ts) {
-  auto st = ts.login_gate_stats();
-  app.metrics.set_gauge("painel_login_verifications_in_flight", st.in_flight);
-  app.metrics.set_gauge("painel_login_verifications_in_flight_max", st.max_in_flight);
-  app.metrics.set_gauge("painel_login_verifications_capacity", ts.login_gate_capacity());
+void publish_gate(const AuthDeps& d) {
+  auto st = d.tokens.login_gate_stats();
+  d.metrics.set_gauge("painel_login_verifications_in_flight", st.in_flight);
+  d.metrics.set_gauge("painel_login_verifications_in_flight_max", st.max_in_flight);
+  d.metrics.set_gauge("painel_login_verifications_capacity", d.tokens.login_gate_capacity());
 }
 
 // POST /auth/login: a per-IP bucket before any work, the password checked under the
 // lockout and the LoginGate, then a per-account bucket of successful logins (charged
 // only once the password is right, so nobody else can spend a user's logins).
-http::Response login(http::RouteContext& ctx, auth::TokenService& ts) {
-  require_json(ctx.req);
-  auto d = parse_json_object(ctx.req.body);
-  auto email = req_string(d, "email", 254);
-  auto password = req_string(d, "password", 256);
-  App& app = ctx.app;
+http::Response login(const AuthDeps& d, http::RouteContext& ctx) {
+  const auto& body = ctx.json_body();
+  auto email = req_string(body, "email", 254);
+  auto password = req_string(body, "password", 256);
   const auto m = meta(ctx.req);
-  const int64_t now = app.clock.now_ms();
-  const int ip_rate = app.config.login_ip_per_min, account_rate = app.config.login_account_per_min;
-  RateDecision by_ip = app.limiter.take("login-ip:" + m.ip, ip_rate, ip_rate, now);
+  const int64_t now = d.clock.now_ms();
+  const int ip_rate = d.config.login_ip_per_min, account_rate = d.config.login_account_per_min;
+  RateDecision by_ip = d.limiter.take("login-ip:" + m.ip, ip_rate, ip_rate, now);
   if (!by_ip.allowed) {
-    app.metrics.inc("painel_login_refused_total", "reason=\"ip_rate\"");
+    d.metrics.inc("painel_login_refused_total", "reason=\"ip_rate\"");
     throw too_many("too many logins from this address; retry later",
                    static_cast<int>(by_ip.retry_after_s));
   }
   auth::UserView u;
   try {
-    u = ts.check_password(email, password, m);
+    u = d.tokens.check_password(email, password, m);
   } catch (const ApiError& e) {
-    publish_gate(app, ts);
-    if (e.status == 429) app.metrics.inc("painel_login_refused_total", "reason=\"locked\"");
-    if (e.status == 503) app.metrics.inc("painel_login_refused_total", "reason=\"busy\"");
+    publish_gate(d);
+    if (e.status == 429) d.metrics.inc("painel_login_refused_total", "reason=\"locked\"");
+    if (e.status == 503) d.metrics.inc("painel_login_refused_total", "reason=\"busy\"");
     throw;
   }
-  publish_gate(app, ts);
+  publish_gate(d);
   RateDecision by_account =
-      app.limiter.take("login-account:" + u.id, account_rate, account_rate, now);
+      d.limiter.take("login-account:" + u.id, account_rate, account_rate, now);
   if (!by_account.allowed) {
-    app.metrics.inc("painel_login_refused_total", "reason=\"account_rate\"");
+    d.metrics.inc("painel_login_refused_total", "reason=\"account_rate\"");
     throw too_many("too many logins for this account; retry later",
                    static_cast<int>(by_account.retry_after_s));
   }
-  return render_pair(ts.open_session(u, m));
+  return render_pair(d.tokens.open_session(u, m));
 }
 
 }  // namespace
 
-void add_auth_routes(App& app, auth::TokenService& ts) {
+void add_auth_routes(http::Router& router, const AuthDeps& d) {
   using http::Access;
   constexpr size_t kSmall = 16 * 1024;
-  app.router.add({"POST", "/auth/login", Access::Public, 0, kSmall,
-                  [&ts](http::RouteContext& ctx) { return login(ctx, ts); }});
-  app.router.add(
-      {"POST", "/auth/refresh", Access::Public, 0, kSmall, [&ts](http::RouteContext& ctx) {
-         require_json(ctx.req);
-         auto d = parse_json_object(ctx.req.body);
-         return render_pair(ts.refresh(req_string(d, "refresh_token", 256), meta(ctx.req)));
+  constexpr http::RouteFlags kJson{.json_body = true};
+  constexpr http::RouteFlags kInline{.may_inline = true};
+  router.add({"POST", "/auth/login", Access::Public, 0, kSmall, kJson,
+              [d](http::RouteContext& ctx) { return login(d, ctx); }});
+  router.add(
+      {"POST", "/auth/refresh", Access::Public, 0, kSmall, kJson, [d](http::RouteContext& ctx) {
+         const auto& body = ctx.json_body();
+         return render_pair(
+             d.tokens.refresh(req_string(body, "refresh_token", 256), meta(ctx.req)));
        }});
-  app.router.add(
-      {"POST", "/auth/logout", Access::Public, 0, kSmall, [&ts](http::RouteContext& ctx) {
-         require_json(ctx.req);
-         auto d = parse_json_object(ctx.req.body);
-         ts.logout(req_string(d, "refresh_token", 256), meta(ctx.req));
+  router.add(
+      {"POST", "/auth/logout", Access::Public, 0, kSmall, kJson, [d](http::RouteContext& ctx) {
+         const auto& body = ctx.json_body();
+         d.tokens.logout(req_string(body, "refresh_token", 256), meta(ctx.req));
          http::Response r;
          r.status = 204;
          r.content_type.clear();
          return r;
        }});
-  app.router.add(
-      {"GET", "/auth/me", Access::User, auth::kAllGroups, kSmall, [&ts](http::RouteContext& ctx) {
+  router.add(
+      {"GET", "/auth/me", Access::User, auth::kAllGroups, kSmall, {}, [d](http::RouteContext& ctx) {
          auto& p = ctx.who();
-         auto u = ts.user_view(p.user_id);
+         auto u = d.tokens.user_view(p.user_id);
          JsonOut j;
          if (u) {
            render_user(j, *u);
@@ -132,12 +126,12 @@ void add_auth_routes(App& app, auth::TokenService& ts) {
          r.set_header("Cache-Control", "no-store");
          return r;
        }});
-  app.router.add(
-      {"GET", "/.well-known/jwks.json", Access::Public, 0, kSmall, [&ts](http::RouteContext&) {
-         http::Response r = json_response(ts.jwks());
-         r.set_header("Cache-Control", "public, max-age=300");
-         return r;
-       }});
+  router.add({"GET", "/.well-known/jwks.json", Access::Public, 0, kSmall, kInline,
+              [d](http::RouteContext&) {
+                http::Response r = json_response(d.tokens.jwks());
+                r.set_header("Cache-Control", "public, max-age=300");
+                return r;
+              }});
 }
 
 }  // namespace painel::api

@@ -1,9 +1,11 @@
 // /internal/billing/overview — INTERNAL_ADMIN only.
 #include "api/app.hpp"
+#include "api/cached_reads.hpp"
 #include "api/params.hpp"
 #include "api/routes.hpp"
 #include "core/json.hpp"
 #include "domain/billing.hpp"
+#include "store/store.hpp"
 
 namespace painel::api {
 namespace {
@@ -39,10 +41,7 @@ std::string render_billing(store::Conn& c, const Period& per) {
       "SELECT coalesce(sum(mrr_cents),0), count(*) FROM tenants WHERE status = 'active'")[0];
   int64_t mrr = tot.i64(0), n = tot.i64(1);
   JsonOut j;
-  j.begin_object()
-      .kv("period", per.label)
-      .kv("from", format_day(per.from_day))
-      .kv("to", format_day(per.to_day))
+  period_fields(j.begin_object(), per)
       .key("financial_summary")
       .begin_object()
       .key("total_mrr")
@@ -76,13 +75,14 @@ std::string render_billing(store::Conn& c, const Period& per) {
 
 }  // namespace
 
-void add_billing_routes(App& app) {
-  app.router.add({"GET", "/internal/billing/overview", http::Access::User, auth::kInternalAdmin,
-                  16 * 1024, [](http::RouteContext& ctx) {
-                    auto per = parse_period(ctx.req, today_utc(ctx.app.clock));
-                    return cached_json(ctx, "*",
-                                       [&] { return render_billing(ctx.app.store.conn(), per); });
-                  }});
+void add_billing_routes(http::Router& router, const ReadDeps& d) {
+  constexpr http::RouteFlags kCrossTenant{.cache = http::CacheScope::CrossTenant,
+                                          .may_inline = true};
+  router.add({"GET", "/internal/billing/overview", http::Access::User, auth::kInternalAdmin,
+              16 * 1024, kCrossTenant, [d](http::RouteContext& ctx) {
+                auto per = parse_period(ctx.req, today_utc(d.clock));
+                return d.reads.json(ctx, "*", [&] { return render_billing(d.store.conn(), per); });
+              }});
 }
 
 }  // namespace painel::api

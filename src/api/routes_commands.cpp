@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "api/app.hpp"
+#include "cache/response_cache.hpp"
 #include "api/params.hpp"
 #include "api/routes.hpp"
 #include "core/crypto.hpp"
@@ -17,9 +18,11 @@
 #include "core/json.hpp"
 #include "domain/commands.hpp"
 #include "jobs/command_worker.hpp"
+#include "obs/metrics.hpp"
 #include "store/audit.hpp"
 #include "store/commands.hpp"
 #include "store/idempotency.hpp"
+#include "store/store.hpp"
 
 namespace painel::api {
 namespace {
@@ -76,12 +79,6 @@ http::Response command_response(const store::Command& c) {
   return r;
 }
 
-void require_json(const http::Request& req) {
-  auto ct = req.header("content-type");
-  if (!ct || ct->find("application/json") == std::string_view::npos)
-    throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
-}
-
 // Referenced objects must exist and belong to the command's tenant (422 naming the
 // parameter otherwise).
 void check_references(store::Conn& c, const ValidCommand& v) {
@@ -113,7 +110,8 @@ void require_type_allowed(auth::Group role, const domain::CommandSpec& spec, con
 
 // Order of checks: the type (422), the caller's group (403), the tenant (422 malformed,
 // 404 unknown), the parameters (422), what they reference (422).
-ValidCommand validate(http::RouteContext& ctx, const rapidjson::Document& doc) {
+ValidCommand validate(const CommandDeps& d, http::RouteContext& ctx,
+                      const rapidjson::Document& doc) {
   auto type = doc.FindMember("command_type");
   if (type == doc.MemberEnd() || type->value.IsNull())
     throw unprocessable("command_type is required (one of: " + domain::command_type_list() + ")");
@@ -125,7 +123,7 @@ ValidCommand validate(http::RouteContext& ctx, const rapidjson::Document& doc) {
                         "' (one of: " + domain::command_type_list() + ")");
   require_type_allowed(ctx.who().role, *spec, "create");
   ValidCommand v{spec, std::nullopt, {}};
-  auto& conn = ctx.app.store.conn();
+  auto& conn = d.store.conn();
   auto tenant = doc.FindMember("tenant_id");
   if (tenant != doc.MemberEnd() && !tenant->value.IsNull()) {
     if (!tenant->value.IsString() ||
@@ -167,43 +165,41 @@ class KeyClaimGuard {
   bool done_ = false;
 };
 
-http::Response create_command(http::RouteContext& ctx, jobs::CommandSignal& signal) {
-  require_json(ctx.req);
-  auto& app = ctx.app;
+http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
   auto& who = ctx.who();
-  auto doc = parse_json_object(ctx.req.body);
+  const auto& doc = ctx.json_body();
   std::optional<std::string> key;
   if (auto h = ctx.req.header("idempotency-key")) {
     if (!domain::valid_idempotency_key(*h))
       throw bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters");
     key = std::string(*h);
     std::string hash = painel::sha256_hex(domain::canonical_json(doc));
-    auto claim = app.store.write([&](store::Conn& c) {
-      return store::claim_idempotency_key(c, who.user_id, *key, hash, app.clock.now_ms());
+    auto claim = d.store.write([&](store::Conn& c) {
+      return store::claim_idempotency_key(c, who.user_id, *key, hash, d.clock.now_ms());
     });
     switch (claim.state) {
       case store::KeyClaim::Replay: {
-        app.metrics.inc("painel_idempotency_total", "result=\"replay\"");
+        d.metrics.inc("painel_idempotency_total", "result=\"replay\"");
         http::Response r = json_response(claim.body, claim.status);
         r.set_header("Idempotent-Replayed", "true");
         return r;
       }
       case store::KeyClaim::InFlight:
-        app.metrics.inc("painel_idempotency_total", "result=\"in_flight\"");
+        d.metrics.inc("painel_idempotency_total", "result=\"in_flight\"");
         throw conflict("a request with this Idempotency-Key is still being processed; retry later");
       case store::KeyClaim::Mismatch:
-        app.metrics.inc("painel_idempotency_total", "result=\"mismatch\"");
+        d.metrics.inc("painel_idempotency_total", "result=\"mismatch\"");
         throw unprocessable("this Idempotency-Key was already used with a different request body");
       case store::KeyClaim::Claimed:
         break;
     }
   }
-  KeyClaimGuard guard(app.store, who.user_id, key);
-  auto v = validate(ctx, doc);
+  KeyClaimGuard guard(d.store, who.user_id, key);
+  auto v = validate(d, ctx, doc);
   std::string role = auth::group_name(who.role);
   std::string body;
-  auto cmd = app.store.write([&](store::Conn& c) {
-    int64_t now = app.clock.now_ms();
+  auto cmd = d.store.write([&](store::Conn& c) {
+    int64_t now = d.clock.now_ms();
     auto created = store::create_command(
         c, {std::string(v.spec->type), v.tenant_id, v.params.to_json(), who.user_id, role}, now);
     JsonOut meta;
@@ -229,15 +225,15 @@ http::Response create_command(http::RouteContext& ctx, jobs::CommandSignal& sign
     return created;
   });
   guard.done();
-  signal.notify();
-  if (cmd.tenant_id) app.cache.invalidate_tenant(*cmd.tenant_id);
-  app.metrics.inc("painel_commands_created_total", "type=\"" + cmd.command_type + "\"");
+  d.signal.notify();
+  if (cmd.tenant_id) d.cache.invalidate_tenant(*cmd.tenant_id);
+  d.metrics.inc("painel_commands_created_total", "type=\"" + cmd.command_type + "\"");
   http::Response r = json_response(std::move(body), 202);
   r.set_header("Location", "/internal/operations/commands/" + cmd.id);
   return r;
 }
 
-http::Response list_commands(http::RouteContext& ctx) {
+http::Response list_commands(const CommandDeps& d, http::RouteContext& ctx) {
   store::CommandFilter f;
   auto status = parse_enum(ctx.req, "status",
                            {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED", "all"}, "all");
@@ -252,11 +248,11 @@ http::Response list_commands(http::RouteContext& ctx) {
   f.limit = page.limit;
   f.offset = page.offset;
   int64_t total = 0;
-  auto rows = store::list_commands(ctx.app.store.conn(), f, total);
+  auto rows = store::list_commands(d.store.conn(), f, total);
   JsonOut j;
   j.begin_object().key("commands").begin_array();
   for (auto& c : rows) render_command(j, c);
-  j.end_array().kv("total", total).kv("limit", f.limit).kv("offset", f.offset).end_object();
+  page_fields(j.end_array(), total, page).end_object();
   http::Response r = json_response(j.take());
   r.set_header("Cache-Control", "no-store");
   return r;
@@ -264,8 +260,8 @@ http::Response list_commands(http::RouteContext& ctx) {
 
 // Long-polling: at most `max_waiters` requests wait at once (each holds a handler thread);
 // beyond that the current state is answered at once and the client polls again.
-http::Response get_command(http::RouteContext& ctx, jobs::CommandSignal& signal,
-                           std::atomic<int>& waiters, int max_waiters) {
+http::Response get_command(const CommandDeps& d, http::RouteContext& ctx, std::atomic<int>& waiters,
+                           int max_waiters) {
   auto id = require_uuid(ctx.req.param("id"), "command id");
   int64_t wait_s = 0;
   if (auto w = ctx.req.query_param("wait")) {
@@ -276,7 +272,7 @@ http::Response get_command(http::RouteContext& ctx, jobs::CommandSignal& signal,
   }
   auto status_not = parse_opt_enum(ctx.req, "status_not",
                                    {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED"});
-  auto& store = ctx.app.store;
+  auto& store = d.store;
   auto cmd = store::get_command(store.conn(), id);
   if (!cmd) throw not_found("command not found");
   std::string baseline = status_not.value_or(cmd->status);
@@ -296,29 +292,28 @@ http::Response get_command(http::RouteContext& ctx, jobs::CommandSignal& signal,
   // re-reading every 200 ms.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_s);
   for (;;) {
-    uint64_t seen = signal.generation();
+    uint64_t seen = d.signal.generation();
     cmd = store::get_command(store.conn(), id);
     if (!cmd) throw not_found("command not found");
     auto now = std::chrono::steady_clock::now();
     if (cmd->status != baseline || now >= deadline) break;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-    signal.wait(seen, std::min(left, std::chrono::milliseconds(200)));
+    d.signal.wait(seen, std::min(left, std::chrono::milliseconds(200)));
   }
   return command_response(*cmd);
 }
 
-http::Response cancel_command(http::RouteContext& ctx, jobs::CommandSignal& signal) {
+http::Response cancel_command(const CommandDeps& d, http::RouteContext& ctx) {
   auto id = require_uuid(ctx.req.param("id"), "command id");
-  auto& app = ctx.app;
   auto& who = ctx.who();
   std::string role = auth::group_name(who.role);
-  if (auto before = store::get_command(app.store.conn(), id)) {
+  if (auto before = store::get_command(d.store.conn(), id)) {
     // An unknown type (a row written by another version) stays cancellable by anyone staff.
     if (const auto* spec = domain::find_command(before->command_type))
       require_type_allowed(who.role, *spec, "cancel");
   }
-  auto result = app.store.write([&](store::Conn& c) {
-    int64_t now = app.clock.now_ms();
+  auto result = d.store.write([&](store::Conn& c) {
+    int64_t now = d.clock.now_ms();
     auto r = store::cancel_command(c, id, now);
     if (r == store::CancelResult::Cancelled) {
       auto cmd = store::get_command(c, id);
@@ -331,34 +326,49 @@ http::Response cancel_command(http::RouteContext& ctx, jobs::CommandSignal& sign
     return r;
   });
   if (result == store::CancelResult::NotFound) throw not_found("command not found");
-  auto cmd = store::get_command(app.store.conn(), id);
+  auto cmd = store::get_command(d.store.conn(), id);
   if (result == store::CancelResult::NotPending)
     throw conflict("the command is " + cmd->status + "; only PENDING commands can be cancelled");
-  signal.notify();
-  if (cmd->tenant_id) app.cache.invalidate_tenant(*cmd->tenant_id);
-  app.metrics.inc("painel_commands_cancelled_total");
+  d.signal.notify();
+  if (cmd->tenant_id) d.cache.invalidate_tenant(*cmd->tenant_id);
+  d.metrics.inc("painel_commands_cancelled_total");
   return command_response(*cmd);
 }
 
 }  // namespace
 
-void add_command_routes(App& app, jobs::CommandSignal& signal) {
+void add_command_routes(http::Router& router, const CommandDeps& d) {
   using http::Access;
   constexpr unsigned kStaff = auth::kInternal;
   constexpr size_t kSmall = 16 * 1024;
+  constexpr http::RouteFlags kJson{.json_body = true};
   auto waiters = std::make_shared<std::atomic<int>>(0);
-  int max_waiters = std::max(1, app.config.handler_threads / 2);
-  auto* sig = &signal;
-  app.router.add({"POST", "/internal/operations/commands", Access::User, kStaff, kSmall,
-                  [sig](http::RouteContext& ctx) { return create_command(ctx, *sig); }});
-  app.router.add({"GET", "/internal/operations/commands", Access::User, kStaff, kSmall,
-                  [](http::RouteContext& ctx) { return list_commands(ctx); }});
-  app.router.add({"GET", "/internal/operations/commands/{id}", Access::User, kStaff, kSmall,
-                  [sig, waiters, max_waiters](http::RouteContext& ctx) {
-                    return get_command(ctx, *sig, *waiters, max_waiters);
-                  }});
-  app.router.add({"POST", "/internal/operations/commands/{id}/cancel", Access::User, kStaff, kSmall,
-                  [sig](http::RouteContext& ctx) { return cancel_command(ctx, *sig); }});
+  int max_waiters = std::max(1, d.config.handler_threads / 2);
+  router.add({"POST", "/internal/operations/commands", Access::User, kStaff, kSmall, kJson,
+              [d](http::RouteContext& ctx) { return create_command(d, ctx); }});
+  router.add({"GET",
+              "/internal/operations/commands",
+              Access::User,
+              kStaff,
+              kSmall,
+              {},
+              [d](http::RouteContext& ctx) { return list_commands(d, ctx); }});
+  router.add({"GET",
+              "/internal/operations/commands/{id}",
+              Access::User,
+              kStaff,
+              kSmall,
+              {},
+              [d, waiters, max_waiters](http::RouteContext& ctx) {
+                return get_command(d, ctx, *waiters, max_waiters);
+              }});
+  router.add({"POST",
+              "/internal/operations/commands/{id}/cancel",
+              Access::User,
+              kStaff,
+              kSmall,
+              {},
+              [d](http::RouteContext& ctx) { return cancel_command(d, ctx); }});
 }
 
 }  // namespace painel::api

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
+#include "obs/metrics.hpp"
 #include "store/usage_ingest.hpp"
 
 namespace painel::api {
@@ -27,18 +28,17 @@ void check_key_scope(const std::vector<store::UsageEvent>& events, const auth::I
                       *key.tenant_id);
 }
 
-http::Response ingest_usage(http::RouteContext& ctx, store::IngestWriter& writer) {
-  auto ct = ctx.req.header("content-type");
-  if (!ct || ct->find("application/json") == std::string_view::npos)
-    throw ApiError(415, "Unsupported Media Type", "send Content-Type: application/json");
+http::Response ingest_usage(const IngestDeps& d, http::RouteContext& ctx,
+                            store::IngestWriter& writer) {
+  require_json(ctx.req);
   if (auto enc = ctx.req.header("content-encoding")) {
     if (*enc == "gzip")  // the compressed body is freed as soon as it is inflated
       ctx.req.body = gunzip_limited(ctx.req.body, kIngestMaxBodyBytes);
     else if (*enc != "identity")
       throw ApiError(415, "Unsupported Media Type", "Content-Encoding must be gzip or identity");
   }
-  int64_t now = ctx.app.clock.now_ms();
-  TimeBounds when{now, now - int64_t{ctx.app.config.ingest_max_age_days} * 86'400'000};
+  int64_t now = d.clock.now_ms();
+  TimeBounds when{now, now - int64_t{d.config.ingest_max_age_days} * 86'400'000};
   rapidjson::Document doc;
   auto events = parse_batch(ctx.req.body, doc, when);
   if (!ctx.ingest_key) throw unauthorized("a valid ingest API key is required");  // set by App
@@ -49,10 +49,8 @@ http::Response ingest_usage(http::RouteContext& ctx, store::IngestWriter& writer
   if (auto& ref = out.rejected; ref.index >= 0)
     throw bad_request("events[" + std::to_string(ref.index) + "]." + ref.field + ": " + ref.detail);
   auto& res = out.result;
-  ctx.app.metrics.inc("painel_usage_events_ingested_total", "",
-                      static_cast<uint64_t>(res.accepted));
-  ctx.app.metrics.inc("painel_usage_events_duplicate_total", "",
-                      static_cast<uint64_t>(res.duplicates));
+  d.metrics.inc("painel_usage_events_ingested_total", "", static_cast<uint64_t>(res.accepted));
+  d.metrics.inc("painel_usage_events_duplicate_total", "", static_cast<uint64_t>(res.duplicates));
   JsonOut j;
   j.begin_object().kv("accepted", res.accepted).kv("duplicates", res.duplicates).end_object();
   return json_response(j.take(), 202);
@@ -60,11 +58,16 @@ http::Response ingest_usage(http::RouteContext& ctx, store::IngestWriter& writer
 
 }  // namespace
 
-void add_ingest_routes(App& app) {
+void add_ingest_routes(http::Router& router, const IngestDeps& d) {
   // One writer per application: concurrent batches share transactions (group commit).
-  auto writer = std::make_shared<store::IngestWriter>(app.store);
-  app.router.add({"POST", "/ingest/usage", http::Access::IngestKey, 0, kIngestMaxBodyBytes,
-                  [writer](http::RouteContext& ctx) { return ingest_usage(ctx, *writer); }});
+  auto writer = std::make_shared<store::IngestWriter>(d.store);
+  router.add({"POST",
+              "/ingest/usage",
+              http::Access::IngestKey,
+              0,
+              kIngestMaxBodyBytes,
+              {},
+              [d, writer](http::RouteContext& ctx) { return ingest_usage(d, ctx, *writer); }});
 }
 
 }  // namespace painel::api

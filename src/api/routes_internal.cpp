@@ -1,6 +1,7 @@
 // /internal/tenants*, /internal/usage/overview — the staff area (INTERNAL_ADMIN and
 // INTERNAL_SUPPORT). Billing lives in routes_billing.cpp.
 #include "api/app.hpp"
+#include "api/cached_reads.hpp"
 #include "api/params.hpp"
 #include "api/render_rows.hpp"
 #include "api/render_usage.hpp"
@@ -10,6 +11,7 @@
 #include "core/json.hpp"
 #include "core/text.hpp"
 #include "domain/cnpj.hpp"
+#include "store/store.hpp"
 #include "store/usage_reads.hpp"
 #include "store/usage_totals.hpp"
 
@@ -54,7 +56,7 @@ std::string like_escape(const std::string& s) {
   return o;
 }
 
-std::string render_tenant_list(http::RouteContext& ctx) {
+std::string render_tenant_list(const ReadDeps& d, http::RouteContext& ctx) {
   auto& req = ctx.req;
   auto status =
       parse_enum(req, "status", {"active", "trial", "suspended", "inactive", "all"}, "active");
@@ -65,7 +67,7 @@ std::string render_tenant_list(http::RouteContext& ctx) {
   auto sort_order =
       parse_enum(req, "sort_order", {"asc", "desc"}, sort_by == "name" ? "asc" : "desc");
   auto pg = parse_page(req);
-  int64_t today = today_utc(ctx.app.clock);
+  int64_t today = today_utc(d.clock);
 
   std::string where = " WHERE 1=1";
   Params p;
@@ -97,7 +99,7 @@ std::string render_tenant_list(http::RouteContext& ctx) {
                     : sort_by == "created_at" ? "t.created_at"
                                               : "t.mrr_cents";
   std::string dir = sort_order == "asc" ? "ASC" : "DESC";
-  auto& c = ctx.app.store.conn();
+  auto& c = d.store.conn();
   int64_t total = c.query("SELECT count(*) FROM tenants t" + where, p)[0].i64(0);
   Params lp{format_day(today - 30)};
   lp.insert(lp.end(), p.begin(), p.end());
@@ -115,7 +117,7 @@ std::string render_tenant_list(http::RouteContext& ctx) {
             .kv("created_at", r.text(7))
             .end_object();
       });
-  j.end_array().kv("total", total).kv("limit", pg.limit).kv("offset", pg.offset).end_object();
+  page_fields(j.end_array(), total, pg).end_object();
   return j.take();
 }
 
@@ -218,16 +220,12 @@ std::string render_tenant_detail(Conn& c, const store::TenantScope& s, int64_t t
 }
 
 std::string render_usage_overview(Conn& c, const Period& per) {
-  std::string from = format_day(per.from_day), to = format_day(per.to_day);
   auto g = c.query(
       "SELECT (SELECT count(*) FROM tenants), (SELECT count(*) FROM tenants WHERE status = "
       "'active'), (SELECT count(*) FROM tenant_agents WHERE status = 'active')")[0];
   auto u = store::usage_overview(c, per.from_day, per.to_day, 10);
   JsonOut j;
-  j.begin_object()
-      .kv("period", per.label)
-      .kv("from", from)
-      .kv("to", to)
+  period_fields(j.begin_object(), per)
       .key("global_stats")
       .begin_object()
       .kv("total_tenants", g.i64(0))
@@ -290,39 +288,44 @@ std::string render_usage_overview(Conn& c, const Period& per) {
 
 }  // namespace
 
-void add_internal_routes(App& app) {
+void add_internal_routes(http::Router& router, const ReadDeps& d) {
   using http::Access;
+  // The staff list and overview are cached for every tenant; a tenant named in the path
+  // is validated against the store and the read audited, so those go to the pool.
+  constexpr http::RouteFlags kCrossTenant{.cache = http::CacheScope::CrossTenant,
+                                          .may_inline = true};
+  constexpr http::RouteFlags kOneTenant{.cache = http::CacheScope::Tenant};
   constexpr unsigned kStaff = auth::kInternal;
   constexpr size_t kNoBody = 16 * 1024;
-  app.router.add(
-      {"GET", "/internal/tenants", Access::User, kStaff, kNoBody, [](http::RouteContext& ctx) {
-         return cached_json(ctx, "*", [&] { return render_tenant_list(ctx); });
-       }});
-  app.router.add(
-      {"GET", "/internal/tenants/{id}", Access::User, kStaff, kNoBody, [](http::RouteContext& ctx) {
-         auto s = internal_scope_for(ctx, ctx.req.param("id"));
-         int64_t today = today_utc(ctx.app.clock);
-         return cached_json(ctx, s.tenant_id(),
-                            [&] { return render_tenant_detail(ctx.app.store.conn(), s, today); });
-       }});
-  app.router.add({"GET", "/internal/tenants/{id}/agents", Access::User, kStaff, kNoBody,
-                  [](http::RouteContext& ctx) {
-                    auto s = internal_scope_for(ctx, ctx.req.param("id"));
-                    int64_t today = today_utc(ctx.app.clock);
-                    return cached_json(ctx, s.tenant_id(), [&] {
-                      JsonOut j;
-                      j.begin_object().key("agents");
-                      render_agent_rows(j, ctx.app.store.conn(), s, today, true);
-                      j.end_object();
-                      return j.take();
-                    });
-                  }});
-  app.router.add({"GET", "/internal/usage/overview", Access::User, kStaff, kNoBody,
-                  [](http::RouteContext& ctx) {
-                    auto per = parse_period(ctx.req, today_utc(ctx.app.clock));
-                    return cached_json(
-                        ctx, "*", [&] { return render_usage_overview(ctx.app.store.conn(), per); });
-                  }});
+  router.add({"GET", "/internal/tenants", Access::User, kStaff, kNoBody, kCrossTenant,
+              [d](http::RouteContext& ctx) {
+                return d.reads.json(ctx, "*", [&] { return render_tenant_list(d, ctx); });
+              }});
+  router.add({"GET", "/internal/tenants/{id}", Access::User, kStaff, kNoBody, kOneTenant,
+              [d](http::RouteContext& ctx) {
+                auto s = internal_scope_for(d, ctx, ctx.req.param("id"));
+                int64_t today = today_utc(d.clock);
+                return d.reads.json(ctx, s.tenant_id(),
+                                    [&] { return render_tenant_detail(d.store.conn(), s, today); });
+              }});
+  router.add({"GET", "/internal/tenants/{id}/agents", Access::User, kStaff, kNoBody, kOneTenant,
+              [d](http::RouteContext& ctx) {
+                auto s = internal_scope_for(d, ctx, ctx.req.param("id"));
+                int64_t today = today_utc(d.clock);
+                return d.reads.json(ctx, s.tenant_id(), [&] {
+                  JsonOut j;
+                  j.begin_object().key("agents");
+                  render_agent_rows(j, d.store.conn(), s, today, true);
+                  j.end_object();
+                  return j.take();
+                });
+              }});
+  router.add({"GET", "/internal/usage/overview", Access::User, kStaff, kNoBody, kCrossTenant,
+              [d](http::RouteContext& ctx) {
+                auto per = parse_period(ctx.req, today_utc(d.clock));
+                return d.reads.json(ctx, "*",
+                                    [&] { return render_usage_overview(d.store.conn(), per); });
+              }});
 }
 
 }  // namespace painel::api

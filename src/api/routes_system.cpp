@@ -3,34 +3,37 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "obs/metrics.hpp"
+#include "store/store.hpp"
 
 namespace painel::api {
 
-void add_system_routes(App& app) {
+void add_system_routes(http::Router& router, const SystemDeps& d) {
   using http::Access;
-  app.router.add({"GET", "/healthz", Access::Public, 0, 1 << 20,
-                  [](http::RouteContext&) { return json_response("{\"status\":\"ok\"}"); }});
-  app.router.add({"GET", "/readyz", Access::Public, 0, 1 << 20, [](http::RouteContext& ctx) {
-                    std::string why;
-                    if (!ctx.app.store.ready(why)) throw ApiError(503, "Service Unavailable", why);
-                    JsonOut j;
-                    j.begin_object()
-                        .kv("status", "ready")
-                        .kv("schema_version", ctx.app.store.schema_version())
-                        .end_object();
-                    return json_response(j.take());
-                  }});
-  app.router.add({"GET", "/metrics", Access::Public, 0, 1 << 20, [](http::RouteContext& ctx) {
-                    http::Response r;
-                    r.content_type = "text/plain; version=0.0.4";
-                    r.body = ctx.app.metrics.render();
-                    return r;
-                  }});
-  app.router.add({"GET", "/openapi.json", Access::Public, 0, 1 << 20, [](http::RouteContext&) {
-                    http::Response r = json_response(std::string(openapi_document()));
-                    r.set_header("Cache-Control", "public, max-age=300");
-                    return r;
-                  }});
+  constexpr http::RouteFlags kInline{.may_inline = true};
+  router.add({"GET", "/healthz", Access::Public, 0, 1 << 20, kInline,
+              [](http::RouteContext&) { return json_response("{\"status\":\"ok\"}"); }});
+  router.add({"GET", "/readyz", Access::Public, 0, 1 << 20, {}, [d](http::RouteContext&) {
+                std::string why;
+                if (!d.store.ready(why)) throw ApiError(503, "Service Unavailable", why);
+                JsonOut j;
+                j.begin_object()
+                    .kv("status", "ready")
+                    .kv("schema_version", d.store.schema_version())
+                    .end_object();
+                return json_response(j.take());
+              }});
+  router.add({"GET", "/metrics", Access::Public, 0, 1 << 20, kInline, [d](http::RouteContext&) {
+                http::Response r;
+                r.content_type = "text/plain; version=0.0.4";
+                r.body = d.metrics.render();
+                return r;
+              }});
+  router.add({"GET", "/openapi.json", Access::Public, 0, 1 << 20, kInline, [](http::RouteContext&) {
+                http::Response r = json_response(std::string(openapi_document()));
+                r.set_header("Cache-Control", "public, max-age=300");
+                return r;
+              }});
 }
 
 }  // namespace painel::api

@@ -1,5 +1,6 @@
 // /tenant/* — the customer area. All four groups; the tenant comes from resolve_scope().
 #include "api/app.hpp"
+#include "api/cached_reads.hpp"
 #include "api/params.hpp"
 #include "api/render_rows.hpp"
 #include "api/render_usage.hpp"
@@ -7,6 +8,7 @@
 #include "api/scope.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "store/store.hpp"
 #include "store/usage_reads.hpp"
 
 namespace painel::api {
@@ -111,10 +113,7 @@ std::string render_usage(Conn& c, const TenantScope& s, const Period& per,
   auto report = store::tenant_usage_report(c, s, per.from_day, per.to_day, agent_id);
   const auto& sums = report.total;
   JsonOut j;
-  j.begin_object()
-      .kv("period", per.label)
-      .kv("from", format_day(per.from_day))
-      .kv("to", format_day(per.to_day))
+  period_fields(j.begin_object(), per)
       .key("summary")
       .begin_object()
       .kv("total_requests", sums.total)
@@ -158,55 +157,58 @@ std::string render_incidents(Conn& c, const TenantScope& s, const std::string& s
   j.begin_object().key("incidents").begin_array();
   for (auto& r : c.query(kIncidents, {s.tenant_id(), status, status, pg.limit, pg.offset}))
     render_incident(j, r);
-  j.end_array().kv("total", total).kv("limit", pg.limit).kv("offset", pg.offset).end_object();
+  page_fields(j.end_array(), total, pg).end_object();
   return j.take();
 }
 
 }  // namespace
 
-void add_tenant_routes(App& app) {
+void add_tenant_routes(http::Router& router, const ReadDeps& d) {
   using http::Access;
+  constexpr http::RouteFlags kRead{.cache = http::CacheScope::Tenant, .may_inline = true};
   constexpr unsigned kAll = auth::kAllGroups;
   constexpr size_t kNoBody = 16 * 1024;
-  app.router.add({"GET", "/tenant/me", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
-                    auto s = resolve_scope(ctx);
-                    int64_t today = today_utc(ctx.app.clock);
-                    return cached_json(ctx, s.tenant_id(),
-                                       [&] { return render_me(ctx.app.store.conn(), s, today); });
-                  }});
-  app.router.add(
-      {"GET", "/tenant/agents", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
-         auto s = resolve_scope(ctx);
+  router.add(
+      {"GET", "/tenant/me", Access::User, kAll, kNoBody, kRead, [d](http::RouteContext& ctx) {
+         auto s = resolve_scope(d, ctx);
+         int64_t today = today_utc(d.clock);
+         return d.reads.json(ctx, s.tenant_id(),
+                             [&] { return render_me(d.store.conn(), s, today); });
+       }});
+  router.add(
+      {"GET", "/tenant/agents", Access::User, kAll, kNoBody, kRead, [d](http::RouteContext& ctx) {
+         auto s = resolve_scope(d, ctx);
          auto status = parse_enum(ctx.req, "status", {"active", "inactive", "all"}, "active");
-         int64_t today = today_utc(ctx.app.clock);
-         return cached_json(ctx, s.tenant_id(),
-                            [&] { return render_agents(ctx.app.store.conn(), s, status, today); });
+         int64_t today = today_utc(d.clock);
+         return d.reads.json(ctx, s.tenant_id(),
+                             [&] { return render_agents(d.store.conn(), s, status, today); });
        }});
-  app.router.add(
-      {"GET", "/tenant/integrations", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
-         auto s = resolve_scope(ctx);
-         bool errors = ctx.who().role != auth::kTenantUser;
-         return cached_json(ctx, s.tenant_id(),
-                            [&] { return render_integrations(ctx.app.store.conn(), s, errors); });
+  router.add({"GET", "/tenant/integrations", Access::User, kAll, kNoBody, kRead,
+              [d](http::RouteContext& ctx) {
+                auto s = resolve_scope(d, ctx);
+                bool errors = ctx.who().role != auth::kTenantUser;
+                return d.reads.json(ctx, s.tenant_id(),
+                                    [&] { return render_integrations(d.store.conn(), s, errors); });
+              }});
+  router.add(
+      {"GET", "/tenant/usage", Access::User, kAll, kNoBody, kRead, [d](http::RouteContext& ctx) {
+         auto s = resolve_scope(d, ctx);
+         auto per = parse_period(ctx.req, today_utc(d.clock));
+         auto agent = parse_opt_uuid(ctx.req, "agent_id");
+         bool costs = ctx.who().can_see_costs();
+         return d.reads.json(ctx, s.tenant_id(),
+                             [&] { return render_usage(d.store.conn(), s, per, agent, costs); });
        }});
-  app.router.add({"GET", "/tenant/usage", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
-                    auto s = resolve_scope(ctx);
-                    auto per = parse_period(ctx.req, today_utc(ctx.app.clock));
-                    auto agent = parse_opt_uuid(ctx.req, "agent_id");
-                    bool costs = ctx.who().can_see_costs();
-                    return cached_json(ctx, s.tenant_id(), [&] {
-                      return render_usage(ctx.app.store.conn(), s, per, agent, costs);
-                    });
-                  }});
-  app.router.add(
-      {"GET", "/tenant/incidents", Access::User, kAll, kNoBody, [](http::RouteContext& ctx) {
-         auto s = resolve_scope(ctx);
-         auto status = parse_enum(ctx.req, "status", {"open", "resolved", "all"}, "all");
-         if (status == "all") status.clear();
-         auto pg = parse_page(ctx.req, 20);
-         return cached_json(ctx, s.tenant_id(),
-                            [&] { return render_incidents(ctx.app.store.conn(), s, status, pg); });
-       }});
+  router.add({"GET", "/tenant/incidents", Access::User, kAll, kNoBody, kRead,
+              [d](http::RouteContext& ctx) {
+                auto s = resolve_scope(d, ctx);
+                auto status = parse_enum(ctx.req, "status", {"open", "resolved", "all"}, "all");
+                if (status == "all") status.clear();
+                auto pg = parse_page(ctx.req, 20);
+                return d.reads.json(ctx, s.tenant_id(), [&] {
+                  return render_incidents(d.store.conn(), s, status, pg);
+                });
+              }});
 }
 
 }  // namespace painel::api

@@ -4,6 +4,7 @@
 #include "api/params.hpp"
 #include "core/error.hpp"
 #include "store/audit.hpp"
+#include "store/store.hpp"
 
 namespace painel::store {
 TenantScope make_tenant_scope(std::string id, bool internal_reader) {
@@ -13,33 +14,40 @@ TenantScope make_tenant_scope(std::string id, bool internal_reader) {
 
 namespace painel::api {
 
-store::TenantScope internal_scope_for(http::RouteContext& ctx, std::string_view raw_id) {
+store::TenantScope internal_scope_for(const ReadDeps& d, http::RouteContext& ctx,
+                                     std::string_view raw_id) {
   std::string id = require_uuid(raw_id, "tenant_id");
-  auto& c = ctx.app.store.conn();
+  auto& c = d.store.conn();
   if (c.query("SELECT 1 FROM tenants WHERE id = ?", {id}).empty())
     throw not_found("tenant not found");
   auto& p = ctx.who();
-  ctx.app.store.write([&](store::Conn& w) {
+  d.store.write([&](store::Conn& w) {
     store::audit_append(w,
                         {p.user_id, auth::group_name(p.role), "tenant.read", id, ctx.route,
                          ctx.req.request_id, ctx.req.remote_ip, "{}"},
-                        ctx.app.clock.now_ms());
+                        d.clock.now_ms());
   });
   return store::make_tenant_scope(id, true);
 }
 
-store::TenantScope resolve_scope(http::RouteContext& ctx) {
+std::optional<std::string> own_tenant_of(const http::Request& req, const auth::Principal& p) {
+  if (p.internal() || !p.tenant_id) return std::nullopt;
+  auto q = req.query_param("tenant_id");
+  if (q && *q != *p.tenant_id) return std::nullopt;
+  return *p.tenant_id;
+}
+
+store::TenantScope resolve_scope(const ReadDeps& d, http::RouteContext& ctx) {
   auto& p = ctx.who();
-  auto q = ctx.req.query_param("tenant_id");
   if (!p.internal()) {
-    if (q && *q != *p.tenant_id) {
-      // Same answer whether or not that tenant exists: nothing leaks.
-      throw forbidden("tenant_id names another tenant");
-    }
-    return store::make_tenant_scope(*p.tenant_id, false);
+    // Same answer whether or not that tenant exists: nothing leaks.
+    auto own = own_tenant_of(ctx.req, p);
+    if (!own) throw forbidden("tenant_id names another tenant");
+    return store::make_tenant_scope(std::move(*own), false);
   }
+  auto q = ctx.req.query_param("tenant_id");
   if (!q) throw bad_request("tenant_id is required for internal users");
-  return internal_scope_for(ctx, *q);
+  return internal_scope_for(d, ctx, *q);
 }
 
 }  // namespace painel::api

@@ -4,13 +4,21 @@
 //  - tenant users get their own tenant; ?tenant_id= naming another → 403;
 //  - internal users must name one with ?tenant_id= (400 without; 404 if unknown), and
 //    the read is audited (action "tenant.read").
+#include <optional>
+#include <string>
+
 #include "api/context.hpp"
+#include "api/route_deps.hpp"
 #include "auth/principal.hpp"
-#include "store/tenant_scope.hpp"
 
 namespace painel::api {
-store::TenantScope resolve_scope(http::RouteContext& ctx);
+store::TenantScope resolve_scope(const ReadDeps& d, http::RouteContext& ctx);
 // For internal routes naming a tenant in the path ({id}): validates and checks existence.
-store::TenantScope internal_scope_for(http::RouteContext& ctx, std::string_view tenant_id);
+store::TenantScope internal_scope_for(const ReadDeps& d, http::RouteContext& ctx,
+                                     std::string_view tenant_id);
+// The tenant a tenant user's read belongs to, decided without the store (the network
+// thread's cache lookup): their own tenant, or nullopt when resolve_scope() would refuse
+// (?tenant_id= naming another tenant) or needs the store (staff: their tenant is
+// validated and the read audited on every request, hit or miss).
+std::optional<std::string> own_tenant_of(const http::Request& req, const auth::Principal& p);
 }  // namespace painel::api
-

@@ -256,6 +256,28 @@ VerifyResult JwtVerifier::verify(std::string_view token, std::string_view expect
   return result;
 }
 
+std::optional<VerifyResult> JwtVerifier::find_cached(const std::string& token_hash,
+                                                     uint64_t generation,
+                                                     std::string_view expected_use,
+                                                     int64_t now_s) const {
+  auto hit = cache_->find(token_hash, generation);
+  if (!hit) return std::nullopt;
+  cache_hits_.fetch_add(1, std::memory_order_relaxed);
+  const VerifyError error = check_time_and_use(*hit, expected_use, now_s);
+  if (error != VerifyError::None) return reject(error);
+  return VerifyResult{VerifyError::None, *hit};
+}
+
+std::optional<VerifyResult> JwtVerifier::verify_cached(std::string_view token,
+                                                       std::string_view expected_use,
+                                                       int64_t now_s) const {
+  if (!cache_ || token.size() > config_.max_token_bytes) return std::nullopt;
+  auto result = find_cached(sha256_raw(token), snapshot()->generation, expected_use, now_s);
+  if (result)
+    rejected_[static_cast<std::size_t>(result->error)].fetch_add(1, std::memory_order_relaxed);
+  return result;
+}
+
 VerifyError JwtVerifier::check_time_and_use(const Claims& c, std::string_view expected_use,
                                             int64_t now_s) const {
   const int64_t leeway = config_.leeway_s;
@@ -275,12 +297,7 @@ VerifyResult JwtVerifier::verify_uncounted(std::string_view token, std::string_v
   std::string token_hash;
   if (cache_) {
     token_hash = sha256_raw(token);
-    if (auto hit = cache_->find(token_hash, keys->generation)) {
-      cache_hits_.fetch_add(1, std::memory_order_relaxed);
-      const VerifyError error = check_time_and_use(*hit, expected_use, now_s);
-      if (error != VerifyError::None) return reject(error);
-      return {VerifyError::None, *hit};
-    }
+    if (auto hit = find_cached(token_hash, keys->generation, expected_use, now_s)) return *hit;
     may_block();  // a signature check is ~80 µs of CPU: not on a network thread
     cache_misses_.fetch_add(1, std::memory_order_relaxed);
   } else {

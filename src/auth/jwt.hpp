@@ -99,6 +99,13 @@ class JwtVerifier {
   VerifyResult verify(std::string_view token, std::string_view expected_token_use,
                       int64_t now_s) const;
 
+  // The cached verdict only, for a caller that must not block: nullopt when the token is
+  // not in the verified-token cache (a signature check would be needed). When it answers,
+  // it answers and counts exactly as verify().
+  std::optional<VerifyResult> verify_cached(std::string_view token,
+                                            std::string_view expected_token_use,
+                                            int64_t now_s) const;
+
   VerifierStats stats() const;
   const VerifierConfig& config() const { return config_; }
 
@@ -107,6 +114,8 @@ class JwtVerifier {
   std::shared_ptr<const KeySet> snapshot() const;
   VerifyResult verify_uncounted(std::string_view token, std::string_view expected_token_use,
                                 int64_t now_s) const;
+  std::optional<VerifyResult> find_cached(const std::string& token_hash, uint64_t generation,
+                                          std::string_view expected_token_use, int64_t now_s) const;
   VerifyError check_time_and_use(const Claims& claims, std::string_view expected_token_use,
                                  int64_t now_s) const;
 

@@ -247,13 +247,17 @@ std::optional<UserView> TokenService::user_view(const std::string& user_id) {
   return user_view_of(*u);
 }
 
+std::optional<std::string> TokenService::tenant_status_in_memory(const std::string& tenant_id,
+                                                                 int64_t now) {
+  std::lock_guard lk(status_mu_);
+  auto it = status_cache_.find(tenant_id);
+  if (it != status_cache_.end() && it->second.second > now) return it->second.first;
+  return std::nullopt;
+}
+
 std::optional<std::string> TokenService::tenant_status_cached(const std::string& tenant_id) {
   int64_t now = clock_.now_ms();
-  {
-    std::lock_guard lk(status_mu_);
-    auto it = status_cache_.find(tenant_id);
-    if (it != status_cache_.end() && it->second.second > now) return it->second.first;
-  }
+  if (auto st = tenant_status_in_memory(tenant_id, now)) return st;
   auto r = store_.conn().query("SELECT status FROM tenants WHERE id = ?", {tenant_id});
   if (r.empty()) return std::nullopt;
   std::lock_guard lk(status_mu_);
@@ -311,21 +315,52 @@ std::optional<Principal> TokenService::authenticate(std::string_view token, std:
     why = "token revoked";
     return std::nullopt;
   }
-  p.sub = r.claims.sub;
-  p.email = r.claims.email;
-  p.groups = r.claims.groups;
-  auto g = effective_group(p.groups);
-  if (!g) {
-    why = "token carries no recognised group";
-    return std::nullopt;
-  }
-  p.role = *g;
+  if (!take_claims(p, r.claims, why)) return std::nullopt;
   if (p.role & kTenantGroups) {
     if (!p.tenant_id) throw forbidden("this identity is not linked to any tenant");
     auto st = tenant_status_cached(*p.tenant_id);
     if (!st) throw forbidden("tenant not found");
-    if (*st == "suspended") throw forbidden("tenant suspended");
-    if (*st == "inactive") throw forbidden("tenant inactive");
+    if (auto refusal = tenant_refusal(*st)) throw forbidden(refusal);
+  }
+  return p;
+}
+
+bool TokenService::take_claims(Principal& p, const Claims& c, std::string& why) {
+  p.sub = c.sub;
+  p.email = c.email;
+  p.groups = c.groups;
+  auto g = effective_group(p.groups);
+  if (!g) {
+    why = "token carries no recognised group";
+    return false;
+  }
+  p.role = *g;
+  return true;
+}
+
+const char* TokenService::tenant_refusal(std::string_view status) {
+  if (status == "suspended") return "tenant suspended";
+  if (status == "inactive") return "tenant inactive";
+  return nullptr;
+}
+
+std::optional<Principal> TokenService::authenticate_cached(std::string_view token) {
+  const int64_t now = clock_.now_ms();
+  auto r = verifier_->verify_cached(token, "access", now / 1000);
+  if (!r || !r->ok()) return std::nullopt;
+  // A revocation poll that is due, a revoked token, a refusal to explain, an unknown
+  // tenant status: authenticate() decides on the pool.
+  if (now - last_revocation_sync_ms_.load(std::memory_order_relaxed) >= kRevocationPollMs)
+    return std::nullopt;
+  Principal p;
+  p.user_id = r->claims.sub;
+  p.tenant_id = r->claims.tenant_id;
+  std::string why;
+  if (is_revoked(p, r->claims) || !take_claims(p, r->claims, why)) return std::nullopt;
+  if (p.role & kTenantGroups) {
+    if (!p.tenant_id) return std::nullopt;
+    auto st = tenant_status_in_memory(*p.tenant_id, now);
+    if (!st || tenant_refusal(*st)) return std::nullopt;
   }
   return p;
 }

@@ -62,6 +62,7 @@ class TokenService final : public Authenticator {
   std::optional<UserView> user_view(const std::string& user_id);
 
   std::optional<Principal> authenticate(std::string_view token, std::string& why) override;
+  std::optional<Principal> authenticate_cached(std::string_view token) override;
   std::string jwks() const;
   // Retires the current signing key (still published until its tokens expire) and starts
   // signing with a new one. Returns the new kid.
@@ -86,6 +87,12 @@ class TokenService final : public Authenticator {
   TokenPair issue(store::Conn& c, const UserView& u, const std::string& family,
                   const RequestMeta& m);
   std::optional<std::string> tenant_status_cached(const std::string& tenant_id);
+  std::optional<std::string> tenant_status_in_memory(const std::string& tenant_id, int64_t now);
+  // The identity part of a verified token's claims (sub, email, groups, role): false with
+  // `why` when no group is recognised.
+  static bool take_claims(Principal& p, const Claims& c, std::string& why);
+  // The 403 text for a tenant status that refuses its users, or nullptr.
+  static const char* tenant_refusal(std::string_view status);
   void record_login_failure(const std::string& email, const std::optional<store::UserRow>& user,
                             const RequestMeta& m);
   bool is_revoked(const Principal& p, const Claims& claims) const;

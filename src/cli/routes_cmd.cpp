@@ -23,6 +23,17 @@ const char* access_name(http::Access a) {
   }
   return "?";
 }
+const char* cache_scope_name(http::CacheScope c) {
+  switch (c) {
+    case http::CacheScope::None:
+      return "none";
+    case http::CacheScope::Tenant:
+      return "tenant";
+    case http::CacheScope::CrossTenant:
+      return "cross_tenant";
+  }
+  return "?";
+}
 }  // namespace
 
 int cmd_routes(bool markdown) {
@@ -37,7 +48,7 @@ int cmd_routes(bool markdown) {
   if (!markdown) {
     JsonOut j;
     j.begin_array();
-    for (auto& r : svc.app->router.routes()) {
+    for (auto& r : svc.app->routes()) {
       j.begin_object()
           .kv("method", r.method)
           .kv("path", r.pattern)
@@ -46,7 +57,11 @@ int cmd_routes(bool markdown) {
       if (r.access == http::Access::User)
         for (auto g : groups)
           if (r.groups & g) j.str(auth::group_name(g));
-      j.end_array().kv("body_limit", r.body_limit).end_object();
+      j.end_array().kv("body_limit", r.body_limit);
+      j.kv("json_body", r.flags.json_body)
+          .kv("cache", cache_scope_name(r.flags.cache))
+          .kv("may_inline", r.flags.may_inline)
+          .end_object();
     }
     j.end_array();
     std::cout << j.view() << "\n";
@@ -55,7 +70,7 @@ int cmd_routes(bool markdown) {
   std::cout
       << "| method | route | INTERNAL_ADMIN | INTERNAL_SUPPORT | TENANT_ADMIN | TENANT_USER |\n"
          "|---|---|---|---|---|---|\n";
-  for (auto& r : svc.app->router.routes()) {
+  for (auto& r : svc.app->routes()) {
     std::cout << "| " << r.method << " | `" << r.pattern << "` |";
     for (auto g : groups) {
       const char* cell = r.access == http::Access::Public      ? " public |"

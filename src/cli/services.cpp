@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "api/cached_reads.hpp"
 #include "api/denial_audit.hpp"
 #include "redis/cache.hpp"
 #include "redis/client.hpp"
@@ -57,32 +58,29 @@ Services::Services(const Config& c) : cfg(c) {
     cache = std::make_unique<cache::LocalCache>(cfg.cache_max_entries);
     limiter = std::make_unique<api::LocalRateLimiter>();
   }
-  app = std::make_unique<api::App>(cfg, *store, metrics, *cache, *limiter, clock);
+  reads = std::make_unique<api::CachedReads>(*cache, metrics, clock, cfg.cache_ttl_ms);
   denials = std::make_unique<api::DenialAudit>(metrics);
-  app->set_denial_audit(denials.get());
+  tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, master_key);
+  command_signal = std::make_unique<jobs::CommandSignal>();
+  http::Router routes = api::build_routes(
+      {cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens, *command_signal});
+  auto ui = api::StaticFiles::load(cfg.web_dir);
+  if (ui)
+    spdlog::info("serving the web UI from {} ({} files) under /app/", cfg.web_dir,
+                 ui->file_count());
+  else
+    spdlog::warn("the web UI is not built ({} has no index.html): API only. Run `make build`.",
+                 cfg.web_dir);
   auto* st = store.get();
-  app->set_ingest_key_check([st](std::string_view key) -> std::optional<auth::IngestKey> {
+  api::IngestKeyCheck ingest_check = [st](std::string_view key) -> std::optional<auth::IngestKey> {
     auto k = store::check_api_key(st->conn(), key);
     if (!k) return std::nullopt;
     return auth::IngestKey{std::move(k->id), std::move(k->tenant_id)};
-  });
-  tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, master_key);
-  app->set_authenticator(tokens.get());
-  app->set_inline_enabled(cfg.redis.empty());
-  api::add_all_routes(*app);
-  api::add_auth_routes(*app, *tokens);
-  command_signal = std::make_unique<jobs::CommandSignal>();
-  api::add_command_routes(*app, *command_signal);
-  app->finalize_routes();
-  auto ui = api::StaticFiles::load(cfg.web_dir);
-  if (ui) {
-    spdlog::info("serving the web UI from {} ({} files) under /app/", cfg.web_dir,
-                 ui->file_count());
-    app->set_static_files(std::move(ui));
-  } else {
-    spdlog::warn("the web UI is not built ({} has no index.html): API only. Run `make build`.",
-                 cfg.web_dir);
-  }
+  };
+  app = std::make_unique<api::App>(
+      api::ChainDeps{cfg, metrics, *limiter, clock, *tokens, std::move(ingest_check), denials.get(),
+                     *reads, cfg.redis.empty()},
+      std::move(routes), std::move(ui));
 }
 
 Services::~Services() = default;

@@ -5,14 +5,17 @@
 #include <memory>
 
 #include "api/app.hpp"
+#include "cache/response_cache.hpp"
 #include "core/config.hpp"
+#include "store/store.hpp"
 
-namespace painel::api {
-class DenialAudit;
-}
 namespace painel::redis {
 class RedisClient;
 }
+namespace painel::api {
+class DenialAudit;
+class CachedReads;
+}  // namespace painel::api
 namespace painel::auth {
 class TokenService;
 }
@@ -43,8 +46,9 @@ struct Services {
   std::unique_ptr<api::RateLimiter> limiter;
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<api::DenialAudit> denials;  // outlives the app that records into it
-  std::unique_ptr<api::App> app;
   std::unique_ptr<jobs::CommandSignal> command_signal;
+  std::unique_ptr<api::CachedReads> reads;  // the answer cache as the routes and the app read it
+  std::unique_ptr<api::App> app;
   std::unique_ptr<jobs::AggregationJob> aggregation;
   std::unique_ptr<jobs::AuditCheckpointJob> audit_checkpoint;
   std::unique_ptr<jobs::JobRunner> runner;

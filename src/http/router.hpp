@@ -19,12 +19,30 @@ enum class Access {
   User,       // a user token; `groups` says which
 };
 
+// How the chain treats a route's request and answer, so handlers don't repeat it.
+enum class CacheScope {
+  None,         // not cached
+  Tenant,       // cached per tenant (the key's tag is the tenant the answer belongs to)
+  CrossTenant,  // cached for every tenant at once (tag "*", staff reads)
+};
+struct RouteFlags {
+  // The body is a JSON object: the chain refuses another Content-Type (415) and parses it
+  // once within core/json's limits (400), handing the document to the handler.
+  bool json_body = false;
+  CacheScope cache = CacheScope::None;
+  // A GET/HEAD the network thread may answer itself: a public route that needs nothing
+  // slow, or a cached read whose key is known without the store (a cache hit). Anything
+  // else goes to the handler pool.
+  bool may_inline = false;
+};
+
 struct Route {
   std::string method;
   std::string pattern;
   Access access = Access::User;
   unsigned groups = 0;          // bitmask of auth::Group allowed (when access == User)
   size_t body_limit = 1 << 20;  // bytes
+  RouteFlags flags;
   Handler handler;
   std::vector<std::string> segments;  // split pattern, filled by Router::add
   size_t index = 0;                   // position in the table (metrics slot)

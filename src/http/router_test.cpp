@@ -6,9 +6,9 @@ using namespace painel::http;
 
 TEST(Router, MatchesParamsAndMethods) {
   Router r;
-  r.add({"GET", "/internal/tenants", Access::User, 1, 1, nullptr});
-  r.add({"GET", "/internal/tenants/{id}", Access::User, 1, 1, nullptr});
-  r.add({"GET", "/internal/tenants/{id}/agents", Access::User, 1, 1, nullptr});
+  r.add({"GET", "/internal/tenants", Access::User, 1, 1, {}, nullptr});
+  r.add({"GET", "/internal/tenants/{id}", Access::User, 1, 1, {}, nullptr});
+  r.add({"GET", "/internal/tenants/{id}/agents", Access::User, 1, 1, {}, nullptr});
   Fields p;
   auto m = r.match("GET", "/internal/tenants/abc/agents", p);
   ASSERT_TRUE(m.route);

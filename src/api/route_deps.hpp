@@ -1,0 +1,76 @@
+#pragma once
+// What each route group is built with: the services its handlers use, by reference, handed
+// over once when the group registers (api/routes.cpp). Handlers capture their group's deps
+// and reach services through them (`d.store.conn()`); nothing is looked up per request.
+#include "core/config.hpp"
+#include "core/time.hpp"
+
+namespace painel::store {
+class Store;
+}
+namespace painel::obs {
+class Metrics;
+}
+namespace painel::auth {
+class TokenService;
+}
+namespace painel::jobs {
+class CommandSignal;
+}
+
+namespace painel::cache {
+class ResponseCache;
+}
+
+namespace painel::api {
+
+class CachedReads;
+class RateLimiter;
+
+// healthz, readyz, metrics, openapi.
+struct SystemDeps {
+  store::Store& store;
+  obs::Metrics& metrics;
+};
+
+// The read groups (tenant area, staff reads, billing): the store, today's date and the
+// answer cache. Also what api/scope.cpp needs to make a TenantScope (and audit staff reads).
+struct ReadDeps {
+  store::Store& store;
+  const Clock& clock;
+  CachedReads& reads;
+};
+
+// /internal/audit*.
+struct AuditDeps {
+  store::Store& store;
+};
+
+// POST /ingest/usage.
+struct IngestDeps {
+  store::Store& store;
+  obs::Metrics& metrics;
+  const Clock& clock;
+  const Config& config;
+};
+
+// /auth/*, /.well-known/jwks.json.
+struct AuthDeps {
+  auth::TokenService& tokens;
+  RateLimiter& limiter;
+  obs::Metrics& metrics;
+  const Clock& clock;
+  const Config& config;
+};
+
+// /internal/operations/commands*: `signal` wakes this process's worker and long-pollers.
+struct CommandDeps {
+  store::Store& store;
+  cache::ResponseCache& cache;
+  obs::Metrics& metrics;
+  const Clock& clock;
+  const Config& config;
+  jobs::CommandSignal& signal;
+};
+
+}  // namespace painel::api
