@@ -207,4 +207,13 @@ bool tenant_exists(Conn& c, const std::string& tenant_id) {
   return !c.query("SELECT 1 FROM tenants WHERE id = ?", {tenant_id}).empty();
 }
 
+// --- Issue 14: statements moved here from jobs/command_worker ---
+
+namespace {
+constexpr const char* kAnyPending =
+    "SELECT 1 FROM operational_commands WHERE status = 'PENDING' LIMIT 1";
+}  // namespace
+
+bool any_pending_command(Conn& c) { return !c.query(kAnyPending).empty(); }
+
 }  // namespace painel::store

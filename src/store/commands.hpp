@@ -88,4 +88,10 @@ std::optional<std::string> incident_status(Conn& c, const std::optional<std::str
                                            const std::string& incident_id);
 bool tenant_exists(Conn& c, const std::string& tenant_id);
 
+// --- Issue 14: statements moved here from jobs/command_worker ---
+
+// True if some command waits to be claimed: a plain read, so idle workers can poll without
+// taking the write lock.
+bool any_pending_command(Conn& c);
+
 }  // namespace painel::store
