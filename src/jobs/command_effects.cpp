@@ -185,18 +185,18 @@ TenantHealth check_tenant(store::Conn& c, const std::string& tenant, AgentErrors
   TenantHealth h;
   bool severe = false;
   if (j) j->kv("tenant_id", tenant).key("agents").begin_array();
-  for (auto& k : store::tenant_contracts(c, tenant)) {
+  for (auto& k : store::tenant_agents(c, tenant)) {
     auto u = usage.count(k.agent_id) ? usage[k.agent_id] : usage[k.id];
     double rate = u.first ? static_cast<double>(u.second) / static_cast<double>(u.first) : 0;
     if (k.status == "active" && u.first >= kHealthMinRequests && rate > kHealthMaxErrorRate) {
       char buf[200];
       std::snprintf(buf, sizeof buf, "agent %s: %.1f%% of %lld requests failed in 24 h",
-                    k.agent_name.c_str(), rate * 100, static_cast<long long>(u.first));
+                    k.name.c_str(), rate * 100, static_cast<long long>(u.first));
       h.problems.push_back(buf);
       severe = severe || rate > 0.5;
     }
     if (!j) continue;
-    j->begin_object().kv("agent_id", k.id).kv("name", k.agent_name).kv("status", k.status);
+    j->begin_object().kv("agent_id", k.id).kv("name", k.name).kv("status", k.status);
     j->kv("requests_24h", u.first).kv("errors_24h", u.second).key("error_rate").fixed1(rate * 100);
     j->end_object();
   }

@@ -116,9 +116,6 @@ constexpr const char* kAgentBySlug = "SELECT id FROM agents WHERE slug = ?";
 constexpr const char* kInsertAgent =
     "INSERT INTO agents(id, slug, name, segment, subnucleus, description, monthly_price_cents, "
     "created_at) VALUES (?,?,?,?,?,?,?,?)";
-constexpr const char* kTenantContracts =
-    "SELECT ta.id, ta.agent_id, a.name, ta.status FROM tenant_agents ta "
-    "JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = ? ORDER BY a.name, ta.id";
 constexpr const char* kContractState =
     "SELECT status, restart_count FROM tenant_agents WHERE id = ?";
 constexpr const char* kRestartContract =
@@ -167,14 +164,6 @@ void insert_agent(Conn& c, const std::string& id, const NewAgent& a,
                   const std::string& created_at) {
   c.exec(kInsertAgent, {id, a.slug, a.name, a.segment, a.subnucleus, a.description,
                         a.monthly_price_cents, created_at});
-}
-
-std::vector<TenantContract> tenant_contracts(Conn& c, const std::string& tenant_id) {
-  std::vector<TenantContract> out;
-  c.each(kTenantContracts, {tenant_id}, [&](const Row& r) {
-    out.push_back({r.str(0), r.str(1), r.str(2), r.str(3)});
-  });
-  return out;
 }
 
 std::optional<ContractState> contract_state(Conn& c, const std::string& contract_id) {

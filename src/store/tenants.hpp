@@ -60,11 +60,6 @@ std::optional<std::string> find_agent_by_slug(Conn& c, const std::string& slug);
 // that decide both (demo data).
 void insert_agent(Conn& c, const std::string& id, const NewAgent& a, const std::string& created_at);
 
-// A tenant's contracts (tenant_agents) with their catalog agent's name, by name then id.
-struct TenantContract {
-  std::string id, agent_id, agent_name, status;
-};
-std::vector<TenantContract> tenant_contracts(Conn& c, const std::string& tenant_id);
 struct ContractState {
   std::string status;
   int64_t restart_count = 0;
