@@ -10,6 +10,7 @@
 #include "api/context.hpp"
 #include "api/route_deps.hpp"
 #include "auth/principal.hpp"
+#include "store/tenant_scope.hpp"
 
 namespace painel::api {
 store::TenantScope resolve_scope(const ReadDeps& d, http::RouteContext& ctx);

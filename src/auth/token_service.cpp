@@ -7,14 +7,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/crypto.hpp"
 #include "auth/password.hpp"
 #include "core/blocking.hpp"
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
 #include "store/audit.hpp"
 #include "store/sessions.hpp"
+#include "store/signing_keys.hpp"
 #include "store/tenants.hpp"
 #include "store/users.hpp"
 
@@ -70,30 +71,25 @@ TokenService::~TokenService() = default;
 void TokenService::load_keys() {
   int64_t now = clock_.now_ms();
   auto& c = store_.conn();
-  auto rows = c.query(
-      "SELECT kid, private_key_sealed, retired_at_ms, publish_until_ms FROM signing_keys "
-      "ORDER BY created_at_ms DESC");
   std::optional<SigningKey> active;
   std::vector<PublicKey> pub;
-  for (auto& r : rows) {
-    bool retired = !r.is_null(2);
-    if (retired && r.i64(3) < now) continue;
-    auto raw = open_sealed(master_key_, r.str(1));
-    if (!raw)
-      throw std::runtime_error("cannot open signing key " + r.str(0) + ": wrong master key?");
+  for (auto& r : store::list_signing_keys(c)) {
+    bool retired = r.retired_at_ms.has_value();
+    if (retired && r.publish_until_ms < now) continue;
+    auto raw = open_sealed(master_key_, r.private_key_sealed);
+    if (!raw) throw std::runtime_error("cannot open signing key " + r.kid + ": wrong master key?");
     auto key = SigningKey::from_private_raw(*raw);
-    if (!key) throw std::runtime_error("signing key " + r.str(0) + " is corrupt");
+    if (!key) throw std::runtime_error("signing key " + r.kid + " is corrupt");
     pub.push_back(PublicKey::from_signing_key(*key));
     if (!retired && !active) active = *key;
   }
   if (!active) {
     auto key = SigningKey::generate();
     store_.write([&](store::Conn& w) {
-      w.exec(
-          "INSERT INTO signing_keys(kid, alg, public_key, private_key_sealed, created_at_ms) "
-          "VALUES (?,?,?,?,?)",
-          {key.kid(), "EdDSA", base64url_encode(key.public_raw()),
-           seal(master_key_, key.private_raw()), now});
+      store::insert_signing_key(w,
+                                {key.kid(), "EdDSA", base64url_encode(key.public_raw()),
+                                 seal(master_key_, key.private_raw())},
+                                now);
     });
     pub.insert(pub.begin(), PublicKey::from_signing_key(key));
     active = key;
@@ -108,12 +104,7 @@ void TokenService::load_keys() {
 std::string TokenService::rotate_signing_key() {
   int64_t now = clock_.now_ms();
   int64_t publish_until = now + (cfg_.access_ttl_s + 300) * 1000LL;
-  store_.write([&](store::Conn& c) {
-    c.exec(
-        "UPDATE signing_keys SET retired_at_ms = ?, publish_until_ms = ? WHERE retired_at_ms IS "
-        "NULL",
-        {now, publish_until});
-  });
+  store_.write([&](store::Conn& c) { store::retire_signing_keys(c, now, publish_until); });
   load_keys();
   std::lock_guard lk(keys_mu_);
   return signing_->kid();
@@ -156,12 +147,9 @@ TokenPair TokenService::issue(store::Conn& c, const UserView& u, const std::stri
   p.refresh_token = random_token(32);
   p.expires_in = cfg_.access_ttl_s;
   p.user = u;
-  c.exec(
-      "INSERT INTO sessions(id, family_id, user_id, refresh_hash, created_at_ms, expires_at_ms, "
-      "ip, "
-      "user_agent) VALUES (?,?,?,?,?,?,?,?)",
-      {new_uuid(), family, u.id, sha256_hex(p.refresh_token), now_ms,
-       now_ms + cfg_.refresh_ttl_s * 1000LL, m.ip, m.user_agent.substr(0, 256)});
+  store::insert_session(c,
+                        {new_uuid(), family, u.id, sha256_hex(p.refresh_token), now_ms,
+                         now_ms + cfg_.refresh_ttl_s * 1000LL, m.ip, m.user_agent.substr(0, 256)});
   return p;
 }
 
@@ -176,30 +164,24 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
     reuse = false;
     refused.clear();
     out.reset();
-    auto r = c.query(
-        "SELECT id, family_id, user_id, expires_at_ms, rotated_at_ms, revoked_at_ms FROM sessions "
-        "WHERE refresh_hash = ?",
-        {h});
-    if (r.empty()) return;
-    auto& s = r[0];
-    if (!s.is_null(4) || !s.is_null(5)) {
+    auto s = store::find_session_by_refresh_hash(c, h);
+    if (!s) return;
+    if (s->rotated_at_ms || s->revoked_at_ms) {
       // A rotated (or revoked) token presented again: it was stolen or replayed. Revoke
       // the whole family so the thief's newer token dies too.
-      if (s.is_null(5)) {
+      if (!s->revoked_at_ms) {
         reuse = true;
-        c.exec(
-            "UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL",
-            {now, s.str(1)});
-        store::revoke_tokens(c, store::session_subject(s.str(1)), store::kRevokedForever, now);
+        store::revoke_session_family(c, s->family_id, now);
+        store::revoke_tokens(c, store::session_subject(s->family_id), store::kRevokedForever, now);
         store::audit_append(c,
-                            {s.str(2), "unknown", "auth.refresh_reuse", std::nullopt, s.str(1),
-                             m.request_id, m.ip, "{}"},
+                            {s->user_id, "unknown", "auth.refresh_reuse", std::nullopt,
+                             s->family_id, m.request_id, m.ip, "{}"},
                             now);
       }
       return;
     }
-    if (s.i64(3) <= now) return;
-    auto user = store::find_user_by_id(c, s.str(2));
+    if (s->expires_at_ms <= now) return;
+    auto user = store::find_user_by_id(c, s->user_id);
     if (!user || user->disabled) return;
     if (user->tenant_id) {
       auto st = store::tenant_status(c, *user->tenant_id);
@@ -208,11 +190,12 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
         return;
       }
     }
-    c.exec("UPDATE sessions SET rotated_at_ms = ? WHERE id = ?", {now, s.str(0)});
+    store::mark_session_rotated(c, s->id, now);
     UserView u = user_view_of(*user);
     store::audit_append(
-        c, {u.id, u.role, "auth.refresh", u.tenant_id, s.str(1), m.request_id, m.ip, "{}"}, now);
-    out = issue(c, u, s.str(1), m);
+        c, {u.id, u.role, "auth.refresh", u.tenant_id, s->family_id, m.request_id, m.ip, "{}"},
+        now);
+    out = issue(c, u, s->family_id, m);
   });
   if (reuse) {
     spdlog::warn("refresh token reuse detected; session family revoked (request {})", m.request_id);
@@ -228,14 +211,13 @@ void TokenService::logout(const std::string& token, const RequestMeta& m) {
   std::string h = sha256_hex(token);
   int64_t now = clock_.now_ms();
   store_.write([&](store::Conn& c) {
-    auto r = c.query("SELECT family_id, user_id FROM sessions WHERE refresh_hash = ?", {h});
-    if (r.empty()) return;
-    c.exec("UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL",
-           {now, r[0].str(0)});
-    store::revoke_tokens(c, store::session_subject(r[0].str(0)), store::kRevokedForever, now);
+    auto s = store::find_session_by_refresh_hash(c, h);
+    if (!s) return;
+    store::revoke_session_family(c, s->family_id, now);
+    store::revoke_tokens(c, store::session_subject(s->family_id), store::kRevokedForever, now);
     store::audit_append(
         c,
-        {r[0].str(1), "user", "auth.logout", std::nullopt, r[0].str(0), m.request_id, m.ip, "{}"},
+        {s->user_id, "user", "auth.logout", std::nullopt, s->family_id, m.request_id, m.ip, "{}"},
         now);
   });
   sync_revocations(true);  // this instance at once; the others at their next poll
@@ -258,12 +240,12 @@ std::optional<std::string> TokenService::tenant_status_in_memory(const std::stri
 std::optional<std::string> TokenService::tenant_status_cached(const std::string& tenant_id) {
   int64_t now = clock_.now_ms();
   if (auto st = tenant_status_in_memory(tenant_id, now)) return st;
-  auto r = store_.conn().query("SELECT status FROM tenants WHERE id = ?", {tenant_id});
-  if (r.empty()) return std::nullopt;
+  auto st = store::tenant_status(store_.conn(), tenant_id);
+  if (!st) return std::nullopt;
   std::lock_guard lk(status_mu_);
   if (status_cache_.size() > 100000) status_cache_.clear();
-  status_cache_[tenant_id] = {r[0].str(0), now + cfg_.tenant_status_cache_ms};
-  return r[0].str(0);
+  status_cache_[tenant_id] = {*st, now + cfg_.tenant_status_cache_ms};
+  return st;
 }
 
 void TokenService::forget_tenant_status(const std::string& tenant_id) {

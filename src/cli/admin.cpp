@@ -94,7 +94,7 @@ int cmd_tenants_create(const std::string& database, const std::string& name,
   std::string id = s->write([&](store::Conn& conn) {
     if (!store::plan_exists(conn, plan))
       throw UsageError("--plan must be starter, professional or enterprise");
-    if (c && !conn.query("SELECT 1 FROM tenants WHERE cnpj = ?", {*c}).empty())
+    if (c && store::cnpj_taken(conn, *c))
       throw UsageError("a tenant with this CNPJ already exists");
     auto tid = store::create_tenant(conn, {name, c, segment, plan, status}, wall_now_ms());
     audit_cli(conn, "tenant.create", tid, tid);

@@ -9,16 +9,21 @@
 #include <unordered_set>
 
 #include "auth/password.hpp"
-#include "core/time.hpp"
 #include "core/text.hpp"
-#include "domain/cnpj.hpp"
+#include "core/time.hpp"
 #include "demo/model.hpp"
+#include "domain/cnpj.hpp"
 #include "store/audit.hpp"
+#include "store/bulk_insert.hpp"
+#include "store/tenants.hpp"
 #include "store/usage_aggregate.hpp"
+#include "store/users.hpp"
 
 namespace painel::demo {
 namespace {
 
+using store::BulkInsert;
+using store::BulkTable;
 using store::Conn;
 using store::Value;
 
@@ -36,11 +41,10 @@ const PlanDef kPlans[] = {{"starter", 0.45, 1.0, 1, 3},
 std::vector<PlanDef> load_plans(Conn& c) {
   std::vector<PlanDef> out;
   for (PlanDef p : kPlans) {
-    auto r = c.query("SELECT base_price_cents, max_agents FROM plans WHERE name = ?",
-                     {std::string(p.name)});
-    if (r.empty()) throw std::runtime_error(std::string("demo: plan '") + p.name + "' is missing");
-    p.base_cents = r[0].i64(0);
-    p.max_agents = static_cast<int>(r[0].i64(1));
+    auto plan = store::find_plan(c, p.name);
+    if (!plan) throw std::runtime_error(std::string("demo: plan '") + p.name + "' is missing");
+    p.base_cents = plan->base_price_cents;
+    p.max_agents = static_cast<int>(plan->max_agents);
     out.push_back(p);
   }
   return out;
@@ -219,21 +223,6 @@ Value opt_time(const std::optional<int64_t>& ms) {
   return ms ? Value(rfc3339(*ms)) : Value(nullptr);
 }
 
-void write_internal_user(Conn& c, const std::string& id, const std::string& email,
-                         const std::string& name, const std::string& hash, const std::string& group,
-                         int64_t created, int64_t last_login) {
-  c.exec(
-      "INSERT INTO users(id, email, full_name, password_hash, groups, created_at, last_login_at) "
-      "VALUES (?,?,?,?,?,?,?)",
-      {id, email, name, hash, group, rfc3339(created), rfc3339(last_login)});
-}
-
-std::optional<std::string> existing_user(Conn& c, const std::string& email) {
-  auto r = c.query("SELECT id FROM users WHERE email = ?", {email});
-  if (r.empty()) return std::nullopt;
-  return r[0].str(0);
-}
-
 // Catalog, tenants with history, contracts, integrations and users, in one transaction:
 // the store ends up with all of them or none.
 void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t now_ms,
@@ -243,16 +232,14 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
   int64_t catalog_time = now_ms - 400 * kDayMs;
   for (size_t i = 0; i < catalog.size(); ++i) {
     auto& a = catalog[i];
-    auto found = c.query("SELECT id FROM agents WHERE slug = ?", {std::string(a.slug)});
-    if (!found.empty()) {
-      w.agent_ids[i] = found[0].str(0);  // keep an existing catalog entry
+    if (auto found = store::find_agent_by_slug(c, a.slug)) {
+      w.agent_ids[i] = *found;  // keep an existing catalog entry
       continue;
     }
-    c.exec(
-        "INSERT INTO agents(id, slug, name, segment, subnucleus, description, "
-        "monthly_price_cents, created_at) VALUES (?,?,?,?,?,?,?,?)",
-        {w.agent_ids[i], a.slug, a.name, a.segment, a.subnucleus, a.description,
-         a.monthly_price_cents, rfc3339(catalog_time)});
+    store::insert_agent(
+        c, w.agent_ids[i],
+        {a.slug, a.name, a.segment, a.subnucleus, a.description, a.monthly_price_cents},
+        rfc3339(catalog_time));
   }
   struct Internal {
     std::string* id;
@@ -260,31 +247,21 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
   } internal[] = {
       {&w.admin_id, "admin@alquimista.ai", "Administração AlquimistaAI", "INTERNAL_ADMIN"},
       {&w.support_id, "suporte@alquimista.ai", "Suporte AlquimistaAI", "INTERNAL_SUPPORT"}};
+  BulkInsert staff(c, BulkTable::Users);
   for (auto& u : internal) {
-    if (auto id = existing_user(c, u.email)) {
-      *u.id = *id;  // an operator's account: keep it (and its password)
+    if (auto existing = store::find_user_by_email(c, u.email)) {
+      *u.id = existing->id;  // an operator's account: keep it (and its password)
       continue;
     }
-    write_internal_user(c, *u.id, u.email, u.name, hash, u.group, catalog_time,
-                        now_ms - r.range(1, 48) * kHourMs);
+    staff.add({*u.id, u.email, u.name, hash, u.group, rfc3339(catalog_time),
+               rfc3339(now_ms - r.range(1, 48) * kHourMs)});
+    staff.flush();
     sum.logins.push_back({u.email, kDemoPassword, u.group, ""});
   }
-  BulkInsert tenants(c,
-                     "tenants(id, name, name_search, cnpj, segment, plan, status, "
-                     "mrr_cents, created_at, updated_at)",
-                     10);
-  BulkInsert history(c,
-                     "tenant_status_history(tenant_id, old_status, new_status, "
-                     "mrr_cents, changed_at)",
-                     5);
-  BulkInsert agents(c,
-                    "tenant_agents(id, tenant_id, agent_id, status, config, "
-                    "activated_at, deactivated_at)",
-                    7);
-  BulkInsert integ(c,
-                   "tenant_integrations(id, tenant_id, type, name, status, "
-                   "last_sync_at, last_error, created_at, updated_at)",
-                   9);
+  BulkInsert tenants(c, BulkTable::Tenants);
+  BulkInsert history(c, BulkTable::TenantStatusHistory);
+  BulkInsert agents(c, BulkTable::TenantAgents);
+  BulkInsert integ(c, BulkTable::TenantIntegrations);
   const char* tones[] = {"cordial", "formal", "descontraído"};
   // Parents are flushed before children: buffered rows would otherwise trip foreign keys.
   for (auto& t : w.tenants)
@@ -318,10 +295,7 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
   agents.flush();
   integ.flush();
 
-  BulkInsert users(c,
-                   "users(id, email, full_name, password_hash, groups, created_at, "
-                   "last_login_at)",
-                   7);
+  BulkInsert users(c, BulkTable::Users);
   std::vector<store::Params> pending_links;
   for (auto& t : w.tenants) {
     bool gone = t.status() == "inactive";
@@ -341,7 +315,7 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
     }
   }
   users.flush();
-  BulkInsert links(c, "tenant_users(tenant_id, user_id, role, created_at)", 4);
+  BulkInsert links(c, BulkTable::TenantUsers);
   for (auto& l : pending_links) links.add(std::move(l));
   links.flush();
   tx.commit();
@@ -364,7 +338,7 @@ DemoSummary load_demo(store::Store& s, const DemoOptions& o, int64_t now_ms,
   };
   auto t0 = std::chrono::steady_clock::now();
   Conn& c = s.conn();
-  if (c.query("SELECT count(*) FROM tenants")[0].i64(0) > 0)
+  if (store::any_tenant(c))
     throw std::runtime_error(
         "demo: the store already has tenants; demo data only goes into an empty store");
 

@@ -66,24 +66,6 @@ struct World {
   std::vector<Burst> bursts;  // filled while generating usage
 };
 
-// Buffers rows and inserts them with multi-row INSERT statements (far fewer statement
-// executions than one per row). Call flush() to write the remainder before committing.
-class BulkInsert {
- public:
-  BulkInsert(store::Conn& c, std::string table_and_columns, size_t columns,
-             size_t rows_per_statement = 100);
-  void add(store::Params row);
-  void flush();
-  int64_t rows() const { return rows_; }
-
- private:
-  store::Conn& c_;
-  std::string prefix_, one_row_sql_, many_rows_sql_;
-  size_t columns_, per_statement_;
-  store::Params buffer_;
-  int64_t rows_ = 0;
-};
-
 std::string rfc3339(int64_t ms);    // format_rfc3339 rounded down to the second
 std::string count_text(int64_t n);  // 1234567 → "1,234,567"
 

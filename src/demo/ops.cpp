@@ -7,6 +7,8 @@
 
 #include "core/time.hpp"
 #include "demo/model.hpp"
+#include "store/bulk_insert.hpp"
+#include "store/tenants.hpp"
 
 namespace painel::demo {
 namespace {
@@ -44,10 +46,7 @@ OpsCounts generate_ops(store::Conn& c, const World& w, int64_t from_day, int64_t
   store::Tx tx(c, true);
   std::vector<std::vector<IncidentRef>> by_tenant(w.tenants.size());
 
-  BulkInsert inc(c,
-                 "incidents(id, tenant_id, severity, title, description, status, source, "
-                 "created_at, resolved_at, resolved_by)",
-                 10);
+  store::BulkInsert inc(c, store::BulkTable::Incidents);
   // resolved_ms < 0 (or in the future): still open.
   auto add_incident = [&](int tenant, const char* severity, const std::string& title,
                           const std::string& description, const char* source, int64_t created,
@@ -112,11 +111,7 @@ OpsCounts generate_ops(store::Conn& c, const World& w, int64_t from_day, int64_t
                "staff", now_ms - r.range(2 * kHourMs, 2 * kDayMs), -1);
   inc.flush();
 
-  BulkInsert cmd(c,
-                 "operational_commands(id, command_type, tenant_id, parameters, status, "
-                 "created_by, created_by_role, created_at, started_at, completed_at, output, "
-                 "error_message, attempts)",
-                 13);
+  store::BulkInsert cmd(c, store::BulkTable::Commands);
   std::map<std::pair<size_t, size_t>, std::pair<int64_t, int64_t>> restarts;  // count, last
   auto add_command = [&](const Command& k, int tenant, int64_t created, const char* status) {
     bool by_admin = k.admin_only || r.chance(0.5);
@@ -247,8 +242,7 @@ OpsCounts generate_ops(store::Conn& c, const World& w, int64_t from_day, int64_t
   cmd.flush();
   for (auto& [key, v] : restarts) {
     const auto& t = w.tenants[key.first];
-    c.exec("UPDATE tenant_agents SET restart_count = ?, last_restart_at = ? WHERE id = ?",
-           {v.first, rfc3339(v.second), t.contracts[key.second].id});
+    store::set_contract_restarts(c, t.contracts[key.second].id, v.first, rfc3339(v.second));
   }
   tx.commit();
   return counts;

@@ -10,6 +10,7 @@
 #include "core/time.hpp"
 #include "demo/demo.hpp"
 #include "demo/model.hpp"
+#include "store/bulk_insert.hpp"
 
 namespace painel::demo {
 namespace {
@@ -85,36 +86,6 @@ std::string count_text(int64_t n) {
   return out;
 }
 
-BulkInsert::BulkInsert(store::Conn& c, std::string table_and_columns, size_t columns,
-                       size_t rows_per_statement)
-    : c_(c), columns_(columns), per_statement_(rows_per_statement) {
-  std::string row = "(";
-  for (size_t i = 0; i < columns; ++i) row += i ? ",?" : "?";
-  row += ")";
-  prefix_ = "INSERT INTO " + table_and_columns + " VALUES ";
-  one_row_sql_ = prefix_ + row;
-  many_rows_sql_ = prefix_;
-  for (size_t i = 0; i < per_statement_; ++i) many_rows_sql_ += (i ? "," : "") + row;
-  buffer_.reserve(columns_ * per_statement_);
-}
-
-void BulkInsert::add(store::Params row) {
-  for (auto& v : row) buffer_.push_back(std::move(v));
-  ++rows_;
-  if (buffer_.size() >= columns_ * per_statement_) {
-    c_.exec(many_rows_sql_, buffer_);
-    buffer_.clear();
-  }
-}
-
-void BulkInsert::flush() {
-  for (size_t i = 0; i + columns_ <= buffer_.size(); i += columns_)
-    c_.exec(one_row_sql_,
-            store::Params(buffer_.begin() + static_cast<std::ptrdiff_t>(i),
-                          buffer_.begin() + static_cast<std::ptrdiff_t>(i + columns_)));
-  buffer_.clear();
-}
-
 int64_t generate_usage(store::Conn& c, World& w, int64_t from_day, int64_t now_ms, uint64_t seed,
                        const Progress& progress) {
   Rng r(mix_seed(seed, 1));
@@ -148,10 +119,7 @@ int64_t generate_usage(store::Conn& c, World& w, int64_t from_day, int64_t now_m
 
   std::optional<store::Tx> tx;
   tx.emplace(c, true);
-  BulkInsert insert(c,
-                    "usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-                    "response_time_ms, tokens_used, cost_cents, ingested_at_ms)",
-                    9);
+  store::BulkInsert insert(c, store::BulkTable::UsageEvents);
   std::vector<Event> events;
   int64_t total = 0, in_tx = 0, days = today - from_day + 1, reported = 0;
   for (int64_t day = from_day; day <= today; ++day) {

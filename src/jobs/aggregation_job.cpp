@@ -79,12 +79,10 @@ int64_t AggregationJob::run_scheduled() {
 
 int64_t AggregationJob::run_dirty() {
   auto t0 = std::chrono::steady_clock::now();
-  auto rows = store_.conn().query(
-      "SELECT day, tenant_id FROM usage_dirty_days ORDER BY day, tenant_id LIMIT 1000");
   // The marks of one day are rebuilt together: one scan of that day's events.
   std::map<int64_t, std::vector<std::string>> by_day;
-  for (auto& r : rows)
-    if (auto day = parse_day(r.str(0))) by_day[*day].push_back(r.str(1));
+  for (auto& m : store::dirty_marks(store_.conn(), 1000))
+    by_day[m.day].push_back(std::move(m.tenant_id));
   int64_t n = 0, events = 0;
   for (auto& [day, tenants] : by_day) {
     auto st = store::aggregate_day_of_tenants(store_.conn(), day, tenants, clock_.now_ms());

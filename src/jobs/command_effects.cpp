@@ -3,10 +3,10 @@
 #include <map>
 
 #include "auth/token_service.hpp"
-#include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "domain/commands.hpp"
+#include "store/incidents.hpp"
 #include "store/tenants.hpp"
 #include "store/usage_aggregate.hpp"
 
@@ -70,24 +70,18 @@ EffectResult reset_token(store::Conn& c, const EffectContext& ctx, const domain:
   const auto& tenant = tenant_of(ctx.cmd);
   JsonOut j;
   if (auto integration = p.get("integration_id")) {
-    auto r = c.query(
-        "SELECT name, type, status, credential_sealed IS NOT NULL FROM tenant_integrations "
-        "WHERE id = ? AND tenant_id = ?",
-        {*integration, tenant});
-    if (r.empty())
+    auto g = store::find_tenant_integration(c, tenant, *integration);
+    if (!g)
       throw CommandFailed(
           "parameter 'integration_id': the integration does not belong to this tenant");
-    c.exec(
-        "UPDATE tenant_integrations SET credential_sealed = NULL, status = 'inactive', "
-        "last_error = 'reconnect required', updated_at = ? WHERE id = ? AND tenant_id = ?",
-        {format_rfc3339(ctx.now_ms), *integration, tenant});
+    store::clear_integration_credential(c, tenant, *integration, ctx.now_ms);
     j.begin_object()
         .kv("integration_id", *integration)
-        .kv("name", r[0].str(0))
-        .kv("type", r[0].str(1))
-        .kv("previous_status", r[0].str(2))
+        .kv("name", g->name)
+        .kv("type", g->type)
+        .kv("previous_status", g->status)
         .kv("status", "inactive")
-        .kv("credential_cleared", r[0].i64(3) != 0)
+        .kv("credential_cleared", g->has_credential)
         .kv("last_error", "reconnect required")
         .end_object();
   } else {
@@ -110,28 +104,22 @@ EffectResult set_agent_status(store::Conn& c, const EffectContext& ctx,
   const auto& tenant = tenant_of(ctx.cmd);
   auto ref = agent_of(c, tenant, p);
   std::string now = format_rfc3339(ctx.now_ms);
-  if (restart) {
-    c.exec(
-        "UPDATE tenant_agents SET status = 'active', deactivated_at = NULL, "
-        "restart_count = restart_count + 1, last_restart_at = ? WHERE id = ?",
-        {now, ref.id});
-  } else if (active) {
-    c.exec("UPDATE tenant_agents SET status = 'active', deactivated_at = NULL WHERE id = ?",
-           {ref.id});
-  } else if (ref.status != "inactive") {  // keep the first deactivation time
-    c.exec("UPDATE tenant_agents SET status = 'inactive', deactivated_at = ? WHERE id = ?",
-           {now, ref.id});
-  }
+  if (restart)
+    store::restart_contract(c, ref.id, ctx.now_ms);
+  else if (active)
+    store::activate_contract(c, ref.id);
+  else if (ref.status != "inactive")  // keep the first deactivation time
+    store::deactivate_contract(c, ref.id, ctx.now_ms);
   int64_t mrr = store::recompute_tenant_mrr(c, tenant);
-  auto after = c.query("SELECT status, restart_count FROM tenant_agents WHERE id = ?", {ref.id});
+  auto after = store::contract_state(c, ref.id).value_or(store::ContractState{});
   JsonOut j;
   j.begin_object()
       .kv("agent_id", ref.id)
       .kv("catalog_agent_id", ref.agent_id)
       .kv("name", ref.name)
       .kv("previous_status", ref.status)
-      .kv("status", after[0].str(0));
-  if (restart) j.kv("restart_count", after[0].i64(1)).kv("restarted_at", now);
+      .kv("status", after.status);
+  if (restart) j.kv("restart_count", after.restart_count).kv("restarted_at", now);
   j.key("tenant_mrr_estimate").money(mrr).end_object();
   return {j.take(), {tenant}};
 }
@@ -144,11 +132,7 @@ EffectResult resolve_incident(store::Conn& c, const EffectContext& ctx,
     throw CommandFailed("parameter 'incident_id': the incident does not belong to this tenant");
   std::string now = format_rfc3339(ctx.now_ms);
   bool changed = *st != "resolved";
-  if (changed)
-    c.exec(
-        "UPDATE incidents SET status = 'resolved', resolved_at = ?, resolved_by = ? "
-        "WHERE id = ? AND status = 'open'",
-        {now, ctx.cmd.created_by, id});
+  if (changed) store::resolve_incident(c, id, ctx.cmd.created_by, ctx.now_ms);
   JsonOut j;
   j.begin_object().kv("incident_id", id).kv("previous_status", *st).kv("status", "resolved");
   if (changed) j.kv("resolved_at", now).kv("resolved_by", ctx.cmd.created_by);
@@ -189,19 +173,10 @@ using UsageByTenant = std::map<std::string, AgentErrors>;
 // per tenant.
 UsageByTenant usage_24h(store::Conn& c, const std::optional<std::string>& tenant, int64_t now_ms) {
   UsageByTenant out;
-  std::string sql =
-      "SELECT tenant_id, agent_id, count(*), sum(CASE WHEN success = 0 THEN 1 ELSE 0 END) "
-      "FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY
-      " BETWEEN ? AND ? AND occurred_at_ms >= ? "
-      "AND occurred_at_ms <= ?";
-  store::Params p{day_of_ms(now_ms - kDayMs), day_of_ms(now_ms), now_ms - kDayMs, now_ms};
-  if (tenant) {
-    sql += " AND tenant_id = ?";
-    p.emplace_back(*tenant);
-  }
-  c.each(sql + " GROUP BY tenant_id, agent_id", p, [&](const store::Row& r) {
-    out[r.str(0)][r.str(1)] = {r.i64(2), r.i64(3)};
-  });
+  store::each_agent_requests(c, now_ms - kDayMs, now_ms, tenant,
+                             [&](const store::AgentRequests& a) {
+                               out[a.tenant_id][a.agent_id] = {a.requests, a.errors};
+                             });
   return out;
 }
 
@@ -210,59 +185,44 @@ TenantHealth check_tenant(store::Conn& c, const std::string& tenant, AgentErrors
   TenantHealth h;
   bool severe = false;
   if (j) j->kv("tenant_id", tenant).key("agents").begin_array();
-  c.each(
-      "SELECT ta.id, ta.agent_id, a.name, ta.status FROM tenant_agents ta "
-      "JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = ? ORDER BY a.name, ta.id",
-      {tenant}, [&](const store::Row& r) {
-        auto u = usage.count(r.str(1)) ? usage[r.str(1)] : usage[r.str(0)];
-        double rate = u.first ? static_cast<double>(u.second) / static_cast<double>(u.first) : 0;
-        if (r.str(3) == "active" && u.first >= kHealthMinRequests && rate > kHealthMaxErrorRate) {
-          char buf[200];
-          std::snprintf(buf, sizeof buf, "agent %s: %.1f%% of %lld requests failed in 24 h",
-                        r.str(2).c_str(), rate * 100, static_cast<long long>(u.first));
-          h.problems.push_back(buf);
-          severe = severe || rate > 0.5;
-        }
-        if (!j) return;
-        j->begin_object().kv("agent_id", r.str(0)).kv("name", r.str(2)).kv("status", r.str(3));
-        j->kv("requests_24h", u.first)
-            .kv("errors_24h", u.second)
-            .key("error_rate")
-            .fixed1(rate * 100);
-        j->end_object();
-      });
+  for (auto& k : store::tenant_agents(c, tenant)) {
+    auto u = usage.count(k.agent_id) ? usage[k.agent_id] : usage[k.id];
+    double rate = u.first ? static_cast<double>(u.second) / static_cast<double>(u.first) : 0;
+    if (k.status == "active" && u.first >= kHealthMinRequests && rate > kHealthMaxErrorRate) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "agent %s: %.1f%% of %lld requests failed in 24 h",
+                    k.name.c_str(), rate * 100, static_cast<long long>(u.first));
+      h.problems.push_back(buf);
+      severe = severe || rate > 0.5;
+    }
+    if (!j) continue;
+    j->begin_object().kv("agent_id", k.id).kv("name", k.name).kv("status", k.status);
+    j->kv("requests_24h", u.first).kv("errors_24h", u.second).key("error_rate").fixed1(rate * 100);
+    j->end_object();
+  }
   if (j) j->end_array().key("integrations").begin_array();
-  c.each(
-      "SELECT id, type, name, status, last_error, last_sync_at FROM tenant_integrations "
-      "WHERE tenant_id = ? ORDER BY type, id",
-      {tenant}, [&](const store::Row& r) {
-        if (r.str(3) == "error")
-          h.problems.push_back("integration " + r.str(2) + " (" + r.str(1) + ") in error" +
-                               (r.is_null(4) ? "" : ": " + r.str(4)));
-        if (!j) return;
-        j->begin_object().kv("id", r.str(0)).kv("type", r.str(1)).kv("name", r.str(2));
-        j->kv("status", r.str(3)).kv("last_error", r.opt_str(4)).kv("last_sync_at", r.opt_str(5));
-        j->end_object();
-      });
+  for (auto& g : store::tenant_integrations(c, tenant)) {
+    if (g.status == "error")
+      h.problems.push_back("integration " + g.name + " (" + g.type + ") in error" +
+                           (g.last_error ? ": " + *g.last_error : ""));
+    if (!j) continue;
+    j->begin_object().kv("id", g.id).kv("type", g.type).kv("name", g.name);
+    j->kv("status", g.status).kv("last_error", g.last_error).kv("last_sync_at", g.last_sync_at);
+    j->end_object();
+  }
   if (j) j->end_array();
   if (!h.problems.empty()) {
     // One open health-check incident per tenant: re-running the check does not pile them up.
-    auto open = c.query(
-        "SELECT id FROM incidents WHERE tenant_id = ? AND source = 'health_check' AND "
-        "status = 'open' ORDER BY created_at DESC, id LIMIT 1",
-        {tenant});
-    if (!open.empty()) {
-      h.incident_id = open[0].str(0);
-    } else {
+    h.incident_id = store::find_open_health_incident(c, tenant);
+    if (!h.incident_id) {
       std::string desc;
       for (auto& p : h.problems) desc += (desc.empty() ? "" : "; ") + p;
-      h.incident_id = new_uuid();
+      h.incident_id =
+          store::open_health_incident(c,
+                                      {tenant, severe || h.problems.size() > 1 ? "high" : "medium",
+                                       "Health check: degraded service", desc},
+                                      now_ms);
       h.incident_opened = true;
-      c.exec(
-          "INSERT INTO incidents(id, tenant_id, severity, title, description, status, source, "
-          "created_at) VALUES (?,?,?,?,?,'open','health_check',?)",
-          {*h.incident_id, tenant, severe || h.problems.size() > 1 ? "high" : "medium",
-           "Health check: degraded service", desc, format_rfc3339(now_ms)});
     }
   }
   if (j) {
@@ -282,9 +242,7 @@ EffectResult health_check(store::Conn& c, const EffectContext& ctx) {
     check_tenant(c, *ctx.cmd.tenant_id, usage[*ctx.cmd.tenant_id], ctx.now_ms, &j);
     r.touched_tenants.push_back(*ctx.cmd.tenant_id);
   } else {  // every live tenant; the report lists only the degraded ones
-    std::vector<std::string> tenants;
-    c.each("SELECT id FROM tenants WHERE status IN ('active','trial') ORDER BY id", {},
-           [&](const store::Row& row) { tenants.push_back(row.str(0)); });
+    auto tenants = store::live_tenant_ids(c);
     auto usage = usage_24h(c, std::nullopt, ctx.now_ms);
     int64_t degraded = 0, opened = 0;
     j.kv("scope", "all_tenants").key("degraded").begin_array();

@@ -147,10 +147,7 @@ int CommandWorker::run_once(int max) {
   int ran = 0;
   while (ran < max && !stop_) {
     // A read first, so idle workers do not take the write lock on every poll.
-    if (store_.conn()
-            .query("SELECT 1 FROM operational_commands WHERE status = 'PENDING' LIMIT 1")
-            .empty())
-      break;
+    if (!store::any_pending_command(store_.conn())) break;
     auto cmd = store_.write([&](store::Conn& c) {
       int64_t t = clock_.now_ms();
       auto claimed = store::claim_next(c, opts_.worker_id, opts_.lease_ms, t);

@@ -207,4 +207,24 @@ bool tenant_exists(Conn& c, const std::string& tenant_id) {
   return !c.query("SELECT 1 FROM tenants WHERE id = ?", {tenant_id}).empty();
 }
 
+// --- Issue 14: statements moved here from jobs/command_worker and jobs/command_effects ---
+
+namespace {
+constexpr const char* kAnyPending =
+    "SELECT 1 FROM operational_commands WHERE status = 'PENDING' LIMIT 1";
+constexpr const char* kTenantAgents =
+    "SELECT ta.id, ta.agent_id, a.name, ta.status FROM tenant_agents ta "
+    "JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = ? ORDER BY a.name, ta.id";
+}  // namespace
+
+bool any_pending_command(Conn& c) { return !c.query(kAnyPending).empty(); }
+
+std::vector<TenantAgentRef> tenant_agents(Conn& c, const std::string& tenant_id) {
+  std::vector<TenantAgentRef> out;
+  c.each(kTenantAgents, {tenant_id}, [&](const Row& r) {
+    out.push_back({r.str(0), r.str(1), r.str(2), r.str(3)});
+  });
+  return out;
+}
+
 }  // namespace painel::store

@@ -88,4 +88,12 @@ std::optional<std::string> incident_status(Conn& c, const std::optional<std::str
                                            const std::string& incident_id);
 bool tenant_exists(Conn& c, const std::string& tenant_id);
 
+// --- Issue 14: statements moved here from jobs/command_worker and jobs/command_effects ---
+
+// True if some command waits to be claimed: a plain read, so idle workers can poll without
+// taking the write lock.
+bool any_pending_command(Conn& c);
+// Every contract of the tenant (the health check's agents), by agent name then id.
+std::vector<TenantAgentRef> tenant_agents(Conn& c, const std::string& tenant_id);
+
 }  // namespace painel::store

@@ -61,4 +61,38 @@ int64_t prune_throttle(Conn& c, int64_t before_ms) {
   return c.exec(kPruneThrottle, {before_ms, before_ms});
 }
 
+// --- Issue 14: refresh sessions, statements moved here from auth/token_service ---
+
+namespace {
+constexpr const char* kInsertSession =
+    "INSERT INTO sessions(id, family_id, user_id, refresh_hash, created_at_ms, expires_at_ms, "
+    "ip, user_agent) VALUES (?,?,?,?,?,?,?,?)";
+constexpr const char* kSessionByHash =
+    "SELECT id, family_id, user_id, expires_at_ms, rotated_at_ms, revoked_at_ms FROM sessions "
+    "WHERE refresh_hash = ?";
+constexpr const char* kRotateSession = "UPDATE sessions SET rotated_at_ms = ? WHERE id = ?";
+constexpr const char* kRevokeFamily =
+    "UPDATE sessions SET revoked_at_ms = ? WHERE family_id = ? AND revoked_at_ms IS NULL";
+}  // namespace
+
+void insert_session(Conn& c, const NewSession& s) {
+  c.exec(kInsertSession, {s.id, s.family_id, s.user_id, s.refresh_hash, s.created_at_ms,
+                          s.expires_at_ms, s.ip, s.user_agent});
+}
+
+std::optional<SessionRow> find_session_by_refresh_hash(Conn& c, const std::string& hash) {
+  auto r = c.query(kSessionByHash, {hash});
+  if (r.empty()) return std::nullopt;
+  return SessionRow{r[0].str(0), r[0].str(1),     r[0].str(2),
+                    r[0].i64(3), r[0].opt_i64(4), r[0].opt_i64(5)};
+}
+
+void mark_session_rotated(Conn& c, const std::string& id, int64_t now_ms) {
+  c.exec(kRotateSession, {now_ms, id});
+}
+
+void revoke_session_family(Conn& c, const std::string& family_id, int64_t now_ms) {
+  c.exec(kRevokeFamily, {now_ms, family_id});
+}
+
 }  // namespace painel::store

@@ -48,4 +48,25 @@ void clear_throttle(Conn& c, const std::string& key);
 // Forgets counters whose last failure is older than before_ms and that lock nothing.
 int64_t prune_throttle(Conn& c, int64_t before_ms);
 
+// --- Issue 14: refresh sessions, statements moved here from auth/token_service ---
+
+// A refresh session: one row per refresh token issued; a family is one login's chain of
+// rotated tokens. The token itself is never stored, only its SHA-256.
+struct NewSession {
+  std::string id, family_id, user_id, refresh_hash;
+  int64_t created_at_ms = 0, expires_at_ms = 0;
+  std::string ip, user_agent;
+};
+void insert_session(Conn& c, const NewSession& s);
+struct SessionRow {
+  std::string id, family_id, user_id;
+  int64_t expires_at_ms = 0;
+  std::optional<int64_t> rotated_at_ms, revoked_at_ms;
+};
+std::optional<SessionRow> find_session_by_refresh_hash(Conn& c, const std::string& hash);
+// The token was used to refresh: it may not be used again.
+void mark_session_rotated(Conn& c, const std::string& id, int64_t now_ms);
+// Ends every open session of the family (logout, or reuse of a rotated token).
+void revoke_session_family(Conn& c, const std::string& family_id, int64_t now_ms);
+
 }  // namespace painel::store

@@ -89,11 +89,7 @@ std::optional<std::string> status_before_suspension(Conn& c, const std::string& 
 
 std::string create_agent(Conn& c, const NewAgent& a, int64_t now_ms) {
   std::string id = new_uuid();
-  c.exec(
-      "INSERT INTO agents(id, slug, name, segment, subnucleus, description, monthly_price_cents, "
-      "created_at) VALUES (?,?,?,?,?,?,?,?)",
-      {id, a.slug, a.name, a.segment, a.subnucleus, a.description, a.monthly_price_cents,
-       format_rfc3339(now_ms)});
+  insert_agent(c, id, a, format_rfc3339(now_ms));
   return id;
 }
 
@@ -106,6 +102,117 @@ std::string contract_agent(Conn& c, const std::string& tenant_id, const std::str
       {id, tenant_id, agent_id, config_json, format_rfc3339(now_ms)});
   recompute_tenant_mrr(c, tenant_id);
   return id;
+}
+
+// --- Issue 14: statements moved here from jobs/command_effects, cli/admin and demo ---
+
+namespace {
+constexpr const char* kAnyTenant = "SELECT count(*) FROM tenants";
+constexpr const char* kCnpjTaken = "SELECT 1 FROM tenants WHERE cnpj = ?";
+constexpr const char* kLiveTenants =
+    "SELECT id FROM tenants WHERE status IN ('active','trial') ORDER BY id";
+constexpr const char* kFindPlan = "SELECT base_price_cents, max_agents FROM plans WHERE name = ?";
+constexpr const char* kAgentBySlug = "SELECT id FROM agents WHERE slug = ?";
+constexpr const char* kInsertAgent =
+    "INSERT INTO agents(id, slug, name, segment, subnucleus, description, monthly_price_cents, "
+    "created_at) VALUES (?,?,?,?,?,?,?,?)";
+constexpr const char* kContractState =
+    "SELECT status, restart_count FROM tenant_agents WHERE id = ?";
+constexpr const char* kRestartContract =
+    "UPDATE tenant_agents SET status = 'active', deactivated_at = NULL, "
+    "restart_count = restart_count + 1, last_restart_at = ? WHERE id = ?";
+constexpr const char* kActivateContract =
+    "UPDATE tenant_agents SET status = 'active', deactivated_at = NULL WHERE id = ?";
+constexpr const char* kDeactivateContract =
+    "UPDATE tenant_agents SET status = 'inactive', deactivated_at = ? WHERE id = ?";
+constexpr const char* kSetContractRestarts =
+    "UPDATE tenant_agents SET restart_count = ?, last_restart_at = ? WHERE id = ?";
+constexpr const char* kFindIntegration =
+    "SELECT name, type, status, credential_sealed IS NOT NULL FROM tenant_integrations "
+    "WHERE id = ? AND tenant_id = ?";
+constexpr const char* kTenantIntegrations =
+    "SELECT id, type, name, status, last_error, last_sync_at FROM tenant_integrations "
+    "WHERE tenant_id = ? ORDER BY type, id";
+constexpr const char* kClearCredential =
+    "UPDATE tenant_integrations SET credential_sealed = NULL, status = 'inactive', "
+    "last_error = 'reconnect required', updated_at = ? WHERE id = ? AND tenant_id = ?";
+}  // namespace
+
+bool any_tenant(Conn& c) { return c.query(kAnyTenant)[0].i64(0) > 0; }
+
+bool cnpj_taken(Conn& c, const std::string& cnpj) { return !c.query(kCnpjTaken, {cnpj}).empty(); }
+
+std::vector<std::string> live_tenant_ids(Conn& c) {
+  std::vector<std::string> out;
+  c.each(kLiveTenants, {}, [&](const Row& r) { out.push_back(r.str(0)); });
+  return out;
+}
+
+std::optional<PlanLimits> find_plan(Conn& c, const std::string& plan) {
+  auto r = c.query(kFindPlan, {plan});
+  if (r.empty()) return std::nullopt;
+  return PlanLimits{r[0].i64(0), r[0].i64(1)};
+}
+
+std::optional<std::string> find_agent_by_slug(Conn& c, const std::string& slug) {
+  auto r = c.query(kAgentBySlug, {slug});
+  if (r.empty()) return std::nullopt;
+  return r[0].str(0);
+}
+
+void insert_agent(Conn& c, const std::string& id, const NewAgent& a,
+                  const std::string& created_at) {
+  c.exec(kInsertAgent, {id, a.slug, a.name, a.segment, a.subnucleus, a.description,
+                        a.monthly_price_cents, created_at});
+}
+
+std::optional<ContractState> contract_state(Conn& c, const std::string& contract_id) {
+  auto r = c.query(kContractState, {contract_id});
+  if (r.empty()) return std::nullopt;
+  return ContractState{r[0].str(0), r[0].i64(1)};
+}
+
+void restart_contract(Conn& c, const std::string& contract_id, int64_t now_ms) {
+  c.exec(kRestartContract, {format_rfc3339(now_ms), contract_id});
+}
+
+void activate_contract(Conn& c, const std::string& contract_id) {
+  c.exec(kActivateContract, {contract_id});
+}
+
+void deactivate_contract(Conn& c, const std::string& contract_id, int64_t now_ms) {
+  c.exec(kDeactivateContract, {format_rfc3339(now_ms), contract_id});
+}
+
+void set_contract_restarts(Conn& c, const std::string& contract_id, int64_t count,
+                           const std::string& last_restart_at) {
+  c.exec(kSetContractRestarts, {count, last_restart_at, contract_id});
+}
+
+std::optional<TenantIntegration> find_tenant_integration(Conn& c, const std::string& tenant_id,
+                                                         const std::string& integration_id) {
+  auto r = c.query(kFindIntegration, {integration_id, tenant_id});
+  if (r.empty()) return std::nullopt;
+  TenantIntegration g;
+  g.id = integration_id;
+  g.name = r[0].str(0);
+  g.type = r[0].str(1);
+  g.status = r[0].str(2);
+  g.has_credential = r[0].i64(3) != 0;
+  return g;
+}
+
+std::vector<TenantIntegration> tenant_integrations(Conn& c, const std::string& tenant_id) {
+  std::vector<TenantIntegration> out;
+  c.each(kTenantIntegrations, {tenant_id}, [&](const Row& r) {
+    out.push_back({r.str(0), r.str(1), r.str(2), r.str(3), r.opt_str(4), r.opt_str(5)});
+  });
+  return out;
+}
+
+void clear_integration_credential(Conn& c, const std::string& tenant_id,
+                                  const std::string& integration_id, int64_t now_ms) {
+  c.exec(kClearCredential, {format_rfc3339(now_ms), integration_id, tenant_id});
 }
 
 }  // namespace painel::store

@@ -42,4 +42,49 @@ std::string create_agent(Conn& c, const NewAgent& a, int64_t now_ms);
 std::string contract_agent(Conn& c, const std::string& tenant_id, const std::string& agent_id,
                            int64_t now_ms, const std::string& config_json = "{}");
 
+// --- Issue 14: statements moved here from jobs/command_effects, cli/admin and demo ---
+
+bool any_tenant(Conn& c);
+bool cnpj_taken(Conn& c, const std::string& cnpj);
+// Ids of the tenants in service (active or trial), ascending.
+std::vector<std::string> live_tenant_ids(Conn& c);
+
+struct PlanLimits {
+  int64_t base_price_cents = 0;
+  int64_t max_agents = 0;
+};
+std::optional<PlanLimits> find_plan(Conn& c, const std::string& plan);
+
+std::optional<std::string> find_agent_by_slug(Conn& c, const std::string& slug);
+// create_agent with the caller's id and creation instant (RFC 3339 text), for loaders
+// that decide both (demo data).
+void insert_agent(Conn& c, const std::string& id, const NewAgent& a, const std::string& created_at);
+
+struct ContractState {
+  std::string status;
+  int64_t restart_count = 0;
+};
+std::optional<ContractState> contract_state(Conn& c, const std::string& contract_id);
+// RESTART_AGENT: active again, one more restart at now_ms.
+void restart_contract(Conn& c, const std::string& contract_id, int64_t now_ms);
+void activate_contract(Conn& c, const std::string& contract_id);
+void deactivate_contract(Conn& c, const std::string& contract_id, int64_t now_ms);
+// Sets the restart counters outright (demo data: restarts the command history implies).
+void set_contract_restarts(Conn& c, const std::string& contract_id, int64_t count,
+                           const std::string& last_restart_at);
+
+struct TenantIntegration {
+  std::string id, type, name, status;
+  std::optional<std::string> last_error, last_sync_at;
+  bool has_credential = false;
+};
+// The integration if it belongs to the tenant.
+std::optional<TenantIntegration> find_tenant_integration(Conn& c, const std::string& tenant_id,
+                                                         const std::string& integration_id);
+// A tenant's integrations by type, then id.
+std::vector<TenantIntegration> tenant_integrations(Conn& c, const std::string& tenant_id);
+// Forgets the stored credential: inactive, "reconnect required" (RESET_TOKEN).
+void clear_integration_credential(Conn& c, const std::string& tenant_id,
+                                  const std::string& integration_id, int64_t now_ms);
+
 }  // namespace painel::store

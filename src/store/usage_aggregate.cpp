@@ -214,4 +214,37 @@ std::vector<int64_t> dirty_days(Conn& c, const std::optional<std::string>& tenan
   return out;
 }
 
+// --- Issue 14: statements moved here from jobs/aggregation_job and jobs/command_effects ---
+
+namespace {
+constexpr const char* kDirtyMarks =
+    "SELECT day, tenant_id FROM usage_dirty_days ORDER BY day, tenant_id LIMIT ?";
+constexpr const char* kAgentRequests =
+    "SELECT tenant_id, agent_id, count(*), sum(CASE WHEN success = 0 THEN 1 ELSE 0 END) "
+    "FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY
+    " BETWEEN ? AND ? AND occurred_at_ms >= ? "
+    "AND occurred_at_ms <= ?";
+}  // namespace
+
+std::vector<DirtyMark> dirty_marks(Conn& c, int64_t limit) {
+  std::vector<DirtyMark> out;
+  for (auto& r : c.query(kDirtyMarks, {limit}))
+    if (auto day = parse_day(r.str(0))) out.push_back({*day, r.str(1)});
+  return out;
+}
+
+void each_agent_requests(Conn& c, int64_t from_ms, int64_t to_ms,
+                         const std::optional<std::string>& tenant_id,
+                         const std::function<void(const AgentRequests&)>& fn) {
+  std::string sql = kAgentRequests;
+  Params p{day_of_ms(from_ms), day_of_ms(to_ms), from_ms, to_ms};
+  if (tenant_id) {
+    sql += " AND tenant_id = ?";
+    p.emplace_back(*tenant_id);
+  }
+  c.each(sql + " GROUP BY tenant_id, agent_id", p, [&](const Row& r) {
+    fn({r.str(0), r.str(1), r.i64(2), r.i64(3)});
+  });
+}
+
 }  // namespace painel::store

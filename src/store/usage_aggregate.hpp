@@ -3,6 +3,7 @@
 // (tenant, agent, UTC day). Shared by the scheduled job, `painel aggregate`, the
 // REPROCESS_QUEUE command and the demo loader, so they all produce the same rows.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,5 +40,26 @@ AggregateStats aggregate_day_of_tenants(Conn& c, int64_t day,
 // Days (since the epoch, ascending, distinct) marked dirty by late events, for one
 // tenant or all.
 std::vector<int64_t> dirty_days(Conn& c, const std::optional<std::string>& tenant_id);
+
+// --- Issue 14: statements moved here from jobs/aggregation_job and jobs/command_effects ---
+
+// Tenant-days marked dirty, by day then tenant, at most `limit` (the dirty-day pass takes
+// them a batch at a time). Marks whose day does not parse are skipped.
+struct DirtyMark {
+  int64_t day = 0;
+  std::string tenant_id;
+};
+std::vector<DirtyMark> dirty_marks(Conn& c, int64_t limit);
+
+// Raw events with occurred_at_ms in [from_ms, to_ms] counted per tenant and agent, for one
+// tenant or all: one scan of the days the range covers through the day index (there is no
+// per-tenant index, see migration 4), so all tenants cost one scan.
+struct AgentRequests {
+  std::string tenant_id, agent_id;
+  int64_t requests = 0, errors = 0;
+};
+void each_agent_requests(Conn& c, int64_t from_ms, int64_t to_ms,
+                         const std::optional<std::string>& tenant_id,
+                         const std::function<void(const AgentRequests&)>& fn);
 
 }  // namespace painel::store
