@@ -4,6 +4,7 @@
 #include "api/params.hpp"
 #include "core/error.hpp"
 #include "store/audit.hpp"
+#include "store/commands.hpp"  // tenant_exists
 
 namespace painel::store {
 TenantScope make_tenant_scope(std::string id, bool internal_reader) {
@@ -15,9 +16,7 @@ namespace painel::api {
 
 store::TenantScope internal_scope_for(http::RouteContext& ctx, std::string_view raw_id) {
   std::string id = require_uuid(raw_id, "tenant_id");
-  auto& c = ctx.app.store.conn();
-  if (c.query("SELECT 1 FROM tenants WHERE id = ?", {id}).empty())
-    throw not_found("tenant not found");
+  if (!store::tenant_exists(ctx.app.store.conn(), id)) throw not_found("tenant not found");
   auto& p = ctx.who();
   ctx.app.store.write([&](store::Conn& w) {
     store::audit_append(w,
