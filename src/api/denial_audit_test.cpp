@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <random>
 
 #include "store/audit.hpp"
@@ -30,11 +32,18 @@ class DenialAuditTest : public ::testing::Test {
     return Denial{"bad_token",  401, "GET", "/internal/tenants", std::nullopt, std::nullopt,
                   std::nullopt, ip,  "rid"};
   }
-  int64_t rows() {
-    return store_->conn()
-        .query("SELECT count(*) FROM operational_events WHERE action = 'auth.denied'")[0]
-        .i64(0);
+  // The auth.denied rows (actor = `actor` if given), oldest first, and their number.
+  std::vector<store::AuditRow> denials(std::optional<std::string> actor = std::nullopt) {
+    store::AuditFilter f;
+    f.action = "auth.denied";
+    f.actor = std::move(actor);
+    f.limit = 1000;
+    int64_t total = 0;
+    auto out = store::audit_list(store_->conn(), f, total);
+    std::reverse(out.begin(), out.end());  // audit_list is newest first
+    return out;
   }
+  int64_t rows() { return static_cast<int64_t>(denials().size()); }
   obs::Metrics metrics_;
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
@@ -47,10 +56,9 @@ TEST_F(DenialAuditTest, OneRowPerSourceReasonRouteAndMinute) {
   d.record(bad_token("10.0.0.1"), kT0 + 60000);  // the next minute
   EXPECT_EQ(d.flush(*store_, kT0 + 61000), 3u);
   EXPECT_EQ(rows(), 3);
-  auto m = store_->conn().query(
-      "SELECT metadata, ip FROM operational_events WHERE action = 'auth.denied' ORDER BY seq");
-  EXPECT_NE(m[0].str(0).find("\"count\":1000"), std::string::npos) << m[0].str(0);
-  EXPECT_EQ(m[0].str(1), "10.0.0.1");
+  auto m = denials();
+  EXPECT_NE(m[0].metadata.find("\"count\":1000"), std::string::npos) << m[0].metadata;
+  EXPECT_EQ(m[0].ip, "10.0.0.1");
   EXPECT_EQ(d.flush(*store_, kT0 + 62000), 0u);  // nothing left
   EXPECT_TRUE(store::audit_verify(store_->conn()).ok);
 }
@@ -60,10 +68,9 @@ TEST_F(DenialAuditTest, DistinctSourcesAreBounded) {
   for (int i = 0; i < 500; ++i) d.record(bad_token("10.0.1." + std::to_string(i)), kT0);
   EXPECT_EQ(d.pending(), 11u);  // 10 keys + one overflow key for the reason and minute
   d.flush(*store_, kT0);
-  auto over = store_->conn().query(
-      "SELECT metadata FROM operational_events WHERE action = 'auth.denied' AND actor = '*'");
+  auto over = denials("*");
   ASSERT_EQ(over.size(), 1u);
-  EXPECT_NE(over[0].str(0).find("\"count\":490"), std::string::npos) << over[0].str(0);
+  EXPECT_NE(over[0].metadata.find("\"count\":490"), std::string::npos) << over[0].metadata;
 }
 
 }  // namespace

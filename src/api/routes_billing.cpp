@@ -5,41 +5,31 @@
 #include "api/routes.hpp"
 #include "core/json.hpp"
 #include "domain/billing.hpp"
+#include "store/billing.hpp"
 #include "store/store.hpp"
 
 namespace painel::api {
 namespace {
 
-// Active tenants' MRR grouped by one tenants column (a constant from this file, never
-// client input), largest first: [{name_key, tenant_count, total_mrr}].
-void render_mrr_by(JsonOut& j, store::Conn& c, std::string_view column, const char* name_key) {
-  std::string col(column);
+// Active tenants' MRR per plan or segment, largest first: [{name_key, tenant_count,
+// total_mrr}].
+void render_mrr_by(JsonOut& j, store::Conn& c, store::MrrGroupBy by, const char* name_key) {
   j.begin_array();
-  for (auto& r : c.query("SELECT " + col +
-                         ", count(*), sum(mrr_cents) FROM tenants WHERE status "
-                         "= 'active' GROUP BY " +
-                         col + " ORDER BY sum(mrr_cents) DESC, " + col))
+  for (auto& g : store::active_mrr_by(c, by))
     j.begin_object()
-        .kv(name_key, r.str(0))
-        .kv("tenant_count", r.i64(1))
+        .kv(name_key, g.key)
+        .kv("tenant_count", g.tenants)
         .key("total_mrr")
-        .money(r.i64(2))
+        .money(g.mrr_cents)
         .end_object();
   j.end_array();
 }
 
 std::string render_billing(store::Conn& c, const Period& per) {
-  std::vector<domain::StatusChange> changes;
-  for (auto& r :
-       c.query("SELECT tenant_id, coalesce(old_status,''), new_status, mrr_cents, changed_at FROM "
-               "tenant_status_history ORDER BY changed_at, id"))
-    changes.push_back(
-        {r.str(0), r.str(1), r.str(2), r.i64(3), day_of_ms(parse_rfc3339(r.str(4)).value_or(0))});
+  auto changes = store::status_changes(c);
   auto mv = domain::period_movement(changes, per.from_day, per.to_day);
   auto trend = domain::revenue_trend(changes, per.from_day, per.to_day);
-  auto tot = c.query(
-      "SELECT coalesce(sum(mrr_cents),0), count(*) FROM tenants WHERE status = 'active'")[0];
-  int64_t mrr = tot.i64(0), n = tot.i64(1);
+  auto [mrr, n] = store::active_mrr(c);
   JsonOut j;
   period_fields(j.begin_object(), per)
       .key("financial_summary")
@@ -57,9 +47,9 @@ std::string render_billing(store::Conn& c, const Period& per) {
       .kv("paying_tenants", n)
       .end_object();
   j.key("by_plan");
-  render_mrr_by(j, c, "plan", "plan_name");
+  render_mrr_by(j, c, store::MrrGroupBy::Plan, "plan_name");
   j.key("by_segment");
-  render_mrr_by(j, c, "segment", "segment");
+  render_mrr_by(j, c, store::MrrGroupBy::Segment, "segment");
   j.key("revenue_trend").begin_array();
   for (auto& d : trend)
     j.begin_object()

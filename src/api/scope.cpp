@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "store/audit.hpp"
 #include "store/store.hpp"
+#include "store/commands.hpp"  // tenant_exists
 
 namespace painel::store {
 TenantScope make_tenant_scope(std::string id, bool internal_reader) {
@@ -17,9 +18,7 @@ namespace painel::api {
 store::TenantScope internal_scope_for(const ReadDeps& d, http::RouteContext& ctx,
                                      std::string_view raw_id) {
   std::string id = require_uuid(raw_id, "tenant_id");
-  auto& c = d.store.conn();
-  if (c.query("SELECT 1 FROM tenants WHERE id = ?", {id}).empty())
-    throw not_found("tenant not found");
+  if (!store::tenant_exists(d.store.conn(), id)) throw not_found("tenant not found");
   auto& p = ctx.who();
   d.store.write([&](store::Conn& w) {
     store::audit_append(w,

@@ -77,8 +77,9 @@ class JsonOut {
       return num(static_cast<int64_t>(v));
     else if constexpr (std::is_floating_point_v<T>)
       return dbl(v);
-    else if constexpr (std::is_same_v<T, std::optional<std::string>>)
-      return str_or_null(v);
+    else if constexpr (std::is_same_v<T, std::optional<std::string>> ||
+                       std::is_same_v<T, std::optional<std::string_view>>)
+      return v ? str(*v) : null();
     else
       return str(v);
   }

@@ -7,6 +7,7 @@
 #include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
+#include "store/page.hpp"
 
 namespace painel::store {
 namespace {
@@ -138,37 +139,15 @@ int64_t audit_checkpoint(Conn& c, int64_t now_ms) {
 }
 
 std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total) {
-  std::string where = " WHERE 1=1";
-  Params p;
-  if (f.actor) {
-    where += " AND actor = ?";
-    p.emplace_back(*f.actor);
-  }
-  if (f.tenant_id) {
-    where += " AND tenant_id = ?";
-    p.emplace_back(*f.tenant_id);
-  }
-  if (f.action) {
-    where += " AND action = ?";
-    p.emplace_back(*f.action);
-  }
-  if (f.from) {
-    where += " AND created_at >= ?";
-    p.emplace_back(*f.from);
-  }
-  if (f.to) {
-    where += " AND created_at <= ?";
-    p.emplace_back(*f.to);
-  }
-  total = c.query("SELECT count(*) FROM operational_events" + where, p)[0].i64(0);
-  p.emplace_back(f.limit);
-  p.emplace_back(f.offset);
-  std::vector<AuditRow> out;
-  for (auto& r : c.query(std::string("SELECT ") + kColumns + " FROM operational_events" + where +
-                             " ORDER BY seq DESC LIMIT ? OFFSET ?",
-                         p))
-    out.push_back(row_of(r));
-  return out;
+  PagedQuery q("FROM operational_events");
+  if (f.actor) q.where("actor = ?", *f.actor);
+  if (f.tenant_id) q.where("tenant_id = ?", *f.tenant_id);
+  if (f.action) q.where("action = ?", *f.action);
+  if (f.from) q.where("created_at >= ?", *f.from);
+  if (f.to) q.where("created_at <= ?", *f.to);
+  auto page = fetch_page<AuditRow>(c, q, kColumns, "seq DESC", {f.limit, f.offset}, row_of);
+  total = page.total;
+  return std::move(page.items);
 }
 
 AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count) {

@@ -2,6 +2,7 @@
 
 #include "core/ids.hpp"
 #include "core/time.hpp"
+#include "store/page.hpp"
 
 namespace painel::store {
 namespace {
@@ -100,28 +101,14 @@ std::optional<Command> get_command(Conn& c, const std::string& id) {
 }
 
 std::vector<Command> list_commands(Conn& c, const CommandFilter& f, int64_t& total) {
-  std::string where = " WHERE 1 = 1";
-  Params p;
-  if (f.status) {
-    where += " AND c.status = ?";
-    p.emplace_back(*f.status);
-  }
-  if (f.command_type) {
-    where += " AND c.command_type = ?";
-    p.emplace_back(*f.command_type);
-  }
-  if (f.tenant_id) {
-    where += " AND c.tenant_id = ?";
-    p.emplace_back(*f.tenant_id);
-  }
-  total = c.query("SELECT count(*) FROM operational_commands c" + where, p)[0].i64(0);
-  p.emplace_back(f.limit);
-  p.emplace_back(f.offset);
-  std::vector<Command> out;
-  c.each(std::string("SELECT ") + kColumns + kFrom + where +
-             " ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?",
-         p, [&](const Row& r) { out.push_back(row_to_command(r)); });
-  return out;
+  PagedQuery q(kFrom);
+  if (f.status) q.where("c.status = ?", *f.status);
+  if (f.command_type) q.where("c.command_type = ?", *f.command_type);
+  if (f.tenant_id) q.where("c.tenant_id = ?", *f.tenant_id);
+  auto page = fetch_page<Command>(c, q, kColumns, "c.created_at DESC, c.id DESC",
+                                  {f.limit, f.offset}, row_to_command);
+  total = page.total;
+  return std::move(page.items);
 }
 
 CancelResult cancel_command(Conn& c, const std::string& id, int64_t now_ms) {

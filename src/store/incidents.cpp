@@ -34,4 +34,48 @@ std::string open_health_incident(Conn& c, const NewHealthIncident& n, int64_t no
   return id;
 }
 
+namespace {
+
+constexpr const char* kColumns =
+    "id, severity, title, description, status, created_at, resolved_at";
+constexpr const char* kFrom = "FROM incidents";
+constexpr const char* kOfTenant = "tenant_id = ?";
+constexpr const char* kWithStatus = "status = ?";
+constexpr const char* kNewestFirst = "created_at DESC, id DESC";
+
+constexpr const char* kRecentPlatform =
+    "SELECT i.id, i.tenant_id, t.name, i.severity, i.title, i.status, i.created_at, "
+    "i.resolved_at FROM incidents i LEFT JOIN tenants t ON t.id = i.tenant_id "
+    "ORDER BY i.created_at DESC, i.id DESC LIMIT ?";
+
+Incident incident_of(const Row& r) {
+  return {r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5), r.opt_str(6)};
+}
+
+}  // namespace
+
+PageOf<Incident> list_incidents(Conn& c, const TenantScope& s,
+                                const std::optional<std::string>& status, PageRequest page) {
+  PagedQuery q(kFrom);
+  q.where(kOfTenant, s.tenant_id());
+  if (status) q.where(kWithStatus, *status);
+  return fetch_page<Incident>(c, q, kColumns, kNewestFirst, page, incident_of);
+}
+
+std::vector<Incident> recent_incidents(Conn& c, const TenantScope& s, int64_t limit) {
+  PagedQuery q(kFrom);
+  q.where(kOfTenant, s.tenant_id());
+  std::vector<Incident> out;
+  for (auto& r : q.rows(c, kColumns, kNewestFirst, {limit, 0})) out.push_back(incident_of(r));
+  return out;
+}
+
+std::vector<PlatformIncident> recent_platform_incidents(Conn& c, int64_t limit) {
+  std::vector<PlatformIncident> out;
+  for (auto& r : c.query(kRecentPlatform, {limit}))
+    out.push_back({r.str(0), r.opt_str(1), r.opt_str(2), r.str(3), r.str(4), r.str(5), r.str(6),
+                   r.opt_str(7)});
+  return out;
+}
+
 }  // namespace painel::store

@@ -1,12 +1,16 @@
 #pragma once
-// Incidents as operational commands write them: the health check opens one per degraded
-// tenant, RESOLVE_INCIDENT closes one. (incident_status, the lookup a command makes before
-// it acts, is in store/commands.hpp with the other references a command names.)
+// Incidents: a tenant's (paged, or its latest) and the platform's latest; and as
+// operational commands write them: the health check opens one per degraded tenant,
+// RESOLVE_INCIDENT closes one. (incident_status, the lookup a command makes before it
+// acts, is in store/commands.hpp with the other references a command names.)
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/db.hpp"
+#include "store/page.hpp"
+#include "store/tenant_scope.hpp"
 
 namespace painel::store {
 
@@ -22,5 +26,26 @@ struct NewHealthIncident {
 };
 // Opens a health-check incident; returns its id.
 std::string open_health_incident(Conn& c, const NewHealthIncident& n, int64_t now_ms);
+
+struct Incident {
+  std::string id, severity, title, description, status, created_at;
+  std::optional<std::string> resolved_at;
+};
+
+// The tenant's incidents, newest first, optionally only those with `status`.
+PageOf<Incident> list_incidents(Conn& c, const TenantScope& s,
+                                const std::optional<std::string>& status, PageRequest page);
+// The tenant's `limit` newest incidents.
+std::vector<Incident> recent_incidents(Conn& c, const TenantScope& s, int64_t limit);
+
+// An incident of any tenant, or of none (platform-wide), with the tenant's name.
+struct PlatformIncident {
+  std::string id;
+  std::optional<std::string> tenant_id, tenant_name;
+  std::string severity, title, status, created_at;
+  std::optional<std::string> resolved_at;
+};
+// The `limit` newest incidents across tenants (staff overview).
+std::vector<PlatformIncident> recent_platform_incidents(Conn& c, int64_t limit);
 
 }  // namespace painel::store

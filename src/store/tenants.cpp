@@ -1,8 +1,10 @@
 #include "store/tenants.hpp"
 
 #include "core/ids.hpp"
-#include "core/time.hpp"
 #include "core/text.hpp"
+#include "core/time.hpp"
+#include "domain/cnpj.hpp"
+#include "store/usage_totals.hpp"
 
 namespace painel::store {
 
@@ -46,7 +48,9 @@ void recount_tenant_children(Conn& c) {
   c.exec(
       "UPDATE tenants SET active_agents = (SELECT count(*) FROM tenant_agents ta WHERE "
       "ta.tenant_id = tenants.id AND ta.status = 'active'), user_count = (SELECT count(*) FROM "
-      "tenant_users tu WHERE tu.tenant_id = tenants.id)");
+      "tenant_users tu WHERE tu.tenant_id = tenants.id), active_users = (SELECT count(*) FROM "
+      "tenant_users tu JOIN users u ON u.id = tu.user_id WHERE tu.tenant_id = tenants.id AND "
+      "u.disabled = 0)");
 }
 
 int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id) {
@@ -213,6 +217,132 @@ std::vector<TenantIntegration> tenant_integrations(Conn& c, const std::string& t
 void clear_integration_credential(Conn& c, const std::string& tenant_id,
                                   const std::string& integration_id, int64_t now_ms) {
   c.exec(kClearCredential, {format_rfc3339(now_ms), integration_id, tenant_id});
+}
+
+// --- Tenant reads for the API ---
+
+namespace {
+
+// A scalar expression over the outer query's tenant `t`: its users that are not disabled.
+constexpr const char* kTenantOverview =
+    "SELECT t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
+    "t.updated_at, p.max_agents, p.max_users, p.max_requests_per_month, t.active_agents, "
+    "t.active_users FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ?";
+
+constexpr const char* kTenantRecord =
+    "SELECT t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
+    "t.updated_at FROM tenants t WHERE t.id = ?";
+
+constexpr const char* kTenantMembers =
+    "SELECT u.id, u.email, u.full_name, tu.role, u.last_login_at FROM tenant_users tu JOIN "
+    "users u ON u.id = tu.user_id WHERE tu.tenant_id = ? ORDER BY u.full_name, u.id";
+
+// The 30-day request figure comes from the running totals (store/usage_totals.hpp): two
+// index seeks per tenant instead of a sum over a month of daily rows; its parameter is the
+// last day not counted (today - 30). active_agents and active_users are kept on the row by
+// triggers (migrations 6 and 10).
+const std::string kListColumns =
+    "t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
+    "t.active_agents, t.active_users, " + requests_after_day_sql("t.id");
+constexpr const char* kListFrom = "FROM tenants t";
+constexpr const char* kListStatus = "t.status = ?";
+constexpr const char* kListPlan = "t.plan = ?";
+constexpr const char* kListSegment = "t.segment = ?";
+constexpr const char* kListSearchName = "t.name_search LIKE ? ESCAPE '\\'";
+constexpr const char* kListSearchNameOrCnpj =
+    "(t.name_search LIKE ? ESCAPE '\\' OR t.cnpj LIKE ?)";
+
+constexpr const char* kTenantCounts =
+    "SELECT (SELECT count(*) FROM tenants), (SELECT count(*) FROM tenants WHERE status = "
+    "'active'), (SELECT count(*) FROM tenant_agents WHERE status = 'active')";
+
+TenantRecord record_of(const Row& r) {
+  return {r.str(0), r.str(1), r.opt_str(2), r.str(3), r.str(4), r.str(5),
+          r.i64(6), r.str(7), r.str(8)};
+}
+
+std::string like_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') o.push_back('\\');
+    o.push_back(c);
+  }
+  return o;
+}
+
+// Whitelisted columns only; ties broken by id for a stable order across pages.
+const char* list_order(TenantListQuery::SortBy by, bool asc) {
+  using S = TenantListQuery::SortBy;
+  switch (by) {
+    case S::Name:
+      return asc ? "t.name ASC, t.id ASC" : "t.name DESC, t.id DESC";
+    case S::CreatedAt:
+      return asc ? "t.created_at ASC, t.id ASC" : "t.created_at DESC, t.id DESC";
+    case S::Mrr:
+      break;
+  }
+  return asc ? "t.mrr_cents ASC, t.id ASC" : "t.mrr_cents DESC, t.id DESC";
+}
+
+}  // namespace
+
+std::optional<TenantOverview> tenant_overview(Conn& c, const TenantScope& s) {
+  auto r = c.query(kTenantOverview, {s.tenant_id()});
+  if (r.empty()) return std::nullopt;
+  auto& t = r[0];
+  return TenantOverview{record_of(t), t.i64(9), t.i64(10), t.i64(11), t.i64(12), t.i64(13)};
+}
+
+std::optional<TenantRecord> tenant_record(Conn& c, const TenantScope& s) {
+  auto r = c.query(kTenantRecord, {s.tenant_id()});
+  if (r.empty()) return std::nullopt;
+  return record_of(r[0]);
+}
+
+std::vector<TenantMember> tenant_members(Conn& c, const TenantScope& s) {
+  std::vector<TenantMember> out;
+  for (auto& r : c.query(kTenantMembers, {s.tenant_id()}))
+    out.push_back({r.str(0), r.str(1), r.str(2), r.str(3), r.opt_str(4)});
+  return out;
+}
+
+int64_t list_tenants(Conn& c, const TenantListQuery& q, int64_t today,
+                     const std::function<void(const TenantListItem&)>& fn) {
+  PagedQuery pq(kListFrom);
+  if (q.status) pq.where(kListStatus, *q.status);
+  if (q.plan) pq.where(kListPlan, *q.plan);
+  if (q.segment) pq.where(kListSegment, *q.segment);
+  if (q.search) {
+    std::string name = "%" + like_escape(fold_for_search(*q.search)) + "%";
+    std::string digits = domain::digits_only(*q.search);
+    if (digits.size() >= 2)
+      pq.where(kListSearchNameOrCnpj, Params{name, "%" + digits + "%"});
+    else
+      pq.where(kListSearchName, name);
+  }
+  int64_t total = pq.count(c);
+  pq.each_view(c, kListColumns, {format_day(today - 30)}, list_order(q.sort_by, q.ascending),
+               q.page, [&](const RowView& r) {  // read in place: no Row per tenant
+                 TenantListItem t;
+                 t.id = r.text(0);
+                 t.name = r.text(1);
+                 if (!r.is_null(2)) t.cnpj = r.text(2);
+                 t.segment = r.text(3);
+                 t.plan = r.text(4);
+                 t.status = r.text(5);
+                 t.mrr_cents = r.i64(6);
+                 t.created_at = r.text(7);
+                 t.active_agents = r.i64(8);
+                 t.active_users = r.i64(9);
+                 t.requests_last_30_days = r.i64(10);
+                 fn(t);
+               });
+  return total;
+}
+
+TenantCounts tenant_counts(Conn& c) {
+  auto r = c.query(kTenantCounts)[0];
+  return {r.i64(0), r.i64(1), r.i64(2)};
 }
 
 }  // namespace painel::store

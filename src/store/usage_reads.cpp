@@ -36,20 +36,6 @@ domain::UsageSums tenant_usage_sums(Conn& c, const store::TenantScope& s, int64_
   return sums_at(r[0], 0);
 }
 
-std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const store::TenantScope& s, int64_t from_day,
-                                              int64_t to_day,
-                                              const std::optional<std::string>& agent_id) {
-  Params p{s.tenant_id(), format_day(from_day), format_day(to_day)};
-  std::string sql = std::string("SELECT d.agent_id, a.name, ") + kSums +
-                    ", max(d.last_request_at) FROM tenant_usage_daily d JOIN agents a ON a.id = "
-                    "d.agent_id WHERE d.tenant_id = ? AND d.day BETWEEN ? AND ?" +
-                    agent_filter(agent_id, p) +
-                    " GROUP BY d.agent_id, a.name ORDER BY sum(d.total_requests) DESC, d.agent_id";
-  std::vector<AgentUsage> out;
-  for (auto& r : c.query(sql, p)) out.push_back({r.str(0), r.str(1), sums_at(r, 2), r.opt_str(8)});
-  return out;
-}
-
 namespace {
 
 void keep_top(std::vector<UsageOverview::Ranked>& v, size_t top) {

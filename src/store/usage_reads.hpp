@@ -20,9 +20,6 @@ struct AgentUsage {
   domain::UsageSums sums;
   std::optional<std::string> last_request_at;
 };
-std::vector<AgentUsage> tenant_usage_by_agent(Conn& c, const store::TenantScope& s, int64_t from_day,
-                                              int64_t to_day,
-                                              const std::optional<std::string>& agent_id = {});
 
 // Everything /tenant/usage shows, from one pass over the tenant's daily rows (one index
 // range scan instead of three grouped queries).

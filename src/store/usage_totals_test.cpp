@@ -17,6 +17,7 @@
 #include "store/postgres/pg_test_cluster.hpp"
 #include "store/store.hpp"
 #include "store/tenants.hpp"
+#include "store/test_stores.hpp"
 #include "store/usage_aggregate.hpp"
 #include "store/usage_ingest.hpp"
 
@@ -280,22 +281,8 @@ void tenant_counts_follow_their_rows(Store& s) {
   EXPECT_EQ(counts(t2), std::pair(int64_t{0}, int64_t{1}));
 }
 
-class UsageTotals : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("painel-totals-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir_);
-    store_ = Store::open("sqlite:" + (dir_ / "t.db").string());
-    store_->migrate("");
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
-};
+using UsageTotals = SqliteStoreTest;
+using PgServerUsageTotals = PgStoreTest;
 
 TEST_F(UsageTotals, FreshAggregation) { fresh_aggregation(*store_); }
 TEST_F(UsageTotals, LateEvents) { late_events(*store_); }
@@ -307,20 +294,6 @@ TEST_F(UsageTotals, TenantCountsFollowTheirRows) { tenant_counts_follow_their_ro
 TEST_F(UsageTotals, MigrationFillsFromDailyRows) {
   migration_fills_from_daily_rows(*store_, sqlite_migrations());
 }
-
-class PgServerUsageTotals : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string base = pg_test_cluster_url_or_skip();
-    if (base.empty()) return;
-    db_ = std::make_unique<PgTestDatabase>(base, "pgtotals");
-    store_ = Store::open(db_->url());
-    store_->migrate("");
-  }
-  void TearDown() override { store_.reset(); }  // closes its connections before the drop
-  std::unique_ptr<PgTestDatabase> db_;
-  std::unique_ptr<Store> store_;
-};
 
 TEST_F(PgServerUsageTotals, FreshAggregation) { fresh_aggregation(*store_); }
 TEST_F(PgServerUsageTotals, LateEvents) { late_events(*store_); }

@@ -57,6 +57,11 @@ const std::set<std::string> kAllowed = {
     "only on sqlite: trigger tenant_users.tenant_users_count_delete",
     "only on sqlite: trigger tenant_users.tenant_users_count_insert",
     "only on sqlite: trigger tenant_users.tenant_users_count_update",
+    // Migration 10 (tenants.active_users), the same pattern.
+    "only on postgres: trigger tenant_users.tenant_users_active",
+    "only on sqlite: trigger tenant_users.tenant_users_active_delete",
+    "only on sqlite: trigger tenant_users.tenant_users_active_insert",
+    "only on sqlite: trigger tenant_users.tenant_users_active_update",
     // SQLite has no TRUNCATE; the append-only audit log refuses it on PostgreSQL.
     "only on postgres: trigger operational_events.operational_events_no_truncate",
 };

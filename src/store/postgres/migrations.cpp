@@ -423,6 +423,43 @@ INSERT INTO audit_chain(id, keyed_after_seq)
   VALUES (1, (SELECT coalesce(max(seq), 0) FROM operational_events));
 CREATE INDEX operational_events_checkpoint ON operational_events(action, seq);
 )SQL"},
+      {10, "tenants carry their active (non-disabled) user count", R"SQL(
+-- "active_users" means the tenant's users that are not disabled, in every answer (the
+-- tenants list used to show user_count, which counts disabled users too). Kept on the
+-- tenant row by triggers, like active_agents; a deleted user is counted out before the
+-- delete, so the cascade's membership deletes (their user gone) change nothing.
+ALTER TABLE tenants ADD COLUMN active_users integer NOT NULL DEFAULT 0;
+UPDATE tenants SET active_users = (SELECT count(*) FROM tenant_users tu JOIN users u ON u.id = tu.user_id WHERE tu.tenant_id = tenants.id AND u.disabled = 0);
+CREATE FUNCTION tenant_users_active() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE')
+     AND EXISTS (SELECT 1 FROM users WHERE id = OLD.user_id AND disabled = 0) THEN
+    UPDATE tenants SET active_users = active_users - 1 WHERE id = OLD.tenant_id;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE')
+     AND EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id AND disabled = 0) THEN
+    UPDATE tenants SET active_users = active_users + 1 WHERE id = NEW.tenant_id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tenant_users_active AFTER INSERT OR DELETE OR UPDATE OF tenant_id, user_id
+  ON tenant_users FOR EACH ROW EXECUTE FUNCTION tenant_users_active();
+CREATE FUNCTION users_active() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    UPDATE tenants SET active_users = active_users - 1
+      WHERE id IN (SELECT tenant_id FROM tenant_users WHERE user_id = OLD.id);
+    RETURN OLD;
+  END IF;
+  UPDATE tenants SET active_users = active_users + CASE WHEN NEW.disabled = 0 THEN 1 ELSE -1 END
+    WHERE id IN (SELECT tenant_id FROM tenant_users WHERE user_id = NEW.id);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER users_active_disabled AFTER UPDATE OF disabled ON users FOR EACH ROW
+  WHEN ((OLD.disabled = 0) <> (NEW.disabled = 0)) EXECUTE FUNCTION users_active();
+CREATE TRIGGER users_active_delete BEFORE DELETE ON users FOR EACH ROW
+  WHEN (OLD.disabled = 0) EXECUTE FUNCTION users_active();
+)SQL"},
   };
   return m;
 }

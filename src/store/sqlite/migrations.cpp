@@ -410,6 +410,37 @@ INSERT INTO audit_chain(id, keyed_after_seq)
   VALUES (1, (SELECT coalesce(max(seq), 0) FROM operational_events));
 CREATE INDEX operational_events_checkpoint ON operational_events(action, seq);
 )SQL"},
+      {10, "tenants carry their active (non-disabled) user count", R"SQL(
+-- "active_users" means the tenant's users that are not disabled, in every answer (the
+-- tenants list used to show user_count, which counts disabled users too). The list reads
+-- it from the tenant row like active_agents, so triggers keep it on every writer: a
+-- membership added, removed or moved, a user disabled or enabled, a user deleted (counted
+-- before the delete; the cascade then removes memberships whose user is gone, which
+-- changes nothing).
+ALTER TABLE tenants ADD COLUMN active_users INTEGER NOT NULL DEFAULT 0;
+UPDATE tenants SET active_users = (SELECT count(*) FROM tenant_users tu JOIN users u ON u.id = tu.user_id WHERE tu.tenant_id = tenants.id AND u.disabled = 0);
+CREATE TRIGGER tenant_users_active_insert AFTER INSERT ON tenant_users
+WHEN (SELECT disabled FROM users WHERE id = NEW.user_id) = 0
+BEGIN UPDATE tenants SET active_users = active_users + 1 WHERE id = NEW.tenant_id; END;
+CREATE TRIGGER tenant_users_active_delete AFTER DELETE ON tenant_users
+WHEN (SELECT disabled FROM users WHERE id = OLD.user_id) = 0
+BEGIN UPDATE tenants SET active_users = active_users - 1 WHERE id = OLD.tenant_id; END;
+CREATE TRIGGER tenant_users_active_update AFTER UPDATE OF tenant_id, user_id ON tenant_users
+BEGIN
+  UPDATE tenants SET active_users = active_users - 1
+    WHERE id = OLD.tenant_id AND (SELECT disabled FROM users WHERE id = OLD.user_id) = 0;
+  UPDATE tenants SET active_users = active_users + 1
+    WHERE id = NEW.tenant_id AND (SELECT disabled FROM users WHERE id = NEW.user_id) = 0;
+END;
+CREATE TRIGGER users_active_disabled AFTER UPDATE OF disabled ON users
+WHEN (OLD.disabled = 0) <> (NEW.disabled = 0)
+BEGIN UPDATE tenants SET active_users = active_users + (CASE WHEN NEW.disabled = 0 THEN 1 ELSE -1 END)
+  WHERE id IN (SELECT tenant_id FROM tenant_users WHERE user_id = NEW.id); END;
+CREATE TRIGGER users_active_delete BEFORE DELETE ON users
+WHEN OLD.disabled = 0
+BEGIN UPDATE tenants SET active_users = active_users - 1
+  WHERE id IN (SELECT tenant_id FROM tenant_users WHERE user_id = OLD.id); END;
+)SQL"},
   };
   return m;
 }
