@@ -11,7 +11,7 @@
 #include "auth/password.hpp"
 #include "auth/principal.hpp"
 #include "auth/token_service.hpp"
-#include "cli/commands.hpp"
+#include "cli/subcommands.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "domain/cnpj.hpp"

@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "cli/commands.hpp"
+#include "cli/subcommands.hpp"
 #include "store/db.hpp"
 
 namespace painel::cli {

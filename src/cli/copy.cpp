@@ -15,7 +15,7 @@
 #include <regex>
 #include <set>
 
-#include "cli/commands.hpp"
+#include "cli/subcommands.hpp"
 #include "cli/progress.hpp"
 #include "store/audit.hpp"
 #include "store/postgres/pg_store.hpp"

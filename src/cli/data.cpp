@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/commands.hpp"
+#include "cli/subcommands.hpp"
 #include "cli/progress.hpp"
 #include "core/time.hpp"
 #include "demo/demo.hpp"

@@ -6,7 +6,7 @@
 
 #include "api/app.hpp"
 #include "api/routes.hpp"
-#include "cli/commands.hpp"
+#include "cli/subcommands.hpp"
 #include "cli/services.hpp"
 #include "core/json.hpp"
 

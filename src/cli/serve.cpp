@@ -9,7 +9,7 @@
 #include "api/app.hpp"
 #include "api/routes.hpp"
 #include "api/static_files.hpp"
-#include "cli/commands.hpp"
+#include "cli/subcommands.hpp"
 #include "cli/services.hpp"
 #include "http/server.hpp"
 #include "obs/log.hpp"

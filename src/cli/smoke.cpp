@@ -14,7 +14,7 @@
 #include <functional>
 #include <iostream>
 
-#include "cli/commands.hpp"
+#include "cli/subcommands.hpp"
 #include "core/json.hpp"
 
 namespace painel::cli {

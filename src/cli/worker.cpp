@@ -7,7 +7,7 @@
 #include <csignal>
 #include <iostream>
 
-#include "cli/commands.hpp"
+#include "cli/subcommands.hpp"
 #include "cli/services.hpp"
 #include "jobs/command_worker.hpp"
 #include "obs/log.hpp"

@@ -1,4 +1,7 @@
 #pragma once
+// The command line's subcommands (`painel serve`, `painel demo`, …), one function each,
+// dispatched by cli.cpp. ("Commands" alone means the operational commands of
+// /internal/operations/commands: domain/commands, store/commands, jobs/command_*.)
 #include <cstdint>
 #include <stdexcept>
 #include <string>
