@@ -27,6 +27,9 @@ inline ApiError not_found(std::string detail = "not found") {
   return {404, "Not Found", std::move(detail)};
 }
 inline ApiError conflict(std::string detail) { return {409, "Conflict", std::move(detail)}; }
+inline ApiError precondition_failed(std::string detail) {
+  return {412, "Precondition Failed", std::move(detail)};
+}
 inline ApiError too_many(std::string detail, int retry_after_s) {
   ApiError e{429, "Too Many Requests", std::move(detail)};
   e.retry_after_s = retry_after_s;
