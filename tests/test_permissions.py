@@ -50,6 +50,14 @@ def expected_matrix(w, command_id):
     # a missing id: the policy lets staff through to the handler (404) and stops the rest
     m[("POST", f"/internal/operations/commands/{MISSING_COMMAND}/cancel")] = \
         {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 404, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    # tenant administration: INTERNAL_ADMIN writes; bodies and ids that change nothing
+    # (an invalid body → 400, a missing id → 404) so the shared world stays as it is
+    m[("POST", "/internal/tenants", json.dumps({"name": ""}))] = {**admin, "INTERNAL_ADMIN": 400}
+    m[("PATCH", f"/internal/tenants/{MISSING_COMMAND}", json.dumps({"name": "X"}))] = \
+        {**admin, "INTERNAL_ADMIN": 404}
+    m[("PUT", f"/internal/tenants/{w.a}/agents/{MISSING_COMMAND}", json.dumps({"status": "active"}))] = \
+        {**admin, "INTERNAL_ADMIN": 404}
+    m[("DELETE", f"/internal/tenants/{w.a}/agents/{MISSING_COMMAND}")] = {**admin, "INTERNAL_ADMIN": 404}
     # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
     m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
     # public routes answer everyone alike, tokens or not

@@ -4,10 +4,12 @@
 #include <string_view>
 
 #include "core/json.hpp"
+#include "domain/tenants.hpp"
 #include "domain/usage_math.hpp"
 #include "store/agents.hpp"
 #include "store/incidents.hpp"
 #include "store/integrations.hpp"
+#include "store/tenant_scope.hpp"
 
 namespace painel::api {
 
@@ -25,6 +27,19 @@ void begin_tenant(JsonOut& j, const T& t) {
       .key("mrr_estimate")
       .money(t.mrr_cents);
 }
+
+// "limits": the limits in force (store::tenant_limits), in /tenant/me and the tenant detail.
+inline void render_limits(JsonOut& j, const domain::EffectiveLimits& l) {
+  j.key("limits")
+      .begin_object()
+      .kv("max_agents", l.max_agents)
+      .kv("max_users", l.max_users)
+      .kv("max_requests_per_month", l.max_requests_per_month)
+      .end_object();
+}
+
+// GET /internal/tenants/{id}, and the answer of the tenant writes (routes_admin_tenants.cpp).
+std::string render_tenant_detail(store::Conn& c, const store::TenantScope& s, int64_t today);
 
 inline void render_integration(JsonOut& j, const store::Integration& i, bool show_errors) {
   j.begin_object()

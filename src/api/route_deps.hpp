@@ -73,4 +73,12 @@ struct CommandDeps {
   jobs::CommandSignal& signal;
 };
 
+// The tenant administration writes (routes_admin_tenants.cpp): tenants and contracts.
+// `cache` drops the answers a write makes stale.
+struct AdminTenantDeps {
+  store::Store& store;
+  cache::ResponseCache& cache;
+  const Clock& clock;
+};
+
 }  // namespace painel::api

@@ -62,13 +62,24 @@ void render_agents(JsonOut& j, Conn& c, const store::TenantScope& s, int64_t tod
   j.end_array();
 }
 
+}  // namespace
+
 std::string render_tenant_detail(Conn& c, const store::TenantScope& s, int64_t today) {
   auto t = store::tenant_record(c, s);
   if (!t) throw not_found("tenant not found");
+  auto settings = store::tenant_settings(c, s.tenant_id());
+  auto limits = store::tenant_limits(c, s.tenant_id()).value_or(domain::EffectiveLimits{});
   JsonOut j;
   j.begin_object().key("tenant");
   begin_tenant(j, *t);
-  j.kv("created_at", t->created_at).kv("updated_at", t->updated_at).end_object();
+  j.kv("created_at", t->created_at).kv("updated_at", t->updated_at);
+  render_limits(j, limits);
+  j.key("limit_overrides").begin_object();
+  for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i) {
+    j.key(domain::kTenantLimits[i].name);
+    if (auto v = settings->limits.at(i)) j.num(*v); else j.null();
+  }
+  j.end_object().end_object();
   j.key("users").begin_array();
   for (auto& u : store::tenant_members(c, s))
     j.begin_object()
@@ -111,6 +122,8 @@ std::string render_tenant_detail(Conn& c, const store::TenantScope& s, int64_t t
   j.end_array().end_object();
   return j.take();
 }
+
+namespace {
 
 std::string render_usage_overview(Conn& c, const Period& per) {
   auto g = store::tenant_counts(c);

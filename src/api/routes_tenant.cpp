@@ -29,14 +29,9 @@ std::string render_me(Conn& c, const TenantScope& s, int64_t today) {
   auto sums = store::tenant_usage_sums(c, s, *ms, today);
   JsonOut j;
   begin_tenant(j, t);
-  j.kv("created_at", t.created_at)
-      .key("limits")
-      .begin_object()
-      .kv("max_agents", me->max_agents)
-      .kv("max_users", me->max_users)
-      .kv("max_requests_per_month", me->max_requests_per_month)
-      .end_object()
-      .key("usage")
+  j.kv("created_at", t.created_at);
+  render_limits(j, {me->max_agents, me->max_users, me->max_requests_per_month});
+  j.key("usage")
       .begin_object()
       .kv("active_agents", me->active_agents)
       .kv("active_users", me->active_users)

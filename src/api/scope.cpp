@@ -29,6 +29,12 @@ store::TenantScope internal_scope_for(const ReadDeps& d, http::RouteContext& ctx
   return store::make_tenant_scope(id, true);
 }
 
+store::TenantScope internal_write_scope(store::Conn& c, std::string_view raw_id) {
+  std::string id = require_uuid(raw_id, "tenant id");
+  if (!store::tenant_exists(c, id)) throw not_found("tenant not found");
+  return store::make_tenant_scope(id, true);
+}
+
 std::optional<std::string> own_tenant_of(const http::Request& req, const auth::Principal& p) {
   if (p.internal() || !p.tenant_id) return std::nullopt;
   auto q = req.query_param("tenant_id");

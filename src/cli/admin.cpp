@@ -14,7 +14,6 @@
 #include "cli/subcommands.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
-#include "domain/cnpj.hpp"
 #include "store/api_keys.hpp"
 #include "store/audit.hpp"
 #include "store/store.hpp"
@@ -22,7 +21,6 @@
 #include "store/users.hpp"
 
 namespace painel::cli {
-namespace {
 
 std::unique_ptr<store::Store> open_migrated(const std::string& database) {
   auto s = store::Store::open(database);
@@ -33,6 +31,8 @@ std::unique_ptr<store::Store> open_migrated(const std::string& database) {
   return s;
 }
 
+namespace {
+
 std::string backup_name(const std::string& database) {
   std::string path = database.rfind("sqlite:", 0) == 0 ? database.substr(7) : database;
   auto dir = std::filesystem::path(path).parent_path() / "backups";
@@ -42,14 +42,14 @@ std::string backup_name(const std::string& database) {
   return (dir / ("pre-migrate-" + stamp + ".db")).string();
 }
 
-void audit_cli(store::Conn& c, const std::string& action, const std::optional<std::string>& tenant,
-               const std::string& target) {
-  store::audit_append(c,
-                      {"cli", "system", action, tenant, target, std::nullopt, std::nullopt, "{}"},
-                      wall_now_ms());
-}
-
 }  // namespace
+
+void audit_cli(store::Conn& c, const std::string& action, const std::optional<std::string>& tenant,
+               const std::string& target, const std::string& metadata) {
+  store::audit_append(
+      c, {"cli", "system", action, tenant, target, std::nullopt, std::nullopt, metadata},
+      wall_now_ms());
+}
 
 std::string audit_key_for(const std::string& database, bool create) {
   Config cfg;
@@ -77,30 +77,6 @@ int cmd_migrate(const std::string& database) {
     std::cout << "applied " << n << " migration(s): version " << before << " → "
               << s->schema_version() << (bk.empty() || before == 0 ? "" : " (backup: " + bk + ")")
               << "\n";
-  return 0;
-}
-
-int cmd_tenants_create(const std::string& database, const std::string& name,
-                       const std::string& plan, const std::string& cnpj, const std::string& segment,
-                       const std::string& status) {
-  if (name.empty() || name.size() > 200) throw UsageError("--name must be 1..200 characters");
-  if (status != "trial" && status != "active") throw UsageError("--status must be trial or active");
-  std::optional<std::string> c;
-  if (!cnpj.empty()) {
-    c = domain::cnpj_normalize(cnpj);
-    if (!c) throw UsageError("--cnpj is not a valid CNPJ (check digits)");
-  }
-  auto s = open_migrated(database);
-  std::string id = s->write([&](store::Conn& conn) {
-    if (!store::plan_exists(conn, plan))
-      throw UsageError("--plan must be starter, professional or enterprise");
-    if (c && store::cnpj_taken(conn, *c))
-      throw UsageError("a tenant with this CNPJ already exists");
-    auto tid = store::create_tenant(conn, {name, c, segment, plan, status}, wall_now_ms());
-    audit_cli(conn, "tenant.create", tid, tid);
-    return tid;
-  });
-  std::cout << id << "\n";
   return 0;
 }
 

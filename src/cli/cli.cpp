@@ -243,13 +243,53 @@ int run(int argc, char** argv) {
   auto* tenants = app.add_subcommand("tenants", "manage tenants");
   tenants->require_subcommand(1);
   auto* tcreate = tenants->add_subcommand("create", "create a tenant; prints its id");
-  std::string t_name, t_plan = "starter", t_cnpj, t_segment = "outros", t_status = "active";
-  database_opt(tcreate, db);
-  tcreate->add_option("--name", t_name, "company name")->required();
-  tcreate->add_option("--plan", t_plan, "starter|professional|enterprise")->capture_default_str();
-  tcreate->add_option("--cnpj", t_cnpj, "CNPJ, with or without punctuation");
-  tcreate->add_option("--segment", t_segment, "business segment")->capture_default_str();
-  tcreate->add_option("--status", t_status, "trial|active")->capture_default_str();
+  TenantArgs t_args;
+  std::string t_id, t_status_filter = "all";
+  auto tenant_opts = [&](CLI::App* sub, bool create) {
+    database_opt(sub, db);
+    auto* name = sub->add_option("--name", t_args.name, "company name (1..200 characters)");
+    if (create) name->required();
+    sub->add_option("--plan", t_args.plan,
+                    create ? "starter|professional|enterprise (default starter)"
+                           : "starter|professional|enterprise (the MRR follows from now on)");
+    sub->add_option("--segment", t_args.segment, "business segment (default outros)");
+    sub->add_option("--max-agents", t_args.max_agents, "active agents allowed, or 'plan'");
+    sub->add_option("--max-users", t_args.max_users, "users allowed, or 'plan'");
+    sub->add_option("--max-requests-per-month", t_args.max_requests_per_month,
+                    "requests a month allowed, or 'plan'");
+    sub->add_flag("--json", t_args.json, "print the tenant as JSON");
+  };
+  tenant_opts(tcreate, true);
+  tcreate->add_option("--cnpj", t_args.cnpj, "CNPJ, with or without punctuation");
+  tcreate->add_option("--status", t_args.status, "trial|active (default active)");
+  auto* tupdate = tenants->add_subcommand(
+      "update", "change a tenant's name, segment, plan or limits (status: the commands)");
+  tenant_opts(tupdate, false);
+  tupdate->add_option("id", t_id, "tenant id")->required();
+  auto* tlist = tenants->add_subcommand("list", "list tenants (id, status, plan, name)");
+  bool tl_json = false;
+  database_opt(tlist, db);
+  tlist->add_option("--status", t_status_filter, "active|trial|suspended|inactive|all")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"active", "trial", "suspended", "inactive", "all"}));
+  tlist->add_flag("--json", tl_json, "print {\"tenants\":[…],\"total\"}");
+
+  auto* contracts = app.add_subcommand("contracts", "a tenant's contracted agents");
+  contracts->require_subcommand(1);
+  std::string k_tenant_id, k_agent_id, k_status = "active", k_config;
+  bool k_json = false;
+  auto contract_opts = [&](CLI::App* sub) {
+    database_opt(sub, db);
+    sub->add_option("--tenant", k_tenant_id, "tenant id")->required();
+    sub->add_option("--agent", k_agent_id, "catalog agent id")->required();
+    sub->add_flag("--json", k_json, "print the contract as JSON");
+  };
+  auto* cset = contracts->add_subcommand("set", "contract an agent, or change its contract");
+  contract_opts(cset);
+  cset->add_option("--status", k_status, "active|inactive")->capture_default_str();
+  cset->add_option("--config", k_config, "the contract's configuration, a JSON object");
+  auto* cend = contracts->add_subcommand("end", "end a contract (its usage history stays)");
+  contract_opts(cend);
 
   auto* users = app.add_subcommand("users", "manage users");
   users->require_subcommand(1);
@@ -368,7 +408,11 @@ int run(int argc, char** argv) {
     }
     if (*worker) return cmd_worker(cfg);
     if (*migrate) return cmd_migrate(db);
-    if (*tcreate) return cmd_tenants_create(db, t_name, t_plan, t_cnpj, t_segment, t_status);
+    if (*tcreate) return cmd_tenants_create(db, t_args);
+    if (*tupdate) return cmd_tenants_update(db, t_id, t_args);
+    if (*tlist) return cmd_tenants_list(db, t_status_filter, tl_json);
+    if (*cset) return cmd_contracts_set(db, k_tenant_id, k_agent_id, k_status, k_config, k_json);
+    if (*cend) return cmd_contracts_end(db, k_tenant_id, k_agent_id, k_json);
     if (*ucreate) return cmd_users_create(db, u_email, u_name, u_group, u_tenant, u_fast);
     if (*kcreate) return cmd_keys_create(db, k_name, k_tenant);
     if (*krevoke) return cmd_keys_revoke(db, k_id);

@@ -3,11 +3,14 @@
 // dispatched by cli.cpp. ("Commands" alone means the operational commands of
 // /internal/operations/commands: domain/commands, store/commands, jobs/command_*.)
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
+#include "store/store.hpp"
 
 namespace painel::cli {
 
@@ -20,12 +23,30 @@ struct UsageError : std::runtime_error {  // → exit 2
 // when `create` is false and there is no key to find.
 std::string audit_key_for(const std::string& database, bool create = true);
 
+// The store at `database`, migrated when empty, with the audit key set (admin commands).
+std::unique_ptr<store::Store> open_migrated(const std::string& database);
+// An audit row written by the command line (actor "cli", role "system").
+void audit_cli(store::Conn& c, const std::string& action, const std::optional<std::string>& tenant,
+               const std::string& target, const std::string& metadata = "{}");
+
+// `painel tenants create|update|list`, `painel contracts set|end` (cli/tenants.cpp). Limits:
+// empty strings leave a limit as it is; "plan" falls back to the plan's.
+struct TenantArgs {
+  std::optional<std::string> name, plan, cnpj, segment, status;
+  std::optional<std::string> max_agents, max_users, max_requests_per_month;
+  bool json = false;
+};
 int cmd_serve(Config cfg);
 int cmd_worker(Config cfg);  // the command worker alone, until SIGTERM/SIGINT
 int cmd_migrate(const std::string& database);
-int cmd_tenants_create(const std::string& database, const std::string& name,
-                       const std::string& plan, const std::string& cnpj, const std::string& segment,
-                       const std::string& status);
+int cmd_tenants_create(const std::string& database, const TenantArgs& a);
+int cmd_tenants_update(const std::string& database, const std::string& id, const TenantArgs& a);
+int cmd_tenants_list(const std::string& database, const std::string& status, bool json);
+int cmd_contracts_set(const std::string& database, const std::string& tenant,
+                      const std::string& agent, const std::string& status,
+                      const std::string& config, bool json);
+int cmd_contracts_end(const std::string& database, const std::string& tenant,
+                      const std::string& agent, bool json);
 int cmd_users_create(const std::string& database, const std::string& email, const std::string& name,
                      const std::string& group, const std::string& tenant, bool fast_hash);
 // `tenant` empty: a global key; otherwise the key writes that tenant's events only.

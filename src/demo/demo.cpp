@@ -219,6 +219,44 @@ int64_t mrr_at(const TenantModel& t, int64_t ms) {
   return mrr;
 }
 
+// The tenant's tenant_status_history rows: its status changes, and a same-status row at
+// every contract start or end that moves its MRR, as store::recompute_tenant_mrr records
+// them; so the billing trend's last point is the sum of the tenants' current MRR.
+struct HistoryRow {
+  int64_t ms;
+  std::optional<std::string> old_status;
+  std::string status;
+  int64_t mrr_cents;
+};
+std::vector<HistoryRow> history_rows(const TenantModel& t, int64_t now_ms) {
+  std::vector<std::pair<int64_t, int>> events;  // (ms, history index or -1: a contract event)
+  for (size_t h = 0; h < t.history.size(); ++h)
+    events.push_back({t.history[h].ms, static_cast<int>(h)});
+  for (auto& k : t.contracts) {
+    events.push_back({k.activated_ms, -1});
+    if (k.deactivated_ms) events.push_back({*k.deactivated_ms, -1});
+  }
+  // By time; at the same instant the status change first (it is the row a contract follows).
+  using Event = std::pair<int64_t, int>;
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return (a.second >= 0) > (b.second >= 0);
+  });
+  std::vector<HistoryRow> out;
+  for (auto [ms, h] : events) {
+    if (ms > now_ms) continue;
+    int64_t mrr = mrr_at(t, ms);
+    if (h >= 0) {
+      out.push_back({ms, h ? std::optional<std::string>(t.history[h - 1].status) : std::nullopt,
+                     t.history[h].status, mrr});
+    } else if (!out.empty() && out.back().mrr_cents != mrr) {
+      const auto& st = out.back().status;
+      out.push_back({ms, st, st, mrr});
+    }
+  }
+  return out;
+}
+
 Value opt_time(const std::optional<int64_t>& ms) {
   return ms ? Value(rfc3339(*ms)) : Value(nullptr);
 }
@@ -269,9 +307,9 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
                  mrr_at(t, now_ms), rfc3339(t.created_ms), rfc3339(t.history.back().ms)});
   tenants.flush();
   for (auto& t : w.tenants) {
-    for (size_t h = 0; h < t.history.size(); ++h)
-      history.add({t.id, h ? Value(t.history[h - 1].status) : Value(nullptr), t.history[h].status,
-                   mrr_at(t, t.history[h].ms), rfc3339(t.history[h].ms)});
+    for (auto& row : history_rows(t, now_ms))
+      history.add({t.id, row.old_status ? Value(*row.old_status) : Value(nullptr), row.status,
+                   row.mrr_cents, rfc3339(row.ms)});
     for (auto& k : t.contracts) {
       std::string config =
           std::string("{\"idioma\":\"pt-BR\",\"tom\":\"") + tones[r.range(0, 2)] +

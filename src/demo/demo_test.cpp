@@ -202,6 +202,18 @@ TEST_F(DemoTest, PlansLimitsAndHistoryAreRespected) {
   EXPECT_EQ(scalar(s, "SELECT count(DISTINCT segment) FROM tenants") > 4, true);
 }
 
+// One source of MRR: each tenant's latest history row holds its current MRR (contract
+// starts and ends are recorded), so the billing trend's last point is the active MRR.
+TEST_F(DemoTest, StatusHistoryEndsAtEachTenantsMrr) {
+  auto& s = fresh();
+  load(s, {60, 3, 11});
+  EXPECT_EQ(scalar(s,
+                   "SELECT count(*) FROM tenants t WHERE t.mrr_cents <> (SELECT h.mrr_cents "
+                   "FROM tenant_status_history h WHERE h.tenant_id = t.id ORDER BY "
+                   "h.changed_at DESC, h.id DESC LIMIT 1)"),
+            0);
+}
+
 TEST_F(DemoTest, UsageHasDailyAndWeeklyRhythm) {
   auto& s = fresh();
   load(s, {10, 28, 3});

@@ -110,7 +110,7 @@ EffectResult set_agent_status(store::Conn& c, const EffectContext& ctx,
     store::activate_contract(c, ref.id);
   else if (ref.status != "inactive")  // keep the first deactivation time
     store::deactivate_contract(c, ref.id, ctx.now_ms);
-  int64_t mrr = store::recompute_tenant_mrr(c, tenant);
+  int64_t mrr = store::recompute_tenant_mrr(c, tenant, ctx.now_ms);
   auto after = store::contract_state(c, ref.id).value_or(store::ContractState{});
   JsonOut j;
   j.begin_object()

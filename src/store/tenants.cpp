@@ -8,6 +8,55 @@
 
 namespace painel::store {
 
+namespace {
+Value opt_int(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(nullptr); }
+std::optional<int64_t> opt_i64(const Row& r, size_t i) {
+  if (r.is_null(i)) return std::nullopt;
+  return r.i64(i);
+}
+
+constexpr const char* kTenantLimits =
+    "SELECT t.max_agents, t.max_users, t.max_requests_per_month, p.max_agents, p.max_users, "
+    "p.max_requests_per_month FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ?";
+constexpr const char* kTenantSettings =
+    "SELECT name, segment, plan, status, max_agents, max_users, max_requests_per_month, cnpj, "
+    "mrr_cents FROM tenants WHERE id = ?";
+constexpr const char* kUpdateTenant =
+    "UPDATE tenants SET name = ?, name_search = ?, segment = ?, plan = ?, max_agents = ?, "
+    "max_users = ?, max_requests_per_month = ?, updated_at = ? WHERE id = ?";
+}  // namespace
+
+std::optional<domain::EffectiveLimits> tenant_limits(Conn& c, const std::string& tenant_id) {
+  auto r = c.query(kTenantLimits, {tenant_id});
+  if (r.empty()) return std::nullopt;
+  domain::LimitOverrides o{opt_i64(r[0], 0), opt_i64(r[0], 1), opt_i64(r[0], 2)};
+  return domain::effective_limits(o, {r[0].i64(3), r[0].i64(4), r[0].i64(5)});
+}
+
+std::optional<TenantSettings> tenant_settings(Conn& c, const std::string& tenant_id) {
+  auto r = c.query(kTenantSettings, {tenant_id});
+  if (r.empty()) return std::nullopt;
+  return TenantSettings{r[0].str(0),
+                        r[0].str(1),
+                        r[0].str(2),
+                        r[0].str(3),
+                        {opt_i64(r[0], 4), opt_i64(r[0], 5), opt_i64(r[0], 6)},
+                        r[0].opt_str(7),
+                        r[0].i64(8)};
+}
+
+bool update_tenant(Conn& c, const std::string& tenant_id, const TenantSettings& s,
+                   int64_t now_ms) {
+  auto before = tenant_settings(c, tenant_id);
+  if (!before) return false;
+  c.exec(kUpdateTenant, {s.name, fold_for_search(s.name), s.segment, s.plan,
+                         opt_int(s.limits.max_agents), opt_int(s.limits.max_users),
+                         opt_int(s.limits.max_requests_per_month), format_rfc3339(now_ms),
+                         tenant_id});
+  if (before->plan != s.plan) recompute_tenant_mrr(c, tenant_id, now_ms);
+  return true;
+}
+
 bool plan_exists(Conn& c, const std::string& plan) {
   return !c.query("SELECT 1 FROM plans WHERE name = ?", {plan}).empty();
 }
@@ -17,10 +66,12 @@ std::string create_tenant(Conn& c, const NewTenant& t, int64_t now_ms) {
   std::string now = format_rfc3339(now_ms);
   c.exec(
       "INSERT INTO tenants(id, name, name_search, cnpj, segment, plan, status, mrr_cents, "
-      "created_at, updated_at) VALUES (?,?,?,?,?,?,?,0,?,?)",
-      {id, t.name, fold_for_search(t.name), opt(t.cnpj), t.segment, t.plan, t.status, now,
-       now});
-  int64_t mrr = recompute_tenant_mrr(c, id);
+      "created_at, updated_at, max_agents, max_users, max_requests_per_month) "
+      "VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?)",
+      {id, t.name, fold_for_search(t.name), opt(t.cnpj), t.segment, t.plan, t.status, now, now,
+       opt_int(t.limits.max_agents), opt_int(t.limits.max_users),
+       opt_int(t.limits.max_requests_per_month)});
+  int64_t mrr = recompute_tenant_mrr(c, id, now_ms);
   c.exec(
       "INSERT INTO tenant_status_history(tenant_id, old_status, new_status, mrr_cents, changed_at) "
       "VALUES (?,NULL,?,?,?)",
@@ -35,7 +86,7 @@ bool set_tenant_status(Conn& c, const std::string& tenant_id, const std::string&
   std::string now = format_rfc3339(now_ms);
   c.exec("UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?", {status, now, tenant_id});
   if (*old != status) {
-    int64_t mrr = recompute_tenant_mrr(c, tenant_id);
+    int64_t mrr = recompute_tenant_mrr(c, tenant_id, now_ms);
     c.exec(
         "INSERT INTO tenant_status_history(tenant_id, old_status, new_status, mrr_cents, "
         "changed_at) VALUES (?,?,?,?,?)",
@@ -53,7 +104,7 @@ void recount_tenant_children(Conn& c) {
       "u.disabled = 0)");
 }
 
-int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id) {
+int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id, int64_t now_ms) {
   auto r = c.query(
       "SELECT p.base_price_cents + coalesce((SELECT sum(a.monthly_price_cents) FROM tenant_agents "
       "ta JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = t.id AND ta.status = "
@@ -71,7 +122,7 @@ int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id) {
         "INSERT INTO tenant_status_history(tenant_id, old_status, new_status, mrr_cents, "
         "changed_at) "
         "VALUES (?,?,?,?,?)",
-        {tenant_id, cur[0].str(1), cur[0].str(1), mrr, format_rfc3339(wall_now_ms())});
+        {tenant_id, cur[0].str(1), cur[0].str(1), mrr, format_rfc3339(now_ms)});
   return mrr;
 }
 
@@ -104,7 +155,7 @@ std::string contract_agent(Conn& c, const std::string& tenant_id, const std::str
       "INSERT INTO tenant_agents(id, tenant_id, agent_id, status, config, activated_at) "
       "VALUES (?,?,?,'active',?,?)",
       {id, tenant_id, agent_id, config_json, format_rfc3339(now_ms)});
-  recompute_tenant_mrr(c, tenant_id);
+  recompute_tenant_mrr(c, tenant_id, now_ms);
   return id;
 }
 
@@ -226,8 +277,7 @@ namespace {
 // A scalar expression over the outer query's tenant `t`: its users that are not disabled.
 constexpr const char* kTenantOverview =
     "SELECT t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
-    "t.updated_at, p.max_agents, p.max_users, p.max_requests_per_month, t.active_agents, "
-    "t.active_users FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ?";
+    "t.updated_at, t.active_agents, t.active_users FROM tenants t WHERE t.id = ?";
 
 constexpr const char* kTenantRecord =
     "SELECT t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
@@ -290,7 +340,9 @@ std::optional<TenantOverview> tenant_overview(Conn& c, const TenantScope& s) {
   auto r = c.query(kTenantOverview, {s.tenant_id()});
   if (r.empty()) return std::nullopt;
   auto& t = r[0];
-  return TenantOverview{record_of(t), t.i64(9), t.i64(10), t.i64(11), t.i64(12), t.i64(13)};
+  auto l = tenant_limits(c, s.tenant_id()).value_or(domain::EffectiveLimits{});
+  return TenantOverview{record_of(t), l.max_agents, l.max_users, l.max_requests_per_month,
+                        t.i64(9), t.i64(10)};
 }
 
 std::optional<TenantRecord> tenant_record(Conn& c, const TenantScope& s) {

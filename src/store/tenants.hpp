@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/tenants.hpp"
 #include "store/db.hpp"
 #include "store/page.hpp"
 #include "store/tenant_scope.hpp"
@@ -20,6 +21,7 @@ struct NewTenant {
   std::string segment = "outros";
   std::string plan = "starter";
   std::string status = "trial";
+  domain::LimitOverrides limits;  // nullopt: the plan's
 };
 
 bool plan_exists(Conn& c, const std::string& plan);
@@ -28,12 +30,31 @@ std::string create_tenant(Conn& c, const NewTenant& t, int64_t now_ms);
 // Changes status (recording history). Returns false if the tenant does not exist.
 bool set_tenant_status(Conn& c, const std::string& tenant_id, const std::string& status,
                        int64_t now_ms);
-// Recomputes mrr_cents = plan base price + active contracted agents' prices.
 // Sets every tenant's active_agents, user_count and active_users from its rows. Triggers keep them
 // (migrations 6, 10); this is for a bulk load whose inserts fired them on pre-filled counts.
 void recount_tenant_children(Conn& c);
 
-int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id);
+// The one source of a tenant's MRR: recomputes mrr_cents = plan base price + active
+// contracted agents' prices, and when it changed records it in tenant_status_history (a
+// same-status row at now_ms) so the billing trend, new and churned MRR follow it exactly.
+// Every write that can move it (contracts, plan, creation, status) calls this.
+int64_t recompute_tenant_mrr(Conn& c, const std::string& tenant_id, int64_t now_ms);
+
+// The limits in force for a tenant (its overrides, else its plan's): the one reader of
+// limits (/tenant/me, /internal/tenants/{id}, contracts' max_agents, users' max_users).
+std::optional<domain::EffectiveLimits> tenant_limits(Conn& c, const std::string& tenant_id);
+
+// What an operator edits (PATCH /internal/tenants/{id}, `painel tenants update`).
+struct TenantSettings {
+  std::string name, segment, plan, status;
+  domain::LimitOverrides limits;
+  std::optional<std::string> cnpj;  // read only, like
+  int64_t mrr_cents = 0;            // this
+};
+std::optional<TenantSettings> tenant_settings(Conn& c, const std::string& tenant_id);
+// Writes name, segment, plan and limit overrides (status is the commands'); a plan change
+// recomputes the MRR from now_ms on. False when the tenant does not exist.
+bool update_tenant(Conn& c, const std::string& tenant_id, const TenantSettings& s, int64_t now_ms);
 std::optional<std::string> tenant_status(Conn& c, const std::string& tenant_id);
 // The status the tenant had when it was last suspended (tenant_status_history), or nullopt
 // when no suspension is recorded.

@@ -460,6 +460,13 @@ CREATE TRIGGER users_active_disabled AFTER UPDATE OF disabled ON users FOR EACH 
 CREATE TRIGGER users_active_delete BEFORE DELETE ON users FOR EACH ROW
   WHEN (OLD.disabled = 0) EXECUTE FUNCTION users_active();
 )SQL"},
+      {12, "per-tenant limit overrides", R"SQL(
+-- NULL: the plan's limit applies. store::tenant_limits() is the one reader of the
+-- effective limits (override, else the plan's).
+ALTER TABLE tenants ADD COLUMN max_agents bigint;
+ALTER TABLE tenants ADD COLUMN max_users bigint;
+ALTER TABLE tenants ADD COLUMN max_requests_per_month bigint;
+)SQL"},
   };
   return m;
 }

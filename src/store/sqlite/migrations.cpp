@@ -441,6 +441,13 @@ WHEN OLD.disabled = 0
 BEGIN UPDATE tenants SET active_users = active_users - 1
   WHERE id IN (SELECT tenant_id FROM tenant_users WHERE user_id = OLD.id); END;
 )SQL"},
+      {12, "per-tenant limit overrides", R"SQL(
+-- NULL: the plan's limit applies. store::tenant_limits() is the one reader of the
+-- effective limits (override, else the plan's).
+ALTER TABLE tenants ADD COLUMN max_agents INTEGER;
+ALTER TABLE tenants ADD COLUMN max_users INTEGER;
+ALTER TABLE tenants ADD COLUMN max_requests_per_month INTEGER;
+)SQL"},
   };
   return m;
 }
