@@ -1,6 +1,7 @@
 #pragma once
 // Renderers of store structs shared by the tenant and internal areas, so one object has
 // one shape wherever it appears.
+#include <iterator>
 #include <string_view>
 
 #include "core/json.hpp"
@@ -36,6 +37,19 @@ inline void render_limits(JsonOut& j, const domain::EffectiveLimits& l) {
       .kv("max_users", l.max_users)
       .kv("max_requests_per_month", l.max_requests_per_month)
       .end_object();
+}
+
+// "limit_overrides": the tenant's own limits, null where the plan's apply.
+inline void render_limit_overrides(JsonOut& j, const domain::LimitOverrides& o) {
+  j.key("limit_overrides").begin_object();
+  for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i) {
+    j.key(domain::kTenantLimits[i].name);
+    if (auto v = o.at(i))
+      j.num(*v);
+    else
+      j.null();
+  }
+  j.end_object();
 }
 
 // GET /internal/tenants/{id}, and the answer of the tenant writes (routes_admin_tenants.cpp).

@@ -9,6 +9,7 @@
 #include "api/render_rows.hpp"
 #include "api/routes.hpp"
 #include "api/scope.hpp"
+#include "api/tenant_changes.hpp"
 #include "api/write_support.hpp"
 #include "cache/response_cache.hpp"
 #include "core/error.hpp"
@@ -57,12 +58,6 @@ void require_plan(Conn& c, const std::string& plan) {
   if (!store::plan_exists(c, plan)) throw unprocessable("plan: unknown plan '" + plan + "'");
 }
 
-void limit_changes(Changes& ch, const domain::LimitOverrides& before,
-                   const domain::LimitOverrides& after) {
-  for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i)
-    ch.integer(std::string("limits.") + domain::kTenantLimits[i].name, before.at(i), after.at(i));
-}
-
 void audit(Conn& c, const http::RouteContext& ctx, const char* action, const std::string& tenant,
            const std::string& target, const std::string& metadata, int64_t now) {
   auto& who = ctx.who();
@@ -96,14 +91,7 @@ http::Response create_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
     if (store::cnpj_taken(c, *t.cnpj)) throw conflict("a tenant with this CNPJ already exists");
     int64_t now = d.clock.now_ms();
     id = store::create_tenant(c, t, now);
-    Changes ch;
-    ch.text("name", std::nullopt, t.name);
-    ch.text("cnpj", std::nullopt, t.cnpj);
-    ch.text("segment", std::nullopt, t.segment);
-    ch.text("plan", std::nullopt, t.plan);
-    ch.text("status", std::nullopt, t.status);
-    limit_changes(ch, {}, t.limits);
-    audit(c, ctx, "tenant.create", id, id, ch.metadata(), now);
+    audit(c, ctx, "tenant.create", id, id, tenant_create_changes(t).metadata(), now);
     return render_tenant_detail(c, internal_write_scope(c, id), day_of_ms(now));
   });
   d.cache.invalidate_tenant(id);
@@ -138,11 +126,7 @@ http::Response update_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
     if (plan) require_plan(c, *plan);
     int64_t mrr_before = store::tenant_record(c, scope)->mrr_cents;
     store::update_tenant(c, id, after, now);
-    Changes ch;
-    ch.text("name", before->name, after.name);
-    ch.text("segment", before->segment, after.segment);
-    ch.text("plan", before->plan, after.plan);
-    limit_changes(ch, before->limits, after.limits);
+    auto ch = tenant_update_changes(*before, after);
     ch.money("mrr_estimate", mrr_before, store::tenant_record(c, scope)->mrr_cents);
     audit(c, ctx, "tenant.update", id, id, ch.metadata(), now);
     return render_tenant_detail(c, scope, day_of_ms(now));
@@ -228,6 +212,30 @@ http::Response end_contract(const AdminTenantDeps& d, http::RouteContext& ctx) {
 }
 
 }  // namespace
+
+Changes tenant_create_changes(const store::NewTenant& t) {
+  Changes ch;
+  ch.text("name", std::nullopt, t.name);
+  ch.text("cnpj", std::nullopt, t.cnpj);
+  ch.text("segment", std::nullopt, t.segment);
+  ch.text("plan", std::nullopt, t.plan);
+  ch.text("status", std::nullopt, t.status);
+  for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i)
+    ch.integer(std::string("limits.") + domain::kTenantLimits[i].name, std::nullopt, t.limits.at(i));
+  return ch;
+}
+
+Changes tenant_update_changes(const store::TenantSettings& before,
+                              const store::TenantSettings& after) {
+  Changes ch;
+  ch.text("name", before.name, after.name);
+  ch.text("segment", before.segment, after.segment);
+  ch.text("plan", before.plan, after.plan);
+  for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i)
+    ch.integer(std::string("limits.") + domain::kTenantLimits[i].name, before.limits.at(i),
+               after.limits.at(i));
+  return ch;
+}
 
 void add_admin_tenant_routes(http::Router& router, const AdminTenantDeps& d) {
   using http::Access;

@@ -74,12 +74,8 @@ std::string render_tenant_detail(Conn& c, const store::TenantScope& s, int64_t t
   begin_tenant(j, *t);
   j.kv("created_at", t->created_at).kv("updated_at", t->updated_at);
   render_limits(j, limits);
-  j.key("limit_overrides").begin_object();
-  for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i) {
-    j.key(domain::kTenantLimits[i].name);
-    if (auto v = settings->limits.at(i)) j.num(*v); else j.null();
-  }
-  j.end_object().end_object();
+  render_limit_overrides(j, settings->limits);
+  j.end_object();
   j.key("users").begin_array();
   for (auto& u : store::tenant_members(c, s))
     j.begin_object()

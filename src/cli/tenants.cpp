@@ -8,7 +8,8 @@
 #include <charconv>
 #include <iostream>
 
-#include "api/write_support.hpp"
+#include "api/render_rows.hpp"
+#include "api/tenant_changes.hpp"
 #include "cli/subcommands.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
@@ -78,27 +79,11 @@ std::string tenant_json(store::Conn& c, const std::string& id) {
       .kv("plan", t->plan)
       .kv("status", t->status)
       .key("mrr_estimate")
-      .money(t->mrr_cents)
-      .key("limits")
-      .begin_object()
-      .kv("max_agents", l.max_agents)
-      .kv("max_users", l.max_users)
-      .kv("max_requests_per_month", l.max_requests_per_month)
-      .end_object()
-      .key("limit_overrides")
-      .begin_object();
-  for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i) {
-    j.key(domain::kTenantLimits[i].name);
-    if (auto v = t->limits.at(i)) j.num(*v); else j.null();
-  }
-  j.end_object().end_object();
+      .money(t->mrr_cents);
+  api::render_limits(j, l);
+  api::render_limit_overrides(j, t->limits);
+  j.end_object();
   return j.take();
-}
-
-void limit_changes(api::Changes& ch, const domain::LimitOverrides& before,
-                   const domain::LimitOverrides& after) {
-  for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i)
-    ch.integer(std::string("limits.") + domain::kTenantLimits[i].name, before.at(i), after.at(i));
 }
 
 // Runs a write; a Refused inside becomes exit 1 with its one line.
@@ -137,14 +122,7 @@ int cmd_tenants_create(const std::string& database, const TenantArgs& a) {
     if (t.cnpj && store::cnpj_taken(c, *t.cnpj))
       throw Refused("a tenant with this CNPJ already exists");
     auto id = store::create_tenant(c, t, wall_now_ms());
-    api::Changes ch;
-    ch.text("name", std::nullopt, t.name);
-    ch.text("cnpj", std::nullopt, t.cnpj);
-    ch.text("segment", std::nullopt, t.segment);
-    ch.text("plan", std::nullopt, t.plan);
-    ch.text("status", std::nullopt, t.status);
-    limit_changes(ch, {}, t.limits);
-    audit_cli(c, "tenant.create", id, id, ch.metadata());
+    audit_cli(c, "tenant.create", id, id, api::tenant_create_changes(t).metadata());
     return a.json ? tenant_json(c, id) : id;
   });
 }
@@ -169,12 +147,7 @@ int cmd_tenants_update(const std::string& database, const std::string& raw_id,
     }
     apply_limits(a, after.limits);
     store::update_tenant(c, id, after, wall_now_ms());
-    api::Changes ch;
-    ch.text("name", before->name, after.name);
-    ch.text("segment", before->segment, after.segment);
-    ch.text("plan", before->plan, after.plan);
-    limit_changes(ch, before->limits, after.limits);
-    audit_cli(c, "tenant.update", id, id, ch.metadata());
+    audit_cli(c, "tenant.update", id, id, api::tenant_update_changes(*before, after).metadata());
     return a.json ? tenant_json(c, id) : std::string("updated");
   });
 }
@@ -192,16 +165,8 @@ int cmd_tenants_list(const std::string& database, const std::string& status, boo
       std::cout << t.id << "\t" << t.status << "\t" << t.plan << "\t" << t.name << "\n";
       return;
     }
-    j.begin_object()
-        .kv("id", t.id)
-        .kv("name", t.name)
-        .kv("cnpj", t.cnpj)
-        .kv("segment", t.segment)
-        .kv("plan", t.plan)
-        .kv("status", t.status)
-        .key("mrr_estimate")
-        .money(t.mrr_cents)
-        .kv("active_agents", t.active_agents)
+    api::begin_tenant(j, t);
+    j.kv("active_agents", t.active_agents)
         .kv("active_users", t.active_users)
         .kv("created_at", t.created_at)
         .end_object();
