@@ -73,4 +73,12 @@ struct CommandDeps {
   jobs::CommandSignal& signal;
 };
 
+// /internal/agents*: reads through the answer cache, writes drop it.
+struct CatalogDeps {
+  store::Store& store;
+  cache::ResponseCache& cache;
+  const Clock& clock;
+  CachedReads& reads;
+};
+
 }  // namespace painel::api

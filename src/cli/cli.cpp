@@ -5,7 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/agents_cmd.hpp"
 #include "cli/subcommands.hpp"
+#include "domain/commands.hpp"
 #include "store/db.hpp"
 
 namespace painel::cli {
@@ -216,6 +218,13 @@ int run(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
 
+  std::string approval_types;
+  serve
+      ->add_option("--require-approval", approval_types,
+                   "command types that wait for a second INTERNAL_ADMIN's approval "
+                   "(comma-separated, e.g. SUSPEND_TENANT,RESET_TOKEN)")
+      ->envname("PAINEL_REQUIRE_APPROVAL");
+
   auto* worker = app.add_subcommand("worker", "run only the operational command worker (no HTTP)");
   worker->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")
       ->envname("PAINEL_DATABASE")
@@ -250,6 +259,8 @@ int run(int argc, char** argv) {
   tcreate->add_option("--cnpj", t_cnpj, "CNPJ, with or without punctuation");
   tcreate->add_option("--segment", t_segment, "business segment")->capture_default_str();
   tcreate->add_option("--status", t_status, "trial|active")->capture_default_str();
+
+  AgentsCli agents_cli(app, [&](CLI::App* c) { database_opt(c, db); });
 
   auto* users = app.add_subcommand("users", "manage users");
   users->require_subcommand(1);
@@ -363,12 +374,14 @@ int run(int argc, char** argv) {
 
   try {
     if (*serve) {
+      cfg.require_approval = domain::parse_approval_types(approval_types);
       cfg.validate();
       return cmd_serve(cfg);
     }
     if (*worker) return cmd_worker(cfg);
     if (*migrate) return cmd_migrate(db);
     if (*tcreate) return cmd_tenants_create(db, t_name, t_plan, t_cnpj, t_segment, t_status);
+    if (auto rc = agents_cli.run(db)) return *rc;
     if (*ucreate) return cmd_users_create(db, u_email, u_name, u_group, u_tenant, u_fast);
     if (*kcreate) return cmd_keys_create(db, k_name, k_tenant);
     if (*krevoke) return cmd_keys_revoke(db, k_id);

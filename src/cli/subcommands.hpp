@@ -3,11 +3,16 @@
 // dispatched by cli.cpp. ("Commands" alone means the operational commands of
 // /internal/operations/commands: domain/commands, store/commands, jobs/command_*.)
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
+
+namespace painel::store {
+class Store;
+}
 
 namespace painel::cli {
 
@@ -19,6 +24,9 @@ struct UsageError : std::runtime_error {  // → exit 2
 // master.key beside the store): commands that append audit rows need it. An empty string
 // when `create` is false and there is no key to find.
 std::string audit_key_for(const std::string& database, bool create = true);
+// The store, migrated when empty (refused when its schema is behind), with its audit key:
+// what every operator command that writes opens.
+std::unique_ptr<store::Store> open_migrated(const std::string& database);
 
 int cmd_serve(Config cfg);
 int cmd_worker(Config cfg);  // the command worker alone, until SIGTERM/SIGINT
