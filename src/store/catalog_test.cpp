@@ -101,12 +101,12 @@ void price_change_moves_mrr(Store& s) {
   EXPECT_EQ(mrr, base.base_price_cents + 25000);
 }
 
-using Catalog = SqliteStoreTest;
+using CatalogStore = SqliteStoreTest;
 using PgServerCatalog = PgStoreTest;
 
-TEST_F(Catalog, ListFiltersSearchAndCounts) { list_filters_search_and_counts(*store_); }
-TEST_F(Catalog, NamesSlugsAndRetirement) { names_slugs_and_retirement(*store_); }
-TEST_F(Catalog, PriceChangeMovesMrr) { price_change_moves_mrr(*store_); }
+TEST_F(CatalogStore, ListFiltersSearchAndCounts) { list_filters_search_and_counts(*store_); }
+TEST_F(CatalogStore, NamesSlugsAndRetirement) { names_slugs_and_retirement(*store_); }
+TEST_F(CatalogStore, PriceChangeMovesMrr) { price_change_moves_mrr(*store_); }
 TEST_F(PgServerCatalog, ListFiltersSearchAndCounts) {
   list_filters_search_and_counts(*store_);
 }
