@@ -141,6 +141,12 @@ class OpenApi(unittest.TestCase):
             type(self)._command_id = r.json()["command_id"]
         return self._command_id or "00000000-0000-4000-8000-000000000000"
 
+    def path_id(self, path):
+        """The {id} of a path: a command, a catalog agent or a tenant."""
+        if "/commands/" in path:
+            return self.command_id()
+        return self.w.agent1 if path.startswith("/internal/agents/") else self.w.a
+
     def ingest_key(self):
         if not hasattr(type(self), "_ingest_key"):
             type(self)._ingest_key = self.p.cli("keys", "create", "--name", "openapi-test").stdout.strip().splitlines()[-1]
@@ -148,7 +154,7 @@ class OpenApi(unittest.TestCase):
 
     def call(self, method, path, op, query=None):
         """Calls a documented operation with a valid credential and a sensible body."""
-        concrete = path.replace("{id}", self.command_id() if "/commands/" in path else self.w.a)
+        concrete = path.replace("{id}", self.path_id(path))
         body, token, headers = None, None, {}
         if op["x-painel-access"] == "user":
             who, token = self.token_for(op)
@@ -284,6 +290,8 @@ class OpenApi(unittest.TestCase):
             ("/internal/billing/overview", "?period=30d", "INTERNAL_ADMIN"),
             ("/internal/audit", "", "INTERNAL_ADMIN"),
             ("/internal/audit/verify", "", "INTERNAL_ADMIN"),
+            ("/internal/agents", "?status=all", "INTERNAL_SUPPORT"),
+            ("/internal/agents/{id}", "", "INTERNAL_ADMIN"),
             ("/auth/me", "", "TENANT_USER"),
             ("/auth/me", "", "INTERNAL_ADMIN"),
             ("/.well-known/jwks.json", "", None),
@@ -291,12 +299,11 @@ class OpenApi(unittest.TestCase):
             ("/readyz", "", None),
         ]
         if ("get", "/internal/operations/commands") in self.served:
-            cid = self.command_id()
             samples += [("/internal/operations/commands", "", "INTERNAL_SUPPORT"),
                         ("/internal/operations/commands/{id}", "", "INTERNAL_ADMIN")]
         for path, query, who in samples:
             with self.subTest(path=path, query=query, who=who):
-                concrete = path.replace("{id}", cid if "/commands/" in path else a)
+                concrete = path.replace("{id}", self.path_id(path))
                 r = self.p.get(concrete + query, token=t(who) if who else None)
                 self.assertEqual(r.status, 200, r)
                 self.assert_valid("get", path, r.json())

@@ -58,6 +58,19 @@ def expected_matrix(w, command_id):
     m[("PUT", f"/internal/tenants/{w.a}/agents/{MISSING_COMMAND}", json.dumps({"status": "active"}))] = \
         {**admin, "INTERNAL_ADMIN": 404}
     m[("DELETE", f"/internal/tenants/{w.a}/agents/{MISSING_COMMAND}")] = {**admin, "INTERNAL_ADMIN": 404}
+    # four-eyes decisions: INTERNAL_ADMIN only (a missing command: 404)
+    m[("POST", f"/internal/operations/commands/{MISSING_COMMAND}/approve")] = \
+        {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    m[("POST", f"/internal/operations/commands/{MISSING_COMMAND}/reject", json.dumps({"reason": "x"}))] = \
+        {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    # the agent catalog: staff read it, INTERNAL_ADMIN writes (an invalid body: nothing is
+    # created; a missing agent: nothing is changed)
+    m[("GET", "/internal/agents")] = staff
+    m[("GET", f"/internal/agents/{w.agent1}")] = staff
+    m[("POST", "/internal/agents", json.dumps({"name": "x"}))] = \
+        {"INTERNAL_ADMIN": 400, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    m[("PATCH", f"/internal/agents/{MISSING_COMMAND}", json.dumps({"status": "retired"}))] = \
+        {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
     # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
     m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
     # public routes answer everyone alike, tokens or not

@@ -81,4 +81,12 @@ struct AdminTenantDeps {
   const Clock& clock;
 };
 
+// /internal/agents*: reads through the answer cache, writes drop it.
+struct CatalogDeps {
+  store::Store& store;
+  cache::ResponseCache& cache;
+  const Clock& clock;
+  CachedReads& reads;
+};
+
 }  // namespace painel::api

@@ -16,6 +16,7 @@ http::Router build_routes(const RouteServices& s) {
   add_auth_routes(r, {s.tokens, s.limiter, s.metrics, s.clock, s.config});
   add_command_routes(r, {s.store, s.cache, s.metrics, s.clock, s.config, s.command_signal});
   add_admin_tenant_routes(r, {s.store, s.cache, s.clock});
+  add_catalog_routes(r, {s.store, s.cache, s.clock, s.reads});
   return r;
 }
 

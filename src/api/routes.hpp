@@ -32,5 +32,6 @@ void add_ingest_routes(http::Router& r, const IngestDeps& d);    // POST /ingest
 void add_auth_routes(http::Router& r, const AuthDeps& d);        // /auth/*, jwks
 void add_command_routes(http::Router& r, const CommandDeps& d);  // /internal/operations/*
 void add_admin_tenant_routes(http::Router& r, const AdminTenantDeps& d);  // tenant writes
+void add_catalog_routes(http::Router& r, const CatalogDeps& d);  // /internal/agents*
 
 }  // namespace painel::api

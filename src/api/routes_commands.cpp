@@ -1,9 +1,11 @@
 // /internal/operations/commands — create (202, Idempotency-Key), list, read (with
 // long-polling: ?wait=N returns as soon as the status differs from ?status_not=, or from
-// the status at the time of the request), cancel. Execution is the worker's
-// (jobs/command_worker.cpp).
+// the status at the time of the request), cancel, and four-eyes approval (approve, reject)
+// of the types listed by `serve --require-approval`. Execution is the worker's
+// (jobs/command_worker.cpp), which also expires approvals not given within 24 h.
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "cache/response_cache.hpp"
 #include "api/params.hpp"
 #include "api/routes.hpp"
+#include "api/write_support.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -68,6 +71,9 @@ void render_command(JsonOut& j, const store::Command& c) {
       .key("output");
   json_or_text(j, c.output);
   j.kv("error_message", c.error_message).kv("attempts", c.attempts).kv("worker_id", c.worker_id);
+  j.kv("approved_by", c.approved_by)
+      .kv("approved_at", c.approved_at)
+      .kv("decision_reason", c.decision_reason);
   j.end_object();
 }
 
@@ -144,6 +150,56 @@ ValidCommand validate(const CommandDeps& d, http::RouteContext& ctx,
   return v;
 }
 
+bool needs_approval(const CommandDeps& d, std::string_view type) {
+  const auto& types = d.config.require_approval;
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+// Four-eyes: an AWAITING_APPROVAL command is decided by an INTERNAL_ADMIN other than its
+// creator (403 for the creator, 409 once it is no longer awaiting approval). Approve → PENDING
+// and the worker runs it; reject → CANCELLED with the reason. Both are audited with the
+// creator and the decision.
+http::Response decide_command(const CommandDeps& d, http::RouteContext& ctx, bool approve) {
+  auto id = require_uuid(ctx.req.param("id"), "command id");
+  std::string reason;
+  if (!approve) reason = BodyFields(ctx.json_body(), {"reason"}).req_text("reason", 500);
+  auto& who = ctx.who();
+  std::string role = auth::group_name(who.role);
+  auto cmd = d.store.write([&](store::Conn& c) {
+    auto before = store::get_command(c, id);
+    if (!before) throw not_found("command not found");
+    if (before->status != domain::kAwaitingApproval)
+      throw conflict("the command is " + before->status + "; only AWAITING_APPROVAL commands can be " +
+                     (approve ? "approved" : "rejected"));
+    if (before->created_by == who.user_id)
+      throw forbidden("four-eyes approval: another INTERNAL_ADMIN must " +
+                      std::string(approve ? "approve" : "reject") +
+                      " this command (its creator may cancel it)");
+    int64_t now = d.clock.now_ms();
+    if (approve)
+      store::approve_command(c, id, who.user_id, now);
+    else
+      store::reject_command(c, id, reason, now);
+    JsonOut meta;
+    meta.begin_object()
+        .kv("command_type", before->command_type)
+        .kv("created_by", before->created_by)
+        .kv("decision", approve ? "approved" : "rejected");
+    if (!approve) meta.kv("reason", reason);
+    meta.end_object();
+    store::audit_append(c,
+                        {who.user_id, role, approve ? "command.approve" : "command.reject",
+                         before->tenant_id, id, ctx.req.request_id, ctx.req.remote_ip, meta.take()},
+                        now);
+    return *store::get_command(c, id);
+  });
+  d.signal.notify();
+  if (cmd.tenant_id) d.cache.invalidate_tenant(*cmd.tenant_id);
+  d.metrics.inc("painel_commands_approval_total",
+                approve ? "decision=\"approved\"" : "decision=\"rejected\"");
+  return command_response(cmd);
+}
+
 // Releases a claimed Idempotency-Key unless the request completed: failures are not stored.
 class KeyClaimGuard {
  public:
@@ -197,16 +253,21 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
   KeyClaimGuard guard(d.store, who.user_id, key);
   auto v = validate(d, ctx, doc);
   std::string role = auth::group_name(who.role);
+  bool four_eyes = needs_approval(d, v.spec->type);
   std::string body;
   auto cmd = d.store.write([&](store::Conn& c) {
     int64_t now = d.clock.now_ms();
     auto created = store::create_command(
-        c, {std::string(v.spec->type), v.tenant_id, v.params.to_json(), who.user_id, role}, now);
+        c,
+        {std::string(v.spec->type), v.tenant_id, v.params.to_json(), who.user_id, role,
+         four_eyes ? std::string(domain::kAwaitingApproval) : "PENDING"},
+        now);
     JsonOut meta;
     meta.begin_object()
         .kv("command_type", created.command_type)
         .key("parameters")
         .raw(created.parameters);
+    if (four_eyes) meta.kv("awaiting_approval", true);
     meta.end_object();
     store::audit_append(c,
                         {who.user_id, role, "command.create", v.tenant_id, created.id,
@@ -218,7 +279,10 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
         .kv("status", created.status)
         .kv("command_type", created.command_type)
         .kv("created_at", created.created_at)
-        .kv("message", "command accepted: " + std::string(v.spec->summary))
+        .kv("message", std::string(four_eyes ? "command awaiting approval by another "
+                                                   "INTERNAL_ADMIN: "
+                                                 : "command accepted: ") +
+                           std::string(v.spec->summary))
         .end_object();
     body = j.take();
     if (key) store::complete_idempotency_key(c, who.user_id, *key, 202, body);
@@ -235,8 +299,9 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
 
 http::Response list_commands(const CommandDeps& d, http::RouteContext& ctx) {
   store::CommandFilter f;
-  auto status = parse_enum(ctx.req, "status",
-                           {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED", "all"}, "all");
+  auto status = parse_enum(
+      ctx.req, "status",
+      {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED", "AWAITING_APPROVAL", "all"}, "all");
   if (status != "all") f.status = status;
   if (auto t = ctx.req.query_param("command_type")) {
     if (!domain::find_command(*t))
@@ -270,8 +335,9 @@ http::Response get_command(const CommandDeps& d, http::RouteContext& ctx, std::a
       throw bad_request("wait must be a number of seconds between 0 and " +
                         std::to_string(kMaxWaitS));
   }
-  auto status_not = parse_opt_enum(ctx.req, "status_not",
-                                   {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED"});
+  auto status_not = parse_opt_enum(
+      ctx.req, "status_not",
+      {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED", "AWAITING_APPROVAL"});
   auto& store = d.store;
   auto cmd = store::get_command(store.conn(), id);
   if (!cmd) throw not_found("command not found");
@@ -328,7 +394,8 @@ http::Response cancel_command(const CommandDeps& d, http::RouteContext& ctx) {
   if (result == store::CancelResult::NotFound) throw not_found("command not found");
   auto cmd = store::get_command(d.store.conn(), id);
   if (result == store::CancelResult::NotPending)
-    throw conflict("the command is " + cmd->status + "; only PENDING commands can be cancelled");
+    throw conflict("the command is " + cmd->status + "; only PENDING commands can be cancelled" +
+                   (d.config.require_approval.empty() ? "" : " (or AWAITING_APPROVAL ones)"));
   d.signal.notify();
   if (cmd->tenant_id) d.cache.invalidate_tenant(*cmd->tenant_id);
   d.metrics.inc("painel_commands_cancelled_total");
@@ -369,6 +436,16 @@ void add_command_routes(http::Router& router, const CommandDeps& d) {
               kSmall,
               {},
               [d](http::RouteContext& ctx) { return cancel_command(d, ctx); }});
+  router.add({"POST",
+              "/internal/operations/commands/{id}/approve",
+              Access::User,
+              auth::kInternalAdmin,
+              kSmall,
+              {},
+              [d](http::RouteContext& ctx) { return decide_command(d, ctx, true); }});
+  router.add({"POST", "/internal/operations/commands/{id}/reject", Access::User,
+              auth::kInternalAdmin, kSmall, kJson,
+              [d](http::RouteContext& ctx) { return decide_command(d, ctx, false); }});
 }
 
 }  // namespace painel::api

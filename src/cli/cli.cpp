@@ -5,7 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/agents_cmd.hpp"
 #include "cli/subcommands.hpp"
+#include "domain/commands.hpp"
 #include "store/db.hpp"
 
 namespace painel::cli {
@@ -216,6 +218,13 @@ int run(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
 
+  std::string approval_types;
+  serve
+      ->add_option("--require-approval", approval_types,
+                   "command types that wait for a second INTERNAL_ADMIN's approval "
+                   "(comma-separated, e.g. SUSPEND_TENANT,RESET_TOKEN)")
+      ->envname("PAINEL_REQUIRE_APPROVAL");
+
   auto* worker = app.add_subcommand("worker", "run only the operational command worker (no HTTP)");
   worker->add_option("--database", cfg.database, "sqlite:PATH or postgresql://URL")
       ->envname("PAINEL_DATABASE")
@@ -290,6 +299,8 @@ int run(int argc, char** argv) {
   cset->add_option("--config", k_config, "the contract's configuration, a JSON object");
   auto* cend = contracts->add_subcommand("end", "end a contract (its usage history stays)");
   contract_opts(cend);
+
+  AgentsCli agents_cli(app, [&](CLI::App* c) { database_opt(c, db); });
 
   auto* users = app.add_subcommand("users", "manage users");
   users->require_subcommand(1);
@@ -403,6 +414,7 @@ int run(int argc, char** argv) {
 
   try {
     if (*serve) {
+      cfg.require_approval = domain::parse_approval_types(approval_types);
       cfg.validate();
       return cmd_serve(cfg);
     }
@@ -413,6 +425,7 @@ int run(int argc, char** argv) {
     if (*tlist) return cmd_tenants_list(db, t_status_filter, tl_json);
     if (*cset) return cmd_contracts_set(db, k_tenant_id, k_agent_id, k_status, k_config, k_json);
     if (*cend) return cmd_contracts_end(db, k_tenant_id, k_agent_id, k_json);
+    if (auto rc = agents_cli.run(db)) return *rc;
     if (*ucreate) return cmd_users_create(db, u_email, u_name, u_group, u_tenant, u_fast);
     if (*kcreate) return cmd_keys_create(db, k_name, k_tenant);
     if (*krevoke) return cmd_keys_revoke(db, k_id);

@@ -12,6 +12,10 @@
 #include "core/config.hpp"
 #include "store/store.hpp"
 
+namespace painel::store {
+class Store;
+}
+
 namespace painel::cli {
 
 struct UsageError : std::runtime_error {  // → exit 2
@@ -22,9 +26,10 @@ struct UsageError : std::runtime_error {  // → exit 2
 // master.key beside the store): commands that append audit rows need it. An empty string
 // when `create` is false and there is no key to find.
 std::string audit_key_for(const std::string& database, bool create = true);
-
-// The store at `database`, migrated when empty, with the audit key set (admin commands).
+// The store, migrated when empty (refused when its schema is behind), with its audit key:
+// what every operator command that writes opens.
 std::unique_ptr<store::Store> open_migrated(const std::string& database);
+
 // An audit row written by the command line (actor "cli", role "system").
 void audit_cli(store::Conn& c, const std::string& action, const std::optional<std::string>& tenant,
                const std::string& target, const std::string& metadata = "{}");

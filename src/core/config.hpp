@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace painel {
 
@@ -68,6 +69,8 @@ struct Config {
   std::string aggregate_cron = "5 0 * * *";  // UTC; aggregates the previous day
   int aggregate_dirty_interval_ms = 10000;   // late events re-aggregated this often  // run the
                                              // worker/aggregation/retention inside serve
+  // Command types created AWAITING_APPROVAL (four-eyes: another INTERNAL_ADMIN approves).
+  std::vector<std::string> require_approval;
   int command_retention_days = 90;           // finished operational commands kept this long
   // Audit: how often the chain's head is signed by a checkpoint row, and how often the
   // aggregated denials (401/403) are written.

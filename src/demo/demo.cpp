@@ -12,6 +12,7 @@
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "demo/model.hpp"
+#include "domain/catalog.hpp"
 #include "domain/cnpj.hpp"
 #include "store/audit.hpp"
 #include "store/bulk_insert.hpp"
@@ -50,19 +51,7 @@ std::vector<PlanDef> load_plans(Conn& c) {
   return out;
 }
 
-std::string slugify(const std::string& name) {
-  std::string folded = fold_for_search(name), out;
-  for (char ch : folded) {
-    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
-      out.push_back(ch);
-    else if (ch == '&')
-      out += "e";
-    else if (!out.empty() && out.back() != '-')
-      out.push_back('-');
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out;
-}
+using domain::slugify;
 
 std::string person_name(Rng& r) {
   return std::string(r.pick(first_names())) + " " + r.pick(last_names());

@@ -185,6 +185,24 @@ std::variant<CommandParams, ParamError> validate_parameters(const CommandSpec& s
   return out;
 }
 
+std::vector<std::string> parse_approval_types(std::string_view csv) {
+  std::vector<std::string> out;
+  while (!csv.empty()) {
+    size_t comma = csv.find(',');
+    std::string_view item = csv.substr(0, comma);
+    csv = comma == std::string_view::npos ? std::string_view() : csv.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    if (!find_command(item))
+      throw std::invalid_argument("--require-approval: unknown command type '" +
+                                  std::string(item.substr(0, 64)) +
+                                  "' (one of: " + command_type_list() + ")");
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.emplace_back(item);
+  }
+  return out;
+}
+
 bool is_command_status(std::string_view s) {
   return std::find(std::begin(kCommandStatuses), std::end(kCommandStatuses), s) !=
          std::end(kCommandStatuses);

@@ -57,9 +57,17 @@ inline constexpr int64_t kMaxReprocessDays = 366;
 std::variant<CommandParams, ParamError> validate_parameters(const CommandSpec& spec,
                                                             const rapidjson::Value* params);
 
-// Statuses: PENDING → RUNNING → SUCCESS | ERROR, or CANCELLED while PENDING.
+// Statuses: PENDING → RUNNING → SUCCESS | ERROR, or CANCELLED while PENDING. With four-eyes
+// approval (`serve --require-approval`), the listed types start AWAITING_APPROVAL → PENDING
+// (approved by another INTERNAL_ADMIN) or CANCELLED (rejected, expired or cancelled).
 inline constexpr std::string_view kCommandStatuses[] = {"PENDING", "RUNNING", "SUCCESS", "ERROR",
-                                                        "CANCELLED"};
+                                                        "CANCELLED", "AWAITING_APPROVAL"};
+inline constexpr std::string_view kAwaitingApproval = "AWAITING_APPROVAL";
+// An AWAITING_APPROVAL command not decided within this long is cancelled ("approval expired").
+inline constexpr int64_t kApprovalTtlMs = 24 * 3600 * 1000LL;
+// The --require-approval value: comma-separated command types (spaces ignored, no
+// duplicates kept). Throws std::invalid_argument naming an unknown type.
+std::vector<std::string> parse_approval_types(std::string_view csv);
 bool is_command_status(std::string_view s);
 bool is_terminal_status(std::string_view s);
 

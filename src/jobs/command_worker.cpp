@@ -144,6 +144,10 @@ int CommandWorker::run_once(int max) {
     last_retention_ms_ = now;
     apply_retention();
   }
+  if (now - last_approval_sweep_ms_ >= opts_.approval_sweep_every_ms) {
+    last_approval_sweep_ms_ = now;
+    expire_approvals();
+  }
   int ran = 0;
   while (ran < max && !stop_) {
     // A read first, so idle workers do not take the write lock on every poll.
@@ -260,6 +264,28 @@ int CommandWorker::recover_expired() {
                  retry ? "outcome=\"retried\"" : "outcome=\"failed\"");
     spdlog::warn("command {} ({}) found with an expired lease of worker {}: {}", cmd.id,
                  cmd.command_type, cmd.worker_id.value_or("?"), retry ? "retrying" : message);
+    if (cmd.tenant_id) cache_.invalidate_tenant(*cmd.tenant_id);
+  }
+  if (n) signal_.notify();
+  return n;
+}
+
+int CommandWorker::expire_approvals() {
+  int64_t now = clock_.now_ms();
+  // A plain read first: idle workers do not take the write lock for nothing.
+  auto due = store::awaiting_approval_before(store_.conn(), now - opts_.approval_ttl_ms);
+  int n = 0;
+  for (auto& cmd : due) {
+    bool expired = store_.write([&](store::Conn& c) {
+      if (!store::reject_command(c, cmd.id, "approval expired", now)) return false;
+      audit_state(c, cmd, "command.expire", opts_.worker_id, now, "reason", "approval expired");
+      return true;
+    });
+    if (!expired) continue;  // decided meanwhile
+    ++n;
+    metrics_.inc("painel_commands_approval_total", "decision=\"expired\"");
+    spdlog::info("command {} ({}) was not approved within {} h: cancelled", cmd.id,
+                 cmd.command_type, opts_.approval_ttl_ms / 3600000);
     if (cmd.tenant_id) cache_.invalidate_tenant(*cmd.tenant_id);
   }
   if (n) signal_.notify();

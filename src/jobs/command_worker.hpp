@@ -59,6 +59,8 @@ struct CommandWorkerOptions {
   int64_t retention_days = 90;  // finished commands older than this are deleted
   int64_t retention_every_ms = 3600000;
   int64_t idempotency_keep_ms = 24 * 3600 * 1000LL;  // Idempotency-Key records
+  int64_t approval_ttl_ms = 24 * 3600 * 1000LL;      // AWAITING_APPROVAL → CANCELLED after
+  int64_t approval_sweep_every_ms = 60000;
 };
 
 class CommandWorker {
@@ -75,6 +77,9 @@ class CommandWorker {
   int run_once(int max = 1000);
   int recover_expired();
   int64_t apply_retention();
+  // Four-eyes: cancels AWAITING_APPROVAL commands older than approval_ttl_ms ("approval
+  // expired"), audited as command.expire. Returns how many.
+  int expire_approvals();
   const std::string& id() const { return opts_.worker_id; }
 
  private:
@@ -95,6 +100,7 @@ class CommandWorker {
   std::condition_variable heartbeat_cv_;
   std::optional<std::string> current_;  // the command being run
   int64_t last_retention_ms_ = 0;
+  int64_t last_approval_sweep_ms_ = 0;
   std::thread thread_, heartbeat_;
 };
 

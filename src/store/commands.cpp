@@ -10,17 +10,27 @@ namespace {
 constexpr const char* kColumns =
     "c.id, c.command_type, c.status, c.tenant_id, t.name, c.parameters, c.created_by, "
     "c.created_by_role, c.created_at, c.started_at, c.completed_at, c.output, c.error_message, "
-    "c.worker_id, c.lease_until_ms, c.attempts, u.email, u.full_name";
+    "c.worker_id, c.lease_until_ms, c.attempts, u.email, u.full_name, c.approved_by, "
+    "c.approved_at, c.decision_reason";
 constexpr const char* kFrom =
     " FROM operational_commands c LEFT JOIN tenants t ON t.id = c.tenant_id"
     " LEFT JOIN users u ON CAST(u.id AS TEXT) = CAST(c.created_by AS TEXT)";
 
 constexpr const char* kInsert =
     "INSERT INTO operational_commands(id, command_type, tenant_id, parameters, status, "
-    "created_by, created_by_role, created_at, attempts) VALUES (?,?,?,?,'PENDING',?,?,?,0)";
+    "created_by, created_by_role, created_at, attempts) VALUES (?,?,?,?,?,?,?,?,0)";
 constexpr const char* kCancel =
     "UPDATE operational_commands SET status = 'CANCELLED', completed_at = ? "
-    "WHERE id = ? AND status = 'PENDING'";
+    "WHERE id = ? AND status IN ('PENDING','AWAITING_APPROVAL')";
+constexpr const char* kApprove =
+    "UPDATE operational_commands SET status = 'PENDING', approved_by = ?, approved_at = ? "
+    "WHERE id = ? AND status = 'AWAITING_APPROVAL'";
+constexpr const char* kReject =
+    "UPDATE operational_commands SET status = 'CANCELLED', decision_reason = ?, completed_at = ? "
+    "WHERE id = ? AND status = 'AWAITING_APPROVAL'";
+constexpr const char* kAwaitingBefore =
+    "SELECT id FROM operational_commands WHERE status = 'AWAITING_APPROVAL' AND created_at < ? "
+    "ORDER BY created_at, id LIMIT ?";
 
 // The claim: the oldest PENDING row, taken in one statement. `AND status = 'PENDING'` on the
 // outer UPDATE keeps it correct even where the sub-select could see a stale row.
@@ -76,6 +86,9 @@ Command row_to_command(const Row& r) {
   c.attempts = r.i64(15);
   c.created_by_email = r.opt_str(16);
   c.created_by_name = r.opt_str(17);
+  c.approved_by = r.opt_str(18);
+  c.approved_at = r.opt_str(19);
+  c.decision_reason = r.opt_str(20);
   return c;
 }
 
@@ -89,7 +102,7 @@ std::string command_stamp(int64_t ms) {
 
 Command create_command(Conn& c, const NewCommand& n, int64_t now_ms) {
   std::string id = new_uuid();
-  c.exec(kInsert, {id, n.command_type, opt(n.tenant_id), n.parameters, n.created_by,
+  c.exec(kInsert, {id, n.command_type, opt(n.tenant_id), n.parameters, n.status, n.created_by,
                    n.created_by_role, command_stamp(now_ms)});
   return *get_command(c, id);
 }
@@ -116,6 +129,22 @@ CancelResult cancel_command(Conn& c, const std::string& id, int64_t now_ms) {
   return c.query("SELECT 1 FROM operational_commands WHERE id = ?", {id}).empty()
              ? CancelResult::NotFound
              : CancelResult::NotPending;
+}
+
+bool approve_command(Conn& c, const std::string& id, const std::string& approver,
+                     int64_t now_ms) {
+  return c.exec(kApprove, {approver, command_stamp(now_ms), id}) == 1;
+}
+
+bool reject_command(Conn& c, const std::string& id, const std::string& reason, int64_t now_ms) {
+  return c.exec(kReject, {reason, command_stamp(now_ms), id}) == 1;
+}
+
+std::vector<Command> awaiting_approval_before(Conn& c, int64_t cutoff_ms, int64_t limit) {
+  std::vector<Command> out;
+  for (auto& r : c.query(kAwaitingBefore, {command_stamp(cutoff_ms), limit}))
+    if (auto cmd = get_command(c, r.str(0))) out.push_back(std::move(*cmd));
+  return out;
 }
 
 std::optional<Command> claim_next(Conn& c, const std::string& worker_id, int64_t lease_ms,

@@ -26,6 +26,8 @@ struct Command {
   std::optional<std::string> started_at, completed_at, output, error_message, worker_id;
   std::optional<int64_t> lease_until_ms;
   int64_t attempts = 0;
+  // Four-eyes approval: who approved and when; why it was rejected or expired.
+  std::optional<std::string> approved_by, approved_at, decision_reason;
 };
 
 struct NewCommand {
@@ -33,13 +35,14 @@ struct NewCommand {
   std::optional<std::string> tenant_id;
   std::string parameters = "{}";
   std::string created_by, created_by_role;
+  std::string status = "PENDING";  // or AWAITING_APPROVAL (four-eyes)
 };
 
 // Instants in this table are RFC 3339 with milliseconds always present, so text order is
 // time order (format_rfc3339 drops ".000", which would sort 12:00:00Z after 12:00:00.5Z).
 std::string command_stamp(int64_t ms);
 
-// Inserts a PENDING command; returns it (with created_at).
+// Inserts a PENDING (or AWAITING_APPROVAL) command; returns it (with created_at).
 Command create_command(Conn& c, const NewCommand& n, int64_t now_ms);
 std::optional<Command> get_command(Conn& c, const std::string& id);
 
@@ -51,7 +54,15 @@ struct CommandFilter {
 std::vector<Command> list_commands(Conn& c, const CommandFilter& f, int64_t& total);
 
 enum class CancelResult { Cancelled, NotFound, NotPending };
+// PENDING or AWAITING_APPROVAL → CANCELLED.
 CancelResult cancel_command(Conn& c, const std::string& id, int64_t now_ms);
+
+// Four-eyes decisions, only while AWAITING_APPROVAL (false otherwise): approve → PENDING
+// (the worker runs it), reject → CANCELLED with the reason (also "approval expired").
+bool approve_command(Conn& c, const std::string& id, const std::string& approver, int64_t now_ms);
+bool reject_command(Conn& c, const std::string& id, const std::string& reason, int64_t now_ms);
+// AWAITING_APPROVAL commands created before cutoff_ms, oldest first (at most `limit`).
+std::vector<Command> awaiting_approval_before(Conn& c, int64_t cutoff_ms, int64_t limit = 100);
 
 // Worker side. Call inside a write transaction.
 std::optional<Command> claim_next(Conn& c, const std::string& worker_id, int64_t lease_ms,

@@ -3,12 +3,12 @@
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "domain/tenants.hpp"
+#include "store/catalog.hpp"
 #include "store/tenants.hpp"
 
 namespace painel::store {
 namespace {
 
-constexpr const char* kAgentExists = "SELECT 1 FROM agents WHERE id = ?";
 constexpr const char* kFindContract =
     "SELECT id, status, config, activated_at, deactivated_at FROM tenant_agents "
     "WHERE tenant_id = ? AND agent_id = ?";
@@ -24,8 +24,9 @@ constexpr const char* kSetConfig = "UPDATE tenant_agents SET config = ? WHERE id
 }  // namespace
 
 Contractable agent_contractable(Conn& c, const std::string& agent_id) {
-  return c.query(kAgentExists, {agent_id}).empty() ? Contractable::NoSuchAgent
-                                                    : Contractable::Yes;
+  auto retired = agent_is_retired(c, agent_id);  // store/catalog: nullopt when unknown
+  if (!retired) return Contractable::NoSuchAgent;
+  return *retired ? Contractable::Retired : Contractable::Yes;
 }
 
 std::optional<Contract> find_contract(Conn& c, const std::string& tenant_id,

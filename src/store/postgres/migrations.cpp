@@ -460,12 +460,27 @@ CREATE TRIGGER users_active_disabled AFTER UPDATE OF disabled ON users FOR EACH 
 CREATE TRIGGER users_active_delete BEFORE DELETE ON users FOR EACH ROW
   WHEN (OLD.disabled = 0) EXECUTE FUNCTION users_active();
 )SQL"},
+      {11, "the agent catalog: status (retired agents take no new contracts), updated_at", R"SQL(
+-- See the SQLite twin.
+ALTER TABLE agents ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active','retired')),
+  ADD COLUMN updated_at timestamptz;
+CREATE INDEX agents_status_name ON agents(status, name, id);
+)SQL"},
       {12, "per-tenant limit overrides", R"SQL(
 -- NULL: the plan's limit applies. store::tenant_limits() is the one reader of the
 -- effective limits (override, else the plan's).
 ALTER TABLE tenants ADD COLUMN max_agents bigint;
 ALTER TABLE tenants ADD COLUMN max_users bigint;
 ALTER TABLE tenants ADD COLUMN max_requests_per_month bigint;
+)SQL"},
+      {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason", R"SQL(
+-- See the SQLite twin.
+ALTER TABLE operational_commands DROP CONSTRAINT operational_commands_status_check,
+  ADD CONSTRAINT operational_commands_status_check
+    CHECK (status IN ('PENDING','RUNNING','SUCCESS','ERROR','CANCELLED','AWAITING_APPROVAL')),
+  ADD COLUMN approved_by text,
+  ADD COLUMN approved_at timestamptz,
+  ADD COLUMN decision_reason text;
 )SQL"},
   };
   return m;

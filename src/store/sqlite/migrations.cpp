@@ -441,12 +441,57 @@ WHEN OLD.disabled = 0
 BEGIN UPDATE tenants SET active_users = active_users - 1
   WHERE id IN (SELECT tenant_id FROM tenant_users WHERE user_id = OLD.id); END;
 )SQL"},
+      {11, "the agent catalog: status (retired agents take no new contracts), updated_at", R"SQL(
+-- A retired agent stays in the catalog and in every existing contract (and its usage
+-- history); only new contracts are refused. updated_at is NULL until the first edit
+-- (readers show created_at then): rows inserted before this version keep working.
+ALTER TABLE agents ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','retired'));
+ALTER TABLE agents ADD COLUMN updated_at TEXT;
+CREATE INDEX agents_status_name ON agents(status, name, id);
+)SQL"},
       {12, "per-tenant limit overrides", R"SQL(
 -- NULL: the plan's limit applies. store::tenant_limits() is the one reader of the
 -- effective limits (override, else the plan's).
 ALTER TABLE tenants ADD COLUMN max_agents INTEGER;
 ALTER TABLE tenants ADD COLUMN max_users INTEGER;
 ALTER TABLE tenants ADD COLUMN max_requests_per_month INTEGER;
+)SQL"},
+      {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason", R"SQL(
+-- `serve --require-approval TYPES`: such commands start AWAITING_APPROVAL until another
+-- INTERNAL_ADMIN approves (→ PENDING: approved_by, approved_at) or rejects them, or 24 h
+-- pass (→ CANCELLED: decision_reason). SQLite cannot alter a CHECK constraint: the table
+-- is rebuilt with the same columns, rows and indexes (nothing references it).
+CREATE TABLE operational_commands_v15 (
+  id TEXT PRIMARY KEY,
+  command_type TEXT NOT NULL,
+  tenant_id TEXT REFERENCES tenants(id) ON DELETE CASCADE,
+  parameters TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL DEFAULT 'PENDING'
+    CHECK (status IN ('PENDING','RUNNING','SUCCESS','ERROR','CANCELLED','AWAITING_APPROVAL')),
+  created_by TEXT NOT NULL,
+  created_by_role TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  completed_at TEXT,
+  output TEXT,
+  error_message TEXT,
+  worker_id TEXT,
+  lease_until_ms INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  approved_by TEXT,
+  approved_at TEXT,
+  decision_reason TEXT
+);
+INSERT INTO operational_commands_v15(id, command_type, tenant_id, parameters, status, created_by,
+  created_by_role, created_at, started_at, completed_at, output, error_message, worker_id,
+  lease_until_ms, attempts)
+SELECT id, command_type, tenant_id, parameters, status, created_by, created_by_role, created_at,
+  started_at, completed_at, output, error_message, worker_id, lease_until_ms, attempts
+FROM operational_commands;
+DROP TABLE operational_commands;
+ALTER TABLE operational_commands_v15 RENAME TO operational_commands;
+CREATE INDEX operational_commands_tenant_time ON operational_commands(tenant_id, created_at);
+CREATE INDEX operational_commands_status_time ON operational_commands(status, created_at);
 )SQL"},
   };
   return m;
