@@ -141,6 +141,15 @@ class OpenApi(unittest.TestCase):
             type(self)._command_id = r.json()["command_id"]
         return self._command_id or "00000000-0000-4000-8000-000000000000"
 
+    def incident_id(self):
+        """An existing incident of tenant A (opened once), for the routes that take one."""
+        if getattr(type(self), "_incident_id", None) is None:
+            r = self.p.post("/internal/incidents", {"tenant_id": self.w.a, "severity": "info", "title": "OpenAPI"},
+                            token=self.w.token("INTERNAL_ADMIN"))
+            self.assertEqual(r.status, 201, r)
+            type(self)._incident_id = r.json()["id"]
+        return self._incident_id
+
     def ingest_key(self):
         if not hasattr(type(self), "_ingest_key"):
             type(self)._ingest_key = self.p.cli("keys", "create", "--name", "openapi-test").stdout.strip().splitlines()[-1]
@@ -148,7 +157,8 @@ class OpenApi(unittest.TestCase):
 
     def call(self, method, path, op, query=None):
         """Calls a documented operation with a valid credential and a sensible body."""
-        concrete = path.replace("{id}", self.command_id() if "/commands/" in path else self.w.a)
+        concrete = path.replace("{id}", self.command_id() if "/commands/" in path else
+                                self.incident_id() if "/incidents/" in path else self.w.a)
         body, token, headers = None, None, {}
         if op["x-painel-access"] == "user":
             who, token = self.token_for(op)
@@ -166,6 +176,10 @@ class OpenApi(unittest.TestCase):
             body = {"events": [{"event_id": "openapi-1", "tenant_id": self.w.a, "agent_id": self.w.agent1,
                                 "occurred_at": day(0) + "T00:00:01Z", "status": "success",
                                 "response_time_ms": 120, "tokens_used": 10, "cost": 0.01}]}
+        elif path == "/internal/incidents" and method == "post":
+            body = {"tenant_id": self.w.a, "severity": "warning", "title": "OpenAPI call"}
+        elif path == "/internal/incidents/{id}" and method == "patch":
+            body = {"severity": "error"}
         elif method == "post":
             body = {}
         if query:
@@ -294,9 +308,13 @@ class OpenApi(unittest.TestCase):
             cid = self.command_id()
             samples += [("/internal/operations/commands", "", "INTERNAL_SUPPORT"),
                         ("/internal/operations/commands/{id}", "", "INTERNAL_ADMIN")]
+        if ("get", "/internal/incidents") in self.served:
+            samples += [("/internal/incidents", "?limit=200", "INTERNAL_SUPPORT"),
+                        ("/internal/incidents/{id}", "", "INTERNAL_ADMIN")]
         for path, query, who in samples:
             with self.subTest(path=path, query=query, who=who):
-                concrete = path.replace("{id}", cid if "/commands/" in path else a)
+                concrete = path.replace("{id}", cid if "/commands/" in path else
+                                        self.incident_id() if "/incidents/" in path else a)
                 r = self.p.get(concrete + query, token=t(who) if who else None)
                 self.assertEqual(r.status, 200, r)
                 self.assert_valid("get", path, r.json())
@@ -309,6 +327,15 @@ class OpenApi(unittest.TestCase):
             r = self.p.post("/internal/operations/commands", {"command_type": "HEALTH_CHECK"}, token=t("INTERNAL_SUPPORT"))
             self.assertEqual(r.status, 202, r)
             self.assert_valid("post", "/internal/operations/commands", r.json(), "202")
+        if ("post", "/internal/incidents") in self.served:
+            r = self.p.post("/internal/incidents", {"tenant_id": None, "severity": "critical", "title": "Global"},
+                            token=t("INTERNAL_SUPPORT"))
+            self.assertEqual(r.status, 201, r)
+            self.assert_valid("post", "/internal/incidents", r.json(), "201")
+            r = self.p.request("PATCH", f"/internal/incidents/{r.json()['id']}", {"status": "resolved"},
+                               token=t("INTERNAL_ADMIN"))
+            self.assertEqual(r.status, 200, r)
+            self.assert_valid("patch", "/internal/incidents/{id}", r.json())
         if ("post", "/ingest/usage") in self.served:
             ev = {"event_id": "openapi-sample", "tenant_id": a, "agent_id": self.w.agent2,
                   "occurred_at": day(0) + "T00:00:02Z", "status": "error", "response_time_ms": 900,

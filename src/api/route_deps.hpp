@@ -73,4 +73,11 @@ struct CommandDeps {
   jobs::CommandSignal& signal;
 };
 
+// /internal/incidents*: writes drop the cached answers that show the incident.
+struct IncidentDeps {
+  store::Store& store;
+  cache::ResponseCache& cache;
+  const Clock& clock;
+};
+
 }  // namespace painel::api

@@ -31,5 +31,6 @@ void add_audit_routes(http::Router& r, const AuditDeps& d);      // /internal/au
 void add_ingest_routes(http::Router& r, const IngestDeps& d);    // POST /ingest/usage
 void add_auth_routes(http::Router& r, const AuthDeps& d);        // /auth/*, jwks
 void add_command_routes(http::Router& r, const CommandDeps& d);  // /internal/operations/*
+void add_incident_routes(http::Router& r, const IncidentDeps& d);  // /internal/incidents*
 
 }  // namespace painel::api

@@ -22,7 +22,6 @@
 #include "store/users.hpp"
 
 namespace painel::cli {
-namespace {
 
 std::unique_ptr<store::Store> open_migrated(const std::string& database) {
   auto s = store::Store::open(database);
@@ -32,6 +31,8 @@ std::unique_ptr<store::Store> open_migrated(const std::string& database) {
   s->set_audit_key(audit_key_for(database));
   return s;
 }
+
+namespace {
 
 std::string backup_name(const std::string& database) {
   std::string path = database.rfind("sqlite:", 0) == 0 ? database.substr(7) : database;

@@ -3,11 +3,16 @@
 // dispatched by cli.cpp. ("Commands" alone means the operational commands of
 // /internal/operations/commands: domain/commands, store/commands, jobs/command_*.)
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
+
+namespace painel::store {
+class Store;
+}
 
 namespace painel::cli {
 
@@ -19,6 +24,10 @@ struct UsageError : std::runtime_error {  // → exit 2
 // master.key beside the store): commands that append audit rows need it. An empty string
 // when `create` is false and there is no key to find.
 std::string audit_key_for(const std::string& database, bool create = true);
+
+// The store at `database`, migrated when empty, with the audit key set; throws when its
+// schema is not current (an operator command never migrates a live store behind its back).
+std::unique_ptr<store::Store> open_migrated(const std::string& database);
 
 int cmd_serve(Config cfg);
 int cmd_worker(Config cfg);  // the command worker alone, until SIGTERM/SIGINT
@@ -42,5 +51,14 @@ int cmd_restore(const std::string& database, const std::string& file);
 // Copies a SQLite deployment into PostgreSQL and verifies it: 0 verified, 1 mismatch or
 // failure, 2 refused (UsageError: bad source, non-empty target without --force).
 int cmd_copy(const std::string& from, const std::string& to, bool force);
+
+// `painel incidents open|resolve|list` (cli/incidents.cpp): each prints the incident(s) as
+// JSON with `json`, else an id / one line each. `tenant` empty: a global incident.
+int cmd_incidents_open(const std::string& database, const std::string& severity,
+                       const std::string& title, const std::string& description,
+                       const std::string& tenant, bool json);
+int cmd_incidents_resolve(const std::string& database, const std::string& id, bool json);
+int cmd_incidents_list(const std::string& database, const std::string& status,
+                       const std::string& tenant, int64_t limit, bool json);
 
 }  // namespace painel::cli

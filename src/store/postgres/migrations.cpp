@@ -460,6 +460,21 @@ CREATE TRIGGER users_active_disabled AFTER UPDATE OF disabled ON users FOR EACH 
 CREATE TRIGGER users_active_delete BEFORE DELETE ON users FOR EACH ROW
   WHEN (OLD.disabled = 0) EXECUTE FUNCTION users_active();
 )SQL"},
+      {13, "incidents speak the API's words: severity info|warning|error|critical, source manual|health_check|alert", R"SQL(
+-- See the SQLite twin: low → info, medium → warning, high → error; staff → manual,
+-- alarm → alert. PostgreSQL alters the CHECKs in place.
+ALTER TABLE incidents DROP CONSTRAINT incidents_severity_check;
+UPDATE incidents SET
+  severity = CASE severity WHEN 'low' THEN 'info' WHEN 'medium' THEN 'warning'
+                           WHEN 'high' THEN 'error' ELSE 'critical' END,
+  source = CASE source WHEN 'health_check' THEN 'health_check' WHEN 'alarm' THEN 'alert'
+                       WHEN 'alert' THEN 'alert' ELSE 'manual' END;
+ALTER TABLE incidents ADD CONSTRAINT incidents_severity_check
+  CHECK (severity IN ('info','warning','error','critical'));
+ALTER TABLE incidents ADD CONSTRAINT incidents_source_check
+  CHECK (source IN ('manual','health_check','alert'));
+ALTER TABLE incidents ALTER COLUMN source SET DEFAULT 'manual';
+)SQL"},
   };
   return m;
 }
