@@ -49,10 +49,6 @@ constexpr const char* kSeenByTenant = "(tenant_id = ? OR tenant_id IS NULL)";
 constexpr const char* kWithStatus = "status = ?";
 constexpr const char* kNewestFirst = "created_at DESC, id DESC";
 
-constexpr const char* kRecentPlatform =
-    "SELECT i.id, i.tenant_id, t.name, i.severity, i.title, i.status, i.created_at, "
-    "i.resolved_at FROM incidents i LEFT JOIN tenants t ON t.id = i.tenant_id "
-    "ORDER BY i.created_at DESC, i.id DESC LIMIT ?";
 
 Incident incident_of(const Row& r) {
   return {r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5), r.opt_str(6)};
@@ -76,19 +72,13 @@ std::vector<Incident> recent_incidents(Conn& c, const TenantScope& s, int64_t li
   return out;
 }
 
-std::vector<PlatformIncident> recent_platform_incidents(Conn& c, int64_t limit) {
-  std::vector<PlatformIncident> out;
-  for (auto& r : c.query(kRecentPlatform, {limit}))
-    out.push_back({r.str(0), r.opt_str(1), r.opt_str(2), r.str(3), r.str(4), r.str(5), r.str(6),
-                   r.opt_str(7)});
-  return out;
-}
-
 namespace {
 
 constexpr const char* kStaffColumns =
     "i.id, i.tenant_id, t.name, i.severity, i.title, i.description, i.status, i.source, "
     "i.created_at, i.resolved_at, i.resolved_by";
+constexpr const char* kPlatformColumns =
+    "i.id, i.tenant_id, t.name, i.severity, i.title, i.status, i.created_at, i.resolved_at";
 constexpr const char* kStaffFrom = "FROM incidents i LEFT JOIN tenants t ON t.id = i.tenant_id";
 constexpr const char* kStaffStatus = "i.status = ?";
 constexpr const char* kStaffSeverity = "i.severity = ?";
@@ -128,6 +118,14 @@ std::optional<StaffIncident> get_incident(Conn& c, const std::string& id) {
 void save_incident(Conn& c, const StaffIncident& i) {
   c.exec(kSave, {i.severity, i.title, i.description, i.status, opt(i.resolved_at),
                  opt(i.resolved_by), i.id});
+}
+
+std::vector<PlatformIncident> recent_platform_incidents(Conn& c, int64_t limit) {
+  std::vector<PlatformIncident> out;
+  for (auto& r : PagedQuery(kStaffFrom).rows(c, kPlatformColumns, kStaffNewestFirst, {limit, 0}))
+    out.push_back({r.str(0), r.opt_str(1), r.opt_str(2), r.str(3), r.str(4), r.str(5), r.str(6),
+                   r.opt_str(7)});
+  return out;
 }
 
 }  // namespace painel::store
