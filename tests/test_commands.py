@@ -283,7 +283,7 @@ class Effects(unittest.TestCase):
         self.assertIn("incident_id", r.json()["detail"])
         gid = str(uuid.uuid4())  # a global incident: no tenant
         self.p.sql("INSERT INTO incidents(id, tenant_id, severity, title, status, created_at) VALUES (?,?,?,?,?,?)",
-                   (gid, None, "high", "Global", "open", "2026-01-01T00:00:00Z"))
+                   (gid, None, "error", "Global", "open", "2026-01-01T00:00:00Z"))
         out = self.admin.run({"command_type": "RESOLVE_INCIDENT", "parameters": {"incident_id": gid}})
         self.assertEqual(out["status"], "SUCCESS", out)
 

@@ -142,10 +142,21 @@ class OpenApi(unittest.TestCase):
         return self._command_id or "00000000-0000-4000-8000-000000000000"
 
     def path_id(self, path):
-        """The {id} of a path: a command, a catalog agent or a tenant."""
+        """The {id} of a path: a command, an incident, a catalog agent or a tenant."""
         if "/commands/" in path:
             return self.command_id()
+        if "/incidents/" in path:
+            return self.incident_id()
         return self.w.agent1 if path.startswith("/internal/agents/") else self.w.a
+
+    def incident_id(self):
+        """An existing incident of tenant A (opened once), for the routes that take one."""
+        if getattr(type(self), "_incident_id", None) is None:
+            r = self.p.post("/internal/incidents", {"tenant_id": self.w.a, "severity": "info", "title": "OpenAPI"},
+                            token=self.w.token("INTERNAL_ADMIN"))
+            self.assertEqual(r.status, 201, r)
+            type(self)._incident_id = r.json()["id"]
+        return self._incident_id
 
     def ingest_key(self):
         if not hasattr(type(self), "_ingest_key"):
@@ -172,6 +183,10 @@ class OpenApi(unittest.TestCase):
             body = {"events": [{"event_id": "openapi-1", "tenant_id": self.w.a, "agent_id": self.w.agent1,
                                 "occurred_at": day(0) + "T00:00:01Z", "status": "success",
                                 "response_time_ms": 120, "tokens_used": 10, "cost": 0.01}]}
+        elif path == "/internal/incidents" and method == "post":
+            body = {"tenant_id": self.w.a, "severity": "warning", "title": "OpenAPI call"}
+        elif path == "/internal/incidents/{id}" and method == "patch":
+            body = {"severity": "error"}
         elif method == "post":
             body = {}
         if query:
@@ -301,6 +316,9 @@ class OpenApi(unittest.TestCase):
         if ("get", "/internal/operations/commands") in self.served:
             samples += [("/internal/operations/commands", "", "INTERNAL_SUPPORT"),
                         ("/internal/operations/commands/{id}", "", "INTERNAL_ADMIN")]
+        if ("get", "/internal/incidents") in self.served:
+            samples += [("/internal/incidents", "?limit=200", "INTERNAL_SUPPORT"),
+                        ("/internal/incidents/{id}", "", "INTERNAL_ADMIN")]
         for path, query, who in samples:
             with self.subTest(path=path, query=query, who=who):
                 concrete = path.replace("{id}", self.path_id(path))
@@ -316,6 +334,15 @@ class OpenApi(unittest.TestCase):
             r = self.p.post("/internal/operations/commands", {"command_type": "HEALTH_CHECK"}, token=t("INTERNAL_SUPPORT"))
             self.assertEqual(r.status, 202, r)
             self.assert_valid("post", "/internal/operations/commands", r.json(), "202")
+        if ("post", "/internal/incidents") in self.served:
+            r = self.p.post("/internal/incidents", {"tenant_id": None, "severity": "critical", "title": "Global"},
+                            token=t("INTERNAL_SUPPORT"))
+            self.assertEqual(r.status, 201, r)
+            self.assert_valid("post", "/internal/incidents", r.json(), "201")
+            r = self.p.request("PATCH", f"/internal/incidents/{r.json()['id']}", {"status": "resolved"},
+                               token=t("INTERNAL_ADMIN"))
+            self.assertEqual(r.status, 200, r)
+            self.assert_valid("patch", "/internal/incidents/{id}", r.json())
         if ("post", "/ingest/usage") in self.served:
             ev = {"event_id": "openapi-sample", "tenant_id": a, "agent_id": self.w.agent2,
                   "occurred_at": day(0) + "T00:00:02Z", "status": "error", "response_time_ms": 900,

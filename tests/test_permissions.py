@@ -71,6 +71,15 @@ def expected_matrix(w, command_id):
         {"INTERNAL_ADMIN": 400, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
     m[("PATCH", f"/internal/agents/{MISSING_COMMAND}", json.dumps({"status": "retired"}))] = \
         {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    # incidents: both internal groups read and write; invalid bodies and missing ids keep
+    # the shared world unchanged
+    m[("GET", "/internal/incidents")] = staff
+    m[("GET", f"/internal/incidents/{MISSING_COMMAND}")] = \
+        {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 404, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    m[("POST", "/internal/incidents", json.dumps({"tenant_id": w.a, "severity": "low", "title": "x"}))] = \
+        {"INTERNAL_ADMIN": 400, "INTERNAL_SUPPORT": 400, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    m[("PATCH", f"/internal/incidents/{MISSING_COMMAND}", json.dumps({"title": "x"}))] = \
+        {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 404, "TENANT_ADMIN": 403, "TENANT_USER": 403}
     # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
     m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
     # public routes answer everyone alike, tokens or not

@@ -78,6 +78,23 @@ inline void render_incident(JsonOut& j, const store::Incident& i) {
       .end_object();
 }
 
+// An incident as the staff see it (/internal/incidents*, `painel incidents --json`).
+inline void render_staff_incident(JsonOut& j, const store::StaffIncident& i) {
+  j.begin_object()
+      .kv("id", i.id)
+      .kv("tenant_id", i.tenant_id)
+      .kv("tenant_name", i.tenant_name)
+      .kv("severity", i.severity)
+      .kv("title", i.title)
+      .kv("description", i.description)
+      .kv("status", i.status)
+      .kv("source", i.source)
+      .kv("created_at", i.created_at)
+      .kv("resolved_at", i.resolved_at)
+      .kv("resolved_by", i.resolved_by)
+      .end_object();
+}
+
 // The fields of a contracted agent each route shows. The usage object's key differs by
 // route in the original API contract (../shared/spec/API.md: `usage_last_30_days` in
 // /tenant/agents and the tenant detail, `usage_stats` in /internal/tenants/{id}/agents),

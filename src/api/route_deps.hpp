@@ -81,6 +81,10 @@ struct AdminTenantDeps {
   const Clock& clock;
 };
 
+// /internal/incidents*: the same services; writes drop the cached answers that show the
+// incident (a global one: every tenant's).
+using IncidentDeps = AdminTenantDeps;
+
 // /internal/agents*: reads through the answer cache, writes drop it.
 struct CatalogDeps {
   store::Store& store;

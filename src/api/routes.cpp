@@ -17,6 +17,7 @@ http::Router build_routes(const RouteServices& s) {
   add_command_routes(r, {s.store, s.cache, s.metrics, s.clock, s.config, s.command_signal});
   add_admin_tenant_routes(r, {s.store, s.cache, s.clock});
   add_catalog_routes(r, {s.store, s.cache, s.clock, s.reads});
+  add_incident_routes(r, {s.store, s.cache, s.clock});
   return r;
 }
 

@@ -33,5 +33,6 @@ void add_auth_routes(http::Router& r, const AuthDeps& d);        // /auth/*, jwk
 void add_command_routes(http::Router& r, const CommandDeps& d);  // /internal/operations/*
 void add_admin_tenant_routes(http::Router& r, const AdminTenantDeps& d);  // tenant writes
 void add_catalog_routes(http::Router& r, const CatalogDeps& d);  // /internal/agents*
+void add_incident_routes(http::Router& r, const IncidentDeps& d);  // /internal/incidents*
 
 }  // namespace painel::api

@@ -344,6 +344,29 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_ACCESS_TTL")
       ->capture_default_str();
 
+  auto* incidents = app.add_subcommand("incidents", "open, resolve and list incidents");
+  incidents->require_subcommand(1);
+  std::string i_severity, i_title, i_description, i_tenant, i_id, i_status = "all";
+  int64_t i_limit = 50;
+  bool i_json = false;
+  auto* iopen = incidents->add_subcommand("open", "open an incident; prints its id");
+  database_opt(iopen, db);
+  iopen->add_option("--severity", i_severity, "info|warning|error|critical")->required();
+  iopen->add_option("--title", i_title, "short title (1..200 characters)")->required();
+  iopen->add_option("--description", i_description, "what happened");
+  iopen->add_option("--tenant", i_tenant, "tenant id (default: a global incident every tenant sees)");
+  iopen->add_flag("--json", i_json, "print the incident as JSON");
+  auto* iresolve = incidents->add_subcommand("resolve", "resolve an incident (a no-op if resolved)");
+  database_opt(iresolve, db);
+  iresolve->add_option("id", i_id, "incident id")->required();
+  iresolve->add_flag("--json", i_json, "print the incident as JSON");
+  auto* ilist = incidents->add_subcommand("list", "list incidents, newest first");
+  database_opt(ilist, db);
+  ilist->add_option("--status", i_status, "open|resolved|all")->capture_default_str();
+  ilist->add_option("--tenant", i_tenant, "only this tenant's incidents");
+  ilist->add_option("--limit", i_limit, "at most this many")->capture_default_str();
+  ilist->add_flag("--json", i_json, "print {\"incidents\":[…],\"total\"} as JSON");
+
   auto* demo = app.add_subcommand("demo", "fill an empty store with realistic demo data");
   int d_tenants = 50, d_days = 90;
   uint64_t d_seed = 42;
@@ -430,6 +453,9 @@ int run(int argc, char** argv) {
     if (*kcreate) return cmd_keys_create(db, k_name, k_tenant);
     if (*krevoke) return cmd_keys_revoke(db, k_id);
     if (*krotate) return cmd_keys_rotate_signing(rot);
+    if (*iopen) return cmd_incidents_open(db, i_severity, i_title, i_description, i_tenant, i_json);
+    if (*iresolve) return cmd_incidents_resolve(db, i_id, i_json);
+    if (*ilist) return cmd_incidents_list(db, i_status, i_tenant, i_limit, i_json);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
     if (*aggregate) return cmd_aggregate(db, a_from, a_to);
     if (*routes) return cmd_routes(r_md);

@@ -16,6 +16,10 @@ namespace painel::store {
 class Store;
 }
 
+namespace painel::store {
+class Store;
+}
+
 namespace painel::cli {
 
 struct UsageError : std::runtime_error {  // → exit 2
@@ -68,5 +72,14 @@ int cmd_restore(const std::string& database, const std::string& file);
 // Copies a SQLite deployment into PostgreSQL and verifies it: 0 verified, 1 mismatch or
 // failure, 2 refused (UsageError: bad source, non-empty target without --force).
 int cmd_copy(const std::string& from, const std::string& to, bool force);
+
+// `painel incidents open|resolve|list` (cli/incidents.cpp): each prints the incident(s) as
+// JSON with `json`, else an id / one line each. `tenant` empty: a global incident.
+int cmd_incidents_open(const std::string& database, const std::string& severity,
+                       const std::string& title, const std::string& description,
+                       const std::string& tenant, bool json);
+int cmd_incidents_resolve(const std::string& database, const std::string& id, bool json);
+int cmd_incidents_list(const std::string& database, const std::string& status,
+                       const std::string& tenant, int64_t limit, bool json);
 
 }  // namespace painel::cli

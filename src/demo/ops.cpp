@@ -69,11 +69,11 @@ OpsCounts generate_ops(store::Conn& c, const World& w, int64_t from_day, int64_t
     int64_t resolved = b.end_ms + r.range(5, 40) * 60000;
     std::string pct = std::to_string(std::lround(b.error_rate * 100));
     if (b.tenant < 0) {
-      add_incident(-1, "high", "Instabilidade no provedor de modelos de linguagem",
+      add_incident(-1, "error", "Instabilidade no provedor de modelos de linguagem",
                    "Alarme: erros acima do limite em vários tenants (cerca de " + pct +
                        "% das requisições falharam a partir de " + hhmm(b.start_ms) +
                        " UTC). Causa: degradação no provedor de LLM.",
-                   "alarm", created, resolved);
+                   "alert", created, resolved);
       continue;
     }
     const auto& t = w.tenants[static_cast<size_t>(b.tenant)];
@@ -82,33 +82,33 @@ OpsCounts generate_ops(store::Conn& c, const World& w, int64_t from_day, int64_t
             ? "Taxa de erros elevada no agente " +
                   std::string(catalog[t.contracts[static_cast<size_t>(b.contract)].agent].name)
             : std::string("Falhas em vários agentes");
-    const char* severity = b.error_rate >= 0.5    ? (b.contract < 0 ? "critical" : "high")
-                           : b.error_rate >= 0.35 ? "medium"
-                                                  : "low";
+    const char* severity = b.error_rate >= 0.5    ? (b.contract < 0 ? "critical" : "error")
+                           : b.error_rate >= 0.35 ? "warning"
+                                                  : "info";
     add_incident(b.tenant, severity, title,
                  "Alarme de erros: cerca de " + pct + "% das requisições falharam a partir de " +
                      hhmm(b.start_ms) + " UTC.",
-                 "alarm", created, resolved);
+                 "alert", created, resolved);
   }
   for (size_t ti = 0; ti < w.tenants.size(); ++ti) {
     const auto& t = w.tenants[ti];
     for (auto& g : t.integrations)
       if (g.status == "error" && (ti == 0 || r.chance(0.7)))
-        add_incident(static_cast<int>(ti), "medium", "Falha na integração " + g.name, *g.last_error,
+        add_incident(static_cast<int>(ti), "warning", "Falha na integração " + g.name, *g.last_error,
                      "health_check", now_ms - r.range(kHourMs, 3 * kDayMs), -1);
     if (t.status() != "inactive" && r.chance(0.15)) {
       auto& [title, description] = r.pick(staff_incidents());
       int64_t from = std::max(t.created_ms, now_ms - 90 * kDayMs);
       int64_t created = from + r.range(0, now_ms - from - 1);
       int64_t resolved = r.chance(0.8) ? created + r.range(kHourMs, 3 * kDayMs) : -1;
-      add_incident(static_cast<int>(ti), r.chance(0.5) ? "low" : "medium", title, description,
-                   "staff", created, resolved);
+      add_incident(static_cast<int>(ti), r.chance(0.5) ? "info" : "warning", title, description,
+                   "manual", created, resolved);
     }
   }
-  add_incident(-1, "low", "Manutenção programada do banco de dados",
+  add_incident(-1, "info", "Manutenção programada do banco de dados",
                "Janela de manutenção no domingo, das 02:00 às 04:00 (horário de Brasília); "
                "pode haver lentidão no painel.",
-               "staff", now_ms - r.range(2 * kHourMs, 2 * kDayMs), -1);
+               "manual", now_ms - r.range(2 * kHourMs, 2 * kDayMs), -1);
   inc.flush();
 
   store::BulkInsert cmd(c, store::BulkTable::Commands);

@@ -138,7 +138,10 @@ EffectResult resolve_incident(store::Conn& c, const EffectContext& ctx,
   if (changed) j.kv("resolved_at", now).kv("resolved_by", ctx.cmd.created_by);
   j.end_object();
   EffectResult r{j.take()};
-  if (ctx.cmd.tenant_id) r.touched_tenants.push_back(*ctx.cmd.tenant_id);
+  if (ctx.cmd.tenant_id)
+    r.touched_tenants.push_back(*ctx.cmd.tenant_id);
+  else
+    r.every_tenant_touched = changed;
   return r;
 }
 
@@ -219,7 +222,7 @@ TenantHealth check_tenant(store::Conn& c, const std::string& tenant, AgentErrors
       for (auto& p : h.problems) desc += (desc.empty() ? "" : "; ") + p;
       h.incident_id =
           store::open_health_incident(c,
-                                      {tenant, severe || h.problems.size() > 1 ? "high" : "medium",
+                                      {tenant, severe || h.problems.size() > 1 ? "error" : "warning",
                                        "Health check: degraded service", desc},
                                       now_ms);
       h.incident_opened = true;

@@ -39,6 +39,7 @@ struct EffectResult {
   std::string output;                        // JSON object text, stored in `output`
   std::vector<std::string> touched_tenants;  // their cached answers are dropped after commit
   bool tenant_status_changed = false;        // forget the tenant's cached status after commit
+  bool every_tenant_touched = false;         // a global incident changed: every tenant sees it
 };
 
 EffectResult apply_command(store::Conn& c, const EffectContext& ctx);

@@ -223,6 +223,7 @@ void CommandWorker::run(const store::Command& cmd) {
   if (lost) return;
   // After the commit: what lives outside the store.
   for (auto& t : res.touched_tenants) cache_.invalidate_tenant(t);
+  if (res.every_tenant_touched) cache_.invalidate_all();
   if (cmd.tenant_id) cache_.invalidate_tenant(*cmd.tenant_id);  // its command lists
   if (res.tenant_status_changed && tokens_ && cmd.tenant_id)
     tokens_->forget_tenant_status(*cmd.tenant_id);

@@ -1,5 +1,6 @@
 #pragma once
-// Incidents: a tenant's (paged, or its latest) and the platform's latest; and as
+// Incidents: a tenant's (paged with the global ones, or its latest) and the platform's
+// latest; the staff's list, read, open and change (routes_incidents.cpp); and as
 // operational commands write them: the health check opens one per degraded tenant,
 // RESOLVE_INCIDENT closes one. (incident_status, the lookup a command makes before it
 // acts, is in store/commands.hpp with the other references a command names.)
@@ -32,10 +33,11 @@ struct Incident {
   std::optional<std::string> resolved_at;
 };
 
-// The tenant's incidents, newest first, optionally only those with `status`.
+// The incidents the tenant sees, its own and the global ones (tenant_id NULL), never
+// another tenant's: newest first, ties by id, optionally only those with `status`.
 PageOf<Incident> list_incidents(Conn& c, const TenantScope& s,
                                 const std::optional<std::string>& status, PageRequest page);
-// The tenant's `limit` newest incidents.
+// The tenant's own `limit` newest incidents (the staff's tenant detail).
 std::vector<Incident> recent_incidents(Conn& c, const TenantScope& s, int64_t limit);
 
 // An incident of any tenant, or of none (platform-wide), with the tenant's name.
@@ -47,5 +49,29 @@ struct PlatformIncident {
 };
 // The `limit` newest incidents across tenants (staff overview).
 std::vector<PlatformIncident> recent_platform_incidents(Conn& c, int64_t limit);
+
+// The staff's view of one incident: every column, with the tenant's name.
+struct StaffIncident {
+  std::string id;
+  std::optional<std::string> tenant_id, tenant_name;
+  std::string severity, title, description, status, source, created_at;
+  std::optional<std::string> resolved_at, resolved_by;
+};
+struct IncidentFilter {
+  std::optional<std::string> status, severity, tenant_id, source;  // tenant_id: a UUID
+};
+// Every tenant's incidents and the global ones, newest first, ties by id.
+PageOf<StaffIncident> list_staff_incidents(Conn& c, const IncidentFilter& f, PageRequest page);
+std::optional<StaffIncident> get_incident(Conn& c, const std::string& id);  // id: a UUID
+
+struct NewIncident {
+  std::optional<std::string> tenant_id;  // nullopt: global (an existing tenant otherwise)
+  std::string severity, title, description, source;
+};
+// Opens an incident; returns its id.
+std::string open_incident(Conn& c, const NewIncident& n, int64_t now_ms);
+
+// Writes the changeable columns of an existing incident as given.
+void save_incident(Conn& c, const StaffIncident& i);
 
 }  // namespace painel::store

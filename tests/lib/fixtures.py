@@ -78,10 +78,10 @@ class World:
             iid = str(uuid.uuid4())
             self.incidents.append(iid)
             p.sql("INSERT INTO incidents(id, tenant_id, severity, title, status, created_at) VALUES (?,?,?,?,?,?)",
-                  (iid, self.a, "medium", f"Incidente {i}", "open" if i % 2 else "resolved",
+                  (iid, self.a, "warning", f"Incidente {i}", "open" if i % 2 else "resolved",
                    f"2026-01-{(i % 28) + 1:02d}T10:00:00Z"))
         p.sql("INSERT INTO incidents(id, tenant_id, severity, title, status, created_at) VALUES (?,?,?,?,?,?)",
-              (str(uuid.uuid4()), self.b, "high", "B only", "open", now))
+              (str(uuid.uuid4()), self.b, "error", "B only", "open", now))
         self._tokens = {}
 
     def token(self, who):

@@ -473,6 +473,21 @@ ALTER TABLE tenants ADD COLUMN max_agents bigint;
 ALTER TABLE tenants ADD COLUMN max_users bigint;
 ALTER TABLE tenants ADD COLUMN max_requests_per_month bigint;
 )SQL"},
+      {13, "incidents speak the API's words: severity info|warning|error|critical, source manual|health_check|alert", R"SQL(
+-- See the SQLite twin: low → info, medium → warning, high → error; staff → manual,
+-- alarm → alert. PostgreSQL alters the CHECKs in place.
+ALTER TABLE incidents DROP CONSTRAINT incidents_severity_check;
+UPDATE incidents SET
+  severity = CASE severity WHEN 'low' THEN 'info' WHEN 'medium' THEN 'warning'
+                           WHEN 'high' THEN 'error' ELSE 'critical' END,
+  source = CASE source WHEN 'health_check' THEN 'health_check' WHEN 'alarm' THEN 'alert'
+                       WHEN 'alert' THEN 'alert' ELSE 'manual' END;
+ALTER TABLE incidents ADD CONSTRAINT incidents_severity_check
+  CHECK (severity IN ('info','warning','error','critical'));
+ALTER TABLE incidents ADD CONSTRAINT incidents_source_check
+  CHECK (source IN ('manual','health_check','alert'));
+ALTER TABLE incidents ALTER COLUMN source SET DEFAULT 'manual';
+)SQL"},
       {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason", R"SQL(
 -- See the SQLite twin.
 ALTER TABLE operational_commands DROP CONSTRAINT operational_commands_status_check,

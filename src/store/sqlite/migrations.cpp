@@ -456,6 +456,38 @@ ALTER TABLE tenants ADD COLUMN max_agents INTEGER;
 ALTER TABLE tenants ADD COLUMN max_users INTEGER;
 ALTER TABLE tenants ADD COLUMN max_requests_per_month INTEGER;
 )SQL"},
+      {13, "incidents speak the API's words: severity info|warning|error|critical, source manual|health_check|alert", R"SQL(
+-- API.md's severities and sources replace the stored ones (low|medium|high|critical and
+-- staff|alarm|health_check) so that every reader and filter uses one vocabulary: low →
+-- info, medium → warning, high → error; staff → manual, alarm → alert. SQLite cannot alter
+-- a CHECK, so the table is rebuilt (nothing references incidents).
+CREATE TABLE incidents_v13 (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT REFERENCES tenants(id) ON DELETE CASCADE, -- NULL = global
+  severity TEXT NOT NULL CHECK (severity IN ('info','warning','error','critical')),
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','resolved')),
+  source TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual','health_check','alert')),
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolved_by TEXT
+);
+INSERT INTO incidents_v13(id, tenant_id, severity, title, description, status, source,
+                          created_at, resolved_at, resolved_by)
+SELECT id, tenant_id,
+       CASE severity WHEN 'low' THEN 'info' WHEN 'medium' THEN 'warning'
+                     WHEN 'high' THEN 'error' ELSE 'critical' END,
+       title, description, status,
+       CASE source WHEN 'health_check' THEN 'health_check' WHEN 'alarm' THEN 'alert'
+                   WHEN 'alert' THEN 'alert' ELSE 'manual' END,
+       created_at, resolved_at, resolved_by
+FROM incidents;
+DROP TABLE incidents;
+ALTER TABLE incidents_v13 RENAME TO incidents;
+CREATE INDEX incidents_tenant_time ON incidents(tenant_id, created_at, id);
+CREATE INDEX incidents_status_time ON incidents(status, created_at, id);
+)SQL"},
       {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason", R"SQL(
 -- `serve --require-approval TYPES`: such commands start AWAITING_APPROVAL until another
 -- INTERNAL_ADMIN approves (→ PENDING: approved_by, approved_at) or rejects them, or 24 h

@@ -322,6 +322,7 @@ export const pt = {
   'severity.critical': 'Crítica',
   'severity.info': 'Info',
   'severity.warning': 'Aviso',
+  'severity.error': 'Erro',
 
   'health.healthy': 'Saudável',
   'health.degraded': 'Atenção',
@@ -677,6 +678,7 @@ export const en: Record<MessageKey, string> = {
   'severity.critical': 'Critical',
   'severity.info': 'Info',
   'severity.warning': 'Warning',
+  'severity.error': 'Error',
 
   'health.healthy': 'Healthy',
   'health.degraded': 'Needs attention',
