@@ -18,6 +18,7 @@ struct RouteServices {
   CachedReads& reads;
   auth::TokenService& tokens;
   jobs::CommandSignal& command_signal;
+  std::string credentials_key;  // derive_credentials_key(master key): seals integration credentials
 };
 
 // The whole table: every group, each given only what it uses.
@@ -31,5 +32,6 @@ void add_audit_routes(http::Router& r, const AuditDeps& d);      // /internal/au
 void add_ingest_routes(http::Router& r, const IngestDeps& d);    // POST /ingest/usage
 void add_auth_routes(http::Router& r, const AuthDeps& d);        // /auth/*, jwks
 void add_command_routes(http::Router& r, const CommandDeps& d);  // /internal/operations/*
+void add_integration_routes(http::Router& r, const IntegrationDeps& d);  // integration writes
 
 }  // namespace painel::api
