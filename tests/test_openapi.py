@@ -142,11 +142,13 @@ class OpenApi(unittest.TestCase):
         return self._command_id or "00000000-0000-4000-8000-000000000000"
 
     def path_id(self, path):
-        """The {id} of a path: a command, an incident, a catalog agent or a tenant."""
+        """The {id} of a path: a command, an incident, an integration, a catalog agent or a tenant."""
         if "/commands/" in path:
             return self.command_id()
         if "/incidents/" in path:
             return self.incident_id()
+        if "/integrations/" in path:
+            return self.integration_id()
         return self.w.agent1 if path.startswith("/internal/agents/") else self.w.a
 
     def incident_id(self):
@@ -158,6 +160,16 @@ class OpenApi(unittest.TestCase):
             type(self)._incident_id = r.json()["id"]
         return self._incident_id
 
+    def integration_id(self):
+        """A fresh integration of tenant A for each call (a DELETE must not spoil a PATCH)."""
+        if ("post", "/tenant/integrations") not in self.served:
+            return "00000000-0000-4000-8000-000000000000"
+        type(self)._integrations = getattr(type(self), "_integrations", 0) + 1
+        r = self.p.post("/tenant/integrations", {"type": "webhook", "name": f"openapi {self._integrations}"},
+                        token=self.w.token("TENANT_ADMIN"))
+        self.assertEqual(r.status, 201, r)
+        return r.json()["id"]
+
     def ingest_key(self):
         if not hasattr(type(self), "_ingest_key"):
             type(self)._ingest_key = self.p.cli("keys", "create", "--name", "openapi-test").stdout.strip().splitlines()[-1]
@@ -165,7 +177,7 @@ class OpenApi(unittest.TestCase):
 
     def call(self, method, path, op, query=None):
         """Calls a documented operation with a valid credential and a sensible body."""
-        concrete = path.replace("{id}", self.path_id(path))
+        concrete = path.replace("{id}", self.path_id(path)) if "{id}" in path else path
         body, token, headers = None, None, {}
         if op["x-painel-access"] == "user":
             who, token = self.token_for(op)
@@ -302,6 +314,7 @@ class OpenApi(unittest.TestCase):
             ("/internal/tenants/{id}", "", "INTERNAL_ADMIN"),
             ("/internal/tenants/{id}/agents", "", "INTERNAL_SUPPORT"),
             ("/internal/usage/overview", "?period=90d", "INTERNAL_ADMIN"),
+            ("/internal/integrations", "?status=error", "INTERNAL_SUPPORT"),
             ("/internal/billing/overview", "?period=30d", "INTERNAL_ADMIN"),
             ("/internal/audit", "", "INTERNAL_ADMIN"),
             ("/internal/audit/verify", "", "INTERNAL_ADMIN"),
@@ -350,6 +363,23 @@ class OpenApi(unittest.TestCase):
             r = self.p.post("/ingest/usage", {"events": [ev]}, token=self.ingest_key())
             self.assertEqual(r.status, 202, r)
             self.assert_valid("post", "/ingest/usage", r.json(), "202")
+        if ("post", "/tenant/integrations") in self.served:
+            r = self.p.post("/tenant/integrations", {"type": "crm", "name": "openapi sample", "config": {"x": 1},
+                                                     "credentials": {"token": "t"}}, token=t("TENANT_ADMIN"))
+            self.assertEqual(r.status, 201, r)
+            self.assert_valid("post", "/tenant/integrations", r.json(), "201")
+            iid = r.json()["id"]
+            r = self.p.request("PATCH", f"/tenant/integrations/{iid}", body={"status": "inactive"},
+                               token=t("TENANT_ADMIN"))
+            self.assertEqual(r.status, 200, r)
+            self.assert_valid("patch", "/tenant/integrations/{id}", r.json())
+            self.assert_valid("get", "/tenant/integrations", self.p.get("/tenant/integrations", token=t("TENANT_ADMIN")).json())
+        if ("post", "/ingest/integrations") in self.served:
+            r = self.p.post("/ingest/integrations", {"integration_id": self.w.integ_err, "status": "error",
+                                                     "synced_at": day(0) + "T00:00:03Z", "error": "x"},
+                            token=self.ingest_key())
+            self.assertEqual(r.status, 202, r)
+            self.assert_valid("post", "/ingest/integrations", r.json(), "202")
         # errors are problem documents as documented
         for method, path, concrete, status in [("get", "/tenant/incidents", "/tenant/incidents?limit=0", "400"),
                                                ("get", "/tenant/me", "/tenant/me", "401")]:

@@ -80,6 +80,20 @@ def expected_matrix(w, command_id):
         {"INTERNAL_ADMIN": 400, "INTERNAL_SUPPORT": 400, "TENANT_ADMIN": 403, "TENANT_USER": 403}
     m[("PATCH", f"/internal/incidents/{MISSING_COMMAND}", json.dumps({"title": "x"}))] = \
         {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 404, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    # integrations: TENANT_ADMIN (own tenant) and INTERNAL_ADMIN write; an invalid body → 400
+    # and a missing id → 404 for them, so the shared world is never changed
+    writers_400 = {"INTERNAL_ADMIN": 400, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 400, "TENANT_USER": 403}
+    writers_404 = {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 404, "TENANT_USER": 403}
+    m[("POST", f"/tenant/integrations?tenant_id={w.a}", "{}")] = writers_400
+    m[("POST", f"/tenant/integrations?tenant_id={w.b}", "{}")] = \
+        {"INTERNAL_ADMIN": 400, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    m[("PATCH", f"/tenant/integrations/{MISSING_COMMAND}?tenant_id={w.a}", json.dumps({"name": "x"}))] = writers_404
+    m[("DELETE", f"/tenant/integrations/{MISSING_COMMAND}?tenant_id={w.a}")] = writers_404
+    # another tenant's integration is not found for a tenant admin
+    m[("DELETE", f"/tenant/integrations/{w.integ_err}?tenant_id={w.b}")] = \
+        {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    m[("GET", "/internal/integrations")] = staff
+    m[("POST", "/ingest/integrations", "{}")] = {g: 401 for g in GROUPS}
     # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
     m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
     # public routes answer everyone alike, tokens or not

@@ -55,7 +55,10 @@ inline void render_limit_overrides(JsonOut& j, const domain::LimitOverrides& o) 
 // GET /internal/tenants/{id}, and the answer of the tenant writes (routes_admin_tenants.cpp).
 std::string render_tenant_detail(store::Conn& c, const store::TenantScope& s, int64_t today);
 
-inline void render_integration(JsonOut& j, const store::Integration& i, bool show_errors) {
+// The list's fields; `written` (the answer of a write) adds config, last_error_at and the
+// times. Credentials are never rendered, only whether there are some.
+inline void render_integration(JsonOut& j, const store::Integration& i, bool show_errors,
+                               bool written = false) {
   j.begin_object()
       .kv("id", i.id)
       .kv("type", i.type)
@@ -63,6 +66,15 @@ inline void render_integration(JsonOut& j, const store::Integration& i, bool sho
       .kv("status", i.status)
       .kv("last_sync_at", i.last_sync_at);
   if (show_errors) j.kv("last_error", i.last_error);
+  j.kv("has_credentials", i.has_credentials);
+  if (written) {
+    j.key("config");
+    if (i.config)
+      j.raw(*i.config);
+    else
+      j.null();
+    j.kv("last_error_at", i.last_error_at).kv("created_at", i.created_at).kv("updated_at", i.updated_at);
+  }
   j.end_object();
 }
 

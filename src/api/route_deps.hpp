@@ -2,6 +2,8 @@
 // What each route group is built with: the services its handlers use, by reference, handed
 // over once when the group registers (api/routes.cpp). Handlers capture their group's deps
 // and reach services through them (`d.store.conn()`); nothing is looked up per request.
+#include <string>
+
 #include "core/config.hpp"
 #include "core/time.hpp"
 
@@ -91,6 +93,19 @@ struct CatalogDeps {
   cache::ResponseCache& cache;
   const Clock& clock;
   CachedReads& reads;
+};
+
+// /tenant/integrations writes, GET /internal/integrations, POST /ingest/integrations.
+// `credentials_key`: the master key's credentials subkey (derive_credentials_key), the
+// only key integration routes hold.
+struct IntegrationDeps {
+  store::Store& store;
+  const Clock& clock;
+  CachedReads& reads;
+  cache::ResponseCache& cache;
+  obs::Metrics& metrics;
+  std::string credentials_key;
+  ReadDeps read() const { return {store, clock, reads}; }  // for resolve_scope
 };
 
 }  // namespace painel::api

@@ -18,6 +18,7 @@ struct RouteServices {
   CachedReads& reads;
   auth::TokenService& tokens;
   jobs::CommandSignal& command_signal;
+  std::string credentials_key;  // derive_credentials_key(master key): seals integration credentials
 };
 
 // The whole table: every group, each given only what it uses.
@@ -34,5 +35,6 @@ void add_command_routes(http::Router& r, const CommandDeps& d);  // /internal/op
 void add_admin_tenant_routes(http::Router& r, const AdminTenantDeps& d);  // tenant writes
 void add_catalog_routes(http::Router& r, const CatalogDeps& d);  // /internal/agents*
 void add_incident_routes(http::Router& r, const IncidentDeps& d);  // /internal/incidents*
+void add_integration_routes(http::Router& r, const IntegrationDeps& d);  // integration writes
 
 }  // namespace painel::api

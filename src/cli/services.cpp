@@ -63,7 +63,8 @@ Services::Services(const Config& c) : cfg(c) {
   tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, master_key);
   command_signal = std::make_unique<jobs::CommandSignal>();
   http::Router routes = api::build_routes(
-      {cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens, *command_signal});
+      {cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens, *command_signal,
+       painel::derive_credentials_key(master_key)});
   auto ui = api::StaticFiles::load(cfg.web_dir);
   if (ui)
     spdlog::info("serving the web UI from {} ({} files) under /app/", cfg.web_dir,

@@ -95,6 +95,17 @@ std::string derive_audit_key(std::string_view master_key32) {
   return key;
 }
 
+std::string derive_credentials_key(std::string_view master_key32, int key_id) {
+  if (master_key32.size() != crypto_kdf_KEYBYTES)
+    throw std::invalid_argument("derive_credentials_key: master key must be 32 bytes");
+  if (key_id < 1) throw std::invalid_argument("derive_credentials_key: key id must be >= 1");
+  ensure_sodium_initialized();
+  std::string key(crypto_secretbox_KEYBYTES, '\0');
+  crypto_kdf_derive_from_key(bytes_of(key), key.size(), static_cast<uint64_t>(key_id), "pnlcreds",
+                             bytes_of(master_key32));
+  return key;
+}
+
 std::string hmac_sha256_hex(std::string_view key32, std::string_view data) {
   if (key32.size() != crypto_auth_hmacsha256_KEYBYTES)
     throw std::invalid_argument("hmac_sha256_hex: key must be 32 bytes");

@@ -43,6 +43,12 @@ std::string derive_master_key(std::string_view secret);
 // The audit chain's key: a subkey of the 32-byte master key (crypto_kdf_derive_from_key,
 // context "pnlaudit", id 1), so it is never the key that seals secrets.
 std::string derive_audit_key(std::string_view master_key32);
+// The key that seals integration credentials: a subkey of the 32-byte master key
+// (crypto_kdf_derive_from_key, context "pnlcreds", subkey id `key_id` >= 1). The id is
+// stored beside each sealed credential, so a new id (a rotation) can re-seal old rows
+// while both keys open. Never the audit key, never the key that seals signing keys.
+inline constexpr int kCredentialsKeyId = 1;  // the id new credentials are sealed under
+std::string derive_credentials_key(std::string_view master_key32, int key_id = kCredentialsKeyId);
 // HMAC-SHA-256 (crypto_auth_hmacsha256) of `data` under a 32-byte key, 64 lowercase hex
 // chars: the same shape as sha256_hex, so the audit chain's columns keep their format.
 std::string hmac_sha256_hex(std::string_view key32, std::string_view data);

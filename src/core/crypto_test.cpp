@@ -88,5 +88,23 @@ TEST(SealTest, DetectsTamperingAndWrongKeys) {
   EXPECT_THROW(seal("short key", "x"), std::invalid_argument);
 }
 
+TEST(CredentialsKeyTest, IsASubkeyApartFromTheOthers) {
+  const std::string master = derive_master_key("configured secret");
+  const std::string k1 = derive_credentials_key(master);
+  ASSERT_EQ(k1.size(), kMasterKeyBytes);
+  EXPECT_EQ(derive_credentials_key(master, kCredentialsKeyId), k1);  // deterministic
+  EXPECT_NE(derive_credentials_key(master, 2), k1);                  // rotation: another key
+  EXPECT_NE(k1, master);
+  EXPECT_NE(k1, derive_audit_key(master));
+  EXPECT_NE(derive_credentials_key(derive_master_key("other secret")), k1);
+  // what one key seals, only that key opens
+  const std::string sealed = seal(k1, "{\"token\":\"s3cret\"}");
+  EXPECT_EQ(open_sealed(k1, sealed), "{\"token\":\"s3cret\"}");
+  EXPECT_FALSE(open_sealed(master, sealed).has_value());
+  EXPECT_FALSE(open_sealed(derive_credentials_key(master, 2), sealed).has_value());
+  EXPECT_THROW(derive_credentials_key("short"), std::invalid_argument);
+  EXPECT_THROW(derive_credentials_key(master, 0), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace painel

@@ -314,7 +314,8 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
                                            : t.history.back().ms;
       sync = std::max(sync, created);
       integ.add({g.id, t.id, g.type, g.name, g.status, rfc3339(sync),
-                 g.last_error ? Value(*g.last_error) : Value(nullptr), rfc3339(created),
+                 g.last_error ? Value(*g.last_error) : Value(nullptr),
+                 g.last_error ? Value(rfc3339(sync)) : Value(nullptr), rfc3339(created),
                  rfc3339(sync)});
     }
   }

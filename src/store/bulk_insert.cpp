@@ -21,7 +21,7 @@ constexpr const char* kTenantAgents =
     "deactivated_at) VALUES ";
 constexpr const char* kTenantIntegrations =
     "INSERT INTO tenant_integrations(id, tenant_id, type, name, status, last_sync_at, "
-    "last_error, created_at, updated_at) VALUES ";
+    "last_error, last_error_at, created_at, updated_at) VALUES ";
 constexpr const char* kUsers =
     "INSERT INTO users(id, email, full_name, password_hash, groups, created_at, "
     "last_login_at) VALUES ";
@@ -47,7 +47,7 @@ TableDef table_def(BulkTable t) {
     case BulkTable::TenantAgents:
       return {kTenantAgents, 7};
     case BulkTable::TenantIntegrations:
-      return {kTenantIntegrations, 9};
+      return {kTenantIntegrations, 10};
     case BulkTable::Users:
       return {kUsers, 7};
     case BulkTable::TenantUsers:

@@ -19,7 +19,7 @@ enum class BulkTable {
   TenantStatusHistory,  // tenant_id, old_status, new_status, mrr_cents, changed_at
   TenantAgents,         // id, tenant_id, agent_id, status, config, activated_at, deactivated_at
   TenantIntegrations,   // id, tenant_id, type, name, status, last_sync_at, last_error,
-                        // created_at, updated_at
+                        // last_error_at, created_at, updated_at
   Users,                // id, email, full_name, password_hash, groups, created_at, last_login_at
   TenantUsers,          // tenant_id, user_id, role, created_at
   UsageEvents,          // event_id, tenant_id, agent_id, occurred_at_ms, success,

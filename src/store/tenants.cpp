@@ -189,8 +189,9 @@ constexpr const char* kTenantIntegrations =
     "SELECT id, type, name, status, last_error, last_sync_at FROM tenant_integrations "
     "WHERE tenant_id = ? ORDER BY type, id";
 constexpr const char* kClearCredential =
-    "UPDATE tenant_integrations SET credential_sealed = NULL, status = 'inactive', "
-    "last_error = 'reconnect required', updated_at = ? WHERE id = ? AND tenant_id = ?";
+    "UPDATE tenant_integrations SET credential_sealed = NULL, credentials_key_id = NULL, "
+    "status = 'inactive', last_error = 'reconnect required', last_error_at = ?, updated_at = ? "
+    "WHERE id = ? AND tenant_id = ?";
 }  // namespace
 
 bool any_tenant(Conn& c) { return c.query(kAnyTenant)[0].i64(0) > 0; }
@@ -267,7 +268,8 @@ std::vector<TenantIntegration> tenant_integrations(Conn& c, const std::string& t
 
 void clear_integration_credential(Conn& c, const std::string& tenant_id,
                                   const std::string& integration_id, int64_t now_ms) {
-  c.exec(kClearCredential, {format_rfc3339(now_ms), integration_id, tenant_id});
+  std::string now = format_rfc3339(now_ms);
+  c.exec(kClearCredential, {now, now, integration_id, tenant_id});
 }
 
 // --- Tenant reads for the API ---

@@ -488,6 +488,22 @@ ALTER TABLE incidents ADD CONSTRAINT incidents_source_check
   CHECK (source IN ('manual','health_check','alert'));
 ALTER TABLE incidents ALTER COLUMN source SET DEFAULT 'manual';
 )SQL"},
+      {14, "integrations: configuration, sealed credentials' key id, when the last error came", R"SQL(
+-- Integrations are written through the API (POST/PATCH /tenant/integrations): their
+-- non-secret settings (config, a JSON object), the id of the key their credentials are
+-- sealed under (credential_sealed holds base64url(nonce || secretbox) under the subkey
+-- core/crypto derive_credentials_key(master, credentials_key_id), so the master key can
+-- rotate), and when the platform last reported an error (POST /ingest/integrations).
+ALTER TABLE tenant_integrations ADD COLUMN config text;
+ALTER TABLE tenant_integrations ADD COLUMN credentials_key_id integer;
+ALTER TABLE tenant_integrations ADD COLUMN last_error_at timestamptz;
+UPDATE tenant_integrations SET credentials_key_id = 1 WHERE credential_sealed IS NOT NULL;
+UPDATE tenant_integrations SET last_error_at = coalesce(last_sync_at, updated_at)
+  WHERE last_error IS NOT NULL;
+-- The "integrations with error" view: status = ?, most recent error first, then id
+-- (NULLS LAST, as SQLite sorts NULL in a descending order).
+CREATE INDEX tenant_integrations_errors ON tenant_integrations(status, last_error_at DESC NULLS LAST, id);
+)SQL"},
       {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason", R"SQL(
 -- See the SQLite twin.
 ALTER TABLE operational_commands DROP CONSTRAINT operational_commands_status_check,

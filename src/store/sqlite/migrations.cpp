@@ -488,6 +488,21 @@ ALTER TABLE incidents_v13 RENAME TO incidents;
 CREATE INDEX incidents_tenant_time ON incidents(tenant_id, created_at, id);
 CREATE INDEX incidents_status_time ON incidents(status, created_at, id);
 )SQL"},
+      {14, "integrations: configuration, sealed credentials' key id, when the last error came", R"SQL(
+-- Integrations are written through the API (POST/PATCH /tenant/integrations): their
+-- non-secret settings (config, a JSON object), the id of the key their credentials are
+-- sealed under (credential_sealed holds base64url(nonce || secretbox) under the subkey
+-- core/crypto derive_credentials_key(master, credentials_key_id), so the master key can
+-- rotate), and when the platform last reported an error (POST /ingest/integrations).
+ALTER TABLE tenant_integrations ADD COLUMN config TEXT;
+ALTER TABLE tenant_integrations ADD COLUMN credentials_key_id INTEGER;
+ALTER TABLE tenant_integrations ADD COLUMN last_error_at TEXT;
+UPDATE tenant_integrations SET credentials_key_id = 1 WHERE credential_sealed IS NOT NULL;
+UPDATE tenant_integrations SET last_error_at = coalesce(last_sync_at, updated_at)
+  WHERE last_error IS NOT NULL;
+-- The "integrations with error" view: status = ?, most recent error first, then id.
+CREATE INDEX tenant_integrations_errors ON tenant_integrations(status, last_error_at DESC, id);
+)SQL"},
       {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason", R"SQL(
 -- `serve --require-approval TYPES`: such commands start AWAITING_APPROVAL until another
 -- INTERNAL_ADMIN approves (→ PENDING: approved_by, approved_at) or rejects them, or 24 h
