@@ -141,6 +141,16 @@ class OpenApi(unittest.TestCase):
             type(self)._command_id = r.json()["command_id"]
         return self._command_id or "00000000-0000-4000-8000-000000000000"
 
+    def support_request_id(self):
+        """An existing support request of tenant A (opened once), for the routes that take its id."""
+        if not hasattr(type(self), "_support_request_id"):
+            r = self.p.post("/tenant/support/requests",
+                            {"subject": "OpenAPI", "category": "other", "description": "sample"},
+                            token=self.w.token("TENANT_ADMIN"))
+            self.assertEqual(r.status, 201, r)
+            type(self)._support_request_id = r.json()["id"]
+        return self._support_request_id
+
     def ingest_key(self):
         if not hasattr(type(self), "_ingest_key"):
             type(self)._ingest_key = self.p.cli("keys", "create", "--name", "openapi-test").stdout.strip().splitlines()[-1]
@@ -148,7 +158,8 @@ class OpenApi(unittest.TestCase):
 
     def call(self, method, path, op, query=None):
         """Calls a documented operation with a valid credential and a sensible body."""
-        concrete = path.replace("{id}", self.command_id() if "/commands/" in path else self.w.a)
+        concrete = path.replace("{id}", self.command_id() if "/commands/" in path else
+                                self.support_request_id() if "/support/requests/" in path else self.w.a)
         body, token, headers = None, None, {}
         if op["x-painel-access"] == "user":
             who, token = self.token_for(op)

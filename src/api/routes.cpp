@@ -15,6 +15,7 @@ http::Router build_routes(const RouteServices& s) {
   add_ingest_routes(r, {s.store, s.metrics, s.clock, s.config});
   add_auth_routes(r, {s.tokens, s.limiter, s.metrics, s.clock, s.config});
   add_command_routes(r, {s.store, s.cache, s.metrics, s.clock, s.config, s.command_signal});
+  add_support_routes(r, reads);
   return r;
 }
 

@@ -31,5 +31,6 @@ void add_audit_routes(http::Router& r, const AuditDeps& d);      // /internal/au
 void add_ingest_routes(http::Router& r, const IngestDeps& d);    // POST /ingest/usage
 void add_auth_routes(http::Router& r, const AuthDeps& d);        // /auth/*, jwks
 void add_command_routes(http::Router& r, const CommandDeps& d);  // /internal/operations/*
+void add_support_routes(http::Router& r, const ReadDeps& d);      // */support/requests*
 
 }  // namespace painel::api
