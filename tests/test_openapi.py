@@ -149,6 +149,8 @@ class OpenApi(unittest.TestCase):
             return self.incident_id()
         if "/integrations/" in path:
             return self.integration_id()
+        if "/support/requests/" in path:
+            return self.support_request_id()
         return self.w.agent1 if path.startswith("/internal/agents/") else self.w.a
 
     def incident_id(self):
@@ -169,6 +171,16 @@ class OpenApi(unittest.TestCase):
                         token=self.w.token("TENANT_ADMIN"))
         self.assertEqual(r.status, 201, r)
         return r.json()["id"]
+
+    def support_request_id(self):
+        """An existing support request of tenant A (opened once), for the routes that take its id."""
+        if not hasattr(type(self), "_support_request_id"):
+            r = self.p.post("/tenant/support/requests",
+                            {"subject": "OpenAPI", "category": "other", "description": "sample"},
+                            token=self.w.token("TENANT_ADMIN"))
+            self.assertEqual(r.status, 201, r)
+            type(self)._support_request_id = r.json()["id"]
+        return self._support_request_id
 
     def ingest_key(self):
         if not hasattr(type(self), "_ingest_key"):

@@ -94,6 +94,23 @@ def expected_matrix(w, command_id):
         {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
     m[("GET", "/internal/integrations")] = staff
     m[("POST", "/ingest/integrations", "{}")] = {g: 401 for g in GROUPS}
+    # support requests: the tenant side through the tenant scope (all four groups), the
+    # staff side staff only; invalid bodies and a missing id so the world is not changed
+    sup = "/tenant/support/requests"
+    m[("GET", f"{sup}?tenant_id={w.a}")] = own_t
+    m[("GET", f"{sup}?tenant_id={w.b}")] = foreign_t
+    m[("GET", sup)] = {"INTERNAL_ADMIN": 400, "INTERNAL_SUPPORT": 400, "TENANT_ADMIN": 200, "TENANT_USER": 200}
+    m[("POST", f"{sup}?tenant_id={w.a}", "{}")] = {g: 400 for g in GROUPS}
+    m[("POST", f"{sup}?tenant_id={w.b}", "{}")] = \
+        {"INTERNAL_ADMIN": 400, "INTERNAL_SUPPORT": 400, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    m[("GET", f"{sup}/{MISSING_COMMAND}?tenant_id={w.a}")] = {g: 404 for g in GROUPS}
+    m[("POST", f"{sup}/{MISSING_COMMAND}/messages?tenant_id={w.a}", json.dumps({"body": "x"}))] = \
+        {g: 404 for g in GROUPS}
+    staff_404 = {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 404, "TENANT_ADMIN": 403, "TENANT_USER": 403}
+    m[("GET", "/internal/support/requests")] = staff
+    m[("GET", f"/internal/support/requests/{MISSING_COMMAND}")] = staff_404
+    m[("POST", f"/internal/support/requests/{MISSING_COMMAND}/messages", json.dumps({"body": "x"}))] = staff_404
+    m[("PATCH", f"/internal/support/requests/{MISSING_COMMAND}", json.dumps({"status": "closed"}))] = staff_404
     # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
     m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
     # public routes answer everyone alike, tokens or not

@@ -36,5 +36,6 @@ void add_admin_tenant_routes(http::Router& r, const AdminTenantDeps& d);  // ten
 void add_catalog_routes(http::Router& r, const CatalogDeps& d);  // /internal/agents*
 void add_incident_routes(http::Router& r, const IncidentDeps& d);  // /internal/incidents*
 void add_integration_routes(http::Router& r, const IntegrationDeps& d);  // integration writes
+void add_support_routes(http::Router& r, const ReadDeps& d);      // */support/requests*
 
 }  // namespace painel::api

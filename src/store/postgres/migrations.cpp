@@ -513,6 +513,37 @@ ALTER TABLE operational_commands DROP CONSTRAINT operational_commands_status_che
   ADD COLUMN approved_at timestamptz,
   ADD COLUMN decision_reason text;
 )SQL"},
+      {16, "support requests and their messages", R"SQL(
+-- A tenant's support requests (issue #15) and the thread of each. opened_by, author_id and
+-- closed_by keep the user's id; a deleted user leaves NULL (the thread stays). updated_at
+-- is the last activity (a message or a status change): the staff queue and the tenant's
+-- list are ordered by it.
+CREATE TABLE support_requests (
+  id uuid PRIMARY KEY,
+  tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  opened_by uuid REFERENCES users(id) ON DELETE SET NULL,
+  subject text NOT NULL,
+  category text NOT NULL CHECK (category IN ('billing','technical','agent','integration','other')),
+  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open','answered','closed')),
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  closed_at timestamptz,
+  closed_by uuid REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE INDEX support_requests_queue ON support_requests(status, updated_at, id);
+CREATE INDEX support_requests_tenant ON support_requests(tenant_id, updated_at, id);
+CREATE INDEX support_requests_opened_by ON support_requests(opened_by);
+CREATE TABLE support_messages (
+  id uuid PRIMARY KEY,
+  request_id uuid NOT NULL REFERENCES support_requests(id) ON DELETE CASCADE,
+  author_id uuid REFERENCES users(id) ON DELETE SET NULL,
+  author_side text NOT NULL CHECK (author_side IN ('tenant','staff')),
+  body text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX support_messages_request ON support_messages(request_id, created_at, id);
+CREATE INDEX support_messages_author ON support_messages(author_id);
+)SQL"},
   };
   return m;
 }

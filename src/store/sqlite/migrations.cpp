@@ -540,6 +540,37 @@ ALTER TABLE operational_commands_v15 RENAME TO operational_commands;
 CREATE INDEX operational_commands_tenant_time ON operational_commands(tenant_id, created_at);
 CREATE INDEX operational_commands_status_time ON operational_commands(status, created_at);
 )SQL"},
+      {16, "support requests and their messages", R"SQL(
+-- A tenant's support requests (issue #15) and the thread of each. opened_by, author_id and
+-- closed_by keep the user's id; a deleted user leaves NULL (the thread stays). updated_at
+-- is the last activity (a message or a status change): the staff queue and the tenant's
+-- list are ordered by it.
+CREATE TABLE support_requests (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  opened_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+  subject TEXT NOT NULL,
+  category TEXT NOT NULL CHECK (category IN ('billing','technical','agent','integration','other')),
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','answered','closed')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  closed_at TEXT,
+  closed_by TEXT REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE INDEX support_requests_queue ON support_requests(status, updated_at, id);
+CREATE INDEX support_requests_tenant ON support_requests(tenant_id, updated_at, id);
+CREATE INDEX support_requests_opened_by ON support_requests(opened_by);
+CREATE TABLE support_messages (
+  id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES support_requests(id) ON DELETE CASCADE,
+  author_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+  author_side TEXT NOT NULL CHECK (author_side IN ('tenant','staff')),
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX support_messages_request ON support_messages(request_id, created_at, id);
+CREATE INDEX support_messages_author ON support_messages(author_id);
+)SQL"},
   };
   return m;
 }
