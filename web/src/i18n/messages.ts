@@ -2,7 +2,10 @@
 // Enum values from the API are looked up as `<prefix>.<value>` (status.active, plan.starter…)
 // and shown as they are when no entry exists.
 
+import { adminEn, adminPt } from './messages.admin';
+
 export const pt = {
+  ...adminPt,
   // common
   'common.loading': 'Carregando…',
   'common.empty': 'Nada para mostrar.',
@@ -367,6 +370,7 @@ export const pt = {
 export type MessageKey = keyof typeof pt;
 
 export const en: Record<MessageKey, string> = {
+  ...adminEn,
   'common.loading': 'Loading…',
   'common.empty': 'Nothing to show.',
   'common.retry': 'Try again',
