@@ -2,7 +2,7 @@
 // (lib/form.ts) checked on submit, the server's problem `detail` shown next to the field it
 // names or at the top, and a 412 shown as "changed by someone else, reload".
 
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { describeError } from '../api/errors';
 import { useI18n } from '../i18n/I18nProvider';
 import {
@@ -93,7 +93,7 @@ function isStale(err: unknown): boolean {
 }
 
 /** The error at the top of a form (not tied to a field); with a reload button after a 412. */
-export function FormError({ form, onReload, testId = 'form-error' }: { form: FormState<string>; onReload?: () => void; testId?: string }) {
+export function FormError({ form, onReload, testId = 'form-error' }: { form: Pick<FormState<string>, 'topError' | 'stale'>; onReload?: () => void; testId?: string }) {
   const { t } = useI18n();
   if (!form.topError) return null;
   return (
@@ -145,5 +145,57 @@ export function TextInput<F extends string>({ form, name, label, testId, type = 
         <input {...common} type={type} autoComplete={autoComplete} onChange={(e) => form.set(name, e.target.value)} />
       )}
     </Field>
+  );
+}
+
+/** A modal form on the native <dialog> (focus trap and Esc come with it). */
+export function FormDialog({ open, title, onClose, children, testId }: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  testId: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) {
+      if (typeof d.showModal === 'function') d.showModal();
+      else d.setAttribute('open', '');
+    }
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className="dialog dialog-form"
+      aria-labelledby={`${testId}-title`}
+      data-testid={testId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id={`${testId}-title`}>{title}</h2>
+      {open ? children : null}
+    </dialog>
+  );
+}
+
+/** Cancel + submit buttons at the foot of a form. */
+export function FormActions({ form, onCancel, submitLabel, testId }: { form: Pick<FormState<string>, 'busy'>; onCancel?: () => void; submitLabel: string; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="dialog-actions">
+      {onCancel ? (
+        <button type="button" className="btn" onClick={onCancel} data-testid={`${testId}-cancel`}>
+          {t('common.cancel')}
+        </button>
+      ) : null}
+      <button type="submit" className="btn btn-primary" disabled={form.busy} data-testid={`${testId}-submit`}>
+        {form.busy ? t('form.saving') : submitLabel}
+      </button>
+    </div>
   );
 }
