@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contractCount, priceValue } from './admin';
+import { canEditIntegrations, contractCount, priceValue } from './admin';
 
 describe('contracts count', () => {
   it('counts active contracts against max_agents', () => {
@@ -13,5 +13,15 @@ describe('contracts count', () => {
     expect(priceValue(50)).toBe(50);
     expect(priceValue(null)).toBeNull();
     expect(priceValue('x')).toBeNull();
+  });
+});
+
+describe('integration edit controls', () => {
+  it('only TENANT_ADMIN and INTERNAL_ADMIN get them', () => {
+    expect(canEditIntegrations('TENANT_ADMIN')).toBe(true);
+    expect(canEditIntegrations('INTERNAL_ADMIN')).toBe(true);
+    expect(canEditIntegrations('TENANT_USER')).toBe(false);
+    expect(canEditIntegrations('INTERNAL_SUPPORT')).toBe(false);
+    expect(canEditIntegrations(null)).toBe(false);
   });
 });

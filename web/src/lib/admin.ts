@@ -28,3 +28,6 @@ export function priceValue(p: number | string | null | undefined): number | null
   const n = typeof p === 'number' ? p : Number(p);
   return Number.isFinite(n) ? n : null;
 }
+
+/** Who gets create / edit / delete on the dashboard Integrations page (the server's rule). */
+export const canEditIntegrations = (role: string | null) => role === 'TENANT_ADMIN' || role === 'INTERNAL_ADMIN';
