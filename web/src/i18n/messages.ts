@@ -163,7 +163,7 @@ export const pt = {
   'usage.noData': 'Sem dados de uso no período.',
 
   'support.title': 'Suporte',
-  'support.subtitle': 'Incidentes da sua conta',
+  'support.subtitle': 'Fale com a equipe AlquimistaAI e acompanhe os incidentes da sua conta',
   'support.noOpen': 'Nenhum incidente aberto. Tudo funcionando.',
   'support.openedAt': 'Aberto em {when}',
   'support.resolvedAt': 'resolvido em {when}',
@@ -521,7 +521,7 @@ export const en: Record<MessageKey, string> = {
   'usage.noData': 'No usage data in this period.',
 
   'support.title': 'Support',
-  'support.subtitle': 'Incidents on your account',
+  'support.subtitle': 'Talk to the AlquimistaAI team and follow the incidents on your account',
   'support.noOpen': 'No open incidents. All systems running.',
   'support.openedAt': 'Opened {when}',
   'support.resolvedAt': 'resolved {when}',
