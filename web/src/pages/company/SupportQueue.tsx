@@ -59,7 +59,7 @@ export default function SupportQueue() {
         </Field>
         <TenantPicker id="sq-tenant" label={t('common.tenant')} value={tenantId} onChange={reset(setTenantId)} allowEmpty emptyLabel={t('filter.all')} testId="support-queue-tenant" />
       </form>
-      <div className="split">
+      <div className="split split-list">
         <Card>
           {q.data ? (
             q.data.requests.length === 0 ? (

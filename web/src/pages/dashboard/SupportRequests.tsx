@@ -79,7 +79,7 @@ export function SupportRequests() {
                       </div>
                       <p className="muted small">
                         {te('supportCategory', r.category)} · {t('support.updatedAt')} {formatDateTime(r.updated_at ?? r.created_at, lang)}
-                        {r.message_count !== undefined ? ` · ${t('support.messages', { n: r.message_count })}` : ''}
+                        {r.message_count !== undefined ? ` · ${(r.message_count === 1 ? t('support.messageOne') : t('support.messages', { n: r.message_count }))}` : ''}
                       </p>
                     </li>
                   ))}
