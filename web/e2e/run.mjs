@@ -480,6 +480,9 @@ const COMPANY_PAGES = [
   ['/app/company/integrations', 'page-company-integrations', 'company-integrations'],
   ['/app/company/operations', 'page-operations', 'operations'],
   ['/app/company/billing', 'page-billing', 'billing'],
+  ['/app/company/catalog', 'page-catalog', 'catalog'],
+  ['/app/company/incidents', 'page-incidents', 'incidents'],
+  ['/app/company/support', 'page-support-queue', 'support-queue'],
 ];
 const DASHBOARD_PAGES = [
   ['/app/dashboard', 'page-dashboard', 'dashboard'],
@@ -520,6 +523,100 @@ async function checkCharts(page) {
   );
   for (const c of charts) assert(c.points > 0 && c.ink > 500, `chart ${c.id} is empty (points ${c.points}, ink ${c.ink})`);
 }
+
+/** A CNPJ with right check digits (the rule of domain/cnpj), random so reruns never collide. */
+function randomCnpj() {
+  const d = Array.from({ length: 8 }, () => Math.floor(Math.random() * 10)).join('') + '0001';
+  const dv = (s, w) => {
+    const r = w.reduce((a, x, i) => a + Number(s[i]) * x, 0) % 11;
+    return r < 2 ? 0 : 11 - r;
+  };
+  const d13 = d + dv(d, [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]);
+  return d13 + dv(d13, [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]);
+}
+
+scenario('administration: tenant + contract, integration, support request answered', async () => {
+  const stamp = Date.now().toString(36);
+  // Staff creates a tenant (a wrong CNPJ is refused on the field first).
+  const admin = await pageFor('INTERNAL_ADMIN');
+  await admin.goto(`${BASE}/app/company/tenants`);
+  await settled(admin, 'page-tenants');
+  await admin.click(tid('tenant-add'));
+  const name = `E2E Padaria ${stamp} Ltda`;
+  await admin.fill(tid('tenant-form-name'), name);
+  await admin.fill(tid('tenant-form-cnpj'), '11.222.333/0001-82');
+  await admin.fill(tid('tenant-form-segment'), 'varejo');
+  await admin.selectOption(tid('tenant-form-status'), 'active');
+  await admin.click(tid('tenant-form-submit'));
+  await admin.locator('#f-tenant-form-cnpj-error').waitFor();
+  await admin.fill(tid('tenant-form-cnpj'), randomCnpj());
+  await admin.click(tid('tenant-form-submit'));
+  await admin.waitForURL(/\/app\/company\/tenants\/[^/?]+$/);
+  await settled(admin, 'page-tenant-detail');
+  const title = await admin.locator('h1').first().innerText();
+  assert(title.includes(name), `new tenant page title: ${title}`);
+  // …and a contract: the first agent that can be activated.
+  const count = admin.locator(tid('contracts-count'));
+  assert((await count.getAttribute('data-active')) === '0', 'a new tenant has no active contract');
+  const row = admin.locator(`${tid('contract-row')}:has(${tid('contract-activate')}:not([disabled]))`).first();
+  const agentId = await row.getAttribute('data-agent-id');
+  await row.locator(tid('contract-activate')).click();
+  await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"][data-status="active"]`).waitFor();
+  await admin.locator(`${tid('contracts-count')}[data-active="1"]`).waitFor();
+  await shot(admin, 'tenant-contracts');
+
+  // The tenant admin adds an integration with credentials (never shown back).
+  const tadmin = await pageFor('TENANT_ADMIN');
+  await tadmin.goto(`${BASE}/app/dashboard/integrations`);
+  await settled(tadmin, 'page-integrations');
+  await tadmin.click(tid('integration-add'));
+  const iname = `E2E webhook ${stamp}`;
+  const secret = `s3cr3t-${stamp}`;
+  await tadmin.selectOption(tid('integration-form-type'), 'webhook');
+  await tadmin.fill(tid('integration-form-name'), iname);
+  await tadmin.fill(tid('integration-form-config'), '{"url": "https://example.com/hook"}');
+  await tadmin.fill(tid('integration-form-credentials'), `{"token": "${secret}"}`);
+  await tadmin.click(tid('integration-form-submit'));
+  const irow = tadmin.locator(tid('integration-row'), { hasText: iname });
+  await irow.waitFor();
+  await irow.locator(`${tid('integration-credentials')}[data-stored="1"]`).waitFor();
+  await irow.locator(tid('integration-edit')).click();
+  const credsShown = await tadmin.locator(tid('integration-form-credentials')).inputValue();
+  assert(credsShown === '', `credentials field pre-filled: ${credsShown}`);
+  assert(!(await tadmin.content()).includes(secret), 'the secret is on the page');
+  await tadmin.click(tid('integration-form-cancel'));
+
+  // …and opens a support request.
+  await tadmin.goto(`${BASE}/app/dashboard/support`);
+  await settled(tadmin, 'page-support');
+  const subject = `E2E WhatsApp parado ${stamp}`;
+  await tadmin.fill(tid('support-form-subject'), subject);
+  await tadmin.selectOption(tid('support-form-category'), 'integration');
+  await tadmin.fill(tid('support-form-description'), 'O atendente não responde desde ontem.');
+  await tadmin.click(tid('support-form-submit'));
+  await tadmin.locator(`${tid('support-thread')}[data-status="open"]`).waitFor();
+  await tadmin.locator(tid('support-request-row'), { hasText: subject }).waitFor();
+
+  // Staff answers it from the queue.
+  await admin.goto(`${BASE}/app/company/support`);
+  await settled(admin, 'page-support-queue');
+  const qrow = admin.locator(tid('support-queue-row'), { hasText: subject });
+  await qrow.locator(tid('support-queue-open')).click();
+  await admin.locator(tid('support-thread')).waitFor();
+  await admin.fill(tid('support-reply-body'), 'Renovamos o token do WhatsApp. Pode testar?');
+  await admin.click(tid('support-reply-submit'));
+  await admin.locator(`${tid('support-thread')}[data-status="answered"]`).waitFor();
+  await admin.locator(`${tid('support-message')}[data-side="staff"]`).waitFor();
+  await settled(admin, 'page-support-queue');
+  await shot(admin, 'support-queue', { docs: true });
+
+  // The customer sees the answer.
+  await tadmin.reload();
+  await settled(tadmin, 'page-support');
+  await tadmin.locator(`${tid('support-request-row')}[data-status="answered"]`, { hasText: subject }).locator(tid('support-request-open')).click();
+  await tadmin.locator(`${tid('support-message')}[data-side="staff"]`).waitFor();
+  await shot(tadmin, 'support-thread', { docs: true });
+});
 
 scenario('internal pages in pt-BR (desktop screenshots)', async () => {
   const admin = await pageFor('INTERNAL_ADMIN');

@@ -119,7 +119,7 @@ export interface IntegrationBody {
   type?: string;
   name?: string;
   status?: string;
-  config?: Record<string, unknown>;
+  config?: Record<string, unknown> | null;
   credentials?: Record<string, unknown> | null;
 }
 

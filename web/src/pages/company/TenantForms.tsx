@@ -224,6 +224,7 @@ export function ContractsCard({ detail }: { detail: TenantDetail }) {
   };
 
   // Catalog agents, plus contracted agents the catalog page did not include.
+  // Without the catalog (an error), the tenant's own contracts still show and can be managed.
   const rows = catalog.data ? [...catalog.data.agents] : [];
   for (const a of detail.agents) if (!rows.some((r) => r.id === a.id)) rows.push({ id: a.id, name: a.name, status: 'active', subnucleus: a.subnucleus ?? undefined });
   rows.sort((a, b) => Number(byId.get(b.id)?.status === 'active') - Number(byId.get(a.id)?.status === 'active') || a.name.localeCompare(b.name));
@@ -240,8 +241,8 @@ export function ContractsCard({ detail }: { detail: TenantDetail }) {
     >
       {catalog.error && !catalog.data ? <ErrorState error={catalog.error} onRetry={() => catalog.refetch()} /> : null}
       {!catalog.data && !catalog.error ? <Loading /> : null}
-      {catalog.data && rows.length === 0 ? <Empty /> : null}
-      {catalog.data && rows.length ? (
+      {(catalog.data || catalog.error) && rows.length === 0 ? <Empty /> : null}
+      {rows.length ? (
         <TableWrap label={t('contracts.title')}>
           <table className="table">
             <thead>

@@ -42,7 +42,7 @@ function IntegrationDialog({ integration, tenantId, onClose }: { integration: Te
       const body: IntegrationBody = {};
       if (v.name.trim() !== initial.name) body.name = v.name.trim();
       if (v.status !== initial.status) body.status = v.status;
-      if (v.config.trim() !== initial.config.trim()) body.config = config ?? {};
+      if (v.config.trim() !== initial.config.trim()) body.config = config ?? null;
       if (creds) body.credentials = creds;
       else if (clearCreds) body.credentials = null;
       if (Object.keys(body).length) await update.mutateAsync({ id: integration.id, body });
