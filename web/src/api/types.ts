@@ -172,7 +172,7 @@ export interface Command {
 export type CommandStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'ERROR' | 'CANCELLED';
 
 export interface TenantDetail {
-  tenant: TenantRow & { limits?: TenantMe['limits'] };
+  tenant: TenantRow & { limits?: TenantMe['limits']; limit_overrides?: TenantLimits };
   users: TenantUser[];
   agents: TenantAgent[];
   integrations: Integration[];

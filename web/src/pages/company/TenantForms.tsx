@@ -8,7 +8,7 @@ import { describeError } from '../../api/errors';
 import type { TenantAgent, TenantDetail } from '../../api/types';
 import { useAuth } from '../../auth/AuthProvider';
 import { FormActions, FormDialog, FormError, TextInput, useForm } from '../../components/Form';
-import { Badge, Card, ConfirmDialog, Empty, ErrorState, Loading, TableWrap } from '../../components/ui';
+import { Badge, Card, ConfirmDialog, Empty, Loading, TableWrap } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
 import { LIMITS, NEW_TENANT_STATUSES, PLANS, SEGMENTS, contractCount, priceValue } from '../../lib/admin';
 import { digitsOnly, intOrNull, validateField, type Schema } from '../../lib/form';
@@ -126,9 +126,11 @@ export function EditTenantButton({ detail, onReload }: { detail: TenantDetail; o
     segment: tn.segment ?? '',
     plan: tn.plan ?? 'starter',
     status: '',
-    max_agents: str(tn.limits?.max_agents),
-    max_users: str(tn.limits?.max_users),
-    max_requests_per_month: str(tn.limits?.max_requests_per_month),
+    // The tenant's own limits (limit_overrides, null = the plan's) when the server sends
+    // them; otherwise the limits in force.
+    max_agents: str((tn.limit_overrides ?? tn.limits)?.max_agents),
+    max_users: str((tn.limit_overrides ?? tn.limits)?.max_users),
+    max_requests_per_month: str((tn.limit_overrides ?? tn.limits)?.max_requests_per_month),
   });
   const form = useForm<TenantField>(EDIT_SCHEMA, initial(), { 'limits.max_agents': 'max_agents', 'limits.max_users': 'max_users', 'limits.max_requests_per_month': 'max_requests_per_month' });
   const close = () => setOpen(false);
@@ -239,7 +241,12 @@ export function ContractsCard({ detail }: { detail: TenantDetail }) {
         </span>
       }
     >
-      {catalog.error && !catalog.data ? <ErrorState error={catalog.error} onRetry={() => catalog.refetch()} /> : null}
+      {catalog.error && !catalog.data ? (
+        // The tenant's own contracts still show below; only the rest of the catalog is missing.
+        <p className="notice notice-warn small" role="status" data-testid="catalog-unavailable">
+          {t('contracts.catalogUnavailable', { detail: describeError(catalog.error, t) })}
+        </p>
+      ) : null}
       {!catalog.data && !catalog.error ? <Loading /> : null}
       {(catalog.data || catalog.error) && rows.length === 0 ? <Empty /> : null}
       {rows.length ? (
