@@ -92,7 +92,7 @@ export default function SupportQueue() {
                           <td>{r.tenant_id ? <Link to={`/app/company/tenants/${encodeURIComponent(r.tenant_id)}`}>{r.tenant_name ?? r.tenant_id}</Link> : '—'}</td>
                           <td><Badge prefix="status" value={r.status} /></td>
                           <td className="num">{formatNumber(r.message_count, lang)}</td>
-                          <td className="nowrap">{formatDateTime(r.updated_at ?? r.created_at, lang)}</td>
+                          <td>{formatDateTime(r.updated_at ?? r.created_at, lang)}</td>
                         </tr>
                       ))}
                     </tbody>
