@@ -156,8 +156,9 @@ function watchErrors(page, bag) {
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const text = m.text();
-    // Answers the scenario asked for (401 on a revoked session, 403 on purpose) are not bugs.
-    if (/Failed to load resource: the server responded with a status of (401|403)/.test(text)) return;
+    // Answers the scenario asked for (401 on a revoked session, 403 on purpose, 412 on a
+    // stale edit) are not bugs.
+    if (/Failed to load resource: the server responded with a status of (401|403|412)/.test(text)) return;
     bag.push(`console error: ${text}`);
   });
 }
@@ -208,6 +209,22 @@ async function apiStatus(email, path) {
   const { access_token: token } = await login.json();
   const res = await fetch(`${BASE}${path}`, { headers: { authorization: `Bearer ${token}` } });
   return res.status;
+}
+
+/** One API call with a fresh token of `email` (outside the browser): [status, body]. */
+async function apiCall(email, method, path, body) {
+  const login = await fetch(`${BASE}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const { access_token: token } = await login.json();
+  const res = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return [res.status, await res.text()];
 }
 
 const queryOf = (page) => new URL(page.url()).searchParams;
@@ -555,6 +572,21 @@ scenario('administration: tenant + contract, integration, support request answer
   await settled(admin, 'page-tenant-detail');
   const title = await admin.locator('h1').first().innerText();
   assert(title.includes(name), `new tenant page title: ${title}`);
+  // An edit goes through (PATCH with If-Match); one made after someone else changed the
+  // tenant gets "changed by someone else" and a reload.
+  const newId = admin.url().split('/').pop();
+  await admin.click(tid('tenant-edit'));
+  await admin.fill(tid('tenant-form-name'), `${name} (editada)`);
+  await admin.click(tid('tenant-edit-form-submit'));
+  await admin.locator('h1', { hasText: '(editada)' }).waitFor();
+  await admin.click(tid('tenant-edit'));
+  const [st] = await apiCall(LOGINS.INTERNAL_ADMIN, 'PATCH', `/internal/tenants/${newId}`, { segment: 'servicos' });
+  assert(st === 200, `PATCH by someone else answered ${st}`);
+  await admin.fill(tid('tenant-form-name'), `${name} (de novo)`);
+  await admin.click(tid('tenant-edit-form-submit'));
+  await admin.locator(`${tid('form-error')}[data-stale="1"]`).waitFor();
+  await admin.click(tid('form-reload'));
+  await settled(admin, 'page-tenant-detail');
   // …and a contract: the first catalog agent that can be activated.
   const count = admin.locator(tid('contracts-count'));
   assert((await count.getAttribute('data-active')) === '0', 'a new tenant has no active contract');
@@ -643,7 +675,23 @@ scenario('administration: tenant + contract, integration, support request answer
   await settled(tadmin, 'page-support');
   await tadmin.locator(`${tid('support-request-row')}[data-status="answered"]`, { hasText: subject }).locator(tid('support-request-open')).click();
   await tadmin.locator(`${tid('support-message')}[data-side="staff"]`).waitFor();
-  await shot(tadmin, 'support-thread', { docs: true });
+  await shot(tadmin, 'support-thread');
+
+  // Staff opens a global incident and resolves it.
+  await admin.goto(`${BASE}/app/company/incidents`);
+  await settled(admin, 'page-incidents');
+  await admin.click(tid('incident-open'));
+  const ititle = `E2E instabilidade ${stamp}`;
+  await admin.selectOption(tid('incident-form-severity'), 'critical');
+  await admin.fill(tid('incident-form-title'), ititle);
+  await admin.fill(tid('incident-form-description'), 'Mensagens atrasando.');
+  await admin.click(tid('incident-form-submit'));
+  const inc = admin.locator(tid('incident-row'), { hasText: ititle });
+  await inc.locator(tid('incident-resolve')).click();
+  await admin.selectOption(tid('incidents-status'), 'resolved');
+  await admin.locator(`${tid('incident-row')}[data-status="resolved"]`, { hasText: ititle }).waitFor();
+  await settled(admin, 'page-incidents');
+  await shot(admin, 'incidents');
 });
 
 scenario('internal pages in pt-BR (desktop screenshots)', async () => {

@@ -304,7 +304,9 @@ export interface TenantIntegration extends Integration {
 
 export interface InternalIncident extends Incident {
   source?: string;
+  /** A user id; the UI shows only a name, when the server sends one. */
   resolved_by?: string | null;
+  resolved_by_name?: string | null;
 }
 
 export interface InternalIncidentList {

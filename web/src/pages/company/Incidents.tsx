@@ -131,7 +131,7 @@ export default function Incidents() {
                       <th scope="row">
                         {i.title}
                         {i.description ? <div className="muted small">{i.description}</div> : null}
-                        {i.resolved_at ? <div className="muted small">{t('support.resolvedAt', { when: formatDateTime(i.resolved_at, lang) })}{i.resolved_by ? ` · ${i.resolved_by}` : ''}</div> : null}
+                        {i.resolved_at ? <div className="muted small">{t('support.resolvedAt', { when: formatDateTime(i.resolved_at, lang) })}{i.resolved_by_name ? ` · ${i.resolved_by_name}` : ''}</div> : null}
                       </th>
                       <td>{i.tenant_id ? <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>{i.tenant_name ?? i.tenant_id}</Link> : <span className="badge badge-info">{t('company.globalIncident')}</span>}</td>
                       <td><Badge prefix="severity" value={i.severity} /></td>
