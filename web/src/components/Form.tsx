@@ -2,7 +2,7 @@
 // (lib/form.ts) checked on submit, the server's problem `detail` shown next to the field it
 // names or at the top, and a 412 shown as "changed by someone else, reload".
 
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { describeError } from '../api/errors';
 import { useI18n } from '../i18n/I18nProvider';
 import {
@@ -14,7 +14,7 @@ import {
   type Schema,
   type Values,
 } from '../lib/form';
-import { Field } from './ui';
+import { Field, useModal } from './ui';
 
 export interface FormState<F extends string> {
   values: Values<F>;
@@ -156,16 +156,7 @@ export function FormDialog({ open, title, onClose, children, testId }: {
   children: ReactNode;
   testId: string;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
-      if (typeof d.showModal === 'function') d.showModal();
-      else d.setAttribute('open', '');
-    }
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModal(open);
   return (
     <dialog
       ref={ref}

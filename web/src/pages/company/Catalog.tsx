@@ -6,7 +6,7 @@ import { describeError } from '../../api/errors';
 import type { CatalogAgent } from '../../api/types';
 import { useAuth } from '../../auth/AuthProvider';
 import { FormActions, FormDialog, FormError, TextInput, useForm } from '../../components/Form';
-import { Badge, ConfirmDialog, Empty, ErrorState, Field, Loading, Page, Pagination, TableWrap } from '../../components/ui';
+import { Badge, ConfirmDialog, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
 import { AGENT_SEGMENTS, LIMITS, SUBNUCLEI, priceValue } from '../../lib/admin';
 import { centsToDecimal, parseMoneyCents, type Schema } from '../../lib/form';
@@ -130,11 +130,8 @@ export default function Catalog() {
           </select>
         </Field>
       </form>
-      {q.data ? (
-        <div aria-busy={q.isFetching}>
-          {rows.length === 0 ? (
-            <Empty>{t('catalog.none')}</Empty>
-          ) : (
+      <PagedQueryView query={q} isEmpty={() => rows.length === 0} emptyText={t('catalog.none')} limit={PAGE} offset={offset} onOffset={setOffset}>
+        {() => (
             <TableWrap label={t('catalog.title')} testId="catalog-table">
               <table className="table">
                 <thead>
@@ -179,14 +176,8 @@ export default function Catalog() {
                 </tbody>
               </table>
             </TableWrap>
-          )}
-          <Pagination total={q.data.total} limit={PAGE} offset={offset} onOffset={setOffset} />
-        </div>
-      ) : q.error ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : (
-        <Loading />
-      )}
+        )}
+      </PagedQueryView>
       {adding ? <AgentDialog agent={null} open onClose={() => setAdding(false)} /> : null}
       {editing ? <AgentDialog key={editing.id} agent={editing} open onClose={() => setEditing(null)} /> : null}
       <ConfirmDialog

@@ -8,7 +8,7 @@ import { describeError } from '../../api/errors';
 import type { InternalIncident } from '../../api/types';
 import { FormActions, FormDialog, FormError, TextInput, useForm } from '../../components/Form';
 import { TenantPicker } from '../../components/TenantPicker';
-import { Badge, Empty, ErrorState, Field, Loading, Page, Pagination, TableWrap } from '../../components/ui';
+import { Badge, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
 import { INCIDENT_SOURCES, LIMITS, SEVERITIES } from '../../lib/admin';
 import type { Schema } from '../../lib/form';
@@ -107,11 +107,8 @@ export default function Incidents() {
         </Field>
         <TenantPicker id="inc-tenant" label={t('common.tenant')} value={tenantId} onChange={reset(setTenantId)} allowEmpty emptyLabel={t('filter.all')} testId="incidents-tenant" />
       </form>
-      {q.data ? (
-        <div aria-busy={q.isFetching}>
-          {q.data.incidents.length === 0 ? (
-            <Empty>{t('incidents.none')}</Empty>
-          ) : (
+      <PagedQueryView query={q} isEmpty={(d) => d.incidents.length === 0} emptyText={t('incidents.none')} limit={PAGE} offset={offset} onOffset={setOffset}>
+        {(d) => (
             <TableWrap label={t('incidents.title')} testId="incidents-table">
               <table className="table">
                 <thead>
@@ -126,7 +123,7 @@ export default function Incidents() {
                   </tr>
                 </thead>
                 <tbody>
-                  {q.data.incidents.map((i) => (
+                  {d.incidents.map((i) => (
                     <tr key={i.id} data-testid="incident-row" data-incident-id={i.id} data-status={i.status}>
                       <th scope="row">
                         {i.title}
@@ -153,14 +150,8 @@ export default function Incidents() {
                 </tbody>
               </table>
             </TableWrap>
-          )}
-          <Pagination total={q.data.total} limit={PAGE} offset={offset} onOffset={setOffset} />
-        </div>
-      ) : q.error ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : (
-        <Loading />
-      )}
+        )}
+      </PagedQueryView>
       {dialog ? <IncidentDialog key={dialog.incident?.id ?? 'new'} incident={dialog.incident} onClose={() => setDialog(null)} /> : null}
     </Page>
   );

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useInternalIntegrations } from '../../api/admin';
 import { TenantPicker } from '../../components/TenantPicker';
-import { Badge, Empty, ErrorState, Field, Loading, Page, Pagination, TableWrap } from '../../components/ui';
+import { Badge, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
 import { INTEGRATION_TYPES } from '../../lib/admin';
 import { formatDateTime } from '../../lib/format';
@@ -41,11 +41,8 @@ export default function CompanyIntegrations() {
         </Field>
         <TenantPicker id="ci-tenant" label={t('common.tenant')} value={tenantId} onChange={reset(setTenantId)} allowEmpty emptyLabel={t('filter.all')} testId="integrations-tenant-filter" />
       </form>
-      {q.data ? (
-        <div aria-busy={q.isFetching}>
-          {q.data.integrations.length === 0 ? (
-            <Empty>{status === 'error' ? t('companyIntegrations.none') : t('common.empty')}</Empty>
-          ) : (
+      <PagedQueryView query={q} isEmpty={(d) => d.integrations.length === 0} emptyText={status === 'error' ? t('companyIntegrations.none') : t('common.empty')} limit={PAGE} offset={offset} onOffset={setOffset}>
+        {(d) => (
             <TableWrap label={t('companyIntegrations.title')} testId="integrations-errors-table">
               <table className="table">
                 <thead>
@@ -58,7 +55,7 @@ export default function CompanyIntegrations() {
                   </tr>
                 </thead>
                 <tbody>
-                  {q.data.integrations.map((i) => (
+                  {d.integrations.map((i) => (
                     <tr key={i.id} data-testid="integration-error-row" data-integration-id={i.id}>
                       <th scope="row">
                         <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>{i.tenant_name ?? i.tenant_id}</Link>
@@ -78,14 +75,8 @@ export default function CompanyIntegrations() {
                 </tbody>
               </table>
             </TableWrap>
-          )}
-          <Pagination total={q.data.total} limit={PAGE} offset={offset} onOffset={setOffset} />
-        </div>
-      ) : q.error ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : (
-        <Loading />
-      )}
+        )}
+      </PagedQueryView>
     </Page>
   );
 }

@@ -7,7 +7,7 @@ import { useStaffSupportQueue, useStaffSupportReply, useStaffSupportStatus, useS
 import { describeError } from '../../api/errors';
 import { SupportThreadView } from '../../components/SupportThread';
 import { TenantPicker } from '../../components/TenantPicker';
-import { Badge, Card, Empty, ErrorState, Field, Loading, Page, Pagination, TableWrap } from '../../components/ui';
+import { Badge, Card, Empty, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
 import { SUPPORT_CATEGORIES } from '../../lib/admin';
 import { formatDateTime, formatNumber } from '../../lib/format';
@@ -61,11 +61,8 @@ export default function SupportQueue() {
       </form>
       <div className="split split-list">
         <Card>
-          {q.data ? (
-            q.data.requests.length === 0 ? (
-              <Empty>{t('supportQueue.none')}</Empty>
-            ) : (
-              <div aria-busy={q.isFetching}>
+          <PagedQueryView query={q} isEmpty={(d) => d.requests.length === 0} emptyText={t('supportQueue.none')} limit={PAGE} offset={offset} onOffset={setOffset}>
+            {(d) => (
                 <TableWrap label={t('supportQueue.title')} testId="support-queue-table">
                   <table className="table">
                     <thead>
@@ -78,7 +75,7 @@ export default function SupportQueue() {
                       </tr>
                     </thead>
                     <tbody>
-                      {q.data.requests.map((r) => (
+                      {d.requests.map((r) => (
                         <tr key={r.id} className={r.id === selected ? 'selected' : ''} data-testid="support-queue-row" data-request-id={r.id} data-status={r.status}>
                           <th scope="row">
                             <button type="button" className="link-btn" onClick={() => select(r.id)} aria-pressed={r.id === selected} data-testid="support-queue-open">
@@ -98,14 +95,8 @@ export default function SupportQueue() {
                     </tbody>
                   </table>
                 </TableWrap>
-                <Pagination total={q.data.total} limit={PAGE} offset={offset} onOffset={setOffset} />
-              </div>
-            )
-          ) : q.error ? (
-            <ErrorState error={q.error} onRetry={() => q.refetch()} />
-          ) : (
-            <Loading />
-          )}
+            )}
+          </PagedQueryView>
         </Card>
         <Card title={t('support.thread')} testId="support-thread-card">
           {selected ? (
