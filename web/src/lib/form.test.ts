@@ -78,6 +78,14 @@ describe('server errors', () => {
     expect(placeServerError('cnpj: already used by another tenant', fields).field).toBe('cnpj');
     expect(placeServerError('limits.max_agents must be an integer from 0 to 1000', fields).field).toBe('maxAgents');
     expect(placeServerError('price_monthly is too large', fields).field).toBe('price');
+    // the tenants routes' words
+    expect(placeServerError('a tenant with this CNPJ already exists', fields).field).toBe('cnpj');
+    expect(placeServerError('cnpj: the check digits are wrong', fields).field).toBe('cnpj');
+    expect(placeServerError('the tenant has reached its limit of 3 active agents (limits.max_agents)', fields).field).toBe('maxAgents');
+    expect(placeServerError('an agent with this name already exists', { name: 'name' }).field).toBe('name');
+    // two fields named: the top
+    expect(placeServerError('name and cnpj do not match', fields).field).toBeNull();
+    expect(placeServerError('both the cnpj and the name are taken', fields).field).toBeNull();
   });
   it('puts unknown fields and sentences at the top', () => {
     expect(placeServerError('unknown field(s): x (allowed: name, cnpj)', fields).field).toBeNull();

@@ -152,6 +152,16 @@ export function placeServerError<F extends string>(
     const f = fields[apiField] ?? fields[apiField.split('.').pop() as string];
     if (f) return { field: f, text: d };
   }
+  // "a tenant with this CNPJ already exists": exactly one field named anywhere in the
+  // sentence (a whole word, any case) is where it belongs.
+  if (!/^unknown field/i.test(d)) {
+    const named = new Set<F>();
+    for (const [apiField, f] of Object.entries(fields)) {
+      const word = apiField.split('.').pop() as string;
+      if (f && new RegExp(`(^|[^\\w])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`, 'i').test(d)) named.add(f);
+    }
+    if (named.size === 1) return { field: [...named][0], text: d };
+  }
   return { field: null, text: d };
 }
 
