@@ -17,7 +17,7 @@ export function SupportThreadView({ query, onReply, actions, canReply = true }: 
   canReply?: boolean;
 }) {
   const { t, lang } = useI18n();
-  const form = useForm<'body'>({ body: { kind: 'text', required: true, max: LIMITS.body } }, { body: '' });
+  const form = useForm<'body'>({ body: { kind: 'text', required: true, max: LIMITS.body, lines: true } }, { body: '' });
   const [sent, setSent] = useState(0);
   if (query.error && !query.data) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
   if (!query.data) return <Loading />;

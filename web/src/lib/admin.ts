@@ -13,7 +13,7 @@ export const SUPPORT_CATEGORIES = ['billing', 'technical', 'agent', 'integration
 export const SUPPORT_STATUSES = ['open', 'answered', 'closed'] as const;
 
 /** Text limits of the server (bytes). */
-export const LIMITS = { name: 200, segment: 100, title: 200, description: 5000, subject: 200, body: 10000 } as const;
+export const LIMITS = { name: 200, integrationName: 120, segment: 50, title: 200, agentDescription: 2000, incidentDescription: 4000, subject: 200, body: 10000 } as const;
 
 /** "N of max active" for the contracts card. */
 export function contractCount(agents: { status: string }[], maxAgents: number | null | undefined) {

@@ -56,7 +56,10 @@ describe('validate', () => {
     expect(validateField({ kind: 'text' }, '')).toBeNull();
     expect(validateField({ kind: 'text', max: 4 }, 'ação')).toEqual({ key: 'form.tooLong', vars: { max: 4 } }); // 6 bytes
     expect(byteLength('ação')).toBe(6);
-    expect(validateField({ kind: 'text', max: 10 }, 'a\u0001b')?.key).toBe('form.control');
+    expect(validateField({ kind: 'text', max: 10 }, 'a\u0001b')?.key).toBe('form.oneLine');
+    expect(validateField({ kind: 'text', max: 10 }, 'a\nb')?.key).toBe('form.oneLine');
+    expect(validateField({ kind: 'text', max: 10, lines: true }, 'a\r\nb')).toBeNull();
+    expect(validateField({ kind: 'text', max: 10, lines: true }, 'a\u0001b')?.key).toBe('form.control');
     expect(validateField({ kind: 'int', min: 0, max: 10 }, '11')?.key).toBe('form.intRange');
     expect(validateField({ kind: 'int', min: 0, max: 10 }, '1.5')?.key).toBe('form.int');
     expect(validateField({ kind: 'enum', values: ['a'], required: true }, 'b')?.key).toBe('form.choose');

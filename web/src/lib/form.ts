@@ -13,7 +13,8 @@ export interface Msg {
 }
 
 export type Rule =
-  | { kind: 'text'; required?: boolean; max?: number }
+  /** `lines`: newlines allowed (the support texts); other text refuses every control character, as BodyFields does. */
+  | { kind: 'text'; required?: boolean; max?: number; lines?: boolean }
   | { kind: 'cnpj'; required?: boolean }
   | { kind: 'money'; required?: boolean; maxCents?: number }
   | { kind: 'int'; required?: boolean; min?: number; max?: number }
@@ -29,7 +30,9 @@ const encoder = new TextEncoder();
 export const byteLength = (s: string) => encoder.encode(s).length;
 
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_NEWLINES = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/;
 
 // ---------------------------------------------------------------- CNPJ (domain/cnpj.cpp)
 
@@ -89,7 +92,7 @@ export function validateField(rule: Rule, raw: string): Msg | null {
     case 'text': {
       const max = rule.max ?? 200;
       if (byteLength(v) > max) return { key: 'form.tooLong', vars: { max } };
-      if (CONTROL.test(v)) return { key: 'form.control' };
+      if ((rule.lines ? CONTROL_BUT_NEWLINES : CONTROL).test(v)) return { key: rule.lines ? 'form.control' : 'form.oneLine' };
       return null;
     }
     case 'cnpj':

@@ -20,7 +20,7 @@ const SCHEMA: Schema<AgentField> = {
   name: { kind: 'text', required: true, max: LIMITS.name },
   segment: { kind: 'text', required: true, max: LIMITS.segment },
   subnucleus: { kind: 'enum', required: true, values: SUBNUCLEI },
-  description: { kind: 'text', max: LIMITS.description },
+  description: { kind: 'text', max: LIMITS.agentDescription },
   price_monthly: { kind: 'money', maxCents: 100_000_000 },
 };
 
@@ -78,7 +78,7 @@ function AgentDialog({ agent, open, onClose }: { agent: CatalogAgent | null; ope
           </TextInput>
           <TextInput form={form} name="price_monthly" label={t('catalog.price')} testId="agent-form-price" placeholder="199,90" />
         </div>
-        <TextInput form={form} name="description" label={t('catalog.description')} testId="agent-form-description" multiline />
+        <TextInput form={form} name="description" label={t('catalog.description')} testId="agent-form-description" />
         <FormActions form={form} onCancel={onClose} submitLabel={agent ? t('form.save') : t('form.create')} testId="agent-form" />
       </form>
     </FormDialog>

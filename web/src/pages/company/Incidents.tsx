@@ -20,7 +20,7 @@ type IncField = 'severity' | 'title' | 'description';
 const SCHEMA: Schema<IncField> = {
   severity: { kind: 'enum', required: true, values: SEVERITIES },
   title: { kind: 'text', required: true, max: LIMITS.title },
-  description: { kind: 'text', max: LIMITS.description },
+  description: { kind: 'text', max: LIMITS.incidentDescription },
 };
 
 function IncidentDialog({ incident, onClose }: { incident: InternalIncident | null; onClose: () => void }) {
@@ -53,7 +53,7 @@ function IncidentDialog({ incident, onClose }: { incident: InternalIncident | nu
           {SEVERITIES.map((s) => <option key={s} value={s}>{te('severity', s)}</option>)}
         </TextInput>
         <TextInput form={form} name="title" label={t('incidents.titleField')} testId="incident-form-title" required />
-        <TextInput form={form} name="description" label={t('incidents.description')} testId="incident-form-description" multiline />
+        <TextInput form={form} name="description" label={t('incidents.description')} testId="incident-form-description" />
         <FormActions form={form} onCancel={onClose} submitLabel={incident ? t('form.save') : t('incidents.open')} testId="incident-form" />
       </form>
     </FormDialog>

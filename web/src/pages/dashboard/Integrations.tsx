@@ -20,7 +20,7 @@ import { pushToast } from '../../lib/toasts';
 type IntField = 'type' | 'name' | 'status' | 'config' | 'credentials';
 const SCHEMA: Schema<IntField> = {
   type: { kind: 'enum', required: true, values: INTEGRATION_TYPES },
-  name: { kind: 'text', required: true, max: LIMITS.name },
+  name: { kind: 'text', required: true, max: LIMITS.integrationName },
   status: { kind: 'enum', required: true, values: INTEGRATION_STATUSES },
   config: { kind: 'json' },
   credentials: { kind: 'json' },

@@ -19,7 +19,7 @@ type ReqField = 'subject' | 'category' | 'description';
 const SCHEMA: Schema<ReqField> = {
   subject: { kind: 'text', required: true, max: LIMITS.subject },
   category: { kind: 'enum', required: true, values: SUPPORT_CATEGORIES },
-  description: { kind: 'text', required: true, max: LIMITS.body },
+  description: { kind: 'text', required: true, max: LIMITS.body, lines: true },
 };
 
 export function SupportRequests() {
