@@ -19,6 +19,9 @@ const CompanyAgents = lazy(() => import('./pages/company/Agents'));
 const CompanyIntegrations = lazy(() => import('./pages/company/Integrations'));
 const Operations = lazy(() => import('./pages/company/Operations'));
 const Billing = lazy(() => import('./pages/company/Billing'));
+const Catalog = lazy(() => import('./pages/company/Catalog'));
+const Incidents = lazy(() => import('./pages/company/Incidents'));
+const SupportQueue = lazy(() => import('./pages/company/SupportQueue'));
 
 export function App() {
   return (
@@ -40,6 +43,9 @@ export function App() {
             <Route path="/app/company/integrations" element={<CompanyIntegrations />} />
             <Route path="/app/company/operations" element={<Operations />} />
             <Route path="/app/company/billing" element={<Billing />} />
+            <Route path="/app/company/catalog" element={<Catalog />} />
+            <Route path="/app/company/incidents" element={<Incidents />} />
+            <Route path="/app/company/support" element={<SupportQueue />} />
           </Route>
           <Route path="*" element={<Navigate to="/app/" replace />} />
         </Route>

@@ -341,3 +341,29 @@ describe('ApiClient logout', () => {
     expect(h.client.hasRefreshToken).toBe(false);
   });
 });
+
+describe('If-Match from the last ETag', () => {
+  it('sends the ETag of the last read on a PATCH, and 412 is precondition_failed', async () => {
+    let patches = 0;
+    const h = harness((url, init) => {
+      if (url === '/auth/login') return json(200, tokens(1));
+      if (init.method === 'PATCH') {
+        patches++;
+        const im = (init.headers as Record<string, string>)['If-Match'];
+        return im === '"v1"' ? json(200, { id: 't1' }, { ETag: '"v2"' }) : json(412, { detail: 'changed' });
+      }
+      return json(200, { tenant: { id: 't1' } }, { ETag: '"v1"' });
+    });
+    await h.client.login('a@b.c', 'pw');
+    expect(h.client.etagFor('/internal/tenants/t1')).toBeNull();
+    await h.client.get('/internal/tenants/t1');
+    expect(h.client.etagFor('/internal/tenants/t1')).toBe('"v1"');
+    await h.client.write('PATCH', '/internal/tenants/t1', { name: 'x' });
+    expect(h.client.etagFor('/internal/tenants/t1')).toBe('"v2"');
+    const err = (await h.client.write('PATCH', '/internal/tenants/t1', { name: 'y' }).catch((e) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.kind).toBe('precondition_failed');
+    expect(patches).toBe(2);
+    expect(kindForStatus(412)).toBe('precondition_failed');
+  });
+});

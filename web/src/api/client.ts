@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'precondition_failed'
   | 'invalid'
   | 'rate_limited'
   | 'server'
@@ -53,6 +54,7 @@ export function kindForStatus(status: number): ErrorKind {
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
+  if (status === 412) return 'precondition_failed';
   if (status === 400 || status === 413 || status === 415 || status === 422) return 'invalid';
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server';
@@ -142,6 +144,8 @@ export class ApiClient {
   /** The user object of the last login or refresh answer, when the server sent one. */
   lastUser: User | null = null;
   onSessionExpired: (() => void) | null;
+  /** The last ETag seen per path (GET answers and write answers), for If-Match on edits. */
+  private readonly etags = new Map<string, string>();
 
   constructor(opts: ApiClientOptions = {}) {
     this.baseUrl = opts.baseUrl ?? '';
@@ -334,6 +338,8 @@ export class ApiClient {
       if (res.status === 401) throw this.expire();
     }
     if (!res.ok) throw await errorFromResponse(res);
+    const etag = res.headers?.get?.('ETag');
+    if (etag) this.etags.set(path, etag);
     if (res.status === 204 || res.status === 205) return undefined as T;
     const text = await res.text();
     if (!text) return undefined as T;
@@ -348,8 +354,24 @@ export class ApiClient {
     return this.request<T>(path, { query, signal });
   }
 
-  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
-    return this.request<T>(path, { method: 'POST', body: body ?? {}, headers });
+  post<T>(path: string, body?: unknown, headers?: Record<string, string>, query?: Query): Promise<T> {
+    return this.request<T>(path, { method: 'POST', body: body ?? {}, headers, query });
+  }
+
+  /** The ETag of the last answer for `path` (a GET or a write), if the server sent one. */
+  etagFor(path: string): string | null {
+    return this.etags.get(path) ?? null;
+  }
+
+  /**
+   * A write that honours If-Match: sends the last ETag seen for `etagPath` (default: the
+   * path itself), so the server answers 412 when someone else changed the object since.
+   */
+  write<T>(method: 'PATCH' | 'PUT' | 'DELETE' | 'POST', path: string, body?: unknown, opts: { query?: Query; etagPath?: string } = {}): Promise<T> {
+    const headers: Record<string, string> = {};
+    const tag = this.etagFor(opts.etagPath ?? path);
+    if (tag && method !== 'POST') headers['If-Match'] = tag;
+    return this.request<T>(path, { method, body, headers, query: opts.query });
   }
 }
 

@@ -172,7 +172,7 @@ export interface Command {
 export type CommandStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'ERROR' | 'CANCELLED';
 
 export interface TenantDetail {
-  tenant: TenantRow & { limits?: TenantMe['limits'] };
+  tenant: TenantRow & { limits?: TenantMe['limits']; limit_overrides?: TenantLimits };
   users: TenantUser[];
   agents: TenantAgent[];
   integrations: Integration[];
@@ -246,3 +246,107 @@ export interface CommandList {
   commands: Command[];
   total: number;
 }
+
+// --- administration (issue #15, the write side) ---
+
+export interface TenantLimits {
+  max_agents?: number | null;
+  max_users?: number | null;
+  max_requests_per_month?: number | null;
+}
+
+/** POST /internal/tenants answers the tenant as GET /internal/tenants/{id} does (or the bare tenant). */
+export type TenantWritten = Partial<TenantDetail> & Partial<TenantRow>;
+
+export interface CatalogAgent {
+  id: string;
+  name: string;
+  segment?: string;
+  subnucleus?: string;
+  description?: string | null;
+  status: 'active' | 'retired' | string;
+  price_monthly?: number | string | null;
+  deployed_count?: number;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface CatalogList {
+  agents: CatalogAgent[];
+  total: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface InternalIntegration {
+  id: string;
+  tenant_id: string;
+  tenant_name?: string;
+  type: string;
+  name: string;
+  status: string;
+  last_sync_at?: string | null;
+  last_error?: string | null;
+  last_error_at?: string | null;
+}
+
+export interface InternalIntegrationList {
+  integrations: InternalIntegration[];
+  total: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface TenantIntegration extends Integration {
+  config?: Record<string, unknown> | null;
+  has_credentials?: boolean;
+}
+
+export interface InternalIncident extends Incident {
+  source?: string;
+  /** A user id; the UI shows only a name, when the server sends one. */
+  resolved_by?: string | null;
+  resolved_by_name?: string | null;
+}
+
+export interface InternalIncidentList {
+  incidents: InternalIncident[];
+  total: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SupportMessage {
+  id: string;
+  author_name?: string | null;
+  side?: 'tenant' | 'staff' | string;
+  author_side?: string;
+  body: string;
+  created_at?: string;
+}
+
+export interface SupportRequest {
+  id: string;
+  tenant_id?: string;
+  tenant_name?: string | null;
+  subject: string;
+  category: string;
+  status: 'open' | 'answered' | 'closed' | string;
+  opened_by?: string | null;
+  opened_by_name?: string | null;
+  message_count?: number;
+  created_at?: string;
+  updated_at?: string;
+  closed_at?: string | null;
+  messages?: SupportMessage[];
+}
+
+export interface SupportRequestList {
+  requests: SupportRequest[];
+  total: number;
+  limit?: number;
+  offset?: number;
+}
+
+/** GET …/support/requests/{id}: the request with its messages (flat, or under "request"). */
+export type SupportThread = SupportRequest & { request?: SupportRequest };

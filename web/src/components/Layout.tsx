@@ -19,7 +19,10 @@ const COMPANY_NAV: NavItem[] = [
   { to: '/app/company', label: 'nav.overview', end: true, testId: 'nav-company' },
   { to: '/app/company/tenants', label: 'nav.tenants', testId: 'nav-tenants' },
   { to: '/app/company/agents', label: 'nav.agents', testId: 'nav-company-agents' },
+  { to: '/app/company/catalog', label: 'nav.catalog', testId: 'nav-catalog' },
   { to: '/app/company/integrations', label: 'nav.integrations', testId: 'nav-company-integrations' },
+  { to: '/app/company/incidents', label: 'nav.incidents', testId: 'nav-incidents' },
+  { to: '/app/company/support', label: 'nav.supportQueue', testId: 'nav-support-queue' },
   { to: '/app/company/operations', label: 'nav.operations', testId: 'nav-operations' },
   { to: '/app/company/billing', label: 'nav.billing', testId: 'nav-billing' },
 ];

@@ -162,6 +162,43 @@ export function Pagination({ total, limit, offset, onOffset }: {
   );
 }
 
+/** Opens and closes a native <dialog> as a modal with `open`. */
+export function useModal(open: boolean) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) {
+      if (typeof d.showModal === 'function') d.showModal();
+      else d.setAttribute('open', '');
+    }
+    if (!open && d.open) d.close();
+  }, [open]);
+  return ref;
+}
+
+/** A paged list query: loading, error, "nothing" text, or the rows and the pager. */
+export function PagedQueryView<T extends { total: number }>({ query, isEmpty, emptyText, limit, offset, onOffset, children }: {
+  query: { data: T | undefined; error: unknown; isFetching?: boolean; refetch: () => unknown };
+  isEmpty: (d: T) => boolean;
+  emptyText: string;
+  limit: number;
+  offset: number;
+  onOffset: (o: number) => void;
+  children: (d: T) => ReactNode;
+}) {
+  if (query.data) {
+    return (
+      <div aria-busy={query.isFetching}>
+        {isEmpty(query.data) ? <Empty>{emptyText}</Empty> : children(query.data)}
+        <Pagination total={query.data.total} limit={limit} offset={offset} onOffset={onOffset} />
+      </div>
+    );
+  }
+  if (query.error) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+  return <Loading />;
+}
+
 /** A modal confirmation on the native <dialog> (focus trap and Esc come with it). */
 export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, onCancel, danger }: {
   open: boolean;
@@ -172,17 +209,8 @@ export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, 
   onCancel: () => void;
   danger?: boolean;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal(open);
   const { t } = useI18n();
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
-      if (typeof d.showModal === 'function') d.showModal();
-      else d.setAttribute('open', '');
-    }
-    if (!open && d.open) d.close();
-  }, [open]);
   return (
     <dialog
       ref={ref}

@@ -2,7 +2,10 @@
 // Enum values from the API are looked up as `<prefix>.<value>` (status.active, plan.starter…)
 // and shown as they are when no entry exists.
 
+import { adminEn, adminPt } from './messages.admin';
+
 export const pt = {
+  ...adminPt,
   // common
   'common.loading': 'Carregando…',
   'common.empty': 'Nada para mostrar.',
@@ -160,7 +163,7 @@ export const pt = {
   'usage.noData': 'Sem dados de uso no período.',
 
   'support.title': 'Suporte',
-  'support.subtitle': 'Incidentes da sua conta',
+  'support.subtitle': 'Fale com a equipe AlquimistaAI e acompanhe os incidentes da sua conta',
   'support.noOpen': 'Nenhum incidente aberto. Tudo funcionando.',
   'support.openedAt': 'Aberto em {when}',
   'support.resolvedAt': 'resolvido em {when}',
@@ -368,6 +371,7 @@ export const pt = {
 export type MessageKey = keyof typeof pt;
 
 export const en: Record<MessageKey, string> = {
+  ...adminEn,
   'common.loading': 'Loading…',
   'common.empty': 'Nothing to show.',
   'common.retry': 'Try again',
@@ -518,7 +522,7 @@ export const en: Record<MessageKey, string> = {
   'usage.noData': 'No usage data in this period.',
 
   'support.title': 'Support',
-  'support.subtitle': 'Incidents on your account',
+  'support.subtitle': 'Talk to the AlquimistaAI team and follow the incidents on your account',
   'support.noOpen': 'No open incidents. All systems running.',
   'support.openedAt': 'Opened {when}',
   'support.resolvedAt': 'resolved {when}',

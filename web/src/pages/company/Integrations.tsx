@@ -1,104 +1,48 @@
-import { useEffect, useState } from 'react';
+// /app/company/integrations: integrations with an error across all tenants, in ONE request
+// (GET /internal/integrations?status=error, most recent error first), with filters.
+
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api';
-import { useTenantList } from '../../api/hooks';
-import type { Integration, TenantDetail, TenantRow } from '../../api/types';
+import { useInternalIntegrations } from '../../api/admin';
+import { TenantPicker } from '../../components/TenantPicker';
+import { Badge, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
+import { INTEGRATION_TYPES } from '../../lib/admin';
 import { formatDateTime } from '../../lib/format';
-import { mapLimit } from '../../lib/pool';
-import { TENANT_STATUSES, pageInfo } from '../../lib/tenantsQuery';
-import { Badge, Card, Empty, ErrorState, Field, Loading, Page, Pagination, TableWrap } from '../../components/ui';
 
 const PAGE = 25;
-/** At most this many tenant detail requests in flight: the scan must not flood the server. */
-const CONCURRENCY = 3;
-
-interface Row {
-  tenant: TenantRow;
-  integration: Integration;
-}
-
-export const isIntegrationInError = (i: Integration) => i.status === 'error' || !!i.last_error;
+const STATUSES = ['error', 'active', 'inactive', 'all'] as const;
 
 export default function CompanyIntegrations() {
   const { t, te, lang } = useI18n();
-  const qc = useQueryClient();
-  const [status, setStatus] = useState<string>('active');
+  const [status, setStatus] = useState<string>('error');
+  const [type, setType] = useState('');
+  const [tenantId, setTenantId] = useState('');
   const [offset, setOffset] = useState(0);
-  const list = useTenantList({ status, sort_by: 'name', sort_order: 'asc', limit: PAGE, offset });
-  const [scan, setScan] = useState<{ done: number; total: number; rows: Row[]; failed: number } | null>(null);
-
-  useEffect(() => {
-    const tenants = list.data?.tenants;
-    if (!tenants) return;
-    let cancelled = false;
-    setScan({ done: 0, total: tenants.length, rows: [], failed: 0 });
-    mapLimit(
-      tenants,
-      CONCURRENCY,
-      (tn) =>
-        qc.fetchQuery({
-          // Same key as the tenant page, so both share the cache.
-          queryKey: [`/internal/tenants/${encodeURIComponent(tn.id)}`, {}],
-          queryFn: ({ signal }) => api.get<TenantDetail>(`/internal/tenants/${encodeURIComponent(tn.id)}`, undefined, signal),
-          staleTime: 60_000,
-        }),
-      (done) => !cancelled && setScan((s) => (s ? { ...s, done } : s)),
-      () => cancelled,
-    ).then((results) => {
-      if (cancelled) return;
-      const rows: Row[] = [];
-      let failed = 0;
-      results.forEach((r, i) => {
-        if (!r.ok) {
-          failed++;
-          return;
-        }
-        for (const integ of r.value.integrations ?? []) if (isIntegrationInError(integ)) rows.push({ tenant: tenants[i], integration: integ });
-      });
-      setScan({ done: tenants.length, total: tenants.length, rows, failed });
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [list.data, qc]);
-
-  const p = list.data ? pageInfo(list.data.total, PAGE, offset) : null;
-  const scanning = scan && scan.done < scan.total;
+  const q = useInternalIntegrations({ status, type: type || undefined, tenant_id: tenantId || undefined, limit: PAGE, offset });
+  const reset = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    setOffset(0);
+  };
 
   return (
     <Page testId="page-company-integrations" title={t('companyIntegrations.title')} subtitle={t('companyIntegrations.subtitle')}>
-      <div className="filters">
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="ci-status" label={t('common.status')}>
-          <select
-            id="ci-status"
-            value={status}
-            onChange={(e) => {
-              setStatus(e.target.value);
-              setOffset(0);
-            }}
-            data-testid="integrations-tenant-status"
-          >
-            {TENANT_STATUSES.map((s) => (
-              <option key={s} value={s}>{te('filter', s)}</option>
-            ))}
+          <select id="ci-status" value={status} onChange={(e) => reset(setStatus)(e.target.value)} data-testid="integrations-status-filter">
+            {STATUSES.map((s) => <option key={s} value={s}>{te('filter', s)}</option>)}
           </select>
         </Field>
-      </div>
-      {list.error && !list.data ? <ErrorState error={list.error} onRetry={() => list.refetch()} /> : null}
-      {!list.data && !list.error ? <Loading /> : null}
-      {list.data && p ? (
-        <Card>
-          <p className="muted" role="status" aria-live="polite" data-testid="integrations-scan-progress">
-            {scanning
-              ? t('companyIntegrations.scanning', { done: scan!.done, total: scan!.total })
-              : t('companyIntegrations.scanned', { from: p.from, to: p.to, total: list.data.total })}
-            {scan?.failed ? ` · ${t('companyIntegrations.failed', { n: scan.failed })}` : ''}
-          </p>
-          {scanning ? (
-            <Loading />
-          ) : scan && scan.rows.length ? (
+        <Field id="ci-type" label={t('companyIntegrations.type')}>
+          <select id="ci-type" value={type} onChange={(e) => reset(setType)(e.target.value)} data-testid="integrations-type-filter">
+            <option value="">{t('filter.all')}</option>
+            {INTEGRATION_TYPES.map((s) => <option key={s} value={s}>{te('integrationType', s)}</option>)}
+          </select>
+        </Field>
+        <TenantPicker id="ci-tenant" label={t('common.tenant')} value={tenantId} onChange={reset(setTenantId)} allowEmpty emptyLabel={t('filter.all')} testId="integrations-tenant-filter" />
+      </form>
+      <PagedQueryView query={q} isEmpty={(d) => d.integrations.length === 0} emptyText={status === 'error' ? t('companyIntegrations.none') : t('common.empty')} limit={PAGE} offset={offset} onOffset={setOffset}>
+        {(d) => (
             <TableWrap label={t('companyIntegrations.title')} testId="integrations-errors-table">
               <table className="table">
                 <thead>
@@ -111,29 +55,28 @@ export default function CompanyIntegrations() {
                   </tr>
                 </thead>
                 <tbody>
-                  {scan.rows.map((r) => (
-                    <tr key={r.integration.id} data-testid="integration-error-row">
+                  {d.integrations.map((i) => (
+                    <tr key={i.id} data-testid="integration-error-row" data-integration-id={i.id}>
                       <th scope="row">
-                        <Link to={`/app/company/tenants/${encodeURIComponent(r.tenant.id)}`}>{r.tenant.name}</Link>
+                        <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>{i.tenant_name ?? i.tenant_id}</Link>
                       </th>
                       <td>
-                        {r.integration.name}
-                        <div className="muted small">{te('integrationType', r.integration.type)}</div>
+                        {i.name}
+                        <div className="muted small">{te('integrationType', i.type)}</div>
                       </td>
-                      <td><Badge prefix="status" value={r.integration.status} /></td>
-                      <td>{formatDateTime(r.integration.last_sync_at, lang)}</td>
-                      <td className="error-text">{r.integration.last_error ?? ''}</td>
+                      <td><Badge prefix="status" value={i.status} /></td>
+                      <td className="nowrap">{formatDateTime(i.last_sync_at, lang)}</td>
+                      <td className="error-text">
+                        {i.last_error ?? ''}
+                        {i.last_error_at ? <div className="muted small">{t('companyIntegrations.since')}: {formatDateTime(i.last_error_at, lang)}</div> : null}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </TableWrap>
-          ) : (
-            <Empty>{t('companyIntegrations.none')}</Empty>
-          )}
-          <Pagination total={list.data.total} limit={PAGE} offset={offset} onOffset={setOffset} />
-        </Card>
-      ) : null}
+        )}
+      </PagedQueryView>
     </Page>
   );
 }

@@ -5,12 +5,15 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { formatCnpj, formatDateTime, formatMoney, formatNumber, formatPercent } from '../../lib/format';
 import { Badge, Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
 import { CommandStatusCell } from './CommandStatusCell';
+import { ContractsCard, EditTenantButton } from './TenantForms';
+import { useAuth } from '../../auth/AuthProvider';
 
 export default function TenantDetail() {
   const { id = '' } = useParams();
   const { t, te, lang } = useI18n();
   const navigate = useNavigate();
   const q = useTenantDetail(id);
+  const { role } = useAuth();
   const name = q.data?.tenant.name ?? t('tenantDetail.title');
 
   return (
@@ -24,6 +27,7 @@ export default function TenantDetail() {
       }
       actions={
         <>
+          {role === 'INTERNAL_ADMIN' && q.data ? <EditTenantButton detail={q.data} onReload={() => void q.refetch()} /> : null}
           <button type="button" className="btn btn-primary" onClick={() => navigate(withTenant('/app/dashboard', id))} data-testid="view-as-tenant">
             {t('tenantDetail.viewAs')}
           </button>
@@ -91,6 +95,8 @@ export default function TenantDetail() {
                 <Empty />
               )}
             </Card>
+
+            <ContractsCard detail={d} />
 
             <div className="grid-2">
               <Card title={t('tenantDetail.users')} testId="tenant-users">

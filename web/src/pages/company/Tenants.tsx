@@ -16,10 +16,13 @@ import {
   type TenantListState,
 } from '../../lib/tenantsQuery';
 import { useDebounced } from '../../lib/useDebounced';
+import { useAuth } from '../../auth/AuthProvider';
+import { NewTenantButton } from './TenantForms';
 import { Badge, Empty, ErrorState, Field, Loading, Page, Pagination, TableWrap } from '../../components/ui';
 
 export default function Tenants() {
   const { t, te, lang } = useI18n();
+  const { role } = useAuth();
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => parseTenantListState(params), [params]);
   const setState = (next: TenantListState) => setParams(toSearchParams(next));
@@ -64,7 +67,7 @@ export default function Tenants() {
   };
 
   return (
-    <Page testId="page-tenants" title={t('tenants.title')} subtitle={t('tenants.subtitle')}>
+    <Page testId="page-tenants" title={t('tenants.title')} subtitle={t('tenants.subtitle')} actions={role === 'INTERNAL_ADMIN' ? <NewTenantButton /> : undefined}>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()} aria-label={t('tenants.filters')}>
         <Field id="tenant-search" label={t('tenants.search')}>
           <input

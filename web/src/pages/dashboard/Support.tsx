@@ -3,7 +3,8 @@ import { useTenantIncidents } from '../../api/hooks';
 import { useTenantContext } from '../../auth/tenantContext';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatDateTime } from '../../lib/format';
-import { Badge, Page, Pagination, QueryView } from '../../components/ui';
+import { Badge, Card, Page, Pagination, QueryView } from '../../components/ui';
+import { SupportRequests } from './SupportRequests';
 
 const FILTERS = ['open', 'resolved', 'all'] as const;
 const LIMIT = 20;
@@ -27,6 +28,8 @@ export default function Support() {
 
   return (
     <Page testId="page-support" title={t('support.title')} subtitle={t('support.subtitle')}>
+      <SupportRequests />
+      <Card title={t('support.incidents')} testId="support-incidents">
       <div className="segmented" role="group" aria-label={t('common.status')} data-testid="incidents-status-filter">
         {FILTERS.map((f) => (
           <button
@@ -70,6 +73,7 @@ export default function Support() {
           )
         }
       </QueryView>
+      </Card>
     </Page>
   );
 }
