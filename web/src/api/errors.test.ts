@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './client';
-import { describeError, shouldRetry } from './errors';
+import { describeError, describeRefusal, shouldRetry } from './errors';
 import { translate, type Lang } from '../i18n/translate';
 
 const tFor = (lang: Lang) => (k: Parameters<typeof translate>[1], v?: Record<string, string | number>) => translate(lang, k, v);
@@ -34,6 +34,16 @@ describe('describeError', () => {
 
   it('mentions Retry-After for 429', () => {
     expect(describeError(new ApiError('rate_limited', 429, null, null, 5), t)).toBe('Muitas requisições. Tente novamente em 5 s');
+  });
+});
+
+describe('describeRefusal', () => {
+  it("shows a 403's own detail (self-approval), else falls back to describeError", () => {
+    expect(describeRefusal(new ApiError('forbidden', 403, { detail: 'the creator cannot approve their own command' }), t)).toBe(
+      'the creator cannot approve their own command',
+    );
+    expect(describeRefusal(new ApiError('forbidden', 403), t)).toBe(describeError(new ApiError('forbidden', 403), t));
+    expect(describeRefusal(new ApiError('conflict', 409, { detail: 'not awaiting approval' }), t)).toBe('not awaiting approval');
   });
 });
 

@@ -39,6 +39,16 @@ export function describeError(err: unknown, t: T): string {
   return t('error.unexpected');
 }
 
+/**
+ * Like describeError, but a 403 that carries the server's own problem `detail` shows that
+ * detail: where the refusal is a rule and not a missing permission (four-eyes approval: the
+ * creator may not approve their own command), the generic "no permission" text would mislead.
+ */
+export function describeRefusal(err: unknown, t: T): string {
+  if (isApiError(err) && err.kind === 'forbidden' && err.problem?.detail) return err.problem.detail;
+  return describeError(err, t);
+}
+
 /** Whether react-query should try a failed read again (only transient failures). */
 export function shouldRetry(failureCount: number, err: unknown): boolean {
   if (failureCount >= 2) return false;

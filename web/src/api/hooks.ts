@@ -67,6 +67,38 @@ export const useCommandList = (query: Query) =>
     refetchInterval: (q) => (q.state.data?.commands.some((c) => isLiveStatus(c.status)) ? 3000 : false),
   });
 
+/** The four-eyes queue (serve --require-approval): commands AWAITING_APPROVAL, refreshed every 10 s. */
+export const useAwaitingApproval = (enabled = true) =>
+  useQuery<CommandList>({
+    queryKey: ['/internal/operations/commands', { status: 'AWAITING_APPROVAL', limit: 50, offset: 0 }],
+    queryFn: ({ signal }) =>
+      api.get<CommandList>('/internal/operations/commands', { status: 'AWAITING_APPROVAL', limit: 50, offset: 0 }, signal),
+    enabled,
+    refetchInterval: 10_000,
+  });
+
+function useCommandDecision<V>(call: (v: V) => Promise<Command>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSettled: () => {
+      // Approved → PENDING (then run), rejected → CANCELLED; 409 means someone decided first.
+      qc.invalidateQueries({ queryKey: ['/internal/operations/commands'] });
+      qc.invalidateQueries({ queryKey: ['/internal/operations/commands/'] });
+    },
+  });
+}
+
+/** POST /internal/operations/commands/{id}/approve (INTERNAL_ADMIN other than the creator). */
+export const useApproveCommand = () =>
+  useCommandDecision((id: string) => api.post<Command>(`/internal/operations/commands/${encodeURIComponent(id)}/approve`));
+
+/** POST /internal/operations/commands/{id}/reject {"reason"}. */
+export const useRejectCommand = () =>
+  useCommandDecision(({ id, reason }: { id: string; reason: string }) =>
+    api.post<Command>(`/internal/operations/commands/${encodeURIComponent(id)}/reject`, { reason }),
+  );
+
 /** One command, polled every second while it is PENDING or RUNNING. */
 export function useCommand(id: string | null, initial?: Command) {
   return useQuery<Command>({

@@ -167,9 +167,12 @@ export interface Command {
   completed_at?: string | null;
   output?: unknown;
   error_message?: string | null;
+  /** Four-eyes approval (serve --require-approval): who decided, and a rejection's reason. */
+  approved_by?: string | null;
+  decision_reason?: string | null;
 }
 
-export type CommandStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'ERROR' | 'CANCELLED';
+export type CommandStatus = 'AWAITING_APPROVAL' | 'PENDING' | 'RUNNING' | 'SUCCESS' | 'ERROR' | 'CANCELLED';
 
 export interface TenantDetail {
   tenant: TenantRow & { limits?: TenantMe['limits']; limit_overrides?: TenantLimits };

@@ -5,6 +5,7 @@ import { isApiError } from '../api/client';
 import type { Lang } from '../i18n/translate';
 import { LANGS } from '../i18n/translate';
 import { pageInfo } from '../lib/tenantsQuery';
+import { COMMAND_STATUS_TONES } from '../lib/commands';
 
 export function Page({ testId, title, actions, children, subtitle }: {
   testId: string;
@@ -118,11 +119,13 @@ export function QueryView<T>({ query, children, empty }: {
 }
 
 const TONES: Record<string, string> = {
-  active: 'ok', SUCCESS: 'ok', healthy: 'ok', resolved: 'ok', connected: 'ok',
-  trial: 'info', RUNNING: 'info', PENDING: 'info', info: 'info', low: 'info', idle: 'muted',
-  suspended: 'bad', ERROR: 'bad', error: 'bad', critical: 'bad', high: 'bad', failed: 'bad',
+  active: 'ok', healthy: 'ok', resolved: 'ok', connected: 'ok',
+  trial: 'info', info: 'info', low: 'info', idle: 'muted',
+  suspended: 'bad', error: 'bad', critical: 'bad', high: 'bad', failed: 'bad',
   degraded: 'warn', warning: 'warn', medium: 'warn', open: 'warn', pending: 'warn',
-  inactive: 'muted', CANCELLED: 'muted', disconnected: 'muted',
+  inactive: 'muted', disconnected: 'muted',
+  // Command statuses (lib/commands): AWAITING_APPROVAL is the only amber one among them.
+  ...COMMAND_STATUS_TONES,
 };
 
 export function Badge({ value, prefix, testId }: { value: string | null | undefined; prefix: string; testId?: string }) {

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { buildCommandBody, COMMAND_SPECS, COMMAND_TYPES, commandTypesFor, isLiveStatus } from './commands';
+import {
+  buildCommandBody,
+  canDecide,
+  COMMAND_SPECS,
+  COMMAND_STATUS_TONES,
+  COMMAND_STATUSES,
+  COMMAND_TYPES,
+  commandTypesFor,
+  isAwaitingApproval,
+  isCancellable,
+  isLiveStatus,
+} from './commands';
+import { en, pt } from '../i18n/messages';
 
 describe('command types', () => {
   it('admins get all ten; support only the non-destructive "both" ones; tenants none', () => {
@@ -17,6 +29,36 @@ describe('command types', () => {
     expect(isLiveStatus('RUNNING')).toBe(true);
     expect(isLiveStatus('SUCCESS')).toBe(false);
     expect(isLiveStatus('CANCELLED')).toBe(false);
+    expect(isLiveStatus('AWAITING_APPROVAL')).toBe(false);
+  });
+});
+
+describe('AWAITING_APPROVAL (four-eyes approval)', () => {
+  it('is a known status with its own label and tone', () => {
+    expect(COMMAND_STATUSES).toContain('AWAITING_APPROVAL');
+    expect(pt['commandStatus.AWAITING_APPROVAL']).toBe('Aguardando aprovação');
+    expect(en['commandStatus.AWAITING_APPROVAL']).toBe('Awaiting approval');
+    expect(COMMAND_STATUS_TONES.AWAITING_APPROVAL).toBe('warn');
+    const others = COMMAND_STATUSES.filter((s) => s !== 'AWAITING_APPROVAL').map((s) => COMMAND_STATUS_TONES[s]);
+    expect(others).not.toContain('warn');
+  });
+  it('every status has a label in both languages', () => {
+    for (const s of COMMAND_STATUSES) {
+      expect(pt[`commandStatus.${s}` as keyof typeof pt]).toBeTruthy();
+      expect(en[`commandStatus.${s}` as keyof typeof pt]).toBeTruthy();
+    }
+  });
+  it('only INTERNAL_ADMIN decides, and only while awaiting approval', () => {
+    expect(isAwaitingApproval('AWAITING_APPROVAL')).toBe(true);
+    expect(isAwaitingApproval('PENDING')).toBe(false);
+    expect(canDecide('INTERNAL_ADMIN', 'AWAITING_APPROVAL')).toBe(true);
+    expect(canDecide('INTERNAL_SUPPORT', 'AWAITING_APPROVAL')).toBe(false);
+    expect(canDecide('INTERNAL_ADMIN', 'PENDING')).toBe(false);
+  });
+  it('can be cancelled before it starts', () => {
+    expect(isCancellable('AWAITING_APPROVAL')).toBe(true);
+    expect(isCancellable('PENDING')).toBe(true);
+    expect(isCancellable('RUNNING')).toBe(false);
   });
 });
 

@@ -18,7 +18,32 @@ export const COMMAND_TYPES = [
 
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
-export const COMMAND_STATUSES: CommandStatus[] = ['PENDING', 'RUNNING', 'SUCCESS', 'ERROR', 'CANCELLED'];
+export const COMMAND_STATUSES: CommandStatus[] = ['AWAITING_APPROVAL', 'PENDING', 'RUNNING', 'SUCCESS', 'ERROR', 'CANCELLED'];
+
+/** Badge tone per status (components/ui Badge); AWAITING_APPROVAL has its own (warn). */
+export const COMMAND_STATUS_TONES: Record<CommandStatus, 'ok' | 'info' | 'warn' | 'bad' | 'muted'> = {
+  AWAITING_APPROVAL: 'warn',
+  PENDING: 'info',
+  RUNNING: 'info',
+  SUCCESS: 'ok',
+  ERROR: 'bad',
+  CANCELLED: 'muted',
+};
+
+/** Waiting for a second INTERNAL_ADMIN (four-eyes approval); not polled, not run. */
+export function isAwaitingApproval(status: string | null | undefined): boolean {
+  return status === 'AWAITING_APPROVAL';
+}
+
+/** Who may cancel: the server accepts it while the command has not started. */
+export function isCancellable(status: string | null | undefined): boolean {
+  return status === 'PENDING' || status === 'AWAITING_APPROVAL';
+}
+
+/** Approve/reject buttons: INTERNAL_ADMIN only, on a command awaiting approval (the server refuses the creator with 403). */
+export function canDecide(role: Role | string | null | undefined, status: string | null | undefined): boolean {
+  return role === 'INTERNAL_ADMIN' && isAwaitingApproval(status);
+}
 
 export type ParamName = 'from' | 'to' | 'agent_id' | 'integration_id' | 'user_id' | 'incident_id';
 export type ParamKind = 'date' | 'agent' | 'integration' | 'user' | 'incident';

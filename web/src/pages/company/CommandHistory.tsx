@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { useCancelCommand, useCommandList } from '../../api/hooks';
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
-import { COMMAND_STATUSES, COMMAND_TYPES } from '../../lib/commands';
+import { COMMAND_STATUSES, COMMAND_TYPES, isCancellable } from '../../lib/commands';
 import { formatDateTime, formatOutput } from '../../lib/format';
 import { Card, Empty, Field, Pagination, QueryView, TableWrap } from '../../components/ui';
 import { TenantPicker } from '../../components/TenantPicker';
@@ -49,7 +49,7 @@ function Row({ command }: { command: Command }) {
         <CreatedBy command={c} />
       </td>
       <td>
-        {out || params || c.error_message ? (
+        {out || params || c.error_message || c.decision_reason ? (
           <details>
             <summary>{t('commands.details')}</summary>
             {params ? (
@@ -59,12 +59,13 @@ function Row({ command }: { command: Command }) {
               </>
             ) : null}
             {c.error_message ? <p className="error-text">{c.error_message}</p> : null}
+            {c.decision_reason ? <p className="muted small" data-testid="command-decision-reason">{t('commands.decisionReason')}: {c.decision_reason}</p> : null}
             {out ? <pre className="output" data-testid="command-output">{out}</pre> : null}
           </details>
         ) : (
           '—'
         )}
-        {c.status === 'PENDING' ? (
+        {isCancellable(c.status) ? (
           <button type="button" className="btn btn-small" onClick={() => cancel.mutate(c.command_id)} disabled={cancel.isPending} data-testid="command-cancel">
             {t('commands.cancel')}
           </button>

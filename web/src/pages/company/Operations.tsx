@@ -7,6 +7,7 @@ import { commandTypesFor, isLiveStatus } from '../../lib/commands';
 import { formatDateTime, formatOutput } from '../../lib/format';
 import { Card, Page } from '../../components/ui';
 import { CommandForm } from './CommandForm';
+import { ApprovalQueue } from './ApprovalQueue';
 import { CommandHistory } from './CommandHistory';
 import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
 
@@ -48,6 +49,7 @@ export default function Operations() {
           {last ? <LastCommand key={last.command_id} command={last} /> : <p className="muted">{t('operations.noLast')}</p>}
         </Card>
       </div>
+      <ApprovalQueue />
       <CommandHistory initialTenant={initialTenant} />
     </Page>
   );

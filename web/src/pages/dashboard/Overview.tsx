@@ -5,6 +5,43 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { formatCnpj, formatCompact, formatDay, formatNumber, formatPercent } from '../../lib/format';
 import { Badge, Card, ErrorState, Kpi, KpiGrid, Loading, Page, Empty } from '../../components/ui';
 import { LineChart } from '../../components/Charts';
+import { quotaState } from '../../lib/quota';
+import type { Lang } from '../../i18n/translate';
+
+const pct = (ratio: number, lang: Lang) =>
+  new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'pt-BR', { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
+
+/** "N de M requisições este mês", a bar, and a warning from 80 % / at the limit. Nothing without a limit. */
+function RequestQuota({ used, limit }: { used: number | undefined; limit: number | undefined }) {
+  const { t, lang } = useI18n();
+  const q = quotaState(used, limit);
+  if (!q) return null;
+  const percent = pct(q.ratio, lang);
+  return (
+    <Card title={t('quota.title')} testId="request-quota">
+      {q.level === 'reached' ? (
+        <div className="notice notice-error" role="alert" data-testid="quota-reached">{t('quota.reached', { percent })}</div>
+      ) : q.level === 'warn' ? (
+        <div className="notice notice-warn" role="status" data-testid="quota-warn">{t('quota.warn', { percent })}</div>
+      ) : null}
+      <p className="quota-text" data-testid="quota-text" data-level={q.level}>
+        {t('quota.usage', { used: formatNumber(q.used, lang), limit: formatNumber(q.limit, lang) })} · {percent}
+      </p>
+      <div
+        className={`quota-bar quota-${q.level}`}
+        role="progressbar"
+        aria-label={t('quota.barLabel')}
+        aria-valuemin={0}
+        aria-valuemax={q.limit}
+        aria-valuenow={Math.min(q.used, q.limit)}
+        aria-valuetext={percent}
+        data-testid="quota-bar"
+      >
+        <div className="quota-fill" style={{ width: `${q.barPercent}%` }} />
+      </div>
+    </Card>
+  );
+}
 
 export default function DashboardOverview() {
   const { t, te, lang } = useI18n();
@@ -76,6 +113,8 @@ export default function DashboardOverview() {
           hint={intErrors ? t('kpi.integrationsWithErrors', { n: intErrors }) : t('kpi.integrationsActive')}
         />
       </KpiGrid>
+
+      {me.data ? <RequestQuota used={me.data.usage?.requests_this_month} limit={me.data.limits?.max_requests_per_month} /> : null}
 
       <Card title={t('dashboard.usageChart')}>
         {usage.data ? (
