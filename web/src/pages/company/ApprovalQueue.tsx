@@ -9,6 +9,7 @@ import { canDecide } from '../../lib/commands';
 import { formatDateTime, formatOutput } from '../../lib/format';
 import { pushToast } from '../../lib/toasts';
 import { Badge, Card, TableWrap, useModal } from '../../components/ui';
+import { CreatedBy } from './CommandHistory';
 
 /** Asks for the reason of a rejection (required by POST …/reject {"reason"}). */
 function RejectDialog({ command, onClose }: { command: Command; onClose: () => void }) {
@@ -96,7 +97,6 @@ function QueueRow({ command: c, canAct }: { command: Command; canAct: boolean })
   const approve = useApproveCommand();
   const [rejecting, setRejecting] = useState(false);
   const params = c.parameters && Object.keys(c.parameters).length ? formatOutput(c.parameters) : '';
-  const who = c.created_by_name || c.created_by_email || c.created_by || '—';
   return (
     <tr data-testid="approval-row" data-command-id={c.command_id}>
       <td className="nowrap">{formatDateTime(c.created_at, lang)}</td>
@@ -112,7 +112,7 @@ function QueueRow({ command: c, canAct }: { command: Command; canAct: boolean })
         )}
       </td>
       <td className="small">
-        <span title={c.created_by ?? undefined}>{who}</span>
+        <CreatedBy command={c} />
       </td>
       <td>
         <Badge prefix="commandStatus" value={c.status} testId="approval-status" />

@@ -12,7 +12,7 @@ import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
 const LIMIT = 20;
 
 /** Who created it: e-mail or name when the server sends them, else the role and a short user id. */
-function CreatedBy({ command: c }: { command: Command }) {
+export function CreatedBy({ command: c }: { command: Command }) {
   const { te } = useI18n();
   const who = c.created_by_name || c.created_by_email || (c.created_by?.includes('@') ? c.created_by : null);
   if (who) return <span title={c.created_by ?? undefined}>{who}</span>;

@@ -12,7 +12,7 @@ const pct = (ratio: number, lang: Lang) =>
   new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'pt-BR', { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
 
 /** "N de M requisições este mês", a bar, and a warning from 80 % / at the limit. Nothing without a limit. */
-function RequestQuota({ used, limit }: { used: number | undefined; limit: number | undefined }) {
+export function RequestQuota({ used, limit }: { used: number | undefined; limit: number | undefined }) {
   const { t, lang } = useI18n();
   const q = quotaState(used, limit);
   if (!q) return null;
