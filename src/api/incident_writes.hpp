@@ -40,6 +40,7 @@ IncidentEdited edit_incident_audited(store::Conn& c, const store::StaffIncident&
 
 // Tenants see their own incidents and the global ones (GET /tenant/incidents): a tenant's
 // incident drops that tenant's cached answers, a global one every tenant's.
-void drop_cached_incidents(cache::ResponseCache& cache, const std::optional<std::string>& tenant_id);
+void drop_cached_incidents(cache::ResponseCache& cache,
+                           const std::optional<std::string>& tenant_id);
 
 }  // namespace painel::api

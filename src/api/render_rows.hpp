@@ -73,7 +73,9 @@ inline void render_integration(JsonOut& j, const store::Integration& i, bool sho
       j.raw(*i.config);
     else
       j.null();
-    j.kv("last_error_at", i.last_error_at).kv("created_at", i.created_at).kv("updated_at", i.updated_at);
+    j.kv("last_error_at", i.last_error_at)
+        .kv("created_at", i.created_at)
+        .kv("updated_at", i.updated_at);
   }
   j.end_object();
 }
@@ -118,7 +120,8 @@ struct AgentShape {
 };
 inline constexpr AgentShape kTenantAgent{"usage_last_30_days", false, false};   // /tenant/agents
 inline constexpr AgentShape kStaffAgentRow{"usage_last_30_days", true, false};  // tenant detail
-inline constexpr AgentShape kStaffAgent{"usage_stats", true, true};  // /internal/tenants/{id}/agents
+inline constexpr AgentShape kStaffAgent{"usage_stats", true,
+                                        true};  // /internal/tenants/{id}/agents
 
 inline void render_agent(JsonOut& j, const store::ContractedAgent& a, const AgentShape& shape) {
   j.begin_object()
@@ -129,7 +132,8 @@ inline void render_agent(JsonOut& j, const store::ContractedAgent& a, const Agen
       .kv("status", a.status);
   if (shape.config) j.key("config").raw(a.config);
   j.kv("activated_at", a.activated_at).kv("deactivated_at", a.deactivated_at);
-  if (shape.staff) j.kv("restart_count", a.restart_count).key("monthly_price").money(a.monthly_price_cents);
+  if (shape.staff)
+    j.kv("restart_count", a.restart_count).key("monthly_price").money(a.monthly_price_cents);
   const auto& u = a.usage;
   j.key(shape.usage_key)
       .begin_object()

@@ -33,9 +33,9 @@ void add_ingest_routes(http::Router& r, const IngestDeps& d);    // POST /ingest
 void add_auth_routes(http::Router& r, const AuthDeps& d);        // /auth/*, jwks
 void add_command_routes(http::Router& r, const CommandDeps& d);  // /internal/operations/*
 void add_admin_tenant_routes(http::Router& r, const AdminTenantDeps& d);  // tenant writes
-void add_catalog_routes(http::Router& r, const CatalogDeps& d);  // /internal/agents*
-void add_incident_routes(http::Router& r, const IncidentDeps& d);  // /internal/incidents*
-void add_integration_routes(http::Router& r, const IntegrationDeps& d);  // integration writes
-void add_support_routes(http::Router& r, const ReadDeps& d);      // */support/requests*
+void add_catalog_routes(http::Router& r, const CatalogDeps& d);           // /internal/agents*
+void add_incident_routes(http::Router& r, const IncidentDeps& d);         // /internal/incidents*
+void add_integration_routes(http::Router& r, const IntegrationDeps& d);   // integration writes
+void add_support_routes(http::Router& r, const ReadDeps& d);              // */support/requests*
 
 }  // namespace painel::api

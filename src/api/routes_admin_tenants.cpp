@@ -151,8 +151,10 @@ std::string contract_metadata(const std::optional<store::Contract>& before,
     return k ? std::optional<std::string>((*k).*member) : std::nullopt;
   };
   Changes ch;
-  ch.text("status", field(before, &store::Contract::status), field(after, &store::Contract::status));
-  ch.text("config", field(before, &store::Contract::config), field(after, &store::Contract::config));
+  ch.text("status", field(before, &store::Contract::status),
+          field(after, &store::Contract::status));
+  ch.text("config", field(before, &store::Contract::config),
+          field(after, &store::Contract::config));
   return ch.metadata({{"agent_id", json_escape(agent_id)}});
 }
 
@@ -221,7 +223,8 @@ Changes tenant_create_changes(const store::NewTenant& t) {
   ch.text("plan", std::nullopt, t.plan);
   ch.text("status", std::nullopt, t.status);
   for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i)
-    ch.integer(std::string("limits.") + domain::kTenantLimits[i].name, std::nullopt, t.limits.at(i));
+    ch.integer(std::string("limits.") + domain::kTenantLimits[i].name, std::nullopt,
+               t.limits.at(i));
   return ch;
 }
 

@@ -82,10 +82,9 @@ std::string require_subnucleus(const std::string& s) {
 
 void audit(store::Conn& c, const CatalogActor& who, const char* action, const std::string& id,
            const Changes& changes, int64_t now) {
-  store::audit_append(c,
-                      {who.id, who.role, action, std::nullopt, id, who.request_id, who.ip,
-                       changes.metadata()},
-                      now);
+  store::audit_append(
+      c, {who.id, who.role, action, std::nullopt, id, who.request_id, who.ip, changes.metadata()},
+      now);
 }
 
 void record_changes(Changes& ch, const std::optional<store::CatalogAgent>& before,

@@ -11,10 +11,10 @@
 #include <memory>
 
 #include "api/app.hpp"
-#include "cache/response_cache.hpp"
 #include "api/params.hpp"
 #include "api/routes.hpp"
 #include "api/write_support.hpp"
+#include "cache/response_cache.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -169,7 +169,8 @@ http::Response decide_command(const CommandDeps& d, http::RouteContext& ctx, boo
     auto before = store::get_command(c, id);
     if (!before) throw not_found("command not found");
     if (before->status != domain::kAwaitingApproval)
-      throw conflict("the command is " + before->status + "; only AWAITING_APPROVAL commands can be " +
+      throw conflict("the command is " + before->status +
+                     "; only AWAITING_APPROVAL commands can be " +
                      (approve ? "approved" : "rejected"));
     if (before->created_by == who.user_id)
       throw forbidden("four-eyes approval: another INTERNAL_ADMIN must " +
@@ -280,8 +281,8 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
         .kv("command_type", created.command_type)
         .kv("created_at", created.created_at)
         .kv("message", std::string(four_eyes ? "command awaiting approval by another "
-                                                   "INTERNAL_ADMIN: "
-                                                 : "command accepted: ") +
+                                               "INTERNAL_ADMIN: "
+                                             : "command accepted: ") +
                            std::string(v.spec->summary))
         .end_object();
     body = j.take();
@@ -335,9 +336,9 @@ http::Response get_command(const CommandDeps& d, http::RouteContext& ctx, std::a
       throw bad_request("wait must be a number of seconds between 0 and " +
                         std::to_string(kMaxWaitS));
   }
-  auto status_not = parse_opt_enum(
-      ctx.req, "status_not",
-      {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED", "AWAITING_APPROVAL"});
+  auto status_not =
+      parse_opt_enum(ctx.req, "status_not",
+                     {"PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED", "AWAITING_APPROVAL"});
   auto& store = d.store;
   auto cmd = store::get_command(store.conn(), id);
   if (!cmd) throw not_found("command not found");

@@ -28,10 +28,9 @@ constexpr size_t kMaxDescription = 4000;
 
 void audit(store::Conn& c, const IncidentActor& who, const char* action,
            const store::StaffIncident& i, const Changes& ch, int64_t now) {
-  store::audit_append(c,
-                      {who.user_id, who.role, action, i.tenant_id, i.id, who.request_id, who.ip,
-                       ch.metadata()},
-                      now);
+  store::audit_append(
+      c, {who.user_id, who.role, action, i.tenant_id, i.id, who.request_id, who.ip, ch.metadata()},
+      now);
 }
 
 }  // namespace
@@ -208,11 +207,21 @@ void add_incident_routes(http::Router& router, const IncidentDeps& d) {
   constexpr unsigned kStaff = auth::kInternal;
   constexpr size_t kSmall = 16 * 1024;
   constexpr http::RouteFlags kJson{.json_body = true};
-  router.add({"GET", "/internal/incidents", Access::User, kStaff, kSmall, {},
+  router.add({"GET",
+              "/internal/incidents",
+              Access::User,
+              kStaff,
+              kSmall,
+              {},
               [d](http::RouteContext& ctx) { return list_incidents(d, ctx); }});
   router.add({"POST", "/internal/incidents", Access::User, kStaff, kSmall, kJson,
               [d](http::RouteContext& ctx) { return open_incident(d, ctx); }});
-  router.add({"GET", "/internal/incidents/{id}", Access::User, kStaff, kSmall, {},
+  router.add({"GET",
+              "/internal/incidents/{id}",
+              Access::User,
+              kStaff,
+              kSmall,
+              {},
               [d](http::RouteContext& ctx) { return get_incident(d, ctx); }});
   router.add({"PATCH", "/internal/incidents/{id}", Access::User, kStaff, kSmall, kJson,
               [d](http::RouteContext& ctx) { return change_incident(d, ctx); }});

@@ -6,12 +6,12 @@
 // the credentials subkey of the master key, and are never rendered, logged or audited:
 // answers say only "has_credentials", audit rows only "credentials":"changed".
 #include "api/app.hpp"
+#include "api/cached_reads.hpp"
 #include "api/params.hpp"
 #include "api/render_rows.hpp"
 #include "api/routes.hpp"
 #include "api/scope.hpp"
 #include "api/write_support.hpp"
-#include "api/cached_reads.hpp"
 #include "cache/response_cache.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
@@ -73,7 +73,8 @@ void audit(Conn& c, http::RouteContext& ctx, const std::string& action,
            const std::string& tenant_id, const std::string& id, const Changes& ch,
            bool credentials_changed, int64_t now) {
   auto& who = ctx.who();
-  std::string meta = credentials_changed ? ch.metadata({{"credentials", "\"changed\""}}) : ch.metadata();
+  std::string meta =
+      credentials_changed ? ch.metadata({{"credentials", "\"changed\""}}) : ch.metadata();
   store::audit_append(c,
                       {who.user_id, auth::group_name(who.role), action, tenant_id, id,
                        ctx.req.request_id, ctx.req.remote_ip, std::move(meta)},
@@ -258,7 +259,11 @@ http::Response report_sync(const IntegrationDeps& d, http::RouteContext& ctx) {
   d.metrics.inc("painel_integration_sync_reports_total",
                 out.applied ? "result=\"applied\"" : "result=\"stale\"");
   JsonOut j;
-  j.begin_object().kv("integration_id", id).kv("status", status).kv("applied", out.applied).end_object();
+  j.begin_object()
+      .kv("integration_id", id)
+      .kv("status", status)
+      .kv("applied", out.applied)
+      .end_object();
   return json_response(j.take(), 202);
 }
 
@@ -275,7 +280,12 @@ void add_integration_routes(http::Router& router, const IntegrationDeps& d) {
               [d](http::RouteContext& ctx) { return create_integration(d, ctx); }});
   router.add({"PATCH", "/tenant/integrations/{id}", Access::User, kWriters, kBody, kJson,
               [d](http::RouteContext& ctx) { return update_integration(d, ctx); }});
-  router.add({"DELETE", "/tenant/integrations/{id}", Access::User, kWriters, 16 * 1024, {},
+  router.add({"DELETE",
+              "/tenant/integrations/{id}",
+              Access::User,
+              kWriters,
+              16 * 1024,
+              {},
               [d](http::RouteContext& ctx) { return delete_integration(d, ctx); }});
   router.add({"GET", "/internal/integrations", Access::User, auth::kInternal, 16 * 1024,
               kCrossTenant, [d](http::RouteContext& ctx) { return list_integrations(d, ctx); }});

@@ -12,8 +12,8 @@
 #include "store/commands.hpp"
 #include "store/incidents.hpp"
 #include "store/integrations.hpp"
-#include "store/tenants.hpp"
 #include "store/store.hpp"
+#include "store/tenants.hpp"
 #include "store/usage_reads.hpp"
 
 namespace painel::api {

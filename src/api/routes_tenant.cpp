@@ -10,15 +10,15 @@
 #include "store/agents.hpp"
 #include "store/incidents.hpp"
 #include "store/integrations.hpp"
-#include "store/tenants.hpp"
 #include "store/store.hpp"
+#include "store/tenants.hpp"
 #include "store/usage_reads.hpp"
 
 namespace painel::api {
 namespace {
 
-using store::TenantScope;
 using store::Conn;
+using store::TenantScope;
 
 std::string render_me(Conn& c, const TenantScope& s, int64_t today) {
   auto me = store::tenant_overview(c, s);
