@@ -12,7 +12,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import Painel, main  # noqa: E402
 
-PASSWORD = "password123"
+PASSWORD = "painel-test-pw-1"
 READS = ["--rate-user-per-min", "1000000", "--rate-user-burst", "100000",
          "--rate-tenant-per-min", "1000000", "--rate-tenant-burst", "100000"]
 

@@ -90,7 +90,7 @@ class Cognito(unittest.TestCase):
         self.assertEqual(self.p.get("/tenant/me", token=f"{h}.{pl}.{s[:-6]}AAAAAA").status, 401)
 
     def test_own_tokens_still_work(self):
-        tok = self.p.login("linked@empresa.com", "password123")["access_token"]
+        tok = self.p.login("linked@empresa.com", "painel-test-pw-1")["access_token"]
         self.assertEqual(self.p.get("/tenant/me", token=tok).status, 200)
 
 

@@ -125,8 +125,8 @@ class AuditTamper(unittest.TestCase):
         p = Painel().start()
         try:
             p.user("root@alq.ai", "INTERNAL_ADMIN")
-            tok = p.login("root@alq.ai", "password123")["access_token"]
-            p.login("root@alq.ai", "password123")
+            tok = p.login("root@alq.ai", "painel-test-pw-1")["access_token"]
+            p.login("root@alq.ai", "painel-test-pw-1")
             with self.assertRaises(Exception):  # append-only: UPDATE refused
                 p.sql("UPDATE operational_events SET actor = 'x'")
             rows = p.sql("SELECT id FROM operational_events ORDER BY seq")

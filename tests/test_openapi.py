@@ -198,9 +198,9 @@ class OpenApi(unittest.TestCase):
         elif op["x-painel-access"] == "ingest_key":
             token = self.ingest_key()
         if path == "/auth/login":
-            body = {"email": self.w.emails["TENANT_USER"], "password": "password123"}
+            body = {"email": self.w.emails["TENANT_USER"], "password": "painel-test-pw-1"}
         elif path in ("/auth/refresh", "/auth/logout"):
-            body = {"refresh_token": self.p.login(self.w.emails["TENANT_USER"], "password123")["refresh_token"]}
+            body = {"refresh_token": self.p.login(self.w.emails["TENANT_USER"], "painel-test-pw-1")["refresh_token"]}
         elif path == "/internal/operations/commands" and method == "post":
             body = {"command_type": "HEALTH_CHECK", "tenant_id": self.w.a, "parameters": {}}
         elif path == "/ingest/usage":
@@ -352,7 +352,7 @@ class OpenApi(unittest.TestCase):
                 self.assert_valid("get", path, r.json())
         u = self.p.get("/tenant/usage", token=t("TENANT_USER")).json()
         self.assertNotIn("cost", u["summary"])  # documented as optional for that reason
-        login = self.p.post("/auth/login", {"email": self.w.emails["TENANT_ADMIN"], "password": "password123"})
+        login = self.p.post("/auth/login", {"email": self.w.emails["TENANT_ADMIN"], "password": "painel-test-pw-1"})
         self.assertEqual(login.status, 200, login)
         self.assert_valid("post", "/auth/login", login.json())
         if ("post", "/internal/operations/commands") in self.served:

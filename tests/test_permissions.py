@@ -209,7 +209,7 @@ class Matrix(unittest.TestCase):
             r = self.p.get("/tenant/me", token=tok)
             self.assertEqual(r.status, 401, name)
         # an id token is not an access token
-        idt = self.p.login("admin@a.com", "password123")["id_token"]
+        idt = self.p.login("admin@a.com", "painel-test-pw-1")["id_token"]
         self.assertEqual(self.p.get("/tenant/me", token=idt).status, 401)
 
     def test_jwks_publishes_the_signing_key(self):
@@ -219,7 +219,7 @@ class Matrix(unittest.TestCase):
         self.assertEqual(j["keys"][0]["alg"], "EdDSA")
 
     def test_login_shape_and_same_answer_for_unknown_user(self):
-        b = self.p.login("user@a.com", "password123")
+        b = self.p.login("user@a.com", "painel-test-pw-1")
         self.assertEqual(b["token_type"], "Bearer")
         self.assertEqual(b["expires_in"], 900)
         self.assertEqual(b["user"]["role"], "TENANT_USER")
@@ -233,7 +233,7 @@ class Matrix(unittest.TestCase):
         self.assertEqual(r1.json()["detail"], r2.json()["detail"])
 
     def test_refresh_rotation_and_reuse_detection(self):
-        b = self.p.login("admin@b.com", "password123")
+        b = self.p.login("admin@b.com", "painel-test-pw-1")
         r = self.p.post("/auth/refresh", {"refresh_token": b["refresh_token"]})
         self.assertEqual(r.status, 200)
         newer = r.json()["refresh_token"]
@@ -241,7 +241,7 @@ class Matrix(unittest.TestCase):
         self.assertEqual(self.p.post("/auth/refresh", {"refresh_token": b["refresh_token"]}).status, 401)
         self.assertEqual(self.p.post("/auth/refresh", {"refresh_token": newer}).status, 401)
         # logout revokes
-        c = self.p.login("admin@b.com", "password123")
+        c = self.p.login("admin@b.com", "painel-test-pw-1")
         self.assertEqual(self.p.post("/auth/logout", {"refresh_token": c["refresh_token"]}).status, 204)
         self.assertEqual(self.p.post("/auth/refresh", {"refresh_token": c["refresh_token"]}).status, 401)
 
@@ -251,14 +251,14 @@ class KeyRotation(unittest.TestCase):
         p = Painel().start()
         try:
             p.user("rot@x.com", "INTERNAL_ADMIN")
-            old = p.login("rot@x.com", "password123")["access_token"]
+            old = p.login("rot@x.com", "painel-test-pw-1")["access_token"]
             kid_of = lambda t: json.loads(base64.urlsafe_b64decode(t.split(".")[0] + "=="))["kid"]
             r = p.cli("keys", "rotate-signing")
             self.assertIn("now signing with key", r.stdout)
             # this server learns the new key when it meets its kid (or within a minute)
             p.stop()
             p.start()
-            new = p.login("rot@x.com", "password123")["access_token"]
+            new = p.login("rot@x.com", "painel-test-pw-1")["access_token"]
             self.assertNotEqual(kid_of(old), kid_of(new))
             kids = [k["kid"] for k in p.get("/.well-known/jwks.json").json()["keys"]]
             self.assertIn(kid_of(old), kids)
@@ -276,12 +276,12 @@ class Throttle(unittest.TestCase):
             p.user("victim@x.com", "INTERNAL_SUPPORT")
             for _ in range(3):
                 self.assertEqual(p.post("/auth/login", {"email": "victim@x.com", "password": "bad-pass"}).status, 401)
-            r = p.post("/auth/login", {"email": "victim@x.com", "password": "password123"})
+            r = p.post("/auth/login", {"email": "victim@x.com", "password": "painel-test-pw-1"})
             self.assertEqual(r.status, 429)
             self.assertGreater(int(r.headers["retry-after"]), 0)
             p.stop()
             p.start()
-            self.assertEqual(p.post("/auth/login", {"email": "victim@x.com", "password": "password123"}).status, 429)
+            self.assertEqual(p.post("/auth/login", {"email": "victim@x.com", "password": "painel-test-pw-1"}).status, 429)
         finally:
             p.cleanup()
 
@@ -289,7 +289,7 @@ class Throttle(unittest.TestCase):
         p = Painel("--rate-user-burst", "5", "--rate-user-per-min", "60").start()
         try:
             p.user("busy@x.com", "INTERNAL_SUPPORT")
-            tok = p.login("busy@x.com", "password123")["access_token"]
+            tok = p.login("busy@x.com", "painel-test-pw-1")["access_token"]
             statuses = [p.get("/auth/me", token=tok) for _ in range(8)]
             codes = [r.status for r in statuses]
             self.assertEqual(codes[:5], [200] * 5)
@@ -306,7 +306,7 @@ class Throttle(unittest.TestCase):
         p = Painel("--rate-user-burst", "5", "--rate-user-per-min", "60").start()
         try:
             p.user("cached@x.com", "INTERNAL_ADMIN")
-            tok = p.login("cached@x.com", "password123")["access_token"]
+            tok = p.login("cached@x.com", "painel-test-pw-1")["access_token"]
             got = [p.get("/internal/tenants", token=tok) for _ in range(6)]
             self.assertEqual([r.status for r in got], [200] * 5 + [429])
             self.assertEqual([r.headers["x-cache"] for r in got[:5]], ["miss"] + ["hit"] * 4)
@@ -325,7 +325,7 @@ class Suspended(unittest.TestCase):
         try:
             t = p.tenant("Suspensa Ltda")
             p.user("u@s.com", "TENANT_USER", t)
-            tok = p.login("u@s.com", "password123")["access_token"]
+            tok = p.login("u@s.com", "painel-test-pw-1")["access_token"]
             self.assertEqual(p.get("/tenant/me", token=tok).status, 200)
             p.sql("UPDATE tenants SET status = 'suspended' WHERE id = ?", (t,))
             r = p.get("/tenant/me", token=tok)

@@ -9,6 +9,7 @@
 
 #include "core/crypto.hpp"
 #include "auth/password.hpp"
+#include "auth/password_policy.hpp"
 #include "auth/principal.hpp"
 #include "auth/token_service.hpp"
 #include "cli/subcommands.hpp"
@@ -94,8 +95,8 @@ int cmd_users_create(const std::string& database, const std::string& email, cons
   std::string password;
   if (isatty(STDIN_FILENO)) std::cerr << "password: " << std::flush;
   std::getline(std::cin, password);
-  if (password.size() < 8 || password.size() > 256)
-    throw UsageError("the password must be 8..256 characters");
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (auto why = auth::password_policy_violation(password, email)) throw UsageError(*why);
   auto s = open_migrated(database);
   std::string hash = auth::hash_password(
       password, fast_hash ? auth::PasswordCost::Fast : auth::PasswordCost::Interactive);

@@ -3,7 +3,7 @@ agents, contracts, integrations, incidents and daily usage rows with known sums.
 import datetime
 import uuid
 
-PASSWORD = "password123"
+PASSWORD = "painel-test-pw-1"
 TODAY = datetime.datetime.now(datetime.timezone.utc).date()
 
 

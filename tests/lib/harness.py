@@ -231,7 +231,7 @@ class Painel:
             args += ["--cnpj", cnpj]
         return self.cli(*args).stdout.strip()
 
-    def user(self, email, group, tenant=None, password="password123", name="Test User"):
+    def user(self, email, group, tenant=None, password="painel-test-pw-1", name="Test User"):
         args = ["users", "create", "--email", email, "--name", name, "--group", group,
                 "--password-stdin", "--fast-hash"]
         if tenant:
