@@ -146,7 +146,7 @@ class Users(unittest.TestCase):
     def test_password_policy_is_422_and_the_link_stays_usable(self):
         made = self.create()
         token = token_of(made["invite"]["url"])
-        for pw in ("curta", "123456789012", made["user"]["email"]):
+        for pw in ("curta", made["user"]["email"]):
             r = self.reset(token, pw)
             self.assertEqual(r.status, 422, (pw, r))
             self.assertTrue(r.json()["detail"].startswith("new_password: "), r)

@@ -1,5 +1,7 @@
 #include "api/user_writes.hpp"
 
+#include <algorithm>
+
 #include "api/app.hpp"
 #include "api/params.hpp"
 #include "api/write_support.hpp"
@@ -70,8 +72,11 @@ void require_user_room(Conn& c, const std::string& tenant_id) {
 
 // Every refresh session of the user ends and every access token issued so far dies (the
 // same epoch TokenService::revoke_user_sessions records; instances poll it).
+// A token issued after an earlier revocation in this same second carries that epoch as
+// its iat, so the new epoch goes one past it.
 void end_every_session(Conn& c, const std::string& user_id, int64_t now) {
-  store::revoke_tokens(c, store::user_subject(user_id), now / 1000 + 1, now);
+  int64_t not_before = std::max(now / 1000 + 1, store::user_tokens_not_before(c, user_id) + 1);
+  store::revoke_tokens(c, store::user_subject(user_id), not_before, now);
   store::revoke_refresh_sessions(c, user_id, now);
 }
 
