@@ -5,6 +5,7 @@
 
 #include "api/catalog_writes.hpp"
 #include "api/params.hpp"
+#include "cli/api_refusals.hpp"
 #include "cli/subcommands.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
@@ -15,16 +16,6 @@ namespace {
 
 const api::CatalogActor kCli{"cli", "system", std::nullopt, std::nullopt};
 
-// The write routes' refusals: 400 is a bad argument (exit 2); 404/409 a refusal (exit 1).
-template <class F>
-auto through_api(F f) {
-  try {
-    return f();
-  } catch (const ApiError& e) {
-    if (e.status == 400) throw UsageError(e.detail);
-    throw std::runtime_error(e.detail);
-  }
-}
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "api/user_writes.hpp"
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
+#include "cli/api_refusals.hpp"
 #include "cli/subcommands.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -24,16 +25,6 @@ const api::UserActor kCli{"cli", "system", domain::kInternalAdmin, std::nullopt,
                           std::nullopt};
 constexpr const char* kGroups = "INTERNAL_ADMIN|INTERNAL_SUPPORT|TENANT_ADMIN|TENANT_USER";
 
-// The routes' refusals: 400 is a bad argument (exit 2); 404/409/422 a refusal (exit 1).
-template <class F>
-auto through_api(F f) {
-  try {
-    return f();
-  } catch (const ApiError& e) {
-    if (e.status == 400) throw UsageError(e.detail);
-    throw std::runtime_error(e.detail);
-  }
-}
 
 void print_link(const api::PasswordLink& l, bool json) {
   if (json)
