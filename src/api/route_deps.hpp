@@ -19,6 +19,9 @@ class TokenService;
 namespace painel::jobs {
 class CommandSignal;
 }
+namespace painel::mail {
+class Mailer;
+}
 
 namespace painel::cache {
 class ResponseCache;
