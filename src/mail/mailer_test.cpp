@@ -89,7 +89,9 @@ TEST(Mailer, MessageIsRfc5322WithABase64Body) {
   EXPECT_NE(head.find("Content-Type: text/plain; charset=UTF-8\r\n"), std::string::npos);
   EXPECT_NE(head.find("Content-Transfer-Encoding: base64\r\n"), std::string::npos);
   for (size_t i = 0; i < msg.size(); ++i)
-    if (msg[i] == '\n') EXPECT_EQ(msg[i - 1], '\r');
+    if (msg[i] == '\n') {
+      EXPECT_EQ(msg[i - 1], '\r');
+    }
   EXPECT_EQ(unb64(msg.substr(head_end + 4)), "Olá\r\nlink: https://x/app?token=a.b\r\n");
   Message bad = m;
   bad.to = "ana@example.com\r\nBcc: eve@example.com";
