@@ -132,7 +132,7 @@ void Services::stop_jobs() {
   if (command_worker) command_worker->stop();
   if (denial_flusher) denial_flusher->stop();
   flush_denials();  // the server has drained: nothing records any more
-  if (mailer) mailer->stop();  // sends what the last requests queued, 15 s at most
+  if (mailer) mailer->stop(5000);  // sends what the last requests queued, 5 s at most
 }
 
 }  // namespace painel::cli

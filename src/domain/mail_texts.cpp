@@ -83,7 +83,7 @@ MailText test_mail(MailLanguage lang) {
   if (lang == MailLanguage::En)
     return {"Painel: test message",
             "This is a test message from Painel: its SMTP settings work.\n\n— Painel\n"};
-  return {"Painel: mensagem de teste",
+  return {"Painel: mensagem de teste — configuração de e-mail",
           "Esta é uma mensagem de teste do Painel: as configurações de SMTP funcionam.\n\n"
           "— Painel\n"};
 }

@@ -102,6 +102,12 @@ size_t read_upload(char* buf, size_t size, size_t n, void* user) {
   return len;
 }
 
+int abort_when_due(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* at = static_cast<const std::atomic<int64_t>*>(user);
+  int64_t due = at->load(std::memory_order_relaxed);
+  return due != 0 && wall_now_ms() >= due ? 1 : 0;
+}
+
 bool starts_with_nocase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i)
@@ -180,7 +186,8 @@ std::string format_message(std::string_view from, const Message& m, int64_t now_
   return out;
 }
 
-std::optional<std::string> send_smtp(const SmtpSettings& s, const Message& m) {
+std::optional<std::string> send_smtp(const SmtpSettings& s, const Message& m,
+                                     const std::atomic<int64_t>* abort_at_ms) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::string from_name, from_addr;
@@ -207,6 +214,11 @@ std::optional<std::string> send_smtp(const SmtpSettings& s, const Message& m) {
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, std::max(1L, s.total_timeout_ms));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);
+  if (abort_at_ms) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abort_when_due);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, abort_at_ms);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(rcpt);
   curl_easy_cleanup(curl);
@@ -276,7 +288,7 @@ void Mailer::run() {
     s.connect_timeout_ms = std::min(s.connect_timeout_ms, budget);
     std::optional<std::string> err;
     try {
-      err = send_smtp(s, it.message);
+      err = send_smtp(s, it.message, &drain_deadline_ms_);
     } catch (const std::exception& e) {
       err = e.what();
     }

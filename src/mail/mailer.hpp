@@ -9,6 +9,7 @@
 // server never holds a request. Every outcome is counted in painel_mail_sent_total{result=
 // "sent"|"failed"|"dropped"} and a failure is logged with curl's reason — never the
 // message, its link or its recipient.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -57,8 +58,10 @@ std::string encode_header_text(std::string_view utf8);
 std::string format_message(std::string_view from, const Message& m, int64_t now_ms);
 
 // Sends one message now, on the calling thread. nullopt when the server accepted it,
-// otherwise why not (curl's reason: no link, no recipient in it).
-std::optional<std::string> send_smtp(const SmtpSettings& s, const Message& m);
+// otherwise why not (curl's reason: no link, no recipient in it). A non-zero
+// `*abort_at_ms` (wall clock) that has passed aborts the transfer (Mailer::stop).
+std::optional<std::string> send_smtp(const SmtpSettings& s, const Message& m,
+                                     const std::atomic<int64_t>* abort_at_ms = nullptr);
 
 class Mailer {
  public:
@@ -75,8 +78,8 @@ class Mailer {
   bool enqueue(Message m, std::string kind);
   // Blocks until the queue is empty and nothing is being sent (tests, `painel mail test`).
   void wait_idle();
-  // Sends what is queued for at most `drain_ms` more (each message's timeout shortened to
-  // fit), then drops the rest (counted) and joins the thread. Idempotent.
+  // Sends what is queued for at most `drain_ms` more (a send under way is aborted past
+  // it), then drops the rest (counted) and joins the thread. Idempotent.
   void stop(long drain_ms = 15000);
 
   const SmtpSettings& settings() const { return settings_; }
@@ -98,7 +101,7 @@ class Mailer {
   std::deque<Item> queue_;
   bool busy_ = false;
   bool stopping_ = false;
-  int64_t drain_deadline_ms_ = 0;
+  std::atomic<int64_t> drain_deadline_ms_{0};  // set by stop(); aborts a send past it
   std::thread thread_;
 };
 
