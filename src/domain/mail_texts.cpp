@@ -40,42 +40,47 @@ std::string greeting(MailLanguage lang, std::string_view name) {
   return g + ",\n\n";
 }
 
+// One link mail's words: subject, what the link is for, and the closing advice.
+struct LinkWords {
+  const char* subject;
+  const char* intro;   // followed by " (<valid once, until X>):" and the link
+  const char* ignore;  // last paragraph
+};
+
+LinkWords link_words(LinkPurpose purpose, MailLanguage lang) {
+  const bool en = lang == MailLanguage::En;
+  if (purpose == LinkPurpose::Invite)
+    return en ? LinkWords{"Your invitation to Painel",
+                          "You have been invited to Painel. Open this link to choose your "
+                          "password and sign in",
+                          "If you did not expect this invitation, ignore this message."}
+              : LinkWords{"Seu convite para o Painel",
+                          "Você foi convidado(a) para o Painel. Abra este link para escolher "
+                          "sua senha e entrar",
+                          "Se você não esperava este convite, ignore esta mensagem."};
+  return en ? LinkWords{"Painel password reset",
+                        "A password reset was requested for your Painel account. Open this "
+                        "link to choose a new password",
+                        "If you did not ask for it, ignore this message: your password stays "
+                        "as it is."}
+            : LinkWords{"Redefinição de senha do Painel",
+                        "Foi pedida a redefinição da senha da sua conta no Painel. Abra este "
+                        "link para escolher uma nova senha",
+                        "Se não foi você quem pediu, ignore esta mensagem: sua senha continua "
+                        "a mesma."};
+}
+
 }  // namespace
 
 MailText link_mail(LinkPurpose purpose, MailLanguage lang, std::string_view name,
                    std::string_view url, std::string_view expires_at) {
+  const LinkWords w = link_words(purpose, lang);
   const std::string until = readable_instant(expires_at);
-  const std::string link = "\n\n    " + std::string(url) + "\n\n";
   MailText t;
-  t.body = greeting(lang, name);
-  if (lang == MailLanguage::En) {
-    if (purpose == LinkPurpose::Invite) {
-      t.subject = "Your invitation to Painel";
-      t.body += "You have been invited to Painel. Open this link to choose your password "
-                "and sign in (it works once, until " + until + "):" + link +
-                "If you did not expect this invitation, ignore this message.\n";
-    } else {
-      t.subject = "Painel password reset";
-      t.body += "A password reset was requested for your Painel account. Open this link to "
-                "choose a new password (it works once, until " + until + "):" + link +
-                "If you did not ask for it, ignore this message: your password stays as it "
-                "is.\n";
-    }
-  } else {
-    if (purpose == LinkPurpose::Invite) {
-      t.subject = "Seu convite para o Painel";
-      t.body += "Você foi convidado(a) para o Painel. Abra este link para escolher sua senha "
-                "e entrar (ele vale uma vez, até " + until + "):" + link +
-                "Se você não esperava este convite, ignore esta mensagem.\n";
-    } else {
-      t.subject = "Redefinição de senha do Painel";
-      t.body += "Foi pedida a redefinição da senha da sua conta no Painel. Abra este link "
-                "para escolher uma nova senha (ele vale uma vez, até " + until + "):" + link +
-                "Se não foi você quem pediu, ignore esta mensagem: sua senha continua a "
-                "mesma.\n";
-    }
-  }
-  t.body += "\n— Painel\n";
+  t.subject = w.subject;
+  t.body = greeting(lang, name) + w.intro +
+           (lang == MailLanguage::En ? " (it works once, until " : " (ele vale uma vez, até ") +
+           until + "):\n\n    " + std::string(url) + "\n\n" + w.ignore + "\n\n— Painel\n";
   return t;
 }
 
