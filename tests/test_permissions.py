@@ -111,6 +111,22 @@ def expected_matrix(w, command_id):
     m[("GET", f"/internal/support/requests/{MISSING_COMMAND}")] = staff_404
     m[("POST", f"/internal/support/requests/{MISSING_COMMAND}/messages", json.dumps({"body": "x"}))] = staff_404
     m[("PATCH", f"/internal/support/requests/{MISSING_COMMAND}", json.dumps({"status": "closed"}))] = staff_404
+    # users (issue 16): staff read /internal/users, INTERNAL_ADMIN writes; /tenant/users is
+    # TENANT_ADMIN's alone (own tenant). Invalid bodies (400) and missing ids (404) only, so
+    # no account changes; another tenant's user is not found for a tenant admin
+    m[("GET", "/internal/users")] = staff
+    m[("GET", f"/internal/users/{w.users['TENANT_USER']}")] = staff
+    m[("POST", "/internal/users", json.dumps({"email": "x"}))] = {**admin, "INTERNAL_ADMIN": 400}
+    m[("PATCH", f"/internal/users/{MISSING_COMMAND}", json.dumps({"name": "x"}))] = {**admin, "INTERNAL_ADMIN": 404}
+    m[("POST", f"/internal/users/{MISSING_COMMAND}/password-reset")] = {**admin, "INTERNAL_ADMIN": 404}
+    tenant_admin = {"INTERNAL_ADMIN": 403, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 200, "TENANT_USER": 403}
+    m[("GET", "/tenant/users")] = tenant_admin
+    m[("GET", f"/tenant/users/{w.users['TENANT_USER']}")] = tenant_admin
+    m[("GET", f"/tenant/users/{w.users['B_ADMIN']}")] = {**tenant_admin, "TENANT_ADMIN": 404}
+    m[("POST", "/tenant/users", json.dumps({"email": "x"}))] = {**tenant_admin, "TENANT_ADMIN": 400}
+    m[("PATCH", f"/tenant/users/{w.users['B_ADMIN']}", json.dumps({"name": "x"}))] = {**tenant_admin, "TENANT_ADMIN": 404}
+    m[("POST", f"/tenant/users/{MISSING_COMMAND}/password-reset")] = {**tenant_admin, "TENANT_ADMIN": 404}
+    m[("POST", "/auth/password/reset", "{}")] = {g: 400 for g in GROUPS + [ANONYMOUS]}
     # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
     m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
     # public routes answer everyone alike, tokens or not

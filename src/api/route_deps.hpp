@@ -111,4 +111,15 @@ struct IntegrationDeps {
   ReadDeps read() const { return {store, clock, reads}; }  // for resolve_scope
 };
 
+// /internal/users*, /tenant/users*, POST /auth/password/reset (routes_users.cpp): `tokens`
+// re-reads the revocations after a write that ends a user's sessions, `config` gives the
+// public URL of password links, `cache` drops a tenant's answers when its users change.
+struct UserDeps {
+  store::Store& store;
+  cache::ResponseCache& cache;
+  const Clock& clock;
+  const Config& config;
+  auth::TokenService& tokens;
+};
+
 }  // namespace painel::api

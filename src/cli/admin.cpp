@@ -1,6 +1,5 @@
 // Operator commands (the seed's PowerShell scripts): migrate, tenants, users, keys,
 // backup, restore.
-#include <unistd.h>
 
 #include <cctype>
 #include <cstdlib>
@@ -8,8 +7,6 @@
 #include <iostream>
 
 #include "core/crypto.hpp"
-#include "auth/password.hpp"
-#include "auth/password_policy.hpp"
 #include "auth/principal.hpp"
 #include "auth/token_service.hpp"
 #include "cli/subcommands.hpp"
@@ -19,7 +16,6 @@
 #include "store/audit.hpp"
 #include "store/store.hpp"
 #include "store/tenants.hpp"
-#include "store/users.hpp"
 
 namespace painel::cli {
 
@@ -78,39 +74,6 @@ int cmd_migrate(const std::string& database) {
     std::cout << "applied " << n << " migration(s): version " << before << " → "
               << s->schema_version() << (bk.empty() || before == 0 ? "" : " (backup: " + bk + ")")
               << "\n";
-  return 0;
-}
-
-int cmd_users_create(const std::string& database, const std::string& email, const std::string& name,
-                     const std::string& group, const std::string& tenant, bool fast_hash) {
-  auto g = auth::group_from_name(group);
-  if (!g)
-    throw UsageError(
-        "--group must be INTERNAL_ADMIN, INTERNAL_SUPPORT, TENANT_ADMIN or TENANT_USER");
-  bool tenant_group = (*g & auth::kTenantGroups) != 0;
-  if (tenant_group && tenant.empty()) throw UsageError("--tenant is required for " + group);
-  if (!tenant_group && !tenant.empty()) throw UsageError("--tenant is only for TENANT_* groups");
-  if (email.find('@') == std::string::npos || email.size() > 254)
-    throw UsageError("--email is not an e-mail address");
-  std::string password;
-  if (isatty(STDIN_FILENO)) std::cerr << "password: " << std::flush;
-  std::getline(std::cin, password);
-  if (!password.empty() && password.back() == '\r') password.pop_back();
-  if (auto why = auth::password_policy_violation(password, email)) throw UsageError(*why);
-  auto s = open_migrated(database);
-  std::string hash = auth::hash_password(
-      password, fast_hash ? auth::PasswordCost::Fast : auth::PasswordCost::Interactive);
-  std::string id = s->write([&](store::Conn& c) {
-    if (tenant_group && !store::tenant_status(c, tenant))
-      throw UsageError("no tenant with id " + tenant);
-    if (store::find_user_by_email(c, email))
-      throw UsageError("a user with this e-mail already exists");
-    std::optional<std::string> t = tenant_group ? std::optional<std::string>(tenant) : std::nullopt;
-    auto uid = store::create_user(c, {email, name, hash, std::nullopt, {group}, t}, wall_now_ms());
-    audit_cli(c, "user.create", t, uid);
-    return uid;
-  });
-  std::cout << id << "\n";
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/agents_cmd.hpp"
+#include "cli/users_cmd.hpp"
 #include "cli/subcommands.hpp"
 #include "domain/commands.hpp"
 #include "mail/mailer.hpp"
@@ -94,6 +95,11 @@ int run(int argc, char** argv) {
                    "PostgreSQL statement_timeout (0 = none)")
       ->envname("PAINEL_DB_STATEMENT_TIMEOUT_MS")
       ->capture_default_str();
+  serve
+      ->add_option("--public-url", cfg.public_url,
+                   "address people reach Painel at, for links in invitations and password "
+                   "resets (default http:// + --listen)")
+      ->envname("PAINEL_PUBLIC_URL");
   serve->add_option("--web-dir", cfg.web_dir, "built web UI (index.html + assets)")
       ->envname("PAINEL_WEB_DIR")
       ->capture_default_str();
@@ -313,22 +319,7 @@ int run(int argc, char** argv) {
 
   AgentsCli agents_cli(app, [&](CLI::App* c) { database_opt(c, db); });
 
-  auto* users = app.add_subcommand("users", "manage users");
-  users->require_subcommand(1);
-  auto* ucreate =
-      users->add_subcommand("create", "create a user (password read from stdin); prints its id");
-  std::string u_email, u_name, u_group, u_tenant;
-  bool u_stdin = false, u_fast = false;
-  database_opt(ucreate, db);
-  ucreate->add_option("--email", u_email, "e-mail (login)")->required();
-  ucreate->add_option("--name", u_name, "full name")->required();
-  ucreate
-      ->add_option("--group", u_group, "INTERNAL_ADMIN|INTERNAL_SUPPORT|TENANT_ADMIN|TENANT_USER")
-      ->required();
-  ucreate->add_option("--tenant", u_tenant, "tenant id (required for TENANT_* groups)");
-  ucreate->add_flag("--password-stdin", u_stdin, "read the password from standard input")
-      ->required();
-  ucreate->add_flag("--fast-hash", u_fast, "cheap argon2id parameters (tests only)");
+  UsersCli users_cli(app, [&](CLI::App* c) { database_opt(c, db); });
 
   auto* keys = app.add_subcommand("keys", "ingest API keys and token signing keys");
   keys->require_subcommand(1);
@@ -475,7 +466,7 @@ int run(int argc, char** argv) {
     if (*cset) return cmd_contracts_set(db, k_tenant_id, k_agent_id, k_status, k_config, k_json);
     if (*cend) return cmd_contracts_end(db, k_tenant_id, k_agent_id, k_json);
     if (auto rc = agents_cli.run(db)) return *rc;
-    if (*ucreate) return cmd_users_create(db, u_email, u_name, u_group, u_tenant, u_fast);
+    if (auto rc = users_cli.run(db)) return *rc;
     if (*kcreate) return cmd_keys_create(db, k_name, k_tenant);
     if (*krevoke) return cmd_keys_revoke(db, k_id);
     if (*krotate) return cmd_keys_rotate_signing(rot);

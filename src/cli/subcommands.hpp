@@ -56,8 +56,6 @@ int cmd_contracts_set(const std::string& database, const std::string& tenant,
                       const std::string& config, bool json);
 int cmd_contracts_end(const std::string& database, const std::string& tenant,
                       const std::string& agent, bool json);
-int cmd_users_create(const std::string& database, const std::string& email, const std::string& name,
-                     const std::string& group, const std::string& tenant, bool fast_hash);
 // `tenant` empty: a global key; otherwise the key writes that tenant's events only.
 int cmd_keys_create(const std::string& database, const std::string& name,
                     const std::string& tenant);

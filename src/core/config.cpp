@@ -19,8 +19,19 @@ uint16_t Config::port() const {
   return static_cast<uint16_t>(v);
 }
 
+std::string Config::public_base_url() const {
+  std::string u = public_url.empty() ? "http://" + listen : public_url;
+  while (!u.empty() && u.back() == '/') u.pop_back();
+  return u;
+}
+
 void Config::validate() const {
   port();
+  if (!public_url.empty() &&
+      ((public_url.rfind("http://", 0) != 0 && public_url.rfind("https://", 0) != 0) ||
+       public_url.find_first_of(" \t\r\n?#") != std::string::npos || public_url.size() > 2000))
+    throw std::invalid_argument(
+        "--public-url must be an http:// or https:// address without spaces, query or fragment");
   if (host().empty()) throw std::invalid_argument("--listen must be HOST:PORT");
   if (network_threads < 1 || network_threads > 64)
     throw std::invalid_argument("--network-threads must be 1..64");

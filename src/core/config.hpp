@@ -29,6 +29,9 @@ struct Config {
   int db_pool_size = 0;                // PostgreSQL connections; 0 = handler_threads + 4
   int db_statement_timeout_ms = 5000;  // PostgreSQL statement_timeout; 0 = none
   std::string web_dir = "web/dist";
+  // The address people reach Painel at (links in invitations and password resets); never
+  // taken from a request's Host header. Empty: "http://" + listen.
+  std::string public_url;
 
   // Identity
   std::string master_key;       // secret for sealing private keys/credentials (PAINEL_MASTER_KEY)
@@ -88,6 +91,8 @@ struct Config {
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   uint16_t port() const;
+  // public_url without a trailing '/', or "http://" + listen when it is not set.
+  std::string public_base_url() const;
   // Throws std::invalid_argument with a one-line message on a bad setting.
   void validate() const;
 };

@@ -3,14 +3,29 @@
 #include <algorithm>
 
 #include "core/ids.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 
 namespace painel::store {
 namespace {
-constexpr const char* kSelect =
-    "SELECT u.id, u.email, u.full_name, u.password_hash, u.cognito_sub, tu.tenant_id, "
-    "u.last_login_at, u.groups, u.disabled FROM users u LEFT JOIN tenant_users tu ON tu.user_id "
-    "= u.id ";
+constexpr const char* kColumns =
+    "u.id, u.email, u.full_name, u.password_hash, u.cognito_sub, tu.tenant_id, "
+    "u.last_login_at, u.groups, u.disabled, u.created_at, t.name";
+constexpr const char* kFrom =
+    "FROM users u LEFT JOIN tenant_users tu ON tu.user_id = u.id "
+    "LEFT JOIN tenants t ON t.id = tu.tenant_id";
+constexpr const char* kWhereGroup = "(',' || u.groups || ',') LIKE ?";
+constexpr const char* kWhereTenant = "tu.tenant_id = ?";
+constexpr const char* kWhereDisabled = "u.disabled = ?";
+constexpr const char* kOrder = "u.email, u.id";
+constexpr const char* kSetName = "UPDATE users SET full_name = ? WHERE id = ?";
+constexpr const char* kSetGroups = "UPDATE users SET groups = ? WHERE id = ?";
+constexpr const char* kSetRole = "UPDATE tenant_users SET role = ? WHERE user_id = ?";
+constexpr const char* kSetDisabled = "UPDATE users SET disabled = ? WHERE id = ?";
+constexpr const char* kSetPassword = "UPDATE users SET password_hash = ? WHERE id = ?";
+constexpr const char* kActiveUsers =
+    "SELECT count(*) FROM tenant_users tu JOIN users u ON u.id = tu.user_id "
+    "WHERE tu.tenant_id = ? AND u.disabled = 0";
 
 std::vector<std::string> split_groups(const std::string& s) {
   std::vector<std::string> out;
@@ -24,13 +39,18 @@ std::vector<std::string> split_groups(const std::string& s) {
   return out;
 }
 
-std::optional<UserRow> one(Conn& c, const std::string& where, const std::string& v) {
-  auto r = c.query(std::string(kSelect) + where, {v});
-  if (r.empty()) return std::nullopt;
-  auto& x = r[0];
+UserRow user_of(const Row& x) {
   return UserRow{x.str(0),     x.str(1),     x.str(2),     x.opt_str(3),
                  x.opt_str(4), x.opt_str(5), x.opt_str(6), split_groups(x.str(7)),
-                 x.i64(8) != 0};
+                 x.i64(8) != 0, x.str(9),    x.opt_str(10)};
+}
+
+std::optional<UserRow> one(Conn& c, const char* where, const std::string& v) {
+  PagedQuery q(kFrom);
+  q.where(where, v);
+  auto r = q.rows(c, kColumns, kOrder, {1, 0});
+  if (r.empty()) return std::nullopt;
+  return user_of(r[0]);
 }
 }  // namespace
 
@@ -61,16 +81,60 @@ std::string create_user(Conn& c, const NewUser& u, int64_t now_ms) {
 }
 
 std::optional<UserRow> find_user_by_email(Conn& c, const std::string& email) {
-  return one(c, "WHERE u.email = ?", lower_ascii(email));
+  return one(c, "u.email = ?", lower_ascii(email));
 }
 std::optional<UserRow> find_user_by_id(Conn& c, const std::string& id) {
-  return one(c, "WHERE u.id = ?", id);
+  return one(c, "u.id = ?", id);
 }
 std::optional<UserRow> find_user_by_sub(Conn& c, const std::string& sub) {
-  return one(c, "WHERE u.cognito_sub = ?", sub);
+  return one(c, "u.cognito_sub = ?", sub);
 }
 void touch_user_login(Conn& c, const std::string& id, int64_t now_ms) {
   c.exec("UPDATE users SET last_login_at = ? WHERE id = ?", {format_rfc3339(now_ms), id});
+}
+
+PageOf<UserRow> list_users(Conn& c, const UserQuery& q) {
+  PagedQuery pq(kFrom);
+  if (q.group) pq.where(kWhereGroup, "%," + *q.group + ",%");
+  if (q.tenant_id) pq.where(kWhereTenant, *q.tenant_id);
+  if (q.disabled) pq.where(kWhereDisabled, int64_t{*q.disabled ? 1 : 0});
+  if (!q.search) return fetch_page<UserRow>(c, pq, kColumns, kOrder, q.page, user_of);
+  // Every match of the other filters, then the search and the page in C++ (the folding
+  // of accents is not SQL's; staff lists hold hundreds of users, not millions).
+  std::string needle = fold_for_search(*q.search);
+  PageOf<UserRow> out;
+  int64_t seen = 0;
+  for (auto& r : pq.rows(c, kColumns, kOrder, {INT64_MAX / 2, 0})) {
+    if (fold_for_search(r.text(1)).find(needle) == std::string::npos &&
+        fold_for_search(r.text(2)).find(needle) == std::string::npos)
+      continue;
+    if (seen >= q.page.offset && seen < q.page.offset + q.page.limit)
+      out.items.push_back(user_of(r));
+    ++seen;
+  }
+  out.total = seen;
+  return out;
+}
+
+void set_user_name(Conn& c, const std::string& id, const std::string& full_name) {
+  c.exec(kSetName, {full_name, id});
+}
+
+void set_user_group(Conn& c, const std::string& id, const std::string& group) {
+  c.exec(kSetGroups, {group, id});
+  if (group == "TENANT_ADMIN" || group == "TENANT_USER") c.exec(kSetRole, {group, id});
+}
+
+void set_user_disabled(Conn& c, const std::string& id, bool disabled) {
+  c.exec(kSetDisabled, {int64_t{disabled ? 1 : 0}, id});
+}
+
+void set_user_password(Conn& c, const std::string& id, const std::string& password_hash) {
+  c.exec(kSetPassword, {password_hash, id});
+}
+
+int64_t count_active_users(Conn& c, const std::string& tenant_id) {
+  return c.query(kActiveUsers, {tenant_id})[0].i64(0);
 }
 
 }  // namespace painel::store

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "store/db.hpp"
+#include "store/page.hpp"
 
 namespace painel::store {
 
@@ -13,6 +14,8 @@ struct UserRow {
   std::optional<std::string> password_hash, cognito_sub, tenant_id, last_login_at;
   std::vector<std::string> groups;
   bool disabled = false;
+  std::string created_at;
+  std::optional<std::string> tenant_name;
 };
 
 struct NewUser {
@@ -30,5 +33,24 @@ std::optional<UserRow> find_user_by_id(Conn& c, const std::string& id);
 std::optional<UserRow> find_user_by_sub(Conn& c, const std::string& sub);
 void touch_user_login(Conn& c, const std::string& id, int64_t now_ms);
 std::string lower_ascii(std::string s);
+
+// --- Issue 16: the users API (GET/POST/PATCH /internal/users, /tenant/users) ---
+
+// GET /internal/users filters; unset ones do not filter. `search`: a substring of the
+// e-mail or the name, without case or accents. Ordered by e-mail, then id.
+struct UserQuery {
+  std::optional<std::string> search, group, tenant_id;
+  std::optional<bool> disabled;
+  PageRequest page;
+};
+PageOf<UserRow> list_users(Conn& c, const UserQuery& q);
+void set_user_name(Conn& c, const std::string& id, const std::string& full_name);
+// Writes users.groups and, for a tenant user, tenant_users.role.
+void set_user_group(Conn& c, const std::string& id, const std::string& group);
+// The triggers keep tenants.active_users and revoke the user's tokens on disable.
+void set_user_disabled(Conn& c, const std::string& id, bool disabled);
+void set_user_password(Conn& c, const std::string& id, const std::string& password_hash);
+// Users of the tenant that are not disabled.
+int64_t count_active_users(Conn& c, const std::string& tenant_id);
 
 }  // namespace painel::store

@@ -544,6 +544,24 @@ CREATE TABLE support_messages (
 CREATE INDEX support_messages_request ON support_messages(request_id, created_at, id);
 CREATE INDEX support_messages_author ON support_messages(author_id);
 )SQL"},
+      {17, "one-time password links: invitations and resets", R"SQL(
+-- A link that sets a user's password (issue #16): an invitation or a reset, valid 72 h,
+-- used once. Only the SHA-256 of its token is kept. Issuing a new link voids the user's
+-- older unused ones; using one marks it used and voids the others. created_by: the user
+-- id of who issued it, or "cli".
+CREATE TABLE password_links (
+  id uuid PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash text NOT NULL UNIQUE,
+  purpose text NOT NULL CHECK (purpose IN ('invite','reset')),
+  created_at_ms bigint NOT NULL,
+  expires_at_ms bigint NOT NULL,
+  used_at_ms bigint,
+  voided_at_ms bigint,
+  created_by text
+);
+CREATE INDEX password_links_user ON password_links(user_id);
+)SQL"},
   };
   return m;
 }
