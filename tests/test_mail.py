@@ -227,13 +227,63 @@ class InviteMail(unittest.TestCase):
         self.sink.wait_for(1)
         time.sleep(0.3)  # the invitation above has arrived
         before = len(self.sink.messages())
-        r = self.p.post(f"/internal/users/{uid}/password-reset", {}, token=self.w.token("INTERNAL_ADMIN"),
+        r = self.p.post(f"/internal/users/{uid}/password-reset", token=self.w.token("INTERNAL_ADMIN"),
                         headers={"Accept-Language": "en-US,en;q=0.9"})
         self.assertEqual(r.status, 200, r)
         self.assertIs(r.json()["emailed"], True)
         msg = parse(self.sink.wait_for(before + 1)[-1])
         self.assertEqual(msg["Subject"], "Painel password reset")
         self.assertIn(r.json()["url"], msg.get_content())
+        self.assertEqual(set(r.json()), {"url", "expires_at", "emailed"})
+
+    def test_a_tenant_administrator_invites_and_resets_by_mail_in_portuguese(self):
+        self.require_users_api()
+        before = len(self.sink.messages())
+        r = self.p.post("/tenant/users", {"email": "colega@a.com", "name": "Colega", "group": "TENANT_USER"},
+                        token=self.w.token("TENANT_ADMIN"), headers={"Accept-Language": "pt-BR,en;q=0.5"})
+        self.assertEqual(r.status, 201, r)
+        self.assertIs(r.json()["emailed"], True)
+        got = self.sink.wait_for(before + 1)
+        self.assertEqual(got[-1]["to"], ["colega@a.com"])
+        self.assertIn(r.json()["invite"]["url"], parse(got[-1]).get_content())
+        uid = r.json()["user"]["id"]
+        r = self.p.post(f"/tenant/users/{uid}/password-reset", token=self.w.token("TENANT_ADMIN"))
+        self.assertEqual(r.status, 200, r)
+        self.assertIs(r.json()["emailed"], True)
+        msg = parse(self.sink.wait_for(before + 2)[-1])
+        self.assertEqual(msg["Subject"], "Redefinição de senha do Painel")
+        self.assertIn("Subject: =?UTF-8?B?", self.sink.messages()[-1]["data"])
+        self.assertIn(r.json()["url"], msg.get_content())
+
+    def test_the_cli_mails_the_links_it_prints(self):
+        self.require_users_api()
+        before = len(self.sink.messages())
+        mail = ["--smtp-url", self.sink.url, "--smtp-from", FROM]
+        r = self.p.cli("users", "create", "--email", "cli@a.com", "--name", "Cli", "--group", "TENANT_USER",
+                       "--tenant", self.w.a, "--json", *mail)
+        out = json.loads(r.stdout)
+        self.assertIs(out["emailed"], True)
+        m = self.sink.wait_for(before + 1)[-1]
+        self.assertEqual(m["to"], ["cli@a.com"])
+        self.assertIn(out["invite"]["url"], parse(m).get_content())
+        r = self.p.cli("users", "reset-password", out["user"]["id"], "--lang", "en", *mail)
+        url = r.stdout.strip()
+        msg = parse(self.sink.wait_for(before + 2)[-1])
+        self.assertEqual(msg["Subject"], "Painel password reset")
+        self.assertIn(url, msg.get_content())
+        # an SMTP server that is not there: the link is still printed, exit 0, one line why
+        r = self.p.cli("users", "reset-password", out["user"]["id"], "--json", "--smtp-url",
+                       f"smtp://127.0.0.1:{free_port()}", "--smtp-from", FROM)
+        self.assertIs(json.loads(r.stdout)["emailed"], False)
+        self.assertIn("mail not sent", r.stderr)
+        # bad mail settings are bad arguments, refused before anything is written
+        r = self.p.cli("users", "create", "--email", "never@a.com", "--name", "N", "--group", "TENANT_USER",
+                       "--tenant", self.w.a, "--smtp-url", "http://x", "--smtp-from", FROM, check=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(self.p.sql("SELECT count(*) FROM users WHERE email = ?", ("never@a.com",))[0][0], 0)
+        # without --smtp-url nothing is mailed
+        r = self.p.cli("users", "reset-password", out["user"]["id"], "--json")
+        self.assertIs(json.loads(r.stdout)["emailed"], False)
 
 
 class SlowSmtp(unittest.TestCase):
@@ -253,9 +303,25 @@ class SlowSmtp(unittest.TestCase):
             self.assertLess(time.time() - t0, 3)
             self.assertEqual(r.status, 201, r)
             self.assertIn("url", r.json()["invite"])
+            self.assertIs(r.json()["emailed"], True)  # queued; its failure comes later, counted
         finally:
             p.cleanup()
             hung.close()
+
+    def test_without_smtp_nothing_is_emailed(self):
+        if not users_api_served():
+            self.skipTest("the users API (POST /internal/users) is not served by this build")
+        p = Painel().start()
+        try:
+            w = World(p)
+            r = p.post("/internal/users", {"email": "sem@a.com", "name": "Sem", "group": "TENANT_USER",
+                                           "tenant_id": w.a}, token=w.token("INTERNAL_ADMIN"))
+            self.assertEqual(r.status, 201, r)
+            self.assertIs(r.json()["emailed"], False)
+            r = p.post(f"/internal/users/{r.json()['user']['id']}/password-reset", token=w.token("INTERNAL_ADMIN"))
+            self.assertIs(r.json()["emailed"], False)
+        finally:
+            p.cleanup()
 
 
 if __name__ == "__main__":

@@ -120,6 +120,7 @@ struct UserDeps {
   const Clock& clock;
   const Config& config;
   auth::TokenService& tokens;
+  mail::Mailer& mailer;  // invitation and reset links are also e-mailed (when configured)
 };
 
 }  // namespace painel::api

@@ -325,12 +325,17 @@ void Mailer::stop(long drain_ms) {
   if (thread_.joinable()) thread_.join();
 }
 
+Message link_message(domain::LinkPurpose purpose, domain::MailLanguage lang, const std::string& to,
+                     const std::string& name, const std::string& url, const std::string& expires_at) {
+  auto text = domain::link_mail(purpose, lang, name, url, expires_at);
+  return {to, name, std::move(text.subject), std::move(text.body)};
+}
+
 bool enqueue_link_mail(Mailer& mailer, domain::LinkPurpose purpose, domain::MailLanguage lang,
                        const std::string& to, const std::string& name, const std::string& url,
                        const std::string& expires_at) {
   if (!mailer.enabled()) return false;
-  auto text = domain::link_mail(purpose, lang, name, url, expires_at);
-  return mailer.enqueue({to, name, std::move(text.subject), std::move(text.body)},
+  return mailer.enqueue(link_message(purpose, lang, to, name, url, expires_at),
                         purpose == domain::LinkPurpose::Invite ? "invite" : "reset");
 }
 

@@ -105,6 +105,10 @@ class Mailer {
   std::thread thread_;
 };
 
+// The message carrying an invitation or reset link to `to` (greeted by `name`).
+Message link_message(domain::LinkPurpose purpose, domain::MailLanguage lang, const std::string& to,
+                     const std::string& name, const std::string& url, const std::string& expires_at);
+
 // An invitation or reset link for `to`, queued on `mailer` in `lang`: what the routes and
 // the CLI call where a link is issued. False when mail is off or the message was not queued
 // (the link is still answered; nothing fails for it).
