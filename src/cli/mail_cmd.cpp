@@ -11,8 +11,8 @@
 
 namespace painel::cli {
 
-int cmd_mail_test(const std::string& smtp_url, const std::string& smtp_from,
-                  const std::string& to, const std::string& lang, bool json) {
+int cmd_mail_test(const std::string& smtp_url, const std::string& smtp_from, const std::string& to,
+                  const std::string& lang, bool json) {
   if (smtp_url.empty()) throw UsageError("--smtp-url (or PAINEL_SMTP_URL) is required");
   mail::SmtpSettings s{smtp_url, smtp_from};
   mail::validate_settings(s);  // std::invalid_argument → exit 2

@@ -34,7 +34,8 @@ TEST(MailTexts, LinkMailsCarryTheLinkAndTheExpiry) {
             "Seu convite para o Painel");
   EXPECT_EQ(link_mail(LinkPurpose::Reset, MailLanguage::En, "", url, "x").subject,
             "Painel password reset");
-  EXPECT_EQ(link_mail(LinkPurpose::Reset, MailLanguage::En, "", url, "x").body.rfind("Hello,", 0), 0u);
+  EXPECT_EQ(link_mail(LinkPurpose::Reset, MailLanguage::En, "", url, "x").body.rfind("Hello,", 0),
+            0u);
 }
 
 }  // namespace

@@ -135,9 +135,11 @@ void validate_settings(const SmtpSettings& s) {
   std::string_view u = s.url;
   size_t scheme = starts_with_nocase(u, "smtp://") ? 7 : starts_with_nocase(u, "smtps://") ? 8 : 0;
   if (scheme == 0 || u.size() == scheme || !valid_utf8_text(u))
-    throw std::invalid_argument("--smtp-url must be smtp://HOST[:PORT] or smtps://[USER:PASSWORD@]HOST[:PORT]");
+    throw std::invalid_argument(
+        "--smtp-url must be smtp://HOST[:PORT] or smtps://[USER:PASSWORD@]HOST[:PORT]");
   std::string name, addr;
-  if (s.from.empty()) throw std::invalid_argument("--smtp-url needs --smtp-from (the sender's address)");
+  if (s.from.empty())
+    throw std::invalid_argument("--smtp-url needs --smtp-from (the sender's address)");
   if (!split_mailbox(s.from, name, addr))
     throw std::invalid_argument("--smtp-from must be ADDRESS or \"NAME <ADDRESS>\"");
 }
@@ -174,7 +176,8 @@ std::string format_message(std::string_view from, const Message& m, int64_t now_
   out += "Date: " + rfc5322_date(now_ms) + "\r\n";
   out += "From: " + mailbox(from_name, from_addr) + "\r\n";
   out += "To: " + mailbox(to_name, m.to) + "\r\n";
-  out += "Subject: " + encode_header_text(valid_utf8_text(m.subject) ? m.subject : "Painel") + "\r\n";
+  out +=
+      "Subject: " + encode_header_text(valid_utf8_text(m.subject) ? m.subject : "Painel") + "\r\n";
   out += "Message-ID: <" + random_token(18) + "@" + from_addr.substr(from_addr.find('@') + 1) +
          ">\r\n";
   out += "MIME-Version: 1.0\r\n";

@@ -37,15 +37,16 @@ std::string unb64(std::string_view s) {
 TEST(Mailer, AddressesRefuseWhatCouldBreakAHeader) {
   EXPECT_TRUE(valid_address("ana@example.com"));
   EXPECT_TRUE(valid_address("a.b+tag@sub.example.com.br"));
-  for (auto bad : {"", "ana", "@example.com", "ana@", "a@b@c", "ana @x.com", "ana@x.com\r\nBcc: e@x.com",
-                   "<ana@x.com>", "ana@x.com,bob@x.com", "joão@x.com"})
+  for (auto bad : {"", "ana", "@example.com", "ana@", "a@b@c", "ana @x.com",
+                   "ana@x.com\r\nBcc: e@x.com", "<ana@x.com>", "ana@x.com,bob@x.com", "joão@x.com"})
     EXPECT_FALSE(valid_address(bad)) << bad;
 }
 
 TEST(Mailer, SettingsAreValidated) {
   EXPECT_NO_THROW(validate_settings({"", ""}));
   EXPECT_NO_THROW(validate_settings({"smtp://127.0.0.1:2525", "no-reply@example.com"}));
-  EXPECT_NO_THROW(validate_settings({"smtps://u:p@mail.example.com:465", "Painel <no-reply@example.com>"}));
+  EXPECT_NO_THROW(
+      validate_settings({"smtps://u:p@mail.example.com:465", "Painel <no-reply@example.com>"}));
   EXPECT_NO_THROW(validate_settings({"SMTP://mail", "\"Painel Alquimista\" <a@b.c>"}));
   EXPECT_THROW(validate_settings({"http://mail", "a@b.c"}), std::invalid_argument);
   EXPECT_THROW(validate_settings({"smtp://", "a@b.c"}), std::invalid_argument);
@@ -145,7 +146,8 @@ TEST(Mailer, StopDropsWhatItCannotSendInTime) {
   SmtpSettings s{"smtp://127.0.0.1:" + std::to_string(srv.port), "no-reply@painel.example"};
   Mailer m(s, metrics);
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(m.enqueue({"ana@example.com", "", "s", "b"}, "test"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the first one is under way (15 s timeout)
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(200));  // the first one is under way (15 s timeout)
   auto t0 = std::chrono::steady_clock::now();
   m.stop(300);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
