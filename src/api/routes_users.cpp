@@ -115,9 +115,14 @@ http::Response reset_password(const UserDeps& d, http::RouteContext& ctx, Area a
   std::string id(ctx.req.param("id"));
   auto actor = actor_of(ctx, area);
   auto link = user_issue_reset(d.store, d.clock, id, actor, d.config.public_base_url());
-  bool emailed = email_link(d, ctx, domain::LinkPurpose::Reset, user_visible(d.store.conn(), id, actor), link);
+  bool emailed =
+      email_link(d, ctx, domain::LinkPurpose::Reset, user_visible(d.store.conn(), id, actor), link);
   JsonOut j;
-  j.begin_object().kv("url", link.url).kv("expires_at", link.expires_at).kv("emailed", emailed).end_object();
+  j.begin_object()
+      .kv("url", link.url)
+      .kv("expires_at", link.expires_at)
+      .kv("emailed", emailed)
+      .end_object();
   return no_store(json_response(j.take()));
 }
 

@@ -218,7 +218,11 @@ int UsersCli::reset_password(const std::string& database) const {
   bool emailed = email_link(false, u.email, u.full_name, link.url, link.expires_at);
   if (json_) {
     JsonOut j;
-    j.begin_object().kv("url", link.url).kv("expires_at", link.expires_at).kv("emailed", emailed).end_object();
+    j.begin_object()
+        .kv("url", link.url)
+        .kv("expires_at", link.expires_at)
+        .kv("emailed", emailed)
+        .end_object();
     std::cout << j.take() << "\n";
   } else {
     std::cout << link.url << "\n";
