@@ -22,6 +22,7 @@ PACKAGES=(
   libfmt-dev          # formatting (spdlog's companion)
   libcli11-dev        # command line parsing with --help on every command
   zlib1g-dev          # gzip request bodies on ingestion
+  libcurl4-openssl-dev  # SMTP client: invitation and password-reset links by e-mail (src/mail)
   # --- tests and benchmarks ---
   libgtest-dev        # unit tests
   libbenchmark-dev    # Google Benchmark for hot functions

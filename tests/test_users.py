@@ -122,7 +122,7 @@ class Users(unittest.TestCase):
         r = self.req("POST", f"/internal/users/{u['id']}/password-reset")
         self.assertEqual(r.status, 200, r)
         first = r.json()
-        self.assertEqual(set(first), {"url", "expires_at"})
+        self.assertEqual(set(first), {"url", "expires_at", "emailed"})
         second = self.req("POST", f"/internal/users/{u['id']}/password-reset").json()
         self.assertEqual(self.reset(token_of(first["url"])).status, 400)
         self.assertEqual(self.reset(token_of(second["url"]), "senha-depois-do-reset").status, 204)

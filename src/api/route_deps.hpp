@@ -19,6 +19,9 @@ class TokenService;
 namespace painel::jobs {
 class CommandSignal;
 }
+namespace painel::mail {
+class Mailer;
+}
 
 namespace painel::cache {
 class ResponseCache;
@@ -117,6 +120,7 @@ struct UserDeps {
   const Clock& clock;
   const Config& config;
   auth::TokenService& tokens;
+  mail::Mailer& mailer;  // invitation and reset links are also e-mailed (when configured)
 };
 
 }  // namespace painel::api

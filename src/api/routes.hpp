@@ -19,6 +19,7 @@ struct RouteServices {
   auth::TokenService& tokens;
   jobs::CommandSignal& command_signal;
   std::string credentials_key;  // derive_credentials_key(master key): seals integration credentials
+  mail::Mailer& mailer;         // invitation / reset links by e-mail (off without --smtp-url)
 };
 
 // The whole table: every group, each given only what it uses.

@@ -12,6 +12,8 @@
 #include "auth/token_service.hpp"
 #include "cache/response_cache.hpp"
 #include "core/error.hpp"
+#include "domain/mail_texts.hpp"
+#include "mail/mailer.hpp"
 #include "store/users.hpp"
 
 namespace painel::api {
@@ -49,6 +51,15 @@ void drop_cached(const UserDeps& d, const store::UserRow& u) {
   if (u.tenant_id) d.cache.invalidate_tenant(*u.tenant_id);
 }
 
+// Queues the link's e-mail (off the request path: a slow SMTP server never holds the
+// answer), in the caller's language; false when mail is off or the queue refused it.
+bool email_link(const UserDeps& d, const http::RouteContext& ctx, domain::LinkPurpose purpose,
+                const store::UserRow& u, const PasswordLink& link) {
+  auto lang = domain::mail_language(ctx.req.header("accept-language").value_or(""));
+  return mail::enqueue_link_mail(d.mailer, purpose, lang, u.email, u.full_name, link.url,
+                                 link.expires_at);
+}
+
 http::Response list_users(const UserDeps& d, http::RouteContext& ctx, Area area) {
   store::UserQuery q;
   q.search = parse_opt_text(ctx.req, "search", 100);
@@ -81,10 +92,11 @@ http::Response create_user(const UserDeps& d, http::RouteContext& ctx, Area area
   auto made = user_create(d.store, d.clock, ctx.json_body(), actor_of(ctx, area),
                           d.config.public_base_url());
   drop_cached(d, made.user);
+  bool emailed = email_link(d, ctx, domain::LinkPurpose::Invite, made.user, *made.invite);
   JsonOut j;
   j.begin_object().key("user");
   render_user(j, made.user);
-  j.key("invite").raw(link_json(*made.invite)).end_object();
+  j.key("invite").raw(link_json(*made.invite)).kv("emailed", emailed).end_object();
   auto r = no_store(json_response(j.take(), 201));
   r.set_header("Location", (area == Area::Staff ? "/internal/users/" : "/tenant/users/") +
                                made.user.id);
@@ -100,9 +112,18 @@ http::Response update_user(const UserDeps& d, http::RouteContext& ctx, Area area
 }
 
 http::Response reset_password(const UserDeps& d, http::RouteContext& ctx, Area area) {
-  auto link = user_issue_reset(d.store, d.clock, std::string(ctx.req.param("id")), actor_of(ctx, area),
-                               d.config.public_base_url());
-  return no_store(json_response(link_json(link)));
+  std::string id(ctx.req.param("id"));
+  auto actor = actor_of(ctx, area);
+  auto link = user_issue_reset(d.store, d.clock, id, actor, d.config.public_base_url());
+  bool emailed =
+      email_link(d, ctx, domain::LinkPurpose::Reset, user_visible(d.store.conn(), id, actor), link);
+  JsonOut j;
+  j.begin_object()
+      .kv("url", link.url)
+      .kv("expires_at", link.expires_at)
+      .kv("emailed", emailed)
+      .end_object();
+  return no_store(json_response(j.take()));
 }
 
 http::Response use_reset_link(const UserDeps& d, http::RouteContext& ctx) {

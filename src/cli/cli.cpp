@@ -9,6 +9,7 @@
 #include "cli/users_cmd.hpp"
 #include "cli/subcommands.hpp"
 #include "domain/commands.hpp"
+#include "mail/mailer.hpp"
 #include "store/db.hpp"
 
 namespace painel::cli {
@@ -224,6 +225,16 @@ int run(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
 
+  serve
+      ->add_option("--smtp-url", cfg.smtp_url,
+                   "also e-mail invitation and reset links through this SMTP server: "
+                   "smtp://HOST[:PORT] or smtps://[USER:PASSWORD@]HOST[:PORT]")
+      ->envname("PAINEL_SMTP_URL");
+  serve
+      ->add_option("--smtp-from", cfg.smtp_from,
+                   "the sender of those e-mails: ADDRESS or \"NAME <ADDRESS>\"")
+      ->envname("PAINEL_SMTP_FROM");
+
   std::string approval_types;
   serve
       ->add_option("--require-approval", approval_types,
@@ -358,6 +369,20 @@ int run(int argc, char** argv) {
   ilist->add_option("--limit", i_limit, "at most this many")->capture_default_str();
   ilist->add_flag("--json", i_json, "print {\"incidents\":[…],\"total\"} as JSON");
 
+  auto* mail_app = app.add_subcommand("mail", "e-mail (SMTP) tools");
+  mail_app->require_subcommand(1);
+  auto* mtest = mail_app->add_subcommand(
+      "test", "send a test message with the SMTP settings serve would use; exit 1 if refused");
+  std::string m_url, m_from, m_to, m_lang = "pt-BR";
+  bool m_json = false;
+  mtest->add_option("--to", m_to, "recipient address")->required();
+  mtest->add_option("--smtp-url", m_url, "smtp://HOST[:PORT] or smtps://[USER:PASSWORD@]HOST[:PORT]")
+      ->envname("PAINEL_SMTP_URL");
+  mtest->add_option("--smtp-from", m_from, "sender: ADDRESS or \"NAME <ADDRESS>\"")
+      ->envname("PAINEL_SMTP_FROM");
+  mtest->add_option("--lang", m_lang, "pt-BR|en")->capture_default_str();
+  mtest->add_flag("--json", m_json, "print {\"to\",\"sent\":true}");
+
   auto* demo = app.add_subcommand("demo", "fill an empty store with realistic demo data");
   int d_tenants = 50, d_days = 90;
   uint64_t d_seed = 42;
@@ -430,6 +455,7 @@ int run(int argc, char** argv) {
     if (*serve) {
       cfg.require_approval = domain::parse_approval_types(approval_types);
       cfg.validate();
+      mail::validate_settings({cfg.smtp_url, cfg.smtp_from});
       return cmd_serve(cfg);
     }
     if (*worker) return cmd_worker(cfg);
@@ -447,6 +473,7 @@ int run(int argc, char** argv) {
     if (*iopen) return cmd_incidents_open(db, i_severity, i_title, i_description, i_tenant, i_json);
     if (*iresolve) return cmd_incidents_resolve(db, i_id, i_json);
     if (*ilist) return cmd_incidents_list(db, i_status, i_tenant, i_limit, i_json);
+    if (*mtest) return cmd_mail_test(m_url, m_from, m_to, m_lang, m_json);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
     if (*aggregate) return cmd_aggregate(db, a_from, a_to);
     if (*routes) return cmd_routes(r_md);

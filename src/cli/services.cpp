@@ -18,6 +18,7 @@
 #include "jobs/audit_checkpoint_job.hpp"
 #include "jobs/command_worker.hpp"
 #include "jobs/runner.hpp"
+#include "mail/mailer.hpp"
 #include "store/api_keys.hpp"
 #include "store/private_files.hpp"
 
@@ -62,9 +63,11 @@ Services::Services(const Config& c) : cfg(c) {
   denials = std::make_unique<api::DenialAudit>(metrics);
   tokens = std::make_unique<auth::TokenService>(cfg, *store, clock, master_key);
   command_signal = std::make_unique<jobs::CommandSignal>();
+  mailer = std::make_unique<mail::Mailer>(mail::SmtpSettings{cfg.smtp_url, cfg.smtp_from}, metrics);
+  if (mailer->enabled()) spdlog::info("mail: invitation and reset links are also e-mailed");
   http::Router routes = api::build_routes(
       {cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens, *command_signal,
-       painel::derive_credentials_key(master_key)});
+       painel::derive_credentials_key(master_key), *mailer});
   auto ui = api::StaticFiles::load(cfg.web_dir);
   if (ui)
     spdlog::info("serving the web UI from {} ({} files) under /app/", cfg.web_dir,
@@ -129,6 +132,7 @@ void Services::stop_jobs() {
   if (command_worker) command_worker->stop();
   if (denial_flusher) denial_flusher->stop();
   flush_denials();  // the server has drained: nothing records any more
+  if (mailer) mailer->stop(5000);  // sends what the last requests queued, 5 s at most
 }
 
 }  // namespace painel::cli

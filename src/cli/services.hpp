@@ -19,6 +19,9 @@ class CachedReads;
 namespace painel::auth {
 class TokenService;
 }
+namespace painel::mail {
+class Mailer;
+}
 namespace painel::jobs {
 class JobRunner;
 class CommandSignal;
@@ -47,6 +50,7 @@ struct Services {
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<api::DenialAudit> denials;  // outlives the app that records into it
   std::unique_ptr<jobs::CommandSignal> command_signal;
+  std::unique_ptr<mail::Mailer> mailer;     // outlives the routes that queue mail on it
   std::unique_ptr<api::CachedReads> reads;  // the answer cache as the routes and the app read it
   std::unique_ptr<api::App> app;
   std::unique_ptr<jobs::AggregationJob> aggregation;

@@ -77,6 +77,10 @@ int cmd_incidents_open(const std::string& database, const std::string& severity,
                        const std::string& title, const std::string& description,
                        const std::string& tenant, bool json);
 int cmd_incidents_resolve(const std::string& database, const std::string& id, bool json);
+// `painel mail test` (cli/mail_cmd.cpp): one test message, sent now; exit 1 if refused.
+int cmd_mail_test(const std::string& smtp_url, const std::string& smtp_from,
+                  const std::string& to, const std::string& lang, bool json);
+
 int cmd_incidents_list(const std::string& database, const std::string& status,
                        const std::string& tenant, int64_t limit, bool json);
 

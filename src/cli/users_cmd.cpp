@@ -15,7 +15,9 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "domain/mail_texts.hpp"
 #include "domain/users.hpp"
+#include "mail/mailer.hpp"
 #include "store/users.hpp"
 
 namespace painel::cli {
@@ -25,13 +27,6 @@ const api::UserActor kCli{"cli", "system", domain::kInternalAdmin, std::nullopt,
                           std::nullopt};
 constexpr const char* kGroups = "INTERNAL_ADMIN|INTERNAL_SUPPORT|TENANT_ADMIN|TENANT_USER";
 
-
-void print_link(const api::PasswordLink& l, bool json) {
-  if (json)
-    std::cout << api::link_json(l) << "\n";
-  else
-    std::cout << l.url << "\n";
-}
 
 }  // namespace
 
@@ -43,6 +38,11 @@ UsersCli::UsersCli(CLI::App& app, const std::function<void(CLI::App*)>& database
                   "address people reach Painel at, for the link (default http:// + "
                   "PAINEL_LISTEN)")
         ->envname("PAINEL_PUBLIC_URL");
+    c->add_option("--smtp-url", smtp_url_, "also e-mail the link through this SMTP server")
+        ->envname("PAINEL_SMTP_URL");
+    c->add_option("--smtp-from", smtp_from_, "the e-mail's sender: ADDRESS or \"NAME <ADDRESS>\"")
+        ->envname("PAINEL_SMTP_FROM");
+    c->add_option("--lang", lang_, "the e-mail's language: pt-BR|en")->capture_default_str();
   };
   create_ = users->add_subcommand(
       "create", "create a user; prints its id and, without --password-stdin, the invitation link");
@@ -56,7 +56,8 @@ UsersCli::UsersCli(CLI::App& app, const std::function<void(CLI::App*)>& database
   create_->add_flag("--if-missing", if_missing_,
                     "an existing e-mail is not an error: print that user's id");
   create_->add_flag("--fast-hash", fast_hash_, "cheap argon2id parameters (tests only)");
-  create_->add_flag("--json", json_, "print {\"user\":{…},\"invite\":{…}|null} as JSON");
+  create_->add_flag("--json", json_,
+                    "print {\"user\":{…},\"invite\":{…}|null,\"emailed\"} as JSON");
   url_opt(create_);
   list_ = users->add_subcommand("list", "list users (by e-mail, then id)");
   database_opt(list_);
@@ -71,7 +72,8 @@ UsersCli::UsersCli(CLI::App& app, const std::function<void(CLI::App*)>& database
   for (auto* c : {disable_, enable_, set_group_, reset_}) {
     database_opt(c);
     c->add_option("id", id_, "user id")->required();
-    c->add_flag("--json", json_, c == reset_ ? "print {\"url\",\"expires_at\"}" : "print the user");
+    c->add_flag("--json", json_,
+                c == reset_ ? "print {\"url\",\"expires_at\",\"emailed\"}" : "print the user");
   }
   set_group_->add_option("group", group_, kGroups)->required();
   url_opt(reset_);
@@ -99,6 +101,24 @@ std::string UsersCli::public_url() const {
   return cfg.public_base_url();
 }
 
+void UsersCli::check_mail_settings() const {
+  mail::validate_settings({smtp_url_, smtp_from_});  // std::invalid_argument → exit 2
+  domain::MailLanguage lang;
+  if (!domain::parse_mail_language(lang_, lang)) throw UsageError("--lang must be pt-BR or en");
+}
+
+bool UsersCli::email_link(bool invite, const std::string& to, const std::string& name,
+                          const std::string& url, const std::string& expires_at) const {
+  if (smtp_url_.empty()) return false;
+  domain::MailLanguage lang = domain::MailLanguage::PtBr;
+  domain::parse_mail_language(lang_, lang);
+  auto purpose = invite ? domain::LinkPurpose::Invite : domain::LinkPurpose::Reset;
+  auto err = mail::send_smtp({smtp_url_, smtp_from_},
+                             mail::link_message(purpose, lang, to, name, url, expires_at));
+  if (err) std::cerr << "painel: mail not sent (the link is below): " << *err << "\n";
+  return !err;
+}
+
 int UsersCli::create(const std::string& database) const {
   JsonOut body;
   body.begin_object().kv("email", email_).kv("name", name_).kv("group", group_);
@@ -106,11 +126,13 @@ int UsersCli::create(const std::string& database) const {
   body.end_object();
   auto doc = parse_json_object(body.view());
   std::string url = public_url();
+  check_mail_settings();
   auto s = open_migrated(database);
   if (if_missing_) {
     auto email = domain::normalize_email(email_);
     if (auto u = email ? store::find_user_by_email(s->conn(), *email) : std::nullopt) {
-      std::cout << (json_ ? "{\"user\":" + api::user_json(*u) + ",\"invite\":null}" : u->id)
+      std::cout << (json_ ? "{\"user\":" + api::user_json(*u) + ",\"invite\":null,\"emailed\":false}"
+                          : u->id)
                 << "\n";
       return 0;
     }
@@ -126,9 +148,12 @@ int UsersCli::create(const std::string& database) const {
                                                     : auth::PasswordCost::Interactive);
   }
   auto made = through_api([&] { return api::user_create(*s, SystemClock{}, doc, kCli, url, hash); });
+  bool emailed = made.invite && email_link(true, made.user.email, made.user.full_name,
+                                           made.invite->url, made.invite->expires_at);
   if (json_) {
     std::cout << "{\"user\":" << api::user_json(made.user)
-              << ",\"invite\":" << (made.invite ? api::link_json(*made.invite) : "null") << "}\n";
+              << ",\"invite\":" << (made.invite ? api::link_json(*made.invite) : "null")
+              << ",\"emailed\":" << (emailed ? "true" : "false") << "}\n";
     return 0;
   }
   std::cout << made.user.id << "\n";
@@ -177,9 +202,22 @@ int UsersCli::patch(const std::string& database, const std::string& body) const 
 
 int UsersCli::reset_password(const std::string& database) const {
   std::string url = public_url();
+  check_mail_settings();
   auto s = open_migrated(database);
-  print_link(through_api([&] { return api::user_issue_reset(*s, SystemClock{}, id_, kCli, url); }),
-             json_);
+  auto link = through_api([&] { return api::user_issue_reset(*s, SystemClock{}, id_, kCli, url); });
+  auto u = through_api([&] { return api::user_visible(s->conn(), id_, kCli); });
+  bool emailed = email_link(false, u.email, u.full_name, link.url, link.expires_at);
+  if (json_) {
+    JsonOut j;
+    j.begin_object()
+        .kv("url", link.url)
+        .kv("expires_at", link.expires_at)
+        .kv("emailed", emailed)
+        .end_object();
+    std::cout << j.take() << "\n";
+  } else {
+    std::cout << link.url << "\n";
+  }
   return 0;
 }
 

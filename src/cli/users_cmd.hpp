@@ -26,10 +26,16 @@ class UsersCli {
   int patch(const std::string& database, const std::string& body) const;
   int reset_password(const std::string& database) const;
   std::string public_url() const;
+  void check_mail_settings() const;  // before any write: bad settings are exit 2
+  // With --smtp-url: sends the link to the user now; false (and one line on stderr) when
+  // the server refused it — the link is printed all the same.
+  bool email_link(bool invite, const std::string& to, const std::string& name,
+                  const std::string& url, const std::string& expires_at) const;
 
   CLI::App *create_ = nullptr, *list_ = nullptr, *disable_ = nullptr, *enable_ = nullptr,
            *set_group_ = nullptr, *reset_ = nullptr;
   std::string email_, name_, group_, tenant_, status_ = "all", id_, public_url_;
+  std::string smtp_url_, smtp_from_, lang_ = "pt-BR";
   bool password_stdin_ = false, if_missing_ = false, fast_hash_ = false, json_ = false;
 };
 

@@ -80,6 +80,11 @@ struct Config {
   int audit_checkpoint_interval_ms = 600000;
   int audit_denial_flush_ms = 5000;
 
+  // E-mail (src/mail): invitation and password-reset links are also mailed when smtp_url
+  // is set. smtp://HOST[:PORT] (STARTTLS when offered) or smtps://[USER:PASSWORD@]HOST[:PORT].
+  std::string smtp_url;
+  std::string smtp_from;  // "no-reply@example.com" or "Painel <no-reply@example.com>"
+
   // Ingestion: an event whose occurred_at is older than this is refused (400). Raw events
   // have no retention of their own; this bounds how far back a late batch can reach.
   int ingest_max_age_days = 400;

@@ -2,7 +2,7 @@
 """Layers only point down: a file under src/<folder>/ may include its own folder and the
 folders ranked below it, nothing else. The order is the one docs/architecture.md draws:
 
-    core < obs, http < domain < store, cache < auth < jobs < api < redis, demo < cli
+    core < obs, http < domain < store, cache, mail < auth < jobs < api < redis, demo < cli
 
 (folders on one rank may not include each other). A new folder must be given a rank
 here, so nobody adds one without deciding where it sits. Test files (*_test.cpp,
@@ -16,7 +16,7 @@ RANK = {
     "core": 0,
     "obs": 1, "http": 1,
     "domain": 2,
-    "store": 3, "cache": 3,
+    "store": 3, "cache": 3, "mail": 3,
     "auth": 4,
     "jobs": 5,
     "api": 6,
