@@ -253,16 +253,15 @@ class TwoInstances(unittest.TestCase):
     def setUpClass(cls):
         from test_redis import RedisServer
         cls.redis = RedisServer()
-        url = cls.redis.start()
-        cls.a = Painel(*LOOSE, "--redis", url).start()
-        cls.b = Painel(*LOOSE, "--redis", url, db=cls.a.db).start()
+        args = [*LOOSE, "--redis", cls.redis.start()]
+        cls.a = Painel(*args).start()
+        cls.b = Painel(*args, db=cls.a.db).start()  # the same store (SQLite file or PG database)
         cls.w = World(cls.a)
 
     @classmethod
     def tearDownClass(cls):
-        cls.b.cleanup()
-        cls.a.cleanup()
-        cls.redis.cleanup()
+        for owned in (cls.b, cls.a, cls.redis):
+            owned.cleanup()
 
     def user(self):
         email = f"t-{uuid.uuid4().hex[:10]}@a.com"
@@ -292,28 +291,26 @@ class TwoInstances(unittest.TestCase):
             return time.monotonic()
         self.assert_refused_on_b_within_1s(pair, end)
 
-    def test_user_ends_a_session_on_a(self):
+    def assert_other_session_refused_on_b(self, act):
+        """act(one) through A ends the user's other session `two` (logged in on B); one stays."""
         uid, email = self.user()
         one, two = login(self.a, email), login(self.b, email)
 
         def end():
-            r = self.a.request("DELETE", "/auth/sessions", token=one["access_token"])
+            r = act(one)
             self.assertEqual(r.status, 204, r)
             return time.monotonic()
         self.assert_refused_on_b_within_1s(two, end)
         self.assertEqual(me(self.b, one), 200)
+
+    def test_user_ends_a_session_on_a(self):
+        self.assert_other_session_refused_on_b(
+            lambda one: self.a.request("DELETE", "/auth/sessions", token=one["access_token"]))
 
     def test_password_change_on_a(self):
-        uid, email = self.user()
-        one, two = login(self.a, email), login(self.b, email)
-
-        def end():
-            r = self.a.post("/auth/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
-                            token=one["access_token"])
-            self.assertEqual(r.status, 204, r)
-            return time.monotonic()
-        self.assert_refused_on_b_within_1s(two, end)
-        self.assertEqual(me(self.b, one), 200)
+        self.assert_other_session_refused_on_b(
+            lambda one: self.a.post("/auth/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+                                    token=one["access_token"]))
 
     def test_reset_token_on_a(self):
         uid, email = self.user()
