@@ -1,6 +1,7 @@
 """The OpenAPI document served at /openapi.json is kept true: every served route is
 documented with its groups, every documented operation answers, documented bounds and
 enums are enforced, and real answers validate against the documented schemas."""
+import base64
 import json
 import os
 import re
@@ -17,6 +18,12 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 FORMATS = {"uuid": UUID_RE, "date": DATE_RE, "date-time": DATETIME_RE}
 JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+
+
+def claims_sid(token):
+    """The `sid` (session family) of an access token."""
+    part = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))["sid"]
 
 
 def type_ok(value, t):
@@ -151,6 +158,10 @@ class OpenApi(unittest.TestCase):
             return self.integration_id()
         if "/support/requests/" in path:
             return self.support_request_id()
+        if path.startswith("/auth/sessions/"):  # another session of the caller (TENANT_ADMIN)
+            return claims_sid(self.p.login(self.w.emails["TENANT_ADMIN"], "painel-test-pw-1")["access_token"])
+        if path.startswith("/internal/users/") and path.endswith("/sessions"):
+            return self.sessions_user_id()
         if "/users/" in path:
             return self.w.users["TENANT_USER"]
         return self.w.agent1 if path.startswith("/internal/agents/") else self.w.a
@@ -183,6 +194,13 @@ class OpenApi(unittest.TestCase):
             self.assertEqual(r.status, 201, r)
             type(self)._support_request_id = r.json()["id"]
         return self._support_request_id
+
+    def sessions_user_id(self):
+        """A user of its own for the session routes (ending its sessions spoils no token)."""
+        if not hasattr(type(self), "_sessions_user"):
+            type(self)._sessions_user = self.p.user("openapi-sessions@a.com", "TENANT_USER", self.w.a)
+            self.p.login("openapi-sessions@a.com", "painel-test-pw-1")
+        return self._sessions_user
 
     def ingest_key(self):
         if not hasattr(type(self), "_ingest_key"):
@@ -336,6 +354,7 @@ class OpenApi(unittest.TestCase):
             ("/internal/agents/{id}", "", "INTERNAL_ADMIN"),
             ("/auth/me", "", "TENANT_USER"),
             ("/auth/me", "", "INTERNAL_ADMIN"),
+            ("/auth/sessions", "", "TENANT_USER"),
             ("/.well-known/jwks.json", "", None),
             ("/healthz", "", None),
             ("/readyz", "", None),
@@ -343,6 +362,8 @@ class OpenApi(unittest.TestCase):
         if ("get", "/internal/operations/commands") in self.served:
             samples += [("/internal/operations/commands", "", "INTERNAL_SUPPORT"),
                         ("/internal/operations/commands/{id}", "", "INTERNAL_ADMIN")]
+        if ("get", "/internal/users/{id}/sessions") in self.served:
+            samples += [("/internal/users/{id}/sessions", "", "INTERNAL_SUPPORT")]
         if ("get", "/internal/incidents") in self.served:
             samples += [("/internal/incidents", "?limit=200", "INTERNAL_SUPPORT"),
                         ("/internal/incidents/{id}", "", "INTERNAL_ADMIN")]

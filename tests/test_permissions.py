@@ -41,6 +41,15 @@ def expected_matrix(w, command_id):
     m[("GET", "/internal/audit")] = admin
     m[("GET", "/internal/audit/verify")] = admin
     m[("GET", "/auth/me")] = {g: 200 for g in GROUPS}
+    # own account: every signed-in user; an invalid body / unknown session change nothing
+    m[("POST", "/auth/password", "{}")] = {g: 400 for g in GROUPS}
+    m[("GET", "/auth/sessions")] = {g: 200 for g in GROUPS}
+    m[("DELETE", "/auth/sessions")] = {g: 204 for g in GROUPS}  # the calling session stays
+    m[("DELETE", f"/auth/sessions/{MISSING_COMMAND}")] = {g: 404 for g in GROUPS}
+    # a user's sessions: staff read, INTERNAL_ADMIN ends them (a missing user: 404)
+    m[("GET", f"/internal/users/{w.users['TENANT_USER']}/sessions")] = staff
+    m[("DELETE", f"/internal/users/{MISSING_COMMAND}/sessions")] = \
+        {"INTERNAL_ADMIN": 404, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
     # operational commands: staff only, whatever the command's tenant
     m[("POST", "/internal/operations/commands",
        json.dumps({"command_type": "FLUSH_TENANT_CACHE", "tenant_id": w.a, "parameters": {}}))] = \

@@ -66,6 +66,14 @@ struct AuthDeps {
   obs::Metrics& metrics;
   const Clock& clock;
   const Config& config;
+  store::Store& store;  // /auth/sessions
+};
+
+// /internal/users/{id}/sessions (routes_user_sessions.cpp).
+struct UserSessionDeps {
+  store::Store& store;
+  auth::TokenService& tokens;
+  const Clock& clock;
 };
 
 // /internal/operations/commands*: `signal` wakes this process's worker and long-pollers.

@@ -13,7 +13,7 @@ http::Router build_routes(const RouteServices& s) {
   add_billing_routes(r, reads);
   add_audit_routes(r, {s.store});
   add_ingest_routes(r, {s.store, s.metrics, s.clock, s.config});
-  add_auth_routes(r, {s.tokens, s.limiter, s.metrics, s.clock, s.config});
+  add_auth_routes(r, {s.tokens, s.limiter, s.metrics, s.clock, s.config, s.store});
   add_command_routes(r, {s.store, s.cache, s.metrics, s.clock, s.config, s.command_signal});
   add_admin_tenant_routes(r, {s.store, s.cache, s.clock});
   add_catalog_routes(r, {s.store, s.cache, s.clock, s.reads});
@@ -21,6 +21,7 @@ http::Router build_routes(const RouteServices& s) {
   add_integration_routes(r, {s.store, s.clock, s.reads, s.cache, s.metrics, s.credentials_key});
   add_support_routes(r, reads);
   add_user_routes(r, {s.store, s.cache, s.clock, s.config, s.tokens, s.mailer});
+  add_user_session_routes(r, {s.store, s.tokens, s.clock});
   return r;
 }
 

@@ -39,5 +39,6 @@ void add_incident_routes(http::Router& r, const IncidentDeps& d);         // /in
 void add_integration_routes(http::Router& r, const IntegrationDeps& d);   // integration writes
 void add_support_routes(http::Router& r, const ReadDeps& d);              // */support/requests*
 void add_user_routes(http::Router& r, const UserDeps& d);  // */users*, POST /auth/password/reset
+void add_user_session_routes(http::Router& r, const UserSessionDeps& d);  // users' sessions
 
 }  // namespace painel::api

@@ -2,10 +2,15 @@
 #include "api/app.hpp"
 #include "api/rate_limit.hpp"
 #include "api/routes.hpp"
+#include "api/session_support.hpp"
+#include "api/write_support.hpp"
 #include "auth/token_service.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "obs/metrics.hpp"
+#include "store/sessions.hpp"
+#include "store/store.hpp"
+#include "store/users.hpp"
 
 namespace painel::api {
 namespace {
@@ -86,6 +91,42 @@ http::Response login(const AuthDeps& d, http::RouteContext& ctx) {
   return render_pair(d.tokens.open_session(u, m));
 }
 
+// POST /auth/password: the caller changes its own password; its other sessions end.
+http::Response change_password(const AuthDeps& d, http::RouteContext& ctx) {
+  const auto& body = ctx.json_body();
+  BodyFields fields(body, {"current_password", "new_password"});  // unknown fields → 400
+  auto current = req_string(body, "current_password", 1024);
+  auto next = req_string(body, "new_password", 1024);
+  try {
+    d.tokens.change_password(ctx.who(), current, next, meta(ctx.req));
+  } catch (const ApiError& e) {
+    publish_gate(d);
+    if (e.status == 429) d.metrics.inc("painel_login_refused_total", "reason=\"locked\"");
+    throw;
+  }
+  publish_gate(d);
+  return no_content();
+}
+
+// DELETE /auth/sessions/{id} (one of the caller's sessions, the current one included) and
+// DELETE /auth/sessions (all of them but the current one).
+http::Response end_own_sessions(const AuthDeps& d, http::RouteContext& ctx,
+                                std::optional<std::string> family) {
+  auto& p = ctx.who();
+  d.store.write([&](store::Conn& c) {
+    int64_t n = 0;
+    if (family) {
+      if (!d.tokens.end_session(c, p.user_id, *family)) throw not_found("session not found");
+      n = 1;
+    } else {
+      n = d.tokens.end_other_sessions(c, p.user_id, p.sid);
+    }
+    audit_session_end(c, ctx, p.user_id, p.tenant_id, n, d.clock.now_ms());
+  });
+  d.tokens.sync_revocations(true);  // this instance at once; the others at their next poll
+  return no_content();
+}
+
 }  // namespace
 
 void add_auth_routes(http::Router& router, const AuthDeps& d) {
@@ -126,6 +167,21 @@ void add_auth_routes(http::Router& router, const AuthDeps& d) {
          r.set_header("Cache-Control", "no-store");
          return r;
        }});
+  router.add({"POST", "/auth/password", Access::User, auth::kAllGroups, kSmall, kJson,
+              [d](http::RouteContext& ctx) { return change_password(d, ctx); }});
+  router.add({"GET", "/auth/sessions", Access::User, auth::kAllGroups, kSmall, {},
+              [d](http::RouteContext& ctx) {
+                auto& p = ctx.who();
+                return sessions_response(
+                    store::open_session_families(d.store.conn(), p.user_id, d.clock.now_ms()),
+                    p.sid);
+              }});
+  router.add({"DELETE", "/auth/sessions", Access::User, auth::kAllGroups, kSmall, {},
+              [d](http::RouteContext& ctx) { return end_own_sessions(d, ctx, std::nullopt); }});
+  router.add({"DELETE", "/auth/sessions/{id}", Access::User, auth::kAllGroups, kSmall, {},
+              [d](http::RouteContext& ctx) {
+                return end_own_sessions(d, ctx, std::string(ctx.req.param("id")));
+              }});
   router.add({"GET", "/.well-known/jwks.json", Access::Public, 0, kSmall, kInline,
               [d](http::RouteContext&) {
                 http::Response r = json_response(d.tokens.jwks());

@@ -27,6 +27,7 @@ using domain::kTenantUser;
 struct Principal {
   std::string user_id;  // our users.id (for external tokens: the linked user's id)
   std::string sub;      // token subject
+  std::string sid;      // the token's login session (refresh family); "" when none
   std::string email;
   std::string name;
   std::vector<std::string> groups;

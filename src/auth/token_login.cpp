@@ -4,6 +4,7 @@
 
 #include "auth/lockout.hpp"
 #include "auth/password.hpp"
+#include "auth/password_policy.hpp"
 #include "auth/token_service.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -98,6 +99,39 @@ TokenPair TokenService::open_session(const UserView& u, const RequestMeta& m) {
                         clock_.now_ms());
     return issue(c, u, new_uuid(), m);
   });
+}
+
+void TokenService::change_password(const Principal& p, const std::string& current,
+                                   const std::string& next, const RequestMeta& m) {
+  if (p.external) throw forbidden("this identity's password is managed by its identity provider");
+  auto user = store::find_user_by_id(store_.conn(), p.user_id);
+  if (!user) throw unauthorized("unknown user");
+  try {
+    check_password(user->email, current, m);  // lockout, LoginGate, failure counted
+  } catch (const ApiError& e) {
+    if (e.status == 401) throw bad_request("current_password is wrong");
+    throw;
+  }
+  if (auto why = password_policy_violation(next, user->email)) throw unprocessable(*why);
+  std::string hash;
+  {
+    auto permit = gate_.acquire(LoginGate::Lane::Normal);  // argon2 work stays bounded
+    if (!permit) throw busy();
+    hash = hash_password(next);
+  }
+  const int64_t now = clock_.now_ms();
+  store_.write([&](store::Conn& c) {
+    store::clear_throttle(c, pair_key(user->email, m.ip));
+    store::set_user_password_hash(c, user->id, hash);
+    int64_t ended = end_other_sessions(c, user->id, p.sid);
+    JsonOut j;
+    j.begin_object().kv("sessions_ended", ended).end_object();
+    store::audit_append(c,
+                        {user->id, std::string(group_name(p.role)), "user.password_change",
+                         user->tenant_id, user->id, m.request_id, m.ip, j.take()},
+                        now);
+  });
+  sync_revocations(true);  // this instance at once; the others at their next poll
 }
 
 }  // namespace painel::auth

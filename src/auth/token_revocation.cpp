@@ -23,6 +23,23 @@ int64_t TokenService::revoke_user_sessions(store::Conn& c, const std::string& us
   return store::revoke_refresh_sessions(c, user_id, now);
 }
 
+bool TokenService::end_session(store::Conn& c, const std::string& user_id,
+                               const std::string& family) {
+  int64_t now = clock_.now_ms();
+  if (!store::revoke_user_family(c, user_id, family, now)) return false;
+  store::revoke_tokens(c, store::session_subject(family), store::kRevokedForever, now);
+  return true;
+}
+
+int64_t TokenService::end_other_sessions(store::Conn& c, const std::string& user_id,
+                                         const std::string& keep) {
+  int64_t now = clock_.now_ms();
+  auto ended = store::revoke_user_families_except(c, user_id, keep, now);
+  for (auto& family : ended)
+    store::revoke_tokens(c, store::session_subject(family), store::kRevokedForever, now);
+  return static_cast<int64_t>(ended.size());
+}
+
 void TokenService::sync_revocations(bool force) {
   int64_t now = clock_.now_ms();
   int64_t last = last_revocation_sync_ms_.load(std::memory_order_relaxed);

@@ -309,6 +309,7 @@ std::optional<Principal> TokenService::authenticate(std::string_view token, std:
 
 bool TokenService::take_claims(Principal& p, const Claims& c, std::string& why) {
   p.sub = c.sub;
+  p.sid = c.sid;
   p.email = c.email;
   p.groups = c.groups;
   auto g = effective_group(p.groups);

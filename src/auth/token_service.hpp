@@ -72,6 +72,18 @@ class TokenService final : public Authenticator {
   // Revokes every refresh session of the user and every access token issued so far
   // (RESET_TOKEN). Other instances, and this one, notice within kRevocationPollMs.
   int64_t revoke_user_sessions(store::Conn& c, const std::string& user_id);
+  // Ends one login (refresh family) of the user and its access tokens; false when the
+  // family is not the user's or already ended. Call sync_revocations(true) after commit.
+  bool end_session(store::Conn& c, const std::string& user_id, const std::string& family);
+  // Ends every login of the user except `keep` ("" = none) and their access tokens;
+  // returns how many families were ended. Call sync_revocations(true) after commit.
+  int64_t end_other_sessions(store::Conn& c, const std::string& user_id, const std::string& keep);
+  // POST /auth/password: the current password checked like a login (lockout, LoginGate; a
+  // wrong one counts as a failed login → 400, 429 while locked), the new one against the
+  // policy (422); then the new hash is stored, every other session of the user ends and
+  // the calling one (p.sid) stays. Audited as user.password_change.
+  void change_password(const Principal& p, const std::string& current,
+                       const std::string& next, const RequestMeta& m);
   // Reads the revocations recorded since the last poll (by any instance, or by the
   // triggers on users). Called from authenticate() at most every kRevocationPollMs.
   void sync_revocations(bool force = false);

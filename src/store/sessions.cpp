@@ -95,4 +95,44 @@ void revoke_session_family(Conn& c, const std::string& family_id, int64_t now_ms
   c.exec(kRevokeFamily, {now_ms, family_id});
 }
 
+// --- Issue 16: a user's own sessions ---
+
+namespace {
+constexpr const char* kOpenFamilies =
+    "SELECT s.family_id, (SELECT min(f.created_at_ms) FROM sessions f "
+    "WHERE f.family_id = s.family_id) AS first_ms, s.created_at_ms, s.expires_at_ms, s.ip, "
+    "s.user_agent FROM sessions s WHERE s.user_id = ? AND s.rotated_at_ms IS NULL "
+    "AND s.revoked_at_ms IS NULL AND s.expires_at_ms > ? ORDER BY first_ms DESC, s.family_id";
+constexpr const char* kRevokeUserFamily =
+    "UPDATE sessions SET revoked_at_ms = ? WHERE user_id = ? AND family_id = ? "
+    "AND revoked_at_ms IS NULL";
+constexpr const char* kUserFamiliesExcept =
+    "SELECT DISTINCT family_id FROM sessions WHERE user_id = ? AND revoked_at_ms IS NULL "
+    "AND family_id <> ?";
+constexpr const char* kRevokeUserFamiliesExcept =
+    "UPDATE sessions SET revoked_at_ms = ? WHERE user_id = ? AND revoked_at_ms IS NULL "
+    "AND family_id <> ?";
+}  // namespace
+
+std::vector<SessionFamily> open_session_families(Conn& c, const std::string& user_id,
+                                                 int64_t now_ms) {
+  std::vector<SessionFamily> out;
+  for (auto& r : c.query(kOpenFamilies, {user_id, now_ms}))
+    out.push_back({r.str(0), r.i64(1), r.i64(2), r.i64(3), r.opt_str(4), r.opt_str(5)});
+  return out;
+}
+
+bool revoke_user_family(Conn& c, const std::string& user_id, const std::string& family_id,
+                        int64_t now_ms) {
+  return c.exec(kRevokeUserFamily, {now_ms, user_id, family_id}) > 0;
+}
+
+std::vector<std::string> revoke_user_families_except(Conn& c, const std::string& user_id,
+                                                     const std::string& keep, int64_t now_ms) {
+  std::vector<std::string> out;
+  for (auto& r : c.query(kUserFamiliesExcept, {user_id, keep})) out.push_back(r.str(0));
+  c.exec(kRevokeUserFamiliesExcept, {now_ms, user_id, keep});
+  return out;
+}
+
 }  // namespace painel::store

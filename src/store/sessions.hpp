@@ -69,4 +69,25 @@ void mark_session_rotated(Conn& c, const std::string& id, int64_t now_ms);
 // Ends every open session of the family (logout, or reuse of a rotated token).
 void revoke_session_family(Conn& c, const std::string& family_id, int64_t now_ms);
 
+// --- Issue 16: a user's own sessions ---
+
+// One open login (refresh family) of a user: its live refresh token is neither rotated,
+// revoked nor expired. last_refresh_ms is when that token was issued (the login itself
+// when never refreshed); ip / user_agent are that request's.
+struct SessionFamily {
+  std::string family_id;
+  int64_t created_at_ms = 0, last_refresh_ms = 0, expires_at_ms = 0;
+  std::optional<std::string> ip, user_agent;
+};
+// Newest login first.
+std::vector<SessionFamily> open_session_families(Conn& c, const std::string& user_id,
+                                                 int64_t now_ms);
+// Ends one family of the user; false when it is not theirs or already ended. The caller
+// also revokes its access tokens (revoke_tokens(session_subject(family), kRevokedForever)).
+bool revoke_user_family(Conn& c, const std::string& user_id, const std::string& family_id,
+                        int64_t now_ms);
+// Ends every family of the user except `keep` ("" = none); returns the families ended.
+std::vector<std::string> revoke_user_families_except(Conn& c, const std::string& user_id,
+                                                     const std::string& keep, int64_t now_ms);
+
 }  // namespace painel::store

@@ -92,6 +92,9 @@ std::optional<UserRow> find_user_by_sub(Conn& c, const std::string& sub) {
 void touch_user_login(Conn& c, const std::string& id, int64_t now_ms) {
   c.exec("UPDATE users SET last_login_at = ? WHERE id = ?", {format_rfc3339(now_ms), id});
 }
+void set_user_password_hash(Conn& c, const std::string& id, const std::string& hash) {
+  c.exec("UPDATE users SET password_hash = ? WHERE id = ?", {hash, id});
+}
 
 PageOf<UserRow> list_users(Conn& c, const UserQuery& q) {
   PagedQuery pq(kFrom);

@@ -32,6 +32,8 @@ std::optional<UserRow> find_user_by_email(Conn& c, const std::string& email);
 std::optional<UserRow> find_user_by_id(Conn& c, const std::string& id);
 std::optional<UserRow> find_user_by_sub(Conn& c, const std::string& sub);
 void touch_user_login(Conn& c, const std::string& id, int64_t now_ms);
+// Replaces the user's password hash (auth::hash_password's output).
+void set_user_password_hash(Conn& c, const std::string& id, const std::string& hash);
 std::string lower_ascii(std::string s);
 
 // --- Issue 16: the users API (GET/POST/PATCH /internal/users, /tenant/users) ---
