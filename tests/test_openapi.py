@@ -151,6 +151,8 @@ class OpenApi(unittest.TestCase):
             return self.integration_id()
         if "/support/requests/" in path:
             return self.support_request_id()
+        if path.startswith("/internal/users/"):
+            return self.w.users["TENANT_USER"]
         return self.w.agent1 if path.startswith("/internal/agents/") else self.w.a
 
     def incident_id(self):

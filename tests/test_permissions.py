@@ -111,6 +111,10 @@ def expected_matrix(w, command_id):
     m[("GET", f"/internal/support/requests/{MISSING_COMMAND}")] = staff_404
     m[("POST", f"/internal/support/requests/{MISSING_COMMAND}/messages", json.dumps({"body": "x"}))] = staff_404
     m[("PATCH", f"/internal/support/requests/{MISSING_COMMAND}", json.dumps({"status": "closed"}))] = staff_404
+    # LGPD: INTERNAL_ADMIN only; a missing user → 404 (nothing exported or erased)
+    m[("GET", f"/internal/users/{MISSING_COMMAND}/export")] = {**admin, "INTERNAL_ADMIN": 404}
+    m[("POST", f"/internal/users/{MISSING_COMMAND}/erase", json.dumps({"confirm_email": "x@y.z"}))] = \
+        {**admin, "INTERNAL_ADMIN": 404}
     # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
     m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
     # public routes answer everyone alike, tokens or not

@@ -108,4 +108,11 @@ struct IntegrationDeps {
   ReadDeps read() const { return {store, clock, reads}; }  // for resolve_scope
 };
 
+// /internal/users/{id}/export and /erase (LGPD): an erasure drops every cached answer.
+struct PrivacyDeps {
+  store::Store& store;
+  cache::ResponseCache& cache;
+  const Clock& clock;
+};
+
 }  // namespace painel::api

@@ -20,6 +20,7 @@ http::Router build_routes(const RouteServices& s) {
   add_incident_routes(r, {s.store, s.cache, s.clock});
   add_integration_routes(r, {s.store, s.clock, s.reads, s.cache, s.metrics, s.credentials_key});
   add_support_routes(r, reads);
+  add_privacy_routes(r, {s.store, s.cache, s.clock});
   return r;
 }
 

@@ -37,5 +37,6 @@ void add_catalog_routes(http::Router& r, const CatalogDeps& d);           // /in
 void add_incident_routes(http::Router& r, const IncidentDeps& d);         // /internal/incidents*
 void add_integration_routes(http::Router& r, const IntegrationDeps& d);   // integration writes
 void add_support_routes(http::Router& r, const ReadDeps& d);              // */support/requests*
+void add_privacy_routes(http::Router& r, const PrivacyDeps& d);  // /internal/users/{id}/export|erase
 
 }  // namespace painel::api

@@ -217,6 +217,12 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_AUDIT_DENIAL_FLUSH_MS")
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
+  serve
+      ->add_option("--ip-retention-days", cfg.ip_retention_days,
+                   "remove IP addresses from sessions and audit rows after this many days (LGPD)")
+      ->envname("PAINEL_IP_RETENTION_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
 
   std::string approval_types;
   serve
@@ -367,6 +373,19 @@ int run(int argc, char** argv) {
   ilist->add_option("--limit", i_limit, "at most this many")->capture_default_str();
   ilist->add_flag("--json", i_json, "print {\"incidents\":[…],\"total\"} as JSON");
 
+  auto* privacy = app.add_subcommand("privacy", "personal data (LGPD) maintenance");
+  privacy->require_subcommand(1);
+  int p_days = 180;
+  bool p_json = false;
+  auto* pretention = privacy->add_subcommand(
+      "retention", "remove IP addresses older than --days from sessions and audit rows, now");
+  database_opt(pretention, db);
+  pretention
+      ->add_option("--days", p_days, "keep IPs this many days (0: remove them all)")
+      ->envname("PAINEL_IP_RETENTION_DAYS")
+      ->capture_default_str();
+  pretention->add_flag("--json", p_json, "print {\"before\",\"audit_ips\",\"session_ips\"}");
+
   auto* demo = app.add_subcommand("demo", "fill an empty store with realistic demo data");
   int d_tenants = 50, d_days = 90;
   uint64_t d_seed = 42;
@@ -456,6 +475,7 @@ int run(int argc, char** argv) {
     if (*iopen) return cmd_incidents_open(db, i_severity, i_title, i_description, i_tenant, i_json);
     if (*iresolve) return cmd_incidents_resolve(db, i_id, i_json);
     if (*ilist) return cmd_incidents_list(db, i_status, i_tenant, i_limit, i_json);
+    if (*pretention) return cmd_privacy_retention(db, p_days, p_json);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
     if (*aggregate) return cmd_aggregate(db, a_from, a_to);
     if (*routes) return cmd_routes(r_md);

@@ -82,4 +82,7 @@ int cmd_incidents_resolve(const std::string& database, const std::string& id, bo
 int cmd_incidents_list(const std::string& database, const std::string& status,
                        const std::string& tenant, int64_t limit, bool json);
 
+// `painel privacy retention` (cli/privacy.cpp): removes the IPs older than `days` now.
+int cmd_privacy_retention(const std::string& database, int days, bool json);
+
 }  // namespace painel::cli

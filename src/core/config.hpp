@@ -76,6 +76,9 @@ struct Config {
   // aggregated denials (401/403) are written.
   int audit_checkpoint_interval_ms = 600000;
   int audit_denial_flush_ms = 5000;
+  // LGPD: IPs (and user agents) of sessions and IPs kept beside audit rows are removed
+  // after this many days (jobs/privacy_retention_job.hpp).
+  int ip_retention_days = 180;
 
   // Ingestion: an event whose occurred_at is older than this is refused (400). Raw events
   // have no retention of their own; this bounds how far back a late batch can reach.

@@ -544,6 +544,19 @@ CREATE TABLE support_messages (
 CREATE INDEX support_messages_request ON support_messages(request_id, created_at, id);
 CREATE INDEX support_messages_author ON support_messages(author_id);
 )SQL"},
+      {18, "personal data beside the audit chain (LGPD): audit_personal, users.erased_at", R"SQL(
+-- See the SQLite twin.
+CREATE TABLE audit_personal (
+  event_id uuid PRIMARY KEY REFERENCES operational_events(id),
+  ip text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  mac text NOT NULL
+);
+CREATE INDEX audit_personal_time ON audit_personal(created_at_ms);
+CREATE INDEX operational_events_target ON operational_events(target, seq);
+CREATE INDEX sessions_created ON sessions(created_at_ms);
+ALTER TABLE users ADD COLUMN erased_at timestamptz;
+)SQL"},
   };
   return m;
 }
