@@ -547,7 +547,7 @@ CREATE INDEX support_messages_author ON support_messages(author_id);
       {18, "personal data beside the audit chain (LGPD): audit_personal, users.erased_at", R"SQL(
 -- See the SQLite twin.
 CREATE TABLE audit_personal (
-  event_id uuid PRIMARY KEY REFERENCES operational_events(id),
+  event_id uuid PRIMARY KEY,
   ip text NOT NULL,
   created_at_ms bigint NOT NULL,
   mac text NOT NULL

@@ -577,9 +577,11 @@ CREATE INDEX support_messages_author ON support_messages(author_id);
 -- retention job delete these rows and /internal/audit/verify still passes. `mac` is
 -- HMAC-SHA-256 under the audit key of (event_id, ip): an IP edited or attached to another
 -- row is detected by verify; a deleted one is not (that is what erasure is). Rows written
--- before this version keep their IP inside the hashed row (docs/operations.md).
+-- before this version keep their IP inside the hashed row (docs/operations.md). No
+-- foreign key to operational_events: that table is append-only, and removing its rows
+-- (which only tampering does) is the chain's and the checkpoints' to detect.
 CREATE TABLE audit_personal (
-  event_id TEXT PRIMARY KEY REFERENCES operational_events(id),
+  event_id TEXT PRIMARY KEY,           -- operational_events.id; no foreign key: see above
   ip TEXT NOT NULL,
   created_at_ms INTEGER NOT NULL,
   mac TEXT NOT NULL
