@@ -1,12 +1,13 @@
 // `painel privacy retention [--days N] [--json]`: the IP retention pass of `painel serve`'s
 // job (jobs/privacy_retention_job.hpp) run once, now, for operators and tests. --days 0
 // removes every IP kept beside the audit chain and in sessions.
+#include "store/privacy.hpp"
+
 #include <iostream>
 
 #include "cli/subcommands.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
-#include "store/privacy.hpp"
 #include "store/store.hpp"
 
 namespace painel::cli {

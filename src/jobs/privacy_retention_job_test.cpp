@@ -29,15 +29,17 @@ TEST_F(PrivacyRetentionJobTest, RemovesOnlyIpsOlderThanTheSetting) {
   s.write([&](store::Conn& c) {
     uid = store::create_user(
         c, {"r@x.com", "R", std::nullopt, std::nullopt, {"INTERNAL_ADMIN"}, std::nullopt}, kT0);
-    store::audit_append(c, {uid, "INTERNAL_ADMIN", "a", std::nullopt, uid, std::nullopt,
-                            std::string("10.0.0.1"), "{}"},
+    store::audit_append(c,
+                        {uid, "INTERNAL_ADMIN", "a", std::nullopt, uid, std::nullopt,
+                         std::string("10.0.0.1"), "{}"},
                         kT0);
-    store::audit_append(c, {uid, "INTERNAL_ADMIN", "b", std::nullopt, uid, std::nullopt,
-                            std::string("10.0.0.2"), "{}"},
+    store::audit_append(c,
+                        {uid, "INTERNAL_ADMIN", "b", std::nullopt, uid, std::nullopt,
+                         std::string("10.0.0.2"), "{}"},
                         kT0 + 20 * kDay);
-    store::insert_session(c, {"00000000-0000-4000-8000-000000000001",
-                              "00000000-0000-4000-8000-0000000000f1", uid, "h1", kT0,
-                              kT0 + kDay, "10.0.0.1", "ua"});
+    store::insert_session(
+        c, {"00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-0000000000f1", uid,
+            "h1", kT0, kT0 + kDay, "10.0.0.1", "ua"});
   });
   ManualClock clock(kT0 + 25 * kDay);
   obs::Metrics metrics;

@@ -51,14 +51,16 @@ constexpr const char* kListColumns =
     "coalesce(e.ip, p.ip), e.metadata";
 constexpr const char* kInsertPersonal =
     "INSERT INTO audit_personal(event_id, ip, created_at_ms, mac) VALUES (?,?,?,?)";
-constexpr const char* kPersonalRows = "SELECT event_id, ip, mac FROM audit_personal ORDER BY event_id";
+constexpr const char* kPersonalRows =
+    "SELECT event_id, ip, mac FROM audit_personal ORDER BY event_id";
 
 // Binds an audit_personal row to its event: an IP edited, or moved to another event, no
 // longer matches (a deleted one leaves nothing to check: erasure is allowed).
 std::string personal_mac(const std::string& key, const std::string& event_id,
                          const std::string& ip) {
-  return painel::hmac_sha256_hex(key, "painel/audit/personal/v1|" + std::to_string(event_id.size()) +
-                                          ":" + event_id + "|" + ip);
+  return painel::hmac_sha256_hex(
+      key,
+      "painel/audit/personal/v1|" + std::to_string(event_id.size()) + ":" + event_id + "|" + ip);
 }
 
 AuditRow row_of(const Row& r) {

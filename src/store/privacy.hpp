@@ -24,7 +24,7 @@ std::optional<PersonAccount> find_person(Conn& c, const std::string& user_id);
 struct PersonSession {
   std::string id;  // the family id
   int64_t created_at_ms = 0, last_used_at_ms = 0, expires_at_ms = 0;
-  std::optional<int64_t> ended_at_ms;  // revoked (logout, reuse, staff)
+  std::optional<int64_t> ended_at_ms;         // revoked (logout, reuse, staff)
   std::optional<std::string> ip, user_agent;  // of the latest refresh
 };
 // Newest first.
@@ -51,8 +51,7 @@ struct Erasure {
   std::string erased_at;
   int64_t sessions = 0, audit_ips = 0;
 };
-Erasure erase_person(Conn& c, const std::string& user_id, const std::string& email,
-                     int64_t now_ms);
+Erasure erase_person(Conn& c, const std::string& user_id, const std::string& email, int64_t now_ms);
 
 // Retention: IPs (and user agents) of sessions created before before_ms and IPs kept beside
 // audit rows written before it are removed.

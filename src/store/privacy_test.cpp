@@ -19,8 +19,8 @@ constexpr int64_t kDay = 86400000;
 std::string append(Store& s, const std::string& actor, const std::optional<std::string>& target,
                    const std::string& ip, int64_t at) {
   return s.write([&](Conn& c) {
-    return audit_append(c, {actor, "INTERNAL_ADMIN", "x", std::nullopt, target, std::nullopt, ip, "{}"},
-                        at);
+    return audit_append(
+        c, {actor, "INTERNAL_ADMIN", "x", std::nullopt, target, std::nullopt, ip, "{}"}, at);
   });
 }
 
@@ -63,8 +63,8 @@ void ips_beside_the_chain(Store& s) {
 void retention_of_backdated_rows(Store& s) {
   s.set_audit_key(std::string(32, 'k'));
   Conn& c = s.conn();
-  auto u = create_user(c, {"p@x.com", "P", std::nullopt, std::nullopt, {"INTERNAL_ADMIN"}, std::nullopt},
-                       kT0);
+  auto u = create_user(
+      c, {"p@x.com", "P", std::nullopt, std::nullopt, {"INTERNAL_ADMIN"}, std::nullopt}, kT0);
   auto old_row = append(s, u, u, "10.0.0.1", kT0);
   auto new_row = append(s, u, u, "10.0.0.2", kT0 + 200 * kDay);
   insert_session(c, {"00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-0000000000f1",
@@ -90,11 +90,16 @@ void retention_of_backdated_rows(Store& s) {
 void erasure(Store& s) {
   s.set_audit_key(std::string(32, 'k'));
   Conn& c = s.conn();
-  auto gone = create_user(c, {"Gone@X.com", "Gone", std::string("hash"), std::string("sub-1"),
-                              {"INTERNAL_SUPPORT"}, std::nullopt},
+  auto gone = create_user(c,
+                          {"Gone@X.com",
+                           "Gone",
+                           std::string("hash"),
+                           std::string("sub-1"),
+                           {"INTERNAL_SUPPORT"},
+                           std::nullopt},
                           kT0);
-  auto other = create_user(c, {"o@x.com", "O", std::nullopt, std::nullopt, {"INTERNAL_ADMIN"}, std::nullopt},
-                           kT0);
+  auto other = create_user(
+      c, {"o@x.com", "O", std::nullopt, std::nullopt, {"INTERNAL_ADMIN"}, std::nullopt}, kT0);
   auto as_actor = append(s, gone, std::nullopt, "10.0.0.1", kT0);
   auto as_target = append(s, other, gone, "10.0.0.2", kT0);
   auto unrelated = append(s, other, other, "10.0.0.3", kT0);
@@ -127,7 +132,8 @@ void erasure(Store& s) {
   EXPECT_EQ(audit_rows_of_person(c, gone).size(), 2u);
   EXPECT_TRUE(audit_verify(c).ok);
   // The e-mail is free again.
-  create_user(c, {"gone@x.com", "New", std::nullopt, std::nullopt, {"INTERNAL_SUPPORT"}, std::nullopt},
+  create_user(c,
+              {"gone@x.com", "New", std::nullopt, std::nullopt, {"INTERNAL_SUPPORT"}, std::nullopt},
               kT0 + 2 * kDay);
 }
 
