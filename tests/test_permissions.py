@@ -136,6 +136,10 @@ def expected_matrix(w, command_id):
     m[("PATCH", f"/tenant/users/{w.users['B_ADMIN']}", json.dumps({"name": "x"}))] = {**tenant_admin, "TENANT_ADMIN": 404}
     m[("POST", f"/tenant/users/{MISSING_COMMAND}/password-reset")] = {**tenant_admin, "TENANT_ADMIN": 404}
     m[("POST", "/auth/password/reset", "{}")] = {g: 400 for g in GROUPS + [ANONYMOUS]}
+    # LGPD: INTERNAL_ADMIN only; a missing user → 404 (nothing exported or erased)
+    m[("GET", f"/internal/users/{MISSING_COMMAND}/export")] = {**admin, "INTERNAL_ADMIN": 404}
+    m[("POST", f"/internal/users/{MISSING_COMMAND}/erase", json.dumps({"confirm_email": "x@y.z"}))] = \
+        {**admin, "INTERNAL_ADMIN": 404}
     # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
     m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
     # public routes answer everyone alike, tokens or not

@@ -8,6 +8,7 @@
 #include "domain/tenants.hpp"
 #include "domain/usage_math.hpp"
 #include "store/agents.hpp"
+#include "store/audit.hpp"
 #include "store/incidents.hpp"
 #include "store/integrations.hpp"
 #include "store/tenant_scope.hpp"
@@ -27,6 +28,23 @@ void begin_tenant(JsonOut& j, const T& t) {
       .kv("status", t.status)
       .key("mrr_estimate")
       .money(t.mrr_cents);
+}
+
+// One audit row as GET /internal/audit and the LGPD export show it.
+inline void render_audit_event(JsonOut& j, const store::AuditRow& e) {
+  j.begin_object()
+      .kv("id", e.id)
+      .kv("created_at", e.created_at)
+      .kv("actor", e.actor)
+      .kv("role", e.role)
+      .kv("action", e.action)
+      .kv("tenant_id", e.tenant_id)
+      .kv("target", e.target)
+      .kv("request_id", e.request_id)
+      .kv("ip", e.ip)
+      .key("metadata")
+      .raw(e.metadata)
+      .end_object();
 }
 
 // "limits": the limits in force (store::tenant_limits), in /tenant/me and the tenant detail.

@@ -131,4 +131,11 @@ struct UserDeps {
   mail::Mailer& mailer;  // invitation and reset links are also e-mailed (when configured)
 };
 
+// /internal/users/{id}/export and /erase (LGPD): an erasure drops every cached answer.
+struct PrivacyDeps {
+  store::Store& store;
+  cache::ResponseCache& cache;
+  const Clock& clock;
+};
+
 }  // namespace painel::api

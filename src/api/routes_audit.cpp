@@ -1,6 +1,7 @@
 // /internal/audit and /internal/audit/verify — INTERNAL_ADMIN only.
 #include "api/app.hpp"
 #include "api/params.hpp"
+#include "api/render_rows.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
@@ -43,21 +44,7 @@ void add_audit_routes(http::Router& router, const AuditDeps& d) {
                 auto rows = store::audit_list(d.store.conn(), f, total);
                 JsonOut j;
                 j.begin_object().key("events").begin_array();
-                for (auto& e : rows) {
-                  j.begin_object()
-                      .kv("id", e.id)
-                      .kv("created_at", e.created_at)
-                      .kv("actor", e.actor)
-                      .kv("role", e.role)
-                      .kv("action", e.action)
-                      .kv("tenant_id", e.tenant_id)
-                      .kv("target", e.target)
-                      .kv("request_id", e.request_id)
-                      .kv("ip", e.ip)
-                      .key("metadata")
-                      .raw(e.metadata)
-                      .end_object();
-                }
+                for (auto& e : rows) render_audit_event(j, e);
                 page_fields(j.end_array(), total, pg).end_object();
                 return json_response(j.take());
               }});

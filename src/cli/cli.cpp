@@ -224,6 +224,12 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_AUDIT_DENIAL_FLUSH_MS")
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
+  serve
+      ->add_option("--ip-retention-days", cfg.ip_retention_days,
+                   "remove IP addresses from sessions and audit rows after this many days (LGPD)")
+      ->envname("PAINEL_IP_RETENTION_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
 
   serve
       ->add_option("--smtp-url", cfg.smtp_url,
@@ -382,6 +388,18 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_SMTP_FROM");
   mtest->add_option("--lang", m_lang, "pt-BR|en")->capture_default_str();
   mtest->add_flag("--json", m_json, "print {\"to\",\"sent\":true}");
+  auto* privacy = app.add_subcommand("privacy", "personal data (LGPD) maintenance");
+  privacy->require_subcommand(1);
+  int p_days = 180;
+  bool p_json = false;
+  auto* pretention = privacy->add_subcommand(
+      "retention", "remove IP addresses older than --days from sessions and audit rows, now");
+  database_opt(pretention, db);
+  pretention
+      ->add_option("--days", p_days, "keep IPs this many days (0: remove them all)")
+      ->envname("PAINEL_IP_RETENTION_DAYS")
+      ->capture_default_str();
+  pretention->add_flag("--json", p_json, "print {\"before\",\"audit_ips\",\"session_ips\"}");
 
   auto* demo = app.add_subcommand("demo", "fill an empty store with realistic demo data");
   int d_tenants = 50, d_days = 90;
@@ -474,6 +492,7 @@ int run(int argc, char** argv) {
     if (*iresolve) return cmd_incidents_resolve(db, i_id, i_json);
     if (*ilist) return cmd_incidents_list(db, i_status, i_tenant, i_limit, i_json);
     if (*mtest) return cmd_mail_test(m_url, m_from, m_to, m_lang, m_json);
+    if (*pretention) return cmd_privacy_retention(db, p_days, p_json);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
     if (*aggregate) return cmd_aggregate(db, a_from, a_to);
     if (*routes) return cmd_routes(r_md);

@@ -16,6 +16,7 @@
 #include "auth/token_service.hpp"
 #include "jobs/aggregation_job.hpp"
 #include "jobs/audit_checkpoint_job.hpp"
+#include "jobs/privacy_retention_job.hpp"
 #include "jobs/command_worker.hpp"
 #include "jobs/runner.hpp"
 #include "mail/mailer.hpp"
@@ -107,6 +108,11 @@ void Services::start_jobs() {
                                                                 cfg.audit_checkpoint_interval_ms);
   auto* cp = audit_checkpoint.get();
   runner->every("audit_checkpoint", cfg.audit_checkpoint_interval_ms, [cp] { cp->tick(); });
+  constexpr int kIpRetentionEveryMs = 3600000;
+  ip_retention = std::make_unique<jobs::PrivacyRetentionJob>(*store, metrics, clock,
+                                                            cfg.ip_retention_days, kIpRetentionEveryMs);
+  auto* ipr = ip_retention.get();
+  runner->every("ip_retention", kIpRetentionEveryMs, [ipr] { ipr->tick(); });
 }
 
 void Services::flush_denials() {

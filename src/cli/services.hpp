@@ -28,6 +28,7 @@ class CommandSignal;
 class CommandWorker;
 class AggregationJob;
 class AuditCheckpointJob;
+class PrivacyRetentionJob;
 }  // namespace painel::jobs
 
 namespace painel::cli {
@@ -55,6 +56,7 @@ struct Services {
   std::unique_ptr<api::App> app;
   std::unique_ptr<jobs::AggregationJob> aggregation;
   std::unique_ptr<jobs::AuditCheckpointJob> audit_checkpoint;
+  std::unique_ptr<jobs::PrivacyRetentionJob> ip_retention;
   std::unique_ptr<jobs::JobRunner> runner;
   std::unique_ptr<jobs::JobRunner>
       denial_flusher;  // also with --no-jobs: it drains the app's buffer

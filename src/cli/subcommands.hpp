@@ -84,4 +84,7 @@ int cmd_mail_test(const std::string& smtp_url, const std::string& smtp_from,
 int cmd_incidents_list(const std::string& database, const std::string& status,
                        const std::string& tenant, int64_t limit, bool json);
 
+// `painel privacy retention` (cli/privacy.cpp): removes the IPs older than `days` now.
+int cmd_privacy_retention(const std::string& database, int days, bool json);
+
 }  // namespace painel::cli

@@ -79,6 +79,9 @@ struct Config {
   // aggregated denials (401/403) are written.
   int audit_checkpoint_interval_ms = 600000;
   int audit_denial_flush_ms = 5000;
+  // LGPD: IPs (and user agents) of sessions and IPs kept beside audit rows are removed
+  // after this many days (jobs/privacy_retention_job.hpp).
+  int ip_retention_days = 180;
 
   // E-mail (src/mail): invitation and password-reset links are also mailed when smtp_url
   // is set. smtp://HOST[:PORT] (STARTTLS when offered) or smtps://[USER:PASSWORD@]HOST[:PORT].

@@ -39,8 +39,29 @@ std::string canonical(const std::string& prev, const AuditRow& r) {
 }
 
 constexpr const char* kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
+// The hashed columns, as the chain covers them (operational_events.ip is NULL for rows
+// written since migration 18; their IP lives in audit_personal).
 constexpr const char* kColumns =
     "id, created_at, actor, role, action, tenant_id, target, request_id, ip, metadata";
+// What readers see: the same columns, the IP taken from audit_personal when the row has none.
+constexpr const char* kListFrom =
+    "FROM operational_events e LEFT JOIN audit_personal p ON p.event_id = e.id";
+constexpr const char* kListColumns =
+    "e.id, e.created_at, e.actor, e.role, e.action, e.tenant_id, e.target, e.request_id, "
+    "coalesce(e.ip, p.ip), e.metadata";
+constexpr const char* kInsertPersonal =
+    "INSERT INTO audit_personal(event_id, ip, created_at_ms, mac) VALUES (?,?,?,?)";
+constexpr const char* kPersonalRows =
+    "SELECT event_id, ip, mac FROM audit_personal ORDER BY event_id";
+
+// Binds an audit_personal row to its event: an IP edited, or moved to another event, no
+// longer matches (a deleted one leaves nothing to check: erasure is allowed).
+std::string personal_mac(const std::string& key, const std::string& event_id,
+                         const std::string& ip) {
+  return painel::hmac_sha256_hex(
+      key,
+      "painel/audit/personal/v1|" + std::to_string(event_id.size()) + ":" + event_id + "|" + ip);
+}
 
 AuditRow row_of(const Row& r) {
   return AuditRow{r.str(0),     r.str(1),     r.str(2),     r.str(3),     r.str(4),
@@ -95,14 +116,17 @@ std::string audit_append(Conn& c, const AuditEvent& e, int64_t now_ms) {
     throw std::logic_error("audit_append: the store has no audit key (Store::set_audit_key)");
   auto last = c.query("SELECT hash FROM operational_events ORDER BY seq DESC LIMIT 1");
   std::string prev = last.empty() ? kGenesis : last[0].str(0);
-  AuditRow r{new_uuid(), format_rfc3339(now_ms), e.actor, e.role,    e.action, e.tenant_id,
-             e.target,   e.request_id,           e.ip,    e.metadata};
+  // The IP stays out of the hashed row (NULL there) so that it can be erased later.
+  AuditRow r{new_uuid(), format_rfc3339(now_ms), e.actor,      e.role,    e.action, e.tenant_id,
+             e.target,   e.request_id,           std::nullopt, e.metadata};
   std::string hash = painel::hmac_sha256_hex(key, canonical(prev, r));
   c.exec(
       "INSERT INTO operational_events(id, created_at, actor, role, action, tenant_id, target, "
       "request_id, ip, metadata, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
       {r.id, r.created_at, r.actor, r.role, r.action, opt(r.tenant_id), opt(r.target),
        opt(r.request_id), opt(r.ip), r.metadata, prev, hash});
+  if (e.ip && !e.ip->empty())
+    c.exec(kInsertPersonal, {r.id, *e.ip, now_ms, personal_mac(key, r.id, *e.ip)});
   return r.id;
 }
 
@@ -138,14 +162,34 @@ int64_t audit_checkpoint(Conn& c, int64_t now_ms) {
   return count;
 }
 
+std::vector<AuditRow> audit_rows_of_person(Conn& c, const std::string& user_id) {
+  std::vector<AuditRow> out;
+  c.each(std::string("SELECT ") + kListColumns + " " + kListFrom +
+             " WHERE e.actor = ? OR e.target = ? ORDER BY e.seq",
+         {user_id, user_id}, [&](const Row& r) { out.push_back(row_of(r)); });
+  return out;
+}
+
+int64_t audit_erase_person_ips(Conn& c, const std::string& user_id) {
+  return c.exec(
+      "DELETE FROM audit_personal WHERE event_id IN (SELECT id FROM operational_events WHERE "
+      "actor = ? OR target = ?)",
+      {user_id, user_id});
+}
+
+int64_t audit_prune_ips(Conn& c, int64_t before_ms) {
+  return c.exec("DELETE FROM audit_personal WHERE created_at_ms < ?", {before_ms});
+}
+
 std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total) {
-  PagedQuery q("FROM operational_events");
-  if (f.actor) q.where("actor = ?", *f.actor);
-  if (f.tenant_id) q.where("tenant_id = ?", *f.tenant_id);
-  if (f.action) q.where("action = ?", *f.action);
-  if (f.from) q.where("created_at >= ?", *f.from);
-  if (f.to) q.where("created_at <= ?", *f.to);
-  auto page = fetch_page<AuditRow>(c, q, kColumns, "seq DESC", {f.limit, f.offset}, row_of);
+  PagedQuery q(kListFrom);
+  if (f.actor) q.where("e.actor = ?", *f.actor);
+  if (f.tenant_id) q.where("e.tenant_id = ?", *f.tenant_id);
+  if (f.action) q.where("e.action = ?", *f.action);
+  if (f.from) q.where("e.created_at >= ?", *f.from);
+  if (f.to) q.where("e.created_at <= ?", *f.to);
+  auto page =
+      fetch_page<AuditRow>(c, q, kListColumns, "e.seq DESC", {f.limit, f.offset}, row_of);
   total = page.total;
   return std::move(page.items);
 }
@@ -194,6 +238,16 @@ AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count) {
            v.head_hash = prev;
          });
   if (!v.checkpoint) v.rows_after_checkpoint = v.checked;
+  if (v.ok) {
+    // The IPs kept beside the chain (migration 18): each must still be the one written
+    // with its event.
+    c.each(kPersonalRows, {}, [&](const Row& row) {
+      if (!v.ok) return;
+      if (key.empty()) return fail(row.str(0), "no_key");
+      if (!painel::constant_time_equal(row.str(2), personal_mac(key, row.str(0), row.str(1))))
+        fail(row.str(0), "personal");
+    });
+  }
   if (v.ok && min_checkpoint_count > (v.checkpoint ? v.checkpoint->count : 0)) {
     v.ok = false;
     v.truncated = true;

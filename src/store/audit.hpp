@@ -4,6 +4,9 @@
 // Each row's chain value is HMAC-SHA-256 (under the connection's audit key, a subkey of the
 // master key) of the previous value and the row's content, so someone with write access
 // to the database but not the key cannot rebuild the chain after editing or deleting rows.
+// Since migration 18 a row's IP is not in the hashed row but beside it (audit_personal,
+// bound to the event by an HMAC): erasure and retention may delete it; verify checks the
+// ones that remain. Rows written before migration 18 keep their IP inside the chain.
 // Rows written before migration 9 keep their plain SHA-256 chain (audit_chain records the
 // boundary). Checkpoint rows ("audit.checkpoint") sign (count, head, boundary); see
 // docs/operations.md for what they detect and what they cannot.
@@ -48,7 +51,8 @@ struct AuditVerify {
   bool ok = true;
   int64_t checked = 0;
   std::optional<std::string> first_bad_id;
-  // "" when ok; "chain" (a row does not match), "checkpoint" (a checkpoint's signature,
+  // "" when ok; "chain" (a row does not match), "personal" (an IP kept beside a row is not
+  // the one written with it), "checkpoint" (a checkpoint's signature,
   // count or head is wrong), "truncated" (the last checkpoint is older than one this
   // process wrote or saw), "no_key" (keyed rows but no audit key configured).
   std::string problem;
@@ -63,6 +67,13 @@ struct AuditVerify {
 // would be indistinguishable from a forged one.
 std::string audit_append(Conn& c, const AuditEvent& e, int64_t now_ms);
 std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total);
+// Rows where the person is actor or target, oldest first, with their IP (LGPD export).
+std::vector<AuditRow> audit_rows_of_person(Conn& c, const std::string& user_id);
+// Deletes the IPs kept beside rows where the person is actor or target (erasure); rows
+// from before migration 18 keep theirs (inside the chain). Returns how many went.
+int64_t audit_erase_person_ips(Conn& c, const std::string& user_id);
+// Deletes the IPs kept beside rows written before before_ms (retention).
+int64_t audit_prune_ips(Conn& c, int64_t before_ms);
 // `min_checkpoint_count`: the highest checkpoint count known outside the store (e.g.
 // Store::audit_checkpoint_seen); a store whose last checkpoint is below it was truncated.
 AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count = 0);

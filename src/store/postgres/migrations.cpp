@@ -562,6 +562,19 @@ CREATE TABLE password_links (
 );
 CREATE INDEX password_links_user ON password_links(user_id);
 )SQL"},
+      {18, "personal data beside the audit chain (LGPD): audit_personal, users.erased_at", R"SQL(
+-- See the SQLite twin.
+CREATE TABLE audit_personal (
+  event_id uuid PRIMARY KEY,
+  ip text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  mac text NOT NULL
+);
+CREATE INDEX audit_personal_time ON audit_personal(created_at_ms);
+CREATE INDEX operational_events_target ON operational_events(target, seq);
+CREATE INDEX sessions_created ON sessions(created_at_ms);
+ALTER TABLE users ADD COLUMN erased_at timestamptz;
+)SQL"},
   };
   return m;
 }

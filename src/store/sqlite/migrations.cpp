@@ -589,6 +589,30 @@ CREATE TABLE password_links (
 );
 CREATE INDEX password_links_user ON password_links(user_id);
 )SQL"},
+      {18, "personal data beside the audit chain (LGPD): audit_personal, users.erased_at", R"SQL(
+-- Issue #16 (LGPD). The IP of an audit row written from this version on is kept here, not
+-- in operational_events.ip (left NULL, so the chain hashes "no IP"): erasure and the IP
+-- retention job delete these rows and /internal/audit/verify still passes. `mac` is
+-- HMAC-SHA-256 under the audit key of (event_id, ip): an IP edited or attached to another
+-- row is detected by verify; a deleted one is not (that is what erasure is). Rows written
+-- before this version keep their IP inside the hashed row (docs/operations.md). No
+-- foreign key to operational_events: that table is append-only, and removing its rows
+-- (which only tampering does) is the chain's and the checkpoints' to detect.
+CREATE TABLE audit_personal (
+  event_id TEXT PRIMARY KEY,           -- operational_events.id; no foreign key: see above
+  ip TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  mac TEXT NOT NULL
+);
+CREATE INDEX audit_personal_time ON audit_personal(created_at_ms);
+-- An erasure's and an export's rows "where the person is the target".
+CREATE INDEX operational_events_target ON operational_events(target, seq);
+-- The retention job clears IPs of sessions older than the setting.
+CREATE INDEX sessions_created ON sessions(created_at_ms);
+-- Set when the account was erased: the row stays (disabled, pseudonymous) so audit rows
+-- keep pointing at an id.
+ALTER TABLE users ADD COLUMN erased_at TEXT;
+)SQL"},
   };
   return m;
 }
