@@ -11,6 +11,7 @@ export default function LoginPage() {
   const { login, logout } = useAuth();
   const [params] = useSearchParams();
   const expired = params.get('expired') === '1';
+  const resetDone = params.get('reset') === '1';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -53,6 +54,11 @@ export default function LoginPage() {
         {expired && !error ? (
           <div className="notice notice-warn" role="alert" data-testid="session-expired">
             {t('error.sessionExpired')}
+          </div>
+        ) : null}
+        {resetDone && !error ? (
+          <div className="notice notice-ok" role="status" data-testid="reset-done">
+            {t('login.resetDone')}
           </div>
         ) : null}
         {error ? (
