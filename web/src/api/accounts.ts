@@ -113,8 +113,10 @@ export const useInviteUser = (scope: UserScope) =>
 export const useUpdateUser = (scope: UserScope) =>
   useUserWrite(async ({ id, body }: { id: string; body: UserBody }) => {
     const path = `${usersBase(scope)}/${enc(id)}`;
-    // The list has no per-user ETag: read the user first so If-Match has one.
-    if (!api.etagFor(path)) await api.get<AccountUser>(path).catch(() => undefined);
+    // The list has no per-user ETag: read the user first so If-Match carries the current one
+    // (a row action acts on what the row shows; the read keeps a stale tag from an earlier
+    // write out of it).
+    await api.get<AccountUser>(path).catch(() => undefined);
     return api.write<AccountUser>('PATCH', path, body);
   });
 

@@ -142,7 +142,7 @@ function InviteDialog({ scope, onClose, onInvited }: { scope: UserScope; onClose
   const groups = scope === 'internal' ? USER_GROUPS : TENANT_GROUPS;
   const schema: Schema<InviteField> = {
     email: { kind: 'text', required: true, max: 254 },
-    name: { kind: 'text', required: true, max: 200 },
+    name: { kind: 'text', required: true, max: 480 }, // the server counts 120 characters; this counts bytes (up to 4 each)
     group: { kind: 'enum', required: true, values: groups },
   };
   const form = useForm<InviteField>(schema, { email: '', name: '', group: 'TENANT_USER' });

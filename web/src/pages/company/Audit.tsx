@@ -41,6 +41,9 @@ function useUrlText(value: string, write: (v: string) => void): [string, (v: str
   return [local, setLocal];
 }
 
+/** A UUID target shortened to its first block (the detail shows it whole); paths and names as they are. */
+const shortTarget = (t: string) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(t) ? `${t.slice(0, 8)}…` : t);
+
 function VerifyChain() {
   const { t } = useI18n();
   const verify = useVerifyAudit();
@@ -169,7 +172,7 @@ export default function Audit() {
                         <td className="nowrap">{formatDateTime(e.created_at, lang)}</td>
                         <th scope="row"><code>{e.action}</code></th>
                         <td>{e.role ? te('role', e.role) : t('audit.system')}</td>
-                        <td>{e.target ? <code>{e.target.length > 13 ? `${e.target.slice(0, 8)}…` : e.target}</code> : '—'}</td>
+                        <td>{e.target ? <code title={e.target}>{shortTarget(e.target)}</code> : '—'}</td>
                         <td className="small">{metadataSummary(e.metadata)}</td>
                         <td>
                           <button type="button" className="btn btn-small" aria-expanded={isOpen} aria-controls={`audit-detail-${e.id}`} onClick={() => setOpen(isOpen ? null : e.id)} data-testid="audit-row-toggle">
