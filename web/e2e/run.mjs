@@ -902,8 +902,12 @@ scenario('accounts: staff invites a tenant admin, who invites and then disables 
   await shot(admin, 'dashboard-users');
 
   // 6. The colleague's open tab is sent to login on its next request.
-  await colleague.click(tid('nav-usage'));
-  await colleague.waitForURL((u) => u.pathname === '/app/login', { timeout: STEP_MS });
+  // (Support: a page whose reads are not in the 30 s cache yet, so the click makes a request.)
+  await colleague.click(tid('nav-support'));
+  await colleague.waitForURL((u) => u.pathname === '/app/login', { timeout: STEP_MS }).catch(async (e) => {
+    await shot(colleague, 'accounts-colleague-stuck');
+    throw new Error(`colleague tab stayed on ${colleague.url()}: ${e.message.split('\n')[0]}`);
+  });
   await colleague.locator(tid('session-expired')).waitFor();
   // And the API agrees: the disabled colleague cannot log in (same answer as a wrong password).
   const login = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: colleagueEmail, password: NEW_PASSWORD }) });
