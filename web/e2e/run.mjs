@@ -933,6 +933,7 @@ scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on a
     assert((await result.getAttribute('data-ok')) === '1', `audit chain: ${await result.innerText()}`);
     await staff.locator(tid('audit-row-toggle')).first().click();
     await staff.locator(tid('audit-metadata')).waitFor();
+    await staff.evaluate(() => document.querySelectorAll('.table-wrap').forEach((w) => { w.scrollLeft = 0; }));
     await noHorizontalScroll(staff, vp.width, '/app/company/audit');
     await shot(staff, `audit${suffix}`, { docs: true });
     // Filters live in the URL: an action filter survives a reload.
@@ -943,14 +944,6 @@ scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on a
     assert((await staff.inputValue(tid('audit-action'))) === 'tenant.create', 'action filter not restored from the URL');
     const actions = await staff.locator(tid('audit-row')).evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
     assert(actions.every((a) => a === 'tenant.create'), `action filter shows ${actions.join(', ')}`);
-
-    await staff.click(tid('user-menu'));
-    await staff.click(tid('nav-account'));
-    await staff.waitForURL((u) => u.pathname === '/app/account');
-    await settled(staff, 'page-account');
-    await staff.locator(`${tid('session-row')}[data-current="1"]`).waitFor();
-    await noHorizontalScroll(staff, vp.width, '/app/account');
-    await shot(staff, `account${suffix}`, { docs: true });
     await staff.context().close();
 
     const anon = await newPage(vp);
@@ -959,6 +952,18 @@ scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on a
     await noHorizontalScroll(anon, vp.width, '/app/reset-password');
     await shot(anon, `reset-password${suffix}`, { docs: true });
     await anon.context().close();
+  }
+  // "Minha conta" from the user menu (needs GET /auth/sessions).
+  for (const [vp, suffix] of [[WIDE, ''], [PHONE, '-mobile']]) {
+    const staff = await loggedIn(LOGINS.INTERNAL_ADMIN, vp);
+    await staff.click(tid('user-menu'));
+    await staff.click(tid('nav-account'));
+    await staff.waitForURL((u) => u.pathname === '/app/account');
+    await settled(staff, 'page-account');
+    await staff.locator(`${tid('session-row')}[data-current="1"]`).waitFor();
+    await noHorizontalScroll(staff, vp.width, '/app/account');
+    await shot(staff, `account${suffix}`, { docs: true });
+    await staff.context().close();
   }
   // INTERNAL_SUPPORT: no audit link, the page says "no permission"; the users list is read-only.
   const support = await loggedIn(LOGINS.INTERNAL_SUPPORT);

@@ -160,7 +160,7 @@ export default function Audit() {
                   <th scope="col">{t('audit.role')}</th>
                   <th scope="col">{t('audit.target')}</th>
                   <th scope="col">{t('audit.details')}</th>
-                  <th scope="col"><span className="sr-only">{t('audit.show')}</span></th>
+                  <th scope="col" aria-label={t('audit.show')} />
                 </tr>
               </thead>
               <tbody>
