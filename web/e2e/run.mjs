@@ -953,6 +953,17 @@ scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on a
     await shot(anon, `reset-password${suffix}`, { docs: true });
     await anon.context().close();
   }
+  // INTERNAL_SUPPORT: no audit link, the page says "no permission"; the users list is read-only.
+  const support = await loggedIn(LOGINS.INTERNAL_SUPPORT);
+  assert((await support.locator(tid('nav-audit')).count()) === 0, 'audit link shown to INTERNAL_SUPPORT');
+  await support.goto(`${BASE}/app/company/audit`);
+  await support.locator(tid('error-state')).waitFor();
+  await support.goto(`${BASE}/app/company/users`);
+  await settled(support, 'page-users');
+  await support.locator(tid('users-readonly')).waitFor();
+  assert((await support.locator(tid('user-invite')).count()) === 0, 'invite offered to INTERNAL_SUPPORT');
+  assert((await support.locator(tid('user-disable')).count()) === 0, 'disable offered to INTERNAL_SUPPORT');
+  await support.context().close();
   // "Minha conta" from the user menu (needs GET /auth/sessions).
   for (const [vp, suffix] of [[WIDE, ''], [PHONE, '-mobile']]) {
     const staff = await loggedIn(LOGINS.INTERNAL_ADMIN, vp);
@@ -965,17 +976,6 @@ scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on a
     await shot(staff, `account${suffix}`, { docs: true });
     await staff.context().close();
   }
-  // INTERNAL_SUPPORT: no audit link, the page says "no permission"; the users list is read-only.
-  const support = await loggedIn(LOGINS.INTERNAL_SUPPORT);
-  assert((await support.locator(tid('nav-audit')).count()) === 0, 'audit link shown to INTERNAL_SUPPORT');
-  await support.goto(`${BASE}/app/company/audit`);
-  await support.locator(tid('error-state')).waitFor();
-  await support.goto(`${BASE}/app/company/users`);
-  await settled(support, 'page-users');
-  await support.locator(tid('users-readonly')).waitFor();
-  assert((await support.locator(tid('user-invite')).count()) === 0, 'invite offered to INTERNAL_SUPPORT');
-  assert((await support.locator(tid('user-disable')).count()) === 0, 'disable offered to INTERNAL_SUPPORT');
-  await support.context().close();
 });
 
 // ---------------------------------------------------------------- main
