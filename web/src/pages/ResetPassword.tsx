@@ -8,7 +8,7 @@ import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { resetPassword } from '../api/accounts';
 import { describeError } from '../api/errors';
 import { PasswordPair } from '../components/PasswordFields';
-import { LanguageSwitch } from '../components/ui';
+import { AuthCard } from '../components/AuthCard';
 import { useI18n } from '../i18n/I18nProvider';
 import { passwordProblem, resetOutcome, tokenFromSearch } from '../lib/accounts';
 
@@ -45,15 +45,7 @@ export default function ResetPasswordPage() {
   }
 
   return (
-    <div className="login-wrap">
-      <main className="login-card" data-testid="page-reset-password" aria-labelledby="reset-title">
-        <div className="login-top">
-          <div className="brand brand-large">
-            <span className="brand-mark" aria-hidden="true">▲</span> Painel <span className="brand-sub">AlquimistaAI</span>
-          </div>
-          <LanguageSwitch id="reset-lang" />
-        </div>
-        <h1 id="reset-title">{t('reset.title')}</h1>
+    <AuthCard testId="page-reset-password" id="reset" title={t('reset.title')}>
         {linkDead ? (
           <>
             <div className="notice notice-error" role="alert" data-testid="reset-link-invalid">
@@ -79,7 +71,6 @@ export default function ResetPasswordPage() {
             </form>
           </>
         )}
-      </main>
-    </div>
+    </AuthCard>
   );
 }
