@@ -778,6 +778,206 @@ scenario('375 px wide: no horizontal scroll, hamburger menu works', async () => 
   await anon.context().close();
 });
 
+// ---------------------------------------------------------------- accounts (issue 16)
+
+const WIDE = { width: 1440, height: 900 };
+const NEW_PASSWORD = 'e2e-conta-nova-2026';
+
+/** The token of a one-time link shown in the dialog, opened on this server (the link's host is --public-url's). */
+async function linkShown(page) {
+  await page.locator(tid('link-dialog')).waitFor();
+  const url = await page.inputValue(tid('invite-link'));
+  assert(/\/app\/reset-password\?token=[A-Za-z0-9_-]{20,}$/.test(url), `one-time link looks wrong: ${url}`);
+  return `${BASE}/app/reset-password?token=${new URL(url).searchParams.get('token')}`;
+}
+
+/** Opens a one-time link in a fresh browser context (no session) and sets the password. */
+async function setPasswordThroughLink(link, email, viewport = DESKTOP, shotName = null) {
+  const page = await newPage(viewport);
+  await page.goto(link);
+  await settled(page, 'page-reset-password');
+  const rules = await page.locator(tid('reset-rules')).innerText();
+  assert(/10 a 128/.test(rules), `rules not shown up front: ${rules}`);
+  if (shotName) await shot(page, shotName);
+  // A common password: the server's 422 detail on the field, and the link still works.
+  await page.fill(tid('reset-new'), 'senha12345');
+  await page.fill(tid('reset-repeat'), 'senha12345');
+  await page.click(tid('reset-submit'));
+  await page.locator('#reset-repeat-error').waitFor();
+  assert((await page.locator(tid('reset-link-invalid')).count()) === 0, 'a refused password voided the link');
+  page.errors = page.errors.filter((e) => !/status of 422/.test(e));
+  await page.fill(tid('reset-new'), NEW_PASSWORD);
+  await page.fill(tid('reset-repeat'), NEW_PASSWORD);
+  await page.click(tid('reset-submit'));
+  await page.waitForURL((u) => u.pathname === '/app/login' && u.searchParams.get('reset') === '1');
+  await page.locator(tid('reset-done')).waitFor();
+  await page.fill(tid('login-email'), email);
+  await page.fill(tid('login-password'), NEW_PASSWORD);
+  await page.click(tid('login-submit'));
+  await page.waitForURL((u) => u.pathname === '/app/dashboard');
+  await settled(page, 'page-dashboard');
+  return page;
+}
+
+scenario('accounts: staff invites a tenant admin, who invites and then disables a colleague', async () => {
+  const stamp = Date.now().toString(36);
+  // A fresh tenant with room for three users, so the demo's users do not count.
+  const [st, body] = await apiCall(LOGINS.INTERNAL_ADMIN, 'POST', '/internal/tenants', {
+    name: `E2E Contas ${stamp} Ltda`, cnpj: randomCnpj(), segment: 'servicos', plan: 'professional', status: 'active', limits: { max_users: 3 },
+  });
+  assert(st === 201, `POST /internal/tenants answered ${st}: ${body.slice(0, 300)}`);
+  const created = JSON.parse(body);
+  const tenantId = created.tenant?.id ?? created.id;
+  const tenantName = created.tenant?.name ?? created.name;
+
+  // 1. Staff invites the tenant's admin from /app/company/users.
+  const staff = await pageFor('INTERNAL_ADMIN');
+  await staff.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE }).catch(() => {});
+  await staff.goto(`${BASE}/app/company/users`);
+  await settled(staff, 'page-users');
+  await staff.click(tid('user-invite'));
+  const adminEmail = `admin-${stamp}@contas.example`;
+  await staff.fill(tid('invite-form-email'), adminEmail);
+  await staff.fill(tid('invite-form-name'), `Admin ${stamp}`);
+  await staff.selectOption(tid('invite-form-group'), 'TENANT_ADMIN');
+  await staff.fill(tid('invite-form-tenant-search'), tenantName);
+  await staff.locator(`${tid('invite-form-tenant')} option[value="${tenantId}"]`).waitFor({ state: 'attached' });
+  await staff.selectOption(tid('invite-form-tenant'), tenantId);
+  await staff.click(tid('invite-form-submit'));
+  const adminLink = await linkShown(staff);
+  await staff.click(tid('invite-copy'));
+  await staff.locator(tid('toast')).first().waitFor();
+  const copied = await staff.evaluate(() => navigator.clipboard.readText()).catch(() => null);
+  if (copied !== null) assert(copied.endsWith(new URL(adminLink).search), `copied "${copied}"`);
+  await shot(staff, 'users-invite-link');
+  await staff.click(tid('link-close'));
+  // The list (filtered by URL) shows the invitation as pending.
+  await staff.goto(`${BASE}/app/company/users?search=${encodeURIComponent(adminEmail)}`);
+  await settled(staff, 'page-users');
+  await staff.locator(`${tid('user-row')}[data-email="${adminEmail}"] ${tid('user-invited')}`).waitFor();
+
+  // 2. The admin opens the link (no session), sets a password, logs in.
+  const admin = await setPasswordThroughLink(adminLink, adminEmail, DESKTOP);
+  // A used link is refused with "used or expired".
+  const reused = await newPage();
+  await reused.goto(adminLink);
+  await settled(reused, 'page-reset-password');
+  await reused.fill(tid('reset-new'), 'outra-senha-qualquer-9');
+  await reused.fill(tid('reset-repeat'), 'outra-senha-qualquer-9');
+  await reused.click(tid('reset-submit'));
+  await reused.locator(tid('reset-link-invalid')).waitFor();
+  reused.errors = reused.errors.filter((e) => !/status of 400/.test(e));
+  await reused.context().close();
+
+  // 3. The admin invites a colleague from "Usuários" (1 of 3 users before).
+  await admin.click(tid('nav-dashboard-users'));
+  await settled(admin, 'page-dashboard-users');
+  await admin.locator(`${tid('users-quota')}[data-active="1"][data-max="3"]`).waitFor();
+  await admin.click(tid('user-invite'));
+  const colleagueEmail = `colega-${stamp}@contas.example`;
+  const colleagueName = `Colega ${stamp}`;
+  await admin.fill(tid('invite-form-email'), colleagueEmail);
+  await admin.fill(tid('invite-form-name'), colleagueName);
+  await admin.selectOption(tid('invite-form-group'), 'TENANT_USER');
+  assert((await admin.locator(`${tid('invite-form-group')} option[value="INTERNAL_ADMIN"]`).count()) === 0, 'a tenant admin is offered staff groups');
+  await admin.click(tid('invite-form-submit'));
+  const colleagueLink = await linkShown(admin);
+  await admin.click(tid('link-close'));
+  await admin.locator(`${tid('users-quota')}[data-active="2"]`).waitFor();
+
+  // 4. The colleague, in a second browser context, sets the password and logs in.
+  const colleague = await setPasswordThroughLink(colleagueLink, colleagueEmail, DESKTOP);
+  assert((await colleague.locator(tid('nav-dashboard-users')).count()) === 0, 'TENANT_USER sees "Usuários"');
+
+  // 5. The admin disables the colleague (the confirmation names them).
+  await admin.reload();
+  await settled(admin, 'page-dashboard-users');
+  const row = admin.locator(`${tid('user-row')}[data-email="${colleagueEmail}"]`);
+  await row.locator(tid('user-disable')).click();
+  const confirmText = await admin.locator(tid('confirm-dialog')).innerText();
+  assert(confirmText.includes(colleagueName) && confirmText.includes(colleagueEmail), `confirmation does not name the person: ${confirmText}`);
+  await admin.click(tid('confirm-ok'));
+  await admin.locator(`${tid('user-row')}[data-email="${colleagueEmail}"][data-status="disabled"]`).waitFor();
+  await settled(admin, 'page-dashboard-users');
+  await shot(admin, 'dashboard-users');
+
+  // 6. The colleague's open tab is sent to login on its next request.
+  // (Support: a page whose reads are not in the 30 s cache yet, so the click makes a request.)
+  await colleague.click(tid('nav-support'));
+  await colleague.waitForURL((u) => u.pathname === '/app/login', { timeout: STEP_MS }).catch(async (e) => {
+    await shot(colleague, 'accounts-colleague-stuck');
+    throw new Error(`colleague tab stayed on ${colleague.url()}: ${e.message.split('\n')[0]}`);
+  });
+  await colleague.locator(tid('session-expired')).waitFor();
+  // And the API agrees: the disabled colleague cannot log in (same answer as a wrong password).
+  const login = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: colleagueEmail, password: NEW_PASSWORD }) });
+  assert(login.status === 401, `login of a disabled user answered ${login.status}`);
+  await colleague.context().close();
+  await admin.context().close();
+});
+
+
+scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on audit', async () => {
+  for (const [vp, suffix] of [[WIDE, ''], [PHONE, '-mobile']]) {
+    const staff = await loggedIn(LOGINS.INTERNAL_ADMIN, vp);
+    await staff.goto(`${BASE}/app/company/users?status=all`);
+    await settled(staff, 'page-users');
+    await noHorizontalScroll(staff, vp.width, '/app/company/users');
+    await shot(staff, `users${suffix}`, { docs: true });
+
+    await staff.goto(`${BASE}/app/company/audit`);
+    await settled(staff, 'page-audit');
+    await staff.click(tid('audit-verify'));
+    const result = staff.locator(tid('audit-verify-result'));
+    await result.waitFor();
+    assert((await result.getAttribute('data-ok')) === '1', `audit chain: ${await result.innerText()}`);
+    await staff.locator(tid('audit-row-toggle')).first().click();
+    await staff.locator(tid('audit-metadata')).waitFor();
+    await staff.evaluate(() => document.querySelectorAll('.table-wrap').forEach((w) => { w.scrollLeft = 0; }));
+    await noHorizontalScroll(staff, vp.width, '/app/company/audit');
+    await shot(staff, `audit${suffix}`, { docs: true });
+    // Filters live in the URL: an action filter survives a reload.
+    await staff.fill(tid('audit-action'), 'tenant.create');
+    await staff.waitForURL((u) => u.searchParams.get('action') === 'tenant.create');
+    await staff.reload();
+    await settled(staff, 'page-audit');
+    assert((await staff.inputValue(tid('audit-action'))) === 'tenant.create', 'action filter not restored from the URL');
+    const actions = await staff.locator(tid('audit-row')).evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+    assert(actions.every((a) => a === 'tenant.create'), `action filter shows ${actions.join(', ')}`);
+    await staff.context().close();
+
+    const anon = await newPage(vp);
+    await anon.goto(`${BASE}/app/reset-password?token=${'A'.repeat(43)}`);
+    await settled(anon, 'page-reset-password');
+    await noHorizontalScroll(anon, vp.width, '/app/reset-password');
+    await shot(anon, `reset-password${suffix}`, { docs: true });
+    await anon.context().close();
+  }
+  // INTERNAL_SUPPORT: no audit link, the page says "no permission"; the users list is read-only.
+  const support = await loggedIn(LOGINS.INTERNAL_SUPPORT);
+  assert((await support.locator(tid('nav-audit')).count()) === 0, 'audit link shown to INTERNAL_SUPPORT');
+  await support.goto(`${BASE}/app/company/audit`);
+  await support.locator(tid('error-state')).waitFor();
+  await support.goto(`${BASE}/app/company/users`);
+  await settled(support, 'page-users');
+  await support.locator(tid('users-readonly')).waitFor();
+  assert((await support.locator(tid('user-invite')).count()) === 0, 'invite offered to INTERNAL_SUPPORT');
+  assert((await support.locator(tid('user-disable')).count()) === 0, 'disable offered to INTERNAL_SUPPORT');
+  await support.context().close();
+  // "Minha conta" from the user menu (needs GET /auth/sessions).
+  for (const [vp, suffix] of [[WIDE, ''], [PHONE, '-mobile']]) {
+    const staff = await loggedIn(LOGINS.INTERNAL_ADMIN, vp);
+    await staff.click(tid('user-menu'));
+    await staff.click(tid('nav-account'));
+    await staff.waitForURL((u) => u.pathname === '/app/account');
+    await settled(staff, 'page-account');
+    await staff.locator(`${tid('session-row')}[data-current="1"]`).waitFor();
+    await noHorizontalScroll(staff, vp.width, '/app/account');
+    await shot(staff, `account${suffix}`, { docs: true });
+    await staff.context().close();
+  }
+});
+
 // ---------------------------------------------------------------- main
 
 async function main() {

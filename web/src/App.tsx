@@ -4,6 +4,7 @@ import { Guard } from './components/Guard';
 import { Layout } from './components/Layout';
 import { Loading } from './components/ui';
 import LoginPage from './pages/Login';
+import ResetPasswordPage from './pages/ResetPassword';
 
 // Each area is its own chunk: the login page loads without the charts.
 const Dashboard = lazy(() => import('./pages/dashboard/Overview'));
@@ -22,6 +23,10 @@ const Billing = lazy(() => import('./pages/company/Billing'));
 const Catalog = lazy(() => import('./pages/company/Catalog'));
 const Incidents = lazy(() => import('./pages/company/Incidents'));
 const SupportQueue = lazy(() => import('./pages/company/SupportQueue'));
+const Users = lazy(() => import('./pages/company/Users'));
+const Audit = lazy(() => import('./pages/company/Audit'));
+const TenantUsers = lazy(() => import('./pages/dashboard/Users'));
+const Account = lazy(() => import('./pages/Account'));
 
 export function App() {
   return (
@@ -29,6 +34,7 @@ export function App() {
       <Routes>
         <Route element={<Guard />}>
           <Route path="/app/login" element={<LoginPage />} />
+          <Route path="/app/reset-password" element={<ResetPasswordPage />} />
           <Route element={<Layout />}>
             <Route path="/app/dashboard" element={<Dashboard />} />
             <Route path="/app/dashboard/agents" element={<DashAgents />} />
@@ -36,6 +42,8 @@ export function App() {
             <Route path="/app/dashboard/integrations" element={<DashIntegrations />} />
             <Route path="/app/dashboard/usage" element={<Usage />} />
             <Route path="/app/dashboard/support" element={<Support />} />
+            <Route path="/app/dashboard/users" element={<TenantUsers />} />
+            <Route path="/app/account" element={<Account />} />
             <Route path="/app/company" element={<Company />} />
             <Route path="/app/company/tenants" element={<Tenants />} />
             <Route path="/app/company/tenants/:id" element={<TenantDetail />} />
@@ -46,6 +54,8 @@ export function App() {
             <Route path="/app/company/catalog" element={<Catalog />} />
             <Route path="/app/company/incidents" element={<Incidents />} />
             <Route path="/app/company/support" element={<SupportQueue />} />
+            <Route path="/app/company/users" element={<Users />} />
+            <Route path="/app/company/audit" element={<Audit />} />
           </Route>
           <Route path="*" element={<Navigate to="/app/" replace />} />
         </Route>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canSeeBilling, canSeeCosts, effectiveRole, homeFor, landingAfterLogin, redirectFor, withTenant } from './guard';
+import { canManageStaffUsers, canManageTenantUsers, canSeeAudit, canSeeBilling, canSeeCosts, effectiveRole, homeFor, landingAfterLogin, redirectFor, withTenant } from './guard';
 
 describe('effectiveRole', () => {
   it('uses user.role when it is a known role', () => {
@@ -77,5 +77,34 @@ describe('permissions and tenant context', () => {
     expect(withTenant('/app/dashboard/usage', 't 1')).toBe('/app/dashboard/usage?tenant_id=t%201');
     expect(withTenant('/app/dashboard?x=1', 't1')).toBe('/app/dashboard?x=1&tenant_id=t1');
     expect(withTenant('/app/dashboard', null)).toBe('/app/dashboard');
+  });
+});
+
+describe('account pages (issue 16)', () => {
+  it('the reset link page opens with or without a session', () => {
+    expect(redirectFor(null, '/app/reset-password', '?token=abc')).toBeNull();
+    expect(redirectFor(null, '/app/reset-password', '?token=abc', 'logout')).toBeNull();
+    expect(redirectFor(null, '/app/reset-password', '?token=abc', 'expired')).toBeNull();
+    expect(redirectFor('TENANT_USER', '/app/reset-password', '?token=abc')).toBeNull();
+  });
+  it('"Minha conta" is for every signed-in user', () => {
+    for (const r of ['INTERNAL_ADMIN', 'INTERNAL_SUPPORT', 'TENANT_ADMIN', 'TENANT_USER'] as const) expect(redirectFor(r, '/app/account')).toBeNull();
+    expect(redirectFor(null, '/app/account')).toBe('/app/login?next=%2Fapp%2Faccount');
+    expect(landingAfterLogin('TENANT_USER', '/app/account')).toBe('/app/account');
+  });
+  it('tenant users page: tenant admins only; staff go to the staff page for that tenant', () => {
+    expect(redirectFor('TENANT_ADMIN', '/app/dashboard/users')).toBeNull();
+    expect(redirectFor('TENANT_USER', '/app/dashboard/users')).toBe('/app/dashboard');
+    expect(redirectFor('INTERNAL_ADMIN', '/app/dashboard/users', '?tenant_id=t-1')).toBe('/app/company/users?tenant_id=t-1');
+    expect(redirectFor('INTERNAL_SUPPORT', '/app/dashboard/users')).toBe('/app/company/users');
+    expect(redirectFor('TENANT_ADMIN', '/app/company/users')).toBe('/app/dashboard');
+  });
+  it('audit and user writes are INTERNAL_ADMIN only; tenant users are managed by TENANT_ADMIN', () => {
+    expect(canSeeAudit('INTERNAL_ADMIN')).toBe(true);
+    expect(canSeeAudit('INTERNAL_SUPPORT')).toBe(false);
+    expect(canManageStaffUsers('INTERNAL_ADMIN')).toBe(true);
+    expect(canManageStaffUsers('INTERNAL_SUPPORT')).toBe(false);
+    expect(canManageTenantUsers('TENANT_ADMIN')).toBe(true);
+    expect(canManageTenantUsers('TENANT_USER')).toBe(false);
   });
 });

@@ -28,10 +28,21 @@ export function isInternal(role: Role | null | undefined): boolean {
 }
 
 export const canSeeBilling = (role: Role | null | undefined) => role === 'INTERNAL_ADMIN';
+/** GET /internal/audit is INTERNAL_ADMIN only. */
+export const canSeeAudit = (role: Role | null | undefined) => role === 'INTERNAL_ADMIN';
+/** User writes on /internal/users are INTERNAL_ADMIN only (INTERNAL_SUPPORT reads). */
+export const canManageStaffUsers = (role: Role | null | undefined) => role === 'INTERNAL_ADMIN';
+/** /tenant/users is TENANT_ADMIN only. */
+export const canManageTenantUsers = (role: Role | null | undefined) => role === 'TENANT_ADMIN';
 /** summary.cost and last_error are only sent to these roles; the UI hides their columns for others. */
 export const canSeeCosts = (role: Role | null | undefined) => role === 'TENANT_ADMIN' || isInternal(role);
 
 export const LOGIN_PATH = '/app/login';
+/** Opened from an invitation or reset e-mail: reachable with or without a session. */
+export const RESET_PATH = '/app/reset-password';
+/** "Minha conta": every signed-in user, whatever the role. */
+export const ACCOUNT_PATH = '/app/account';
+export const TENANT_USERS_PATH = '/app/dashboard/users';
 export const COMPANY_HOME = '/app/company';
 export const DASHBOARD_HOME = '/app/dashboard';
 
@@ -51,6 +62,7 @@ export type SessionEnd = 'expired' | 'logout' | null;
  */
 export function redirectFor(role: Role | null, path: string, search = '', ended: SessionEnd = null): string | null {
   const p = path.replace(/\/+$/, '') || '/';
+  if (p === RESET_PATH) return null;
   if (p === LOGIN_PATH) return role ? landingAfterLogin(role, new URLSearchParams(search).get('next')) : null;
   if (!role && ended === 'logout') return LOGIN_PATH;
   if (p === '/' || p === '/app') return homeFor(role);
@@ -58,7 +70,17 @@ export function redirectFor(role: Role | null, path: string, search = '', ended:
     const next = encodeURIComponent(path + search);
     return ended === 'expired' ? `${LOGIN_PATH}?expired=1&next=${next}` : `${LOGIN_PATH}?next=${next}`;
   }
+  if (p === ACCOUNT_PATH) return null;
   if (under(p, COMPANY_HOME)) return isInternal(role) ? null : DASHBOARD_HOME;
+  if (p === TENANT_USERS_PATH) {
+    if (role === 'TENANT_USER') return DASHBOARD_HOME;
+    // Staff manage a tenant's users on the staff page (/tenant/users is for tenant admins).
+    if (isInternal(role)) {
+      const tid = new URLSearchParams(search).get('tenant_id');
+      return tid ? `${COMPANY_HOME}/users?tenant_id=${encodeURIComponent(tid)}` : `${COMPANY_HOME}/users`;
+    }
+    return null;
+  }
   if (under(p, DASHBOARD_HOME)) {
     if (!isInternal(role)) return null;
     return new URLSearchParams(search).get('tenant_id') ? null : COMPANY_HOME;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useAuth } from '../auth/AuthProvider';
-import { canSeeBilling, isInternal } from '../auth/guard';
+import { ACCOUNT_PATH, canManageTenantUsers, canSeeAudit, canSeeBilling, isInternal } from '../auth/guard';
 import { useTenantContext } from '../auth/tenantContext';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/translate';
@@ -18,6 +18,7 @@ interface NavItem {
 const COMPANY_NAV: NavItem[] = [
   { to: '/app/company', label: 'nav.overview', end: true, testId: 'nav-company' },
   { to: '/app/company/tenants', label: 'nav.tenants', testId: 'nav-tenants' },
+  { to: '/app/company/users', label: 'nav.users', testId: 'nav-users' },
   { to: '/app/company/agents', label: 'nav.agents', testId: 'nav-company-agents' },
   { to: '/app/company/catalog', label: 'nav.catalog', testId: 'nav-catalog' },
   { to: '/app/company/integrations', label: 'nav.integrations', testId: 'nav-company-integrations' },
@@ -25,6 +26,7 @@ const COMPANY_NAV: NavItem[] = [
   { to: '/app/company/support', label: 'nav.supportQueue', testId: 'nav-support-queue' },
   { to: '/app/company/operations', label: 'nav.operations', testId: 'nav-operations' },
   { to: '/app/company/billing', label: 'nav.billing', testId: 'nav-billing' },
+  { to: '/app/company/audit', label: 'nav.audit', testId: 'nav-audit' },
 ];
 
 const DASHBOARD_NAV: NavItem[] = [
@@ -34,6 +36,7 @@ const DASHBOARD_NAV: NavItem[] = [
   { to: '/app/dashboard/integrations', label: 'nav.integrations', testId: 'nav-integrations' },
   { to: '/app/dashboard/usage', label: 'nav.usage', testId: 'nav-usage' },
   { to: '/app/dashboard/support', label: 'nav.support', testId: 'nav-support' },
+  { to: '/app/dashboard/users', label: 'nav.users', testId: 'nav-dashboard-users' },
 ];
 
 function ViewAsBanner({ tenantId }: { tenantId: string }) {
@@ -54,12 +57,15 @@ export function Layout() {
   const tctx = useTenantContext();
   const [open, setOpen] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
-  const company = loc.pathname.startsWith('/app/company');
+  // "Minha conta" sits in the area of the user's role.
+  const company = loc.pathname.startsWith('/app/company') || (loc.pathname === ACCOUNT_PATH && isInternal(role));
+  const userMenu = useRef<HTMLDetailsElement>(null);
 
   // Close the mobile menu on navigation and move focus to the new page for screen readers.
   const firstRender = useRef(true);
   useEffect(() => {
     setOpen(false);
+    if (userMenu.current) userMenu.current.open = false;
     if (firstRender.current) firstRender.current = false;
     else mainRef.current?.focus({ preventScroll: true });
   }, [loc.pathname]);
@@ -72,8 +78,8 @@ export function Layout() {
   }, [open]);
 
   const items = company
-    ? COMPANY_NAV.filter((i) => i.to !== '/app/company/billing' || canSeeBilling(role))
-    : DASHBOARD_NAV.map((i) => ({ ...i, to: tctx.link(i.to) }));
+    ? COMPANY_NAV.filter((i) => (i.to !== '/app/company/billing' || canSeeBilling(role)) && (i.to !== '/app/company/audit' || canSeeAudit(role)))
+    : DASHBOARD_NAV.filter((i) => i.to !== '/app/dashboard/users' || canManageTenantUsers(role)).map((i) => ({ ...i, to: tctx.link(i.to) }));
 
   return (
     <div className={`app ${open ? 'menu-open' : ''}`}>
@@ -97,10 +103,22 @@ export function Layout() {
         </Link>
         <div className="topbar-right">
           <LanguageSwitch />
-          <span className="user-chip" data-testid="current-user" title={user?.email}>
-            <span className="user-name">{user?.name ?? user?.email}</span>
-            <span className="user-role">{te('role', role)}</span>
-          </span>
+          <details className="user-menu" ref={userMenu} data-testid="user-menu">
+            <summary aria-label={t('nav.userMenu')}>
+              <span className="user-avatar" aria-hidden="true">{(user?.name || user?.email || '?').trim().charAt(0).toUpperCase()}</span>
+              <span className="user-chip" data-testid="current-user" title={user?.email}>
+                <span className="user-name">{user?.name ?? user?.email}</span>
+                <span className="user-role">{te('role', role)}</span>
+              </span>
+              <span className="user-menu-caret" aria-hidden="true">▾</span>
+            </summary>
+            <div className="user-menu-list">
+              <div className="user-menu-email">{user?.email}</div>
+              <Link to={ACCOUNT_PATH} data-testid="nav-account">
+                {t('nav.account')}
+              </Link>
+            </div>
+          </details>
           <button type="button" className="btn btn-ghost" onClick={() => void logout()} data-testid="logout">
             {t('nav.logout')}
           </button>

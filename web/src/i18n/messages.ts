@@ -2,10 +2,12 @@
 // Enum values from the API are looked up as `<prefix>.<value>` (status.active, plan.starter…)
 // and shown as they are when no entry exists.
 
+import { accountsEn, accountsPt } from './messages.accounts';
 import { adminEn, adminPt } from './messages.admin';
 
 export const pt = {
   ...adminPt,
+  ...accountsPt,
   // common
   'common.loading': 'Carregando…',
   'common.empty': 'Nada para mostrar.',
@@ -388,6 +390,7 @@ export type MessageKey = keyof typeof pt;
 
 export const en: Record<MessageKey, string> = {
   ...adminEn,
+  ...accountsEn,
   'common.loading': 'Loading…',
   'common.empty': 'Nothing to show.',
   'common.retry': 'Try again',

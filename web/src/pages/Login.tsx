@@ -4,13 +4,15 @@ import { useAuth } from '../auth/AuthProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import { isApiError } from '../api/client';
 import { describeError } from '../api/errors';
-import { Field, LanguageSwitch } from '../components/ui';
+import { AuthCard } from '../components/AuthCard';
+import { Field } from '../components/ui';
 
 export default function LoginPage() {
   const { t } = useI18n();
   const { login, logout } = useAuth();
   const [params] = useSearchParams();
   const expired = params.get('expired') === '1';
+  const resetDone = params.get('reset') === '1';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -40,19 +42,16 @@ export default function LoginPage() {
   }
 
   return (
-    <div className="login-wrap">
-      <main className="login-card" data-testid="page-login" aria-labelledby="login-title">
-        <div className="login-top">
-          <div className="brand brand-large">
-            <span className="brand-mark" aria-hidden="true">▲</span> Painel <span className="brand-sub">AlquimistaAI</span>
-          </div>
-          <LanguageSwitch id="login-lang" />
-        </div>
-        <h1 id="login-title">{t('login.title')}</h1>
+    <AuthCard testId="page-login" id="login" title={t('login.title')}>
         <p className="muted">{t('login.subtitle')}</p>
         {expired && !error ? (
           <div className="notice notice-warn" role="alert" data-testid="session-expired">
             {t('error.sessionExpired')}
+          </div>
+        ) : null}
+        {resetDone && !error ? (
+          <div className="notice notice-ok" role="status" data-testid="reset-done">
+            {t('login.resetDone')}
           </div>
         ) : null}
         {error ? (
@@ -89,7 +88,6 @@ export default function LoginPage() {
             {busy ? t('login.submitting') : t('login.submit')}
           </button>
         </form>
-      </main>
-    </div>
+    </AuthCard>
   );
 }
