@@ -130,7 +130,10 @@ struct App::Exchange {
 };
 
 App::App(ChainDeps deps, http::Router routes, std::unique_ptr<StaticFiles> ui)
-    : d_(std::move(deps)), router_(std::move(routes)), static_(std::move(ui)) {
+    : d_(std::move(deps)),
+      router_(std::move(routes)),
+      static_(std::move(ui)),
+      cors_(http::Cors::parse(d_.config.cors_origins)) {
   for (auto& r : router_.routes())
     route_metrics_.push_back(&d_.metrics.route(r.index, r.method, r.pattern));
   unmatched_metrics_ = &d_.metrics.route(router_.routes().size(), "ANY", "unmatched");
@@ -254,6 +257,7 @@ std::optional<http::Response> App::match_route(http::Request& req, Exchange& x) 
   auto m = router_.match(req.method, req.path, params);
   if (!m.route) {
     if (!m.path_exists) throw not_found("no such route");
+    if (cors_.is_preflight(req)) return cors_.preflight(m.allow);  // before authentication
     http::Response r =
         http::problem(405, "Method Not Allowed", "method not allowed on this path", req.request_id);
     r.set_header("Allow", m.allow);
@@ -371,7 +375,7 @@ http::Response App::map_error(const http::Request& req, Exchange& x) {
   } catch (const ApiError& e) {
     if (e.status == 403 && x.route && x.stage != Exchange::Stage::Admission)
       note_denial(req, *x.route, "forbidden", 403, x.ctx.principal ? &*x.ctx.principal : nullptr);
-    http::Response r = http::problem(e.status, e.title, e.detail, req.request_id);
+    http::Response r = http::problem(e.status, e.title, e.detail, req.request_id, e.code);
     if (e.retry_after_s > 0) r.set_header("Retry-After", std::to_string(e.retry_after_s));
     if (!e.log.empty()) spdlog::warn("request {}: {}", req.request_id, e.log);
     return r;
@@ -403,6 +407,7 @@ void App::finish(const http::Request& req, const Exchange& x, http::Response& re
     add_rate_headers(res, *x.rate);
   res.set_header("X-Request-Id", req.request_id);
   res.set_header("X-Content-Type-Options", "nosniff");
+  cors_.decorate(req.headers, res);  // after the cache: never stored with an answer
   conditional_get(req, res);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock_::now() - x.t0).count();
   if (x.route && x.route->index < route_metrics_.size())

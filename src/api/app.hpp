@@ -2,7 +2,8 @@
 // The application: the route table and the middleware chain every request goes through,
 // as small named steps in order (app.cpp):
 //   request id → static UI → route match → authenticate → policy → rate limit →
-//   JSON body → handler → error mapping (once) → ETag/304 → metrics → access log.
+//   JSON body → handler → error mapping (once) → ETag/304 → CORS → metrics → access log.
+// A CORS preflight from an allowed origin is answered at the route match (204).
 // Built once with everything it uses; nothing is set or looked up afterwards.
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "auth/authenticator.hpp"
 #include "core/config.hpp"
 #include "core/time.hpp"
+#include "http/cors.hpp"
 #include "http/router.hpp"
 #include "obs/metrics.hpp"
 
@@ -82,6 +84,7 @@ class App {
   ChainDeps d_;
   http::Router router_;
   std::unique_ptr<StaticFiles> static_;
+  http::Cors cors_;  // --cors-origins
   obs::RouteMetrics* unmatched_metrics_ = nullptr;
   std::vector<obs::RouteMetrics*> route_metrics_;
 };

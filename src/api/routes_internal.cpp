@@ -153,6 +153,7 @@ std::string render_usage_overview(Conn& c, const Period& per) {
         .kv("total_requests", a.total)
         .key("success_rate")
         .fixed1(domain::success_rate(a.successful, a.total))
+        .kv("deployed_count", a.deployed_count)
         .kv("tenant_count", a.tenant_count)
         .end_object();
   j.end_array().key("recent_incidents").begin_array();

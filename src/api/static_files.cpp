@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/error.hpp"
+
 namespace painel::api {
 namespace fs = std::filesystem;
 namespace {
@@ -49,13 +51,7 @@ http::Response StaticFiles::serve(const http::Request& req) const {
   bool fallback = it == files_.end() || req.path == "/app/" || req.path == "/app";
   if (fallback) {
     // Unknown asset paths are real 404s; any other /app/* path is a client-side route.
-    if (req.path.rfind("/app/assets/", 0) == 0) {
-      http::Response r;
-      r.status = 404;
-      r.content_type = "text/plain";
-      r.body = "not found";
-      return r;
-    }
+    if (req.path.rfind("/app/assets/", 0) == 0) throw not_found("no such asset");
     it = files_.find("/app/index.html");
   }
   http::Response r;

@@ -45,7 +45,9 @@ UserView TokenService::check_password(const std::string& email_in, const std::st
     auto& c = store_.conn();
     int64_t ra = std::max(retry_after_s(store::load_throttle(c, pair_key(email, m.ip)), now),
                           retry_after_s(store::load_throttle(c, account_key(email)), now));
-    if (ra > 0) throw too_many("too many failed logins; try again later", static_cast<int>(ra));
+    if (ra > 0)
+      throw coded("account-locked",
+                  too_many("too many failed logins; try again later", static_cast<int>(ra)));
     slow = live_failures(store::load_throttle(c, ip_key(m.ip)), ip_policy(cfg_), now) >=
            cfg_.login_ip_slow_failures;
   }
@@ -61,13 +63,13 @@ UserView TokenService::check_password(const std::string& email_in, const std::st
   }
   if (!ok) {
     record_login_failure(email, user, m);
-    throw unauthorized("invalid e-mail or password");
+    throw coded("invalid-credentials", unauthorized("invalid e-mail or password"));
   }
   UserView u = user_view_of(*user);
   if (u.role.empty()) throw forbidden("user has no recognised group");
   if (u.tenant_id) {  // checked after the password, so it reveals nothing to a guesser
     auto st = store::tenant_status(store_.conn(), *u.tenant_id);
-    if (st && (*st == "suspended" || *st == "inactive")) throw forbidden("tenant " + *st);
+    if (st && (*st == "suspended" || *st == "inactive")) throw tenant_refused(*st);
   }
   return u;
 }

@@ -186,7 +186,7 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
     if (user->tenant_id) {
       auto st = store::tenant_status(c, *user->tenant_id);
       if (st && (*st == "suspended" || *st == "inactive")) {
-        refused = "tenant " + *st;
+        refused = *st;
         return;
       }
     }
@@ -201,7 +201,7 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
     spdlog::warn("refresh token reuse detected; session family revoked (request {})", m.request_id);
     sync_revocations(true);
   }
-  if (!refused.empty()) throw forbidden(refused);
+  if (!refused.empty()) throw tenant_refused(refused);
   if (!out) throw unauthorized("invalid refresh token");
   return *out;
 }
@@ -302,7 +302,7 @@ std::optional<Principal> TokenService::authenticate(std::string_view token, std:
     if (!p.tenant_id) throw forbidden("this identity is not linked to any tenant");
     auto st = tenant_status_cached(*p.tenant_id);
     if (!st) throw forbidden("tenant not found");
-    if (auto refusal = tenant_refusal(*st)) throw forbidden(refusal);
+    if (tenant_refusal(*st)) throw tenant_refused(*st);
   }
   return p;
 }

@@ -9,6 +9,7 @@
 #include "cli/users_cmd.hpp"
 #include "cli/subcommands.hpp"
 #include "domain/commands.hpp"
+#include "http/cors.hpp"
 #include "mail/mailer.hpp"
 #include "store/db.hpp"
 
@@ -81,6 +82,11 @@ int run(int argc, char** argv) {
       ->add_option("--trusted-proxies", cfg.trusted_proxies,
                    "CIDRs of reverse proxies whose X-Forwarded-For/Forwarded is believed")
       ->envname("PAINEL_TRUSTED_PROXIES");
+  serve
+      ->add_option("--cors-origins", cfg.cors_origins,
+                   "browser origins allowed to call the API, comma-separated exact "
+                   "scheme://host[:port] (e.g. the original frontend's); none by default")
+      ->envname("PAINEL_CORS_ORIGINS");
   serve
       ->add_option("--handler-threads", cfg.handler_threads, "threads running handlers and queries")
       ->envname("PAINEL_HANDLER_THREADS")
@@ -473,6 +479,7 @@ int run(int argc, char** argv) {
     if (*serve) {
       cfg.require_approval = domain::parse_approval_types(approval_types);
       cfg.validate();
+      http::Cors::parse(cfg.cors_origins);  // a bad origin: exit 2 before anything starts
       mail::validate_settings({cfg.smtp_url, cfg.smtp_from});
       return cmd_serve(cfg);
     }

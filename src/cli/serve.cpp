@@ -53,6 +53,7 @@ int cmd_serve(Config cfg) {
   so.header_timeout_ms = cfg.header_timeout_ms;
   so.body_memory_budget = static_cast<size_t>(cfg.max_body_memory_mb) << 20;
   so.trusted_proxies = http::TrustedProxies::parse(cfg.trusted_proxies);
+  so.cors = http::Cors::parse(cfg.cors_origins);
   raise_open_file_limit(so.max_connections);
   auto& app = *svc.app;
   http::Server server(

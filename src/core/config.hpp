@@ -21,6 +21,9 @@ struct Config {
   int max_connections = 10000;
   int max_body_memory_mb = 256;   // request bodies in flight at once (ingest batches: 10 MiB)
   std::string trusted_proxies;    // "10.0.0.0/8,127.0.0.1": believe their X-Forwarded-For
+  // Browser origins allowed to call the API (http/cors.hpp), exact scheme://host[:port],
+  // comma-separated; empty: no CORS headers at all.
+  std::string cors_origins;
   int header_timeout_ms = 10000;  // slowloris: the whole request head within this
   // Twice the cores, at least 4: handlers mostly run SQLite on this machine's CPUs, and
   // more threads than that only added context switches and per-thread page caches (on 2

@@ -1,7 +1,9 @@
 #pragma once
 // Errors that reach a client. Thrown by validators and handlers, mapped to an
 // RFC 9457 problem+json answer in exactly one place (api/app.cpp). `detail` is what
-// the client may read; `log` is what only the operator's log sees.
+// the client may read; `log` is what only the operator's log sees; `code` is the stable
+// lower-kebab `error` member of the answer (empty: the generic code of the status,
+// http::error_code_for). The codes are listed in docs/openapi.json's Problem schema.
 #include <stdexcept>
 #include <string>
 
@@ -13,6 +15,7 @@ struct ApiError : std::exception {
   std::string detail;
   std::string log;
   int retry_after_s = 0;  // > 0: sent as Retry-After (429, 503)
+  std::string code;       // a more specific `error` code than the status's, or empty
   ApiError(int s, std::string t, std::string d, std::string l = {})
       : status(s), title(std::move(t)), detail(std::move(d)), log(std::move(l)) {}
   const char* what() const noexcept override { return detail.c_str(); }
@@ -37,6 +40,19 @@ inline ApiError too_many(std::string detail, int retry_after_s) {
 }
 inline ApiError unprocessable(std::string detail) {
   return {422, "Unprocessable Content", std::move(detail)};
+}
+// The same error with a more specific `error` code.
+inline ApiError coded(std::string code, ApiError e) {
+  e.code = std::move(code);
+  return e;
+}
+// A body field or query parameter refused by its type or bounds (400 validation-failed).
+inline ApiError invalid_input(std::string detail) {
+  return coded("validation-failed", bad_request(std::move(detail)));
+}
+// A tenant that may not sign in or use its token: 403 tenant-suspended / tenant-inactive.
+inline ApiError tenant_refused(const std::string& status) {
+  return coded("tenant-" + status, forbidden("tenant " + status));
 }
 
 }  // namespace painel

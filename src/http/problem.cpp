@@ -7,14 +7,53 @@
 
 namespace painel::http {
 
+std::string_view error_code_for(int status) {
+  switch (status) {
+    case 400:
+      return "bad-request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not-found";
+    case 405:
+      return "method-not-allowed";
+    case 408:
+      return "request-timeout";
+    case 409:
+      return "conflict";
+    case 412:
+      return "precondition-failed";
+    case 413:
+      return "payload-too-large";
+    case 415:
+      return "unsupported-media-type";
+    case 422:
+      return "unprocessable";
+    case 429:
+      return "too-many-requests";
+    case 431:
+      return "header-too-large";
+    case 500:
+      return "internal-error";
+    case 503:
+      return "service-unavailable";
+    default:
+      return status >= 500 ? "internal-error" : "error";
+  }
+}
+
 Response problem(int status, std::string_view title, std::string_view detail,
-                 std::string_view request_id) {
+                 std::string_view request_id, std::string_view code) {
   JsonOut j;
   j.begin_object()
       .kv("type", "about:blank")
       .kv("title", title)
       .kv("status", status)
       .kv("detail", detail)
+      .kv("message", detail)
+      .kv("error", code.empty() ? error_code_for(status) : code)
       .kv("request_id", request_id)
       .end_object();
   Response r;

@@ -184,6 +184,7 @@ struct Server::Impl {
     Response r = problem(status, reason_phrase(status), detail, rid);
     r.set_header("X-Request-Id", rid);
     if (allow_retry_after) r.set_header("Retry-After", allow_retry_after);
+    opts.cors.decorate(headers, r);
     log_refusal(r, rid, ip);
     co_await write_and_close(stream, std::move(r), version);
   }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "http/client_ip.hpp"
+#include "http/cors.hpp"
 #include "http/message.hpp"
 
 namespace painel::http {
@@ -36,6 +37,7 @@ struct ServerOptions {
   // request gets 503 + Retry-After before its body is read.
   size_t body_memory_budget = 256u << 20;
   TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For/Forwarded are believed
+  Cors cors;                       // CORS headers on the network layer's own refusals
 };
 
 // Counters the server adds to (rendered as painel_connections_* by the caller); each may

@@ -13,6 +13,12 @@ constexpr const char* kSums =
     "coalesce(sum(failed_requests),0), coalesce(sum(sum_response_time_ms),0), "
     "coalesce(sum(total_tokens),0), coalesce(sum(cost_cents),0)";
 
+// An agent's deployed_count: tenants with an active contract for it, as the original's
+// overview counted (tenant_agents_agent(agent_id, status) answers it from the index).
+constexpr const char* kDeployedTenants =
+    "SELECT count(DISTINCT tenant_id) FROM tenant_agents WHERE agent_id = ? AND status = "
+    "'active'";
+
 template <class R>  // Row or RowView
 domain::UsageSums sums_at(const R& r, size_t i) {
   return {r.i64(i), r.i64(i + 1), r.i64(i + 2), r.i64(i + 3), r.i64(i + 4), r.i64(i + 5)};
@@ -116,9 +122,11 @@ UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t t
   for (auto& t : out.top_tenants)
     if (auto n = c.query("SELECT name FROM tenants WHERE id = ?", {t.id}); !n.empty())
       t.name = n[0].str(0);
-  for (auto& a : out.top_agents)
+  for (auto& a : out.top_agents) {
     if (auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.id}); !n.empty())
       a.name = n[0].str(0);
+    a.deployed_count = c.query(kDeployedTenants, {a.id})[0].i64(0);
+  }
   return out;
 }
 

@@ -36,7 +36,9 @@ struct UsageOverview {
   };
   struct Ranked {
     std::string id, name;
-    int64_t total = 0, successful = 0, tenant_count = 0;
+    int64_t total = 0, successful = 0;
+    int64_t tenant_count = 0;    // tenants that used it in the period
+    int64_t deployed_count = 0;  // agents: tenants with an active contract for it, now
   };
   int64_t total = 0, successful = 0, sum_response_ms = 0;
   std::vector<Day> by_day;                      // [0] is from_day
