@@ -5,14 +5,13 @@ members; `--cors-origins` lets the original frontend's origin call the API from 
 carry `deployed_count` (tenants with an active contract) beside `tenant_count`."""
 import json
 import os
-import socket
 import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from fixtures import PASSWORD, World  # noqa: E402
-from harness import BIN, Painel, main  # noqa: E402
+from harness import BIN, Painel, main, raw_exchange  # noqa: E402
 
 FRONTEND = "https://painel-frontend.example.com"
 LOCAL_DEV = "http://localhost:3000"
@@ -20,23 +19,9 @@ EVIL = "https://evil.example.net"
 ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key, If-Match"
 
 
-def raw_exchange(port, data, timeout=10):
+def raw_answer(port, data):
     """Sends raw bytes; returns (status, headers lower-cased, body) of the answer."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    try:
-        s.sendall(data)
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (socket.timeout, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            out += chunk
-    finally:
-        s.close()
-    head, _, body = out.partition(b"\r\n\r\n")
+    head, _, body = raw_exchange(port, data).partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = {}
     for line in lines[1:]:
@@ -131,16 +116,16 @@ class CompatHttp(unittest.TestCase):
 
     def test_network_layer_errors_carry_message_and_error(self):
         port = self.p.port
-        self.assert_problem(raw_exchange(port, b"GET /internal/tenants/%00 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        self.assert_problem(raw_answer(port, b"GET /internal/tenants/%00 HTTP/1.1\r\nHost: x\r\n\r\n"),
                             400, "bad-request")
-        self.assert_problem(raw_exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"),
+        self.assert_problem(raw_answer(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"),
                             400, "bad-request")
         big = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"
-        self.assert_problem(raw_exchange(port, big), 431, "header-too-large")
-        r = raw_exchange(port, b"POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        self.assert_problem(raw_answer(port, big), 431, "header-too-large")
+        r = raw_answer(port, b"POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                                b"Content-Length: 5000000\r\n\r\n")
         self.assert_problem(r, 413, "payload-too-large")
-        r = raw_exchange(port, b"POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        r = raw_answer(port, b"POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                                b"Transfer-Encoding: gzip, chunked\r\n\r\n")
         self.assert_problem(r, 400, "bad-request")
 
@@ -207,7 +192,7 @@ class CompatHttp(unittest.TestCase):
         r = self.p.get("/internal/tenants", headers={"Origin": FRONTEND})
         self.assert_problem(r, 401, "unauthorized")
         self.assertEqual(r.headers["access-control-allow-origin"], FRONTEND)
-        st, headers, _ = raw_exchange(self.p.port, f"GET /internal/tenants/%00 HTTP/1.1\r\nHost: x\r\n"
+        st, headers, _ = raw_answer(self.p.port, f"GET /internal/tenants/%00 HTTP/1.1\r\nHost: x\r\n"
                                                    f"Origin: {FRONTEND}\r\n\r\n".encode())
         self.assertEqual(st, 400)
         self.assertEqual(headers["access-control-allow-origin"], FRONTEND)

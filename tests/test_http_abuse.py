@@ -14,7 +14,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from fixtures import World, now_iso  # noqa: E402
-from harness import Painel, main  # noqa: E402
+from harness import Painel, main, raw_exchange  # noqa: E402
 
 
 def rss_kib(pid, field="VmRSS"):
@@ -23,25 +23,6 @@ def rss_kib(pid, field="VmRSS"):
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     raise AssertionError(field + " not found")
-
-
-def raw_exchange(port, data, timeout=10):
-    """Sends raw bytes; returns everything the server wrote until it closed (or timeout)."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    try:
-        s.sendall(data)
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (socket.timeout, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            out += chunk
-        return out
-    finally:
-        s.close()
 
 
 def status_of(raw):

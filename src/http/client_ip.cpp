@@ -5,14 +5,12 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/list.hpp"
+
 namespace painel::http {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) { return trim_blanks(s); }
 
 // Parses an address into 16 bytes (IPv4 mapped); false when it is none.
 bool to_bytes(std::string_view s, std::array<uint8_t, 16>& out) {
@@ -100,11 +98,7 @@ std::vector<std::string_view> hops_of(const Fields& headers) {
 
 TrustedProxies TrustedProxies::parse(std::string_view csv) {
   TrustedProxies t;
-  while (!csv.empty()) {
-    auto comma = csv.find(',');
-    std::string_view item = trim(csv.substr(0, comma));
-    csv = comma == std::string_view::npos ? std::string_view{} : csv.substr(comma + 1);
-    if (item.empty()) continue;
+  for (std::string_view item : comma_list(csv)) {
     Net n{};
     auto slash = item.find('/');
     std::string_view addr = item.substr(0, slash);

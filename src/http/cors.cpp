@@ -4,14 +4,10 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "core/list.hpp"
+
 namespace painel::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool host_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
@@ -60,11 +56,7 @@ std::string lower(std::string_view s) {
 
 Cors Cors::parse(std::string_view csv) {
   Cors out;
-  while (!csv.empty()) {
-    auto comma = csv.find(',');
-    std::string_view item = trim(csv.substr(0, comma));
-    csv = comma == std::string_view::npos ? std::string_view{} : csv.substr(comma + 1);
-    if (item.empty()) continue;
+  for (std::string_view item : comma_list(csv)) {
     std::string origin = lower(item);
     if (!valid_origin(origin))
       throw std::invalid_argument("--cors-origins: not an origin: \"" + std::string(item) +
