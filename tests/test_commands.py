@@ -79,12 +79,15 @@ def stop_worker(proc):
     return proc.returncode
 
 
-class Effects(unittest.TestCase):
-    """One server with its worker, the shared World data set."""
+class CommandWorld:
+    """Mixin: one server (FAST + SERVE_ARGS) with its worker, the shared World data set and
+    an admin and a support Client."""
+
+    SERVE_ARGS = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.p = Painel(*FAST).start()
+        cls.p = Painel(*FAST, *cls.SERVE_ARGS).start()
         cls.w = World(cls.p)
         cls.admin = Client(cls.p, cls.w.token("INTERNAL_ADMIN"))
         cls.support = Client(cls.p, cls.w.token("INTERNAL_SUPPORT"))
@@ -92,6 +95,10 @@ class Effects(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.p.cleanup()
+
+
+class Effects(CommandWorld, unittest.TestCase):
+    """One server with its worker, the shared World data set."""
 
     def contract(self, tenant, catalog_agent):
         return self.p.sql("SELECT id, status, restart_count, last_restart_at, deactivated_at FROM tenant_agents "

@@ -12,23 +12,13 @@ import unittest
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from harness import Painel, main  # noqa: E402
-from fixtures import World  # noqa: E402
-from test_commands import FAST, ROUTE, Client  # noqa: E402
+from harness import main  # noqa: E402
+from test_commands import ROUTE, CommandWorld  # noqa: E402
 
 
-class CompatCommands(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        # SUSPEND_TENANT waits for approval: a command that deterministically never finishes.
-        cls.p = Painel(*FAST, "--require-approval", "SUSPEND_TENANT").start()
-        cls.w = World(cls.p)
-        cls.admin = Client(cls.p, cls.w.token("INTERNAL_ADMIN"))
-        cls.support = Client(cls.p, cls.w.token("INTERNAL_SUPPORT"))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.p.cleanup()
+class CompatCommands(CommandWorld, unittest.TestCase):
+    # SUSPEND_TENANT waits for approval: a command that deterministically never finishes.
+    SERVE_ARGS = ("--require-approval", "SUSPEND_TENANT")
 
     def assert_finished_shape(self, c):
         """output: a one-line string once SUCCESS, null otherwise; result: the structure."""
