@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import time
+import urllib.parse
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
@@ -163,6 +164,11 @@ class Privacy(unittest.TestCase):
         self.assertTrue(any(e["ip"] == "127.0.0.1" for e in before_other))
         self.assertTrue(any(e["ip"] == "127.0.0.1" for e in self.audit(actor=uid)))
 
+        # a reset link issued before the erasure must die with it (the link row names the person)
+        link = self.p.post(f"/internal/users/{uid}/password-reset", {}, token=self.admin())
+        self.assertEqual(link.status, 200, link)
+        link_token = urllib.parse.parse_qs(urllib.parse.urlparse(link.json()["url"]).query)["token"][0]
+
         r = self.erase(uid, {"confirm_email": "  APAGA@a.com "})
         self.assertEqual(r.status, 200, r)
         b = r.json()
@@ -187,6 +193,14 @@ class Privacy(unittest.TestCase):
         self.assertIsNone(pw)
         self.assertEqual(disabled, 1)
         self.assertEqual(self.p.sql("SELECT count(*) FROM sessions WHERE user_id = ?", (uid,)), [(0,)])
+        self.assertEqual(self.p.sql("SELECT count(*) FROM password_links WHERE user_id = ?", (uid,)), [(0,)])
+        r = self.p.post("/auth/password/reset", {"token": link_token, "new_password": "uma-senha-nova-longa"})
+        self.assertEqual(r.status, 400, r)
+        # nobody brings the erased account back: no enabling, no new link
+        r = self.p.request("PATCH", f"/internal/users/{uid}", {"status": "active"}, token=self.admin())
+        self.assertEqual(r.status, 422, r)
+        r = self.p.post(f"/internal/users/{uid}/password-reset", {}, token=self.admin())
+        self.assertEqual(r.status, 422, r)
         # login refused; the old access token and refresh token die
         r = self.p.post("/auth/login", {"email": "apaga@a.com", "password": PASSWORD})
         self.assertEqual(r.status, 401, r)

@@ -291,6 +291,18 @@ class TwoInstances(unittest.TestCase):
             return time.monotonic()
         self.assert_refused_on_b_within_1s(pair, end)
 
+    def test_disable_on_a(self):
+        uid, email = self.user()
+        pair = login(self.a, email)
+
+        def end():
+            r = self.a.request("PATCH", f"/internal/users/{uid}", {"status": "disabled"},
+                               token=self.w.token("INTERNAL_ADMIN"))
+            self.assertEqual(r.status, 200, r)
+            return time.monotonic()
+        self.assert_refused_on_b_within_1s(pair, end)
+        self.assertEqual(self.b.post("/auth/login", {"email": email, "password": PASSWORD}).status, 401)
+
     def assert_other_session_refused_on_b(self, act):
         """act(one) through A ends the user's other session `two` (logged in on B); one stays."""
         uid, email = self.user()

@@ -12,6 +12,7 @@
 #include "domain/users.hpp"
 #include "store/audit.hpp"
 #include "store/password_links.hpp"
+#include "store/privacy.hpp"
 #include "store/sessions.hpp"
 #include "store/tenants.hpp"
 
@@ -27,8 +28,7 @@ const char* const kLinkRefused = "the link is invalid, was already used or has e
 void audit(Conn& c, const UserActor& a, const char* action,
            const std::optional<std::string>& tenant, const std::string& target,
            const std::string& metadata, int64_t now) {
-  store::audit_append(c, {a.id, a.role, action, tenant, target, a.request_id, a.ip, metadata},
-                      now);
+  store::audit_append(c, {a.id, a.role, action, tenant, target, a.request_id, a.ip, metadata}, now);
 }
 
 std::string group_of(const store::UserRow& u) {
@@ -88,8 +88,8 @@ PasswordLink issue_link(Conn& c, const UserActor& a, const store::UserRow& u, co
   PasswordLink l{public_url + "/app/reset-password?token=" + token, format_rfc3339(expires)};
   JsonOut m;
   m.begin_object().kv("expires_at", l.expires_at).end_object();
-  audit(c, a, std::string_view(purpose) == "invite" ? "user.invite.issue"
-                                                    : "user.password_reset.issue",
+  audit(c, a,
+        std::string_view(purpose) == "invite" ? "user.invite.issue" : "user.password_reset.issue",
         u.tenant_id, u.id, m.take(), now);
   return l;
 }
@@ -98,8 +98,7 @@ std::string raw_string(const BodyFields& f, const char* field, size_t max_bytes)
   auto v = f.raw(field);
   if (!v || !v->IsString()) throw bad_request(std::string(field) + " is required (a string)");
   if (v->GetStringLength() > max_bytes || v->GetStringLength() == 0)
-    throw bad_request(std::string(field) + " must be 1 to " + std::to_string(max_bytes) +
-                      " bytes");
+    throw bad_request(std::string(field) + " must be 1 to " + std::to_string(max_bytes) + " bytes");
   return {v->GetString(), v->GetStringLength()};
 }
 
@@ -110,6 +109,17 @@ store::UserRow user_visible(Conn& c, const std::string& id, const UserActor& act
   if (!u || (actor.tenant && u->tenant_id != actor.tenant)) throw not_found("user not found");
   return *u;
 }
+
+namespace {
+// An erased person's account stays as a pseudonymous, disabled row for the audit trail:
+// enabling it or issuing it a link would bring an account back that nobody owns.
+store::UserRow user_writable(Conn& c, const std::string& id, const UserActor& actor) {
+  auto u = user_visible(c, id, actor);
+  if (store::is_erased(c, u.id))
+    throw unprocessable("the account was erased (LGPD) and cannot change");
+  return u;
+}
+}  // namespace
 
 CreatedUser user_create(store::Store& s, const Clock& clock, const rapidjson::Value& body,
                         const UserActor& actor, const std::string& public_url,
@@ -132,12 +142,14 @@ CreatedUser user_create(store::Store& s, const Clock& clock, const rapidjson::Va
   }
   require_may_assign(actor, g);
   return s.write([&](Conn& c) {
-    if (tenant && !store::tenant_status(c, *tenant)) throw unprocessable("tenant_id: no such tenant");
-    if (store::find_user_by_email(c, email)) throw conflict("a user with this e-mail already exists");
+    if (tenant && !store::tenant_status(c, *tenant))
+      throw unprocessable("tenant_id: no such tenant");
+    if (store::find_user_by_email(c, email))
+      throw conflict("a user with this e-mail already exists");
     if (tenant) require_user_room(c, *tenant);
     int64_t now = clock.now_ms();
-    std::string id = store::create_user(
-        c, {email, name, password_hash, std::nullopt, {group}, tenant}, now);
+    std::string id =
+        store::create_user(c, {email, name, password_hash, std::nullopt, {group}, tenant}, now);
     Changes ch;
     ch.text("group", std::nullopt, group);
     ch.text("status", std::nullopt, std::string("active"));
@@ -157,7 +169,7 @@ store::UserRow user_update(store::Store& s, const Clock& clock, const std::strin
   auto status = f.opt_enum("status", {"active", "disabled"});
   if (f.is_null("status")) throw bad_request("status must not be null");
   return s.write([&](Conn& c) {
-    auto before = user_visible(c, id, actor);
+    auto before = user_writable(c, id, actor);
     if (if_match_of) require_if_match(*if_match_of, etag_of(user_json(before)));
     int64_t now = clock.now_ms();
     std::string old_group = group_of(before), old_status = domain::user_status(before.disabled);
@@ -169,8 +181,9 @@ store::UserRow user_update(store::Store& s, const Clock& clock, const std::strin
       require_may_assign(actor, to);
       auto from = domain::group_from_name(old_group);
       if (from && !domain::same_group_kind(*from, to))
-        throw unprocessable("group: a staff user stays in the INTERNAL_* groups and a tenant's "
-                            "user in the TENANT_* groups");
+        throw unprocessable(
+            "group: a staff user stays in the INTERNAL_* groups and a tenant's "
+            "user in the TENANT_* groups");
       if (before.id == actor.id) throw unprocessable("you may not change your own group");
     }
     if (status_changes && *status == "disabled" && before.id == actor.id)
@@ -196,7 +209,7 @@ store::UserRow user_update(store::Store& s, const Clock& clock, const std::strin
 PasswordLink user_issue_reset(store::Store& s, const Clock& clock, const std::string& id,
                               const UserActor& actor, const std::string& public_url) {
   return s.write([&](Conn& c) {
-    auto u = user_visible(c, id, actor);
+    auto u = user_writable(c, id, actor);
     return issue_link(c, actor, u, "reset", public_url, clock.now_ms());
   });
 }

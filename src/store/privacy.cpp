@@ -24,6 +24,8 @@ constexpr const char* kErase =
     "UPDATE users SET email = ?, full_name = ?, password_hash = NULL, cognito_sub = NULL, "
     "disabled = 1, erased_at = ? WHERE id = ?";
 constexpr const char* kDeleteSessions = "DELETE FROM sessions WHERE user_id = ?";
+constexpr const char* kDeleteLinks = "DELETE FROM password_links WHERE user_id = ?";
+constexpr const char* kIsErased = "SELECT 1 FROM users WHERE id = ? AND erased_at IS NOT NULL";
 constexpr const char* kDeleteThrottle =
     "DELETE FROM login_throttle WHERE key = ? OR substr(key, 1, length(?)) = ?";
 constexpr const char* kAgeSessions =
@@ -90,11 +92,16 @@ Erasure erase_person(Conn& c, const std::string& user_id, const std::string& ema
   revoke_tokens(c, user_subject(user_id), now_ms / 1000 + 1, now_ms);
   c.exec(kErase, {erased_email(user_id), std::string(kErasedName), e.erased_at, user_id});
   e.sessions = c.exec(kDeleteSessions, {user_id});
+  c.exec(kDeleteLinks, {user_id});  // an unused invitation or reset link would revive it
   // Lockout counters keyed by the e-mail ("acct:<email>", "pair:<email>|<ip>").
   std::string pair = "pair:" + email + "|";
   c.exec(kDeleteThrottle, {"acct:" + email, pair, pair});
   e.audit_ips = audit_erase_person_ips(c, user_id);
   return e;
+}
+
+bool is_erased(Conn& c, const std::string& user_id) {
+  return !c.query(kIsErased, {user_id}).empty();
 }
 
 IpRetention anonymize_ips_before(Conn& c, int64_t before_ms) {

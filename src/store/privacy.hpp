@@ -51,6 +51,9 @@ struct Erasure {
   std::string erased_at;
   int64_t sessions = 0, audit_ips = 0;
 };
+// Whether the account was erased (it stays disabled, without password or links, for good).
+bool is_erased(Conn& c, const std::string& user_id);
+
 Erasure erase_person(Conn& c, const std::string& user_id, const std::string& email, int64_t now_ms);
 
 // Retention: IPs (and user agents) of sessions created before before_ms and IPs kept beside
