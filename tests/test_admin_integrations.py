@@ -277,7 +277,7 @@ class Integrations(unittest.TestCase):
             if c["status"] in ("SUCCESS", "ERROR"):
                 break
         self.assertEqual(c["status"], "SUCCESS", c)
-        self.assertTrue(c["output"]["credential_cleared"])
+        self.assertTrue(c["result"]["credential_cleared"])
         got = self.listed()[iid]
         self.assertEqual((got["status"], got["has_credentials"]), ("inactive", False))
         self.assertEqual(self.p.sql("SELECT credential_sealed, credentials_key_id FROM tenant_integrations "

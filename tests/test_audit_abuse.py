@@ -192,13 +192,13 @@ class CommandPermissions(unittest.TestCase):
     def test_reactivate_restores_the_status_before_suspension(self):
         t = self.p.tenant("Teste Gratis Ltda", status="trial")
         out = self.run_command("SUSPEND_TENANT", t)
-        self.assertEqual((out["status"], out["output"]["status"]), ("SUCCESS", "suspended"), out)
+        self.assertEqual((out["status"], out["result"]["status"]), ("SUCCESS", "suspended"), out)
         out = self.run_command("REACTIVATE_TENANT", t)
-        self.assertEqual((out["status"], out["output"]["status"]), ("SUCCESS", "trial"), out)
+        self.assertEqual((out["status"], out["result"]["status"]), ("SUCCESS", "trial"), out)
         self.assertEqual(self.p.sql("SELECT status FROM tenants WHERE id = ?", (t,)), [("trial",)])
         a = self.p.tenant("Ativa Ltda")
         self.run_command("SUSPEND_TENANT", a)
-        self.assertEqual(self.run_command("REACTIVATE_TENANT", a)["output"]["status"], "active")
+        self.assertEqual(self.run_command("REACTIVATE_TENANT", a)["result"]["status"], "active")
 
 
 class CancelPermissions(unittest.TestCase):

@@ -79,12 +79,15 @@ def stop_worker(proc):
     return proc.returncode
 
 
-class Effects(unittest.TestCase):
-    """One server with its worker, the shared World data set."""
+class CommandWorld:
+    """Mixin: one server (FAST + SERVE_ARGS) with its worker, the shared World data set and
+    an admin and a support Client."""
+
+    SERVE_ARGS = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.p = Painel(*FAST).start()
+        cls.p = Painel(*FAST, *cls.SERVE_ARGS).start()
         cls.w = World(cls.p)
         cls.admin = Client(cls.p, cls.w.token("INTERNAL_ADMIN"))
         cls.support = Client(cls.p, cls.w.token("INTERNAL_SUPPORT"))
@@ -92,6 +95,10 @@ class Effects(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.p.cleanup()
+
+
+class Effects(CommandWorld, unittest.TestCase):
+    """One server with its worker, the shared World data set."""
 
     def contract(self, tenant, catalog_agent):
         return self.p.sql("SELECT id, status, restart_count, last_restart_at, deactivated_at FROM tenant_agents "
@@ -107,7 +114,7 @@ class Effects(unittest.TestCase):
         self.assertEqual(r.headers["location"], f"{ROUTE}/{b['command_id']}")
         done = self.admin.wait(b["command_id"])
         self.assertEqual(done["status"], "SUCCESS", done)
-        self.assertEqual(done["output"], {"tenant_id": self.w.a, "cache_flushed": True})
+        self.assertEqual(done["result"], {"tenant_id": self.w.a, "cache_flushed": True})
         self.assertEqual(done["tenant_name"], "Padaria Estrela Ltda")
         self.assertEqual(done["created_by"], self.w.users["INTERNAL_ADMIN"])
         self.assertEqual(done["parameters"], {})
@@ -141,8 +148,8 @@ class Effects(unittest.TestCase):
         out = self.admin.run({"command_type": "REPROCESS_QUEUE", "tenant_id": t,
                               "parameters": {"from": day(20), "to": day(19)}})
         self.assertEqual(out["status"], "SUCCESS", out)
-        self.assertEqual(out["output"]["mode"], "days")
-        self.assertEqual(out["output"]["days_processed"], 2)
+        self.assertEqual(out["result"]["mode"], "days")
+        self.assertEqual(out["result"]["days_processed"], 2)
         rows = self.p.sql("SELECT day, total_requests, failed_requests FROM tenant_usage_daily WHERE tenant_id = ? "
                           "ORDER BY day", (t,))
         self.assertEqual(rows, [(day(20), 6, 2), (day(19), 3, 0)])
@@ -154,8 +161,8 @@ class Effects(unittest.TestCase):
                    (day(19), t, "2026-01-01T00:00:00Z"))
         out = self.admin.run({"command_type": "REPROCESS_QUEUE", "tenant_id": t})
         self.assertEqual(out["status"], "SUCCESS", out)
-        self.assertEqual(out["output"]["mode"], "dirty_days")
-        self.assertEqual((out["output"]["from"], out["output"]["days_processed"]), (day(19), 1))
+        self.assertEqual(out["result"]["mode"], "dirty_days")
+        self.assertEqual((out["result"]["from"], out["result"]["days_processed"]), (day(19), 1))
         self.assertEqual(self.p.sql("SELECT total_requests, failed_requests FROM tenant_usage_daily "
                                     "WHERE tenant_id = ? AND day = ?", (t, day(19))), [(4, 1)])
         self.assertEqual(self.p.sql("SELECT count(*) FROM usage_dirty_days WHERE tenant_id = ?", (t,)), [(0,)])
@@ -171,7 +178,7 @@ class Effects(unittest.TestCase):
         out = self.support.run({"command_type": "RESET_TOKEN", "tenant_id": self.w.a,
                                 "parameters": {"integration_id": iid}})
         self.assertEqual(out["status"], "SUCCESS", out)
-        self.assertTrue(out["output"]["credential_cleared"])
+        self.assertTrue(out["result"]["credential_cleared"])
         self.assertEqual(self.p.sql("SELECT credential_sealed, status, last_error FROM tenant_integrations "
                                     "WHERE id = ?", (iid,)), [(None, "inactive", "reconnect required")])
         seen = {i["id"]: i for i in self.p.get("/tenant/integrations", token=tok).json()["integrations"]}
@@ -184,7 +191,7 @@ class Effects(unittest.TestCase):
         out = self.admin.run({"command_type": "RESET_TOKEN", "tenant_id": self.w.a,
                               "parameters": {"user_id": uid}})
         self.assertEqual(out["status"], "SUCCESS", out)
-        self.assertEqual(out["output"]["sessions_revoked"], 2)
+        self.assertEqual(out["result"]["sessions_revoked"], 2)
         for pair in (pair1, pair2):
             self.assertEqual(self.p.post("/auth/refresh", {"refresh_token": pair["refresh_token"]}).status, 401)
         self.assertEqual(self.p.sql("SELECT count(*) FROM sessions WHERE user_id = ? AND revoked_at_ms IS NULL",
@@ -199,7 +206,7 @@ class Effects(unittest.TestCase):
         after = self.contract(self.w.a, self.w.agent3)
         self.assertEqual((after[1], after[2]), ("active", before[2] + 1))
         self.assertIsNotNone(after[3])
-        self.assertEqual(out["output"]["restart_count"], after[2])
+        self.assertEqual(out["result"]["restart_count"], after[2])
         # the contract's own id is accepted too
         out = self.support.run({"command_type": "RESTART_AGENT", "tenant_id": self.w.a,
                                 "parameters": {"agent_id": after[0]}})
@@ -218,7 +225,7 @@ class Effects(unittest.TestCase):
         out = self.admin.run({"command_type": "PAUSE_AGENT", "tenant_id": t,
                               "parameters": {"agent_id": self.w.agent2}})
         self.assertEqual(out["status"], "SUCCESS", out)
-        self.assertEqual(out["output"]["status"], "inactive")
+        self.assertEqual(out["result"]["status"], "inactive")
         row = self.contract(t, self.w.agent2)
         self.assertEqual(row[1], "inactive")
         self.assertIsNotNone(row[4])
@@ -238,15 +245,15 @@ class Effects(unittest.TestCase):
                    (str(uuid.uuid4()), t, self.w.agent1, "active", "2026-01-01T00:00:00Z"))
         out = self.admin.run({"command_type": "HEALTH_CHECK", "tenant_id": t})
         self.assertEqual(out["status"], "SUCCESS", out)
-        self.assertTrue(out["output"]["healthy"])
-        self.assertIsNone(out["output"]["incident_id"])
+        self.assertTrue(out["result"]["healthy"])
+        self.assertIsNone(out["result"]["incident_id"])
         now = now_ms()
         for i in range(20):  # 8 of 20 failed in the last hour: 40 % > 20 %
             self.p.sql("INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
                        "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?)",
                        (str(uuid.uuid4()), t, self.w.agent1, now - 60000 - i, 0 if i < 8 else 1, 100, 1, 1, now))
         out = self.support.run({"command_type": "HEALTH_CHECK", "tenant_id": t})
-        o = out["output"]
+        o = out["result"]
         self.assertFalse(o["healthy"], o)
         self.assertEqual(o["agents"][0]["requests_24h"], 20)
         self.assertEqual(o["agents"][0]["errors_24h"], 8)
@@ -254,16 +261,16 @@ class Effects(unittest.TestCase):
         self.assertTrue(o["incident_opened"])
         self.assertEqual(self.p.sql("SELECT status, source FROM incidents WHERE id = ?", (o["incident_id"],)),
                          [("open", "health_check")])
-        again = self.support.run({"command_type": "HEALTH_CHECK", "tenant_id": t})["output"]
+        again = self.support.run({"command_type": "HEALTH_CHECK", "tenant_id": t})["result"]
         self.assertEqual((again["incident_id"], again["incident_opened"]), (o["incident_id"], False))
         # integrations in error count too (tenant A's WhatsApp), and a global check lists both
-        a = self.admin.run({"command_type": "HEALTH_CHECK", "tenant_id": self.w.a})["output"]
+        a = self.admin.run({"command_type": "HEALTH_CHECK", "tenant_id": self.w.a})["result"]
         self.assertTrue(any("WhatsApp" in p for p in a["problems"]), a)
         g = self.admin.run({"command_type": "HEALTH_CHECK"})
         self.assertEqual(g["status"], "SUCCESS", g)
         self.assertIsNone(g["tenant_id"])
-        degraded = {d["tenant_id"] for d in g["output"]["degraded"]}
-        self.assertTrue({t, self.w.a} <= degraded, g["output"])
+        degraded = {d["tenant_id"] for d in g["result"]["degraded"]}
+        self.assertTrue({t, self.w.a} <= degraded, g["result"])
 
     def test_resolve_incident(self):
         iid = next(i for i in self.w.incidents
@@ -293,12 +300,12 @@ class Effects(unittest.TestCase):
         tok = self.p.login("susp@a.com", PASSWORD)["access_token"]
         self.assertEqual(self.p.get("/auth/me", token=tok).status, 200)
         out = self.admin.run({"command_type": "SUSPEND_TENANT", "tenant_id": t})
-        self.assertEqual((out["status"], out["output"]["status"]), ("SUCCESS", "suspended"))
+        self.assertEqual((out["status"], out["result"]["status"]), ("SUCCESS", "suspended"))
         r = self.p.get("/auth/me", token=tok)
         self.assertEqual(r.status, 403)
         self.assertIn("tenant suspended", r.json()["detail"])
         out = self.admin.run({"command_type": "REACTIVATE_TENANT", "tenant_id": t})
-        self.assertEqual((out["status"], out["output"]["status"]), ("SUCCESS", "active"))
+        self.assertEqual((out["status"], out["result"]["status"]), ("SUCCESS", "active"))
         self.assertEqual(self.p.get("/auth/me", token=tok).status, 200)
         hist = self.p.sql("SELECT new_status FROM tenant_status_history WHERE tenant_id = ? ORDER BY id", (t,))
         self.assertEqual([h for (h,) in hist][-2:], ["suspended", "active"])

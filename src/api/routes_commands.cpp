@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
+#include "domain/command_output.hpp"
 #include "domain/commands.hpp"
 #include "jobs/command_worker.hpp"
 #include "obs/metrics.hpp"
@@ -32,11 +33,7 @@ namespace {
 
 constexpr int64_t kMaxWaitS = 20;  // a long-poll holds a handler thread: keep it short
 
-struct ValidCommand {
-  const domain::CommandSpec* spec;
-  std::optional<std::string> tenant_id;
-  domain::CommandParams params;
-};
+using ValidCommand = domain::CommandRequest;
 
 // Stored JSON objects are rendered as objects; anything else (never written by us) as text.
 void json_or_text(JsonOut& j, const std::optional<std::string>& v) {
@@ -68,8 +65,12 @@ void render_command(JsonOut& j, const store::Command& c) {
       .kv("created_at", c.created_at)
       .kv("started_at", c.started_at)
       .kv("completed_at", c.completed_at)
-      .key("output");
-  json_or_text(j, c.output);
+      .kv("output", domain::command_output(c.command_type, c.status, c.output))
+      .key("result");
+  if (auto r = domain::command_result(c.output))
+    j.raw(*r);
+  else
+    j.null();
   j.kv("error_message", c.error_message).kv("attempts", c.attempts).kv("worker_id", c.worker_id);
   j.kv("approved_by", c.approved_by)
       .kv("approved_at", c.approved_at)
@@ -114,10 +115,9 @@ void require_type_allowed(auth::Group role, const domain::CommandSpec& spec, con
                     std::string(spec.type) + " commands");
 }
 
-// Order of checks: the type (422), the caller's group (403), the tenant (422 malformed,
-// 404 unknown), the parameters (422), what they reference (422).
-ValidCommand validate(const CommandDeps& d, http::RouteContext& ctx,
-                      const rapidjson::Document& doc) {
+// The type (422), then the caller's group (403): before anything else, so a refused role
+// learns nothing about the body.
+const domain::CommandSpec& command_spec(http::RouteContext& ctx, const rapidjson::Document& doc) {
   auto type = doc.FindMember("command_type");
   if (type == doc.MemberEnd() || type->value.IsNull())
     throw unprocessable("command_type is required (one of: " + domain::command_type_list() + ")");
@@ -128,26 +128,23 @@ ValidCommand validate(const CommandDeps& d, http::RouteContext& ctx,
     throw unprocessable("command_type: unknown type '" + std::string(name.substr(0, 64)) +
                         "' (one of: " + domain::command_type_list() + ")");
   require_type_allowed(ctx.who().role, *spec, "create");
-  ValidCommand v{spec, std::nullopt, {}};
-  auto& conn = d.store.conn();
-  auto tenant = doc.FindMember("tenant_id");
-  if (tenant != doc.MemberEnd() && !tenant->value.IsNull()) {
-    if (!tenant->value.IsString() ||
-        !is_uuid({tenant->value.GetString(), tenant->value.GetStringLength()}))
-      throw unprocessable("tenant_id must be a UUID");
-    v.tenant_id =
-        require_uuid({tenant->value.GetString(), tenant->value.GetStringLength()}, "tenant_id");
-    if (!store::tenant_exists(conn, *v.tenant_id)) throw not_found("tenant not found");
-  } else if (spec->tenant_required) {
-    throw unprocessable("tenant_id is required for " + std::string(spec->type));
-  }
-  auto params = doc.FindMember("parameters");
-  auto checked =
-      domain::validate_parameters(*spec, params == doc.MemberEnd() ? nullptr : &params->value);
+  return *spec;
+}
+
+// The body in its normalized form (the original console's tenant placement accepted, the
+// parameters validated): 422 naming the field.
+ValidCommand normalize(const domain::CommandSpec& spec, const rapidjson::Document& doc) {
+  auto checked = domain::normalize_request(spec, doc);
   if (auto* e = std::get_if<domain::ParamError>(&checked)) throw unprocessable(e->message);
-  v.params = std::get<domain::CommandParams>(std::move(checked));
+  return std::get<ValidCommand>(std::move(checked));
+}
+
+// What the store must confirm: the tenant exists (404), what the parameters reference
+// belongs to it (422).
+void check_in_store(const CommandDeps& d, const ValidCommand& v) {
+  auto& conn = d.store.conn();
+  if (v.tenant_id && !store::tenant_exists(conn, *v.tenant_id)) throw not_found("tenant not found");
   check_references(conn, v);
-  return v;
 }
 
 bool needs_approval(const CommandDeps& d, std::string_view type) {
@@ -226,11 +223,14 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
   auto& who = ctx.who();
   const auto& doc = ctx.json_body();
   std::optional<std::string> key;
+  if (auto h = ctx.req.header("idempotency-key"); h && !domain::valid_idempotency_key(*h))
+    throw bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters");
+  auto v = normalize(command_spec(ctx, doc), doc);
   if (auto h = ctx.req.header("idempotency-key")) {
-    if (!domain::valid_idempotency_key(*h))
-      throw bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters");
     key = std::string(*h);
-    std::string hash = painel::sha256_hex(domain::canonical_json(doc));
+    // The normalized body is what is compared: the same command written in the original
+    // console's form or in Painel's (tenant at the top or in parameters) is one request.
+    std::string hash = painel::sha256_hex(v.canonical());
     auto claim = d.store.write([&](store::Conn& c) {
       return store::claim_idempotency_key(c, who.user_id, *key, hash, d.clock.now_ms());
     });
@@ -252,7 +252,7 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
     }
   }
   KeyClaimGuard guard(d.store, who.user_id, key);
-  auto v = validate(d, ctx, doc);
+  check_in_store(d, v);
   std::string role = auth::group_name(who.role);
   bool four_eyes = needs_approval(d, v.spec->type);
   std::string body;

@@ -19,11 +19,21 @@ const std::vector<CommandSpec>& table() {
   // (and it counts restarts), so a run whose worker died is reported, not repeated.
   // clang-format off
   static const std::vector<CommandSpec> t = {
-      {.type = "REPROCESS_QUEUE", .groups = kInternal, .tenant_required = true,
+      // Without a tenant (the original's integration test posts none) every tenant's usage
+      // is re-aggregated. queue_name, message_ids, max_messages and message_count are the
+      // original console's: any queue name stands for the one queue Painel has (usage
+      // events awaiting aggregation); the others are kept and reported, whole days being
+      // what Painel reprocesses.
+      {.type = "REPROCESS_QUEUE", .groups = kInternal, .tenant_required = false,
        .safe_to_retry = true, .timeout_ms = 120 * kSecond, .exactly_one_param = false,
-       .params = {{"from", ParamKind::Day, false}, {"to", ParamKind::Day, false}},
-       .summary = "re-aggregates the tenant's usage for the given days, or for its days with "
-                  "events not yet aggregated"},
+       .params = {{"from", ParamKind::Day, false},
+                  {"to", ParamKind::Day, false},
+                  {"queue_name", ParamKind::Text, false},
+                  {"message_ids", ParamKind::TextList, false},
+                  {"max_messages", ParamKind::Count, false},
+                  {"message_count", ParamKind::Count, false}},
+       .summary = "re-aggregates usage (the tenant's, or every tenant's) for the given days, "
+                  "or for the days with events not yet aggregated"},
       {.type = "RESET_TOKEN", .groups = kInternal, .tenant_required = true,
        .safe_to_retry = true, .timeout_ms = 10 * kSecond, .exactly_one_param = true,
        .params = {{"integration_id", ParamKind::Uuid, false}, {"user_id", ParamKind::Uuid, false}},
@@ -102,6 +112,64 @@ void write_canonical(const rapidjson::Value& v, rapidjson::Writer<rapidjson::Str
   }
 }
 
+bool valid_text(std::string_view v) {
+  if (v.empty() || v.size() > kMaxParamText) return false;
+  for (unsigned char c : v)
+    if (c < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+std::string compact_json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  v.Accept(w);
+  return std::string(b.GetString(), b.GetSize());
+}
+
+// One non-null parameter value against its kind.
+std::variant<CommandParam, ParamError> check_value(const ParamSpec& ps, const rapidjson::Value& v) {
+  std::string name(ps.name);
+  auto error = [&](std::string_view what) {
+    return ParamError{name, "parameter " + quoted(name) + " must be " + std::string(what)};
+  };
+  if (ps.kind == ParamKind::Count) {
+    if (!v.IsInt64() || v.GetInt64() < 1 || v.GetInt64() > kMaxParamCount)
+      return error("a whole number from 1 to " + std::to_string(kMaxParamCount));
+    return CommandParam{name, std::to_string(v.GetInt64()), true};
+  }
+  if (ps.kind == ParamKind::TextList) {
+    std::string what = "an array of at most " + std::to_string(kMaxParamListItems) +
+                       " strings of 1 to " + std::to_string(kMaxParamText) + " characters";
+    if (!v.IsArray() || v.Size() > kMaxParamListItems) return error(what);
+    for (auto& e : v.GetArray())
+      if (!e.IsString() || !valid_text({e.GetString(), e.GetStringLength()})) return error(what);
+    return CommandParam{name, compact_json(v), true};
+  }
+  if (!v.IsString()) return error("a string");
+  std::string s(v.GetString(), v.GetStringLength());
+  switch (ps.kind) {
+    case ParamKind::Uuid:
+      if (!is_uuid(s)) return error("a UUID");
+      for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      break;
+    case ParamKind::Day:
+      if (!parse_day(s)) return error("a day, YYYY-MM-DD");
+      break;
+    default:
+      if (!valid_text(s))
+        return error("1 to " + std::to_string(kMaxParamText) + " printable characters");
+  }
+  return CommandParam{name, std::move(s), false};
+}
+
+std::optional<std::string> lower_uuid(const rapidjson::Value& v) {
+  if (!v.IsString()) return std::nullopt;
+  std::string s(v.GetString(), v.GetStringLength());
+  if (!is_uuid(s)) return std::nullopt;
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 }  // namespace
 
 const std::vector<CommandSpec>& command_specs() { return table(); }
@@ -119,8 +187,8 @@ std::string command_type_list() {
 }
 
 std::optional<std::string> CommandParams::get(std::string_view name) const {
-  for (auto& [k, v] : values)
-    if (k == name) return v;
+  for (auto& p : values)
+    if (p.name == name) return p.value;
   return std::nullopt;
 }
 
@@ -128,9 +196,12 @@ std::string CommandParams::to_json() const {
   rapidjson::StringBuffer b;
   rapidjson::Writer<rapidjson::StringBuffer> w(b);
   w.StartObject();
-  for (auto& [k, v] : values) {
-    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  for (auto& p : values) {
+    w.Key(p.name.data(), static_cast<rapidjson::SizeType>(p.name.size()));
+    if (p.json)
+      w.RawValue(p.value.data(), p.value.size(), rapidjson::kObjectType);
+    else
+      w.String(p.value.data(), static_cast<rapidjson::SizeType>(p.value.size()));
   }
   w.EndObject();
   return std::string(b.GetString(), b.GetSize());
@@ -150,19 +221,13 @@ std::variant<CommandParams, ParamError> validate_parameters(const CommandSpec& s
                                     std::string(spec.type) + " (accepted: " + accepted_list(spec) +
                                     ")"};
       if (it->value.IsNull()) continue;  // same as absent
-      if (!it->value.IsString())
-        return ParamError{name, "parameter " + quoted(name) + " must be a string"};
-      std::string v(it->value.GetString(), it->value.GetStringLength());
-      if (ps->kind == ParamKind::Uuid) {
-        if (!is_uuid(v)) return ParamError{name, "parameter " + quoted(name) + " must be a UUID"};
-        for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      } else if (!parse_day(v)) {
-        return ParamError{name, "parameter " + quoted(name) + " must be a day, YYYY-MM-DD"};
-      }
-      out.values.emplace_back(std::move(name), std::move(v));
+      auto checked = check_value(*ps, it->value);
+      if (auto* e = std::get_if<ParamError>(&checked)) return std::move(*e);
+      out.values.push_back(std::get<CommandParam>(std::move(checked)));
     }
   }
-  std::sort(out.values.begin(), out.values.end());
+  std::sort(out.values.begin(), out.values.end(),
+            [](const CommandParam& a, const CommandParam& b) { return a.name < b.name; });
   for (auto& p : spec.params)
     if (p.required && !out.get(p.name))
       return ParamError{std::string(p.name), "parameter " + quoted(p.name) + " is required for " +
@@ -183,6 +248,67 @@ std::variant<CommandParams, ParamError> validate_parameters(const CommandSpec& s
     }
   }
   return out;
+}
+
+std::variant<CommandRequest, ParamError> normalize_request(const CommandSpec& spec,
+                                                           const rapidjson::Value& body) {
+  CommandRequest out{&spec, std::nullopt, {}};
+  auto top = body.FindMember("tenant_id");
+  if (top != body.MemberEnd() && !top->value.IsNull()) {
+    out.tenant_id = lower_uuid(top->value);
+    if (!out.tenant_id) return ParamError{"tenant_id", "tenant_id must be a UUID"};
+  }
+  // parameters.tenant_id (the original console's RESET_TOKEN / RESTART_AGENT form) is taken
+  // out of the parameters: it is the command's tenant, not a parameter of the type.
+  const rapidjson::Value* params = nullptr;
+  rapidjson::Document rest;
+  if (auto p = body.FindMember("parameters"); p != body.MemberEnd()) {
+    params = &p->value;
+    auto inner = p->value.IsObject() ? p->value.FindMember("tenant_id")
+                                     : rapidjson::Value::ConstMemberIterator();
+    if (p->value.IsObject() && inner != p->value.MemberEnd()) {
+      if (!inner->value.IsNull()) {
+        auto t = lower_uuid(inner->value);
+        if (!t) return ParamError{"tenant_id", "parameters.tenant_id must be a UUID"};
+        if (out.tenant_id && *out.tenant_id != *t)
+          return ParamError{"tenant_id", "tenant_id (" + *out.tenant_id +
+                                             ") and parameters.tenant_id (" + *t +
+                                             ") name different tenants; give one, or the same"};
+        out.tenant_id = std::move(t);
+      }
+      rest.SetObject();
+      for (auto m = p->value.MemberBegin(); m != p->value.MemberEnd(); ++m)
+        if (m != inner)
+          rest.AddMember(rapidjson::Value(m->name, rest.GetAllocator()),
+                         rapidjson::Value(m->value, rest.GetAllocator()), rest.GetAllocator());
+      params = &rest;
+    }
+  }
+  if (!out.tenant_id && spec.tenant_required)
+    return ParamError{"tenant_id", "tenant_id is required for " + std::string(spec.type) +
+                                       " (at the top of the body or in parameters)"};
+  auto checked = validate_parameters(spec, params);
+  if (auto* e = std::get_if<ParamError>(&checked)) return std::move(*e);
+  out.params = std::get<CommandParams>(std::move(checked));
+  return out;
+}
+
+std::string CommandRequest::canonical() const {
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  w.StartObject();
+  w.Key("command_type");
+  w.String(spec->type.data(), static_cast<rapidjson::SizeType>(spec->type.size()));
+  w.Key("parameters");
+  std::string p = params.to_json();
+  w.RawValue(p.data(), p.size(), rapidjson::kObjectType);
+  w.Key("tenant_id");
+  if (tenant_id)
+    w.String(tenant_id->data(), static_cast<rapidjson::SizeType>(tenant_id->size()));
+  else
+    w.Null();
+  w.EndObject();
+  return std::string(b.GetString(), b.GetSize());
 }
 
 std::vector<std::string> parse_approval_types(std::string_view csv) {

@@ -15,7 +15,9 @@
 
 namespace painel::domain {
 
-enum class ParamKind { Uuid, Day };
+// Uuid and Day are Painel's own; Text, Count and TextList carry the original console's
+// REPROCESS_QUEUE parameters (queue_name, max_messages / message_count, message_ids).
+enum class ParamKind { Uuid, Day, Text, Count, TextList };
 
 struct ParamSpec {
   std::string_view name;
@@ -38,11 +40,18 @@ const std::vector<CommandSpec>& command_specs();
 const CommandSpec* find_command(std::string_view type);
 std::string command_type_list();  // "REPROCESS_QUEUE, RESET_TOKEN, ..."
 
+// One validated parameter: `value` is the text of a Uuid/Day/Text, the digits of a Count,
+// or the compact JSON array of a TextList (json = true: written as JSON, not as a string).
+struct CommandParam {
+  std::string name, value;
+  bool json = false;
+};
+
 // Validated parameters, sorted by name; uuids lower-cased, days as YYYY-MM-DD.
 struct CommandParams {
-  std::vector<std::pair<std::string, std::string>> values;
+  std::vector<CommandParam> values;
   std::optional<std::string> get(std::string_view name) const;
-  std::string to_json() const;  // canonical: {"a":"..","b":".."}
+  std::string to_json() const;  // canonical: {"a":"..","b":3,"c":["x"]}
 };
 
 struct ParamError {
@@ -54,8 +63,27 @@ struct ParamError {
 // parameters, wrong JSON types, malformed ids or days, and type-specific rules
 // (REPROCESS_QUEUE: `to` needs `from`, from <= to, at most kMaxReprocessDays) are errors.
 inline constexpr int64_t kMaxReprocessDays = 366;
+inline constexpr size_t kMaxParamText = 200;      // a Text parameter, and each TextList item
+inline constexpr size_t kMaxParamListItems = 1000;
+inline constexpr int64_t kMaxParamCount = 1000000;
 std::variant<CommandParams, ParamError> validate_parameters(const CommandSpec& spec,
                                                             const rapidjson::Value* params);
+
+// A create-command body, normalized: the original console's forms are accepted beside
+// Painel's. `parameters.tenant_id` stands for the top-level `tenant_id` when that is absent
+// or null; both given and different is an error naming the conflict (equal is fine). The
+// tenant id is lower-cased; the parameters are validated (validate_parameters) without it.
+struct CommandRequest {
+  const CommandSpec* spec = nullptr;
+  std::optional<std::string> tenant_id;
+  CommandParams params;
+  // {"command_type":..,"parameters":{..},"tenant_id":..|null}: two bodies that normalize
+  // the same (tenant at the top or in parameters, key order, uuid case) are one request
+  // for Idempotency-Key.
+  std::string canonical() const;
+};
+std::variant<CommandRequest, ParamError> normalize_request(const CommandSpec& spec,
+                                                           const rapidjson::Value& body);
 
 // Statuses: PENDING → RUNNING → SUCCESS | ERROR, or CANCELLED while PENDING. With four-eyes
 // approval (`serve --require-approval`), the listed types start AWAITING_APPROVAL → PENDING

@@ -19,7 +19,8 @@ std::variant<CommandParams, ParamError> check(const char* type, const char* para
   return validate_parameters(*find_command(type), &d);
 }
 
-std::string error_param(const std::variant<CommandParams, ParamError>& v) {
+template <typename T>
+std::string error_param(const std::variant<T, ParamError>& v) {
   auto* e = std::get_if<ParamError>(&v);
   return e ? e->param : "";
 }
@@ -45,9 +46,12 @@ TEST(CommandTable, SupportCannotCreateDestructiveTypes) {
   for (auto& s : command_specs()) EXPECT_FALSE(s.groups & domain::kTenantGroups) << s.type;
 }
 
-TEST(CommandTable, TenantOptionalOnlyForHealthCheckAndGlobalIncidents) {
+// Issue 21: REPROCESS_QUEUE without a tenant (as the original's integration test posts it)
+// reprocesses every tenant's usage.
+TEST(CommandTable, TenantOptionalOnlyForHealthCheckGlobalIncidentsAndReprocess) {
   for (auto& s : command_specs())
-    EXPECT_EQ(s.tenant_required, s.type != "HEALTH_CHECK" && s.type != "RESOLVE_INCIDENT")
+    EXPECT_EQ(s.tenant_required, s.type != "HEALTH_CHECK" && s.type != "RESOLVE_INCIDENT" &&
+                                     s.type != "REPROCESS_QUEUE")
         << s.type;
 }
 
@@ -143,6 +147,64 @@ TEST(IdempotencyKey, Shape) {
   EXPECT_FALSE(valid_idempotency_key(""));
   EXPECT_FALSE(valid_idempotency_key("has space"));
   EXPECT_FALSE(valid_idempotency_key("tab\t"));
+}
+
+// --- Issue 21: the original console's bodies ---
+
+std::variant<CommandRequest, ParamError> body(const char* type, const char* text) {
+  auto d = parse(text);
+  return normalize_request(*find_command(type), d);
+}
+
+constexpr const char* kT = "0a1b2c3d-0000-4000-8000-00000000000a";
+
+TEST(NormalizeRequest, TenantInParametersStandsForTheTopLevelOne) {
+  auto a = body("RESET_TOKEN", R"({"parameters":{"tenant_id":"0A1B2C3D-0000-4000-8000-00000000000A",
+                                   "integration_id":"0a1b2c3d-0000-4000-8000-0000000000bb"}})");
+  ASSERT_TRUE(std::holds_alternative<CommandRequest>(a));
+  auto& r = std::get<CommandRequest>(a);
+  EXPECT_EQ(r.tenant_id, std::optional<std::string>(kT));
+  EXPECT_FALSE(r.params.get("tenant_id"));  // the tenant, not a parameter
+  auto b = body("RESET_TOKEN", R"({"tenant_id":"0a1b2c3d-0000-4000-8000-00000000000a",
+                                   "parameters":{"integration_id":"0a1b2c3d-0000-4000-8000-0000000000bb"}})");
+  ASSERT_TRUE(std::holds_alternative<CommandRequest>(b));
+  EXPECT_EQ(r.canonical(), std::get<CommandRequest>(b).canonical());
+  auto both = body("RESTART_AGENT", R"({"tenant_id":"0a1b2c3d-0000-4000-8000-00000000000a",
+      "parameters":{"tenant_id":"0a1b2c3d-0000-4000-8000-00000000000a","agent_id":"0a1b2c3d-0000-4000-8000-0000000000cc"}})");
+  EXPECT_TRUE(std::holds_alternative<CommandRequest>(both));
+}
+
+TEST(NormalizeRequest, ConflictingAndMalformedTenantsAreNamed) {
+  auto v = body("RESTART_AGENT", R"({"tenant_id":"0a1b2c3d-0000-4000-8000-00000000000a",
+      "parameters":{"tenant_id":"0a1b2c3d-0000-4000-8000-00000000000b","agent_id":"0a1b2c3d-0000-4000-8000-0000000000cc"}})");
+  ASSERT_EQ(error_param(v), "tenant_id");
+  EXPECT_NE(std::get<ParamError>(v).message.find("parameters.tenant_id"), std::string::npos);
+  EXPECT_EQ(error_param(body("RESTART_AGENT", R"({"parameters":{"tenant_id":"x","agent_id":"0a1b2c3d-0000-4000-8000-0000000000cc"}})")),
+            "tenant_id");
+  EXPECT_EQ(error_param(body("FLUSH_TENANT_CACHE", R"({"parameters":{}})")), "tenant_id");
+  EXPECT_EQ(error_param(body("FLUSH_TENANT_CACHE", R"({"tenant_id":7})")), "tenant_id");
+  EXPECT_EQ(error_param(body("FLUSH_TENANT_CACHE", R"({"tenant_id":"0a1b2c3d-0000-4000-8000-00000000000a","parameters":{"zzz":"1"}})")),
+            "zzz");
+}
+
+TEST(NormalizeRequest, ReprocessQueueTakesTheOriginalsParameters) {
+  auto v = body("REPROCESS_QUEUE",
+                R"({"parameters":{"queue_name":"test-queue","max_messages":100,"message_ids":["a","b"]}})");
+  ASSERT_TRUE(std::holds_alternative<CommandRequest>(v)) << std::get<ParamError>(v).message;
+  auto& r = std::get<CommandRequest>(v);
+  EXPECT_FALSE(r.tenant_id);
+  EXPECT_EQ(r.params.to_json(),
+            R"({"max_messages":100,"message_ids":["a","b"],"queue_name":"test-queue"})");
+  // what is stored validates again (the worker re-reads it)
+  auto again = parse(r.params.to_json().c_str());
+  EXPECT_TRUE(std::holds_alternative<CommandParams>(
+      validate_parameters(*find_command("REPROCESS_QUEUE"), &again)));
+  EXPECT_EQ(error_param(body("REPROCESS_QUEUE", R"({"parameters":{"queue_name":""}})")), "queue_name");
+  EXPECT_EQ(error_param(body("REPROCESS_QUEUE", R"({"parameters":{"queue_name":3}})")), "queue_name");
+  EXPECT_EQ(error_param(body("REPROCESS_QUEUE", R"({"parameters":{"max_messages":0}})")), "max_messages");
+  EXPECT_EQ(error_param(body("REPROCESS_QUEUE", R"({"parameters":{"message_count":"5"}})")), "message_count");
+  EXPECT_EQ(error_param(body("REPROCESS_QUEUE", R"({"parameters":{"message_ids":[1]}})")), "message_ids");
+  EXPECT_EQ(error_param(body("REPROCESS_QUEUE", R"({"parameters":{"queue":"leads"}})")), "queue");
 }
 
 }  // namespace

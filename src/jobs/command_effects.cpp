@@ -36,9 +36,13 @@ store::TenantAgentRef agent_of(store::Conn& c, const std::string& tenant,
   return *ref;
 }
 
+// The tenant's usage, or every tenant's when the command has none. The original console's
+// queue_name names the queue reprocessed (Painel has one: usage events awaiting
+// aggregation); message_ids / max_messages / message_count have no counterpart (whole days
+// are re-aggregated) and are reported as not applied.
 EffectResult reprocess_queue(store::Conn& c, const EffectContext& ctx,
                              const domain::CommandParams& p) {
-  const auto& tenant = tenant_of(ctx.cmd);
+  const auto& tenant = ctx.cmd.tenant_id;
   std::vector<int64_t> days;
   auto from = p.get("from");
   if (from) {
@@ -57,13 +61,25 @@ EffectResult reprocess_queue(store::Conn& c, const EffectContext& ctx,
   }
   JsonOut j;
   j.begin_object().kv("mode", from ? "days" : "dirty_days");
+  j.kv("scope", tenant ? "tenant" : "all_tenants");
   j.key("from").str_or_null(days.empty() ? std::nullopt
                                          : std::optional<std::string>(format_day(days.front())));
   j.key("to").str_or_null(days.empty() ? std::nullopt
                                        : std::optional<std::string>(format_day(days.back())));
   j.kv("days_processed", total.days).kv("events", total.events).kv("rows_written", total.rows);
+  if (auto q = p.get("queue_name")) j.kv("queue_name", *q).kv("reprocessed", "usage_aggregation");
+  std::string ignored;
+  for (const char* k : {"message_ids", "max_messages", "message_count"})
+    if (p.get(k)) ignored += (ignored.empty() ? "" : ", ") + std::string(k);
+  if (!ignored.empty())
+    j.kv("not_applied", ignored + " not applied: Painel re-aggregates whole days");
   j.end_object();
-  return {j.take(), {tenant}};
+  EffectResult r{j.take()};
+  if (tenant)
+    r.touched_tenants.push_back(*tenant);
+  else
+    r.every_tenant_touched = total.days > 0;
+  return r;
 }
 
 EffectResult reset_token(store::Conn& c, const EffectContext& ctx, const domain::CommandParams& p) {

@@ -370,7 +370,10 @@ scenario('operations: command reaches SUCCESS live', async () => {
     (cid) => document.querySelector(`[data-testid="command-row"][data-command-id="${cid}"] [data-testid="command-status"]`)?.getAttribute('data-status') === 'SUCCESS',
     id,
   );
-  assert((await page.locator(tid('last-command-output')).count()) === 1, 'no output shown for the command');
+  assert((await page.locator(tid('last-command-output')).count()) === 1, 'no result shown for the command');
+  // Issue 21: `output` is the one-line summary (a string), shown beside the structured result.
+  const summary = (await page.locator(tid('last-command-summary')).count()) ? await page.locator(tid('last-command-summary')).innerText() : '';
+  assert(summary.trim() && !summary.trim().startsWith('{'), `no one-line summary shown for the command: ${summary}`);
 
   // A second type with a picker (HEALTH_CHECK for all tenants) also settles.
   await page.selectOption(tid('command-type'), 'HEALTH_CHECK');

@@ -165,7 +165,10 @@ export interface Command {
   created_at?: string;
   started_at?: string | null;
   completed_at?: string | null;
-  output?: unknown;
+  /** The original's `string | null`: a one-line summary of what the command did, null until it succeeded. */
+  output?: string | null;
+  /** The structured result (what `output` held before issue 21), null until it succeeded. */
+  result?: Record<string, unknown> | null;
   error_message?: string | null;
   /** Four-eyes approval (serve --require-approval): who decided, and a rejection's reason. */
   approved_by?: string | null;

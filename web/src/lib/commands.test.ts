@@ -6,6 +6,7 @@ import {
   COMMAND_STATUS_TONES,
   COMMAND_STATUSES,
   COMMAND_TYPES,
+  commandSummary,
   commandTypesFor,
   isAwaitingApproval,
   isCancellable,
@@ -96,5 +97,14 @@ describe('buildCommandBody', () => {
   });
   it('RESOLVE_INCIDENT needs incident_id', () => {
     expect(buildCommandBody('RESOLVE_INCIDENT', 't1', { incident_id: 'x' })).toMatchObject({ ok: true, body: { parameters: { incident_id: 'x' } } });
+  });
+});
+
+describe('command summary', () => {
+  it('is the error of a failed command, else the output line, else empty', () => {
+    expect(commandSummary({ output: 'Tenant cache flushed', error_message: null })).toBe('Tenant cache flushed');
+    expect(commandSummary({ output: null, error_message: 'agent not found' })).toBe('agent not found');
+    expect(commandSummary({ output: null })).toBe('');
+    expect(commandSummary({})).toBe('');
   });
 });

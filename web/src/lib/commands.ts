@@ -172,3 +172,11 @@ export function buildCommandBody(
   if (tenant) body.tenant_id = tenant;
   return { ok: true, body };
 }
+
+/**
+ * The one line a command's history shows, as the original's table did
+ * (`error_message || output`): the error of a failed command, else its summary, else ''.
+ */
+export function commandSummary(c: { output?: string | null; error_message?: string | null }): string {
+  return c.error_message || (typeof c.output === 'string' ? c.output : '') || '';
+}

@@ -100,7 +100,7 @@ export function formatCnpj(cnpj: string | null | undefined): string {
   return `${digits.slice(0, 2)}.${digits.slice(2, 5)}.${digits.slice(5, 8)}/${digits.slice(8, 12)}-${digits.slice(12)}`;
 }
 
-/** Renders a command's `output` (string or JSON) as readable text. */
+/** Renders a command's structured `result` or its `parameters` (JSON, or text) as readable text. */
 export function formatOutput(output: unknown): string {
   if (output === null || output === undefined || output === '') return '';
   if (typeof output === 'string') return output;

@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { useCancelCommand, useCommandList } from '../../api/hooks';
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
-import { COMMAND_STATUSES, COMMAND_TYPES, isCancellable } from '../../lib/commands';
+import { COMMAND_STATUSES, COMMAND_TYPES, commandSummary, isCancellable } from '../../lib/commands';
 import { formatDateTime, formatOutput } from '../../lib/format';
 import { Card, Empty, Field, Pagination, QueryView, TableWrap } from '../../components/ui';
 import { TenantPicker } from '../../components/TenantPicker';
@@ -29,7 +29,8 @@ function Row({ command }: { command: Command }) {
   const { t, te, lang } = useI18n();
   const c = useLiveCommand(command);
   const cancel = useCancelCommand();
-  const out = formatOutput(c.output);
+  const out = formatOutput(c.result);
+  const summary = commandSummary(c);
   const params = c.parameters && Object.keys(c.parameters).length ? formatOutput(c.parameters) : '';
   return (
     <tr data-testid="command-row" data-command-id={c.command_id}>
@@ -49,6 +50,7 @@ function Row({ command }: { command: Command }) {
         <CreatedBy command={c} />
       </td>
       <td>
+        {summary ? <div className="small command-summary" data-testid="command-summary">{summary}</div> : null}
         {out || params || c.error_message || c.decision_reason ? (
           <details>
             <summary>{t('commands.details')}</summary>
@@ -62,7 +64,7 @@ function Row({ command }: { command: Command }) {
             {c.decision_reason ? <p className="muted small" data-testid="command-decision-reason">{t('commands.decisionReason')}: {c.decision_reason}</p> : null}
             {out ? <pre className="output" data-testid="command-output">{out}</pre> : null}
           </details>
-        ) : (
+        ) : summary ? null : (
           '—'
         )}
         {isCancellable(c.status) ? (

@@ -14,7 +14,7 @@ import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
 function LastCommand({ command }: { command: Command }) {
   const { t, te, lang } = useI18n();
   const c = useLiveCommand(command);
-  const out = formatOutput(c.output);
+  const out = formatOutput(c.result);
   return (
     <div className="last-command" data-testid="last-command" data-command-id={c.command_id} aria-live="polite">
       <dl className="facts facts-compact">
@@ -26,6 +26,7 @@ function LastCommand({ command }: { command: Command }) {
       </dl>
       {isLiveStatus(c.status) ? <p className="muted small">{t('commands.liveHint')}</p> : null}
       {c.error_message ? <p className="error-text" data-testid="last-command-error">{c.error_message}</p> : null}
+      {c.output ? <p className="command-summary" data-testid="last-command-summary">{c.output}</p> : null}
       {out ? <pre className="output" data-testid="last-command-output">{out}</pre> : null}
     </div>
   );
