@@ -40,6 +40,7 @@ void add_integration_routes(http::Router& r, const IntegrationDeps& d);   // int
 void add_support_routes(http::Router& r, const ReadDeps& d);              // */support/requests*
 void add_user_routes(http::Router& r, const UserDeps& d);  // */users*, POST /auth/password/reset
 void add_user_session_routes(http::Router& r, const UserSessionDeps& d);  // users' sessions
-void add_privacy_routes(http::Router& r, const PrivacyDeps& d);  // /internal/users/{id}/export|erase
+void add_privacy_routes(http::Router& r,
+                        const PrivacyDeps& d);  // /internal/users/{id}/export|erase
 
 }  // namespace painel::api

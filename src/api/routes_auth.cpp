@@ -169,16 +169,31 @@ void add_auth_routes(http::Router& router, const AuthDeps& d) {
        }});
   router.add({"POST", "/auth/password", Access::User, auth::kAllGroups, kSmall, kJson,
               [d](http::RouteContext& ctx) { return change_password(d, ctx); }});
-  router.add({"GET", "/auth/sessions", Access::User, auth::kAllGroups, kSmall, {},
+  router.add({"GET",
+              "/auth/sessions",
+              Access::User,
+              auth::kAllGroups,
+              kSmall,
+              {},
               [d](http::RouteContext& ctx) {
                 auto& p = ctx.who();
                 return sessions_response(
                     store::open_session_families(d.store.conn(), p.user_id, d.clock.now_ms()),
                     p.sid);
               }});
-  router.add({"DELETE", "/auth/sessions", Access::User, auth::kAllGroups, kSmall, {},
+  router.add({"DELETE",
+              "/auth/sessions",
+              Access::User,
+              auth::kAllGroups,
+              kSmall,
+              {},
               [d](http::RouteContext& ctx) { return end_own_sessions(d, ctx, std::nullopt); }});
-  router.add({"DELETE", "/auth/sessions/{id}", Access::User, auth::kAllGroups, kSmall, {},
+  router.add({"DELETE",
+              "/auth/sessions/{id}",
+              Access::User,
+              auth::kAllGroups,
+              kSmall,
+              {},
               [d](http::RouteContext& ctx) {
                 return end_own_sessions(d, ctx, std::string(ctx.req.param("id")));
               }});

@@ -69,15 +69,25 @@ store::UserRow user_or_404(store::Conn& c, const std::string& id) {
 void add_user_session_routes(http::Router& router, const UserSessionDeps& d) {
   using http::Access;
   constexpr size_t kSmall = 16 * 1024;
-  router.add({"GET", "/internal/users/{id}/sessions", Access::User, auth::kInternal, kSmall, {},
+  router.add({"GET",
+              "/internal/users/{id}/sessions",
+              Access::User,
+              auth::kInternal,
+              kSmall,
+              {},
               [d](http::RouteContext& ctx) {
                 auto& c = d.store.conn();
                 auto u = user_or_404(c, std::string(ctx.req.param("id")));
                 return sessions_response(store::open_session_families(c, u.id, d.clock.now_ms()),
                                          "");
               }});
-  router.add({"DELETE", "/internal/users/{id}/sessions", Access::User, auth::kInternalAdmin,
-              kSmall, {}, [d](http::RouteContext& ctx) {
+  router.add({"DELETE",
+              "/internal/users/{id}/sessions",
+              Access::User,
+              auth::kInternalAdmin,
+              kSmall,
+              {},
+              [d](http::RouteContext& ctx) {
                 const std::string id(ctx.req.param("id"));
                 d.store.write([&](store::Conn& c) {
                   auto u = user_or_404(c, id);

@@ -85,7 +85,8 @@ http::Response list_users(const UserDeps& d, http::RouteContext& ctx, Area area)
 }
 
 http::Response get_user(const UserDeps& d, http::RouteContext& ctx, Area area) {
-  return user_answer(user_visible(d.store.conn(), std::string(ctx.req.param("id")), actor_of(ctx, area)));
+  return user_answer(
+      user_visible(d.store.conn(), std::string(ctx.req.param("id")), actor_of(ctx, area)));
 }
 
 http::Response create_user(const UserDeps& d, http::RouteContext& ctx, Area area) {
@@ -98,8 +99,8 @@ http::Response create_user(const UserDeps& d, http::RouteContext& ctx, Area area
   render_user(j, made.user);
   j.key("invite").raw(link_json(*made.invite)).kv("emailed", emailed).end_object();
   auto r = no_store(json_response(j.take(), 201));
-  r.set_header("Location", (area == Area::Staff ? "/internal/users/" : "/tenant/users/") +
-                               made.user.id);
+  r.set_header("Location",
+               (area == Area::Staff ? "/internal/users/" : "/tenant/users/") + made.user.id);
   return r;
 }
 
@@ -117,13 +118,7 @@ http::Response reset_password(const UserDeps& d, http::RouteContext& ctx, Area a
   auto link = user_issue_reset(d.store, d.clock, id, actor, d.config.public_base_url());
   bool emailed =
       email_link(d, ctx, domain::LinkPurpose::Reset, user_visible(d.store.conn(), id, actor), link);
-  JsonOut j;
-  j.begin_object()
-      .kv("url", link.url)
-      .kv("expires_at", link.expires_at)
-      .kv("emailed", emailed)
-      .end_object();
-  return no_store(json_response(j.take()));
+  return no_store(json_response(reset_link_json(link, emailed)));
 }
 
 http::Response use_reset_link(const UserDeps& d, http::RouteContext& ctx) {

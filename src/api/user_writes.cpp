@@ -270,4 +270,14 @@ std::string link_json(const PasswordLink& l) {
   return j.take();
 }
 
+std::string reset_link_json(const PasswordLink& l, bool emailed) {
+  JsonOut j;
+  j.begin_object()
+      .kv("url", l.url)
+      .kv("expires_at", l.expires_at)
+      .kv("emailed", emailed)
+      .end_object();
+  return j.take();
+}
+
 }  // namespace painel::api

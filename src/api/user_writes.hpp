@@ -64,5 +64,7 @@ store::UserRow user_visible(store::Conn& c, const std::string& id, const UserAct
 void render_user(JsonOut& j, const store::UserRow& u);
 std::string user_json(const store::UserRow& u);
 std::string link_json(const PasswordLink& l);
+// The answer to a reset-link request (API and CLI --json): {"url","expires_at","emailed"}.
+std::string reset_link_json(const PasswordLink& l, bool emailed);
 
 }  // namespace painel::api

@@ -61,7 +61,7 @@ std::optional<std::string> BodyFields::opt_text(const char* field, size_t max_le
   if (s.empty()) throw invalid_input(std::string(field) + " must not be empty");
   if (s.size() > max_len)
     throw invalid_input(std::string(field) + " must be at most " + std::to_string(max_len) +
-                      " bytes");
+                        " bytes");
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7f)
       throw invalid_input(std::string(field) + " must not contain control characters");
@@ -78,8 +78,8 @@ std::optional<std::string> BodyFields::opt_enum(
     const char* field, std::initializer_list<std::string_view> allowed) const {
   auto v = raw(field);
   if (!v || v->IsNull()) return std::nullopt;
-  std::string_view s = v->IsString() ? std::string_view(v->GetString(), v->GetStringLength())
-                                     : std::string_view();
+  std::string_view s =
+      v->IsString() ? std::string_view(v->GetString(), v->GetStringLength()) : std::string_view();
   if (!v->IsString() || std::find(allowed.begin(), allowed.end(), s) == allowed.end())
     throw invalid_input(std::string(field) + " must be one of: " + list_of(allowed));
   return std::string(s);
@@ -88,7 +88,8 @@ std::optional<std::string> BodyFields::opt_enum(
 std::string BodyFields::req_enum(const char* field,
                                  std::initializer_list<std::string_view> allowed) const {
   auto s = opt_enum(field, allowed);
-  if (!s) throw invalid_input(std::string(field) + " is required (one of: " + list_of(allowed) + ")");
+  if (!s)
+    throw invalid_input(std::string(field) + " is required (one of: " + list_of(allowed) + ")");
   return *s;
 }
 
@@ -97,7 +98,7 @@ std::optional<int64_t> BodyFields::opt_int(const char* field, int64_t min, int64
   if (!v || v->IsNull()) return std::nullopt;
   if (!v->IsInt64() || v->GetInt64() < min || v->GetInt64() > max)
     throw invalid_input(std::string(field) + " must be an integer from " + std::to_string(min) +
-                      " to " + std::to_string(max));
+                        " to " + std::to_string(max));
   return v->GetInt64();
 }
 
@@ -118,10 +119,11 @@ std::optional<int64_t> BodyFields::opt_money_cents(const char* field, int64_t ma
   // digits, optionally "." and one or two digits: exact cents, no binary rounding
   auto bad = [&] {
     return invalid_input(std::string(field) +
-                       " must be an amount with at most two decimals, e.g. 199.90");
+                         " must be an amount with at most two decimals, e.g. 199.90");
   };
   size_t dot = text.find('.');
-  std::string whole = text.substr(0, dot), frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+  std::string whole = text.substr(0, dot),
+              frac = dot == std::string::npos ? "" : text.substr(dot + 1);
   if (whole.empty() || whole.size() > 12 || frac.size() > 2 ||
       (dot != std::string::npos && frac.empty()))
     throw bad();
@@ -142,7 +144,7 @@ std::optional<std::string> BodyFields::opt_object_json(const char* field, size_t
   v->Accept(w);
   if (sb.GetSize() > max_bytes)
     throw invalid_input(std::string(field) + " must be at most " + std::to_string(max_bytes) +
-                      " bytes of JSON");
+                        " bytes of JSON");
   return std::string(sb.GetString(), sb.GetSize());
 }
 
@@ -186,13 +188,15 @@ void require_if_match(const http::Request& req, std::string_view current_etag) {
   size_t pos = 0;
   while (pos < v.size()) {
     size_t comma = v.find(',', pos);
-    std::string_view tag = trimmed(v.substr(pos, comma == std::string_view::npos ? v.npos : comma - pos));
+    std::string_view tag =
+        trimmed(v.substr(pos, comma == std::string_view::npos ? v.npos : comma - pos));
     if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
     if (tag == current_etag) return;
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }
-  throw precondition_failed("the object changed since you read it (If-Match does not match its ETag)");
+  throw precondition_failed(
+      "the object changed since you read it (If-Match does not match its ETag)");
 }
 
 }  // namespace painel::api

@@ -82,8 +82,8 @@ class TokenService final : public Authenticator {
   // wrong one counts as a failed login → 400, 429 while locked), the new one against the
   // policy (422); then the new hash is stored, every other session of the user ends and
   // the calling one (p.sid) stays. Audited as user.password_change.
-  void change_password(const Principal& p, const std::string& current,
-                       const std::string& next, const RequestMeta& m);
+  void change_password(const Principal& p, const std::string& current, const std::string& next,
+                       const RequestMeta& m);
   // Reads the revocations recorded since the last poll (by any instance, or by the
   // triggers on users). Called from authenticate() at most every kRevocationPollMs.
   void sync_revocations(bool force = false);

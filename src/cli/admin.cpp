@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <iostream>
 
-#include "core/crypto.hpp"
 #include "auth/principal.hpp"
 #include "auth/token_service.hpp"
 #include "cli/subcommands.hpp"
+#include "core/crypto.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "store/api_keys.hpp"

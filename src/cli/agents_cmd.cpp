@@ -16,7 +16,6 @@ namespace {
 
 const api::CatalogActor kCli{"cli", "system", std::nullopt, std::nullopt};
 
-
 }  // namespace
 
 AgentsCli::AgentsCli(CLI::App& app, const std::function<void(CLI::App*)>& database_opt) {
@@ -50,10 +49,7 @@ std::optional<int> AgentsCli::run(const std::string& database) const {
 
 int AgentsCli::create(const std::string& database) const {
   JsonOut body;
-  body.begin_object()
-      .kv("name", name_)
-      .kv("segment", segment_)
-      .kv("subnucleus", subnucleus_);
+  body.begin_object().kv("name", name_).kv("segment", segment_).kv("subnucleus", subnucleus_);
   if (!description_.empty()) body.kv("description", description_);
   if (!price_.empty()) body.kv("price_monthly", price_);
   body.end_object();
@@ -82,8 +78,8 @@ int AgentsCli::list(const std::string& database) const {
   }
   for (auto& a : page.items)
     std::cout << a.id << "\t" << a.name << "\t" << a.segment << "\t" << a.subnucleus << "\t"
-              << a.status << "\t" << money_text(a.monthly_price_cents) << "\t"
-              << a.deployed_count << "\n";
+              << a.status << "\t" << money_text(a.monthly_price_cents) << "\t" << a.deployed_count
+              << "\n";
   return 0;
 }
 
@@ -92,9 +88,7 @@ int AgentsCli::retire(const std::string& database) const {
   auto s = open_migrated(database);
   SystemClock clock;
   rapidjson::Document body = parse_json_object("{\"status\":\"retired\"}");
-  auto a = through_api([&] {
-    return api::catalog_update(*s, clock, id, body, kCli, nullptr);
-  });
+  auto a = through_api([&] { return api::catalog_update(*s, clock, id, body, kCli, nullptr); });
   std::cout << (json_ ? api::catalog_agent_json(a) : a.id) << "\n";
   return 0;
 }

@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "cli/agents_cmd.hpp"
-#include "cli/users_cmd.hpp"
 #include "cli/subcommands.hpp"
+#include "cli/users_cmd.hpp"
 #include "domain/commands.hpp"
 #include "http/cors.hpp"
 #include "mail/mailer.hpp"
@@ -368,9 +368,11 @@ int run(int argc, char** argv) {
   iopen->add_option("--severity", i_severity, "info|warning|error|critical")->required();
   iopen->add_option("--title", i_title, "short title (1..200 characters)")->required();
   iopen->add_option("--description", i_description, "what happened");
-  iopen->add_option("--tenant", i_tenant, "tenant id (default: a global incident every tenant sees)");
+  iopen->add_option("--tenant", i_tenant,
+                    "tenant id (default: a global incident every tenant sees)");
   iopen->add_flag("--json", i_json, "print the incident as JSON");
-  auto* iresolve = incidents->add_subcommand("resolve", "resolve an incident (a no-op if resolved)");
+  auto* iresolve =
+      incidents->add_subcommand("resolve", "resolve an incident (a no-op if resolved)");
   database_opt(iresolve, db);
   iresolve->add_option("id", i_id, "incident id")->required();
   iresolve->add_flag("--json", i_json, "print the incident as JSON");
@@ -388,7 +390,8 @@ int run(int argc, char** argv) {
   std::string m_url, m_from, m_to, m_lang = "pt-BR";
   bool m_json = false;
   mtest->add_option("--to", m_to, "recipient address")->required();
-  mtest->add_option("--smtp-url", m_url, "smtp://HOST[:PORT] or smtps://[USER:PASSWORD@]HOST[:PORT]")
+  mtest
+      ->add_option("--smtp-url", m_url, "smtp://HOST[:PORT] or smtps://[USER:PASSWORD@]HOST[:PORT]")
       ->envname("PAINEL_SMTP_URL");
   mtest->add_option("--smtp-from", m_from, "sender: ADDRESS or \"NAME <ADDRESS>\"")
       ->envname("PAINEL_SMTP_FROM");
@@ -401,8 +404,7 @@ int run(int argc, char** argv) {
   auto* pretention = privacy->add_subcommand(
       "retention", "remove IP addresses older than --days from sessions and audit rows, now");
   database_opt(pretention, db);
-  pretention
-      ->add_option("--days", p_days, "keep IPs this many days (0: remove them all)")
+  pretention->add_option("--days", p_days, "keep IPs this many days (0: remove them all)")
       ->envname("PAINEL_IP_RETENTION_DAYS")
       ->capture_default_str();
   pretention->add_flag("--json", p_json, "print {\"before\",\"audit_ips\",\"session_ips\"}");

@@ -9,8 +9,8 @@
 #include "api/app.hpp"
 #include "api/routes.hpp"
 #include "api/static_files.hpp"
-#include "cli/subcommands.hpp"
 #include "cli/services.hpp"
+#include "cli/subcommands.hpp"
 #include "http/server.hpp"
 #include "obs/log.hpp"
 

@@ -23,10 +23,9 @@
 namespace painel::cli {
 namespace {
 
-const api::UserActor kCli{"cli", "system", domain::kInternalAdmin, std::nullopt, std::nullopt,
-                          std::nullopt};
+const api::UserActor kCli{"cli",        "system",     domain::kInternalAdmin,
+                          std::nullopt, std::nullopt, std::nullopt};
 constexpr const char* kGroups = "INTERNAL_ADMIN|INTERNAL_SUPPORT|TENANT_ADMIN|TENANT_USER";
-
 
 }  // namespace
 
@@ -131,8 +130,9 @@ int UsersCli::create(const std::string& database) const {
   if (if_missing_) {
     auto email = domain::normalize_email(email_);
     if (auto u = email ? store::find_user_by_email(s->conn(), *email) : std::nullopt) {
-      std::cout << (json_ ? "{\"user\":" + api::user_json(*u) + ",\"invite\":null,\"emailed\":false}"
-                          : u->id)
+      std::cout << (json_
+                        ? "{\"user\":" + api::user_json(*u) + ",\"invite\":null,\"emailed\":false}"
+                        : u->id)
                 << "\n";
       return 0;
     }
@@ -144,10 +144,11 @@ int UsersCli::create(const std::string& database) const {
     std::getline(std::cin, password);
     if (!password.empty() && password.back() == '\r') password.pop_back();
     if (auto why = auth::password_policy_violation(password, email_)) throw UsageError(*why);
-    hash = auth::hash_password(password, fast_hash_ ? auth::PasswordCost::Fast
-                                                    : auth::PasswordCost::Interactive);
+    hash = auth::hash_password(
+        password, fast_hash_ ? auth::PasswordCost::Fast : auth::PasswordCost::Interactive);
   }
-  auto made = through_api([&] { return api::user_create(*s, SystemClock{}, doc, kCli, url, hash); });
+  auto made =
+      through_api([&] { return api::user_create(*s, SystemClock{}, doc, kCli, url, hash); });
   bool emailed = made.invite && email_link(true, made.user.email, made.user.full_name,
                                            made.invite->url, made.invite->expires_at);
   if (json_) {
@@ -166,9 +167,11 @@ int UsersCli::create(const std::string& database) const {
 
 int UsersCli::list(const std::string& database) const {
   store::UserQuery q;
-  if (!tenant_.empty()) q.tenant_id = through_api([&] { return api::require_uuid(tenant_, "--tenant"); });
+  if (!tenant_.empty())
+    q.tenant_id = through_api([&] { return api::require_uuid(tenant_, "--tenant"); });
   if (!group_.empty()) {
-    if (!domain::group_from_name(group_)) throw UsageError(std::string("--group must be ") + kGroups);
+    if (!domain::group_from_name(group_))
+      throw UsageError(std::string("--group must be ") + kGroups);
     q.group = group_;
   }
   if (status_ != "active" && status_ != "disabled" && status_ != "all")
@@ -195,7 +198,8 @@ int UsersCli::list(const std::string& database) const {
 int UsersCli::patch(const std::string& database, const std::string& body) const {
   auto doc = parse_json_object(body);
   auto s = open_migrated(database);
-  auto u = through_api([&] { return api::user_update(*s, SystemClock{}, id_, doc, kCli, nullptr); });
+  auto u =
+      through_api([&] { return api::user_update(*s, SystemClock{}, id_, doc, kCli, nullptr); });
   std::cout << (json_ ? api::user_json(u) : u.id) << "\n";
   return 0;
 }
@@ -208,13 +212,7 @@ int UsersCli::reset_password(const std::string& database) const {
   auto u = through_api([&] { return api::user_visible(s->conn(), id_, kCli); });
   bool emailed = email_link(false, u.email, u.full_name, link.url, link.expires_at);
   if (json_) {
-    JsonOut j;
-    j.begin_object()
-        .kv("url", link.url)
-        .kv("expires_at", link.expires_at)
-        .kv("emailed", emailed)
-        .end_object();
-    std::cout << j.take() << "\n";
+    std::cout << api::reset_link_json(link, emailed) << "\n";
   } else {
     std::cout << link.url << "\n";
   }
