@@ -4,22 +4,43 @@
 
 namespace painel::cache {
 
+namespace {
+// What the last miss on this thread saw, for the put() that follows it (same thread,
+// same key: CachedReads::json).
+struct MissTicket {
+  const LocalCache* cache = nullptr;
+  std::string key;
+  uint64_t epoch = 0;
+};
+thread_local MissTicket t_ticket;
+}  // namespace
+
 std::optional<CachedAnswer> LocalCache::get(const std::string& key, int64_t now_ms) {
   auto& s = shards_[std::hash<std::string>{}(key) % kShards];
-  std::lock_guard lk(s.mu);
-  auto it = s.map.find(key);
-  if (it == s.map.end()) return std::nullopt;
-  if (it->second.expires_ms <= now_ms) {
-    s.map.erase(it);
-    return std::nullopt;
+  {
+    std::lock_guard lk(s.mu);
+    auto it = s.map.find(key);
+    if (it != s.map.end()) {
+      if (it->second.expires_ms > now_ms) return it->second.answer;
+      s.map.erase(it);
+    }
   }
-  return it->second.answer;
+  t_ticket.cache = this;
+  t_ticket.key = key;
+  t_ticket.epoch = epoch_.load(std::memory_order_acquire);
+  return std::nullopt;
 }
 
 void LocalCache::put(const std::string& key, const std::string& tag, CachedAnswer a, int64_t ttl_ms,
                      int64_t now_ms) {
+  bool ticketed = t_ticket.cache == this && t_ticket.key == key;
+  uint64_t seen = t_ticket.epoch;
+  t_ticket.cache = nullptr;
   auto& s = shards_[std::hash<std::string>{}(key) % kShards];
   std::lock_guard lk(s.mu);
+  // Checked under the shard lock: an invalidation bumps the epoch before it takes this
+  // lock to erase, so either this put sees the new epoch or its entry is erased after it.
+  if (ticketed && epoch_.load(std::memory_order_acquire) != seen) return;
   if (s.map.size() >= max_per_shard_) {
     for (auto it = s.map.begin(); it != s.map.end();)  // drop expired first, then everything
       it = it->second.expires_ms <= now_ms ? s.map.erase(it) : std::next(it);
@@ -29,6 +50,7 @@ void LocalCache::put(const std::string& key, const std::string& tag, CachedAnswe
 }
 
 void LocalCache::invalidate_tenant(const std::string& tenant_id) {
+  epoch_.fetch_add(1, std::memory_order_acq_rel);
   for (auto& s : shards_) {
     std::lock_guard lk(s.mu);
     for (auto it = s.map.begin(); it != s.map.end();)
@@ -37,6 +59,7 @@ void LocalCache::invalidate_tenant(const std::string& tenant_id) {
 }
 
 void LocalCache::invalidate_all() {
+  epoch_.fetch_add(1, std::memory_order_acq_rel);
   for (auto& s : shards_) {
     std::lock_guard lk(s.mu);
     s.map.clear();

@@ -4,6 +4,7 @@
 // tenant's answer can never be served to another. Entries are tagged with their tenant
 // (or "*" for cross-tenant internal answers) so a write can invalidate them.
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,13 @@ class ResponseCache {
   virtual void invalidate_all() = 0;
 };
 
+// In-process cache. A miss leaves a ticket (this thread, this key, the invalidation epoch
+// it saw); the put() that follows the render stores the answer only if no invalidation
+// happened in between. Without it, a read that rendered from the store before a write
+// committed could put its answer back after the write's invalidation and serve it stale
+// for a whole TTL (seen as api-pg.test_usage failing under load: the aggregation's
+// invalidation landed while a /tenant/usage render was in flight). One epoch for every
+// tag: an invalidation voids every in-flight put, which only costs a re-render.
 class LocalCache final : public ResponseCache {
  public:
   explicit LocalCache(size_t max_entries) : max_per_shard_(max_entries / kShards + 1) {}
@@ -50,6 +58,7 @@ class LocalCache final : public ResponseCache {
   };
   std::array<Shard, kShards> shards_;
   size_t max_per_shard_;
+  std::atomic<uint64_t> epoch_{0};  // bumped by every invalidation, before it erases
 };
 
 // route + scope + normalized (sorted) query → key. scope is the entry's tenant tag: a

@@ -32,3 +32,21 @@ TEST(Cache, ScopeIsReadBackFromTheKey) {
   EXPECT_EQ(cache_key_scope(cache_key("/internal/tenants", "*", "INTERNAL_ADMIN", "q=a|b&")), "*");
   EXPECT_EQ(cache_key_scope("no-separator"), "");
 }
+
+TEST(Cache, AnInvalidationDuringARenderVoidsItsPut) {
+  // A reader misses, renders from the store (old figures), a write commits and
+  // invalidates, then the reader puts: the stale answer must not be kept for a TTL.
+  LocalCache c(1000);
+  auto key = cache_key("/tenant/usage", "A", "TENANT_ADMIN", "period=7d&");
+  EXPECT_FALSE(c.get(key, 0));  // miss: the render starts
+  c.invalidate_tenant("A");     // the write lands while it renders
+  c.put(key, "A", {"old", "e0"}, 60000, 1);
+  EXPECT_FALSE(c.get(key, 2));  // the next reader renders the new figures
+  c.put(key, "A", {"new", "e1"}, 60000, 3);
+  EXPECT_EQ(c.get(key, 4)->body, "new");
+  // a miss followed by a put with no invalidation in between is kept
+  auto other = cache_key("/tenant/me", "B", "TENANT_USER", "");
+  EXPECT_FALSE(c.get(other, 5));
+  c.put(other, "B", {"b", "e2"}, 60000, 6);
+  EXPECT_EQ(c.get(other, 7)->body, "b");
+}
