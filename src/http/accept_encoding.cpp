@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/list.hpp"
+
 namespace painel::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -40,12 +36,9 @@ int parse_qvalue(std::string_view v) {
 
 std::vector<CodingWeight> parse_accept_encoding(std::string_view value) {
   std::vector<CodingWeight> out;
-  while (!value.empty()) {
-    size_t comma = value.find(',');
-    std::string_view item = value.substr(0, comma);
-    value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+  for (std::string_view item : comma_list(value)) {
     size_t semi = item.find(';');
-    std::string coding = lower(trim(item.substr(0, semi)));
+    std::string coding = lower(trim_blanks(item.substr(0, semi)));
     if (coding.empty()) continue;
     if (coding == "x-gzip") coding = "gzip";
     int q = 1000;
@@ -53,12 +46,12 @@ std::vector<CodingWeight> parse_accept_encoding(std::string_view value) {
     while (semi != std::string_view::npos) {
       std::string_view rest = item.substr(semi + 1);
       size_t next = rest.find(';');
-      std::string_view param = trim(rest.substr(0, next));
+      std::string_view param = trim_blanks(rest.substr(0, next));
       semi = next == std::string_view::npos ? next : semi + 1 + next;
       size_t eq = param.find('=');
       if (eq == std::string_view::npos) continue;  // a bare parameter: not a weight
-      if (lower(trim(param.substr(0, eq))) != "q") continue;
-      q = parse_qvalue(trim(param.substr(eq + 1)));
+      if (lower(trim_blanks(param.substr(0, eq))) != "q") continue;
+      q = parse_qvalue(trim_blanks(param.substr(eq + 1)));
       ok = q >= 0;
     }
     if (ok) out.push_back({std::move(coding), q});
