@@ -8,6 +8,11 @@ import { adminEn, adminPt } from './messages.admin';
 export const pt = {
   ...adminPt,
   ...accountsPt,
+  // charts over days (lib/days.ts)
+  'chart.todayUntil': 'hoje, até {time}',
+  'chart.dayUtc': 'Dia (UTC)',
+  'chart.partialNote': 'Dias em UTC. O último ponto é hoje, ainda parcial (até {time} UTC).',
+  'chart.utcNote': 'Dias em UTC.',
   // common
   'common.loading': 'Carregando…',
   'common.empty': 'Nada para mostrar.',
@@ -100,7 +105,7 @@ export const pt = {
   'kpi.agentsDeployed': 'Agentes implantados',
   'kpi.requests': 'Requisições',
   'kpi.mrr': 'MRR',
-  'kpi.arr': 'ARR {value}',
+  'kpi.arrLabel': 'ARR',
 
   // tenant fields
   'tenant.id': 'ID',
@@ -391,6 +396,11 @@ export type MessageKey = keyof typeof pt;
 export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...accountsEn,
+  // charts over days (lib/days.ts)
+  'chart.todayUntil': 'today, until {time}',
+  'chart.dayUtc': 'Day (UTC)',
+  'chart.partialNote': 'Days in UTC. The last point is today, still partial (until {time} UTC).',
+  'chart.utcNote': 'Days in UTC.',
   'common.loading': 'Loading…',
   'common.empty': 'Nothing to show.',
   'common.retry': 'Try again',
@@ -478,7 +488,7 @@ export const en: Record<MessageKey, string> = {
   'kpi.agentsDeployed': 'Agents deployed',
   'kpi.requests': 'Requests',
   'kpi.mrr': 'MRR',
-  'kpi.arr': 'ARR {value}',
+  'kpi.arrLabel': 'ARR',
 
   'tenant.id': 'ID',
   'tenant.name': 'Name',
