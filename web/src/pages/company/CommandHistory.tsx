@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { useCancelCommand, useCommandList } from '../../api/hooks';
+import { useCancelCommand, useCommandList, useTenantDetail } from '../../api/hooks';
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
-import { COMMAND_STATUSES, COMMAND_TYPES, commandSummary, isCancellable } from '../../lib/commands';
-import { formatDateTime, formatOutput } from '../../lib/format';
+import { COMMAND_STATUSES, COMMAND_TYPES, commandSummary, describeParams, describeResult, isCancellable, type NameSource } from '../../lib/commands';
+import { formatDateTime } from '../../lib/format';
+import { hasKey } from '../../i18n/translate';
 import { Card, Empty, Field, Pagination, QueryView, TableWrap } from '../../components/ui';
 import { TenantPicker } from '../../components/TenantPicker';
 import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
@@ -25,13 +26,36 @@ export function CreatedBy({ command: c }: { command: Command }) {
   );
 }
 
+/** Parameters or a result as "label: name" lines (ids resolved through the tenant's detail), not JSON. */
+export function NamedValues({ items, testId }: { items: { key: string; value: string }[]; testId: string }) {
+  const { t } = useI18n();
+  const label = (k: string) => {
+    const key = `commands.param.${k}`;
+    return hasKey(key) ? t(key) : k;
+  };
+  return (
+    <dl className="facts facts-compact small" data-testid={testId}>
+      {items.map((i) => (
+        <div key={i.key}>
+          <dt>{label(i.key)}</dt>
+          <dd>{i.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function Row({ command }: { command: Command }) {
   const { t, te, lang } = useI18n();
   const c = useLiveCommand(command);
   const cancel = useCancelCommand();
-  const out = formatOutput(c.result);
+  // The tenant's detail (agents, integrations, users) names the ids, once the details are opened.
+  const [open, setOpen] = useState(false);
+  const detail = useTenantDetail(open && c.tenant_id ? c.tenant_id : null);
+  const names: NameSource | undefined = detail.data;
+  const out = describeResult(c.result, names);
   const summary = commandSummary(c);
-  const params = c.parameters && Object.keys(c.parameters).length ? formatOutput(c.parameters) : '';
+  const params = describeParams(c.parameters, names);
   return (
     <tr data-testid="command-row" data-command-id={c.command_id}>
       <td className="nowrap">{formatDateTime(c.created_at, lang)}</td>
@@ -51,18 +75,18 @@ function Row({ command }: { command: Command }) {
       </td>
       <td>
         {summary ? <div className="small command-summary" data-testid="command-summary">{summary}</div> : null}
-        {out || params || c.error_message || c.decision_reason ? (
-          <details>
+        {out.length || params.length || c.error_message || c.decision_reason ? (
+          <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
             <summary>{t('commands.details')}</summary>
-            {params ? (
+            {params.length ? (
               <>
                 <div className="muted small">{t('commands.parameters')}</div>
-                <pre className="output">{params}</pre>
+                <NamedValues items={params} testId="command-params" />
               </>
             ) : null}
             {c.error_message ? <p className="error-text">{c.error_message}</p> : null}
             {c.decision_reason ? <p className="muted small" data-testid="command-decision-reason">{t('commands.decisionReason')}: {c.decision_reason}</p> : null}
-            {out ? <pre className="output" data-testid="command-output">{out}</pre> : null}
+            {out.length ? <NamedValues items={out} testId="command-output" /> : null}
           </details>
         ) : summary ? null : (
           '—'
