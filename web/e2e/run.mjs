@@ -428,6 +428,30 @@ scenario('operations: a destructive confirmation names its target; a new type cl
   assert(st === 200 && JSON.parse(body).tenant.status !== 'suspended', `tenant after a cancelled suspension: ${st} ${body.slice(0, 200)}`);
 });
 
+scenario('filters in the URL: command history and integrations with errors', async () => {
+  const page = await pageFor('INTERNAL_ADMIN');
+  await page.goto(`${BASE}/app/company/operations`);
+  await settled(page, 'page-operations');
+  await page.selectOption(tid('history-status-filter'), 'SUCCESS');
+  await page.selectOption(tid('history-type-filter'), 'HEALTH_CHECK');
+  await page.waitForURL((u) => u.searchParams.get('status') === 'SUCCESS' && u.searchParams.get('command_type') === 'HEALTH_CHECK');
+  await page.reload();
+  await settled(page, 'page-operations');
+  assert((await page.inputValue(tid('history-status-filter'))) === 'SUCCESS', 'history status filter not restored from the URL');
+  assert((await page.inputValue(tid('history-type-filter'))) === 'HEALTH_CHECK', 'history type filter not restored from the URL');
+
+  await page.goto(`${BASE}/app/company/integrations`);
+  await settled(page, 'page-company-integrations');
+  await page.selectOption(tid('integrations-status-filter'), 'all');
+  await page.waitForURL((u) => u.searchParams.get('status') === 'all');
+  await page.reload();
+  await settled(page, 'page-company-integrations');
+  assert((await page.inputValue(tid('integrations-status-filter'))) === 'all', 'integrations status filter not restored from the URL');
+  // Back to the default (errors) leaves a clean URL.
+  await page.selectOption(tid('integrations-status-filter'), 'error');
+  await page.waitForURL((u) => !u.searchParams.has('status'));
+});
+
 scenario('rates: an agent with 199 failures in 200 shows 0,5 %, not 50 %', async () => {
   const login = async (email) => {
     const r = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
@@ -837,6 +861,12 @@ scenario('375 px wide: no horizontal scroll, hamburger menu works', async () => 
   await navLink.click();
   await admin.waitForURL((u) => u.pathname === '/app/company/tenants');
   await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false');
+  // Tapping the page already open closes the menu as well (no navigation happens).
+  await toggle.click();
+  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true');
+  await navLink.click();
+  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false', null, { timeout: 3000 });
+  assert(!(await inView()), 'menu still on screen after tapping the current page');
   // Escape closes it too.
   await toggle.click();
   await admin.keyboard.press('Escape');

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
+import { readFilters, writeFilters } from '../../lib/urlFilters';
 import { useCancelCommand, useCommandList, useTenantDetail } from '../../api/hooks';
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -101,25 +102,28 @@ function Row({ command }: { command: Command }) {
   );
 }
 
-export function CommandHistory({ initialTenant }: { initialTenant: string }) {
+/** The history's filters in the URL (`?status=&command_type=&tenant_id=&offset=`), as on every list. */
+const DEFAULTS = { status: 'all', command_type: '', tenant_id: '' };
+
+export function CommandHistory() {
   const { t, te } = useI18n();
-  const [status, setStatus] = useState('all');
-  const [type, setType] = useState('');
-  const [tenantId, setTenantId] = useState(initialTenant);
-  const [offset, setOffset] = useState(0);
+  const [params, setParams] = useSearchParams();
+  const { status, command_type: type, tenant_id: tenantId, offset } = readFilters(params, DEFAULTS);
+  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) => setParams(writeFilters(params, DEFAULTS, patch), { replace: true });
+  const setOffset = (o: number) => set({ offset: o });
   const q = useCommandList({ status, command_type: type || undefined, tenant_id: tenantId || undefined, limit: LIMIT, offset });
 
   return (
     <Card title={t('commands.history')} testId="command-history">
       <div className="filters">
         <Field id="h-status" label={t('common.status')}>
-          <select id="h-status" value={status} onChange={(e) => { setStatus(e.target.value); setOffset(0); }} data-testid="history-status-filter">
+          <select id="h-status" value={status} onChange={(e) => set({ status: e.target.value })} data-testid="history-status-filter">
             <option value="all">{t('filter.all')}</option>
             {COMMAND_STATUSES.map((s) => <option key={s} value={s}>{te('commandStatus', s)}</option>)}
           </select>
         </Field>
         <Field id="h-type" label={t('commands.type')}>
-          <select id="h-type" value={type} onChange={(e) => { setType(e.target.value); setOffset(0); }} data-testid="history-type-filter">
+          <select id="h-type" value={type} onChange={(e) => set({ command_type: e.target.value })} data-testid="history-type-filter">
             <option value="">{t('filter.all')}</option>
             {COMMAND_TYPES.map((ct) => <option key={ct} value={ct}>{te('commandType', ct)}</option>)}
           </select>
@@ -128,7 +132,7 @@ export function CommandHistory({ initialTenant }: { initialTenant: string }) {
           id="h-tenant"
           label={t('common.tenant')}
           value={tenantId}
-          onChange={(v) => { setTenantId(v); setOffset(0); }}
+          onChange={(v) => set({ tenant_id: v })}
           allowEmpty
           emptyLabel={t('filter.all')}
           testId="history-tenant-filter"

@@ -53,7 +53,7 @@ export default function Operations() {
         </Card>
       </div>
       <ApprovalQueue />
-      <CommandHistory initialTenant={initialTenant} />
+      <CommandHistory />
     </Page>
   );
 }
