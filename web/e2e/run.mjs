@@ -33,7 +33,7 @@ const SCENARIO_MS = 90_000;
 
 const started = Date.now();
 let tmp = null;
-let DB = ''; // the demo database (sqlite file), for `painel keys create`
+let INGEST_KEY = ''; // made with `painel keys create` before the server starts (one writer at a time)
 let server = null;
 let browser = null;
 let cleaned = false;
@@ -479,8 +479,7 @@ scenario('rates: an agent with 199 failures in 200 shows 0,5 %, not 50 %', async
     [ps, pb] = await call('PUT', `/internal/tenants/${tenantId}/agents/${agent.id}`, { status: 'active' });
   }
   assert(ps === 201 || ps === 200, `contract answered ${ps} ${JSON.stringify(pb)}`);
-  const { out } = await run(BIN, ['keys', 'create', '--database', `sqlite:${DB}`, '--name', 'e2e rates']);
-  const key = out.trim().split('\n').pop().trim();
+  const key = INGEST_KEY;
   const at = new Date(Date.now() - 60_000).toISOString();
   const events = Array.from({ length: 200 }, (_, i) => ({
     event_id: `e2e-rate-${i}`, tenant_id: tenantId, agent_id: agent.id, occurred_at: at,
@@ -1108,7 +1107,6 @@ async function main() {
   if (DOCS_SHOTS) mkdirSync(DOCS_SHOTS, { recursive: true });
   tmp = mkdtempSync(join(tmpdir(), 'painel-e2e-'));
   const db = join(tmp, 'p.db');
-  DB = db;
 
   const demo = await run(BIN, ['demo', '--database', `sqlite:${db}`, '--tenants', '12', '--days', '30'], {
     env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
@@ -1126,6 +1124,10 @@ async function main() {
   }
   assert(TENANT.name, 'painel demo did not name the demo tenant');
 
+  const keyOut = await run(BIN, ['keys', 'create', '--database', `sqlite:${db}`, '--name', 'e2e'], {
+    env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
+  });
+  INGEST_KEY = keyOut.out.trim().split('\n').pop().trim();
   BASE = await startServer(db);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
