@@ -144,6 +144,8 @@ class BuiltInIssuerAudienceAndIssuer(unittest.TestCase):
 
     def restart(self, *args):
         self.p.stop()
+        self.p.proc.stderr.close()
+        self.p.log.close()
         self.p.extra = list(args)
         self.p.start()
 
