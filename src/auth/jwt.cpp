@@ -8,9 +8,9 @@
 #include <limits>
 #include <unordered_map>
 
-#include "core/crypto.hpp"
 #include "auth/token_cache.hpp"
 #include "core/blocking.hpp"
+#include "core/crypto.hpp"
 #include "core/json.hpp"
 
 namespace painel::auth {

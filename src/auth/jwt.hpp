@@ -64,11 +64,11 @@ struct VerifyResult {
 };
 
 struct VerifierConfig {
-  std::string issuer;                  // exact match against "iss"
+  std::string issuer;  // exact match against "iss"
   // Accepted client ids: an access token's "client_id" is one of them; every entry of an
   // ID token's "aud" is one of them. Empty accepts no token.
   std::vector<std::string> audiences;
-  int64_t leeway_s = 30;               // clock skew tolerated on exp, nbf and iat
+  int64_t leeway_s = 30;  // clock skew tolerated on exp, nbf and iat
   std::size_t max_token_bytes = 8192;
   std::size_t cache_capacity = 100000;  // verified tokens remembered; 0 disables
   bool use_cache = true;

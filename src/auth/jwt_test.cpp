@@ -4,8 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "core/crypto.hpp"
 #include "auth/jwt_test_util.hpp"
+#include "core/crypto.hpp"
 
 namespace painel::auth {
 namespace {
@@ -85,8 +85,7 @@ std::string id_payload(std::string_view aud_json, std::string_view extra = "") {
 TEST_F(JwtTest, AcceptsAudAsArrayOfAcceptedClients) {
   EXPECT_EQ(verify_error(signed_payload(id_payload(R"(["other-client","painel-web"])")), "id"),
             VerifyError::None);
-  EXPECT_EQ(verify_error(signed_payload(id_payload(R"(["painel-web"])")), "id"),
-            VerifyError::None);
+  EXPECT_EQ(verify_error(signed_payload(id_payload(R"(["painel-web"])")), "id"), VerifyError::None);
 }
 
 TEST_F(JwtTest, IdTokenAudMustNameOnlyAcceptedClients) {
@@ -105,9 +104,8 @@ TEST_F(JwtTest, IdTokenNamesItsClientInAudNotClientId) {
   // Cognito's ID tokens carry "aud" and no "client_id": one with client_id only, or with
   // both, is an access/ID mix-up.
   EXPECT_EQ(verify_error(signed_payload(payload_json("id")), ""), VerifyError::WrongAudience);
-  EXPECT_EQ(verify_error(signed_payload(id_payload(R"("painel-web")",
-                                                   R"(,"client_id":"painel-web")")),
-                         ""),
+  EXPECT_EQ(verify_error(
+                signed_payload(id_payload(R"("painel-web")", R"(,"client_id":"painel-web")")), ""),
             VerifyError::WrongAudience);
 }
 
