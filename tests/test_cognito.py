@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from cognito_pool import CLIENT, ISSUER, Pool  # noqa: E402
+from cognito_pool import CLIENT, Pool  # noqa: E402
 from harness import Painel, main  # noqa: E402
 
 
@@ -17,8 +17,7 @@ class Cognito(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp()
         cls.pool = Pool(cls.tmp)
-        cls.p = Painel("--cognito-issuer", ISSUER, "--cognito-jwks", cls.pool.jwks,
-                       "--cognito-client-id", CLIENT).start()
+        cls.p = Painel(*cls.pool.serve_args()).start()
         cls.t = cls.p.tenant("Empresa Cognito Ltda")
         uid = cls.p.user("linked@empresa.com", "TENANT_ADMIN", cls.t)
         cls.p.sql("UPDATE users SET cognito_sub = ? WHERE id = ?", ("sub-linked", uid))

@@ -167,8 +167,7 @@ class ExternalPool(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp()
         cls.pool = Pool(cls.tmp)
         # Two app clients (the original's web client and another), blanks around the comma.
-        cls.p = Painel("--cognito-issuer", ISSUER, "--cognito-jwks", cls.pool.jwks,
-                       "--cognito-client-id", f"web-client , {CLIENT}").start()
+        cls.p = Painel(*cls.pool.serve_args(f"web-client , {CLIENT}")).start()
         cls.t = cls.p.tenant("Empresa Cognito Ltda")
         cls.p.user("root@alq.ai", "INTERNAL_ADMIN")
         cls.root = cls.p.login("root@alq.ai", PW)["access_token"]

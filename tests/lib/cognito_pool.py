@@ -32,6 +32,10 @@ class Pool:
             json.dump({"keys": [{"kty": "RSA", "alg": "RS256", "use": "sig", "kid": self.kid,
                                  "n": b64u(bytes.fromhex(mod)), "e": b64u((65537).to_bytes(3, "big"))}]}, f)
 
+    def serve_args(self, client_ids=CLIENT):
+        """The `painel serve` options that trust this pool."""
+        return ["--cognito-issuer", ISSUER, "--cognito-jwks", self.jwks, "--cognito-client-id", client_ids]
+
     def sign(self, header, claims, alg="RS256"):
         """header.payload signed as `alg` says: RS256 with the pool's key, HS256 keyed with
         the pool's public key (the algorithm-confusion forgery), none unsigned."""
