@@ -136,7 +136,10 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_COGNITO_ISSUER");
   serve->add_option("--cognito-jwks", cfg.cognito_jwks, "the user pool's JWKS (file path)")
       ->envname("PAINEL_COGNITO_JWKS");
-  serve->add_option("--cognito-client-id", cfg.cognito_client_id, "the user pool app client id")
+  serve
+      ->add_option("--cognito-client-id", cfg.cognito_client_id,
+                   "the user pool's app client ids, comma-separated (access tokens' client_id, "
+                   "ID tokens' aud); default --client-id")
       ->envname("PAINEL_COGNITO_CLIENT_ID");
   serve
       ->add_option("--rate-user-per-min", cfg.rate_user_per_min,
