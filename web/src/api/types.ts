@@ -147,7 +147,10 @@ export interface TenantUser {
   id: string;
   email: string;
   full_name?: string;
-  role?: string;
+  /** The original system's role: admin | user. Painel's UI shows `group`. */
+  role?: 'admin' | 'user' | string;
+  /** TENANT_ADMIN | TENANT_USER */
+  group?: string;
   last_login_at?: string | null;
 }
 

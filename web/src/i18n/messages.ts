@@ -346,13 +346,11 @@ export const pt = {
   'plan.professional': 'Professional',
   'plan.enterprise': 'Enterprise',
 
-  'severity.low': 'Baixa',
-  'severity.medium': 'Média',
-  'severity.high': 'Alta',
-  'severity.critical': 'Crítica',
-  'severity.info': 'Info',
+  // The original's labels for its severities (issue 21 item 7).
+  'severity.info': 'Informativo',
   'severity.warning': 'Aviso',
   'severity.error': 'Erro',
+  'severity.critical': 'Crítico',
 
   'health.healthy': 'Saudável',
   'health.degraded': 'Atenção',
@@ -729,13 +727,10 @@ export const en: Record<MessageKey, string> = {
   'plan.professional': 'Professional',
   'plan.enterprise': 'Enterprise',
 
-  'severity.low': 'Low',
-  'severity.medium': 'Medium',
-  'severity.high': 'High',
-  'severity.critical': 'Critical',
-  'severity.info': 'Info',
+  'severity.info': 'Informational',
   'severity.warning': 'Warning',
   'severity.error': 'Error',
+  'severity.critical': 'Critical',
 
   'health.healthy': 'Healthy',
   'health.degraded': 'Needs attention',
