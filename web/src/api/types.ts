@@ -42,6 +42,7 @@ export interface TenantMe {
   usage?: { active_agents?: number; active_users?: number; requests_this_month?: number };
 }
 
+/** Every `success_rate` below is a percentage, 0–100, one decimal (99.5, 0.5): never a fraction. */
 export interface AgentUsage {
   total_requests?: number;
   success_rate?: number;
