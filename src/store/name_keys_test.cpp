@@ -6,16 +6,13 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
-
 #include "core/text.hpp"
 #include "store/catalog.hpp"
 #include "store/migrations.hpp"
 #include "store/postgres/pg_store.hpp"
-#include "store/postgres/pg_test_cluster.hpp"
 #include "store/store.hpp"
 #include "store/tenants.hpp"
+#include "store/test_stores.hpp"
 
 namespace painel::store {
 namespace {
@@ -99,33 +96,12 @@ void ties_are_broken_by_name_then_id(Store& s) {
   EXPECT_EQ(tenant_names(c, true), (std::vector<std::string>{"ETICA", "Etica", "etica", "Ética"}));
 }
 
-class SqliteNameKeys : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("painel-keys-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir_);
-    store_ = Store::open("sqlite:" + (dir_ / "t.db").string());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
+// Empty stores: each test migrates (to 18 by hand, or all the way).
+class SqliteNameKeys : public SqliteStoreTest {
+  bool migrates() const override { return false; }
 };
-
-class PgServerNameKeys : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string base = pg_test_cluster_url_or_skip();
-    if (base.empty()) return;
-    db_ = std::make_unique<PgTestDatabase>(base, "pgkeys");
-    store_ = Store::open(db_->url());
-  }
-  void TearDown() override { store_.reset(); }
-  std::unique_ptr<PgTestDatabase> db_;
-  std::unique_ptr<Store> store_;
+class PgServerNameKeys : public PgStoreTest {
+  bool migrates() const override { return false; }
 };
 
 TEST_F(SqliteNameKeys, UpgradeFillsTheKeys) {
