@@ -280,7 +280,7 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
       *u.id = existing->id;  // an operator's account: keep it (and its password)
       continue;
     }
-    staff.add({*u.id, u.email, u.name, hash, u.group, rfc3339(catalog_time),
+    staff.add({*u.id, u.email, u.name, name_sort_key(u.name), hash, u.group, rfc3339(catalog_time),
                rfc3339(now_ms - r.range(1, 48) * kHourMs)});
     staff.flush();
     sum.logins.push_back({u.email, kDemoPassword, u.group, ""});
@@ -292,7 +292,7 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
   const char* tones[] = {"cordial", "formal", "descontraído"};
   // Parents are flushed before children: buffered rows would otherwise trip foreign keys.
   for (auto& t : w.tenants)
-    tenants.add({t.id, t.name, fold_for_search(t.name), t.cnpj, t.segment, t.plan, t.status(),
+    tenants.add({t.id, t.name, name_sort_key(t.name), t.cnpj, t.segment, t.plan, t.status(),
                  mrr_at(t, now_ms), rfc3339(t.created_ms), rfc3339(t.history.back().ms)});
   tenants.flush();
   for (auto& t : w.tenants) {
@@ -331,7 +331,9 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
       int64_t created = t.created_ms + r.range(0, 2 * kHourMs);
       std::optional<int64_t> login;
       if (!gone && r.chance(0.6)) login = std::max(created, now_ms - r.range(kHourMs, 14 * kDayMs));
-      users.add({id, email, person_name(r), hash, group, rfc3339(created), opt_time(login)});
+      std::string name = person_name(r);
+      users.add(
+          {id, email, name, name_sort_key(name), hash, group, rfc3339(created), opt_time(login)});
       pending_links.push_back({t.id, id, group, rfc3339(created)});
     };
     add(t.admin_user_id, "admin@" + t.slug + ".com.br", "TENANT_ADMIN");

@@ -16,9 +16,10 @@ constexpr const char* kContractedAgents =
     "  max(last_request_at) AS last_request_at FROM tenant_usage_daily "
     "  WHERE tenant_id = ? AND day BETWEEN ? AND ? GROUP BY agent_id) u "
     "ON u.agent_id = ta.agent_id "
-    "WHERE ta.tenant_id = ? AND (? = 'all' OR ta.status = ?) ORDER BY a.name, a.id";
+    "WHERE ta.tenant_id = ? AND (? = 'all' OR ta.status = ?) ORDER BY a.name_sort, a.name, a.id";
 
-constexpr const char* kHasAgent = "SELECT 1 FROM tenant_agents WHERE tenant_id = ? AND agent_id = ?";
+constexpr const char* kHasAgent =
+    "SELECT 1 FROM tenant_agents WHERE tenant_id = ? AND agent_id = ?";
 
 }  // namespace
 
@@ -28,8 +29,8 @@ std::vector<ContractedAgent> contracted_agents(Conn& c, const TenantScope& s,
   std::vector<ContractedAgent> out;
   for (auto& r : c.query(kContractedAgents, {s.tenant_id(), format_day(from_day),
                                              format_day(to_day), s.tenant_id(), status, status})) {
-    ContractedAgent a{r.str(0), r.str(1), r.str(2), r.str(3), r.str(4),    r.str(5),
-                      r.str(6), r.opt_str(7), r.i64(8), r.i64(9), {}, r.opt_str(13)};
+    ContractedAgent a{r.str(0), r.str(1),     r.str(2), r.str(3), r.str(4), r.str(5),
+                      r.str(6), r.opt_str(7), r.i64(8), r.i64(9), {},       r.opt_str(13)};
     a.usage.total = r.i64(10);  // NULL (no usage in the period) → 0
     a.usage.successful = r.i64(11);
     a.usage.sum_response_ms = r.i64(12);

@@ -23,7 +23,7 @@ constexpr const char* kTenantIntegrations =
     "INSERT INTO tenant_integrations(id, tenant_id, type, name, status, last_sync_at, "
     "last_error, last_error_at, created_at, updated_at) VALUES ";
 constexpr const char* kUsers =
-    "INSERT INTO users(id, email, full_name, password_hash, groups, created_at, "
+    "INSERT INTO users(id, email, full_name, full_name_sort, password_hash, groups, created_at, "
     "last_login_at) VALUES ";
 constexpr const char* kTenantUsers =
     "INSERT INTO tenant_users(tenant_id, user_id, role, created_at) VALUES ";
@@ -49,7 +49,7 @@ TableDef table_def(BulkTable t) {
     case BulkTable::TenantIntegrations:
       return {kTenantIntegrations, 10};
     case BulkTable::Users:
-      return {kUsers, 7};
+      return {kUsers, 8};
     case BulkTable::TenantUsers:
       return {kTenantUsers, 4};
     case BulkTable::UsageEvents:

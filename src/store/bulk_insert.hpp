@@ -20,15 +20,15 @@ enum class BulkTable {
   TenantAgents,         // id, tenant_id, agent_id, status, config, activated_at, deactivated_at
   TenantIntegrations,   // id, tenant_id, type, name, status, last_sync_at, last_error,
                         // last_error_at, created_at, updated_at
-  Users,                // id, email, full_name, password_hash, groups, created_at, last_login_at
-  TenantUsers,          // tenant_id, user_id, role, created_at
-  UsageEvents,          // event_id, tenant_id, agent_id, occurred_at_ms, success,
-                        // response_time_ms, tokens_used, cost_cents, ingested_at_ms
-  Incidents,            // id, tenant_id, severity, title, description, status, source,
-                        // created_at, resolved_at, resolved_by
-  Commands,             // id, command_type, tenant_id, parameters, status, created_by,
-                        // created_by_role, created_at, started_at, completed_at, output,
-                        // error_message, attempts
+  Users,  // id, email, full_name, full_name_sort, password_hash, groups, created_at, last_login_at
+  TenantUsers,  // tenant_id, user_id, role, created_at
+  UsageEvents,  // event_id, tenant_id, agent_id, occurred_at_ms, success,
+                // response_time_ms, tokens_used, cost_cents, ingested_at_ms
+  Incidents,    // id, tenant_id, severity, title, description, status, source,
+                // created_at, resolved_at, resolved_by
+  Commands,     // id, command_type, tenant_id, parameters, status, created_by,
+                // created_by_role, created_at, started_at, completed_at, output,
+                // error_message, attempts
 };
 
 class BulkInsert {

@@ -20,15 +20,15 @@ constexpr const char* kFrom = "FROM agents a";
 constexpr const char* kWhereStatus = "a.status = ?";
 constexpr const char* kWhereSegment = "a.segment = ?";
 constexpr const char* kWhereId = "a.id = ?";
-constexpr const char* kOrder = "a.name, a.id";
+constexpr const char* kOrder = "a.name_sort, a.name, a.id";
 
 constexpr const char* kNames = "SELECT id, name FROM agents";
 constexpr const char* kSlugTaken = "SELECT 1 FROM agents WHERE slug = ?";
 constexpr const char* kInsert =
-    "INSERT INTO agents(id, slug, name, segment, subnucleus, description, monthly_price_cents, "
-    "status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,'active',?,?)";
+    "INSERT INTO agents(id, slug, name, name_sort, segment, subnucleus, description, "
+    "monthly_price_cents, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,'active',?,?)";
 constexpr const char* kUpdate =
-    "UPDATE agents SET name = ?, segment = ?, subnucleus = ?, description = ?, "
+    "UPDATE agents SET name = ?, name_sort = ?, segment = ?, subnucleus = ?, description = ?, "
     "monthly_price_cents = ?, status = ?, updated_at = ? WHERE id = ?";
 constexpr const char* kPrice = "SELECT monthly_price_cents FROM agents WHERE id = ?";
 constexpr const char* kContractingTenants =
@@ -36,7 +36,7 @@ constexpr const char* kContractingTenants =
 constexpr const char* kStatus = "SELECT status FROM agents WHERE id = ?";
 
 CatalogAgent agent_of(const Row& r) {
-  return {r.str(0), r.str(1), r.str(2),  r.str(3),  r.str(4), r.str(5),
+  return {r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5),
           r.str(6), r.i64(7), r.i64(8), r.str(9), r.str(10)};
 }
 
@@ -81,15 +81,15 @@ std::string create_catalog_agent(Conn& c, const NewCatalogAgent& a, int64_t now_
   std::string base = domain::agent_slug(a.name), slug = base;
   for (int n = 2; !c.query(kSlugTaken, {slug}).empty(); ++n) slug = base + "-" + std::to_string(n);
   std::string id = new_uuid(), now = format_rfc3339(now_ms);
-  c.exec(kInsert, {id, slug, a.name, a.segment, a.subnucleus, a.description,
+  c.exec(kInsert, {id, slug, a.name, name_sort_key(a.name), a.segment, a.subnucleus, a.description,
                    a.monthly_price_cents, now, now});
   return id;
 }
 
 void update_catalog_agent(Conn& c, const CatalogAgent& a, int64_t now_ms) {
   auto before = c.query(kPrice, {a.id});
-  c.exec(kUpdate, {a.name, a.segment, a.subnucleus, a.description, a.monthly_price_cents,
-                   a.status, format_rfc3339(now_ms), a.id});
+  c.exec(kUpdate, {a.name, name_sort_key(a.name), a.segment, a.subnucleus, a.description,
+                   a.monthly_price_cents, a.status, format_rfc3339(now_ms), a.id});
   if (!before.empty() && before[0].i64(0) != a.monthly_price_cents)
     for (auto& r : c.query(kContractingTenants, {a.id})) recompute_tenant_mrr(c, r.str(0), now_ms);
 }

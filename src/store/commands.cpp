@@ -131,8 +131,7 @@ CancelResult cancel_command(Conn& c, const std::string& id, int64_t now_ms) {
              : CancelResult::NotPending;
 }
 
-bool approve_command(Conn& c, const std::string& id, const std::string& approver,
-                     int64_t now_ms) {
+bool approve_command(Conn& c, const std::string& id, const std::string& approver, int64_t now_ms) {
   return c.exec(kApprove, {approver, command_stamp(now_ms), id}) == 1;
 }
 
@@ -230,7 +229,8 @@ constexpr const char* kAnyPending =
     "SELECT 1 FROM operational_commands WHERE status = 'PENDING' LIMIT 1";
 constexpr const char* kTenantAgents =
     "SELECT ta.id, ta.agent_id, a.name, ta.status FROM tenant_agents ta "
-    "JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = ? ORDER BY a.name, ta.id";
+    "JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = ? ORDER BY a.name_sort, a.name, "
+    "ta.id";
 }  // namespace
 
 bool any_pending_command(Conn& c) { return !c.query(kAnyPending).empty(); }

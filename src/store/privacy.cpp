@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "store/audit.hpp"
 #include "store/sessions.hpp"
@@ -21,8 +22,8 @@ constexpr const char* kMessages =
     "SELECT id, request_id, author_side, body, created_at FROM support_messages "
     "WHERE author_id = ? ORDER BY created_at, id";
 constexpr const char* kErase =
-    "UPDATE users SET email = ?, full_name = ?, password_hash = NULL, cognito_sub = NULL, "
-    "disabled = 1, erased_at = ? WHERE id = ?";
+    "UPDATE users SET email = ?, full_name = ?, full_name_sort = ?, password_hash = NULL, "
+    "cognito_sub = NULL, disabled = 1, erased_at = ? WHERE id = ?";
 constexpr const char* kDeleteSessions = "DELETE FROM sessions WHERE user_id = ?";
 constexpr const char* kDeleteLinks = "DELETE FROM password_links WHERE user_id = ?";
 constexpr const char* kIsErased = "SELECT 1 FROM users WHERE id = ? AND erased_at IS NOT NULL";
@@ -90,7 +91,8 @@ Erasure erase_person(Conn& c, const std::string& user_id, const std::string& ema
   // Every access token issued so far dies (the next second, as TokenService does); the
   // users trigger adds the same when the account was not disabled yet.
   revoke_tokens(c, user_subject(user_id), now_ms / 1000 + 1, now_ms);
-  c.exec(kErase, {erased_email(user_id), std::string(kErasedName), e.erased_at, user_id});
+  c.exec(kErase, {erased_email(user_id), std::string(kErasedName), name_sort_key(kErasedName),
+                  e.erased_at, user_id});
   e.sessions = c.exec(kDeleteSessions, {user_id});
   c.exec(kDeleteLinks, {user_id});  // an unused invitation or reset link would revive it
   // Lockout counters keyed by the e-mail ("acct:<email>", "pair:<email>|<ip>").

@@ -45,14 +45,13 @@ std::optional<TenantSettings> tenant_settings(Conn& c, const std::string& tenant
                         r[0].i64(8)};
 }
 
-bool update_tenant(Conn& c, const std::string& tenant_id, const TenantSettings& s,
-                   int64_t now_ms) {
+bool update_tenant(Conn& c, const std::string& tenant_id, const TenantSettings& s, int64_t now_ms) {
   auto before = tenant_settings(c, tenant_id);
   if (!before) return false;
-  c.exec(kUpdateTenant, {s.name, fold_for_search(s.name), s.segment, s.plan,
-                         opt_int(s.limits.max_agents), opt_int(s.limits.max_users),
-                         opt_int(s.limits.max_requests_per_month), format_rfc3339(now_ms),
-                         tenant_id});
+  c.exec(kUpdateTenant,
+         {s.name, name_sort_key(s.name), s.segment, s.plan, opt_int(s.limits.max_agents),
+          opt_int(s.limits.max_users), opt_int(s.limits.max_requests_per_month),
+          format_rfc3339(now_ms), tenant_id});
   if (before->plan != s.plan) recompute_tenant_mrr(c, tenant_id, now_ms);
   return true;
 }
@@ -68,7 +67,7 @@ std::string create_tenant(Conn& c, const NewTenant& t, int64_t now_ms) {
       "INSERT INTO tenants(id, name, name_search, cnpj, segment, plan, status, mrr_cents, "
       "created_at, updated_at, max_agents, max_users, max_requests_per_month) "
       "VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?)",
-      {id, t.name, fold_for_search(t.name), opt(t.cnpj), t.segment, t.plan, t.status, now, now,
+      {id, t.name, name_sort_key(t.name), opt(t.cnpj), t.segment, t.plan, t.status, now, now,
        opt_int(t.limits.max_agents), opt_int(t.limits.max_users),
        opt_int(t.limits.max_requests_per_month)});
   int64_t mrr = recompute_tenant_mrr(c, id, now_ms);
@@ -169,8 +168,8 @@ constexpr const char* kLiveTenants =
 constexpr const char* kFindPlan = "SELECT base_price_cents, max_agents FROM plans WHERE name = ?";
 constexpr const char* kAgentBySlug = "SELECT id FROM agents WHERE slug = ?";
 constexpr const char* kInsertAgent =
-    "INSERT INTO agents(id, slug, name, segment, subnucleus, description, monthly_price_cents, "
-    "created_at) VALUES (?,?,?,?,?,?,?,?)";
+    "INSERT INTO agents(id, slug, name, name_sort, segment, subnucleus, description, "
+    "monthly_price_cents, created_at) VALUES (?,?,?,?,?,?,?,?,?)";
 constexpr const char* kContractState =
     "SELECT status, restart_count FROM tenant_agents WHERE id = ?";
 constexpr const char* kRestartContract =
@@ -218,8 +217,8 @@ std::optional<std::string> find_agent_by_slug(Conn& c, const std::string& slug) 
 
 void insert_agent(Conn& c, const std::string& id, const NewAgent& a,
                   const std::string& created_at) {
-  c.exec(kInsertAgent, {id, a.slug, a.name, a.segment, a.subnucleus, a.description,
-                        a.monthly_price_cents, created_at});
+  c.exec(kInsertAgent, {id, a.slug, a.name, name_sort_key(a.name), a.segment, a.subnucleus,
+                        a.description, a.monthly_price_cents, created_at});
 }
 
 std::optional<ContractState> contract_state(Conn& c, const std::string& contract_id) {
@@ -287,7 +286,8 @@ constexpr const char* kTenantRecord =
 
 constexpr const char* kTenantMembers =
     "SELECT u.id, u.email, u.full_name, tu.role, u.last_login_at FROM tenant_users tu JOIN "
-    "users u ON u.id = tu.user_id WHERE tu.tenant_id = ? ORDER BY u.full_name, u.id";
+    "users u ON u.id = tu.user_id WHERE tu.tenant_id = ? ORDER BY u.full_name_sort, u.full_name, "
+    "u.id";
 
 // The 30-day request figure comes from the running totals (store/usage_totals.hpp): two
 // index seeks per tenant instead of a sum over a month of daily rows; its parameter is the
@@ -295,22 +295,22 @@ constexpr const char* kTenantMembers =
 // triggers (migrations 6 and 10).
 const std::string kListColumns =
     "t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
-    "t.active_agents, t.active_users, " + requests_after_day_sql("t.id");
+    "t.active_agents, t.active_users, " +
+    requests_after_day_sql("t.id");
 constexpr const char* kListFrom = "FROM tenants t";
 constexpr const char* kListStatus = "t.status = ?";
 constexpr const char* kListPlan = "t.plan = ?";
 constexpr const char* kListSegment = "t.segment = ?";
 constexpr const char* kListSearchName = "t.name_search LIKE ? ESCAPE '\\'";
-constexpr const char* kListSearchNameOrCnpj =
-    "(t.name_search LIKE ? ESCAPE '\\' OR t.cnpj LIKE ?)";
+constexpr const char* kListSearchNameOrCnpj = "(t.name_search LIKE ? ESCAPE '\\' OR t.cnpj LIKE ?)";
 
 constexpr const char* kTenantCounts =
     "SELECT (SELECT count(*) FROM tenants), (SELECT count(*) FROM tenants WHERE status = "
     "'active'), (SELECT count(*) FROM tenant_agents WHERE status = 'active')";
 
 TenantRecord record_of(const Row& r) {
-  return {r.str(0), r.str(1), r.opt_str(2), r.str(3), r.str(4), r.str(5),
-          r.i64(6), r.str(7), r.str(8)};
+  return {r.str(0), r.str(1), r.opt_str(2), r.str(3), r.str(4),
+          r.str(5), r.i64(6), r.str(7),     r.str(8)};
 }
 
 std::string like_escape(const std::string& s) {
@@ -327,7 +327,8 @@ const char* list_order(TenantListQuery::SortBy by, bool asc) {
   using S = TenantListQuery::SortBy;
   switch (by) {
     case S::Name:
-      return asc ? "t.name ASC, t.id ASC" : "t.name DESC, t.id DESC";
+      return asc ? "t.name_search ASC, t.name ASC, t.id ASC"
+                 : "t.name_search DESC, t.name DESC, t.id DESC";
     case S::CreatedAt:
       return asc ? "t.created_at ASC, t.id ASC" : "t.created_at DESC, t.id DESC";
     case S::Mrr:
@@ -344,7 +345,7 @@ std::optional<TenantOverview> tenant_overview(Conn& c, const TenantScope& s) {
   auto& t = r[0];
   auto l = tenant_limits(c, s.tenant_id()).value_or(domain::EffectiveLimits{});
   return TenantOverview{record_of(t), l.max_agents, l.max_users, l.max_requests_per_month,
-                        t.i64(9), t.i64(10)};
+                        t.i64(9),     t.i64(10)};
 }
 
 std::optional<TenantRecord> tenant_record(Conn& c, const TenantScope& s) {

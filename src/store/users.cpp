@@ -18,7 +18,7 @@ constexpr const char* kWhereGroup = "(',' || u.groups || ',') LIKE ?";
 constexpr const char* kWhereTenant = "tu.tenant_id = ?";
 constexpr const char* kWhereDisabled = "u.disabled = ?";
 constexpr const char* kOrder = "u.email, u.id";
-constexpr const char* kSetName = "UPDATE users SET full_name = ? WHERE id = ?";
+constexpr const char* kSetName = "UPDATE users SET full_name = ?, full_name_sort = ? WHERE id = ?";
 constexpr const char* kSetGroups = "UPDATE users SET groups = ? WHERE id = ?";
 constexpr const char* kSetRole = "UPDATE tenant_users SET role = ? WHERE user_id = ?";
 constexpr const char* kSetDisabled = "UPDATE users SET disabled = ? WHERE id = ?";
@@ -40,9 +40,9 @@ std::vector<std::string> split_groups(const std::string& s) {
 }
 
 UserRow user_of(const Row& x) {
-  return UserRow{x.str(0),     x.str(1),     x.str(2),     x.opt_str(3),
-                 x.opt_str(4), x.opt_str(5), x.opt_str(6), split_groups(x.str(7)),
-                 x.i64(8) != 0, x.str(9),    x.opt_str(10)};
+  return UserRow{x.str(0),      x.str(1),     x.str(2),     x.opt_str(3),
+                 x.opt_str(4),  x.opt_str(5), x.opt_str(6), split_groups(x.str(7)),
+                 x.i64(8) != 0, x.str(9),     x.opt_str(10)};
 }
 
 std::optional<UserRow> one(Conn& c, const char* where, const std::string& v) {
@@ -66,10 +66,10 @@ std::string create_user(Conn& c, const NewUser& u, int64_t now_ms) {
   for (auto& g : u.groups) groups += (groups.empty() ? "" : ",") + g;
   std::string now = format_rfc3339(now_ms);
   c.exec(
-      "INSERT INTO users(id, email, full_name, password_hash, cognito_sub, groups, created_at) "
-      "VALUES (?,?,?,?,?,?,?)",
-      {id, lower_ascii(u.email), u.full_name, opt(u.password_hash), opt(u.cognito_sub), groups,
-       now});
+      "INSERT INTO users(id, email, full_name, full_name_sort, password_hash, cognito_sub, groups, "
+      "created_at) VALUES (?,?,?,?,?,?,?,?)",
+      {id, lower_ascii(u.email), u.full_name, name_sort_key(u.full_name), opt(u.password_hash),
+       opt(u.cognito_sub), groups, now});
   if (u.tenant_id) {
     std::string role = "TENANT_USER";
     for (auto& g : u.groups)
@@ -120,7 +120,7 @@ PageOf<UserRow> list_users(Conn& c, const UserQuery& q) {
 }
 
 void set_user_name(Conn& c, const std::string& id, const std::string& full_name) {
-  c.exec(kSetName, {full_name, id});
+  c.exec(kSetName, {full_name, name_sort_key(full_name), id});
 }
 
 void set_user_group(Conn& c, const std::string& id, const std::string& group) {

@@ -33,11 +33,13 @@ class World:
                        "TENANT_ADMIN": "admin@a.com", "TENANT_USER": "user@a.com", "B_ADMIN": "admin@b.com"}
         now = now_iso()
         self.agent1, self.agent2, self.agent3 = (str(uuid.uuid4()) for _ in range(3))
-        for aid, slug, name, sub, price in [(self.agent1, "atendente", "Atendente Virtual", "hermes", 19900),
-                                             (self.agent2, "cobranca", "Agente de Cobrança", "nigredo", 29900),
-                                             (self.agent3, "agenda", "Agendador", "atlas", 9900)]:
-            p.sql("INSERT INTO agents(id, slug, name, segment, subnucleus, monthly_price_cents, created_at) "
-                  "VALUES (?,?,?,?,?,?,?)", (aid, slug, name, "servicos", sub, price, now))
+        # name_sort: the folded name the store writes beside it (core/text.hpp name_sort_key)
+        for aid, slug, name, key, sub, price in [
+                (self.agent1, "atendente", "Atendente Virtual", "atendente virtual", "hermes", 19900),
+                (self.agent2, "cobranca", "Agente de Cobrança", "agente de cobranca", "nigredo", 29900),
+                (self.agent3, "agenda", "Agendador", "agendador", "atlas", 9900)]:
+            p.sql("INSERT INTO agents(id, slug, name, name_sort, segment, subnucleus, monthly_price_cents, "
+                  "created_at) VALUES (?,?,?,?,?,?,?,?)", (aid, slug, name, key, "servicos", sub, price, now))
         for t, aid, status in [(self.a, self.agent1, "active"), (self.a, self.agent2, "active"),
                                (self.a, self.agent3, "inactive"), (self.b, self.agent1, "active")]:
             p.sql("INSERT INTO tenant_agents(id, tenant_id, agent_id, status, activated_at) VALUES (?,?,?,?,?)",

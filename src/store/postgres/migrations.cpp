@@ -9,8 +9,9 @@
 // operational_events.metadata (hash-chained: jsonb would normalize the bytes the hash
 // covers), commands' output (JSON or plain text), and ids that callers look up by a
 // free-form value (api_keys.id: "id or prefix"; actor/created_by/worker_id names).
-#include "store/postgres/pg_store.hpp"
+#include "store/name_keys.hpp"
 #include "store/plan_defaults.hpp"
+#include "store/postgres/pg_store.hpp"
 
 namespace painel::store {
 
@@ -474,7 +475,10 @@ ALTER TABLE tenants ADD COLUMN max_agents bigint;
 ALTER TABLE tenants ADD COLUMN max_users bigint;
 ALTER TABLE tenants ADD COLUMN max_requests_per_month bigint;
 )SQL"},
-      {13, "incidents speak the API's words: severity info|warning|error|critical, source manual|health_check|alert", R"SQL(
+      {13,
+       "incidents speak the API's words: severity info|warning|error|critical, source "
+       "manual|health_check|alert",
+       R"SQL(
 -- See the SQLite twin: low → info, medium → warning, high → error; staff → manual,
 -- alarm → alert. PostgreSQL alters the CHECKs in place.
 ALTER TABLE incidents DROP CONSTRAINT incidents_severity_check;
@@ -489,7 +493,8 @@ ALTER TABLE incidents ADD CONSTRAINT incidents_source_check
   CHECK (source IN ('manual','health_check','alert'));
 ALTER TABLE incidents ALTER COLUMN source SET DEFAULT 'manual';
 )SQL"},
-      {14, "integrations: configuration, sealed credentials' key id, when the last error came", R"SQL(
+      {14, "integrations: configuration, sealed credentials' key id, when the last error came",
+       R"SQL(
 -- Integrations are written through the API (POST/PATCH /tenant/integrations): their
 -- non-secret settings (config, a JSON object), the id of the key their credentials are
 -- sealed under (credential_sealed holds base64url(nonce || secretbox) under the subkey
@@ -505,7 +510,8 @@ UPDATE tenant_integrations SET last_error_at = coalesce(last_sync_at, updated_at
 -- (NULLS LAST, as SQLite sorts NULL in a descending order).
 CREATE INDEX tenant_integrations_errors ON tenant_integrations(status, last_error_at DESC NULLS LAST, id);
 )SQL"},
-      {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason", R"SQL(
+      {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason",
+       R"SQL(
 -- See the SQLite twin.
 ALTER TABLE operational_commands DROP CONSTRAINT operational_commands_status_check,
   ADD CONSTRAINT operational_commands_status_check
@@ -580,6 +586,22 @@ ALTER TABLE users ADD COLUMN erased_at timestamptz;
       // dialects: plan rows still at migration 1's limits get the original system's.
       {19, "plans: the original system's limits (professional 20 users, 50 000 requests)",
        plan_defaults_migration_sql()},
+      {20, "name lists in pt-BR order: folded sort keys beside the names", R"SQL(
+-- See the SQLite twin. The keys and the names that break their ties compare as bytes
+-- (COLLATE "C"), as on SQLite: the order does not follow the server's locale.
+ALTER TABLE tenants ALTER COLUMN name TYPE text COLLATE "C",
+  ALTER COLUMN name_search TYPE text COLLATE "C";
+ALTER TABLE agents ALTER COLUMN name TYPE text COLLATE "C",
+  ADD COLUMN name_sort text COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE users ALTER COLUMN full_name TYPE text COLLATE "C",
+  ADD COLUMN full_name_sort text COLLATE "C" NOT NULL DEFAULT '';
+DROP INDEX tenants_status_name;
+CREATE INDEX tenants_status_name ON tenants(status, name_search, name, id);
+CREATE INDEX tenants_name ON tenants(name_search, name, id);
+DROP INDEX agents_status_name;
+CREATE INDEX agents_status_name ON agents(status, name_sort, name, id);
+)SQL",
+       &refresh_name_keys},
   };
   return m;
 }

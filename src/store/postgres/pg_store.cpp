@@ -283,6 +283,7 @@ class PgStore final : public Store {
         return applied;
       }
       c->exec_script(next->sql);
+      if (next->fill) next->fill(*c);
       c->exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?,?,?)",
               {int64_t{next->version}, next->name, format_rfc3339(wall_now_ms())});
       c->commit();

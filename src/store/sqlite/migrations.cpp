@@ -5,6 +5,8 @@
 // usage_events.occurred_at_ms (epoch ms, for fast range scans); days are YYYY-MM-DD;
 // money is integer cents; JSON columns are text holding a JSON object.
 #include "store/migrations.hpp"
+
+#include "store/name_keys.hpp"
 #include "store/plan_defaults.hpp"
 
 namespace painel::store {
@@ -457,7 +459,10 @@ ALTER TABLE tenants ADD COLUMN max_agents INTEGER;
 ALTER TABLE tenants ADD COLUMN max_users INTEGER;
 ALTER TABLE tenants ADD COLUMN max_requests_per_month INTEGER;
 )SQL"},
-      {13, "incidents speak the API's words: severity info|warning|error|critical, source manual|health_check|alert", R"SQL(
+      {13,
+       "incidents speak the API's words: severity info|warning|error|critical, source "
+       "manual|health_check|alert",
+       R"SQL(
 -- API.md's severities and sources replace the stored ones (low|medium|high|critical and
 -- staff|alarm|health_check) so that every reader and filter uses one vocabulary: low →
 -- info, medium → warning, high → error; staff → manual, alarm → alert. SQLite cannot alter
@@ -489,7 +494,8 @@ ALTER TABLE incidents_v13 RENAME TO incidents;
 CREATE INDEX incidents_tenant_time ON incidents(tenant_id, created_at, id);
 CREATE INDEX incidents_status_time ON incidents(status, created_at, id);
 )SQL"},
-      {14, "integrations: configuration, sealed credentials' key id, when the last error came", R"SQL(
+      {14, "integrations: configuration, sealed credentials' key id, when the last error came",
+       R"SQL(
 -- Integrations are written through the API (POST/PATCH /tenant/integrations): their
 -- non-secret settings (config, a JSON object), the id of the key their credentials are
 -- sealed under (credential_sealed holds base64url(nonce || secretbox) under the subkey
@@ -504,7 +510,8 @@ UPDATE tenant_integrations SET last_error_at = coalesce(last_sync_at, updated_at
 -- The "integrations with error" view: status = ?, most recent error first, then id.
 CREATE INDEX tenant_integrations_errors ON tenant_integrations(status, last_error_at DESC, id);
 )SQL"},
-      {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason", R"SQL(
+      {15, "four-eyes approval of commands: AWAITING_APPROVAL, approved_by/at, decision_reason",
+       R"SQL(
 -- `serve --require-approval TYPES`: such commands start AWAITING_APPROVAL until another
 -- INTERNAL_ADMIN approves (→ PENDING: approved_by, approved_at) or rejects them, or 24 h
 -- pass (→ CANCELLED: decision_reason). SQLite cannot alter a CHECK constraint: the table
@@ -618,6 +625,23 @@ ALTER TABLE users ADD COLUMN erased_at TEXT;
       // dialects: plan rows still at migration 1's limits get the original system's.
       {19, "plans: the original system's limits (professional 20 users, 50 000 requests)",
        plan_defaults_migration_sql()},
+      {20, "name lists in pt-BR order: folded sort keys beside the names", R"SQL(
+-- Issue 21 item 8: name lists sorted by bytes put "Ótica" and "avião" after "Zeta". Each name a list is ordered by gets a key beside it, the accent- and
+-- case-folded name (core/text.hpp name_sort_key), and lists order by (key, name, id).
+-- Folding is C++, so the keys of existing rows are filled by this migration's step
+-- (store/name_keys.cpp); tenants.name_search already held that fold (for search) and is
+-- refreshed by the same step. A row written without its key has '' and sorts first.
+ALTER TABLE agents ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN full_name_sort TEXT NOT NULL DEFAULT '';
+-- The tenants list (default order: name) walks an index in its order and stops at the
+-- page, filtered by status or not; the catalog's status filter the same.
+DROP INDEX tenants_status_name;
+CREATE INDEX tenants_status_name ON tenants(status, name_search, name, id);
+CREATE INDEX tenants_name ON tenants(name_search, name, id);
+DROP INDEX agents_status_name;
+CREATE INDEX agents_status_name ON agents(status, name_sort, name, id);
+)SQL",
+       &refresh_name_keys},
   };
   return m;
 }

@@ -79,6 +79,7 @@ class SqliteStore final : public Store {
       if (m.version <= current) continue;
       Tx tx(c, true);
       c.exec_script(m.sql);
+      if (m.fill) m.fill(c);
       c.exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?,?,?)",
              {int64_t{m.version}, m.name, format_rfc3339(wall_now_ms())});
       tx.commit();
