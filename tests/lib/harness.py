@@ -131,7 +131,7 @@ class Response:
 class Painel:
     """A running server with its own data directory."""
 
-    def __init__(self, *extra_args, env=None, db=None):
+    def __init__(self, *extra_args, env=None, db=None, listen="127.0.0.1:0", log_format="json"):
         self.dir = tempfile.mkdtemp(prefix="painel-test-")
         self.own_pg_db = None
         if db is None and BACKEND == "postgres":  # a fresh database in the test cluster
@@ -142,6 +142,7 @@ class Painel:
         self.db = db or os.path.join(self.dir, "painel.db")
         self.database = db_url(self.db)  # the --database value
         self.extra = list(extra_args)
+        self.listen, self.log_format = listen, log_format
         self.env = dict(os.environ, **(env or {}))
         self.env.setdefault("PAINEL_MASTER_KEY", "test-master-key")
         self.proc = None
@@ -157,8 +158,8 @@ class Painel:
     def start(self):
         self.log = open(os.path.join(self.dir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--listen", "127.0.0.1:0", "--database", self.database,
-             "--log-format", "json", "--web-dir", os.path.join(SRC, "web/dist"), *self.extra],
+            [BIN, "serve", "--listen", self.listen, "--database", self.database,
+             "--log-format", self.log_format, "--web-dir", os.path.join(SRC, "web/dist"), *self.extra],
             stdout=self.log, stderr=subprocess.PIPE, text=True, env=self.env)
         deadline = time.time() + 20
         while time.time() < deadline:
