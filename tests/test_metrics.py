@@ -336,7 +336,7 @@ class Logs(unittest.TestCase):
         try:
             t, uid, token = self.tenant_user(p)
             self.assertEqual(p.get("/tenant/agents", token=token).status, 200)
-            p.get("/no such path")
+            p.get("/no%20such%20path")
             lines = self.access_lines(p, "/tenant/agents")
             self.assertEqual(len(lines), 1, lines)
             line = lines[0]
