@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 DB ?= ./data/painel.db
 FUZZ_SECONDS ?= 60
 
-.PHONY: setup build web run test test-unit test-api bench fuzz clean format
+.PHONY: setup build web run test test-unit test-api bench fuzz clean format deb
 
 setup:
 	./scripts/setup.sh
@@ -18,6 +18,10 @@ build: setup $(BUILD)/CMakeCache.txt
 
 web:
 	./scripts/build-web.sh
+
+# The Debian package: $(BUILD)/painel_<version>_amd64.deb (scripts/build-deb.sh).
+deb: build
+	./scripts/build-deb.sh $(BUILD)
 
 run: build
 	./scripts/run.sh $(DB)

@@ -41,6 +41,11 @@ PACKAGES=(
   chromium            # real browser for web UI tests (driven by playwright-core)
   nodejs              # building the web UI (Vite) and browser tests
   npm
+  # --- release: the UI precompressed, the Debian package and its checks ---
+  brotli              # precompressing the web UI's assets (scripts/precompress-web.sh)
+  dpkg-dev            # dpkg-shlibdeps: the package's library dependencies (make deb)
+  lintian             # the package's policy check (ctest package.deb)
+  systemd             # systemd-analyze verify on painel.service (ctest package.deb)
 )
 
 missing=()

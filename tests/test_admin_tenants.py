@@ -79,7 +79,7 @@ class AdminTenants(unittest.TestCase):
         self.assertEqual((t["name"], t["cnpj"], t["segment"], t["plan"], t["status"]),
                          ("Mercado Central", cnpj, "varejo", "professional", "trial"))
         self.assertEqual(t["mrr_estimate"], 1499)
-        self.assertEqual(t["limits"], {"max_agents": 10, "max_users": 40, "max_requests_per_month": 100000})
+        self.assertEqual(t["limits"], {"max_agents": 10, "max_users": 40, "max_requests_per_month": 50000})
         self.assertEqual(t["limit_overrides"], {"max_agents": None, "max_users": 40,
                                                 "max_requests_per_month": None})
         self.assertEqual(r.headers["location"], f"{ROUTE}/{t['id']}")
@@ -205,7 +205,7 @@ class AdminTenants(unittest.TestCase):
         self.call("PATCH", f"{ROUTE}/{self.w.a}", {"limits": {"max_requests_per_month": 123456}})
         try:
             me = self.p.get("/tenant/me", token=self.w.token("TENANT_ADMIN")).json()
-            self.assertEqual(me["limits"], {"max_agents": 10, "max_users": 25, "max_requests_per_month": 123456})
+            self.assertEqual(me["limits"], {"max_agents": 10, "max_users": 20, "max_requests_per_month": 123456})
         finally:
             self.call("PATCH", f"{ROUTE}/{self.w.a}", {"limits": {"max_requests_per_month": None}})
 

@@ -1,48 +1,15 @@
 """External identity: tokens of an AWS Cognito user pool (RS256, a JWKS file) are
 accepted when configured; their `sub` maps to a tenant through users.cognito_sub +
-tenant_users. The pool's key pair is generated here with the openssl CLI."""
-import base64
-import json
+tenant_users. The pool (tests/lib/cognito_pool.py) is a key pair made with the openssl
+CLI. ID tokens of the pool: tests/test_contract_id_tokens.py."""
 import os
-import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+from cognito_pool import CLIENT, Pool  # noqa: E402
 from harness import Painel, main  # noqa: E402
-
-ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TESTPOOL"
-CLIENT = "pool-client-id"
-
-
-def b64u(b):
-    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-
-
-class Pool:
-    def __init__(self, d):
-        self.key = os.path.join(d, "pool.pem")
-        subprocess.run(["openssl", "genrsa", "-out", self.key, "2048"], check=True, capture_output=True)
-        mod = subprocess.run(["openssl", "rsa", "-in", self.key, "-noout", "-modulus"], check=True,
-                             capture_output=True, text=True).stdout.strip().split("=", 1)[1]
-        self.kid = "pool-key-1"
-        self.jwks = os.path.join(d, "jwks.json")
-        with open(self.jwks, "w") as f:
-            json.dump({"keys": [{"kty": "RSA", "alg": "RS256", "use": "sig", "kid": self.kid,
-                                 "n": b64u(bytes.fromhex(mod)), "e": b64u((65537).to_bytes(3, "big"))}]}, f)
-
-    def token(self, sub, groups, iss=ISSUER, client=CLIENT, alg="RS256", token_use="access", exp_in=600):
-        now = int(time.time())
-        header = b64u(json.dumps({"alg": alg, "kid": self.kid, "typ": "JWT"}).encode())
-        claims = {"sub": sub, "cognito:groups": groups, "iss": iss, "client_id": client,
-                  "token_use": token_use, "iat": now, "exp": now + exp_in, "email": sub + "@pool.example"}
-        payload = b64u(json.dumps(claims).encode())
-        signing_input = f"{header}.{payload}".encode()
-        sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", self.key], input=signing_input,
-                             check=True, capture_output=True).stdout
-        return f"{header}.{payload}.{b64u(sig) if alg != 'none' else ''}"
 
 
 class Cognito(unittest.TestCase):
@@ -50,8 +17,7 @@ class Cognito(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp()
         cls.pool = Pool(cls.tmp)
-        cls.p = Painel("--cognito-issuer", ISSUER, "--cognito-jwks", cls.pool.jwks,
-                       "--cognito-client-id", CLIENT).start()
+        cls.p = Painel(*cls.pool.serve_args()).start()
         cls.t = cls.p.tenant("Empresa Cognito Ltda")
         uid = cls.p.user("linked@empresa.com", "TENANT_ADMIN", cls.t)
         cls.p.sql("UPDATE users SET cognito_sub = ? WHERE id = ?", ("sub-linked", uid))
@@ -79,7 +45,8 @@ class Cognito(unittest.TestCase):
         bad = {
             "wrong issuer": self.pool.token("sub-linked", ["TENANT_ADMIN"], iss="https://evil.example"),
             "wrong client": self.pool.token("sub-linked", ["TENANT_ADMIN"], client="other"),
-            "id token": self.pool.token("sub-linked", ["TENANT_ADMIN"], token_use="id"),
+            "id token naming its client in client_id": self.pool.token(
+                "sub-linked", ["TENANT_ADMIN"], token_use="id", extra={"aud": None, "client_id": CLIENT}),
             "expired": self.pool.token("sub-linked", ["TENANT_ADMIN"], exp_in=-3600),
             "alg none": self.pool.token("sub-linked", ["TENANT_ADMIN"], alg="none"),
         }

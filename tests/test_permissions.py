@@ -237,9 +237,10 @@ class Matrix(unittest.TestCase):
         for name, tok in forged.items():
             r = self.p.get("/tenant/me", token=tok)
             self.assertEqual(r.status, 401, name)
-        # an id token is not an access token
+        # an ID token is accepted like the access token (issue 21 item 6; its own checks:
+        # tests/test_contract_id_tokens.py)
         idt = self.p.login("admin@a.com", "painel-test-pw-1")["id_token"]
-        self.assertEqual(self.p.get("/tenant/me", token=idt).status, 401)
+        self.assertEqual(self.p.get("/tenant/me", token=idt).status, 200)
 
     def test_jwks_publishes_the_signing_key(self):
         j = self.p.get("/.well-known/jwks.json").json()

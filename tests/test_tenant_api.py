@@ -29,7 +29,7 @@ class TenantApi(unittest.TestCase):
         self.assertEqual(b["name"], "Padaria Estrela Ltda")
         self.assertEqual(b["cnpj"], "11222333000181")
         self.assertEqual(b["plan"], "professional")
-        self.assertEqual(b["limits"], {"max_agents": 10, "max_users": 25, "max_requests_per_month": 100000})
+        self.assertEqual(b["limits"], {"max_agents": 10, "max_users": 20, "max_requests_per_month": 50000})
         self.assertEqual(b["usage"]["active_agents"], 2)
         self.assertEqual(b["usage"]["active_users"], 2)
         # plan 1499.00 + active agents 199.00 + 299.00

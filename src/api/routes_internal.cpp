@@ -8,6 +8,8 @@
 #include "api/scope.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "domain/plans.hpp"
+#include "domain/users.hpp"
 #include "store/agents.hpp"
 #include "store/commands.hpp"
 #include "store/incidents.hpp"
@@ -26,7 +28,8 @@ store::TenantListQuery parse_tenant_list(const http::Request& req) {
   q.status =
       parse_enum(req, "status", {"active", "trial", "suspended", "inactive", "all"}, "active");
   if (q.status == "all") q.status.reset();
-  q.plan = parse_opt_enum(req, "plan", {"starter", "professional", "enterprise"});
+  // Any plan name, as the original's filter took it: an unknown one matches no tenant.
+  q.plan = parse_opt_text(req, "plan", domain::kPlanNameMax);
   q.segment = parse_opt_text(req, "segment", 50);
   q.search = parse_opt_text(req, "search", 100);
   auto sort_by = parse_enum(req, "sort_by", {"name", "created_at", "mrr_estimate"}, "name");
@@ -82,7 +85,8 @@ std::string render_tenant_detail(Conn& c, const store::TenantScope& s, int64_t t
         .kv("id", u.id)
         .kv("email", u.email)
         .kv("full_name", u.full_name)
-        .kv("role", u.role)
+        .kv("role", domain::original_tenant_role(u.role))  // the original's admin | user
+        .kv("group", u.role)                               // Painel's group
         .kv("last_login_at", u.last_login_at)
         .end_object();
   j.end_array().key("agents");

@@ -2,6 +2,7 @@
 #include "api/metrics_endpoint.hpp"
 #include "api/openapi_doc.hpp"
 #include "api/routes.hpp"
+#include "core/build_info.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "obs/metrics.hpp"
@@ -12,8 +13,17 @@ namespace painel::api {
 void add_system_routes(http::Router& router, const SystemDeps& d) {
   using http::Access;
   constexpr http::RouteFlags kInline{.may_inline = true};
-  router.add({"GET", "/healthz", Access::Public, 0, 1 << 20, kInline,
-              [](http::RouteContext&) { return json_response("{\"status\":\"ok\"}"); }});
+  router.add({"GET", "/healthz", Access::Public, 0, 1 << 20, kInline, [](http::RouteContext&) {
+                // What is running, for a deploy check: the same fields as `painel version`.
+                static const std::string body = [] {
+                  JsonOut j;
+                  j.begin_object().kv("status", "ok");
+                  write_build_info(j);
+                  j.end_object();
+                  return j.take();
+                }();
+                return json_response(body);
+              }});
   router.add({"GET", "/readyz", Access::Public, 0, 1 << 20, {}, [d](http::RouteContext&) {
                 std::string why;
                 if (!d.store.ready(why)) throw ApiError(503, "Service Unavailable", why);

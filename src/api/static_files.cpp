@@ -1,10 +1,14 @@
 #include "api/static_files.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
+#include "api/app.hpp"
 #include "core/error.hpp"
+#include "http/accept_encoding.hpp"
 
 namespace painel::api {
 namespace fs = std::filesystem;
@@ -28,6 +32,25 @@ constexpr const char* kCsp =
     "data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'";
 
+// The file extension of each precompressed twin and its Content-Encoding name.
+constexpr std::pair<const char*, const char*> kCodings[] = {{".br", "br"}, {".gz", "gzip"}};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// x.js.gz beside x.js: served as x.js's gzip coding, never as a file of its own.
+bool is_twin(const fs::path& p) {
+  auto ext = p.extension().string();
+  std::error_code ec;
+  for (auto& c : kCodings)
+    if (ext == c.first && fs::is_regular_file(fs::path(p).replace_extension(), ec)) return true;
+  return false;
+}
+
 }  // namespace
 
 std::unique_ptr<StaticFiles> StaticFiles::load(const std::string& dir) {
@@ -35,13 +58,22 @@ std::unique_ptr<StaticFiles> StaticFiles::load(const std::string& dir) {
   if (!fs::exists(fs::path(dir) / "index.html", ec)) return nullptr;
   auto sf = std::unique_ptr<StaticFiles>(new StaticFiles());
   for (auto& e : fs::recursive_directory_iterator(dir, ec)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
+    if (!e.is_regular_file() || is_twin(e.path())) continue;
     std::string rel = fs::relative(e.path(), dir).generic_string();
     bool hashed = rel.rfind("assets/", 0) == 0;
-    sf->files_["/app/" + rel] = File{ss.str(), mime_of(e.path().extension().string()), hashed};
+    File f{read_file(e.path()), mime_of(e.path().extension().string()), {}, hashed, {}};
+    f.etag = etag_of(f.body);
+    for (auto& [suffix, coding] : kCodings) {
+      fs::path twin = e.path().string() + suffix;
+      if (!fs::is_regular_file(twin, ec)) continue;
+      Variant v{coding, read_file(twin), {}};
+      if (v.body.size() >= f.body.size()) continue;  // no gain: send the file as it is
+      v.etag = etag_of(v.body);
+      f.variants.push_back(std::move(v));
+    }
+    std::stable_sort(f.variants.begin(), f.variants.end(),
+                     [](auto& a, auto& b) { return a.body.size() < b.body.size(); });
+    sf->files_["/app/" + rel] = std::move(f);
   }
   return sf;
 }
@@ -54,14 +86,34 @@ http::Response StaticFiles::serve(const http::Request& req) const {
     if (req.path.rfind("/app/assets/", 0) == 0) throw not_found("no such asset");
     it = files_.find("/app/index.html");
   }
+  const File& f = it->second;
+  std::vector<std::string_view> offered;
+  for (auto& v : f.variants) offered.push_back(v.coding);
+  auto coding = http::choose_encoding(req.header("accept-encoding"), offered);
+  if (!coding)
+    throw ApiError(406, "Not Acceptable",
+                   "Accept-Encoding refuses every coding this file is available in (identity, " +
+                       std::to_string(offered.size()) + " other(s))");
+  const std::string* body = &f.body;
+  const std::string* etag = &f.etag;
+  for (auto& v : f.variants)
+    if (v.coding == *coding) body = &v.body, etag = &v.etag;
+
   http::Response r;
-  r.body = it->second.body;
-  r.content_type = it->second.type;
-  r.set_header("Cache-Control",
-               it->second.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  r.content_type = f.type;
+  r.set_header("Cache-Control", f.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  r.set_header("Vary", "Accept-Encoding");
+  r.set_header("ETag", *etag);
+  if (*coding != "identity") r.set_header("Content-Encoding", *coding);
   r.set_header("Content-Security-Policy", kCsp);
   r.set_header("Referrer-Policy", "no-referrer");
   r.set_header("X-Frame-Options", "DENY");
+  auto inm = req.header("if-none-match");
+  if (inm && (*inm == "*" || inm->find(*etag) != std::string_view::npos)) {
+    r.status = 304;
+    return r;
+  }
+  r.body = *body;
   return r;
 }
 

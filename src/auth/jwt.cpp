@@ -8,9 +8,9 @@
 #include <limits>
 #include <unordered_map>
 
-#include "core/crypto.hpp"
 #include "auth/token_cache.hpp"
 #include "core/blocking.hpp"
+#include "core/crypto.hpp"
 #include "core/json.hpp"
 
 namespace painel::auth {
@@ -83,6 +83,7 @@ struct ParsedPayload {
   Claims claims;
   std::optional<std::string> client_id;
   std::vector<std::string> aud;
+  bool has_aud = false;  // "aud" present, even as []
 };
 
 std::optional<ParsedPayload> parse_payload(std::string_view json) {
@@ -105,6 +106,7 @@ std::optional<ParsedPayload> parse_payload(std::string_view json) {
   auto groups = doc.FindMember("cognito:groups");
   if (!typed || (groups != doc.MemberEnd() && !groups->value.IsArray())) return std::nullopt;
   if (!sub || sub->empty() || !use || !iss || !iat || !exp) return std::nullopt;
+  p.has_aud = doc.HasMember("aud");
   c.sub = std::move(*sub);
   c.email = email.value_or("");
   c.token_use = std::move(*use);
@@ -114,6 +116,30 @@ std::optional<ParsedPayload> parse_payload(std::string_view json) {
   c.iat = *iat;
   c.exp = *exp;
   return p;
+}
+
+// Cognito names the client in "client_id" in an access token and in "aud" in an ID token,
+// never the other way round, so each kind is checked on its own claim only:
+// - access: "client_id" is an accepted client id, and there is no "aud";
+// - id: "aud" is present and every audience in it is an accepted client id (OpenID
+//   Connect Core §3.1.3.7: a token that also names an untrusted audience is refused), and
+//   there is no "client_id".
+// A token carrying the other kind's claim (an access token with "aud", an ID token with
+// "client_id") is a mix-up and refused. Sets claims.aud to the client id on success.
+bool audience_ok(ParsedPayload& p, const std::vector<std::string>& accepted) {
+  auto accepts = [&](const std::string& id) {
+    return !id.empty() && std::find(accepted.begin(), accepted.end(), id) != accepted.end();
+  };
+  Claims& c = p.claims;
+  if (c.token_use == "access") {
+    if (p.has_aud || !p.client_id || !accepts(*p.client_id)) return false;
+    c.aud = *p.client_id;
+    return true;
+  }
+  if (p.client_id || p.aud.empty() || !std::all_of(p.aud.begin(), p.aud.end(), accepts))
+    return false;
+  c.aud = p.aud.front();
+  return true;
 }
 
 void write_string(JsonWriter& w, const char* name, std::string_view value) {
@@ -339,18 +365,7 @@ VerifyResult JwtVerifier::verify_uncounted(std::string_view token, std::string_v
     return reject(VerifyError::WrongTokenUse);
   }
   if (claims.iss.empty() || claims.iss != config_.issuer) return reject(VerifyError::WrongIssuer);
-  const auto& accepted = config_.audiences;
-  auto accepts = [&](const std::string& id) {
-    return !id.empty() && std::find(accepted.begin(), accepted.end(), id) != accepted.end();
-  };
-  if (parsed->client_id && accepts(*parsed->client_id)) {
-    claims.aud = *parsed->client_id;
-  } else if (auto it = std::find_if(parsed->aud.begin(), parsed->aud.end(), accepts);
-             it != parsed->aud.end()) {
-    claims.aud = *it;
-  } else {
-    return reject(VerifyError::WrongAudience);
-  }
+  if (!audience_ok(*parsed, config_.audiences)) return reject(VerifyError::WrongAudience);
 
   const VerifyError error = check_time_and_use(claims, expected_use, now_s);
   // token_use is checked per call, so a token refused only for it is still worth caching.

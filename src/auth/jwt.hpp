@@ -25,7 +25,8 @@ struct Claims {
   std::string token_use;  // "access" | "id"
   std::string iss;
   // The client id. Cognito puts it in "client_id" for access tokens and in "aud" for id
-  // tokens; encode_jwt follows that, and verify accepts either.
+  // tokens; encode_jwt follows that, and verify reads each kind's own claim only (an access
+  // token with "aud" or an ID token with "client_id" is refused as WrongAudience).
   std::string aud;
   std::string jti;
   std::string sid;  // "sid": the login session (refresh-token family); revocable as a whole
@@ -63,9 +64,11 @@ struct VerifyResult {
 };
 
 struct VerifierConfig {
-  std::string issuer;                  // exact match against "iss"
-  std::vector<std::string> audiences;  // accepted client ids; empty accepts no token
-  int64_t leeway_s = 30;               // clock skew tolerated on exp, nbf and iat
+  std::string issuer;  // exact match against "iss"
+  // Accepted client ids: an access token's "client_id" is one of them; every entry of an
+  // ID token's "aud" is one of them. Empty accepts no token.
+  std::vector<std::string> audiences;
+  int64_t leeway_s = 30;  // clock skew tolerated on exp, nbf and iat
   std::size_t max_token_bytes = 8192;
   std::size_t cache_capacity = 100000;  // verified tokens remembered; 0 disables
   bool use_cache = true;

@@ -4,8 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "core/crypto.hpp"
 #include "auth/jwt_test_util.hpp"
+#include "core/crypto.hpp"
 
 namespace painel::auth {
 namespace {
@@ -76,12 +76,65 @@ TEST_F(JwtTest, IdTokenCarriesClientInAud) {
   EXPECT_EQ(r.claims.tenant_id, "tenant-42");
 }
 
-TEST_F(JwtTest, AcceptsAudAsArray) {
-  EXPECT_EQ(verify_error(
-                signed_payload(R"({"sub":"u","token_use":"id","iss":")" + std::string(kIssuer) +
-                               R"(","aud":["x","painel-web"],"iat":1700000000,"exp":1700003600})"),
-                "id"),
+// An ID token's payload naming its client(s) by `aud_json` (and, with `extra`, more).
+std::string id_payload(std::string_view aud_json, std::string_view extra = "") {
+  return R"({"sub":"u","token_use":"id","iss":")" + std::string(kIssuer) + R"(","aud":)" +
+         std::string(aud_json) + std::string(extra) + R"(,"iat":1700000000,"exp":1700003600})";
+}
+
+TEST_F(JwtTest, AcceptsAudAsArrayOfAcceptedClients) {
+  EXPECT_EQ(verify_error(signed_payload(id_payload(R"(["other-client","painel-web"])")), "id"),
             VerifyError::None);
+  EXPECT_EQ(verify_error(signed_payload(id_payload(R"(["painel-web"])")), "id"), VerifyError::None);
+}
+
+TEST_F(JwtTest, IdTokenAudMustNameOnlyAcceptedClients) {
+  // OpenID Connect Core 3.1.3.7: an audience the verifier does not trust voids the token,
+  // even beside a trusted one.
+  EXPECT_EQ(verify_error(signed_payload(id_payload(R"(["x","painel-web"])")), ""),
+            VerifyError::WrongAudience);
+  EXPECT_EQ(verify_error(signed_payload(id_payload(R"("x")")), ""), VerifyError::WrongAudience);
+  EXPECT_EQ(verify_error(signed_payload(id_payload(R"("")")), ""), VerifyError::WrongAudience);
+  EXPECT_EQ(verify_error(signed_payload(id_payload("[]")), ""), VerifyError::WrongAudience);
+  EXPECT_EQ(verify_error(signed_payload(id_payload(R"("PAINEL-WEB")")), ""),
+            VerifyError::WrongAudience);
+}
+
+TEST_F(JwtTest, IdTokenNamesItsClientInAudNotClientId) {
+  // Cognito's ID tokens carry "aud" and no "client_id": one with client_id only, or with
+  // both, is an access/ID mix-up.
+  EXPECT_EQ(verify_error(signed_payload(payload_json("id")), ""), VerifyError::WrongAudience);
+  EXPECT_EQ(verify_error(
+                signed_payload(id_payload(R"("painel-web")", R"(,"client_id":"painel-web")")), ""),
+            VerifyError::WrongAudience);
+}
+
+TEST_F(JwtTest, AccessTokenNamesItsClientInClientIdNotAud) {
+  // An access token whose client is only in "aud" (an ID token relabelled "access"), or
+  // that carries an "aud" beside client_id, is refused.
+  std::string aud_only = id_payload(R"("painel-web")");
+  aud_only.replace(aud_only.find(R"("id")"), 4, R"("access")");
+  EXPECT_EQ(verify_error(signed_payload(aud_only), ""), VerifyError::WrongAudience);
+  EXPECT_EQ(verify_error(signed_payload(payload_json("access", R"(,"aud":"painel-web")")), ""),
+            VerifyError::WrongAudience);
+  EXPECT_EQ(verify_error(signed_payload(payload_json("access", R"(,"aud":[])")), ""),
+            VerifyError::WrongAudience);
+  EXPECT_EQ(verify_error(signed_payload(payload_json("access")), ""), VerifyError::None);
+}
+
+TEST_F(JwtTest, IdTokenGetsTheSameTimeChecksAsAnAccessToken) {
+  Claims c = access_claims();
+  c.token_use = "id";
+  c.exp = kNow - 30;  // within the leeway
+  EXPECT_EQ(verify_error(encode_jwt(c, key_), ""), VerifyError::None);
+  c.exp = kNow - 31;
+  EXPECT_EQ(verify_error(encode_jwt(c, key_), ""), VerifyError::Expired);
+  c.exp = kNow + 3600;
+  c.nbf = kNow + 31;
+  EXPECT_EQ(verify_error(encode_jwt(c, key_), ""), VerifyError::NotYetValid);
+  c.nbf.reset();
+  c.iss = std::string(kIssuer) + "/evil";
+  EXPECT_EQ(verify_error(encode_jwt(c, key_), ""), VerifyError::WrongIssuer);
 }
 
 TEST_F(JwtTest, RejectsAlgNone) {

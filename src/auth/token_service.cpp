@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
+#include "core/list.hpp"
 #include "store/audit.hpp"
 #include "store/sessions.hpp"
 #include "store/signing_keys.hpp"
@@ -21,6 +22,18 @@
 
 namespace painel::auth {
 namespace {
+
+// JwtVerifier's expected_token_use that accepts both "access" and "id".
+constexpr std::string_view kAnyTokenUse = "";
+
+// The external pool's app client ids (--cognito-client-id, a comma list); --client-id when
+// none is given.
+std::vector<std::string> cognito_client_ids(const Config& cfg) {
+  std::vector<std::string> ids;
+  for (std::string_view id : comma_list(cfg.cognito_client_id)) ids.emplace_back(id);
+  if (ids.empty()) ids.push_back(cfg.client_id);
+  return ids;
+}
 
 LoginGate::Options login_gate_options(const Config& cfg) {
   LoginGate::Options o;
@@ -60,7 +73,7 @@ TokenService::TokenService(const Config& cfg, store::Store& store, const Clock& 
     if (!keys || keys->empty()) throw std::invalid_argument("--cognito-jwks has no usable keys");
     VerifierConfig ec;
     ec.issuer = cfg.cognito_issuer;
-    ec.audiences = {cfg.cognito_client_id.empty() ? cfg.client_id : cfg.cognito_client_id};
+    ec.audiences = cognito_client_ids(cfg);
     external_ = std::make_unique<JwtVerifier>(ec, *keys);
   }
   sync_revocations(true);
@@ -255,7 +268,9 @@ void TokenService::forget_tenant_status(const std::string& tenant_id) {
 
 std::optional<Principal> TokenService::authenticate(std::string_view token, std::string& why) {
   int64_t now = clock_.now_ms() / 1000;
-  auto r = verifier_->verify(token, "access", now);
+  // ID tokens are accepted wherever access tokens are, with the same checks and revocation
+  // (API Gateway's Cognito authorizer, which the original ran behind, accepts either).
+  auto r = verifier_->verify(token, kAnyTokenUse, now);
   if (!r.ok()) may_block();  // key reloads, external JWKS: on the handler pool only
   if (r.error == VerifyError::UnknownKid) {
     // A key rotated by another instance: reload (at most every 5 s) and try again.
@@ -263,7 +278,7 @@ std::optional<Principal> TokenService::authenticate(std::string_view token, std:
     if (clock_.now_ms() - last > 5000 &&
         last_reload_ms_.compare_exchange_strong(last, clock_.now_ms())) {
       load_keys();
-      r = verifier_->verify(token, "access", now);
+      r = verifier_->verify(token, kAnyTokenUse, now);
     }
   }
   Principal p;
@@ -272,7 +287,7 @@ std::optional<Principal> TokenService::authenticate(std::string_view token, std:
     p.tenant_id = r.claims.tenant_id;
   } else if (external_ &&
              r.error == VerifyError::UnknownKid) {  // not one of our keys: maybe the user pool's
-    auto e = external_->verify(token, "access", now);
+    auto e = external_->verify(token, kAnyTokenUse, now);
     if (!e.ok()) {
       why = std::string("invalid token: ") + to_string(e.error);
       return std::nullopt;
@@ -285,6 +300,12 @@ std::optional<Principal> TokenService::authenticate(std::string_view token, std:
       if (g && (*g & kTenantGroups)) throw forbidden("this identity is not linked to any tenant");
       p.user_id = "cognito:" + e.claims.sub;
     } else {
+      // The pool still issues tokens to a user Painel disabled (or erased): refuse them
+      // here, since the revocation recorded on disabling only covers earlier tokens.
+      if (u->disabled) {
+        why = "user disabled";
+        return std::nullopt;
+      }
       p.user_id = u->id;
       p.tenant_id = u->tenant_id;
     }
@@ -329,7 +350,7 @@ const char* TokenService::tenant_refusal(std::string_view status) {
 
 std::optional<Principal> TokenService::authenticate_cached(std::string_view token) {
   const int64_t now = clock_.now_ms();
-  auto r = verifier_->verify_cached(token, "access", now / 1000);
+  auto r = verifier_->verify_cached(token, kAnyTokenUse, now / 1000);
   if (!r || !r->ok()) return std::nullopt;
   // A revocation poll that is due, a revoked token, a refusal to explain, an unknown
   // tenant status: authenticate() decides on the pool.

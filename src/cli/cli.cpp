@@ -8,6 +8,7 @@
 #include "cli/agents_cmd.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/users_cmd.hpp"
+#include "core/build_info.hpp"
 #include "domain/commands.hpp"
 #include "http/cors.hpp"
 #include "mail/mailer.hpp"
@@ -41,9 +42,16 @@ int run(int argc, char** argv) {
   CLI::App app{"painel — the AlquimistaAI operational panel (API, web UI, jobs, operator tools)"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "help for every command");
+  app.set_version_flag("--version", build_info_line(), "print the version and exit");
 
   Config cfg;
   std::string db = cfg.database;
+
+  auto* version = app.add_subcommand(
+      "version", "print the version, git commit, build type and library versions");
+  bool v_json = false;
+  version->add_flag("--json", v_json,
+                    "print {\"version\",\"commit\",\"build_type\",\"sqlite\",\"libpq\",\"boost\"}");
 
   auto* serve = app.add_subcommand("serve", "serve the API and web UI and run the background jobs");
   serve->add_option("--listen", cfg.listen, "HOST:PORT to listen on")
@@ -138,7 +146,10 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_COGNITO_ISSUER");
   serve->add_option("--cognito-jwks", cfg.cognito_jwks, "the user pool's JWKS (file path)")
       ->envname("PAINEL_COGNITO_JWKS");
-  serve->add_option("--cognito-client-id", cfg.cognito_client_id, "the user pool app client id")
+  serve
+      ->add_option("--cognito-client-id", cfg.cognito_client_id,
+                   "the user pool's app client ids, comma-separated (access tokens' client_id, "
+                   "ID tokens' aud); default --client-id")
       ->envname("PAINEL_COGNITO_CLIENT_ID");
   serve
       ->add_option("--rate-user-per-min", cfg.rate_user_per_min,
@@ -484,6 +495,8 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "painel: " << e.what() << " (see painel --help)\n";
     return 2;
@@ -497,6 +510,7 @@ int run(int argc, char** argv) {
       mail::validate_settings({cfg.smtp_url, cfg.smtp_from});
       return cmd_serve(cfg);
     }
+    if (*version) return cmd_version(v_json);
     if (*worker) return cmd_worker(cfg);
     if (*migrate) return cmd_migrate(db);
     if (*tcreate) return cmd_tenants_create(db, t_args);

@@ -7,27 +7,46 @@
 
 #include "api/cached_reads.hpp"
 #include "api/denial_audit.hpp"
+#include "api/routes.hpp"
+#include "api/static_files.hpp"
+#include "auth/token_service.hpp"
+#include "core/build_info.hpp"
+#include "core/crypto.hpp"
+#include "jobs/aggregation_job.hpp"
+#include "jobs/audit_checkpoint_job.hpp"
+#include "jobs/command_worker.hpp"
+#include "jobs/privacy_retention_job.hpp"
+#include "jobs/runner.hpp"
+#include "mail/mailer.hpp"
 #include "redis/cache.hpp"
 #include "redis/client.hpp"
 #include "redis/rate_limit.hpp"
-#include "api/routes.hpp"
-#include "api/static_files.hpp"
-#include "core/crypto.hpp"
-#include "auth/token_service.hpp"
-#include "jobs/aggregation_job.hpp"
-#include "jobs/audit_checkpoint_job.hpp"
-#include "jobs/privacy_retention_job.hpp"
-#include "jobs/command_worker.hpp"
-#include "jobs/runner.hpp"
-#include "mail/mailer.hpp"
 #include "store/api_keys.hpp"
 #include "store/private_files.hpp"
 
 namespace painel::cli {
+namespace {
+
+// The web UI's directory: --web-dir when it holds a built UI; else, when --web-dir was left
+// at its default (web/dist, a source checkout), the installed UI beside the binary
+// (/usr/bin/painel → /usr/share/painel/web, as the Debian package lays it out).
+std::string resolve_web_dir(const std::string& configured) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(fs::path(configured) / "index.html", ec) || configured != Config{}.web_dir)
+    return configured;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return configured;
+  fs::path installed = exe.parent_path().parent_path() / "share" / "painel" / "web";
+  return fs::exists(installed / "index.html", ec) ? installed.string() : configured;
+}
+
+}  // namespace
 
 Services::Services(const Config& c) : cfg(c) {
   // First: a missing or exposed master key refuses to start before the store is touched.
   std::string master_key = auth::resolve_master_key(cfg);
+  metrics.set_gauge("painel_build_info", 1, build_info_labels());  // what is running, as labels
   store = store::Store::open(cfg.database,
                              {cfg.db_pool_size > 0 ? cfg.db_pool_size : cfg.handler_threads + 4,
                               cfg.db_statement_timeout_ms});
@@ -66,16 +85,16 @@ Services::Services(const Config& c) : cfg(c) {
   command_signal = std::make_unique<jobs::CommandSignal>();
   mailer = std::make_unique<mail::Mailer>(mail::SmtpSettings{cfg.smtp_url, cfg.smtp_from}, metrics);
   if (mailer->enabled()) spdlog::info("mail: invitation and reset links are also e-mailed");
-  http::Router routes = api::build_routes(
-      {cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens, *command_signal,
-       painel::derive_credentials_key(master_key), *mailer});
-  auto ui = api::StaticFiles::load(cfg.web_dir);
+  http::Router routes =
+      api::build_routes({cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens,
+                         *command_signal, painel::derive_credentials_key(master_key), *mailer});
+  std::string web_dir = resolve_web_dir(cfg.web_dir);
+  auto ui = api::StaticFiles::load(web_dir);
   if (ui)
-    spdlog::info("serving the web UI from {} ({} files) under /app/", cfg.web_dir,
-                 ui->file_count());
+    spdlog::info("serving the web UI from {} ({} files) under /app/", web_dir, ui->file_count());
   else
     spdlog::warn("the web UI is not built ({} has no index.html): API only. Run `make build`.",
-                 cfg.web_dir);
+                 web_dir);
   auto* st = store.get();
   api::IngestKeyCheck ingest_check = [st](std::string_view key) -> std::optional<auth::IngestKey> {
     auto k = store::check_api_key(st->conn(), key);
@@ -109,8 +128,8 @@ void Services::start_jobs() {
   auto* cp = audit_checkpoint.get();
   runner->every("audit_checkpoint", cfg.audit_checkpoint_interval_ms, [cp] { cp->tick(); });
   constexpr int kIpRetentionEveryMs = 3600000;
-  ip_retention = std::make_unique<jobs::PrivacyRetentionJob>(*store, metrics, clock,
-                                                            cfg.ip_retention_days, kIpRetentionEveryMs);
+  ip_retention = std::make_unique<jobs::PrivacyRetentionJob>(
+      *store, metrics, clock, cfg.ip_retention_days, kIpRetentionEveryMs);
   auto* ipr = ip_retention.get();
   runner->every("ip_retention", kIpRetentionEveryMs, [ipr] { ipr->tick(); });
 }
@@ -137,7 +156,7 @@ void Services::stop_jobs() {
   if (runner) runner->stop();
   if (command_worker) command_worker->stop();
   if (denial_flusher) denial_flusher->stop();
-  flush_denials();  // the server has drained: nothing records any more
+  flush_denials();                 // the server has drained: nothing records any more
   if (mailer) mailer->stop(5000);  // sends what the last requests queued, 5 s at most
 }
 

@@ -45,6 +45,7 @@ struct TenantArgs {
   std::optional<std::string> max_agents, max_users, max_requests_per_month;
   bool json = false;
 };
+int cmd_version(bool json);  // `painel version [--json]`
 int cmd_serve(Config cfg);
 int cmd_worker(Config cfg);  // the command worker alone, until SIGTERM/SIGINT
 int cmd_migrate(const std::string& database);
@@ -78,8 +79,8 @@ int cmd_incidents_open(const std::string& database, const std::string& severity,
                        const std::string& tenant, bool json);
 int cmd_incidents_resolve(const std::string& database, const std::string& id, bool json);
 // `painel mail test` (cli/mail_cmd.cpp): one test message, sent now; exit 1 if refused.
-int cmd_mail_test(const std::string& smtp_url, const std::string& smtp_from,
-                  const std::string& to, const std::string& lang, bool json);
+int cmd_mail_test(const std::string& smtp_url, const std::string& smtp_from, const std::string& to,
+                  const std::string& lang, bool json);
 
 int cmd_incidents_list(const std::string& database, const std::string& status,
                        const std::string& tenant, int64_t limit, bool json);

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/list.hpp"
 #include "core/redis_url.hpp"
 
 namespace painel {
@@ -81,6 +82,8 @@ void Config::validate() const {
     throw std::invalid_argument("--login-wait-ms must be 0..60000");
   if (!cognito_issuer.empty() && cognito_jwks.empty())
     throw std::invalid_argument("--cognito-issuer needs --cognito-jwks");
+  if (!cognito_client_id.empty() && comma_list(cognito_client_id).empty())
+    throw std::invalid_argument("--cognito-client-id names no client id");
   if (ingest_max_age_days < 1 || ingest_max_age_days > 36500)
     throw std::invalid_argument("--ingest-max-age-days must be 1..36500");
   if (!redis.empty()) parse_redis_url(redis);

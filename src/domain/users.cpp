@@ -74,4 +74,8 @@ bool may_assign_group(Group actor, Group target) {
 
 bool user_limit_reached(int64_t active_now, int64_t max_users) { return active_now >= max_users; }
 
+const char* original_tenant_role(std::string_view group) {
+  return group == "TENANT_ADMIN" ? "admin" : "user";
+}
+
 }  // namespace painel::domain

@@ -11,8 +11,8 @@
 
 namespace painel::domain {
 
-inline constexpr size_t kEmailMax = 254;      // RFC 5321 path limit
-inline constexpr size_t kUserNameMax = 120;   // characters (code points)
+inline constexpr size_t kEmailMax = 254;     // RFC 5321 path limit
+inline constexpr size_t kUserNameMax = 120;  // characters (code points)
 inline constexpr int64_t kPasswordLinkTtlMs = 72LL * 3600 * 1000;
 
 // The e-mail trimmed and lower-cased when it is a plausible address (one '@', a local
@@ -37,5 +37,9 @@ inline const char* user_status(bool disabled) { return disabled ? "disabled" : "
 
 // A tenant with `active_now` active users may not take another beyond `max_users`.
 bool user_limit_reached(int64_t active_now, int64_t max_users);
+
+// A tenant member's role in the original system's words (its tenant_users.role; the
+// tenant detail's users[].role): TENANT_ADMIN → "admin", TENANT_USER → "user".
+const char* original_tenant_role(std::string_view group);
 
 }  // namespace painel::domain

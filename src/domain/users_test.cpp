@@ -56,4 +56,9 @@ TEST(UserRules, UserLimit) {
   EXPECT_EQ(std::string(user_status(true)), "disabled");
 }
 
+TEST(UserRules, TenantMembersSpeakTheOriginalsRoles) {
+  EXPECT_STREQ(original_tenant_role("TENANT_ADMIN"), "admin");
+  EXPECT_STREQ(original_tenant_role("TENANT_USER"), "user");
+}
+
 }  // namespace painel::domain

@@ -131,7 +131,8 @@ class Response:
 class Painel:
     """A running server with its own data directory."""
 
-    def __init__(self, *extra_args, env=None, db=None, listen="127.0.0.1:0", log_format="json"):
+    def __init__(self, *extra_args, env=None, db=None, web_dir=None, bin=None, cwd=None,
+                 listen="127.0.0.1:0", log_format="json"):
         self.dir = tempfile.mkdtemp(prefix="painel-test-")
         self.own_pg_db = None
         if db is None and BACKEND == "postgres":  # a fresh database in the test cluster
@@ -143,6 +144,11 @@ class Painel:
         self.database = db_url(self.db)  # the --database value
         self.extra = list(extra_args)
         self.listen, self.log_format = listen, log_format
+        # The UI to serve: web/dist of the checkout by default; "" gives no --web-dir at all
+        # (the binary looks for an installed UI beside itself).
+        self.web_dir = os.path.join(SRC, "web/dist") if web_dir is None else web_dir
+        self.bin = bin or BIN
+        self.cwd = cwd
         self.env = dict(os.environ, **(env or {}))
         self.env.setdefault("PAINEL_MASTER_KEY", "test-master-key")
         self.proc = None
@@ -158,9 +164,10 @@ class Painel:
     def start(self):
         self.log = open(os.path.join(self.dir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--listen", self.listen, "--database", self.database,
-             "--log-format", self.log_format, "--web-dir", os.path.join(SRC, "web/dist"), *self.extra],
-            stdout=self.log, stderr=subprocess.PIPE, text=True, env=self.env)
+            [self.bin, "serve", "--listen", self.listen, "--database", self.database,
+             "--log-format", self.log_format, *(["--web-dir", self.web_dir] if self.web_dir else []),
+             *self.extra],
+            stdout=self.log, stderr=subprocess.PIPE, text=True, env=self.env, cwd=self.cwd)
         deadline = time.time() + 20
         while time.time() < deadline:
             line = self.proc.stderr.readline()

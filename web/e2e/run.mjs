@@ -33,6 +33,7 @@ const SCENARIO_MS = 90_000;
 
 const started = Date.now();
 let tmp = null;
+let INGEST_KEY = ''; // made with `painel keys create` before the server starts (one writer at a time)
 let server = null;
 let browser = null;
 let cleaned = false;
@@ -352,6 +353,10 @@ scenario('operations: command reaches SUCCESS live', async () => {
   const tenantId = await page.locator(`${tid('command-tenant')} option`, { hasText: TENANT.name }).getAttribute('value');
   assert(tenantId, `tenant ${TENANT.name} not in the picker`);
   await page.selectOption(tid('command-tenant'), tenantId);
+  const polls = [];
+  page.on('request', (r) => {
+    if (/\/internal\/operations\/commands\/[0-9a-f-]{36}(\?|$)/.test(r.url())) polls.push(r.url());
+  });
   await page.click(tid('command-submit'));
   const status = page.locator(tid('last-command-status'));
   await status.waitFor();
@@ -364,6 +369,8 @@ scenario('operations: command reaches SUCCESS live', async () => {
   const final = await status.getAttribute('data-status');
   const err = (await page.locator(tid('last-command-error')).count()) ? await page.locator(tid('last-command-error')).innerText() : '';
   assert(final === 'SUCCESS', `command ${id} ended ${final} ${err}`);
+  // Followed with the server's long-poll, not polled every second.
+  assert(polls.length > 0 && polls.every((u) => /[?&]wait=15/.test(u) && /[?&]status_not=/.test(u)), `status requests: ${polls.join(' ')}`);
   assert(await page.evaluate(() => window.__e2eNoReload === true), 'the page was reloaded');
   // The history shows it too, settled, without a reload.
   await page.waitForFunction(
@@ -393,6 +400,109 @@ scenario('operations: command reaches SUCCESS live', async () => {
   await page.evaluate(() => document.querySelectorAll('.toast-close').forEach((b) => b.click()));
   await page.waitForFunction(() => !document.querySelector('.toast'), null, { timeout: 3000 }).catch(() => {});
   await shot(page, 'operations-live', { docs: true });
+});
+
+scenario('operations: a destructive confirmation names its target; a new type clears the target', async () => {
+  const page = await pageFor('INTERNAL_ADMIN');
+  await page.goto(`${BASE}/app/company/operations`);
+  await settled(page, 'page-operations');
+  const tenantId = await page.locator(`${tid('command-tenant')} option`, { hasText: TENANT.name }).getAttribute('value');
+  await page.selectOption(tid('command-type'), 'FLUSH_TENANT_CACHE');
+  await page.selectOption(tid('command-tenant'), tenantId);
+  // Switching to a command that acts on the tenant itself does not carry the tenant over.
+  await page.selectOption(tid('command-type'), 'SUSPEND_TENANT');
+  const kept = await page.locator(tid('command-tenant')).inputValue();
+  assert(kept === '', `the tenant picked for another command stayed selected for SUSPEND_TENANT (${kept})`);
+  await page.selectOption(tid('command-tenant'), tenantId);
+  await page.click(tid('command-submit'));
+  const dialog = page.locator(tid('confirm-dialog'));
+  await dialog.waitFor({ state: 'visible' });
+  const title = await dialog.locator('h2').innerText();
+  assert(title === `Suspender ${TENANT.name}?`, `confirmation title "${title}"`);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="confirm-target"]')?.textContent === n, TENANT.name);
+  await shot(page, 'operations-confirm', { fullPage: false });
+  await page.click(tid('confirm-cancel'));
+  await dialog.waitFor({ state: 'hidden' });
+  // Nothing was sent: the tenant is still active.
+  const [st, body] = await apiCall(LOGINS.INTERNAL_ADMIN, 'GET', `/internal/tenants/${tenantId}`);
+  assert(st === 200 && JSON.parse(body).tenant.status !== 'suspended', `tenant after a cancelled suspension: ${st} ${body.slice(0, 200)}`);
+});
+
+scenario('filters in the URL: command history and integrations with errors', async () => {
+  const page = await pageFor('INTERNAL_ADMIN');
+  await page.goto(`${BASE}/app/company/operations`);
+  await settled(page, 'page-operations');
+  await page.selectOption(tid('history-status-filter'), 'SUCCESS');
+  await page.selectOption(tid('history-type-filter'), 'HEALTH_CHECK');
+  await page.waitForURL((u) => u.searchParams.get('status') === 'SUCCESS' && u.searchParams.get('command_type') === 'HEALTH_CHECK');
+  await page.reload();
+  await settled(page, 'page-operations');
+  assert((await page.inputValue(tid('history-status-filter'))) === 'SUCCESS', 'history status filter not restored from the URL');
+  assert((await page.inputValue(tid('history-type-filter'))) === 'HEALTH_CHECK', 'history type filter not restored from the URL');
+
+  await page.goto(`${BASE}/app/company/integrations`);
+  await settled(page, 'page-company-integrations');
+  await page.selectOption(tid('integrations-status-filter'), 'all');
+  await page.waitForURL((u) => u.searchParams.get('status') === 'all');
+  await page.reload();
+  await settled(page, 'page-company-integrations');
+  assert((await page.inputValue(tid('integrations-status-filter'))) === 'all', 'integrations status filter not restored from the URL');
+  // Back to the default (errors) leaves a clean URL.
+  await page.selectOption(tid('integrations-status-filter'), 'error');
+  await page.waitForURL((u) => !u.searchParams.has('status'));
+});
+
+scenario('rates: an agent with 199 failures in 200 shows 0,5 %, not 50 %', async () => {
+  const login = async (email) => {
+    const r = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+    return (await r.json()).access_token;
+  };
+  const token = await login(LOGINS.INTERNAL_ADMIN);
+  const call = async (method, path, body, headers = {}) => {
+    const r = await fetch(`${BASE}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return [r.status, r.status === 204 ? null : await r.json().catch(() => null), r.headers];
+  };
+  const [, me] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/me').then(([s, b]) => [s, JSON.parse(b)]);
+  const tenantId = me.id;
+  const [cs, agent] = await call('POST', '/internal/agents', { name: 'E2E Taxa baixa', segment: 'logistica', subnucleus: 'hermes' });
+  assert(cs === 201, `POST /internal/agents answered ${cs} ${JSON.stringify(agent)}`);
+  let [ps, pb] = await call('PUT', `/internal/tenants/${tenantId}/agents/${agent.id}`, { status: 'active' });
+  if (ps === 422) {
+    // The demo tenant is at its agent limit: raise it (a staff edit) and contract again.
+    const [, , h] = await call('GET', `/internal/tenants/${tenantId}`);
+    const [us, ub] = await call('PATCH', `/internal/tenants/${tenantId}`, { limits: { max_agents: 100 } }, { 'If-Match': h.get('etag') ?? '*' });
+    assert(us === 200, `raising max_agents answered ${us} ${JSON.stringify(ub)}`);
+    [ps, pb] = await call('PUT', `/internal/tenants/${tenantId}/agents/${agent.id}`, { status: 'active' });
+  }
+  assert(ps === 201 || ps === 200, `contract answered ${ps} ${JSON.stringify(pb)}`);
+  const key = INGEST_KEY;
+  const at = new Date(Date.now() - 60_000).toISOString();
+  const events = Array.from({ length: 200 }, (_, i) => ({
+    event_id: `e2e-rate-${i}`, tenant_id: tenantId, agent_id: agent.id, occurred_at: at,
+    status: i === 0 ? 'success' : 'error', response_time_ms: 100, tokens_used: 1, cost: 0,
+  }));
+  const ing = await fetch(`${BASE}/ingest/usage`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  assert(ing.status < 300, `ingest answered ${ing.status} ${await ing.text()}`);
+  // Aggregation runs every 10 s: wait until the API has the agent's rate (0.5, a percentage).
+  let rate = null;
+  for (let i = 0; i < 40 && rate === null; i++) {
+    const [, u] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/usage?period=7d').then(([s, b]) => [s, JSON.parse(b)]);
+    rate = u.by_agent?.find((a) => a.agent_id === agent.id)?.success_rate ?? null;
+    if (rate === null) await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert(rate === 0.5, `the API's rate for 1 success in 200 is ${rate}`);
+  const page = await pageFor('TENANT_ADMIN');
+  await page.goto(`${BASE}/app/dashboard/usage?period=7d`);
+  await settled(page, 'page-usage');
+  const row = page.locator(`${tid('usage-agent-table')} tr`, { hasText: 'E2E Taxa baixa' });
+  const cells = await row.locator('td').allInnerTexts();
+  const shown = (cells[cells.length - 1] ?? '').replace(/[\u00a0\u202f]/g, ' ');
+  assert(shown === '0,5%', `the usage table shows "${shown}" for 1 success in 200`);
+  await shot(page, 'usage-low-rate');
 });
 
 scenario('usage charts for 7/30/90 days', async () => {
@@ -750,6 +860,12 @@ scenario('375 px wide: no horizontal scroll, hamburger menu works', async () => 
   await navLink.click();
   await admin.waitForURL((u) => u.pathname === '/app/company/tenants');
   await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false');
+  // Tapping the page already open closes the menu as well (no navigation happens).
+  await toggle.click();
+  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true');
+  await navLink.click();
+  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false', null, { timeout: 3000 });
+  assert(!(await inView()), 'menu still on screen after tapping the current page');
   // Escape closes it too.
   await toggle.click();
   await admin.keyboard.press('Escape');
@@ -1008,6 +1124,10 @@ async function main() {
   }
   assert(TENANT.name, 'painel demo did not name the demo tenant');
 
+  const keyOut = await run(BIN, ['keys', 'create', '--database', `sqlite:${db}`, '--name', 'e2e'], {
+    env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
+  });
+  INGEST_KEY = keyOut.out.trim().split('\n').pop().trim();
   BASE = await startServer(db);
   browser = await chromium.launch({
     executablePath: CHROMIUM,

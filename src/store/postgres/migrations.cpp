@@ -10,6 +10,7 @@
 // covers), commands' output (JSON or plain text), and ids that callers look up by a
 // free-form value (api_keys.id: "id or prefix"; actor/created_by/worker_id names).
 #include "store/postgres/pg_store.hpp"
+#include "store/plan_defaults.hpp"
 
 namespace painel::store {
 
@@ -575,6 +576,10 @@ CREATE INDEX operational_events_target ON operational_events(target, seq);
 CREATE INDEX sessions_created ON sessions(created_at_ms);
 ALTER TABLE users ADD COLUMN erased_at timestamptz;
 )SQL"},
+      // Built from domain::kShippedPlans (store/plan_defaults.cpp), the same SQL on both
+      // dialects: plan rows still at migration 1's limits get the original system's.
+      {19, "plans: the original system's limits (professional 20 users, 50 000 requests)",
+       plan_defaults_migration_sql()},
   };
   return m;
 }

@@ -5,6 +5,7 @@
 // usage_events.occurred_at_ms (epoch ms, for fast range scans); days are YYYY-MM-DD;
 // money is integer cents; JSON columns are text holding a JSON object.
 #include "store/migrations.hpp"
+#include "store/plan_defaults.hpp"
 
 namespace painel::store {
 
@@ -613,6 +614,10 @@ CREATE INDEX sessions_created ON sessions(created_at_ms);
 -- keep pointing at an id.
 ALTER TABLE users ADD COLUMN erased_at TEXT;
 )SQL"},
+      // Built from domain::kShippedPlans (store/plan_defaults.cpp), the same SQL on both
+      // dialects: plan rows still at migration 1's limits get the original system's.
+      {19, "plans: the original system's limits (professional 20 users, 50 000 requests)",
+       plan_defaults_migration_sql()},
   };
   return m;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './client';
-import { describeError, describeRefusal, shouldRetry } from './errors';
+import { describeError, describeRefusal, shouldRetry, waitText } from './errors';
 import { translate, type Lang } from '../i18n/translate';
 
 const tFor = (lang: Lang) => (k: Parameters<typeof translate>[1], v?: Record<string, string | number>) => translate(lang, k, v);
@@ -55,5 +55,17 @@ describe('shouldRetry', () => {
     expect(shouldRetry(0, new ApiError('forbidden', 403))).toBe(false);
     expect(shouldRetry(0, new ApiError('session_expired', 401))).toBe(false);
     expect(shouldRetry(0, new ApiError('invalid', 400))).toBe(false);
+  });
+});
+
+describe('waits', () => {
+  it('says a lockout in minutes, not seconds', () => {
+    const locked = new ApiError('rate_limited', 429, { detail: 'too many attempts' }, null, 888);
+    expect(describeError(locked, t)).toBe('Muitas requisições. Tente novamente em 15 min');
+    expect(describeError(locked, tFor('en'))).toBe('Too many requests. Try again in 15 min');
+    expect(waitText(45, t)).toBe('45 s');
+    expect(waitText(60, t)).toBe('1 min');
+    expect(waitText(61, t)).toBe('2 min');
+    expect(waitText(7200, t)).toBe('2 h');
   });
 });

@@ -22,11 +22,22 @@ export function errorMessageKey(err: unknown): MessageKey | null {
   }
 }
 
+/**
+ * A wait as people say it: "45 s" under a minute, then whole minutes rounded up
+ * ("888 s" → "15 min"), then hours ("2 h").
+ */
+export function waitText(seconds: number, t: T): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  if (s < 60) return t('time.seconds', { n: s });
+  if (s < 3600) return t('time.minutes', { n: Math.ceil(s / 60) });
+  return t('time.hours', { n: Math.ceil(s / 3600) });
+}
+
 export function describeError(err: unknown, t: T): string {
   const key = errorMessageKey(err);
   if (key) {
     if (isApiError(err) && err.kind === 'rate_limited' && err.retryAfter !== null) {
-      return t('error.rateLimitedRetry', { seconds: err.retryAfter });
+      return t('error.rateLimitedRetry', { wait: waitText(err.retryAfter, t) });
     }
     return t(key);
   }

@@ -19,7 +19,7 @@ import type {
   UsageOverview,
 } from './types';
 import type { CommandBody } from '../lib/commands';
-import { isLiveStatus } from '../lib/commands';
+import { isLiveStatus, longPollQuery } from '../lib/commands';
 
 function useGet<T>(path: string, query?: Query, opts: { enabled?: boolean; keepPrevious?: boolean } = {}) {
   return useQuery<T>({
@@ -99,14 +99,26 @@ export const useRejectCommand = () =>
     api.post<Command>(`/internal/operations/commands/${encodeURIComponent(id)}/reject`, { reason }),
   );
 
-/** One command, polled every second while it is PENDING or RUNNING. */
+/**
+ * One command, followed with the server's long-poll while it is PENDING or RUNNING:
+ * `?wait=15&status_not=<last status seen>` answers as soon as the status changes (or after
+ * 15 s), and the next request goes out right after — no polling every second. A `busy`
+ * answer (X-Long-Poll: busy) is just the current state; the next ask follows 250 ms later.
+ */
 export function useCommand(id: string | null, initial?: Command) {
+  const qc = useQueryClient();
+  const key = ['/internal/operations/commands/', id];
   return useQuery<Command>({
-    queryKey: ['/internal/operations/commands/', id],
-    queryFn: ({ signal }) => api.get<Command>(`/internal/operations/commands/${encodeURIComponent(id ?? '')}`, undefined, signal),
+    queryKey: key,
+    queryFn: ({ signal }) => {
+      const last = qc.getQueryData<Command>(key)?.status ?? initial?.status;
+      return api.get<Command>(`/internal/operations/commands/${encodeURIComponent(id ?? '')}`, isLiveStatus(last) ? longPollQuery(last) : undefined, signal);
+    },
     enabled: !!id && (initial ? isLiveStatus(initial.status) : true),
     initialData: initial,
-    refetchInterval: (q) => (isLiveStatus(q.state.data?.status) || !q.state.data ? 1000 : false),
+    // An in-flight long-poll is not restarted by the interval (react-query joins it), so this
+    // only sets the gap between one answer and the next request.
+    refetchInterval: (q) => (isLiveStatus(q.state.data?.status) || !q.state.data ? 250 : false),
     refetchIntervalInBackground: true,
   });
 }

@@ -42,6 +42,7 @@ export interface TenantMe {
   usage?: { active_agents?: number; active_users?: number; requests_this_month?: number };
 }
 
+/** Every `success_rate` below is a percentage, 0–100, one decimal (99.5, 0.5): never a fraction. */
 export interface AgentUsage {
   total_requests?: number;
   success_rate?: number;
@@ -146,7 +147,10 @@ export interface TenantUser {
   id: string;
   email: string;
   full_name?: string;
-  role?: string;
+  /** The original system's role: admin | user. Painel's UI shows `group`. */
+  role?: 'admin' | 'user' | string;
+  /** TENANT_ADMIN | TENANT_USER */
+  group?: string;
   last_login_at?: string | null;
 }
 

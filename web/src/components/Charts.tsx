@@ -18,6 +18,7 @@ import {
 } from 'chart.js';
 import { Bar, Line } from 'react-chartjs-2';
 import { useI18n } from '../i18n/I18nProvider';
+import { dayAxis, utcTime } from '../lib/days';
 
 ChartJS.register(CategoryScale, LinearScale, PointElement, LineElement, BarElement, LineController, BarController, Tooltip, Legend, Filler);
 ChartJS.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -30,7 +31,10 @@ export interface Series {
   label: string;
   data: number[];
   color?: string;
-  /** For bar charts only: draw on a second axis (e.g. success %). */
+  /**
+   * 'y1': its own axis on the right (e.g. failures, much smaller than the totals, which on
+   * the shared axis would lie flat on zero over the other lines).
+   */
   axis?: 'y' | 'y1';
 }
 
@@ -45,6 +49,21 @@ interface ChartProps {
   /** Labels of the value axis (e.g. compact money); plain numbers when absent. */
   formatTick?: (v: number) => string;
 }
+
+type LineChartProps = Omit<ChartProps, 'labels' | 'horizontal'> &
+  (
+    | { labels: string[]; days?: undefined; levels?: undefined }
+    | {
+        labels?: undefined;
+        /**
+         * The UTC days (`YYYY-MM-DD`) instead of `labels`: the axis then says "Dia (UTC)" and
+         * today's partial last day is drawn dashed and lighter, labelled "hoje, até 14:05".
+         */
+        days: string[];
+        /** The values are levels (MRR on that day), not sums over it: today is not partial. */
+        levels?: boolean;
+      }
+  );
 
 function DataTable({ title, labels, series, formatValue }: Omit<ChartProps, 'testId'>) {
   const fmt = formatValue ?? ((v: number) => String(v));
@@ -91,36 +110,90 @@ function baseOptions(locale: string, formatValue?: (v: number) => string): Chart
   };
 }
 
-export function LineChart({ title, labels, series, testId, height = 260, formatValue, formatTick }: ChartProps) {
-  const { locale } = useI18n();
-  const options = baseOptions(locale, formatValue) as ChartOptions<'line'>;
-  options.scales = {
-    y: { beginAtZero: true, ticks: { precision: 0, ...(formatTick ? { callback: (v: string | number) => formatTick(Number(v)) } : {}) } }, x: { ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 } } };
-  const data = {
-    labels,
-    datasets: series.map((s, i) => ({
+/** A colour at `alpha` (0–1) of a `#rrggbb`. */
+function fade(hex: string, alpha: number): string {
+  return hex + Math.round(alpha * 255).toString(16).padStart(2, '0');
+}
+
+/**
+ * The datasets of a line chart. Pure (and exported) for the tests: a series on 'y1' gets the
+ * right-hand axis and is drawn under the others; the segment into `partialIndex` (today,
+ * still filling) is dashed and faded, and its point hollow.
+ */
+export function lineDatasets(series: Series[], pointCount: number, partialIndex: number | null = null) {
+  const partial = (i: number) => partialIndex !== null && i === partialIndex;
+  return series.map((s, i) => {
+    const color = s.color ?? PALETTE[i % PALETTE.length];
+    return {
       label: s.label,
       data: s.data,
-      borderColor: s.color ?? PALETTE[i % PALETTE.length],
-      backgroundColor: (s.color ?? PALETTE[i % PALETTE.length]) + '22',
+      yAxisID: s.axis ?? 'y',
+      order: s.axis === 'y1' ? 1 : 0,
+      borderColor: color,
+      backgroundColor: fade(color, 0.13),
       fill: i === 0,
       tension: 0.25,
-      pointRadius: labels.length > 40 ? 0 : 2,
-      borderWidth: 2,
-    })),
+      pointRadius: pointCount > 40 ? (ctx: { dataIndex: number }) => (partial(ctx.dataIndex) ? 3 : 0) : 2,
+      pointBackgroundColor: (ctx: { dataIndex: number }) => (partial(ctx.dataIndex) ? '#ffffff' : color),
+      pointBorderColor: (ctx: { dataIndex: number }) => (partial(ctx.dataIndex) ? fade(color, 0.55) : color),
+      borderWidth: s.axis === 'y1' ? 1.5 : 2,
+      segment: {
+        borderDash: (ctx: { p1DataIndex: number }) => (partial(ctx.p1DataIndex) ? [6, 4] : undefined),
+        borderColor: (ctx: { p1DataIndex: number }) => (partial(ctx.p1DataIndex) ? fade(color, 0.55) : undefined),
+        backgroundColor: (ctx: { p1DataIndex: number }) => (partial(ctx.p1DataIndex) ? fade(color, 0.05) : undefined),
+      },
+    };
+  });
+}
+
+export function LineChart({ title, labels: given, days, levels, series, testId, height = 260, formatValue, formatTick }: LineChartProps) {
+  const { t, locale, lang } = useI18n();
+  const now = new Date();
+  const axis = days ? dayAxis(days, lang, now, !levels) : { labels: given ?? [], partialIndex: null };
+  const labels = axis.labels;
+  const options = baseOptions(locale, formatValue) as ChartOptions<'line'>;
+  const ticks = (f?: (v: number) => string) => ({ precision: 0, ...(f ? { callback: (v: string | number) => f(Number(v)) } : {}) });
+  const right = series.filter((s) => s.axis === 'y1');
+  options.scales = {
+    y: { beginAtZero: true, ticks: ticks(formatTick) },
+    x: { ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 }, ...(days ? { title: { display: true, text: t('chart.dayUtc') } } : {}) },
   };
+  if (right.length) {
+    const left = series.filter((s) => s.axis !== 'y1');
+    options.scales.y = { ...options.scales.y, title: { display: true, text: left.map((s) => s.label).join(' · ') } };
+    options.scales.y1 = {
+      position: 'right',
+      beginAtZero: true,
+      grid: { drawOnChartArea: false },
+      ticks: ticks(formatTick),
+      title: { display: true, text: right.map((s) => s.label).join(' · '), color: right[0].color ?? '#3d4451' },
+    };
+  }
+  const data = { labels, datasets: lineDatasets(series, labels.length, axis.partialIndex) };
+  const note = days ? (axis.partialIndex !== null ? t('chart.partialNote', { time: utcTime(now, lang) }) : t('chart.utcNote')) : null;
   return (
-    <figure className="chart" data-testid={testId} data-points={labels.length}>
+    <figure
+      className="chart"
+      data-testid={testId}
+      data-points={labels.length}
+      data-partial={axis.partialIndex !== null ? labels[axis.partialIndex] : undefined}
+      data-right-axis={right.length ? right.map((s) => s.label).join(',') : undefined}
+    >
       <figcaption>{title}</figcaption>
       <div className="chart-canvas" style={{ height }}>
         <Line
           data={data}
           options={options}
           role="img"
-          aria-label={title}
+          aria-label={note ? `${title}. ${note}` : title}
           fallbackContent={<DataTable title={title} labels={labels} series={series} formatValue={formatValue} />}
         />
       </div>
+      {note ? (
+        <p className="chart-note muted small" data-testid={`${testId}-note`}>
+          {note}
+        </p>
+      ) : null}
     </figure>
   );
 }

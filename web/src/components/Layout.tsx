@@ -130,7 +130,9 @@ export function Layout() {
           <ul>
             {items.map((i) => (
               <li key={i.testId}>
-                <NavLink to={i.to} end={i.end} data-testid={i.testId}>
+                {/* Closing here too: tapping the page already open changes no path, so the
+                    effect on navigation would leave the phone menu open over it. */}
+                <NavLink to={i.to} end={i.end} data-testid={i.testId} onClick={() => setOpen(false)}>
                   {t(i.label)}
                 </NavLink>
               </li>

@@ -71,7 +71,7 @@ export const accountsPt = {
   'users.inviteTitle': 'Convidar usuário',
   'users.inviteSubmit': 'Convidar',
   'users.inviteHint': 'A pessoa recebe um link de uso único (válido por 72 h) para definir a própria senha.',
-  'users.chooseTenant': 'Escolha o tenant',
+  'users.chooseTenant': 'Escolha o cliente',
   'users.linkTitleInvite': 'Convite criado',
   'users.linkTitleReset': 'Link de nova senha',
   'users.linkIntro': 'Envie este link a {name}. Ele vale uma vez, até {when}.',

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildCommandBody,
+  confirmTarget,
+  describeParams,
+  describeResult,
+  longPollQuery,
+  tenantAfterTypeChange,
   canDecide,
   COMMAND_SPECS,
   COMMAND_STATUS_TONES,
@@ -106,5 +111,51 @@ describe('command summary', () => {
     expect(commandSummary({ output: null, error_message: 'agent not found' })).toBe('agent not found');
     expect(commandSummary({ output: null })).toBe('');
     expect(commandSummary({})).toBe('');
+  });
+});
+
+describe('console safety', () => {
+  const detail = {
+    tenant: { name: 'Transportadora Primavera Ltda' },
+    agents: [{ id: 'a1', name: 'Agente de Cobrança' }],
+    integrations: [{ id: 'i1', name: 'WhatsApp Vendas' }],
+    users: [{ id: 'u1', email: 'ana@primavera.com.br', full_name: 'Ana Souza' }],
+    recent_incidents: [{ id: 'n1', title: 'Fila parada' }],
+  };
+
+  it('names the target of a destructive confirmation, not its id', () => {
+    expect(confirmTarget({ command_type: 'SUSPEND_TENANT', tenant_id: 't1', parameters: {} }, detail)).toBe('Transportadora Primavera Ltda');
+    expect(confirmTarget({ command_type: 'PAUSE_AGENT', tenant_id: 't1', parameters: { agent_id: 'a1' } }, detail)).toBe('Agente de Cobrança');
+    expect(confirmTarget({ command_type: 'RESET_TOKEN', tenant_id: 't1', parameters: { integration_id: 'i1' } }, detail)).toBe('WhatsApp Vendas');
+    expect(confirmTarget({ command_type: 'RESET_TOKEN', tenant_id: 't1', parameters: { user_id: 'u1' } }, detail)).toBe('Ana Souza <ana@primavera.com.br>');
+    // Unknown to the detail: the id rather than nothing.
+    expect(confirmTarget({ command_type: 'PAUSE_AGENT', tenant_id: 't1', parameters: { agent_id: 'zz' } }, detail)).toBe('zz');
+    expect(confirmTarget({ command_type: 'SUSPEND_TENANT', tenant_id: 't1', parameters: {} }, null, 'Picked Name')).toBe('Picked Name');
+  });
+
+  it('clears the tenant when the type changes to or from one that acts on the tenant', () => {
+    expect(tenantAfterTypeChange('HEALTH_CHECK', 'SUSPEND_TENANT', 't1')).toBe('');
+    expect(tenantAfterTypeChange('SUSPEND_TENANT', 'RESTART_AGENT', 't1')).toBe('');
+    expect(tenantAfterTypeChange('RESTART_AGENT', 'PAUSE_AGENT', 't1')).toBe('t1');
+  });
+
+  it('shows parameters and results by name', () => {
+    expect(describeParams({ agent_id: 'a1', from: '2026-12-01' }, detail)).toEqual([
+      { key: 'agent_id', value: 'Agente de Cobrança' },
+      { key: 'from', value: '2026-12-01' },
+    ]);
+    expect(describeParams({ integration_id: 'gone' }, detail)).toEqual([{ key: 'integration_id', value: 'gone' }]);
+    expect(describeResult({ agent_id: 'a1', restarted: true, counts: { days: 3, events: 120 } }, detail)).toEqual([
+      { key: 'agent_id', value: 'Agente de Cobrança' },
+      { key: 'restarted', value: 'true' },
+      { key: 'counts.days', value: '3' },
+      { key: 'counts.events', value: '120' },
+    ]);
+    expect(describeResult(null)).toEqual([]);
+  });
+
+  it('long-polls with the last status seen', () => {
+    expect(longPollQuery('PENDING')).toEqual({ wait: 15, status_not: 'PENDING' });
+    expect(longPollQuery(undefined)).toEqual({ wait: 15 });
   });
 });

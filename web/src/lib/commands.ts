@@ -180,3 +180,96 @@ export function buildCommandBody(
 export function commandSummary(c: { output?: string | null; error_message?: string | null }): string {
   return c.error_message || (typeof c.output === 'string' ? c.output : '') || '';
 }
+
+/** What a tenant's detail offers to name a command's targets (GET /internal/tenants/{id}). */
+export interface NameSource {
+  tenant?: { name?: string };
+  agents?: { id: string; name: string }[];
+  integrations?: { id: string; name: string }[];
+  users?: { id: string; email: string; full_name?: string | null }[];
+  recent_incidents?: { id: string; title: string }[];
+}
+
+/** The name of the object a parameter points at, or null when the detail does not list it. */
+export function nameOf(param: string, id: string, src: NameSource | null | undefined): string | null {
+  if (!src) return null;
+  switch (param) {
+    case 'agent_id':
+      return src.agents?.find((a) => a.id === id)?.name ?? null;
+    case 'integration_id':
+      return src.integrations?.find((i) => i.id === id)?.name ?? null;
+    case 'user_id': {
+      const u = src.users?.find((x) => x.id === id);
+      return u ? (u.full_name ? `${u.full_name} <${u.email}>` : u.email) : null;
+    }
+    case 'incident_id':
+      return src.recent_incidents?.find((i) => i.id === id)?.title ?? null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * What a destructive confirmation names: the tenant for SUSPEND_TENANT, the agent for
+ * PAUSE_AGENT, the integration or user for RESET_TOKEN ("Suspender Transportadora
+ * Primavera Ltda?"); falls back to the id when the name is not known.
+ */
+export function confirmTarget(body: CommandBody, src: NameSource | null | undefined, tenantName?: string | null): string {
+  const tenant = tenantName || src?.tenant?.name || body.tenant_id || '';
+  for (const p of ['agent_id', 'integration_id', 'user_id', 'incident_id'] as const) {
+    const id = body.parameters[p];
+    if (id) return nameOf(p, id, src) ?? id;
+  }
+  return tenant;
+}
+
+/** The command types whose target is the tenant itself. */
+export function tenantIsTarget(type: CommandType): boolean {
+  return type === 'SUSPEND_TENANT' || type === 'REACTIVATE_TENANT';
+}
+
+/**
+ * The tenant kept when the command type changes: a tenant picked for one command must not
+ * silently become the target of a command that acts on the tenant itself (or the reverse).
+ */
+export function tenantAfterTypeChange(from: CommandType, to: CommandType, tenantId: string): string {
+  return tenantIsTarget(from) || tenantIsTarget(to) ? '' : tenantId;
+}
+
+/** A parameter as the history shows it: its name when known, else the value. */
+export function describeParams(params: Record<string, unknown> | null | undefined, src: NameSource | null | undefined): { key: string; value: string }[] {
+  if (!params) return [];
+  return Object.entries(params).map(([key, v]) => {
+    const raw = typeof v === 'string' ? v : JSON.stringify(v);
+    const named = typeof v === 'string' ? nameOf(key, v, src) : null;
+    return { key, value: named ?? raw };
+  });
+}
+
+/**
+ * A structured result as lines "key: value" (nested objects as "a.b"), ids resolved to
+ * names where the tenant's detail knows them, instead of raw JSON.
+ */
+export function describeResult(result: unknown, src?: NameSource | null, prefix = ''): { key: string; value: string }[] {
+  if (result === null || result === undefined) return [];
+  if (typeof result !== 'object' || Array.isArray(result)) {
+    const v = Array.isArray(result) ? result.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : String(result);
+    return [{ key: prefix || '—', value: v }];
+  }
+  const out: { key: string; value: string }[] = [];
+  for (const [k, v] of Object.entries(result as Record<string, unknown>)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) out.push(...describeResult(v, src, key));
+    else if (typeof v === 'string') out.push({ key, value: nameOf(k, v, src) ?? v });
+    else out.push(...describeResult(v, src, key));
+  }
+  return out;
+}
+
+/** Long-poll seconds per request (the server allows up to 20). */
+export const LONG_POLL_SECONDS = 15;
+
+/** The query of one long-poll: hold until the status differs from the one already seen. */
+export function longPollQuery(lastStatus: string | null | undefined): Record<string, string | number> {
+  return lastStatus ? { wait: LONG_POLL_SECONDS, status_not: lastStatus } : { wait: LONG_POLL_SECONDS };
+}

@@ -2,7 +2,6 @@
 // derives a health level for each group from the agents' status and success rate.
 
 import type { TenantAgent } from '../api/types';
-import { toPercent } from './format';
 
 export const SUBNUCLEI = ['nigredo', 'hermes', 'sophia', 'atlas', 'oracle'] as const;
 export type Subnucleus = (typeof SUBNUCLEI)[number];
@@ -37,7 +36,7 @@ function summarize(id: SubnucleusGroup['id'], agents: TenantAgent[]): Subnucleus
     const u = usageOf(a);
     const n = u.total_requests ?? 0;
     total += n;
-    if (typeof u.success_rate === 'number') weighted += toPercent(u.success_rate) * n;
+    if (typeof u.success_rate === 'number') weighted += u.success_rate * n;
   }
   const active = agents.filter((a) => a.status === 'active').length;
   const successRate = total > 0 ? weighted / total : null;

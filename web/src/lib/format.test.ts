@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCnpj, formatCompact, formatDateTime, formatDay, formatMoney, formatMs, formatNumber, formatOutput, formatPercent, toPercent } from './format';
+import { formatCnpj, formatCompact, formatDateTime, formatDay, formatMoney, formatMs, formatNumber, formatOutput, formatPercent } from './format';
 
 // Intl uses non-breaking spaces in some locales; compare with plain spaces.
 const n = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -34,12 +34,16 @@ describe('numbers', () => {
 });
 
 describe('percent', () => {
-  it('accepts fractions and percentages', () => {
-    expect(toPercent(0.975)).toBeCloseTo(97.5);
-    expect(toPercent(97.5)).toBe(97.5);
-    expect(toPercent(1)).toBe(100);
-    expect(n(formatPercent(0.975, 'pt'))).toBe('97,5%');
-    expect(n(formatPercent(97.5, 'en'))).toBe('97.5%');
+  // The API sends success rates as percentages (0–100, one decimal): 1 of 200 requests
+  // succeeded → 0.5, and that must read 0,5 %, never 50 %.
+  it('reads every value as a percentage, small ones included', () => {
+    expect(n(formatPercent(0.5, 'pt'))).toBe('0,5%');
+    expect(n(formatPercent(0.5, 'en'))).toBe('0.5%');
+    expect(n(formatPercent(1, 'pt'))).toBe('1,0%');
+    expect(n(formatPercent(99.5, 'pt'))).toBe('99,5%');
+    expect(n(formatPercent(99.5, 'en'))).toBe('99.5%');
+    expect(n(formatPercent(0, 'pt'))).toBe('0,0%');
+    expect(n(formatPercent(100, 'pt'))).toBe('100,0%');
     expect(formatPercent(undefined, 'en')).toBe('—');
   });
 });

@@ -45,17 +45,13 @@ export function formatCompact(value: number | null | undefined, lang: Lang): str
 }
 
 /**
- * Success rates may arrive as a fraction (0.975) or as a percentage (97.5); values up to
- * 1 are read as fractions. Returns the percentage.
+ * A success rate as the API sends it: a percentage from 0 to 100 with one decimal
+ * (`domain::success_rate`). One unit end to end: 0.5 means 0,5 %, never 50 %.
  */
-export function toPercent(rate: number): number {
-  return Math.abs(rate) <= 1 ? rate * 100 : rate;
-}
-
-export function formatPercent(rate: number | null | undefined, lang: Lang, fractionDigits = 1): string {
-  if (!isNum(rate)) return DASH;
+export function formatPercent(percent: number | null | undefined, lang: Lang, fractionDigits = 1): string {
+  if (!isNum(percent)) return DASH;
   return nf(localeOf(lang), { style: 'percent', maximumFractionDigits: fractionDigits, minimumFractionDigits: fractionDigits }).format(
-    toPercent(rate) / 100,
+    percent / 100,
   );
 }
 

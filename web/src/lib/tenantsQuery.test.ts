@@ -3,6 +3,7 @@ import {
   DEFAULT_TENANT_LIST,
   pageInfo,
   parseTenantListState,
+  segmentCode,
   toApiQuery,
   toggleSort,
   toSearchParams,
@@ -65,5 +66,20 @@ describe('pageInfo', () => {
     expect(pageInfo(120, 25, 100)).toMatchObject({ page: 5, from: 101, to: 120, hasNext: false, prevOffset: 75 });
     expect(pageInfo(0, 25, 0)).toMatchObject({ page: 1, pages: 1, from: 0, to: 0, hasPrev: false, hasNext: false });
     expect(pageInfo(10, 25, 10)).toMatchObject({ prevOffset: 0, hasPrev: true });
+  });
+});
+
+describe('segment filter', () => {
+  it('matches the label users see, in either language, as well as the code', () => {
+    expect(segmentCode('Logística')).toBe('logistica');
+    expect(segmentCode('logistica')).toBe('logistica');
+    expect(segmentCode(' LOGÍSTICA ')).toBe('logistica');
+    expect(segmentCode('Logistics')).toBe('logistica');
+    expect(segmentCode('Saúde')).toBe('saude');
+    expect(segmentCode('algo novo')).toBe('algo novo');
+    expect(segmentCode('')).toBe('');
+  });
+  it('sends the code to the API', () => {
+    expect(toApiQuery({ ...parseTenantListState(new URLSearchParams('segment=Log%C3%ADstica')) }).segment).toBe('logistica');
   });
 });

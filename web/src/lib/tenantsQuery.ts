@@ -2,6 +2,8 @@
 // shared, bookmarked and restored with the back button. These helpers are pure.
 
 import type { Query } from '../api/client';
+import { SEGMENTS } from './admin';
+import { LANGS, translateEnum } from '../i18n/translate';
 
 export const TENANT_STATUSES = ['all', 'active', 'trial', 'suspended', 'inactive'] as const;
 export const TENANT_PLANS = ['starter', 'professional', 'enterprise'] as const;
@@ -74,12 +76,28 @@ export function toSearchParams(state: TenantListState): URLSearchParams {
   return p;
 }
 
+const fold = (v: string) => v.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
+
+/**
+ * The segment code for what the user typed: the code itself or the label they see, in
+ * either language, case and accents aside ("Logística", "logistica", "Logistics" →
+ * `logistica`); anything else is sent as typed.
+ */
+export function segmentCode(input: string): string {
+  const f = fold(input);
+  if (!f) return '';
+  for (const code of SEGMENTS) {
+    if (f === code || LANGS.some((l) => fold(translateEnum(l, 'segment', code)) === f)) return code;
+  }
+  return input.trim();
+}
+
 /** The API query for GET /internal/tenants (status always explicit: the API defaults to active). */
 export function toApiQuery(state: TenantListState): Query {
   return {
     status: state.status,
     plan: state.plan || undefined,
-    segment: state.segment.trim() || undefined,
+    segment: segmentCode(state.segment) || undefined,
     search: state.search.trim() || undefined,
     sort_by: state.sort_by,
     sort_order: state.sort_order,

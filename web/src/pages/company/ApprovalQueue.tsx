@@ -1,15 +1,15 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { useApproveCommand, useAwaitingApproval, useRejectCommand } from '../../api/hooks';
+import { useApproveCommand, useAwaitingApproval, useRejectCommand, useTenantDetail } from '../../api/hooks';
 import { describeRefusal } from '../../api/errors';
 import type { Command } from '../../api/types';
 import { useAuth } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n/I18nProvider';
-import { canDecide } from '../../lib/commands';
-import { formatDateTime, formatOutput } from '../../lib/format';
+import { canDecide, describeParams } from '../../lib/commands';
+import { formatDateTime } from '../../lib/format';
 import { pushToast } from '../../lib/toasts';
 import { Badge, Card, TableWrap, useModal } from '../../components/ui';
-import { CreatedBy } from './CommandHistory';
+import { CreatedBy, NamedValues } from './CommandHistory';
 
 /** Asks for the reason of a rejection (required by POST …/reject {"reason"}). */
 function RejectDialog({ command, onClose }: { command: Command; onClose: () => void }) {
@@ -96,13 +96,16 @@ function QueueRow({ command: c, canAct }: { command: Command; canAct: boolean })
   const { t, te, lang } = useI18n();
   const approve = useApproveCommand();
   const [rejecting, setRejecting] = useState(false);
-  const params = c.parameters && Object.keys(c.parameters).length ? formatOutput(c.parameters) : '';
+  // Whoever approves must see what is targeted by name, not by id.
+  const hasParams = !!c.parameters && Object.keys(c.parameters).length > 0;
+  const detail = useTenantDetail(hasParams && c.tenant_id ? c.tenant_id : null);
+  const params = describeParams(c.parameters, detail.data);
   return (
     <tr data-testid="approval-row" data-command-id={c.command_id}>
       <td className="nowrap">{formatDateTime(c.created_at, lang)}</td>
       <th scope="row">
         {te('commandType', c.command_type)}
-        {params ? <pre className="output small">{params}</pre> : null}
+        {params.length ? <NamedValues items={params} testId="approval-params" /> : null}
       </th>
       <td>
         {c.tenant_id ? (

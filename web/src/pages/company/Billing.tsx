@@ -3,7 +3,7 @@ import { useBillingOverview } from '../../api/hooks';
 import { useAuth } from '../../auth/AuthProvider';
 import { canSeeBilling } from '../../auth/guard';
 import { useI18n } from '../../i18n/I18nProvider';
-import { formatDay, formatMoney, formatMoneyCompact, formatNumber } from '../../lib/format';
+import { formatMoney, formatMoneyCompact, formatNumber } from '../../lib/format';
 import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
 import { BarChart, LineChart } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
@@ -46,7 +46,8 @@ export default function Billing() {
                   <LineChart
                     testId="chart-billing-revenue"
                     title={t('billing.revenueTrend')}
-                    labels={b.revenue_trend.map((r) => formatDay(r.date, lang, true))}
+                    days={b.revenue_trend.map((r) => r.date)}
+                    levels
                     series={[{ label: t('kpi.mrr'), data: b.revenue_trend.map((r) => r.mrr) }]}
                     formatValue={money}
                     formatTick={(v) => formatMoneyCompact(v, lang)}

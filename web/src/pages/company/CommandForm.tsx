@@ -6,6 +6,8 @@ import type { MessageKey } from '../../i18n/translate';
 import {
   buildCommandBody,
   COMMAND_SPECS,
+  confirmTarget,
+  tenantAfterTypeChange,
   type CommandBody,
   type CommandType,
   type ParamName,
@@ -37,7 +39,8 @@ export function CommandForm({ types, initialTenant, onCreated }: {
   const idemKey = useRef(newKey());
   const create = useCreateCommand();
   const spec = COMMAND_SPECS[type];
-  const needsDetail = spec.params.some((p) => p.kind !== 'date');
+  // The detail names the pickers' options and the target of a destructive confirmation.
+  const needsDetail = spec.destructive || spec.params.some((p) => p.kind !== 'date');
   const detail = useTenantDetail(needsDetail && tenantId ? tenantId : null);
 
   // A changed form is a new command: a new idempotency key (a retry of the same one reuses it).
@@ -128,8 +131,14 @@ export function CommandForm({ types, initialTenant, onCreated }: {
           id="cmd-type"
           value={type}
           onChange={(e) => {
-            setType(e.target.value as CommandType);
+            const next = e.target.value as CommandType;
+            // A new type starts with no target: no agent/integration/user left over, and no
+            // tenant carried into (or out of) a command that acts on the tenant itself.
+            setTenantId((old) => tenantAfterTypeChange(type, next, old));
+            setType(next);
             setValues({});
+            setTarget('integration_id');
+            setPending(null);
             setErrors({});
           }}
           data-testid="command-type"
@@ -175,7 +184,7 @@ export function CommandForm({ types, initialTenant, onCreated }: {
       <ConfirmDialog
         open={pending !== null}
         danger
-        title={t('commands.confirmTitle', { type: te('commandType', type) })}
+        title={t(`commandConfirmTitle.${type}` as MessageKey, { target: pending ? confirmTarget(pending, detail.data) : '' })}
         confirmLabel={t('commands.confirmOk')}
         onCancel={() => setPending(null)}
         onConfirm={() => {
@@ -184,6 +193,9 @@ export function CommandForm({ types, initialTenant, onCreated }: {
           if (b) send(b);
         }}
       >
+        <p>
+          {t('commands.confirmTarget')}: <strong data-testid="confirm-target">{pending ? confirmTarget(pending, detail.data) : ''}</strong>
+        </p>
         <p>{t(`commandConfirm.${type}` as MessageKey)}</p>
         <p className="muted small">{t('commands.confirmIrreversible')}</p>
       </ConfirmDialog>

@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
-import { useCancelCommand, useCommandList } from '../../api/hooks';
+import { Link, useSearchParams } from 'react-router-dom';
+import { readFilters, writeFilters } from '../../lib/urlFilters';
+import { useCancelCommand, useCommandList, useTenantDetail } from '../../api/hooks';
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
-import { COMMAND_STATUSES, COMMAND_TYPES, commandSummary, isCancellable } from '../../lib/commands';
-import { formatDateTime, formatOutput } from '../../lib/format';
+import { COMMAND_STATUSES, COMMAND_TYPES, commandSummary, describeParams, describeResult, isCancellable, type NameSource } from '../../lib/commands';
+import { formatDateTime } from '../../lib/format';
+import { hasKey } from '../../i18n/translate';
 import { Card, Empty, Field, Pagination, QueryView, TableWrap } from '../../components/ui';
 import { TenantPicker } from '../../components/TenantPicker';
 import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
@@ -25,13 +27,36 @@ export function CreatedBy({ command: c }: { command: Command }) {
   );
 }
 
+/** Parameters or a result as "label: name" lines (ids resolved through the tenant's detail), not JSON. */
+export function NamedValues({ items, testId }: { items: { key: string; value: string }[]; testId: string }) {
+  const { t } = useI18n();
+  const label = (k: string) => {
+    const key = `commands.param.${k}`;
+    return hasKey(key) ? t(key) : k;
+  };
+  return (
+    <dl className="facts facts-compact small" data-testid={testId}>
+      {items.map((i) => (
+        <div key={i.key}>
+          <dt>{label(i.key)}</dt>
+          <dd>{i.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function Row({ command }: { command: Command }) {
   const { t, te, lang } = useI18n();
   const c = useLiveCommand(command);
   const cancel = useCancelCommand();
-  const out = formatOutput(c.result);
+  // The tenant's detail (agents, integrations, users) names the ids, once the details are opened.
+  const [open, setOpen] = useState(false);
+  const detail = useTenantDetail(open && c.tenant_id ? c.tenant_id : null);
+  const names: NameSource | undefined = detail.data;
+  const out = describeResult(c.result, names);
   const summary = commandSummary(c);
-  const params = c.parameters && Object.keys(c.parameters).length ? formatOutput(c.parameters) : '';
+  const params = describeParams(c.parameters, names);
   return (
     <tr data-testid="command-row" data-command-id={c.command_id}>
       <td className="nowrap">{formatDateTime(c.created_at, lang)}</td>
@@ -51,18 +76,18 @@ function Row({ command }: { command: Command }) {
       </td>
       <td>
         {summary ? <div className="small command-summary" data-testid="command-summary">{summary}</div> : null}
-        {out || params || c.error_message || c.decision_reason ? (
-          <details>
+        {out.length || params.length || c.error_message || c.decision_reason ? (
+          <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
             <summary>{t('commands.details')}</summary>
-            {params ? (
+            {params.length ? (
               <>
                 <div className="muted small">{t('commands.parameters')}</div>
-                <pre className="output">{params}</pre>
+                <NamedValues items={params} testId="command-params" />
               </>
             ) : null}
             {c.error_message ? <p className="error-text">{c.error_message}</p> : null}
             {c.decision_reason ? <p className="muted small" data-testid="command-decision-reason">{t('commands.decisionReason')}: {c.decision_reason}</p> : null}
-            {out ? <pre className="output" data-testid="command-output">{out}</pre> : null}
+            {out.length ? <NamedValues items={out} testId="command-output" /> : null}
           </details>
         ) : summary ? null : (
           '—'
@@ -77,25 +102,28 @@ function Row({ command }: { command: Command }) {
   );
 }
 
-export function CommandHistory({ initialTenant }: { initialTenant: string }) {
+/** The history's filters in the URL (`?status=&command_type=&tenant_id=&offset=`), as on every list. */
+const DEFAULTS = { status: 'all', command_type: '', tenant_id: '' };
+
+export function CommandHistory() {
   const { t, te } = useI18n();
-  const [status, setStatus] = useState('all');
-  const [type, setType] = useState('');
-  const [tenantId, setTenantId] = useState(initialTenant);
-  const [offset, setOffset] = useState(0);
+  const [params, setParams] = useSearchParams();
+  const { status, command_type: type, tenant_id: tenantId, offset } = readFilters(params, DEFAULTS);
+  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) => setParams(writeFilters(params, DEFAULTS, patch), { replace: true });
+  const setOffset = (o: number) => set({ offset: o });
   const q = useCommandList({ status, command_type: type || undefined, tenant_id: tenantId || undefined, limit: LIMIT, offset });
 
   return (
     <Card title={t('commands.history')} testId="command-history">
       <div className="filters">
         <Field id="h-status" label={t('common.status')}>
-          <select id="h-status" value={status} onChange={(e) => { setStatus(e.target.value); setOffset(0); }} data-testid="history-status-filter">
+          <select id="h-status" value={status} onChange={(e) => set({ status: e.target.value })} data-testid="history-status-filter">
             <option value="all">{t('filter.all')}</option>
             {COMMAND_STATUSES.map((s) => <option key={s} value={s}>{te('commandStatus', s)}</option>)}
           </select>
         </Field>
         <Field id="h-type" label={t('commands.type')}>
-          <select id="h-type" value={type} onChange={(e) => { setType(e.target.value); setOffset(0); }} data-testid="history-type-filter">
+          <select id="h-type" value={type} onChange={(e) => set({ command_type: e.target.value })} data-testid="history-type-filter">
             <option value="">{t('filter.all')}</option>
             {COMMAND_TYPES.map((ct) => <option key={ct} value={ct}>{te('commandType', ct)}</option>)}
           </select>
@@ -104,7 +132,7 @@ export function CommandHistory({ initialTenant }: { initialTenant: string }) {
           id="h-tenant"
           label={t('common.tenant')}
           value={tenantId}
-          onChange={(v) => { setTenantId(v); setOffset(0); }}
+          onChange={(v) => set({ tenant_id: v })}
           allowEmpty
           emptyLabel={t('filter.all')}
           testId="history-tenant-filter"

@@ -3,18 +3,20 @@ import { useSearchParams } from 'react-router-dom';
 import { useAuth } from '../../auth/AuthProvider';
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
-import { commandTypesFor, isLiveStatus } from '../../lib/commands';
-import { formatDateTime, formatOutput } from '../../lib/format';
+import { commandTypesFor, describeResult, isLiveStatus } from '../../lib/commands';
+import { formatDateTime } from '../../lib/format';
+import { useTenantDetail } from '../../api/hooks';
 import { Card, Page } from '../../components/ui';
 import { CommandForm } from './CommandForm';
 import { ApprovalQueue } from './ApprovalQueue';
-import { CommandHistory } from './CommandHistory';
+import { CommandHistory, NamedValues } from './CommandHistory';
 import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
 
 function LastCommand({ command }: { command: Command }) {
   const { t, te, lang } = useI18n();
   const c = useLiveCommand(command);
-  const out = formatOutput(c.result);
+  const detail = useTenantDetail(c.tenant_id && c.result ? c.tenant_id : null);
+  const out = describeResult(c.result, detail.data);
   return (
     <div className="last-command" data-testid="last-command" data-command-id={c.command_id} aria-live="polite">
       <dl className="facts facts-compact">
@@ -27,7 +29,7 @@ function LastCommand({ command }: { command: Command }) {
       {isLiveStatus(c.status) ? <p className="muted small">{t('commands.liveHint')}</p> : null}
       {c.error_message ? <p className="error-text" data-testid="last-command-error">{c.error_message}</p> : null}
       {c.output ? <p className="command-summary" data-testid="last-command-summary">{c.output}</p> : null}
-      {out ? <pre className="output" data-testid="last-command-output">{out}</pre> : null}
+      {out.length ? <NamedValues items={out} testId="last-command-output" /> : null}
     </div>
   );
 }
@@ -51,7 +53,7 @@ export default function Operations() {
         </Card>
       </div>
       <ApprovalQueue />
-      <CommandHistory initialTenant={initialTenant} />
+      <CommandHistory />
     </Page>
   );
 }

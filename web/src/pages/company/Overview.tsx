@@ -3,7 +3,7 @@ import { useBillingOverview, useUsageOverview } from '../../api/hooks';
 import { useAuth } from '../../auth/AuthProvider';
 import { canSeeBilling } from '../../auth/guard';
 import { useI18n } from '../../i18n/I18nProvider';
-import { formatCompact, formatDateTime, formatDay, formatMoney, formatNumber, formatPercent } from '../../lib/format';
+import { formatCompact, formatDateTime, formatMoney, formatNumber, formatPercent } from '../../lib/format';
 import { Badge, Card, Empty, ErrorState, Kpi, KpiGrid, Loading, Page, TableWrap } from '../../components/ui';
 import { LineChart } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
@@ -48,7 +48,13 @@ export default function CompanyOverview() {
             testId="kpi-mrr"
             label={t('kpi.mrr')}
             value={billing.data ? formatMoney(billing.data.financial_summary.total_mrr, lang) : dash}
-            hint={billing.data?.financial_summary.total_arr !== undefined ? t('kpi.arr', { value: formatMoney(billing.data.financial_summary.total_arr, lang) }) : undefined}
+            hint={
+              billing.data?.financial_summary.total_arr !== undefined ? (
+                <>
+                  {t('kpi.arrLabel')} <span className="nowrap">{formatMoney(billing.data.financial_summary.total_arr, lang)}</span>
+                </>
+              ) : undefined
+            }
           />
         ) : null}
       </KpiGrid>
@@ -59,7 +65,7 @@ export default function CompanyOverview() {
             <LineChart
               testId="chart-company-trend"
               title={t('company.trend')}
-              labels={overview.data.daily_trends.map((d) => formatDay(d.date, lang, true))}
+              days={overview.data.daily_trends.map((d) => d.date)}
               series={[{ label: t('kpi.requests'), data: overview.data.daily_trends.map((d) => d.total_requests) }]}
               formatValue={(v) => formatNumber(v, lang)}
             />

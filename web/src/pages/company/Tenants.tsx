@@ -18,6 +18,7 @@ import {
 import { useDebounced } from '../../lib/useDebounced';
 import { useAuth } from '../../auth/AuthProvider';
 import { NewTenantButton } from './TenantForms';
+import { SEGMENTS } from '../../lib/admin';
 import { Badge, Empty, ErrorState, Field, Loading, Page, Pagination, TableWrap } from '../../components/ui';
 
 export default function Tenants() {
@@ -48,10 +49,6 @@ export default function Tenants() {
   }, [dSearch, dSegment]);
 
   const q = useTenantList(toApiQuery(state));
-  const segments = useMemo(
-    () => Array.from(new Set((q.data?.tenants ?? []).map((x) => x.segment).filter(Boolean) as string[])).sort(),
-    [q.data],
-  );
 
   const sortHeader = (field: SortField, label: string, className?: string) => {
     const active = state.sort_by === field;
@@ -98,7 +95,7 @@ export default function Tenants() {
         <Field id="tenant-segment" label={t('tenant.segment')}>
           <input id="tenant-segment" type="text" list="tenant-segments" value={segment} onChange={(e) => setSegment(e.target.value)} data-testid="tenant-segment-filter" autoComplete="off" />
           <datalist id="tenant-segments">
-            {segments.map((s) => <option key={s} value={s} label={te('segment', s)} />)}
+            {SEGMENTS.map((s) => <option key={s} value={te('segment', s)} />)}
           </datalist>
         </Field>
         <Field id="tenant-page-size" label={t('pagination.pageSize')}>

@@ -2,9 +2,9 @@ import { Link } from 'react-router-dom';
 import { useTenantAgents, useTenantIntegrations, useTenantMe, useTenantUsage } from '../../api/hooks';
 import { useTenantContext } from '../../auth/tenantContext';
 import { useI18n } from '../../i18n/I18nProvider';
-import { formatCnpj, formatCompact, formatDay, formatNumber, formatPercent } from '../../lib/format';
+import { formatCnpj, formatCompact, formatNumber, formatPercent } from '../../lib/format';
 import { Badge, Card, ErrorState, Kpi, KpiGrid, Loading, Page, Empty } from '../../components/ui';
-import { LineChart } from '../../components/Charts';
+import { LineChart, PALETTE } from '../../components/Charts';
 import { quotaState } from '../../lib/quota';
 import type { Lang } from '../../i18n/translate';
 
@@ -122,10 +122,10 @@ export default function DashboardOverview() {
             <LineChart
               testId="chart-dashboard-usage"
               title={t('dashboard.usageChart')}
-              labels={usage.data.daily_data.map((d) => formatDay(d.date, lang, true))}
+              days={usage.data.daily_data.map((d) => d.date)}
               series={[
                 { label: t('usage.total'), data: usage.data.daily_data.map((d) => d.total_requests) },
-                { label: t('usage.failed'), data: usage.data.daily_data.map((d) => d.failed_requests ?? 0) },
+                { label: t('usage.failed'), data: usage.data.daily_data.map((d) => d.failed_requests ?? 0), color: PALETTE[1], axis: 'y1' },
               ]}
               formatValue={(v) => formatNumber(v, lang)}
             />

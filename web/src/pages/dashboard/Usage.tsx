@@ -2,7 +2,7 @@ import { useSearchParams } from 'react-router-dom';
 import { useTenantUsage } from '../../api/hooks';
 import { useTenantContext } from '../../auth/tenantContext';
 import { useI18n } from '../../i18n/I18nProvider';
-import { formatCompact, formatDay, formatMoney, formatMs, formatNumber, formatPercent } from '../../lib/format';
+import { formatCompact, formatMoney, formatMs, formatNumber, formatPercent } from '../../lib/format';
 import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
 import { BarChart, LineChart, PALETTE } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
@@ -51,11 +51,11 @@ export default function UsagePage() {
                   <LineChart
                     testId="chart-usage-daily"
                     title={t('usage.byDay')}
-                    labels={u.daily_data.map((d) => formatDay(d.date, lang, true))}
+                    days={u.daily_data.map((d) => d.date)}
                     series={[
                       { label: t('usage.total'), data: u.daily_data.map((d) => d.total_requests) },
                       { label: t('usage.successful'), data: u.daily_data.map((d) => d.successful_requests ?? 0), color: PALETTE[2] },
-                      { label: t('usage.failed'), data: u.daily_data.map((d) => d.failed_requests ?? 0), color: PALETTE[1] },
+                      { label: t('usage.failed'), data: u.daily_data.map((d) => d.failed_requests ?? 0), color: PALETTE[1], axis: 'y1' },
                     ]}
                     formatValue={(v) => formatNumber(v, lang)}
                   />
