@@ -127,6 +127,10 @@ constexpr std::array kCatalog = {
     MetricFamily{"painel_integration_sync_reports_total", Counter,
                  "Integration sync reports: applied, or stale (older than the last).", "result",
                  "applied|stale"},
+    // --- what is running (set once at start by cli::Services) ---
+    MetricFamily{"painel_build_info", Gauge,
+                 "Always 1: the running build's version, commit, build type and libraries.",
+                 "version,commit,build_type,sqlite,libpq,boost", "", false},
     // --- the registry itself ---
     MetricFamily{"painel_metrics_unknown_total", Counter,
                  "Metric updates naming a family that is not in the catalogue (a bug; always "
