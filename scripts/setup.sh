@@ -35,6 +35,7 @@ PACKAGES=(
   python3             # API test driver (stdlib only)
   postgresql          # throwaway PostgreSQL cluster for the PG backend tests
   redis-server        # throwaway Redis for the cache tests
+  prometheus          # promtool: ctest deploy.promtool checks deploy/prometheus/alerts.yml
   wrk                 # HTTP load generator (bench/)
   nginx-light         # static-file baseline in benchmarks
   chromium            # real browser for web UI tests (driven by playwright-core)

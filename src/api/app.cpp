@@ -12,24 +12,13 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "http/problem.hpp"
+#include "obs/log.hpp"
 #include "store/db.hpp"
 
 namespace painel::api {
 namespace {
 
 using Clock_ = std::chrono::steady_clock;
-
-std::optional<std::string_view> bearer(const http::Request& req) {
-  auto h = req.header("authorization");
-  if (!h) return std::nullopt;
-  std::string_view v = *h;
-  if (v.size() < 8 || !(v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer "))
-    return std::nullopt;
-  v.remove_prefix(7);
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  if (v.empty()) return std::nullopt;
-  return v;
-}
 
 // Left on the request for the next run of the chain on the handler pool: by the head check
 // (which admits a request before its body is read) and by an inline attempt that could not
@@ -76,20 +65,42 @@ void conditional_get(const http::Request& req, http::Response& res) {
   }
 }
 
-void access_log(const http::Request& req, const http::Route* route, int status, int64_t micros) {
+// Who made a request, for its access line: the user and tenant ids (never a credential).
+struct Caller {
+  std::string_view user_id, tenant_id;
+};
+
+// One line per answer: a JSON object (--log-format json) or `access key=value ...` (text).
+void access_log(const http::Request& req, const http::Route* route, int status, int64_t micros,
+                Caller who) {
   if (!spdlog::should_log(spdlog::level::info)) return;
+  double ms = static_cast<double>(micros) / 1000.0;
+  std::string_view pattern = route ? std::string_view(route->pattern) : std::string_view();
+  if (obs::text_logs()) {
+    using obs::text_field;
+    spdlog::info(
+        "access request_id={} method={} path={} route={} status={} duration_ms={:.3f} ip={} "
+        "user_id={} tenant_id={}",
+        text_field(req.request_id), text_field(req.method), text_field(req.path),
+        text_field(pattern.empty() ? "-" : pattern), status, ms, text_field(req.remote_ip),
+        text_field(who.user_id.empty() ? "-" : who.user_id),
+        text_field(who.tenant_id.empty() ? "-" : who.tenant_id));
+    return;
+  }
   JsonOut j;
   j.begin_object()
       .kv("type", "access")
       .kv("request_id", req.request_id)
       .kv("method", req.method)
       .kv("path", req.path)
-      .kv("route", route ? route->pattern : "")
+      .kv("route", pattern)
       .kv("status", status)
       .key("duration_ms")
-      .dbl(static_cast<double>(micros) / 1000.0)
-      .kv("ip", req.remote_ip)
-      .end_object();
+      .dbl(ms)
+      .kv("ip", req.remote_ip);
+  if (!who.user_id.empty()) j.kv("user_id", who.user_id);
+  if (!who.tenant_id.empty()) j.kv("tenant_id", who.tenant_id);
+  j.end_object();
   spdlog::info("{}", j.view());
 }
 
@@ -127,6 +138,7 @@ struct App::Exchange {
   Stage stage = Stage::Admission;
   bool admitted = false;          // authenticated, allowed and within its rate
   bool internal_failure = false;  // a store or unexpected error (no rate headers)
+  bool ui = false;                // `/` or `/app/*`: the web UI's files (route "static")
 };
 
 App::App(ChainDeps deps, http::Router routes, std::unique_ptr<StaticFiles> ui)
@@ -136,7 +148,8 @@ App::App(ChainDeps deps, http::Router routes, std::unique_ptr<StaticFiles> ui)
       cors_(http::Cors::parse(d_.config.cors_origins)) {
   for (auto& r : router_.routes())
     route_metrics_.push_back(&d_.metrics.route(r.index, r.method, r.pattern));
-  unmatched_metrics_ = &d_.metrics.route(router_.routes().size(), "ANY", "unmatched");
+  static_metrics_ = &d_.metrics.route(router_.routes().size(), "GET", "static");
+  unmatched_metrics_ = &d_.metrics.route(router_.routes().size() + 1, "ANY", "unmatched");
 }
 
 App::~App() = default;
@@ -221,7 +234,7 @@ std::optional<http::Response> App::admit(http::Request& req, Exchange& x) {
       return std::nullopt;
     }
   } else {
-    if (auto ui = serve_ui(req)) return ui;
+    if (auto ui = serve_ui(req, x)) return ui;
     if (auto refused = match_route(req, x)) return refused;
   }
   if (auto refused = authenticate(req, x)) return refused;
@@ -232,7 +245,9 @@ std::optional<http::Response> App::admit(http::Request& req, Exchange& x) {
 }
 
 // `/` redirects to the UI; `/app/*` is the built web UI (read-only).
-std::optional<http::Response> App::serve_ui(const http::Request& req) const {
+std::optional<http::Response> App::serve_ui(const http::Request& req, Exchange& x) const {
+  x.ui = req.path == "/app" || req.path.rfind("/app/", 0) == 0 ||
+         (req.path == "/" && (req.method == "GET" || req.method == "HEAD"));
   if (req.path == "/" && (req.method == "GET" || req.method == "HEAD")) {
     http::Response r;
     r.status = 302;
@@ -273,7 +288,7 @@ std::optional<http::Response> App::match_route(http::Request& req, Exchange& x) 
 std::optional<http::Response> App::authenticate(http::Request& req, Exchange& x) {
   const http::Route& route = *x.route;
   if (route.access == http::Access::Public) return std::nullopt;
-  auto tok = bearer(req);
+  auto tok = req.bearer();
   if (route.access == http::Access::IngestKey) {
     if (tok && d_.ingest_check) x.ctx.ingest_key = d_.ingest_check(*tok);
     if (x.ctx.ingest_key) return std::nullopt;
@@ -296,7 +311,7 @@ std::optional<http::Response> App::authenticate(http::Request& req, Exchange& x)
 // The network thread's authentication: from memory only (verified-token cache, revocation
 // set, tenant-status cache). False when that is not enough; the pool then authenticates.
 bool App::authenticate_cached(const http::Request& req, Exchange& x) {
-  auto tok = bearer(req);
+  auto tok = req.bearer();
   if (tok) x.ctx.principal = d_.authn.authenticate_cached(*tok);
   return x.ctx.principal.has_value();
 }
@@ -348,7 +363,7 @@ http::Response App::run_handler(Exchange& x) {
 // handler only for a flagged route — a public one, or a cached read whose key needs no
 // store, answered on a hit. nullopt: the pool takes over (try_inline leaves the carry).
 std::optional<http::Response> App::inline_answer(http::Request& req, Exchange& x) {
-  if (auto ui = serve_ui(req)) return ui;
+  if (auto ui = serve_ui(req, x)) return ui;
   if (auto refused = match_route(req, x)) return refused;
   const http::Route& route = *x.route;
   if (!route.flags.may_inline || route.access == http::Access::IngestKey) return std::nullopt;
@@ -413,8 +428,15 @@ void App::finish(const http::Request& req, const Exchange& x, http::Response& re
   if (x.route && x.route->index < route_metrics_.size())
     route_metrics_[x.route->index]->observe(res.status, micros);
   else
-    unmatched_metrics_->observe(res.status, micros);
-  access_log(req, x.route, res.status, micros);
+    (x.ui ? static_metrics_ : unmatched_metrics_)->observe(res.status, micros);
+  Caller who;
+  if (const auto& p = x.ctx.principal) {
+    who.user_id = p->user_id;
+    if (p->tenant_id) who.tenant_id = *p->tenant_id;
+  } else if (const auto& k = x.ctx.ingest_key; k && k->tenant_id) {
+    who.tenant_id = *k->tenant_id;
+  }
+  access_log(req, x.route, res.status, micros, who);
 }
 
 void App::note_denial(const http::Request& req, const http::Route& route, std::string_view reason,

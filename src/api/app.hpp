@@ -68,7 +68,7 @@ class App {
   std::optional<http::Response> guarded(Steps steps, http::Request& req, Exchange& x);
   void leave_carry(http::Request& req, const Exchange& x) const;
   std::optional<http::Response> admit(http::Request& req, Exchange& x);
-  std::optional<http::Response> serve_ui(const http::Request& req) const;
+  std::optional<http::Response> serve_ui(const http::Request& req, Exchange& x) const;
   std::optional<http::Response> match_route(http::Request& req, Exchange& x) const;
   std::optional<http::Response> authenticate(http::Request& req, Exchange& x);
   bool authenticate_cached(const http::Request& req, Exchange& x);
@@ -84,7 +84,8 @@ class App {
   ChainDeps d_;
   http::Router router_;
   std::unique_ptr<StaticFiles> static_;
-  http::Cors cors_;  // --cors-origins
+  http::Cors cors_;                              // --cors-origins
+  obs::RouteMetrics* static_metrics_ = nullptr;  // the web UI's files (serve_ui)
   obs::RouteMetrics* unmatched_metrics_ = nullptr;
   std::vector<obs::RouteMetrics*> route_metrics_;
 };

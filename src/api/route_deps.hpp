@@ -36,6 +36,7 @@ class RateLimiter;
 struct SystemDeps {
   store::Store& store;
   obs::Metrics& metrics;
+  const Config& config;  // --metrics-token, --metrics-listen
 };
 
 // The read groups (tenant area, staff reads, billing): the store, today's date and the

@@ -6,7 +6,7 @@ namespace painel::api {
 // order `painel routes` and docs/permissions.md list them).
 http::Router build_routes(const RouteServices& s) {
   http::Router r;
-  add_system_routes(r, {s.store, s.metrics});
+  add_system_routes(r, {s.store, s.metrics, s.config});
   const ReadDeps reads{s.store, s.clock, s.reads};
   add_tenant_routes(r, reads);
   add_internal_routes(r, reads);

@@ -134,6 +134,7 @@ void add_auth_routes(http::Router& router, const AuthDeps& d) {
   constexpr size_t kSmall = 16 * 1024;
   constexpr http::RouteFlags kJson{.json_body = true};
   constexpr http::RouteFlags kInline{.may_inline = true};
+  publish_gate(d);  // the capacity is known before the first login
   router.add({"POST", "/auth/login", Access::Public, 0, kSmall, kJson,
               [d](http::RouteContext& ctx) { return login(d, ctx); }});
   router.add(

@@ -411,6 +411,9 @@ void add_command_routes(http::Router& router, const CommandDeps& d) {
   constexpr size_t kSmall = 16 * 1024;
   constexpr http::RouteFlags kJson{.json_body = true};
   auto waiters = std::make_shared<std::atomic<int>>(0);
+  for (const auto& spec : domain::command_specs())  // every type at 0 from the start
+    d.metrics.counter_ref("painel_commands_created_total",
+                          "type=\"" + std::string(spec.type) + "\"");
   int max_waiters = std::max(1, d.config.handler_threads / 2);
   router.add({"POST", "/internal/operations/commands", Access::User, kStaff, kSmall, kJson,
               [d](http::RouteContext& ctx) { return create_command(d, ctx); }});

@@ -1,4 +1,5 @@
 #include "api/app.hpp"
+#include "api/metrics_endpoint.hpp"
 #include "api/openapi_doc.hpp"
 #include "api/routes.hpp"
 #include "core/build_info.hpp"
@@ -33,11 +34,13 @@ void add_system_routes(http::Router& router, const SystemDeps& d) {
                     .end_object();
                 return json_response(j.take());
               }});
-  router.add({"GET", "/metrics", Access::Public, 0, 1 << 20, kInline, [d](http::RouteContext&) {
-                http::Response r;
-                r.content_type = "text/plain; version=0.0.4";
-                r.body = d.metrics.render();
-                return r;
+  // Not inline: a scrape reads /proc/self (process_*). With --metrics-listen the metrics are
+  // only there; with --metrics-token only for that bearer token (checked by the handler:
+  // it is not a user's token).
+  router.add({"GET", "/metrics", Access::Public, 0, 1 << 20, {}, [d](http::RouteContext& ctx) {
+                if (!d.config.metrics_listen.empty())
+                  throw not_found("/metrics is served on the --metrics-listen address");
+                return metrics_exposition(ctx.req, d.metrics, d.config.metrics_token);
               }});
   router.add({"GET", "/openapi.json", Access::Public, 0, 1 << 20, kInline, [](http::RouteContext&) {
                 http::Response r = json_response(std::string(openapi_document()));

@@ -65,7 +65,9 @@ int run(int argc, char** argv) {
   serve->add_option("--log-format", cfg.log_format, "json|text")
       ->envname("PAINEL_LOG_FORMAT")
       ->capture_default_str();
-  serve->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")
+  serve
+      ->add_option("--log-level", cfg.log_level,
+                   "trace|debug|info|warn (or warning)|error|critical|off")
       ->envname("PAINEL_LOG_LEVEL")
       ->capture_default_str();
   serve->add_option("--network-threads", cfg.network_threads, "threads doing network I/O")
@@ -114,6 +116,14 @@ int run(int argc, char** argv) {
                    "address people reach Painel at, for links in invitations and password "
                    "resets (default http:// + --listen)")
       ->envname("PAINEL_PUBLIC_URL");
+  serve
+      ->add_option("--metrics-token", cfg.metrics_token,
+                   "/metrics requires `Authorization: Bearer TOKEN` (at least 16 characters)")
+      ->envname("PAINEL_METRICS_TOKEN");
+  serve
+      ->add_option("--metrics-listen", cfg.metrics_listen,
+                   "HOST:PORT of a separate listener serving only /metrics (then not on --listen)")
+      ->envname("PAINEL_METRICS_LISTEN");
   serve->add_option("--web-dir", cfg.web_dir, "built web UI (index.html + assets)")
       ->envname("PAINEL_WEB_DIR")
       ->capture_default_str();
@@ -274,7 +284,9 @@ int run(int argc, char** argv) {
   worker->add_option("--log-format", cfg.log_format, "json|text")
       ->envname("PAINEL_LOG_FORMAT")
       ->capture_default_str();
-  worker->add_option("--log-level", cfg.log_level, "trace|debug|info|warn|error|off")
+  worker
+      ->add_option("--log-level", cfg.log_level,
+                   "trace|debug|info|warn (or warning)|error|critical|off")
       ->envname("PAINEL_LOG_LEVEL")
       ->capture_default_str();
   master_key_opts(worker, cfg, "secret sealing signing keys and credentials at rest");

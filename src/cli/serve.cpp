@@ -5,8 +5,10 @@
 
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "api/app.hpp"
+#include "api/metrics_endpoint.hpp"
 #include "api/routes.hpp"
 #include "api/static_files.hpp"
 #include "cli/services.hpp"
@@ -35,6 +37,32 @@ void raise_open_file_limit(int max_connections) {
   else
     spdlog::info("open-file limit {} (was {})", static_cast<unsigned long long>(rl.rlim_cur),
                  static_cast<unsigned long long>(before));
+}
+
+// --metrics-listen: a small listener of its own serving only /metrics, so the metrics can
+// stay on an internal address while --listen faces the users.
+std::unique_ptr<http::Server> metrics_server(const Config& cfg, const obs::Metrics& m) {
+  if (cfg.metrics_listen.empty()) {
+    if (!Config::is_loopback(cfg.listen))
+      spdlog::warn(
+          "/metrics is public on {} (no --metrics-token or --metrics-listen): anyone who can "
+          "reach this address can read it",
+          cfg.listen);
+    return nullptr;
+  }
+  http::ServerOptions so;
+  so.host = cfg.metrics_listen.substr(0, cfg.metrics_listen.rfind(':'));
+  so.port = static_cast<uint16_t>(
+      std::stoi(cfg.metrics_listen.substr(cfg.metrics_listen.rfind(':') + 1)));
+  so.network_threads = 1;
+  so.handler_threads = 1;
+  so.max_connections = 64;
+  if (cfg.metrics_token.empty() && !Config::is_loopback(cfg.metrics_listen))
+    spdlog::warn("/metrics is public on {} (no --metrics-token)", cfg.metrics_listen);
+  std::string token = cfg.metrics_token;
+  return std::make_unique<http::Server>(
+      so, [&m, token](http::Request& r) { return api::metrics_listener_answer(r, m, token); },
+      [](std::string_view, std::string_view) -> size_t { return 0; });
 }
 
 }  // namespace
@@ -66,12 +94,26 @@ int cmd_serve(Config cfg) {
                        &m.counter_ref("painel_connections_total", "result=\"refused\""),
                        &m.counter_ref("painel_connections_total", "result=\"evicted\""),
                        &m.counter_ref("painel_body_budget_rejections_total")});
+  auto metrics = metrics_server(cfg, svc.metrics);
+  uint16_t metrics_port = metrics ? metrics->listen() : 0;
   uint16_t port = server.listen();
   spdlog::info("painel listening on http://{}:{} (store {}, {} handler threads)", so.host, port,
                svc.store->describe(), so.handler_threads);
   // A plain line on stderr for people and scripts (tests read the port from it).
   std::cerr << "painel: listening on http://" << so.host << ":" << port << std::endl;
+  std::thread metrics_thread;
+  if (metrics) {
+    std::string host = cfg.metrics_listen.substr(0, cfg.metrics_listen.rfind(':'));
+    spdlog::info("metrics served on http://{}:{}/metrics only", host, metrics_port);
+    std::cerr << "painel: metrics at http://" << host << ":" << metrics_port << "/metrics"
+              << std::endl;
+    metrics_thread = std::thread([&metrics] { metrics->run(false); });
+  }
   server.run(true);
+  if (metrics) {
+    metrics->stop();
+    metrics_thread.join();
+  }
   svc.stop_jobs();
   spdlog::info("painel stopped");
   return 0;

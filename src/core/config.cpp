@@ -26,8 +26,24 @@ std::string Config::public_base_url() const {
   return u;
 }
 
+bool Config::is_loopback(const std::string& host_port) {
+  std::string h = host_port.substr(0, host_port.rfind(':'));
+  return h == "localhost" || h == "[::1]" || h == "::1" || h.rfind("127.", 0) == 0;
+}
+
 void Config::validate() const {
   port();
+  if (!metrics_listen.empty()) {
+    auto colon = metrics_listen.rfind(':');
+    if (colon == std::string::npos || colon == 0 ||
+        metrics_listen.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+        colon + 1 == metrics_listen.size() || metrics_listen.size() - colon > 6 ||
+        std::stoi(metrics_listen.substr(colon + 1)) > 65535)
+      throw std::invalid_argument("--metrics-listen must be HOST:PORT");
+  }
+  if (!metrics_token.empty() &&
+      (metrics_token.size() < 16 || metrics_token.find_first_of(" \t\r\n") != std::string::npos))
+    throw std::invalid_argument("--metrics-token must be at least 16 characters, without spaces");
   if (!public_url.empty() &&
       ((public_url.rfind("http://", 0) != 0 && public_url.rfind("https://", 0) != 0) ||
        public_url.find_first_of(" \t\r\n?#") != std::string::npos || public_url.size() > 2000))

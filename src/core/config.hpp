@@ -19,8 +19,8 @@ struct Config {
   // Well under the open-file limit (raised to its hard limit at start): the store, logs,
   // Redis and the web UI's files need descriptors too.
   int max_connections = 10000;
-  int max_body_memory_mb = 256;   // request bodies in flight at once (ingest batches: 10 MiB)
-  std::string trusted_proxies;    // "10.0.0.0/8,127.0.0.1": believe their X-Forwarded-For
+  int max_body_memory_mb = 256;  // request bodies in flight at once (ingest batches: 10 MiB)
+  std::string trusted_proxies;   // "10.0.0.0/8,127.0.0.1": believe their X-Forwarded-For
   // Browser origins allowed to call the API (http/cors.hpp), exact scheme://host[:port],
   // comma-separated; empty: no CORS headers at all.
   std::string cors_origins;
@@ -35,6 +35,12 @@ struct Config {
   // The address people reach Painel at (links in invitations and password resets); never
   // taken from a request's Host header. Empty: "http://" + listen.
   std::string public_url;
+  // /metrics: behind `Authorization: Bearer <metrics_token>` when set (401 otherwise), and
+  // served on its own listener (HOST:PORT, /metrics only; the main one answers 404) when
+  // metrics_listen is set. Neither: public on --listen, as before (a warning at start-up
+  // when that address is not loopback).
+  std::string metrics_token;
+  std::string metrics_listen;
 
   // Identity
   std::string master_key;       // secret for sealing private keys/credentials (PAINEL_MASTER_KEY)
@@ -77,7 +83,7 @@ struct Config {
                                              // worker/aggregation/retention inside serve
   // Command types created AWAITING_APPROVAL (four-eyes: another INTERNAL_ADMIN approves).
   std::vector<std::string> require_approval;
-  int command_retention_days = 90;           // finished operational commands kept this long
+  int command_retention_days = 90;  // finished operational commands kept this long
   // Audit: how often the chain's head is signed by a checkpoint row, and how often the
   // aggregated denials (401/403) are written.
   int audit_checkpoint_interval_ms = 600000;
@@ -96,6 +102,9 @@ struct Config {
   int ingest_max_age_days = 400;
 
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
+  // True when an address ("127.0.0.1:8080", "[::1]:80", "localhost:0") is only reachable
+  // from this machine.
+  static bool is_loopback(const std::string& host_port);
   uint16_t port() const;
   // public_url without a trailing '/', or "http://" + listen when it is not set.
   std::string public_base_url() const;

@@ -10,6 +10,18 @@ std::optional<std::string_view> Request::header(std::string_view n) const {
   return std::nullopt;
 }
 
+std::optional<std::string_view> Request::bearer() const {
+  auto h = header("authorization");
+  if (!h) return std::nullopt;
+  std::string_view v = *h;
+  if (v.size() < 8 || !(v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer "))
+    return std::nullopt;
+  v.remove_prefix(7);
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
 std::optional<std::string_view> Request::query_param(std::string_view n) const {
   for (auto& [k, v] : query)
     if (k == n) return std::string_view(v);

@@ -27,6 +27,8 @@ struct Request {
   std::shared_ptr<const void> inline_carry;
 
   std::optional<std::string_view> header(std::string_view lower_name) const;
+  // The credentials of `Authorization: Bearer <token>`; nullopt without one.
+  std::optional<std::string_view> bearer() const;
   std::optional<std::string_view> query_param(std::string_view name) const;
   std::string_view param(std::string_view name) const;
 };

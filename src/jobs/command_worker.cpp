@@ -3,9 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "auth/token_service.hpp"
 #include "cache/response_cache.hpp"
 #include "core/crypto.hpp"
-#include "auth/token_service.hpp"
 #include "core/json.hpp"
 #include "domain/commands.hpp"
 #include "jobs/command_effects.hpp"
@@ -68,9 +68,9 @@ void CommandSignal::wait(uint64_t seen, std::chrono::milliseconds timeout) {
   cv_.wait_for(lk, timeout, [&] { return gen_ != seen; });
 }
 
-CommandWorker::CommandWorker(store::Store& store, cache::ResponseCache& cache, obs::Metrics& metrics,
-                             const Clock& clock, CommandSignal& signal, auth::TokenService* tokens,
-                             CommandWorkerOptions opts)
+CommandWorker::CommandWorker(store::Store& store, cache::ResponseCache& cache,
+                             obs::Metrics& metrics, const Clock& clock, CommandSignal& signal,
+                             auth::TokenService* tokens, CommandWorkerOptions opts)
     : store_(store),
       cache_(cache),
       metrics_(metrics),
@@ -79,6 +79,21 @@ CommandWorker::CommandWorker(store::Store& store, cache::ResponseCache& cache, o
       tokens_(tokens),
       opts_(std::move(opts)) {
   if (opts_.worker_id.empty()) opts_.worker_id = default_worker_id();
+  for (const auto& spec : domain::command_specs()) {  // every type at 0 from the start
+    std::string type = type_label(std::string(spec.type));
+    metrics_.counter_ref("painel_command_run_seconds_total", type);
+    for (const char* status : {"SUCCESS", "ERROR"})
+      metrics_.counter_ref("painel_commands_finished_total", type + ",status=\"" + status + "\"");
+  }
+}
+
+// The queue's depth and its oldest command's age, for alerts on a stuck queue.
+void CommandWorker::publish_queue(int64_t now) {
+  auto q = store::pending_queue(store_.conn());
+  metrics_.set_gauge("painel_commands_pending", static_cast<double>(q.count));
+  metrics_.set_gauge(
+      "painel_commands_oldest_pending_age_seconds",
+      q.oldest_ms ? static_cast<double>(std::max<int64_t>(0, now - *q.oldest_ms)) / 1000 : 0.0);
 }
 
 CommandWorker::~CommandWorker() { stop(); }
@@ -147,6 +162,10 @@ int CommandWorker::run_once(int max) {
   if (now - last_approval_sweep_ms_ >= opts_.approval_sweep_every_ms) {
     last_approval_sweep_ms_ = now;
     expire_approvals();
+  }
+  if (now - last_queue_gauges_ms_ >= opts_.queue_gauges_every_ms) {
+    last_queue_gauges_ms_ = now;
+    publish_queue(now);
   }
   int ran = 0;
   while (ran < max && !stop_) {
@@ -231,7 +250,8 @@ void CommandWorker::run(const store::Command& cmd) {
   std::string status = error ? "ERROR" : "SUCCESS";
   metrics_.inc("painel_commands_finished_total",
                type_label(cmd.command_type) + ",status=\"" + status + "\"");
-  metrics_.inc("painel_command_run_milliseconds_total", type_label(cmd.command_type),
+  // Added in ms, exposed in seconds (the catalogue's scale).
+  metrics_.inc("painel_command_run_seconds_total", type_label(cmd.command_type),
                static_cast<uint64_t>(std::max<int64_t>(0, clock_.now_ms() - started)));
   if (error)
     spdlog::warn("command {} ({}) ended in ERROR: {}", cmd.id, cmd.command_type, *error);

@@ -61,6 +61,7 @@ struct CommandWorkerOptions {
   int64_t idempotency_keep_ms = 24 * 3600 * 1000LL;  // Idempotency-Key records
   int64_t approval_ttl_ms = 24 * 3600 * 1000LL;      // AWAITING_APPROVAL → CANCELLED after
   int64_t approval_sweep_every_ms = 60000;
+  int64_t queue_gauges_every_ms = 15000;  // painel_commands_pending / _oldest_pending_age
 };
 
 class CommandWorker {
@@ -80,6 +81,8 @@ class CommandWorker {
   // Four-eyes: cancels AWAITING_APPROVAL commands older than approval_ttl_ms ("approval
   // expired"), audited as command.expire. Returns how many.
   int expire_approvals();
+  // Sets painel_commands_pending and painel_commands_oldest_pending_age_seconds.
+  void publish_queue(int64_t now);
   const std::string& id() const { return opts_.worker_id; }
 
  private:
@@ -101,6 +104,7 @@ class CommandWorker {
   std::optional<std::string> current_;  // the command being run
   int64_t last_retention_ms_ = 0;
   int64_t last_approval_sweep_ms_ = 0;
+  int64_t last_queue_gauges_ms_ = 0;
   std::thread thread_, heartbeat_;
 };
 

@@ -4,7 +4,11 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <cctype>
+#include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 namespace painel::obs {
 namespace {
@@ -53,7 +57,47 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
   }
 };
 
+std::atomic<bool> g_text{false};
+
 }  // namespace
+
+bool text_logs() { return g_text.load(std::memory_order_relaxed); }
+
+std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name) {
+  std::string n(name);
+  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  using L = spdlog::level::level_enum;
+  static constexpr std::pair<std::string_view, L> kNames[] = {
+      {"trace", L::trace}, {"debug", L::debug},       {"info", L::info},
+      {"warn", L::warn},   {"warning", L::warn},      {"error", L::err},
+      {"err", L::err},     {"critical", L::critical}, {"off", L::off}};
+  for (auto& [text, level] : kNames)
+    if (n == text) return level;
+  return std::nullopt;
+}
+
+std::string text_field(std::string_view v) {
+  bool plain = !v.empty();
+  for (char c : v)
+    plain = plain && static_cast<unsigned char>(c) > 0x20 && c != '"' && c != '\\' && c != '=' &&
+            c != 0x7f;
+  if (plain) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
 
 void setup_logging(const std::string& format, const std::string& level) {
   spdlog::drop("painel");
@@ -68,10 +112,12 @@ void setup_logging(const std::string& format, const std::string& level) {
   } else {
     throw std::invalid_argument("log format must be json or text");
   }
-  auto lvl = spdlog::level::from_str(level);
-  if (lvl == spdlog::level::off && level != "off")
-    throw std::invalid_argument("unknown log level: " + level);
-  logger->set_level(lvl);
+  auto lvl = parse_log_level(level);
+  if (!lvl)
+    throw std::invalid_argument("unknown log level: " + level +
+                                " (trace, debug, info, warn/warning, error, critical, off)");
+  g_text = format == "text";
+  logger->set_level(*lvl);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
 }

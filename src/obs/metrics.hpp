@@ -1,7 +1,8 @@
 #pragma once
 // Prometheus metrics without a client library (prometheus-cpp is not in Debian 12):
 // per-route request counters by status and latency histograms with lock-free atomics,
-// plus named counters/gauges that jobs register. Rendered in the text exposition format.
+// plus named counters/gauges of the families declared in metric_catalog.cpp. Rendered in
+// the text exposition format, in catalogue order, each family with # HELP and # TYPE.
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -11,6 +12,8 @@
 #include <shared_mutex>
 #include <string>
 #include <vector>
+
+#include "obs/metric_catalog.hpp"
 
 namespace painel::obs {
 
@@ -28,9 +31,14 @@ struct RouteMetrics {
 
 class Metrics {
  public:
-  // Route slots are created at start-up (one per route table entry, plus "unmatched").
+  // Every unlabelled family of the catalogue at 0, and every known label value at 0.
+  Metrics();
+  // Route slots are created at start-up (one per route table entry, plus "static" for the
+  // web UI and "unmatched").
   RouteMetrics& route(size_t index, const std::string& method, const std::string& route);
   // A named counter (monotonic) or gauge; label text like `reason="timeout"` is optional.
+  // The name must be a family of the catalogue with that type: another is a bug, counted in
+  // painel_metrics_unknown_total (and an assertion in a debug build), and still rendered.
   void inc(const std::string& name, const std::string& labels = "", uint64_t by = 1);
   // The counter itself, for hot paths: look it up once, then add without a lock.
   std::atomic<uint64_t>& counter_ref(const std::string& name, const std::string& labels = "");
@@ -39,10 +47,15 @@ class Metrics {
   std::string render() const;
 
  private:
+  void check_family(const std::string& name, MetricType type) const;
+  void render_requests(std::string& out) const;
+  void render_latency(std::string& out) const;
+
   mutable std::shared_mutex mu_;  // guards the maps' shape; counter values are atomics
   std::vector<std::unique_ptr<RouteMetrics>> routes_;
   std::map<std::string, std::atomic<uint64_t>> counters_;  // "name{labels}"; nodes are stable
   std::map<std::string, double> gauges_;
+  mutable std::atomic<uint64_t> unknown_{0};  // painel_metrics_unknown_total
 };
 
 }  // namespace painel::obs

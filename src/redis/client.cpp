@@ -9,12 +9,16 @@
 
 #include "core/blocking.hpp"
 #include "obs/metrics.hpp"
+#include "redis/info.hpp"
 
 namespace painel::redis {
 namespace {
 
 constexpr const char* kErrors = "painel_redis_errors_total";
 constexpr const char* kUp = "painel_redis_up";
+constexpr const char* kMemoryUsed = "painel_redis_memory_used_bytes";
+constexpr const char* kMemoryMax = "painel_redis_memory_max_bytes";
+constexpr const char* kCpu = "painel_redis_cpu_seconds_total";
 
 timeval to_timeval(int ms) {
   return timeval{ms / 1000, static_cast<suseconds_t>((ms % 1000) * 1000)};
@@ -254,6 +258,22 @@ void RedisClient::mark_up() {
   }
 }
 
+// painel_redis_memory_* as INFO says; painel_redis_cpu_seconds_total grows by what Redis's
+// CPU time grew since the last probe (a Redis restart starts it over: only growth counts).
+void RedisClient::publish_info(const std::string& memory, const std::string& cpu) {
+  RedisInfo info;
+  parse_info(memory, info);
+  parse_info(cpu, info);
+  if (info.used_memory_bytes) metrics_.set_gauge(kMemoryUsed, *info.used_memory_bytes);
+  if (info.maxmemory_bytes) metrics_.set_gauge(kMemoryMax, *info.maxmemory_bytes);
+  if (!info.cpu_seconds) return;
+  auto& cpu_ms = metrics_.counter_ref(kCpu);  // milliseconds, shown in seconds
+  auto now_ms = static_cast<int64_t>(*info.cpu_seconds * 1000);
+  if (last_cpu_ms_ >= 0 && now_ms >= last_cpu_ms_)
+    cpu_ms.fetch_add(static_cast<uint64_t>(now_ms - last_cpu_ms_), std::memory_order_relaxed);
+  last_cpu_ms_ = now_ms;
+}
+
 void RedisClient::probe_loop() {
   redisContext* own = nullptr;  // the probe's own connection: never blocks on a busy pool
   std::unique_lock lk(stop_mu_);
@@ -265,8 +285,11 @@ void RedisClient::probe_loop() {
     bool ok = false;
     if (own) {
       std::vector<RedisValue> out;
-      ok = exchange(own, {{"PING"}}, out) && !out.front().is_error();
-      if (!ok) {
+      ok = exchange(own, {{"PING"}, {"INFO", "memory"}, {"INFO", "cpu"}}, out) &&
+           !out.front().is_error();
+      if (ok) {
+        publish_info(out[1].str, out[2].str);
+      } else {
         why = out.empty() ? context_error(own) : out.front().str;
         redisFree(own);
         own = nullptr;

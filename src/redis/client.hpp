@@ -78,11 +78,13 @@ class RedisClient {
   void mark_down(const char* kind, const std::string& why);
   void mark_up();
   void probe_loop();
+  void publish_info(const std::string& memory, const std::string& cpu);
 
   const RedisUrl url_;
   const RedisOptions opts_;
   obs::Metrics& metrics_;
   std::atomic<bool> up_{false};
+  int64_t last_cpu_ms_ = -1;  // Redis's CPU time at the last probe (probe thread only)
 
   std::mutex mu_;  // the pool
   std::condition_variable returned_;

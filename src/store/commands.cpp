@@ -227,6 +227,8 @@ bool tenant_exists(Conn& c, const std::string& tenant_id) {
 namespace {
 constexpr const char* kAnyPending =
     "SELECT 1 FROM operational_commands WHERE status = 'PENDING' LIMIT 1";
+constexpr const char* kPendingQueue =
+    "SELECT count(*), min(created_at) FROM operational_commands WHERE status = 'PENDING'";
 constexpr const char* kTenantAgents =
     "SELECT ta.id, ta.agent_id, a.name, ta.status FROM tenant_agents ta "
     "JOIN agents a ON a.id = ta.agent_id WHERE ta.tenant_id = ? ORDER BY a.name_sort, a.name, "
@@ -234,6 +236,15 @@ constexpr const char* kTenantAgents =
 }  // namespace
 
 bool any_pending_command(Conn& c) { return !c.query(kAnyPending).empty(); }
+
+PendingQueue pending_queue(Conn& c) {
+  PendingQueue q;
+  for (auto& r : c.query(kPendingQueue)) {
+    q.count = r.i64(0);
+    if (auto oldest = r.opt_str(1)) q.oldest_ms = parse_rfc3339(*oldest);
+  }
+  return q;
+}
 
 std::vector<TenantAgentRef> tenant_agents(Conn& c, const std::string& tenant_id) {
   std::vector<TenantAgentRef> out;

@@ -104,6 +104,12 @@ bool tenant_exists(Conn& c, const std::string& tenant_id);
 // True if some command waits to be claimed: a plain read, so idle workers can poll without
 // taking the write lock.
 bool any_pending_command(Conn& c);
+// The queue as an operator watches it (painel_commands_pending and its oldest's age).
+struct PendingQueue {
+  int64_t count = 0;
+  std::optional<int64_t> oldest_ms;  // created_at of the oldest PENDING command
+};
+PendingQueue pending_queue(Conn& c);
 // Every contract of the tenant (the health check's agents), by agent name then id.
 std::vector<TenantAgentRef> tenant_agents(Conn& c, const std::string& tenant_id);
 

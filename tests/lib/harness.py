@@ -131,7 +131,8 @@ class Response:
 class Painel:
     """A running server with its own data directory."""
 
-    def __init__(self, *extra_args, env=None, db=None, web_dir=None, bin=None, cwd=None):
+    def __init__(self, *extra_args, env=None, db=None, web_dir=None, bin=None, cwd=None,
+                 listen="127.0.0.1:0", log_format="json"):
         self.dir = tempfile.mkdtemp(prefix="painel-test-")
         self.own_pg_db = None
         if db is None and BACKEND == "postgres":  # a fresh database in the test cluster
@@ -142,6 +143,7 @@ class Painel:
         self.db = db or os.path.join(self.dir, "painel.db")
         self.database = db_url(self.db)  # the --database value
         self.extra = list(extra_args)
+        self.listen, self.log_format = listen, log_format
         # The UI to serve: web/dist of the checkout by default; "" gives no --web-dir at all
         # (the binary looks for an installed UI beside itself).
         self.web_dir = os.path.join(SRC, "web/dist") if web_dir is None else web_dir
@@ -162,8 +164,8 @@ class Painel:
     def start(self):
         self.log = open(os.path.join(self.dir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
-            [self.bin, "serve", "--listen", "127.0.0.1:0", "--database", self.database,
-             "--log-format", "json", *(["--web-dir", self.web_dir] if self.web_dir else []),
+            [self.bin, "serve", "--listen", self.listen, "--database", self.database,
+             "--log-format", self.log_format, *(["--web-dir", self.web_dir] if self.web_dir else []),
              *self.extra],
             stdout=self.log, stderr=subprocess.PIPE, text=True, env=self.env, cwd=self.cwd)
         deadline = time.time() + 20
