@@ -142,8 +142,9 @@ def migrations_from_source(dialect):
     path = os.path.join(SRC, "src/store", dialect, "migrations.cpp")
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    found = [(int(v), n, sql) for v, n, sql in
-             re.findall(r'\{(\d+), "((?:[^"\\]|\\.)*)",\s*R"SQL\((.*?)\)SQL"\}', text, re.S)]
+    # The name may be split over adjacent literals where clang-format wraps a long line.
+    found = [(int(v), "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', n)), sql) for v, n, sql in
+             re.findall(r'\{(\d+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+),\s*R"SQL\((.*?)\)SQL"', text, re.S)]
     assert [v for v, _, _ in found[:18]] == list(range(1, 19)), [v for v, _, _ in found]
     return found
 
