@@ -34,3 +34,13 @@ export function writeFilters<K extends string>(
   else next.delete('offset');
   return next;
 }
+
+/**
+ * The query string the browser shows now. The router applies a navigation as a React
+ * transition, so under load a second change (two filters picked in quick succession) can
+ * run before the page re-renders with the first: patching the `params` of the last render
+ * would drop the first change. Patch what the address bar holds instead.
+ */
+export function currentParams(): URLSearchParams {
+  return new URLSearchParams(window.location.search);
+}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { readFilters, writeFilters } from '../../lib/urlFilters';
+import { currentParams, readFilters, writeFilters } from '../../lib/urlFilters';
 import { useCancelCommand, useCommandList, useTenantDetail } from '../../api/hooks';
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -109,7 +109,7 @@ export function CommandHistory() {
   const { t, te } = useI18n();
   const [params, setParams] = useSearchParams();
   const { status, command_type: type, tenant_id: tenantId, offset } = readFilters(params, DEFAULTS);
-  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) => setParams(writeFilters(params, DEFAULTS, patch), { replace: true });
+  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) => setParams(writeFilters(currentParams(), DEFAULTS, patch), { replace: true });
   const setOffset = (o: number) => set({ offset: o });
   const q = useCommandList({ status, command_type: type || undefined, tenant_id: tenantId || undefined, limit: LIMIT, offset });
 

@@ -8,7 +8,7 @@ import { Badge, Field, Page, PagedQueryView, TableWrap } from '../../components/
 import { useI18n } from '../../i18n/I18nProvider';
 import { INTEGRATION_TYPES } from '../../lib/admin';
 import { formatDateTime } from '../../lib/format';
-import { readFilters, writeFilters } from '../../lib/urlFilters';
+import { currentParams, readFilters, writeFilters } from '../../lib/urlFilters';
 
 const PAGE = 25;
 const STATUSES = ['error', 'active', 'inactive', 'all'] as const;
@@ -20,7 +20,7 @@ export default function CompanyIntegrations() {
   const [params, setParams] = useSearchParams();
   const { status, type, tenant_id: tenantId, offset } = readFilters(params, DEFAULTS);
   const q = useInternalIntegrations({ status, type: type || undefined, tenant_id: tenantId || undefined, limit: PAGE, offset });
-  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) => setParams(writeFilters(params, DEFAULTS, patch), { replace: true });
+  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) => setParams(writeFilters(currentParams(), DEFAULTS, patch), { replace: true });
   const setOffset = (o: number) => set({ offset: o });
 
   return (
