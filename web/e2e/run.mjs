@@ -395,6 +395,10 @@ scenario('operations: command reaches SUCCESS live', async () => {
   );
   const hc = await status.getAttribute('data-status');
   assert(hc === 'SUCCESS', `HEALTH_CHECK ended ${hc}`);
+  // Its summary is written from the structured result in pt-BR, not the English `output` with UUIDs.
+  const hcSummary = await page.locator(tid('last-command-summary')).innerText();
+  assert(/^Verificação de saúde/.test(hcSummary.trim()), `HEALTH_CHECK summary not in pt-BR: ${hcSummary}`);
+  assert(!/[0-9a-f]{8}-[0-9a-f]{4}-/.test(hcSummary), `HEALTH_CHECK summary shows a UUID: ${hcSummary}`);
   await page.waitForLoadState('networkidle').catch(() => {});
   // Toasts dismissed so they do not cover the picture.
   await page.evaluate(() => document.querySelectorAll('.toast-close').forEach((b) => b.click()));
