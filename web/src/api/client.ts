@@ -216,13 +216,13 @@ export class ApiClient {
 
   /**
    * Ends the session on the server (best effort, under the refresh lock so no tab is
-   * rotating the cookie meanwhile) and in every tab.
+   * rotating the cookie meanwhile), then in every tab: the others hear of it only once the
+   * cookie is gone, so one that reloads at that moment cannot restore the session.
    */
   async logout(): Promise<void> {
     const access = this.accessToken;
     this.clearTokens();
     this.mayHaveSession = false;
-    this.broadcast({ type: 'logout' });
     try {
       await this.lock(REFRESH_LOCK, async () => {
         const headers: Record<string, string> = { ...cookieModeHeaders() };
@@ -237,6 +237,7 @@ export class ApiClient {
     } catch {
       // Logging out must work offline too; the server-side session expires on its own.
     }
+    this.broadcast({ type: 'logout' });
   }
 
   /**

@@ -166,8 +166,15 @@ describe('one session across tabs', () => {
     const [a, other] = [b.tab(), b.tab()];
     await a.client.login('a@b.c', 'pw');
     await flush();
+    // The others hear of it once the cookie is gone, so a tab reloading then stays out.
+    let cookieWhenTold: string | null | undefined;
+    other.client.onSessionChanged = (change) => {
+      cookieWhenTold = b.cookie();
+      other.onSessionChanged(change);
+    };
     await a.client.logout();
     await flush();
+    expect(cookieWhenTold).toBeNull();
     expect(b.cookie()).toBeNull();
     expect(other.onSessionChanged).toHaveBeenLastCalledWith({ kind: 'logout' });
     expect(other.client.hasAccessToken).toBe(false);

@@ -72,13 +72,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [end, qc]);
 
-  // A new tab or a reload: the session cookie (if any) buys an access token, silently.
+  // A new tab or a reload: the session cookie (if any) buys an access token, silently —
+  // unless another tab's token arrived first (its message can come before this effect).
   useEffect(() => {
-    if (restoring.current || api.hasAccessToken) return;
+    if (restoring.current) return;
     restoring.current = true;
     (async () => {
       try {
-        const result = await api.refreshSession();
+        const result = api.hasAccessToken ? 'ok' : await api.refreshSession();
         if (result === 'none') {
           setStatus('anonymous');
           return;
