@@ -41,7 +41,6 @@ class CookieBase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.p = Painel(*LOOSE, *cls.EXTRA).start()
-        cls.tenant = cls.p.tenant("Padaria Estrela Ltda")
 
     @classmethod
     def tearDownClass(cls):
@@ -49,7 +48,8 @@ class CookieBase(unittest.TestCase):
 
     def new_user(self):
         email = f"c-{uuid.uuid4().hex[:10]}@a.com"
-        self.p.user(email, "TENANT_USER", self.tenant, password=PASSWORD)
+        tenant = self.p.tenant(f"Padaria {email}")  # a tenant each: the plan caps users
+        self.p.user(email, "TENANT_USER", tenant, password=PASSWORD)
         return email
 
     def cookie_login(self, email, headers=None):
@@ -82,6 +82,15 @@ class CookieMode(CookieBase):
         self.assertNotIn("secure", attrs)  # plain http public URL (docs/security.md)
         self.assertEqual(r.headers.get("cache-control"), "no-store")
         self.assertEqual(self.p.get("/auth/me", token=body["access_token"]).status, 200)
+
+    def test_a_new_login_ends_the_session_the_cookie_named(self):
+        email = self.new_user()
+        first, old, _ = self.cookie_login(email)
+        r, new, _ = self.cookie_login(email, headers={"Cookie": f"{COOKIE}={old}"})
+        self.assertNotEqual(new, old)
+        self.assertEqual(self.with_cookie("/auth/refresh", old).status, 401)
+        self.assertEqual(self.p.get("/auth/me", token=first.json()["access_token"]).status, 401)
+        self.assertEqual(self.with_cookie("/auth/refresh", new).status, 200)
 
     def test_refresh_through_the_cookie_rotates_it(self):
         _, first, _ = self.cookie_login(self.new_user())

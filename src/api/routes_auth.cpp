@@ -155,7 +155,12 @@ http::Response login(const AuthDeps& d, http::RouteContext& ctx) {
     throw too_many("too many logins for this account; retry later",
                    static_cast<int>(by_account.retry_after_s));
   }
-  return render_pair(d, d.tokens.open_session(u, m), cookie_mode);
+  http::Response r = render_pair(d, d.tokens.open_session(u, m), cookie_mode);
+  // The browser holds one session: the one its cookie named until now ends, rather than
+  // staying valid, unseen, until --refresh-ttl.
+  if (cookie_mode)
+    if (auto previous = refresh_cookie_value(ctx.req)) d.tokens.logout(*previous, m);
+  return r;
 }
 
 // POST /auth/password: the caller changes its own password; its other sessions end.
