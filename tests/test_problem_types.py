@@ -155,7 +155,9 @@ class ProblemTypes(unittest.TestCase):
         self.check(self.p.post("/internal/tenants", dict(good, status="gone"), token=admin), 400,
                    "validation-failed", [("status", "not-allowed")])
         self.check(self.p.post("/internal/tenants", dict(good, limits={"max_agents": -1}), token=admin), 400,
-                   "validation-failed", [("max_agents", "out-of-range")])
+                   "validation-failed", [("limits.max_agents", "out-of-range")])
+        self.check(self.p.post("/internal/tenants", dict(good, limits={"max_agent": 1}), token=admin), 400,
+                   "validation-failed", [("limits.max_agent", "unknown-field")])
         self.check(self.p.post("/internal/tenants", dict(good, limits=3), token=admin), 400,
                    "validation-failed", [("limits", "wrong-type")])
         r = self.p.request("PATCH", f"/internal/tenants/{self.w.a}", body={"name": None}, token=admin)

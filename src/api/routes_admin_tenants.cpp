@@ -35,7 +35,7 @@ void parse_limits(const BodyFields& body, domain::LimitOverrides& into) {
     return;
   }
   if (!v->IsObject()) throw invalid_field("limits", "wrong-type", "limits must be a JSON object");
-  BodyFields lim(*v, {"max_agents", "max_users", "max_requests_per_month"});
+  BodyFields lim(*v, {"max_agents", "max_users", "max_requests_per_month"}, "limits.");
   for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i) {
     const auto& spec = domain::kTenantLimits[i];
     if (lim.has(spec.name)) into.at(i) = lim.opt_int(spec.name, 0, spec.max);
