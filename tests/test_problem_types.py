@@ -163,6 +163,13 @@ class ProblemTypes(unittest.TestCase):
         r = self.p.request("PATCH", f"/internal/tenants/{self.w.a}", body={"name": None}, token=admin)
         self.check(r, 400, "validation-failed", [("name", "not-null")])
 
+    def test_wrong_current_password_names_the_field(self):
+        self.p.user("pw@types.com", "TENANT_USER", self.w.a)
+        token = self.p.login("pw@types.com", PASSWORD)["access_token"]
+        r = self.p.post("/auth/password", {"current_password": "not-the-password-1",
+                                           "new_password": "a-new-password-2026"}, token=token)
+        self.check(r, 400, "validation-failed", [("current_password", "incorrect")])
+
     def test_store_and_rule_refusals(self):
         admin = self.w.token("INTERNAL_ADMIN")
         body = {"name": "Duplicada Ltda", "cnpj": "11.222.333/0001-81", "segment": "servicos", "plan": "starter"}

@@ -44,6 +44,7 @@ constexpr std::array kFieldErrors = {
     FieldErrorKind{"invalid-format", "the value is not in the expected format"},
     FieldErrorKind{"unknown-field", "the route does not accept a field of this name"},
     FieldErrorKind{"conflicting", "the field contradicts another one given"},
+    FieldErrorKind{"incorrect", "the value is not the right one (the current password)"},
 };
 
 }  // namespace

@@ -25,7 +25,7 @@ const KINDS = [
   'header-too-large', 'internal-error', 'service-unavailable', 'error',
 ];
 const FIELD_CODES = ['required', 'not-null', 'wrong-type', 'empty', 'too-long', 'control-characters', 'not-allowed',
-  'out-of-range', 'invalid-format', 'unknown-field', 'conflicting'];
+  'out-of-range', 'invalid-format', 'unknown-field', 'conflicting', 'incorrect'];
 
 describe('problem types', () => {
   it('reads the kind from the type URI, else from `error`', () => {

@@ -37,6 +37,7 @@ export const problemsPt = {
   'fieldError.invalid-format': 'Formato inválido',
   'fieldError.unknown-field': 'Campo desconhecido',
   'fieldError.conflicting': 'Incompatível com outro campo',
+  'fieldError.incorrect': 'Incorreta',
   'fieldError.withField': '{field}: {message}',
 
   'nav.apiDocs': 'Documentação da API',
@@ -77,6 +78,7 @@ export const problemsEn: Record<keyof typeof problemsPt, string> = {
   'fieldError.invalid-format': 'Invalid format',
   'fieldError.unknown-field': 'Unknown field',
   'fieldError.conflicting': 'Conflicts with another field',
+  'fieldError.incorrect': 'Incorrect',
   'fieldError.withField': '{field}: {message}',
 
   'nav.apiDocs': 'API docs',
