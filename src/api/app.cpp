@@ -281,9 +281,11 @@ std::optional<http::Response> App::admit(http::Request& req, Exchange& x) {
   return std::nullopt;
 }
 
-// `/` redirects to the UI; `/app/*` is the built web UI (read-only).
+// `/` redirects to the UI; `/app/*` is the built web UI (read-only); `/docs` its page of
+// browsable API docs (StaticFiles::is_docs_path).
 std::optional<http::Response> App::serve_ui(const http::Request& req, Exchange& x) const {
-  x.ui = req.path == "/app" || req.path.rfind("/app/", 0) == 0 ||
+  bool docs = StaticFiles::is_docs_path(req.path);
+  x.ui = req.path == "/app" || req.path.rfind("/app/", 0) == 0 || docs ||
          (req.path == "/" && (req.method == "GET" || req.method == "HEAD"));
   if (req.path == "/" && (req.method == "GET" || req.method == "HEAD")) {
     http::Response r;
@@ -292,7 +294,7 @@ std::optional<http::Response> App::serve_ui(const http::Request& req, Exchange& 
     r.set_header("Location", "/app/");
     return r;
   }
-  if (req.path != "/app" && req.path.rfind("/app/", 0) != 0) return std::nullopt;
+  if (req.path != "/app" && req.path.rfind("/app/", 0) != 0 && !docs) return std::nullopt;
   if (req.method != "GET" && req.method != "HEAD") {
     http::Response r =
         http::problem(405, "Method Not Allowed", "the web UI is read-only", req.request_id);
@@ -427,7 +429,7 @@ http::Response App::map_error(const http::Request& req, Exchange& x) {
   } catch (const ApiError& e) {
     if (e.status == 403 && x.route && x.stage != Exchange::Stage::Admission)
       note_denial(req, *x.route, "forbidden", 403, x.ctx.principal ? &*x.ctx.principal : nullptr);
-    http::Response r = http::problem(e.status, e.title, e.detail, req.request_id, e.code);
+    http::Response r = http::problem(e.status, e.title, e.detail, req.request_id, e.code, e.errors);
     if (e.retry_after_s > 0) r.set_header("Retry-After", std::to_string(e.retry_after_s));
     if (!e.log.empty()) spdlog::warn("request {}: {}", req.request_id, e.log);
     return r;

@@ -1138,6 +1138,28 @@ scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on a
   }
 });
 
+scenario('API docs at /docs: linked for staff, renders the contract', async () => {
+  const page = await newPage();
+  await login(page, LOGINS.INTERNAL_ADMIN);
+  await page.waitForURL((u) => u.pathname === '/app/company');
+  await settled(page, 'page-company');
+  await page.click(tid('nav-api-docs'));
+  await page.waitForURL((u) => u.pathname === '/docs');
+  const title = page.locator('#swagger-ui .info .title');
+  await title.waitFor();
+  assert((await title.innerText()).includes('Painel API'), `docs title: ${await title.innerText()}`);
+  // A known route of the contract, rendered from /openapi.json (no CDN: the CSP would say).
+  const route = page.locator('#swagger-ui .opblock-summary-path[data-path="/internal/tenants"]');
+  await route.first().waitFor();
+  await shot(page, 'api-docs');
+  await page.context().close();
+  // The link is for staff only.
+  const tenant = await pageFor('TENANT_ADMIN');
+  await tenant.goto(`${BASE}/app/dashboard`);
+  await settled(tenant, 'page-dashboard');
+  assert((await tenant.locator(tid('nav-api-docs')).count()) === 0, 'API docs link shown to a tenant admin');
+});
+
 // ---------------------------------------------------------------- main
 
 async function main() {

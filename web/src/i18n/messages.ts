@@ -4,10 +4,12 @@
 
 import { accountsEn, accountsPt } from './messages.accounts';
 import { adminEn, adminPt } from './messages.admin';
+import { problemsEn, problemsPt } from './messages.problems';
 
 export const pt = {
   ...adminPt,
   ...accountsPt,
+  ...problemsPt,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'hoje, até {time}',
   'chart.dayUtc': 'Dia (UTC)',
@@ -441,6 +443,7 @@ export type MessageKey = keyof typeof pt;
 export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...accountsEn,
+  ...problemsEn,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'today, until {time}',
   'chart.dayUtc': 'Day (UTC)',
