@@ -150,7 +150,7 @@ function Overview({ range }: { range: Range }) {
                 ]}
               />
               <Chart testId="chart-mon-memory" title={t('mon.memory')} labels={labels} series={[{ label: t('mon.memory'), data: mib(d.points) }]} />
-              <Chart testId="chart-mon-cpu" title={t('mon.cpu')} labels={labels} series={[{ label: t('mon.cpu'), data: pick(d.points, 'cpu_seconds_per_s') }]} />
+              <Chart testId="chart-mon-cpu" title={t('mon.cpu')} labels={labels} series={[{ label: t('mon.cpu'), data: d.points.map((p) => Math.round(p.cpu_seconds_per_s * 1000) / 10) }]} />
             </div>
           </div>
         );
