@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finishedSummary, hasData, mib, parseRange, pick, ratioToPercent, refreshMs, stepLabels } from './monitoring';
+import { finishedSummary, formatLatencyMs, hasData, mib, parseRange, pick, ratioToPercent, refreshMs, stepLabels } from './monitoring';
 
 describe('monitoring ranges', () => {
   it('accepts only the four ranges', () => {
@@ -49,5 +49,15 @@ describe('series', () => {
   it('summarizes finished commands, largest first', () => {
     expect(finishedSummary({ FAILED: 1, SUCCEEDED: 3, CANCELLED: 0 })).toBe('SUCCEEDED 3 · FAILED 1');
     expect(finishedSummary({})).toBe('');
+  });
+});
+
+describe('latency', () => {
+  it('keeps a decimal under 10 ms', () => {
+    expect(formatLatencyMs(0.42, 'pt')).toBe('0,4 ms');
+    expect(formatLatencyMs(2, 'en')).toBe('2.0 ms');
+    expect(formatLatencyMs(123.4, 'en')).toBe('123 ms');
+    expect(formatLatencyMs(2500, 'pt')).toBe('2,5 s');
+    expect(formatLatencyMs(null, 'pt')).toBe('—');
   });
 });

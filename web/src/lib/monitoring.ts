@@ -64,3 +64,11 @@ export function finishedSummary(finished: Record<string, number>): string {
     .map(([s, n]) => `${s} ${n}`)
     .join(' · ');
 }
+
+/** A latency in ms for the tables: one decimal under 10 ms (sub-millisecond answers are common), whole ms above, seconds from 1 s. */
+export function formatLatencyMs(ms: number | null | undefined, lang: Lang): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '—';
+  if (ms >= 1000) return `${new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: 2 }).format(ms / 1000)} s`;
+  const digits = ms < 10 ? 1 : 0;
+  return `${new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(ms)} ms`;
+}

@@ -13,8 +13,8 @@ import {
 import { BarChart, LineChart } from '../../components/Charts';
 import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
-import { formatCompact, formatMs, formatNumber, formatPercent } from '../../lib/format';
-import { finishedSummary, hasData, mib, parseRange, pick, RANGES, ratioToPercent, stepLabels, type Range } from '../../lib/monitoring';
+import { formatCompact, formatNumber, formatPercent } from '../../lib/format';
+import { finishedSummary, formatLatencyMs, hasData, mib, parseRange, pick, RANGES, ratioToPercent, stepLabels, type Range } from '../../lib/monitoring';
 
 const TABS: { slug: string; dashboard: Dashboard; label: 'mon.tab.overview' | 'mon.tab.tenantApis' | 'mon.tab.internalApis' }[] = [
   { slug: '', dashboard: 'overview', label: 'mon.tab.overview' },
@@ -83,11 +83,11 @@ function EndpointTable({ rows, testId }: { rows: MonitoringEndpoint[]; testId: s
             <tr key={e.method + e.route}>
               <th scope="row"><code>{e.method} {e.route}</code></th>
               <td className="num">{formatNumber(e.requests, lang)}</td>
-              <td className="num">{formatNumber(e.rate_per_s, lang, 2)}</td>
+              <td className="num">{formatNumber(e.rate_per_s, lang, 3)}</td>
               <td className="num">{formatPercent(ratioToPercent(e.error_rate), lang)}</td>
-              <td className="num">{formatMs(e.p50_ms, lang)}</td>
-              <td className="num">{formatMs(e.p95_ms, lang)}</td>
-              <td className="num">{formatMs(e.p99_ms, lang)}</td>
+              <td className="num">{formatLatencyMs(e.p50_ms, lang)}</td>
+              <td className="num">{formatLatencyMs(e.p95_ms, lang)}</td>
+              <td className="num">{formatLatencyMs(e.p99_ms, lang)}</td>
             </tr>
           ))}
         </tbody>
@@ -103,7 +103,7 @@ function Overview({ range }: { range: Range }) {
     <QueryView query={q}>
       {(d) => {
         const labels = stepLabels(d.points.map((p) => p.t), range, lang);
-        const ms = (v: number) => formatMs(v, lang);
+        const ms = (v: number) => formatLatencyMs(v, lang);
         return (
           <div data-testid="mon-overview">
             <StepNote seconds={d.step_seconds} />
@@ -112,7 +112,7 @@ function Overview({ range }: { range: Range }) {
               <Kpi testId="mon-kpi-requests" label={t('mon.requests')} value={formatCompact(d.totals.requests, lang)} />
               <Kpi testId="mon-kpi-5xx" label={t('mon.errors5xx')} value={formatNumber(d.totals.errors_5xx, lang)} />
               <Kpi testId="mon-kpi-429" label={t('mon.rateLimited')} value={formatNumber(d.totals.rate_limited, lang)} />
-              <Kpi testId="mon-kpi-p95" label={t('mon.p95')} value={formatMs(d.totals.p95_ms, lang)} />
+              <Kpi testId="mon-kpi-p95" label={t('mon.p95')} value={formatLatencyMs(d.totals.p95_ms, lang)} />
               <Kpi testId="mon-kpi-cache" label={t('mon.cacheHitRatio')} value={formatPercent(ratioToPercent(d.totals.cache_hit_ratio), lang)} />
             </KpiGrid>
             <div className="grid-2">
@@ -184,7 +184,7 @@ function TenantApis({ range }: { range: Range }) {
                 testId="chart-mon-tenant-latency"
                 title={t('mon.latency')}
                 labels={labels}
-                formatValue={(v) => formatMs(v, lang)}
+                formatValue={(v) => formatLatencyMs(v, lang)}
                 series={[
                   { label: t('mon.p50'), data: pick(d.points, 'p50_ms', 1) },
                   { label: t('mon.p95'), data: pick(d.points, 'p95_ms', 1) },
