@@ -140,6 +140,12 @@ def expected_matrix(w, command_id):
     m[("GET", f"/internal/users/{MISSING_COMMAND}/export")] = {**admin, "INTERNAL_ADMIN": 404}
     m[("POST", f"/internal/users/{MISSING_COMMAND}/erase", json.dumps({"confirm_email": "x@y.z"}))] = \
         {**admin, "INTERNAL_ADMIN": 404}
+    # Monitoramento (issue 17): staff only; a range outside the enum is 400 for them
+    for board in ["overview", "tenant-apis", "internal-apis"]:
+        m[("GET", f"/internal/monitoring/{board}")] = staff
+        m[("GET", f"/internal/monitoring/{board}?range=7d")] = staff
+        m[("GET", f"/internal/monitoring/{board}?range=2h")] = \
+            {"INTERNAL_ADMIN": 400, "INTERNAL_SUPPORT": 400, "TENANT_ADMIN": 403, "TENANT_USER": 403}
     # ingestion takes an ingest key, never a user's token (Ingest.test_ingest_key_is_accepted)
     m[("POST", "/ingest/usage", json.dumps({"events": []}))] = {g: 401 for g in GROUPS}
     # public routes answer everyone alike, tokens or not

@@ -477,6 +477,12 @@ void App::finish(const http::Request& req, const Exchange& x, http::Response& re
   } else if (const auto& k = x.ctx.ingest_key; k && k->tenant_id) {
     who.tenant_id = *k->tenant_id;
   }
+  if (x.route) {  // the metric history's "top tenants" and "use per internal user"
+    if (!who.tenant_id.empty())
+      d_.metrics.tenant_requests.add(who.tenant_id);
+    else if (x.ctx.principal && x.ctx.principal->internal())
+      d_.metrics.internal_user_requests.add(who.user_id);
+  }
   access_log(req, x.route, res.status, micros, who);
 }
 

@@ -42,5 +42,6 @@ void add_user_routes(http::Router& r, const UserDeps& d);  // */users*, POST /au
 void add_user_session_routes(http::Router& r, const UserSessionDeps& d);  // users' sessions
 void add_privacy_routes(http::Router& r,
                         const PrivacyDeps& d);  // /internal/users/{id}/export|erase
+void add_monitoring_routes(http::Router& r, const ReadDeps& d);  // /internal/monitoring/*
 
 }  // namespace painel::api

@@ -257,6 +257,19 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_IP_RETENTION_DAYS")
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
+  serve
+      ->add_option("--metrics-history-days", cfg.metrics_history_days,
+                   "keep the metric history (1-minute points behind the Monitoring dashboards) "
+                   "this many days; 0 = do not record it")
+      ->envname("PAINEL_METRICS_HISTORY_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3650));
+  serve
+      ->add_option("--metrics-history-interval-ms", cfg.metrics_history_interval_ms,
+                   "how often this instance writes its metric history points (tests shorten it)")
+      ->envname("PAINEL_METRICS_HISTORY_INTERVAL_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 60000));
 
   serve
       ->add_option("--smtp-url", cfg.smtp_url,

@@ -15,6 +15,7 @@
 #include "jobs/aggregation_job.hpp"
 #include "jobs/audit_checkpoint_job.hpp"
 #include "jobs/command_worker.hpp"
+#include "jobs/metric_history_job.hpp"
 #include "jobs/privacy_retention_job.hpp"
 #include "jobs/runner.hpp"
 #include "mail/mailer.hpp"
@@ -114,6 +115,20 @@ Services::~Services() = default;
 void Services::start_jobs() {
   denial_flusher = std::make_unique<jobs::JobRunner>();
   denial_flusher->every("audit_denials", cfg.audit_denial_flush_ms, [this] { flush_denials(); });
+  if (cfg.metrics_history_days > 0) {
+    jobs::MetricHistoryOptions ho;
+    ho.interval_ms = cfg.metrics_history_interval_ms;
+    ho.retention_days = cfg.metrics_history_days;
+    history = std::make_unique<jobs::MetricHistoryJob>(*store, metrics, clock, ho);
+    spdlog::info("metric history: instance {} writes its points every {} ms, kept {} days",
+                 history->instance_id(), ho.interval_ms, ho.retention_days);
+    history_runner = std::make_unique<jobs::JobRunner>();
+    auto* h = history.get();
+    history_runner->every("metric_history", ho.interval_ms, [h] { h->flush(); });
+    // Pruning: every 10 minutes (or 10 intervals when shorter, for tests), one instance.
+    int prune_every = static_cast<int>(std::min<int64_t>(600000, 10 * ho.interval_ms));
+    history_runner->every("metric_history_prune", prune_every, [h] { h->prune(); });
+  }
   if (!cfg.jobs) return;
   start_command_worker();
   jobs::AggregationOptions ao;
@@ -158,6 +173,12 @@ void Services::stop_jobs() {
   if (runner) runner->stop();
   if (command_worker) command_worker->stop();
   if (denial_flusher) denial_flusher->stop();
+  if (history_runner) history_runner->stop();
+  if (history) try {  // the last partial minute
+      history->flush();
+    } catch (const std::exception& e) {
+      spdlog::warn("metric history: last flush failed: {}", e.what());
+    }
   flush_denials();                 // the server has drained: nothing records any more
   if (mailer) mailer->stop(5000);  // sends what the last requests queued, 5 s at most
 }

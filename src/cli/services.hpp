@@ -29,6 +29,7 @@ class CommandWorker;
 class AggregationJob;
 class AuditCheckpointJob;
 class PrivacyRetentionJob;
+class MetricHistoryJob;
 }  // namespace painel::jobs
 
 namespace painel::cli {
@@ -45,7 +46,8 @@ struct Services {
   SystemClock clock;
   std::unique_ptr<store::Store> store;
   obs::Metrics metrics;
-  std::unique_ptr<redis::RedisClient> redis;  // with --redis; outlives the cache and limiter using it
+  std::unique_ptr<redis::RedisClient>
+      redis;  // with --redis; outlives the cache and limiter using it
   std::unique_ptr<cache::ResponseCache> cache;
   std::unique_ptr<api::RateLimiter> limiter;
   std::unique_ptr<auth::TokenService> tokens;
@@ -58,6 +60,8 @@ struct Services {
   std::unique_ptr<jobs::AuditCheckpointJob> audit_checkpoint;
   std::unique_ptr<jobs::PrivacyRetentionJob> ip_retention;
   std::unique_ptr<jobs::JobRunner> runner;
+  std::unique_ptr<jobs::MetricHistoryJob> history;  // also with --no-jobs: every instance's own
+  std::unique_ptr<jobs::JobRunner> history_runner;
   std::unique_ptr<jobs::JobRunner>
       denial_flusher;  // also with --no-jobs: it drains the app's buffer
   std::unique_ptr<jobs::CommandWorker> command_worker;  // last: stopped before the rest

@@ -91,6 +91,10 @@ struct Config {
   // LGPD: IPs (and user agents) of sessions and IPs kept beside audit rows are removed
   // after this many days (jobs/privacy_retention_job.hpp).
   int ip_retention_days = 180;
+  // Metric history (issue 17, jobs/metric_history_job.hpp): each instance writes 1-minute
+  // points into the store every interval (tests shorten it); kept this many days, 0 = off.
+  int metrics_history_days = 15;
+  int metrics_history_interval_ms = 60000;
 
   // E-mail (src/mail): invitation and password-reset links are also mailed when smtp_url
   // is set. smtp://HOST[:PORT] (STARTTLS when offered) or smtps://[USER:PASSWORD@]HOST[:PORT].

@@ -165,6 +165,81 @@ std::string Metrics::render() const {
   return out;
 }
 
+void CallerCounter::add(std::string_view key) {
+  Shard& sh = shards_[std::hash<std::string_view>{}(key) % shards_.size()];
+  std::lock_guard lk(sh.mu);
+  if (auto it = sh.counts.find(key); it != sh.counts.end()) {
+    ++it->second;
+    return;
+  }
+  if (keys_.fetch_add(1, std::memory_order_relaxed) >= kCap) {
+    keys_.fetch_sub(1, std::memory_order_relaxed);
+    ++sh.counts["other"];
+    return;
+  }
+  sh.counts.emplace(std::string(key), 1);
+}
+
+std::map<std::string, uint64_t> CallerCounter::drain() {
+  std::map<std::string, uint64_t> out;
+  for (auto& sh : shards_) {
+    std::map<std::string, uint64_t, std::less<>> taken;
+    {
+      std::lock_guard lk(sh.mu);
+      taken.swap(sh.counts);
+    }
+    for (auto& [k, v] : taken) out[k] += v;
+  }
+  keys_.store(0, std::memory_order_relaxed);
+  return out;
+}
+
+std::vector<HistorySample> Metrics::history_samples() const {
+  ProcessStats proc = read_process_stats();
+  std::vector<HistorySample> out;
+  out.push_back({"process_cpu_seconds_total", "", proc.cpu_seconds, true});
+  out.push_back({"process_resident_memory_bytes", "", proc.resident_memory_bytes, false});
+  out.push_back({"process_open_fds", "", proc.open_fds, false});
+  std::shared_lock lk(mu_);
+  for (auto& r : routes_) {
+    if (!r || r->count.load(std::memory_order_relaxed) == 0) continue;
+    std::string route = fmt::format("route=\"{}\",method=\"{}\"", r->route, r->method);
+    std::array<uint64_t, 6> by_class{};
+    for (size_t s = 0; s < r->by_status.size(); ++s)
+      by_class[s / 100] += r->by_status[s].load(std::memory_order_relaxed);
+    for (size_t c = 1; c < by_class.size(); ++c)
+      if (by_class[c])
+        out.push_back({"http_requests", fmt::format("{},class=\"{}xx\"", route, c),
+                       static_cast<double>(by_class[c]), true});
+    for (size_t b = 0; b <= kLatencyBuckets.size(); ++b) {
+      uint64_t n = r->buckets[b].load(std::memory_order_relaxed);
+      if (!n) continue;
+      std::string le = b < kLatencyBuckets.size() ? fmt::format("{}", kLatencyBuckets[b]) : "+Inf";
+      out.push_back({"http_latency_bucket", fmt::format("{},le=\"{}\"", route, le),
+                     static_cast<double>(n), true});
+    }
+  }
+  for (auto& [k, v] : counters_) {
+    std::string name = family_of(k);
+    const MetricFamily* f = find_family(name);
+    double scale = f ? f->scale : 1;
+    auto brace = k.find('{');
+    std::string labels =
+        brace == std::string::npos ? "" : k.substr(brace + 1, k.size() - brace - 2);
+    out.push_back({std::move(name), std::move(labels),
+                   static_cast<double>(v.load(std::memory_order_relaxed)) * scale, true});
+  }
+  for (auto& [k, v] : gauges_) {
+    std::string name = family_of(k);
+    if (name == "painel_build_info") continue;  // labels only, the same every minute
+    auto brace = k.find('{');
+    std::string labels =
+        brace == std::string::npos ? "" : k.substr(brace + 1, k.size() - brace - 2);
+    out.push_back({std::move(name), std::move(labels), v, false});
+  }
+  return out;
+}
+
 void Metrics::render_requests(std::string& out) const {
   auto app = std::back_inserter(out);
   for (auto& r : routes_) {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "obs/metric_catalog.hpp"
@@ -29,6 +30,33 @@ struct RouteMetrics {
   void observe(int status, int64_t micros);
 };
 
+// Requests per caller (tenant id, or an internal user's id) for the metric history's
+// "top tenants" and "use per internal user": at most `cap` keys between two drains (later
+// new keys count under "other"), sharded so request threads rarely meet on a lock.
+class CallerCounter {
+ public:
+  static constexpr size_t kCap = 2000;
+  void add(std::string_view key);
+  // The counts since the last drain, and zero.
+  std::map<std::string, uint64_t> drain();
+
+ private:
+  struct Shard {
+    std::mutex mu;
+    std::map<std::string, uint64_t, std::less<>> counts;
+  };
+  std::array<Shard, 8> shards_;
+  std::atomic<size_t> keys_{0};
+};
+
+// One value of the metric history (jobs/metric_history_job): a counter's total so far or
+// a gauge's value now, named and labelled as stored (store/metric_history.hpp).
+struct HistorySample {
+  std::string name, labels;
+  double value;
+  bool counter;
+};
+
 class Metrics {
  public:
   // Every unlabelled family of the catalogue at 0, and every known label value at 0.
@@ -45,6 +73,13 @@ class Metrics {
   void set_gauge(const std::string& name, double value, const std::string& labels = "");
   uint64_t counter(const std::string& name, const std::string& labels = "") const;
   std::string render() const;
+  // Every counter and gauge of the registry, the route table's requests by status class
+  // and latency buckets (per bucket, not cumulative), and the process's CPU, RSS and fds:
+  // what the metric history records each interval. Totals since start; the job takes
+  // differences.
+  std::vector<HistorySample> history_samples() const;
+  // Requests by tenant and by internal user (the chain counts them; the history drains).
+  CallerCounter tenant_requests, internal_user_requests;
 
  private:
   void check_family(const std::string& name, MetricType type) const;

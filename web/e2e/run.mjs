@@ -58,7 +58,8 @@ function run(cmd, args, opts = {}) {
 
 function startServer(db) {
   return new Promise((res, rej) => {
-    const p = spawn(BIN, ['serve', '--database', `sqlite:${db}`, '--listen', '127.0.0.1:0', '--web-dir', WEB_DIR], {
+    // The metric history written every second (not every minute) so 'monitoring' sees it soon.
+    const p = spawn(BIN, ['serve', '--database', `sqlite:${db}`, '--listen', '127.0.0.1:0', '--web-dir', WEB_DIR, '--metrics-history-interval-ms', '1000'], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
       detached: true, // its own process group, so cleanup ends it and anything it started
@@ -1161,6 +1162,59 @@ scenario('API docs at /docs: linked for staff, renders the contract', async () =
 });
 
 // ---------------------------------------------------------------- main
+
+scenario('monitoring: the three dashboards show charts after traffic (1440 and 375 px)', async () => {
+  // Traffic with one token (logins are rate limited per account).
+  const tenantLogin = await fetch(`${BASE}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: LOGINS.TENANT_ADMIN, password: PASSWORD }),
+  });
+  const { access_token: token } = await tenantLogin.json();
+  for (let i = 0; i < 15; i++) {
+    const r = await fetch(`${BASE}/tenant/agents`, { headers: { authorization: `Bearer ${token}` } });
+    assert(r.status === 200, `/tenant/agents answered ${r.status}`);
+  }
+  assert((await apiStatus(LOGINS.INTERNAL_ADMIN, '/internal/tenants')) === 200, '/internal/tenants did not answer 200');
+  assert((await apiStatus(LOGINS.TENANT_USER, '/internal/monitoring/overview')) === 403, 'a tenant user reads monitoring');
+  const wide = await newPage({ width: 1440, height: 900 });
+  await login(wide, LOGINS.INTERNAL_ADMIN);
+  await wide.waitForURL(/\/app\/company(\?|$)/);
+  for (const [path, page, chart] of [
+    ['/app/company/monitoring', 'mon-overview', 'chart-mon-requests'],
+    ['/app/company/monitoring/tenant-apis', 'mon-tenant-apis', 'chart-mon-top-tenants'],
+    ['/app/company/monitoring/internal-apis', 'mon-internal-apis', 'chart-mon-users'],
+  ]) {
+    // The history is written every second: reload until this dashboard has its chart.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await wide.goto(`${BASE}${path}`);
+      await settled(wide, page);
+      if ((await wide.locator(tid(chart)).count()) > 0) break;
+      assert(Date.now() < deadline, `${path}: no ${chart} after 30 s of traffic`);
+      await wide.waitForTimeout(1000);
+    }
+    await noErrorState(wide, path);
+    await checkCharts(wide);
+    await shot(wide, `monitoring-${page}-1440`);
+  }
+  await wide.click(tid('mon-range-6h'));
+  await wide.waitForFunction(() => new URL(location.href).searchParams.get('range') === '6h');
+  await settled(wide, 'mon-internal-apis');
+  await checkCharts(wide);
+  const phone = await loggedIn(LOGINS.INTERNAL_ADMIN, PHONE);
+  for (const [path, page] of [
+    ['/app/company/monitoring', 'mon-overview'],
+    ['/app/company/monitoring/tenant-apis', 'mon-tenant-apis'],
+    ['/app/company/monitoring/internal-apis', 'mon-internal-apis'],
+  ]) {
+    await phone.goto(`${BASE}${path}`);
+    await settled(phone, page);
+    await checkCharts(phone);
+    await noHorizontalScroll(phone, PHONE.width, path);
+    await shot(phone, `monitoring-${page}-375`);
+  }
+});
 
 async function main() {
   if (!existsSync(BIN)) throw new Error(`painel binary not found at ${BIN} (build it, or set PAINEL_BIN)`);

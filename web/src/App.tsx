@@ -27,6 +27,7 @@ const Users = lazy(() => import('./pages/company/Users'));
 const Audit = lazy(() => import('./pages/company/Audit'));
 const TenantUsers = lazy(() => import('./pages/dashboard/Users'));
 const Account = lazy(() => import('./pages/Account'));
+const Monitoring = lazy(() => import('./pages/company/Monitoring'));
 
 export function App() {
   return (
@@ -56,6 +57,8 @@ export function App() {
             <Route path="/app/company/support" element={<SupportQueue />} />
             <Route path="/app/company/users" element={<Users />} />
             <Route path="/app/company/audit" element={<Audit />} />
+            <Route path="/app/company/monitoring" element={<Monitoring />} />
+            <Route path="/app/company/monitoring/:board" element={<Monitoring />} />
           </Route>
           <Route path="*" element={<Navigate to="/app/" replace />} />
         </Route>

@@ -602,6 +602,18 @@ DROP INDEX agents_status_name;
 CREATE INDEX agents_status_name ON agents(status, name_sort, name, id);
 )SQL",
        &refresh_name_keys},
+      {21, "metric history: 1-minute points per instance (issue 17)", R"SQL(
+-- See the SQLite twin.
+CREATE TABLE metric_points (
+  instance_id text NOT NULL,
+  minute bigint NOT NULL,
+  name text NOT NULL,
+  labels text NOT NULL DEFAULT '',
+  value double precision NOT NULL,
+  PRIMARY KEY (name, minute, labels, instance_id)
+);
+CREATE INDEX metric_points_minute ON metric_points(minute);
+)SQL"},
   };
   return m;
 }

@@ -642,6 +642,22 @@ DROP INDEX agents_status_name;
 CREATE INDEX agents_status_name ON agents(status, name_sort, name, id);
 )SQL",
        &refresh_name_keys},
+      {21, "metric history: 1-minute points per instance (issue 17)", R"SQL(
+-- Issue 17: each instance writes its own 1-minute points of its counters, gauges and
+-- latency buckets (jobs/metric_history_job.cpp); readers sum the instances
+-- (store/metric_history.hpp). minute: Unix minutes. A counter's value is its increase
+-- within the minute, a gauge's its value. The key makes a retried batch replace, not add.
+-- Pruned by minute after --metrics-history-days.
+CREATE TABLE metric_points (
+  instance_id TEXT NOT NULL,
+  minute INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  labels TEXT NOT NULL DEFAULT '',
+  value REAL NOT NULL,
+  PRIMARY KEY (name, minute, labels, instance_id)
+) WITHOUT ROWID;
+CREATE INDEX metric_points_minute ON metric_points(minute);
+)SQL"},
   };
   return m;
 }

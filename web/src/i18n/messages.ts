@@ -5,11 +5,13 @@
 import { accountsEn, accountsPt } from './messages.accounts';
 import { adminEn, adminPt } from './messages.admin';
 import { problemsEn, problemsPt } from './messages.problems';
+import { monitoringEn, monitoringPt } from './messages.monitoring';
 
 export const pt = {
   ...adminPt,
   ...accountsPt,
   ...problemsPt,
+  ...monitoringPt,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'hoje, até {time}',
   'chart.dayUtc': 'Dia (UTC)',
@@ -444,6 +446,7 @@ export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...accountsEn,
   ...problemsEn,
+  ...monitoringEn,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'today, until {time}',
   'chart.dayUtc': 'Day (UTC)',

@@ -1,0 +1,113 @@
+#include "jobs/metric_history_job.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "core/ids.hpp"
+#include "store/leases.hpp"
+#include "store/metric_history.hpp"
+
+namespace painel::jobs {
+namespace {
+
+constexpr const char* kLease = "metric_history_prune";
+
+std::string default_instance_id(int64_t now_ms) {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}:{}", host[0] ? host : "host", getpid(), now_ms / 1000);
+}
+
+}  // namespace
+
+MetricHistoryJob::MetricHistoryJob(store::Store& s, obs::Metrics& m, const Clock& clock,
+                                   MetricHistoryOptions opts)
+    : store_(s), metrics_(m), clock_(clock), opts_(std::move(opts)), holder_(new_uuid()) {
+  if (opts_.instance_id.empty()) opts_.instance_id = default_instance_id(clock_.now_ms());
+  // What happened before the job started (a restart begins at zero anyway) is the baseline:
+  // the first minute holds only increases seen by this job.
+  for (auto& s : metrics_.history_samples())
+    if (s.counter) last_[{s.name, s.labels}] = s.value;
+  metrics_.tenant_requests.drain();
+  metrics_.internal_user_requests.drain();
+}
+
+size_t MetricHistoryJob::flush() {
+  std::lock_guard lk(mu_);
+  int64_t minute = clock_.now_ms() / 60000;
+  auto& slot = minutes_[minute];
+  slot.written = false;
+  auto& cur = slot.points;
+  cur[{"instance_up", ""}] = 1;
+  for (auto& s : metrics_.history_samples()) {
+    Key k{std::move(s.name), std::move(s.labels)};
+    if (!s.counter) {
+      cur[k] = s.value;
+      continue;
+    }
+    double& last = last_[k];
+    double inc = s.value - last;
+    last = s.value;
+    if (inc > 0) cur[k] += inc;
+  }
+  for (auto& [tenant, n] : metrics_.tenant_requests.drain())
+    cur[{"tenant_requests", fmt::format("tenant=\"{}\"", tenant)}] += static_cast<double>(n);
+  for (auto& [user, n] : metrics_.internal_user_requests.drain())
+    cur[{"internal_user_requests", fmt::format("user=\"{}\"", user)}] += static_cast<double>(n);
+
+  size_t written = 0;
+  try {
+    for (auto& [m, slot] : minutes_) {
+      if (slot.written) continue;
+      auto& points = slot.points;
+      std::vector<store::MetricPoint> batch;
+      batch.reserve(points.size());
+      for (auto& [k, v] : points)
+        if (v != 0 || k.first == "instance_up") batch.push_back({k.first, k.second, v});
+      store_.write(
+          [&](store::Conn& c) { store::write_metric_points(c, opts_.instance_id, m, batch); });
+      written += batch.size();
+      slot.written = true;
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn(
+        "metric history: writing this instance's points failed (kept for the next "
+        "try): {}",
+        e.what());
+    // Keep at most an hour of unwritten minutes: a store down for longer loses the oldest.
+    while (minutes_.size() > 60) minutes_.erase(minutes_.begin());
+    return 0;
+  }
+  // Written: past minutes are final; the current one is rewritten whole at the next flush.
+  minutes_.erase(minutes_.begin(), minutes_.find(minute));
+  return written;
+}
+
+int64_t MetricHistoryJob::prune() {
+  if (opts_.retention_days <= 0) return 0;
+  int64_t now = clock_.now_ms();
+  int64_t before_minute = now / 60000 - int64_t{opts_.retention_days} * 1440;
+  bool leased = store_.write(
+      [&](store::Conn& c) { return store::acquire_lease(c, kLease, holder_, now, 600000); });
+  if (!leased) return 0;
+  int64_t total = 0;
+  try {
+    for (int round = 0; round < 1000; ++round) {  // 5 minutes a statement: short transactions
+      int64_t n = store_.write(
+          [&](store::Conn& c) { return store::prune_metric_points(c, before_minute, 5); });
+      total += n;
+      if (n == 0) break;
+    }
+  } catch (...) {
+    store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+    throw;
+  }
+  store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+  if (total > 0)
+    spdlog::info("metric history: pruned {} point(s) older than {} days", total,
+                 opts_.retention_days);
+  return total;
+}
+
+}  // namespace painel::jobs
