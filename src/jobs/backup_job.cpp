@@ -100,21 +100,42 @@ std::optional<BackupEntry> BackupJob::tick() {
   std::optional<BackupEntry> written;
   try {
     if (!due()) return std::nullopt;
-    // Long enough for the largest dump; PostgreSQL releases it at once if this process dies.
-    bool leased = store_.write([&](store::Conn& c) {
-      return store::acquire_lease(c, kLease, holder_, now, 6 * 3600 * 1000);
-    });
-    if (!leased) return std::nullopt;
-    try {
+    auto run = [&] {
       if (due()) {  // another instance sharing the directory may have just written one
         written = write_backup(now);
         prune(now);
       }
-    } catch (...) {
+    };
+    // Long enough for the largest dump; PostgreSQL releases it at once if this process dies.
+    constexpr int64_t kTtl = 6 * 3600 * 1000;
+    if (store_.dialect() == store::Dialect::Postgres) {
+      // The lease is a session advisory lock there: pin one pooled session from acquire to
+      // release (a transaction does; the dump has its own connection), or the release
+      // could land on another session and leave the lock held.
+      auto& c = store_.conn();
+      store::Tx tx(c, false);
+      if (!store::acquire_lease(c, kLease, holder_, now, kTtl)) return std::nullopt;
+      try {
+        run();
+      } catch (...) {
+        store::release_lease(c, kLease, holder_);
+        tx.commit();
+        throw;
+      }
+      store::release_lease(c, kLease, holder_);
+      tx.commit();
+    } else {
+      bool leased = store_.write(
+          [&](store::Conn& c) { return store::acquire_lease(c, kLease, holder_, now, kTtl); });
+      if (!leased) return std::nullopt;
+      try {
+        run();
+      } catch (...) {
+        store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+        throw;
+      }
       store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
-      throw;
     }
-    store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
   } catch (const std::exception& e) {
     metrics_.inc("painel_backup_runs_total", "result=\"failed\"");
     spdlog::error("backup: failed (the previous backups stay): {}", e.what());
