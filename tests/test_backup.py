@@ -289,6 +289,19 @@ class Migrate(Base):
         self.assertNotIn("backup:", r.stdout)
         self.assertEqual(os.listdir(d), [])
 
+    def test_serve_with_backup_dir_dumps_before_migrating_on_start(self):
+        if not PG:
+            self.skipTest("SQLite: serve writes backups/pre-migrate.db beside the store")
+        d = os.path.join(self.tmp, "backups")
+        p = self.painel("--backup-dir", d, "--backup-period-ms", str(365 * DAY_MS))
+        latest = int(re.search(r"knows up to (\d+)", p.cli("migrate", "--status").stdout).group(1))
+        p.cli("migrate", "--to", str(latest - 1))
+        p.start()
+        self.assertEqual(schema_version(p), latest)
+        dumps = glob.glob(os.path.join(d, "painel-pre-migrate-*.dump"))
+        self.assertEqual(len(dumps), 1, os.listdir(d))
+        self.assertEqual(run("backup", "--check", dumps[0], "--database", p.database).returncode, 0)
+
     def test_a_newer_schema_is_refused_with_one_line(self):
         p = self.painel()
         p.cli("migrate")
