@@ -202,6 +202,44 @@ class Restore(Base):
         r = p.cli("restore", f, "--yes", "--keep-dir", self.tmp)
         self.assertRegex(r.stdout, r"restored .* in \d+\.\ds")
 
+    def test_refused_while_a_worker_runs(self):
+        p = self.painel()
+        p.tenant("Acme")
+        f = os.path.join(self.tmp, "snap" + EXT)
+        p.cli("backup", f)
+        w = subprocess.Popen([BIN, "worker", "--database", p.database], stderr=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, text=True, env=p.env)
+        try:
+            deadline = time.time() + 20
+            while time.time() < deadline and "command worker" not in w.stderr.readline():
+                pass
+            r = p.cli("restore", f, "--yes", check=False)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn("is using", r.stderr)
+        finally:
+            w.terminate()
+            w.wait(15)
+            w.stderr.close()
+        p.cli("restore", f, "--yes", "--keep-dir", self.tmp)
+
+    def test_asks_on_a_terminal(self):
+        import pty
+        p = self.painel()
+        p.tenant("Acme")
+        f = os.path.join(self.tmp, "snap" + EXT)
+        p.cli("backup", f)
+        p.tenant("Depois")
+        for answer, code, tenants in (("n", 1, 2), ("y", 0, 1)):
+            master, slave = pty.openpty()
+            os.write(master, (answer + "\n").encode())
+            r = subprocess.run([BIN, "restore", f, "--keep-dir", self.tmp, "--database", p.database],
+                               stdin=slave, capture_output=True, text=True, timeout=120, env=p.env)
+            os.close(slave)
+            os.close(master)
+            self.assertIn("Replace it? [y/N]", r.stderr)
+            self.assertEqual(r.returncode, code, r.stdout + r.stderr)
+            self.assertEqual(p.sql("SELECT count(*) FROM tenants")[0][0], tenants)
+
     def test_needs_yes_without_a_terminal(self):
         p = self.painel()
         p.tenant("Acme")
