@@ -67,7 +67,7 @@ def damage(path):
 
 def run(*args, env=None, input=None):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300, input=input,
-                          env=dict(os.environ, PAINEL_MASTER_KEY="test-master-key", **(env or {})))
+                          env={**os.environ, "PAINEL_MASTER_KEY": "test-master-key", **(env or {})})
 
 
 def schema_version(p):
@@ -239,6 +239,25 @@ class Restore(Base):
             self.assertIn("Replace it? [y/N]", r.stderr)
             self.assertEqual(r.returncode, code, r.stdout + r.stderr)
             self.assertEqual(p.sql("SELECT count(*) FROM tenants")[0][0], tenants)
+
+    def test_warns_when_the_backup_needs_another_master_key(self):
+        d = os.path.join(self.tmp, "backups")
+        p = self.painel("--backup-dir", d, "--backup-check-ms", "100")
+        p.tenant("Acme")
+        p.start()
+        deadline = time.time() + 60
+        while time.time() < deadline and not manifests(d):
+            time.sleep(0.2)
+        p.stop()
+        f = os.path.join(d, manifests(d)[0]["file"])
+        warning = "WARNING: the backup was taken under another master key"
+        r = run("restore", f, "--yes", "--keep-dir", self.tmp, "--database", p.database)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn(warning, r.stdout)
+        r = run("restore", f, "--yes", "--keep-dir", self.tmp, "--database", p.database,
+                env={"PAINEL_MASTER_KEY": "another-master-key"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(warning, r.stdout)
 
     def test_needs_yes_without_a_terminal(self):
         p = self.painel()
