@@ -50,6 +50,12 @@ sed -e "s/@VERSION@/$version/" -e "s/@COMMIT@/$commit/" \
 chmod 0644 "$doc/changelog.gz"
 install -D -m 0644 "$pkg/lintian-overrides" "$root/usr/share/lintian/overrides/painel"
 
+# The manual page and bash completion, generated from the binary's own CLI definitions.
+mkdir -p "$root/usr/share/man/man1" "$root/usr/share/bash-completion/completions"
+"$bin" man | gzip -9 -n >"$root/usr/share/man/man1/painel.1.gz"
+"$bin" completion >"$root/usr/share/bash-completion/completions/painel"
+chmod 0644 "$root/usr/share/man/man1/painel.1.gz" "$root/usr/share/bash-completion/completions/painel"
+
 # Library dependencies as Debian computes them (dpkg-shlibdeps reads a control file).
 mkdir -p "$work/src/debian"
 printf 'Source: painel\n\nPackage: painel\nArchitecture: any\n' >"$work/src/debian/control"

@@ -1,5 +1,5 @@
 // Operator commands (the seed's PowerShell scripts): migrate, tenants, users, keys,
-// backup, restore.
+// (backup and restore: backup_cmd.cpp).
 
 #include <cctype>
 #include <cstdlib>
@@ -63,12 +63,42 @@ std::string audit_key_for(const std::string& database, bool create) {
   return painel::derive_audit_key(auth::resolve_master_key(cfg));
 }
 
-int cmd_migrate(const std::string& database) {
+[[noreturn]] void throw_schema_too_new(int found, int known) {
+  throw UsageError("the store's schema is version " + std::to_string(found) +
+                   ", newer than this painel knows (" + std::to_string(known) +
+                   "): run the painel that migrated it, or restore the backup taken before the "
+                   "migration (docs/operations.md, \"Restore and rollback\")");
+}
+
+int cmd_migrate(const std::string& database, const MigrateArgs& a) {
   auto s = store::Store::open(database);
   int before = s->schema_version();
-  std::string bk =
-      s->dialect() == store::Dialect::Sqlite && before > 0 ? backup_name(database) : "";
-  int n = s->migrate(bk);
+  if (a.status) {
+    for (auto& m : s->applied_migrations())
+      std::cout << m.version << "\t" << m.applied_at << "\t" << m.name << "\n";
+    std::cout << "schema version " << before << "; this painel knows up to " << s->latest_version();
+    if (before > s->latest_version())
+      std::cout << " (the store is NEWER: this painel refuses to serve it)";
+    else if (before < s->latest_version())
+      std::cout << "; pending: " << before + 1 << ".." << s->latest_version();
+    std::cout << "\n";
+    return 0;
+  }
+  if (before > s->latest_version()) throw_schema_too_new(before, s->latest_version());
+  std::string bk;
+  if (before > 0 && !a.no_backup) {
+    if (s->dialect() == store::Dialect::Sqlite) {
+      bk = backup_name(database);
+    } else {
+      std::string stamp = format_rfc3339(wall_now_ms());
+      for (auto& ch : stamp)
+        if (ch == ':') ch = '-';
+      bk = (std::filesystem::path(a.backup_dir.empty() ? "." : a.backup_dir) /
+            ("painel-pre-migrate-" + stamp + ".dump"))
+               .string();
+    }
+  }
+  int n = s->migrate_to(bk, a.to);
   if (n == 0)
     std::cout << "schema is current (version " << before << ")\n";
   else
@@ -120,21 +150,6 @@ int cmd_keys_rotate_signing(const Config& cfg) {
   s->write([&](store::Conn& c) { audit_cli(c, "signing_key.rotate", std::nullopt, kid); });
   std::cout << "now signing with key " << kid
             << "; the previous key stays published until its tokens expire\n";
-  return 0;
-}
-
-int cmd_backup(const std::string& database, const std::string& file) {
-  auto s = store::Store::open(database);
-  s->backup(file);
-  std::cout << "backup written to " << file << "\n";
-  return 0;
-}
-
-int cmd_restore(const std::string& database, const std::string& file) {
-  auto s = store::Store::open(database);
-  s->restore(file);
-  std::cout << "restored " << s->describe() << " from " << file << " (schema version "
-            << s->schema_version() << ")\n";
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/agents_cmd.hpp"
+#include "cli/manual.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/users_cmd.hpp"
 #include "core/build_info.hpp"
@@ -281,6 +282,33 @@ int run(int argc, char** argv) {
                    "the sender of those e-mails: ADDRESS or \"NAME <ADDRESS>\"")
       ->envname("PAINEL_SMTP_FROM");
 
+  serve
+      ->add_option("--backup-dir", cfg.backup_dir,
+                   "write a verified backup of the store here once a day (off when empty; "
+                   "docs/operations.md, \"Backups\")")
+      ->envname("PAINEL_BACKUP_DIR");
+  serve
+      ->add_option("--backup-keep-days", cfg.backup_keep_days,
+                   "remove backups older than this many days (the newest always stays)")
+      ->envname("PAINEL_BACKUP_KEEP_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
+  serve  // hidden (empty group): test knobs, not an operator's settings
+      ->add_option("--backup-period-ms", cfg.backup_period_ms, "time between backups")
+      ->group("")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{86400000} * 366));
+  serve->add_option("--backup-check-ms", cfg.backup_check_ms, "how often the backup job looks")
+      ->group("")
+      ->capture_default_str()
+      ->check(CLI::Range(50, 86400000));
+  serve
+      ->add_option("--backup-clock-step-ms", cfg.backup_clock_step_ms,
+                   "the backup job's clock moves on this much at each look")
+      ->group("")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400000} * 366));
+
   std::string approval_types;
   serve
       ->add_option("--require-approval", approval_types,
@@ -310,9 +338,21 @@ int run(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
 
-  auto* migrate =
-      app.add_subcommand("migrate", "bring the schema up to date (SQLite: backup first)");
+  auto* migrate = app.add_subcommand(
+      "migrate", "bring the schema up to date (a backup first: SQLite a copy, PostgreSQL pg_dump)");
   database_opt(migrate, db);
+  MigrateArgs m_args;
+  migrate->add_flag("--status", m_args.status,
+                    "list the applied and pending versions; change nothing");
+  migrate->add_flag("--no-backup", m_args.no_backup,
+                    "PostgreSQL: no pg_dump before migrating (you took one yourself)");
+  migrate->add_option("--to", m_args.to, "apply the migrations up to this version only")
+      ->check(CLI::Range(1, 100000));
+  migrate
+      ->add_option("--backup-dir", m_args.backup_dir,
+                   "PostgreSQL: where the pre-migration pg_dump goes (default: the current "
+                   "directory)")
+      ->envname("PAINEL_BACKUP_DIR");
 
   auto* tenants = app.add_subcommand("tenants", "manage tenants");
   tenants->require_subcommand(1);
@@ -475,15 +515,35 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_SMOKE_PASSWORD");
 
   auto* backup = app.add_subcommand(
-      "backup", "write a consistent snapshot of the store to FILE (PostgreSQL: runs pg_dump -Fc)");
+      "backup",
+      "write a consistent snapshot of the store to FILE and verify it (PostgreSQL: pg_dump -Fc)");
   std::string file;
+  bool b_check = false;
   database_opt(backup, db);
   backup->add_option("file", file, "snapshot file")->required();
+  backup->add_flag("--check", b_check,
+                   "only verify an existing FILE (integrity, schema version, row counts); "
+                   "exit 1 when it is not usable");
   auto* restore = app.add_subcommand("restore",
                                      "replace the store's content with a snapshot (PostgreSQL: "
                                      "pg_restore --clean of a pg_dump -Fc archive)");
+  RestoreArgs r_args;
   database_opt(restore, db);
   restore->add_option("file", file, "snapshot file")->required()->check(CLI::ExistingFile);
+  restore->add_flag("--force", r_args.force,
+                    "restore even while a server or worker uses the store (they keep running "
+                    "on the replaced data)");
+  restore->add_flag("--yes", r_args.yes, "do not ask (needed when stdin is not a terminal)");
+  restore
+      ->add_option("--keep-dir", r_args.keep_dir,
+                   "keep the replaced store here (default: backups/ beside a SQLite store, "
+                   "else the current directory)")
+      ->envname("PAINEL_BACKUP_DIR");
+  restore->footer(
+      "Refuses (exit 2) while a painel serve or worker holds the store, unless --force.\n"
+      "Shows the backup's time and row counts (its .json manifest) beside the store's, asks\n"
+      "on a terminal, keeps the replaced store as a backup, then restores. See\n"
+      "docs/operations.md, \"Restore and rollback\".");
 
   auto* copy = app.add_subcommand(
       "copy", "copy an embedded (SQLite) deployment into PostgreSQL and verify it");
@@ -502,6 +562,21 @@ int run(int argc, char** argv) {
       "--master-key. Exit 0: verified; 1: a count differs or the copy failed; 2: refused\n"
       "(missing source, old schema, target not empty). See docs/operations.md.");
 
+  auto* man =
+      app.add_subcommand("man", "print the manual page (roff), made from these definitions");
+  auto* completion =
+      app.add_subcommand("completion", "print the bash completion script for painel");
+
+  // `painel frobnicate`: say so plainly, not CLI11's "arguments were not expected".
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+      known = known || sub->check_name(argv[1]);
+    if (!known) {
+      std::cerr << "painel: unknown command " << argv[1] << " (see painel --help)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -524,8 +599,16 @@ int run(int argc, char** argv) {
       return cmd_serve(cfg);
     }
     if (*version) return cmd_version(v_json);
+    if (*man) {
+      std::cout << man_page(app);
+      return 0;
+    }
+    if (*completion) {
+      std::cout << bash_completion(app);
+      return 0;
+    }
     if (*worker) return cmd_worker(cfg);
-    if (*migrate) return cmd_migrate(db);
+    if (*migrate) return cmd_migrate(db, m_args);
     if (*tcreate) return cmd_tenants_create(db, t_args);
     if (*tupdate) return cmd_tenants_update(db, t_id, t_args);
     if (*tlist) return cmd_tenants_list(db, t_status_filter, tl_json);
@@ -545,8 +628,8 @@ int run(int argc, char** argv) {
     if (*aggregate) return cmd_aggregate(db, a_from, a_to);
     if (*routes) return cmd_routes(r_md);
     if (*smoke) return cmd_smoke(s_url, s_email, s_password);
-    if (*backup) return cmd_backup(db, file);
-    if (*restore) return cmd_restore(db, file);
+    if (*backup) return b_check ? cmd_backup_check(db, file) : cmd_backup(db, file);
+    if (*restore) return cmd_restore(db, file, r_args);
     if (*copy) return cmd_copy(c_from, c_to, c_force);
   } catch (const UsageError& e) {
     std::cerr << "painel: " << e.what() << "\n";

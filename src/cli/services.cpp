@@ -10,10 +10,13 @@
 #include "api/routes.hpp"
 #include "api/static_files.hpp"
 #include "auth/token_service.hpp"
+#include "cli/subcommands.hpp"
 #include "core/build_info.hpp"
 #include "core/crypto.hpp"
+#include "core/time.hpp"
 #include "jobs/aggregation_job.hpp"
 #include "jobs/audit_checkpoint_job.hpp"
+#include "jobs/backup_job.hpp"
 #include "jobs/command_worker.hpp"
 #include "jobs/metric_history_job.hpp"
 #include "jobs/privacy_retention_job.hpp"
@@ -59,19 +62,31 @@ Services::Services(const Config& c) : cfg(c) {
       spdlog::warn("{} is readable by group or others: chmod 600 it and its -wal, -shm", path);
   }
   int v = store->schema_version();
+  if (v > store->latest_version()) throw_schema_too_new(v, store->latest_version());
+  instance_lock = store->try_lock_instance(false);
+  if (!instance_lock)
+    throw UsageError("a `painel restore` is replacing this store now: start again when it is done");
   if (v != store->latest_version()) {
     std::string bk;
     if (v > 0 && store->dialect() == store::Dialect::Sqlite) {
       std::string path =
           cfg.database.rfind("sqlite:", 0) == 0 ? cfg.database.substr(7) : cfg.database;
       bk = (std::filesystem::path(path).parent_path() / "backups" / "pre-migrate.db").string();
+    } else if (v > 0 && !cfg.backup_dir.empty()) {  // PostgreSQL: a pg_dump first
+      std::string stamp = format_rfc3339(wall_now_ms());
+      for (auto& ch : stamp)
+        if (ch == ':') ch = '-';
+      bk = (std::filesystem::path(cfg.backup_dir) / ("painel-pre-migrate-" + stamp + ".dump"))
+               .string();
     }
     int n = store->migrate(bk);
-    spdlog::info("migrated the store: {} migration(s) applied, schema version {}", n,
-                 store->schema_version());
+    spdlog::info("migrated the store: {} migration(s) applied, schema version {}{}", n,
+                 store->schema_version(), bk.empty() ? "" : " (backup first: " + bk + ")");
   }
   store->set_audit_key(painel::derive_audit_key(master_key));
   store::require_audit_key_match(store->conn());
+  master_key_fingerprint = jobs::backup_key_fingerprint(master_key);
+  metrics.set_gauge("painel_backup_enabled", 0);
   if (!cfg.redis.empty()) {  // shared by every instance; in-process fallbacks when it is down
     redis::RedisOptions ro;
     ro.pool_size = std::min(cfg.handler_threads + 2, 64);
@@ -149,6 +164,19 @@ void Services::start_jobs() {
       *store, metrics, clock, cfg.ip_retention_days, kIpRetentionEveryMs);
   auto* ipr = ip_retention.get();
   runner->every("ip_retention", kIpRetentionEveryMs, [ipr] { ipr->tick(); });
+  if (!cfg.backup_dir.empty()) {
+    jobs::BackupOptions bo;
+    bo.dir = cfg.backup_dir;
+    bo.keep_days = cfg.backup_keep_days;
+    bo.period_ms = cfg.backup_period_ms;
+    bo.key_fingerprint = master_key_fingerprint;
+    bo.clock_step_ms = cfg.backup_clock_step_ms;
+    backup = std::make_unique<jobs::BackupJob>(*store, metrics, clock, bo);
+    auto* bj = backup.get();
+    runner->every("backup", cfg.backup_check_ms, [bj] { bj->tick(); });
+    spdlog::info("backups: every {} h into {}, kept {} days", cfg.backup_period_ms / 3600000.0,
+                 cfg.backup_dir, cfg.backup_keep_days);
+  }
 }
 
 void Services::flush_denials() {

@@ -30,6 +30,7 @@ class AggregationJob;
 class AuditCheckpointJob;
 class PrivacyRetentionJob;
 class MetricHistoryJob;
+class BackupJob;
 }  // namespace painel::jobs
 
 namespace painel::cli {
@@ -59,6 +60,10 @@ struct Services {
   std::unique_ptr<jobs::AggregationJob> aggregation;
   std::unique_ptr<jobs::AuditCheckpointJob> audit_checkpoint;
   std::unique_ptr<jobs::PrivacyRetentionJob> ip_retention;
+  std::unique_ptr<jobs::BackupJob> backup;  // with --backup-dir
+  // Held for the process's life: `painel restore` refuses while it is (store/store.hpp).
+  std::unique_ptr<store::InstanceLock> instance_lock;
+  std::string master_key_fingerprint;
   std::unique_ptr<jobs::JobRunner> runner;
   std::unique_ptr<jobs::MetricHistoryJob> history;  // also with --no-jobs: every instance's own
   std::unique_ptr<jobs::JobRunner> history_runner;

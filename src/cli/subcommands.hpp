@@ -26,6 +26,10 @@ struct UsageError : std::runtime_error {  // → exit 2
   using std::runtime_error::runtime_error;
 };
 
+// Throws the UsageError (exit 2) of a binary older than the store's schema: one line saying
+// what to do (run the newer binary, or restore the backup taken before the migration).
+[[noreturn]] void throw_schema_too_new(int found, int known);
+
 // The audit chain's key as the server derives it (PAINEL_MASTER_KEY, or for SQLite the
 // master.key beside the store): commands that append audit rows need it. An empty string
 // when `create` is false and there is no key to find.
@@ -48,7 +52,12 @@ struct TenantArgs {
 int cmd_version(bool json);  // `painel version [--json]`
 int cmd_serve(Config cfg);
 int cmd_worker(Config cfg);  // the command worker alone, until SIGTERM/SIGINT
-int cmd_migrate(const std::string& database);
+struct MigrateArgs {
+  bool status = false, no_backup = false;
+  int to = 0;              // 0: the latest version
+  std::string backup_dir;  // PostgreSQL's pre-migration pg_dump goes here (default ".")
+};
+int cmd_migrate(const std::string& database, const MigrateArgs& a);
 int cmd_tenants_create(const std::string& database, const TenantArgs& a);
 int cmd_tenants_update(const std::string& database, const std::string& id, const TenantArgs& a);
 int cmd_tenants_list(const std::string& database, const std::string& status, bool json);
@@ -67,7 +76,13 @@ int cmd_aggregate(const std::string& database, const std::string& from, const st
 int cmd_routes(bool markdown);
 int cmd_smoke(const std::string& url, const std::string& email, const std::string& password);
 int cmd_backup(const std::string& database, const std::string& file);
-int cmd_restore(const std::string& database, const std::string& file);
+int cmd_backup_check(const std::string& database, const std::string& file);
+struct RestoreArgs {
+  bool force = false;    // even while a server holds the store
+  bool yes = false;      // no question (required when stdin is not a terminal)
+  std::string keep_dir;  // where the replaced store is kept (default: backups/ beside it, or .)
+};
+int cmd_restore(const std::string& database, const std::string& file, const RestoreArgs& a);
 // Copies a SQLite deployment into PostgreSQL and verifies it: 0 verified, 1 mismatch or
 // failure, 2 refused (UsageError: bad source, non-empty target without --force).
 int cmd_copy(const std::string& from, const std::string& to, bool force);

@@ -96,6 +96,15 @@ struct Config {
   int metrics_history_days = 15;
   int metrics_history_interval_ms = 60000;
 
+  // Scheduled backups (jobs/backup_job.hpp): off while backup_dir is empty. The job checks
+  // every backup_check_ms and writes one when the newest is backup_period_ms old; the
+  // step moves the job's clock on at each check (tests only).
+  std::string backup_dir;
+  int backup_keep_days = 30;
+  int64_t backup_period_ms = 86400000;
+  int backup_check_ms = 60000;
+  int64_t backup_clock_step_ms = 0;
+
   // E-mail (src/mail): invitation and password-reset links are also mailed when smtp_url
   // is set. smtp://HOST[:PORT] (STARTTLS when offered) or smtps://[USER:PASSWORD@]HOST[:PORT].
   std::string smtp_url;

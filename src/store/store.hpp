@@ -3,12 +3,38 @@
 // own connection (SQLite: one connection per handler thread; PostgreSQL: from a pool) and
 // owns schema migrations, readiness and backups. Repositories take a Conn&.
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "store/db.hpp"
 
 namespace painel::store {
+
+// What a verified backup holds: its schema version and the row counts of the main tables
+// (main_backup_tables()), as the snapshot itself has them.
+struct BackupInfo {
+  int schema_version = 0;
+  std::vector<std::pair<std::string, int64_t>> counts;
+};
+// The tables whose row counts a backup records: what an operator recognises.
+const std::vector<std::string>& main_backup_tables();
+
+// Held by every process that uses the store (serve, worker) shared, by restore exclusive:
+// SQLite an flock on PATH.lock beside the file, PostgreSQL a session advisory lock on a
+// connection of its own. Released when destroyed (or when the process dies).
+class InstanceLock {
+ public:
+  virtual ~InstanceLock() = default;
+};
+
+// One applied migration (schema_migrations).
+struct AppliedMigration {
+  int version = 0;
+  std::string name, applied_at;
+};
 
 // Tuning for backends that have it (PostgreSQL); SQLite ignores it.
 struct StoreOptions {
@@ -30,9 +56,24 @@ class Store {
   virtual int latest_version() const = 0;
   // Applies pending migrations, each in its own transaction. If backup_path is non-empty
   // and something is pending, a snapshot is written there first. Returns count applied.
-  virtual int migrate(const std::string& backup_path) = 0;
+  int migrate(const std::string& backup_path) { return migrate_to(backup_path, 0); }
+  // Applies pending migrations up to `target` only (0: all). The same contract as migrate.
+  virtual int migrate_to(const std::string& backup_path, int target) = 0;
+  virtual std::vector<AppliedMigration> applied_migrations() = 0;
   virtual void backup(const std::string& path) = 0;
+  // Writes a backup to `path` and verifies it (SQLite: it opens, PRAGMA integrity_check is
+  // ok, the main tables are counted in the file; PostgreSQL: pg_dump of an exported
+  // snapshot whose main tables were counted in the same snapshot, then `pg_restore --list`
+  // of the archive lists their data). Throws DbError when the written file fails a check.
+  virtual BackupInfo backup_verified(const std::string& path) = 0;
+  // Checks an existing backup file the same way; the counts are empty on PostgreSQL (an
+  // archive is not counted without restoring it). Throws DbError when it is unusable.
+  virtual BackupInfo verify_backup(const std::string& path) = 0;
+  // The row counts of the main tables of the live store.
+  virtual BackupInfo live_counts() = 0;
   virtual void restore(const std::string& path) = 0;
+  // nullptr when another process holds the lock in a conflicting mode.
+  virtual std::unique_ptr<InstanceLock> try_lock_instance(bool exclusive) = 0;
   // Store reachable and schema current; `why` says what is wrong otherwise.
   bool ready(std::string& why);
 

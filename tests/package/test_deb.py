@@ -65,6 +65,9 @@ class DebianPackage(unittest.TestCase):
         self.assertIn("/usr/share/painel/web/index.html", listing)
         self.assertTrue(any(p.startswith("/usr/share/painel/web/assets/") and p.endswith(".js.br")
                             for p in listing), "precompressed assets are packaged")
+        self.assertEqual(listing["/usr/share/man/man1/painel.1.gz"], ["-rw-r--r--", "root/root"])
+        self.assertEqual(listing["/usr/share/bash-completion/completions/painel"],
+                         ["-rw-r--r--", "root/root"])
         # The user, its state directory (0700) and the settings' group come from postinst.
         with open(os.path.join(SRC, "packaging/deb/postinst")) as f:
             postinst = f.read()
@@ -97,6 +100,27 @@ class DebianPackage(unittest.TestCase):
                 "Restart": "on-failure", "EnvironmentFile": "/etc/painel/painel.env",
                 "ExecStart": "/usr/bin/painel serve"}
         self.assertEqual({k: settings.get(k) for k in want}, want)
+
+    def test_man_page_and_completion_come_from_the_cli(self):
+        import gzip
+        with gzip.open(os.path.join(self.root, "usr/share/man/man1/painel.1.gz"), "rt") as f:
+            page = f.read()
+        self.assertEqual(page, run(BIN, "man").stdout)
+        for text in (".TH PAINEL 1", '.SS "painel restore"', "\\-\\-backup\\-dir", "PAINEL_BACKUP_DIR"):
+            self.assertIn(text, page)
+        self.assertNotIn("backup\\-clock\\-step", page)  # hidden test knobs stay hidden
+        if shutil.which("man"):
+            r = run("man", "-l", "-Tutf8", os.path.join(self.root, "usr/share/man/man1/painel.1.gz"),
+                    env=dict(os.environ, MANWIDTH="100"))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn("warning", r.stderr)
+        script = os.path.join(self.root, "usr/share/bash-completion/completions/painel")
+        # Completing `painel rest` and `painel restore --f` in a real bash.
+        probe = (f"source {script}; COMP_WORDS=(painel rest); COMP_CWORD=1; _painel; echo \"${{COMPREPLY[*]}}\"; "
+                 "COMP_WORDS=(painel restore --f); COMP_CWORD=2; _painel; echo \"${COMPREPLY[*]}\"; "
+                 "COMP_WORDS=(painel tenants cr); COMP_CWORD=2; _painel; echo \"${COMPREPLY[*]}\"")
+        r = run("bash", "-c", probe)
+        self.assertEqual(r.stdout.splitlines(), ["restore", "--force", "create"], r.stderr)
 
     def test_packaged_binary_serves_the_packaged_ui(self):
         binary = os.path.join(self.root, "usr/bin/painel")

@@ -11,7 +11,9 @@
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <unordered_map>
 
 #include "core/blocking.hpp"
@@ -184,15 +186,23 @@ class PooledConn final : public Conn {
   std::unique_ptr<PgConn> held_;  // during a transaction
 };
 
+// Serving processes hold it shared, `painel restore` exclusive (a session advisory lock).
+constexpr int64_t kInstanceLock = 7022364355625379939;
+
 // Runs a client tool (pg_dump, pg_restore) without a shell; returns its exit status.
-int run_tool(const std::vector<std::string>& argv, bool quiet) {
+// stdout_path: where its standard output goes (else inherited, or /dev/null when quiet).
+int run_tool(const std::vector<std::string>& argv, bool quiet,
+             const std::string& stdout_path = "") {
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
+  if (!stdout_path.empty())
+    posix_spawn_file_actions_addopen(&fa, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
   if (quiet) {
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    if (stdout_path.empty()) posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   }
   pid_t pid;
@@ -208,14 +218,59 @@ int run_tool(const std::vector<std::string>& argv, bool quiet) {
                            : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+// The session holding kInstanceLock.
+class PgInstanceLock final : public InstanceLock {
+ public:
+  explicit PgInstanceLock(std::unique_ptr<PgConn> c) : c_(std::move(c)) {}
+
+ private:
+  std::unique_ptr<PgConn> c_;  // closing the session releases the lock
+};
+
+// The archive's table of contents (`pg_restore --list`) must list the data of every main
+// table: a truncated or foreign file fails here.
+void check_archive(const std::string& path) {
+  if (!std::filesystem::exists(path))
+    throw DbError(DbError::Kind::Other, "no such backup: " + path);
+  std::string list_path = path + ".list";
+  int rc = run_tool({"pg_restore", "--list", path}, true, list_path);
+  std::ifstream in(list_path);
+  std::stringstream toc;
+  toc << in.rdbuf();
+  std::filesystem::remove(list_path);
+  if (rc != 0)
+    throw DbError(DbError::Kind::Other, path +
+                                            " is not a usable Painel backup (pg_restore --list "
+                                            "failed: not a pg_dump -Fc archive, or damaged)");
+  std::string text = toc.str();
+  for (auto& t : main_backup_tables()) {
+    bool found = false;
+    for (size_t at = text.find(" TABLE DATA "); at != std::string::npos && !found;
+         at = text.find(" TABLE DATA ", at + 1)) {
+      size_t eol = text.find('\n', at);
+      std::istringstream line(text.substr(at + 12, eol == std::string::npos ? eol : eol - at - 12));
+      std::string schema, table;
+      line >> schema >> table;
+      found = table == t;
+    }
+    if (!found)
+      throw DbError(DbError::Kind::Other,
+                    path + " is not a usable Painel backup (no data of table " + t + ")");
+  }
+  // The list reads only the table of contents: read every data block too (a truncated or
+  // damaged archive fails here), writing the SQL nowhere.
+  if (run_tool({"pg_restore", "--file=/dev/null", path}, true) != 0)
+    throw DbError(DbError::Kind::Other,
+                  path + " is not a usable Painel backup (pg_restore cannot read its data)");
+}
+
 class PgStore final : public Store {
  public:
   PgStore(const std::string& url, const StoreOptions& o) : url_(url), id_(g_pg_store_ids++) {
-    PgConnOptions co;
-    co.url = url;
-    co.statement_timeout_ms = o.statement_timeout_ms;
+    co_.url = url;
+    co_.statement_timeout_ms = o.statement_timeout_ms;
     int size = o.pool_size > 0 ? o.pool_size : 12;
-    pool_ = std::make_shared<PgPool>(co, size);
+    pool_ = std::make_shared<PgPool>(co_, size);
     pool_->give(pool_->take());  // fail at start-up, not at the first request
   }
   ~PgStore() override { pool_->close(true); }
@@ -244,10 +299,11 @@ class PgStore final : public Store {
   }
   int latest_version() const override { return postgres_migrations().back().version; }
 
-  int migrate(const std::string& backup_path) override {
+  int migrate_to(const std::string& backup_path, int target) override {
+    if (target <= 0 || target > latest_version()) target = latest_version();
     if (!backup_path.empty()) {
       int v = schema_version();
-      if (v > 0 && v < latest_version()) backup(backup_path);
+      if (v > 0 && v < target) backup(backup_path);
     }
     int applied = 0;
     auto c = pool_->take();
@@ -274,7 +330,7 @@ class PgStore final : public Store {
       }
       const Migration* next = nullptr;
       for (auto& m : postgres_migrations())
-        if (m.version > current) {
+        if (m.version > current && m.version <= target) {
           next = &m;
           break;
         }
@@ -305,12 +361,67 @@ class PgStore final : public Store {
       throw DbError(DbError::Kind::Other, "pg_dump failed (exit " + std::to_string(rc) + ")");
   }
 
+  std::vector<AppliedMigration> applied_migrations() override {
+    std::vector<AppliedMigration> out;
+    if (schema_version() == 0) return out;
+    for (auto& r :
+         conn().query("SELECT version, name, to_char(applied_at AT TIME ZONE 'UTC', "
+                      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM schema_migrations ORDER BY version"))
+      out.push_back({static_cast<int>(r.i64(0)), std::string(r.text(1)), std::string(r.text(2))});
+    return out;
+  }
+
+  // pg_dump of a snapshot exported by a REPEATABLE READ transaction that counts the main
+  // tables first: the counts are the archive's, whatever commits meanwhile.
+  BackupInfo backup_verified(const std::string& path) override {
+    create_private_dirs(std::filesystem::path(path).parent_path().string());
+    std::filesystem::remove(path);
+    create_private_file(path);
+    PgConn c(co_);
+    c.begin(false);
+    c.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", {});
+    c.exec("SET LOCAL statement_timeout = 0", {});
+    std::string snapshot(c.query("SELECT pg_export_snapshot()", {})[0].text(0));
+    BackupInfo info;
+    info.schema_version = static_cast<int>(
+        c.query("SELECT coalesce(max(version),0) FROM schema_migrations", {})[0].i64(0));
+    for (auto& t : main_backup_tables())
+      info.counts.emplace_back(t, c.query("SELECT count(*) FROM " + t, {})[0].i64(0));
+    int rc = run_tool({"pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                       "--snapshot=" + snapshot, "--file=" + path, "--dbname=" + url_},
+                      false);
+    c.rollback();
+    if (rc != 0)
+      throw DbError(DbError::Kind::Other, "pg_dump failed (exit " + std::to_string(rc) + ")");
+    check_archive(path);
+    return info;
+  }
+  BackupInfo verify_backup(const std::string& path) override {
+    check_archive(path);
+    return {};
+  }
+  BackupInfo live_counts() override {
+    BackupInfo info;
+    info.schema_version = schema_version();
+    if (info.schema_version == 0) return info;  // an empty store: nothing to count
+    auto& c = conn();
+    for (auto& t : main_backup_tables())
+      info.counts.emplace_back(t, c.query("SELECT count(*) FROM " + t)[0].i64(0));
+    return info;
+  }
+
+  std::unique_ptr<InstanceLock> try_lock_instance(bool exclusive) override {
+    auto c = std::make_unique<PgConn>(co_);
+    bool got = c->query(exclusive ? "SELECT pg_try_advisory_lock(?)::int"
+                                  : "SELECT pg_try_advisory_lock_shared(?)::int",
+                        {kInstanceLock})[0]
+                   .i64(0) != 0;
+    if (!got) return nullptr;
+    return std::make_unique<PgInstanceLock>(std::move(c));
+  }
+
   void restore(const std::string& path) override {
-    if (!std::filesystem::exists(path))
-      throw DbError(DbError::Kind::Other, "no such backup: " + path);
-    if (run_tool({"pg_restore", "--list", path}, true) != 0)
-      throw DbError(DbError::Kind::Other,
-                    path + " is not a pg_dump custom-format archive (pg_dump -Fc)");
+    check_archive(path);
     pool_->close(false);  // no idle session holds on to the old tables
     int rc = run_tool({"pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
                        "--single-transaction", "--exit-on-error", "--dbname=" + url_, path},
@@ -322,6 +433,7 @@ class PgStore final : public Store {
  private:
   std::string url_;
   uint64_t id_;
+  PgConnOptions co_;
   std::shared_ptr<PgPool> pool_;
 };
 

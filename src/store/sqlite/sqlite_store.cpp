@@ -1,4 +1,7 @@
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -28,6 +31,68 @@ void copy_db(sqlite3* from, sqlite3* to) {
   sqlite3_backup_finish(b);
   if (rc != SQLITE_DONE) throw DbError(DbError::Kind::Other, "backup failed");
 }
+
+// A read-only handle on a backup file; never changes it (no WAL switch, no journal).
+struct ReadOnlyDb {
+  sqlite3* db = nullptr;
+  explicit ReadOnlyDb(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+      sqlite3_close(db);
+      throw DbError(DbError::Kind::Other, "cannot open " + path + ": " + why);
+    }
+  }
+  ~ReadOnlyDb() { sqlite3_close(db); }
+  // The first column of the first row as text; throws with SQLite's message on error.
+  std::string scalar(const std::string& sql) const {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      std::string why = sqlite3_errmsg(db);
+      sqlite3_finalize(st);
+      throw DbError(DbError::Kind::Other, why);
+    }
+    int rc = sqlite3_step(st);
+    std::string out;
+    if (rc == SQLITE_ROW) {
+      auto* t = sqlite3_column_text(st, 0);
+      out = t ? reinterpret_cast<const char*>(t) : "";
+    }
+    std::string why = sqlite3_errmsg(db);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw DbError(DbError::Kind::Other, why);
+    return out;
+  }
+};
+
+// The checks a backup file must pass: it opens, PRAGMA integrity_check says ok, it has a
+// schema_migrations table, and its main tables can be counted.
+BackupInfo check_sqlite_file(const std::string& path) {
+  if (!std::filesystem::exists(path))
+    throw DbError(DbError::Kind::Other, "no such backup: " + path);
+  BackupInfo info;
+  try {
+    ReadOnlyDb f(path);
+    std::string ok = f.scalar("PRAGMA integrity_check");
+    if (ok != "ok") throw DbError(DbError::Kind::Other, "integrity_check: " + ok);
+    info.schema_version =
+        std::stoi(f.scalar("SELECT coalesce(max(version),0) FROM schema_migrations"));
+    for (auto& t : main_backup_tables())
+      info.counts.emplace_back(t, std::stoll(f.scalar("SELECT count(*) FROM " + t)));
+  } catch (const DbError& e) {
+    throw DbError(DbError::Kind::Other, path + " is not a usable Painel backup (" + e.what() + ")");
+  }
+  return info;
+}
+
+// flock on PATH.lock: shared by servers, exclusive for restore.
+class FileLock final : public InstanceLock {
+ public:
+  explicit FileLock(int fd) : fd_(fd) {}
+  ~FileLock() override { ::close(fd_); }
+
+ private:
+  int fd_;
+};
 
 class SqliteStore final : public Store {
  public:
@@ -63,7 +128,7 @@ class SqliteStore final : public Store {
   }
   int latest_version() const override { return sqlite_migrations().back().version; }
 
-  int migrate(const std::string& backup_path) override {
+  int migrate_to(const std::string& backup_path, int target) override {
     auto& c = conn();
     c.exec_script(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
@@ -72,11 +137,12 @@ class SqliteStore final : public Store {
     if (current > latest_version())
       throw DbError(DbError::Kind::Other,
                     "database schema is newer than this binary (v" + std::to_string(current) + ")");
-    if (current == latest_version()) return 0;
+    if (target <= 0 || target > latest_version()) target = latest_version();
+    if (current >= target) return 0;
     if (!backup_path.empty() && current > 0) backup(backup_path);
     int applied = 0;
     for (auto& m : sqlite_migrations()) {
-      if (m.version <= current) continue;
+      if (m.version <= current || m.version > target) continue;
       Tx tx(c, true);
       c.exec_script(m.sql);
       if (m.fill) m.fill(c);
@@ -99,11 +165,52 @@ class SqliteStore final : public Store {
     }
     try {
       copy_db(static_cast<SqliteConn&>(conn()).raw(), dst);
+      // One self-contained file: a WAL-mode copy would grow -wal and -shm files beside it
+      // whenever it is opened (even read-only, to verify it). Restore switches back to WAL.
+      if (sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) != SQLITE_OK)
+        throw DbError(DbError::Kind::Other, std::string("backup: ") + sqlite3_errmsg(dst));
     } catch (...) {
       sqlite3_close(dst);
       throw;
     }
     sqlite3_close(dst);
+  }
+
+  std::vector<AppliedMigration> applied_migrations() override {
+    std::vector<AppliedMigration> out;
+    if (schema_version() == 0) return out;
+    for (auto& r :
+         conn().query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version"))
+      out.push_back({static_cast<int>(r.i64(0)), std::string(r.text(1)), std::string(r.text(2))});
+    return out;
+  }
+
+  BackupInfo backup_verified(const std::string& path) override {
+    backup(path);
+    return check_sqlite_file(path);
+  }
+  BackupInfo verify_backup(const std::string& path) override { return check_sqlite_file(path); }
+  BackupInfo live_counts() override {
+    BackupInfo info;
+    info.schema_version = schema_version();
+    if (info.schema_version == 0) return info;  // an empty store: nothing to count
+    auto& c = conn();
+    for (auto& t : main_backup_tables())
+      info.counts.emplace_back(t, c.query("SELECT count(*) FROM " + t)[0].i64(0));
+    return info;
+  }
+
+  std::unique_ptr<InstanceLock> try_lock_instance(bool exclusive) override {
+    if (path_ == ":memory:") return std::make_unique<InstanceLock>();
+    std::string lock_path = path_ + ".lock";
+    create_private_file(lock_path);
+    int fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) throw DbError(DbError::Kind::Other, "cannot open " + lock_path);
+    if (::flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+      ::close(fd);
+      return nullptr;
+    }
+    return std::make_unique<FileLock>(fd);
   }
 
   void restore(const std::string& path) override {
@@ -136,6 +243,14 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
+
+const std::vector<std::string>& main_backup_tables() {
+  static const std::vector<std::string> tables = {
+      "tenants",       "users",        "tenant_users",       "agents",
+      "tenant_agents", "usage_events", "tenant_usage_daily", "operational_commands",
+      "incidents",     "api_keys",     "audit_chain"};
+  return tables;
+}
 
 bool Store::ready(std::string& why) {
   try {
