@@ -30,6 +30,8 @@ int64_t AggregationJob::tick() {
   int64_t now = clock_.now_ms(), days = 0;
   bool due_dirty = now >= next_dirty_, due_sched = now >= next_scheduled_;
   if (!due_dirty && !due_sched) return 0;
+  // From lease to release on one session (PostgreSQL: the lease is a session lock).
+  store::PinnedSession pin(store_.conn());
   bool leased = store_.write([&](store::Conn& c) {
     return store::acquire_lease(c, "usage_aggregation", holder_, now, 5 * 60 * 1000);
   });

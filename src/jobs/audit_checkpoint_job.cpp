@@ -17,7 +17,9 @@ int64_t AuditCheckpointJob::tick() {
   int64_t count = 0;
   try {
     // One instance at a time; the others only read what it wrote. Released at once (on
-    // PostgreSQL the lease is a session lock that must not travel with a pooled connection).
+    // PostgreSQL the lease is a session lock that must not travel with a pooled connection:
+    // one session from lease to release).
+    store::PinnedSession pin(store_.conn());
     bool leased = store_.write([&](store::Conn& c) {
       return store::acquire_lease(c, "audit_checkpoint", holder_, now, 3 * interval_ms_ + 1000);
     });

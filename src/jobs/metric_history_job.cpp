@@ -88,6 +88,8 @@ int64_t MetricHistoryJob::prune() {
   if (opts_.retention_days <= 0) return 0;
   int64_t now = clock_.now_ms();
   int64_t before_minute = now / 60000 - int64_t{opts_.retention_days} * 1440;
+  // From lease to release on one session (PostgreSQL: the lease is a session lock).
+  store::PinnedSession pin(store_.conn());
   bool leased = store_.write(
       [&](store::Conn& c) { return store::acquire_lease(c, kLease, holder_, now, 600000); });
   if (!leased) return 0;

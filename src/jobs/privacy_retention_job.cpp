@@ -23,6 +23,8 @@ store::IpRetention PrivacyRetentionJob::tick() {
   int64_t now = clock_.now_ms();
   store::IpRetention done;
   try {
+    // From lease to release on one session (PostgreSQL: the lease is a session lock).
+    store::PinnedSession pin(store_.conn());
     bool leased = store_.write([&](store::Conn& c) {
       return store::acquire_lease(c, kLease, holder_, now, 3 * interval_ms_ + 1000);
     });

@@ -89,6 +89,13 @@ class Conn {
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() const = 0;
+  // Keeps one server session for this connection between pin and unpin, across statements
+  // and transactions (nested pins count). A pooled PostgreSQL connection otherwise borrows
+  // any session per statement or transaction: state kept by the session, like a job
+  // lease's advisory lock, would be taken on one session and released on another (where
+  // it is not held). SQLite: one connection per thread already, nothing to do.
+  virtual void pin_session() {}
+  virtual void unpin_session() {}
 
   // The audit chain's HMAC key (store/audit.cpp): the owning Store points every connection
   // it hands out at its own key (Store::set_audit_key), set once at start; "" = none.
@@ -98,6 +105,23 @@ class Conn {
  private:
   static inline const std::string kNoKey;
   const std::string* audit_key_ = nullptr;
+};
+
+// RAII pin_session/unpin_session.
+class PinnedSession {
+ public:
+  explicit PinnedSession(Conn& c) : c_(c) { c_.pin_session(); }
+  ~PinnedSession() {
+    try {
+      c_.unpin_session();
+    } catch (...) {
+    }
+  }
+  PinnedSession(const PinnedSession&) = delete;
+  PinnedSession& operator=(const PinnedSession&) = delete;
+
+ private:
+  Conn& c_;
 };
 
 // RAII transaction: rolls back unless commit() was called.

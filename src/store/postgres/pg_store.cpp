@@ -117,6 +117,7 @@ class PooledConn final : public Conn {
   ~PooledConn() override {
     try {
       if (held_) pool_->give(std::move(held_));
+      if (pinned_) pool_->give(std::move(pinned_));
     } catch (...) {
     }
   }
@@ -143,11 +144,11 @@ class PooledConn final : public Conn {
   }
   void begin(bool immediate) override {
     if (held_) throw DbError(DbError::Kind::Other, "begin: already in a transaction");
-    held_ = pool_->take();
+    held_ = pinned_ ? std::move(pinned_) : pool_->take();
     try {
       held_->begin(immediate);
     } catch (...) {
-      pool_->give(std::move(held_));
+      give_back();
       throw;
     }
   }
@@ -155,7 +156,7 @@ class PooledConn final : public Conn {
     if (!held_) throw DbError(DbError::Kind::Other, "commit: no transaction");
     struct Give {
       PooledConn* self;
-      ~Give() { self->pool_->give(std::move(self->held_)); }
+      ~Give() { self->give_back(); }
     } give{this};
     held_->commit();
   }
@@ -163,16 +164,33 @@ class PooledConn final : public Conn {
     if (!held_) return;
     struct Give {
       PooledConn* self;
-      ~Give() { self->pool_->give(std::move(self->held_)); }
+      ~Give() { self->give_back(); }
     } give{this};
     held_->rollback();
   }
   bool in_transaction() const override { return held_ != nullptr; }
+  void pin_session() override {
+    if (pins_++ == 0 && !held_) pinned_ = pool_->take();
+  }
+  void unpin_session() override {
+    if (pins_ == 0 || --pins_ > 0) return;
+    if (pinned_) pool_->give(std::move(pinned_));
+  }
 
  private:
+  // The end of a transaction: its session goes back to the pin, or to the pool.
+  void give_back() {
+    if (!held_) return;
+    if (pins_ > 0)
+      pinned_ = std::move(held_);
+    else
+      pool_->give(std::move(held_));
+  }
+
   template <class F>
   auto with(F&& f) -> decltype(f(std::declval<PgConn&>())) {
     if (held_) return f(*held_);
+    if (pinned_) return f(*pinned_);
     auto c = pool_->take();
     struct Give {
       PgPool& pool;
@@ -183,7 +201,9 @@ class PooledConn final : public Conn {
   }
 
   std::shared_ptr<PgPool> pool_;
-  std::unique_ptr<PgConn> held_;  // during a transaction
+  std::unique_ptr<PgConn> held_;    // during a transaction
+  std::unique_ptr<PgConn> pinned_;  // between transactions while pinned
+  int pins_ = 0;
 };
 
 // Serving processes hold it shared, `painel restore` exclusive (a session advisory lock).
