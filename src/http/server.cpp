@@ -516,7 +516,7 @@ void Server::run(bool handle_signals) {
   }
   // SIGHUP re-reads --tls-cert/--tls-key: new handshakes use the new pair, open
   // connections keep theirs; a bad pair is logged and the current one stays. Handled
-  // without TLS too, so `systemctl reload` never kills a plain server.
+  // without TLS too, so a SIGHUP meant for a reload never kills a plain server.
   asio::signal_set hup(io);
   std::function<void()> wait_hup = [this, &hup, &wait_hup] {
     hup.async_wait([this, &wait_hup](const beast::error_code& ec, int) {

@@ -92,7 +92,7 @@ class DebianPackage(unittest.TestCase):
         with open(unit) as f:
             settings = dict(re.findall(r"^(\w+)=(.*)$", f.read(), re.M))
         want = {"Type": "notify", "NotifyAccess": "main", "WatchdogSec": "30s",
-                "ExecReload": "/bin/kill -HUP $MAINPID", "User": "painel", "NoNewPrivileges": "yes",
+                "User": "painel", "NoNewPrivileges": "yes",
                 "ProtectSystem": "strict", "ProtectHome": "yes", "PrivateTmp": "yes",
                 "ReadWritePaths": "/var/lib/painel", "CapabilityBoundingSet": "",
                 "Restart": "on-failure", "EnvironmentFile": "/etc/painel/painel.env",
