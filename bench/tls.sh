@@ -3,7 +3,8 @@
 # cached GET /tenant/agents against OLD_BIN over plain HTTP, NEW_BIN over plain HTTP and
 # NEW_BIN over HTTPS (a test certificate made here with the openssl CLI), in alternating
 # rounds on the same demo store. Prints a Markdown table for docs/benchmarks.md.
-# Usage: OLD_BIN=/tmp/painel-before bench/tls.sh [ROUNDS]   (NEW_BIN default build/painel)
+# Usage: OLD_BIN=/tmp/painel-before bench/tls.sh [ROUNDS]   (NEW_BIN default build/painel;
+# BENCH_SWAP=1 runs the new binary first in each round)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-3}"
@@ -54,6 +55,10 @@ rps() {  # binary, scheme
 echo "| round | before, plain | after, plain | after, TLS (keep-alive) |"
 echo "|---|---|---|---|"
 for r in $(seq "$ROUNDS"); do
-  a=$(rps "$OLD_BIN" http); b=$(rps "$NEW_BIN" http); c=$(rps "$NEW_BIN" https)
+  if [[ -n ${BENCH_SWAP:-} ]]; then  # the new binary first: an order effect shows up
+    b=$(rps "$NEW_BIN" http); a=$(rps "$OLD_BIN" http); c=$(rps "$NEW_BIN" https)
+  else
+    a=$(rps "$OLD_BIN" http); b=$(rps "$NEW_BIN" http); c=$(rps "$NEW_BIN" https)
+  fi
   echo "| $r | $a | $b | $c |"
 done
