@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 
 // The painel binary serves dist/ under /app/ on the same origin as the API.
 // During `npm run dev`, API calls are proxied to a local `painel serve`.
@@ -15,6 +16,14 @@ export default defineConfig({
     assetsDir: 'assets',
     sourcemap: false,
     chunkSizeWarningLimit: 400,
+    // Two pages: the UI, and the API docs (served by the binary at /docs; Swagger UI is
+    // a chunk of its own, loaded only there).
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        docs: fileURLToPath(new URL('docs.html', import.meta.url)),
+      },
+    },
   },
   server: {
     proxy: Object.fromEntries(apiPrefixes.map((p) => [p, { target: apiTarget, changeOrigin: false }])),

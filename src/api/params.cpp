@@ -22,12 +22,14 @@ Page parse_page(const http::Request& req, int64_t def) {
   Page p{def, 0};
   if (auto l = req.query_param("limit")) {
     auto v = parse_int(*l);
-    if (!v || *v < 1 || *v > 200) throw invalid_input("limit must be an integer between 1 and 200");
+    if (!v || *v < 1 || *v > 200)
+      throw invalid_field("limit", "out-of-range", "limit must be an integer between 1 and 200");
     p.limit = *v;
   }
   if (auto o = req.query_param("offset")) {
     auto v = parse_int(*o);
-    if (!v || *v < 0) throw invalid_input("offset must be a non-negative integer");
+    if (!v || *v < 0)
+      throw invalid_field("offset", "out-of-range", "offset must be a non-negative integer");
     p.offset = *v;
   }
   return p;
@@ -41,7 +43,8 @@ std::optional<std::string> parse_opt_enum(const http::Request& req, std::string_
     if (*v == a) return std::string(a);
   std::string list;
   for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  throw invalid_input(std::string(name) + " must be one of: " + list);
+  throw invalid_field(std::string(name), "not-allowed",
+                      std::string(name) + " must be one of: " + list);
 }
 
 std::string parse_enum(const http::Request& req, std::string_view name,
@@ -51,7 +54,9 @@ std::string parse_enum(const http::Request& req, std::string_view name,
 }
 
 std::string require_uuid(std::string_view value, std::string_view name) {
-  if (!is_uuid(value)) throw invalid_input("invalid " + std::string(name) + ": not a UUID");
+  if (!is_uuid(value))
+    throw invalid_field(std::string(name), "invalid-format",
+                        "invalid " + std::string(name) + ": not a UUID");
   std::string s(value);
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -67,9 +72,12 @@ std::optional<std::string> parse_opt_text(const http::Request& req, std::string_
                                           size_t max_len) {
   auto v = req.query_param(name);
   if (!v) return std::nullopt;
-  if (v->size() > max_len) throw invalid_input(std::string(name) + " is too long");
+  if (v->size() > max_len)
+    throw invalid_field(std::string(name), "too-long", std::string(name) + " is too long");
   for (unsigned char c : *v)
-    if (c < 0x20) throw invalid_input(std::string(name) + " contains control characters");
+    if (c < 0x20)
+      throw invalid_field(std::string(name), "control-characters",
+                          std::string(name) + " contains control characters");
   if (v->empty()) return std::nullopt;
   return std::string(*v);
 }
@@ -78,13 +86,16 @@ Period parse_period(const http::Request& req, int64_t today, std::string_view de
   auto from = req.query_param("from"), to = req.query_param("to");
   auto period = req.query_param("period");
   if (from || to) {
-    if (period) throw invalid_input("use either period or from/to, not both");
-    if (!from || !to) throw invalid_input("from and to must be given together");
+    if (period)
+      throw invalid_field("period", "conflicting", "use either period or from/to, not both");
+    if (!from || !to)
+      throw invalid_field(from ? "to" : "from", "required", "from and to must be given together");
     auto f = parse_day(*from), t = parse_day(*to);
-    if (!f) throw invalid_input("from must be a date YYYY-MM-DD");
-    if (!t) throw invalid_input("to must be a date YYYY-MM-DD");
-    if (*f > *t) throw invalid_input("from must not be after to");
-    if (*t - *f + 1 > 366) throw invalid_input("the range from..to must be at most 366 days");
+    if (!f) throw invalid_field("from", "invalid-format", "from must be a date YYYY-MM-DD");
+    if (!t) throw invalid_field("to", "invalid-format", "to must be a date YYYY-MM-DD");
+    if (*f > *t) throw invalid_field("from", "out-of-range", "from must not be after to");
+    if (*t - *f + 1 > 366)
+      throw invalid_field("from", "out-of-range", "the range from..to must be at most 366 days");
     return Period{*f, *t, std::string(*from) + ".." + std::string(*to)};
   }
   std::string p = period ? std::string(*period) : std::string(def);
@@ -96,7 +107,7 @@ Period parse_period(const http::Request& req, int64_t today, std::string_view de
   else if (p == "90d")
     n = 90;
   else
-    throw invalid_input("period must be one of: 7d, 30d, 90d");
+    throw invalid_field("period", "not-allowed", "period must be one of: 7d, 30d, 90d");
   return Period{today - n + 1, today, p};
 }
 

@@ -34,8 +34,8 @@ void parse_limits(const BodyFields& body, domain::LimitOverrides& into) {
     into = {};
     return;
   }
-  if (!v->IsObject()) throw bad_request("limits must be a JSON object");
-  BodyFields lim(*v, {"max_agents", "max_users", "max_requests_per_month"});
+  if (!v->IsObject()) throw invalid_field("limits", "wrong-type", "limits must be a JSON object");
+  BodyFields lim(*v, {"max_agents", "max_users", "max_requests_per_month"}, "limits.");
   for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i) {
     const auto& spec = domain::kTenantLimits[i];
     if (lim.has(spec.name)) into.at(i) = lim.opt_int(spec.name, 0, spec.max);
@@ -46,9 +46,11 @@ void parse_limits(const BodyFields& body, domain::LimitOverrides& into) {
 std::string parse_cnpj(const std::string& raw) {
   for (char c : raw)
     if (!(c >= '0' && c <= '9') && c != '.' && c != '/' && c != '-' && c != ' ')
-      throw bad_request("cnpj must be 14 digits, punctuated (12.345.678/0001-95) or not");
+      throw invalid_field("cnpj", "invalid-format",
+                          "cnpj must be 14 digits, punctuated (12.345.678/0001-95) or not");
   if (domain::digits_only(raw).size() != 14)
-    throw bad_request("cnpj must be 14 digits, punctuated (12.345.678/0001-95) or not");
+    throw invalid_field("cnpj", "invalid-format",
+                        "cnpj must be 14 digits, punctuated (12.345.678/0001-95) or not");
   auto c = domain::cnpj_normalize(raw);
   if (!c) throw unprocessable("cnpj: the check digits are wrong");
   return *c;
@@ -110,7 +112,8 @@ http::Response update_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
   auto segment = f.opt_text("segment", domain::kTenantSegmentMax);
   auto plan = f.opt_text("plan", 50);
   for (const char* field : {"name", "segment", "plan"})
-    if (f.is_null(field)) throw bad_request(std::string(field) + " must not be null");
+    if (f.is_null(field))
+      throw invalid_field(field, "not-null", std::string(field) + " must not be null");
   std::string id;
   auto body = d.store.write([&](Conn& c) {
     auto scope = internal_write_scope(c, ctx.req.param("id"));

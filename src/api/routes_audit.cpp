@@ -29,14 +29,15 @@ void add_audit_routes(http::Router& router, const AuditDeps& d) {
                     auto ms = parse_rfc3339(*v);
                     auto day = parse_day(*v);
                     if (!ms && !day)
-                      throw bad_request(std::string(name) + " must be RFC 3339 or YYYY-MM-DD");
+                      throw invalid_field(std::string(name), "invalid-format",
+                                          std::string(name) + " must be RFC 3339 or YYYY-MM-DD");
                     int64_t at =
                         ms ? *ms : *day * 86400000 + (std::string(name) == "to" ? 86399999 : 0);
                     *slot = format_rfc3339(at);
                   }
                 }
                 if (f.from && f.to && *f.from > *f.to)
-                  throw bad_request("from must not be after to");
+                  throw invalid_field("from", "out-of-range", "from must not be after to");
                 auto pg = parse_page(req);
                 f.limit = pg.limit;
                 f.offset = pg.offset;

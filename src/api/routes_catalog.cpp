@@ -76,7 +76,8 @@ store::CatalogQuery parse_list(const http::Request& req) {
 
 std::string require_subnucleus(const std::string& s) {
   if (!domain::valid_subnucleus(s))
-    throw bad_request("subnucleus must be one of: " + domain::subnucleus_list());
+    throw invalid_field("subnucleus", "not-allowed",
+                        "subnucleus must be one of: " + domain::subnucleus_list());
   return s;
 }
 
@@ -144,7 +145,7 @@ store::CatalogAgent catalog_update(store::Store& s, const Clock& clock, const st
   auto price = b.opt_money_cents("price_monthly", kMaxPriceCents);
   auto status = b.opt_enum("status", {"active", "retired"});
   for (const char* f : {"name", "segment", "subnucleus", "price_monthly", "status"})
-    if (b.is_null(f)) throw bad_request(std::string(f) + " may not be null");
+    if (b.is_null(f)) throw invalid_field(f, "not-null", std::string(f) + " may not be null");
   return s.write([&](store::Conn& c) {
     auto before = store::find_catalog_agent(c, id);
     if (!before) throw not_found("agent not found");

@@ -306,7 +306,8 @@ http::Response list_commands(const CommandDeps& d, http::RouteContext& ctx) {
   if (status != "all") f.status = status;
   if (auto t = ctx.req.query_param("command_type")) {
     if (!domain::find_command(*t))
-      throw bad_request("command_type must be one of: " + domain::command_type_list());
+      throw invalid_field("command_type", "not-allowed",
+                          "command_type must be one of: " + domain::command_type_list());
     f.command_type = std::string(*t);
   }
   f.tenant_id = parse_opt_uuid(ctx.req, "tenant_id");
@@ -333,8 +334,9 @@ http::Response get_command(const CommandDeps& d, http::RouteContext& ctx, std::a
   if (auto w = ctx.req.query_param("wait")) {
     auto [p, ec] = std::from_chars(w->data(), w->data() + w->size(), wait_s);
     if (ec != std::errc() || p != w->data() + w->size() || wait_s < 0 || wait_s > kMaxWaitS)
-      throw bad_request("wait must be a number of seconds between 0 and " +
-                        std::to_string(kMaxWaitS));
+      throw invalid_field(
+          "wait", "out-of-range",
+          "wait must be a number of seconds between 0 and " + std::to_string(kMaxWaitS));
   }
   auto status_not =
       parse_opt_enum(ctx.req, "status_not",

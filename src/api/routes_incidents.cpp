@@ -155,10 +155,12 @@ std::optional<std::string> body_description(const BodyFields& b) {
 // forgetting the field must not do that by accident.
 std::optional<std::string> body_tenant(const BodyFields& b) {
   if (!b.has("tenant_id"))
-    throw bad_request("tenant_id is required (a tenant's id, or null for a global incident)");
+    throw invalid_field("tenant_id", "required",
+                        "tenant_id is required (a tenant's id, or null for a global incident)");
   if (b.is_null("tenant_id")) return std::nullopt;
   auto t = b.opt_text("tenant_id", 64);
-  if (!t || !is_uuid(*t)) throw bad_request("tenant_id must be a UUID or null");
+  if (!t || !is_uuid(*t))
+    throw invalid_field("tenant_id", "invalid-format", "tenant_id must be a UUID or null");
   return require_uuid(*t, "tenant_id");
 }
 
@@ -182,7 +184,7 @@ http::Response open_incident(const IncidentDeps& d, http::RouteContext& ctx) {
 http::Response change_incident(const IncidentDeps& d, http::RouteContext& ctx) {
   BodyFields b(ctx.json_body(), {"title", "description", "severity", "status"});
   for (const char* f : {"title", "severity", "status"})
-    if (b.is_null(f)) throw bad_request(std::string(f) + " cannot be null");
+    if (b.is_null(f)) throw invalid_field(f, "not-null", std::string(f) + " cannot be null");
   IncidentEdit e;
   e.title = b.opt_text("title", kMaxTitle);
   e.description = body_description(b);

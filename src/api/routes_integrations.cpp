@@ -58,7 +58,8 @@ CredentialsChange credentials_of(const IntegrationDeps& d, const BodyFields& b) 
   out.given = true;
   auto json = b.opt_object_json("credentials", domain::kIntegrationCredentialsMaxBytes);
   if (!json) return out;  // null: clear
-  if (*json == "{}") throw bad_request("credentials must not be empty (null clears them)");
+  if (*json == "{}")
+    throw invalid_field("credentials", "empty", "credentials must not be empty (null clears them)");
   out.sealed = store::SealedCredentials{seal(d.credentials_key, *json), kCredentialsKeyId};
   return out;
 }
@@ -92,7 +93,8 @@ http::Response create_integration(const IntegrationDeps& d, http::RouteContext& 
   BodyFields b(ctx.json_body(), {"type", "name", "config", "credentials"});
   std::string type = b.req_text("type", 32);
   if (!domain::is_integration_type(type))
-    throw bad_request("type must be one of: " + domain::integration_type_list());
+    throw invalid_field("type", "not-allowed",
+                        "type must be one of: " + domain::integration_type_list());
   store::IntegrationFields f{type, b.req_text("name", domain::kIntegrationNameMax), "active",
                              config_of(b, std::nullopt)};
   auto creds = credentials_of(d, b);
@@ -130,9 +132,10 @@ http::Response update_integration(const IntegrationDeps& d, http::RouteContext& 
   auto s = resolve_scope(d.read(), ctx);
   BodyFields b(ctx.json_body(), {"name", "config", "credentials", "status"});
   auto name = b.opt_text("name", domain::kIntegrationNameMax);
-  if (b.is_null("name")) throw bad_request("name must not be null");
+  if (b.is_null("name")) throw invalid_field("name", "not-null", "name must not be null");
   auto status = b.opt_enum("status", {"active", "inactive"});
-  if (b.is_null("status")) throw bad_request("status must be one of: active, inactive");
+  if (b.is_null("status"))
+    throw invalid_field("status", "not-null", "status must be one of: active, inactive");
   auto creds = credentials_of(d, b);
   if (!name && !status && !b.has("config") && !creds.given)
     throw bad_request("nothing to change: give name, status, config or credentials");
@@ -204,7 +207,8 @@ http::Response list_integrations(const IntegrationDeps& d, http::RouteContext& c
   if (status != "all") f.status = status;
   if (auto t = ctx.req.query_param("type")) {
     if (!domain::is_integration_type(*t))
-      throw bad_request("type must be one of: " + domain::integration_type_list());
+      throw invalid_field("type", "not-allowed",
+                          "type must be one of: " + domain::integration_type_list());
     f.type = std::string(*t);
   }
   f.tenant_id = parse_opt_uuid(ctx.req, "tenant_id");
@@ -222,7 +226,8 @@ http::Response report_sync(const IntegrationDeps& d, http::RouteContext& ctx) {
   std::string id = require_uuid(b.req_text("integration_id", 64), "integration_id");
   std::string status = b.req_enum("status", {"active", "error"});
   auto synced_ms = parse_rfc3339(b.req_text("synced_at", 64));
-  if (!synced_ms) throw bad_request("synced_at must be an RFC 3339 instant");
+  if (!synced_ms)
+    throw invalid_field("synced_at", "invalid-format", "synced_at must be an RFC 3339 instant");
   auto error = b.opt_text("error", domain::kSyncErrorMax);
   int64_t now = d.clock.now_ms();
   if (auto why = domain::sync_report_problem(status, *synced_ms, error.has_value(), now))

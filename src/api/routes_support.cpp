@@ -96,11 +96,14 @@ http::Response written(std::string body, int status, const std::string& location
 // A multi-line text field (description, body): see domain::check_multiline_text.
 std::string multiline_field(const BodyFields& b, const char* field) {
   auto v = b.raw(field);
-  if (!v || v->IsNull()) throw bad_request(std::string(field) + " is required");
-  if (!v->IsString()) throw bad_request(std::string(field) + " must be a string");
+  if (!v || v->IsNull())
+    throw invalid_field(field, "required", std::string(field) + " is required");
+  if (!v->IsString())
+    throw invalid_field(field, "wrong-type", std::string(field) + " must be a string");
   auto checked =
       domain::check_multiline_text({v->GetString(), v->GetStringLength()}, domain::kSupportBodyMax);
-  if (!checked.error.empty()) throw bad_request(std::string(field) + " " + checked.error);
+  if (!checked.error.empty())
+    throw invalid_field(field, checked.code, std::string(field) + " " + checked.error);
   return std::move(checked.text);
 }
 

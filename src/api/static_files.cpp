@@ -79,7 +79,9 @@ std::unique_ptr<StaticFiles> StaticFiles::load(const std::string& dir) {
 }
 
 http::Response StaticFiles::serve(const http::Request& req) const {
-  auto it = files_.find(req.path);
+  bool docs = is_docs_path(req.path);
+  auto it = files_.find(docs ? std::string("/app/docs.html") : req.path);
+  if (docs && it == files_.end()) throw not_found("the API docs page is not built");
   bool fallback = it == files_.end() || req.path == "/app/" || req.path == "/app";
   if (fallback) {
     // Unknown asset paths are real 404s; any other /app/* path is a client-side route.

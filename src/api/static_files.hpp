@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/message.hpp"
@@ -19,6 +20,9 @@ class StaticFiles {
   // Returns nullptr when dir has no index.html (UI not built).
   static std::unique_ptr<StaticFiles> load(const std::string& dir);
   http::Response serve(const http::Request& req) const;
+  // `/docs` and `/docs/`: the API docs page (dist/docs.html, Swagger UI rendering
+  // /openapi.json), served like index.html with the same CSP; 404 when not built.
+  static bool is_docs_path(std::string_view path) { return path == "/docs" || path == "/docs/"; }
   size_t file_count() const { return files_.size(); }
 
  private:

@@ -40,15 +40,17 @@ domain::Group parse_group(const std::string& name) { return *domain::group_from_
 
 std::string email_field(const BodyFields& f) {
   auto e = domain::normalize_email(f.req_text("email", 320));
-  if (!e) throw bad_request("email is not a valid e-mail address (at most 254 characters)");
+  if (!e)
+    throw invalid_field("email", "invalid-format",
+                        "email is not a valid e-mail address (at most 254 characters)");
   return *e;
 }
 
 std::optional<std::string> name_field(const BodyFields& f) {
   if (!f.has("name")) return std::nullopt;
-  if (f.is_null("name")) throw bad_request("name must not be null");
+  if (f.is_null("name")) throw invalid_field("name", "not-null", "name must not be null");
   auto n = domain::normalize_user_name(f.req_text("name", 4 * domain::kUserNameMax));
-  if (!n) throw bad_request("name must be 1 to 120 characters");
+  if (!n) throw invalid_field("name", "too-long", "name must be 1 to 120 characters");
   return n;
 }
 
@@ -96,9 +98,12 @@ PasswordLink issue_link(Conn& c, const UserActor& a, const store::UserRow& u, co
 
 std::string raw_string(const BodyFields& f, const char* field, size_t max_bytes) {
   auto v = f.raw(field);
-  if (!v || !v->IsString()) throw bad_request(std::string(field) + " is required (a string)");
+  if (!v || !v->IsString())
+    throw invalid_field(field, "required", std::string(field) + " is required (a string)");
   if (v->GetStringLength() > max_bytes || v->GetStringLength() == 0)
-    throw bad_request(std::string(field) + " must be 1 to " + std::to_string(max_bytes) + " bytes");
+    throw invalid_field(
+        field, "too-long",
+        std::string(field) + " must be 1 to " + std::to_string(max_bytes) + " bytes");
   return {v->GetString(), v->GetStringLength()};
 }
 
@@ -127,7 +132,7 @@ CreatedUser user_create(store::Store& s, const Clock& clock, const rapidjson::Va
   BodyFields f = actor.tenant ? BodyFields(body, {"email", "name", "group"})
                               : BodyFields(body, {"email", "name", "group", "tenant_id"});
   std::string email = email_field(f);
-  if (!f.has("name")) throw bad_request("name is required");
+  if (!f.has("name")) throw invalid_field("name", "required", "name is required");
   std::string name = *name_field(f);
   std::string group = *group_field(f, true);
   domain::Group g = parse_group(group);
@@ -135,9 +140,9 @@ CreatedUser user_create(store::Store& s, const Clock& clock, const rapidjson::Va
   if (!actor.tenant) {
     bool given = f.has("tenant_id") && !f.is_null("tenant_id");
     if (domain::is_tenant_group(g) && !given)
-      throw bad_request("tenant_id is required for the TENANT_* groups");
+      throw invalid_field("tenant_id", "required", "tenant_id is required for the TENANT_* groups");
     if (!domain::is_tenant_group(g) && given)
-      throw bad_request("tenant_id is only for the TENANT_* groups");
+      throw invalid_field("tenant_id", "conflicting", "tenant_id is only for the TENANT_* groups");
     if (given) tenant = require_uuid(f.req_text("tenant_id", 64), "tenant_id");
   }
   require_may_assign(actor, g);
@@ -167,7 +172,7 @@ store::UserRow user_update(store::Store& s, const Clock& clock, const std::strin
   auto name = name_field(f);
   auto group = group_field(f, false);
   auto status = f.opt_enum("status", {"active", "disabled"});
-  if (f.is_null("status")) throw bad_request("status must not be null");
+  if (f.is_null("status")) throw invalid_field("status", "not-null", "status must not be null");
   return s.write([&](Conn& c) {
     auto before = user_writable(c, id, actor);
     if (if_match_of) require_if_match(*if_match_of, etag_of(user_json(before)));

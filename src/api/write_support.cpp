@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/utf8.hpp"
+#include "http/compress.hpp"
 
 namespace painel::api {
 namespace {
@@ -27,8 +28,9 @@ std::string_view trimmed(std::string_view s) {
 
 }  // namespace
 
-BodyFields::BodyFields(const rapidjson::Value& body, std::initializer_list<std::string_view> known)
-    : body_(body) {
+BodyFields::BodyFields(const rapidjson::Value& body, std::initializer_list<std::string_view> known,
+                       std::string prefix)
+    : body_(body), prefix_(std::move(prefix)) {
   if (!body.IsObject()) throw invalid_input("the body must be a JSON object");
   std::string unknown;
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
@@ -37,8 +39,17 @@ BodyFields::BodyFields(const rapidjson::Value& body, std::initializer_list<std::
     if (!unknown.empty()) unknown += ", ";
     unknown += std::string(name.substr(0, 64));
   }
-  if (!unknown.empty())
-    throw invalid_input("unknown field(s): " + unknown + " (allowed: " + list_of(known) + ")");
+  if (!unknown.empty()) {
+    ApiError e =
+        invalid_input("unknown field(s): " + unknown + " (allowed: " + list_of(known) + ")");
+    for (auto it = body.MemberBegin(); it != body.MemberEnd() && e.errors.size() < 20; ++it) {
+      std::string_view name(it->name.GetString(), it->name.GetStringLength());
+      if (std::find(known.begin(), known.end(), name) == known.end())
+        e.errors.push_back({prefix_ + std::string(name.substr(0, 64)), "unknown-field",
+                            "unknown field (allowed: " + list_of(known) + ")"});
+    }
+    throw e;
+  }
 }
 
 const rapidjson::Value* BodyFields::raw(const char* field) const {
@@ -56,21 +67,25 @@ bool BodyFields::is_null(const char* field) const {
 std::optional<std::string> BodyFields::opt_text(const char* field, size_t max_len) const {
   auto v = raw(field);
   if (!v || v->IsNull()) return std::nullopt;
-  if (!v->IsString()) throw invalid_input(std::string(field) + " must be a string");
+  if (!v->IsString())
+    throw invalid_field(field_name(field), "wrong-type", std::string(field) + " must be a string");
   std::string_view s = trimmed({v->GetString(), v->GetStringLength()});
-  if (s.empty()) throw invalid_input(std::string(field) + " must not be empty");
+  if (s.empty())
+    throw invalid_field(field_name(field), "empty", std::string(field) + " must not be empty");
   if (s.size() > max_len)
-    throw invalid_input(std::string(field) + " must be at most " + std::to_string(max_len) +
-                        " bytes");
+    throw invalid_field(
+        field, "too-long",
+        std::string(field) + " must be at most " + std::to_string(max_len) + " bytes");
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7f)
-      throw invalid_input(std::string(field) + " must not contain control characters");
+      throw invalid_field(field_name(field), "control-characters",
+                          std::string(field) + " must not contain control characters");
   return std::string(s);
 }
 
 std::string BodyFields::req_text(const char* field, size_t max_len) const {
   auto s = opt_text(field, max_len);
-  if (!s) throw invalid_input(std::string(field) + " is required");
+  if (!s) throw invalid_field(field_name(field), "required", std::string(field) + " is required");
   return *s;
 }
 
@@ -81,7 +96,8 @@ std::optional<std::string> BodyFields::opt_enum(
   std::string_view s =
       v->IsString() ? std::string_view(v->GetString(), v->GetStringLength()) : std::string_view();
   if (!v->IsString() || std::find(allowed.begin(), allowed.end(), s) == allowed.end())
-    throw invalid_input(std::string(field) + " must be one of: " + list_of(allowed));
+    throw invalid_field(field_name(field), "not-allowed",
+                        std::string(field) + " must be one of: " + list_of(allowed));
   return std::string(s);
 }
 
@@ -89,7 +105,8 @@ std::string BodyFields::req_enum(const char* field,
                                  std::initializer_list<std::string_view> allowed) const {
   auto s = opt_enum(field, allowed);
   if (!s)
-    throw invalid_input(std::string(field) + " is required (one of: " + list_of(allowed) + ")");
+    throw invalid_field(field_name(field), "required",
+                        std::string(field) + " is required (one of: " + list_of(allowed) + ")");
   return *s;
 }
 
@@ -97,8 +114,9 @@ std::optional<int64_t> BodyFields::opt_int(const char* field, int64_t min, int64
   auto v = raw(field);
   if (!v || v->IsNull()) return std::nullopt;
   if (!v->IsInt64() || v->GetInt64() < min || v->GetInt64() > max)
-    throw invalid_input(std::string(field) + " must be an integer from " + std::to_string(min) +
-                        " to " + std::to_string(max));
+    throw invalid_field(field_name(field), v->IsInt64() ? "out-of-range" : "wrong-type",
+                        std::string(field) + " must be an integer from " + std::to_string(min) +
+                            " to " + std::to_string(max));
   return v->GetInt64();
 }
 
@@ -118,8 +136,9 @@ std::optional<int64_t> BodyFields::opt_money_cents(const char* field, int64_t ma
   }
   // digits, optionally "." and one or two digits: exact cents, no binary rounding
   auto bad = [&] {
-    return invalid_input(std::string(field) +
-                         " must be an amount with at most two decimals, e.g. 199.90");
+    return invalid_field(
+        field, "invalid-format",
+        std::string(field) + " must be an amount with at most two decimals, e.g. 199.90");
   };
   size_t dot = text.find('.');
   std::string whole = text.substr(0, dot),
@@ -131,20 +150,24 @@ std::optional<int64_t> BodyFields::opt_money_cents(const char* field, int64_t ma
     if (c < '0' || c > '9') throw bad();
   while (frac.size() < 2) frac.push_back('0');
   int64_t cents = std::stoll(whole) * 100 + std::stoll(frac);
-  if (cents > max_cents) throw invalid_input(std::string(field) + " is too large");
+  if (cents > max_cents)
+    throw invalid_field(field_name(field), "out-of-range", std::string(field) + " is too large");
   return cents;
 }
 
 std::optional<std::string> BodyFields::opt_object_json(const char* field, size_t max_bytes) const {
   auto v = raw(field);
   if (!v || v->IsNull()) return std::nullopt;
-  if (!v->IsObject()) throw invalid_input(std::string(field) + " must be a JSON object");
+  if (!v->IsObject())
+    throw invalid_field(field_name(field), "wrong-type",
+                        std::string(field) + " must be a JSON object");
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   v->Accept(w);
   if (sb.GetSize() > max_bytes)
-    throw invalid_input(std::string(field) + " must be at most " + std::to_string(max_bytes) +
-                        " bytes of JSON");
+    throw invalid_field(
+        field, "too-long",
+        std::string(field) + " must be at most " + std::to_string(max_bytes) + " bytes of JSON");
   return std::string(sb.GetString(), sb.GetSize());
 }
 
@@ -184,6 +207,8 @@ void require_if_match(const http::Request& req, std::string_view current_etag) {
   if (!h) return;
   std::string_view v = trimmed(*h);
   if (v == "*" || v == current_etag) return;
+  // The tag of the answer's gzip form names the same object (api/app.cpp compresses reads).
+  const std::string gz = http::gzip_etag(current_etag);
   // A list of tags ("a", "b"), weak or strong: any equal one matches.
   size_t pos = 0;
   while (pos < v.size()) {
@@ -191,7 +216,7 @@ void require_if_match(const http::Request& req, std::string_view current_etag) {
     std::string_view tag =
         trimmed(v.substr(pos, comma == std::string_view::npos ? v.npos : comma - pos));
     if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
-    if (tag == current_etag) return;
+    if (tag == current_etag || tag == gz) return;
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }

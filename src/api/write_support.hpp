@@ -21,8 +21,10 @@ namespace painel::api {
 
 class BodyFields {
  public:
-  // 400 when the body is not an object or has a field outside `known`.
-  BodyFields(const rapidjson::Value& body, std::initializer_list<std::string_view> known);
+  // 400 when the body is not an object or has a field outside `known`. `prefix` names a
+  // nested object in errors[] ("limits." → field "limits.max_agents").
+  BodyFields(const rapidjson::Value& body, std::initializer_list<std::string_view> known,
+             std::string prefix = {});
 
   bool has(const char* field) const;  // present (null included)
   bool is_null(const char* field) const;
@@ -43,7 +45,9 @@ class BodyFields {
   const rapidjson::Value* raw(const char* field) const;  // nullptr when absent
 
  private:
+  std::string field_name(const char* field) const { return prefix_ + field; }
   const rapidjson::Value& body_;
+  std::string prefix_;
 };
 
 // {"field":{"from":…,"to":…},…} — only the fields whose value changed.
@@ -56,7 +60,8 @@ class Changes {
   bool empty() const { return parts_.empty(); }
   // The audit row's metadata: {"changes":{…}} plus any extra "key":value pairs given as
   // already-encoded JSON values.
-  std::string metadata(std::initializer_list<std::pair<std::string_view, std::string>> extra = {}) const;
+  std::string metadata(
+      std::initializer_list<std::pair<std::string_view, std::string>> extra = {}) const;
 
  private:
   std::vector<std::string> parts_;  // "\"field\":{\"from\":…,\"to\":…}"

@@ -111,7 +111,8 @@ void TokenService::change_password(const Principal& p, const std::string& curren
   try {
     check_password(user->email, current, m);  // lockout, LoginGate, failure counted
   } catch (const ApiError& e) {
-    if (e.status == 401) throw bad_request("current_password is wrong");
+    if (e.status == 401)
+      throw invalid_field("current_password", "incorrect", "current_password is wrong");
     throw;
   }
   if (auto why = password_policy_violation(next, user->email)) throw unprocessable(*why);

@@ -3,19 +3,32 @@
 // RFC 9457 problem+json answer in exactly one place (api/app.cpp). `detail` is what
 // the client may read; `log` is what only the operator's log sees; `code` is the stable
 // lower-kebab `error` member of the answer (empty: the generic code of the status,
-// http::error_code_for). The codes are listed in docs/openapi.json's Problem schema.
+// http::error_code_for). Every code is an entry of the one catalogue, http/problem_catalog
+// (its `type` URI, title and documentation); `errors` lists the refused fields of a
+// validation failure, each with a stable code of that catalogue's field-error list.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace painel {
+
+// One refused field of a request (`errors[]` of the problem): its name as the client spells
+// it ("name", "limits.max_agents", "limit"), a stable code ("required", "too-long", ...) and
+// the English sentence of `detail`.
+struct FieldError {
+  std::string field;
+  std::string code;
+  std::string message;
+};
 
 struct ApiError : std::exception {
   int status;
   std::string title;
   std::string detail;
   std::string log;
-  int retry_after_s = 0;  // > 0: sent as Retry-After (429, 503)
-  std::string code;       // a more specific `error` code than the status's, or empty
+  int retry_after_s = 0;           // > 0: sent as Retry-After (429, 503)
+  std::string code;                // a more specific `error` code than the status's, or empty
+  std::vector<FieldError> errors;  // the refused fields (validation failures), or none
   ApiError(int s, std::string t, std::string d, std::string l = {})
       : status(s), title(std::move(t)), detail(std::move(d)), log(std::move(l)) {}
   const char* what() const noexcept override { return detail.c_str(); }
@@ -49,6 +62,12 @@ inline ApiError coded(std::string code, ApiError e) {
 // A body field or query parameter refused by its type or bounds (400 validation-failed).
 inline ApiError invalid_input(std::string detail) {
   return coded("validation-failed", bad_request(std::move(detail)));
+}
+// The same, naming the refused field and why (field-error codes: http/problem_catalog).
+inline ApiError invalid_field(std::string field, std::string field_code, std::string detail) {
+  ApiError e = invalid_input(detail);
+  e.errors.push_back({std::move(field), std::move(field_code), std::move(detail)});
+  return e;
 }
 // A tenant that may not sign in or use its token: 403 tenant-suspended / tenant-inactive.
 inline ApiError tenant_refused(const std::string& status) {

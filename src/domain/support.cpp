@@ -25,6 +25,7 @@ CheckedText check_multiline_text(std::string_view in, size_t max_bytes) {
   CheckedText out;
   if (!valid_utf8(in)) {
     out.error = "must be valid UTF-8";
+    out.code = "invalid-format";
     return out;
   }
   std::string& t = out.text;
@@ -39,16 +40,20 @@ CheckedText check_multiline_text(std::string_view in, size_t max_bytes) {
     auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && c != '\n') || u == 0x7f) {
       out.error = "must not contain control characters (newlines are allowed)";
+      out.code = "control-characters";
       return out;
     }
     t.push_back(c);
   }
   size_t b = t.find_first_not_of(" \n"), e = t.find_last_not_of(" \n");
   t = b == std::string::npos ? std::string() : t.substr(b, e - b + 1);
-  if (t.empty())
+  if (t.empty()) {
     out.error = "must not be empty";
-  else if (t.size() > max_bytes)
+    out.code = "empty";
+  } else if (t.size() > max_bytes) {
     out.error = "must be at most " + std::to_string(max_bytes) + " bytes";
+    out.code = "too-long";
+  }
   return out;
 }
 

@@ -35,6 +35,7 @@ std::optional<std::string> status_after_message(std::string_view current, Suppor
 struct CheckedText {
   std::string text;
   std::string error;  // empty when accepted
+  std::string code;   // its field-error code (http/problem_catalog): "empty", "too-long", ...
 };
 CheckedText check_multiline_text(std::string_view in, size_t max_bytes);
 

@@ -79,9 +79,10 @@ TEST(Cors, Preflight) {
 TEST(Problem, MessageAndErrorBesideDetail) {
   auto r = problem(404, "Not Found", "no such route", "rid-1");
   EXPECT_EQ(r.content_type, "application/problem+json");
-  EXPECT_EQ(r.body,
-            R"({"type":"about:blank","title":"Not Found","status":404,"detail":"no such route",)"
-            R"("message":"no such route","error":"not-found","request_id":"rid-1"})");
+  EXPECT_EQ(
+      r.body,
+      R"({"type":"https://painel.alquimista.ai/problems/not-found","title":"Not Found","status":404,"detail":"no such route",)"
+      R"("message":"no such route","error":"not-found","request_id":"rid-1"})");
   auto coded = problem(429, "Too Many Requests", "locked", "r", "account-locked");
   EXPECT_NE(coded.body.find(R"("error":"account-locked")"), std::string::npos);
   EXPECT_EQ(error_code_for(422), "unprocessable");

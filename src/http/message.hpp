@@ -37,6 +37,9 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // The body's gzip form when it was made already (a cached answer keeps it): the chain
+  // sends it instead of compressing again when the client accepts gzip (api/app.cpp).
+  std::string gzip_body;
   Fields headers;
   void set_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -4,6 +4,7 @@
 
 #include "core/ids.hpp"
 #include "core/json.hpp"
+#include "http/problem_catalog.hpp"
 
 namespace painel::http {
 
@@ -45,17 +46,29 @@ std::string_view error_code_for(int status) {
 }
 
 Response problem(int status, std::string_view title, std::string_view detail,
-                 std::string_view request_id, std::string_view code) {
+                 std::string_view request_id, std::string_view code,
+                 std::span<const FieldError> errors) {
+  std::string_view kind = code.empty() || !find_problem_kind(code) ? error_code_for(status) : code;
   JsonOut j;
   j.begin_object()
-      .kv("type", "about:blank")
+      .kv("type", problem_type_uri(kind))
       .kv("title", title)
       .kv("status", status)
       .kv("detail", detail)
       .kv("message", detail)
-      .kv("error", code.empty() ? error_code_for(status) : code)
-      .kv("request_id", request_id)
-      .end_object();
+      .kv("error", kind)
+      .kv("request_id", request_id);
+  if (!errors.empty()) {
+    j.key("errors").begin_array();
+    for (const auto& e : errors)
+      j.begin_object()
+          .kv("field", e.field)
+          .kv("code", e.code)
+          .kv("message", e.message)
+          .end_object();
+    j.end_array();
+  }
+  j.end_object();
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";

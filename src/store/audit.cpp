@@ -78,8 +78,8 @@ int64_t keyed_after_seq(Conn& c) {
 std::string checkpoint_signature(const std::string& key, int64_t count, int64_t head_seq,
                                  const std::string& head_hash, int64_t boundary) {
   return painel::hmac_sha256_hex(key, "painel/audit/checkpoint/v1|" + std::to_string(count) + "|" +
-                                        std::to_string(head_seq) + "|" + head_hash + "|" +
-                                        std::to_string(boundary));
+                                          std::to_string(head_seq) + "|" + head_hash + "|" +
+                                          std::to_string(boundary));
 }
 
 struct CheckpointClaim {
@@ -162,6 +162,35 @@ int64_t audit_checkpoint(Conn& c, int64_t now_ms) {
   return count;
 }
 
+std::optional<bool> audit_key_matches(Conn& c) {
+  const std::string& key = c.audit_key();
+  if (key.empty()) return std::nullopt;
+  int64_t boundary = keyed_after_seq(c);
+  bool any_keyed = false;
+  // A few rows, not one: a single altered row is verify's business, not a reason to think
+  // the key is wrong (and to refuse to start).
+  for (const auto& row :
+       c.query(std::string("SELECT ") + kColumns +
+                   ", prev_hash, hash, seq FROM operational_events WHERE seq > ? ORDER BY seq "
+                   "DESC LIMIT 16",
+               {boundary})) {
+    any_keyed = true;
+    if (painel::constant_time_equal(
+            row.str(11), painel::hmac_sha256_hex(key, canonical(row.str(10), row_of(row)))))
+      return true;
+  }
+  if (!any_keyed) return std::nullopt;
+  return false;
+}
+
+void require_audit_key_match(Conn& c) {
+  if (audit_key_matches(c) == false)
+    throw std::runtime_error(
+        "the master key does not match this store: its audit log was written with another one "
+        "(check PAINEL_MASTER_KEY / PAINEL_MASTER_KEY_FILE; for SQLite without one, the "
+        "master.key beside the store is used)");
+}
+
 std::vector<AuditRow> audit_rows_of_person(Conn& c, const std::string& user_id) {
   std::vector<AuditRow> out;
   c.each(std::string("SELECT ") + kListColumns + " " + kListFrom +
@@ -188,8 +217,7 @@ std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total) 
   if (f.action) q.where("e.action = ?", *f.action);
   if (f.from) q.where("e.created_at >= ?", *f.from);
   if (f.to) q.where("e.created_at <= ?", *f.to);
-  auto page =
-      fetch_page<AuditRow>(c, q, kListColumns, "e.seq DESC", {f.limit, f.offset}, row_of);
+  auto page = fetch_page<AuditRow>(c, q, kListColumns, "e.seq DESC", {f.limit, f.offset}, row_of);
   total = page.total;
   return std::move(page.items);
 }
@@ -224,8 +252,8 @@ AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count) {
              bool good = keyed && k.count == v.checked && k.head_seq == prev_seq &&
                          k.head_hash == prev && k.boundary == v.keyed_after_seq &&
                          painel::constant_time_equal(k.signature,
-                                                   checkpoint_signature(key, k.count, k.head_seq,
-                                                                        k.head_hash, k.boundary));
+                                                     checkpoint_signature(key, k.count, k.head_seq,
+                                                                          k.head_hash, k.boundary));
              if (!good) return fail(r.id, "checkpoint");
              v.checkpoint = AuditCheckpoint{r.id, r.created_at, k.count};
              v.rows_after_checkpoint = -1;  // the checkpoint row itself is counted below

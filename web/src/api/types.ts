@@ -27,6 +27,16 @@ export interface Problem {
   status?: number;
   detail?: string;
   request_id?: string;
+  /** The kind of error as a stable code (`type` is its URI; docs/problems.md). */
+  error?: string;
+  /** On `validation-failed`: each refused field with a stable code. */
+  errors?: ProblemFieldError[];
+}
+
+export interface ProblemFieldError {
+  field: string;
+  code: string;
+  message: string;
 }
 
 export interface TenantMe {

@@ -3,10 +3,11 @@
 // names or at the top, and a 412 shown as "changed by someone else, reload".
 
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { describeError } from '../api/errors';
+import { describeError, fieldErrorText, problemFieldErrors } from '../api/errors';
 import { useI18n } from '../i18n/I18nProvider';
 import {
   hasErrors,
+  placeFieldErrors,
   serverErrorFor,
   validate,
   type FieldErrors,
@@ -77,6 +78,13 @@ export function useForm<F extends string>(
       try {
         await send(values);
       } catch (err) {
+        // A validation failure names its fields (errors[]): each beside its field, translated.
+        const listed = placeFieldErrors(problemFieldErrors(err), fields, (x) => fieldErrorText(x, t));
+        if (hasErrors(listed.placed)) {
+          setErrors(listed.placed as FieldErrors<F>);
+          if (listed.unplaced.length) setTopError(describeError(err, t));
+          return;
+        }
         const placed = serverErrorFor(err, fields, (x) => (isStale(x) ? t('form.stale') : describeError(x, t)));
         if (placed.field) setErrors({ [placed.field]: placed.text } as FieldErrors<F>);
         else setTopError(placed.text);

@@ -138,6 +138,14 @@ export function Layout() {
               </li>
             ))}
           </ul>
+          {company && isInternal(role) ? (
+            <div className="sidebar-footer">
+              {/* Outside the UI's router: the binary serves the docs page at /docs. */}
+              <a href="/docs" data-testid="nav-api-docs">
+                {t('nav.apiDocs')}
+              </a>
+            </div>
+          ) : null}
           {!company && isInternal(role) ? (
             <div className="sidebar-footer">
               <Link to="/app/company" data-testid="nav-back-company">

@@ -5,6 +5,7 @@
 
 import type { MessageKey, Vars } from '../i18n/translate';
 import { isApiError } from '../api/client';
+import type { ProblemFieldError } from '../api/types';
 
 /** A message to translate: the key and its placeholders. */
 export interface Msg {
@@ -166,6 +167,26 @@ export function placeServerError<F extends string>(
     if (named.size === 1) return { field: [...named][0], text: d };
   }
   return { field: null, text: d };
+}
+
+/**
+ * The refused fields a validation failure lists (`errors[]` of the problem), placed on the
+ * form fields they name (`fields` as for placeServerError) with `text` (the translation of
+ * each code); the ones no form field matches are returned apart, for the top of the form.
+ */
+export function placeFieldErrors<F extends string>(
+  list: readonly ProblemFieldError[],
+  fields: Partial<Record<string, F>>,
+  text: (e: ProblemFieldError) => string,
+): { placed: Partial<Record<F, string>>; unplaced: ProblemFieldError[] } {
+  const placed: Partial<Record<F, string>> = {};
+  const unplaced: ProblemFieldError[] = [];
+  for (const e of list) {
+    const f = fields[e.field] ?? fields[e.field.split('.').pop() as string];
+    if (f && placed[f] === undefined) placed[f] = text(e);
+    else if (!f) unplaced.push(e);
+  }
+  return { placed, unplaced };
 }
 
 /** The placement of any thrown error: field (with the server's words) or top-of-form. */
