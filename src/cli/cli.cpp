@@ -125,6 +125,13 @@ int run(int argc, char** argv) {
       ->add_option("--metrics-listen", cfg.metrics_listen,
                    "HOST:PORT of a separate listener serving only /metrics (then not on --listen)")
       ->envname("PAINEL_METRICS_LISTEN");
+  serve
+      ->add_option("--tls-cert", cfg.tls_cert,
+                   "PEM certificate chain: serve HTTPS on --listen (with --tls-key; SIGHUP "
+                   "reloads both)")
+      ->envname("PAINEL_TLS_CERT");
+  serve->add_option("--tls-key", cfg.tls_key, "PEM private key of --tls-cert")
+      ->envname("PAINEL_TLS_KEY");
   serve->add_option("--web-dir", cfg.web_dir, "built web UI (index.html + assets)")
       ->envname("PAINEL_WEB_DIR")
       ->capture_default_str();
@@ -508,8 +515,10 @@ int run(int argc, char** argv) {
   routes->add_flag("--markdown", r_md, "as the Markdown matrix of docs/permissions.md");
 
   auto* smoke = app.add_subcommand("smoke", "post-deploy smoke tests against a running instance");
-  std::string s_url, s_email, s_password;
+  std::string s_url, s_email, s_password, s_cacert;
   smoke->add_option("--url", s_url, "base URL, e.g. http://127.0.0.1:8080")->required();
+  smoke->add_option("--cacert", s_cacert,
+                    "PEM CA certificates to trust for an https:// --url (default: the system's)");
   smoke->add_option("--email", s_email, "also log in as this user")->envname("PAINEL_SMOKE_EMAIL");
   smoke->add_option("--password", s_password, "that user's password")
       ->envname("PAINEL_SMOKE_PASSWORD");
@@ -627,7 +636,7 @@ int run(int argc, char** argv) {
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
     if (*aggregate) return cmd_aggregate(db, a_from, a_to);
     if (*routes) return cmd_routes(r_md);
-    if (*smoke) return cmd_smoke(s_url, s_email, s_password);
+    if (*smoke) return cmd_smoke(s_url, s_email, s_password, s_cacert);
     if (*backup) return b_check ? cmd_backup_check(db, file) : cmd_backup(db, file);
     if (*restore) return cmd_restore(db, file, r_args);
     if (*copy) return cmd_copy(c_from, c_to, c_force);

@@ -14,7 +14,9 @@
 #include "cli/services.hpp"
 #include "cli/subcommands.hpp"
 #include "http/server.hpp"
+#include "http/tls.hpp"
 #include "obs/log.hpp"
+#include "obs/sd_notify.hpp"
 
 namespace painel::cli {
 namespace {
@@ -69,6 +71,15 @@ std::unique_ptr<http::Server> metrics_server(const Config& cfg, const obs::Metri
 
 int cmd_serve(Config cfg) {
   obs::setup_logging(cfg.log_format, cfg.log_level);
+  // An unreadable or mismatched pair: exit 2 before the store is opened.
+  std::shared_ptr<http::TlsContext> tls;
+  if (!cfg.tls_cert.empty()) {
+    try {
+      tls = std::make_shared<http::TlsContext>(cfg.tls_cert, cfg.tls_key);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+  }
   Services svc(cfg);
   svc.start_jobs();
 
@@ -82,6 +93,7 @@ int cmd_serve(Config cfg) {
   so.body_memory_budget = static_cast<size_t>(cfg.max_body_memory_mb) << 20;
   so.trusted_proxies = http::TrustedProxies::parse(cfg.trusted_proxies);
   so.cors = http::Cors::parse(cfg.cors_origins);
+  so.tls = tls;
   raise_open_file_limit(so.max_connections);
   auto& app = *svc.app;
   http::Server server(
@@ -93,14 +105,18 @@ int cmd_serve(Config cfg) {
   server.set_counters({&m.counter_ref("painel_connections_total", "result=\"accepted\""),
                        &m.counter_ref("painel_connections_total", "result=\"refused\""),
                        &m.counter_ref("painel_connections_total", "result=\"evicted\""),
-                       &m.counter_ref("painel_body_budget_rejections_total")});
+                       &m.counter_ref("painel_body_budget_rejections_total"),
+                       &m.counter_ref("painel_tls_handshake_failures_total"),
+                       &m.counter_ref("painel_tls_reloads_total", "result=\"ok\""),
+                       &m.counter_ref("painel_tls_reloads_total", "result=\"failed\"")});
   auto metrics = metrics_server(cfg, svc.metrics);
   uint16_t metrics_port = metrics ? metrics->listen() : 0;
   uint16_t port = server.listen();
-  spdlog::info("painel listening on http://{}:{} (store {}, {} handler threads)", so.host, port,
-               svc.store->describe(), so.handler_threads);
+  const char* scheme = tls ? "https" : "http";
+  spdlog::info("painel listening on {}://{}:{} (store {}, {} handler threads)", scheme, so.host,
+               port, svc.store->describe(), so.handler_threads);
   // A plain line on stderr for people and scripts (tests read the port from it).
-  std::cerr << "painel: listening on http://" << so.host << ":" << port << std::endl;
+  std::cerr << "painel: listening on " << scheme << "://" << so.host << ":" << port << std::endl;
   std::thread metrics_thread;
   if (metrics) {
     std::string host = cfg.metrics_listen.substr(0, cfg.metrics_listen.rfind(':'));
@@ -109,7 +125,13 @@ int cmd_serve(Config cfg) {
               << std::endl;
     metrics_thread = std::thread([&metrics] { metrics->run(false); });
   }
+  // systemd (Type=notify): ready once listening; WatchdogSec= pings from the network loop.
+  if (auto every = obs::sd_watchdog_interval())
+    server.set_heartbeat(*every, [] { obs::sd_notify("WATCHDOG=1"); });
+  obs::sd_notify("READY=1\nSTATUS=listening on " + std::string(scheme) + "://" + so.host + ":" +
+                 std::to_string(port));
   server.run(true);
+  obs::sd_notify("STOPPING=1");
   if (metrics) {
     metrics->stop();
     metrics_thread.join();

@@ -21,7 +21,8 @@ uint16_t Config::port() const {
 }
 
 std::string Config::public_base_url() const {
-  std::string u = public_url.empty() ? "http://" + listen : public_url;
+  std::string u =
+      public_url.empty() ? (tls_cert.empty() ? "http://" : "https://") + listen : public_url;
   while (!u.empty() && u.back() == '/') u.pop_back();
   return u;
 }
@@ -50,6 +51,8 @@ void Config::validate() const {
     throw std::invalid_argument(
         "--public-url must be an http:// or https:// address without spaces, query or fragment");
   if (host().empty()) throw std::invalid_argument("--listen must be HOST:PORT");
+  if (tls_cert.empty() != tls_key.empty())
+    throw std::invalid_argument("--tls-cert and --tls-key go together: give both or neither");
   if (network_threads < 1 || network_threads > 64)
     throw std::invalid_argument("--network-threads must be 1..64");
   if (max_connections < 16 || max_connections > 1000000)

@@ -41,6 +41,10 @@ struct Config {
   // when that address is not loopback).
   std::string metrics_token;
   std::string metrics_listen;
+  // HTTPS on --listen (both or neither): PEM certificate chain and private key, re-read on
+  // SIGHUP. The --metrics-listen listener stays plain HTTP (a private address).
+  std::string tls_cert;
+  std::string tls_key;
 
   // Identity
   std::string master_key;       // secret for sealing private keys/credentials (PAINEL_MASTER_KEY)
@@ -119,7 +123,7 @@ struct Config {
   // from this machine.
   static bool is_loopback(const std::string& host_port);
   uint16_t port() const;
-  // public_url without a trailing '/', or "http://" + listen when it is not set.
+  // public_url without a trailing '/', or "http(s)://" + listen when it is not set.
   std::string public_base_url() const;
   // Throws std::invalid_argument with a one-line message on a bad setting.
   void validate() const;

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <limits>
 #include <list>
@@ -20,6 +22,7 @@
 #include "core/json.hpp"
 #include "core/utf8.hpp"
 #include "http/problem.hpp"
+#include "http/tls.hpp"
 
 namespace painel::http {
 
@@ -48,10 +51,18 @@ auto async_on_pool(asio::thread_pool& pool, Fn& fn, Token&& token) {
   return asio::async_initiate<Token, void()>(init, token);
 }
 
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+template <class Stream>
+constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
+// One year, as browsers' preload lists ask; sent only over TLS (RFC 6797 7.2).
+constexpr std::string_view kHsts = "max-age=31536000";
+
 bhttp::response<bhttp::string_body> to_beast(Response& r, unsigned version, bool keep_alive,
-                                             bool head) {
+                                             bool head, bool hsts) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
   out.set(bhttp::field::server, "painel");
+  if (hsts) out.set(bhttp::field::strict_transport_security, kHsts);
   if (!r.content_type.empty() && r.status != 204 && r.status != 304)
     out.set(bhttp::field::content_type, r.content_type);
   for (auto& [k, v] : r.headers) out.insert(k, v);
@@ -105,6 +116,13 @@ struct ConnState {
   std::list<std::shared_ptr<ConnState>>::iterator pos;
 };
 
+// A TLS record layer that failed or a peer that left without close_notify: nothing more can
+// be said on that connection (a 400 would be written into a broken stream).
+bool tls_gone(const beast::error_code& ec) {
+  return ec == asio::ssl::error::stream_truncated ||
+         ec.category() == asio::error::get_ssl_category();
+}
+
 void bump(std::atomic<uint64_t>* c) {
   if (c) c->fetch_add(1, std::memory_order_relaxed);
 }
@@ -118,6 +136,8 @@ struct Server::Impl {
   InlineHandler try_inline;
   HeadCheck head_check;
   ServerCounters counters;
+  std::chrono::milliseconds heartbeat_every{0};
+  std::function<void()> heartbeat;
   asio::io_context io;
   asio::thread_pool pool;
   tcp::acceptor acceptor{io};
@@ -177,8 +197,9 @@ struct Server::Impl {
 
   // Answers an error of the network layer and closes: the same problem+json as the
   // application's, with a request id (the client's when sane).
-  awaitable<void> refuse(beast::tcp_stream& stream, int status, const char* detail,
-                         unsigned version, const Fields& headers, std::string_view ip,
+  template <class Stream>
+  awaitable<void> refuse(Stream& stream, int status, const char* detail, unsigned version,
+                         const Fields& headers, std::string_view ip,
                          const char* allow_retry_after = nullptr) {
     auto rid = request_id_for(headers);
     Response r = problem(status, reason_phrase(status), detail, rid);
@@ -189,27 +210,72 @@ struct Server::Impl {
     co_await write_and_close(stream, std::move(r), version);
   }
 
-  awaitable<void> write_and_close(beast::tcp_stream& stream, Response r, unsigned version) {
-    auto res = to_beast(r, version, false, false);
+  template <class Stream>
+  awaitable<void> write_and_close(Stream& stream, Response r, unsigned version) {
+    auto res = to_beast(r, version, false, false, is_tls<Stream>);
     beast::error_code ec;
-    stream.expires_after(std::chrono::seconds(5));
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
     co_await bhttp::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    // TLS: the close_notify is sent by session_tls once the loop ends.
+    if constexpr (!is_tls<Stream>)
+      beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
   // Every operation on this connection's socket and timer runs on its strand (the
   // coroutine's executor): the idle timeout can no longer close a socket that the request
   // path is using on the other network thread.
   awaitable<void> session(tcp::socket socket, std::shared_ptr<ConnState> st) {
-    beast::tcp_stream stream(std::move(socket));
-    st->stream = &stream;
-    beast::flat_buffer buffer;
     beast::error_code ec;
     std::string peer;
     {
-      auto ep = stream.socket().remote_endpoint(ec);
+      auto ep = socket.remote_endpoint(ec);
       if (!ec) peer = canonical_ip(ep.address().to_string()).value_or(ep.address().to_string());
     }
+    if (opts.tls) {
+      co_await session_tls(std::move(socket), st, peer);
+    } else {
+      beast::tcp_stream stream(std::move(socket));
+      st->stream = &stream;
+      co_await serve_requests(stream, *st, peer);
+      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+      stream.socket().close(ec);
+    }
+    st->stream = nullptr;
+    release(st);
+  }
+
+  // The handshake counts as waiting for a request head: bounded by header_timeout_ms (a
+  // client that stalls it is dropped) and evictable at the connection cap.
+  awaitable<void> session_tls(tcp::socket socket, std::shared_ptr<ConnState> st,
+                              const std::string& peer) {
+    auto ctx = opts.tls->current();  // kept for the connection's life; a reload swaps it
+    tls_stream stream(std::move(socket), *ctx);
+    st->stream = &stream.next_layer();
+    beast::error_code ec;
+    stream.next_layer().expires_after(std::chrono::milliseconds(opts.header_timeout_ms));
+    co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                    asio::redirect_error(use_awaitable, ec));
+    if (!ec) {
+      co_await serve_requests(stream, *st, peer);
+      // close_notify, bounded: a client that never answers it does not keep the slot.
+      stream.next_layer().expires_after(std::chrono::seconds(2));
+      co_await stream.async_shutdown(asio::redirect_error(use_awaitable, ec));
+    } else {
+      bump(counters.tls_handshake_failed);
+      spdlog::debug("TLS handshake with {} failed: {}", peer, ec.message());
+    }
+    stream.next_layer().socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream.next_layer().socket().close(ec);
+  }
+
+  // The request loop of one connection, the same code for plain TCP and TLS (a template:
+  // the plain path pays nothing for TLS).
+  template <class Stream>
+  awaitable<void> serve_requests(Stream& stream, ConnState& cs, const std::string& peer) {
+    ConnState* st = &cs;
+    auto& lowest = beast::get_lowest_layer(stream);
+    beast::flat_buffer buffer;
+    beast::error_code ec;
     bool first = true;
     for (;;) {
       st->idle.store(true);
@@ -217,7 +283,7 @@ struct Server::Impl {
       parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
       parser.body_limit(
           (std::numeric_limits<std::uint64_t>::max)());  // real limit set per route below
-      stream.expires_after(std::chrono::milliseconds(
+      lowest.expires_after(std::chrono::milliseconds(
           first || buffer.size() > 0 ? opts.header_timeout_ms : opts.idle_timeout_ms));
       first = false;
       co_await bhttp::async_read_header(stream, buffer, parser,
@@ -226,9 +292,10 @@ struct Server::Impl {
       if (ec) {
         if (ec == bhttp::error::header_limit)
           co_await refuse(stream, 431, "request header too large", 11, {}, peer);
-        else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
-                 ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
-                 ec != asio::error::eof && ec != asio::error::bad_descriptor)
+        else if (!tls_gone(ec) && ec != bhttp::error::end_of_stream &&
+                 ec != beast::error::timeout && ec != asio::error::operation_aborted &&
+                 ec != asio::error::connection_reset && ec != asio::error::eof &&
+                 ec != asio::error::bad_descriptor)
           co_await refuse(stream, 400, "malformed request", 11, {}, peer);
         break;
       }
@@ -260,7 +327,7 @@ struct Server::Impl {
         if (head_check) {
           std::optional<Response> early;
           auto check = [this, &req, &early] { early = head_check(req); };
-          stream.expires_never();
+          lowest.expires_never();
           co_await async_on_pool(pool, check, use_awaitable);
           if (early) {
             inflight.fetch_sub(1);
@@ -288,10 +355,10 @@ struct Server::Impl {
         parser.body_limit(limit);
         if (auto expect = req.header("expect"); expect && iequals(*expect, "100-continue")) {
           bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
-          stream.expires_after(std::chrono::seconds(5));
+          lowest.expires_after(std::chrono::seconds(5));
           co_await bhttp::async_write(stream, cont, asio::redirect_error(use_awaitable, ec));
         }
-        stream.expires_after(std::chrono::milliseconds(opts.body_timeout_ms));
+        lowest.expires_after(std::chrono::milliseconds(opts.body_timeout_ms));
         if (!ec)
           co_await bhttp::async_read(stream, buffer, parser,
                                      asio::redirect_error(use_awaitable, ec));
@@ -301,7 +368,7 @@ struct Server::Impl {
           if (ec == bhttp::error::body_limit)
             co_await refuse(stream, 413, "request body too large", version, req.headers,
                             req.remote_ip);
-          else if (ec != beast::error::timeout && ec != asio::error::eof &&
+          else if (!tls_gone(ec) && ec != beast::error::timeout && ec != asio::error::eof &&
                    ec != bhttp::error::end_of_stream && ec != asio::error::connection_reset &&
                    ec != asio::error::operation_aborted)
             co_await refuse(stream, 400, "malformed request body", version, req.headers,
@@ -313,7 +380,7 @@ struct Server::Impl {
       bool keep_alive = parser.get().keep_alive() && !stopping.load();
       bool head_only = req.method == "HEAD";
       Response res;
-      stream.expires_never();
+      lowest.expires_never();
       if (!try_inline || !try_inline(req, res)) {
         auto handle = [this, &req, &res] { res = handler(req); };
         co_await async_on_pool(pool, handle, use_awaitable);
@@ -321,16 +388,12 @@ struct Server::Impl {
       req.body = {};
       req.body.shrink_to_fit();
       body_bytes.fetch_sub(reserved);
-      auto out = to_beast(res, version, keep_alive && !stopping.load(), head_only);
-      stream.expires_after(std::chrono::seconds(30));
+      auto out = to_beast(res, version, keep_alive && !stopping.load(), head_only, is_tls<Stream>);
+      lowest.expires_after(std::chrono::seconds(30));
       co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
       inflight.fetch_sub(1);
       if (ec || !out.keep_alive()) break;
     }
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream.socket().close(ec);
-    st->stream = nullptr;
-    release(st);
   }
 
   awaitable<void> accept_loop() {
@@ -360,6 +423,31 @@ struct Server::Impl {
       asio::co_spawn(strand, session(std::move(sock), std::move(st)), asio::detached);
     }
   }
+  awaitable<void> heartbeat_loop() {
+    asio::steady_timer t(io);
+    while (!stopping.load()) {
+      heartbeat();
+      t.expires_after(heartbeat_every);
+      beast::error_code ec;
+      co_await t.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+  }
+
+  void reload_tls() {
+    if (!opts.tls) {
+      spdlog::info("SIGHUP: nothing to reload (no --tls-cert)");
+      return;
+    }
+    if (auto err = opts.tls->reload(); err.empty()) {
+      bump(counters.tls_reloaded);
+      spdlog::info("SIGHUP: TLS certificate {} and key {} reloaded", opts.tls->cert_file(),
+                   opts.tls->key_file());
+    } else {
+      bump(counters.tls_reload_failed);
+      spdlog::error("SIGHUP: TLS reload failed, still serving the previous certificate: {}", err);
+    }
+  }
+
   void begin_stop() {
     if (stopping.exchange(true)) return;
     asio::post(io, [this] {
@@ -393,6 +481,11 @@ void Server::set_head_check(HeadCheck check) { impl_->head_check = std::move(che
 
 void Server::set_counters(ServerCounters counters) { impl_->counters = counters; }
 
+void Server::set_heartbeat(std::chrono::milliseconds every, std::function<void()> beat) {
+  impl_->heartbeat_every = every;
+  impl_->heartbeat = std::move(beat);
+}
+
 uint16_t Server::listen() {
   auto& a = impl_->acceptor;
   beast::error_code ec;
@@ -421,7 +514,23 @@ void Server::run(bool handle_signals) {
       impl_->begin_stop();
     });
   }
+  // SIGHUP re-reads --tls-cert/--tls-key: new handshakes use the new pair, open
+  // connections keep theirs; a bad pair is logged and the current one stays. Handled
+  // without TLS too, so a SIGHUP meant for a reload never kills a plain server.
+  asio::signal_set hup(io);
+  std::function<void()> wait_hup = [this, &hup, &wait_hup] {
+    hup.async_wait([this, &wait_hup](const beast::error_code& ec, int) {
+      if (ec) return;
+      impl_->reload_tls();
+      wait_hup();
+    });
+  };
+  if (handle_signals) {
+    hup.add(SIGHUP);
+    wait_hup();
+  }
   asio::co_spawn(io, impl_->accept_loop(), asio::detached);
+  if (impl_->heartbeat) asio::co_spawn(io, impl_->heartbeat_loop(), asio::detached);
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->opts.network_threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();

@@ -5,6 +5,7 @@
 // separate pool of handler threads so a slow query never blocks the network. Enforces
 // header/body limits and timeouts, and drains in-flight requests on stop().
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +17,8 @@
 #include "http/message.hpp"
 
 namespace painel::http {
+
+class TlsContext;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -38,6 +41,9 @@ struct ServerOptions {
   size_t body_memory_budget = 256u << 20;
   TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For/Forwarded are believed
   Cors cors;                       // CORS headers on the network layer's own refusals
+  // HTTPS when set (http/tls.hpp): the handshake must end within header_timeout_ms, every
+  // answer carries Strict-Transport-Security, and run(true) reloads it on SIGHUP.
+  std::shared_ptr<TlsContext> tls;
 };
 
 // Counters the server adds to (rendered as painel_connections_* by the caller); each may
@@ -47,6 +53,9 @@ struct ServerCounters {
   std::atomic<uint64_t>* refused = nullptr;  // closed at accept: at the cap, none idle
   std::atomic<uint64_t>* evicted = nullptr;  // idle ones closed to admit a new connection
   std::atomic<uint64_t>* body_budget_rejected = nullptr;
+  std::atomic<uint64_t>* tls_handshake_failed = nullptr;
+  std::atomic<uint64_t>* tls_reloaded = nullptr;       // SIGHUP: new pair in use
+  std::atomic<uint64_t>* tls_reload_failed = nullptr;  // SIGHUP: old pair kept
 };
 
 // Called on a handler thread. Must not throw.
@@ -70,6 +79,9 @@ class Server {
   uint16_t listen();
   void set_head_check(HeadCheck check);
   void set_counters(ServerCounters counters);
+  // Calls `beat` every `every` on a network thread while the server runs (systemd's
+  // watchdog): a network loop that is stuck stops the beats.
+  void set_heartbeat(std::chrono::milliseconds every, std::function<void()> beat);
   // Runs until stop() or SIGINT/SIGTERM (if handle_signals), then drains and returns.
   void run(bool handle_signals);
   void stop();

@@ -24,6 +24,13 @@ constexpr std::array kCatalog = {
     MetricFamily{"painel_body_budget_rejections_total", Counter,
                  "Requests refused (503) because request bodies in flight reached "
                  "--max-body-memory-mb."},
+    MetricFamily{"painel_tls_handshake_failures_total", Counter,
+                 "TLS handshakes that failed or timed out (--tls-cert): old protocol versions, "
+                 "no shared cipher, untrusting clients, stalled handshakes."},
+    MetricFamily{"painel_tls_reloads_total", Counter,
+                 "Reloads of --tls-cert/--tls-key on SIGHUP; a failed one keeps the pair "
+                 "being served.",
+                 "result", "ok|failed"},
     MetricFamily{"painel_internal_errors_total", Counter,
                  "Unexpected errors answered 500 (a bug or an unhandled condition)."},
     MetricFamily{"painel_rate_limited_total", Counter,

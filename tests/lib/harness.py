@@ -175,7 +175,7 @@ class Painel:
                 if self.proc.poll() is not None:
                     raise AssertionError("painel serve exited: " + open(self.log.name).read()[-2000:])
                 continue
-            m = re.search(r"listening on http://[\d.]+:(\d+)", line)
+            m = re.search(r"listening on https?://[\d.]+:(\d+)", line)
             if m:
                 self.port = int(m.group(1))
                 return self

@@ -94,7 +94,8 @@ class DebianPackage(unittest.TestCase):
         self.assertNotIn("painel.service:", r.stderr)  # no warning about our unit
         with open(unit) as f:
             settings = dict(re.findall(r"^(\w+)=(.*)$", f.read(), re.M))
-        want = {"Type": "simple", "User": "painel", "NoNewPrivileges": "yes",
+        want = {"Type": "notify", "NotifyAccess": "main", "WatchdogSec": "30s",
+                "User": "painel", "NoNewPrivileges": "yes",
                 "ProtectSystem": "strict", "ProtectHome": "yes", "PrivateTmp": "yes",
                 "ReadWritePaths": "/var/lib/painel", "CapabilityBoundingSet": "",
                 "Restart": "on-failure", "EnvironmentFile": "/etc/painel/painel.env",
