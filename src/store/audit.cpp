@@ -49,6 +49,10 @@ constexpr const char* kListFrom =
 constexpr const char* kListColumns =
     "e.id, e.created_at, e.actor, e.role, e.action, e.tenant_id, e.target, e.request_id, "
     "coalesce(e.ip, p.ip), e.metadata";
+// The list columns and the row's seq, the keyset of a page-by-page read (audit_page_before).
+constexpr const char* kListColumnsSeq =
+    "e.id, e.created_at, e.actor, e.role, e.action, e.tenant_id, e.target, e.request_id, "
+    "coalesce(e.ip, p.ip), e.metadata, e.seq";
 constexpr const char* kInsertPersonal =
     "INSERT INTO audit_personal(event_id, ip, created_at_ms, mac) VALUES (?,?,?,?)";
 constexpr const char* kPersonalRows =
@@ -78,8 +82,8 @@ int64_t keyed_after_seq(Conn& c) {
 std::string checkpoint_signature(const std::string& key, int64_t count, int64_t head_seq,
                                  const std::string& head_hash, int64_t boundary) {
   return painel::hmac_sha256_hex(key, "painel/audit/checkpoint/v1|" + std::to_string(count) + "|" +
-                                        std::to_string(head_seq) + "|" + head_hash + "|" +
-                                        std::to_string(boundary));
+                                          std::to_string(head_seq) + "|" + head_hash + "|" +
+                                          std::to_string(boundary));
 }
 
 struct CheckpointClaim {
@@ -181,17 +185,38 @@ int64_t audit_prune_ips(Conn& c, int64_t before_ms) {
   return c.exec("DELETE FROM audit_personal WHERE created_at_ms < ?", {before_ms});
 }
 
-std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total) {
+namespace {
+
+PagedQuery filtered(const AuditFilter& f) {
   PagedQuery q(kListFrom);
   if (f.actor) q.where("e.actor = ?", *f.actor);
   if (f.tenant_id) q.where("e.tenant_id = ?", *f.tenant_id);
   if (f.action) q.where("e.action = ?", *f.action);
   if (f.from) q.where("e.created_at >= ?", *f.from);
   if (f.to) q.where("e.created_at <= ?", *f.to);
-  auto page =
-      fetch_page<AuditRow>(c, q, kListColumns, "e.seq DESC", {f.limit, f.offset}, row_of);
+  return q;
+}
+
+}  // namespace
+
+std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total) {
+  PagedQuery q = filtered(f);
+  auto page = fetch_page<AuditRow>(c, q, kListColumns, "e.seq DESC", {f.limit, f.offset}, row_of);
   total = page.total;
   return std::move(page.items);
+}
+
+std::optional<int64_t> audit_page_before(Conn& c, const AuditFilter& f,
+                                         std::optional<int64_t> before_seq, int64_t limit,
+                                         const std::function<void(const AuditRow&)>& fn) {
+  PagedQuery q = filtered(f);
+  if (before_seq) q.where("e.seq < ?", *before_seq);
+  std::optional<int64_t> last;
+  for (auto& r : q.rows(c, kListColumnsSeq, "e.seq DESC", {limit, 0})) {
+    fn(row_of(r));
+    last = r.i64(10);
+  }
+  return last;
 }
 
 AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count) {
@@ -224,8 +249,8 @@ AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count) {
              bool good = keyed && k.count == v.checked && k.head_seq == prev_seq &&
                          k.head_hash == prev && k.boundary == v.keyed_after_seq &&
                          painel::constant_time_equal(k.signature,
-                                                   checkpoint_signature(key, k.count, k.head_seq,
-                                                                        k.head_hash, k.boundary));
+                                                     checkpoint_signature(key, k.count, k.head_seq,
+                                                                          k.head_hash, k.boundary));
              if (!good) return fail(r.id, "checkpoint");
              v.checkpoint = AuditCheckpoint{r.id, r.created_at, k.count};
              v.rows_after_checkpoint = -1;  // the checkpoint row itself is counted below
