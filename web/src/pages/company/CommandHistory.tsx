@@ -8,6 +8,7 @@ import { COMMAND_STATUSES, COMMAND_TYPES, commandSummary, describeParams, descri
 import { formatDateTime } from '../../lib/format';
 import { hasKey } from '../../i18n/translate';
 import { Card, Empty, Field, Pagination, QueryView, TableWrap } from '../../components/ui';
+import { ExportCsvButton } from '../../components/ExportCsv';
 import { TenantPicker } from '../../components/TenantPicker';
 import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
 
@@ -137,6 +138,7 @@ export function CommandHistory() {
           emptyLabel={t('filter.all')}
           testId="history-tenant-filter"
         />
+        <ExportCsvButton path="/internal/operations/commands" filters={{ status, command_type: type || undefined, tenant_id: tenantId || undefined }} fallbackName="painel-commands.csv" testId="history-export" />
       </div>
       <QueryView query={q}>
         {(d) =>
