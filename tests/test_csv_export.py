@@ -39,6 +39,14 @@ def vm_hwm_kb(pid):
     raise AssertionError("no VmHWM")
 
 
+def streamed(p, result):
+    """painel_streamed_answers_total{result=...} from /metrics."""
+    for line in p.get("/metrics").body.splitlines():
+        if line.startswith(f'painel_streamed_answers_total{{result="{result}"}} '):
+            return int(float(line.split()[-1]))
+    raise AssertionError("no painel_streamed_answers_total")
+
+
 def insert_audit_rows(p, n, tenant):
     """n audit rows with ~400 bytes of metadata each, written behind the store's back (the
     export reads them; it does not verify the chain)."""
@@ -293,6 +301,7 @@ class LargeExport(unittest.TestCase):
             if still >= 3:
                 break
         before = vm_hwm_kb(self.p.proc.pid)
+        complete = streamed(self.p, "complete")
         te, body = self.stream("/internal/audit?format=csv&action=bulk.row")
         after = vm_hwm_kb(self.p.proc.pid)
         rows = parse(body)
@@ -305,11 +314,13 @@ class LargeExport(unittest.TestCase):
         # growth); streamed, by a page or two.
         self.assertLess(growth / size_kb, 0.2, f"VmHWM {before} -> {after} kB for a {size_kb} kB file")
         self.assertEqual(te, "chunked")
+        self.assertEqual(streamed(self.p, "complete"), complete + 1)
         # The unfiltered export carries the bulk rows and the fixtures' own.
         te, everything = self.stream("/internal/audit?format=csv")
         self.assertGreater(len(parse(everything)) - 1, BIG)
 
     def test_clients_that_stop_reading_do_not_pin_the_server(self):
+        cut_before = streamed(self.p, "cut")
         stalled = []
         try:
             for _ in range(4):  # twice the handler threads
@@ -335,6 +346,11 @@ class LargeExport(unittest.TestCase):
             for s in stalled:
                 s.close()
         self.assertEqual(self.p.get("/healthz").status, 200)
+        # Each abandoned export ends at its next write (reset by the peer) and is counted.
+        deadline = time.time() + 60  # a liveness bound, not a timing claim
+        while streamed(self.p, "cut") < cut_before + 4 and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(streamed(self.p, "cut"), cut_before + 4)
 
 
 if __name__ == "__main__":

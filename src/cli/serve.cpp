@@ -93,7 +93,9 @@ int cmd_serve(Config cfg) {
   server.set_counters({&m.counter_ref("painel_connections_total", "result=\"accepted\""),
                        &m.counter_ref("painel_connections_total", "result=\"refused\""),
                        &m.counter_ref("painel_connections_total", "result=\"evicted\""),
-                       &m.counter_ref("painel_body_budget_rejections_total")});
+                       &m.counter_ref("painel_body_budget_rejections_total"),
+                       &m.counter_ref("painel_streamed_answers_total", "result=\"complete\""),
+                       &m.counter_ref("painel_streamed_answers_total", "result=\"cut\"")});
   auto metrics = metrics_server(cfg, svc.metrics);
   uint16_t metrics_port = metrics ? metrics->listen() : 0;
   uint16_t port = server.listen();

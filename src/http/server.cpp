@@ -201,9 +201,10 @@ struct Server::Impl {
   // the first piece, then one piece per call of the producer on the pool, each written
   // within the write timeout. The handler thread is free while a piece is on the wire, so
   // a client that stops reading costs a socket until the timeout, never a pool thread.
-  // False when the connection cannot go on (write error, timeout, producer failure).
+  // False when the connection cannot go on (write error, timeout, producer failure);
+  // `complete`: the whole answer was sent.
   awaitable<bool> write_streamed(beast::tcp_stream& stream, Response& r, unsigned version,
-                                 bool keep_alive, bool head_only) {
+                                 bool keep_alive, bool head_only, bool& complete) {
     bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(r.status), version};
     head.set(bhttp::field::server, "painel");
     if (!r.content_type.empty()) head.set(bhttp::field::content_type, r.content_type);
@@ -217,6 +218,7 @@ struct Server::Impl {
     stream.expires_after(std::chrono::seconds(30));
     co_await bhttp::async_write_header(stream, sr, asio::redirect_error(use_awaitable, ec));
     if (ec) co_return false;
+    complete = head_only;
     if (head_only) co_return chunked;
     std::string piece = std::move(r.body);
     bool more = true, failed = false;
@@ -248,10 +250,12 @@ struct Server::Impl {
       co_await async_on_pool(pool, produce, use_awaitable);
       if (failed || stopping.load()) co_return false;
     }
+    complete = !chunked;
     if (!chunked) co_return false;  // close: that is where the body ends
     stream.expires_after(std::chrono::seconds(30));
     co_await asio::async_write(stream, bhttp::make_chunk_last(),
                                asio::redirect_error(use_awaitable, ec));
+    complete = !ec;
     co_return !ec;
   }
 
@@ -380,8 +384,10 @@ struct Server::Impl {
       req.body.shrink_to_fit();
       body_bytes.fetch_sub(reserved);
       if (res.body_stream) {
+        bool complete = false;
         bool go_on = co_await write_streamed(stream, res, version, keep_alive && !stopping.load(),
-                                             head_only);
+                                             head_only, complete);
+        bump(complete ? counters.streams_complete : counters.streams_cut);
         res.body_stream = nullptr;  // the producer's state (filters, cursor) goes now
         inflight.fetch_sub(1);
         if (!go_on || !keep_alive || stopping.load()) break;

@@ -47,6 +47,8 @@ struct ServerCounters {
   std::atomic<uint64_t>* refused = nullptr;  // closed at accept: at the cap, none idle
   std::atomic<uint64_t>* evicted = nullptr;  // idle ones closed to admit a new connection
   std::atomic<uint64_t>* body_budget_rejected = nullptr;
+  std::atomic<uint64_t>* streams_complete = nullptr;  // Response::body_stream answers
+  std::atomic<uint64_t>* streams_cut = nullptr;
 };
 
 // Called on a handler thread. Must not throw.

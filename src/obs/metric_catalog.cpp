@@ -24,6 +24,11 @@ constexpr std::array kCatalog = {
     MetricFamily{"painel_body_budget_rejections_total", Counter,
                  "Requests refused (503) because request bodies in flight reached "
                  "--max-body-memory-mb."},
+    MetricFamily{"painel_streamed_answers_total", Counter,
+                 "Answers sent piece by piece (CSV exports): complete, or cut (the client "
+                 "stopped reading past the write timeout or left, the producer failed, or "
+                 "the server was stopping).",
+                 "result", "complete|cut"},
     MetricFamily{"painel_internal_errors_total", Counter,
                  "Unexpected errors answered 500 (a bug or an unhandled condition)."},
     MetricFamily{"painel_rate_limited_total", Counter,
