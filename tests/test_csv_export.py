@@ -119,6 +119,20 @@ class CsvExport(unittest.TestCase):
                                  headers={"Accept": "application/json, text/csv"})
                         .headers["content-type"].startswith("application/json"))
 
+    def test_accept_csv_is_never_a_cached_json_answer(self):
+        """The answer cache keys on the query, not on Accept: a CSV asked for with Accept
+        alone must not be served the JSON cached by the network thread."""
+        for who, path in (("INTERNAL_ADMIN", "/internal/tenants"), ("TENANT_ADMIN", "/tenant/usage"),
+                          ("TENANT_ADMIN", "/tenant/incidents")):
+            for _ in range(2):  # the second is a cache hit for JSON
+                js = self.get(path, who)
+                self.assertTrue(js.headers["content-type"].startswith("application/json"), (path, js))
+            self.assertEqual(js.headers.get("x-cache"), "hit", (path, js.headers))
+            r = self.get(path, who, headers={"Accept": "text/csv"})
+            self.assertEqual(r.status, 200, (path, r))
+            self.assertTrue(r.headers["content-type"].startswith("text/csv"), (path, r.headers))
+            self.assertTrue(r.body.startswith(BOM), path)
+
     def test_bad_format_or_separator_is_400(self):
         for q in ("format=xml", "format=csv&sep=tab", "format=CSV"):
             r = self.get("/internal/incidents?" + q)
