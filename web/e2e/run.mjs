@@ -456,7 +456,7 @@ async function download(page, testId) {
   return { name: dl.suggestedFilename(), bytes: readFileSync(file) };
 }
 
-scenario('CSV export: the filtered tenants and audit log download and parse', async () => {
+scenario('CSV export: lists download with their filters and parse', async () => {
   const page = await pageFor('INTERNAL_ADMIN');
   const part = TENANT.name.split(/\s+/).filter((w) => w.length >= 5).sort((a, b) => b.length - a.length)[0].slice(0, 5).toLowerCase();
   await page.goto(`${BASE}/app/company/tenants?limit=5&search=${encodeURIComponent(part)}`);
@@ -491,6 +491,16 @@ scenario('CSV export: the filtered tenants and audit log download and parse', as
   const grows = parseCsv(agents.bytes.subarray(3).toString('utf8'), ';');
   assert(grows[0].join('|') === 'agent_id|agent_name|total_requests|success_rate|deployed_count|tenant_count', `header ${grows[0]}`);
   assert(grows.length > 1 && grows.slice(1).every((r) => /^\d+$/.test(r[2]) && /^\d+,\d$/.test(r[3])), `rows ${grows.slice(1, 3)}`);
+
+  // A customer exports its own incidents: as many rows as its list has, every status.
+  const customer = await pageFor('TENANT_ADMIN');
+  await customer.goto(`${BASE}/app/dashboard/support?status=all`);
+  await settled(customer, 'page-support');
+  const inc = await download(customer, 'incidents-export');
+  const irows = parseCsv(inc.bytes.subarray(3).toString('utf8'), ';');
+  assert(irows[0].join('|') === 'id|severity|title|description|status|created_at|resolved_at', `header ${irows[0]}`);
+  const [ist, ibody] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/incidents?status=all');
+  assert(ist === 200 && JSON.parse(ibody).total === irows.length - 1, `export has ${irows.length - 1} incidents, the list ${ibody.slice(0, 100)}`);
 });
 
 scenario('filters in the URL: command history and integrations with errors', async () => {
