@@ -15,7 +15,7 @@ import unittest
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from harness import Painel, main  # noqa: E402
+from harness import Painel, main, raw_exchange  # noqa: E402
 from fixtures import World, day, now_iso  # noqa: E402
 
 FAST = ["--rate-user-per-min", "1000000", "--rate-user-burst", "100000",
@@ -332,6 +332,21 @@ class LargeExport(unittest.TestCase):
         # The unfiltered export carries the bulk rows and the fixtures' own.
         te, everything = self.stream("/internal/audit?format=csv")
         self.assertGreater(len(parse(everything)) - 1, BIG)
+
+    def test_http10_gets_the_file_until_close_and_head_only_the_head(self):
+        auth = f"Authorization: Bearer {self.admin}\r\n"
+        out = raw_exchange(self.p.port, ("GET /internal/audit?format=csv&action=bulk.row HTTP/1.0\r\n"
+                                         + auth + "\r\n").encode(), timeout=60)
+        head, _, body = out.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.0 200"), head[:200])
+        self.assertNotIn(b"chunked", head.lower())  # HTTP/1.0 has no chunks: the body ends at close
+        self.assertEqual(len(parse(body.decode("utf-8"))) - 1, BIG)
+        out = raw_exchange(self.p.port, ("HEAD /internal/audit?format=csv HTTP/1.1\r\nHost: x\r\n" + auth
+                                         + "Connection: close\r\n\r\n").encode(), timeout=60)
+        head, _, body = out.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.1 200"), head[:200])
+        self.assertIn(b"text/csv", head)
+        self.assertEqual(body, b"")
 
     def test_clients_that_stop_reading_do_not_pin_the_server(self):
         cut_before = streamed(self.p, "cut")
