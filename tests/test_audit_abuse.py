@@ -6,6 +6,7 @@ create; REACTIVATE_TENANT restores the status from before the suspension."""
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import time
 import unittest
@@ -164,6 +165,38 @@ class Chain(unittest.TestCase):
         self.assertFalse(v["ok"], v)
         self.assertEqual(v["problem"], "chain")
         self.assertEqual(v["first_bad_id"], rows[0][1])
+
+
+class WrongMasterKey(unittest.TestCase):
+    """A process given another master key would append audit rows nobody can verify: it
+    refuses to open the store instead (once seen: `painel keys create` run without the
+    server's PAINEL_MASTER_KEY generated a master.key beside the SQLite file, appended a row
+    under it, and /internal/audit/verify reported the chain broken)."""
+
+    def test_cli_and_serve_refuse_another_master_key(self):
+        p = Painel(*FAST)
+        try:
+            p.start()
+            p.user("admin@alq.ai", "INTERNAL_ADMIN")
+            admin = p.login("admin@alq.ai", PASSWORD)["access_token"]
+            before = p.sql("SELECT count(*) FROM operational_events")[0][0]
+            wrong = dict(p.env, PAINEL_MASTER_KEY="another-master-key")
+            r = subprocess.run([p.bin, "keys", "create", "--database", p.database, "--name", "k"],
+                               capture_output=True, text=True, env=wrong, timeout=60)
+            self.assertNotEqual(r.returncode, 0, r.stdout)
+            self.assertIn("master key does not match this store", r.stderr)
+            self.assertEqual(p.sql("SELECT count(*) FROM operational_events")[0][0], before)
+            # The right key still works, and the chain verifies.
+            p.cli("keys", "create", "--name", "k")
+            v = p.get("/internal/audit/verify", token=admin).json()
+            self.assertTrue(v["ok"], v)
+            p.stop()
+            q = subprocess.run([p.bin, "serve", "--listen", "127.0.0.1:0", "--database", p.database],
+                               capture_output=True, text=True, env=wrong, timeout=60)
+            self.assertNotEqual(q.returncode, 0)
+            self.assertIn("master key does not match this store", q.stderr)
+        finally:
+            p.cleanup()
 
 
 class CommandPermissions(unittest.TestCase):

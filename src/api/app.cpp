@@ -12,6 +12,8 @@
 #include "core/blocking.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "http/accept_encoding.hpp"
+#include "http/compress.hpp"
 #include "http/problem.hpp"
 #include "obs/log.hpp"
 #include "store/db.hpp"
@@ -44,26 +46,61 @@ void assign_request_id(http::Request& req) {
   if (req.request_id.empty()) req.request_id = http::request_id_for(req.headers);
 }
 
-// Conditional GET: ETag on successful JSON reads, 304 when the client has it.
-void conditional_get(const http::Request& req, http::Response& res) {
-  if ((req.method != "GET" && req.method != "HEAD") || res.status != 200 ||
-      res.content_type.rfind("application/json", 0) != 0)
-    return;
-  bool has = false;
-  for (auto& [k, v] : res.headers) has = has || k == "ETag";
-  std::string tag;
-  if (!has) {
-    tag = etag_of(res.body);
-    res.set_header("ETag", tag);
-  } else {
-    for (auto& [k, v] : res.headers)
-      if (k == "ETag") tag = v;
+// JSON answers above http::kCompressMinBytes go gzip-compressed to clients that accept
+// gzip (issue 18); `Vary: Accept-Encoding` tells caches the answer depends on it. Returns
+// whether this answer is to be compressed.
+bool wants_gzip(const http::Request& req, http::Response& res) {
+  if (res.body.size() <= http::kCompressMinBytes) return false;
+  const auto& ct = res.content_type;
+  if (ct.rfind("application/json", 0) != 0 && ct.rfind("application/problem+json", 0) != 0)
+    return false;
+  std::string* vary = nullptr;
+  for (auto& [k, v] : res.headers) {
+    if (k == "Content-Encoding") return false;
+    if (k == "Vary") vary = &v;
   }
+  if (vary)  // one Vary header (CORS may have set "Origin")
+    vary->append(", Accept-Encoding");
+  else
+    res.set_header("Vary", "Accept-Encoding");
+  // A client refusing identity too gets identity anyway: a JSON API answers rather than 406.
+  auto coding = http::choose_encoding(req.header("accept-encoding"), {"gzip"});
+  return coding && *coding == "gzip";
+}
+
+// Conditional GET: ETag on successful JSON reads (the gzip form's tag when compressed),
+// 304 when the client has the answer in either form.
+void conditional_get(const http::Request& req, http::Response& res, bool gzip) {
+  std::string* etag = nullptr;
+  for (auto& [k, v] : res.headers)
+    if (k == "ETag") etag = &v;
+  if ((req.method != "GET" && req.method != "HEAD") || res.status != 200 ||
+      res.content_type.rfind("application/json", 0) != 0) {
+    if (gzip && etag) *etag = http::gzip_etag(*etag);  // a write's answer, compressed
+    return;
+  }
+  if (!etag) {
+    res.set_header("ETag", etag_of(res.body));
+    etag = &res.headers.back().second;
+  }
+  std::string plain = *etag, zipped = http::gzip_etag(plain);
+  if (gzip) *etag = zipped;
   auto inm = req.header("if-none-match");
-  if (inm && (*inm == tag || *inm == "*" || inm->find(tag) != std::string_view::npos)) {
+  auto has = [&inm](const std::string& t) {
+    return *inm == t || inm->find(t) != std::string_view::npos;
+  };
+  if (inm && (*inm == "*" || has(plain) || has(zipped))) {
     res.status = 304;
     res.body.clear();
+    res.gzip_body.clear();
   }
+}
+
+void compress_body(http::Response& res) {
+  if (res.body.empty()) return;  // 304, HEAD
+  res.body = res.gzip_body.empty() ? http::gzip_compress(res.body, 1) : std::move(res.gzip_body);
+  res.gzip_body.clear();
+  res.set_header("Content-Encoding", "gzip");
 }
 
 // Who made a request, for its access line: the user and tenant ids (never a credential).
@@ -427,7 +464,9 @@ void App::finish(const http::Request& req, const Exchange& x, http::Response& re
   res.set_header("X-Request-Id", req.request_id);
   res.set_header("X-Content-Type-Options", "nosniff");
   cors_.decorate(req.headers, res);  // after the cache: never stored with an answer
-  conditional_get(req, res);
+  bool gzip = wants_gzip(req, res);
+  conditional_get(req, res, gzip);
+  if (gzip) compress_body(res);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock_::now() - x.t0).count();
   if (x.route && x.route->index < route_metrics_.size())
     route_metrics_[x.route->index]->observe(res.status, micros);

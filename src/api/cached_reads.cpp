@@ -4,6 +4,7 @@
 
 #include "api/app.hpp"
 #include "core/blocking.hpp"
+#include "http/compress.hpp"
 #include "obs/metrics.hpp"
 
 namespace painel::api {
@@ -33,6 +34,7 @@ std::optional<http::Response> CachedReads::lookup(const std::string& key, int64_
   if (!hit) return std::nullopt;
   hits_.fetch_add(1, std::memory_order_relaxed);
   http::Response r = json_response(std::move(hit->body));
+  r.gzip_body = std::move(hit->gzip);
   r.set_header("ETag", hit->etag);
   r.set_header("X-Cache", "hit");
   return r;
@@ -52,8 +54,13 @@ http::Response CachedReads::json(http::RouteContext& ctx, const std::string& ten
   misses_.fetch_add(1, std::memory_order_relaxed);
   std::string body = render();
   std::string tag = etag_of(body);
-  if (ttl_ms_ > 0) cache_.put(key, tenant_tag, cache::CachedAnswer{body, tag}, ttl_ms_, now);
+  // Compressed once here, at zlib's default level, and served from the cache to every
+  // client that accepts gzip (the chain compresses uncached answers at level 1).
+  std::string gz =
+      ttl_ms_ > 0 && body.size() > http::kCompressMinBytes ? http::gzip_compress(body, 6) : "";
+  if (ttl_ms_ > 0) cache_.put(key, tenant_tag, cache::CachedAnswer{body, tag, gz}, ttl_ms_, now);
   http::Response r = json_response(std::move(body));
+  r.gzip_body = std::move(gz);
   r.set_header("ETag", tag);
   r.set_header("X-Cache", "miss");
   return r;

@@ -2,11 +2,13 @@
 #include "api/app.hpp"
 #include "api/rate_limit.hpp"
 #include "api/routes.hpp"
+#include "api/session_cookie.hpp"
 #include "api/session_support.hpp"
 #include "api/write_support.hpp"
 #include "auth/token_service.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "http/problem.hpp"
 #include "obs/metrics.hpp"
 #include "store/sessions.hpp"
 #include "store/store.hpp"
@@ -26,19 +28,24 @@ void render_user(JsonOut& j, const auth::UserView& u) {
   j.end_array().kv("role", u.role).kv("tenant_id", u.tenant_id).end_object();
 }
 
-http::Response render_pair(const auth::TokenPair& p) {
+// The original's body form, or (cookie mode) the refresh token in the session cookie and
+// not in the body.
+http::Response render_pair(const AuthDeps& d, const auth::TokenPair& p, bool cookie_mode) {
   JsonOut j;
   j.begin_object()
       .kv("access_token", p.access_token)
       .kv("id_token", p.id_token)
       .kv("token_type", "Bearer")
-      .kv("expires_in", p.expires_in)
-      .kv("refresh_token", p.refresh_token)
-      .key("user");
+      .kv("expires_in", p.expires_in);
+  if (!cookie_mode) j.kv("refresh_token", p.refresh_token);
+  j.key("user");
   render_user(j, p.user);
   j.end_object();
   http::Response r = json_response(j.take());
   r.set_header("Cache-Control", "no-store");
+  if (cookie_mode)
+    r.set_header("Set-Cookie", refresh_cookie(p.refresh_token, d.config.refresh_ttl_s,
+                                              cookie_secure(d.config.public_base_url())));
   return r;
 }
 
@@ -55,11 +62,71 @@ void publish_gate(const AuthDeps& d) {
   d.metrics.set_gauge("painel_login_verifications_capacity", d.tokens.login_gate_capacity());
 }
 
+// Which form a /auth/refresh or /auth/logout request uses: the body's refresh_token (the
+// original's), else the session cookie — only with X-Painel-Session and from this origin.
+// A cookie sent without the header is refused (403), nothing at all keeps the original's
+// 400.
+enum class SessionForm { Body, Cookie };
+SessionForm session_form(const AuthDeps& d, http::RouteContext& ctx) {
+  if (ctx.json_body().HasMember("refresh_token")) return SessionForm::Body;
+  if (!wants_cookie_mode(ctx.req) && !refresh_cookie_value(ctx.req)) return SessionForm::Body;
+  try {
+    check_cookie_request(ctx.req, d.config.public_base_url());
+  } catch (const ApiError&) {
+    d.metrics.inc("painel_session_cookie_refused_total");
+    throw;
+  }
+  return SessionForm::Cookie;
+}
+
+// A refused session cookie is deleted with the refusal, so the browser stops sending it.
+http::Response refusal_clearing_cookie(const AuthDeps& d, const http::Request& req,
+                                       const ApiError& e) {
+  http::Response r = http::problem(e.status, e.title, e.detail, req.request_id, e.code);
+  r.set_header("Set-Cookie", cleared_refresh_cookie(cookie_secure(d.config.public_base_url())));
+  return r;
+}
+
+http::Response refresh(const AuthDeps& d, http::RouteContext& ctx) {
+  if (session_form(d, ctx) == SessionForm::Body)
+    return render_pair(
+        d, d.tokens.refresh(req_string(ctx.json_body(), "refresh_token", 256), meta(ctx.req)),
+        false);
+  auto token = refresh_cookie_value(ctx.req);
+  try {
+    if (!token) throw coded("no-session", unauthorized("no session cookie"));
+    return render_pair(d, d.tokens.refresh(*token, meta(ctx.req)), true);
+  } catch (const ApiError& e) {
+    if (e.status != 401) throw;
+    return refusal_clearing_cookie(d, ctx.req, e);
+  }
+}
+
+http::Response logout(const AuthDeps& d, http::RouteContext& ctx) {
+  http::Response r = no_content();
+  if (session_form(d, ctx) == SessionForm::Body) {
+    d.tokens.logout(req_string(ctx.json_body(), "refresh_token", 256), meta(ctx.req));
+    return r;
+  }
+  if (auto token = refresh_cookie_value(ctx.req)) d.tokens.logout(*token, meta(ctx.req));
+  r.set_header("Set-Cookie", cleared_refresh_cookie(cookie_secure(d.config.public_base_url())));
+  return r;
+}
+
 // POST /auth/login: a per-IP bucket before any work, the password checked under the
 // lockout and the LoginGate, then a per-account bucket of successful logins (charged
 // only once the password is right, so nobody else can spend a user's logins).
 http::Response login(const AuthDeps& d, http::RouteContext& ctx) {
   const auto& body = ctx.json_body();
+  const bool cookie_mode = wants_cookie_mode(ctx.req);
+  if (cookie_mode) {
+    try {
+      check_cookie_request(ctx.req, d.config.public_base_url());
+    } catch (const ApiError&) {
+      d.metrics.inc("painel_session_cookie_refused_total");
+      throw;
+    }
+  }
   auto email = req_string(body, "email", 254);
   auto password = req_string(body, "password", 256);
   const auto m = meta(ctx.req);
@@ -88,7 +155,12 @@ http::Response login(const AuthDeps& d, http::RouteContext& ctx) {
     throw too_many("too many logins for this account; retry later",
                    static_cast<int>(by_account.retry_after_s));
   }
-  return render_pair(d.tokens.open_session(u, m));
+  http::Response r = render_pair(d, d.tokens.open_session(u, m), cookie_mode);
+  // The browser holds one session: the one its cookie named until now ends, rather than
+  // staying valid, unseen, until --refresh-ttl.
+  if (cookie_mode)
+    if (auto previous = refresh_cookie_value(ctx.req)) d.tokens.logout(*previous, m);
+  return r;
 }
 
 // POST /auth/password: the caller changes its own password; its other sessions end.
@@ -137,21 +209,10 @@ void add_auth_routes(http::Router& router, const AuthDeps& d) {
   publish_gate(d);  // the capacity is known before the first login
   router.add({"POST", "/auth/login", Access::Public, 0, kSmall, kJson,
               [d](http::RouteContext& ctx) { return login(d, ctx); }});
-  router.add(
-      {"POST", "/auth/refresh", Access::Public, 0, kSmall, kJson, [d](http::RouteContext& ctx) {
-         const auto& body = ctx.json_body();
-         return render_pair(
-             d.tokens.refresh(req_string(body, "refresh_token", 256), meta(ctx.req)));
-       }});
-  router.add(
-      {"POST", "/auth/logout", Access::Public, 0, kSmall, kJson, [d](http::RouteContext& ctx) {
-         const auto& body = ctx.json_body();
-         d.tokens.logout(req_string(body, "refresh_token", 256), meta(ctx.req));
-         http::Response r;
-         r.status = 204;
-         r.content_type.clear();
-         return r;
-       }});
+  router.add({"POST", "/auth/refresh", Access::Public, 0, kSmall, kJson,
+              [d](http::RouteContext& ctx) { return refresh(d, ctx); }});
+  router.add({"POST", "/auth/logout", Access::Public, 0, kSmall, kJson,
+              [d](http::RouteContext& ctx) { return logout(d, ctx); }});
   router.add(
       {"GET", "/auth/me", Access::User, auth::kAllGroups, kSmall, {}, [d](http::RouteContext& ctx) {
          auto& p = ctx.who();

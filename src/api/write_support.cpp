@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/utf8.hpp"
+#include "http/compress.hpp"
 
 namespace painel::api {
 namespace {
@@ -184,6 +185,8 @@ void require_if_match(const http::Request& req, std::string_view current_etag) {
   if (!h) return;
   std::string_view v = trimmed(*h);
   if (v == "*" || v == current_etag) return;
+  // The tag of the answer's gzip form names the same object (api/app.cpp compresses reads).
+  const std::string gz = http::gzip_etag(current_etag);
   // A list of tags ("a", "b"), weak or strong: any equal one matches.
   size_t pos = 0;
   while (pos < v.size()) {
@@ -191,7 +194,7 @@ void require_if_match(const http::Request& req, std::string_view current_etag) {
     std::string_view tag =
         trimmed(v.substr(pos, comma == std::string_view::npos ? v.npos : comma - pos));
     if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
-    if (tag == current_etag) return;
+    if (tag == current_etag || tag == gz) return;
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }

@@ -72,6 +72,11 @@ TEST(IfMatch, AbsentStarEqualOrListedPassesElse412) {
   require_if_match(r, "\"abc\"");
   r.headers.back().second = "\"zzz\"";
   EXPECT_EQ(status_of([&] { require_if_match(r, "\"abc\""); }), 412);
+  // The tag a gzip-compressed read carried names the same object.
+  r.headers.back().second = "\"abc-gzip\"";
+  require_if_match(r, "\"abc\"");
+  r.headers.back().second = "\"zzz-gzip\"";
+  EXPECT_EQ(status_of([&] { require_if_match(r, "\"abc\""); }), 412);
 }
 
 }  // namespace

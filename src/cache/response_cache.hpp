@@ -16,6 +16,7 @@ namespace painel::cache {
 struct CachedAnswer {
   std::string body;
   std::string etag;
+  std::string gzip;  // body's gzip form, made once per miss when large enough; "" = none
 };
 
 class ResponseCache {

@@ -25,6 +25,7 @@ std::unique_ptr<store::Store> open_migrated(const std::string& database) {
   if (s->schema_version() != s->latest_version())
     throw std::runtime_error("schema is not current; run `painel migrate` first");
   s->set_audit_key(audit_key_for(database));
+  store::require_audit_key_match(s->conn());
   return s;
 }
 

@@ -4,10 +4,11 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/subcommands.hpp"
 #include "cli/progress.hpp"
+#include "cli/subcommands.hpp"
 #include "core/time.hpp"
 #include "demo/demo.hpp"
+#include "store/audit.hpp"
 #include "store/store.hpp"
 #include "store/usage_aggregate.hpp"
 
@@ -17,12 +18,13 @@ int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed) 
   auto s = store::Store::open(database);
   if (s->schema_version() != s->latest_version()) s->migrate("");
   s->set_audit_key(audit_key_for(database));
+  store::require_audit_key_match(s->conn());
   demo::DemoOptions o;
   o.tenants = tenants;
   o.days = days;
   o.seed = seed;
   auto sum = demo::load_demo(*s, o, wall_now_ms(),
-                               [](const std::string& m) { std::cerr << "demo: " << m << "\n"; });
+                             [](const std::string& m) { std::cerr << "demo: " << m << "\n"; });
   std::cout << "demo data loaded: " << sum.tenants << " tenants, " << sum.events
             << " usage events\n";
   std::cout << "demo logins (password for all: "

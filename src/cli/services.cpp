@@ -22,6 +22,7 @@
 #include "redis/client.hpp"
 #include "redis/rate_limit.hpp"
 #include "store/api_keys.hpp"
+#include "store/audit.hpp"
 #include "store/private_files.hpp"
 
 namespace painel::cli {
@@ -69,6 +70,7 @@ Services::Services(const Config& c) : cfg(c) {
                  store->schema_version());
   }
   store->set_audit_key(painel::derive_audit_key(master_key));
+  store::require_audit_key_match(store->conn());
   if (!cfg.redis.empty()) {  // shared by every instance; in-process fallbacks when it is down
     redis::RedisOptions ro;
     ro.pool_size = std::min(cfg.handler_threads + 2, 64);

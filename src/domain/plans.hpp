@@ -4,7 +4,7 @@
 // 10 / 20 / 50 000, enterprise 50 / 100 / 500 000; docs/compatibility.md). Requests read
 // the `plans` table; a fresh store gets these values through migration 19, which also
 // moves a store still at the limits shipped before. Changing a value here needs a new
-// migration that does the same from these values (store/plan_defaults.cpp).
+// migration that does the same from these values (as store/plan_defaults.cpp does for 19).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -38,6 +38,9 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // The body's gzip form when it was made already (a cached answer keeps it): the chain
+  // sends it instead of compressing again when the client accepts gzip (api/app.cpp).
+  std::string gzip_body;
   Fields headers;
   // A body too large to hold (CSV exports): `body` is its first piece; the network layer
   // sends the head with Transfer-Encoding: chunked, then calls body_stream on the handler

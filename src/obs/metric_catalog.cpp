@@ -54,6 +54,9 @@ constexpr std::array kCatalog = {
                  "Logins refused before or after the "
                  "password check, by reason.",
                  "reason", "ip_rate|locked|busy|account_rate"},
+    MetricFamily{"painel_session_cookie_refused_total", Counter,
+                 "Cookie-mode /auth requests refused as possibly cross-site (no "
+                 "X-Painel-Session header, not JSON, another Origin or site)."},
     MetricFamily{"painel_login_verifications_in_flight", Gauge,
                  "Password verifications running now."},
     MetricFamily{"painel_login_verifications_in_flight_max", Gauge,

@@ -166,6 +166,35 @@ int64_t audit_checkpoint(Conn& c, int64_t now_ms) {
   return count;
 }
 
+std::optional<bool> audit_key_matches(Conn& c) {
+  const std::string& key = c.audit_key();
+  if (key.empty()) return std::nullopt;
+  int64_t boundary = keyed_after_seq(c);
+  bool any_keyed = false;
+  // A few rows, not one: a single altered row is verify's business, not a reason to think
+  // the key is wrong (and to refuse to start).
+  for (const auto& row :
+       c.query(std::string("SELECT ") + kColumns +
+                   ", prev_hash, hash, seq FROM operational_events WHERE seq > ? ORDER BY seq "
+                   "DESC LIMIT 16",
+               {boundary})) {
+    any_keyed = true;
+    if (painel::constant_time_equal(
+            row.str(11), painel::hmac_sha256_hex(key, canonical(row.str(10), row_of(row)))))
+      return true;
+  }
+  if (!any_keyed) return std::nullopt;
+  return false;
+}
+
+void require_audit_key_match(Conn& c) {
+  if (audit_key_matches(c) == false)
+    throw std::runtime_error(
+        "the master key does not match this store: its audit log was written with another one "
+        "(check PAINEL_MASTER_KEY / PAINEL_MASTER_KEY_FILE; for SQLite without one, the "
+        "master.key beside the store is used)");
+}
+
 std::vector<AuditRow> audit_rows_of_person(Conn& c, const std::string& user_id) {
   std::vector<AuditRow> out;
   c.each(std::string("SELECT ") + kListColumns + " " + kListFrom +

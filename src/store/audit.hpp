@@ -91,5 +91,13 @@ AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count = 0);
 int64_t audit_checkpoint(Conn& c, int64_t now_ms);
 // The count signed by the newest checkpoint row (0 if none); not verified.
 int64_t audit_last_checkpoint_count(Conn& c);
+// Whether the connection's audit key is the one the chain was written with: true when one
+// of the newest keyed rows verifies under it, false when none of them does (another master
+// key, or every recent row altered), nullopt when there is no keyed row yet or no key.
+std::optional<bool> audit_key_matches(Conn& c);
+// Throws std::runtime_error naming the likely cause when audit_key_matches says false: a
+// process started with another master key would append rows nobody can verify (and seal
+// secrets nobody can open). Every process that appends calls it once when it opens the store.
+void require_audit_key_match(Conn& c);
 
 }  // namespace painel::store

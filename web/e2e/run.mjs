@@ -395,6 +395,10 @@ scenario('operations: command reaches SUCCESS live', async () => {
   );
   const hc = await status.getAttribute('data-status');
   assert(hc === 'SUCCESS', `HEALTH_CHECK ended ${hc}`);
+  // Its summary is written from the structured result in pt-BR, not the English `output` with UUIDs.
+  const hcSummary = await page.locator(tid('last-command-summary')).innerText();
+  assert(/^Verificação de saúde/.test(hcSummary.trim()), `HEALTH_CHECK summary not in pt-BR: ${hcSummary}`);
+  assert(!/[0-9a-f]{8}-[0-9a-f]{4}-/.test(hcSummary), `HEALTH_CHECK summary shows a UUID: ${hcSummary}`);
   await page.waitForLoadState('networkidle').catch(() => {});
   // Toasts dismissed so they do not cover the picture.
   await page.evaluate(() => document.querySelectorAll('.toast-close').forEach((b) => b.click()));
@@ -657,13 +661,10 @@ scenario('INTERNAL_SUPPORT gets 403 on /app/company/billing', async () => {
 scenario('session revoked → "Sessão expirada"', async () => {
   const page = await loggedIn(LOGINS.TENANT_USER);
   await settled(page, 'page-dashboard');
-  // The session ends elsewhere: its refresh token is revoked (as "log out everywhere" does).
-  const ok = await page.evaluate(async () => {
-    const rt = sessionStorage.getItem('painel.refresh_token');
-    const r = await fetch('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: rt }) });
-    return r.status;
-  });
-  assert(ok === 204 || ok === 200, `logout answered ${ok}`);
+  // The session ends elsewhere: "log out everywhere" from another login of the same user
+  // revokes the browser's session (its cookie stays, and is refused at the next refresh).
+  const [ok] = await apiCall(LOGINS.TENANT_USER, 'DELETE', '/auth/sessions');
+  assert(ok === 204, `DELETE /auth/sessions answered ${ok}`);
   await page.goto(`${BASE}/app/dashboard/agents`);
   await page.waitForURL((u) => u.pathname === '/app/login' && u.searchParams.get('expired') === '1');
   const msg = await page.locator(tid('session-expired')).innerText();
@@ -674,6 +675,46 @@ scenario('session revoked → "Sessão expirada"', async () => {
   await page.fill(tid('login-password'), PASSWORD);
   await page.click(tid('login-submit'));
   await page.waitForURL((u) => u.pathname === '/app/dashboard/agents');
+  await page.context().close();
+});
+
+scenario('one session across tabs: a second tab is signed in, reloads keep it, logout in one ends both', async () => {
+  const page = await loggedIn(LOGINS.TENANT_ADMIN);
+  await settled(page, 'page-dashboard');
+  // The refresh token is in an HttpOnly cookie scoped to /auth; nothing in web storage.
+  const jar = await page.context().cookies(BASE + '/auth/refresh');
+  const cookie = jar.find((c) => c.name === 'painel-refresh');
+  assert(cookie && cookie.httpOnly && cookie.sameSite === 'Strict' && cookie.path === '/auth', `cookie: ${JSON.stringify(cookie)}`);
+  const stored = await page.evaluate(() => JSON.stringify([document.cookie, Object.keys(sessionStorage), Object.keys(localStorage)]));
+  assert(!/refresh|token|painel-refresh/i.test(stored), `script can see session data: ${stored}`);
+  // A second tab of the same browser: already signed in, no login page.
+  const second = await page.context().newPage();
+  second.errors = [];
+  watchErrors(second, second.errors);
+  allPages.push(second);
+  await second.goto(`${BASE}/app/dashboard/agents`);
+  await settled(second, 'page-agents');
+  assert(new URL(second.url()).pathname === '/app/dashboard/agents', `second tab at ${second.url()}`);
+  // Both tabs reload at once: their refreshes take turns (one Web Lock), so the server
+  // never sees a rotated token twice and the session survives.
+  await Promise.all([page.reload(), second.reload()]);
+  await settled(page, 'page-dashboard');
+  await settled(second, 'page-agents');
+  assert(new URL(page.url()).pathname === '/app/dashboard', `first tab at ${page.url()}`);
+  assert(new URL(second.url()).pathname === '/app/dashboard/agents', `second tab at ${second.url()}`);
+  await second.reload();
+  await settled(second, 'page-agents');
+  // Log out in the first: the second is sent to the login page too, and stays there.
+  await page.click(tid('logout'));
+  await page.waitForURL((u) => u.pathname === '/app/login');
+  await second.waitForURL((u) => u.pathname === '/app/login');
+  await second.reload();
+  await second.locator(tid('page-login')).waitFor();
+  assert((await second.locator(tid('session-expired')).count()) === 0, 'a logout is not an expired session');
+  // A login in one tab reaches the other, which leaves the login page on its own.
+  await login(page, LOGINS.TENANT_ADMIN);
+  await page.waitForURL((u) => u.pathname.startsWith('/app/dashboard'));
+  await second.waitForURL((u) => u.pathname.startsWith('/app/dashboard'));
   await page.context().close();
 });
 

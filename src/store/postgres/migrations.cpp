@@ -582,8 +582,8 @@ CREATE INDEX operational_events_target ON operational_events(target, seq);
 CREATE INDEX sessions_created ON sessions(created_at_ms);
 ALTER TABLE users ADD COLUMN erased_at timestamptz;
 )SQL"},
-      // Built from domain::kShippedPlans (store/plan_defaults.cpp), the same SQL on both
-      // dialects: plan rows still at migration 1's limits get the original system's.
+      // The same SQL on both dialects (store/plan_defaults.cpp, frozen as released): plan
+      // rows still at migration 1's limits get the original system's.
       {19, "plans: the original system's limits (professional 20 users, 50 000 requests)",
        plan_defaults_migration_sql()},
       {20, "name lists in pt-BR order: folded sort keys beside the names", R"SQL(

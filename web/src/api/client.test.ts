@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, buildUrl, kindForStatus, memoryStore, refreshMarginMs, REFRESH_TOKEN_KEY } from './client';
+import { ApiClient, ApiError, buildUrl, kindForStatus, refreshMarginMs, SESSION_HEADER } from './client';
 
 type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
 
@@ -16,8 +16,7 @@ const tokens = (n: number, expiresIn = 3600) => ({
   id_token: 'id',
   token_type: 'Bearer',
   expires_in: expiresIn,
-  refresh_token: `refresh-${n}`,
-  user,
+  user, // cookie mode: the refresh token is in the cookie, not here
 });
 
 /** A fake clock and timer queue, so proactive refresh is tested without waiting. */
@@ -31,11 +30,9 @@ function harness(handler: Handler) {
     calls.push({ url, init });
     return handler(url, init);
   });
-  const storage = memoryStore();
   const onSessionExpired = vi.fn();
   const client = new ApiClient({
     fetch: fetchMock as unknown as typeof fetch,
-    storage,
     now: () => now,
     setTimer: (fn, ms) => {
       const id = nextId++;
@@ -50,7 +47,6 @@ function harness(handler: Handler) {
   });
   return {
     client,
-    storage,
     calls,
     fetchMock,
     onSessionExpired,
@@ -70,6 +66,7 @@ function harness(handler: Handler) {
 }
 
 const auth = (init: RequestInit) => (init.headers as Record<string, string>)?.Authorization;
+const header = (init: RequestInit, name: string) => (init.headers as Record<string, string>)?.[name];
 const body = (init: RequestInit) => JSON.parse(String(init.body));
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -95,11 +92,11 @@ describe('kindForStatus', () => {
 });
 
 describe('ApiClient login and tokens', () => {
-  it('keeps the access token in memory and the refresh token in the given storage', async () => {
+  it('keeps the access token in memory and asks for the refresh token in a cookie', async () => {
     const h = harness((url) => (url === '/auth/login' ? json(200, tokens(1)) : json(200, { ok: true })));
     const res = await h.client.login('a@b.c', 'pw');
     expect(res.user?.role).toBe('TENANT_ADMIN');
-    expect(h.storage.getItem(REFRESH_TOKEN_KEY)).toBe('refresh-1');
+    expect(header(h.calls[0].init, SESSION_HEADER)).toBe('cookie');
     expect(body(h.calls[0].init)).toEqual({ email: 'a@b.c', password: 'pw' });
     expect(auth(h.calls[0].init)).toBeUndefined();
     await h.client.get('/tenant/me');
@@ -114,14 +111,18 @@ describe('ApiClient login and tokens', () => {
     expect(h.fetchMock).toHaveBeenCalledTimes(1);
   });
 
-  it('never touches localStorage', async () => {
+  it('never touches localStorage or sessionStorage', async () => {
     const ls = { setItem: vi.fn(), getItem: vi.fn(), removeItem: vi.fn() };
+    const ss = { setItem: vi.fn(), getItem: vi.fn(), removeItem: vi.fn() };
     vi.stubGlobal('localStorage', ls);
+    vi.stubGlobal('sessionStorage', ss);
     try {
-      const h = harness((url) => (url === '/auth/login' ? json(200, tokens(1)) : json(204, undefined)));
+      const h = harness((url) => (url.startsWith('/auth/log') ? json(200, tokens(1)) : json(200, tokens(2))));
       await h.client.login('a@b.c', 'pw');
+      expect(await h.client.refresh()).toBe(true);
       await h.client.logout();
       expect(ls.setItem).not.toHaveBeenCalled();
+      expect(ss.setItem).not.toHaveBeenCalled();
     } finally {
       vi.unstubAllGlobals();
     }
@@ -134,7 +135,9 @@ describe('ApiClient 401 → refresh → retry', () => {
     const h = harness((url, init) => {
       if (url === '/auth/login') return json(200, tokens(1));
       if (url === '/auth/refresh') {
-        expect(body(init)).toEqual({ refresh_token: 'refresh-1' });
+        expect(body(init)).toEqual({}); // the cookie carries the refresh token
+        expect(header(init, SESSION_HEADER)).toBe('cookie');
+        expect(init.credentials).toBe('same-origin');
         return json(200, tokens(2));
       }
       meCalls++;
@@ -143,7 +146,7 @@ describe('ApiClient 401 → refresh → retry', () => {
     await h.client.login('a@b.c', 'pw');
     await expect(h.client.get('/tenant/me')).resolves.toEqual({ id: 't1' });
     expect(meCalls).toBe(2);
-    expect(h.storage.getItem(REFRESH_TOKEN_KEY)).toBe('refresh-2');
+    expect(h.client.mayHaveSessionCookie).toBe(true);
     expect(h.onSessionExpired).not.toHaveBeenCalled();
   });
 
@@ -177,7 +180,7 @@ describe('ApiClient 401 → refresh → retry', () => {
     expect((a as PromiseRejectedResult).reason).toBeInstanceOf(ApiError);
     expect((a as PromiseRejectedResult).reason.kind).toBe('session_expired');
     expect(h.onSessionExpired).toHaveBeenCalledTimes(1);
-    expect(h.storage.getItem(REFRESH_TOKEN_KEY)).toBeNull();
+    expect(h.client.mayHaveSessionCookie).toBe(false);
     expect(h.client.hasAccessToken).toBe(false);
   });
 
@@ -202,15 +205,15 @@ describe('ApiClient 401 → refresh → retry', () => {
     await h.client.login('a@b.c', 'pw');
     await expect(h.client.get('/tenant/me')).rejects.toMatchObject({ kind: 'network', status: 0 });
     expect(h.onSessionExpired).not.toHaveBeenCalled();
-    expect(h.storage.getItem(REFRESH_TOKEN_KEY)).toBe('refresh-1');
+    expect(h.client.mayHaveSessionCookie).toBe(true);
   });
 
-  it('after a reload (refresh token only) the first request refreshes before sending', async () => {
+  it('after a reload the session is restored through the cookie before the first request', async () => {
     const h = harness((url, init) => {
       if (url === '/auth/refresh') return json(200, tokens(5));
       return auth(init) === 'Bearer access-5' ? json(200, { ok: 1 }) : json(401, {});
     });
-    h.storage.setItem(REFRESH_TOKEN_KEY, 'refresh-4');
+    await expect(h.client.refreshSession()).resolves.toBe('ok');
     await expect(h.client.get('/auth/me')).resolves.toEqual({ ok: 1 });
     expect(h.calls.map((c) => c.url)).toEqual(['/auth/refresh', '/auth/me']);
   });
@@ -237,7 +240,7 @@ describe('ApiClient proactive refresh', () => {
     h.advance(1);
     await flush();
     expect(refreshes).toBe(1);
-    expect(h.storage.getItem(REFRESH_TOKEN_KEY)).toBe('refresh-2');
+    expect(h.client.hasAccessToken).toBe(true);
     expect(h.timers).toHaveLength(1); // re-armed for the new token
   });
 
@@ -318,15 +321,16 @@ describe('ApiClient errors', () => {
 });
 
 describe('ApiClient logout', () => {
-  it('posts the refresh token and forgets both tokens', async () => {
+  it('logs out through the cookie and forgets the access token', async () => {
     const h = harness((url) => (url === '/auth/login' ? json(200, tokens(1)) : new Response(null, { status: 204 })));
     await h.client.login('a@b.c', 'pw');
     await h.client.logout();
     const call = h.calls[1];
     expect(call.url).toBe('/auth/logout');
-    expect(body(call.init)).toEqual({ refresh_token: 'refresh-1' });
+    expect(body(call.init)).toEqual({});
+    expect(header(call.init, SESSION_HEADER)).toBe('cookie');
     expect(auth(call.init)).toBe('Bearer access-1');
-    expect(h.storage.getItem(REFRESH_TOKEN_KEY)).toBeNull();
+    expect(h.client.mayHaveSessionCookie).toBe(false);
     expect(h.client.hasAccessToken).toBe(false);
     expect(h.timers).toHaveLength(0);
   });
@@ -338,7 +342,7 @@ describe('ApiClient logout', () => {
     });
     await h.client.login('a@b.c', 'pw');
     await expect(h.client.logout()).resolves.toBeUndefined();
-    expect(h.client.hasRefreshToken).toBe(false);
+    expect(h.client.mayHaveSessionCookie).toBe(false);
   });
 });
 

@@ -1,12 +1,19 @@
 // The one place that talks HTTP to painel.
 //
-// Tokens: the access token lives only in this object's memory; the refresh token lives
-// in sessionStorage (per tab, gone when the tab closes; never localStorage), so a page
-// reload can get a new access token without asking for the password again.
+// Tokens: the access token lives only in this object's memory; the refresh token is never
+// seen by script at all: the server keeps it in an HttpOnly, SameSite=Strict cookie scoped
+// to /auth (cookie mode, `X-Painel-Session: cookie`; docs/security.md), so a new tab or a
+// reload gets an access token by refreshing through the cookie, without the password.
 // Refresh: proactive (a timer fires shortly before `expires_in` runs out, and a request
 // made after that point refreshes first) plus reactive (one refresh and one retry after a
-// 401). Refreshes are single-flight: concurrent 401s share one POST /auth/refresh.
-// When the refresh token is refused the session is over: tokens are dropped and
+// 401). Refreshes are single-flight in a tab (concurrent 401s share one POST /auth/refresh)
+// and across tabs: they run under one Web Lock, because the server rotates the refresh
+// token and treats a rotated one coming back as theft (it revokes the whole session). A
+// tab that waited for the lock while another refreshed takes that tab's new token instead
+// of refreshing again.
+// Tabs share the session over a BroadcastChannel: a login or refresh hands the new access
+// token to the others, a logout or an expired session ends it in every tab.
+// When the refresh is refused the session is over: tokens are dropped and
 // `onSessionExpired` runs (the app sends the user to /app/login with a message).
 
 import type { Problem, TokenResponse, User } from './types';
@@ -65,22 +72,31 @@ export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
 
-export interface KeyValueStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
+/** Asks the server for cookie mode on /auth/login, /auth/refresh and /auth/logout. */
+export const SESSION_HEADER = 'X-Painel-Session';
+export const SESSION_CHANNEL = 'painel-session';
+export const REFRESH_LOCK = 'painel-refresh';
+
+/** What one tab tells the others. Never the refresh token: only the server sees that. */
+export type SessionMessage =
+  | { type: 'tokens'; access_token: string; expires_at: number; expires_in: number; user: User | null }
+  | { type: 'logout' }
+  | { type: 'expired' };
+
+/** The part of BroadcastChannel the client uses (a fake in unit tests). */
+export interface SessionChannel {
+  postMessage(message: SessionMessage): void;
+  onmessage: ((event: { data: SessionMessage }) => void) | null;
 }
 
-export function memoryStore(): KeyValueStore {
-  const m = new Map<string, string>();
-  return {
-    getItem: (k) => (m.has(k) ? (m.get(k) as string) : null),
-    setItem: (k, v) => void m.set(k, v),
-    removeItem: (k) => void m.delete(k),
-  };
-}
+/** Runs `fn` holding the named lock, exclusive across the origin's tabs (Web Locks API). */
+export type LockFn = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
-export const REFRESH_TOKEN_KEY = 'painel.refresh_token';
+/** A refresh: done; no session cookie at all (never logged in); or refused (session over). */
+export type RefreshResult = 'ok' | 'none' | 'refused';
+
+/** What another tab did to the shared session: `tokens` after its login or refresh. */
+export type SessionChange = { kind: 'tokens'; user: User | null } | { kind: 'logout' };
 
 export type QueryValue = string | number | boolean | null | undefined;
 export type Query = Record<string, QueryValue>;
@@ -115,11 +131,14 @@ type Timer = unknown;
 export interface ApiClientOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
-  storage?: KeyValueStore;
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => Timer;
   clearTimer?: (t: Timer) => void;
   onSessionExpired?: () => void;
+  /** The tabs' channel; null: this tab alone. */
+  channel?: SessionChannel | null;
+  /** The cross-tab lock; default: none (one tab). */
+  lock?: LockFn;
 }
 
 /** How long before expiry a token is refreshed: 20% of its life, at most one minute. */
@@ -130,7 +149,8 @@ export function refreshMarginMs(expiresInSeconds: number): number {
 export class ApiClient {
   private readonly baseUrl: string;
   private readonly fetchFn: typeof fetch;
-  private readonly storage: KeyValueStore;
+  private readonly channel: SessionChannel | null;
+  private readonly lock: LockFn;
   private readonly now: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => Timer;
   private readonly clearTimer: (t: Timer) => void;
@@ -139,18 +159,30 @@ export class ApiClient {
   private expiresAt = 0;
   private marginMs = 0;
   private timer: Timer | null = null;
-  private refreshing: Promise<boolean> | null = null;
+  private refreshing: Promise<RefreshResult> | null = null;
   private expiredNotified = false;
+  /** Counts token changes, so a tab that waited for the lock sees that another refreshed. */
+  private generation = 0;
+  /**
+   * This tab had the session (a login, a restore or another tab's token) and nothing since
+   * said it ended: a request without an access token then refreshes first. A new tab
+   * starts without and restores with refreshSession() (AuthProvider does, on load).
+   */
+  private mayHaveSession = false;
   /** The user object of the last login or refresh answer, when the server sent one. */
   lastUser: User | null = null;
   onSessionExpired: (() => void) | null;
+  /** Another tab logged in, refreshed or logged out. */
+  onSessionChanged: ((change: SessionChange) => void) | null = null;
   /** The last ETag seen per path (GET answers and write answers), for If-Match on edits. */
   private readonly etags = new Map<string, string>();
 
   constructor(opts: ApiClientOptions = {}) {
     this.baseUrl = opts.baseUrl ?? '';
     this.fetchFn = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.storage = opts.storage ?? memoryStore();
+    this.channel = opts.channel ?? null;
+    this.lock = opts.lock ?? ((_name, fn) => fn());
+    if (this.channel) this.channel.onmessage = (ev) => this.receive(ev.data);
     this.now = opts.now ?? (() => Date.now());
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
@@ -161,8 +193,9 @@ export class ApiClient {
     return this.accessToken !== null;
   }
 
-  get hasRefreshToken(): boolean {
-    return this.storage.getItem(REFRESH_TOKEN_KEY) !== null;
+  /** True while this tab holds (or held, without hearing it ended) the session. */
+  get mayHaveSessionCookie(): boolean {
+    return this.mayHaveSession;
   }
 
   /** For tests and diagnostics only. */
@@ -174,37 +207,51 @@ export class ApiClient {
     const tokens = await this.request<TokenResponse>('/auth/login', {
       method: 'POST',
       body: { email, password },
+      headers: { [SESSION_HEADER]: 'cookie' },
       auth: false,
     });
     this.setTokens(tokens);
     return tokens;
   }
 
-  /** Ends the session on the server (best effort) and forgets the tokens here. */
+  /**
+   * Ends the session on the server (best effort, under the refresh lock so no tab is
+   * rotating the cookie meanwhile), then in every tab: the others hear of it only once the
+   * cookie is gone, so one that reloads at that moment cannot restore the session.
+   */
   async logout(): Promise<void> {
-    const refreshToken = this.storage.getItem(REFRESH_TOKEN_KEY);
     const access = this.accessToken;
     this.clearTokens();
-    if (!refreshToken) return;
+    this.mayHaveSession = false;
     try {
-      const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
-      if (access) headers.Authorization = `Bearer ${access}`;
-      await this.fetchFn(buildUrl(this.baseUrl, '/auth/logout'), {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ refresh_token: refreshToken }),
+      await this.lock(REFRESH_LOCK, async () => {
+        const headers: Record<string, string> = { ...cookieModeHeaders() };
+        if (access) headers.Authorization = `Bearer ${access}`;
+        await this.fetchFn(buildUrl(this.baseUrl, '/auth/logout'), {
+          method: 'POST',
+          headers,
+          body: '{}',
+          credentials: 'same-origin',
+        });
       });
     } catch {
-      // Logging out must work offline too; the server-side token expires on its own.
+      // Logging out must work offline too; the server-side session expires on its own.
     }
+    this.broadcast({ type: 'logout' });
   }
 
   /**
-   * Trades the stored refresh token for a new pair. Resolves false when there is none or
-   * the server refuses it (the session is over); rejects with an ApiError on network
-   * errors, 429 and 5xx (the session may still be fine). Concurrent calls share one request.
+   * Trades the session cookie for a new access token. Resolves false when there is no
+   * session or the server refuses it (the session is over); rejects with an ApiError on
+   * network errors, 429 and 5xx (the session may still be fine). Concurrent calls share
+   * one request.
    */
-  refresh(): Promise<boolean> {
+  async refresh(): Promise<boolean> {
+    return (await this.refreshSession()) === 'ok';
+  }
+
+  /** refresh() that also says why not: 'none' (no session cookie) or 'refused'. */
+  refreshSession(): Promise<RefreshResult> {
     if (!this.refreshing) {
       this.refreshing = this.doRefresh().finally(() => {
         this.refreshing = null;
@@ -213,51 +260,101 @@ export class ApiClient {
     return this.refreshing;
   }
 
-  private async doRefresh(): Promise<boolean> {
-    const refreshToken = this.storage.getItem(REFRESH_TOKEN_KEY);
-    if (!refreshToken) return false;
-    let res: Response;
-    try {
-      res = await this.fetchFn(buildUrl(this.baseUrl, '/auth/refresh'), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ refresh_token: refreshToken }),
-      });
-    } catch (e) {
-      throw toNetworkError(e);
-    }
-    if (!res.ok) {
-      if (res.status === 429 || res.status >= 500) throw await errorFromResponse(res);
-      this.clearTokens();
-      return false;
-    }
-    const tokens = (await res.json()) as TokenResponse;
-    if (!tokens || !tokens.access_token) {
-      this.clearTokens();
-      return false;
-    }
-    this.setTokens(tokens);
-    return true;
+  private async doRefresh(): Promise<RefreshResult> {
+    const seen = this.generation;
+    return this.lock(REFRESH_LOCK, async () => {
+      // Another tab refreshed (or logged in) while this one waited: its token came over
+      // the channel, and refreshing again would only rotate the cookie once more.
+      if (this.generation !== seen && this.accessToken !== null && !this.isStale()) return 'ok';
+      let res: Response;
+      try {
+        res = await this.fetchFn(buildUrl(this.baseUrl, '/auth/refresh'), {
+          method: 'POST',
+          headers: cookieModeHeaders(),
+          body: '{}',
+          credentials: 'same-origin',
+        });
+      } catch (e) {
+        throw toNetworkError(e);
+      }
+      if (!res.ok) {
+        const err = await errorFromResponse(res);
+        if (res.status === 429 || res.status >= 500) throw err;
+        this.clearTokens();
+        this.mayHaveSession = false;
+        return (err.problem as { error?: string } | null)?.error === 'no-session' ? 'none' : 'refused';
+      }
+      const tokens = (await res.json().catch(() => null)) as TokenResponse | null;
+      if (!tokens || !tokens.access_token) {
+        this.clearTokens();
+        this.mayHaveSession = false;
+        return 'refused';
+      }
+      this.setTokens(tokens);
+      return 'ok';
+    });
   }
 
+  /** Takes a login's or refresh's answer and hands the access token to the other tabs. */
   setTokens(tokens: TokenResponse): void {
-    this.accessToken = tokens.access_token;
     const expiresIn = Number(tokens.expires_in) > 0 ? Number(tokens.expires_in) : 3600;
-    this.expiresAt = this.now() + expiresIn * 1000;
-    this.marginMs = refreshMarginMs(expiresIn);
-    if (tokens.refresh_token) this.storage.setItem(REFRESH_TOKEN_KEY, tokens.refresh_token);
-    if (tokens.user) this.lastUser = tokens.user;
-    this.expiredNotified = false;
-    this.schedule();
+    this.adopt(tokens.access_token, this.now() + expiresIn * 1000, expiresIn, tokens.user ?? null);
+    this.broadcast({
+      type: 'tokens',
+      access_token: tokens.access_token,
+      expires_at: this.expiresAt,
+      expires_in: expiresIn,
+      user: tokens.user ?? null,
+    });
   }
 
   clearTokens(): void {
     this.accessToken = null;
     this.expiresAt = 0;
     this.lastUser = null;
-    this.storage.removeItem(REFRESH_TOKEN_KEY);
+    this.generation++;
     if (this.timer !== null) this.clearTimer(this.timer);
     this.timer = null;
+  }
+
+  private adopt(access: string, expiresAt: number, expiresIn: number, user: User | null): void {
+    this.accessToken = access;
+    this.expiresAt = expiresAt;
+    this.marginMs = refreshMarginMs(expiresIn);
+    if (user) this.lastUser = user;
+    this.generation++;
+    this.mayHaveSession = true;
+    this.expiredNotified = false;
+    this.schedule();
+  }
+
+  private broadcast(message: SessionMessage): void {
+    try {
+      this.channel?.postMessage(message);
+    } catch {
+      // A closed channel: this tab is going away.
+    }
+  }
+
+  /** A message from another tab. */
+  private receive(m: SessionMessage): void {
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'tokens' && typeof m.access_token === 'string' && Number(m.expires_at) > 0) {
+      this.adopt(m.access_token, Number(m.expires_at), Number(m.expires_in) || 3600, m.user ?? null);
+      this.onSessionChanged?.({ kind: 'tokens', user: m.user ?? null });
+    } else if (m.type === 'logout') {
+      this.clearTokens();
+      this.mayHaveSession = false;
+      this.onSessionChanged?.({ kind: 'logout' });
+    } else if (m.type === 'expired') {
+      // Only a tab that had the session says so; a tab on the login page stays as it is.
+      if (this.accessToken !== null) this.expire(false);
+      this.mayHaveSession = false;
+    }
+  }
+
+  private isStale(): boolean {
+    return this.accessToken !== null && this.now() >= this.expiresAt - this.marginMs;
   }
 
   private schedule(): void {
@@ -282,19 +379,22 @@ export class ApiClient {
     }, delay);
   }
 
-  private expire(): ApiError {
+  /** The session is over here; `tell` passes it on to the other tabs. */
+  private expire(tell = true): ApiError {
     this.clearTokens();
+    this.mayHaveSession = false;
     if (!this.expiredNotified) {
       this.expiredNotified = true;
       this.onSessionExpired?.();
+      if (tell) this.broadcast({ type: 'expired' });
     }
     return new ApiError('session_expired', 401);
   }
 
   /** Makes sure a usable access token is at hand before a request (proactive refresh). */
   private async ensureFresh(): Promise<void> {
-    const stale = this.accessToken !== null && this.now() >= this.expiresAt - this.marginMs;
-    const missing = this.accessToken === null && this.hasRefreshToken;
+    const stale = this.isStale();
+    const missing = this.accessToken === null && this.mayHaveSession;
     if (!stale && !missing) return;
     let ok: boolean;
     try {
@@ -392,6 +492,10 @@ export class ApiClient {
     if (tag && method !== 'POST') headers['If-Match'] = tag;
     return this.request<T>(path, { method, body, headers, query: opts.query });
   }
+}
+
+function cookieModeHeaders(): Record<string, string> {
+  return { 'Content-Type': 'application/json', Accept: 'application/json', [SESSION_HEADER]: 'cookie' };
 }
 
 function toNetworkError(e: unknown): unknown {

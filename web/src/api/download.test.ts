@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, memoryStore, REFRESH_TOKEN_KEY } from './client';
+import { ApiClient, ApiError } from './client';
 
 const csv = '\ufeffid,name\r\n1,"a,b"\r\n';
 
@@ -9,9 +9,8 @@ function client(handler: (url: string, init: RequestInit) => Response) {
     calls.push({ url: String(input), init });
     return handler(String(input), init);
   });
-  const storage = memoryStore();
-  const c = new ApiClient({ fetch: fetchMock as unknown as typeof fetch, storage, setTimer: () => 0, clearTimer: () => undefined });
-  return { c, calls, storage };
+  const c = new ApiClient({ fetch: fetchMock as unknown as typeof fetch, setTimer: () => 0, clearTimer: () => undefined });
+  return { c, calls };
 }
 
 const tokens = (n: number) => ({ access_token: `access-${n}`, id_token: 'id', token_type: 'Bearer', expires_in: 3600, refresh_token: `refresh-${n}` });
@@ -43,9 +42,8 @@ describe('ApiClient.download', () => {
   });
 
   it('turns a refusal into an ApiError with the problem', async () => {
-    const { c, storage } = client(() => new Response(JSON.stringify({ title: 'Forbidden', status: 403, detail: 'no' }), { status: 403, headers: { 'Content-Type': 'application/problem+json' } }));
+    const { c } = client(() => new Response(JSON.stringify({ title: 'Forbidden', status: 403, detail: 'no' }), { status: 403, headers: { 'Content-Type': 'application/problem+json' } }));
     c.setTokens(tokens(1));
-    storage.setItem(REFRESH_TOKEN_KEY, 'refresh-1');
     const err = await c.download('/internal/audit', { format: 'csv' }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).kind).toBe('forbidden');

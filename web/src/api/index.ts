@@ -1,18 +1,26 @@
-import { ApiClient, memoryStore, type KeyValueStore } from './client';
+import { ApiClient, SESSION_CHANNEL, type LockFn, type SessionChannel } from './client';
 
-function sessionStore(): KeyValueStore {
+/** The tabs' BroadcastChannel, or null where the browser has none (the tab then acts alone). */
+function sessionChannel(): SessionChannel | null {
   try {
-    if (typeof window !== 'undefined' && window.sessionStorage) {
-      const probe = '__painel_probe__';
-      window.sessionStorage.setItem(probe, '1');
-      window.sessionStorage.removeItem(probe);
-      return window.sessionStorage;
-    }
+    if (typeof BroadcastChannel !== 'undefined') return new BroadcastChannel(SESSION_CHANNEL) as unknown as SessionChannel;
   } catch {
-    // Storage disabled (privacy mode): the session then lasts until the page is reloaded.
+    // Fall through: no channel.
   }
-  return memoryStore();
+  return null;
+}
+
+/**
+ * The Web Locks API, exclusive across the origin's tabs. Without it (Safari < 15.4,
+ * Firefox < 96) refreshes are single-flight per tab only: two tabs refreshing at the same
+ * instant could make the server see a rotated token again and end the session (the user
+ * logs in again; nothing leaks). docs/ui.md says so.
+ */
+function webLock(): LockFn | undefined {
+  const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+  if (!locks || typeof locks.request !== 'function') return undefined;
+  return <T,>(name: string, fn: () => Promise<T>) => locks.request(name, { mode: 'exclusive' }, fn) as Promise<T>;
 }
 
 /** The app's single API client (same origin as the page: paths like /tenant/me). */
-export const api = new ApiClient({ storage: sessionStore() });
+export const api = new ApiClient({ channel: sessionChannel(), lock: webLock() });

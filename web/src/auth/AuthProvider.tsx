@@ -24,11 +24,13 @@ async function currentUser(): Promise<User> {
 
 /**
  * Session state. Navigation is left to the route guard (one place decides where to go),
- * so ending a session only changes state here.
+ * so ending a session only changes state here. The session is the browser's (a cookie the
+ * tabs share, docs/ui.md): a new tab or a reload restores it with a silent refresh, and
+ * what another tab does (login, refresh, logout, expiry) arrives through the api client.
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
-  const [status, setStatus] = useState<Status>(api.hasRefreshToken ? 'restoring' : 'anonymous');
+  const [status, setStatus] = useState<Status>(api.hasAccessToken ? 'authenticated' : 'restoring');
   const [user, setUser] = useState<User | null>(null);
   const [ended, setEnded] = useState<SessionEnd>(null);
   const restoring = useRef(false);
@@ -51,14 +53,38 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [end]);
 
-  // A reload keeps the refresh token (sessionStorage): trade it for a new access token.
+  // Another tab logged in or refreshed (its access token is now ours too) or logged out.
   useEffect(() => {
-    if (restoring.current || !api.hasRefreshToken || api.hasAccessToken) return;
+    api.onSessionChanged = (change) => {
+      if (change.kind === 'logout') {
+        end('logout');
+        return;
+      }
+      setUser((prev) => {
+        if (prev && change.user && prev.id !== change.user.id) qc.clear(); // someone else now
+        return change.user ?? prev;
+      });
+      setEnded(null);
+      setStatus('authenticated');
+    };
+    return () => {
+      api.onSessionChanged = null;
+    };
+  }, [end, qc]);
+
+  // A new tab or a reload: the session cookie (if any) buys an access token, silently —
+  // unless another tab's token arrived first (its message can come before this effect).
+  useEffect(() => {
+    if (restoring.current) return;
     restoring.current = true;
     (async () => {
       try {
-        const ok = await api.refresh();
-        if (!ok) {
+        const result = api.hasAccessToken ? 'ok' : await api.refreshSession();
+        if (result === 'none') {
+          setStatus('anonymous');
+          return;
+        }
+        if (result !== 'ok') {
           end('expired');
           return;
         }

@@ -152,6 +152,12 @@ describe('console safety', () => {
       { key: 'counts.events', value: '120' },
     ]);
     expect(describeResult(null)).toEqual([]);
+    // Lists of objects show their names, not their JSON (a health check's agents).
+    expect(describeResult({ agents: [{ agent_id: 'a1', name: 'Cobrança', status: 'active' }, { title: 'T' }, { x: 1 }], problems: ['p1', 'p2'], none: [] })).toEqual([
+      { key: 'agents', value: 'Cobrança, T, {"x":1}' },
+      { key: 'problems', value: 'p1, p2' },
+      { key: 'none', value: '—' },
+    ]);
   });
 
   it('long-polls with the last status seen', () => {

@@ -246,6 +246,15 @@ export function describeParams(params: Record<string, unknown> | null | undefine
   });
 }
 
+/** An element of a result's list: its name or title when it has one (a health check's
+ * agents and integrations), not its JSON. */
+function itemLabel(x: unknown): string {
+  if (x === null || typeof x !== 'object') return String(x);
+  const o = x as Record<string, unknown>;
+  for (const k of ['name', 'title', 'email', 'id']) if (typeof o[k] === 'string' && o[k]) return o[k] as string;
+  return JSON.stringify(x);
+}
+
 /**
  * A structured result as lines "key: value" (nested objects as "a.b"), ids resolved to
  * names where the tenant's detail knows them, instead of raw JSON.
@@ -253,7 +262,7 @@ export function describeParams(params: Record<string, unknown> | null | undefine
 export function describeResult(result: unknown, src?: NameSource | null, prefix = ''): { key: string; value: string }[] {
   if (result === null || result === undefined) return [];
   if (typeof result !== 'object' || Array.isArray(result)) {
-    const v = Array.isArray(result) ? result.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : String(result);
+    const v = Array.isArray(result) ? result.map(itemLabel).join(', ') || '—' : String(result);
     return [{ key: prefix || '—', value: v }];
   }
   const out: { key: string; value: string }[] = [];

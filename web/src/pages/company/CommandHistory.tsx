@@ -5,6 +5,7 @@ import { useCancelCommand, useCommandList, useTenantDetail } from '../../api/hoo
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
 import { COMMAND_STATUSES, COMMAND_TYPES, commandSummary, describeParams, describeResult, isCancellable, type NameSource } from '../../lib/commands';
+import { resultSummary } from '../../lib/commandResult';
 import { formatDateTime } from '../../lib/format';
 import { hasKey } from '../../i18n/translate';
 import { Card, Empty, Field, Pagination, QueryView, TableWrap } from '../../components/ui';
@@ -56,7 +57,9 @@ function Row({ command }: { command: Command }) {
   const detail = useTenantDetail(open && c.tenant_id ? c.tenant_id : null);
   const names: NameSource | undefined = detail.data;
   const out = describeResult(c.result, names);
-  const summary = commandSummary(c);
+  // The structured result in the page's language, with names; the original's English
+  // `output` only for a shape the UI does not know.
+  const summary = c.error_message || resultSummary(c.command_type, c.result, t, te, names) || commandSummary(c);
   const params = describeParams(c.parameters, names);
   return (
     <tr data-testid="command-row" data-command-id={c.command_id}>

@@ -4,6 +4,7 @@ import { useAuth } from '../../auth/AuthProvider';
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
 import { commandTypesFor, describeResult, isLiveStatus } from '../../lib/commands';
+import { resultSummary } from '../../lib/commandResult';
 import { formatDateTime } from '../../lib/format';
 import { useTenantDetail } from '../../api/hooks';
 import { Card, Page } from '../../components/ui';
@@ -17,6 +18,8 @@ function LastCommand({ command }: { command: Command }) {
   const c = useLiveCommand(command);
   const detail = useTenantDetail(c.tenant_id && c.result ? c.tenant_id : null);
   const out = describeResult(c.result, detail.data);
+  // In the page's language with names; the original's English `output` only as a fallback.
+  const summary = c.status === 'SUCCESS' ? resultSummary(c.command_type, c.result, t, te, detail.data) || c.output : null;
   return (
     <div className="last-command" data-testid="last-command" data-command-id={c.command_id} aria-live="polite">
       <dl className="facts facts-compact">
@@ -28,7 +31,7 @@ function LastCommand({ command }: { command: Command }) {
       </dl>
       {isLiveStatus(c.status) ? <p className="muted small">{t('commands.liveHint')}</p> : null}
       {c.error_message ? <p className="error-text" data-testid="last-command-error">{c.error_message}</p> : null}
-      {c.output ? <p className="command-summary" data-testid="last-command-summary">{c.output}</p> : null}
+      {summary ? <p className="command-summary" data-testid="last-command-summary">{summary}</p> : null}
       {out.length ? <NamedValues items={out} testId="last-command-output" /> : null}
     </div>
   );
