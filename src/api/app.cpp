@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "api/cached_reads.hpp"
+#include "api/csv_export.hpp"
 #include "api/denial_audit.hpp"
 #include "api/scope.hpp"
 #include "api/static_files.hpp"
@@ -414,6 +415,9 @@ std::optional<http::Response> App::inline_answer(http::Request& req, Exchange& x
   x.admitted = true;
   if (route.flags.cache == http::CacheScope::None) return run_handler(x);
   x.stage = Exchange::Stage::Handler;
+  // A CSV export (even one asked for with Accept alone, which the cache key does not see)
+  // is never a cached JSON answer: the handler streams it on the pool.
+  if (csv_requested(req)) return std::nullopt;
   auto tag = inline_cache_tag(req, route, x.ctx.principal);
   if (!tag) return std::nullopt;
   return d_.reads.find(x.ctx, *tag);

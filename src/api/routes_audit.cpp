@@ -1,5 +1,6 @@
 // /internal/audit and /internal/audit/verify — INTERNAL_ADMIN only.
 #include "api/app.hpp"
+#include "api/csv_export.hpp"
 #include "api/params.hpp"
 #include "api/render_rows.hpp"
 #include "api/routes.hpp"
@@ -9,6 +10,32 @@
 #include "store/store.hpp"
 
 namespace painel::api {
+
+namespace {
+
+// The whole filtered log, newest first, read page by page on its seq (rows appended while
+// the file is written are not in it and shift nothing). Metadata is the JSON text.
+http::Response audit_csv(const AuditDeps& d, const store::AuditFilter& f, const CsvFormat& fmt) {
+  auto before = std::make_shared<std::optional<int64_t>>();
+  CsvPages pages = [d, f, before](CsvWriter& w) {
+    int64_t n = 0;
+    *before = store::audit_page_before(d.store.conn(), f, *before, kCsvPageRows,
+                                       [&](const store::AuditRow& e) {
+                                         ++n;
+                                         w.text(e.id).text(e.created_at).text(e.actor);
+                                         w.text(e.role).text(e.action).text(e.tenant_id);
+                                         w.text(e.target).text(e.request_id).text(e.ip);
+                                         w.text(e.metadata).end_row();
+                                       });
+    return n == kCsvPageRows;
+  };
+  return csv_response(fmt, "painel-audit.csv",
+                      {"id", "created_at", "actor", "role", "action", "tenant_id", "target",
+                       "request_id", "ip", "metadata"},
+                      std::move(pages));
+}
+
+}  // namespace
 
 void add_audit_routes(http::Router& router, const AuditDeps& d) {
   using http::Access;
@@ -38,6 +65,7 @@ void add_audit_routes(http::Router& router, const AuditDeps& d) {
                 }
                 if (f.from && f.to && *f.from > *f.to)
                   throw invalid_field("from", "out-of-range", "from must not be after to");
+                if (auto csv = csv_requested(req)) return audit_csv(d, f, *csv);
                 auto pg = parse_page(req);
                 f.limit = pg.limit;
                 f.offset = pg.offset;

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "api/app.hpp"
+#include "api/csv_export.hpp"
 #include "api/params.hpp"
 #include "api/routes.hpp"
 #include "api/write_support.hpp"
@@ -298,6 +299,35 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
   return r;
 }
 
+// The filtered history, newest first, page by page. Parameters and result are JSON text.
+http::Response commands_csv(const CommandDeps& d, const store::CommandFilter& filter,
+                            const CsvFormat& fmt) {
+  auto read = [d, filter](store::PageRequest page, CsvWriter& w) {
+    store::CommandFilter f = filter;
+    f.limit = page.limit;
+    f.offset = page.offset;
+    int64_t total = 0;
+    auto rows = store::list_commands(d.store.conn(), f, total);
+    for (auto& c : rows) {
+      w.text(c.id).text(c.command_type).text(c.status).text(c.tenant_id).text(c.tenant_name);
+      w.text(c.parameters).text(c.created_by).text(c.created_by_role);
+      w.text(c.created_by_email).text(c.created_by_name).text(c.created_at);
+      w.text(c.started_at).text(c.completed_at);
+      w.text(domain::command_output(c.command_type, c.status, c.output));
+      w.text(domain::command_result(c.output)).text(c.error_message).num(c.attempts);
+      w.text(c.approved_by).text(c.approved_at).text(c.decision_reason).end_row();
+    }
+    return static_cast<int64_t>(rows.size());
+  };
+  return csv_response(
+      fmt, "painel-commands.csv",
+      {"command_id",    "command_type", "status",          "tenant_id",        "tenant_name",
+       "parameters",    "created_by",   "created_by_role", "created_by_email", "created_by_name",
+       "created_at",    "started_at",   "completed_at",    "output",           "result",
+       "error_message", "attempts",     "approved_by",     "approved_at",      "decision_reason"},
+      offset_pages(read));
+}
+
 http::Response list_commands(const CommandDeps& d, http::RouteContext& ctx) {
   store::CommandFilter f;
   auto status = parse_enum(
@@ -311,6 +341,7 @@ http::Response list_commands(const CommandDeps& d, http::RouteContext& ctx) {
     f.command_type = std::string(*t);
   }
   f.tenant_id = parse_opt_uuid(ctx.req, "tenant_id");
+  if (auto csv = csv_requested(ctx.req)) return commands_csv(d, f, *csv);
   auto page = parse_page(ctx.req);
   f.limit = page.limit;
   f.offset = page.offset;

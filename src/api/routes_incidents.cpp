@@ -4,6 +4,7 @@
 // Every write is audited with before → after and drops the cached answers that show the
 // incident: its tenant's, or every tenant's for a global incident.
 #include "api/app.hpp"
+#include "api/csv_export.hpp"
 #include "api/incident_writes.hpp"
 #include "api/params.hpp"
 #include "api/render_rows.hpp"
@@ -121,6 +122,21 @@ http::Response list_incidents(const IncidentDeps& d, http::RouteContext& ctx) {
   f.severity = parse_opt_enum(ctx.req, "severity", {"info", "warning", "error", "critical"});
   f.source = parse_opt_enum(ctx.req, "source", {"manual", "health_check", "alert"});
   f.tenant_id = parse_opt_uuid(ctx.req, "tenant_id");
+  if (auto csv = csv_requested(ctx.req)) {
+    auto read = [d, f](store::PageRequest page, CsvWriter& w) {
+      auto rows = store::list_staff_incidents(d.store.conn(), f, page);
+      for (auto& i : rows.items) {
+        w.text(i.id).text(i.tenant_id).text(i.tenant_name).text(i.severity).text(i.title);
+        w.text(i.description).text(i.status).text(i.source).text(i.created_at);
+        w.text(i.resolved_at).text(i.resolved_by).end_row();
+      }
+      return static_cast<int64_t>(rows.items.size());
+    };
+    return csv_response(*csv, "painel-incidents.csv",
+                        {"id", "tenant_id", "tenant_name", "severity", "title", "description",
+                         "status", "source", "created_at", "resolved_at", "resolved_by"},
+                        offset_pages(read));
+  }
   auto pg = parse_page(ctx.req, 20);
   auto page = store::list_staff_incidents(d.store.conn(), f, {pg.limit, pg.offset});
   JsonOut j;

@@ -1,7 +1,11 @@
 // /internal/tenants*, /internal/usage/overview — the staff area (INTERNAL_ADMIN and
 // INTERNAL_SUPPORT). Billing lives in routes_billing.cpp.
+#include <limits>
+#include <memory>
+
 #include "api/app.hpp"
 #include "api/cached_reads.hpp"
+#include "api/csv_export.hpp"
 #include "api/params.hpp"
 #include "api/render_rows.hpp"
 #include "api/routes.hpp"
@@ -55,6 +59,31 @@ std::string render_tenant_list(Conn& c, const store::TenantListQuery& q, int64_t
   });
   page_fields(j.end_array(), total, Page{q.page.limit, q.page.offset}).end_object();
   return j.take();
+}
+
+// The filtered tenants in the list's order, page by page.
+http::Response tenants_csv(const ReadDeps& d, const store::TenantListQuery& query, int64_t today,
+                           const CsvFormat& fmt) {
+  auto read = [d, query, today](store::PageRequest page, CsvWriter& w) {
+    store::TenantListQuery q = query;
+    q.page = page;
+    int64_t n = 0;
+    store::list_tenants(d.store.conn(), q, today, [&](const store::TenantListItem& t) {
+      ++n;
+      w.text(t.id).text(t.name);
+      if (t.cnpj)
+        w.text(*t.cnpj);
+      else
+        w.empty();
+      w.text(t.segment).text(t.plan).text(t.status).money(t.mrr_cents).num(t.active_agents);
+      w.num(t.active_users).num(t.requests_last_30_days).text(t.created_at).end_row();
+    });
+    return n;
+  };
+  return csv_response(fmt, "painel-tenants.csv",
+                      {"id", "name", "cnpj", "segment", "plan", "status", "mrr_estimate",
+                       "active_agents", "active_users", "requests_last_30_days", "created_at"},
+                      offset_pages(read));
 }
 
 void render_agents(JsonOut& j, Conn& c, const store::TenantScope& s, int64_t today,
@@ -124,6 +153,47 @@ std::string render_tenant_detail(Conn& c, const store::TenantScope& s, int64_t t
 }
 
 namespace {
+
+// The overview's rows as a file: ?by=day (the daily trend), tenant or agent (every one
+// with usage in the period, by requests). The rows are the period's aggregates: bounded by
+// its days (at most 366) and by the tenants and agents, so they are built at once.
+http::Response usage_overview_csv(Conn& c, const Period& per, const std::string& by,
+                                  const CsvFormat& fmt) {
+  std::string name = "painel-usage-by-" + by + "-" + format_day(per.from_day) + "_" +
+                     format_day(per.to_day) + ".csv";
+  size_t top = by == "day" ? 0 : std::numeric_limits<size_t>::max();
+  auto u = std::make_shared<store::UsageOverview>(
+      store::usage_overview(c, per.from_day, per.to_day, top));
+  if (by == "day") {
+    auto from = per.from_day;
+    CsvPages rows = [u, from](CsvWriter& w) {
+      for (size_t i = 0; i < u->by_day.size(); ++i) {
+        const auto& v = u->by_day[i];
+        w.text(format_day(from + static_cast<int64_t>(i))).num(v.total);
+        w.fixed1(domain::success_rate(v.successful, v.total)).num(v.active_tenants).end_row();
+      }
+      return false;
+    };
+    return csv_response(fmt, name, {"date", "total_requests", "success_rate", "active_tenants"},
+                        std::move(rows));
+  }
+  bool agents = by == "agent";
+  CsvPages rows = [u, agents](CsvWriter& w) {
+    for (auto& r : agents ? u->top_agents : u->top_tenants) {
+      w.text(r.id).text(r.name).num(r.total).fixed1(domain::success_rate(r.successful, r.total));
+      if (agents) w.num(r.deployed_count).num(r.tenant_count);
+      w.end_row();
+    }
+    return false;
+  };
+  if (agents)
+    return csv_response(fmt, name,
+                        {"agent_id", "agent_name", "total_requests", "success_rate",
+                         "deployed_count", "tenant_count"},
+                        std::move(rows));
+  return csv_response(fmt, name, {"tenant_id", "tenant_name", "total_requests", "success_rate"},
+                      std::move(rows));
+}
 
 std::string render_usage_overview(Conn& c, const Period& per) {
   auto g = store::tenant_counts(c);
@@ -202,6 +272,7 @@ void add_internal_routes(http::Router& router, const ReadDeps& d) {
               [d](http::RouteContext& ctx) {
                 auto q = parse_tenant_list(ctx.req);
                 int64_t today = today_utc(d.clock);
+                if (auto csv = csv_requested(ctx.req)) return tenants_csv(d, q, today, *csv);
                 return d.reads.json(ctx, "*",
                                     [&] { return render_tenant_list(d.store.conn(), q, today); });
               }});
@@ -227,6 +298,11 @@ void add_internal_routes(http::Router& router, const ReadDeps& d) {
   router.add({"GET", "/internal/usage/overview", Access::User, kStaff, kNoBody, kCrossTenant,
               [d](http::RouteContext& ctx) {
                 auto per = parse_period(ctx.req, today_utc(d.clock));
+                auto by = parse_enum(ctx.req, "by", {"day", "tenant", "agent"},
+                                     "day");  // CSV only, checked always
+                if (auto csv = csv_requested(ctx.req)) {
+                  return usage_overview_csv(d.store.conn(), per, by, *csv);
+                }
                 return d.reads.json(ctx, "*",
                                     [&] { return render_usage_overview(d.store.conn(), per); });
               }});

@@ -1,6 +1,9 @@
 // /tenant/* — the customer area. All four groups; the tenant comes from resolve_scope().
+#include <memory>
+
 #include "api/app.hpp"
 #include "api/cached_reads.hpp"
+#include "api/csv_export.hpp"
 #include "api/params.hpp"
 #include "api/render_rows.hpp"
 #include "api/routes.hpp"
@@ -102,6 +105,56 @@ std::string render_usage(Conn& c, const TenantScope& s, const Period& per,
   return j.take();
 }
 
+// The report's rows as a file: ?by=day (every day of the period) or agent. Bounded by the
+// period (at most 366 days) and the tenant's agents, so built at once. Costs only for the
+// groups that see them, as in JSON.
+http::Response usage_csv(Conn& c, const TenantScope& s, const Period& per,
+                         const std::optional<std::string>& agent_id, bool costs,
+                         const std::string& by, const CsvFormat& fmt) {
+  if (agent_id && !store::tenant_has_agent(c, s, *agent_id)) throw not_found("agent not found");
+  auto report = std::make_shared<store::UsageReport>(
+      store::tenant_usage_report(c, s, per.from_day, per.to_day, agent_id));
+  std::string name = "painel-usage-by-" + by + "-" + format_day(per.from_day) + "_" +
+                     format_day(per.to_day) + ".csv";
+  if (by == "day") {
+    auto from = per.from_day;
+    CsvPages rows = [report, from, costs](CsvWriter& w) {
+      for (size_t i = 0; i < report->by_day.size(); ++i) {
+        const auto& u = report->by_day[i];
+        w.text(format_day(from + static_cast<int64_t>(i))).num(u.total).num(u.successful);
+        w.num(u.failed).num(domain::weighted_avg_ms(u.sum_response_ms, u.total));
+        if (costs) w.money(u.cost_cents);
+        w.end_row();
+      }
+      return false;
+    };
+    if (costs)
+      return csv_response(fmt, name,
+                          {"date", "total_requests", "successful_requests", "failed_requests",
+                           "avg_response_time_ms", "cost"},
+                          std::move(rows));
+    return csv_response(fmt, name,
+                        {"date", "total_requests", "successful_requests", "failed_requests",
+                         "avg_response_time_ms"},
+                        std::move(rows));
+  }
+  CsvPages rows = [report, costs](CsvWriter& w) {
+    for (auto& a : report->by_agent) {
+      w.text(a.agent_id).text(a.agent_name).num(a.sums.total);
+      w.fixed1(domain::success_rate(a.sums.successful, a.sums.total));
+      if (costs) w.money(a.sums.cost_cents);
+      w.end_row();
+    }
+    return false;
+  };
+  if (costs)
+    return csv_response(fmt, name,
+                        {"agent_id", "agent_name", "total_requests", "success_rate", "cost"},
+                        std::move(rows));
+  return csv_response(fmt, name, {"agent_id", "agent_name", "total_requests", "success_rate"},
+                      std::move(rows));
+}
+
 std::string render_incidents(Conn& c, const TenantScope& s,
                              const std::optional<std::string>& status, Page pg) {
   auto page = store::list_incidents(c, s, status, {pg.limit, pg.offset});
@@ -147,6 +200,10 @@ void add_tenant_routes(http::Router& router, const ReadDeps& d) {
          auto per = parse_period(ctx.req, today_utc(d.clock));
          auto agent = parse_opt_uuid(ctx.req, "agent_id");
          bool costs = ctx.who().can_see_costs();
+         auto by = parse_enum(ctx.req, "by", {"day", "agent"}, "day");  // CSV only, checked always
+         if (auto csv = csv_requested(ctx.req)) {
+           return usage_csv(d.store.conn(), s, per, agent, costs, by, *csv);
+         }
          return d.reads.json(ctx, s.tenant_id(),
                              [&] { return render_usage(d.store.conn(), s, per, agent, costs); });
        }});
@@ -156,6 +213,20 @@ void add_tenant_routes(http::Router& router, const ReadDeps& d) {
                 std::optional<std::string> status =
                     parse_enum(ctx.req, "status", {"open", "resolved", "all"}, "all");
                 if (status == "all") status.reset();
+                if (auto csv = csv_requested(ctx.req)) {
+                  auto read = [d, s, status](store::PageRequest page, CsvWriter& w) {
+                    auto rows = store::list_incidents(d.store.conn(), s, status, page);
+                    for (auto& i : rows.items) {
+                      w.text(i.id).text(i.severity).text(i.title).text(i.description);
+                      w.text(i.status).text(i.created_at).text(i.resolved_at).end_row();
+                    }
+                    return static_cast<int64_t>(rows.items.size());
+                  };
+                  return csv_response(*csv, "painel-incidents.csv",
+                                      {"id", "severity", "title", "description", "status",
+                                       "created_at", "resolved_at"},
+                                      offset_pages(read));
+                }
                 auto pg = parse_page(ctx.req, 20);
                 return d.reads.json(ctx, s.tenant_id(), [&] {
                   return render_incidents(d.store.conn(), s, status, pg);

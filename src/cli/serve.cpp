@@ -108,7 +108,9 @@ int cmd_serve(Config cfg) {
                        &m.counter_ref("painel_body_budget_rejections_total"),
                        &m.counter_ref("painel_tls_handshake_failures_total"),
                        &m.counter_ref("painel_tls_reloads_total", "result=\"ok\""),
-                       &m.counter_ref("painel_tls_reloads_total", "result=\"failed\"")});
+                       &m.counter_ref("painel_tls_reloads_total", "result=\"failed\""),
+                       &m.counter_ref("painel_streamed_answers_total", "result=\"complete\""),
+                       &m.counter_ref("painel_streamed_answers_total", "result=\"cut\"")});
   auto metrics = metrics_server(cfg, svc.metrics);
   uint16_t metrics_port = metrics ? metrics->listen() : 0;
   uint16_t port = server.listen();

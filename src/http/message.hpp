@@ -1,6 +1,7 @@
 #pragma once
 // Painel's own request/response types: the network layer (server.cpp) converts Beast
 // messages to these, so handlers, middleware and tests never include Beast.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,12 @@ struct Response {
   // sends it instead of compressing again when the client accepts gzip (api/app.cpp).
   std::string gzip_body;
   Fields headers;
+  // A body too large to hold (CSV exports): `body` is its first piece; the network layer
+  // sends the head with Transfer-Encoding: chunked, then calls body_stream on the handler
+  // pool for each further piece (appended to its argument; false once nothing follows)
+  // and writes each with the write timeout, so a slow reader holds no handler thread. A
+  // throw ends the connection without the last chunk (the client sees a truncated body).
+  std::function<bool(std::string&)> body_stream;
   void set_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
   }

@@ -221,6 +221,71 @@ struct Server::Impl {
       beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // A streamed answer (Response::body_stream): the head with Transfer-Encoding: chunked,
+  // the first piece, then one piece per call of the producer on the pool, each written
+  // within the write timeout. The handler thread is free while a piece is on the wire, so
+  // a client that stops reading costs a socket until the timeout, never a pool thread.
+  // False when the connection cannot go on (write error, timeout, producer failure);
+  // `complete`: the whole answer was sent.
+  template <class Stream>
+  awaitable<bool> write_streamed(Stream& stream, Response& r, unsigned version, bool keep_alive,
+                                 bool head_only, bool& complete) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(r.status), version};
+    head.set(bhttp::field::server, "painel");
+    if constexpr (is_tls<Stream>) head.set(bhttp::field::strict_transport_security, kHsts);
+    if (!r.content_type.empty()) head.set(bhttp::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) head.insert(k, v);
+    // HTTP/1.0 has no chunked encoding: the body then ends when the connection closes.
+    bool chunked = version >= 11;
+    head.keep_alive(keep_alive && chunked);
+    if (chunked) head.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> sr{head};
+    beast::error_code ec;
+    lowest.expires_after(std::chrono::seconds(30));
+    co_await bhttp::async_write_header(stream, sr, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return false;
+    complete = head_only;
+    if (head_only) co_return chunked;
+    std::string piece = std::move(r.body);
+    bool more = true, failed = false;
+    for (;;) {
+      if (!piece.empty()) {
+        lowest.expires_after(std::chrono::seconds(30));
+        if (chunked)
+          co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(piece)),
+                                     asio::redirect_error(use_awaitable, ec));
+        else
+          co_await asio::async_write(stream, asio::buffer(piece),
+                                     asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return false;
+      }
+      if (!more) break;
+      piece.clear();
+      auto produce = [&r, &piece, &more, &failed] {
+        try {
+          more = r.body_stream(piece);
+        } catch (const std::exception& e) {
+          failed = true;
+          spdlog::error("streamed answer failed mid-body: {}", e.what());
+        } catch (...) {
+          failed = true;
+          spdlog::error("streamed answer failed mid-body");
+        }
+      };
+      lowest.expires_never();
+      co_await async_on_pool(pool, produce, use_awaitable);
+      if (failed || stopping.load()) co_return false;
+    }
+    complete = !chunked;
+    if (!chunked) co_return false;  // close: that is where the body ends
+    lowest.expires_after(std::chrono::seconds(30));
+    co_await asio::async_write(stream, bhttp::make_chunk_last(),
+                               asio::redirect_error(use_awaitable, ec));
+    complete = !ec;
+    co_return !ec;
+  }
+
   // Every operation on this connection's socket and timer runs on its strand (the
   // coroutine's executor): the idle timeout can no longer close a socket that the request
   // path is using on the other network thread.
@@ -388,6 +453,16 @@ struct Server::Impl {
       req.body = {};
       req.body.shrink_to_fit();
       body_bytes.fetch_sub(reserved);
+      if (res.body_stream) {
+        bool complete = false;
+        bool go_on = co_await write_streamed(stream, res, version, keep_alive && !stopping.load(),
+                                             head_only, complete);
+        bump(complete ? counters.streams_complete : counters.streams_cut);
+        res.body_stream = nullptr;  // the producer's state (filters, cursor) goes now
+        inflight.fetch_sub(1);
+        if (!go_on || !keep_alive || stopping.load()) break;
+        continue;
+      }
       auto out = to_beast(res, version, keep_alive && !stopping.load(), head_only, is_tls<Stream>);
       lowest.expires_after(std::chrono::seconds(30));
       co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));

@@ -31,6 +31,11 @@ constexpr std::array kCatalog = {
                  "Reloads of --tls-cert/--tls-key on SIGHUP; a failed one keeps the pair "
                  "being served.",
                  "result", "ok|failed"},
+    MetricFamily{"painel_streamed_answers_total", Counter,
+                 "Answers sent piece by piece (CSV exports): complete, or cut (the client "
+                 "stopped reading past the write timeout or left, the producer failed, or "
+                 "the server was stopping).",
+                 "result", "complete|cut"},
     MetricFamily{"painel_internal_errors_total", Counter,
                  "Unexpected errors answered 500 (a bug or an unhandled condition)."},
     MetricFamily{"painel_rate_limited_total", Counter,

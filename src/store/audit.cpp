@@ -49,6 +49,10 @@ constexpr const char* kListFrom =
 constexpr const char* kListColumns =
     "e.id, e.created_at, e.actor, e.role, e.action, e.tenant_id, e.target, e.request_id, "
     "coalesce(e.ip, p.ip), e.metadata";
+// The list columns and the row's seq, the keyset of a page-by-page read (audit_page_before).
+constexpr const char* kListColumnsSeq =
+    "e.id, e.created_at, e.actor, e.role, e.action, e.tenant_id, e.target, e.request_id, "
+    "coalesce(e.ip, p.ip), e.metadata, e.seq";
 constexpr const char* kInsertPersonal =
     "INSERT INTO audit_personal(event_id, ip, created_at_ms, mac) VALUES (?,?,?,?)";
 constexpr const char* kPersonalRows =
@@ -210,16 +214,38 @@ int64_t audit_prune_ips(Conn& c, int64_t before_ms) {
   return c.exec("DELETE FROM audit_personal WHERE created_at_ms < ?", {before_ms});
 }
 
-std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total) {
+namespace {
+
+PagedQuery filtered(const AuditFilter& f) {
   PagedQuery q(kListFrom);
   if (f.actor) q.where("e.actor = ?", *f.actor);
   if (f.tenant_id) q.where("e.tenant_id = ?", *f.tenant_id);
   if (f.action) q.where("e.action = ?", *f.action);
   if (f.from) q.where("e.created_at >= ?", *f.from);
   if (f.to) q.where("e.created_at <= ?", *f.to);
+  return q;
+}
+
+}  // namespace
+
+std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total) {
+  PagedQuery q = filtered(f);
   auto page = fetch_page<AuditRow>(c, q, kListColumns, "e.seq DESC", {f.limit, f.offset}, row_of);
   total = page.total;
   return std::move(page.items);
+}
+
+std::optional<int64_t> audit_page_before(Conn& c, const AuditFilter& f,
+                                         std::optional<int64_t> before_seq, int64_t limit,
+                                         const std::function<void(const AuditRow&)>& fn) {
+  PagedQuery q = filtered(f);
+  if (before_seq) q.where("e.seq < ?", *before_seq);
+  std::optional<int64_t> last;
+  for (auto& r : q.rows(c, kListColumnsSeq, "e.seq DESC", {limit, 0})) {
+    fn(row_of(r));
+    last = r.i64(10);
+  }
+  return last;
 }
 
 AuditVerify audit_verify(Conn& c, int64_t min_checkpoint_count) {

@@ -10,6 +10,7 @@
 // Rows written before migration 9 keep their plain SHA-256 chain (audit_chain records the
 // boundary). Checkpoint rows ("audit.checkpoint") sign (count, head, boundary); see
 // docs/operations.md for what they detect and what they cannot.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +68,13 @@ struct AuditVerify {
 // would be indistinguishable from a forged one.
 std::string audit_append(Conn& c, const AuditEvent& e, int64_t now_ms);
 std::vector<AuditRow> audit_list(Conn& c, const AuditFilter& f, int64_t& total);
+// One page of the filtered list for a page-by-page reader (CSV export): newest first, only
+// rows older than `before_seq` (the keyset; every row when nullopt), at most `limit`, each
+// to `fn`. Returns the seq of the last row given (the next call's before_seq), nullopt
+// when there was none. Unlike LIMIT/OFFSET, rows appended meanwhile shift nothing.
+std::optional<int64_t> audit_page_before(Conn& c, const AuditFilter& f,
+                                         std::optional<int64_t> before_seq, int64_t limit,
+                                         const std::function<void(const AuditRow&)>& fn);
 // Rows where the person is actor or target, oldest first, with their IP (LGPD export).
 std::vector<AuditRow> audit_rows_of_person(Conn& c, const std::string& user_id);
 // Deletes the IPs kept beside rows where the person is actor or target (erasure); rows

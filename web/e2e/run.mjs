@@ -12,7 +12,7 @@
 // non-zero when any scenario fails. The server and the browser are always stopped.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -431,6 +431,81 @@ scenario('operations: a destructive confirmation names its target; a new type cl
   // Nothing was sent: the tenant is still active.
   const [st, body] = await apiCall(LOGINS.INTERNAL_ADMIN, 'GET', `/internal/tenants/${tenantId}`);
   assert(st === 200 && JSON.parse(body).tenant.status !== 'suspended', `tenant after a cancelled suspension: ${st} ${body.slice(0, 200)}`);
+});
+
+/** RFC 4180 rows of a CSV text (quoted cells may hold the separator, quotes and newlines). */
+function parseCsv(text, sep) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === sep) { row.push(cell); cell = ''; }
+    else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
+    else cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+/** Clicks an export button and returns the downloaded file: its name and its bytes. */
+async function download(page, testId) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(tid(testId))]);
+  const file = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: readFileSync(file) };
+}
+
+scenario('CSV export: lists download with their filters and parse', async () => {
+  const page = await pageFor('INTERNAL_ADMIN');
+  const part = TENANT.name.split(/\s+/).filter((w) => w.length >= 5).sort((a, b) => b.length - a.length)[0].slice(0, 5).toLowerCase();
+  await page.goto(`${BASE}/app/company/tenants?limit=5&search=${encodeURIComponent(part)}`);
+  await settled(page, 'page-tenants');
+  await shot(page, 'tenants-export', { fullPage: false });
+  const { name, bytes } = await download(page, 'tenants-export');
+  assert(name === 'painel-tenants.csv', `file name ${name}`);
+  assert(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, 'no UTF-8 BOM');
+  const rows = parseCsv(bytes.subarray(3).toString('utf8'), ';'); // pt-BR: ';'
+  assert(rows[0].join('|') === 'id|name|cnpj|segment|plan|status|mrr_estimate|active_agents|active_users|requests_last_30_days|created_at', `header ${rows[0]}`);
+  const names = rows.slice(1).map((r) => r[1]);
+  assert(names.includes(TENANT.name), `export lacks ${TENANT.name}: ${names.join(', ')}`);
+  const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  assert(names.every((n) => fold(n).includes(fold(part))), `export ignores the search "${part}": ${names.join(', ')}`);
+  const [st, body] = await apiCall(LOGINS.INTERNAL_ADMIN, 'GET', `/internal/tenants?search=${encodeURIComponent(part)}&status=all`);
+  assert(st === 200 && JSON.parse(body).total === rows.length - 1, `export has ${rows.length - 1} rows, the list ${body.slice(0, 100)}`);
+
+  await page.goto(`${BASE}/app/company/audit?action=auth.login`);
+  await settled(page, 'page-audit');
+  const audit = await download(page, 'audit-export');
+  assert(audit.name === 'painel-audit.csv', `file name ${audit.name}`);
+  const arows = parseCsv(audit.bytes.subarray(3).toString('utf8'), ';');
+  assert(arows[0][4] === 'action' && arows.length > 1, `audit header ${arows[0]} / ${arows.length} rows`);
+  assert(arows.slice(1).every((r) => r[4] === 'auth.login'), 'audit export ignores the action filter');
+
+  // The staff overview's usage by agent: one row per agent with requests in the period.
+  await page.goto(`${BASE}/app/company?period=7d`);
+  await settled(page, 'page-company');
+  await shot(page, 'company-export', { fullPage: false });
+  const agents = await download(page, 'company-export-agents');
+  assert(/^painel-usage-by-agent-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/.test(agents.name), `file name ${agents.name}`);
+  const grows = parseCsv(agents.bytes.subarray(3).toString('utf8'), ';');
+  assert(grows[0].join('|') === 'agent_id|agent_name|total_requests|success_rate|deployed_count|tenant_count', `header ${grows[0]}`);
+  assert(grows.length > 1 && grows.slice(1).every((r) => /^\d+$/.test(r[2]) && /^\d+,\d$/.test(r[3])), `rows ${grows.slice(1, 3)}`);
+
+  // A customer exports its own incidents: as many rows as its list has, every status.
+  const customer = await pageFor('TENANT_ADMIN');
+  await customer.goto(`${BASE}/app/dashboard/support?status=all`);
+  await settled(customer, 'page-support');
+  const inc = await download(customer, 'incidents-export');
+  const irows = parseCsv(inc.bytes.subarray(3).toString('utf8'), ';');
+  assert(irows[0].join('|') === 'id|severity|title|description|status|created_at|resolved_at', `header ${irows[0]}`);
+  const [ist, ibody] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/incidents?status=all');
+  assert(ist === 200 && JSON.parse(ibody).total === irows.length - 1, `export has ${irows.length - 1} incidents, the list ${ibody.slice(0, 100)}`);
 });
 
 scenario('filters in the URL: command history and integrations with errors', async () => {

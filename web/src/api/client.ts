@@ -458,6 +458,25 @@ export class ApiClient {
     return this.request<T>(path, { method: 'POST', body: body ?? {}, headers, query });
   }
 
+  /**
+   * A file answer (CSV export) fetched with the in-memory access token and the same
+   * refresh-and-retry as request(); the body comes back as a Blob with the server's file
+   * name (Content-Disposition), for the caller to hand to the browser.
+   */
+  async download(path: string, query?: Query, accept = 'text/csv'): Promise<{ blob: Blob; disposition: string | null }> {
+    const opts: RequestOptions = { query, headers: { Accept: accept } };
+    await this.ensureFresh();
+    let res = await this.send(path, opts);
+    if (res.status === 401) {
+      const ok = await this.refresh();
+      if (!ok) throw this.expire();
+      res = await this.send(path, opts);
+      if (res.status === 401) throw this.expire();
+    }
+    if (!res.ok) throw await errorFromResponse(res);
+    return { blob: await res.blob(), disposition: res.headers.get('Content-Disposition') };
+  }
+
   /** The ETag of the last answer for `path` (a GET or a write), if the server sent one. */
   etagFor(path: string): string | null {
     return this.etags.get(path) ?? null;

@@ -6,12 +6,14 @@ import { accountsEn, accountsPt } from './messages.accounts';
 import { adminEn, adminPt } from './messages.admin';
 import { problemsEn, problemsPt } from './messages.problems';
 import { monitoringEn, monitoringPt } from './messages.monitoring';
+import { exportEn, exportPt } from './messages.export';
 
 export const pt = {
   ...adminPt,
   ...accountsPt,
   ...problemsPt,
   ...monitoringPt,
+  ...exportPt,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'hoje, até {time}',
   'chart.dayUtc': 'Dia (UTC)',
@@ -447,6 +449,7 @@ export const en: Record<MessageKey, string> = {
   ...accountsEn,
   ...problemsEn,
   ...monitoringEn,
+  ...exportEn,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'today, until {time}',
   'chart.dayUtc': 'Day (UTC)',

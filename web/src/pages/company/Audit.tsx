@@ -8,6 +8,7 @@ import { useAudit, useVerifyAudit, type AuditEvent } from '../../api/accounts';
 import { describeError } from '../../api/errors';
 import { TenantPicker } from '../../components/TenantPicker';
 import { Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
+import { ExportCsvButton } from '../../components/ExportCsv';
 import { useI18n } from '../../i18n/I18nProvider';
 import {
   AUDIT_ACTIONS,
@@ -143,6 +144,7 @@ export default function Audit() {
         <Field id="audit-to" label={t('audit.to')}>
           <input id="audit-to" type="date" value={state.to} min={state.from || undefined} onChange={(e) => patch({ to: e.target.value })} data-testid="audit-to" />
         </Field>
+        <ExportCsvButton path="/internal/audit" filters={auditApiQuery(state)} fallbackName="painel-audit.csv" testId="audit-export" />
         {filtered ? (
           <button type="button" className="btn" onClick={() => setState(DEFAULT_AUDIT_LIST)} data-testid="audit-clear">
             {t('audit.clear')}

@@ -9,6 +9,7 @@ import { resultSummary } from '../../lib/commandResult';
 import { formatDateTime } from '../../lib/format';
 import { hasKey } from '../../i18n/translate';
 import { Card, Empty, Field, Pagination, QueryView, TableWrap } from '../../components/ui';
+import { ExportCsvButton } from '../../components/ExportCsv';
 import { TenantPicker } from '../../components/TenantPicker';
 import { CommandStatusCell, useLiveCommand } from './CommandStatusCell';
 
@@ -140,6 +141,7 @@ export function CommandHistory() {
           emptyLabel={t('filter.all')}
           testId="history-tenant-filter"
         />
+        <ExportCsvButton path="/internal/operations/commands" filters={{ status, command_type: type || undefined, tenant_id: tenantId || undefined }} fallbackName="painel-commands.csv" testId="history-export" />
       </div>
       <QueryView query={q}>
         {(d) =>

@@ -9,6 +9,7 @@ import type { InternalIncident } from '../../api/types';
 import { FormActions, FormDialog, FormError, TextInput, useForm } from '../../components/Form';
 import { TenantPicker } from '../../components/TenantPicker';
 import { Badge, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
+import { ExportCsvButton } from '../../components/ExportCsv';
 import { useI18n } from '../../i18n/I18nProvider';
 import { INCIDENT_SOURCES, LIMITS, SEVERITIES } from '../../lib/admin';
 import type { Schema } from '../../lib/form';
@@ -106,6 +107,7 @@ export default function Incidents() {
           </select>
         </Field>
         <TenantPicker id="inc-tenant" label={t('common.tenant')} value={tenantId} onChange={reset(setTenantId)} allowEmpty emptyLabel={t('filter.all')} testId="incidents-tenant" />
+        <ExportCsvButton path="/internal/incidents" filters={{ status, severity: severity || undefined, source: source || undefined, tenant_id: tenantId || undefined }} fallbackName="painel-incidents.csv" testId="incidents-export" />
       </form>
       <PagedQueryView query={q} isEmpty={(d) => d.incidents.length === 0} emptyText={t('incidents.none')} limit={PAGE} offset={offset} onOffset={setOffset}>
         {(d) => (

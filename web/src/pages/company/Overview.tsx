@@ -5,6 +5,7 @@ import { canSeeBilling } from '../../auth/guard';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatCompact, formatDateTime, formatMoney, formatNumber, formatPercent } from '../../lib/format';
 import { Badge, Card, Empty, ErrorState, Kpi, KpiGrid, Loading, Page, TableWrap } from '../../components/ui';
+import { ExportCsvButton } from '../../components/ExportCsv';
 import { LineChart } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
 
@@ -25,7 +26,14 @@ export default function CompanyOverview() {
       testId="page-company"
       title={t('company.title')}
       subtitle={t('company.subtitle')}
-      actions={<PeriodPicker value={period} onChange={setPeriod} testId="company-period" />}
+      actions={
+        <>
+          <PeriodPicker value={period} onChange={setPeriod} testId="company-period" />
+          <ExportCsvButton path="/internal/usage/overview" filters={{ period, by: 'day' }} fallbackName="painel-usage-by-day.csv" testId="company-export-days" label="export.byDay" />
+          <ExportCsvButton path="/internal/usage/overview" filters={{ period, by: 'tenant' }} fallbackName="painel-usage-by-tenant.csv" testId="company-export-tenants" label="export.byTenant" />
+          <ExportCsvButton path="/internal/usage/overview" filters={{ period, by: 'agent' }} fallbackName="painel-usage-by-agent.csv" testId="company-export-agents" label="export.byAgent" />
+        </>
+      }
     >
       {overview.error && !overview.data ? <ErrorState error={overview.error} onRetry={() => overview.refetch()} /> : null}
       <KpiGrid>

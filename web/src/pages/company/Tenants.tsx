@@ -20,6 +20,7 @@ import { useAuth } from '../../auth/AuthProvider';
 import { NewTenantButton } from './TenantForms';
 import { SEGMENTS } from '../../lib/admin';
 import { Badge, Empty, ErrorState, Field, Loading, Page, Pagination, TableWrap } from '../../components/ui';
+import { ExportCsvButton } from '../../components/ExportCsv';
 
 export default function Tenants() {
   const { t, te, lang } = useI18n();
@@ -104,6 +105,7 @@ export default function Tenants() {
             {PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
           </select>
         </Field>
+        <ExportCsvButton path="/internal/tenants" filters={toApiQuery(state)} fallbackName="painel-tenants.csv" testId="tenants-export" />
       </form>
 
       {q.data ? (

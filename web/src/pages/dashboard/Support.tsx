@@ -4,6 +4,7 @@ import { useTenantContext } from '../../auth/tenantContext';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatDateTime } from '../../lib/format';
 import { Badge, Card, Page, Pagination, QueryView } from '../../components/ui';
+import { ExportCsvButton } from '../../components/ExportCsv';
 import { SupportRequests } from './SupportRequests';
 
 const FILTERS = ['open', 'resolved', 'all'] as const;
@@ -29,7 +30,11 @@ export default function Support() {
   return (
     <Page testId="page-support" title={t('support.title')} subtitle={t('support.subtitle')}>
       <SupportRequests />
-      <Card title={t('support.incidents')} testId="support-incidents">
+      <Card
+        title={t('support.incidents')}
+        testId="support-incidents"
+        actions={<ExportCsvButton path="/tenant/incidents" filters={{ status, tenant_id: tenantId ?? undefined }} fallbackName="painel-incidents.csv" testId="incidents-export" />}
+      >
       <div className="segmented" role="group" aria-label={t('common.status')} data-testid="incidents-status-filter">
         {FILTERS.map((f) => (
           <button

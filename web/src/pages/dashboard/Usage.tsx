@@ -4,6 +4,7 @@ import { useTenantContext } from '../../auth/tenantContext';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatCompact, formatMoney, formatMs, formatNumber, formatPercent } from '../../lib/format';
 import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
+import { ExportCsvButton } from '../../components/ExportCsv';
 import { BarChart, LineChart, PALETTE } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
 
@@ -26,7 +27,13 @@ export default function UsagePage() {
       testId="page-usage"
       title={t('usage.title')}
       subtitle={t('usage.subtitle')}
-      actions={<PeriodPicker value={period} onChange={setPeriod} testId="usage-period" />}
+      actions={
+        <>
+          <PeriodPicker value={period} onChange={setPeriod} testId="usage-period" />
+          <ExportCsvButton path="/tenant/usage" filters={{ period, by: 'day', tenant_id: tenantId ?? undefined }} fallbackName="painel-usage-by-day.csv" testId="usage-export-days" label="export.byDay" />
+          <ExportCsvButton path="/tenant/usage" filters={{ period, by: 'agent', tenant_id: tenantId ?? undefined }} fallbackName="painel-usage-by-agent.csv" testId="usage-export-agents" label="export.byAgent" />
+        </>
+      }
     >
       <QueryView query={usage}>
         {(u) => (
