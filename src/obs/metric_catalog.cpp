@@ -95,6 +95,10 @@ constexpr std::array kCatalog = {
                  "events.",
                  "kind", "scheduled|dirty"},
     MetricFamily{"painel_aggregation_days_total", Counter, "Tenant-days (re)aggregated."},
+    MetricFamily{"painel_aggregation_duration_seconds", Histogram,
+                 "Duration of usage aggregation passes: incremental (folds only the events "
+                 "not folded yet) or full (rebuilds whole days from the raw events).",
+                 "kind", "incremental|full"},
     MetricFamily{"painel_aggregation_last_run_timestamp_seconds", Gauge,
                  "Unix time of this instance's last aggregation run (0: none yet)."},
     MetricFamily{"painel_ip_retention_runs_total", Counter,
