@@ -1,6 +1,7 @@
 #include "domain/response_sketch.hpp"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cmath>
 
@@ -37,9 +38,28 @@ bool get_varint(std::string_view in, size_t& pos, uint64_t& v) {
 
 }  // namespace
 
-int32_t ResponseSketch::index_of(int64_t value_ms) {
+namespace {
+int32_t index_by_log(int64_t value_ms) {
   double v = static_cast<double>(std::clamp<int64_t>(value_ms, 1, INT32_MAX));
   return static_cast<int32_t>(std::ceil(std::log(v) / kLogGamma));
+}
+// Response times are mostly below a minute: their indexes are read from a table computed
+// once by the same function (a full rebuild adds every event of a day to a sketch).
+constexpr int64_t kTabulated = 65536;
+const std::array<int16_t, kTabulated>& index_table() {
+  static const auto table = [] {
+    std::array<int16_t, kTabulated> t{};
+    for (int64_t v = 0; v < kTabulated; ++v)
+      t[static_cast<size_t>(v)] = static_cast<int16_t>(index_by_log(v));
+    return t;
+  }();
+  return table;
+}
+}  // namespace
+
+int32_t ResponseSketch::index_of(int64_t value_ms) {
+  if (value_ms >= 0 && value_ms < kTabulated) return index_table()[static_cast<size_t>(value_ms)];
+  return index_by_log(value_ms);
 }
 
 double ResponseSketch::estimate_of(int32_t index) {
