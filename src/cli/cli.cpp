@@ -257,6 +257,13 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_IP_RETENTION_DAYS")
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
+  serve
+      ->add_option("--raw-retention-days", cfg.raw_retention_days,
+                   "delete raw usage events of days older than this (SQLite; daily rows are "
+                   "kept; 0 = keep forever)")
+      ->envname("PAINEL_RAW_RETENTION_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 36500));
 
   serve
       ->add_option("--smtp-url", cfg.smtp_url,

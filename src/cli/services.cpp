@@ -17,6 +17,7 @@
 #include "jobs/command_worker.hpp"
 #include "jobs/privacy_retention_job.hpp"
 #include "jobs/runner.hpp"
+#include "jobs/usage_retention_job.hpp"
 #include "mail/mailer.hpp"
 #include "redis/cache.hpp"
 #include "redis/client.hpp"
@@ -132,6 +133,11 @@ void Services::start_jobs() {
       *store, metrics, clock, cfg.ip_retention_days, kIpRetentionEveryMs);
   auto* ipr = ip_retention.get();
   runner->every("ip_retention", kIpRetentionEveryMs, [ipr] { ipr->tick(); });
+  constexpr int kRawRetentionEveryMs = 600000;
+  raw_retention =
+      std::make_unique<jobs::UsageRetentionJob>(*store, metrics, clock, cfg.raw_retention_days);
+  auto* rr = raw_retention.get();
+  runner->every("raw_retention", kRawRetentionEveryMs, [rr] { rr->tick(); });
 }
 
 void Services::flush_denials() {

@@ -29,6 +29,7 @@ class CommandWorker;
 class AggregationJob;
 class AuditCheckpointJob;
 class PrivacyRetentionJob;
+class UsageRetentionJob;
 }  // namespace painel::jobs
 
 namespace painel::cli {
@@ -45,7 +46,8 @@ struct Services {
   SystemClock clock;
   std::unique_ptr<store::Store> store;
   obs::Metrics metrics;
-  std::unique_ptr<redis::RedisClient> redis;  // with --redis; outlives the cache and limiter using it
+  std::unique_ptr<redis::RedisClient>
+      redis;  // with --redis; outlives the cache and limiter using it
   std::unique_ptr<cache::ResponseCache> cache;
   std::unique_ptr<api::RateLimiter> limiter;
   std::unique_ptr<auth::TokenService> tokens;
@@ -57,6 +59,7 @@ struct Services {
   std::unique_ptr<jobs::AggregationJob> aggregation;
   std::unique_ptr<jobs::AuditCheckpointJob> audit_checkpoint;
   std::unique_ptr<jobs::PrivacyRetentionJob> ip_retention;
+  std::unique_ptr<jobs::UsageRetentionJob> raw_retention;
   std::unique_ptr<jobs::JobRunner> runner;
   std::unique_ptr<jobs::JobRunner>
       denial_flusher;  // also with --no-jobs: it drains the app's buffer

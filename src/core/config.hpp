@@ -91,6 +91,9 @@ struct Config {
   // LGPD: IPs (and user agents) of sessions and IPs kept beside audit rows are removed
   // after this many days (jobs/privacy_retention_job.hpp).
   int ip_retention_days = 180;
+  // Raw usage events of days older than this are deleted (SQLite; daily rows are kept;
+  // 0 = keep forever; jobs/usage_retention_job.hpp).
+  int raw_retention_days = 400;
 
   // E-mail (src/mail): invitation and password-reset links are also mailed when smtp_url
   // is set. smtp://HOST[:PORT] (STARTTLS when offered) or smtps://[USER:PASSWORD@]HOST[:PORT].

@@ -124,6 +124,8 @@ constexpr std::array kCatalog = {
     // --- ingestion and integrations ---
     MetricFamily{"painel_usage_events_ingested_total", Counter,
                  "Usage events accepted by POST /ingest/usage."},
+    MetricFamily{"painel_usage_events_retention_deleted_total", Counter,
+                 "Raw usage events deleted by --raw-retention-days (SQLite)."},
     MetricFamily{"painel_usage_events_duplicate_total", Counter,
                  "Usage events ignored as duplicates of ones already ingested."},
     MetricFamily{"painel_integration_writes_total", Counter, "Integration writes by action.",

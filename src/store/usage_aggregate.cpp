@@ -255,7 +255,8 @@ AggregateStats aggregate(Conn& c, int64_t from_day, int64_t to_day, const Tenant
                          int64_t now_ms) {
   AggregateStats st;
   const std::string now = format_rfc3339(now_ms);
-  for (int64_t day = from_day; day <= to_day; ++day) {
+  const int64_t kept_from = raw_events_kept_from(c).value_or(INT64_MIN);
+  for (int64_t day = std::max(from_day, kept_from); day <= to_day; ++day) {  // closed: skip
     if (c.in_transaction()) {
       aggregate_one_day(c, day, tenants, now, st);
     } else {
@@ -404,6 +405,10 @@ FoldStats fold_day(Conn& c, int64_t day, int64_t now_ms) {
   const std::string now = format_rfc3339(now_ms);
   auto run = [&] {
     FoldStats fs;
+    if (day < raw_events_kept_from(c).value_or(INT64_MIN)) {  // closed by retention
+      c.exec(kClearDirty, {format_day(day)});
+      return fs;
+    }
     if (!fold_one_day(c, day, now, fs)) {
       fs = FoldStats{};
       fs.rebuilt = true;
@@ -416,6 +421,29 @@ FoldStats fold_day(Conn& c, int64_t day, int64_t now_ms) {
   FoldStats fs = run();
   tx.commit();
   return fs;
+}
+
+namespace {
+constexpr const char* kKeptFrom = "SELECT kept_from_day FROM usage_raw_retention WHERE id = 1";
+constexpr const char* kSetKeptFrom =
+    "INSERT INTO usage_raw_retention(id, kept_from_day) VALUES (1, ?) ON CONFLICT(id) DO "
+    "UPDATE SET kept_from_day = excluded.kept_from_day";
+// Through the (day, id) index; the highest id stays (see delete_raw_events_before).
+constexpr const char* kDeleteRawBefore =
+    "DELETE FROM usage_events WHERE id IN (SELECT id FROM usage_events "
+    "WHERE " PAINEL_USAGE_EVENT_DAY " < ? AND id < (SELECT max(id) FROM usage_events) LIMIT ?)";
+}  // namespace
+
+std::optional<int64_t> raw_events_kept_from(Conn& c) {
+  Rows r = c.query(kKeptFrom);
+  if (r.empty()) return std::nullopt;
+  return parse_day(r[0].str(0));
+}
+
+int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit) {
+  if (before_day > raw_events_kept_from(c).value_or(INT64_MIN))
+    c.exec(kSetKeptFrom, {format_day(before_day)});
+  return c.exec(kDeleteRawBefore, {before_day, limit});
 }
 
 void enter_usage_ingest(Conn& c) {

@@ -61,6 +61,16 @@ FoldStats fold_day(Conn& c, int64_t day, int64_t now_ms);
 // bigserial id can commit after a higher one). A no-op on SQLite (one writer).
 void enter_usage_ingest(Conn& c);
 
+// Raw-event retention (SQLite; --raw-retention-days): deletes at most `limit` raw events
+// of days before `before_day`, in the caller's transaction, after moving the retention
+// floor (usage_raw_retention) up to `before_day`: days below it are closed, so
+// aggregate_days skips them and fold_day only clears their dirty marks (their daily rows
+// stay). The table's highest id is never deleted: SQLite would hand it out again, below
+// a fold mark (see docs/architecture.md). Returns the number of events deleted.
+int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit);
+// The first day whose raw events are all kept (nullopt: none deleted yet).
+std::optional<int64_t> raw_events_kept_from(Conn& c);
+
 // Days (since the epoch, ascending, distinct) marked dirty by late events, for one
 // tenant or all.
 std::vector<int64_t> dirty_days(Conn& c, const std::optional<std::string>& tenant_id);

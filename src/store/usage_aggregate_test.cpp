@@ -352,5 +352,48 @@ TEST_F(AggregateTest, IncrementalFoldsEqualFullRebuildOnRandomEvents) {
   }
 }
 
+TEST_F(AggregateTest, RetentionDeletesOldRawEventsInBatchesAndClosesTheirDays) {
+  const int64_t start = day_ * kDayMs;
+  for (int i = 0; i < 7; ++i) event("t1", "a1", start - kDayMs + i, true, 100);  // day - 1
+  for (int i = 0; i < 2; ++i) event("t1", "a1", start + i, true, 100);           // day
+  aggregate_days(c(), day_ - 1, day_, std::nullopt, start + kDayMs);
+  auto before = rows();
+  EXPECT_EQ(raw_events_kept_from(c()), std::nullopt);
+
+  EXPECT_EQ(delete_raw_events_before(c(), day_, 5), 5);  // a batch at most
+  EXPECT_EQ(raw_events_kept_from(c()), day_);
+  EXPECT_EQ(delete_raw_events_before(c(), day_, 5), 2);
+  EXPECT_EQ(delete_raw_events_before(c(), day_, 5), 0);
+  EXPECT_EQ(c().query("SELECT count(*) FROM usage_events")[0].i64(0), 2);
+
+  // The closed day's rows stay: a rebuild (REPROCESS_QUEUE, `painel aggregate`) skips it,
+  // and a late event for it only loses its dirty mark.
+  auto st = aggregate_days(c(), day_ - 1, day_, std::nullopt, start + kDayMs + 1);
+  EXPECT_EQ(st.days, 1);
+  EXPECT_EQ(rows(), before);
+  event("t1", "a1", start - 5, true, 100);
+  mark_dirty(day_ - 1, "t1");
+  EXPECT_EQ(fold_day(c(), day_ - 1, start + kDayMs).stats.events, 0);
+  EXPECT_TRUE(dirty_days(c(), std::nullopt).empty());
+  EXPECT_EQ(rows(), before);
+  // The floor never moves back.
+  delete_raw_events_before(c(), day_ - 5, 5);
+  EXPECT_EQ(raw_events_kept_from(c()), day_);
+}
+
+TEST_F(AggregateTest, RetentionKeepsTheHighestIdSoSqliteNeverReusesIt) {
+  const int64_t start = day_ * kDayMs;
+  event("t1", "a1", start + 1, true, 100);       // id 1, today
+  event("t1", "a1", start - kDayMs, true, 100);  // id 2: a late event of an old day
+  fold_day(c(), day_, start + kDayMs);           // mark of day_: 2
+  EXPECT_EQ(delete_raw_events_before(c(), day_, 100), 0) << "deleted the highest id";
+  event("t1", "a1", start + 2, true, 100);  // id 3, not 2 again
+  EXPECT_EQ(fold_day(c(), day_, start + kDayMs).stats.events, 1);
+  EXPECT_EQ(c().query("SELECT total_requests FROM tenant_usage_daily WHERE day = ?",
+                      {format_day(day_)})[0]
+                .i64(0),
+            2);
+}
+
 }  // namespace
 }  // namespace painel::store

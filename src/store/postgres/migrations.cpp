@@ -621,6 +621,10 @@ CREATE TABLE usage_fold_tenant_days (
 ALTER TABLE tenant_usage_daily ADD COLUMN response_sketch text;
 DROP INDEX IF EXISTS usage_events_day;
 CREATE INDEX usage_events_day ON usage_events((occurred_at_ms / 86400000), id);
+CREATE TABLE usage_raw_retention (
+  id integer PRIMARY KEY CHECK (id = 1),
+  kept_from_day date NOT NULL
+);
 )SQL"},
   };
   return m;

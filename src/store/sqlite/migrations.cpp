@@ -668,6 +668,13 @@ ALTER TABLE tenant_usage_daily ADD COLUMN response_sketch TEXT;
 -- A pass reads the day's events after its mark: (day, id) ranges through one index.
 DROP INDEX IF EXISTS usage_events_day;
 CREATE INDEX usage_events_day ON usage_events(occurred_at_ms / 86400000, id);
+-- Raw-event retention (--raw-retention-days, SQLite): every raw event of a day before
+-- kept_from_day was deleted (one row, or none: nothing deleted yet). Those days are closed:
+-- their daily rows stay, and neither a fold nor a rebuild touches them.
+CREATE TABLE usage_raw_retention (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  kept_from_day TEXT NOT NULL
+);
 )SQL"},
   };
   return m;
