@@ -278,6 +278,12 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_METRICS_HISTORY_INTERVAL_MS")
       ->capture_default_str()
       ->check(CLI::Range(100, 60000));
+      ->add_option("--raw-retention-days", cfg.raw_retention_days,
+                   "delete raw usage events of days older than this (SQLite; daily rows are "
+                   "kept; 0 = keep forever)")
+      ->envname("PAINEL_RAW_RETENTION_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 36500));
 
   serve
       ->add_option("--smtp-url", cfg.smtp_url,
@@ -509,6 +515,13 @@ int run(int argc, char** argv) {
   database_opt(aggregate, db);
   aggregate->add_option("--from", a_from, "first UTC day, YYYY-MM-DD (default: yesterday)");
   aggregate->add_option("--to", a_to, "last UTC day, YYYY-MM-DD (default: --from)");
+  bool a_dirty = false;
+  aggregate
+      ->add_flag("--dirty", a_dirty,
+                 "fold only the new events of the days marked dirty, as the serve job does "
+                 "every interval (incremental), instead of rebuilding days")
+      ->excludes("--from")
+      ->excludes("--to");
 
   auto* routes = app.add_subcommand("routes", "print the route table and who may call each route");
   bool r_md = false;
@@ -634,7 +647,7 @@ int run(int argc, char** argv) {
     if (*mtest) return cmd_mail_test(m_url, m_from, m_to, m_lang, m_json);
     if (*pretention) return cmd_privacy_retention(db, p_days, p_json);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
-    if (*aggregate) return cmd_aggregate(db, a_from, a_to);
+    if (*aggregate) return a_dirty ? cmd_aggregate_dirty(db) : cmd_aggregate(db, a_from, a_to);
     if (*routes) return cmd_routes(r_md);
     if (*smoke) return cmd_smoke(s_url, s_email, s_password, s_cacert);
     if (*backup) return b_check ? cmd_backup_check(db, file) : cmd_backup(db, file);

@@ -21,6 +21,7 @@
 #include "jobs/metric_history_job.hpp"
 #include "jobs/privacy_retention_job.hpp"
 #include "jobs/runner.hpp"
+#include "jobs/usage_retention_job.hpp"
 #include "mail/mailer.hpp"
 #include "redis/cache.hpp"
 #include "redis/client.hpp"
@@ -177,6 +178,11 @@ void Services::start_jobs() {
     spdlog::info("backups: every {} h into {}, kept {} days", cfg.backup_period_ms / 3600000.0,
                  cfg.backup_dir, cfg.backup_keep_days);
   }
+  constexpr int kRawRetentionEveryMs = 600000;
+  raw_retention =
+      std::make_unique<jobs::UsageRetentionJob>(*store, metrics, clock, cfg.raw_retention_days);
+  auto* rr = raw_retention.get();
+  runner->every("raw_retention", kRawRetentionEveryMs, [rr] { rr->tick(); });
 }
 
 void Services::flush_denials() {

@@ -31,6 +31,7 @@ class AuditCheckpointJob;
 class PrivacyRetentionJob;
 class MetricHistoryJob;
 class BackupJob;
+class UsageRetentionJob;
 }  // namespace painel::jobs
 
 namespace painel::cli {
@@ -64,6 +65,7 @@ struct Services {
   // Held for the process's life: `painel restore` refuses while it is (store/store.hpp).
   std::unique_ptr<store::InstanceLock> instance_lock;
   std::string master_key_fingerprint;
+  std::unique_ptr<jobs::UsageRetentionJob> raw_retention;
   std::unique_ptr<jobs::JobRunner> runner;
   std::unique_ptr<jobs::MetricHistoryJob> history;  // also with --no-jobs: every instance's own
   std::unique_ptr<jobs::JobRunner> history_runner;

@@ -73,6 +73,8 @@ int cmd_keys_rotate_signing(const Config& cfg);
 int cmd_keys_revoke(const std::string& database, const std::string& id_or_prefix);
 int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed);
 int cmd_aggregate(const std::string& database, const std::string& from, const std::string& to);
+// `painel aggregate --dirty`: one incremental pass over the days marked dirty.
+int cmd_aggregate_dirty(const std::string& database);
 int cmd_routes(bool markdown);
 int cmd_smoke(const std::string& url, const std::string& email, const std::string& password,
               const std::string& cacert);

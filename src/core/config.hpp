@@ -108,6 +108,9 @@ struct Config {
   int64_t backup_period_ms = 86400000;
   int backup_check_ms = 60000;
   int64_t backup_clock_step_ms = 0;
+  // Raw usage events of days older than this are deleted (SQLite; daily rows are kept;
+  // 0 = keep forever; jobs/usage_retention_job.hpp).
+  int raw_retention_days = 400;
 
   // E-mail (src/mail): invitation and password-reset links are also mailed when smtp_url
   // is set. smtp://HOST[:PORT] (STARTTLS when offered) or smtps://[USER:PASSWORD@]HOST[:PORT].

@@ -110,6 +110,10 @@ constexpr std::array kCatalog = {
                  "events.",
                  "kind", "scheduled|dirty"},
     MetricFamily{"painel_aggregation_days_total", Counter, "Tenant-days (re)aggregated."},
+    MetricFamily{"painel_aggregation_duration_seconds", Histogram,
+                 "Duration of usage aggregation passes: incremental (folds only the events "
+                 "not folded yet) or full (rebuilds whole days from the raw events).",
+                 "kind", "incremental|full"},
     MetricFamily{"painel_aggregation_last_run_timestamp_seconds", Gauge,
                  "Unix time of this instance's last aggregation run (0: none yet)."},
     MetricFamily{"painel_ip_retention_runs_total", Counter,
@@ -147,6 +151,8 @@ constexpr std::array kCatalog = {
     // --- ingestion and integrations ---
     MetricFamily{"painel_usage_events_ingested_total", Counter,
                  "Usage events accepted by POST /ingest/usage."},
+    MetricFamily{"painel_usage_events_retention_deleted_total", Counter,
+                 "Raw usage events deleted by --raw-retention-days (SQLite)."},
     MetricFamily{"painel_usage_events_duplicate_total", Counter,
                  "Usage events ignored as duplicates of ones already ingested."},
     MetricFamily{"painel_integration_writes_total", Counter, "Integration writes by action.",

@@ -34,6 +34,15 @@ void header(std::string& out, std::string_view name, std::string_view help, Metr
 
 Metrics::Metrics() {
   for (const auto& f : metric_catalog()) {
+    if (f.type == MetricType::Histogram && !f.values.empty()) {  // e.g. kind="incremental"
+      for (std::string_view vs = f.values; !vs.empty();) {
+        auto bar = vs.find('|');
+        auto v = vs.substr(0, bar);
+        vs = bar == std::string_view::npos ? "" : vs.substr(bar + 1);
+        histograms_.try_emplace(key_of(f.name, fmt::format("{}=\"{}\"", f.labels, v)));
+      }
+      continue;
+    }
     if (f.name.starts_with("process_") || f.type == MetricType::Histogram) continue;
     if (f.labels.empty()) {
       if (!f.zero_at_start) continue;
@@ -111,6 +120,19 @@ void Metrics::set_gauge(const std::string& name, double value, const std::string
     it->second = value;
 }
 
+void Metrics::observe(const std::string& name, const std::string& labels, double seconds) {
+  std::string key = key_of(name, labels);
+  std::unique_lock lk(mu_);
+  auto [it, added] = histograms_.try_emplace(std::move(key));
+  if (added) check_family(name, MetricType::Histogram);
+  Hist& h = it->second;
+  size_t b = 0;
+  while (b < kJobDurationBuckets.size() && seconds > kJobDurationBuckets[b]) ++b;
+  h.buckets[b] += 1;
+  h.count += 1;
+  h.sum += seconds;
+}
+
 uint64_t Metrics::counter(const std::string& name, const std::string& labels) const {
   std::shared_lock lk(mu_);
   auto it = counters_.find(key_of(name, labels));
@@ -133,6 +155,23 @@ std::string Metrics::render() const {
       fmt::format_to(app, "{} {}\n", f.name, *v);
     } else if (f.name == "painel_metrics_unknown_total") {
       fmt::format_to(app, "{} {}\n", f.name, unknown_.load(std::memory_order_relaxed));
+    } else if (f.type == MetricType::Histogram) {
+      for_family(histograms_, f.name, [&](std::string_view k, const Hist& h) {
+        // "name{labels}" → name_bucket{labels,le="…"}, name_sum{labels}, name_count{labels}
+        std::string_view labels = k.size() > f.name.size() ? k.substr(f.name.size() + 1) : "";
+        if (!labels.empty()) labels.remove_suffix(1);
+        std::string sep = labels.empty() ? "" : std::string(labels) + ",";
+        uint64_t cum = 0;
+        for (size_t b = 0; b <= kJobDurationBuckets.size(); ++b) {
+          cum += h.buckets[b];
+          std::string le =
+              b < kJobDurationBuckets.size() ? fmt::format("{}", kJobDurationBuckets[b]) : "+Inf";
+          fmt::format_to(app, "{}_bucket{{{}le=\"{}\"}} {}\n", f.name, sep, le, cum);
+        }
+        std::string braces = labels.empty() ? "" : fmt::format("{{{}}}", labels);
+        fmt::format_to(app, "{}_sum{} {}\n", f.name, braces, h.sum);
+        fmt::format_to(app, "{}_count{} {}\n", f.name, braces, h.count);
+      });
     } else if (f.type == MetricType::Counter) {
       for_family(counters_, f.name, [&](std::string_view k, const std::atomic<uint64_t>& v) {
         uint64_t n = v.load(std::memory_order_relaxed);

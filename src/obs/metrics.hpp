@@ -21,6 +21,11 @@ namespace painel::obs {
 inline constexpr std::array<double, 12> kLatencyBuckets = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 
+// Buckets (seconds) of the job-duration histograms (observe()): from a 1 ms incremental
+// aggregation pass to a minute-long rebuild of a large day.
+inline constexpr std::array<double, 14> kJobDurationBuckets = {
+    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0};
+
 struct RouteMetrics {
   std::string method, route;
   std::array<std::atomic<uint64_t>, 600> by_status{};
@@ -72,6 +77,9 @@ class Metrics {
   std::atomic<uint64_t>& counter_ref(const std::string& name, const std::string& labels = "");
   void set_gauge(const std::string& name, double value, const std::string& labels = "");
   uint64_t counter(const std::string& name, const std::string& labels = "") const;
+  // One observation of a histogram family of the catalogue (other than the HTTP latency
+  // one), in seconds, into kJobDurationBuckets.
+  void observe(const std::string& name, const std::string& labels, double seconds);
   std::string render() const;
   // Every counter and gauge of the registry, the route table's requests by status class
   // and latency buckets (per bucket, not cumulative), and the process's CPU, RSS and fds:
@@ -90,6 +98,12 @@ class Metrics {
   std::vector<std::unique_ptr<RouteMetrics>> routes_;
   std::map<std::string, std::atomic<uint64_t>> counters_;  // "name{labels}"; nodes are stable
   std::map<std::string, double> gauges_;
+  struct Hist {
+    std::array<uint64_t, kJobDurationBuckets.size() + 1> buckets{};
+    uint64_t count = 0;
+    double sum = 0;
+  };
+  std::map<std::string, Hist> histograms_;    // "name{labels}"; changed under mu_ (rare)
   mutable std::atomic<uint64_t> unknown_{0};  // painel_metrics_unknown_total
 };
 

@@ -170,5 +170,32 @@ TEST(Metrics, RoutesAreRenderedAsCountsAndHistograms) {
   EXPECT_EQ(s["painel_http_request_duration_seconds_count{route=\"static\",method=\"GET\"}"], 2);
 }
 
+TEST(Metrics, AggregationDurationIsAHistogramByKind) {
+  Metrics m;
+  std::string text = m.render();
+  for (const char* kind : {"incremental", "full"})
+    EXPECT_NE(text.find(std::string("painel_aggregation_duration_seconds_count{kind=\"") + kind +
+                        "\"} 0\n"),
+              std::string::npos)
+        << kind << " is not shown at 0 from the start\n"
+        << text;
+  m.observe("painel_aggregation_duration_seconds", "kind=\"incremental\"", 0.00390625);
+  m.observe("painel_aggregation_duration_seconds", "kind=\"incremental\"", 0.25);
+  m.observe("painel_aggregation_duration_seconds", "kind=\"full\"", 100);
+  text = m.render();
+  for (const char* line :
+       {"painel_aggregation_duration_seconds_bucket{kind=\"incremental\",le=\"0.001\"} 0\n",
+        "painel_aggregation_duration_seconds_bucket{kind=\"incremental\",le=\"0.005\"} 1\n",
+        "painel_aggregation_duration_seconds_bucket{kind=\"incremental\",le=\"0.25\"} 2\n",
+        "painel_aggregation_duration_seconds_bucket{kind=\"incremental\",le=\"+Inf\"} 2\n",
+        "painel_aggregation_duration_seconds_sum{kind=\"incremental\"} 0.25390625\n",
+        "painel_aggregation_duration_seconds_count{kind=\"incremental\"} 2\n",
+        "painel_aggregation_duration_seconds_bucket{kind=\"full\",le=\"60\"} 0\n",
+        "painel_aggregation_duration_seconds_bucket{kind=\"full\",le=\"+Inf\"} 1\n",
+        "painel_aggregation_duration_seconds_count{kind=\"full\"} 1\n"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << text;
+  EXPECT_EQ(m.counter("painel_metrics_unknown_total"), 0u);
+}
+
 }  // namespace
 }  // namespace painel::obs

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <climits>
+#include <map>
 #include <set>
 #include <string_view>
 
 #include "core/string_map.hpp"
 #include "core/time.hpp"
+#include "domain/response_sketch.hpp"
 #include "store/usage_totals.hpp"
 
 namespace painel::store {
@@ -19,21 +21,92 @@ namespace {
 // SELECT ... GROUP BY (whose sorter dominates) and lets p95 be exact: the nearest-rank
 // percentile, found with nth_element over the group's response times (4 bytes per event
 // of the day).
+// Events through the fold bound only (fold_bound): a later one is left to the next fold.
 constexpr const char* kScanDay =
     "SELECT tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
-    "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ?";
+    "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ? AND id <= ?";
 constexpr const char* kInsertColumns =
     "INSERT INTO tenant_usage_daily(tenant_id, agent_id, day, total_requests, "
     "successful_requests, failed_requests, sum_response_time_ms, p95_response_time_ms, "
-    "total_tokens, cost_cents, last_request_at, aggregated_at) VALUES ";
-constexpr size_t kColumns = 12, kRowsPerInsert = 50;
+    "total_tokens, cost_cents, last_request_at, aggregated_at, response_sketch) VALUES ";
+// A fold writes rows whole, computed from the stored row and the new events.
+constexpr const char* kUpsertSuffix =
+    " ON CONFLICT(tenant_id, day, agent_id) DO UPDATE SET total_requests = "
+    "excluded.total_requests, successful_requests = excluded.successful_requests, "
+    "failed_requests = excluded.failed_requests, sum_response_time_ms = "
+    "excluded.sum_response_time_ms, p95_response_time_ms = excluded.p95_response_time_ms, "
+    "total_tokens = excluded.total_tokens, cost_cents = excluded.cost_cents, last_request_at = "
+    "excluded.last_request_at, aggregated_at = excluded.aggregated_at, response_sketch = "
+    "excluded.response_sketch";
+constexpr size_t kColumns = 13, kRowsPerInsert = 50;
+
+// The fold marks (migration 24).
+constexpr const char* kFoldMark = "SELECT folded_through_id FROM usage_fold_days WHERE day = ?";
+constexpr const char* kSetFoldMark =
+    "INSERT INTO usage_fold_days(day, folded_through_id, folded_at) VALUES (?,?,?) "
+    "ON CONFLICT(day) DO UPDATE SET folded_through_id = excluded.folded_through_id, "
+    "folded_at = excluded.folded_at";
+constexpr const char* kTenantFoldMarks =
+    "SELECT tenant_id, folded_through_id FROM usage_fold_tenant_days WHERE day = ?";
+constexpr const char* kSetTenantFoldMark =
+    "INSERT INTO usage_fold_tenant_days(day, tenant_id, folded_through_id) VALUES (?,?,?) "
+    "ON CONFLICT(day, tenant_id) DO UPDATE SET folded_through_id = excluded.folded_through_id";
+constexpr const char* kClearTenantFoldMarks = "DELETE FROM usage_fold_tenant_days WHERE day = ?";
+constexpr const char* kMaxEventId = "SELECT coalesce(max(id), 0) FROM usage_events";
+
+// PostgreSQL advisory lock key of the ingest barrier (enter_usage_ingest / fold_bound).
+constexpr int64_t kIngestBarrier = 7022364355625380024;
 
 struct Group {
   int64_t ok = 0, response_sum = 0, tokens = 0, cost = 0, last_ms = INT64_MIN;
   std::vector<int32_t> response_times;
 };
 
-std::string insert_sql(size_t rows) { return kInsertColumns + placeholder_rows(kColumns, rows); }
+std::string insert_sql(size_t rows, const char* suffix = "") {
+  return kInsertColumns + placeholder_rows(kColumns, rows) + suffix;
+}
+
+// The highest usage_events id every event at or below which is committed (or rolled
+// back): on SQLite, inside the write transaction, simply the highest id. On PostgreSQL a
+// bigserial id is taken when the row is inserted, so an id below a committed one can
+// still be in flight; every ingest transaction holds the barrier lock shared from before
+// it takes an id (enter_usage_ingest), so once the exclusive lock is granted no id taken
+// before is in flight, and ids taken after are higher than the maximum read here. The lock
+// is held for an instant (session level, released at once), not for the fold.
+int64_t fold_bound(Conn& c) {
+  if (c.dialect() == Dialect::Postgres) {
+    c.exec("SELECT pg_advisory_lock(?)", {kIngestBarrier});
+    c.exec("SELECT pg_advisory_unlock(?)", {kIngestBarrier});
+  }
+  return c.query(kMaxEventId)[0].i64(0);
+}
+
+// Buffers rows of kColumns values and writes them kRowsPerInsert per statement.
+class RowWriter {
+ public:
+  RowWriter(Conn& c, const char* suffix)
+      : c_(c), many_(insert_sql(kRowsPerInsert, suffix)), one_(insert_sql(1, suffix)) {
+    batch_.reserve(kColumns * kRowsPerInsert);
+  }
+  void add(std::initializer_list<Value> row) {
+    batch_.insert(batch_.end(), row);
+    if (batch_.size() == kColumns * kRowsPerInsert) {
+      c_.exec(many_, batch_);
+      batch_.clear();
+    }
+  }
+  void flush() {
+    for (size_t i = 0; i < batch_.size(); i += kColumns)
+      c_.exec(one_, Params(batch_.begin() + static_cast<std::ptrdiff_t>(i),
+                           batch_.begin() + static_cast<std::ptrdiff_t>(i + kColumns)));
+    batch_.clear();
+  }
+
+ private:
+  Conn& c_;
+  const std::string many_, one_;
+  Params batch_;
+};
 
 // Nearest rank: the value at 1-based rank ceil(0.95 n) of the sorted sample.
 int64_t p95(std::vector<int32_t>& v) {
@@ -95,8 +168,8 @@ class DayFold {
 
 // Streams the day's events of the wanted tenants into the fold, reading each row in place
 // (no Row per event: this loop is most of the aggregation's time).
-void scan_day(Conn& c, int64_t day, const TenantSet* tenants, DayFold& fold) {
-  c.each_view(kScanDay, {day}, [&](const RowView& r) {
+void scan_day(Conn& c, int64_t day, int64_t bound, const TenantSet* tenants, DayFold& fold) {
+  c.each_view(kScanDay, {day, bound}, [&](const RowView& r) {
     std::string_view tenant = r.text(0);
     if (tenants && !tenants->count(tenant)) return;
     fold.add(tenant, r.text(1), r.i64(2), r.i64(3) != 0, r.i64(4), r.i64(5), r.i64(6));
@@ -118,15 +191,16 @@ void scan_day(Conn& c, int64_t day, const TenantSet* tenants, DayFold& fold) {
 // marks after the scan, as before, lost events committed between the two statements.)
 // On SQLite the write transaction excludes ingestion altogether.
 void aggregate_one_day(Conn& c, int64_t day, const TenantSet* tenants, const std::string& now,
-                       AggregateStats& st) {
+                       AggregateStats& st, std::vector<std::string>* day_tenants = nullptr) {
   const std::string d = format_day(day);
   if (tenants)
     for (auto& t : *tenants) c.exec(kClearDirtyTenant, {d, t});
   else
     c.exec(kClearDirty, {d});
 
+  const int64_t bound = fold_bound(c);  // after the marks' delete: see fold_bound
   DayFold fold;
-  scan_day(c, day, tenants, fold);
+  scan_day(c, day, bound, tenants, fold);
   // Running totals hook: the day's per-tenant totals before its rows are replaced (for a
   // set of tenants, every tenant of the day: the others' totals do not change).
   const std::optional<std::string> one_tenant =
@@ -137,30 +211,39 @@ void aggregate_one_day(Conn& c, int64_t day, const TenantSet* tenants, const std
   else
     c.exec(kDeleteDay, {d});
 
-  const std::string many = insert_sql(kRowsPerInsert), one = insert_sql(1);
-  Params batch;
-  batch.reserve(kColumns * kRowsPerInsert);
+  RowWriter out(c, "");
   for (auto& [kp, gp] : fold.ordered()) {
     const std::string& k = *kp;
     Group& grp = *gp;
     size_t sep = k.find('\0');
     auto n = static_cast<int64_t>(grp.response_times.size());
+    domain::ResponseSketch sketch;
+    for (int32_t rt : grp.response_times) sketch.add(rt);
     int64_t p = p95(grp.response_times);
-    batch.insert(batch.end(),
-                 {k.substr(0, sep), k.substr(sep + 1), d, n, grp.ok, n - grp.ok, grp.response_sum,
-                  p, grp.tokens, grp.cost, format_rfc3339(grp.last_ms), now});
-    if (batch.size() == kColumns * kRowsPerInsert) {
-      c.exec(many, batch);
-      batch.clear();
-    }
+    out.add({k.substr(0, sep), k.substr(sep + 1), d, n, grp.ok, n - grp.ok, grp.response_sum, p,
+             grp.tokens, grp.cost, format_rfc3339(grp.last_ms), now, sketch.encode()});
+    std::vector<int32_t>().swap(grp.response_times);  // its memory, before the next group
     st.events += n;
     st.rows += 1;
   }
-  for (size_t i = 0; i < batch.size(); i += kColumns)
-    c.exec(one, Params(batch.begin() + static_cast<std::ptrdiff_t>(i),
-                       batch.begin() + static_cast<std::ptrdiff_t>(i + kColumns)));
+  out.flush();
+  // The fold marks: the whole day is folded through `bound`; a tenant rebuilt alone is,
+  // beyond the day's mark (fold_day skips its events up to there).
+  if (tenants) {
+    for (auto& t : *tenants) c.exec(kSetTenantFoldMark, {d, t, bound});
+  } else {
+    c.exec(kSetFoldMark, {d, bound, now});
+    c.exec(kClearTenantFoldMarks, {d});
+  }
   // Running totals hook: the day's rows are replaced; bring tenant_usage_cumulative along.
-  apply_day_totals(c, d, totals_before, day_request_totals(c, d, one_tenant));
+  const DayTotals totals_after = day_request_totals(c, d, one_tenant);
+  apply_day_totals(c, d, totals_before, totals_after);
+  if (day_tenants) {  // every tenant with rows of the day, before or after
+    std::set<std::string> all;
+    for (auto& [t, n] : totals_before) all.insert(t);
+    for (auto& [t, n] : totals_after) all.insert(t);
+    day_tenants->assign(all.begin(), all.end());
+  }
   st.days += 1;
 }
 
@@ -172,7 +255,8 @@ AggregateStats aggregate(Conn& c, int64_t from_day, int64_t to_day, const Tenant
                          int64_t now_ms) {
   AggregateStats st;
   const std::string now = format_rfc3339(now_ms);
-  for (int64_t day = from_day; day <= to_day; ++day) {
+  const int64_t kept_from = raw_events_kept_from(c).value_or(INT64_MIN);
+  for (int64_t day = std::max(from_day, kept_from); day <= to_day; ++day) {  // closed: skip
     if (c.in_transaction()) {
       aggregate_one_day(c, day, tenants, now, st);
     } else {
@@ -185,6 +269,187 @@ AggregateStats aggregate(Conn& c, int64_t from_day, int64_t to_day, const Tenant
 }
 
 }  // namespace
+
+namespace {
+
+// One (tenant, agent) of a fold: its new events' sums and response-time sketch.
+struct FoldGroup {
+  int64_t n = 0, ok = 0, response_sum = 0, tokens = 0, cost = 0, last_ms = INT64_MIN;
+  domain::ResponseSketch sketch;
+};
+// The same, as the day's row holds it before the fold.
+struct StoredRow {
+  int64_t n = 0, ok = 0, response_sum = 0, tokens = 0, cost = 0, last_ms = INT64_MIN;
+  domain::ResponseSketch sketch;
+};
+
+// The new events: an index range (day, id) of migration 24's usage_events_day.
+constexpr const char* kScanNew =
+    "SELECT id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
+    "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ? AND id > ? AND id <= ?";
+// The day's rows of up to kTenantsPerRead tenants; the IN list is padded (repeating the
+// last tenant) so every read uses one prepared statement.
+constexpr size_t kTenantsPerRead = 100;
+const std::string& stored_rows_sql() {
+  static const std::string sql =
+      "SELECT tenant_id, agent_id, total_requests, successful_requests, sum_response_time_ms, "
+      "total_tokens, cost_cents, last_request_at, response_sketch FROM tenant_usage_daily "
+      "WHERE day = ? AND tenant_id IN " +
+      placeholder_rows(kTenantsPerRead, 1);
+  return sql;
+}
+
+std::string_view tenant_of(std::string_view key) { return key.substr(0, key.find('\0')); }
+
+// Folds the day's new events into its rows; runs inside the caller's transaction. False,
+// having written nothing but the cleared dirty marks, when the day must be rebuilt whole
+// instead: it has no fold mark, or a row it would add to has no valid sketch.
+bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
+  const std::string d = format_day(day);
+  // Marks first, then the bound, then the events: the order aggregate_one_day explains.
+  c.exec(kClearDirty, {d});
+  const int64_t bound = fold_bound(c);
+  Rows mark = c.query(kFoldMark, {d});
+  if (mark.empty()) return false;
+  const int64_t from = mark[0].i64(0);
+  std::map<std::string, int64_t, std::less<>> tenant_marks;
+  for (auto& r : c.query(kTenantFoldMarks, {d})) tenant_marks.emplace(r.str(0), r.i64(1));
+
+  std::map<std::string, FoldGroup, std::less<>> groups;  // tenant '\0' agent: key order
+  std::string key;
+  c.each_view(kScanNew, {day, from, bound}, [&](const RowView& r) {
+    std::string_view tenant = r.text(1);
+    if (!tenant_marks.empty())
+      if (auto it = tenant_marks.find(tenant); it != tenant_marks.end() && r.i64(0) <= it->second)
+        return;  // already in the rows: its tenant was rebuilt alone through there
+    key.assign(tenant);
+    key.push_back('\0');
+    key.append(r.text(2));
+    auto it = groups.find(std::string_view(key));
+    if (it == groups.end()) it = groups.emplace(key, FoldGroup{}).first;
+    FoldGroup& g = it->second;
+    g.n += 1;
+    g.ok += r.i64(4) != 0;
+    g.response_sum += r.i64(5);
+    g.tokens += r.i64(6);
+    g.cost += r.i64(7);
+    g.last_ms = std::max(g.last_ms, r.i64(3));
+    g.sketch.add(r.i64(5));
+  });
+
+  std::vector<std::string> tenants;
+  for (auto& [k, g] : groups)
+    if (tenants.empty() || tenants.back() != tenant_of(k)) tenants.emplace_back(tenant_of(k));
+
+  // The touched tenants' rows of the day: the ones the fold adds to, and each tenant's
+  // day total for the running totals.
+  std::map<std::string, StoredRow, std::less<>> stored;
+  DayTotals before, after;
+  bool legacy = false;
+  Params p;
+  for (size_t i = 0; i < tenants.size(); i += kTenantsPerRead) {
+    p.assign(1, d);
+    for (size_t j = 0; j < kTenantsPerRead; ++j)
+      p.emplace_back(tenants[std::min(i + j, tenants.size() - 1)]);
+    c.each(stored_rows_sql(), p, [&](const Row& r) {
+      std::string tenant = r.str(0);
+      before[tenant] += r.i64(2);
+      key = tenant;
+      key.push_back('\0');
+      key += r.str(1);
+      if (!groups.count(std::string_view(key))) return;
+      auto sketch = r.is_null(8) ? std::nullopt : domain::ResponseSketch::decode(r.text(8));
+      if (!sketch || sketch->count() != r.i64(2)) {
+        legacy = true;  // written before sketches (or damaged): rebuild the day
+        return;
+      }
+      auto last = r.is_null(7) ? std::nullopt : parse_rfc3339(r.str(7));
+      stored.emplace(key, StoredRow{r.i64(2), r.i64(3), r.i64(4), r.i64(5), r.i64(6),
+                                    last.value_or(INT64_MIN), std::move(*sketch)});
+    });
+  }
+  if (legacy) return false;
+
+  RowWriter out(c, kUpsertSuffix);
+  after = before;
+  for (auto& [k, g] : groups) {
+    StoredRow row;
+    if (auto it = stored.find(k); it != stored.end()) row = std::move(it->second);
+    row.n += g.n;
+    row.ok += g.ok;
+    row.response_sum += g.response_sum;
+    row.tokens += g.tokens;
+    row.cost += g.cost;
+    row.last_ms = std::max(row.last_ms, g.last_ms);
+    row.sketch.merge(g.sketch);
+    size_t sep = k.find('\0');
+    out.add({k.substr(0, sep), k.substr(sep + 1), d, row.n, row.ok, row.n - row.ok,
+             row.response_sum, row.sketch.p95(), row.tokens, row.cost, format_rfc3339(row.last_ms),
+             now, row.sketch.encode()});
+    after[k.substr(0, sep)] += g.n;
+    fs.stats.events += g.n;
+    fs.stats.rows += 1;
+  }
+  out.flush();
+  apply_day_totals(c, d, before, after);
+  c.exec(kSetFoldMark, {d, bound, now});
+  if (!tenant_marks.empty()) c.exec(kClearTenantFoldMarks, {d});  // all at or below `bound`
+  fs.stats.days = 1;
+  fs.tenants = std::move(tenants);
+  return true;
+}
+
+}  // namespace
+
+FoldStats fold_day(Conn& c, int64_t day, int64_t now_ms) {
+  const std::string now = format_rfc3339(now_ms);
+  auto run = [&] {
+    FoldStats fs;
+    if (day < raw_events_kept_from(c).value_or(INT64_MIN)) {  // closed by retention
+      c.exec(kClearDirty, {format_day(day)});
+      return fs;
+    }
+    if (!fold_one_day(c, day, now, fs)) {
+      fs = FoldStats{};
+      fs.rebuilt = true;
+      aggregate_one_day(c, day, nullptr, now, fs.stats, &fs.tenants);
+    }
+    return fs;
+  };
+  if (c.in_transaction()) return run();
+  Tx tx(c, true);
+  FoldStats fs = run();
+  tx.commit();
+  return fs;
+}
+
+namespace {
+constexpr const char* kKeptFrom = "SELECT kept_from_day FROM usage_raw_retention WHERE id = 1";
+constexpr const char* kSetKeptFrom =
+    "INSERT INTO usage_raw_retention(id, kept_from_day) VALUES (1, ?) ON CONFLICT(id) DO "
+    "UPDATE SET kept_from_day = excluded.kept_from_day";
+// Through the (day, id) index; the highest id stays (see delete_raw_events_before).
+constexpr const char* kDeleteRawBefore =
+    "DELETE FROM usage_events WHERE id IN (SELECT id FROM usage_events "
+    "WHERE " PAINEL_USAGE_EVENT_DAY " < ? AND id < (SELECT max(id) FROM usage_events) LIMIT ?)";
+}  // namespace
+
+std::optional<int64_t> raw_events_kept_from(Conn& c) {
+  Rows r = c.query(kKeptFrom);
+  if (r.empty()) return std::nullopt;
+  return parse_day(r[0].str(0));
+}
+
+int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit) {
+  if (before_day > raw_events_kept_from(c).value_or(INT64_MIN))
+    c.exec(kSetKeptFrom, {format_day(before_day)});
+  return c.exec(kDeleteRawBefore, {before_day, limit});
+}
+
+void enter_usage_ingest(Conn& c) {
+  if (c.dialect() == Dialect::Postgres)
+    c.exec("SELECT pg_advisory_xact_lock_shared(?)", {kIngestBarrier});
+}
 
 AggregateStats aggregate_days(Conn& c, int64_t from_day, int64_t to_day,
                               const std::optional<std::string>& tenant_id, int64_t now_ms) {

@@ -26,7 +26,10 @@ struct AggregateStats {
 // epoch; day d covers occurred_at_ms in [d*86400000, (d+1)*86400000)), for one tenant or
 // all. Each day is replaced whole in its own write transaction (or inside the caller's,
 // if one is open) and its usage_dirty_days marks are cleared, so re-running gives
-// identical rows apart from aggregated_at. p95_response_time_ms is exact (nearest rank).
+// identical rows apart from aggregated_at. p95_response_time_ms is exact (nearest rank);
+// each row also gets the response-time sketch later folds merge into. The day's fold
+// mark (usage_fold_days; for one tenant, usage_fold_tenant_days) moves to the last event
+// read, so fold_day() continues from there.
 // Memory: 4 bytes per event of the largest day, plus one small entry per row. Time: one
 // scan of each day's events, even for one tenant (usage_events is indexed by day only).
 AggregateStats aggregate_days(Conn& c, int64_t from_day, int64_t to_day,
@@ -36,6 +39,37 @@ AggregateStats aggregate_days(Conn& c, int64_t from_day, int64_t to_day,
 // events whatever the number of tenants, so a day's late events cost one scan per tick.
 AggregateStats aggregate_day_of_tenants(Conn& c, int64_t day,
                                         const std::vector<std::string>& tenant_ids, int64_t now_ms);
+
+// Incremental aggregation (issue 20): folds into the day's rows only the events of `day`
+// not folded yet — ids above the day's fold mark (usage_fold_days), skipping those of a
+// tenant rebuilt alone further than that (usage_fold_tenant_days) — adding counts and
+// sums and merging response-time sketches (p95 from the sketch: within 1 %, see
+// domain/response_sketch.hpp); then moves the mark and clears the day's dirty marks. A day
+// without a mark, or with a row written before sketches existed, is rebuilt whole
+// (aggregate_days) instead. Cost: one index range over the new events, one read of the
+// touched tenants' rows of the day. Runs in its own write transaction (or the caller's).
+struct FoldStats {
+  AggregateStats stats;
+  bool rebuilt = false;              // the day was rebuilt whole instead
+  std::vector<std::string> tenants;  // tenants whose rows changed (sorted, distinct)
+};
+FoldStats fold_day(Conn& c, int64_t day, int64_t now_ms);
+
+// PostgreSQL: ingestion holds this advisory lock shared for its transaction, before it
+// takes any usage_events id; a fold takes it exclusively for an instant before reading
+// the highest id, so every id at or below it belongs to a finished transaction (a
+// bigserial id can commit after a higher one). A no-op on SQLite (one writer).
+void enter_usage_ingest(Conn& c);
+
+// Raw-event retention (SQLite; --raw-retention-days): deletes at most `limit` raw events
+// of days before `before_day`, in the caller's transaction, after moving the retention
+// floor (usage_raw_retention) up to `before_day`: days below it are closed, so
+// aggregate_days skips them and fold_day only clears their dirty marks (their daily rows
+// stay). The table's highest id is never deleted: SQLite would hand it out again, below
+// a fold mark (see docs/architecture.md). Returns the number of events deleted.
+int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit);
+// The first day whose raw events are all kept (nullopt: none deleted yet).
+std::optional<int64_t> raw_events_kept_from(Conn& c);
 
 // Days (since the epoch, ascending, distinct) marked dirty by late events, for one
 // tenant or all.

@@ -7,6 +7,7 @@
 
 #include "core/time.hpp"
 #include "store/store.hpp"
+#include "store/usage_fold_test_support.hpp"
 
 namespace painel::store {
 namespace {
@@ -222,6 +223,9 @@ TEST_F(AggregateTest, RawEventReadersUseTheDayIndex) {
             1);
   for (auto& [sql, p] : std::vector<std::pair<std::string, Params>>{
            {"SELECT tenant_id FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ?", {day_}},
+           {"SELECT id, tenant_id FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY
+            " = ? AND id > ? AND id <= ?",
+            {day_, int64_t{5}, int64_t{9}}},  // fold_day's scan of the new events
            {"SELECT tenant_id, agent_id, count(*) FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY
             " BETWEEN ? AND ? AND occurred_at_ms >= ? AND occurred_at_ms <= ? AND "
             "tenant_id = ? GROUP BY tenant_id, agent_id",
@@ -240,6 +244,155 @@ TEST_F(AggregateTest, RunsInsideCallersTransaction) {
   }
   EXPECT_TRUE(rows().empty());
   EXPECT_FALSE(c().in_transaction());
+}
+
+// --- Issue 20: incremental aggregation ---
+
+TEST_F(AggregateTest, FoldAddsOnlyNewEventsToTheRows) {
+  const int64_t start = day_ * kDayMs;
+  event("t1", "a1", start + 1000, true, 100, 10, 1);
+  event("t2", "a1", start + 2000, false, 300, 20, 2);
+  mark_dirty(day_, "t1");
+  // The day was never folded: the first pass rebuilds it whole and sets its mark.
+  auto fs = fold_day(c(), day_, start + kDayMs);
+  EXPECT_TRUE(fs.rebuilt);
+  EXPECT_EQ(fs.stats.events, 2);
+  EXPECT_EQ(fs.tenants, (std::vector<std::string>{"t1", "t2"}));
+  EXPECT_EQ(c().query("SELECT folded_through_id FROM usage_fold_days")[0].i64(0), 2);
+  EXPECT_TRUE(dirty_days(c(), std::nullopt).empty());
+
+  event("t1", "a1", start + 5000, false, 200, 5, 3);
+  event("t1", "a2", start + 6000, true, 50, 1, 1);
+  mark_dirty(day_, "t1");
+  fs = fold_day(c(), day_, start + kDayMs + 1000);
+  EXPECT_FALSE(fs.rebuilt);
+  EXPECT_EQ(fs.stats.events, 2);  // only the new ones were read
+  EXPECT_EQ(fs.stats.rows, 2);
+  EXPECT_EQ(fs.tenants, std::vector<std::string>{"t1"});
+  EXPECT_EQ(rows(), (std::vector<std::string>{
+                        // p95: the sketch's estimate of 200 (within 1 %)
+                        "t1|a1|2026-03-10|2|1|1|300|198|15|4|" + ts("2026-03-10T00:00:05Z"),
+                        "t1|a2|2026-03-10|1|1|0|50|50|1|1|" + ts("2026-03-10T00:00:06Z"),
+                        "t2|a1|2026-03-10|1|0|1|300|300|20|2|" + ts("2026-03-10T00:00:02Z"),
+                    }));
+  EXPECT_EQ(aggregated_at("t2"), format_rfc3339(start + kDayMs)) << "t2 had nothing new";
+  EXPECT_EQ(c().query("SELECT folded_through_id FROM usage_fold_days")[0].i64(0), 4);
+  EXPECT_EQ(c().query("SELECT requests_through_day FROM tenant_usage_cumulative WHERE "
+                      "tenant_id = 't1'")[0]
+                .i64(0),
+            3);
+  // Nothing new: nothing read, nothing written.
+  fs = fold_day(c(), day_, start + kDayMs + 2000);
+  EXPECT_EQ(fs.stats.events, 0);
+  EXPECT_EQ(fs.stats.rows, 0);
+  EXPECT_EQ(aggregated_at("t1"), format_rfc3339(start + kDayMs + 1000));
+}
+
+TEST_F(AggregateTest, TenantRebuiltAloneIsNotFoldedTwice) {
+  const int64_t start = day_ * kDayMs;
+  event("t1", "a1", start + 1000, true, 100);
+  event("t2", "a1", start + 1000, true, 100);
+  fold_day(c(), day_, start + kDayMs);  // rebuilt whole: mark at 2
+  event("t1", "a1", start + 2000, true, 100);
+  event("t2", "a1", start + 2000, true, 100);
+  // t1 alone is rebuilt from all its events (through id 4); t2's new event is left.
+  aggregate_days(c(), day_, day_, std::string("t1"), start + kDayMs);
+  auto fs = fold_day(c(), day_, start + kDayMs);
+  EXPECT_EQ(fs.stats.events, 1);
+  EXPECT_EQ(fs.tenants, std::vector<std::string>{"t2"});
+  for (const char* t : {"t1", "t2"})
+    EXPECT_EQ(c().query("SELECT total_requests FROM tenant_usage_daily WHERE tenant_id = ?",
+                        {std::string(t)})[0]
+                  .i64(0),
+              2)
+        << t;
+  EXPECT_EQ(c().query("SELECT count(*) FROM usage_fold_tenant_days")[0].i64(0), 0)
+      << "the day's mark passed the tenant's: its mark is cleared";
+}
+
+TEST_F(AggregateTest, RowsWithoutSketchMakeTheDayRebuildWhole) {
+  const int64_t start = day_ * kDayMs;
+  event("t1", "a1", start + 1000, true, 100);
+  aggregate_days(c(), day_, day_, std::nullopt, start + kDayMs);
+  // As rows written before migration 24 are (or a damaged sketch).
+  c().exec("UPDATE tenant_usage_daily SET response_sketch = NULL");
+  event("t1", "a1", start + 2000, true, 300);
+  auto fs = fold_day(c(), day_, start + kDayMs);
+  EXPECT_TRUE(fs.rebuilt);
+  EXPECT_EQ(rows(), (std::vector<std::string>{"t1|a1|2026-03-10|2|2|0|400|300|20|2|" +
+                                              ts("2026-03-10T00:00:02Z")}));
+  EXPECT_FALSE(c().query("SELECT response_sketch FROM tenant_usage_daily")[0].is_null(0));
+  c().exec("UPDATE tenant_usage_daily SET response_sketch = 'AQAB'");  // not a valid sketch
+  event("t1", "a1", start + 3000, true, 300);
+  EXPECT_TRUE(fold_day(c(), day_, start + kDayMs).rebuilt);
+  EXPECT_EQ(c().query("SELECT total_requests FROM tenant_usage_daily")[0].i64(0), 3);
+}
+
+TEST_F(AggregateTest, FoldRunsInsideCallersTransaction) {
+  const int64_t start = day_ * kDayMs;
+  event("t1", "a1", start + 1000, true, 100);
+  fold_day(c(), day_, start + kDayMs);
+  event("t1", "a1", start + 2000, true, 100);
+  {
+    Tx tx(c(), true);
+    EXPECT_EQ(fold_day(c(), day_, start + kDayMs).stats.events, 1);
+  }  // rolled back: the event is still to fold
+  EXPECT_EQ(fold_day(c(), day_, start + kDayMs).stats.events, 1);
+  EXPECT_EQ(c().query("SELECT total_requests FROM tenant_usage_daily")[0].i64(0), 2);
+}
+
+TEST_F(AggregateTest, IncrementalFoldsEqualFullRebuildOnRandomEvents) {
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    for (const char* table :
+         {"usage_events", "usage_dirty_days", "tenant_usage_daily", "tenant_usage_cumulative"})
+      c().exec(std::string("DELETE FROM ") + table);
+    c().exec("DELETE FROM usage_fold_days");
+    c().exec("DELETE FROM usage_fold_tenant_days");
+    testing::check_incremental_equals_full(*store_, seed, day_);
+  }
+}
+
+TEST_F(AggregateTest, RetentionDeletesOldRawEventsInBatchesAndClosesTheirDays) {
+  const int64_t start = day_ * kDayMs;
+  for (int i = 0; i < 7; ++i) event("t1", "a1", start - kDayMs + i, true, 100);  // day - 1
+  for (int i = 0; i < 2; ++i) event("t1", "a1", start + i, true, 100);           // day
+  aggregate_days(c(), day_ - 1, day_, std::nullopt, start + kDayMs);
+  auto before = rows();
+  EXPECT_EQ(raw_events_kept_from(c()), std::nullopt);
+
+  EXPECT_EQ(delete_raw_events_before(c(), day_, 5), 5);  // a batch at most
+  EXPECT_EQ(raw_events_kept_from(c()), day_);
+  EXPECT_EQ(delete_raw_events_before(c(), day_, 5), 2);
+  EXPECT_EQ(delete_raw_events_before(c(), day_, 5), 0);
+  EXPECT_EQ(c().query("SELECT count(*) FROM usage_events")[0].i64(0), 2);
+
+  // The closed day's rows stay: a rebuild (REPROCESS_QUEUE, `painel aggregate`) skips it,
+  // and a late event for it only loses its dirty mark.
+  auto st = aggregate_days(c(), day_ - 1, day_, std::nullopt, start + kDayMs + 1);
+  EXPECT_EQ(st.days, 1);
+  EXPECT_EQ(rows(), before);
+  event("t1", "a1", start - 5, true, 100);
+  mark_dirty(day_ - 1, "t1");
+  EXPECT_EQ(fold_day(c(), day_ - 1, start + kDayMs).stats.events, 0);
+  EXPECT_TRUE(dirty_days(c(), std::nullopt).empty());
+  EXPECT_EQ(rows(), before);
+  // The floor never moves back.
+  delete_raw_events_before(c(), day_ - 5, 5);
+  EXPECT_EQ(raw_events_kept_from(c()), day_);
+}
+
+TEST_F(AggregateTest, RetentionKeepsTheHighestIdSoSqliteNeverReusesIt) {
+  const int64_t start = day_ * kDayMs;
+  event("t1", "a1", start + 1, true, 100);       // id 1, today
+  event("t1", "a1", start - kDayMs, true, 100);  // id 2: a late event of an old day
+  fold_day(c(), day_, start + kDayMs);           // mark of day_: 2
+  EXPECT_EQ(delete_raw_events_before(c(), day_, 100), 0) << "deleted the highest id";
+  event("t1", "a1", start + 2, true, 100);  // id 3, not 2 again
+  EXPECT_EQ(fold_day(c(), day_, start + kDayMs).stats.events, 1);
+  EXPECT_EQ(c().query("SELECT total_requests FROM tenant_usage_daily WHERE day = ?",
+                      {format_day(day_)})[0]
+                .i64(0),
+            2);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "core/time.hpp"
 #include "store/audit.hpp"
+#include "store/usage_aggregate.hpp"
 
 namespace painel::store {
 namespace {
@@ -96,6 +97,7 @@ using DirtyDays = std::set<std::pair<int64_t, std::string_view>>;
 IngestResult insert_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms,
                            DirtyDays& dirty) {
   IngestResult r;
+  enter_usage_ingest(c);  // before any id is taken: see fold_bound in usage_aggregate.cpp
   Params p{std::string(), std::string(), std::string(), int64_t{0}, int64_t{0},
            int64_t{0},    int64_t{0},    int64_t{0},    int64_t{0}};
   for (auto& e : events) {

@@ -614,6 +614,30 @@ CREATE TABLE metric_points (
 );
 CREATE INDEX metric_points_minute ON metric_points(minute);
 )SQL"},
+      {24, "incremental usage aggregation: fold high-water marks, response-time sketches",
+       R"SQL(
+-- See the SQLite twin. usage_events.id is a bigserial: ids are never reused, but a lower
+-- id can commit after a higher one; a pass folds only ids below every ingest transaction
+-- still in flight (the ingest barrier in store/usage_aggregate.cpp).
+CREATE TABLE usage_fold_days (
+  day date PRIMARY KEY,
+  folded_through_id bigint NOT NULL,
+  folded_at timestamptz NOT NULL
+);
+CREATE TABLE usage_fold_tenant_days (
+  day date NOT NULL,
+  tenant_id uuid NOT NULL,
+  folded_through_id bigint NOT NULL,
+  PRIMARY KEY (day, tenant_id)
+);
+ALTER TABLE tenant_usage_daily ADD COLUMN response_sketch text;
+DROP INDEX IF EXISTS usage_events_day;
+CREATE INDEX usage_events_day ON usage_events((occurred_at_ms / 86400000), id);
+CREATE TABLE usage_raw_retention (
+  id integer PRIMARY KEY CHECK (id = 1),
+  kept_from_day date NOT NULL
+);
+)SQL"},
   };
   return m;
 }

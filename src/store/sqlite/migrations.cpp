@@ -658,6 +658,40 @@ CREATE TABLE metric_points (
 ) WITHOUT ROWID;
 CREATE INDEX metric_points_minute ON metric_points(minute);
 )SQL"},
+      {24, "incremental usage aggregation: fold high-water marks, response-time sketches",
+       R"SQL(
+-- Issue 20: a dirty pass folds only the raw events it has not folded yet into the daily
+-- rows (store/usage_aggregate.cpp). usage_fold_days: per UTC day, every event of the day
+-- with id <= folded_through_id is in tenant_usage_daily (no row: the day was never
+-- folded since this migration, and its first pass rebuilds it whole).
+-- usage_fold_tenant_days: a tenant rebuilt alone (REPROCESS_QUEUE or `painel aggregate`
+-- for one tenant) is folded further than its day, through its own folded_through_id;
+-- cleared when the day's mark passes it.
+CREATE TABLE usage_fold_days (
+  day TEXT PRIMARY KEY,
+  folded_through_id INTEGER NOT NULL,
+  folded_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE usage_fold_tenant_days (
+  day TEXT NOT NULL,
+  tenant_id TEXT NOT NULL,
+  folded_through_id INTEGER NOT NULL,
+  PRIMARY KEY (day, tenant_id)
+) WITHOUT ROWID;
+-- A DDSketch of the row's response times (domain/response_sketch.hpp, base64url); NULL on
+-- rows written before this migration (their day is rebuilt whole when it next changes).
+ALTER TABLE tenant_usage_daily ADD COLUMN response_sketch TEXT;
+-- A pass reads the day's events after its mark: (day, id) ranges through one index.
+DROP INDEX IF EXISTS usage_events_day;
+CREATE INDEX usage_events_day ON usage_events(occurred_at_ms / 86400000, id);
+-- Raw-event retention (--raw-retention-days, SQLite): every raw event of a day before
+-- kept_from_day was deleted (one row, or none: nothing deleted yet). Those days are closed:
+-- their daily rows stay, and neither a fold nor a rebuild touches them.
+CREATE TABLE usage_raw_retention (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  kept_from_day TEXT NOT NULL
+);
+)SQL"},
   };
   return m;
 }

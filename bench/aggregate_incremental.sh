@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Incremental aggregation (issue 20): a day of N raw events already folded, then M new
+# events of the same day; times the pass over the new ones (`painel aggregate --dirty`,
+# what the serve job runs every --aggregate-dirty-interval-ms) against a full rebuild of
+# the day (`painel aggregate --from DAY --to DAY`, what every dirty pass cost before:
+# one scan of the whole day).
+#
+# Usage: bench/aggregate_incremental.sh [N] [M] (default: 10000000 10000)
+# Env: BUILD_DIR (default build), RUNS (3), DAY (2026-01-15). Reuses bench/aggregate.sh's
+# generated store bench/data/aggregate/events-N.db (made by it if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR="${BUILD_DIR:-build}"
+BIN="$BUILD_DIR/painel"
+RUNS="${RUNS:-3}"
+DAY="${DAY:-2026-01-15}"
+N="${1:-10000000}"
+M="${2:-10000}"
+DATA=bench/data/aggregate
+export PAINEL_MASTER_KEY=bench-master-key
+[[ -x $BIN ]] || { echo "build $BIN first" >&2; exit 1; }
+[[ -f $DATA/events-$N.db ]] || RUNS=1 BUILD_DIR="$BUILD_DIR" DAY="$DAY" bench/aggregate.sh "$N" >&2
+
+work="$DATA/incremental-$N.db"
+# M new events of DAY for random contracted pairs, ids after every existing one, and the
+# dirty marks ingestion would write.
+add_events() {
+  sqlite3 "$work" > /dev/null <<SQL
+PRAGMA synchronous = OFF;
+CREATE TEMP TABLE pairs (k INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, agent_id TEXT NOT NULL);
+INSERT INTO pairs(tenant_id, agent_id) SELECT tenant_id, agent_id FROM tenant_agents ORDER BY tenant_id, agent_id;
+BEGIN;
+WITH RECURSIVE seq(i, k) AS (
+  SELECT 0, 1 + abs(random()) % (SELECT count(*) FROM pairs)
+  UNION ALL
+  SELECT i + 1, 1 + abs(random()) % (SELECT count(*) FROM pairs) FROM seq WHERE i + 1 < $M)
+INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms,
+                         tokens_used, cost_cents, ingested_at_ms)
+SELECT printf('late-%s-%d-%010d', '$DAY', $1, i), p.tenant_id, p.agent_id,
+       CAST(strftime('%s', '$DAY') AS INTEGER) * 1000 + abs(random()) % 86400000,
+       abs(random()) % 100 >= 3, 80 + abs(random()) % 3000, abs(random()) % 4000,
+       abs(random()) % 200, 0
+  FROM seq, pairs p WHERE p.k = seq.k;
+INSERT OR IGNORE INTO usage_dirty_days(day, tenant_id, marked_at)
+  SELECT DISTINCT '$DAY', tenant_id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM usage_events
+   WHERE event_id LIKE 'late-$DAY-$1-%';
+COMMIT;
+SQL
+}
+
+timed() {  # prints wall seconds and max RSS of a painel run
+  local out
+  out=$( { /usr/bin/time -v "$BIN" "$@" > /tmp/painel-bench-out.$$; } 2>&1 )
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' <<< "$out")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' <<< "$out")
+  echo "wall=$wall max_rss_mb=$rss $(tr '\n' ' ' < /tmp/painel-bench-out.$$)"
+  rm -f /tmp/painel-bench-out.$$
+}
+
+cp "$DATA/events-$N.db" "$work"
+"$BIN" migrate --database "sqlite:$work" > /dev/null
+echo "setup: full rebuild of $DAY ($N events): $(timed aggregate --database "sqlite:$work" --from "$DAY" --to "$DAY")"
+for run in $(seq "$RUNS"); do
+  add_events "$run"
+  echo "run=$run incremental (+$M events): $(timed aggregate --database "sqlite:$work" --dirty)"
+  add_events "$((run + 100))"
+  echo "run=$run full rebuild (+$M events): $(timed aggregate --database "sqlite:$work" --from "$DAY" --to "$DAY")"
+done
+rm -f "$work" "$work-wal" "$work-shm"

@@ -1,0 +1,178 @@
+#include "domain/response_sketch.hpp"
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cmath>
+
+#include "core/crypto.hpp"
+
+namespace painel::domain {
+namespace {
+
+constexpr double kGamma =
+    (1 + ResponseSketch::kRelativeError) / (1 - ResponseSketch::kRelativeError);
+const double kLogGamma = std::log(kGamma);
+constexpr unsigned char kVersion = 1;
+constexpr size_t kMaxEncoded = 16384;
+
+void put_varint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+bool get_varint(std::string_view in, size_t& pos, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (pos >= in.size()) return false;
+    auto b = static_cast<unsigned char>(in[pos++]);
+    if (shift == 63 && b > 1) return false;  // would overflow 64 bits
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return b != 0 || shift == 0;  // no redundant trailing zero bytes
+  }
+  return false;
+}
+
+}  // namespace
+
+namespace {
+int32_t index_by_log(int64_t value_ms) {
+  double v = static_cast<double>(std::clamp<int64_t>(value_ms, 1, INT32_MAX));
+  return static_cast<int32_t>(std::ceil(std::log(v) / kLogGamma));
+}
+// Response times are mostly below a minute: their indexes are read from a table computed
+// once by the same function (a full rebuild adds every event of a day to a sketch).
+constexpr int64_t kTabulated = 65536;
+const std::array<int16_t, kTabulated>& index_table() {
+  static const auto table = [] {
+    std::array<int16_t, kTabulated> t{};
+    for (int64_t v = 0; v < kTabulated; ++v)
+      t[static_cast<size_t>(v)] = static_cast<int16_t>(index_by_log(v));
+    return t;
+  }();
+  return table;
+}
+}  // namespace
+
+int32_t ResponseSketch::index_of(int64_t value_ms) {
+  if (value_ms >= 0 && value_ms < kTabulated) return index_table()[static_cast<size_t>(value_ms)];
+  return index_by_log(value_ms);
+}
+
+double ResponseSketch::estimate_of(int32_t index) {
+  return 2.0 * std::pow(kGamma, index) / (kGamma + 1.0);
+}
+
+void ResponseSketch::add(int64_t value_ms, int64_t count) {
+  if (count <= 0) return;
+  if (value_ms < 1)
+    zero_ += count;
+  else
+    add_at(index_of(value_ms), count);
+  count_ += count;
+}
+
+void ResponseSketch::add_at(int32_t index, int64_t count) {
+  if (counts_.empty()) {
+    offset_ = index;
+    counts_.assign(1, 0);
+  } else if (index < offset_) {
+    counts_.insert(counts_.begin(), static_cast<size_t>(offset_ - index), 0);
+    offset_ = index;
+  } else if (index >= offset_ + static_cast<int32_t>(counts_.size())) {
+    counts_.resize(static_cast<size_t>(index - offset_ + 1), 0);
+  }
+  counts_[static_cast<size_t>(index - offset_)] += count;
+  collapse();
+}
+
+void ResponseSketch::collapse() {
+  if (counts_.size() <= static_cast<size_t>(kMaxBuckets)) return;
+  size_t drop = counts_.size() - static_cast<size_t>(kMaxBuckets);
+  int64_t low = 0;
+  for (size_t i = 0; i < drop; ++i) low += counts_[i];
+  counts_.erase(counts_.begin(), counts_.begin() + static_cast<std::ptrdiff_t>(drop));
+  counts_[0] += low;
+  offset_ += static_cast<int32_t>(drop);
+}
+
+void ResponseSketch::merge(const ResponseSketch& o) {
+  zero_ += o.zero_;
+  count_ += o.count_;
+  for (size_t i = 0; i < o.counts_.size(); ++i)
+    if (o.counts_[i]) add_at(o.offset_ + static_cast<int32_t>(i), o.counts_[i]);
+}
+
+int64_t ResponseSketch::value_at_rank(int64_t rank) const {
+  if (count_ == 0) return 0;
+  int64_t seen = zero_;
+  if (seen >= rank) return 0;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    seen += counts_[i];
+    if (seen >= rank) return std::llround(estimate_of(offset_ + static_cast<int32_t>(i)));
+  }
+  return std::llround(estimate_of(offset_ + static_cast<int32_t>(counts_.size()) - 1));
+}
+
+int64_t ResponseSketch::quantile(double q) const {
+  auto rank = static_cast<int64_t>(std::ceil(q * static_cast<double>(count_)));
+  return value_at_rank(std::max<int64_t>(rank, 1));
+}
+
+int64_t ResponseSketch::p95() const { return value_at_rank((19 * count_ + 19) / 20); }
+
+std::string ResponseSketch::encode() const {
+  std::string bytes;
+  bytes.push_back(static_cast<char>(kVersion));
+  put_varint(bytes, static_cast<uint64_t>(zero_));
+  size_t n = 0;
+  for (int64_t c : counts_) n += c != 0;
+  put_varint(bytes, n);
+  int32_t prev = -1;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (!counts_[i]) continue;
+    int32_t index = offset_ + static_cast<int32_t>(i);
+    put_varint(bytes, static_cast<uint64_t>(index - prev - 1));
+    put_varint(bytes, static_cast<uint64_t>(counts_[i]));
+    prev = index;
+  }
+  return base64url_encode(bytes);
+}
+
+std::optional<ResponseSketch> ResponseSketch::decode(std::string_view text) {
+  if (text.size() > kMaxEncoded) return std::nullopt;
+  auto bytes = base64url_decode(text);
+  if (!bytes || bytes->empty() || static_cast<unsigned char>((*bytes)[0]) != kVersion)
+    return std::nullopt;
+  std::string_view in(*bytes);
+  size_t pos = 1;
+  uint64_t zero = 0, n = 0;
+  if (!get_varint(in, pos, zero) || zero > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  if (!get_varint(in, pos, n) || n > static_cast<uint64_t>(kMaxBuckets)) return std::nullopt;
+  ResponseSketch s;
+  s.zero_ = static_cast<int64_t>(zero);
+  s.count_ = s.zero_;
+  int64_t prev = -1;
+  for (uint64_t k = 0; k < n; ++k) {
+    uint64_t gap = 0, count = 0;
+    if (!get_varint(in, pos, gap) || !get_varint(in, pos, count)) return std::nullopt;
+    if (gap > static_cast<uint64_t>(kMaxIndex) || count == 0 ||
+        count > static_cast<uint64_t>(INT64_MAX - s.count_))
+      return std::nullopt;
+    int64_t index = prev + 1 + static_cast<int64_t>(gap);
+    if (index > kMaxIndex) return std::nullopt;
+    if (!s.counts_.empty() && index - s.offset_ + 1 > kMaxBuckets) return std::nullopt;
+    if (s.counts_.empty()) s.offset_ = static_cast<int32_t>(index);
+    s.counts_.resize(static_cast<size_t>(index - s.offset_ + 1), 0);
+    s.counts_.back() = static_cast<int64_t>(count);
+    s.count_ += static_cast<int64_t>(count);
+    prev = index;
+  }
+  if (pos != in.size()) return std::nullopt;
+  return s;
+}
+
+}  // namespace painel::domain

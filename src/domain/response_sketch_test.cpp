@@ -1,0 +1,148 @@
+#include "domain/response_sketch.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <random>
+
+using painel::domain::ResponseSketch;
+
+namespace {
+
+// The exact nearest-rank value at rank ceil(q n).
+int64_t exact(std::vector<int64_t> v, int64_t rank) {
+  std::nth_element(v.begin(), v.begin() + (rank - 1), v.end());
+  return v[static_cast<size_t>(rank - 1)];
+}
+
+// The stated bound: within 1 % of the exact value, then rounded to whole ms.
+void expect_within(int64_t estimate, int64_t truth) {
+  EXPECT_LE(std::llabs(estimate - truth), static_cast<int64_t>(0.01 * truth + 0.5))
+      << "estimate " << estimate << " exact " << truth;
+}
+
+TEST(ResponseSketch, QuantilesWithinOnePercentOnSkewedData) {
+  std::mt19937_64 rng(42);
+  for (int round = 0; round < 20; ++round) {
+    std::lognormal_distribution<double> dist(5.0 + round * 0.2, 1.0 + round * 0.05);
+    std::vector<int64_t> v;
+    ResponseSketch s;
+    int n = 1 + static_cast<int>(rng() % 5000);
+    for (int i = 0; i < n; ++i) {
+      auto x = static_cast<int64_t>(dist(rng));
+      if (rng() % 50 == 0) x = 0;
+      v.push_back(x);
+      s.add(x);
+    }
+    ASSERT_EQ(s.count(), n);
+    auto nn = static_cast<int64_t>(n);
+    expect_within(s.p95(), exact(v, (19 * nn + 19) / 20));
+    for (double q : {0.5, 0.9, 0.99, 1.0})
+      expect_within(s.quantile(q),
+                    exact(v, std::max<int64_t>(1, static_cast<int64_t>(std::ceil(q * n)))));
+  }
+}
+
+TEST(ResponseSketch, EveryBucketHoldsValuesWithinTheError) {
+  // The tabulated indexes (below 65 536 ms) and the computed ones agree with the bucket
+  // bounds: v in (gamma^(i-1), gamma^i], so the estimate is within 1 % of v.
+  for (int64_t v = 1; v < 200000; v += (v < 70000 ? 1 : 97)) {
+    double e = ResponseSketch::estimate_of(ResponseSketch::index_of(v));
+    ASSERT_LE(std::fabs(e - static_cast<double>(v)), 0.01 * static_cast<double>(v) + 1e-9) << v;
+  }
+  EXPECT_EQ(ResponseSketch::index_of(0), ResponseSketch::index_of(1));
+}
+
+TEST(ResponseSketch, SmallValuesAndTiesAreExact) {
+  ResponseSketch s;
+  for (int64_t v = 1; v <= 20; ++v) s.add(v);
+  EXPECT_EQ(s.p95(), 19);
+  ResponseSketch z;
+  EXPECT_EQ(z.p95(), 0);  // empty
+  z.add(0, 19);
+  z.add(-5);  // below 1 ms counts as 0
+  EXPECT_EQ(z.p95(), 0);
+  z.add(40, 2);
+  EXPECT_EQ(z.count(), 22);
+  EXPECT_EQ(z.p95(), 40);  // rank 21 of 22
+}
+
+TEST(ResponseSketch, MergeOfPartsEqualsSketchOfWhole) {
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 10; ++round) {
+    ResponseSketch whole, merged, part;
+    for (int i = 0; i < 3000; ++i) {
+      int64_t x = static_cast<int64_t>(rng() % (round % 2 ? 100000 : 700)) - 3;
+      whole.add(x);
+      part.add(x);
+      if (rng() % 97 == 0) {  // parts of random sizes, merged as they close
+        merged.merge(part);
+        part = ResponseSketch{};
+      }
+    }
+    merged.merge(part);
+    EXPECT_EQ(merged, whole);
+    EXPECT_EQ(merged.encode(), whole.encode());
+    EXPECT_EQ(merged.p95(), whole.p95());
+  }
+}
+
+TEST(ResponseSketch, EncodingRoundTripsAndIsBounded) {
+  ResponseSketch s;
+  s.add(0, 3);
+  for (int64_t v : {1, 2, 250, 251, 5000, 120000}) s.add(v, v % 7 + 1);
+  auto again = ResponseSketch::decode(s.encode());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, s);
+  EXPECT_EQ(again->count(), s.count());
+  EXPECT_EQ(ResponseSketch::decode(ResponseSketch{}.encode())->count(), 0);
+
+  // Every value the clamp allows, each with a huge count: the widest possible sketch.
+  ResponseSketch wide;
+  for (int64_t v = 1; v < INT32_MAX; v = v * 101 / 100 + 1) wide.add(v, INT64_MAX / 4096);
+  wide.add(INT64_MAX);  // clamped to 2^31 - 1
+  std::string text = wide.encode();
+  EXPECT_LT(text.size(), 16000u);
+  auto w = ResponseSketch::decode(text);
+  ASSERT_TRUE(w);
+  EXPECT_EQ(*w, wide);
+  expect_within(wide.quantile(1.0), INT32_MAX);
+}
+
+TEST(ResponseSketch, CollapsesLowestBucketsAndStaysMergeable) {
+  // Bucket indexes 0 (1 ms) to ~1075 (2^31 ms) span more than kMaxBuckets: the lowest
+  // ones fold into the lowest kept bucket, whatever order the values came in.
+  ResponseSketch a, b, whole;
+  for (int64_t v : {1, 2, 3, 1000}) {
+    a.add(v);
+    whole.add(v);
+  }
+  for (int64_t v : {INT32_MAX, 1000000}) {
+    b.add(v);
+    whole.add(v);
+  }
+  ResponseSketch ab = a, ba = b;
+  ab.merge(b);
+  ba.merge(a);
+  EXPECT_EQ(ab, whole);
+  EXPECT_EQ(ba, whole);
+  EXPECT_EQ(whole.count(), 6);
+  expect_within(whole.quantile(1.0), INT32_MAX);
+  expect_within(whole.p95(), INT32_MAX);  // rank 6 of 6
+}
+
+TEST(ResponseSketch, DecodeRejectsWhatEncodeNeverWrites) {
+  for (const char* bad : {"", "!!!!", "AA", "Ag", "AQAB", "AQABAAA", "AgAA", "AQAB_39_fw"})
+    EXPECT_FALSE(ResponseSketch::decode(bad)) << bad;
+  EXPECT_FALSE(ResponseSketch::decode(std::string(20000, 'A')));
+  // Trailing bytes after a valid sketch.
+  ResponseSketch s;
+  s.add(10);
+  std::string ok = s.encode();
+  EXPECT_TRUE(ResponseSketch::decode(ok));
+  EXPECT_FALSE(ResponseSketch::decode(ok + "AA"));
+}
+
+}  // namespace
