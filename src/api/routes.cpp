@@ -23,6 +23,7 @@ http::Router build_routes(const RouteServices& s) {
   add_user_routes(r, {s.store, s.cache, s.clock, s.config, s.tokens, s.mailer});
   add_user_session_routes(r, {s.store, s.tokens, s.clock});
   add_privacy_routes(r, {s.store, s.cache, s.clock});
+  add_alert_routes(r, {s.store, s.clock, s.config, s.alert_rules});
   return r;
 }
 

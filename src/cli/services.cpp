@@ -12,7 +12,10 @@
 #include "auth/token_service.hpp"
 #include "core/build_info.hpp"
 #include "core/crypto.hpp"
+#include "cli/alerts_cmd.hpp"
 #include "jobs/aggregation_job.hpp"
+#include "jobs/alert_job.hpp"
+#include "jobs/alert_webhooks.hpp"
 #include "jobs/audit_checkpoint_job.hpp"
 #include "jobs/command_worker.hpp"
 #include "jobs/privacy_retention_job.hpp"
@@ -69,6 +72,10 @@ Services::Services(const Config& c) : cfg(c) {
                  store->schema_version());
   }
   store->set_audit_key(painel::derive_audit_key(master_key));
+  alert_rules = load_alert_rules(cfg.alerts_file);
+  alert_webhook_secret = cfg.alert_webhook_secret.empty()
+                             ? jobs::derived_webhook_secret(master_key)
+                             : cfg.alert_webhook_secret;
   if (!cfg.redis.empty()) {  // shared by every instance; in-process fallbacks when it is down
     redis::RedisOptions ro;
     ro.pool_size = std::min(cfg.handler_threads + 2, 64);
@@ -87,7 +94,7 @@ Services::Services(const Config& c) : cfg(c) {
   if (mailer->enabled()) spdlog::info("mail: invitation and reset links are also e-mailed");
   http::Router routes =
       api::build_routes({cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens,
-                         *command_signal, painel::derive_credentials_key(master_key), *mailer});
+                         *command_signal, painel::derive_credentials_key(master_key), *mailer, alert_rules});
   std::string web_dir = resolve_web_dir(cfg.web_dir);
   auto ui = api::StaticFiles::load(web_dir);
   if (ui)
@@ -132,6 +139,19 @@ void Services::start_jobs() {
       *store, metrics, clock, cfg.ip_retention_days, kIpRetentionEveryMs);
   auto* ipr = ip_retention.get();
   runner->every("ip_retention", kIpRetentionEveryMs, [ipr] { ipr->tick(); });
+  alerts = std::make_unique<jobs::AlertJob>(
+      *store, metrics, *cache, clock, alert_rules,
+      jobs::AlertJobOptions{cfg.alerts_interval_ms, cfg.alert_webhooks, cfg.public_base_url()});
+  auto* al = alerts.get();
+  runner->every("alerts", cfg.alerts_interval_ms, [al] { al->tick(); });
+  jobs::WebhookOptions wo;
+  wo.urls = cfg.alert_webhooks;
+  wo.secret = alert_webhook_secret;
+  wo.retry_ms = cfg.alert_webhook_retry_ms;
+  alert_webhooks = std::make_unique<jobs::WebhookSender>(*store, metrics, clock, wo);
+  auto* wh = alert_webhooks.get();
+  runner->every("alert_webhooks", std::min(1000, cfg.alert_webhook_retry_ms),
+                [wh] { wh->tick(); });
 }
 
 void Services::flush_denials() {

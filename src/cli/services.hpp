@@ -7,6 +7,7 @@
 #include "api/app.hpp"
 #include "cache/response_cache.hpp"
 #include "core/config.hpp"
+#include "domain/alerts.hpp"
 #include "store/store.hpp"
 
 namespace painel::redis {
@@ -29,6 +30,8 @@ class CommandWorker;
 class AggregationJob;
 class AuditCheckpointJob;
 class PrivacyRetentionJob;
+class AlertJob;
+class WebhookSender;
 }  // namespace painel::jobs
 
 namespace painel::cli {
@@ -43,6 +46,8 @@ struct Services {
 
   Config cfg;
   SystemClock clock;
+  std::vector<domain::AlertRule> alert_rules;  // shipped + --alerts FILE
+  std::string alert_webhook_secret;            // --alert-webhook-secret or derived
   std::unique_ptr<store::Store> store;
   obs::Metrics metrics;
   std::unique_ptr<redis::RedisClient> redis;  // with --redis; outlives the cache and limiter using it
@@ -57,6 +62,8 @@ struct Services {
   std::unique_ptr<jobs::AggregationJob> aggregation;
   std::unique_ptr<jobs::AuditCheckpointJob> audit_checkpoint;
   std::unique_ptr<jobs::PrivacyRetentionJob> ip_retention;
+  std::unique_ptr<jobs::AlertJob> alerts;
+  std::unique_ptr<jobs::WebhookSender> alert_webhooks;
   std::unique_ptr<jobs::JobRunner> runner;
   std::unique_ptr<jobs::JobRunner>
       denial_flusher;  // also with --no-jobs: it drains the app's buffer

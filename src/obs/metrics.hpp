@@ -9,8 +9,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "obs/metric_catalog.hpp"
@@ -44,6 +46,14 @@ class Metrics {
   std::atomic<uint64_t>& counter_ref(const std::string& name, const std::string& labels = "");
   void set_gauge(const std::string& name, double value, const std::string& labels = "");
   uint64_t counter(const std::string& name, const std::string& labels = "") const;
+  // The sum of every series of counter family `name` whose labels include each (name,
+  // value) of `filter`, as added (before the catalogue's scale). For
+  // painel_http_requests_total, `status` may be a class ("5xx") and `route`/`method` match
+  // the route slots. What the built-in alerts (jobs/alert_job.hpp) sample.
+  double counter_sum(const std::string& name,
+                     const std::vector<std::pair<std::string, std::string>>& filter) const;
+  // A gauge's value (unlabelled series), nullopt when it was never set.
+  std::optional<double> gauge(const std::string& name) const;
   std::string render() const;
 
  private:

@@ -602,6 +602,36 @@ DROP INDEX agents_status_name;
 CREATE INDEX agents_status_name ON agents(status, name_sort, name, id);
 )SQL",
        &refresh_name_keys},
+      {22, "built-in alerts: their state and the webhook delivery log", R"SQL(
+-- See the SQLite twin.
+CREATE TABLE alert_state (
+  rule text NOT NULL,
+  scope text NOT NULL DEFAULT '',
+  phase text NOT NULL CHECK (phase IN ('ok','pending','firing','clearing')),
+  since_ms bigint NOT NULL,
+  updated_ms bigint NOT NULL,
+  value double precision,
+  incident_id text,
+  PRIMARY KEY (rule, scope)
+);
+CREATE TABLE alert_deliveries (
+  id uuid PRIMARY KEY,
+  created_ms bigint NOT NULL,
+  event text NOT NULL CHECK (event IN ('firing','resolved','test')),
+  rule text NOT NULL,
+  target text NOT NULL,
+  url_hash text NOT NULL,
+  body text NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending','delivered','failed')),
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_ms bigint NOT NULL,
+  last_http_status integer,
+  last_error text,
+  finished_ms bigint
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_ms);
+CREATE INDEX alert_deliveries_created ON alert_deliveries(created_ms, id);
+)SQL"},
   };
   return m;
 }
