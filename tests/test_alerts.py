@@ -100,7 +100,7 @@ class Lock:
     def __init__(self, p):
         self.p = p
         if p.database.startswith("postgres"):
-            self.proc = subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", p.db],
+            self.proc = subprocess.Popen(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", p.db],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             self.proc.stdin.write("BEGIN; LOCK TABLE incidents IN ACCESS EXCLUSIVE MODE; "
                                   "SELECT 'locked';\n")

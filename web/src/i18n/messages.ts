@@ -4,10 +4,12 @@
 
 import { accountsEn, accountsPt } from './messages.accounts';
 import { adminEn, adminPt } from './messages.admin';
+import { alertsEn, alertsPt } from './messages.alerts';
 
 export const pt = {
   ...adminPt,
   ...accountsPt,
+  ...alertsPt,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'hoje, até {time}',
   'chart.dayUtc': 'Dia (UTC)',
@@ -398,6 +400,7 @@ export type MessageKey = keyof typeof pt;
 export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...accountsEn,
+  ...alertsEn,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'today, until {time}',
   'chart.dayUtc': 'Day (UTC)',
