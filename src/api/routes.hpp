@@ -42,7 +42,7 @@ void add_support_routes(http::Router& r, const ReadDeps& d);              // */s
 void add_user_routes(http::Router& r, const UserDeps& d);  // */users*, POST /auth/password/reset
 void add_user_session_routes(http::Router& r, const UserSessionDeps& d);  // users' sessions
 void add_privacy_routes(http::Router& r,
-                        const PrivacyDeps& d);  // /internal/users/{id}/export|erase
+                        const PrivacyDeps& d);               // /internal/users/{id}/export|erase
 void add_alert_routes(http::Router& r, const AlertDeps& d);  // /internal/alerts*
 
 }  // namespace painel::api

@@ -10,9 +10,9 @@
 #include "api/routes.hpp"
 #include "api/static_files.hpp"
 #include "auth/token_service.hpp"
+#include "cli/alerts_cmd.hpp"
 #include "core/build_info.hpp"
 #include "core/crypto.hpp"
-#include "cli/alerts_cmd.hpp"
 #include "jobs/aggregation_job.hpp"
 #include "jobs/alert_job.hpp"
 #include "jobs/alert_webhooks.hpp"
@@ -73,9 +73,8 @@ Services::Services(const Config& c) : cfg(c) {
   }
   store->set_audit_key(painel::derive_audit_key(master_key));
   alert_rules = load_alert_rules(cfg.alerts_file);
-  alert_webhook_secret = cfg.alert_webhook_secret.empty()
-                             ? jobs::derived_webhook_secret(master_key)
-                             : cfg.alert_webhook_secret;
+  alert_webhook_secret = cfg.alert_webhook_secret.empty() ? jobs::derived_webhook_secret(master_key)
+                                                          : cfg.alert_webhook_secret;
   if (!cfg.redis.empty()) {  // shared by every instance; in-process fallbacks when it is down
     redis::RedisOptions ro;
     ro.pool_size = std::min(cfg.handler_threads + 2, 64);
@@ -92,9 +91,9 @@ Services::Services(const Config& c) : cfg(c) {
   command_signal = std::make_unique<jobs::CommandSignal>();
   mailer = std::make_unique<mail::Mailer>(mail::SmtpSettings{cfg.smtp_url, cfg.smtp_from}, metrics);
   if (mailer->enabled()) spdlog::info("mail: invitation and reset links are also e-mailed");
-  http::Router routes =
-      api::build_routes({cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens,
-                         *command_signal, painel::derive_credentials_key(master_key), *mailer, alert_rules});
+  http::Router routes = api::build_routes(
+      {cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens, *command_signal,
+       painel::derive_credentials_key(master_key), *mailer, alert_rules});
   std::string web_dir = resolve_web_dir(cfg.web_dir);
   auto ui = api::StaticFiles::load(web_dir);
   if (ui)
@@ -150,8 +149,7 @@ void Services::start_jobs() {
   wo.retry_ms = cfg.alert_webhook_retry_ms;
   alert_webhooks = std::make_unique<jobs::WebhookSender>(*store, metrics, clock, wo);
   auto* wh = alert_webhooks.get();
-  runner->every("alert_webhooks", std::min(1000, cfg.alert_webhook_retry_ms),
-                [wh] { wh->tick(); });
+  runner->every("alert_webhooks", std::min(1000, cfg.alert_webhook_retry_ms), [wh] { wh->tick(); });
 }
 
 void Services::flush_denials() {

@@ -25,7 +25,7 @@ constexpr std::array<std::pair<AlertExpr, std::string_view>, 11> kExprNames{{
     {Counter, "counter"},
     {RedisCpu, "redis_cpu"},
     {RedisMemory, "redis_memory"},
-    {ProcessRss, "process_rss_bytes"},
+    {ProcessRss, "rss_bytes"},
     {QueueAge, "queue_age_seconds"},
     {AggregationLag, "aggregation_lag_seconds"},
 }};
@@ -241,7 +241,7 @@ std::optional<double> alert_value(const AlertRule& r, AlertInputs& in) {
     case RedisMemory:
       return in.redis_memory_ratio();
     case ProcessRss:
-      return in.process_rss_bytes();
+      return in.rss_bytes();
     case QueueAge:
       return in.queue_oldest_age_s();
     case AggregationLag:

@@ -69,7 +69,7 @@ struct AlertInputs {
   virtual double window_sum(std::string_view name, const MetricLabels& labels, int64_t seconds) = 0;
   virtual std::optional<double> redis_memory_ratio() = 0;
   virtual bool redis_configured() = 0;
-  virtual std::optional<double> process_rss_bytes() = 0;
+  virtual std::optional<double> rss_bytes() = 0;
   virtual std::optional<double> queue_oldest_age_s() = 0;
   virtual std::optional<double> aggregation_lag_s() = 0;
 };

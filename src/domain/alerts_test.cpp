@@ -93,7 +93,7 @@ struct FakeInputs : AlertInputs {
   }
   std::optional<double> redis_memory_ratio() override { return redis_mem; }
   bool redis_configured() override { return redis; }
-  std::optional<double> process_rss_bytes() override { return rss; }
+  std::optional<double> rss_bytes() override { return rss; }
   std::optional<double> queue_oldest_age_s() override { return queue; }
   std::optional<double> aggregation_lag_s() override { return lag; }
 };

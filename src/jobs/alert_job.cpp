@@ -35,7 +35,7 @@ struct SeriesCollector final : domain::AlertInputs {
   }
   std::optional<double> redis_memory_ratio() override { return std::nullopt; }
   bool redis_configured() override { return true; }  // so the Redis CPU series is listed
-  std::optional<double> process_rss_bytes() override { return std::nullopt; }
+  std::optional<double> rss_bytes() override { return std::nullopt; }
   std::optional<double> queue_oldest_age_s() override { return std::nullopt; }
   std::optional<double> aggregation_lag_s() override { return std::nullopt; }
 };
@@ -94,7 +94,7 @@ std::optional<double> ProcessAlertInputs::redis_memory_ratio() {
   return *used / *max;
 }
 
-std::optional<double> ProcessAlertInputs::process_rss_bytes() {
+std::optional<double> ProcessAlertInputs::rss_bytes() {
   return obs::read_process_stats().resident_memory_bytes;
 }
 

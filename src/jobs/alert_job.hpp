@@ -36,7 +36,7 @@ class ProcessAlertInputs final : public domain::AlertInputs {
                     int64_t seconds) override;
   std::optional<double> redis_memory_ratio() override;
   bool redis_configured() override;
-  std::optional<double> process_rss_bytes() override;
+  std::optional<double> rss_bytes() override;
   std::optional<double> queue_oldest_age_s() override;
   std::optional<double> aggregation_lag_s() override;
 

@@ -189,7 +189,9 @@ TEST(MetricsCounterSum, FiltersByLabelsAndStatusClass) {
   r.observe(200, 10);
   m.route(1, "GET", "/tenant/agents").observe(502, 10);
   EXPECT_EQ(m.counter_sum("painel_http_requests_total", {{"status", "5xx"}}), 3);
-  EXPECT_EQ(m.counter_sum("painel_http_requests_total", {{"route", "/ingest/usage"}, {"status", "5xx"}}), 2);
+  EXPECT_EQ(
+      m.counter_sum("painel_http_requests_total", {{"route", "/ingest/usage"}, {"status", "5xx"}}),
+      2);
   EXPECT_EQ(m.counter_sum("painel_http_requests_total", {{"status", "200"}}), 1);
   EXPECT_EQ(m.counter_sum("painel_http_requests_total", {{"tenant", "x"}}), 0);
   EXPECT_EQ(m.gauge("painel_redis_memory_used_bytes"), std::nullopt);

@@ -28,8 +28,8 @@ describe('alerts page logic', () => {
   });
 
   it('reads values in the unit of their kind', () => {
-    expect(formatAlertValue('process_rss_bytes', 2 * 1024 ** 3, 'en')).toBe('2 GiB');
-    expect(formatAlertValue('process_rss_bytes', 300 * 1024 ** 2, 'en')).toBe('300 MiB');
+    expect(formatAlertValue('rss_bytes', 2 * 1024 ** 3, 'en')).toBe('2 GiB');
+    expect(formatAlertValue('rss_bytes', 300 * 1024 ** 2, 'en')).toBe('300 MiB');
     expect(formatAlertValue('queue_age_seconds', 45, 'en')).toBe('45 s');
     expect(formatAlertValue('aggregation_lag_seconds', 1800, 'en')).toBe('30 min');
     expect(formatAlertValue('redis_memory', 0.9, 'en')).toMatch(/^90\s?%$/);

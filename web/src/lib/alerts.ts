@@ -90,7 +90,7 @@ function formatSeconds(v: number, lang: Lang): string {
 export function formatAlertValue(expr: string, value: number | null | undefined, lang: Lang): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   switch (expr) {
-    case 'process_rss_bytes':
+    case 'rss_bytes':
       return formatBytes(value, lang);
     case 'queue_age_seconds':
     case 'aggregation_lag_seconds':
@@ -105,7 +105,7 @@ export function formatAlertValue(expr: string, value: number | null | undefined,
 
 /** "> 10 in 5 min" — the condition as people read it. */
 export function conditionText(r: Pick<AlertRule, 'expr' | 'threshold' | 'window_s'>, lang: Lang, inWord: string): string {
-  const windowed = !['process_rss_bytes', 'queue_age_seconds', 'aggregation_lag_seconds', 'redis_memory'].includes(r.expr);
+  const windowed = !['rss_bytes', 'queue_age_seconds', 'aggregation_lag_seconds', 'redis_memory'].includes(r.expr);
   const base = `> ${formatAlertValue(r.expr, r.threshold, lang)}`;
   return windowed ? `${base} ${inWord} ${formatSeconds(r.window_s, lang)}` : base;
 }
