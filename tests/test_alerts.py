@@ -21,7 +21,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from harness import BIN, Painel, main  # noqa: E402
+from harness import BIN, SRC, Painel, main  # noqa: E402
 
 SECRET = "alert-webhook-test-secret"
 ADMIN = ("alerts-admin@painel.test", "INTERNAL_ADMIN")
@@ -259,6 +259,51 @@ class AlertFiresAndResolves(unittest.TestCase):
         h5 = next(x for x in j["rules"] if x["name"] == "PainelHttp5xx")
         self.assertEqual((h5["threshold"], h5["window_s"], h5["severity"]), (10, 300, "critical"))
         self.assertEqual(j["webhooks"], ["http://127.0.0.1:%d" % self.hook.server.server_address[1]])
+        redis_rules = [x for x in j["rules"] if x["name"].startswith("PainelRedis")]
+        self.assertEqual([(x["value"], x["state"]) for x in redis_rules], [(None, "ok")] * 2)
+
+
+class RedisMemory(unittest.TestCase):
+    """The seed's cache-memory alarm from Redis's INFO: with --redis and a maxmemory, the
+    rule has a value (used / maxmemory) and, over a threshold of 0 here, fires; without
+    --redis it has none and stays ok."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="painel-alerts-redis-")
+        script = os.path.join(SRC, "scripts/redis-test-server.sh")
+        r = subprocess.run([script, "start", os.path.join(cls.dir, "r")], capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        cls.redis_url = r.stdout.strip()
+        cls.script = script
+        port = cls.redis_url.rsplit(":", 1)[1]
+        subprocess.run(["redis-cli", "-p", port, "CONFIG", "SET", "maxmemory", "104857600"],
+                       check=True, capture_output=True, timeout=30)
+        cls.rules = rules_file([{"name": "PainelRedisMemoryHigh", "expr": "redis_memory",
+                                 "threshold": 0, "severity": "warning"}])
+        cls.p = Painel("--alerts", cls.rules, "--alerts-interval-ms", "200",
+                       "--redis", cls.redis_url).start()
+        cls.p.user(*ADMIN)
+        cls.token = cls.p.login(ADMIN[0], PW)["access_token"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.p.cleanup()
+        subprocess.run([cls.script, "stop", os.path.join(cls.dir, "r")], timeout=60)
+        os.unlink(cls.rules)
+
+    def test_redis_memory_over_the_threshold_fires(self):
+        def rule():
+            j = self.p.get("/internal/alerts", token=self.token).json()
+            return next(x for x in j["rules"] if x["name"] == "PainelRedisMemoryHigh")
+        r = wait_until(lambda: (lambda x: x if x["state"] == "firing" else None)(rule()),
+                       "PainelRedisMemoryHigh to fire")
+        self.assertGreater(r["value"], 0)
+        self.assertLess(r["value"], 1)
+        cpu = next(x for x in self.p.get("/internal/alerts", token=self.token).json()["rules"]
+                   if x["name"] == "PainelRedisCpuHigh")
+        self.assertIsNotNone(cpu["value"])  # with --redis the CPU rule has a value too
 
 
 class BadConfiguration(unittest.TestCase):
