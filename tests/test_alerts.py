@@ -259,6 +259,10 @@ class AlertFiresAndResolves(unittest.TestCase):
         h5 = next(x for x in j["rules"] if x["name"] == "PainelHttp5xx")
         self.assertEqual((h5["threshold"], h5["window_s"], h5["severity"]), (10, 300, "critical"))
         self.assertEqual(j["webhooks"], ["http://127.0.0.1:%d" % self.hook.server.server_address[1]])
+        # The same rules as deploy/prometheus/alerts.yml, by name.
+        with open(os.path.join(SRC, "deploy/prometheus/alerts.yml"), encoding="utf-8") as f:
+            prometheus = {line.split("alert:", 1)[1].strip() for line in f if "- alert:" in line}
+        self.assertEqual([n for n in names if n not in prometheus], [])
         redis_rules = [x for x in j["rules"] if x["name"].startswith("PainelRedis")]
         self.assertEqual([(x["value"], x["state"]) for x in redis_rules], [(None, "ok")] * 2)
 
