@@ -235,9 +235,9 @@ std::optional<double> alert_value(const AlertRule& r, AlertInputs& in) {
     case Counter:
       return in.window_sum(r.metric, r.labels, w);
     case RedisCpu:
-      // The counter is added in milliseconds (exposed in seconds): ms over the window's ms.
+      // CPU seconds over the window's seconds: the fraction of one core.
       if (!in.redis_configured()) return std::nullopt;
-      return in.window_sum("painel_redis_cpu_seconds_total", {}, w) / (1000.0 * double(w));
+      return in.window_sum("painel_redis_cpu_seconds_total", {}, w) / double(w);
     case RedisMemory:
       return in.redis_memory_ratio();
     case ProcessRss:

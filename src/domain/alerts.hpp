@@ -65,7 +65,8 @@ std::vector<AlertRule> parse_alert_rules(std::string_view json_text,
 struct AlertInputs {
   virtual ~AlertInputs() = default;
   // Sum of the increases of counter `name` (series matching `labels`) over the last
-  // `seconds`.
+  // `seconds`, in the unit /metrics exposes (the catalogue's scale applied: seconds, not
+  // ms), as the metric history stores them.
   virtual double window_sum(std::string_view name, const MetricLabels& labels, int64_t seconds) = 0;
   virtual std::optional<double> redis_memory_ratio() = 0;
   virtual bool redis_configured() = 0;

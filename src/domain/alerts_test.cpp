@@ -115,7 +115,7 @@ TEST(AlertValue, HandlerErrorsAddInternalErrorsAndOtherStoreErrors) {
 
 TEST(AlertValue, RedisRulesHaveNoValueWithoutRedis) {
   FakeInputs in;
-  in.sums["painel_redis_cpu_seconds_total||300"] = 270'000;  // ms of CPU in 300 s: 90 %
+  in.sums["painel_redis_cpu_seconds_total||300"] = 270;  // CPU seconds in 300 s: 90 %
   EXPECT_EQ(alert_value(shipped("PainelRedisCpuHigh"), in), std::nullopt);
   in.redis = true;
   EXPECT_DOUBLE_EQ(*alert_value(shipped("PainelRedisCpuHigh"), in), 0.9);

@@ -49,7 +49,10 @@ ProcessAlertInputs::ProcessAlertInputs(const obs::Metrics& m, store::Store& s, c
     : metrics_(m), store_(s), clock_(clock) {
   SeriesCollector col;
   for (auto& r : rules) domain::alert_value(r, col);
-  for (auto& [k, v] : col.wanted) series_[k] = Series{v.first, v.second, {}};
+  for (auto& [k, v] : col.wanted) {
+    const auto* f = obs::find_family(v.first);
+    series_[k] = Series{v.first, v.second, f ? f->scale : 1.0, {}};
+  }
   keep_ms_ = col.longest_s * 1000;
   sample();  // the baseline: what happened before the first tick counts too
 }
@@ -58,7 +61,7 @@ void ProcessAlertInputs::sample() {
   int64_t now = clock_.now_ms();
   std::lock_guard lk(mu_);
   for (auto& [k, s] : series_) {
-    s.samples.emplace_back(now, metrics_.counter_sum(s.name, s.labels));
+    s.samples.emplace_back(now, metrics_.counter_sum(s.name, s.labels) * s.scale);
     // Keep the newest sample at or before the longest window's start (the baseline), and
     // every later one.
     while (s.samples.size() > 2 && s.samples[1].first <= now - keep_ms_) s.samples.pop_front();

@@ -25,7 +25,9 @@ namespace painel::jobs {
 
 // The window sums from THIS process's counters: a sample of every series the rules read,
 // taken at each tick and kept for the longest window. The one adapter to swap for the
-// metric history summed across instances (store::metric_window_sum) when it exists.
+// metric history summed across instances (store::metric_window_sum) when it exists: there
+// painel_http_requests_total is the series "http_requests" and a status class is the label
+// class="5xx" (here: status="5xx"); other counters keep their names and labels.
 class ProcessAlertInputs final : public domain::AlertInputs {
  public:
   ProcessAlertInputs(const obs::Metrics& m, store::Store& s, const Clock& clock,
@@ -44,6 +46,7 @@ class ProcessAlertInputs final : public domain::AlertInputs {
   struct Series {
     std::string name;
     domain::MetricLabels labels;
+    double scale = 1;  // the catalogue's: counters added in ms are summed in seconds
     std::deque<std::pair<int64_t, double>> samples;  // (ms, counter value), oldest first
   };
   const obs::Metrics& metrics_;
