@@ -350,6 +350,8 @@ class OpenApi(unittest.TestCase):
             ("/internal/billing/overview", "?period=30d", "INTERNAL_ADMIN"),
             ("/internal/audit", "", "INTERNAL_ADMIN"),
             ("/internal/audit/verify", "", "INTERNAL_ADMIN"),
+            ("/internal/alerts", "", "INTERNAL_SUPPORT"),
+            ("/internal/alerts/deliveries", "", "INTERNAL_ADMIN"),
             ("/internal/agents", "?status=all", "INTERNAL_SUPPORT"),
             ("/internal/agents/{id}", "", "INTERNAL_ADMIN"),
             ("/auth/me", "", "TENANT_USER"),

@@ -153,6 +153,12 @@ def expected_matrix(w, command_id):
         m[("GET", path)] = {g: 200 for g in GROUPS + [ANONYMOUS]}
     for path in ["/auth/login", "/auth/refresh", "/auth/logout"]:  # no credentials: refused
         m[("POST", path, "{}")] = {g: 400 for g in GROUPS + [ANONYMOUS]}
+    # built-in alerts: staff read; the test notification is INTERNAL_ADMIN's (409: this
+    # server has no --alert-webhook)
+    m[("GET", "/internal/alerts")] = staff
+    m[("GET", "/internal/alerts/deliveries")] = staff
+    m[("POST", "/internal/alerts/test")] = \
+        {"INTERNAL_ADMIN": 409, "INTERNAL_SUPPORT": 403, "TENANT_ADMIN": 403, "TENANT_USER": 403}
     return m
 
 

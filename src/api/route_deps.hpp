@@ -3,9 +3,11 @@
 // over once when the group registers (api/routes.cpp). Handlers capture their group's deps
 // and reach services through them (`d.store.conn()`); nothing is looked up per request.
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "core/time.hpp"
+#include "domain/alerts.hpp"
 
 namespace painel::store {
 class Store;
@@ -137,6 +139,15 @@ struct PrivacyDeps {
   store::Store& store;
   cache::ResponseCache& cache;
   const Clock& clock;
+};
+
+// /internal/alerts*: the rules this process runs, the webhooks (--alert-webhook) a test
+// notification goes to, the evaluation interval.
+struct AlertDeps {
+  store::Store& store;
+  const Clock& clock;
+  const Config& config;
+  const std::vector<domain::AlertRule>& rules;
 };
 
 }  // namespace painel::api

@@ -24,6 +24,7 @@ http::Router build_routes(const RouteServices& s) {
   add_user_session_routes(r, {s.store, s.tokens, s.clock});
   add_privacy_routes(r, {s.store, s.cache, s.clock});
   add_monitoring_routes(r, reads);
+  add_alert_routes(r, {s.store, s.clock, s.config, s.alert_rules});
   return r;
 }
 

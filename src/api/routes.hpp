@@ -20,6 +20,7 @@ struct RouteServices {
   jobs::CommandSignal& command_signal;
   std::string credentials_key;  // derive_credentials_key(master key): seals integration credentials
   mail::Mailer& mailer;         // invitation / reset links by e-mail (off without --smtp-url)
+  const std::vector<domain::AlertRule>& alert_rules;  // what /internal/alerts shows
 };
 
 // The whole table: every group, each given only what it uses.
@@ -43,5 +44,6 @@ void add_user_session_routes(http::Router& r, const UserSessionDeps& d);  // use
 void add_privacy_routes(http::Router& r,
                         const PrivacyDeps& d);  // /internal/users/{id}/export|erase
 void add_monitoring_routes(http::Router& r, const ReadDeps& d);  // /internal/monitoring/*
+void add_alert_routes(http::Router& r, const AlertDeps& d);  // /internal/alerts*
 
 }  // namespace painel::api

@@ -7,6 +7,7 @@
 
 #include "cli/agents_cmd.hpp"
 #include "cli/manual.hpp"
+#include "cli/alerts_cmd.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/users_cmd.hpp"
 #include "core/build_info.hpp"
@@ -321,6 +322,31 @@ int run(int argc, char** argv) {
       ->group("")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{86400000} * 366));
+      ->add_option("--alerts", cfg.alerts_file,
+                   "JSON file of alert rules over the shipped ones (docs/operations.md, Alerts)")
+      ->envname("PAINEL_ALERTS");
+  serve
+      ->add_option("--alerts-interval-ms", cfg.alerts_interval_ms,
+                   "how often one instance evaluates the alert rules")
+      ->envname("PAINEL_ALERTS_INTERVAL_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
+  serve
+      ->add_option("--alert-webhook", cfg.alert_webhooks,
+                   "POST alert notifications (JSON, signed) to this http(s) URL; repeatable")
+      ->envname("PAINEL_ALERT_WEBHOOK")
+      ->delimiter(',');
+  serve
+      ->add_option("--alert-webhook-secret", cfg.alert_webhook_secret,
+                   "HMAC-SHA-256 key of X-Painel-Signature (default: derived from the master "
+                   "key; `painel alerts webhook-secret` prints it)")
+      ->envname("PAINEL_ALERT_WEBHOOK_SECRET");
+  serve
+      ->add_option("--alert-webhook-retry-ms", cfg.alert_webhook_retry_ms,
+                   "first retry of a failed webhook delivery (doubles; 5 attempts)")
+      ->envname("PAINEL_ALERT_WEBHOOK_RETRY_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
 
   std::string approval_types;
   serve
@@ -472,6 +498,18 @@ int run(int argc, char** argv) {
   ilist->add_option("--limit", i_limit, "at most this many")->capture_default_str();
   ilist->add_flag("--json", i_json, "print {\"incidents\":[…],\"total\"} as JSON");
 
+  auto* alerts_app = app.add_subcommand("alerts", "built-in alert tools");
+  alerts_app->require_subcommand(1);
+  auto* asecret = alerts_app->add_subcommand(
+      "webhook-secret", "print the secret alert webhooks are signed with (X-Painel-Signature)");
+  Config a_cfg;
+  database_opt(asecret, a_cfg.database);
+  master_key_opts(asecret, a_cfg, "the master key the server uses");
+  asecret
+      ->add_option("--alert-webhook-secret", a_cfg.alert_webhook_secret,
+                   "the secret serve is given, if any")
+      ->envname("PAINEL_ALERT_WEBHOOK_SECRET");
+
   auto* mail_app = app.add_subcommand("mail", "e-mail (SMTP) tools");
   mail_app->require_subcommand(1);
   auto* mtest = mail_app->add_subcommand(
@@ -618,6 +656,7 @@ int run(int argc, char** argv) {
       cfg.validate();
       http::Cors::parse(cfg.cors_origins);  // a bad origin: exit 2 before anything starts
       mail::validate_settings({cfg.smtp_url, cfg.smtp_from});
+      load_alert_rules(cfg.alerts_file);  // a bad rules file: exit 2 before anything starts
       return cmd_serve(cfg);
     }
     if (*version) return cmd_version(v_json);
@@ -644,6 +683,7 @@ int run(int argc, char** argv) {
     if (*iopen) return cmd_incidents_open(db, i_severity, i_title, i_description, i_tenant, i_json);
     if (*iresolve) return cmd_incidents_resolve(db, i_id, i_json);
     if (*ilist) return cmd_incidents_list(db, i_status, i_tenant, i_limit, i_json);
+    if (*asecret) return cmd_alerts_webhook_secret(a_cfg);
     if (*mtest) return cmd_mail_test(m_url, m_from, m_to, m_lang, m_json);
     if (*pretention) return cmd_privacy_retention(db, p_days, p_json);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);

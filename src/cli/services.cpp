@@ -11,10 +11,13 @@
 #include "api/static_files.hpp"
 #include "auth/token_service.hpp"
 #include "cli/subcommands.hpp"
+#include "cli/alerts_cmd.hpp"
 #include "core/build_info.hpp"
 #include "core/crypto.hpp"
 #include "core/time.hpp"
 #include "jobs/aggregation_job.hpp"
+#include "jobs/alert_job.hpp"
+#include "jobs/alert_webhooks.hpp"
 #include "jobs/audit_checkpoint_job.hpp"
 #include "jobs/backup_job.hpp"
 #include "jobs/command_worker.hpp"
@@ -88,6 +91,9 @@ Services::Services(const Config& c) : cfg(c) {
   store::require_audit_key_match(store->conn());
   master_key_fingerprint = jobs::backup_key_fingerprint(master_key);
   metrics.set_gauge("painel_backup_enabled", 0);
+  alert_rules = load_alert_rules(cfg.alerts_file);
+  alert_webhook_secret = cfg.alert_webhook_secret.empty() ? jobs::derived_webhook_secret(master_key)
+                                                          : cfg.alert_webhook_secret;
   if (!cfg.redis.empty()) {  // shared by every instance; in-process fallbacks when it is down
     redis::RedisOptions ro;
     ro.pool_size = std::min(cfg.handler_threads + 2, 64);
@@ -104,9 +110,9 @@ Services::Services(const Config& c) : cfg(c) {
   command_signal = std::make_unique<jobs::CommandSignal>();
   mailer = std::make_unique<mail::Mailer>(mail::SmtpSettings{cfg.smtp_url, cfg.smtp_from}, metrics);
   if (mailer->enabled()) spdlog::info("mail: invitation and reset links are also e-mailed");
-  http::Router routes =
-      api::build_routes({cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens,
-                         *command_signal, painel::derive_credentials_key(master_key), *mailer});
+  http::Router routes = api::build_routes(
+      {cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens, *command_signal,
+       painel::derive_credentials_key(master_key), *mailer, alert_rules});
   std::string web_dir = resolve_web_dir(cfg.web_dir);
   auto ui = api::StaticFiles::load(web_dir);
   if (ui)
@@ -183,6 +189,18 @@ void Services::start_jobs() {
       std::make_unique<jobs::UsageRetentionJob>(*store, metrics, clock, cfg.raw_retention_days);
   auto* rr = raw_retention.get();
   runner->every("raw_retention", kRawRetentionEveryMs, [rr] { rr->tick(); });
+  alerts = std::make_unique<jobs::AlertJob>(
+      *store, metrics, *cache, clock, alert_rules,
+      jobs::AlertJobOptions{cfg.alerts_interval_ms, cfg.alert_webhooks, cfg.public_base_url()});
+  auto* al = alerts.get();
+  runner->every("alerts", cfg.alerts_interval_ms, [al] { al->tick(); });
+  jobs::WebhookOptions wo;
+  wo.urls = cfg.alert_webhooks;
+  wo.secret = alert_webhook_secret;
+  wo.retry_ms = cfg.alert_webhook_retry_ms;
+  alert_webhooks = std::make_unique<jobs::WebhookSender>(*store, metrics, clock, wo);
+  auto* wh = alert_webhooks.get();
+  runner->every("alert_webhooks", std::min(1000, cfg.alert_webhook_retry_ms), [wh] { wh->tick(); });
 }
 
 void Services::flush_denials() {

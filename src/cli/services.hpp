@@ -7,6 +7,7 @@
 #include "api/app.hpp"
 #include "cache/response_cache.hpp"
 #include "core/config.hpp"
+#include "domain/alerts.hpp"
 #include "store/store.hpp"
 
 namespace painel::redis {
@@ -32,6 +33,8 @@ class PrivacyRetentionJob;
 class MetricHistoryJob;
 class BackupJob;
 class UsageRetentionJob;
+class AlertJob;
+class WebhookSender;
 }  // namespace painel::jobs
 
 namespace painel::cli {
@@ -46,6 +49,8 @@ struct Services {
 
   Config cfg;
   SystemClock clock;
+  std::vector<domain::AlertRule> alert_rules;  // shipped + --alerts FILE
+  std::string alert_webhook_secret;            // --alert-webhook-secret or derived
   std::unique_ptr<store::Store> store;
   obs::Metrics metrics;
   std::unique_ptr<redis::RedisClient>
@@ -66,6 +71,8 @@ struct Services {
   std::unique_ptr<store::InstanceLock> instance_lock;
   std::string master_key_fingerprint;
   std::unique_ptr<jobs::UsageRetentionJob> raw_retention;
+  std::unique_ptr<jobs::AlertJob> alerts;
+  std::unique_ptr<jobs::WebhookSender> alert_webhooks;
   std::unique_ptr<jobs::JobRunner> runner;
   std::unique_ptr<jobs::MetricHistoryJob> history;  // also with --no-jobs: every instance's own
   std::unique_ptr<jobs::JobRunner> history_runner;

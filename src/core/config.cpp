@@ -53,6 +53,17 @@ void Config::validate() const {
   if (host().empty()) throw std::invalid_argument("--listen must be HOST:PORT");
   if (tls_cert.empty() != tls_key.empty())
     throw std::invalid_argument("--tls-cert and --tls-key go together: give both or neither");
+  if (alert_webhooks.size() > 10) throw std::invalid_argument("--alert-webhook: at most 10");
+  for (auto& u : alert_webhooks) {
+    bool https = u.rfind("https://", 0) == 0, http = u.rfind("http://", 0) == 0;
+    size_t host_at = https ? 8 : 7;
+    if ((!http && !https) || u.size() <= host_at || u[host_at] == '/' || u.size() > 2000 ||
+        u.find_first_of(" \t\r\n") != std::string::npos)
+      throw std::invalid_argument(
+          "--alert-webhook must be an http:// or https:// URL with a host, without spaces");
+  }
+  if (!alert_webhook_secret.empty() && alert_webhook_secret.size() < 16)
+    throw std::invalid_argument("--alert-webhook-secret must be at least 16 characters");
   if (network_threads < 1 || network_threads > 64)
     throw std::invalid_argument("--network-threads must be 1..64");
   if (max_connections < 16 || max_connections > 1000000)

@@ -121,6 +121,15 @@ struct Config {
   // have no retention of their own; this bounds how far back a late batch can reach.
   int ingest_max_age_days = 400;
 
+  // Built-in alerts (issue 17; jobs/alert_job.hpp): rules over the shipped ones from a JSON
+  // file, evaluated every alerts_interval_ms by one instance; notifications POSTed to each
+  // webhook, signed with alert_webhook_secret (empty: derived from the master key).
+  std::string alerts_file;
+  int alerts_interval_ms = 30000;
+  std::vector<std::string> alert_webhooks;
+  std::string alert_webhook_secret;
+  int alert_webhook_retry_ms = 10000;  // first retry of a failed delivery; doubles, 5 attempts
+
   std::string host() const { return listen.substr(0, listen.rfind(':')); }
   // True when an address ("127.0.0.1:8080", "[::1]:80", "localhost:0") is only reachable
   // from this machine.

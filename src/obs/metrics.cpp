@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cassert>
+#include <cctype>
 
 #include "obs/process_stats.hpp"
 
@@ -137,6 +139,56 @@ uint64_t Metrics::counter(const std::string& name, const std::string& labels) co
   std::shared_lock lk(mu_);
   auto it = counters_.find(key_of(name, labels));
   return it == counters_.end() ? 0 : it->second.load(std::memory_order_relaxed);
+}
+
+double Metrics::counter_sum(const std::string& name,
+                            const std::vector<std::pair<std::string, std::string>>& filter) const {
+  std::shared_lock lk(mu_);
+  double sum = 0;
+  if (name == "painel_http_requests_total") {
+    for (auto& r : routes_) {
+      if (!r) continue;
+      int cls = -1, exact = -1;
+      bool match = true;
+      for (auto& [k, v] : filter) {
+        if (k == "route")
+          match = match && r->route == v;
+        else if (k == "method")
+          match = match && r->method == v;
+        else if (k == "status" && v.size() == 3 && v[0] >= '1' && v[0] <= '5' && v[1] == 'x' &&
+                 v[2] == 'x')
+          cls = v[0] - '0';
+        else if (k == "status" && v.size() == 3 && std::all_of(v.begin(), v.end(), ::isdigit))
+          exact = std::stoi(v);
+        else
+          match = false;  // a label the family does not have
+      }
+      if (!match) continue;
+      for (size_t s = 0; s < r->by_status.size(); ++s) {
+        if (cls >= 0 && static_cast<int>(s) / 100 != cls) continue;
+        if (exact >= 0 && static_cast<int>(s) != exact) continue;
+        sum += static_cast<double>(r->by_status[s].load(std::memory_order_relaxed));
+      }
+    }
+    return sum;
+  }
+  if (name == "painel_metrics_unknown_total")
+    return filter.empty() ? static_cast<double>(unknown_.load(std::memory_order_relaxed)) : 0;
+  for_family(counters_, name, [&](std::string_view k, const std::atomic<uint64_t>& v) {
+    for (auto& [ln, lv] : filter)
+      if (k.find(fmt::format("{{{}=\"{}\"", ln, lv)) == std::string_view::npos &&
+          k.find(fmt::format(",{}=\"{}\"", ln, lv)) == std::string_view::npos)
+        return;
+    sum += static_cast<double>(v.load(std::memory_order_relaxed));
+  });
+  return sum;
+}
+
+std::optional<double> Metrics::gauge(const std::string& name) const {
+  std::shared_lock lk(mu_);
+  auto it = gauges_.find(name);
+  if (it == gauges_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::string Metrics::render() const {

@@ -9,9 +9,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "obs/metric_catalog.hpp"
@@ -80,6 +82,14 @@ class Metrics {
   // One observation of a histogram family of the catalogue (other than the HTTP latency
   // one), in seconds, into kJobDurationBuckets.
   void observe(const std::string& name, const std::string& labels, double seconds);
+  // The sum of every series of counter family `name` whose labels include each (name,
+  // value) of `filter`, as added (before the catalogue's scale). For
+  // painel_http_requests_total, `status` may be a class ("5xx") and `route`/`method` match
+  // the route slots. What the built-in alerts (jobs/alert_job.hpp) sample.
+  double counter_sum(const std::string& name,
+                     const std::vector<std::pair<std::string, std::string>>& filter) const;
+  // A gauge's value (unlabelled series), nullopt when it was never set.
+  std::optional<double> gauge(const std::string& name) const;
   std::string render() const;
   // Every counter and gauge of the registry, the route table's requests by status class
   // and latency buckets (per bucket, not cumulative), and the process's CPU, RSS and fds:

@@ -199,3 +199,32 @@ TEST(Metrics, AggregationDurationIsAHistogramByKind) {
 
 }  // namespace
 }  // namespace painel::obs
+
+namespace painel::obs {
+namespace {
+
+TEST(MetricsCounterSum, FiltersByLabelsAndStatusClass) {
+  Metrics m;
+  m.inc("painel_store_errors_total", "kind=\"busy\"", 3);
+  m.inc("painel_store_errors_total", "kind=\"other\"", 2);
+  EXPECT_EQ(m.counter_sum("painel_store_errors_total", {}), 5);
+  EXPECT_EQ(m.counter_sum("painel_store_errors_total", {{"kind", "busy"}}), 3);
+  EXPECT_EQ(m.counter_sum("painel_store_errors_total", {{"kind", "nope"}}), 0);
+  auto& r = m.route(0, "POST", "/ingest/usage");
+  r.observe(503, 10);
+  r.observe(500, 10);
+  r.observe(200, 10);
+  m.route(1, "GET", "/tenant/agents").observe(502, 10);
+  EXPECT_EQ(m.counter_sum("painel_http_requests_total", {{"status", "5xx"}}), 3);
+  EXPECT_EQ(
+      m.counter_sum("painel_http_requests_total", {{"route", "/ingest/usage"}, {"status", "5xx"}}),
+      2);
+  EXPECT_EQ(m.counter_sum("painel_http_requests_total", {{"status", "200"}}), 1);
+  EXPECT_EQ(m.counter_sum("painel_http_requests_total", {{"tenant", "x"}}), 0);
+  EXPECT_EQ(m.gauge("painel_redis_memory_used_bytes"), std::nullopt);
+  m.set_gauge("painel_redis_memory_used_bytes", 42);
+  EXPECT_EQ(m.gauge("painel_redis_memory_used_bytes"), 42.0);
+}
+
+}  // namespace
+}  // namespace painel::obs

@@ -659,6 +659,22 @@ scenario('INTERNAL_SUPPORT gets 403 on /app/company/billing', async () => {
   await shot(page, 'billing-forbidden');
 });
 
+scenario('alerts page: the shipped rules with their state; the test button for admins only', async () => {
+  const page = await pageFor('INTERNAL_ADMIN');
+  await page.locator(tid('nav-alerts')).first().click();
+  await settled(page, 'page-alerts');
+  const rules = await page.locator(tid('alert-row')).evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')));
+  assert(rules.length >= 10 && rules.includes('PainelHttp5xx'), `rules shown: ${rules.join(', ')}`);
+  const button = page.locator(tid('alerts-send-test'));
+  assert((await button.innerText()).includes('Enviar notificação de teste'), 'test button text');
+  assert(await button.isDisabled(), 'test button enabled without any --alert-webhook');
+  await shot(page, 'alerts');
+  const support = await pageFor('INTERNAL_SUPPORT');
+  await support.goto(`${BASE}/app/company/alerts`);
+  await settled(support, 'page-alerts');
+  assert((await support.locator(tid('alerts-send-test')).count()) === 0, 'test button shown to INTERNAL_SUPPORT');
+});
+
 scenario('session revoked → "Sessão expirada"', async () => {
   const page = await loggedIn(LOGINS.TENANT_USER);
   await settled(page, 'page-dashboard');

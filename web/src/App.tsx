@@ -22,6 +22,7 @@ const Operations = lazy(() => import('./pages/company/Operations'));
 const Billing = lazy(() => import('./pages/company/Billing'));
 const Catalog = lazy(() => import('./pages/company/Catalog'));
 const Incidents = lazy(() => import('./pages/company/Incidents'));
+const Alerts = lazy(() => import('./pages/company/Alerts'));
 const SupportQueue = lazy(() => import('./pages/company/SupportQueue'));
 const Users = lazy(() => import('./pages/company/Users'));
 const Audit = lazy(() => import('./pages/company/Audit'));
@@ -59,6 +60,7 @@ export function App() {
             <Route path="/app/company/audit" element={<Audit />} />
             <Route path="/app/company/monitoring" element={<Monitoring />} />
             <Route path="/app/company/monitoring/:board" element={<Monitoring />} />
+            <Route path="/app/company/alerts" element={<Alerts />} />
           </Route>
           <Route path="*" element={<Navigate to="/app/" replace />} />
         </Route>

@@ -614,6 +614,36 @@ CREATE TABLE metric_points (
 );
 CREATE INDEX metric_points_minute ON metric_points(minute);
 )SQL"},
+      {22, "built-in alerts: their state and the webhook delivery log", R"SQL(
+-- See the SQLite twin.
+CREATE TABLE alert_state (
+  rule text NOT NULL,
+  scope text NOT NULL DEFAULT '',
+  phase text NOT NULL CHECK (phase IN ('ok','pending','firing','clearing')),
+  since_ms bigint NOT NULL,
+  updated_ms bigint NOT NULL,
+  value double precision,
+  incident_id text,
+  PRIMARY KEY (rule, scope)
+);
+CREATE TABLE alert_deliveries (
+  id uuid PRIMARY KEY,
+  created_ms bigint NOT NULL,
+  event text NOT NULL CHECK (event IN ('firing','resolved','test')),
+  rule text NOT NULL,
+  target text NOT NULL,
+  url_hash text NOT NULL,
+  body text NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending','delivered','failed')),
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_ms bigint NOT NULL,
+  last_http_status integer,
+  last_error text,
+  finished_ms bigint
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_ms);
+CREATE INDEX alert_deliveries_created ON alert_deliveries(created_ms, id);
+)SQL"},
       {24, "incremental usage aggregation: fold high-water marks, response-time sketches",
        R"SQL(
 -- See the SQLite twin. usage_events.id is a bigserial: ids are never reused, but a lower

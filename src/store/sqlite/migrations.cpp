@@ -658,6 +658,44 @@ CREATE TABLE metric_points (
 ) WITHOUT ROWID;
 CREATE INDEX metric_points_minute ON metric_points(minute);
 )SQL"},
+      {22, "built-in alerts: their state and the webhook delivery log", R"SQL(
+-- Issue 17. One row per rule (and scope: '' = global) with where its hysteresis stands, so a
+-- restart or another instance taking the evaluation lease goes on from there and never
+-- opens a second incident for an alert already firing. incident_id: the incident the
+-- firing opened (resolved with it); no foreign key, staff may resolve it by hand.
+CREATE TABLE alert_state (
+  rule TEXT NOT NULL,
+  scope TEXT NOT NULL DEFAULT '',
+  phase TEXT NOT NULL CHECK (phase IN ('ok','pending','firing','clearing')),
+  since_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  value REAL,
+  incident_id TEXT,
+  PRIMARY KEY (rule, scope)
+);
+-- Webhook notifications: queued here with the exact body they send (a retry sends the
+-- same bytes), claimed by one sender at a time (next_attempt_ms moved forward), and kept
+-- as the delivery log staff read. target: the URL without path or query (Slack's and
+-- Teams' URLs carry their secret there); url_hash: SHA-256 of the whole URL, to find it
+-- among --alert-webhook again.
+CREATE TABLE alert_deliveries (
+  id TEXT PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  event TEXT NOT NULL CHECK (event IN ('firing','resolved','test')),
+  rule TEXT NOT NULL,
+  target TEXT NOT NULL,
+  url_hash TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending','delivered','failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  last_http_status INTEGER,
+  last_error TEXT,
+  finished_ms INTEGER
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_ms);
+CREATE INDEX alert_deliveries_created ON alert_deliveries(created_ms, id);
+)SQL"},
       {24, "incremental usage aggregation: fold high-water marks, response-time sketches",
        R"SQL(
 -- Issue 20: a dirty pass folds only the raw events it has not folded yet into the daily

@@ -28,6 +28,7 @@ const COMPANY_NAV: NavItem[] = [
   { to: '/app/company/billing', label: 'nav.billing', testId: 'nav-billing' },
   { to: '/app/company/audit', label: 'nav.audit', testId: 'nav-audit' },
   { to: '/app/company/monitoring', label: 'nav.monitoring', testId: 'nav-monitoring' },
+  { to: '/app/company/alerts', label: 'nav.alerts', testId: 'nav-alerts' },
 ];
 
 const DASHBOARD_NAV: NavItem[] = [

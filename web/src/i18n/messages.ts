@@ -7,6 +7,7 @@ import { adminEn, adminPt } from './messages.admin';
 import { problemsEn, problemsPt } from './messages.problems';
 import { monitoringEn, monitoringPt } from './messages.monitoring';
 import { exportEn, exportPt } from './messages.export';
+import { alertsEn, alertsPt } from './messages.alerts';
 
 export const pt = {
   ...adminPt,
@@ -14,6 +15,7 @@ export const pt = {
   ...problemsPt,
   ...monitoringPt,
   ...exportPt,
+  ...alertsPt,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'hoje, até {time}',
   'chart.dayUtc': 'Dia (UTC)',
@@ -450,6 +452,7 @@ export const en: Record<MessageKey, string> = {
   ...problemsEn,
   ...monitoringEn,
   ...exportEn,
+  ...alertsEn,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'today, until {time}',
   'chart.dayUtc': 'Day (UTC)',

@@ -1,0 +1,98 @@
+#pragma once
+// Built-in alerts (issue 17). Every instance samples its counters each interval
+// (ProcessAlertInputs); one instance at a time (lease "alerts") evaluates the rules, moves
+// their hysteresis (domain/alerts.hpp), opens an incident (source "alert", global) when a
+// rule fires and resolves it when the rule clears, and queues one webhook delivery per
+// --alert-webhook for each (jobs/alert_webhooks.hpp sends them). The state is in the store
+// (alert_state), so a restart or a lease handover goes on without a second incident.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "domain/alerts.hpp"
+#include "obs/metrics.hpp"
+#include "store/store.hpp"
+
+namespace painel::cache {
+class ResponseCache;
+}
+
+namespace painel::jobs {
+
+// The window sums from THIS process's counters: a sample of every series the rules read,
+// taken at each tick and kept for the longest window. The one adapter to swap for the
+// metric history summed across instances (store::metric_window_sum) when it exists: there
+// painel_http_requests_total is the series "http_requests" and a status class is the label
+// class="5xx" (here: status="5xx"); other counters keep their names and labels.
+class ProcessAlertInputs final : public domain::AlertInputs {
+ public:
+  ProcessAlertInputs(const obs::Metrics& m, store::Store& s, const Clock& clock,
+                     const std::vector<domain::AlertRule>& rules);
+  void sample();  // before each evaluation
+
+  double window_sum(std::string_view name, const domain::MetricLabels& labels,
+                    int64_t seconds) override;
+  std::optional<double> redis_memory_ratio() override;
+  bool redis_configured() override;
+  std::optional<double> rss_bytes() override;
+  std::optional<double> queue_oldest_age_s() override;
+  std::optional<double> aggregation_lag_s() override;
+
+ private:
+  struct Series {
+    std::string name;
+    domain::MetricLabels labels;
+    double scale = 1;  // the catalogue's: counters added in ms are summed in seconds
+    std::deque<std::pair<int64_t, double>> samples;  // (ms, counter value), oldest first
+  };
+  const obs::Metrics& metrics_;
+  store::Store& store_;
+  const Clock& clock_;
+  int64_t keep_ms_ = 0;
+  std::mutex mu_;
+  std::map<std::string, Series> series_;  // by "name|labels"
+};
+
+struct AlertJobOptions {
+  int64_t interval_ms = 30000;
+  std::vector<std::string> webhooks;  // --alert-webhook URLs
+  std::string public_url;             // links in the notifications
+};
+
+// What GET /internal/alerts shows of a webhook URL: scheme://host[:port] (its path and
+// query may be the secret, as Slack's and Teams' are).
+std::string webhook_target(const std::string& url);
+
+// Queues one delivery of a notice per webhook (in the caller's transaction); the notice's
+// delivery_id is set per delivery. Returns the ids.
+std::vector<std::string> queue_alert_notices(store::Conn& c, const std::vector<std::string>& urls,
+                                             domain::AlertNotice notice, const std::string& rule,
+                                             int64_t now_ms);
+
+class AlertJob {
+ public:
+  AlertJob(store::Store& s, obs::Metrics& m, cache::ResponseCache& cache, const Clock& clock,
+           std::vector<domain::AlertRule> rules, AlertJobOptions o);
+  // One interval: sample, and evaluate when this instance holds the lease. Returns whether
+  // it evaluated.
+  bool tick();
+  const std::vector<domain::AlertRule>& rules() const { return rules_; }
+
+ private:
+  void evaluate(store::Conn& c, int64_t now, bool& incidents_changed);
+
+  store::Store& store_;
+  obs::Metrics& metrics_;
+  cache::ResponseCache& cache_;
+  const Clock& clock_;
+  std::vector<domain::AlertRule> rules_;
+  AlertJobOptions opt_;
+  ProcessAlertInputs inputs_;
+  std::string holder_;
+};
+
+}  // namespace painel::jobs

@@ -1,0 +1,134 @@
+// /app/company/alerts: the built-in alert rules and their state (GET /internal/alerts), the
+// webhook delivery log (GET /internal/alerts/deliveries) and, for an INTERNAL_ADMIN, the
+// "send test notification" button (POST /internal/alerts/test).
+
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { useAlertDeliveries, useAlerts, useSendAlertTest } from '../../api/alerts';
+import { describeError } from '../../api/errors';
+import { useAuth } from '../../auth/AuthProvider';
+import { canSeeAudit } from '../../auth/guard';
+import { Card, Page, PagedQueryView, QueryView, TableWrap } from '../../components/ui';
+import { useI18n } from '../../i18n/I18nProvider';
+import { conditionText, deliveryTone, firingCount, formatAlertValue, sortRules, stateTone } from '../../lib/alerts';
+import { formatDateTime } from '../../lib/format';
+import { pushToast } from '../../lib/toasts';
+
+const PAGE = 20;
+
+export default function Alerts() {
+  const { t, te, lang } = useI18n();
+  const { role } = useAuth();
+  const alerts = useAlerts();
+  const [offset, setOffset] = useState(0);
+  const deliveries = useAlertDeliveries(PAGE, offset);
+  const sendTest = useSendAlertTest();
+  const isAdmin = canSeeAudit(role); // INTERNAL_ADMIN only, as the route
+  const webhooks = alerts.data?.webhooks ?? [];
+  const send = () =>
+    sendTest.mutateAsync().then(
+      (r) => pushToast('success', t('alerts.testSent', { n: r.deliveries.length })),
+      (e) => pushToast('error', describeError(e, t)),
+    );
+
+  return (
+    <Page
+      testId="page-alerts"
+      title={t('alerts.title')}
+      subtitle={t('alerts.subtitle', { seconds: Math.round((alerts.data?.interval_ms ?? 30000) / 1000) })}
+      actions={
+        isAdmin ? (
+          <button type="button" className="btn btn-primary" onClick={() => void send()} disabled={sendTest.isPending || webhooks.length === 0} data-testid="alerts-send-test">
+            {t('alerts.sendTest')}
+          </button>
+        ) : null
+      }
+    >
+      <QueryView query={alerts}>
+        {(d) => {
+          const rules = sortRules(d.rules);
+          const n = firingCount(rules);
+          return (
+            <>
+              <Card title={t('alerts.webhooks')} testId="alerts-webhooks">
+                {d.webhooks.length ? (
+                  <ul>{d.webhooks.map((w) => <li key={w}><code>{w}</code></li>)}</ul>
+                ) : (
+                  <p className="muted">{t('alerts.noWebhooks')}</p>
+                )}
+              </Card>
+              <Card title={t('alerts.rules')} testId="alerts-rules" actions={<span className={`badge badge-${n ? 'bad' : 'ok'}`} data-testid="alerts-firing-count">{n ? t('alerts.firing', { n }) : t('alerts.allQuiet')}</span>}>
+                <TableWrap label={t('alerts.rules')} testId="alerts-table">
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('alerts.rule')}</th>
+                        <th scope="col">{t('alerts.condition')}</th>
+                        <th scope="col">{t('alerts.value')}</th>
+                        <th scope="col">{t('alerts.severity')}</th>
+                        <th scope="col">{t('alerts.state')}</th>
+                        <th scope="col">{t('alerts.since')}</th>
+                        <th scope="col">{t('alerts.incident')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {rules.map((r) => (
+                        <tr key={r.name} data-testid="alert-row" data-rule={r.name} data-state={r.state}>
+                          <th scope="row">
+                            {r.name}
+                            {r.summary ? <div className="muted small">{r.summary}</div> : null}
+                          </th>
+                          <td className="nowrap">{conditionText(r, lang, t('alerts.in'))}</td>
+                          <td className="nowrap">{formatAlertValue(r.expr, r.value, lang)}</td>
+                          <td>{te('severity', r.severity)}</td>
+                          <td><span className={`badge badge-${stateTone(r.state)}`} data-value={r.state}>{te('alertState', r.state)}</span></td>
+                          <td className="nowrap">{r.state === 'ok' ? '—' : formatDateTime(r.since, lang)}</td>
+                          <td>{r.incident_id ? <Link to="/app/company/incidents">{t('alerts.openIncident')}</Link> : '—'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableWrap>
+              </Card>
+            </>
+          );
+        }}
+      </QueryView>
+      <Card title={t('alerts.deliveries')} testId="alerts-deliveries">
+        <PagedQueryView query={deliveries} isEmpty={(d) => d.deliveries.length === 0} emptyText={t('alerts.noDeliveries')} limit={PAGE} offset={offset} onOffset={setOffset}>
+          {(d) => (
+            <TableWrap label={t('alerts.deliveries')} testId="deliveries-table">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('alerts.when')}</th>
+                    <th scope="col">{t('alerts.event')}</th>
+                    <th scope="col">{t('alerts.rule')}</th>
+                    <th scope="col">{t('alerts.target')}</th>
+                    <th scope="col">{t('alerts.result')}</th>
+                    <th scope="col">{t('alerts.attempts')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.deliveries.map((x) => (
+                    <tr key={x.id} data-testid="delivery-row" data-status={x.status}>
+                      <td className="nowrap">{formatDateTime(x.created_at, lang)}</td>
+                      <td>{te('deliveryEvent', x.event)}</td>
+                      <td>{x.rule}</td>
+                      <td><code>{x.target}</code></td>
+                      <td>
+                        <span className={`badge badge-${deliveryTone(x.status)}`} data-value={x.status}>{te('deliveryStatus', x.status)}</span>
+                        {x.last_error && x.status !== 'delivered' ? <div className="muted small">{x.last_error}</div> : null}
+                      </td>
+                      <td>{x.attempts}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+        </PagedQueryView>
+      </Card>
+    </Page>
+  );
+}
