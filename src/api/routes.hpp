@@ -44,6 +44,6 @@ void add_user_session_routes(http::Router& r, const UserSessionDeps& d);  // use
 void add_privacy_routes(http::Router& r,
                         const PrivacyDeps& d);  // /internal/users/{id}/export|erase
 void add_monitoring_routes(http::Router& r, const ReadDeps& d);  // /internal/monitoring/*
-void add_alert_routes(http::Router& r, const AlertDeps& d);  // /internal/alerts*
+void add_alert_routes(http::Router& r, const AlertDeps& d);      // /internal/alerts*
 
 }  // namespace painel::api

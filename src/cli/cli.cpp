@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "cli/agents_cmd.hpp"
-#include "cli/manual.hpp"
 #include "cli/alerts_cmd.hpp"
+#include "cli/manual.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/users_cmd.hpp"
 #include "core/build_info.hpp"
@@ -279,6 +279,7 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_METRICS_HISTORY_INTERVAL_MS")
       ->capture_default_str()
       ->check(CLI::Range(100, 60000));
+  serve
       ->add_option("--raw-retention-days", cfg.raw_retention_days,
                    "delete raw usage events of days older than this (SQLite; daily rows are "
                    "kept; 0 = keep forever)")
@@ -322,6 +323,7 @@ int run(int argc, char** argv) {
       ->group("")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{86400000} * 366));
+  serve
       ->add_option("--alerts", cfg.alerts_file,
                    "JSON file of alert rules over the shipped ones (docs/operations.md, Alerts)")
       ->envname("PAINEL_ALERTS");

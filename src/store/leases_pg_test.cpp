@@ -24,7 +24,7 @@ class PgServerLeases : public PgStoreTest {
     s.write([&](Conn& c) { release_lease(c, "job", holder); });
   }
   // Between this thread's lease and its release, another thread of the same instance keeps
-  // a transaction open: the session the lease was taken on is the pool's most recently idle
+  // a (read) transaction open: the session the lease was taken on is the pool's most recently idle
   // one, so that transaction gets it unless the job pinned it.
   bool other_instance_can_take_it_after(bool pinned) {
     std::optional<PinnedSession> pin;
@@ -32,11 +32,13 @@ class PgServerLeases : public PgStoreTest {
     EXPECT_TRUE(acquire(*store_, "a"));
     std::atomic<bool> open{false}, done{false};
     std::thread other([&] {
-      store_->write([&](Conn& c) {
-        c.query("SELECT 1");
-        open = true;
-        while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      });
+      // A read transaction (a write one would wait on the store's write lock).
+      Conn& c = store_->conn();
+      Tx tx(c, false);
+      c.query("SELECT 1");
+      open = true;
+      while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      tx.commit();
     });
     while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     release(*store_, "a");
