@@ -13,6 +13,7 @@ constexpr std::array kProblems = {
                 "`errors[]` names each field"},
     ProblemKind{"unauthorized", 401, "no valid credentials (token, API key, session)"},
     ProblemKind{"invalid-credentials", 401, "wrong e-mail or password at sign-in"},
+    ProblemKind{"no-session", 401, "no session cookie to refresh with (never signed in here)"},
     ProblemKind{"forbidden", 403, "the caller may not do this"},
     ProblemKind{"tenant-suspended", 403, "the caller's tenant is suspended"},
     ProblemKind{"tenant-inactive", 403, "the caller's tenant is inactive"},

@@ -40,7 +40,7 @@ constexpr const char* kUpsertSuffix =
     "excluded.response_sketch";
 constexpr size_t kColumns = 13, kRowsPerInsert = 50;
 
-// The fold marks (migration 24).
+// The fold marks (migration 23).
 constexpr const char* kFoldMark = "SELECT folded_through_id FROM usage_fold_days WHERE day = ?";
 constexpr const char* kSetFoldMark =
     "INSERT INTO usage_fold_days(day, folded_through_id, folded_at) VALUES (?,?,?) "
@@ -283,7 +283,7 @@ struct StoredRow {
   domain::ResponseSketch sketch;
 };
 
-// The new events: an index range (day, id) of migration 24's usage_events_day.
+// The new events: an index range (day, id) of migration 23's usage_events_day.
 constexpr const char* kScanNew =
     "SELECT id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
     "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ? AND id > ? AND id <= ?";

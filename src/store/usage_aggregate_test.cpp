@@ -314,7 +314,7 @@ TEST_F(AggregateTest, RowsWithoutSketchMakeTheDayRebuildWhole) {
   const int64_t start = day_ * kDayMs;
   event("t1", "a1", start + 1000, true, 100);
   aggregate_days(c(), day_, day_, std::nullopt, start + kDayMs);
-  // As rows written before migration 24 are (or a damaged sketch).
+  // As rows written before migration 23 are (or a damaged sketch).
   c().exec("UPDATE tenant_usage_daily SET response_sketch = NULL");
   event("t1", "a1", start + 2000, true, 300);
   auto fs = fold_day(c(), day_, start + kDayMs);

@@ -644,7 +644,7 @@ CREATE TABLE alert_deliveries (
 CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_ms);
 CREATE INDEX alert_deliveries_created ON alert_deliveries(created_ms, id);
 )SQL"},
-      {24, "incremental usage aggregation: fold high-water marks, response-time sketches",
+      {23, "incremental usage aggregation: fold high-water marks, response-time sketches",
        R"SQL(
 -- See the SQLite twin. usage_events.id is a bigserial: ids are never reused, but a lower
 -- id can commit after a higher one; a pass folds only ids below every ingest transaction

@@ -696,7 +696,7 @@ CREATE TABLE alert_deliveries (
 CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_ms);
 CREATE INDEX alert_deliveries_created ON alert_deliveries(created_ms, id);
 )SQL"},
-      {24, "incremental usage aggregation: fold high-water marks, response-time sketches",
+      {23, "incremental usage aggregation: fold high-water marks, response-time sketches",
        R"SQL(
 -- Issue 20: a dirty pass folds only the raw events it has not folded yet into the daily
 -- rows (store/usage_aggregate.cpp). usage_fold_days: per UTC day, every event of the day

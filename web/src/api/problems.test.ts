@@ -19,7 +19,7 @@ const problem = (code: string, extra: Partial<Problem> = {}): Problem => ({
 // The catalogue of src/http/problem_catalog.cpp (docs/problems.md): every kind and every
 // field-error code has words in both languages.
 const KINDS = [
-  'bad-request', 'validation-failed', 'unauthorized', 'invalid-credentials', 'forbidden', 'tenant-suspended',
+  'bad-request', 'validation-failed', 'unauthorized', 'invalid-credentials', 'no-session', 'forbidden', 'tenant-suspended',
   'tenant-inactive', 'not-found', 'method-not-allowed', 'request-timeout', 'conflict', 'precondition-failed',
   'payload-too-large', 'unsupported-media-type', 'unprocessable', 'too-many-requests', 'account-locked',
   'header-too-large', 'internal-error', 'service-unavailable', 'error',
