@@ -56,7 +56,7 @@ struct ServerCounters {
   std::atomic<uint64_t>* tls_handshake_failed = nullptr;
   std::atomic<uint64_t>* tls_reloaded = nullptr;       // SIGHUP: new pair in use
   std::atomic<uint64_t>* tls_reload_failed = nullptr;  // SIGHUP: old pair kept
-  std::atomic<uint64_t>* streams_complete = nullptr;  // Response::body_stream answers
+  std::atomic<uint64_t>* streams_complete = nullptr;   // Response::body_stream answers
   std::atomic<uint64_t>* streams_cut = nullptr;
 };
 
