@@ -3,25 +3,27 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <mutex>
 
 namespace painel {
 
-std::string new_uuid() {
+namespace {
+// Random bytes drawn 4 KiB at a time per thread: one getrandom() per 256 ids.
+void random16(unsigned char (&b)[16]) {
   static const bool init = sodium_init() >= 0;
   (void)init;
-  // Random bytes drawn 4 KiB at a time per thread: one getrandom() per 256 ids.
   thread_local unsigned char pool[4096];
   thread_local size_t used = sizeof pool;
   if (used + 16 > sizeof pool) {
     randombytes_buf(pool, sizeof pool);
     used = 0;
   }
-  unsigned char b[16];
   std::memcpy(b, pool + used, sizeof b);
   sodium_memzero(pool + used, sizeof b);
   used += sizeof b;
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
+}
+
+std::string format_uuid(const unsigned char (&b)[16]) {
   static const char* hex = "0123456789abcdef";
   std::string out;
   out.reserve(36);
@@ -31,6 +33,43 @@ std::string new_uuid() {
     out.push_back(hex[b[i] & 15]);
   }
   return out;
+}
+}  // namespace
+
+std::string new_uuid() {
+  unsigned char b[16];
+  random16(b);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return format_uuid(b);
+}
+
+std::string new_uuid_v7(int64_t unix_ms) {
+  static std::mutex m;
+  static int64_t last_ms = -1;
+  static unsigned counter = 0;  // 12 bits (rand_a)
+  int64_t ms;
+  unsigned seq;
+  {
+    std::lock_guard lock(m);
+    if (unix_ms > last_ms) {
+      last_ms = unix_ms;
+      counter = 0;
+    } else if (++counter > 0xfff) {  // 4096 ids in one millisecond: borrow the next one
+      ++last_ms;
+      counter = 0;
+    }
+    ms = last_ms;
+    seq = counter;
+  }
+  unsigned char b[16];
+  random16(b);  // rand_b
+  auto u = static_cast<uint64_t>(ms);
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(u >> (40 - 8 * i));
+  b[6] = static_cast<unsigned char>(0x70 | (seq >> 8));
+  b[7] = static_cast<unsigned char>(seq & 0xff);
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return format_uuid(b);
 }
 
 bool is_uuid(std::string_view s) {

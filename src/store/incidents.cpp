@@ -10,7 +10,7 @@ constexpr const char* kResolve =
     "WHERE id = ? AND status = 'open'";
 constexpr const char* kOpenHealthIncident =
     "SELECT id FROM incidents WHERE tenant_id = ? AND source = 'health_check' AND "
-    "status = 'open' ORDER BY created_at DESC, id LIMIT 1";
+    "status = 'open' ORDER BY created_at DESC, id DESC LIMIT 1";
 constexpr const char* kInsertIncident =
     "INSERT INTO incidents(id, tenant_id, severity, title, description, status, source, "
     "created_at) VALUES (?,?,?,?,?,'open',?,?)";
@@ -33,7 +33,7 @@ std::string open_health_incident(Conn& c, const NewHealthIncident& n, int64_t no
 }
 
 std::string open_incident(Conn& c, const NewIncident& n, int64_t now_ms) {
-  std::string id = new_uuid();
+  std::string id = new_uuid_v7(now_ms);
   c.exec(kInsertIncident, {id, opt(n.tenant_id), n.severity, n.title, n.description, n.source,
                            format_rfc3339(now_ms)});
   return id;
@@ -48,7 +48,6 @@ constexpr const char* kOfTenant = "tenant_id = ?";
 constexpr const char* kSeenByTenant = "(tenant_id = ? OR tenant_id IS NULL)";
 constexpr const char* kWithStatus = "status = ?";
 constexpr const char* kNewestFirst = "created_at DESC, id DESC";
-
 
 Incident incident_of(const Row& r) {
   return {r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5), r.opt_str(6)};
@@ -91,8 +90,8 @@ constexpr const char* kSave =
     "resolved_at = ?, resolved_by = ? WHERE id = ?";
 
 StaffIncident staff_incident_of(const Row& r) {
-  return {r.str(0),  r.opt_str(1), r.opt_str(2), r.str(3),     r.str(4),    r.str(5),
-          r.str(6),  r.str(7),     r.str(8),     r.opt_str(9), r.opt_str(10)};
+  return {r.str(0), r.opt_str(1), r.opt_str(2), r.str(3),     r.str(4),     r.str(5),
+          r.str(6), r.str(7),     r.str(8),     r.opt_str(9), r.opt_str(10)};
 }
 
 }  // namespace
@@ -103,8 +102,7 @@ PageOf<StaffIncident> list_staff_incidents(Conn& c, const IncidentFilter& f, Pag
   if (f.severity) q.where(kStaffSeverity, *f.severity);
   if (f.tenant_id) q.where(kStaffTenant, *f.tenant_id);
   if (f.source) q.where(kStaffSource, *f.source);
-  return fetch_page<StaffIncident>(c, q, kStaffColumns, kStaffNewestFirst, page,
-                                   staff_incident_of);
+  return fetch_page<StaffIncident>(c, q, kStaffColumns, kStaffNewestFirst, page, staff_incident_of);
 }
 
 std::optional<StaffIncident> get_incident(Conn& c, const std::string& id) {

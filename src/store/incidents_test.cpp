@@ -37,7 +37,8 @@ void tenant_sees_own_and_global(Store& s) {
   auto p2 = list_incidents(c, make_tenant_scope(t2, false), std::nullopt, {20, 0});
   EXPECT_EQ(ids(p2.items), (std::vector<std::string>{other, global}));
   // the staff's tenant detail shows the tenant's own only
-  EXPECT_EQ(ids(recent_incidents(c, make_tenant_scope(t1, true), 5)), (std::vector<std::string>{own}));
+  EXPECT_EQ(ids(recent_incidents(c, make_tenant_scope(t1, true), 5)),
+            (std::vector<std::string>{own}));
 
   auto g = get_incident(c, global);
   ASSERT_TRUE(g);
@@ -68,12 +69,34 @@ void tenant_sees_own_and_global(Store& s) {
   EXPECT_FALSE(get_incident(c, "00000000-0000-4000-8000-000000000000"));
 }
 
+// Opened in the same millisecond (a burst from the alert job, or a fast client): the list is
+// still newest first, in the order they were opened (ties break on the time-ordered id).
+void same_millisecond_newest_first(Store& s) {
+  Conn& c = s.conn();
+  auto t = create_tenant(c, {"Rajada", std::nullopt, "varejo", "starter", "active"}, kNow);
+  std::vector<std::string> made;
+  for (int n = 0; n < 12; ++n)
+    made.push_back(open_incident(c, {t, "info", "r" + std::to_string(n), "", "manual"}, kNow));
+  std::vector<std::string> want(made.rbegin(), made.rend());
+  EXPECT_EQ(ids(list_incidents(c, make_tenant_scope(t, false), std::nullopt, {20, 0}).items), want);
+  IncidentFilter f;
+  f.tenant_id = t;
+  std::vector<std::string> staff;
+  for (auto& i : list_staff_incidents(c, f, {20, 0}).items) staff.push_back(i.id);
+  EXPECT_EQ(staff, want);
+}
+
 using IncidentStore = SqliteStoreTest;
 using PgServerIncidentStore = PgStoreTest;
 
 TEST_F(IncidentStore, TenantSeesOwnAndGlobal) { tenant_sees_own_and_global(*store_); }
 TEST_F(PgServerIncidentStore, TenantSeesOwnAndGlobal) {
   if (store_) tenant_sees_own_and_global(*store_);
+}
+
+TEST_F(IncidentStore, SameMillisecondNewestFirst) { same_millisecond_newest_first(*store_); }
+TEST_F(PgServerIncidentStore, SameMillisecondNewestFirst) {
+  if (store_) same_millisecond_newest_first(*store_);
 }
 
 TEST(IncidentMigration, OldWordsAreTranslated) {
@@ -88,8 +111,10 @@ TEST(IncidentMigration, OldWordsAreTranslated) {
       if (m.version < 13) c.exec_script(m.sql);
     }
     ASSERT_TRUE(m13);
-    const char* rows[][3] = {{"low", "staff", "info"},        {"medium", "alarm", "warning"},
-                             {"high", "health_check", "error"}, {"critical", "staff", "critical"}};
+    const char* rows[][3] = {{"low", "staff", "info"},
+                             {"medium", "alarm", "warning"},
+                             {"high", "health_check", "error"},
+                             {"critical", "staff", "critical"}};
     int n = 0;
     for (auto& r : rows)
       c.exec("INSERT INTO incidents(id, severity, title, source, created_at) VALUES (?,?,?,?,?)",
