@@ -39,6 +39,7 @@ PACKAGES=(
   wrk                 # HTTP load generator (bench/)
   nginx-light         # static-file baseline in benchmarks
   chromium            # real browser for web UI tests (driven by playwright-core)
+  firefox-esr         # second browser engine for web UI tests (puppeteer-core over WebDriver BiDi)
   nodejs              # building the web UI (Vite) and browser tests
   npm
   # --- release: the UI precompressed, the Debian package and its checks ---
