@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Ingestion throughput on PostgreSQL, A/B in one run: each binary given (default build/painel)
+# serves a fresh database of the cluster at PG_URL (a demo store of TENANTS tenants, 1 day),
+# INSTANCES servers share it, and one painel_ingest_load per instance posts BATCHES batches of
+# 1000 valid events over CONNS keep-alive connections; rounds alternate the binaries.
+#
+# Usage: PG_URL=postgresql://postgres@127.0.0.1:PORT/postgres bench/ingest_pg.sh [BIN...]
+# Env: ROUNDS (2), INSTANCES (2), CONNS (4 per instance), BATCHES (100 per instance),
+#      TENANTS (200), BUILD_DIR (build; for painel_ingest_load).
+# Prints per round: binary, instances, events stored, wall seconds, events/s (all instances,
+# warm-up batches included), then each load generator's own line (its timed part).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${PG_URL:?set PG_URL to a PostgreSQL server URL (scripts/pg-test-cluster.sh start DIR prints one)}"
+ROUNDS="${ROUNDS:-2}" INSTANCES="${INSTANCES:-2}" CONNS="${CONNS:-4}" BATCHES="${BATCHES:-100}"
+TENANTS="${TENANTS:-200}" BUILD_DIR="${BUILD_DIR:-build}"
+LOAD="$BUILD_DIR/painel_ingest_load"
+BINS=("$@"); [[ ${#BINS[@]} -gt 0 ]] || BINS=("$BUILD_DIR/painel")
+export PAINEL_MASTER_KEY=bench-master-key
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+base="${PG_URL%/*}"
+
+for round in $(seq "$ROUNDS"); do
+  for bin in "${BINS[@]}"; do
+    db="bench_ingest_$(date +%s%N)"
+    psql -X -q "$PG_URL" -c "CREATE DATABASE $db"
+    url="$base/$db"
+    "$bin" demo --database "$url" --tenants "$TENANTS" --days 1 > /dev/null
+    psql -X -q -t -A "$url" -c "SELECT tenant_id || ' ' || agent_id FROM tenant_agents" > "$WORK/pairs.txt"
+    key=$("$bin" keys create --database "$url" --name bench 2>/dev/null)
+    before=$(psql -X -q -t -A "$url" -c "SELECT count(*) FROM usage_events")
+    ports=(); PIDS=()
+    for i in $(seq "$INSTANCES"); do
+      port=$(free_port); ports+=("$port")
+      "$bin" serve --database "$url" --listen "127.0.0.1:$port" --log-level warn \
+        --rate-user-per-min 100000000 --rate-user-burst 100000000 \
+        --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs \
+        > "$WORK/serve-$i.log" 2>&1 &
+      PIDS+=($!)
+    done
+    for port in "${ports[@]}"; do
+      for _ in $(seq 100); do curl -sf "127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
+    done
+    start=$(date +%s.%N)
+    loads=()
+    for port in "${ports[@]}"; do
+      "$LOAD" --port "$port" --key "$key" --pairs "$WORK/pairs.txt" --connections "$CONNS" \
+        --batches "$BATCHES" --batch-size 1000 > "$WORK/load-$port.txt" &
+      loads+=($!)
+    done
+    for l in "${loads[@]}"; do wait "$l"; done
+    end=$(date +%s.%N)
+    for p in "${PIDS[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
+    PIDS=()
+    after=$(psql -X -q -t -A "$url" -c "SELECT count(*) FROM usage_events")
+    python3 -c "import sys; n=$after-$before; s=$end-$start; print(f'round $round  $bin  instances $INSTANCES  events stored {n} (warm-up included)  {s:.2f} s  {n/s:,.0f} events/s')"
+    for port in "${ports[@]}"; do echo "  load: $(tail -n 1 "$WORK/load-$port.txt")"; done
+    psql -X -q "$PG_URL" -c "DROP DATABASE $db WITH (FORCE)"
+  done
+done
