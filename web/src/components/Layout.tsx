@@ -63,10 +63,17 @@ export function Layout() {
   const company = loc.pathname.startsWith('/app/company') || (loc.pathname === ACCOUNT_PATH && isInternal(role));
   const userMenu = useRef<HTMLDetailsElement>(null);
 
-  // Close the mobile menu on navigation and move focus to the new page for screen readers.
+  // Close the mobile menu on navigation: adjusted while rendering the new path (React's
+  // pattern for state that follows a prop), not in an effect that would render twice.
+  const [menuPath, setMenuPath] = useState(loc.pathname);
+  if (menuPath !== loc.pathname) {
+    setMenuPath(loc.pathname);
+    setOpen(false);
+  }
+
+  // Close the user menu on navigation and move focus to the new page for screen readers.
   const firstRender = useRef(true);
   useEffect(() => {
-    setOpen(false);
     if (userMenu.current) userMenu.current.open = false;
     if (firstRender.current) firstRender.current = false;
     else mainRef.current?.focus({ preventScroll: true });

@@ -4,7 +4,7 @@
 // button), disable / enable (confirmation naming the person), change group, new password
 // link, and (staff) end sessions.
 
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import {
   useEndUserSessions,
@@ -246,12 +246,14 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
     if (state.search !== lastUrl.current) setSearch(state.search);
     lastUrl.current = state.search;
   }, [state.search]);
-  useEffect(() => {
-    if (dSearch !== state.search) {
-      lastUrl.current = dSearch;
-      patch({ search: dSearch });
+  // Written when the typed text settles, with the latest URL state.
+  const settle = useEffectEvent((search: string) => {
+    if (search !== state.search) {
+      lastUrl.current = search;
+      patch({ search });
     }
-  }, [dSearch]);
+  });
+  useEffect(() => settle(dSearch), [dSearch]);
 
   const q = useUsers(scope, userApiQuery(state, scope));
   const update = useUpdateUser(scope);

@@ -2,7 +2,7 @@
 // action and from/to filters plus paging in the URL; a row opens its detail with the
 // metadata pretty-printed; "Verificar cadeia" runs GET /internal/audit/verify.
 
-import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useAudit, useVerifyAudit, type AuditEvent } from '../../api/accounts';
 import { describeError } from '../../api/errors';
@@ -33,12 +33,15 @@ function useUrlText(value: string, write: (v: string) => void): [string, (v: str
     if (value !== last.current) setLocal(value);
     last.current = value;
   }, [value]);
-  useEffect(() => {
-    if (debounced !== value) {
-      last.current = debounced;
-      write(debounced);
+  // Written when the typed text settles, with the latest URL state (not the one of the
+  // render where typing started).
+  const settle = useEffectEvent((typed: string) => {
+    if (typed !== value) {
+      last.current = typed;
+      write(typed);
     }
-  }, [debounced]);
+  });
+  useEffect(() => settle(debounced), [debounced]);
   return [local, setLocal];
 }
 
@@ -115,10 +118,8 @@ export default function Audit() {
   const { t, te, lang } = useI18n();
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => parseAuditListState(params), [params]);
-  const stateRef = useRef(state);
-  stateRef.current = state;
   const setState = (next: AuditListState) => setParams(listSearchParams(next, DEFAULT_AUDIT_LIST));
-  const patch = (p: Partial<AuditListState>) => setState(patchList(stateRef.current, p));
+  const patch = (p: Partial<AuditListState>) => setState(patchList(state, p));
   const [actor, setActor] = useUrlText(state.actor, (v) => patch({ actor: v }));
   const [action, setAction] = useUrlText(state.action, (v) => patch({ action: v }));
   const [open, setOpen] = useState<string | null>(null);

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useTenantList } from '../../api/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -42,12 +42,14 @@ export default function Tenants() {
     if (state.segment !== lastUrl.current.segment) setSegment(state.segment);
     lastUrl.current = { search: state.search, segment: state.segment };
   }, [state.search, state.segment]);
-  useEffect(() => {
-    if (dSearch !== state.search || dSegment !== state.segment) {
-      lastUrl.current = { search: dSearch, segment: dSegment };
-      setState(updateTenantListState(state, { search: dSearch, segment: dSegment }));
+  // Written when the typed text settles, with the latest URL state.
+  const settle = useEffectEvent((search: string, segment: string) => {
+    if (search !== state.search || segment !== state.segment) {
+      lastUrl.current = { search, segment };
+      setState(updateTenantListState(state, { search, segment }));
     }
-  }, [dSearch, dSegment]);
+  });
+  useEffect(() => settle(dSearch, dSegment), [dSearch, dSegment]);
 
   const q = useTenantList(toApiQuery(state));
 
