@@ -214,11 +214,8 @@ export const useStaffSupportQueue = (query: Query) => useGet<SupportRequestList>
 export const useStaffSupportThread = (id: string | null) =>
   useGet<SupportThread>(`/internal/support/requests/${enc(id ?? '')}`, undefined, !!id);
 
-/** The request of a thread answer, flat or under "request". */
-export const threadRequest = (t: SupportThread): SupportRequest => ({
-  ...(t.request ?? t),
-  messages: t.messages ?? t.request?.messages ?? [],
-});
+/** The request of a thread answer, with its messages. */
+export const threadRequest = (t: SupportThread): SupportRequest => t;
 
 const supportPaths = () => ['/tenant/support', '/internal/support'];
 

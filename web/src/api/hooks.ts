@@ -11,6 +11,7 @@ import type {
   CommandList,
   IncidentList,
   Integration,
+  ContractedAgentDetail,
   TenantAgent,
   TenantDetail,
   TenantList,
@@ -51,7 +52,7 @@ export const useTenantList = (query: Query, enabled = true) =>
 export const useTenantDetail = (id: string | null | undefined) =>
   useGet<TenantDetail>(`/internal/tenants/${encodeURIComponent(id ?? '')}`, undefined, { enabled: !!id });
 export const useTenantAgentsInternal = (id: string | null | undefined) =>
-  useGet<{ agents: TenantAgent[] }>(`/internal/tenants/${encodeURIComponent(id ?? '')}/agents`, undefined, {
+  useGet<{ agents: ContractedAgentDetail[] }>(`/internal/tenants/${encodeURIComponent(id ?? '')}/agents`, undefined, {
     enabled: !!id,
   });
 export const useUsageOverview = (period = '30d') =>

@@ -46,7 +46,7 @@ export function SupportThreadView({
       </p>
       <ol className="thread" data-testid="support-messages" key={sent}>
         {(r.messages ?? []).map((m) => {
-          const side = m.side ?? m.author_side ?? 'tenant';
+          const side = m.side;
           return (
             <li key={m.id} className={`side-${side}`} data-testid="support-message" data-side={side}>
               <div className="meta">

@@ -31,7 +31,7 @@ export default function CompanyAgents() {
                 title={t('company.topAgents')}
                 horizontal
                 height={Math.max(200, top.length * 34 + 60)}
-                labels={top.map((a) => a.agent_name ?? a.name ?? a.agent_id ?? '?')}
+                labels={top.map((a) => a.agent_name)}
                 series={[{ label: t('kpi.requests'), data: top.map((a) => a.total_requests ?? 0) }]}
                 formatValue={(v) => formatNumber(v, lang)}
               />
@@ -75,7 +75,7 @@ export default function CompanyAgents() {
                   </thead>
                   <tbody>
                     {d.agents.map((a) => {
-                      const u = a.usage_stats ?? a.usage_last_30_days ?? {};
+                      const u = a.usage_stats;
                       return (
                         <tr key={a.id} data-testid="company-agent-row">
                           <th scope="row">{a.name}</th>

@@ -137,8 +137,8 @@ export default function CompanyOverview() {
                   </thead>
                   <tbody>
                     {overview.data.top_tenants_by_usage.map((tt, i) => {
-                      const id = tt.tenant_id ?? tt.id;
-                      const name = tt.tenant_name ?? tt.name ?? id;
+                      const id = tt.tenant_id;
+                      const name = tt.tenant_name;
                       return (
                         <tr key={id ?? i}>
                           <th scope="row">
@@ -177,8 +177,8 @@ export default function CompanyOverview() {
                   </thead>
                   <tbody>
                     {overview.data.top_agents_by_usage.map((a, i) => (
-                      <tr key={(a.agent_id ?? a.id ?? '') + i}>
-                        <th scope="row">{a.agent_name ?? a.name ?? a.agent_id}</th>
+                      <tr key={a.agent_id + i}>
+                        <th scope="row">{a.agent_name}</th>
                         <td className="num">{formatNumber(a.total_requests, lang)}</td>
                         <td className="num">{formatPercent(a.success_rate, lang)}</td>
                       </tr>

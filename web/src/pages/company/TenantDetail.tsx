@@ -175,7 +175,7 @@ export default function TenantDetail() {
                               {u.full_name ?? u.email}
                               <div className="muted small">{u.email}</div>
                             </th>
-                            <td>{te('role', u.group ?? u.role)}</td>
+                            <td>{te('role', u.group)}</td>
                             <td>{formatDateTime(u.last_login_at, lang)}</td>
                           </tr>
                         ))}
