@@ -28,7 +28,10 @@ const BIN = resolve(SRC, process.env.PAINEL_BIN || 'build/painel');
 const WEB_DIR = resolve(SRC, process.env.PAINEL_WEB_DIR || 'web/dist');
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 const SHOTS = join(SRC, 'build', 'screenshots');
-const ONLY = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
+const ONLY = (process.env.E2E_ONLY || '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 740 };
 const STEP_MS = 20_000;
@@ -56,11 +59,16 @@ async function prepare(page, viewport = DESKTOP) {
   page.setDefaultTimeout(STEP_MS);
   await page.setViewport(viewport);
   await page.evaluateOnNewDocument(() => {
-    try { if (!localStorage.getItem('painel.lang')) localStorage.setItem('painel.lang', 'pt'); } catch { /* no storage */ }
+    try {
+      if (!localStorage.getItem('painel.lang')) localStorage.setItem('painel.lang', 'pt');
+    } catch {
+      /* no storage */
+    }
   });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (401|403|412)|NetworkError/.test(m.text())) errors.push(`console error: ${m.text()}`);
+    if (m.type() === 'error' && !/status of (401|403|412)|NetworkError/.test(m.text()))
+      errors.push(`console error: ${m.text()}`);
   });
 }
 
@@ -70,7 +78,12 @@ const pathOf = (page) => new URL(page.url()).pathname;
 async function waitPath(page, want, what) {
   const re = want instanceof RegExp ? want.source : null;
   await page
-    .waitForFunction((w, r) => (r ? new RegExp(r).test(location.pathname) : location.pathname === w), { timeout: STEP_MS }, String(want), re)
+    .waitForFunction(
+      (w, r) => (r ? new RegExp(r).test(location.pathname) : location.pathname === w),
+      { timeout: STEP_MS },
+      String(want),
+      re,
+    )
     .catch(() => {
       throw new Error(`${what}: still at ${page.url()}`);
     });
@@ -79,7 +92,9 @@ async function waitPath(page, want, what) {
 /** A page (by its data-testid) drawn with its data: no spinner left. */
 async function settled(page, testId) {
   await page.waitForSelector(tid(testId), { visible: true });
-  await page.waitForFunction(() => !document.querySelector('[data-testid="loading"], [aria-busy="true"]'), { timeout: STEP_MS });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="loading"], [aria-busy="true"]'), {
+    timeout: STEP_MS,
+  });
 }
 
 async function login(page, email) {
@@ -173,18 +188,20 @@ scenario('charts are drawn (canvas with pixels) on the overview and usage', asyn
     const page = signedIn[role] ?? (await loginAs(role));
     await page.goto(`${painel.base}${path}`);
     await settled(page, testId);
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('canvas')].some((c) => {
-          if (!c.width || !c.height) return false;
-          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
-          return false;
-        }),
-      { timeout: STEP_MS },
-    ).catch(() => {
-      throw new Error(`${path}: no drawn chart`);
-    });
+    await page
+      .waitForFunction(
+        () =>
+          [...document.querySelectorAll('canvas')].some((c) => {
+            if (!c.width || !c.height) return false;
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
+            return false;
+          }),
+        { timeout: STEP_MS },
+      )
+      .catch(() => {
+        throw new Error(`${path}: no drawn chart`);
+      });
   }
 });
 
@@ -211,7 +228,9 @@ scenario('one session across tabs: the second tab is signed in, logout in one en
   await login(page, painel.logins.TENANT_ADMIN);
   await waitPath(page, '/app/dashboard', 'after login');
   await settled(page, 'page-dashboard');
-  const stored = await page.evaluate(() => JSON.stringify([document.cookie, Object.keys(sessionStorage), Object.keys(localStorage)]));
+  const stored = await page.evaluate(() =>
+    JSON.stringify([document.cookie, Object.keys(sessionStorage), Object.keys(localStorage)]),
+  );
   assert(!/refresh|token/i.test(stored), `script can see session data: ${stored}`);
   const second = await page.browserContext().newPage();
   await prepare(second);
@@ -233,13 +252,18 @@ scenario('375 px: no horizontal scroll, the menu opens and closes', async () => 
   await waitPath(page, '/app/dashboard', 'after login');
   for (const path of ['/app/dashboard', '/app/dashboard/usage', '/app/dashboard/agents']) {
     await page.goto(`${painel.base}${path}`);
-    await settled(page, path === '/app/dashboard' ? 'page-dashboard' : path.endsWith('usage') ? 'page-usage' : 'page-agents');
+    await settled(
+      page,
+      path === '/app/dashboard' ? 'page-dashboard' : path.endsWith('usage') ? 'page-usage' : 'page-agents',
+    );
     const sw = await page.evaluate(() => document.documentElement.scrollWidth);
     assert(sw <= PHONE.width, `${path}: document is ${sw}px wide at ${PHONE.width}px`);
   }
   await shot(page, 'phone-agents');
   await page.click(tid('menu-toggle'));
-  await page.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true',
+  );
   await page.click(tid('nav-usage'));
   await waitPath(page, '/app/dashboard/usage', 'after tapping the menu');
   await settled(page, 'page-usage');
@@ -268,7 +292,9 @@ async function main() {
       let timer;
       await Promise.race([
         s.fn(),
-        new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`timed out after ${SCENARIO_MS / 1000} s`)), SCENARIO_MS); }),
+        new Promise((_, rej) => {
+          timer = setTimeout(() => rej(new Error(`timed out after ${SCENARIO_MS / 1000} s`)), SCENARIO_MS);
+        }),
       ]).finally(() => clearTimeout(timer));
     } catch (e) {
       error = e;
@@ -276,7 +302,13 @@ async function main() {
     if (!error && errors.length) error = new Error(errors.join(' | '));
     errors.length = 0;
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
-    log(error ? `FAIL ${s.name} (${secs} s): ${String(error.message || error).split('\n')[0].slice(0, 400)}` : `ok   ${s.name} (${secs} s)`);
+    log(
+      error
+        ? `FAIL ${s.name} (${secs} s): ${String(error.message || error)
+            .split('\n')[0]
+            .slice(0, 400)}`
+        : `ok   ${s.name} (${secs} s)`,
+    );
     results.push(!error);
   }
   return results;
@@ -295,5 +327,7 @@ try {
 }
 const failed = results.filter((ok) => !ok).length;
 if (failed) code = 1;
-log(`e2e firefox: ${results.length - failed}/${results.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${SHOTS}/firefox-*.png`);
+log(
+  `e2e firefox: ${results.length - failed}/${results.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${SHOTS}/firefox-*.png`,
+);
 process.exit(code);

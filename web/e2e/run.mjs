@@ -24,7 +24,10 @@ const WEB_DIR = resolve(SRC, process.env.PAINEL_WEB_DIR || 'web/dist');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = join(SRC, 'build', 'screenshots');
 const DOCS_SHOTS = process.env.E2E_DOCS === '1' ? join(SRC, 'docs', 'screenshots') : null;
-const ONLY = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
+const ONLY = (process.env.E2E_ONLY || '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const PASSWORD = 'demo-painel-2026';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 740 };
@@ -52,21 +55,40 @@ function run(cmd, args, opts = {}) {
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
     p.on('error', rej);
-    p.on('close', (code) => (code === 0 ? res({ out, err }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
+    p.on('close', (code) =>
+      code === 0 ? res({ out, err }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`)),
+    );
   });
 }
 
 function startServer(db) {
   return new Promise((res, rej) => {
     // The metric history written every second (not every minute) so 'monitoring' sees it soon.
-    const p = spawn(BIN, ['serve', '--database', `sqlite:${db}`, '--listen', '127.0.0.1:0', '--web-dir', WEB_DIR, '--metrics-history-interval-ms', '1000'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
-      detached: true, // its own process group, so cleanup ends it and anything it started
-    });
+    const p = spawn(
+      BIN,
+      [
+        'serve',
+        '--database',
+        `sqlite:${db}`,
+        '--listen',
+        '127.0.0.1:0',
+        '--web-dir',
+        WEB_DIR,
+        '--metrics-history-interval-ms',
+        '1000',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
+        detached: true, // its own process group, so cleanup ends it and anything it started
+      },
+    );
     server = p;
     let err = '';
-    const timer = setTimeout(() => rej(new Error(`painel serve did not say where it listens within 20 s: ${err.slice(-1000)}`)), 20_000);
+    const timer = setTimeout(
+      () => rej(new Error(`painel serve did not say where it listens within 20 s: ${err.slice(-1000)}`)),
+      20_000,
+    );
     p.stderr.on('data', (d) => {
       err += d;
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
@@ -90,8 +112,18 @@ async function cleanup() {
   }
   if (server && server.exitCode === null && server.signalCode === null) {
     const exited = new Promise((r) => server.once('exit', r));
-    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
-    const t = setTimeout(() => { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    const t = setTimeout(() => {
+      try {
+        process.kill(-server.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 5000);
     await exited;
     clearTimeout(t);
   }
@@ -117,10 +149,14 @@ const tid = (id) => `[data-testid="${id}"]`;
 /** Waits for a page (by its data-testid) with its data loaded: no spinner left. */
 async function settled(page, testId, timeout = STEP_MS) {
   if (process.env.E2E_VERBOSE) log(`  … ${((Date.now() - started) / 1000).toFixed(1)} s ${testId} ${page.url()}`);
-  const v = process.env.E2E_VERBOSE ? (what) => log(`    ${((Date.now() - started) / 1000).toFixed(1)} s ${what}`) : () => {};
+  const v = process.env.E2E_VERBOSE
+    ? (what) => log(`    ${((Date.now() - started) / 1000).toFixed(1)} s ${what}`)
+    : () => {};
   await page.locator(tid(testId)).first().waitFor({ state: 'visible', timeout });
   v('visible');
-  await page.waitForFunction(() => !document.querySelector('[data-testid="loading"], [aria-busy="true"]'), null, { timeout });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="loading"], [aria-busy="true"]'), null, {
+    timeout,
+  });
   v('not busy');
   await page.waitForLoadState('networkidle', { timeout }).catch(() => v('network never idle'));
   v('idle');
@@ -131,7 +167,12 @@ async function shot(page, name, { docs = false, fullPage = true } = {}) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage, animations: 'disabled', caret: 'hide' });
   if (docs && DOCS_SHOTS) {
     // Small files for docs/ui.md: the first screenful only.
-    await page.screenshot({ path: join(DOCS_SHOTS, `${name}.png`), fullPage: false, animations: 'disabled', caret: 'hide' });
+    await page.screenshot({
+      path: join(DOCS_SHOTS, `${name}.png`),
+      fullPage: false,
+      animations: 'disabled',
+      caret: 'hide',
+    });
   }
 }
 
@@ -143,7 +184,9 @@ async function noHorizontalScroll(page, width, what) {
       for (const el of document.querySelectorAll('body *')) {
         const r = el.getBoundingClientRect();
         if (r.right > w + 1 && r.width > 0 && !el.closest('.table-wrap, .sidebar')) {
-          out.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''}(${Math.round(r.right)})`);
+          out.push(
+            `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''}(${Math.round(r.right)})`,
+          );
         }
         if (out.length >= 5) break;
       }
@@ -175,7 +218,11 @@ async function newPage(viewport = DESKTOP, lang = 'pt') {
     hasTouch: viewport.width < 768,
   });
   await ctx.addInitScript((l) => {
-    try { if (!localStorage.getItem('painel.lang')) localStorage.setItem('painel.lang', l); } catch { /* no storage */ }
+    try {
+      if (!localStorage.getItem('painel.lang')) localStorage.setItem('painel.lang', l);
+    } catch {
+      /* no storage */
+    }
   }, lang);
   ctx.setDefaultTimeout(STEP_MS);
   const page = await ctx.newPage();
@@ -319,20 +366,23 @@ scenario('tenants list: search, paging, shareable URL', async () => {
 
   await page.click(tid('page-prev'));
   await page.waitForURL((u) => !u.searchParams.has('offset') && u.searchParams.get('limit') === '5');
-  await page.waitForFunction((f) => document.querySelector('[data-testid="tenant-row"]')?.getAttribute('data-tenant-id') === f, first[0]);
+  await page.waitForFunction(
+    (f) => document.querySelector('[data-testid="tenant-row"]')?.getAttribute('data-tenant-id') === f,
+    first[0],
+  );
 
   // Search by part of a demo tenant's name.
-  const word = TENANT.name.split(/\s+/).filter((w) => w.length >= 5 && !/^ltda|^s\.?a\.?$/i.test(w)).sort((a, b) => b.length - a.length)[0];
+  const word = TENANT.name
+    .split(/\s+/)
+    .filter((w) => w.length >= 5 && !/^ltda|^s\.?a\.?$/i.test(w))
+    .sort((a, b) => b.length - a.length)[0];
   const part = word.slice(0, Math.max(5, word.length - 2)).toLowerCase();
   await page.fill(tid('tenant-search'), part);
   await page.waitForURL((u) => u.searchParams.get('search') === part);
-  await page.waitForFunction(
-    (p) => {
-      const r = [...document.querySelectorAll('[data-testid="tenant-row"] th a')];
-      return r.length > 0 && r.every((a) => a.textContent.toLowerCase().includes(p));
-    },
-    part,
-  );
+  await page.waitForFunction((p) => {
+    const r = [...document.querySelectorAll('[data-testid="tenant-row"] th a')];
+    return r.length > 0 && r.every((a) => a.textContent.toLowerCase().includes(p));
+  }, part);
   await settled(page, 'page-tenants');
   const names = await page.locator(`${tid('tenant-row')} th a`).allInnerTexts();
   assert(names.includes(TENANT.name), `search "${part}" did not list ${TENANT.name}: ${names.join(', ')}`);
@@ -341,7 +391,10 @@ scenario('tenants list: search, paging, shareable URL', async () => {
   await page.goto(searchUrl);
   await settled(page, 'page-tenants');
   assert((await page.inputValue(tid('tenant-search'))) === part, 'search box not restored from the URL');
-  assert(JSON.stringify(await page.locator(`${tid('tenant-row')} th a`).allInnerTexts()) === JSON.stringify(names), 'search results differ after reload');
+  assert(
+    JSON.stringify(await page.locator(`${tid('tenant-row')} th a`).allInnerTexts()) === JSON.stringify(names),
+    'search results differ after reload',
+  );
   await shot(page, 'tenants-search');
 });
 
@@ -349,9 +402,13 @@ scenario('operations: command reaches SUCCESS live', async () => {
   const page = await pageFor('INTERNAL_ADMIN');
   await page.goto(`${BASE}/app/company/operations`);
   await settled(page, 'page-operations');
-  await page.evaluate(() => { window.__e2eNoReload = true; });
+  await page.evaluate(() => {
+    window.__e2eNoReload = true;
+  });
   await page.selectOption(tid('command-type'), 'FLUSH_TENANT_CACHE');
-  const tenantId = await page.locator(`${tid('command-tenant')} option`, { hasText: TENANT.name }).getAttribute('value');
+  const tenantId = await page
+    .locator(`${tid('command-tenant')} option`, { hasText: TENANT.name })
+    .getAttribute('value');
   assert(tenantId, `tenant ${TENANT.name} not in the picker`);
   await page.selectOption(tid('command-tenant'), tenantId);
   const polls = [];
@@ -363,24 +420,37 @@ scenario('operations: command reaches SUCCESS live', async () => {
   await status.waitFor();
   const id = await status.getAttribute('data-command-id');
   await page.waitForFunction(
-    () => ['SUCCESS', 'ERROR', 'CANCELLED'].includes(document.querySelector('[data-testid="last-command-status"]')?.getAttribute('data-status')),
+    () =>
+      ['SUCCESS', 'ERROR', 'CANCELLED'].includes(
+        document.querySelector('[data-testid="last-command-status"]')?.getAttribute('data-status'),
+      ),
     null,
     { timeout: 30_000 },
   );
   const final = await status.getAttribute('data-status');
-  const err = (await page.locator(tid('last-command-error')).count()) ? await page.locator(tid('last-command-error')).innerText() : '';
+  const err = (await page.locator(tid('last-command-error')).count())
+    ? await page.locator(tid('last-command-error')).innerText()
+    : '';
   assert(final === 'SUCCESS', `command ${id} ended ${final} ${err}`);
   // Followed with the server's long-poll, not polled every second.
-  assert(polls.length > 0 && polls.every((u) => /[?&]wait=15/.test(u) && /[?&]status_not=/.test(u)), `status requests: ${polls.join(' ')}`);
+  assert(
+    polls.length > 0 && polls.every((u) => /[?&]wait=15/.test(u) && /[?&]status_not=/.test(u)),
+    `status requests: ${polls.join(' ')}`,
+  );
   assert(await page.evaluate(() => window.__e2eNoReload === true), 'the page was reloaded');
   // The history shows it too, settled, without a reload.
   await page.waitForFunction(
-    (cid) => document.querySelector(`[data-testid="command-row"][data-command-id="${cid}"] [data-testid="command-status"]`)?.getAttribute('data-status') === 'SUCCESS',
+    (cid) =>
+      document
+        .querySelector(`[data-testid="command-row"][data-command-id="${cid}"] [data-testid="command-status"]`)
+        ?.getAttribute('data-status') === 'SUCCESS',
     id,
   );
   assert((await page.locator(tid('last-command-output')).count()) === 1, 'no result shown for the command');
   // Issue 21: `output` is the one-line summary (a string), shown beside the structured result.
-  const summary = (await page.locator(tid('last-command-summary')).count()) ? await page.locator(tid('last-command-summary')).innerText() : '';
+  const summary = (await page.locator(tid('last-command-summary')).count())
+    ? await page.locator(tid('last-command-summary')).innerText()
+    : '';
   assert(summary.trim() && !summary.trim().startsWith('{'), `no one-line summary shown for the command: ${summary}`);
 
   // A second type with a picker (HEALTH_CHECK for all tenants) also settles.
@@ -389,7 +459,9 @@ scenario('operations: command reaches SUCCESS live', async () => {
   await page.waitForFunction(
     (prev) => {
       const s = document.querySelector('[data-testid="last-command-status"]');
-      return s && s.getAttribute('data-command-id') !== prev && ['SUCCESS', 'ERROR'].includes(s.getAttribute('data-status'));
+      return (
+        s && s.getAttribute('data-command-id') !== prev && ['SUCCESS', 'ERROR'].includes(s.getAttribute('data-status'))
+      );
     },
     id,
     { timeout: 30_000 },
@@ -411,7 +483,9 @@ scenario('operations: a destructive confirmation names its target; a new type cl
   const page = await pageFor('INTERNAL_ADMIN');
   await page.goto(`${BASE}/app/company/operations`);
   await settled(page, 'page-operations');
-  const tenantId = await page.locator(`${tid('command-tenant')} option`, { hasText: TENANT.name }).getAttribute('value');
+  const tenantId = await page
+    .locator(`${tid('command-tenant')} option`, { hasText: TENANT.name })
+    .getAttribute('value');
   await page.selectOption(tid('command-type'), 'FLUSH_TENANT_CACHE');
   await page.selectOption(tid('command-tenant'), tenantId);
   // Switching to a command that acts on the tenant itself does not carry the tenant over.
@@ -424,13 +498,19 @@ scenario('operations: a destructive confirmation names its target; a new type cl
   await dialog.waitFor({ state: 'visible' });
   const title = await dialog.locator('h2').innerText();
   assert(title === `Suspender ${TENANT.name}?`, `confirmation title "${title}"`);
-  await page.waitForFunction((n) => document.querySelector('[data-testid="confirm-target"]')?.textContent === n, TENANT.name);
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="confirm-target"]')?.textContent === n,
+    TENANT.name,
+  );
   await shot(page, 'operations-confirm', { fullPage: false });
   await page.click(tid('confirm-cancel'));
   await dialog.waitFor({ state: 'hidden' });
   // Nothing was sent: the tenant is still active.
   const [st, body] = await apiCall(LOGINS.INTERNAL_ADMIN, 'GET', `/internal/tenants/${tenantId}`);
-  assert(st === 200 && JSON.parse(body).tenant.status !== 'suspended', `tenant after a cancelled suspension: ${st} ${body.slice(0, 200)}`);
+  assert(
+    st === 200 && JSON.parse(body).tenant.status !== 'suspended',
+    `tenant after a cancelled suspension: ${st} ${body.slice(0, 200)}`,
+  );
 });
 
 /** RFC 4180 rows of a CSV text (quoted cells may hold the separator, quotes and newlines). */
@@ -442,15 +522,27 @@ function parseCsv(text, sep) {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === sep) { row.push(cell); cell = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else cell += c;
+    else if (c === sep) {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
   }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
+  if (cell || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -463,7 +555,12 @@ async function download(page, testId) {
 
 scenario('CSV export: lists download with their filters and parse', async () => {
   const page = await pageFor('INTERNAL_ADMIN');
-  const part = TENANT.name.split(/\s+/).filter((w) => w.length >= 5).sort((a, b) => b.length - a.length)[0].slice(0, 5).toLowerCase();
+  const part = TENANT.name
+    .split(/\s+/)
+    .filter((w) => w.length >= 5)
+    .sort((a, b) => b.length - a.length)[0]
+    .slice(0, 5)
+    .toLowerCase();
   await page.goto(`${BASE}/app/company/tenants?limit=5&search=${encodeURIComponent(part)}`);
   await settled(page, 'page-tenants');
   await shot(page, 'tenants-export', { fullPage: false });
@@ -471,13 +568,31 @@ scenario('CSV export: lists download with their filters and parse', async () => 
   assert(name === 'painel-tenants.csv', `file name ${name}`);
   assert(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, 'no UTF-8 BOM');
   const rows = parseCsv(bytes.subarray(3).toString('utf8'), ';'); // pt-BR: ';'
-  assert(rows[0].join('|') === 'id|name|cnpj|segment|plan|status|mrr_estimate|active_agents|active_users|requests_last_30_days|created_at', `header ${rows[0]}`);
+  assert(
+    rows[0].join('|') ===
+      'id|name|cnpj|segment|plan|status|mrr_estimate|active_agents|active_users|requests_last_30_days|created_at',
+    `header ${rows[0]}`,
+  );
   const names = rows.slice(1).map((r) => r[1]);
   assert(names.includes(TENANT.name), `export lacks ${TENANT.name}: ${names.join(', ')}`);
-  const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  assert(names.every((n) => fold(n).includes(fold(part))), `export ignores the search "${part}": ${names.join(', ')}`);
-  const [st, body] = await apiCall(LOGINS.INTERNAL_ADMIN, 'GET', `/internal/tenants?search=${encodeURIComponent(part)}&status=all`);
-  assert(st === 200 && JSON.parse(body).total === rows.length - 1, `export has ${rows.length - 1} rows, the list ${body.slice(0, 100)}`);
+  const fold = (s) =>
+    s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
+  assert(
+    names.every((n) => fold(n).includes(fold(part))),
+    `export ignores the search "${part}": ${names.join(', ')}`,
+  );
+  const [st, body] = await apiCall(
+    LOGINS.INTERNAL_ADMIN,
+    'GET',
+    `/internal/tenants?search=${encodeURIComponent(part)}&status=all`,
+  );
+  assert(
+    st === 200 && JSON.parse(body).total === rows.length - 1,
+    `export has ${rows.length - 1} rows, the list ${body.slice(0, 100)}`,
+  );
 
   await page.goto(`${BASE}/app/company/audit?action=auth.login`);
   await settled(page, 'page-audit');
@@ -485,17 +600,29 @@ scenario('CSV export: lists download with their filters and parse', async () => 
   assert(audit.name === 'painel-audit.csv', `file name ${audit.name}`);
   const arows = parseCsv(audit.bytes.subarray(3).toString('utf8'), ';');
   assert(arows[0][4] === 'action' && arows.length > 1, `audit header ${arows[0]} / ${arows.length} rows`);
-  assert(arows.slice(1).every((r) => r[4] === 'auth.login'), 'audit export ignores the action filter');
+  assert(
+    arows.slice(1).every((r) => r[4] === 'auth.login'),
+    'audit export ignores the action filter',
+  );
 
   // The staff overview's usage by agent: one row per agent with requests in the period.
   await page.goto(`${BASE}/app/company?period=7d`);
   await settled(page, 'page-company');
   await shot(page, 'company-export', { fullPage: false });
   const agents = await download(page, 'company-export-agents');
-  assert(/^painel-usage-by-agent-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/.test(agents.name), `file name ${agents.name}`);
+  assert(
+    /^painel-usage-by-agent-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/.test(agents.name),
+    `file name ${agents.name}`,
+  );
   const grows = parseCsv(agents.bytes.subarray(3).toString('utf8'), ';');
-  assert(grows[0].join('|') === 'agent_id|agent_name|total_requests|success_rate|deployed_count|tenant_count', `header ${grows[0]}`);
-  assert(grows.length > 1 && grows.slice(1).every((r) => /^\d+$/.test(r[2]) && /^\d+,\d$/.test(r[3])), `rows ${grows.slice(1, 3)}`);
+  assert(
+    grows[0].join('|') === 'agent_id|agent_name|total_requests|success_rate|deployed_count|tenant_count',
+    `header ${grows[0]}`,
+  );
+  assert(
+    grows.length > 1 && grows.slice(1).every((r) => /^\d+$/.test(r[2]) && /^\d+,\d$/.test(r[3])),
+    `rows ${grows.slice(1, 3)}`,
+  );
 
   // A customer exports its own incidents: as many rows as its list has, every status.
   const customer = await pageFor('TENANT_ADMIN');
@@ -505,7 +632,10 @@ scenario('CSV export: lists download with their filters and parse', async () => 
   const irows = parseCsv(inc.bytes.subarray(3).toString('utf8'), ';');
   assert(irows[0].join('|') === 'id|severity|title|description|status|created_at|resolved_at', `header ${irows[0]}`);
   const [ist, ibody] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/incidents?status=all');
-  assert(ist === 200 && JSON.parse(ibody).total === irows.length - 1, `export has ${irows.length - 1} incidents, the list ${ibody.slice(0, 100)}`);
+  assert(
+    ist === 200 && JSON.parse(ibody).total === irows.length - 1,
+    `export has ${irows.length - 1} incidents, the list ${ibody.slice(0, 100)}`,
+  );
 });
 
 scenario('filters in the URL: command history and integrations with errors', async () => {
@@ -514,11 +644,19 @@ scenario('filters in the URL: command history and integrations with errors', asy
   await settled(page, 'page-operations');
   await page.selectOption(tid('history-status-filter'), 'SUCCESS');
   await page.selectOption(tid('history-type-filter'), 'HEALTH_CHECK');
-  await page.waitForURL((u) => u.searchParams.get('status') === 'SUCCESS' && u.searchParams.get('command_type') === 'HEALTH_CHECK');
+  await page.waitForURL(
+    (u) => u.searchParams.get('status') === 'SUCCESS' && u.searchParams.get('command_type') === 'HEALTH_CHECK',
+  );
   await page.reload();
   await settled(page, 'page-operations');
-  assert((await page.inputValue(tid('history-status-filter'))) === 'SUCCESS', 'history status filter not restored from the URL');
-  assert((await page.inputValue(tid('history-type-filter'))) === 'HEALTH_CHECK', 'history type filter not restored from the URL');
+  assert(
+    (await page.inputValue(tid('history-status-filter'))) === 'SUCCESS',
+    'history status filter not restored from the URL',
+  );
+  assert(
+    (await page.inputValue(tid('history-type-filter'))) === 'HEALTH_CHECK',
+    'history type filter not restored from the URL',
+  );
 
   await page.goto(`${BASE}/app/company/integrations`);
   await settled(page, 'page-company-integrations');
@@ -526,7 +664,10 @@ scenario('filters in the URL: command history and integrations with errors', asy
   await page.waitForURL((u) => u.searchParams.get('status') === 'all');
   await page.reload();
   await settled(page, 'page-company-integrations');
-  assert((await page.inputValue(tid('integrations-status-filter'))) === 'all', 'integrations status filter not restored from the URL');
+  assert(
+    (await page.inputValue(tid('integrations-status-filter'))) === 'all',
+    'integrations status filter not restored from the URL',
+  );
   // Back to the default (errors) leaves a clean URL.
   await page.selectOption(tid('integrations-status-filter'), 'error');
   await page.waitForURL((u) => !u.searchParams.has('status'));
@@ -534,7 +675,11 @@ scenario('filters in the URL: command history and integrations with errors', asy
 
 scenario('rates: an agent with 199 failures in 200 shows 0,5 %, not 50 %', async () => {
   const login = async (email) => {
-    const r = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+    const r = await fetch(`${BASE}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
     return (await r.json()).access_token;
   };
   const token = await login(LOGINS.INTERNAL_ADMIN);
@@ -548,13 +693,22 @@ scenario('rates: an agent with 199 failures in 200 shows 0,5 %, not 50 %', async
   };
   const [, me] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/me').then(([s, b]) => [s, JSON.parse(b)]);
   const tenantId = me.id;
-  const [cs, agent] = await call('POST', '/internal/agents', { name: 'E2E Taxa baixa', segment: 'logistica', subnucleus: 'hermes' });
+  const [cs, agent] = await call('POST', '/internal/agents', {
+    name: 'E2E Taxa baixa',
+    segment: 'logistica',
+    subnucleus: 'hermes',
+  });
   assert(cs === 201, `POST /internal/agents answered ${cs} ${JSON.stringify(agent)}`);
   let [ps, pb] = await call('PUT', `/internal/tenants/${tenantId}/agents/${agent.id}`, { status: 'active' });
   if (ps === 422) {
     // The demo tenant is at its agent limit: raise it (a staff edit) and contract again.
     const [, , h] = await call('GET', `/internal/tenants/${tenantId}`);
-    const [us, ub] = await call('PATCH', `/internal/tenants/${tenantId}`, { limits: { max_agents: 100 } }, { 'If-Match': h.get('etag') ?? '*' });
+    const [us, ub] = await call(
+      'PATCH',
+      `/internal/tenants/${tenantId}`,
+      { limits: { max_agents: 100 } },
+      { 'If-Match': h.get('etag') ?? '*' },
+    );
     assert(us === 200, `raising max_agents answered ${us} ${JSON.stringify(ub)}`);
     [ps, pb] = await call('PUT', `/internal/tenants/${tenantId}/agents/${agent.id}`, { status: 'active' });
   }
@@ -562,15 +716,28 @@ scenario('rates: an agent with 199 failures in 200 shows 0,5 %, not 50 %', async
   const key = INGEST_KEY;
   const at = new Date(Date.now() - 60_000).toISOString();
   const events = Array.from({ length: 200 }, (_, i) => ({
-    event_id: `e2e-rate-${i}`, tenant_id: tenantId, agent_id: agent.id, occurred_at: at,
-    status: i === 0 ? 'success' : 'error', response_time_ms: 100, tokens_used: 1, cost: 0,
+    event_id: `e2e-rate-${i}`,
+    tenant_id: tenantId,
+    agent_id: agent.id,
+    occurred_at: at,
+    status: i === 0 ? 'success' : 'error',
+    response_time_ms: 100,
+    tokens_used: 1,
+    cost: 0,
   }));
-  const ing = await fetch(`${BASE}/ingest/usage`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  const ing = await fetch(`${BASE}/ingest/usage`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ events }),
+  });
   assert(ing.status < 300, `ingest answered ${ing.status} ${await ing.text()}`);
   // Aggregation runs every 10 s: wait until the API has the agent's rate (0.5, a percentage).
   let rate = null;
   for (let i = 0; i < 40 && rate === null; i++) {
-    const [, u] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/usage?period=7d').then(([s, b]) => [s, JSON.parse(b)]);
+    const [, u] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/usage?period=7d').then(([s, b]) => [
+      s,
+      JSON.parse(b),
+    ]);
     rate = u.by_agent?.find((a) => a.agent_id === agent.id)?.success_rate ?? null;
     if (rate === null) await new Promise((r) => setTimeout(r, 1000));
   }
@@ -589,7 +756,11 @@ scenario('usage charts for 7/30/90 days', async () => {
   const page = await pageFor('TENANT_ADMIN');
   await page.goto(`${BASE}/app/dashboard/usage`);
   await settled(page, 'page-usage');
-  for (const [p, n] of [['7d', 7], ['90d', 90], ['30d', 30]]) {
+  for (const [p, n] of [
+    ['7d', 7],
+    ['90d', 90],
+    ['30d', 30],
+  ]) {
     await page.click(tid(`usage-period-${p}`));
     await page.waitForFunction(
       ([pp, nn]) =>
@@ -608,7 +779,10 @@ scenario('usage charts for 7/30/90 days', async () => {
       return n;
     });
     assert(inked > 1000, `daily chart for ${p} looks empty`);
-    assert(p === '30d' ? !queryOf(page).has('period') : queryOf(page).get('period') === p, `period not in the URL for ${p}`);
+    assert(
+      p === '30d' ? !queryOf(page).has('period') : queryOf(page).get('period') === p,
+      `period not in the URL for ${p}`,
+    );
     if (p !== '30d') await shot(page, `usage-${p}`);
   }
   const cost = await page.locator(tid('kpi-cost')).count();
@@ -701,8 +875,13 @@ scenario('one session across tabs: a second tab is signed in, reloads keep it, l
   // The refresh token is in an HttpOnly cookie scoped to /auth; nothing in web storage.
   const jar = await page.context().cookies(BASE + '/auth/refresh');
   const cookie = jar.find((c) => c.name === 'painel-refresh');
-  assert(cookie && cookie.httpOnly && cookie.sameSite === 'Strict' && cookie.path === '/auth', `cookie: ${JSON.stringify(cookie)}`);
-  const stored = await page.evaluate(() => JSON.stringify([document.cookie, Object.keys(sessionStorage), Object.keys(localStorage)]));
+  assert(
+    cookie && cookie.httpOnly && cookie.sameSite === 'Strict' && cookie.path === '/auth',
+    `cookie: ${JSON.stringify(cookie)}`,
+  );
+  const stored = await page.evaluate(() =>
+    JSON.stringify([document.cookie, Object.keys(sessionStorage), Object.keys(localStorage)]),
+  );
   assert(!/refresh|token|painel-refresh/i.test(stored), `script can see session data: ${stored}`);
   // A second tab of the same browser: already signed in, no login page.
   const second = await page.context().newPage();
@@ -784,7 +963,8 @@ async function checkCharts(page) {
       return { id: f.getAttribute('data-testid'), points: Number(f.getAttribute('data-points')), ink };
     }),
   );
-  for (const c of charts) assert(c.points > 0 && c.ink > 500, `chart ${c.id} is empty (points ${c.points}, ink ${c.ink})`);
+  for (const c of charts)
+    assert(c.points > 0 && c.ink > 500, `chart ${c.id} is empty (points ${c.points}, ink ${c.ink})`);
 }
 
 /** A CNPJ with right check digits (the rule of domain/cnpj), random so reruns never collide. */
@@ -840,7 +1020,7 @@ scenario('administration: tenant + contract, integration, support request answer
   if (noCatalog) {
     // No GET /internal/agents on this server (the catalog routes are not merged): end and
     // renew one of the demo tenant's contracts instead, which needs only PUT/DELETE.
-    log('  (no catalog route: contract step on the demo tenant\'s existing contracts)');
+    log("  (no catalog route: contract step on the demo tenant's existing contracts)");
     await admin.goto(`${BASE}${await tenantDetailPath(admin)}`);
     await settled(admin, 'page-tenant-detail');
     const active = Number(await count.getAttribute('data-active'));
@@ -919,7 +1099,10 @@ scenario('administration: tenant + contract, integration, support request answer
   // The customer sees the answer.
   await tadmin.reload();
   await settled(tadmin, 'page-support');
-  await tadmin.locator(`${tid('support-request-row')}[data-status="answered"]`, { hasText: subject }).locator(tid('support-request-open')).click();
+  await tadmin
+    .locator(`${tid('support-request-row')}[data-status="answered"]`, { hasText: subject })
+    .locator(tid('support-request-open'))
+    .click();
   await tadmin.locator(`${tid('support-message')}[data-side="staff"]`).waitFor();
   await shot(tadmin, 'support-thread');
 
@@ -986,26 +1169,39 @@ scenario('375 px wide: no horizontal scroll, hamburger menu works', async () => 
   };
   assert(!(await inView()), 'menu open before the hamburger was pressed');
   await toggle.click();
-  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true');
+  await admin.waitForFunction(
+    () => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true',
+  );
   await admin.waitForTimeout(350); // slide-in transition
   assert(await inView(), 'menu link not on screen after opening the menu');
   await shot(admin, 'mobile-menu', { fullPage: false, docs: true });
   await navLink.click();
   await admin.waitForURL((u) => u.pathname === '/app/company/tenants');
-  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false');
+  await admin.waitForFunction(
+    () => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false',
+  );
   // Tapping the page already open closes the menu as well (no navigation happens).
   await toggle.click();
-  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true');
+  await admin.waitForFunction(
+    () => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true',
+  );
   await navLink.click();
-  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false', null, { timeout: 3000 });
+  await admin.waitForFunction(
+    () => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false',
+    null,
+    { timeout: 3000 },
+  );
   assert(!(await inView()), 'menu still on screen after tapping the current page');
   // Escape closes it too.
   await toggle.click();
   await admin.keyboard.press('Escape');
-  await admin.waitForFunction(() => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false');
+  await admin.waitForFunction(
+    () => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'false',
+  );
 
   for (let [path, testId, name] of COMPANY_PAGES) {
-    if (path === 'TENANT_DETAIL') path = `/app/company/tenants/${TENANT_ID || (await tenantDetailPath(admin)).split('/').pop()}`;
+    if (path === 'TENANT_DETAIL')
+      path = `/app/company/tenants/${TENANT_ID || (await tenantDetailPath(admin)).split('/').pop()}`;
     await admin.goto(`${BASE}${path}`);
     await settled(admin, testId);
     await noHorizontalScroll(admin, PHONE.width, path);
@@ -1075,7 +1271,12 @@ scenario('accounts: staff invites a tenant admin, who invites and then disables 
   const stamp = Date.now().toString(36);
   // A fresh tenant with room for three users, so the demo's users do not count.
   const [st, body] = await apiCall(LOGINS.INTERNAL_ADMIN, 'POST', '/internal/tenants', {
-    name: `E2E Contas ${stamp} Ltda`, cnpj: randomCnpj(), segment: 'servicos', plan: 'professional', status: 'active', limits: { max_users: 3 },
+    name: `E2E Contas ${stamp} Ltda`,
+    cnpj: randomCnpj(),
+    segment: 'servicos',
+    plan: 'professional',
+    status: 'active',
+    limits: { max_users: 3 },
   });
   assert(st === 201, `POST /internal/tenants answered ${st}: ${body.slice(0, 300)}`);
   const created = JSON.parse(body);
@@ -1084,7 +1285,10 @@ scenario('accounts: staff invites a tenant admin, who invites and then disables 
 
   // 1. Staff invites the tenant's admin from /app/company/users.
   const staff = await pageFor('INTERNAL_ADMIN');
-  await staff.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE }).catch(() => {});
+  await staff
+    .context()
+    .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE })
+    .catch(() => {});
   await staff.goto(`${BASE}/app/company/users`);
   await settled(staff, 'page-users');
   await staff.click(tid('user-invite'));
@@ -1131,7 +1335,10 @@ scenario('accounts: staff invites a tenant admin, who invites and then disables 
   await admin.fill(tid('invite-form-email'), colleagueEmail);
   await admin.fill(tid('invite-form-name'), colleagueName);
   await admin.selectOption(tid('invite-form-group'), 'TENANT_USER');
-  assert((await admin.locator(`${tid('invite-form-group')} option[value="INTERNAL_ADMIN"]`).count()) === 0, 'a tenant admin is offered staff groups');
+  assert(
+    (await admin.locator(`${tid('invite-form-group')} option[value="INTERNAL_ADMIN"]`).count()) === 0,
+    'a tenant admin is offered staff groups',
+  );
   await admin.click(tid('invite-form-submit'));
   const colleagueLink = await linkShown(admin);
   await admin.click(tid('link-close'));
@@ -1147,7 +1354,10 @@ scenario('accounts: staff invites a tenant admin, who invites and then disables 
   const row = admin.locator(`${tid('user-row')}[data-email="${colleagueEmail}"]`);
   await row.locator(tid('user-disable')).click();
   const confirmText = await admin.locator(tid('confirm-dialog')).innerText();
-  assert(confirmText.includes(colleagueName) && confirmText.includes(colleagueEmail), `confirmation does not name the person: ${confirmText}`);
+  assert(
+    confirmText.includes(colleagueName) && confirmText.includes(colleagueEmail),
+    `confirmation does not name the person: ${confirmText}`,
+  );
   await admin.click(tid('confirm-ok'));
   await admin.locator(`${tid('user-row')}[data-email="${colleagueEmail}"][data-status="disabled"]`).waitFor();
   await settled(admin, 'page-dashboard-users');
@@ -1156,21 +1366,29 @@ scenario('accounts: staff invites a tenant admin, who invites and then disables 
   // 6. The colleague's open tab is sent to login on its next request.
   // (Support: a page whose reads are not in the 30 s cache yet, so the click makes a request.)
   await colleague.click(tid('nav-support'));
-  await colleague.waitForURL((u) => u.pathname === '/app/login', { timeout: STEP_MS }).catch(async (e) => {
-    await shot(colleague, 'accounts-colleague-stuck');
-    throw new Error(`colleague tab stayed on ${colleague.url()}: ${e.message.split('\n')[0]}`);
-  });
+  await colleague
+    .waitForURL((u) => u.pathname === '/app/login', { timeout: STEP_MS })
+    .catch(async (e) => {
+      await shot(colleague, 'accounts-colleague-stuck');
+      throw new Error(`colleague tab stayed on ${colleague.url()}: ${e.message.split('\n')[0]}`);
+    });
   await colleague.locator(tid('session-expired')).waitFor();
   // And the API agrees: the disabled colleague cannot log in (same answer as a wrong password).
-  const login = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: colleagueEmail, password: NEW_PASSWORD }) });
+  const login = await fetch(`${BASE}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: colleagueEmail, password: NEW_PASSWORD }),
+  });
   assert(login.status === 401, `login of a disabled user answered ${login.status}`);
   await colleague.context().close();
   await admin.context().close();
 });
 
-
 scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on audit', async () => {
-  for (const [vp, suffix] of [[WIDE, ''], [PHONE, '-mobile']]) {
+  for (const [vp, suffix] of [
+    [WIDE, ''],
+    [PHONE, '-mobile'],
+  ]) {
     const staff = await loggedIn(LOGINS.INTERNAL_ADMIN, vp);
     await staff.goto(`${BASE}/app/company/users?status=all`);
     await settled(staff, 'page-users');
@@ -1185,7 +1403,11 @@ scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on a
     assert((await result.getAttribute('data-ok')) === '1', `audit chain: ${await result.innerText()}`);
     await staff.locator(tid('audit-row-toggle')).first().click();
     await staff.locator(tid('audit-metadata')).waitFor();
-    await staff.evaluate(() => document.querySelectorAll('.table-wrap').forEach((w) => { w.scrollLeft = 0; }));
+    await staff.evaluate(() =>
+      document.querySelectorAll('.table-wrap').forEach((w) => {
+        w.scrollLeft = 0;
+      }),
+    );
     await noHorizontalScroll(staff, vp.width, '/app/company/audit');
     await shot(staff, `audit${suffix}`, { docs: true });
     // Filters live in the URL: an action filter survives a reload.
@@ -1193,9 +1415,17 @@ scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on a
     await staff.waitForURL((u) => u.searchParams.get('action') === 'tenant.create');
     await staff.reload();
     await settled(staff, 'page-audit');
-    assert((await staff.inputValue(tid('audit-action'))) === 'tenant.create', 'action filter not restored from the URL');
-    const actions = await staff.locator(tid('audit-row')).evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
-    assert(actions.every((a) => a === 'tenant.create'), `action filter shows ${actions.join(', ')}`);
+    assert(
+      (await staff.inputValue(tid('audit-action'))) === 'tenant.create',
+      'action filter not restored from the URL',
+    );
+    const actions = await staff
+      .locator(tid('audit-row'))
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+    assert(
+      actions.every((a) => a === 'tenant.create'),
+      `action filter shows ${actions.join(', ')}`,
+    );
     await staff.context().close();
 
     const anon = await newPage(vp);
@@ -1217,7 +1447,10 @@ scenario('accounts: pages at 1440 and 375 px (screenshots), 403 for support on a
   assert((await support.locator(tid('user-disable')).count()) === 0, 'disable offered to INTERNAL_SUPPORT');
   await support.context().close();
   // "Minha conta" from the user menu (needs GET /auth/sessions).
-  for (const [vp, suffix] of [[WIDE, ''], [PHONE, '-mobile']]) {
+  for (const [vp, suffix] of [
+    [WIDE, ''],
+    [PHONE, '-mobile'],
+  ]) {
     const staff = await loggedIn(LOGINS.INTERNAL_ADMIN, vp);
     await staff.click(tid('user-menu'));
     await staff.click(tid('nav-account'));
@@ -1267,7 +1500,10 @@ scenario('monitoring: the three dashboards show charts after traffic (1440 and 3
     assert(r.status === 200, `/tenant/agents answered ${r.status}`);
   }
   assert((await apiStatus(LOGINS.INTERNAL_ADMIN, '/internal/tenants')) === 200, '/internal/tenants did not answer 200');
-  assert((await apiStatus(LOGINS.TENANT_USER, '/internal/monitoring/overview')) === 403, 'a tenant user reads monitoring');
+  assert(
+    (await apiStatus(LOGINS.TENANT_USER, '/internal/monitoring/overview')) === 403,
+    'a tenant user reads monitoring',
+  );
   const wide = await newPage({ width: 1440, height: 900 });
   await login(wide, LOGINS.INTERNAL_ADMIN);
   await wide.waitForURL(/\/app\/company(\?|$)/);
@@ -1309,7 +1545,8 @@ scenario('monitoring: the three dashboards show charts after traffic (1440 and 3
 
 async function main() {
   if (!existsSync(BIN)) throw new Error(`painel binary not found at ${BIN} (build it, or set PAINEL_BIN)`);
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error(`web UI not built: ${WEB_DIR}/index.html missing (run scripts/build-web.sh)`);
+  if (!existsSync(join(WEB_DIR, 'index.html')))
+    throw new Error(`web UI not built: ${WEB_DIR}/index.html missing (run scripts/build-web.sh)`);
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (scripts/setup.sh installs it)`);
   mkdirSync(SHOTS, { recursive: true });
   if (DOCS_SHOTS) mkdirSync(DOCS_SHOTS, { recursive: true });
@@ -1341,12 +1578,20 @@ async function main() {
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
       '--disable-dev-shm-usage',
     ],
   });
-  log(`e2e: ${BASE} (demo tenant "${TENANT.name}"), Chromium ${browser.version()}, setup ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `e2e: ${BASE} (demo tenant "${TENANT.name}"), Chromium ${browser.version()}, setup ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   for (const s of scenarios) {
     if (ONLY.length && !ONLY.some((o) => s.name.includes(o))) continue;
@@ -1357,7 +1602,9 @@ async function main() {
       let timer;
       await Promise.race([
         s.fn(),
-        new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`timed out after ${SCENARIO_MS / 1000} s`)), SCENARIO_MS); }),
+        new Promise((_, rej) => {
+          timer = setTimeout(() => rej(new Error(`timed out after ${SCENARIO_MS / 1000} s`)), SCENARIO_MS);
+        }),
       ]).finally(() => clearTimeout(timer));
     } catch (e) {
       error = e;
@@ -1369,7 +1616,11 @@ async function main() {
     if (!error && errBag.length) error = new Error(errBag.join(' | '));
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     if (error) {
-      log(`FAIL ${s.name} (${secs} s): ${String(error.message || error).split('\n')[0].slice(0, 400)}`);
+      log(
+        `FAIL ${s.name} (${secs} s): ${String(error.message || error)
+          .split('\n')[0]
+          .slice(0, 400)}`,
+      );
       if (process.env.E2E_VERBOSE) console.error(error);
     } else {
       log(`ok   ${s.name} (${secs} s)`);
@@ -1389,5 +1640,7 @@ try {
 }
 const failed = results.filter((r) => !r.ok).length;
 if (failed) code = 1;
-log(`e2e: ${results.length - failed}/${results.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${SHOTS}`);
+log(
+  `e2e: ${results.length - failed}/${results.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${SHOTS}`,
+);
 process.exit(code);

@@ -19,7 +19,9 @@ export function run(cmd, args, opts = {}) {
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
     p.on('error', rej);
-    p.on('close', (code) => (code === 0 ? res({ out, err }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
+    p.on('close', (code) =>
+      code === 0 ? res({ out, err }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`)),
+    );
   });
 }
 
@@ -29,7 +31,8 @@ export function run(cmd, args, opts = {}) {
  */
 export async function startPainel({ bin, webDir, tenants = 12, days = 30, serveArgs = [] }) {
   if (!existsSync(bin)) throw new Error(`painel binary not found at ${bin} (build it, or set PAINEL_BIN)`);
-  if (!existsSync(join(webDir, 'index.html'))) throw new Error(`web UI not built: ${webDir}/index.html missing (run scripts/build-web.sh)`);
+  if (!existsSync(join(webDir, 'index.html')))
+    throw new Error(`web UI not built: ${webDir}/index.html missing (run scripts/build-web.sh)`);
   const env = { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' };
   const tmp = mkdtempSync(join(tmpdir(), 'painel-e2e-'));
   const db = join(tmp, 'p.db');
@@ -37,15 +40,29 @@ export async function startPainel({ bin, webDir, tenants = 12, days = 30, serveA
   const stop = async () => {
     if (server && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((r) => server.once('exit', r));
-      try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
-      const t = setTimeout(() => { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          process.kill(-server.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 5000);
       await exited;
       clearTimeout(t);
     }
     rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    const demo = await run(bin, ['demo', '--database', `sqlite:${db}`, '--tenants', String(tenants), '--days', String(days)], { env });
+    const demo = await run(
+      bin,
+      ['demo', '--database', `sqlite:${db}`, '--tenants', String(tenants), '--days', String(days)],
+      { env },
+    );
     const text = demo.out + demo.err;
     const logins = {};
     let tenant = { name: '', slug: '' };
@@ -60,13 +77,20 @@ export async function startPainel({ bin, webDir, tenants = 12, days = 30, serveA
     const keyOut = await run(bin, ['keys', 'create', '--database', `sqlite:${db}`, '--name', 'e2e'], { env });
     const ingestKey = keyOut.out.trim().split('\n').pop().trim();
     const base = await new Promise((res, rej) => {
-      server = spawn(bin, ['serve', '--database', `sqlite:${db}`, '--listen', '127.0.0.1:0', '--web-dir', webDir, ...serveArgs], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env,
-        detached: true, // its own process group, so stop() ends it and anything it started
-      });
+      server = spawn(
+        bin,
+        ['serve', '--database', `sqlite:${db}`, '--listen', '127.0.0.1:0', '--web-dir', webDir, ...serveArgs],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env,
+          detached: true, // its own process group, so stop() ends it and anything it started
+        },
+      );
       let err = '';
-      const timer = setTimeout(() => rej(new Error(`painel serve did not say where it listens within 20 s: ${err.slice(-1000)}`)), 20_000);
+      const timer = setTimeout(
+        () => rej(new Error(`painel serve did not say where it listens within 20 s: ${err.slice(-1000)}`)),
+        20_000,
+      );
       server.stderr.on('data', (d) => {
         err += d;
         const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);

@@ -32,7 +32,13 @@ const Monitoring = lazy(() => import('./pages/company/Monitoring'));
 
 export function App() {
   return (
-    <Suspense fallback={<div className="fullpage"><Loading /></div>}>
+    <Suspense
+      fallback={
+        <div className="fullpage">
+          <Loading />
+        </div>
+      }
+    >
       <Routes>
         <Route element={<Guard />}>
           <Route path="/app/login" element={<LoginPage />} />

@@ -140,14 +140,19 @@ function useSessionWrite<V>(fn: (v: V) => Promise<void>) {
   return useMutation({ mutationFn: fn, onSettled: () => invalidatePaths(qc, '/auth/sessions') });
 }
 
-export const useEndSession = () => useSessionWrite((id: string) => api.write<void>('DELETE', `/auth/sessions/${enc(id)}`));
+export const useEndSession = () =>
+  useSessionWrite((id: string) => api.write<void>('DELETE', `/auth/sessions/${enc(id)}`));
 export const useEndOtherSessions = () => useSessionWrite((_: void) => api.write<void>('DELETE', '/auth/sessions'));
 export const useChangePassword = () =>
   useSessionWrite((b: { current_password: string; new_password: string }) => api.post<void>('/auth/password', b));
 
 /** POST /auth/password/reset: public, no token sent (and none refreshed). */
 export const resetPassword = (token: string, newPassword: string) =>
-  api.request<void>('/auth/password/reset', { method: 'POST', body: { token, new_password: newPassword }, auth: false });
+  api.request<void>('/auth/password/reset', {
+    method: 'POST',
+    body: { token, new_password: newPassword },
+    auth: false,
+  });
 
 // ---------------------------------------------------------------- audit
 

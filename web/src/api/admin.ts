@@ -61,15 +61,33 @@ export interface TenantBody {
 export const tenantIdOf = (t: TenantWritten): string | undefined => t.tenant?.id ?? t.id;
 
 export const useCreateTenant = () =>
-  useWrite((b: TenantBody) => api.write<TenantWritten>('POST', '/internal/tenants', b), () => ['/internal/tenants', '/internal/usage', '/internal/billing']);
+  useWrite(
+    (b: TenantBody) => api.write<TenantWritten>('POST', '/internal/tenants', b),
+    () => ['/internal/tenants', '/internal/usage', '/internal/billing'],
+  );
 
 export const useUpdateTenant = (id: string) =>
-  useWrite((b: TenantBody) => api.write<TenantWritten>('PATCH', `/internal/tenants/${enc(id)}`, b), () => ['/internal/tenants', '/internal/billing', '/tenant/me']);
+  useWrite(
+    (b: TenantBody) => api.write<TenantWritten>('PATCH', `/internal/tenants/${enc(id)}`, b),
+    () => ['/internal/tenants', '/internal/billing', '/tenant/me'],
+  );
 
 export const useSetContract = (tenantId: string) =>
   useWrite(
-    ({ agentId, status, config }: { agentId: string; status: 'active' | 'inactive'; config?: Record<string, unknown> }) =>
-      api.write<unknown>('PUT', `/internal/tenants/${enc(tenantId)}/agents/${enc(agentId)}`, config === undefined ? { status } : { status, config }),
+    ({
+      agentId,
+      status,
+      config,
+    }: {
+      agentId: string;
+      status: 'active' | 'inactive';
+      config?: Record<string, unknown>;
+    }) =>
+      api.write<unknown>(
+        'PUT',
+        `/internal/tenants/${enc(tenantId)}/agents/${enc(agentId)}`,
+        config === undefined ? { status } : { status, config },
+      ),
     () => ['/internal/tenants', '/internal/agents', '/internal/billing', '/tenant/'],
   );
 
@@ -93,7 +111,10 @@ export interface AgentBody {
 }
 
 export const useCreateAgent = () =>
-  useWrite((b: AgentBody) => api.write<CatalogAgent>('POST', '/internal/agents', b), () => ['/internal/agents']);
+  useWrite(
+    (b: AgentBody) => api.write<CatalogAgent>('POST', '/internal/agents', b),
+    () => ['/internal/agents'],
+  );
 
 export function useUpdateAgent() {
   const qc = useQueryClient();
@@ -110,7 +131,8 @@ export function useUpdateAgent() {
 
 // ---------------------------------------------------------------- integrations
 
-export const useInternalIntegrations = (query: Query) => useGet<InternalIntegrationList>('/internal/integrations', query);
+export const useInternalIntegrations = (query: Query) =>
+  useGet<InternalIntegrationList>('/internal/integrations', query);
 
 export const useTenantIntegrationsFull = (tenantId: string | null) =>
   useGet<{ integrations: TenantIntegration[] }>('/tenant/integrations', { tenant_id: tenantId ?? undefined });
@@ -127,20 +149,26 @@ const integrationPaths = () => ['/tenant/integrations', '/tenant/me', '/internal
 
 export const useCreateIntegration = (tenantId: string | null) =>
   useWrite(
-    (b: IntegrationBody) => api.write<TenantIntegration>('POST', '/tenant/integrations', b, { query: { tenant_id: tenantId ?? undefined } }),
+    (b: IntegrationBody) =>
+      api.write<TenantIntegration>('POST', '/tenant/integrations', b, { query: { tenant_id: tenantId ?? undefined } }),
     integrationPaths,
   );
 
 export const useUpdateIntegration = (tenantId: string | null) =>
   useWrite(
     ({ id, body }: { id: string; body: IntegrationBody }) =>
-      api.write<TenantIntegration>('PATCH', `/tenant/integrations/${enc(id)}`, body, { query: { tenant_id: tenantId ?? undefined } }),
+      api.write<TenantIntegration>('PATCH', `/tenant/integrations/${enc(id)}`, body, {
+        query: { tenant_id: tenantId ?? undefined },
+      }),
     integrationPaths,
   );
 
 export const useDeleteIntegration = (tenantId: string | null) =>
   useWrite(
-    (id: string) => api.write<void>('DELETE', `/tenant/integrations/${enc(id)}`, undefined, { query: { tenant_id: tenantId ?? undefined } }),
+    (id: string) =>
+      api.write<void>('DELETE', `/tenant/integrations/${enc(id)}`, undefined, {
+        query: { tenant_id: tenantId ?? undefined },
+      }),
     integrationPaths,
   );
 
@@ -186,8 +214,8 @@ export const useStaffSupportQueue = (query: Query) => useGet<SupportRequestList>
 export const useStaffSupportThread = (id: string | null) =>
   useGet<SupportThread>(`/internal/support/requests/${enc(id ?? '')}`, undefined, !!id);
 
-/** The request of a thread answer, flat or under "request". */
-export const threadRequest = (t: SupportThread): SupportRequest => ({ ...(t.request ?? t), messages: t.messages ?? t.request?.messages ?? [] });
+/** The request of a thread answer, with its messages. */
+export const threadRequest = (t: SupportThread): SupportRequest => t;
 
 const supportPaths = () => ['/tenant/support', '/internal/support'];
 
@@ -201,18 +229,25 @@ export const useOpenSupportRequest = (tenantId: string | null) =>
 export const useTenantSupportReply = (tenantId: string | null) =>
   useWrite(
     ({ id, body }: { id: string; body: string }) =>
-      api.write<SupportMessage>('POST', `/tenant/support/requests/${enc(id)}/messages`, { body }, { query: { tenant_id: tenantId ?? undefined } }),
+      api.write<SupportMessage>(
+        'POST',
+        `/tenant/support/requests/${enc(id)}/messages`,
+        { body },
+        { query: { tenant_id: tenantId ?? undefined } },
+      ),
     supportPaths,
   );
 
 export const useStaffSupportReply = () =>
   useWrite(
-    ({ id, body }: { id: string; body: string }) => api.write<SupportMessage>('POST', `/internal/support/requests/${enc(id)}/messages`, { body }),
+    ({ id, body }: { id: string; body: string }) =>
+      api.write<SupportMessage>('POST', `/internal/support/requests/${enc(id)}/messages`, { body }),
     supportPaths,
   );
 
 export const useStaffSupportStatus = () =>
   useWrite(
-    ({ id, status }: { id: string; status: 'open' | 'closed' }) => api.write<SupportRequest>('PATCH', `/internal/support/requests/${enc(id)}`, { status }),
+    ({ id, status }: { id: string; status: 'open' | 'closed' }) =>
+      api.write<SupportRequest>('PATCH', `/internal/support/requests/${enc(id)}`, { status }),
     supportPaths,
   );

@@ -30,7 +30,8 @@ export function useAlertDeliveries(limit: number, offset: number) {
 export function useSendAlertTest() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<{ deliveries: { id: string; target: string; status: string }[] }>('/internal/alerts/test'),
+    mutationFn: () =>
+      api.post<{ deliveries: { id: string; target: string; status: string }[] }>('/internal/alerts/test'),
     onSuccess: () => invalidatePaths(qc, '/internal/alerts/deliveries'),
   });
 }

@@ -72,9 +72,9 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('buildUrl', () => {
   it('drops empty values and encodes the rest', () => {
-    expect(buildUrl('', '/internal/tenants', { search: 'a b', plan: '', status: 'all', x: undefined, y: null, limit: 25 })).toBe(
-      '/internal/tenants?search=a+b&status=all&limit=25',
-    );
+    expect(
+      buildUrl('', '/internal/tenants', { search: 'a b', plan: '', status: 'all', x: undefined, y: null, limit: 25 }),
+    ).toBe('/internal/tenants?search=a+b&status=all&limit=25');
     expect(buildUrl('http://h/', '/x')).toBe('http://h/x');
   });
 });
@@ -162,7 +162,11 @@ describe('ApiClient 401 → refresh → retry', () => {
       return auth(init) === 'Bearer access-2' ? json(200, { url }) : json(401, {});
     });
     await h.client.login('a@b.c', 'pw');
-    const results = await Promise.all([h.client.get('/tenant/me'), h.client.get('/tenant/agents'), h.client.get('/tenant/usage')]);
+    const results = await Promise.all([
+      h.client.get('/tenant/me'),
+      h.client.get('/tenant/agents'),
+      h.client.get('/tenant/usage'),
+    ]);
     expect(results).toHaveLength(3);
     expect(refreshes).toBe(1);
   });
@@ -273,7 +277,13 @@ describe('ApiClient proactive refresh', () => {
 describe('ApiClient errors', () => {
   it('parses RFC 9457 problems and the request id', async () => {
     const h = harness(() =>
-      json(422, { type: 'about:blank', title: 'Unprocessable', status: 422, detail: 'agent_id is required', request_id: 'r-1' }),
+      json(422, {
+        type: 'about:blank',
+        title: 'Unprocessable',
+        status: 422,
+        detail: 'agent_id is required',
+        request_id: 'r-1',
+      }),
     );
     const err = (await h.client.post('/internal/operations/commands', {}).catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
@@ -289,7 +299,10 @@ describe('ApiClient errors', () => {
         ? json(403, { status: 403, detail: 'admins only' }, { 'X-Request-Id': 'abc' })
         : json(429, { status: 429 }, { 'Retry-After': '7' }),
     );
-    await expect(h.client.get('/internal/billing/overview')).rejects.toMatchObject({ kind: 'forbidden', requestId: 'abc' });
+    await expect(h.client.get('/internal/billing/overview')).rejects.toMatchObject({
+      kind: 'forbidden',
+      requestId: 'abc',
+    });
     await expect(h.client.get('/tenant/me')).rejects.toMatchObject({ kind: 'rate_limited', retryAfter: 7 });
   });
 
@@ -304,7 +317,9 @@ describe('ApiClient errors', () => {
 
   it('204 and empty bodies resolve to undefined; non-JSON error bodies still give an ApiError', async () => {
     const h = harness((url) =>
-      url === '/empty' ? new Response(null, { status: 204 }) : new Response('<html>bad gateway</html>', { status: 502 }),
+      url === '/empty'
+        ? new Response(null, { status: 204 })
+        : new Response('<html>bad gateway</html>', { status: 502 }),
     );
     await expect(h.client.get('/empty')).resolves.toBeUndefined();
     await expect(h.client.get('/x')).rejects.toMatchObject({ kind: 'server', status: 502, problem: null });

@@ -371,7 +371,10 @@ export class ApiClient {
           if (this.accessToken) {
             this.timer = this.setTimer(() => {
               this.timer = null;
-              this.refresh().then((ok) => !ok && this.expire(), () => undefined);
+              this.refresh().then(
+                (ok) => !ok && this.expire(),
+                () => undefined,
+              );
             }, 15_000);
           }
         },
@@ -463,7 +466,11 @@ export class ApiClient {
    * refresh-and-retry as request(); the body comes back as a Blob with the server's file
    * name (Content-Disposition), for the caller to hand to the browser.
    */
-  async download(path: string, query?: Query, accept = 'text/csv'): Promise<{ blob: Blob; disposition: string | null }> {
+  async download(
+    path: string,
+    query?: Query,
+    accept = 'text/csv',
+  ): Promise<{ blob: Blob; disposition: string | null }> {
     const opts: RequestOptions = { query, headers: { Accept: accept } };
     await this.ensureFresh();
     let res = await this.send(path, opts);
@@ -486,7 +493,12 @@ export class ApiClient {
    * A write that honours If-Match: sends the last ETag seen for `etagPath` (default: the
    * path itself), so the server answers 412 when someone else changed the object since.
    */
-  write<T>(method: 'PATCH' | 'PUT' | 'DELETE' | 'POST', path: string, body?: unknown, opts: { query?: Query; etagPath?: string } = {}): Promise<T> {
+  write<T>(
+    method: 'PATCH' | 'PUT' | 'DELETE' | 'POST',
+    path: string,
+    body?: unknown,
+    opts: { query?: Query; etagPath?: string } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = {};
     const tag = this.etagFor(opts.etagPath ?? path);
     if (tag && method !== 'POST') headers['If-Match'] = tag;

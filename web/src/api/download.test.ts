@@ -9,15 +9,34 @@ function client(handler: (url: string, init: RequestInit) => Response) {
     calls.push({ url: String(input), init });
     return handler(String(input), init);
   });
-  const c = new ApiClient({ fetch: fetchMock as unknown as typeof fetch, setTimer: () => 0, clearTimer: () => undefined });
+  const c = new ApiClient({
+    fetch: fetchMock as unknown as typeof fetch,
+    setTimer: () => 0,
+    clearTimer: () => undefined,
+  });
   return { c, calls };
 }
 
-const tokens = (n: number) => ({ access_token: `access-${n}`, id_token: 'id', token_type: 'Bearer', expires_in: 3600, refresh_token: `refresh-${n}` });
+const tokens = (n: number) => ({
+  access_token: `access-${n}`,
+  id_token: 'id',
+  token_type: 'Bearer',
+  expires_in: 3600,
+  refresh_token: `refresh-${n}`,
+});
 
 describe('ApiClient.download', () => {
   it('sends the token and Accept: text/csv and returns the file with its name', async () => {
-    const { c, calls } = client(() => new Response(csv, { status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="painel-audit.csv"' } }));
+    const { c, calls } = client(
+      () =>
+        new Response(csv, {
+          status: 200,
+          headers: {
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition': 'attachment; filename="painel-audit.csv"',
+          },
+        }),
+    );
     c.setTokens(tokens(1));
     const out = await c.download('/internal/audit', { format: 'csv', action: 'auth.login' });
     expect(calls[0].url).toBe('/internal/audit?format=csv&action=auth.login');
@@ -37,12 +56,22 @@ describe('ApiClient.download', () => {
     });
     c.setTokens(tokens(1));
     await c.download('/internal/tenants', { format: 'csv' });
-    expect(calls.map((x) => x.url)).toEqual(['/internal/tenants?format=csv', '/auth/refresh', '/internal/tenants?format=csv']);
+    expect(calls.map((x) => x.url)).toEqual([
+      '/internal/tenants?format=csv',
+      '/auth/refresh',
+      '/internal/tenants?format=csv',
+    ]);
     expect((calls[2].init.headers as Record<string, string>).Authorization).toBe('Bearer access-2');
   });
 
   it('turns a refusal into an ApiError with the problem', async () => {
-    const { c } = client(() => new Response(JSON.stringify({ title: 'Forbidden', status: 403, detail: 'no' }), { status: 403, headers: { 'Content-Type': 'application/problem+json' } }));
+    const { c } = client(
+      () =>
+        new Response(JSON.stringify({ title: 'Forbidden', status: 403, detail: 'no' }), {
+          status: 403,
+          headers: { 'Content-Type': 'application/problem+json' },
+        }),
+    );
     c.setTokens(tokens(1));
     const err = await c.download('/internal/audit', { format: 'csv' }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);

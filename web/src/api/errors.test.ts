@@ -3,7 +3,8 @@ import { ApiError } from './client';
 import { describeError, describeRefusal, shouldRetry, waitText } from './errors';
 import { translate, type Lang } from '../i18n/translate';
 
-const tFor = (lang: Lang) => (k: Parameters<typeof translate>[1], v?: Record<string, string | number>) => translate(lang, k, v);
+const tFor = (lang: Lang) => (k: Parameters<typeof translate>[1], v?: Record<string, string | number>) =>
+  translate(lang, k, v);
 const t = tFor('pt');
 
 describe('describeError', () => {
@@ -17,15 +18,17 @@ describe('describeError', () => {
 
   it('speaks English when asked', () => {
     const en = tFor('en');
-    expect(describeError(new ApiError('forbidden', 403), en)).toBe('You do not have permission to access this resource');
+    expect(describeError(new ApiError('forbidden', 403), en)).toBe(
+      'You do not have permission to access this resource',
+    );
     expect(describeError(new ApiError('network', 0), en)).toBe('Connection error. Please try again');
     expect(describeError(new ApiError('session_expired', 401), en)).toBe('Session expired. Please log in again');
   });
 
   it('shows the problem detail otherwise, then the title, then a generic text', () => {
-    expect(describeError(new ApiError('invalid', 422, { title: 'Unprocessable', detail: 'agent_id is required' }), t)).toBe(
-      'agent_id is required',
-    );
+    expect(
+      describeError(new ApiError('invalid', 422, { title: 'Unprocessable', detail: 'agent_id is required' }), t),
+    ).toBe('agent_id is required');
     expect(describeError(new ApiError('conflict', 409, { title: 'Conflict' }), t)).toBe('Conflict');
     expect(describeError(new ApiError('server', 503), t)).toBe('Erro inesperado (HTTP 503)');
     expect(describeError(new ApiError('not_found', 404), t)).toBe('Não encontrado');
@@ -33,17 +36,21 @@ describe('describeError', () => {
   });
 
   it('mentions Retry-After for 429', () => {
-    expect(describeError(new ApiError('rate_limited', 429, null, null, 5), t)).toBe('Muitas requisições. Tente novamente em 5 s');
+    expect(describeError(new ApiError('rate_limited', 429, null, null, 5), t)).toBe(
+      'Muitas requisições. Tente novamente em 5 s',
+    );
   });
 });
 
 describe('describeRefusal', () => {
   it("shows a 403's own detail (self-approval), else falls back to describeError", () => {
-    expect(describeRefusal(new ApiError('forbidden', 403, { detail: 'the creator cannot approve their own command' }), t)).toBe(
-      'the creator cannot approve their own command',
-    );
+    expect(
+      describeRefusal(new ApiError('forbidden', 403, { detail: 'the creator cannot approve their own command' }), t),
+    ).toBe('the creator cannot approve their own command');
     expect(describeRefusal(new ApiError('forbidden', 403), t)).toBe(describeError(new ApiError('forbidden', 403), t));
-    expect(describeRefusal(new ApiError('conflict', 409, { detail: 'not awaiting approval' }), t)).toBe('not awaiting approval');
+    expect(describeRefusal(new ApiError('conflict', 409, { detail: 'not awaiting approval' }), t)).toBe(
+      'not awaiting approval',
+    );
   });
 });
 

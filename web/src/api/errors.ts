@@ -76,7 +76,11 @@ export function problemFieldErrors(err: unknown): ProblemFieldError[] {
   if (!Array.isArray(list)) return [];
   return list.filter(
     (e): e is ProblemFieldError =>
-      !!e && typeof e === 'object' && typeof e.field === 'string' && typeof e.code === 'string' && typeof e.message === 'string',
+      !!e &&
+      typeof e === 'object' &&
+      typeof e.field === 'string' &&
+      typeof e.code === 'string' &&
+      typeof e.message === 'string',
   );
 }
 
@@ -85,7 +89,9 @@ export function problemText(err: ApiError, t: T): string | null {
   const code = problemCode(err.problem);
   if (!code) return null;
   if (code === 'account-locked')
-    return err.retryAfter !== null ? t('problem.account-locked', { wait: waitText(err.retryAfter, t) }) : t('problem.account-locked.soon');
+    return err.retryAfter !== null
+      ? t('problem.account-locked', { wait: waitText(err.retryAfter, t) })
+      : t('problem.account-locked.soon');
   if (code === 'validation-failed') {
     const first = problemFieldErrors(err)[0];
     return first ? t('fieldError.withField', { field: first.field, message: fieldErrorText(first, t) }) : null;
@@ -121,7 +127,8 @@ export function describeError(err: unknown, t: T): string {
  * creator may not approve their own command), the generic "no permission" text would mislead.
  */
 export function describeRefusal(err: unknown, t: T): string {
-  if (isApiError(err) && err.kind === 'forbidden' && err.problem?.detail) return problemText(err, t) ?? err.problem.detail;
+  if (isApiError(err) && err.kind === 'forbidden' && err.problem?.detail)
+    return problemText(err, t) ?? err.problem.detail;
   return describeError(err, t);
 }
 

@@ -11,6 +11,7 @@ import type {
   CommandList,
   IncidentList,
   Integration,
+  ContractedAgentDetail,
   TenantAgent,
   TenantDetail,
   TenantList,
@@ -51,7 +52,7 @@ export const useTenantList = (query: Query, enabled = true) =>
 export const useTenantDetail = (id: string | null | undefined) =>
   useGet<TenantDetail>(`/internal/tenants/${encodeURIComponent(id ?? '')}`, undefined, { enabled: !!id });
 export const useTenantAgentsInternal = (id: string | null | undefined) =>
-  useGet<{ agents: TenantAgent[] }>(`/internal/tenants/${encodeURIComponent(id ?? '')}/agents`, undefined, {
+  useGet<{ agents: ContractedAgentDetail[] }>(`/internal/tenants/${encodeURIComponent(id ?? '')}/agents`, undefined, {
     enabled: !!id,
   });
 export const useUsageOverview = (period = '30d') =>
@@ -72,7 +73,11 @@ export const useAwaitingApproval = (enabled = true) =>
   useQuery<CommandList>({
     queryKey: ['/internal/operations/commands', { status: 'AWAITING_APPROVAL', limit: 50, offset: 0 }],
     queryFn: ({ signal }) =>
-      api.get<CommandList>('/internal/operations/commands', { status: 'AWAITING_APPROVAL', limit: 50, offset: 0 }, signal),
+      api.get<CommandList>(
+        '/internal/operations/commands',
+        { status: 'AWAITING_APPROVAL', limit: 50, offset: 0 },
+        signal,
+      ),
     enabled,
     refetchInterval: 10_000,
   });
@@ -91,7 +96,9 @@ function useCommandDecision<V>(call: (v: V) => Promise<Command>) {
 
 /** POST /internal/operations/commands/{id}/approve (INTERNAL_ADMIN other than the creator). */
 export const useApproveCommand = () =>
-  useCommandDecision((id: string) => api.post<Command>(`/internal/operations/commands/${encodeURIComponent(id)}/approve`));
+  useCommandDecision((id: string) =>
+    api.post<Command>(`/internal/operations/commands/${encodeURIComponent(id)}/approve`),
+  );
 
 /** POST /internal/operations/commands/{id}/reject {"reason"}. */
 export const useRejectCommand = () =>
@@ -112,7 +119,11 @@ export function useCommand(id: string | null, initial?: Command) {
     queryKey: key,
     queryFn: ({ signal }) => {
       const last = qc.getQueryData<Command>(key)?.status ?? initial?.status;
-      return api.get<Command>(`/internal/operations/commands/${encodeURIComponent(id ?? '')}`, isLiveStatus(last) ? longPollQuery(last) : undefined, signal);
+      return api.get<Command>(
+        `/internal/operations/commands/${encodeURIComponent(id ?? '')}`,
+        isLiveStatus(last) ? longPollQuery(last) : undefined,
+        signal,
+      );
     },
     enabled: !!id && (initial ? isLiveStatus(initial.status) : true),
     initialData: initial,

@@ -3,7 +3,8 @@ import { ApiClient, SESSION_CHANNEL, type LockFn, type SessionChannel } from './
 /** The tabs' BroadcastChannel, or null where the browser has none (the tab then acts alone). */
 function sessionChannel(): SessionChannel | null {
   try {
-    if (typeof BroadcastChannel !== 'undefined') return new BroadcastChannel(SESSION_CHANNEL) as unknown as SessionChannel;
+    if (typeof BroadcastChannel !== 'undefined')
+      return new BroadcastChannel(SESSION_CHANNEL) as unknown as SessionChannel;
   } catch {
     // Fall through: no channel.
   }
@@ -19,7 +20,7 @@ function sessionChannel(): SessionChannel | null {
 function webLock(): LockFn | undefined {
   const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
   if (!locks || typeof locks.request !== 'function') return undefined;
-  return <T,>(name: string, fn: () => Promise<T>) => locks.request(name, { mode: 'exclusive' }, fn) as Promise<T>;
+  return <T>(name: string, fn: () => Promise<T>) => locks.request(name, { mode: 'exclusive' }, fn) as Promise<T>;
 }
 
 /** The app's single API client (same origin as the page: paths like /tenant/me). */

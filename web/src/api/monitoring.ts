@@ -111,4 +111,5 @@ function useMonitoring<T>(dashboard: Dashboard, range: Range) {
 
 export const useMonitoringOverview = (range: Range) => useMonitoring<MonitoringOverview>('overview', range);
 export const useMonitoringTenantApis = (range: Range) => useMonitoring<MonitoringTenantApis>('tenant-apis', range);
-export const useMonitoringInternalApis = (range: Range) => useMonitoring<MonitoringInternalApis>('internal-apis', range);
+export const useMonitoringInternalApis = (range: Range) =>
+  useMonitoring<MonitoringInternalApis>('internal-apis', range);

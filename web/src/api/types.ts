@@ -1,5 +1,10 @@
-// Shapes of the API answers (see shared/spec/API.md). Fields the UI does not rely on
-// are optional so a server that adds or omits them does not break rendering.
+// Shapes of the API answers. Those taken from the contract are aliases of the types
+// generated from docs/openapi.json (schema.d.ts, `npm run gen:types`): one name per field,
+// the contract's, no guessing between alternates. The rest are hand-written until moved.
+
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
 
 export type Role = 'INTERNAL_ADMIN' | 'INTERNAL_SUPPORT' | 'TENANT_ADMIN' | 'TENANT_USER';
 
@@ -153,17 +158,6 @@ export interface TenantList {
   offset: number;
 }
 
-export interface TenantUser {
-  id: string;
-  email: string;
-  full_name?: string;
-  /** The original system's role: admin | user. Painel's UI shows `group`. */
-  role?: 'admin' | 'user' | string;
-  /** TENANT_ADMIN | TENANT_USER */
-  group?: string;
-  last_login_at?: string | null;
-}
-
 export interface Command {
   command_id: string;
   command_type: string;
@@ -203,26 +197,6 @@ export interface TenantDetail {
   };
   recent_incidents: Incident[];
   recent_commands: Command[];
-}
-
-export interface TopTenant {
-  tenant_id?: string;
-  id?: string;
-  tenant_name?: string;
-  name?: string;
-  total_requests?: number;
-  success_rate?: number;
-}
-
-export interface TopAgent {
-  agent_id?: string;
-  id?: string;
-  agent_name?: string;
-  name?: string;
-  total_requests?: number;
-  success_rate?: number;
-  tenant_count?: number;
-  subnucleus?: string;
 }
 
 export interface UsageOverview {
@@ -336,15 +310,6 @@ export interface InternalIncidentList {
   offset?: number;
 }
 
-export interface SupportMessage {
-  id: string;
-  author_name?: string | null;
-  side?: 'tenant' | 'staff' | string;
-  author_side?: string;
-  body: string;
-  created_at?: string;
-}
-
 export interface SupportRequest {
   id: string;
   tenant_id?: string;
@@ -368,5 +333,13 @@ export interface SupportRequestList {
   offset?: number;
 }
 
-/** GET …/support/requests/{id}: the request with its messages (flat, or under "request"). */
-export type SupportThread = SupportRequest & { request?: SupportRequest };
+/** A member of a tenant (GET /internal/tenants/{id}): `group` is Painel's, `role` the original's. */
+export type TenantUser = Schemas['TenantUser'];
+export type TopTenant = Schemas['UsageOverview']['top_tenants_by_usage'][number];
+export type TopAgent = Schemas['UsageOverview']['top_agents_by_usage'][number];
+/** An agent contracted by a tenant as GET /internal/tenants/{id}/agents lists it: with its
+ * configuration, and its usage under `usage_stats` (the original API's name on this route). */
+export type ContractedAgentDetail = Schemas['ContractedAgentDetail'];
+export type SupportMessage = Schemas['SupportMessage'];
+/** GET …/support/requests/{id}: the request, flat, with its messages. */
+export type SupportThread = Schemas['SupportThread'];

@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { canManageStaffUsers, canManageTenantUsers, canSeeAudit, canSeeBilling, canSeeCosts, effectiveRole, homeFor, landingAfterLogin, redirectFor, withTenant } from './guard';
+import {
+  canManageStaffUsers,
+  canManageTenantUsers,
+  canSeeAudit,
+  canSeeBilling,
+  canSeeCosts,
+  effectiveRole,
+  homeFor,
+  landingAfterLogin,
+  redirectFor,
+  withTenant,
+} from './guard';
 
 describe('effectiveRole', () => {
   it('uses user.role when it is a known role', () => {
     expect(effectiveRole({ role: 'TENANT_USER', groups: ['TENANT_USER'] })).toBe('TENANT_USER');
   });
   it('falls back to the group with the lowest precedence number', () => {
-    expect(effectiveRole({ role: '', groups: ['TENANT_USER', 'INTERNAL_SUPPORT', 'TENANT_ADMIN'] })).toBe('INTERNAL_SUPPORT');
+    expect(effectiveRole({ role: '', groups: ['TENANT_USER', 'INTERNAL_SUPPORT', 'TENANT_ADMIN'] })).toBe(
+      'INTERNAL_SUPPORT',
+    );
     expect(effectiveRole({ role: 'x', groups: ['TENANT_ADMIN', 'INTERNAL_ADMIN'] })).toBe('INTERNAL_ADMIN');
     expect(effectiveRole({ role: '', groups: ['SOMETHING_ELSE'] })).toBeNull();
     expect(effectiveRole(null)).toBeNull();
@@ -29,18 +42,24 @@ describe('landing after login', () => {
     expect(landingAfterLogin('INTERNAL_ADMIN', '/app/dashboard')).toBe('/app/company');
     expect(landingAfterLogin('INTERNAL_ADMIN', 'https://evil.example/app/')).toBe('/app/company');
     expect(landingAfterLogin('INTERNAL_ADMIN', '//evil.example')).toBe('/app/company');
-    expect(redirectFor('TENANT_ADMIN', '/app/login', '?expired=1&next=%2Fapp%2Fdashboard%2Fsupport')).toBe('/app/dashboard/support');
+    expect(redirectFor('TENANT_ADMIN', '/app/login', '?expired=1&next=%2Fapp%2Fdashboard%2Fsupport')).toBe(
+      '/app/dashboard/support',
+    );
   });
 });
 
 describe('redirectFor', () => {
   it('sends anonymous visitors to login, remembering where they were going', () => {
-    expect(redirectFor(null, '/app/company/tenants', '?status=trial')).toBe('/app/login?next=%2Fapp%2Fcompany%2Ftenants%3Fstatus%3Dtrial');
+    expect(redirectFor(null, '/app/company/tenants', '?status=trial')).toBe(
+      '/app/login?next=%2Fapp%2Fcompany%2Ftenants%3Fstatus%3Dtrial',
+    );
     expect(redirectFor(null, '/app/login')).toBeNull();
     expect(redirectFor(null, '/app/')).toBe('/app/login');
   });
   it('after a session expiry the login page says so; after a logout it is plain', () => {
-    expect(redirectFor(null, '/app/company/operations', '', 'expired')).toBe('/app/login?expired=1&next=%2Fapp%2Fcompany%2Foperations');
+    expect(redirectFor(null, '/app/company/operations', '', 'expired')).toBe(
+      '/app/login?expired=1&next=%2Fapp%2Fcompany%2Foperations',
+    );
     expect(redirectFor(null, '/app/company/operations', '', 'logout')).toBe('/app/login');
     expect(redirectFor(null, '/app/login', '?expired=1', 'expired')).toBeNull();
   });
@@ -88,14 +107,17 @@ describe('account pages (issue 16)', () => {
     expect(redirectFor('TENANT_USER', '/app/reset-password', '?token=abc')).toBeNull();
   });
   it('"Minha conta" is for every signed-in user', () => {
-    for (const r of ['INTERNAL_ADMIN', 'INTERNAL_SUPPORT', 'TENANT_ADMIN', 'TENANT_USER'] as const) expect(redirectFor(r, '/app/account')).toBeNull();
+    for (const r of ['INTERNAL_ADMIN', 'INTERNAL_SUPPORT', 'TENANT_ADMIN', 'TENANT_USER'] as const)
+      expect(redirectFor(r, '/app/account')).toBeNull();
     expect(redirectFor(null, '/app/account')).toBe('/app/login?next=%2Fapp%2Faccount');
     expect(landingAfterLogin('TENANT_USER', '/app/account')).toBe('/app/account');
   });
   it('tenant users page: tenant admins only; staff go to the staff page for that tenant', () => {
     expect(redirectFor('TENANT_ADMIN', '/app/dashboard/users')).toBeNull();
     expect(redirectFor('TENANT_USER', '/app/dashboard/users')).toBe('/app/dashboard');
-    expect(redirectFor('INTERNAL_ADMIN', '/app/dashboard/users', '?tenant_id=t-1')).toBe('/app/company/users?tenant_id=t-1');
+    expect(redirectFor('INTERNAL_ADMIN', '/app/dashboard/users', '?tenant_id=t-1')).toBe(
+      '/app/company/users?tenant_id=t-1',
+    );
     expect(redirectFor('INTERNAL_SUPPORT', '/app/dashboard/users')).toBe('/app/company/users');
     expect(redirectFor('TENANT_ADMIN', '/app/company/users')).toBe('/app/dashboard');
   });

@@ -20,7 +20,18 @@ import { Bar, Line } from 'react-chartjs-2';
 import { useI18n } from '../i18n/I18nProvider';
 import { dayAxis, utcTime } from '../lib/days';
 
-ChartJS.register(CategoryScale, LinearScale, PointElement, LineElement, BarElement, LineController, BarController, Tooltip, Legend, Filler);
+ChartJS.register(
+  CategoryScale,
+  LinearScale,
+  PointElement,
+  LineElement,
+  BarElement,
+  LineController,
+  BarController,
+  Tooltip,
+  Legend,
+  Filler,
+);
 ChartJS.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 ChartJS.defaults.color = '#3d4451';
 
@@ -104,7 +115,11 @@ function baseOptions(locale: string, formatValue?: (v: number) => string): Chart
     plugins: {
       legend: { position: 'bottom', labels: { boxWidth: 12 } },
       tooltip: formatValue
-        ? { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatValue(Number(ctx.parsed.y ?? ctx.parsed.x ?? 0))}` } }
+        ? {
+            callbacks: {
+              label: (ctx) => `${ctx.dataset.label}: ${formatValue(Number(ctx.parsed.y ?? ctx.parsed.x ?? 0))}`,
+            },
+          }
         : {},
     },
   };
@@ -112,7 +127,12 @@ function baseOptions(locale: string, formatValue?: (v: number) => string): Chart
 
 /** A colour at `alpha` (0–1) of a `#rrggbb`. */
 function fade(hex: string, alpha: number): string {
-  return hex + Math.round(alpha * 255).toString(16).padStart(2, '0');
+  return (
+    hex +
+    Math.round(alpha * 255)
+      .toString(16)
+      .padStart(2, '0')
+  );
 }
 
 /**
@@ -146,17 +166,33 @@ export function lineDatasets(series: Series[], pointCount: number, partialIndex:
   });
 }
 
-export function LineChart({ title, labels: given, days, levels, series, testId, height = 260, formatValue, formatTick }: LineChartProps) {
+export function LineChart({
+  title,
+  labels: given,
+  days,
+  levels,
+  series,
+  testId,
+  height = 260,
+  formatValue,
+  formatTick,
+}: LineChartProps) {
   const { t, locale, lang } = useI18n();
   const now = new Date();
   const axis = days ? dayAxis(days, lang, now, !levels) : { labels: given ?? [], partialIndex: null };
   const labels = axis.labels;
   const options = baseOptions(locale, formatValue) as ChartOptions<'line'>;
-  const ticks = (f?: (v: number) => string) => ({ precision: 0, ...(f ? { callback: (v: string | number) => f(Number(v)) } : {}) });
+  const ticks = (f?: (v: number) => string) => ({
+    precision: 0,
+    ...(f ? { callback: (v: string | number) => f(Number(v)) } : {}),
+  });
   const right = series.filter((s) => s.axis === 'y1');
   options.scales = {
     y: { beginAtZero: true, ticks: ticks(formatTick) },
-    x: { ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 }, ...(days ? { title: { display: true, text: t('chart.dayUtc') } } : {}) },
+    x: {
+      ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 },
+      ...(days ? { title: { display: true, text: t('chart.dayUtc') } } : {}),
+    },
   };
   if (right.length) {
     const left = series.filter((s) => s.axis !== 'y1');
@@ -170,7 +206,11 @@ export function LineChart({ title, labels: given, days, levels, series, testId, 
     };
   }
   const data = { labels, datasets: lineDatasets(series, labels.length, axis.partialIndex) };
-  const note = days ? (axis.partialIndex !== null ? t('chart.partialNote', { time: utcTime(now, lang) }) : t('chart.utcNote')) : null;
+  const note = days
+    ? axis.partialIndex !== null
+      ? t('chart.partialNote', { time: utcTime(now, lang) })
+      : t('chart.utcNote')
+    : null;
   return (
     <figure
       className="chart"
@@ -198,13 +238,25 @@ export function LineChart({ title, labels: given, days, levels, series, testId, 
   );
 }
 
-export function BarChart({ title, labels, series, testId, height = 260, horizontal, formatValue, formatTick }: ChartProps) {
+export function BarChart({
+  title,
+  labels,
+  series,
+  testId,
+  height = 260,
+  horizontal,
+  formatValue,
+  formatTick,
+}: ChartProps) {
   const { locale } = useI18n();
   const options = baseOptions(locale, formatValue) as ChartOptions<'bar'>;
   options.indexAxis = horizontal ? 'y' : 'x';
   const valueAxis = horizontal ? 'x' : 'y';
   options.scales = {
-    [valueAxis]: { beginAtZero: true, ...(formatTick ? { ticks: { callback: (v: string | number) => formatTick(Number(v)) } } : {}) },
+    [valueAxis]: {
+      beginAtZero: true,
+      ...(formatTick ? { ticks: { callback: (v: string | number) => formatTick(Number(v)) } } : {}),
+    },
   };
   if (horizontal) {
     // Long agent names would be cut at the canvas edge on phones: shorten them (the tooltip

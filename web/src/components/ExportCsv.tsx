@@ -12,7 +12,13 @@ import { useI18n } from '../i18n/I18nProvider';
 import { csvExportQuery, filenameFromDisposition } from '../lib/csvExport';
 import { pushToast } from '../lib/toasts';
 
-export function ExportCsvButton({ path, filters, fallbackName, testId = 'export-csv', label = 'export.csv' }: {
+export function ExportCsvButton({
+  path,
+  filters,
+  fallbackName,
+  testId = 'export-csv',
+  label = 'export.csv',
+}: {
   path: string;
   /** The list's query as the page sends it (paging is dropped: the file has every row). */
   filters: Query;

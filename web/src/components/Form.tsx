@@ -42,7 +42,10 @@ export function useForm<F extends string>(
   const [stale, setStale] = useState(false);
   const [busy, setBusy] = useState(false);
   // Form field names are API names too unless mapped otherwise.
-  const fields: Partial<Record<string, F>> = { ...Object.fromEntries(Object.keys(schema).map((k) => [k, k as F])), ...apiFields };
+  const fields: Partial<Record<string, F>> = {
+    ...Object.fromEntries(Object.keys(schema).map((k) => [k, k as F])),
+    ...apiFields,
+  };
 
   const msg = (m: Msg | string | undefined) => (m === undefined ? null : typeof m === 'string' ? m : t(m.key, m.vars));
   return {
@@ -101,7 +104,15 @@ function isStale(err: unknown): boolean {
 }
 
 /** The error at the top of a form (not tied to a field); with a reload button after a 412. */
-export function FormError({ form, onReload, testId = 'form-error' }: { form: Pick<FormState<string>, 'topError' | 'stale'>; onReload?: () => void; testId?: string }) {
+export function FormError({
+  form,
+  onReload,
+  testId = 'form-error',
+}: {
+  form: Pick<FormState<string>, 'topError' | 'stale'>;
+  onReload?: () => void;
+  testId?: string;
+}) {
   const { t } = useI18n();
   if (!form.topError) return null;
   return (
@@ -117,7 +128,19 @@ export function FormError({ form, onReload, testId = 'form-error' }: { form: Pic
 }
 
 /** A labelled input bound to one form field. */
-export function TextInput<F extends string>({ form, name, label, testId, type = 'text', hint, required, placeholder, autoComplete = 'off', multiline, children }: {
+export function TextInput<F extends string>({
+  form,
+  name,
+  label,
+  testId,
+  type = 'text',
+  hint,
+  required,
+  placeholder,
+  autoComplete = 'off',
+  multiline,
+  children,
+}: {
   form: FormState<F>;
   name: F;
   label: string;
@@ -157,7 +180,13 @@ export function TextInput<F extends string>({ form, name, label, testId, type = 
 }
 
 /** A modal form on the native <dialog> (focus trap and Esc come with it). */
-export function FormDialog({ open, title, onClose, children, testId }: {
+export function FormDialog({
+  open,
+  title,
+  onClose,
+  children,
+  testId,
+}: {
   open: boolean;
   title: string;
   onClose: () => void;
@@ -183,7 +212,17 @@ export function FormDialog({ open, title, onClose, children, testId }: {
 }
 
 /** Cancel + submit buttons at the foot of a form. */
-export function FormActions({ form, onCancel, submitLabel, testId }: { form: Pick<FormState<string>, 'busy'>; onCancel?: () => void; submitLabel: string; testId: string }) {
+export function FormActions({
+  form,
+  onCancel,
+  submitLabel,
+  testId,
+}: {
+  form: Pick<FormState<string>, 'busy'>;
+  onCancel?: () => void;
+  submitLabel: string;
+  testId: string;
+}) {
   const { t } = useI18n();
   return (
     <div className="dialog-actions">

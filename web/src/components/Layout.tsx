@@ -63,10 +63,17 @@ export function Layout() {
   const company = loc.pathname.startsWith('/app/company') || (loc.pathname === ACCOUNT_PATH && isInternal(role));
   const userMenu = useRef<HTMLDetailsElement>(null);
 
-  // Close the mobile menu on navigation and move focus to the new page for screen readers.
+  // Close the mobile menu on navigation: adjusted while rendering the new path (React's
+  // pattern for state that follows a prop), not in an effect that would render twice.
+  const [menuPath, setMenuPath] = useState(loc.pathname);
+  if (menuPath !== loc.pathname) {
+    setMenuPath(loc.pathname);
+    setOpen(false);
+  }
+
+  // Close the user menu on navigation and move focus to the new page for screen readers.
   const firstRender = useRef(true);
   useEffect(() => {
-    setOpen(false);
     if (userMenu.current) userMenu.current.open = false;
     if (firstRender.current) firstRender.current = false;
     else mainRef.current?.focus({ preventScroll: true });
@@ -80,8 +87,15 @@ export function Layout() {
   }, [open]);
 
   const items = company
-    ? COMPANY_NAV.filter((i) => (i.to !== '/app/company/billing' || canSeeBilling(role)) && (i.to !== '/app/company/audit' || canSeeAudit(role)))
-    : DASHBOARD_NAV.filter((i) => i.to !== '/app/dashboard/users' || canManageTenantUsers(role)).map((i) => ({ ...i, to: tctx.link(i.to) }));
+    ? COMPANY_NAV.filter(
+        (i) =>
+          (i.to !== '/app/company/billing' || canSeeBilling(role)) &&
+          (i.to !== '/app/company/audit' || canSeeAudit(role)),
+      )
+    : DASHBOARD_NAV.filter((i) => i.to !== '/app/dashboard/users' || canManageTenantUsers(role)).map((i) => ({
+        ...i,
+        to: tctx.link(i.to),
+      }));
 
   return (
     <div className={`app ${open ? 'menu-open' : ''}`}>
@@ -101,18 +115,25 @@ export function Layout() {
           <span aria-hidden="true">{open ? '✕' : '☰'}</span>
         </button>
         <Link to={company ? '/app/company' : tctx.link('/app/dashboard')} className="brand">
-          <span className="brand-mark" aria-hidden="true">▲</span> Painel <span className="brand-sub">AlquimistaAI</span>
+          <span className="brand-mark" aria-hidden="true">
+            ▲
+          </span>{' '}
+          Painel <span className="brand-sub">AlquimistaAI</span>
         </Link>
         <div className="topbar-right">
           <LanguageSwitch />
           <details className="user-menu" ref={userMenu} data-testid="user-menu">
             <summary aria-label={t('nav.userMenu')}>
-              <span className="user-avatar" aria-hidden="true">{(user?.name || user?.email || '?').trim().charAt(0).toUpperCase()}</span>
+              <span className="user-avatar" aria-hidden="true">
+                {(user?.name || user?.email || '?').trim().charAt(0).toUpperCase()}
+              </span>
               <span className="user-chip" data-testid="current-user" title={user?.email}>
                 <span className="user-name">{user?.name ?? user?.email}</span>
                 <span className="user-role">{te('role', role)}</span>
               </span>
-              <span className="user-menu-caret" aria-hidden="true">▾</span>
+              <span className="user-menu-caret" aria-hidden="true">
+                ▾
+              </span>
             </summary>
             <div className="user-menu-list">
               <div className="user-menu-email">{user?.email}</div>
@@ -127,7 +148,12 @@ export function Layout() {
         </div>
       </header>
       <div className="shell">
-        <nav id="sidebar" className="sidebar" aria-label={company ? t('nav.companyArea') : t('nav.dashboardArea')} data-testid="sidebar">
+        <nav
+          id="sidebar"
+          className="sidebar"
+          aria-label={company ? t('nav.companyArea') : t('nav.dashboardArea')}
+          data-testid="sidebar"
+        >
           <div className="sidebar-area">{company ? t('nav.companyArea') : t('nav.dashboardArea')}</div>
           <ul>
             {items.map((i) => (

@@ -4,7 +4,15 @@
 import { useI18n } from '../i18n/I18nProvider';
 import { Field } from './ui';
 
-export function PasswordPair({ idPrefix, value, repeat, onValue, onRepeat, error, autoFocus }: {
+export function PasswordPair({
+  idPrefix,
+  value,
+  repeat,
+  onValue,
+  onRepeat,
+  error,
+  autoFocus,
+}: {
   idPrefix: string;
   value: string;
   repeat: string;

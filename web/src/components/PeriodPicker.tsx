@@ -8,7 +8,15 @@ export function parsePeriod(v: string | null, fallback: Period = '30d'): Period 
 }
 
 /** A segmented control: one toggle button per period. */
-export function PeriodPicker({ value, onChange, testId = 'period' }: { value: Period; onChange: (p: Period) => void; testId?: string }) {
+export function PeriodPicker({
+  value,
+  onChange,
+  testId = 'period',
+}: {
+  value: Period;
+  onChange: (p: Period) => void;
+  testId?: string;
+}) {
   const { t } = useI18n();
   return (
     <div className="segmented" role="group" aria-label={t('usage.period')} data-testid={testId}>

@@ -10,7 +10,12 @@ import { formatDateTime } from '../lib/format';
 import { FormError, TextInput, useForm } from './Form';
 import { Badge, ErrorState, Loading } from './ui';
 
-export function SupportThreadView({ query, onReply, actions, canReply = true }: {
+export function SupportThreadView({
+  query,
+  onReply,
+  actions,
+  canReply = true,
+}: {
   query: { data: Thread | undefined; error: unknown; refetch: () => unknown };
   onReply: (requestId: string, body: string) => Promise<unknown>;
   actions?: (status: string) => ReactNode;
@@ -41,22 +46,34 @@ export function SupportThreadView({ query, onReply, actions, canReply = true }: 
       </p>
       <ol className="thread" data-testid="support-messages" key={sent}>
         {(r.messages ?? []).map((m) => {
-          const side = m.side ?? m.author_side ?? 'tenant';
+          const side = m.side;
           return (
             <li key={m.id} className={`side-${side}`} data-testid="support-message" data-side={side}>
               <div className="meta">
-                {m.author_name ?? (side === 'staff' ? t('support.sideStaff') : t('support.sideTenant'))} · {formatDateTime(m.created_at, lang)}
+                {m.author_name ?? (side === 'staff' ? t('support.sideStaff') : t('support.sideTenant'))} ·{' '}
+                {formatDateTime(m.created_at, lang)}
               </div>
               {m.body}
             </li>
           );
         })}
       </ol>
-      {actions ? <div className="row-actions" style={{ margin: '12px 0' }}>{actions(r.status)}</div> : null}
+      {actions ? (
+        <div className="row-actions" style={{ margin: '12px 0' }}>
+          {actions(r.status)}
+        </div>
+      ) : null}
       {canReply && r.status !== 'closed' ? (
         <form onSubmit={submit} noValidate data-testid="support-reply-form">
           <FormError form={form} />
-          <TextInput form={form} name="body" label={t('support.replyLabel')} testId="support-reply-body" multiline required />
+          <TextInput
+            form={form}
+            name="body"
+            label={t('support.replyLabel')}
+            testId="support-reply-body"
+            multiline
+            required
+          />
           <button type="submit" className="btn btn-primary" disabled={form.busy} data-testid="support-reply-submit">
             {form.busy ? t('form.saving') : t('support.reply')}
           </button>

@@ -8,7 +8,15 @@ import { formatCnpj } from '../lib/format';
  * A tenant <select> fed by GET /internal/tenants (all statuses, by name, 200 at most),
  * with a search box that narrows the list on the server when there are more.
  */
-export function TenantPicker({ id, label, value, onChange, allowEmpty, emptyLabel, testId }: {
+export function TenantPicker({
+  id,
+  label,
+  value,
+  onChange,
+  allowEmpty,
+  emptyLabel,
+  testId,
+}: {
   id: string;
   label: string;
   value: string;
@@ -20,7 +28,14 @@ export function TenantPicker({ id, label, value, onChange, allowEmpty, emptyLabe
   const { t, te } = useI18n();
   const [filter, setFilter] = useState('');
   const search = useDebounced(filter.trim());
-  const q = useTenantList({ status: 'all', sort_by: 'name', sort_order: 'asc', limit: 200, offset: 0, search: search || undefined });
+  const q = useTenantList({
+    status: 'all',
+    sort_by: 'name',
+    sort_order: 'asc',
+    limit: 200,
+    offset: 0,
+    search: search || undefined,
+  });
   const tenants = q.data?.tenants ?? [];
   const selectedMissing = value && !tenants.some((x) => x.id === value);
   const more = q.data && q.data.total > tenants.length;
@@ -38,7 +53,13 @@ export function TenantPicker({ id, label, value, onChange, allowEmpty, emptyLabe
           data-testid={`${testId}-search`}
           autoComplete="off"
         />
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} aria-busy={q.isFetching}>
+        <select
+          id={id}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          data-testid={testId}
+          aria-busy={q.isFetching}
+        >
           {allowEmpty || !value ? <option value="">{emptyLabel ?? t('picker.chooseTenant')}</option> : null}
           {selectedMissing ? <option value={value}>{value}</option> : null}
           {tenants.map((x) => (

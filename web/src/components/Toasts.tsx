@@ -8,9 +8,19 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="polite" aria-relevant="additions" data-testid="toasts">
       {toasts.map((toast) => (
-        <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+        <div
+          key={toast.id}
+          className={`toast toast-${toast.kind}`}
+          role={toast.kind === 'error' ? 'alert' : 'status'}
+          data-testid="toast"
+        >
           <span>{toast.text}</span>
-          <button type="button" className="toast-close" onClick={() => dismissToast(toast.id)} aria-label={t('common.close')}>
+          <button
+            type="button"
+            className="toast-close"
+            onClick={() => dismissToast(toast.id)}
+            aria-label={t('common.close')}
+          >
             ×
           </button>
         </div>

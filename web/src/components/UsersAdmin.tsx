@@ -4,7 +4,7 @@
 // button), disable / enable (confirmation naming the person), change group, new password
 // link, and (staff) end sessions.
 
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import {
   useEndUserSessions,
@@ -64,7 +64,17 @@ async function copyText(text: string, input: HTMLInputElement | null): Promise<b
 }
 
 /** Shows an invitation or reset link once: read-only field, copy button, "e-mailed". */
-export function LinkDialog({ kind, user, link, onClose }: { kind: 'invite' | 'reset'; user: AccountUser; link: OneTimeLink; onClose: () => void }) {
+export function LinkDialog({
+  kind,
+  user,
+  link,
+  onClose,
+}: {
+  kind: 'invite' | 'reset';
+  user: AccountUser;
+  link: OneTimeLink;
+  onClose: () => void;
+}) {
   const { t, lang } = useI18n();
   const ref = useModal(true);
   const input = useRef<HTMLInputElement>(null);
@@ -84,7 +94,9 @@ export function LinkDialog({ kind, user, link, onClose }: { kind: 'invite' | 're
     >
       <h2 id="link-dialog-title">{kind === 'invite' ? t('users.linkTitleInvite') : t('users.linkTitleReset')}</h2>
       <div className="dialog-body">
-        <p>{t('users.linkIntro', { name: who, when: link.expires_at ? formatDateTime(link.expires_at, lang) : '72 h' })}</p>
+        <p>
+          {t('users.linkIntro', { name: who, when: link.expires_at ? formatDateTime(link.expires_at, lang) : '72 h' })}
+        </p>
         <label htmlFor="one-time-link" className="sr-only">
           {t('users.link')}
         </label>
@@ -136,7 +148,15 @@ export function LinkDialog({ kind, user, link, onClose }: { kind: 'invite' | 're
 
 type InviteField = 'email' | 'name' | 'group';
 
-function InviteDialog({ scope, onClose, onInvited }: { scope: UserScope; onClose: () => void; onInvited: (u: AccountUser, link: OneTimeLink) => void }) {
+function InviteDialog({
+  scope,
+  onClose,
+  onInvited,
+}: {
+  scope: UserScope;
+  onClose: () => void;
+  onInvited: (u: AccountUser, link: OneTimeLink) => void;
+}) {
   const { t, te } = useI18n();
   const invite = useInviteUser(scope);
   const groups = scope === 'internal' ? USER_GROUPS : TENANT_GROUPS;
@@ -156,7 +176,12 @@ function InviteDialog({ scope, onClose, onInvited }: { scope: UserScope; onClose
       return;
     }
     setTenantError(null);
-    const body = { email: v.email.trim(), name: v.name.trim(), group: v.group, ...(needsTenant ? { tenant_id: tenantId } : {}) };
+    const body = {
+      email: v.email.trim(),
+      name: v.name.trim(),
+      group: v.group,
+      ...(needsTenant ? { tenant_id: tenantId } : {}),
+    };
     const r = await invite.mutateAsync(body);
     onInvited(r.user, r.invite);
   });
@@ -177,7 +202,16 @@ function InviteDialog({ scope, onClose, onInvited }: { scope: UserScope; onClose
         </TextInput>
         {needsTenant ? (
           <>
-            <TenantPicker id="invite-tenant" label={t('common.tenant')} value={tenantId} onChange={(id) => { setTenantId(id); setTenantError(null); }} testId="invite-form-tenant" />
+            <TenantPicker
+              id="invite-tenant"
+              label={t('common.tenant')}
+              value={tenantId}
+              onChange={(id) => {
+                setTenantId(id);
+                setTenantError(null);
+              }}
+              testId="invite-form-tenant"
+            />
             {tenantError ? (
               <div className="field-error" role="alert" data-testid="invite-tenant-error">
                 {tenantError}
@@ -210,7 +244,14 @@ function GroupDialog({ scope, user, onClose }: { scope: UserScope; user: Account
     <FormDialog open title={t('users.groupTitle', { name: who })} onClose={onClose} testId="group-dialog">
       <form onSubmit={submit} noValidate>
         <FormError form={form} />
-        <TextInput form={form} name="group" label={t('users.group')} testId="group-select" required hint={t('users.groupHint', { name: who })}>
+        <TextInput
+          form={form}
+          name="group"
+          label={t('users.group')}
+          testId="group-select"
+          required
+          hint={t('users.groupHint', { name: who })}
+        >
           {options.map((g) => (
             <option key={g} value={g}>
               {te('role', g)}
@@ -246,12 +287,14 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
     if (state.search !== lastUrl.current) setSearch(state.search);
     lastUrl.current = state.search;
   }, [state.search]);
-  useEffect(() => {
-    if (dSearch !== state.search) {
-      lastUrl.current = dSearch;
-      patch({ search: dSearch });
+  // Written when the typed text settles, with the latest URL state.
+  const settle = useEffectEvent((search: string) => {
+    if (search !== state.search) {
+      lastUrl.current = search;
+      patch({ search });
     }
-  }, [dSearch]);
+  });
+  useEffect(() => settle(dSearch), [dSearch]);
 
   const q = useUsers(scope, userApiQuery(state, scope));
   const update = useUpdateUser(scope);
@@ -272,7 +315,10 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
     try {
       if (p.kind === 'status') {
         await update.mutateAsync({ id: p.user.id, body: { status: p.to } });
-        pushToast('success', p.to === 'disabled' ? t('users.disabled', { name: who }) : t('users.enabled', { name: who }));
+        pushToast(
+          'success',
+          p.to === 'disabled' ? t('users.disabled', { name: who }) : t('users.enabled', { name: who }),
+        );
       } else if (p.kind === 'reset') {
         const link = await resetLink.mutateAsync(p.user.id);
         setShown({ kind: 'reset', user: p.user, link });
@@ -290,10 +336,31 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
     const email = p.user.email;
     if (p.kind === 'status')
       return p.to === 'disabled'
-        ? { title: t('users.disableTitle', { name }), body: t('users.disableBody', { name, email }), ok: t('users.disable'), danger: true }
-        : { title: t('users.enableTitle', { name }), body: t('users.enableBody', { name, email }), ok: t('users.enable'), danger: false };
-    if (p.kind === 'reset') return { title: t('users.resetTitle', { name }), body: t('users.resetBody', { name }), ok: t('users.resetSubmit'), danger: false };
-    return { title: t('users.endSessionsTitle', { name }), body: t('users.endSessionsBody', { name }), ok: t('users.endSessions'), danger: true };
+        ? {
+            title: t('users.disableTitle', { name }),
+            body: t('users.disableBody', { name, email }),
+            ok: t('users.disable'),
+            danger: true,
+          }
+        : {
+            title: t('users.enableTitle', { name }),
+            body: t('users.enableBody', { name, email }),
+            ok: t('users.enable'),
+            danger: false,
+          };
+    if (p.kind === 'reset')
+      return {
+        title: t('users.resetTitle', { name }),
+        body: t('users.resetBody', { name }),
+        ok: t('users.resetSubmit'),
+        danger: false,
+      };
+    return {
+      title: t('users.endSessionsTitle', { name }),
+      body: t('users.endSessionsBody', { name }),
+      ok: t('users.endSessions'),
+      danger: true,
+    };
   };
   const ct = pending ? confirmText(pending) : null;
 
@@ -324,7 +391,12 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
           />
         </Field>
         <Field id="users-group" label={t('users.group')}>
-          <select id="users-group" value={state.group} onChange={(e) => patch({ group: e.target.value })} data-testid="users-group-filter">
+          <select
+            id="users-group"
+            value={state.group}
+            onChange={(e) => patch({ group: e.target.value })}
+            data-testid="users-group-filter"
+          >
             <option value="">{t('filter.all')}</option>
             {groups.map((g) => (
               <option key={g} value={g}>
@@ -334,10 +406,23 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
           </select>
         </Field>
         {scope === 'internal' ? (
-          <TenantPicker id="users-tenant" label={t('common.tenant')} value={state.tenant_id} onChange={(id) => patch({ tenant_id: id })} allowEmpty emptyLabel={t('filter.all')} testId="users-tenant-filter" />
+          <TenantPicker
+            id="users-tenant"
+            label={t('common.tenant')}
+            value={state.tenant_id}
+            onChange={(id) => patch({ tenant_id: id })}
+            allowEmpty
+            emptyLabel={t('filter.all')}
+            testId="users-tenant-filter"
+          />
         ) : null}
         <Field id="users-status" label={t('common.status')}>
-          <select id="users-status" value={state.status} onChange={(e) => patch({ status: e.target.value as UserListState['status'] })} data-testid="users-status-filter">
+          <select
+            id="users-status"
+            value={state.status}
+            onChange={(e) => patch({ status: e.target.value as UserListState['status'] })}
+            data-testid="users-status-filter"
+          >
             {USER_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s === 'all' ? t('filter.all') : te('status', s)}
@@ -371,7 +456,14 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
                 {d.users.map((u) => {
                   const self = me?.id === u.id;
                   return (
-                    <tr key={u.id} data-testid="user-row" data-user-id={u.id} data-status={u.status} data-email={u.email} data-group={u.group}>
+                    <tr
+                      key={u.id}
+                      data-testid="user-row"
+                      data-user-id={u.id}
+                      data-status={u.status}
+                      data-email={u.email}
+                      data-group={u.group}
+                    >
                       <th scope="row">
                         {u.name || '—'}
                         {self ? <span className="muted small"> ({t('users.you')})</span> : null}
@@ -383,33 +475,62 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
                         <Badge prefix="status" value={u.status} testId="user-status" />
                         {u.password_set === false ? (
                           <div>
-                            <span className="badge badge-warn" data-testid="user-invited">{t('users.invited')}</span>
+                            <span className="badge badge-warn" data-testid="user-invited">
+                              {t('users.invited')}
+                            </span>
                           </div>
                         ) : null}
                       </td>
-                      <td className="nowrap">{u.last_login_at ? formatDateTime(u.last_login_at, lang) : t('users.never')}</td>
+                      <td className="nowrap">
+                        {u.last_login_at ? formatDateTime(u.last_login_at, lang) : t('users.never')}
+                      </td>
                       {canWrite ? (
                         <td>
                           <div className="row-actions">
                             {self ? null : u.status === 'disabled' ? (
-                              <button type="button" className="btn btn-small" onClick={() => setPending({ kind: 'status', user: u, to: 'active' })} data-testid="user-enable">
+                              <button
+                                type="button"
+                                className="btn btn-small"
+                                onClick={() => setPending({ kind: 'status', user: u, to: 'active' })}
+                                data-testid="user-enable"
+                              >
                                 {t('users.enable')}
                               </button>
                             ) : (
-                              <button type="button" className="btn btn-small" onClick={() => setPending({ kind: 'status', user: u, to: 'disabled' })} data-testid="user-disable">
+                              <button
+                                type="button"
+                                className="btn btn-small"
+                                onClick={() => setPending({ kind: 'status', user: u, to: 'disabled' })}
+                                data-testid="user-disable"
+                              >
                                 {t('users.disable')}
                               </button>
                             )}
                             {self ? null : (
-                              <button type="button" className="btn btn-small" onClick={() => setGrouping(u)} data-testid="user-group">
+                              <button
+                                type="button"
+                                className="btn btn-small"
+                                onClick={() => setGrouping(u)}
+                                data-testid="user-group"
+                              >
                                 {t('users.changeGroup')}
                               </button>
                             )}
-                            <button type="button" className="btn btn-small" onClick={() => setPending({ kind: 'reset', user: u })} data-testid="user-reset">
+                            <button
+                              type="button"
+                              className="btn btn-small"
+                              onClick={() => setPending({ kind: 'reset', user: u })}
+                              data-testid="user-reset"
+                            >
                               {t('users.resetLink')}
                             </button>
                             {scope === 'internal' && !self ? (
-                              <button type="button" className="btn btn-small" onClick={() => setPending({ kind: 'sessions', user: u })} data-testid="user-end-sessions">
+                              <button
+                                type="button"
+                                className="btn btn-small"
+                                onClick={() => setPending({ kind: 'sessions', user: u })}
+                                data-testid="user-end-sessions"
+                              >
                                 {t('users.endSessions')}
                               </button>
                             ) : null}
@@ -434,9 +555,20 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
           }}
         />
       ) : null}
-      {shown ? <LinkDialog kind={shown.kind} user={shown.user} link={shown.link} onClose={() => setShown(null)} /> : null}
-      {grouping ? <GroupDialog key={grouping.id} scope={scope} user={grouping} onClose={() => setGrouping(null)} /> : null}
-      <ConfirmDialog open={!!pending} title={ct?.title ?? ''} confirmLabel={ct?.ok ?? ''} danger={ct?.danger} onCancel={() => setPending(null)} onConfirm={() => void confirmPending()}>
+      {shown ? (
+        <LinkDialog kind={shown.kind} user={shown.user} link={shown.link} onClose={() => setShown(null)} />
+      ) : null}
+      {grouping ? (
+        <GroupDialog key={grouping.id} scope={scope} user={grouping} onClose={() => setGrouping(null)} />
+      ) : null}
+      <ConfirmDialog
+        open={!!pending}
+        title={ct?.title ?? ''}
+        confirmLabel={ct?.ok ?? ''}
+        danger={ct?.danger}
+        onCancel={() => setPending(null)}
+        onConfirm={() => void confirmPending()}
+      >
         {ct?.body}
       </ConfirmDialog>
     </>

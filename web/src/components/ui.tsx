@@ -7,7 +7,13 @@ import { LANGS } from '../i18n/translate';
 import { pageInfo } from '../lib/tenantsQuery';
 import { COMMAND_STATUS_TONES } from '../lib/commands';
 
-export function Page({ testId, title, actions, children, subtitle }: {
+export function Page({
+  testId,
+  title,
+  actions,
+  children,
+  subtitle,
+}: {
   testId: string;
   title: string;
   subtitle?: ReactNode;
@@ -31,7 +37,13 @@ export function Page({ testId, title, actions, children, subtitle }: {
   );
 }
 
-export function Card({ title, children, className, testId, actions }: {
+export function Card({
+  title,
+  children,
+  className,
+  testId,
+  actions,
+}: {
   title?: string;
   children: ReactNode;
   className?: string;
@@ -51,7 +63,17 @@ export function Card({ title, children, className, testId, actions }: {
   );
 }
 
-export function Kpi({ label, value, hint, testId }: { label: string; value: ReactNode; hint?: ReactNode; testId: string }) {
+export function Kpi({
+  label,
+  value,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  hint?: ReactNode;
+  testId: string;
+}) {
   return (
     <div className="kpi" data-testid={testId}>
       <div className="kpi-label">{label}</div>
@@ -105,7 +127,11 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 }
 
 /** Renders loading / error / content for one query. */
-export function QueryView<T>({ query, children, empty }: {
+export function QueryView<T>({
+  query,
+  children,
+  empty,
+}: {
   query: { data: T | undefined; error: unknown; isPending: boolean; refetch: () => unknown };
   children: (data: T) => ReactNode;
   empty?: (data: T) => boolean;
@@ -119,16 +145,39 @@ export function QueryView<T>({ query, children, empty }: {
 }
 
 const TONES: Record<string, string> = {
-  active: 'ok', healthy: 'ok', resolved: 'ok', connected: 'ok',
-  trial: 'info', info: 'info', low: 'info', idle: 'muted',
-  suspended: 'bad', error: 'bad', critical: 'bad', high: 'bad', failed: 'bad',
-  degraded: 'warn', warning: 'warn', medium: 'warn', open: 'warn', pending: 'warn',
-  inactive: 'muted', disconnected: 'muted',
+  active: 'ok',
+  healthy: 'ok',
+  resolved: 'ok',
+  connected: 'ok',
+  trial: 'info',
+  info: 'info',
+  low: 'info',
+  idle: 'muted',
+  suspended: 'bad',
+  error: 'bad',
+  critical: 'bad',
+  high: 'bad',
+  failed: 'bad',
+  degraded: 'warn',
+  warning: 'warn',
+  medium: 'warn',
+  open: 'warn',
+  pending: 'warn',
+  inactive: 'muted',
+  disconnected: 'muted',
   // Command statuses (lib/commands): AWAITING_APPROVAL is the only amber one among them.
   ...COMMAND_STATUS_TONES,
 };
 
-export function Badge({ value, prefix, testId }: { value: string | null | undefined; prefix: string; testId?: string }) {
+export function Badge({
+  value,
+  prefix,
+  testId,
+}: {
+  value: string | null | undefined;
+  prefix: string;
+  testId?: string;
+}) {
   const { te } = useI18n();
   const v = value ?? '';
   return (
@@ -138,7 +187,12 @@ export function Badge({ value, prefix, testId }: { value: string | null | undefi
   );
 }
 
-export function Pagination({ total, limit, offset, onOffset }: {
+export function Pagination({
+  total,
+  limit,
+  offset,
+  onOffset,
+}: {
   total: number;
   limit: number;
   offset: number;
@@ -153,11 +207,23 @@ export function Pagination({ total, limit, offset, onOffset }: {
         {t('pagination.range', { from: fmt(p.from), to: fmt(p.to), total: fmt(total) })}
       </span>
       <div className="pagination-buttons">
-        <button type="button" className="btn" disabled={!p.hasPrev} onClick={() => onOffset(p.prevOffset)} data-testid="page-prev">
+        <button
+          type="button"
+          className="btn"
+          disabled={!p.hasPrev}
+          onClick={() => onOffset(p.prevOffset)}
+          data-testid="page-prev"
+        >
           {t('pagination.prev')}
         </button>
         <span aria-live="polite">{t('pagination.page', { page: p.page, pages: p.pages })}</span>
-        <button type="button" className="btn" disabled={!p.hasNext} onClick={() => onOffset(p.nextOffset)} data-testid="page-next">
+        <button
+          type="button"
+          className="btn"
+          disabled={!p.hasNext}
+          onClick={() => onOffset(p.nextOffset)}
+          data-testid="page-next"
+        >
           {t('pagination.next')}
         </button>
       </div>
@@ -181,7 +247,15 @@ export function useModal(open: boolean) {
 }
 
 /** A paged list query: loading, error, "nothing" text, or the rows and the pager. */
-export function PagedQueryView<T extends { total: number }>({ query, isEmpty, emptyText, limit, offset, onOffset, children }: {
+export function PagedQueryView<T extends { total: number }>({
+  query,
+  isEmpty,
+  emptyText,
+  limit,
+  offset,
+  onOffset,
+  children,
+}: {
   query: { data: T | undefined; error: unknown; isFetching?: boolean; refetch: () => unknown };
   isEmpty: (d: T) => boolean;
   emptyText: string;
@@ -203,7 +277,15 @@ export function PagedQueryView<T extends { total: number }>({ query, isEmpty, em
 }
 
 /** A modal confirmation on the native <dialog> (focus trap and Esc come with it). */
-export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, onCancel, danger }: {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  danger,
+}: {
   open: boolean;
   title: string;
   children: ReactNode;
@@ -231,7 +313,12 @@ export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, 
         <button type="button" className="btn" onClick={onCancel} data-testid="confirm-cancel" autoFocus>
           {t('common.cancel')}
         </button>
-        <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} onClick={onConfirm} data-testid="confirm-ok">
+        <button
+          type="button"
+          className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`}
+          onClick={onConfirm}
+          data-testid="confirm-ok"
+        >
           {confirmLabel}
         </button>
       </div>
@@ -257,7 +344,13 @@ export function LanguageSwitch({ id = 'lang' }: { id?: string }) {
   );
 }
 
-export function Field({ id, label, children, hint, error }: {
+export function Field({
+  id,
+  label,
+  children,
+  hint,
+  error,
+}: {
   id: string;
   label: string;
   children: ReactNode;
@@ -268,7 +361,11 @@ export function Field({ id, label, children, hint, error }: {
     <div className={`field ${error ? 'field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
       {children}
-      {hint ? <div className="field-hint" id={`${id}-hint`}>{hint}</div> : null}
+      {hint ? (
+        <div className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      ) : null}
       {error ? (
         <div className="field-error" id={`${id}-error`} role="alert">
           {error}

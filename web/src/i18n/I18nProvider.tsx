@@ -1,5 +1,22 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
-import { LANG_STORAGE_KEY, localeOf, parseLang, translate, translateEnum, type Lang, type MessageKey, type Vars } from './translate';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
+import {
+  LANG_STORAGE_KEY,
+  localeOf,
+  parseLang,
+  translate,
+  translateEnum,
+  type Lang,
+  type MessageKey,
+  type Vars,
+} from './translate';
 
 // The language is a tiny external store so code outside React (toasts raised by the
 // query cache) translates with the same language as the page.
@@ -51,7 +68,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = localeOf(lang);
   }, [lang]);
   const tt = useCallback((key: MessageKey, vars?: Vars) => translate(lang, key, vars), [lang]);
-  const te = useCallback((prefix: string, value: string | null | undefined) => translateEnum(lang, prefix, value), [lang]);
+  const te = useCallback(
+    (prefix: string, value: string | null | undefined) => translateEnum(lang, prefix, value),
+    [lang],
+  );
   const value = useMemo<I18n>(() => ({ lang, locale: localeOf(lang), setLang, t: tt, te }), [lang, tt, te]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -13,7 +13,8 @@ export const accountsPt = {
   'password.tooLong': 'No máximo 128 caracteres',
   'password.isEmail': 'A senha não pode ser o seu e-mail',
   'password.mismatch': 'As duas senhas não conferem',
-  'password.rules': 'A senha precisa ter de 10 a 128 caracteres, não pode ser o seu e-mail e não pode ser uma senha comum.',
+  'password.rules':
+    'A senha precisa ter de 10 a 128 caracteres, não pode ser o seu e-mail e não pode ser uma senha comum.',
   'password.new': 'Nova senha',
   'password.repeat': 'Repita a nova senha',
   'password.current': 'Senha atual',
@@ -37,7 +38,8 @@ export const accountsPt = {
   'account.external': 'Sua conta entra por um provedor externo: a senha é trocada lá.',
 
   'sessions.title': 'Sessões abertas',
-  'sessions.hint': 'Cada navegador ou aparelho em que você entrou. Encerrar uma sessão desconecta aquele aparelho na próxima requisição.',
+  'sessions.hint':
+    'Cada navegador ou aparelho em que você entrou. Encerrar uma sessão desconecta aquele aparelho na próxima requisição.',
   'sessions.device': 'Dispositivo',
   'sessions.ip': 'IP',
   'sessions.lastUsed': 'Último uso',
@@ -85,7 +87,8 @@ export const accountsPt = {
   'users.disable': 'Desativar',
   'users.enable': 'Reativar',
   'users.disableTitle': 'Desativar {name}?',
-  'users.disableBody': '{name} ({email}) perde o acesso agora: todas as sessões terminam e qualquer aba aberta volta ao login na próxima requisição.',
+  'users.disableBody':
+    '{name} ({email}) perde o acesso agora: todas as sessões terminam e qualquer aba aberta volta ao login na próxima requisição.',
   'users.enableTitle': 'Reativar {name}?',
   'users.enableBody': '{name} ({email}) volta a poder entrar com a senha que já tinha.',
   'users.disabled': '{name} desativado',
@@ -96,7 +99,8 @@ export const accountsPt = {
   'users.groupChanged': 'Grupo de {name} alterado',
   'users.resetLink': 'Link de senha',
   'users.resetTitle': 'Gerar um link de nova senha para {name}?',
-  'users.resetBody': 'Links enviados antes a {name} deixam de valer. A senha atual continua valendo até a pessoa usar o link.',
+  'users.resetBody':
+    'Links enviados antes a {name} deixam de valer. A senha atual continua valendo até a pessoa usar o link.',
   'users.resetSubmit': 'Gerar link',
   'users.endSessions': 'Encerrar sessões',
   'users.endSessionsTitle': 'Encerrar as sessões de {name}?',
@@ -146,7 +150,8 @@ export const accountsEn: Record<keyof typeof accountsPt, string> = {
   'password.tooLong': 'At most 128 characters',
   'password.isEmail': 'The password must not be your e-mail',
   'password.mismatch': 'The two passwords do not match',
-  'password.rules': 'The password must have 10 to 128 characters, must not be your e-mail and must not be a common password.',
+  'password.rules':
+    'The password must have 10 to 128 characters, must not be your e-mail and must not be a common password.',
   'password.new': 'New password',
   'password.repeat': 'Repeat the new password',
   'password.current': 'Current password',
@@ -170,7 +175,8 @@ export const accountsEn: Record<keyof typeof accountsPt, string> = {
   'account.external': 'Your account signs in through an external provider: change the password there.',
 
   'sessions.title': 'Open sessions',
-  'sessions.hint': 'Every browser or device you signed in with. Ending a session signs that device out on its next request.',
+  'sessions.hint':
+    'Every browser or device you signed in with. Ending a session signs that device out on its next request.',
   'sessions.device': 'Device',
   'sessions.ip': 'IP',
   'sessions.lastUsed': 'Last used',
@@ -218,7 +224,8 @@ export const accountsEn: Record<keyof typeof accountsPt, string> = {
   'users.disable': 'Disable',
   'users.enable': 'Enable',
   'users.disableTitle': 'Disable {name}?',
-  'users.disableBody': '{name} ({email}) loses access now: every session ends and any open tab goes back to login on its next request.',
+  'users.disableBody':
+    '{name} ({email}) loses access now: every session ends and any open tab goes back to login on its next request.',
   'users.enableTitle': 'Enable {name}?',
   'users.enableBody': '{name} ({email}) may sign in again with the password they had.',
   'users.disabled': '{name} disabled',
@@ -229,7 +236,8 @@ export const accountsEn: Record<keyof typeof accountsPt, string> = {
   'users.groupChanged': 'Group of {name} changed',
   'users.resetLink': 'Password link',
   'users.resetTitle': 'Create a new password link for {name}?',
-  'users.resetBody': 'Links sent to {name} before stop working. The current password keeps working until the link is used.',
+  'users.resetBody':
+    'Links sent to {name} before stop working. The current password keeps working until the link is used.',
   'users.resetSubmit': 'Create link',
   'users.endSessions': 'End sessions',
   'users.endSessionsTitle': 'End the sessions of {name}?',

@@ -4,7 +4,8 @@
 export const alertsPt = {
   'nav.alerts': 'Alertas',
   'alerts.title': 'Alertas',
-  'alerts.subtitle': 'Regras avaliadas a cada {seconds} s; um alerta disparado abre um incidente e notifica os webhooks.',
+  'alerts.subtitle':
+    'Regras avaliadas a cada {seconds} s; um alerta disparado abre um incidente e notifica os webhooks.',
   'alerts.sendTest': 'Enviar notificação de teste',
   'alerts.testSent': 'Notificação de teste enviada para {n} webhook(s)',
   'alerts.noWebhooks': 'Nenhum webhook configurado (--alert-webhook): alertas só abrem incidentes.',

@@ -343,10 +343,13 @@ export const pt = {
   'commandType.PAUSE_AGENT': 'Pausar agente',
   'commandType.RESUME_AGENT': 'Retomar agente',
 
-  'commandDesc.HEALTH_CHECK': 'Relatório das taxas de erro dos agentes (24 h) e do estado das integrações; abre um incidente se houver degradação.',
-  'commandDesc.REPROCESS_QUEUE': 'Reagrega o uso do cliente nos dias indicados, ou nos dias com eventos ainda não agregados.',
+  'commandDesc.HEALTH_CHECK':
+    'Relatório das taxas de erro dos agentes (24 h) e do estado das integrações; abre um incidente se houver degradação.',
+  'commandDesc.REPROCESS_QUEUE':
+    'Reagrega o uso do cliente nos dias indicados, ou nos dias com eventos ainda não agregados.',
   'commandDesc.RESTART_AGENT': 'Volta o agente do cliente para ativo e conta o reinício.',
-  'commandDesc.RESET_TOKEN': 'Apaga a credencial da integração (exige reconexão) ou revoga todas as sessões do usuário.',
+  'commandDesc.RESET_TOKEN':
+    'Apaga a credencial da integração (exige reconexão) ou revoga todas as sessões do usuário.',
   'commandDesc.RESOLVE_INCIDENT': 'Marca o incidente como resolvido.',
   'commandDesc.FLUSH_TENANT_CACHE': 'Descarta as respostas em cache do cliente.',
   'commandDesc.SUSPEND_TENANT': 'Suspende o cliente: os usuários dele passam a receber 403.',
@@ -360,7 +363,8 @@ export const pt = {
   'commands.confirmTarget': 'Alvo',
   'commandConfirm.SUSPEND_TENANT': 'Os usuários deste cliente perderão o acesso até a reativação.',
   'commandConfirm.PAUSE_AGENT': 'O agente deixará de atender até ser retomado.',
-  'commandConfirm.RESET_TOKEN': 'A integração precisará ser reconectada, ou o usuário terá todas as sessões encerradas.',
+  'commandConfirm.RESET_TOKEN':
+    'A integração precisará ser reconectada, ou o usuário terá todas as sessões encerradas.',
 
   'commandStatus.PENDING': 'Pendente',
   'commandStatus.RUNNING': 'Em execução',
@@ -571,8 +575,8 @@ export const en: Record<MessageKey, string> = {
   'quota.title': 'Monthly request quota',
   'quota.usage': '{used} of {limit} requests this month',
   'quota.barLabel': 'Monthly request quota usage',
-  'quota.warn': 'You have used {percent} of the plan\'s monthly request quota.',
-  'quota.reached': 'Monthly request limit reached ({percent} of the plan\'s quota).',
+  'quota.warn': "You have used {percent} of the plan's monthly request quota.",
+  'quota.reached': "Monthly request limit reached ({percent} of the plan's quota).",
 
   'agents.title': 'Agents',
   'agents.subtitle': 'Contracted agents and their performance over the last 30 days',
@@ -739,7 +743,7 @@ export const en: Record<MessageKey, string> = {
   'cmdResult.suspended': 'Tenant suspended: status {status}',
   'cmdResult.reactivated': 'Tenant reactivated: status {status}',
   'approvals.title': 'Awaiting approval',
-  'approvals.hint': 'Commands that need a second administrator\'s approval (the creator cannot approve).',
+  'approvals.hint': "Commands that need a second administrator's approval (the creator cannot approve).",
   'approvals.approve': 'Approve',
   'approvals.reject': 'Reject',
   'approvals.rejectTitle': 'Reject {type}?',
@@ -772,13 +776,16 @@ export const en: Record<MessageKey, string> = {
   'commandType.PAUSE_AGENT': 'Pause agent',
   'commandType.RESUME_AGENT': 'Resume agent',
 
-  'commandDesc.HEALTH_CHECK': "Report of the agents' error rates (24 h) and the integrations' state; opens an incident if degraded.",
-  'commandDesc.REPROCESS_QUEUE': "Re-aggregates the tenant's usage for those days, or for the days with events not yet aggregated.",
+  'commandDesc.HEALTH_CHECK':
+    "Report of the agents' error rates (24 h) and the integrations' state; opens an incident if degraded.",
+  'commandDesc.REPROCESS_QUEUE':
+    "Re-aggregates the tenant's usage for those days, or for the days with events not yet aggregated.",
   'commandDesc.RESTART_AGENT': "Brings the tenant's agent back to active and counts the restart.",
-  'commandDesc.RESET_TOKEN': "Clears the integration's stored credential (reconnect required) or revokes all of the user's sessions.",
+  'commandDesc.RESET_TOKEN':
+    "Clears the integration's stored credential (reconnect required) or revokes all of the user's sessions.",
   'commandDesc.RESOLVE_INCIDENT': 'Marks the incident resolved.',
   'commandDesc.FLUSH_TENANT_CACHE': "Drops the tenant's cached answers.",
-  'commandDesc.SUSPEND_TENANT': "Suspends the tenant: its users get 403.",
+  'commandDesc.SUSPEND_TENANT': 'Suspends the tenant: its users get 403.',
   'commandDesc.REACTIVATE_TENANT': 'Reactivates a suspended tenant.',
   'commandDesc.PAUSE_AGENT': "Makes the tenant's agent inactive.",
   'commandDesc.RESUME_AGENT': 'Brings a paused agent back to active.',

@@ -21,13 +21,27 @@ describe('dictionaries', () => {
   });
 
   it('name every command type, status and subnucleus', () => {
-    for (const k of ['HEALTH_CHECK', 'REPROCESS_QUEUE', 'RESTART_AGENT', 'RESET_TOKEN', 'RESOLVE_INCIDENT', 'FLUSH_TENANT_CACHE', 'SUSPEND_TENANT', 'REACTIVATE_TENANT', 'PAUSE_AGENT', 'RESUME_AGENT']) {
+    for (const k of [
+      'HEALTH_CHECK',
+      'REPROCESS_QUEUE',
+      'RESTART_AGENT',
+      'RESET_TOKEN',
+      'RESOLVE_INCIDENT',
+      'FLUSH_TENANT_CACHE',
+      'SUSPEND_TENANT',
+      'REACTIVATE_TENANT',
+      'PAUSE_AGENT',
+      'RESUME_AGENT',
+    ]) {
       expect(Object.keys(pt)).toContain(`commandType.${k}`);
       expect(Object.keys(pt)).toContain(`commandDesc.${k}`);
     }
-    for (const k of ['SUSPEND_TENANT', 'PAUSE_AGENT', 'RESET_TOKEN']) expect(Object.keys(pt)).toContain(`commandConfirm.${k}`);
-    for (const s of ['PENDING', 'RUNNING', 'SUCCESS', 'ERROR', 'CANCELLED']) expect(Object.keys(pt)).toContain(`commandStatus.${s}`);
-    for (const s of ['nigredo', 'hermes', 'sophia', 'atlas', 'oracle']) expect(Object.keys(pt)).toContain(`subnucleus.${s}`);
+    for (const k of ['SUSPEND_TENANT', 'PAUSE_AGENT', 'RESET_TOKEN'])
+      expect(Object.keys(pt)).toContain(`commandConfirm.${k}`);
+    for (const s of ['PENDING', 'RUNNING', 'SUCCESS', 'ERROR', 'CANCELLED'])
+      expect(Object.keys(pt)).toContain(`commandStatus.${s}`);
+    for (const s of ['nigredo', 'hermes', 'sophia', 'atlas', 'oracle'])
+      expect(Object.keys(pt)).toContain(`subnucleus.${s}`);
   });
 });
 

@@ -48,7 +48,8 @@ export type ResetOutcome = { kind: 'link' } | { kind: 'rule'; detail: string } |
 
 export function resetOutcome(err: unknown): ResetOutcome {
   if (isApiError(err) && err.status === 400) return { kind: 'link' };
-  if (isApiError(err) && err.status === 422) return { kind: 'rule', detail: err.problem?.detail || err.problem?.title || '' };
+  if (isApiError(err) && err.status === 422)
+    return { kind: 'rule', detail: err.problem?.detail || err.problem?.title || '' };
   return { kind: 'other' };
 }
 
@@ -72,10 +73,14 @@ export function deviceFromUserAgent(ua: string | null | undefined): string | nul
   if (/Edg(e|A|iOS)?\//.test(s)) browser = `Edge ${ver(/Edg(?:e|A|iOS)?\/([\d.]+)/)}`;
   else if (/OPR\//.test(s)) browser = `Opera ${ver(/OPR\/([\d.]+)/)}`;
   else if (/Firefox\/|FxiOS\//.test(s)) browser = `Firefox ${ver(/(?:Firefox|FxiOS)\/([\d.]+)/)}`;
-  else if (/Chrome\/|CriOS\//.test(s)) browser = `${/HeadlessChrome/.test(s) ? 'Chrome (headless)' : 'Chrome'} ${ver(/(?:Chrome|CriOS)\/([\d.]+)/)}`;
+  else if (/Chrome\/|CriOS\//.test(s))
+    browser = `${/HeadlessChrome/.test(s) ? 'Chrome (headless)' : 'Chrome'} ${ver(/(?:Chrome|CriOS)\/([\d.]+)/)}`;
   else if (/Safari\//.test(s) && /Version\//.test(s)) browser = `Safari ${ver(/Version\/([\d.]+)/)}`;
   else {
-    const m = /^(curl|Wget|python-requests|Python-urllib|okhttp|PostmanRuntime|node-fetch|undici|Go-http-client)\/([\d.]+)/i.exec(s);
+    const m =
+      /^(curl|Wget|python-requests|Python-urllib|okhttp|PostmanRuntime|node-fetch|undici|Go-http-client)\/([\d.]+)/i.exec(
+        s,
+      );
     if (m) return `${m[1]} ${m[2]}`;
   }
   let os = '';
@@ -109,7 +114,14 @@ export interface UserListState {
   offset: number;
 }
 
-export const DEFAULT_USER_LIST: UserListState = { search: '', group: '', tenant_id: '', status: 'all', limit: 25, offset: 0 };
+export const DEFAULT_USER_LIST: UserListState = {
+  search: '',
+  group: '',
+  tenant_id: '',
+  status: 'all',
+  limit: 25,
+  offset: 0,
+};
 
 export function parseUserListState(p: URLSearchParams): UserListState {
   const group = p.get('group') ?? '';
@@ -134,7 +146,15 @@ export interface AuditListState {
   offset: number;
 }
 
-export const DEFAULT_AUDIT_LIST: AuditListState = { actor: '', tenant_id: '', action: '', from: '', to: '', limit: 50, offset: 0 };
+export const DEFAULT_AUDIT_LIST: AuditListState = {
+  actor: '',
+  tenant_id: '',
+  action: '',
+  from: '',
+  to: '',
+  limit: 50,
+  offset: 0,
+};
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -220,23 +240,34 @@ export function metadataSummary(m: unknown, max = 80): string {
       return (v as string).slice(0, max);
     }
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return v === null || v === undefined ? '' : JSON.stringify(v).slice(0, max);
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    return v === null || v === undefined ? '' : JSON.stringify(v).slice(0, max);
   const o = v as Record<string, unknown>;
   const parts: string[] = [];
   const before = o.before as Record<string, unknown> | undefined;
   const after = o.after as Record<string, unknown> | undefined;
   if (before && after && typeof before === 'object' && typeof after === 'object') {
-    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) parts.push(`${k}: ${short(before[k])} → ${short(after[k])}`);
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)]))
+      parts.push(`${k}: ${short(before[k])} → ${short(after[k])}`);
   }
   const changes = o.changes as Record<string, unknown> | undefined;
   if (changes && typeof changes === 'object' && !Array.isArray(changes)) {
     for (const [k, c] of Object.entries(changes)) {
       const fc = c as { from?: unknown; to?: unknown } | null;
-      parts.push(fc && typeof fc === 'object' && ('from' in fc || 'to' in fc) ? `${k}: ${short(fc.from)} → ${short(fc.to)}` : `${k}: ${short(c)}`);
+      parts.push(
+        fc && typeof fc === 'object' && ('from' in fc || 'to' in fc)
+          ? `${k}: ${short(fc.from)} → ${short(fc.to)}`
+          : `${k}: ${short(c)}`,
+      );
     }
   }
   for (const [k, val] of Object.entries(o)) {
-    if (k === 'before' || k === 'after' || (k === 'changes' && changes && typeof changes === 'object' && !Array.isArray(changes))) continue;
+    if (
+      k === 'before' ||
+      k === 'after' ||
+      (k === 'changes' && changes && typeof changes === 'object' && !Array.isArray(changes))
+    )
+      continue;
     parts.push(`${k}: ${Array.isArray(val) ? val.map(short).join(', ') : short(val)}`);
   }
   const s = parts.join('; ');
@@ -284,7 +315,9 @@ export const AUDIT_ACTIONS = [
 // ---------------------------------------------------------------- tenant user quota
 
 /** "N de max_users" from GET /tenant/me; max null = no limit; null when /tenant/me says nothing. */
-export function userQuota(me: { limits?: { max_users?: number | null }; usage?: { active_users?: number } } | undefined | null): { active: number; max: number | null; full: boolean } | null {
+export function userQuota(
+  me: { limits?: { max_users?: number | null }; usage?: { active_users?: number } } | undefined | null,
+): { active: number; max: number | null; full: boolean } | null {
   if (!me || !me.usage || typeof me.usage.active_users !== 'number') return null;
   const active = me.usage.active_users;
   const m = me.limits?.max_users;

@@ -2,8 +2,28 @@
 
 export const PLANS = ['starter', 'professional', 'enterprise'] as const;
 export const NEW_TENANT_STATUSES = ['trial', 'active'] as const;
-export const SEGMENTS = ['varejo', 'saude', 'educacao', 'financeiro', 'logistica', 'servicos', 'industria', 'tecnologia'] as const;
-export const AGENT_SEGMENTS = ['atendimento', 'vendas', 'marketing', 'analytics', 'financeiro', 'juridico', 'rh', 'logistica', 'saude', 'educacao'] as const;
+export const SEGMENTS = [
+  'varejo',
+  'saude',
+  'educacao',
+  'financeiro',
+  'logistica',
+  'servicos',
+  'industria',
+  'tecnologia',
+] as const;
+export const AGENT_SEGMENTS = [
+  'atendimento',
+  'vendas',
+  'marketing',
+  'analytics',
+  'financeiro',
+  'juridico',
+  'rh',
+  'logistica',
+  'saude',
+  'educacao',
+] as const;
 export const SUBNUCLEI = ['nigredo', 'hermes', 'sophia', 'atlas', 'oracle'] as const;
 export const INTEGRATION_TYPES = ['whatsapp', 'email', 'crm', 'erp', 'webhook'] as const;
 export const INTEGRATION_STATUSES = ['active', 'inactive'] as const;
@@ -13,7 +33,16 @@ export const SUPPORT_CATEGORIES = ['billing', 'technical', 'agent', 'integration
 export const SUPPORT_STATUSES = ['open', 'answered', 'closed'] as const;
 
 /** Text limits of the server (bytes). */
-export const LIMITS = { name: 200, integrationName: 120, segment: 50, title: 200, agentDescription: 2000, incidentDescription: 4000, subject: 200, body: 10000 } as const;
+export const LIMITS = {
+  name: 200,
+  integrationName: 120,
+  segment: 50,
+  title: 200,
+  agentDescription: 2000,
+  incidentDescription: 4000,
+  subject: 200,
+  body: 10000,
+} as const;
 
 /** "N of max active" for the contracts card. */
 export function contractCount(agents: { status: string }[], maxAgents: number | null | undefined) {

@@ -1,18 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { conditionText, deliveryTone, firingCount, formatAlertValue, sortRules, stateTone, type AlertRule } from './alerts';
+import {
+  conditionText,
+  deliveryTone,
+  firingCount,
+  formatAlertValue,
+  sortRules,
+  stateTone,
+  type AlertRule,
+} from './alerts';
 import { en, pt } from '../i18n/messages';
 
 function rule(name: string, state: AlertRule['state'], severity: AlertRule['severity'] = 'warning'): AlertRule {
   return {
-    name, state, severity, expr: 'http_5xx', threshold: 10, window_s: 300, for_s: 0, clear_s: 0, scope: 'global',
-    summary: '', since: null, value: null, evaluated_at: null, incident_id: null,
+    name,
+    state,
+    severity,
+    expr: 'http_5xx',
+    threshold: 10,
+    window_s: 300,
+    for_s: 0,
+    clear_s: 0,
+    scope: 'global',
+    summary: '',
+    since: null,
+    value: null,
+    evaluated_at: null,
+    incident_id: null,
   };
 }
 
 describe('alerts page logic', () => {
   it('puts firing rules first, the most severe first, then by name', () => {
-    const sorted = sortRules([rule('B', 'ok'), rule('A', 'ok'), rule('C', 'pending'), rule('D', 'firing', 'warning'),
-      rule('E', 'firing', 'critical'), rule('F', 'clearing')]);
+    const sorted = sortRules([
+      rule('B', 'ok'),
+      rule('A', 'ok'),
+      rule('C', 'pending'),
+      rule('D', 'firing', 'warning'),
+      rule('E', 'firing', 'critical'),
+      rule('F', 'clearing'),
+    ]);
     expect(sorted.map((r) => r.name)).toEqual(['E', 'D', 'F', 'C', 'A', 'B']);
     expect(firingCount(sorted)).toBe(3);
   });
@@ -43,7 +69,9 @@ describe('alerts page logic', () => {
   });
 
   it('has every page text in both languages', () => {
-    const keys = Object.keys(pt).filter((k) => k.startsWith('alerts.') || k.startsWith('alertState.') || k.startsWith('delivery'));
+    const keys = Object.keys(pt).filter(
+      (k) => k.startsWith('alerts.') || k.startsWith('alertState.') || k.startsWith('delivery'),
+    );
     expect(keys.length).toBeGreaterThan(10);
     for (const k of keys) expect((en as Record<string, string>)[k], k).toBeTruthy();
     expect(pt['nav.alerts']).toBe('Alertas');

@@ -104,7 +104,11 @@ export function formatAlertValue(expr: string, value: number | null | undefined,
 }
 
 /** "> 10 in 5 min" — the condition as people read it. */
-export function conditionText(r: Pick<AlertRule, 'expr' | 'threshold' | 'window_s'>, lang: Lang, inWord: string): string {
+export function conditionText(
+  r: Pick<AlertRule, 'expr' | 'threshold' | 'window_s'>,
+  lang: Lang,
+  inWord: string,
+): string {
   const windowed = !['rss_bytes', 'queue_age_seconds', 'aggregation_lag_seconds', 'redis_memory'].includes(r.expr);
   const base = `> ${formatAlertValue(r.expr, r.threshold, lang)}`;
   return windowed ? `${base} ${inWord} ${formatSeconds(r.window_s, lang)}` : base;

@@ -18,7 +18,11 @@ const num = (o: Obj, ...ks: string[]): number | undefined => {
 const len = (o: Obj, k: string): number => (Array.isArray(o[k]) ? (o[k] as unknown[]).length : 0);
 
 /** "1 dia" / "3 dias": the count and the noun in the language's number. */
-export function counted(tr: Tr, noun: 'day' | 'event' | 'row' | 'agent' | 'integration' | 'tenant' | 'problem' | 'incident' | 'entry', n: number): string {
+export function counted(
+  tr: Tr,
+  noun: 'day' | 'event' | 'row' | 'agent' | 'integration' | 'tenant' | 'problem' | 'incident' | 'entry',
+  n: number,
+): string {
   return tr(`cmdResult.n.${noun}.${n === 1 ? 'one' : 'many'}` as MessageKey, { n });
 }
 
@@ -34,7 +38,12 @@ function statusText(te: (prefix: string, v: string) => string, o: Obj): string {
   return before && before !== after ? `${te('status', before)} → ${a}` : a;
 }
 
-function named(kind: 'agent_id' | 'integration_id' | 'user_id' | 'incident_id', o: Obj, names: NameSource | null | undefined, ownName?: string): string {
+function named(
+  kind: 'agent_id' | 'integration_id' | 'user_id' | 'incident_id',
+  o: Obj,
+  names: NameSource | null | undefined,
+  ownName?: string,
+): string {
   const id = str(o, kind);
   if (ownName) return ownName;
   if (!id) return '?';
@@ -71,7 +80,8 @@ export function resultSummary(
       });
     }
     case 'RESET_TOKEN': {
-      if (str(o, 'user_id')) return tr('cmdResult.resetUser', { user: named('user_id', o, names), n: num(o, 'sessions_revoked') ?? 0 });
+      if (str(o, 'user_id'))
+        return tr('cmdResult.resetUser', { user: named('user_id', o, names), n: num(o, 'sessions_revoked') ?? 0 });
       const cleared = o.credential_cleared === true ? tr('cmdResult.credentialCleared') : '';
       return tr('cmdResult.resetIntegration', { name: named('integration_id', o, names, str(o, 'name')), cleared });
     }
@@ -114,19 +124,30 @@ export function resultSummary(
             title: named('incident_id', o, names),
           })
         : '';
-      return tr('cmdResult.health.degraded', { problems: counted(tr, 'problem', len(o, 'problems')), checked: what, incident });
+      return tr('cmdResult.health.degraded', {
+        problems: counted(tr, 'problem', len(o, 'problems')),
+        checked: what,
+        incident,
+      });
     }
     case 'RESOLVE_INCIDENT':
-      return tr(str(o, 'previous_status') === 'resolved' ? 'cmdResult.incidentAlreadyResolved' : 'cmdResult.incidentResolved', {
-        title: named('incident_id', o, names),
-      });
+      return tr(
+        str(o, 'previous_status') === 'resolved' ? 'cmdResult.incidentAlreadyResolved' : 'cmdResult.incidentResolved',
+        {
+          title: named('incident_id', o, names),
+        },
+      );
     case 'FLUSH_TENANT_CACHE': {
       const n = num(o, 'entries_removed', 'keys_dropped');
-      return tr('cmdResult.flushed', { entries: n !== undefined ? tr('cmdResult.flushedEntries', { entries: counted(tr, 'entry', n) }) : '' });
+      return tr('cmdResult.flushed', {
+        entries: n !== undefined ? tr('cmdResult.flushedEntries', { entries: counted(tr, 'entry', n) }) : '',
+      });
     }
     case 'SUSPEND_TENANT':
     case 'REACTIVATE_TENANT':
-      return tr(type === 'SUSPEND_TENANT' ? 'cmdResult.suspended' : 'cmdResult.reactivated', { status: statusText(te, o) });
+      return tr(type === 'SUSPEND_TENANT' ? 'cmdResult.suspended' : 'cmdResult.reactivated', {
+        status: statusText(te, o),
+      });
     default:
       return null;
   }

@@ -18,7 +18,14 @@ export const COMMAND_TYPES = [
 
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
-export const COMMAND_STATUSES: CommandStatus[] = ['AWAITING_APPROVAL', 'PENDING', 'RUNNING', 'SUCCESS', 'ERROR', 'CANCELLED'];
+export const COMMAND_STATUSES: CommandStatus[] = [
+  'AWAITING_APPROVAL',
+  'PENDING',
+  'RUNNING',
+  'SUCCESS',
+  'ERROR',
+  'CANCELLED',
+];
 
 /** Badge tone per status (components/ui Badge); AWAITING_APPROVAL has its own (warn). */
 export const COMMAND_STATUS_TONES: Record<CommandStatus, 'ok' | 'info' | 'warn' | 'bad' | 'muted'> = {
@@ -117,12 +124,7 @@ export function isLiveStatus(status: string | null | undefined): boolean {
   return status === 'PENDING' || status === 'RUNNING';
 }
 
-export type CommandFormError =
-  | 'tenantRequired'
-  | 'paramRequired'
-  | 'exactlyOne'
-  | 'badDate'
-  | 'dateOrder';
+export type CommandFormError = 'tenantRequired' | 'paramRequired' | 'exactlyOne' | 'badDate' | 'dateOrder';
 
 export interface CommandBody {
   command_type: CommandType;
@@ -214,7 +216,11 @@ export function nameOf(param: string, id: string, src: NameSource | null | undef
  * PAUSE_AGENT, the integration or user for RESET_TOKEN ("Suspender Transportadora
  * Primavera Ltda?"); falls back to the id when the name is not known.
  */
-export function confirmTarget(body: CommandBody, src: NameSource | null | undefined, tenantName?: string | null): string {
+export function confirmTarget(
+  body: CommandBody,
+  src: NameSource | null | undefined,
+  tenantName?: string | null,
+): string {
   const tenant = tenantName || src?.tenant?.name || body.tenant_id || '';
   for (const p of ['agent_id', 'integration_id', 'user_id', 'incident_id'] as const) {
     const id = body.parameters[p];
@@ -237,7 +243,10 @@ export function tenantAfterTypeChange(from: CommandType, to: CommandType, tenant
 }
 
 /** A parameter as the history shows it: its name when known, else the value. */
-export function describeParams(params: Record<string, unknown> | null | undefined, src: NameSource | null | undefined): { key: string; value: string }[] {
+export function describeParams(
+  params: Record<string, unknown> | null | undefined,
+  src: NameSource | null | undefined,
+): { key: string; value: string }[] {
   if (!params) return [];
   return Object.entries(params).map(([key, v]) => {
     const raw = typeof v === 'string' ? v : JSON.stringify(v);
@@ -259,7 +268,11 @@ function itemLabel(x: unknown): string {
  * A structured result as lines "key: value" (nested objects as "a.b"), ids resolved to
  * names where the tenant's detail knows them, instead of raw JSON.
  */
-export function describeResult(result: unknown, src?: NameSource | null, prefix = ''): { key: string; value: string }[] {
+export function describeResult(
+  result: unknown,
+  src?: NameSource | null,
+  prefix = '',
+): { key: string; value: string }[] {
   if (result === null || result === undefined) return [];
   if (typeof result !== 'object' || Array.isArray(result)) {
     const v = Array.isArray(result) ? result.map(itemLabel).join(', ') || '—' : String(result);

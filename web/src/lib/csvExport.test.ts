@@ -6,7 +6,9 @@ describe('csvExportQuery', () => {
   it('keeps the filters, drops the paging and asks for CSV', () => {
     const q = csvExportQuery({ status: 'open', tenant_id: 't1', limit: 20, offset: 40, severity: undefined }, 'pt');
     expect(q).toEqual({ status: 'open', tenant_id: 't1', severity: undefined, format: 'csv', sep: 'semicolon' });
-    expect(buildUrl('', '/internal/incidents', q)).toBe('/internal/incidents?status=open&tenant_id=t1&format=csv&sep=semicolon');
+    expect(buildUrl('', '/internal/incidents', q)).toBe(
+      '/internal/incidents?status=open&tenant_id=t1&format=csv&sep=semicolon',
+    );
   });
 
   it('uses ; in Portuguese and , in English, whatever the caller passed', () => {
@@ -23,7 +25,9 @@ describe('filenameFromDisposition', () => {
   });
 
   it('prefers the RFC 6266 UTF-8 form', () => {
-    expect(filenameFromDisposition("attachment; filename=\"a.csv\"; filename*=UTF-8''uso%20s%C3%A3o.csv", 'x.csv')).toBe('uso são.csv');
+    expect(
+      filenameFromDisposition('attachment; filename="a.csv"; filename*=UTF-8\'\'uso%20s%C3%A3o.csv', 'x.csv'),
+    ).toBe('uso são.csv');
   });
 
   it('never lets a path or control characters through', () => {

@@ -46,6 +46,8 @@ export function filenameFromDisposition(header: string | null | undefined, fallb
   }
   if (!name) return fallback;
   const base = name.split(/[\\/]/).pop() ?? '';
+  // Control characters are exactly what must not reach a file name.
+  // eslint-disable-next-line no-control-regex
   const safe = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return safe && safe !== '.' && safe !== '..' ? safe : fallback;
 }

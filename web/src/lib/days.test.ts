@@ -17,7 +17,10 @@ describe('dayAxis', () => {
     expect(a.labels).toEqual(['03/12', '04/12']);
     expect(dayAxis([], 'pt', NOW)).toEqual({ labels: [], partialIndex: null });
     // Levels (MRR on a day) are not sums: today is not partial for them.
-    expect(dayAxis(['2026-12-04', '2026-12-05'], 'pt', NOW, false)).toEqual({ labels: ['04/12', '05/12'], partialIndex: null });
+    expect(dayAxis(['2026-12-04', '2026-12-05'], 'pt', NOW, false)).toEqual({
+      labels: ['04/12', '05/12'],
+      partialIndex: null,
+    });
   });
 
   it('uses the UTC day, not the viewer’s: 23:30 in São Paulo is already tomorrow in UTC', () => {

@@ -19,7 +19,12 @@ export function utcDay(now: Date): string {
 
 /** "14:05": the instant's UTC time, 24 h in both languages (the axis says UTC). */
 export function utcTime(now: Date, lang: Lang): string {
-  return new Intl.DateTimeFormat(localeOf(lang), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(now);
+  return new Intl.DateTimeFormat(localeOf(lang), {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: 'UTC',
+  }).format(now);
 }
 
 export function dayAxis(days: string[], lang: Lang, now: Date = new Date(), markPartial = true): DayAxis {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { TenantAgent } from '../api/types';
 import { groupBySubnucleus, healthOf } from './fibonacci';
 
-const agent = (id: string, subnucleus: string | undefined, status: string, total: number, rate: number): TenantAgent => ({
+const agent = (
+  id: string,
+  subnucleus: string | undefined,
+  status: string,
+  total: number,
+  rate: number,
+): TenantAgent => ({
   id,
   name: id,
   subnucleus,
@@ -19,7 +25,10 @@ describe('groupBySubnucleus', () => {
   });
 
   it('sums requests and weights the success rate by requests', () => {
-    const [, , sophia] = groupBySubnucleus([agent('a', 'sophia', 'active', 300, 90), agent('b', 'sophia', 'active', 100, 100)]);
+    const [, , sophia] = groupBySubnucleus([
+      agent('a', 'sophia', 'active', 300, 90),
+      agent('b', 'sophia', 'active', 100, 100),
+    ]);
     expect(sophia.totalRequests).toBe(400);
     expect(sophia.successRate).toBeCloseTo(92.5);
     expect(sophia.activeAgents).toBe(2);
@@ -27,7 +36,10 @@ describe('groupBySubnucleus', () => {
   });
 
   it('takes rates as percentages: 0.5 % is critical, not 50 % nor 0.5 read as a fraction', () => {
-    const [nigredo] = groupBySubnucleus([agent('a', 'nigredo', 'active', 200, 0.5), agent('b', 'nigredo', 'active', 200, 1)]);
+    const [nigredo] = groupBySubnucleus([
+      agent('a', 'nigredo', 'active', 200, 0.5),
+      agent('b', 'nigredo', 'active', 200, 1),
+    ]);
     expect(nigredo.successRate).toBeCloseTo(0.75);
     expect(nigredo.health).toBe('critical');
     const [, hermes] = groupBySubnucleus([agent('c', 'hermes', 'active', 200, 99.5)]);

@@ -40,7 +40,14 @@ function summarize(id: SubnucleusGroup['id'], agents: TenantAgent[]): Subnucleus
   }
   const active = agents.filter((a) => a.status === 'active').length;
   const successRate = total > 0 ? weighted / total : null;
-  return { id, agents, activeAgents: active, totalRequests: total, successRate, health: healthOf(active, agents.length, successRate) };
+  return {
+    id,
+    agents,
+    activeAgents: active,
+    totalRequests: total,
+    successRate,
+    health: healthOf(active, agents.length, successRate),
+  };
 }
 
 /** Always the five subnuclei in order; agents with an unknown or missing one go to "other" (only if any). */

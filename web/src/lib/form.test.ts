@@ -77,14 +77,19 @@ describe('validate', () => {
 describe('server errors', () => {
   const fields = { name: 'name', cnpj: 'cnpj', max_agents: 'maxAgents', price_monthly: 'price' } as const;
   it('puts a detail that names a field next to it', () => {
-    expect(placeServerError('name must not be empty', fields)).toEqual({ field: 'name', text: 'name must not be empty' });
+    expect(placeServerError('name must not be empty', fields)).toEqual({
+      field: 'name',
+      text: 'name must not be empty',
+    });
     expect(placeServerError('cnpj: already used by another tenant', fields).field).toBe('cnpj');
     expect(placeServerError('limits.max_agents must be an integer from 0 to 1000', fields).field).toBe('maxAgents');
     expect(placeServerError('price_monthly is too large', fields).field).toBe('price');
     // the tenants routes' words
     expect(placeServerError('a tenant with this CNPJ already exists', fields).field).toBe('cnpj');
     expect(placeServerError('cnpj: the check digits are wrong', fields).field).toBe('cnpj');
-    expect(placeServerError('the tenant has reached its limit of 3 active agents (limits.max_agents)', fields).field).toBe('maxAgents');
+    expect(
+      placeServerError('the tenant has reached its limit of 3 active agents (limits.max_agents)', fields).field,
+    ).toBe('maxAgents');
     expect(placeServerError('an agent with this name already exists', { name: 'name' }).field).toBe('name');
     // two fields named: the top
     expect(placeServerError('name and cnpj do not match', fields).field).toBeNull();
@@ -98,7 +103,11 @@ describe('server errors', () => {
   it('places ApiErrors by status', () => {
     const t = () => 'fallback';
     const e400 = new ApiError('invalid', 400, { detail: 'name must be at most 200 bytes' });
-    expect(serverErrorFor(e400, fields, t)).toEqual({ field: 'name', text: 'name must be at most 200 bytes', stale: false });
+    expect(serverErrorFor(e400, fields, t)).toEqual({
+      field: 'name',
+      text: 'name must be at most 200 bytes',
+      stale: false,
+    });
     const e412 = new ApiError('precondition_failed', 412, { detail: 'the object changed' });
     expect(serverErrorFor(e412, fields, t)).toEqual({ field: null, text: 'fallback', stale: true });
     const e403 = new ApiError('forbidden', 403, { detail: 'name is not yours' });

@@ -93,7 +93,8 @@ export function validateField(rule: Rule, raw: string): Msg | null {
     case 'text': {
       const max = rule.max ?? 200;
       if (byteLength(v) > max) return { key: 'form.tooLong', vars: { max } };
-      if ((rule.lines ? CONTROL_BUT_NEWLINES : CONTROL).test(v)) return { key: rule.lines ? 'form.control' : 'form.oneLine' };
+      if ((rule.lines ? CONTROL_BUT_NEWLINES : CONTROL).test(v))
+        return { key: rule.lines ? 'form.control' : 'form.oneLine' };
       return null;
     }
     case 'cnpj':
@@ -120,7 +121,8 @@ export function validateField(rule: Rule, raw: string): Msg | null {
       } catch {
         return { key: 'form.jsonObject' };
       }
-      if (byteLength(v) > (rule.maxBytes ?? 16384)) return { key: 'form.tooLong', vars: { max: rule.maxBytes ?? 16384 } };
+      if (byteLength(v) > (rule.maxBytes ?? 16384))
+        return { key: 'form.tooLong', vars: { max: rule.maxBytes ?? 16384 } };
       return null;
     }
   }
@@ -162,7 +164,8 @@ export function placeServerError<F extends string>(
     const named = new Set<F>();
     for (const [apiField, f] of Object.entries(fields)) {
       const word = apiField.split('.').pop() as string;
-      if (f && new RegExp(`(^|[^\\w])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`, 'i').test(d)) named.add(f);
+      if (f && new RegExp(`(^|[^\\w])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`, 'i').test(d))
+        named.add(f);
     }
     if (named.size === 1) return { field: [...named][0], text: d };
   }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatCnpj, formatCompact, formatDateTime, formatDay, formatMoney, formatMs, formatNumber, formatOutput, formatPercent } from './format';
+import {
+  formatCnpj,
+  formatCompact,
+  formatDateTime,
+  formatDay,
+  formatMoney,
+  formatMs,
+  formatNumber,
+  formatOutput,
+  formatPercent,
+} from './format';
 
 // Intl uses non-breaking spaces in some locales; compare with plain spaces.
 const n = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');

@@ -29,7 +29,12 @@ export function formatMoney(value: number | null | undefined, lang: Lang): strin
 /** Short money for chart axes: R$ 35 mil / R$35K. */
 export function formatMoneyCompact(value: number | null | undefined, lang: Lang): string {
   if (!isNum(value)) return DASH;
-  return nf(localeOf(lang), { style: 'currency', currency: 'BRL', notation: 'compact', maximumFractionDigits: 1 }).format(value);
+  return nf(localeOf(lang), {
+    style: 'currency',
+    currency: 'BRL',
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(value);
 }
 
 export function formatNumber(value: number | null | undefined, lang: Lang, maxFractionDigits = 0): string {
@@ -50,9 +55,11 @@ export function formatCompact(value: number | null | undefined, lang: Lang): str
  */
 export function formatPercent(percent: number | null | undefined, lang: Lang, fractionDigits = 1): string {
   if (!isNum(percent)) return DASH;
-  return nf(localeOf(lang), { style: 'percent', maximumFractionDigits: fractionDigits, minimumFractionDigits: fractionDigits }).format(
-    percent / 100,
-  );
+  return nf(localeOf(lang), {
+    style: 'percent',
+    maximumFractionDigits: fractionDigits,
+    minimumFractionDigits: fractionDigits,
+  }).format(percent / 100);
 }
 
 export function formatMs(ms: number | null | undefined, lang: Lang): string {

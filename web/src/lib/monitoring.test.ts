@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { finishedSummary, formatLatencyMs, hasData, mib, parseRange, pick, ratioToPercent, refreshMs, stepLabels } from './monitoring';
+import {
+  finishedSummary,
+  formatLatencyMs,
+  hasData,
+  mib,
+  parseRange,
+  pick,
+  ratioToPercent,
+  refreshMs,
+  stepLabels,
+} from './monitoring';
 
 describe('monitoring ranges', () => {
   it('accepts only the four ranges', () => {

@@ -27,10 +27,16 @@ describe('mapLimit', () => {
   it('stops starting new work when cancelled', async () => {
     let started = 0;
     let cancelled = false;
-    await mapLimit([1, 2, 3, 4], 1, async () => {
-      started++;
-      cancelled = true;
-    }, undefined, () => cancelled);
+    await mapLimit(
+      [1, 2, 3, 4],
+      1,
+      async () => {
+        started++;
+        cancelled = true;
+      },
+      undefined,
+      () => cancelled,
+    );
     expect(started).toBe(1);
   });
 

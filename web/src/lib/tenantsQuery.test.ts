@@ -19,9 +19,21 @@ describe('tenants list URL state', () => {
   });
 
   it('round-trips through the URL', () => {
-    const s = { ...DEFAULT_TENANT_LIST, search: 'Acme 12.345', status: 'trial' as const, plan: 'enterprise', segment: 'varejo', sort_by: 'mrr_estimate' as const, sort_order: 'desc' as const, limit: 50, offset: 100 };
+    const s = {
+      ...DEFAULT_TENANT_LIST,
+      search: 'Acme 12.345',
+      status: 'trial' as const,
+      plan: 'enterprise',
+      segment: 'varejo',
+      sort_by: 'mrr_estimate' as const,
+      sort_order: 'desc' as const,
+      limit: 50,
+      offset: 100,
+    };
     const qs = toSearchParams(s).toString();
-    expect(qs).toBe('search=Acme+12.345&status=trial&plan=enterprise&segment=varejo&sort_by=mrr_estimate&sort_order=desc&limit=50&offset=100');
+    expect(qs).toBe(
+      'search=Acme+12.345&status=trial&plan=enterprise&segment=varejo&sort_by=mrr_estimate&sort_order=desc&limit=50&offset=100',
+    );
     expect(parse(qs)).toEqual(s);
   });
 
@@ -39,15 +51,25 @@ describe('tenants list URL state', () => {
 
   it('builds the API query, status always explicit and empty filters left out', () => {
     expect(toApiQuery(DEFAULT_TENANT_LIST)).toEqual({
-      status: 'all', plan: undefined, segment: undefined, search: undefined,
-      sort_by: 'name', sort_order: 'asc', limit: 25, offset: 0,
+      status: 'all',
+      plan: undefined,
+      segment: undefined,
+      search: undefined,
+      sort_by: 'name',
+      sort_order: 'asc',
+      limit: 25,
+      offset: 0,
     });
     expect(toApiQuery({ ...DEFAULT_TENANT_LIST, search: '  acme ' }).search).toBe('acme');
   });
 
   it('any filter change goes back to page one; paging keeps the filters', () => {
     const s = { ...DEFAULT_TENANT_LIST, search: 'a', offset: 75 };
-    expect(updateTenantListState(s, { status: 'suspended' })).toMatchObject({ status: 'suspended', offset: 0, search: 'a' });
+    expect(updateTenantListState(s, { status: 'suspended' })).toMatchObject({
+      status: 'suspended',
+      offset: 0,
+      search: 'a',
+    });
     expect(updateTenantListState(s, { offset: 100 })).toMatchObject({ offset: 100, search: 'a' });
     expect(updateTenantListState(s, { limit: 50 }).offset).toBe(0);
   });
@@ -62,7 +84,15 @@ describe('tenants list URL state', () => {
 
 describe('pageInfo', () => {
   it('computes the visible range and neighbours', () => {
-    expect(pageInfo(120, 25, 0)).toMatchObject({ page: 1, pages: 5, from: 1, to: 25, hasPrev: false, hasNext: true, nextOffset: 25 });
+    expect(pageInfo(120, 25, 0)).toMatchObject({
+      page: 1,
+      pages: 5,
+      from: 1,
+      to: 25,
+      hasPrev: false,
+      hasNext: true,
+      nextOffset: 25,
+    });
     expect(pageInfo(120, 25, 100)).toMatchObject({ page: 5, from: 101, to: 120, hasNext: false, prevOffset: 75 });
     expect(pageInfo(0, 25, 0)).toMatchObject({ page: 1, pages: 1, from: 0, to: 0, hasPrev: false, hasNext: false });
     expect(pageInfo(10, 25, 10)).toMatchObject({ prevOffset: 0, hasPrev: true });
@@ -80,6 +110,8 @@ describe('segment filter', () => {
     expect(segmentCode('')).toBe('');
   });
   it('sends the code to the API', () => {
-    expect(toApiQuery({ ...parseTenantListState(new URLSearchParams('segment=Log%C3%ADstica')) }).segment).toBe('logistica');
+    expect(toApiQuery({ ...parseTenantListState(new URLSearchParams('segment=Log%C3%ADstica')) }).segment).toBe(
+      'logistica',
+    );
   });
 });

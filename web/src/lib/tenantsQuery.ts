@@ -62,7 +62,16 @@ export function parseTenantListState(params: URLSearchParams): TenantListState {
   };
 }
 
-const ORDER: (keyof TenantListState)[] = ['search', 'status', 'plan', 'segment', 'sort_by', 'sort_order', 'limit', 'offset'];
+const ORDER: (keyof TenantListState)[] = [
+  'search',
+  'status',
+  'plan',
+  'segment',
+  'sort_by',
+  'sort_order',
+  'limit',
+  'offset',
+];
 
 /** The URL form: only values that differ from the defaults, in a stable order. */
 export function toSearchParams(state: TenantListState): URLSearchParams {
@@ -76,7 +85,12 @@ export function toSearchParams(state: TenantListState): URLSearchParams {
   return p;
 }
 
-const fold = (v: string) => v.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
+const fold = (v: string) =>
+  v
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .trim()
+    .toLowerCase();
 
 /**
  * The segment code for what the user typed: the code itself or the label they see, in

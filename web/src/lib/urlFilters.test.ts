@@ -5,7 +5,12 @@ const DEFAULTS = { status: 'error', type: '', tenant_id: '' };
 
 describe('filters in the URL', () => {
   it('reads the filters and the page, defaults for the rest', () => {
-    expect(readFilters(new URLSearchParams('type=whatsapp&offset=25'), DEFAULTS)).toEqual({ status: 'error', type: 'whatsapp', tenant_id: '', offset: 25 });
+    expect(readFilters(new URLSearchParams('type=whatsapp&offset=25'), DEFAULTS)).toEqual({
+      status: 'error',
+      type: 'whatsapp',
+      tenant_id: '',
+      offset: 25,
+    });
     expect(readFilters(new URLSearchParams('offset=-3'), DEFAULTS).offset).toBe(0);
     expect(readFilters(new URLSearchParams('offset=x'), DEFAULTS).offset).toBe(0);
   });

@@ -5,7 +5,10 @@
 export type Filters<K extends string> = Record<K, string>;
 
 /** The filters the URL holds, defaults for the others; `offset` a number ≥ 0. */
-export function readFilters<K extends string>(params: URLSearchParams, defaults: Filters<K>): Filters<K> & { offset: number } {
+export function readFilters<K extends string>(
+  params: URLSearchParams,
+  defaults: Filters<K>,
+): Filters<K> & { offset: number } {
   const out = {} as Filters<K>;
   for (const k of Object.keys(defaults) as K[]) out[k] = (params.get(k) ?? defaults[k]).slice(0, 200);
   const o = Number(params.get('offset'));

@@ -67,8 +67,20 @@ function ChangePassword() {
             data-testid="account-current"
           />
         </Field>
-        <PasswordPair idPrefix="account" value={pw} repeat={repeat} onValue={setPw} onRepeat={setRepeat} error={pairError} />
-        <button type="submit" className="btn btn-primary" disabled={change.isPending} data-testid="account-password-submit">
+        <PasswordPair
+          idPrefix="account"
+          value={pw}
+          repeat={repeat}
+          onValue={setPw}
+          onRepeat={setRepeat}
+          error={pairError}
+        />
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={change.isPending}
+          data-testid="account-password-submit"
+        >
           {change.isPending ? t('form.saving') : t('account.change')}
         </button>
       </form>
@@ -96,7 +108,13 @@ function Sessions() {
       title={t('sessions.title')}
       testId="account-sessions"
       actions={
-        <button type="button" className="btn btn-small" disabled={others === 0 || endOthers.isPending} onClick={() => setConfirmOthers(true)} data-testid="sessions-end-others">
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={others === 0 || endOthers.isPending}
+          onClick={() => setConfirmOthers(true)}
+          data-testid="sessions-end-others"
+        >
           {t('sessions.endOthers')}
         </button>
       }
@@ -119,13 +137,20 @@ function Sessions() {
               </thead>
               <tbody>
                 {sessions.map((s) => (
-                  <tr key={s.id} data-testid="session-row" data-session-id={s.id} data-current={s.current ? '1' : undefined}>
+                  <tr
+                    key={s.id}
+                    data-testid="session-row"
+                    data-session-id={s.id}
+                    data-current={s.current ? '1' : undefined}
+                  >
                     <th scope="row">
                       {deviceFromUserAgent(s.user_agent) ?? t('sessions.unknownDevice')}
                       {s.current ? (
                         <>
                           {' '}
-                          <span className="badge badge-ok" data-testid="session-current">{t('sessions.thisDevice')}</span>
+                          <span className="badge badge-ok" data-testid="session-current">
+                            {t('sessions.thisDevice')}
+                          </span>
                         </>
                       ) : null}
                     </th>
@@ -134,7 +159,13 @@ function Sessions() {
                     <td className="nowrap">{formatDateTime(s.created_at, lang)}</td>
                     <td>
                       {s.current ? null : (
-                        <button type="button" className="btn btn-small" disabled={end.isPending} onClick={() => void endOne(s)} data-testid="session-end">
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          disabled={end.isPending}
+                          onClick={() => void endOne(s)}
+                          data-testid="session-end"
+                        >
                           {t('sessions.end')}
                         </button>
                       )}
@@ -176,18 +207,18 @@ export default function Account() {
   return (
     <Page testId="page-account" title={t('account.title')} subtitle={t('account.subtitle')}>
       <div className="grid-2">
-      <Card title={t('account.profile')} testId="account-profile">
-        <dl className="detail-list">
-          <dt>{t('users.name')}</dt>
-          <dd>{user?.name || '—'}</dd>
-          <dt>{t('users.email')}</dt>
-          <dd data-testid="account-email">{user?.email}</dd>
-          <dt>{t('users.group')}</dt>
-          <dd>
-            <Badge prefix="role" value={role} />
-          </dd>
-        </dl>
-      </Card>
+        <Card title={t('account.profile')} testId="account-profile">
+          <dl className="detail-list">
+            <dt>{t('users.name')}</dt>
+            <dd>{user?.name || '—'}</dd>
+            <dt>{t('users.email')}</dt>
+            <dd data-testid="account-email">{user?.email}</dd>
+            <dt>{t('users.group')}</dt>
+            <dd>
+              <Badge prefix="role" value={role} />
+            </dd>
+          </dl>
+        </Card>
         <ChangePassword />
       </div>
       <Sessions />

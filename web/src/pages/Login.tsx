@@ -43,51 +43,51 @@ export default function LoginPage() {
 
   return (
     <AuthCard testId="page-login" id="login" title={t('login.title')}>
-        <p className="muted">{t('login.subtitle')}</p>
-        {expired && !error ? (
-          <div className="notice notice-warn" role="alert" data-testid="session-expired">
-            {t('error.sessionExpired')}
-          </div>
-        ) : null}
-        {resetDone && !error ? (
-          <div className="notice notice-ok" role="status" data-testid="reset-done">
-            {t('login.resetDone')}
-          </div>
-        ) : null}
-        {error ? (
-          <div className="notice notice-error" role="alert" data-testid="login-error">
-            {error}
-          </div>
-        ) : null}
-        <form onSubmit={onSubmit} noValidate>
-          <Field id="login-email" label={t('login.email')}>
-            <input
-              id="login-email"
-              type="email"
-              autoComplete="username"
-              inputMode="email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              required
-              autoFocus
-              data-testid="login-email"
-            />
-          </Field>
-          <Field id="login-password" label={t('login.password')}>
-            <input
-              id="login-password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-              data-testid="login-password"
-            />
-          </Field>
-          <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="login-submit">
-            {busy ? t('login.submitting') : t('login.submit')}
-          </button>
-        </form>
+      <p className="muted">{t('login.subtitle')}</p>
+      {expired && !error ? (
+        <div className="notice notice-warn" role="alert" data-testid="session-expired">
+          {t('error.sessionExpired')}
+        </div>
+      ) : null}
+      {resetDone && !error ? (
+        <div className="notice notice-ok" role="status" data-testid="reset-done">
+          {t('login.resetDone')}
+        </div>
+      ) : null}
+      {error ? (
+        <div className="notice notice-error" role="alert" data-testid="login-error">
+          {error}
+        </div>
+      ) : null}
+      <form onSubmit={onSubmit} noValidate>
+        <Field id="login-email" label={t('login.email')}>
+          <input
+            id="login-email"
+            type="email"
+            autoComplete="username"
+            inputMode="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+            autoFocus
+            data-testid="login-email"
+          />
+        </Field>
+        <Field id="login-password" label={t('login.password')}>
+          <input
+            id="login-password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            data-testid="login-password"
+          />
+        </Field>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="login-submit">
+          {busy ? t('login.submitting') : t('login.submit')}
+        </button>
+      </form>
     </AuthCard>
   );
 }

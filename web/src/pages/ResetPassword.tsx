@@ -46,31 +46,39 @@ export default function ResetPasswordPage() {
 
   return (
     <AuthCard testId="page-reset-password" id="reset" title={t('reset.title')}>
-        {linkDead ? (
-          <>
-            <div className="notice notice-error" role="alert" data-testid="reset-link-invalid">
-              {token ? t('reset.linkInvalid') : t('reset.noToken')}
+      {linkDead ? (
+        <>
+          <div className="notice notice-error" role="alert" data-testid="reset-link-invalid">
+            {token ? t('reset.linkInvalid') : t('reset.noToken')}
+          </div>
+          <Link to="/app/login" className="btn btn-block" data-testid="reset-to-login">
+            {t('reset.backToLogin')}
+          </Link>
+        </>
+      ) : (
+        <>
+          <p className="muted">{t('reset.subtitle')}</p>
+          {error ? (
+            <div className="notice notice-error" role="alert" data-testid="reset-error">
+              {error}
             </div>
-            <Link to="/app/login" className="btn btn-block" data-testid="reset-to-login">
-              {t('reset.backToLogin')}
-            </Link>
-          </>
-        ) : (
-          <>
-            <p className="muted">{t('reset.subtitle')}</p>
-            {error ? (
-              <div className="notice notice-error" role="alert" data-testid="reset-error">
-                {error}
-              </div>
-            ) : null}
-            <form onSubmit={onSubmit} noValidate>
-              <PasswordPair idPrefix="reset" value={pw} repeat={repeat} onValue={setPw} onRepeat={setRepeat} error={fieldError} autoFocus />
-              <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="reset-submit">
-                {busy ? t('reset.submitting') : t('reset.submit')}
-              </button>
-            </form>
-          </>
-        )}
+          ) : null}
+          <form onSubmit={onSubmit} noValidate>
+            <PasswordPair
+              idPrefix="reset"
+              value={pw}
+              repeat={repeat}
+              onValue={setPw}
+              onRepeat={setRepeat}
+              error={fieldError}
+              autoFocus
+            />
+            <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="reset-submit">
+              {busy ? t('reset.submitting') : t('reset.submit')}
+            </button>
+          </form>
+        </>
+      )}
     </AuthCard>
   );
 }

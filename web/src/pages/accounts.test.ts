@@ -19,9 +19,42 @@ import TenantUsers from './dashboard/Users';
 
 const USERS = {
   users: [
-    { id: 'u1', email: 'ana@acme.com.br', name: 'Ana Souza', group: 'TENANT_ADMIN', tenant_id: 't1', tenant_name: 'Acme', status: 'active', password_set: true, last_login_at: null, created_at: '2026-12-01T10:00:00Z' },
-    { id: 'u2', email: 'bia@acme.com.br', name: 'Bia', group: 'TENANT_USER', tenant_id: 't1', tenant_name: 'Acme', status: 'disabled', password_set: false, last_login_at: null, created_at: '2026-12-01T10:00:00Z' },
-    { id: 'me', email: 'me@example.com', name: 'Me Myself', group: 'INTERNAL_ADMIN', tenant_id: null, tenant_name: null, status: 'active', password_set: true, last_login_at: '2026-12-05T08:00:00Z', created_at: '2026-11-01T10:00:00Z' },
+    {
+      id: 'u1',
+      email: 'ana@acme.com.br',
+      name: 'Ana Souza',
+      group: 'TENANT_ADMIN',
+      tenant_id: 't1',
+      tenant_name: 'Acme',
+      status: 'active',
+      password_set: true,
+      last_login_at: null,
+      created_at: '2026-12-01T10:00:00Z',
+    },
+    {
+      id: 'u2',
+      email: 'bia@acme.com.br',
+      name: 'Bia',
+      group: 'TENANT_USER',
+      tenant_id: 't1',
+      tenant_name: 'Acme',
+      status: 'disabled',
+      password_set: false,
+      last_login_at: null,
+      created_at: '2026-12-01T10:00:00Z',
+    },
+    {
+      id: 'me',
+      email: 'me@example.com',
+      name: 'Me Myself',
+      group: 'INTERNAL_ADMIN',
+      tenant_id: null,
+      tenant_name: null,
+      status: 'active',
+      password_set: true,
+      last_login_at: '2026-12-05T08:00:00Z',
+      created_at: '2026-11-01T10:00:00Z',
+    },
   ],
   total: 3,
   limit: 25,
@@ -31,7 +64,9 @@ const USERS = {
 function render(el: ReactElement, seed: [unknown[], unknown][] = [], url = '/'): string {
   const qc = new QueryClient();
   for (const [k, v] of seed) qc.setQueryData(k, v);
-  return renderToStaticMarkup(h(QueryClientProvider, { client: qc }, h(MemoryRouter, { initialEntries: [url] }, h(I18nProvider, null, el))));
+  return renderToStaticMarkup(
+    h(QueryClientProvider, { client: qc }, h(MemoryRouter, { initialEntries: [url] }, h(I18nProvider, null, el))),
+  );
 }
 
 const rows = (html: string) => html.match(/data-testid="user-row"/g)?.length ?? 0;
@@ -39,7 +74,9 @@ const rows = (html: string) => html.match(/data-testid="user-row"/g)?.length ?? 
 describe('users page', () => {
   it('lists users with status, "invite pending", and the row actions for INTERNAL_ADMIN (none that hit oneself)', () => {
     auth.role = 'INTERNAL_ADMIN';
-    const html = render(h(UsersAdmin, { scope: 'internal', canWrite: true }), [[['/internal/users', { status: 'all', limit: 25, offset: 0 }], USERS]]);
+    const html = render(h(UsersAdmin, { scope: 'internal', canWrite: true }), [
+      [['/internal/users', { status: 'all', limit: 25, offset: 0 }], USERS],
+    ]);
     expect(rows(html)).toBe(3);
     expect(html).toContain('data-testid="user-invite"');
     expect(html).toContain('Convite pendente');
@@ -52,7 +89,9 @@ describe('users page', () => {
     expect(html).toContain('(você)');
   });
   it('is read-only for INTERNAL_SUPPORT', () => {
-    const html = render(h(UsersAdmin, { scope: 'internal', canWrite: false }), [[['/internal/users', { status: 'all', limit: 25, offset: 0 }], USERS]]);
+    const html = render(h(UsersAdmin, { scope: 'internal', canWrite: false }), [
+      [['/internal/users', { status: 'all', limit: 25, offset: 0 }], USERS],
+    ]);
     expect(rows(html)).toBe(3);
     expect(html).toContain('data-testid="users-readonly"');
     expect(html).not.toContain('data-testid="user-invite"');
@@ -60,14 +99,21 @@ describe('users page', () => {
   });
   it('takes its filters from the URL', () => {
     const key = ['/internal/users', { search: 'ana', group: 'TENANT_ADMIN', status: 'active', limit: 25, offset: 0 }];
-    const html = render(h(UsersAdmin, { scope: 'internal', canWrite: true }), [[key, { ...USERS, users: USERS.users.slice(0, 1), total: 1 }]], '/app/company/users?search=ana&group=TENANT_ADMIN&status=active');
+    const html = render(
+      h(UsersAdmin, { scope: 'internal', canWrite: true }),
+      [[key, { ...USERS, users: USERS.users.slice(0, 1), total: 1 }]],
+      '/app/company/users?search=ana&group=TENANT_ADMIN&status=active',
+    );
     expect(rows(html)).toBe(1);
     expect(html).toMatch(/data-testid="users-search"[^>]*value="ana"|value="ana"[^>]*data-testid="users-search"/);
   });
   it('tenant admin: tenant groups only, no tenant column, no "end sessions", and "N de max_users"', () => {
     auth.role = 'TENANT_ADMIN';
     const html = render(h(TenantUsers), [
-      [['/tenant/users', { status: 'all', limit: 25, offset: 0 }], { ...USERS, users: USERS.users.slice(0, 2), total: 2 }],
+      [
+        ['/tenant/users', { status: 'all', limit: 25, offset: 0 }],
+        { ...USERS, users: USERS.users.slice(0, 2), total: 2 },
+      ],
       [['/tenant/me', {}], { id: 't1', name: 'Acme', limits: { max_users: 2 }, usage: { active_users: 2 } }],
     ]);
     expect(rows(html)).toBe(2);
@@ -98,12 +144,29 @@ describe('Minha conta', () => {
   it('lists sessions with the device, marks this one and offers "end" on the others only', () => {
     auth.role = 'TENANT_USER';
     const html = render(h(Account), [
-      [['/auth/sessions', {}], {
-        sessions: [
-          { id: 's1', created_at: '2026-12-05T08:00:00Z', last_used_at: '2026-12-05T09:00:00Z', ip: '203.0.113.9', user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0', current: true },
-          { id: 's2', created_at: '2026-12-04T08:00:00Z', last_used_at: null, ip: '198.51.100.7', user_agent: 'curl/8.5.0', current: false },
-        ],
-      }],
+      [
+        ['/auth/sessions', {}],
+        {
+          sessions: [
+            {
+              id: 's1',
+              created_at: '2026-12-05T08:00:00Z',
+              last_used_at: '2026-12-05T09:00:00Z',
+              ip: '203.0.113.9',
+              user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+              current: true,
+            },
+            {
+              id: 's2',
+              created_at: '2026-12-04T08:00:00Z',
+              last_used_at: null,
+              ip: '198.51.100.7',
+              user_agent: 'curl/8.5.0',
+              current: false,
+            },
+          ],
+        },
+      ],
     ]);
     expect(html).toContain('Firefox 133 · Linux');
     expect(html).toContain('curl 8.5.0');
@@ -117,12 +180,32 @@ describe('Minha conta', () => {
 describe('audit page', () => {
   it('lists events with a one-line summary and the verify button', () => {
     auth.role = 'INTERNAL_ADMIN';
-    const html = render(h(Audit), [
-      [['/internal/audit', { limit: 50, offset: 0 }], {
-        events: [{ id: 'e1', created_at: '2026-12-05T09:00:00Z', actor: 'me', role: 'INTERNAL_ADMIN', action: 'user.update', tenant_id: 't1', target: 'u2', request_id: 'r1', ip: '127.0.0.1', metadata: { changes: { status: { from: 'active', to: 'disabled' } } } }],
-        total: 1,
-      }],
-    ], '/app/company/audit');
+    const html = render(
+      h(Audit),
+      [
+        [
+          ['/internal/audit', { limit: 50, offset: 0 }],
+          {
+            events: [
+              {
+                id: 'e1',
+                created_at: '2026-12-05T09:00:00Z',
+                actor: 'me',
+                role: 'INTERNAL_ADMIN',
+                action: 'user.update',
+                tenant_id: 't1',
+                target: 'u2',
+                request_id: 'r1',
+                ip: '127.0.0.1',
+                metadata: { changes: { status: { from: 'active', to: 'disabled' } } },
+              },
+            ],
+            total: 1,
+          },
+        ],
+      ],
+      '/app/company/audit',
+    );
     expect(html).toContain('data-testid="audit-row"');
     expect(html).toContain('user.update');
     expect(html).toContain('status: active → disabled');

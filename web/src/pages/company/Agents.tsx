@@ -31,7 +31,7 @@ export default function CompanyAgents() {
                 title={t('company.topAgents')}
                 horizontal
                 height={Math.max(200, top.length * 34 + 60)}
-                labels={top.map((a) => a.agent_name ?? a.name ?? a.agent_id ?? '?')}
+                labels={top.map((a) => a.agent_name)}
                 series={[{ label: t('kpi.requests'), data: top.map((a) => a.total_requests ?? 0) }]}
                 formatValue={(v) => formatNumber(v, lang)}
               />
@@ -59,9 +59,15 @@ export default function CompanyAgents() {
                     <tr>
                       <th scope="col">{t('agents.name')}</th>
                       <th scope="col">{t('common.status')}</th>
-                      <th scope="col" className="num">{t('agents.requests')}</th>
-                      <th scope="col" className="num">{t('kpi.successRate')}</th>
-                      <th scope="col" className="num">{t('agents.avgResponse')}</th>
+                      <th scope="col" className="num">
+                        {t('agents.requests')}
+                      </th>
+                      <th scope="col" className="num">
+                        {t('kpi.successRate')}
+                      </th>
+                      <th scope="col" className="num">
+                        {t('agents.avgResponse')}
+                      </th>
                       <th scope="col">{t('agents.lastRequest')}</th>
                       <th scope="col">{t('agents.activatedAt')}</th>
                       <th scope="col">{t('agents.config')}</th>
@@ -69,18 +75,24 @@ export default function CompanyAgents() {
                   </thead>
                   <tbody>
                     {d.agents.map((a) => {
-                      const u = a.usage_stats ?? a.usage_last_30_days ?? {};
+                      const u = a.usage_stats;
                       return (
                         <tr key={a.id} data-testid="company-agent-row">
                           <th scope="row">{a.name}</th>
-                          <td><Badge prefix="status" value={a.status} /></td>
+                          <td>
+                            <Badge prefix="status" value={a.status} />
+                          </td>
                           <td className="num">{formatNumber(u.total_requests, lang)}</td>
                           <td className="num">{formatPercent(u.success_rate, lang)}</td>
                           <td className="num">{formatMs(u.avg_response_time_ms, lang)}</td>
                           <td>{formatDateTime(u.last_request_at, lang)}</td>
                           <td>
                             {formatDateTime(a.activated_at, lang)}
-                            {a.deactivated_at ? <div className="muted small">{t('agents.deactivatedAt')}: {formatDateTime(a.deactivated_at, lang)}</div> : null}
+                            {a.deactivated_at ? (
+                              <div className="muted small">
+                                {t('agents.deactivatedAt')}: {formatDateTime(a.deactivated_at, lang)}
+                              </div>
+                            ) : null}
                           </td>
                           <td className="muted small">{configSummary(a.config) || t('common.none')}</td>
                         </tr>

@@ -38,7 +38,13 @@ export default function Alerts() {
       subtitle={t('alerts.subtitle', { seconds: Math.round((alerts.data?.interval_ms ?? 30000) / 1000) })}
       actions={
         isAdmin ? (
-          <button type="button" className="btn btn-primary" onClick={() => void send()} disabled={sendTest.isPending || webhooks.length === 0} data-testid="alerts-send-test">
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => void send()}
+            disabled={sendTest.isPending || webhooks.length === 0}
+            data-testid="alerts-send-test"
+          >
             {t('alerts.sendTest')}
           </button>
         ) : null
@@ -52,12 +58,26 @@ export default function Alerts() {
             <>
               <Card title={t('alerts.webhooks')} testId="alerts-webhooks">
                 {d.webhooks.length ? (
-                  <ul>{d.webhooks.map((w) => <li key={w}><code>{w}</code></li>)}</ul>
+                  <ul>
+                    {d.webhooks.map((w) => (
+                      <li key={w}>
+                        <code>{w}</code>
+                      </li>
+                    ))}
+                  </ul>
                 ) : (
                   <p className="muted">{t('alerts.noWebhooks')}</p>
                 )}
               </Card>
-              <Card title={t('alerts.rules')} testId="alerts-rules" actions={<span className={`badge badge-${n ? 'bad' : 'ok'}`} data-testid="alerts-firing-count">{n ? t('alerts.firing', { n }) : t('alerts.allQuiet')}</span>}>
+              <Card
+                title={t('alerts.rules')}
+                testId="alerts-rules"
+                actions={
+                  <span className={`badge badge-${n ? 'bad' : 'ok'}`} data-testid="alerts-firing-count">
+                    {n ? t('alerts.firing', { n }) : t('alerts.allQuiet')}
+                  </span>
+                }
+              >
                 <TableWrap label={t('alerts.rules')} testId="alerts-table">
                   <table className="table">
                     <thead>
@@ -81,9 +101,15 @@ export default function Alerts() {
                           <td className="nowrap">{conditionText(r, lang, t('alerts.in'))}</td>
                           <td className="nowrap">{formatAlertValue(r.expr, r.value, lang)}</td>
                           <td>{te('severity', r.severity)}</td>
-                          <td><span className={`badge badge-${stateTone(r.state)}`} data-value={r.state}>{te('alertState', r.state)}</span></td>
+                          <td>
+                            <span className={`badge badge-${stateTone(r.state)}`} data-value={r.state}>
+                              {te('alertState', r.state)}
+                            </span>
+                          </td>
                           <td className="nowrap">{r.state === 'ok' ? '—' : formatDateTime(r.since, lang)}</td>
-                          <td>{r.incident_id ? <Link to="/app/company/incidents">{t('alerts.openIncident')}</Link> : '—'}</td>
+                          <td>
+                            {r.incident_id ? <Link to="/app/company/incidents">{t('alerts.openIncident')}</Link> : '—'}
+                          </td>
                         </tr>
                       ))}
                     </tbody>
@@ -95,7 +121,14 @@ export default function Alerts() {
         }}
       </QueryView>
       <Card title={t('alerts.deliveries')} testId="alerts-deliveries">
-        <PagedQueryView query={deliveries} isEmpty={(d) => d.deliveries.length === 0} emptyText={t('alerts.noDeliveries')} limit={PAGE} offset={offset} onOffset={setOffset}>
+        <PagedQueryView
+          query={deliveries}
+          isEmpty={(d) => d.deliveries.length === 0}
+          emptyText={t('alerts.noDeliveries')}
+          limit={PAGE}
+          offset={offset}
+          onOffset={setOffset}
+        >
           {(d) => (
             <TableWrap label={t('alerts.deliveries')} testId="deliveries-table">
               <table className="table">
@@ -115,10 +148,16 @@ export default function Alerts() {
                       <td className="nowrap">{formatDateTime(x.created_at, lang)}</td>
                       <td>{te('deliveryEvent', x.event)}</td>
                       <td>{x.rule}</td>
-                      <td><code>{x.target}</code></td>
                       <td>
-                        <span className={`badge badge-${deliveryTone(x.status)}`} data-value={x.status}>{te('deliveryStatus', x.status)}</span>
-                        {x.last_error && x.status !== 'delivered' ? <div className="muted small">{x.last_error}</div> : null}
+                        <code>{x.target}</code>
+                      </td>
+                      <td>
+                        <span className={`badge badge-${deliveryTone(x.status)}`} data-value={x.status}>
+                          {te('deliveryStatus', x.status)}
+                        </span>
+                        {x.last_error && x.status !== 'delivered' ? (
+                          <div className="muted small">{x.last_error}</div>
+                        ) : null}
                       </td>
                       <td>{x.attempts}</td>
                     </tr>

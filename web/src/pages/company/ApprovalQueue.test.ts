@@ -11,12 +11,20 @@ vi.mock('../../auth/AuthProvider', () => ({ useAuth: () => auth }));
 import { ApprovalQueue } from './ApprovalQueue';
 
 const KEY = ['/internal/operations/commands', { status: 'AWAITING_APPROVAL', limit: 50, offset: 0 }];
-const CMD = { command_id: 'c1', command_type: 'SUSPEND_TENANT', status: 'AWAITING_APPROVAL', tenant_id: 't1', created_by: 'u1' };
+const CMD = {
+  command_id: 'c1',
+  command_type: 'SUSPEND_TENANT',
+  status: 'AWAITING_APPROVAL',
+  tenant_id: 't1',
+  created_by: 'u1',
+};
 
 function render(data: unknown): string {
   const qc = new QueryClient();
   if (data) qc.setQueryData(KEY, data);
-  return renderToStaticMarkup(h(QueryClientProvider, { client: qc }, h(MemoryRouter, null, h(I18nProvider, null, h(ApprovalQueue)))));
+  return renderToStaticMarkup(
+    h(QueryClientProvider, { client: qc }, h(MemoryRouter, null, h(I18nProvider, null, h(ApprovalQueue)))),
+  );
 }
 
 describe('ApprovalQueue', () => {

@@ -70,7 +70,9 @@ function RejectDialog({ command, onClose }: { command: Command; onClose: () => v
               data-testid="reject-reason"
             />
             {missing ? (
-              <div className="field-error" id="reject-reason-error" role="alert">{t('approvals.reasonRequired')}</div>
+              <div className="field-error" id="reject-reason-error" role="alert">
+                {t('approvals.reasonRequired')}
+              </div>
             ) : null}
           </div>
           {reject.error ? (
@@ -129,14 +131,20 @@ function QueueRow({ command: c, canAct }: { command: Command; canAct: boolean })
               disabled={approve.isPending}
               onClick={() =>
                 approve.mutate(c.command_id, {
-                  onSuccess: () => pushToast('success', t('approvals.approved', { type: te('commandType', c.command_type) })),
+                  onSuccess: () =>
+                    pushToast('success', t('approvals.approved', { type: te('commandType', c.command_type) })),
                 })
               }
               data-testid="approval-approve"
             >
               {t('approvals.approve')}
             </button>
-            <button type="button" className="btn btn-small btn-danger" onClick={() => setRejecting(true)} data-testid="approval-reject">
+            <button
+              type="button"
+              className="btn btn-small btn-danger"
+              onClick={() => setRejecting(true)}
+              data-testid="approval-reject"
+            >
               {t('approvals.reject')}
             </button>
           </div>
@@ -175,11 +183,19 @@ export function ApprovalQueue() {
               <th scope="col">{t('common.tenant')}</th>
               <th scope="col">{t('commands.createdBy')}</th>
               <th scope="col">{t('common.status')}</th>
-              {canAct ? <th scope="col"><span className="sr-only">{t('approvals.approve')} / {t('approvals.reject')}</span></th> : null}
+              {canAct ? (
+                <th scope="col">
+                  <span className="sr-only">
+                    {t('approvals.approve')} / {t('approvals.reject')}
+                  </span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
-            {commands.map((c) => <QueueRow key={c.command_id} command={c} canAct={canAct} />)}
+            {commands.map((c) => (
+              <QueueRow key={c.command_id} command={c} canAct={canAct} />
+            ))}
           </tbody>
         </table>
       </TableWrap>

@@ -2,7 +2,7 @@
 // action and from/to filters plus paging in the URL; a row opens its detail with the
 // metadata pretty-printed; "Verificar cadeia" runs GET /internal/audit/verify.
 
-import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useAudit, useVerifyAudit, type AuditEvent } from '../../api/accounts';
 import { describeError } from '../../api/errors';
@@ -33,12 +33,15 @@ function useUrlText(value: string, write: (v: string) => void): [string, (v: str
     if (value !== last.current) setLocal(value);
     last.current = value;
   }, [value]);
-  useEffect(() => {
-    if (debounced !== value) {
-      last.current = debounced;
-      write(debounced);
+  // Written when the typed text settles, with the latest URL state (not the one of the
+  // render where typing started).
+  const settle = useEffectEvent((typed: string) => {
+    if (typed !== value) {
+      last.current = typed;
+      write(typed);
     }
-  }, [debounced]);
+  });
+  useEffect(() => settle(debounced), [debounced]);
   return [local, setLocal];
 }
 
@@ -51,7 +54,13 @@ function VerifyChain() {
   const r = verify.data;
   return (
     <div>
-      <button type="button" className="btn" onClick={() => verify.mutate()} disabled={verify.isPending} data-testid="audit-verify">
+      <button
+        type="button"
+        className="btn"
+        onClick={() => verify.mutate()}
+        disabled={verify.isPending}
+        data-testid="audit-verify"
+      >
         {verify.isPending ? t('audit.verifying') : t('audit.verify')}
       </button>
       {verify.error ? (
@@ -64,9 +73,17 @@ function VerifyChain() {
             {t('audit.ok', { checked: r.checked })}
           </p>
         ) : (
-          <div className="notice notice-error verify-result" role="alert" data-testid="audit-verify-result" data-ok="0" data-first-bad={r.first_bad_id ?? undefined}>
+          <div
+            className="notice notice-error verify-result"
+            role="alert"
+            data-testid="audit-verify-result"
+            data-ok="0"
+            data-first-bad={r.first_bad_id ?? undefined}
+          >
             <span>
-              {r.first_bad_id ? t('audit.bad', { id: r.first_bad_id, checked: r.checked }) : t('audit.badNoId', { checked: r.checked })}
+              {r.first_bad_id
+                ? t('audit.bad', { id: r.first_bad_id, checked: r.checked })
+                : t('audit.badNoId', { checked: r.checked })}
               {r.problem ? ` (${r.problem})` : ''}
             </span>
           </div>
@@ -82,7 +99,9 @@ function EventDetail({ e, onActor }: { e: AuditEvent; onActor: (actor: string) =
     <div data-testid="audit-detail">
       <dl className="detail-list">
         <dt>ID</dt>
-        <dd><code>{e.id}</code></dd>
+        <dd>
+          <code>{e.id}</code>
+        </dd>
         <dt>{t('audit.actor')}</dt>
         <dd>
           {e.actor ? (
@@ -106,7 +125,9 @@ function EventDetail({ e, onActor }: { e: AuditEvent; onActor: (actor: string) =
         <dd>{e.request_id ? <code>{e.request_id}</code> : '—'}</dd>
       </dl>
       <div className="muted small">{t('audit.metadata')}</div>
-      <pre className="metadata" data-testid="audit-metadata">{prettyMetadata(e.metadata)}</pre>
+      <pre className="metadata" data-testid="audit-metadata">
+        {prettyMetadata(e.metadata)}
+      </pre>
     </div>
   );
 }
@@ -115,10 +136,8 @@ export default function Audit() {
   const { t, te, lang } = useI18n();
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => parseAuditListState(params), [params]);
-  const stateRef = useRef(state);
-  stateRef.current = state;
   const setState = (next: AuditListState) => setParams(listSearchParams(next, DEFAULT_AUDIT_LIST));
-  const patch = (p: Partial<AuditListState>) => setState(patchList(stateRef.current, p));
+  const patch = (p: Partial<AuditListState>) => setState(patchList(state, p));
   const [actor, setActor] = useUrlText(state.actor, (v) => patch({ actor: v }));
   const [action, setAction] = useUrlText(state.action, (v) => patch({ action: v }));
   const [open, setOpen] = useState<string | null>(null);
@@ -129,29 +148,81 @@ export default function Audit() {
     <Page testId="page-audit" title={t('audit.title')} subtitle={t('audit.subtitle')} actions={<VerifyChain />}>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()} aria-label={t('audit.filters')}>
         <Field id="audit-action" label={t('audit.action')}>
-          <input id="audit-action" type="search" list="audit-actions" value={action} placeholder={t('audit.actionPlaceholder')} onChange={(e) => setAction(e.target.value)} autoComplete="off" data-testid="audit-action" />
+          <input
+            id="audit-action"
+            type="search"
+            list="audit-actions"
+            value={action}
+            placeholder={t('audit.actionPlaceholder')}
+            onChange={(e) => setAction(e.target.value)}
+            autoComplete="off"
+            data-testid="audit-action"
+          />
           <datalist id="audit-actions">
-            {AUDIT_ACTIONS.map((a) => <option key={a} value={a} />)}
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a} />
+            ))}
           </datalist>
         </Field>
         <Field id="audit-actor" label={t('audit.actor')}>
-          <input id="audit-actor" type="search" value={actor} onChange={(e) => setActor(e.target.value)} autoComplete="off" data-testid="audit-actor" />
+          <input
+            id="audit-actor"
+            type="search"
+            value={actor}
+            onChange={(e) => setActor(e.target.value)}
+            autoComplete="off"
+            data-testid="audit-actor"
+          />
         </Field>
-        <TenantPicker id="audit-tenant" label={t('common.tenant')} value={state.tenant_id} onChange={(id) => patch({ tenant_id: id })} allowEmpty emptyLabel={t('filter.all')} testId="audit-tenant" />
+        <TenantPicker
+          id="audit-tenant"
+          label={t('common.tenant')}
+          value={state.tenant_id}
+          onChange={(id) => patch({ tenant_id: id })}
+          allowEmpty
+          emptyLabel={t('filter.all')}
+          testId="audit-tenant"
+        />
         <Field id="audit-from" label={t('audit.from')}>
-          <input id="audit-from" type="date" value={state.from} max={state.to || undefined} onChange={(e) => patch({ from: e.target.value })} data-testid="audit-from" />
+          <input
+            id="audit-from"
+            type="date"
+            value={state.from}
+            max={state.to || undefined}
+            onChange={(e) => patch({ from: e.target.value })}
+            data-testid="audit-from"
+          />
         </Field>
         <Field id="audit-to" label={t('audit.to')}>
-          <input id="audit-to" type="date" value={state.to} min={state.from || undefined} onChange={(e) => patch({ to: e.target.value })} data-testid="audit-to" />
+          <input
+            id="audit-to"
+            type="date"
+            value={state.to}
+            min={state.from || undefined}
+            onChange={(e) => patch({ to: e.target.value })}
+            data-testid="audit-to"
+          />
         </Field>
-        <ExportCsvButton path="/internal/audit" filters={auditApiQuery(state)} fallbackName="painel-audit.csv" testId="audit-export" />
+        <ExportCsvButton
+          path="/internal/audit"
+          filters={auditApiQuery(state)}
+          fallbackName="painel-audit.csv"
+          testId="audit-export"
+        />
         {filtered ? (
           <button type="button" className="btn" onClick={() => setState(DEFAULT_AUDIT_LIST)} data-testid="audit-clear">
             {t('audit.clear')}
           </button>
         ) : null}
       </form>
-      <PagedQueryView query={q} isEmpty={(d) => d.events.length === 0} emptyText={t('audit.none')} limit={state.limit} offset={state.offset} onOffset={(o) => patch({ offset: o })}>
+      <PagedQueryView
+        query={q}
+        isEmpty={(d) => d.events.length === 0}
+        emptyText={t('audit.none')}
+        limit={state.limit}
+        offset={state.offset}
+        onOffset={(o) => patch({ offset: o })}
+      >
         {(d) => (
           <TableWrap label={t('audit.title')} testId="audit-table">
             <table className="table">
@@ -170,14 +241,28 @@ export default function Audit() {
                   const isOpen = open === e.id;
                   return (
                     <Fragment key={e.id}>
-                      <tr data-testid="audit-row" data-event-id={e.id} data-action={e.action} className={isOpen ? 'selected' : undefined}>
+                      <tr
+                        data-testid="audit-row"
+                        data-event-id={e.id}
+                        data-action={e.action}
+                        className={isOpen ? 'selected' : undefined}
+                      >
                         <td className="nowrap">{formatDateTime(e.created_at, lang)}</td>
-                        <th scope="row"><code>{e.action}</code></th>
+                        <th scope="row">
+                          <code>{e.action}</code>
+                        </th>
                         <td>{e.role ? te('role', e.role) : t('audit.system')}</td>
                         <td>{e.target ? <code title={e.target}>{shortTarget(e.target)}</code> : '—'}</td>
                         <td className="small">{metadataSummary(e.metadata)}</td>
                         <td>
-                          <button type="button" className="btn btn-small" aria-expanded={isOpen} aria-controls={`audit-detail-${e.id}`} onClick={() => setOpen(isOpen ? null : e.id)} data-testid="audit-row-toggle">
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            aria-expanded={isOpen}
+                            aria-controls={`audit-detail-${e.id}`}
+                            onClick={() => setOpen(isOpen ? null : e.id)}
+                            data-testid="audit-row-toggle"
+                          >
                             {isOpen ? t('audit.hide') : t('audit.show')}
                           </button>
                         </td>
@@ -185,7 +270,13 @@ export default function Audit() {
                       {isOpen ? (
                         <tr className="audit-detail" id={`audit-detail-${e.id}`}>
                           <td colSpan={6}>
-                            <EventDetail e={e} onActor={(a) => { setActor(a); patch({ actor: a }); }} />
+                            <EventDetail
+                              e={e}
+                              onActor={(a) => {
+                                setActor(a);
+                                patch({ actor: a });
+                              }}
+                            />
                           </td>
                         </tr>
                       ) : null}

@@ -29,16 +29,41 @@ export default function Billing() {
   }
 
   return (
-    <Page testId="page-billing" title={t('billing.title')} subtitle={t('billing.subtitle')} actions={<PeriodPicker value={period} onChange={setPeriod} testId="billing-period" />}>
+    <Page
+      testId="page-billing"
+      title={t('billing.title')}
+      subtitle={t('billing.subtitle')}
+      actions={<PeriodPicker value={period} onChange={setPeriod} testId="billing-period" />}
+    >
       <QueryView query={q}>
         {(b) => (
           <>
             <KpiGrid>
-              <Kpi testId="kpi-total-mrr" label={t('kpi.mrr')} value={formatMoney(b.financial_summary.total_mrr, lang)} />
-              <Kpi testId="kpi-total-arr" label={t('billing.arr')} value={formatMoney(b.financial_summary.total_arr, lang)} />
-              <Kpi testId="kpi-avg-mrr" label={t('billing.avgMrr')} value={formatMoney(b.financial_summary.avg_mrr_per_tenant, lang)} />
-              <Kpi testId="kpi-new-mrr" label={t('billing.newMrr')} value={formatMoney(b.financial_summary.new_mrr_this_period, lang)} />
-              <Kpi testId="kpi-churned-mrr" label={t('billing.churnedMrr')} value={formatMoney(b.financial_summary.churned_mrr_this_period, lang)} />
+              <Kpi
+                testId="kpi-total-mrr"
+                label={t('kpi.mrr')}
+                value={formatMoney(b.financial_summary.total_mrr, lang)}
+              />
+              <Kpi
+                testId="kpi-total-arr"
+                label={t('billing.arr')}
+                value={formatMoney(b.financial_summary.total_arr, lang)}
+              />
+              <Kpi
+                testId="kpi-avg-mrr"
+                label={t('billing.avgMrr')}
+                value={formatMoney(b.financial_summary.avg_mrr_per_tenant, lang)}
+              />
+              <Kpi
+                testId="kpi-new-mrr"
+                label={t('billing.newMrr')}
+                value={formatMoney(b.financial_summary.new_mrr_this_period, lang)}
+              />
+              <Kpi
+                testId="kpi-churned-mrr"
+                label={t('billing.churnedMrr')}
+                value={formatMoney(b.financial_summary.churned_mrr_this_period, lang)}
+              />
             </KpiGrid>
             <div className="grid-2">
               <Card title={t('billing.revenueTrend')}>
@@ -78,8 +103,12 @@ export default function Billing() {
                     <thead>
                       <tr>
                         <th scope="col">{t('tenant.plan')}</th>
-                        <th scope="col" className="num">{t('billing.tenants')}</th>
-                        <th scope="col" className="num">{t('kpi.mrr')}</th>
+                        <th scope="col" className="num">
+                          {t('billing.tenants')}
+                        </th>
+                        <th scope="col" className="num">
+                          {t('kpi.mrr')}
+                        </th>
                       </tr>
                     </thead>
                     <tbody>
@@ -100,8 +129,12 @@ export default function Billing() {
                     <thead>
                       <tr>
                         <th scope="col">{t('tenant.segment')}</th>
-                        <th scope="col" className="num">{t('billing.tenants')}</th>
-                        <th scope="col" className="num">{t('kpi.mrr')}</th>
+                        <th scope="col" className="num">
+                          {t('billing.tenants')}
+                        </th>
+                        <th scope="col" className="num">
+                          {t('kpi.mrr')}
+                        </th>
                       </tr>
                     </thead>
                     <tbody>

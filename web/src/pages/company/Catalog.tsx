@@ -50,7 +50,7 @@ function AgentDialog({ agent, open, onClose }: { agent: CatalogAgent | null; ope
       const body: AgentBody = {};
       for (const k of Object.keys(full) as (keyof AgentBody)[]) {
         const now = full[k] ?? '';
-        const was = k === 'price_monthly' ? initial.price_monthly : (initial as Record<string, string>)[k] ?? '';
+        const was = k === 'price_monthly' ? initial.price_monthly : ((initial as Record<string, string>)[k] ?? '');
         if (now !== was) (body as Record<string, string>)[k] = now as string;
       }
       if (Object.keys(body).length) await update.mutateAsync({ id: agent.id, body });
@@ -62,24 +62,57 @@ function AgentDialog({ agent, open, onClose }: { agent: CatalogAgent | null; ope
     onClose();
   });
   return (
-    <FormDialog open={open} title={agent ? t('catalog.editTitle', { name: agent.name }) : t('catalog.addTitle')} onClose={onClose} testId="agent-dialog">
+    <FormDialog
+      open={open}
+      title={agent ? t('catalog.editTitle', { name: agent.name }) : t('catalog.addTitle')}
+      onClose={onClose}
+      testId="agent-dialog"
+    >
       <form onSubmit={submit} noValidate data-testid="agent-form">
         <FormError form={form} />
         <TextInput form={form} name="name" label={t('agents.name')} testId="agent-form-name" required />
         <div className="form-grid">
           <TextInput form={form} name="segment" label={t('tenant.segment')} testId="agent-form-segment" required>
             <option value="">{t('commands.choose')}</option>
-            {[...AGENT_SEGMENTS, ...(initial.segment && !(AGENT_SEGMENTS as readonly string[]).includes(initial.segment) ? [initial.segment] : [])].map((s) => (
-              <option key={s} value={s}>{te('segment', s)}</option>
+            {[
+              ...AGENT_SEGMENTS,
+              ...(initial.segment && !(AGENT_SEGMENTS as readonly string[]).includes(initial.segment)
+                ? [initial.segment]
+                : []),
+            ].map((s) => (
+              <option key={s} value={s}>
+                {te('segment', s)}
+              </option>
             ))}
           </TextInput>
-          <TextInput form={form} name="subnucleus" label={t('agents.subnucleus')} testId="agent-form-subnucleus" required>
-            {SUBNUCLEI.map((s) => <option key={s} value={s}>{te('subnucleus', s)}</option>)}
+          <TextInput
+            form={form}
+            name="subnucleus"
+            label={t('agents.subnucleus')}
+            testId="agent-form-subnucleus"
+            required
+          >
+            {SUBNUCLEI.map((s) => (
+              <option key={s} value={s}>
+                {te('subnucleus', s)}
+              </option>
+            ))}
           </TextInput>
-          <TextInput form={form} name="price_monthly" label={t('catalog.price')} testId="agent-form-price" placeholder="199,90" />
+          <TextInput
+            form={form}
+            name="price_monthly"
+            label={t('catalog.price')}
+            testId="agent-form-price"
+            placeholder="199,90"
+          />
         </div>
         <TextInput form={form} name="description" label={t('catalog.description')} testId="agent-form-description" />
-        <FormActions form={form} onCancel={onClose} submitLabel={agent ? t('form.save') : t('form.create')} testId="agent-form" />
+        <FormActions
+          form={form}
+          onCancel={onClose}
+          submitLabel={agent ? t('form.save') : t('form.create')}
+          testId="agent-form"
+        />
       </form>
     </FormDialog>
   );
@@ -112,70 +145,141 @@ export default function Catalog() {
       testId="page-catalog"
       title={t('catalog.title')}
       subtitle={t('catalog.subtitle')}
-      actions={canWrite ? <button type="button" className="btn btn-primary" onClick={() => setAdding(true)} data-testid="agent-add">{t('catalog.add')}</button> : undefined}
+      actions={
+        canWrite ? (
+          <button type="button" className="btn btn-primary" onClick={() => setAdding(true)} data-testid="agent-add">
+            {t('catalog.add')}
+          </button>
+        ) : undefined
+      }
     >
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <Field id="catalog-search" label={t('catalog.search')}>
-          <input id="catalog-search" type="search" value={search} onChange={(e) => { setSearch(e.target.value); setOffset(0); }} data-testid="catalog-search" autoComplete="off" />
+          <input
+            id="catalog-search"
+            type="search"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setOffset(0);
+            }}
+            data-testid="catalog-search"
+            autoComplete="off"
+          />
         </Field>
         <Field id="catalog-status" label={t('common.status')}>
-          <select id="catalog-status" value={status} onChange={(e) => { setStatus(e.target.value as typeof status); setOffset(0); }} data-testid="catalog-status-filter">
-            {(['active', 'retired', 'all'] as const).map((s) => <option key={s} value={s}>{te('filter', s)}</option>)}
+          <select
+            id="catalog-status"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as typeof status);
+              setOffset(0);
+            }}
+            data-testid="catalog-status-filter"
+          >
+            {(['active', 'retired', 'all'] as const).map((s) => (
+              <option key={s} value={s}>
+                {te('filter', s)}
+              </option>
+            ))}
           </select>
         </Field>
         <Field id="catalog-subnucleus" label={t('agents.subnucleus')}>
-          <select id="catalog-subnucleus" value={subnucleus} onChange={(e) => setSubnucleus(e.target.value)} data-testid="catalog-subnucleus-filter">
+          <select
+            id="catalog-subnucleus"
+            value={subnucleus}
+            onChange={(e) => setSubnucleus(e.target.value)}
+            data-testid="catalog-subnucleus-filter"
+          >
             <option value="">{t('filter.all')}</option>
-            {SUBNUCLEI.map((s) => <option key={s} value={s}>{te('subnucleus', s)}</option>)}
+            {SUBNUCLEI.map((s) => (
+              <option key={s} value={s}>
+                {te('subnucleus', s)}
+              </option>
+            ))}
           </select>
         </Field>
       </form>
-      <PagedQueryView query={q} isEmpty={() => rows.length === 0} emptyText={t('catalog.none')} limit={PAGE} offset={offset} onOffset={setOffset}>
+      <PagedQueryView
+        query={q}
+        isEmpty={() => rows.length === 0}
+        emptyText={t('catalog.none')}
+        limit={PAGE}
+        offset={offset}
+        onOffset={setOffset}
+      >
         {() => (
-            <TableWrap label={t('catalog.title')} testId="catalog-table">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('agents.name')}</th>
-                    <th scope="col">{t('agents.subnucleus')}</th>
-                    <th scope="col">{t('tenant.segment')}</th>
-                    <th scope="col">{t('common.status')}</th>
-                    <th scope="col" className="num">{t('catalog.price')}</th>
-                    <th scope="col" className="num">{t('catalog.deployed')}</th>
-                    <th scope="col">{t('tenant.updatedAt')}</th>
-                    {canWrite ? <th scope="col">{t('common.actions')}</th> : null}
+          <TableWrap label={t('catalog.title')} testId="catalog-table">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('agents.name')}</th>
+                  <th scope="col">{t('agents.subnucleus')}</th>
+                  <th scope="col">{t('tenant.segment')}</th>
+                  <th scope="col">{t('common.status')}</th>
+                  <th scope="col" className="num">
+                    {t('catalog.price')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('catalog.deployed')}
+                  </th>
+                  <th scope="col">{t('tenant.updatedAt')}</th>
+                  {canWrite ? <th scope="col">{t('common.actions')}</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((a) => (
+                  <tr key={a.id} data-testid="catalog-row" data-agent-id={a.id} data-status={a.status}>
+                    <th scope="row">
+                      {a.name}
+                      {a.description ? <div className="muted small">{a.description}</div> : null}
+                    </th>
+                    <td>{te('subnucleus', a.subnucleus)}</td>
+                    <td>{te('segment', a.segment)}</td>
+                    <td>
+                      <Badge prefix="catalogStatus" value={a.status} />
+                    </td>
+                    <td className="num">{formatMoney(priceValue(a.price_monthly), lang)}</td>
+                    <td className="num">{formatNumber(a.deployed_count, lang)}</td>
+                    <td className="nowrap">{formatDateTime(a.updated_at ?? a.created_at, lang)}</td>
+                    {canWrite ? (
+                      <td>
+                        <div className="row-actions">
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            onClick={() => setEditing(a)}
+                            data-testid="agent-edit"
+                          >
+                            {t('form.edit')}
+                          </button>
+                          {a.status === 'retired' ? (
+                            <button
+                              type="button"
+                              className="btn btn-small"
+                              onClick={() => void setRetired(a, false)}
+                              data-testid="agent-unretire"
+                            >
+                              {t('catalog.unretire')}
+                            </button>
+                          ) : (
+                            <button
+                              type="button"
+                              className="btn btn-small btn-danger"
+                              onClick={() => setRetiring(a)}
+                              data-testid="agent-retire"
+                            >
+                              {t('catalog.retire')}
+                            </button>
+                          )}
+                        </div>
+                      </td>
+                    ) : null}
                   </tr>
-                </thead>
-                <tbody>
-                  {rows.map((a) => (
-                    <tr key={a.id} data-testid="catalog-row" data-agent-id={a.id} data-status={a.status}>
-                      <th scope="row">
-                        {a.name}
-                        {a.description ? <div className="muted small">{a.description}</div> : null}
-                      </th>
-                      <td>{te('subnucleus', a.subnucleus)}</td>
-                      <td>{te('segment', a.segment)}</td>
-                      <td><Badge prefix="catalogStatus" value={a.status} /></td>
-                      <td className="num">{formatMoney(priceValue(a.price_monthly), lang)}</td>
-                      <td className="num">{formatNumber(a.deployed_count, lang)}</td>
-                      <td className="nowrap">{formatDateTime(a.updated_at ?? a.created_at, lang)}</td>
-                      {canWrite ? (
-                        <td>
-                          <div className="row-actions">
-                            <button type="button" className="btn btn-small" onClick={() => setEditing(a)} data-testid="agent-edit">{t('form.edit')}</button>
-                            {a.status === 'retired' ? (
-                              <button type="button" className="btn btn-small" onClick={() => void setRetired(a, false)} data-testid="agent-unretire">{t('catalog.unretire')}</button>
-                            ) : (
-                              <button type="button" className="btn btn-small btn-danger" onClick={() => setRetiring(a)} data-testid="agent-retire">{t('catalog.retire')}</button>
-                            )}
-                          </div>
-                        </td>
-                      ) : null}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
         )}
       </PagedQueryView>
       {adding ? <AgentDialog agent={null} open onClose={() => setAdding(false)} /> : null}

@@ -24,7 +24,11 @@ function newKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-export function CommandForm({ types, initialTenant, onCreated }: {
+export function CommandForm({
+  types,
+  initialTenant,
+  onCreated,
+}: {
   types: CommandType[];
   initialTenant: string;
   onCreated: (c: Command) => void;
@@ -95,27 +99,60 @@ export function CommandForm({ types, initialTenant, onCreated }: {
     const label = t(`commands.param.${p.name}`);
     if (p.kind === 'date') {
       return (
-        <Field key={p.name} id={id} label={label + (p.required ? '' : ` (${t('common.optional')})`)} error={errText(p.name)}>
-          <input id={id} type="date" value={values[p.name] ?? ''} onChange={(e) => setValue(p.name, e.target.value)} data-testid={`command-param-${p.name}`} />
+        <Field
+          key={p.name}
+          id={id}
+          label={label + (p.required ? '' : ` (${t('common.optional')})`)}
+          error={errText(p.name)}
+        >
+          <input
+            id={id}
+            type="date"
+            value={values[p.name] ?? ''}
+            onChange={(e) => setValue(p.name, e.target.value)}
+            data-testid={`command-param-${p.name}`}
+          />
         </Field>
       );
     }
     const d = detail.data;
     let options: { id: string; label: string }[] = [];
     if (d) {
-      if (p.kind === 'agent') options = d.agents.map((a) => ({ id: a.id, label: `${a.name} (${te('status', a.status)})` }));
-      if (p.kind === 'integration') options = d.integrations.map((i) => ({ id: i.id, label: `${i.name} — ${te('integrationType', i.type)} (${te('status', i.status)})` }));
-      if (p.kind === 'user') options = d.users.map((u) => ({ id: u.id, label: `${u.full_name ?? u.email} <${u.email}>` }));
+      if (p.kind === 'agent')
+        options = d.agents.map((a) => ({ id: a.id, label: `${a.name} (${te('status', a.status)})` }));
+      if (p.kind === 'integration')
+        options = d.integrations.map((i) => ({
+          id: i.id,
+          label: `${i.name} — ${te('integrationType', i.type)} (${te('status', i.status)})`,
+        }));
+      if (p.kind === 'user')
+        options = d.users.map((u) => ({ id: u.id, label: `${u.full_name ?? u.email} <${u.email}>` }));
       if (p.kind === 'incident')
-        options = d.recent_incidents.filter((i) => i.status !== 'resolved').map((i) => ({ id: i.id, label: `${i.title} (${te('severity', i.severity)})` }));
+        options = d.recent_incidents
+          .filter((i) => i.status !== 'resolved')
+          .map((i) => ({ id: i.id, label: `${i.title} (${te('severity', i.severity)})` }));
     }
-    const hint = !tenantId ? t('commands.pickTenantFirst') : detail.isPending ? t('common.loading') : options.length === 0 ? t('commands.noOptions') : undefined;
+    const hint = !tenantId
+      ? t('commands.pickTenantFirst')
+      : detail.isPending
+        ? t('common.loading')
+        : options.length === 0
+          ? t('commands.noOptions')
+          : undefined;
     return (
       <Field key={p.name} id={id} label={label} error={errText(p.name)} hint={hint}>
-        <select id={id} value={values[p.name] ?? ''} onChange={(e) => setValue(p.name, e.target.value)} disabled={!tenantId || !d} data-testid={`command-param-${p.name}`}>
+        <select
+          id={id}
+          value={values[p.name] ?? ''}
+          onChange={(e) => setValue(p.name, e.target.value)}
+          disabled={!tenantId || !d}
+          data-testid={`command-param-${p.name}`}
+        >
           <option value="">{t('commands.choose')}</option>
           {options.map((o) => (
-            <option key={o.id} value={o.id}>{o.label}</option>
+            <option key={o.id} value={o.id}>
+              {o.label}
+            </option>
           ))}
         </select>
       </Field>
@@ -163,28 +200,50 @@ export function CommandForm({ types, initialTenant, onCreated }: {
         emptyLabel={spec.tenant === 'optional' ? t('commands.allTenants') : undefined}
         testId="command-tenant"
       />
-      {errText('tenant_id') ? <div className="field-error" role="alert">{errText('tenant_id')}</div> : null}
+      {errText('tenant_id') ? (
+        <div className="field-error" role="alert">
+          {errText('tenant_id')}
+        </div>
+      ) : null}
       {spec.exactlyOneOf ? (
         <fieldset className="radio-group">
           <legend>{t('commands.resetTarget')}</legend>
           {(['integration_id', 'user_id'] as const).map((n) => (
             <label key={n}>
-              <input type="radio" name="reset-target" value={n} checked={target === n} onChange={() => setTarget(n)} data-testid={`command-target-${n}`} />{' '}
+              <input
+                type="radio"
+                name="reset-target"
+                value={n}
+                checked={target === n}
+                onChange={() => setTarget(n)}
+                data-testid={`command-target-${n}`}
+              />{' '}
               {t(`commands.param.${n}`)}
             </label>
           ))}
-          {errText('target') ? <div className="field-error" role="alert">{errText('target')}</div> : null}
+          {errText('target') ? (
+            <div className="field-error" role="alert">
+              {errText('target')}
+            </div>
+          ) : null}
         </fieldset>
       ) : null}
       {shownParams.map(picker)}
       {spec.destructive ? <p className="notice notice-warn small">{t('commands.destructiveNote')}</p> : null}
-      <button type="submit" className={`btn ${spec.destructive ? 'btn-danger' : 'btn-primary'}`} disabled={create.isPending} data-testid="command-submit">
+      <button
+        type="submit"
+        className={`btn ${spec.destructive ? 'btn-danger' : 'btn-primary'}`}
+        disabled={create.isPending}
+        data-testid="command-submit"
+      >
         {create.isPending ? t('commands.sending') : t('commands.submit')}
       </button>
       <ConfirmDialog
         open={pending !== null}
         danger
-        title={t(`commandConfirmTitle.${type}` as MessageKey, { target: pending ? confirmTarget(pending, detail.data) : '' })}
+        title={t(`commandConfirmTitle.${type}` as MessageKey, {
+          target: pending ? confirmTarget(pending, detail.data) : '',
+        })}
         confirmLabel={t('commands.confirmOk')}
         onCancel={() => setPending(null)}
         onConfirm={() => {
@@ -194,7 +253,8 @@ export function CommandForm({ types, initialTenant, onCreated }: {
         }}
       >
         <p>
-          {t('commands.confirmTarget')}: <strong data-testid="confirm-target">{pending ? confirmTarget(pending, detail.data) : ''}</strong>
+          {t('commands.confirmTarget')}:{' '}
+          <strong data-testid="confirm-target">{pending ? confirmTarget(pending, detail.data) : ''}</strong>
         </p>
         <p>{t(`commandConfirm.${type}` as MessageKey)}</p>
         <p className="muted small">{t('commands.confirmIrreversible')}</p>

@@ -4,7 +4,15 @@ import { currentParams, readFilters, writeFilters } from '../../lib/urlFilters';
 import { useCancelCommand, useCommandList, useTenantDetail } from '../../api/hooks';
 import type { Command } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
-import { COMMAND_STATUSES, COMMAND_TYPES, commandSummary, describeParams, describeResult, isCancellable, type NameSource } from '../../lib/commands';
+import {
+  COMMAND_STATUSES,
+  COMMAND_TYPES,
+  commandSummary,
+  describeParams,
+  describeResult,
+  isCancellable,
+  type NameSource,
+} from '../../lib/commands';
 import { resultSummary } from '../../lib/commandResult';
 import { formatDateTime } from '../../lib/format';
 import { hasKey } from '../../i18n/translate';
@@ -79,7 +87,11 @@ function Row({ command }: { command: Command }) {
         <CreatedBy command={c} />
       </td>
       <td>
-        {summary ? <div className="small command-summary" data-testid="command-summary">{summary}</div> : null}
+        {summary ? (
+          <div className="small command-summary" data-testid="command-summary">
+            {summary}
+          </div>
+        ) : null}
         {out.length || params.length || c.error_message || c.decision_reason ? (
           <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
             <summary>{t('commands.details')}</summary>
@@ -90,14 +102,24 @@ function Row({ command }: { command: Command }) {
               </>
             ) : null}
             {c.error_message ? <p className="error-text">{c.error_message}</p> : null}
-            {c.decision_reason ? <p className="muted small" data-testid="command-decision-reason">{t('commands.decisionReason')}: {c.decision_reason}</p> : null}
+            {c.decision_reason ? (
+              <p className="muted small" data-testid="command-decision-reason">
+                {t('commands.decisionReason')}: {c.decision_reason}
+              </p>
+            ) : null}
             {out.length ? <NamedValues items={out} testId="command-output" /> : null}
           </details>
         ) : summary ? null : (
           '—'
         )}
         {isCancellable(c.status) ? (
-          <button type="button" className="btn btn-small" onClick={() => cancel.mutate(c.command_id)} disabled={cancel.isPending} data-testid="command-cancel">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => cancel.mutate(c.command_id)}
+            disabled={cancel.isPending}
+            data-testid="command-cancel"
+          >
             {t('commands.cancel')}
           </button>
         ) : null}
@@ -113,23 +135,48 @@ export function CommandHistory() {
   const { t, te } = useI18n();
   const [params, setParams] = useSearchParams();
   const { status, command_type: type, tenant_id: tenantId, offset } = readFilters(params, DEFAULTS);
-  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) => setParams(writeFilters(currentParams(), DEFAULTS, patch), { replace: true });
+  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) =>
+    setParams(writeFilters(currentParams(), DEFAULTS, patch), { replace: true });
   const setOffset = (o: number) => set({ offset: o });
-  const q = useCommandList({ status, command_type: type || undefined, tenant_id: tenantId || undefined, limit: LIMIT, offset });
+  const q = useCommandList({
+    status,
+    command_type: type || undefined,
+    tenant_id: tenantId || undefined,
+    limit: LIMIT,
+    offset,
+  });
 
   return (
     <Card title={t('commands.history')} testId="command-history">
       <div className="filters">
         <Field id="h-status" label={t('common.status')}>
-          <select id="h-status" value={status} onChange={(e) => set({ status: e.target.value })} data-testid="history-status-filter">
+          <select
+            id="h-status"
+            value={status}
+            onChange={(e) => set({ status: e.target.value })}
+            data-testid="history-status-filter"
+          >
             <option value="all">{t('filter.all')}</option>
-            {COMMAND_STATUSES.map((s) => <option key={s} value={s}>{te('commandStatus', s)}</option>)}
+            {COMMAND_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {te('commandStatus', s)}
+              </option>
+            ))}
           </select>
         </Field>
         <Field id="h-type" label={t('commands.type')}>
-          <select id="h-type" value={type} onChange={(e) => set({ command_type: e.target.value })} data-testid="history-type-filter">
+          <select
+            id="h-type"
+            value={type}
+            onChange={(e) => set({ command_type: e.target.value })}
+            data-testid="history-type-filter"
+          >
             <option value="">{t('filter.all')}</option>
-            {COMMAND_TYPES.map((ct) => <option key={ct} value={ct}>{te('commandType', ct)}</option>)}
+            {COMMAND_TYPES.map((ct) => (
+              <option key={ct} value={ct}>
+                {te('commandType', ct)}
+              </option>
+            ))}
           </select>
         </Field>
         <TenantPicker
@@ -141,7 +188,12 @@ export function CommandHistory() {
           emptyLabel={t('filter.all')}
           testId="history-tenant-filter"
         />
-        <ExportCsvButton path="/internal/operations/commands" filters={{ status, command_type: type || undefined, tenant_id: tenantId || undefined }} fallbackName="painel-commands.csv" testId="history-export" />
+        <ExportCsvButton
+          path="/internal/operations/commands"
+          filters={{ status, command_type: type || undefined, tenant_id: tenantId || undefined }}
+          fallbackName="painel-commands.csv"
+          testId="history-export"
+        />
       </div>
       <QueryView query={q}>
         {(d) =>
@@ -162,7 +214,9 @@ export function CommandHistory() {
                     </tr>
                   </thead>
                   <tbody>
-                    {d.commands.map((c) => <Row key={c.command_id} command={c} />)}
+                    {d.commands.map((c) => (
+                      <Row key={c.command_id} command={c} />
+                    ))}
                   </tbody>
                 </table>
               </TableWrap>

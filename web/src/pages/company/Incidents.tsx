@@ -29,33 +29,70 @@ function IncidentDialog({ incident, onClose }: { incident: InternalIncident | nu
   const open = useOpenIncident();
   const update = useUpdateIncident();
   const [tenantId, setTenantId] = useState('');
-  const initial = { severity: incident?.severity ?? 'warning', title: incident?.title ?? '', description: incident?.description ?? '' };
+  const initial = {
+    severity: incident?.severity ?? 'warning',
+    title: incident?.title ?? '',
+    description: incident?.description ?? '',
+  };
   const form = useForm<IncField>(SCHEMA, initial);
   const submit = form.submit(async (v) => {
     if (incident) {
       const body: IncidentBody = {};
-      for (const k of ['severity', 'title', 'description'] as const) if (v[k].trim() !== initial[k]) body[k] = v[k].trim();
+      for (const k of ['severity', 'title', 'description'] as const)
+        if (v[k].trim() !== initial[k]) body[k] = v[k].trim();
       if (Object.keys(body).length) await update.mutateAsync({ id: incident.id, body });
       pushToast('success', t('form.saved'));
     } else {
-      await open.mutateAsync({ tenant_id: tenantId || null, severity: v.severity, title: v.title.trim(), description: v.description.trim() });
+      await open.mutateAsync({
+        tenant_id: tenantId || null,
+        severity: v.severity,
+        title: v.title.trim(),
+        description: v.description.trim(),
+      });
       pushToast('success', t('incidents.created'));
     }
     onClose();
   });
   return (
-    <FormDialog open title={incident ? t('incidents.editTitle') : t('incidents.openTitle')} onClose={onClose} testId="incident-dialog">
+    <FormDialog
+      open
+      title={incident ? t('incidents.editTitle') : t('incidents.openTitle')}
+      onClose={onClose}
+      testId="incident-dialog"
+    >
       <form onSubmit={submit} noValidate data-testid="incident-form">
         <FormError form={form} />
         {incident ? null : (
-          <TenantPicker id="incident-tenant" label={t('common.tenant')} value={tenantId} onChange={setTenantId} allowEmpty emptyLabel={t('incidents.global')} testId="incident-form-tenant" />
+          <TenantPicker
+            id="incident-tenant"
+            label={t('common.tenant')}
+            value={tenantId}
+            onChange={setTenantId}
+            allowEmpty
+            emptyLabel={t('incidents.global')}
+            testId="incident-form-tenant"
+          />
         )}
         <TextInput form={form} name="severity" label={t('incidents.severity')} testId="incident-form-severity" required>
-          {SEVERITIES.map((s) => <option key={s} value={s}>{te('severity', s)}</option>)}
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {te('severity', s)}
+            </option>
+          ))}
         </TextInput>
         <TextInput form={form} name="title" label={t('incidents.titleField')} testId="incident-form-title" required />
-        <TextInput form={form} name="description" label={t('incidents.description')} testId="incident-form-description" />
-        <FormActions form={form} onCancel={onClose} submitLabel={incident ? t('form.save') : t('incidents.open')} testId="incident-form" />
+        <TextInput
+          form={form}
+          name="description"
+          label={t('incidents.description')}
+          testId="incident-form-description"
+        />
+        <FormActions
+          form={form}
+          onCancel={onClose}
+          submitLabel={incident ? t('form.save') : t('incidents.open')}
+          testId="incident-form"
+        />
       </form>
     </FormDialog>
   );
@@ -68,13 +105,22 @@ export default function Incidents() {
   const [source, setSource] = useState('');
   const [tenantId, setTenantId] = useState('');
   const [offset, setOffset] = useState(0);
-  const q = useInternalIncidents({ status, severity: severity || undefined, source: source || undefined, tenant_id: tenantId || undefined, limit: PAGE, offset });
+  const q = useInternalIncidents({
+    status,
+    severity: severity || undefined,
+    source: source || undefined,
+    tenant_id: tenantId || undefined,
+    limit: PAGE,
+    offset,
+  });
   const update = useUpdateIncident();
   const [dialog, setDialog] = useState<{ incident: InternalIncident | null } | null>(null);
-  const reset = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    setOffset(0);
-  };
+  const reset =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setOffset(0);
+    };
   const setIncStatus = (i: InternalIncident, s: 'open' | 'resolved') =>
     update.mutateAsync({ id: i.id, body: { status: s } }).then(
       () => pushToast('success', s === 'resolved' ? t('incidents.resolved') : t('form.saved')),
@@ -86,75 +132,176 @@ export default function Incidents() {
       testId="page-incidents"
       title={t('incidents.title')}
       subtitle={t('incidents.subtitle')}
-      actions={<button type="button" className="btn btn-primary" onClick={() => setDialog({ incident: null })} data-testid="incident-open">{t('incidents.open')}</button>}
+      actions={
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => setDialog({ incident: null })}
+          data-testid="incident-open"
+        >
+          {t('incidents.open')}
+        </button>
+      }
     >
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="inc-status" label={t('common.status')}>
-          <select id="inc-status" value={status} onChange={(e) => reset(setStatus)(e.target.value)} data-testid="incidents-status">
-            {(['open', 'resolved', 'all'] as const).map((s) => <option key={s} value={s}>{te('filter', s)}</option>)}
+          <select
+            id="inc-status"
+            value={status}
+            onChange={(e) => reset(setStatus)(e.target.value)}
+            data-testid="incidents-status"
+          >
+            {(['open', 'resolved', 'all'] as const).map((s) => (
+              <option key={s} value={s}>
+                {te('filter', s)}
+              </option>
+            ))}
           </select>
         </Field>
         <Field id="inc-severity" label={t('incidents.severity')}>
-          <select id="inc-severity" value={severity} onChange={(e) => reset(setSeverity)(e.target.value)} data-testid="incidents-severity">
+          <select
+            id="inc-severity"
+            value={severity}
+            onChange={(e) => reset(setSeverity)(e.target.value)}
+            data-testid="incidents-severity"
+          >
             <option value="">{t('filter.all')}</option>
-            {SEVERITIES.map((s) => <option key={s} value={s}>{te('severity', s)}</option>)}
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {te('severity', s)}
+              </option>
+            ))}
           </select>
         </Field>
         <Field id="inc-source" label={t('incidents.source')}>
-          <select id="inc-source" value={source} onChange={(e) => reset(setSource)(e.target.value)} data-testid="incidents-source">
+          <select
+            id="inc-source"
+            value={source}
+            onChange={(e) => reset(setSource)(e.target.value)}
+            data-testid="incidents-source"
+          >
             <option value="">{t('filter.all')}</option>
-            {INCIDENT_SOURCES.map((s) => <option key={s} value={s}>{te('source', s)}</option>)}
+            {INCIDENT_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {te('source', s)}
+              </option>
+            ))}
           </select>
         </Field>
-        <TenantPicker id="inc-tenant" label={t('common.tenant')} value={tenantId} onChange={reset(setTenantId)} allowEmpty emptyLabel={t('filter.all')} testId="incidents-tenant" />
-        <ExportCsvButton path="/internal/incidents" filters={{ status, severity: severity || undefined, source: source || undefined, tenant_id: tenantId || undefined }} fallbackName="painel-incidents.csv" testId="incidents-export" />
+        <TenantPicker
+          id="inc-tenant"
+          label={t('common.tenant')}
+          value={tenantId}
+          onChange={reset(setTenantId)}
+          allowEmpty
+          emptyLabel={t('filter.all')}
+          testId="incidents-tenant"
+        />
+        <ExportCsvButton
+          path="/internal/incidents"
+          filters={{
+            status,
+            severity: severity || undefined,
+            source: source || undefined,
+            tenant_id: tenantId || undefined,
+          }}
+          fallbackName="painel-incidents.csv"
+          testId="incidents-export"
+        />
       </form>
-      <PagedQueryView query={q} isEmpty={(d) => d.incidents.length === 0} emptyText={t('incidents.none')} limit={PAGE} offset={offset} onOffset={setOffset}>
+      <PagedQueryView
+        query={q}
+        isEmpty={(d) => d.incidents.length === 0}
+        emptyText={t('incidents.none')}
+        limit={PAGE}
+        offset={offset}
+        onOffset={setOffset}
+      >
         {(d) => (
-            <TableWrap label={t('incidents.title')} testId="incidents-table">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('incidents.titleField')}</th>
-                    <th scope="col">{t('common.tenant')}</th>
-                    <th scope="col">{t('incidents.severity')}</th>
-                    <th scope="col">{t('common.status')}</th>
-                    <th scope="col">{t('incidents.source')}</th>
-                    <th scope="col">{t('tenant.createdAt')}</th>
-                    <th scope="col">{t('common.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.incidents.map((i) => (
-                    <tr key={i.id} data-testid="incident-row" data-incident-id={i.id} data-status={i.status}>
-                      <th scope="row">
-                        {i.title}
-                        {i.description ? <div className="muted small">{i.description}</div> : null}
-                        {i.resolved_at ? <div className="muted small">{t('support.resolvedAt', { when: formatDateTime(i.resolved_at, lang) })}{i.resolved_by_name ? ` · ${i.resolved_by_name}` : ''}</div> : null}
-                      </th>
-                      <td>{i.tenant_id ? <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>{i.tenant_name ?? i.tenant_id}</Link> : <span className="badge badge-info">{t('company.globalIncident')}</span>}</td>
-                      <td><Badge prefix="severity" value={i.severity} /></td>
-                      <td><Badge prefix="status" value={i.status} /></td>
-                      <td>{te('source', i.source)}</td>
-                      <td className="nowrap">{formatDateTime(i.created_at, lang)}</td>
-                      <td>
-                        <div className="row-actions">
-                          {i.status === 'resolved' ? (
-                            <button type="button" className="btn btn-small" onClick={() => void setIncStatus(i, 'open')} data-testid="incident-reopen">{t('incidents.reopen')}</button>
-                          ) : (
-                            <button type="button" className="btn btn-small btn-primary" onClick={() => void setIncStatus(i, 'resolved')} data-testid="incident-resolve">{t('incidents.resolve')}</button>
-                          )}
-                          <button type="button" className="btn btn-small" onClick={() => setDialog({ incident: i })} data-testid="incident-edit">{t('form.edit')}</button>
+          <TableWrap label={t('incidents.title')} testId="incidents-table">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('incidents.titleField')}</th>
+                  <th scope="col">{t('common.tenant')}</th>
+                  <th scope="col">{t('incidents.severity')}</th>
+                  <th scope="col">{t('common.status')}</th>
+                  <th scope="col">{t('incidents.source')}</th>
+                  <th scope="col">{t('tenant.createdAt')}</th>
+                  <th scope="col">{t('common.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.incidents.map((i) => (
+                  <tr key={i.id} data-testid="incident-row" data-incident-id={i.id} data-status={i.status}>
+                    <th scope="row">
+                      {i.title}
+                      {i.description ? <div className="muted small">{i.description}</div> : null}
+                      {i.resolved_at ? (
+                        <div className="muted small">
+                          {t('support.resolvedAt', { when: formatDateTime(i.resolved_at, lang) })}
+                          {i.resolved_by_name ? ` · ${i.resolved_by_name}` : ''}
                         </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+                      ) : null}
+                    </th>
+                    <td>
+                      {i.tenant_id ? (
+                        <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>
+                          {i.tenant_name ?? i.tenant_id}
+                        </Link>
+                      ) : (
+                        <span className="badge badge-info">{t('company.globalIncident')}</span>
+                      )}
+                    </td>
+                    <td>
+                      <Badge prefix="severity" value={i.severity} />
+                    </td>
+                    <td>
+                      <Badge prefix="status" value={i.status} />
+                    </td>
+                    <td>{te('source', i.source)}</td>
+                    <td className="nowrap">{formatDateTime(i.created_at, lang)}</td>
+                    <td>
+                      <div className="row-actions">
+                        {i.status === 'resolved' ? (
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            onClick={() => void setIncStatus(i, 'open')}
+                            data-testid="incident-reopen"
+                          >
+                            {t('incidents.reopen')}
+                          </button>
+                        ) : (
+                          <button
+                            type="button"
+                            className="btn btn-small btn-primary"
+                            onClick={() => void setIncStatus(i, 'resolved')}
+                            data-testid="incident-resolve"
+                          >
+                            {t('incidents.resolve')}
+                          </button>
+                        )}
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() => setDialog({ incident: i })}
+                          data-testid="incident-edit"
+                        >
+                          {t('form.edit')}
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
         )}
       </PagedQueryView>
-      {dialog ? <IncidentDialog key={dialog.incident?.id ?? 'new'} incident={dialog.incident} onClose={() => setDialog(null)} /> : null}
+      {dialog ? (
+        <IncidentDialog key={dialog.incident?.id ?? 'new'} incident={dialog.incident} onClose={() => setDialog(null)} />
+      ) : null}
     </Page>
   );
 }

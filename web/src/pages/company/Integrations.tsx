@@ -19,60 +19,112 @@ export default function CompanyIntegrations() {
   const { t, te, lang } = useI18n();
   const [params, setParams] = useSearchParams();
   const { status, type, tenant_id: tenantId, offset } = readFilters(params, DEFAULTS);
-  const q = useInternalIntegrations({ status, type: type || undefined, tenant_id: tenantId || undefined, limit: PAGE, offset });
-  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) => setParams(writeFilters(currentParams(), DEFAULTS, patch), { replace: true });
+  const q = useInternalIntegrations({
+    status,
+    type: type || undefined,
+    tenant_id: tenantId || undefined,
+    limit: PAGE,
+    offset,
+  });
+  const set = (patch: Partial<typeof DEFAULTS> & { offset?: number }) =>
+    setParams(writeFilters(currentParams(), DEFAULTS, patch), { replace: true });
   const setOffset = (o: number) => set({ offset: o });
 
   return (
-    <Page testId="page-company-integrations" title={t('companyIntegrations.title')} subtitle={t('companyIntegrations.subtitle')}>
+    <Page
+      testId="page-company-integrations"
+      title={t('companyIntegrations.title')}
+      subtitle={t('companyIntegrations.subtitle')}
+    >
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="ci-status" label={t('common.status')}>
-          <select id="ci-status" value={status} onChange={(e) => set({ status: e.target.value })} data-testid="integrations-status-filter">
-            {STATUSES.map((s) => <option key={s} value={s}>{te('filter', s)}</option>)}
+          <select
+            id="ci-status"
+            value={status}
+            onChange={(e) => set({ status: e.target.value })}
+            data-testid="integrations-status-filter"
+          >
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {te('filter', s)}
+              </option>
+            ))}
           </select>
         </Field>
         <Field id="ci-type" label={t('companyIntegrations.type')}>
-          <select id="ci-type" value={type} onChange={(e) => set({ type: e.target.value })} data-testid="integrations-type-filter">
+          <select
+            id="ci-type"
+            value={type}
+            onChange={(e) => set({ type: e.target.value })}
+            data-testid="integrations-type-filter"
+          >
             <option value="">{t('filter.all')}</option>
-            {INTEGRATION_TYPES.map((s) => <option key={s} value={s}>{te('integrationType', s)}</option>)}
+            {INTEGRATION_TYPES.map((s) => (
+              <option key={s} value={s}>
+                {te('integrationType', s)}
+              </option>
+            ))}
           </select>
         </Field>
-        <TenantPicker id="ci-tenant" label={t('common.tenant')} value={tenantId} onChange={(v) => set({ tenant_id: v })} allowEmpty emptyLabel={t('filter.all')} testId="integrations-tenant-filter" />
+        <TenantPicker
+          id="ci-tenant"
+          label={t('common.tenant')}
+          value={tenantId}
+          onChange={(v) => set({ tenant_id: v })}
+          allowEmpty
+          emptyLabel={t('filter.all')}
+          testId="integrations-tenant-filter"
+        />
       </form>
-      <PagedQueryView query={q} isEmpty={(d) => d.integrations.length === 0} emptyText={status === 'error' ? t('companyIntegrations.none') : t('common.empty')} limit={PAGE} offset={offset} onOffset={setOffset}>
+      <PagedQueryView
+        query={q}
+        isEmpty={(d) => d.integrations.length === 0}
+        emptyText={status === 'error' ? t('companyIntegrations.none') : t('common.empty')}
+        limit={PAGE}
+        offset={offset}
+        onOffset={setOffset}
+      >
         {(d) => (
-            <TableWrap label={t('companyIntegrations.title')} testId="integrations-errors-table">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('common.tenant')}</th>
-                    <th scope="col">{t('integrations.name')}</th>
-                    <th scope="col">{t('common.status')}</th>
-                    <th scope="col">{t('integrations.lastSync')}</th>
-                    <th scope="col">{t('integrations.lastError')}</th>
+          <TableWrap label={t('companyIntegrations.title')} testId="integrations-errors-table">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('common.tenant')}</th>
+                  <th scope="col">{t('integrations.name')}</th>
+                  <th scope="col">{t('common.status')}</th>
+                  <th scope="col">{t('integrations.lastSync')}</th>
+                  <th scope="col">{t('integrations.lastError')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.integrations.map((i) => (
+                  <tr key={i.id} data-testid="integration-error-row" data-integration-id={i.id}>
+                    <th scope="row">
+                      <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>
+                        {i.tenant_name ?? i.tenant_id}
+                      </Link>
+                    </th>
+                    <td>
+                      {i.name}
+                      <div className="muted small">{te('integrationType', i.type)}</div>
+                    </td>
+                    <td>
+                      <Badge prefix="status" value={i.status} />
+                    </td>
+                    <td className="nowrap">{formatDateTime(i.last_sync_at, lang)}</td>
+                    <td className="error-text">
+                      {i.last_error ?? ''}
+                      {i.last_error_at ? (
+                        <div className="muted small">
+                          {t('companyIntegrations.since')}: {formatDateTime(i.last_error_at, lang)}
+                        </div>
+                      ) : null}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {d.integrations.map((i) => (
-                    <tr key={i.id} data-testid="integration-error-row" data-integration-id={i.id}>
-                      <th scope="row">
-                        <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>{i.tenant_name ?? i.tenant_id}</Link>
-                      </th>
-                      <td>
-                        {i.name}
-                        <div className="muted small">{te('integrationType', i.type)}</div>
-                      </td>
-                      <td><Badge prefix="status" value={i.status} /></td>
-                      <td className="nowrap">{formatDateTime(i.last_sync_at, lang)}</td>
-                      <td className="error-text">
-                        {i.last_error ?? ''}
-                        {i.last_error_at ? <div className="muted small">{t('companyIntegrations.since')}: {formatDateTime(i.last_error_at, lang)}</div> : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
         )}
       </PagedQueryView>
     </Page>

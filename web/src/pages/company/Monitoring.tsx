@@ -14,9 +14,24 @@ import { BarChart, LineChart } from '../../components/Charts';
 import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatCompact, formatNumber, formatPercent } from '../../lib/format';
-import { finishedSummary, formatLatencyMs, hasData, mib, parseRange, pick, RANGES, ratioToPercent, stepLabels, type Range } from '../../lib/monitoring';
+import {
+  finishedSummary,
+  formatLatencyMs,
+  hasData,
+  mib,
+  parseRange,
+  pick,
+  RANGES,
+  ratioToPercent,
+  stepLabels,
+  type Range,
+} from '../../lib/monitoring';
 
-const TABS: { slug: string; dashboard: Dashboard; label: 'mon.tab.overview' | 'mon.tab.tenantApis' | 'mon.tab.internalApis' }[] = [
+const TABS: {
+  slug: string;
+  dashboard: Dashboard;
+  label: 'mon.tab.overview' | 'mon.tab.tenantApis' | 'mon.tab.internalApis';
+}[] = [
   { slug: '', dashboard: 'overview', label: 'mon.tab.overview' },
   { slug: 'tenant-apis', dashboard: 'tenant-apis', label: 'mon.tab.tenantApis' },
   { slug: 'internal-apis', dashboard: 'internal-apis', label: 'mon.tab.internalApis' },
@@ -27,7 +42,14 @@ function RangePicker({ value, onChange }: { value: Range; onChange: (r: Range) =
   return (
     <div className="segmented" role="group" aria-label={t('mon.range')} data-testid="mon-range">
       {RANGES.map((r) => (
-        <button key={r} type="button" aria-pressed={value === r} className={value === r ? 'active' : ''} onClick={() => onChange(r)} data-testid={`mon-range-${r}`}>
+        <button
+          key={r}
+          type="button"
+          aria-pressed={value === r}
+          className={value === r ? 'active' : ''}
+          onClick={() => onChange(r)}
+          data-testid={`mon-range-${r}`}
+        >
           {t(`mon.range.${r}`)}
         </button>
       ))}
@@ -38,11 +60,21 @@ function RangePicker({ value, onChange }: { value: Range; onChange: (r: Range) =
 function StepNote({ seconds }: { seconds: number }) {
   const { t, lang } = useI18n();
   const step = seconds >= 3600 ? `${seconds / 3600} h` : `${formatNumber(seconds / 60, lang)} min`;
-  return <p className="muted small" data-testid="mon-step">{t('mon.step', { step })}</p>;
+  return (
+    <p className="muted small" data-testid="mon-step">
+      {t('mon.step', { step })}
+    </p>
+  );
 }
 
 /** A line chart, or "no data yet" when every series is zero. */
-function Chart({ testId, title, labels, series, formatValue }: {
+function Chart({
+  testId,
+  title,
+  labels,
+  series,
+  formatValue,
+}: {
   testId: string;
   title: string;
   labels: string[];
@@ -53,7 +85,14 @@ function Chart({ testId, title, labels, series, formatValue }: {
   return (
     <Card title={title}>
       {hasData(...series.map((s) => s.data)) ? (
-        <LineChart testId={testId} title={title} labels={labels} series={series} height={220} formatValue={formatValue} />
+        <LineChart
+          testId={testId}
+          title={title}
+          labels={labels}
+          series={series}
+          height={220}
+          formatValue={formatValue}
+        />
       ) : (
         <Empty>{t('mon.noData')}</Empty>
       )}
@@ -70,18 +109,34 @@ function EndpointTable({ rows, testId }: { rows: MonitoringEndpoint[]; testId: s
         <thead>
           <tr>
             <th scope="col">{t('mon.endpoint')}</th>
-            <th scope="col" className="num">{t('mon.requests')}</th>
-            <th scope="col" className="num">{t('mon.rate')}</th>
-            <th scope="col" className="num">{t('mon.errorRate')}</th>
-            <th scope="col" className="num">{t('mon.p50')}</th>
-            <th scope="col" className="num">{t('mon.p95')}</th>
-            <th scope="col" className="num">{t('mon.p99')}</th>
+            <th scope="col" className="num">
+              {t('mon.requests')}
+            </th>
+            <th scope="col" className="num">
+              {t('mon.rate')}
+            </th>
+            <th scope="col" className="num">
+              {t('mon.errorRate')}
+            </th>
+            <th scope="col" className="num">
+              {t('mon.p50')}
+            </th>
+            <th scope="col" className="num">
+              {t('mon.p95')}
+            </th>
+            <th scope="col" className="num">
+              {t('mon.p99')}
+            </th>
           </tr>
         </thead>
         <tbody>
           {rows.map((e) => (
             <tr key={e.method + e.route}>
-              <th scope="row"><code>{e.method} {e.route}</code></th>
+              <th scope="row">
+                <code>
+                  {e.method} {e.route}
+                </code>
+              </th>
               <td className="num">{formatNumber(e.requests, lang)}</td>
               <td className="num">{formatNumber(e.rate_per_s, lang, 3)}</td>
               <td className="num">{formatPercent(ratioToPercent(e.error_rate), lang)}</td>
@@ -102,7 +157,11 @@ function Overview({ range }: { range: Range }) {
   return (
     <QueryView query={q}>
       {(d) => {
-        const labels = stepLabels(d.points.map((p) => p.t), range, lang);
+        const labels = stepLabels(
+          d.points.map((p) => p.t),
+          range,
+          lang,
+        );
         const ms = (v: number) => formatLatencyMs(v, lang);
         return (
           <div data-testid="mon-overview">
@@ -111,12 +170,25 @@ function Overview({ range }: { range: Range }) {
               <Kpi testId="mon-kpi-instances" label={t('mon.instancesUp')} value={formatNumber(d.instances_up, lang)} />
               <Kpi testId="mon-kpi-requests" label={t('mon.requests')} value={formatCompact(d.totals.requests, lang)} />
               <Kpi testId="mon-kpi-5xx" label={t('mon.errors5xx')} value={formatNumber(d.totals.errors_5xx, lang)} />
-              <Kpi testId="mon-kpi-429" label={t('mon.rateLimited')} value={formatNumber(d.totals.rate_limited, lang)} />
+              <Kpi
+                testId="mon-kpi-429"
+                label={t('mon.rateLimited')}
+                value={formatNumber(d.totals.rate_limited, lang)}
+              />
               <Kpi testId="mon-kpi-p95" label={t('mon.p95')} value={formatLatencyMs(d.totals.p95_ms, lang)} />
-              <Kpi testId="mon-kpi-cache" label={t('mon.cacheHitRatio')} value={formatPercent(ratioToPercent(d.totals.cache_hit_ratio), lang)} />
+              <Kpi
+                testId="mon-kpi-cache"
+                label={t('mon.cacheHitRatio')}
+                value={formatPercent(ratioToPercent(d.totals.cache_hit_ratio), lang)}
+              />
             </KpiGrid>
             <div className="grid-2">
-              <Chart testId="chart-mon-requests" title={t('mon.requestsPerS')} labels={labels} series={[{ label: t('mon.requestsPerS'), data: pick(d.points, 'requests_per_s') }]} />
+              <Chart
+                testId="chart-mon-requests"
+                title={t('mon.requestsPerS')}
+                labels={labels}
+                series={[{ label: t('mon.requestsPerS'), data: pick(d.points, 'requests_per_s') }]}
+              />
               <Chart
                 testId="chart-mon-errors"
                 title={t('mon.errors')}
@@ -149,8 +221,20 @@ function Overview({ range }: { range: Range }) {
                   { label: t('mon.redisErrors'), data: pick(d.points, 'redis_errors'), axis: 'y1' },
                 ]}
               />
-              <Chart testId="chart-mon-memory" title={t('mon.memory')} labels={labels} series={[{ label: t('mon.memory'), data: mib(d.points) }]} />
-              <Chart testId="chart-mon-cpu" title={t('mon.cpu')} labels={labels} series={[{ label: t('mon.cpu'), data: d.points.map((p) => Math.round(p.cpu_seconds_per_s * 1000) / 10) }]} />
+              <Chart
+                testId="chart-mon-memory"
+                title={t('mon.memory')}
+                labels={labels}
+                series={[{ label: t('mon.memory'), data: mib(d.points) }]}
+              />
+              <Chart
+                testId="chart-mon-cpu"
+                title={t('mon.cpu')}
+                labels={labels}
+                series={[
+                  { label: t('mon.cpu'), data: d.points.map((p) => Math.round(p.cpu_seconds_per_s * 1000) / 10) },
+                ]}
+              />
             </div>
           </div>
         );
@@ -165,7 +249,11 @@ function TenantApis({ range }: { range: Range }) {
   return (
     <QueryView query={q}>
       {(d) => {
-        const labels = stepLabels(d.points.map((p) => p.t), range, lang);
+        const labels = stepLabels(
+          d.points.map((p) => p.t),
+          range,
+          lang,
+        );
         const top = d.top_tenants.map((x) => x.tenant_name ?? (x.tenant_id === 'other' ? t('mon.other') : x.tenant_id));
         return (
           <div data-testid="mon-tenant-apis">
@@ -222,7 +310,11 @@ function InternalApis({ range }: { range: Range }) {
   return (
     <QueryView query={q}>
       {(d) => {
-        const labels = stepLabels(d.points.map((p) => p.t), range, lang);
+        const labels = stepLabels(
+          d.points.map((p) => p.t),
+          range,
+          lang,
+        );
         const users = d.users.map((u) => u.email ?? (u.user_id === 'other' ? t('mon.other') : u.user_id));
         return (
           <div data-testid="mon-internal-apis">
@@ -274,7 +366,14 @@ function InternalApis({ range }: { range: Range }) {
                 testId="chart-mon-aggregation"
                 title={t('mon.aggregationLag')}
                 labels={labels}
-                series={[{ label: t('mon.aggregationLag'), data: d.points.map((p) => (p.aggregation_lag_s === null ? 0 : Math.round(p.aggregation_lag_s / 36) / 100)) }]}
+                series={[
+                  {
+                    label: t('mon.aggregationLag'),
+                    data: d.points.map((p) =>
+                      p.aggregation_lag_s === null ? 0 : Math.round(p.aggregation_lag_s / 36) / 100,
+                    ),
+                  },
+                ]}
               />
             </div>
             <Card title={t('mon.commands')}>
@@ -284,14 +383,18 @@ function InternalApis({ range }: { range: Range }) {
                     <thead>
                       <tr>
                         <th scope="col">{t('mon.commandType')}</th>
-                        <th scope="col" className="num">{t('mon.created')}</th>
+                        <th scope="col" className="num">
+                          {t('mon.created')}
+                        </th>
                         <th scope="col">{t('mon.finished')}</th>
                       </tr>
                     </thead>
                     <tbody>
                       {d.commands.map((c) => (
                         <tr key={c.type}>
-                          <th scope="row"><code>{c.type}</code></th>
+                          <th scope="row">
+                            <code>{c.type}</code>
+                          </th>
                           <td className="num">{formatNumber(c.created, lang)}</td>
                           <td>{finishedSummary(c.finished) || '—'}</td>
                         </tr>
@@ -322,7 +425,12 @@ export default function Monitoring() {
   const setRange = (r: Range) => setParams(r === '1h' ? {} : { range: r }, { replace: true });
   const suffix = range === '1h' ? '' : `?range=${range}`;
   return (
-    <Page testId="page-monitoring" title={t('mon.title')} subtitle={t('mon.subtitle')} actions={<RangePicker value={range} onChange={setRange} />}>
+    <Page
+      testId="page-monitoring"
+      title={t('mon.title')}
+      subtitle={t('mon.subtitle')}
+      actions={<RangePicker value={range} onChange={setRange} />}
+    >
       <nav className="segmented" aria-label={t('mon.tabs')} data-testid="mon-tabs">
         {TABS.map((x) => (
           <NavLink
@@ -336,7 +444,13 @@ export default function Monitoring() {
           </NavLink>
         ))}
       </nav>
-      {tab.dashboard === 'overview' ? <Overview range={range} /> : tab.dashboard === 'tenant-apis' ? <TenantApis range={range} /> : <InternalApis range={range} />}
+      {tab.dashboard === 'overview' ? (
+        <Overview range={range} />
+      ) : tab.dashboard === 'tenant-apis' ? (
+        <TenantApis range={range} />
+      ) : (
+        <InternalApis range={range} />
+      )}
     </Page>
   );
 }

@@ -19,19 +19,49 @@ function LastCommand({ command }: { command: Command }) {
   const detail = useTenantDetail(c.tenant_id && c.result ? c.tenant_id : null);
   const out = describeResult(c.result, detail.data);
   // In the page's language with names; the original's English `output` only as a fallback.
-  const summary = c.status === 'SUCCESS' ? resultSummary(c.command_type, c.result, t, te, detail.data) || c.output : null;
+  const summary =
+    c.status === 'SUCCESS' ? resultSummary(c.command_type, c.result, t, te, detail.data) || c.output : null;
   return (
     <div className="last-command" data-testid="last-command" data-command-id={c.command_id} aria-live="polite">
       <dl className="facts facts-compact">
-        <div><dt>{t('commands.type')}</dt><dd>{te('commandType', c.command_type)}</dd></div>
-        <div><dt>{t('common.status')}</dt><dd><CommandStatusCell command={command} testId="last-command-status" /></dd></div>
-        <div><dt>{t('commands.id')}</dt><dd><code className="small">{c.command_id}</code></dd></div>
-        <div><dt>{t('commands.createdAt')}</dt><dd>{formatDateTime(c.created_at, lang)}</dd></div>
-        {c.completed_at ? <div><dt>{t('commands.completedAt')}</dt><dd>{formatDateTime(c.completed_at, lang)}</dd></div> : null}
+        <div>
+          <dt>{t('commands.type')}</dt>
+          <dd>{te('commandType', c.command_type)}</dd>
+        </div>
+        <div>
+          <dt>{t('common.status')}</dt>
+          <dd>
+            <CommandStatusCell command={command} testId="last-command-status" />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('commands.id')}</dt>
+          <dd>
+            <code className="small">{c.command_id}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('commands.createdAt')}</dt>
+          <dd>{formatDateTime(c.created_at, lang)}</dd>
+        </div>
+        {c.completed_at ? (
+          <div>
+            <dt>{t('commands.completedAt')}</dt>
+            <dd>{formatDateTime(c.completed_at, lang)}</dd>
+          </div>
+        ) : null}
       </dl>
       {isLiveStatus(c.status) ? <p className="muted small">{t('commands.liveHint')}</p> : null}
-      {c.error_message ? <p className="error-text" data-testid="last-command-error">{c.error_message}</p> : null}
-      {summary ? <p className="command-summary" data-testid="last-command-summary">{summary}</p> : null}
+      {c.error_message ? (
+        <p className="error-text" data-testid="last-command-error">
+          {c.error_message}
+        </p>
+      ) : null}
+      {summary ? (
+        <p className="command-summary" data-testid="last-command-summary">
+          {summary}
+        </p>
+      ) : null}
       {out.length ? <NamedValues items={out} testId="last-command-output" /> : null}
     </div>
   );
@@ -52,7 +82,11 @@ export default function Operations() {
           <CommandForm types={types} initialTenant={initialTenant} onCreated={setLast} />
         </Card>
         <Card title={t('operations.lastCommand')}>
-          {last ? <LastCommand key={last.command_id} command={last} /> : <p className="muted">{t('operations.noLast')}</p>}
+          {last ? (
+            <LastCommand key={last.command_id} command={last} />
+          ) : (
+            <p className="muted">{t('operations.noLast')}</p>
+          )}
         </Card>
       </div>
       <ApprovalQueue />

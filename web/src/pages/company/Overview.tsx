@@ -29,28 +29,60 @@ export default function CompanyOverview() {
       actions={
         <>
           <PeriodPicker value={period} onChange={setPeriod} testId="company-period" />
-          <ExportCsvButton path="/internal/usage/overview" filters={{ period, by: 'day' }} fallbackName="painel-usage-by-day.csv" testId="company-export-days" label="export.byDay" />
-          <ExportCsvButton path="/internal/usage/overview" filters={{ period, by: 'tenant' }} fallbackName="painel-usage-by-tenant.csv" testId="company-export-tenants" label="export.byTenant" />
-          <ExportCsvButton path="/internal/usage/overview" filters={{ period, by: 'agent' }} fallbackName="painel-usage-by-agent.csv" testId="company-export-agents" label="export.byAgent" />
+          <ExportCsvButton
+            path="/internal/usage/overview"
+            filters={{ period, by: 'day' }}
+            fallbackName="painel-usage-by-day.csv"
+            testId="company-export-days"
+            label="export.byDay"
+          />
+          <ExportCsvButton
+            path="/internal/usage/overview"
+            filters={{ period, by: 'tenant' }}
+            fallbackName="painel-usage-by-tenant.csv"
+            testId="company-export-tenants"
+            label="export.byTenant"
+          />
+          <ExportCsvButton
+            path="/internal/usage/overview"
+            filters={{ period, by: 'agent' }}
+            fallbackName="painel-usage-by-agent.csv"
+            testId="company-export-agents"
+            label="export.byAgent"
+          />
         </>
       }
     >
-      {overview.error && !overview.data ? <ErrorState error={overview.error} onRetry={() => overview.refetch()} /> : null}
+      {overview.error && !overview.data ? (
+        <ErrorState error={overview.error} onRetry={() => overview.refetch()} />
+      ) : null}
       <KpiGrid>
         <Kpi
           testId="kpi-active-tenants"
           label={t('kpi.activeTenants')}
           value={g ? formatNumber(g.active_tenants, lang) : dash}
-          hint={g?.total_tenants !== undefined ? t('kpi.ofTotal', { total: formatNumber(g.total_tenants, lang) }) : undefined}
+          hint={
+            g?.total_tenants !== undefined
+              ? t('kpi.ofTotal', { total: formatNumber(g.total_tenants, lang) })
+              : undefined
+          }
         />
-        <Kpi testId="kpi-agents-deployed" label={t('kpi.agentsDeployed')} value={g ? formatNumber(g.total_agents_deployed, lang) : dash} />
+        <Kpi
+          testId="kpi-agents-deployed"
+          label={t('kpi.agentsDeployed')}
+          value={g ? formatNumber(g.total_agents_deployed, lang) : dash}
+        />
         <Kpi
           testId="kpi-requests"
           label={t('kpi.requests')}
           value={g ? formatCompact(g.total_requests, lang) : dash}
           hint={t(`period.${period}`)}
         />
-        <Kpi testId="kpi-global-success-rate" label={t('kpi.successRate')} value={g ? formatPercent(g.global_success_rate, lang) : dash} />
+        <Kpi
+          testId="kpi-global-success-rate"
+          label={t('kpi.successRate')}
+          value={g ? formatPercent(g.global_success_rate, lang) : dash}
+        />
         {admin ? (
           <Kpi
             testId="kpi-mrr"
@@ -59,7 +91,8 @@ export default function CompanyOverview() {
             hint={
               billing.data?.financial_summary.total_arr !== undefined ? (
                 <>
-                  {t('kpi.arrLabel')} <span className="nowrap">{formatMoney(billing.data.financial_summary.total_arr, lang)}</span>
+                  {t('kpi.arrLabel')}{' '}
+                  <span className="nowrap">{formatMoney(billing.data.financial_summary.total_arr, lang)}</span>
                 </>
               ) : undefined
             }
@@ -94,17 +127,23 @@ export default function CompanyOverview() {
                   <thead>
                     <tr>
                       <th scope="col">{t('tenant.name')}</th>
-                      <th scope="col" className="num">{t('kpi.requests')}</th>
-                      <th scope="col" className="num">{t('kpi.successRate')}</th>
+                      <th scope="col" className="num">
+                        {t('kpi.requests')}
+                      </th>
+                      <th scope="col" className="num">
+                        {t('kpi.successRate')}
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
                     {overview.data.top_tenants_by_usage.map((tt, i) => {
-                      const id = tt.tenant_id ?? tt.id;
-                      const name = tt.tenant_name ?? tt.name ?? id;
+                      const id = tt.tenant_id;
+                      const name = tt.tenant_name;
                       return (
                         <tr key={id ?? i}>
-                          <th scope="row">{id ? <Link to={`/app/company/tenants/${encodeURIComponent(id)}`}>{name}</Link> : name}</th>
+                          <th scope="row">
+                            {id ? <Link to={`/app/company/tenants/${encodeURIComponent(id)}`}>{name}</Link> : name}
+                          </th>
                           <td className="num">{formatNumber(tt.total_requests, lang)}</td>
                           <td className="num">{formatPercent(tt.success_rate, lang)}</td>
                         </tr>
@@ -128,14 +167,18 @@ export default function CompanyOverview() {
                   <thead>
                     <tr>
                       <th scope="col">{t('agents.name')}</th>
-                      <th scope="col" className="num">{t('kpi.requests')}</th>
-                      <th scope="col" className="num">{t('kpi.successRate')}</th>
+                      <th scope="col" className="num">
+                        {t('kpi.requests')}
+                      </th>
+                      <th scope="col" className="num">
+                        {t('kpi.successRate')}
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
                     {overview.data.top_agents_by_usage.map((a, i) => (
-                      <tr key={(a.agent_id ?? a.id ?? '') + i}>
-                        <th scope="row">{a.agent_name ?? a.name ?? a.agent_id}</th>
+                      <tr key={a.agent_id + i}>
+                        <th scope="row">{a.agent_name}</th>
                         <td className="num">{formatNumber(a.total_requests, lang)}</td>
                         <td className="num">{formatPercent(a.success_rate, lang)}</td>
                       </tr>
@@ -165,7 +208,9 @@ export default function CompanyOverview() {
                   </div>
                   <p className="muted small">
                     {i.tenant_id ? (
-                      <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>{i.tenant_name ?? i.tenant_id}</Link>
+                      <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>
+                        {i.tenant_name ?? i.tenant_id}
+                      </Link>
                     ) : (
                       t('company.globalIncident')
                     )}{' '}

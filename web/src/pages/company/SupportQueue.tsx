@@ -3,7 +3,12 @@
 
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { useStaffSupportQueue, useStaffSupportReply, useStaffSupportStatus, useStaffSupportThread } from '../../api/admin';
+import {
+  useStaffSupportQueue,
+  useStaffSupportReply,
+  useStaffSupportStatus,
+  useStaffSupportThread,
+} from '../../api/admin';
 import { describeError } from '../../api/errors';
 import { SupportThreadView } from '../../components/SupportThread';
 import { TenantPicker } from '../../components/TenantPicker';
@@ -23,7 +28,13 @@ export default function SupportQueue() {
   const [category, setCategory] = useState('');
   const [tenantId, setTenantId] = useState('');
   const [offset, setOffset] = useState(0);
-  const q = useStaffSupportQueue({ status, category: category || undefined, tenant_id: tenantId || undefined, limit: PAGE, offset });
+  const q = useStaffSupportQueue({
+    status,
+    category: category || undefined,
+    tenant_id: tenantId || undefined,
+    limit: PAGE,
+    offset,
+  });
   const thread = useStaffSupportThread(selected);
   const reply = useStaffSupportReply();
   const setReqStatus = useStaffSupportStatus();
@@ -47,54 +58,111 @@ export default function SupportQueue() {
     <Page testId="page-support-queue" title={t('supportQueue.title')} subtitle={t('supportQueue.subtitle')}>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <Field id="sq-status" label={t('common.status')}>
-          <select id="sq-status" value={status} onChange={(e) => reset(setStatus)(e.target.value)} data-testid="support-queue-status">
-            {(['open', 'answered', 'closed', 'all'] as const).map((s) => <option key={s} value={s}>{te('filter', s)}</option>)}
+          <select
+            id="sq-status"
+            value={status}
+            onChange={(e) => reset(setStatus)(e.target.value)}
+            data-testid="support-queue-status"
+          >
+            {(['open', 'answered', 'closed', 'all'] as const).map((s) => (
+              <option key={s} value={s}>
+                {te('filter', s)}
+              </option>
+            ))}
           </select>
         </Field>
         <Field id="sq-category" label={t('support.category')}>
-          <select id="sq-category" value={category} onChange={(e) => reset(setCategory)(e.target.value)} data-testid="support-queue-category">
+          <select
+            id="sq-category"
+            value={category}
+            onChange={(e) => reset(setCategory)(e.target.value)}
+            data-testid="support-queue-category"
+          >
             <option value="">{t('filter.all')}</option>
-            {SUPPORT_CATEGORIES.map((c) => <option key={c} value={c}>{te('supportCategory', c)}</option>)}
+            {SUPPORT_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {te('supportCategory', c)}
+              </option>
+            ))}
           </select>
         </Field>
-        <TenantPicker id="sq-tenant" label={t('common.tenant')} value={tenantId} onChange={reset(setTenantId)} allowEmpty emptyLabel={t('filter.all')} testId="support-queue-tenant" />
+        <TenantPicker
+          id="sq-tenant"
+          label={t('common.tenant')}
+          value={tenantId}
+          onChange={reset(setTenantId)}
+          allowEmpty
+          emptyLabel={t('filter.all')}
+          testId="support-queue-tenant"
+        />
       </form>
       <div className="split split-list">
         <Card>
-          <PagedQueryView query={q} isEmpty={(d) => d.requests.length === 0} emptyText={t('supportQueue.none')} limit={PAGE} offset={offset} onOffset={setOffset}>
+          <PagedQueryView
+            query={q}
+            isEmpty={(d) => d.requests.length === 0}
+            emptyText={t('supportQueue.none')}
+            limit={PAGE}
+            offset={offset}
+            onOffset={setOffset}
+          >
             {(d) => (
-                <TableWrap label={t('supportQueue.title')} testId="support-queue-table">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('support.subject')}</th>
-                        <th scope="col">{t('common.tenant')}</th>
-                        <th scope="col">{t('common.status')}</th>
-                        <th scope="col" className="num">#</th>
-                        <th scope="col">{t('support.updatedAt')}</th>
+              <TableWrap label={t('supportQueue.title')} testId="support-queue-table">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('support.subject')}</th>
+                      <th scope="col">{t('common.tenant')}</th>
+                      <th scope="col">{t('common.status')}</th>
+                      <th scope="col" className="num">
+                        #
+                      </th>
+                      <th scope="col">{t('support.updatedAt')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.requests.map((r) => (
+                      <tr
+                        key={r.id}
+                        className={r.id === selected ? 'selected' : ''}
+                        data-testid="support-queue-row"
+                        data-request-id={r.id}
+                        data-status={r.status}
+                      >
+                        <th scope="row">
+                          <button
+                            type="button"
+                            className="link-btn"
+                            onClick={() => select(r.id)}
+                            aria-pressed={r.id === selected}
+                            data-testid="support-queue-open"
+                          >
+                            {r.subject}
+                          </button>
+                          <div className="muted small">
+                            {te('supportCategory', r.category)}
+                            {r.opened_by_name ? ` · ${r.opened_by_name}` : ''}
+                          </div>
+                        </th>
+                        <td>
+                          {r.tenant_id ? (
+                            <Link to={`/app/company/tenants/${encodeURIComponent(r.tenant_id)}`}>
+                              {r.tenant_name ?? r.tenant_id}
+                            </Link>
+                          ) : (
+                            '—'
+                          )}
+                        </td>
+                        <td>
+                          <Badge prefix="status" value={r.status} />
+                        </td>
+                        <td className="num">{formatNumber(r.message_count, lang)}</td>
+                        <td>{formatDateTime(r.updated_at ?? r.created_at, lang)}</td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {d.requests.map((r) => (
-                        <tr key={r.id} className={r.id === selected ? 'selected' : ''} data-testid="support-queue-row" data-request-id={r.id} data-status={r.status}>
-                          <th scope="row">
-                            <button type="button" className="link-btn" onClick={() => select(r.id)} aria-pressed={r.id === selected} data-testid="support-queue-open">
-                              {r.subject}
-                            </button>
-                            <div className="muted small">
-                              {te('supportCategory', r.category)}
-                              {r.opened_by_name ? ` · ${r.opened_by_name}` : ''}
-                            </div>
-                          </th>
-                          <td>{r.tenant_id ? <Link to={`/app/company/tenants/${encodeURIComponent(r.tenant_id)}`}>{r.tenant_name ?? r.tenant_id}</Link> : '—'}</td>
-                          <td><Badge prefix="status" value={r.status} /></td>
-                          <td className="num">{formatNumber(r.message_count, lang)}</td>
-                          <td>{formatDateTime(r.updated_at ?? r.created_at, lang)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableWrap>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
             )}
           </PagedQueryView>
         </Card>
@@ -102,12 +170,28 @@ export default function SupportQueue() {
           {selected ? (
             <SupportThreadView
               query={thread}
-              onReply={(id, body) => reply.mutateAsync({ id, body }).then(() => pushToast('success', t('support.replied')))}
+              onReply={(id, body) =>
+                reply.mutateAsync({ id, body }).then(() => pushToast('success', t('support.replied')))
+              }
               actions={(s) =>
                 s === 'closed' ? (
-                  <button type="button" className="btn btn-small" onClick={() => void changeStatus(selected, 'open')} data-testid="support-reopen">{t('support.reopen')}</button>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => void changeStatus(selected, 'open')}
+                    data-testid="support-reopen"
+                  >
+                    {t('support.reopen')}
+                  </button>
                 ) : (
-                  <button type="button" className="btn btn-small" onClick={() => void changeStatus(selected, 'closed')} data-testid="support-close">{t('support.close')}</button>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => void changeStatus(selected, 'closed')}
+                    data-testid="support-close"
+                  >
+                    {t('support.close')}
+                  </button>
                 )
               }
             />

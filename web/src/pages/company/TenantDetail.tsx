@@ -27,8 +27,15 @@ export default function TenantDetail() {
       }
       actions={
         <>
-          {role === 'INTERNAL_ADMIN' && q.data ? <EditTenantButton detail={q.data} onReload={() => void q.refetch()} /> : null}
-          <button type="button" className="btn btn-primary" onClick={() => navigate(withTenant('/app/dashboard', id))} data-testid="view-as-tenant">
+          {role === 'INTERNAL_ADMIN' && q.data ? (
+            <EditTenantButton detail={q.data} onReload={() => void q.refetch()} />
+          ) : null}
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => navigate(withTenant('/app/dashboard', id))}
+            data-testid="view-as-tenant"
+          >
             {t('tenantDetail.viewAs')}
           </button>
           <Link className="btn" to={withTenant('/app/company/operations', id)} data-testid="tenant-operations-link">
@@ -42,22 +49,67 @@ export default function TenantDetail() {
           <>
             <Card title={t('tenantDetail.info')}>
               <dl className="facts">
-                <div><dt>{t('tenant.cnpj')}</dt><dd>{formatCnpj(d.tenant.cnpj)}</dd></div>
-                <div><dt>{t('common.status')}</dt><dd><Badge prefix="status" value={d.tenant.status} testId="tenant-status" /></dd></div>
-                <div><dt>{t('tenant.plan')}</dt><dd>{te('plan', d.tenant.plan)}</dd></div>
-                <div><dt>{t('tenant.segment')}</dt><dd>{te('segment', d.tenant.segment)}</dd></div>
-                <div><dt>{t('tenant.mrr')}</dt><dd>{formatMoney(d.tenant.mrr_estimate, lang)}</dd></div>
-                <div><dt>{t('tenant.createdAt')}</dt><dd>{formatDateTime(d.tenant.created_at, lang)}</dd></div>
-                <div><dt>{t('tenant.updatedAt')}</dt><dd>{formatDateTime(d.tenant.updated_at, lang)}</dd></div>
-                <div><dt>{t('tenant.id')}</dt><dd><code>{d.tenant.id}</code></dd></div>
+                <div>
+                  <dt>{t('tenant.cnpj')}</dt>
+                  <dd>{formatCnpj(d.tenant.cnpj)}</dd>
+                </div>
+                <div>
+                  <dt>{t('common.status')}</dt>
+                  <dd>
+                    <Badge prefix="status" value={d.tenant.status} testId="tenant-status" />
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t('tenant.plan')}</dt>
+                  <dd>{te('plan', d.tenant.plan)}</dd>
+                </div>
+                <div>
+                  <dt>{t('tenant.segment')}</dt>
+                  <dd>{te('segment', d.tenant.segment)}</dd>
+                </div>
+                <div>
+                  <dt>{t('tenant.mrr')}</dt>
+                  <dd>{formatMoney(d.tenant.mrr_estimate, lang)}</dd>
+                </div>
+                <div>
+                  <dt>{t('tenant.createdAt')}</dt>
+                  <dd>{formatDateTime(d.tenant.created_at, lang)}</dd>
+                </div>
+                <div>
+                  <dt>{t('tenant.updatedAt')}</dt>
+                  <dd>{formatDateTime(d.tenant.updated_at, lang)}</dd>
+                </div>
+                <div>
+                  <dt>{t('tenant.id')}</dt>
+                  <dd>
+                    <code>{d.tenant.id}</code>
+                  </dd>
+                </div>
               </dl>
             </Card>
 
             <KpiGrid>
-              <Kpi testId="kpi-tenant-requests-7d" label={t('tenantDetail.requests7d')} value={formatNumber(d.usage_summary?.requests_last_7_days, lang)} />
-              <Kpi testId="kpi-tenant-requests-30d" label={t('kpi.requests30d')} value={formatNumber(d.usage_summary?.requests_last_30_days, lang)} />
-              <Kpi testId="kpi-tenant-success-rate" label={t('kpi.successRate')} value={formatPercent(d.usage_summary?.success_rate_last_30_days, lang)} hint={t('kpi.last30d')} />
-              <Kpi testId="kpi-tenant-users" label={t('tenantDetail.users')} value={formatNumber(d.users.length, lang)} />
+              <Kpi
+                testId="kpi-tenant-requests-7d"
+                label={t('tenantDetail.requests7d')}
+                value={formatNumber(d.usage_summary?.requests_last_7_days, lang)}
+              />
+              <Kpi
+                testId="kpi-tenant-requests-30d"
+                label={t('kpi.requests30d')}
+                value={formatNumber(d.usage_summary?.requests_last_30_days, lang)}
+              />
+              <Kpi
+                testId="kpi-tenant-success-rate"
+                label={t('kpi.successRate')}
+                value={formatPercent(d.usage_summary?.success_rate_last_30_days, lang)}
+                hint={t('kpi.last30d')}
+              />
+              <Kpi
+                testId="kpi-tenant-users"
+                label={t('tenantDetail.users')}
+                value={formatNumber(d.users.length, lang)}
+              />
             </KpiGrid>
 
             <Card title={t('tenantDetail.agents')} testId="tenant-agents">
@@ -69,8 +121,12 @@ export default function TenantDetail() {
                         <th scope="col">{t('agents.name')}</th>
                         <th scope="col">{t('agents.subnucleus')}</th>
                         <th scope="col">{t('common.status')}</th>
-                        <th scope="col" className="num">{t('agents.requests30d')}</th>
-                        <th scope="col" className="num">{t('kpi.successRate')}</th>
+                        <th scope="col" className="num">
+                          {t('agents.requests30d')}
+                        </th>
+                        <th scope="col" className="num">
+                          {t('kpi.successRate')}
+                        </th>
                         <th scope="col">{t('agents.activatedAt')}</th>
                       </tr>
                     </thead>
@@ -81,7 +137,9 @@ export default function TenantDetail() {
                           <tr key={a.id}>
                             <th scope="row">{a.name}</th>
                             <td>{te('subnucleus', a.subnucleus)}</td>
-                            <td><Badge prefix="status" value={a.status} /></td>
+                            <td>
+                              <Badge prefix="status" value={a.status} />
+                            </td>
                             <td className="num">{formatNumber(u.total_requests, lang)}</td>
                             <td className="num">{formatPercent(u.success_rate, lang)}</td>
                             <td>{formatDateTime(a.activated_at, lang)}</td>
@@ -117,7 +175,7 @@ export default function TenantDetail() {
                               {u.full_name ?? u.email}
                               <div className="muted small">{u.email}</div>
                             </th>
-                            <td>{te('role', u.group ?? u.role)}</td>
+                            <td>{te('role', u.group)}</td>
                             <td>{formatDateTime(u.last_login_at, lang)}</td>
                           </tr>
                         ))}
@@ -147,7 +205,9 @@ export default function TenantDetail() {
                               <div className="muted small">{te('integrationType', i.type)}</div>
                               {i.last_error ? <div className="error-text small">{i.last_error}</div> : null}
                             </th>
-                            <td><Badge prefix="status" value={i.status} /></td>
+                            <td>
+                              <Badge prefix="status" value={i.status} />
+                            </td>
                             <td>{formatDateTime(i.last_sync_at, lang)}</td>
                           </tr>
                         ))}
@@ -194,7 +254,9 @@ export default function TenantDetail() {
                         {d.recent_commands.map((c) => (
                           <tr key={c.command_id}>
                             <th scope="row">{te('commandType', c.command_type)}</th>
-                            <td><CommandStatusCell command={c} /></td>
+                            <td>
+                              <CommandStatusCell command={c} />
+                            </td>
                             <td>{formatDateTime(c.created_at, lang)}</td>
                           </tr>
                         ))}

@@ -3,7 +3,15 @@
 
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { useCatalog, useCreateTenant, useEndContract, useSetContract, useUpdateTenant, tenantIdOf, type TenantBody } from '../../api/admin';
+import {
+  useCatalog,
+  useCreateTenant,
+  useEndContract,
+  useSetContract,
+  useUpdateTenant,
+  tenantIdOf,
+  type TenantBody,
+} from '../../api/admin';
 import { describeError } from '../../api/errors';
 import type { TenantAgent, TenantDetail } from '../../api/types';
 import { useAuth } from '../../auth/AuthProvider';
@@ -16,7 +24,8 @@ import { formatMoney } from '../../lib/format';
 import { pushToast } from '../../lib/toasts';
 
 const LIMIT_RULE = { kind: 'int', min: 0, max: 1_000_000_000 } as const;
-type TenantField = 'name' | 'cnpj' | 'segment' | 'plan' | 'status' | 'max_agents' | 'max_users' | 'max_requests_per_month';
+type TenantField =
+  'name' | 'cnpj' | 'segment' | 'plan' | 'status' | 'max_agents' | 'max_users' | 'max_requests_per_month';
 const NEW_SCHEMA: Schema<TenantField> = {
   name: { kind: 'text', required: true, max: LIMITS.name },
   cnpj: { kind: 'cnpj', required: true },
@@ -33,7 +42,9 @@ function SegmentList() {
   const { te } = useI18n();
   return (
     <datalist id="segment-options">
-      {SEGMENTS.map((s) => <option key={s} value={s} label={te('segment', s)} />)}
+      {SEGMENTS.map((s) => (
+        <option key={s} value={s} label={te('segment', s)} />
+      ))}
     </datalist>
   );
 }
@@ -44,7 +55,15 @@ function LimitInputs({ form }: { form: ReturnType<typeof useForm<TenantField>> }
     <fieldset className="form-grid">
       <legend>{t('tenantForm.limits')}</legend>
       {LIMIT_FIELDS.map((f) => (
-        <TextInput key={f} form={form} name={f} label={t(`tenantForm.${f}`)} testId={`tenant-form-${f}`} type="number" hint={t('tenantForm.limitHint')} />
+        <TextInput
+          key={f}
+          form={form}
+          name={f}
+          label={t(`tenantForm.${f}`)}
+          testId={`tenant-form-${f}`}
+          type="number"
+          hint={t('tenantForm.limitHint')}
+        />
       ))}
     </fieldset>
   );
@@ -55,8 +74,21 @@ export function NewTenantButton() {
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const create = useCreateTenant();
-  const empty = { name: '', cnpj: '', segment: '', plan: 'starter', status: 'trial', max_agents: '', max_users: '', max_requests_per_month: '' };
-  const form = useForm<TenantField>(NEW_SCHEMA, empty, { 'limits.max_agents': 'max_agents', 'limits.max_users': 'max_users', 'limits.max_requests_per_month': 'max_requests_per_month' });
+  const empty = {
+    name: '',
+    cnpj: '',
+    segment: '',
+    plan: 'starter',
+    status: 'trial',
+    max_agents: '',
+    max_users: '',
+    max_requests_per_month: '',
+  };
+  const form = useForm<TenantField>(NEW_SCHEMA, empty, {
+    'limits.max_agents': 'max_agents',
+    'limits.max_users': 'max_users',
+    'limits.max_requests_per_month': 'max_requests_per_month',
+  });
   const close = () => {
     setOpen(false);
     form.reset(empty);
@@ -64,7 +96,13 @@ export function NewTenantButton() {
   const submit = form.submit(async (v) => {
     const limits: Record<string, number> = {};
     for (const f of LIMIT_FIELDS) if (v[f].trim()) limits[f] = Number(v[f]);
-    const body: TenantBody = { name: v.name.trim(), cnpj: digitsOnly(v.cnpj), segment: v.segment.trim(), plan: v.plan, status: v.status };
+    const body: TenantBody = {
+      name: v.name.trim(),
+      cnpj: digitsOnly(v.cnpj),
+      segment: v.segment.trim(),
+      plan: v.plan,
+      status: v.status,
+    };
     if (Object.keys(limits).length) body.limits = limits;
     const res = await create.mutateAsync(body);
     pushToast('success', t('tenantForm.created', { name: body.name ?? '' }));
@@ -82,13 +120,28 @@ export function NewTenantButton() {
           <FormError form={form} />
           <TextInput form={form} name="name" label={t('tenant.name')} testId="tenant-form-name" required />
           <div className="form-grid">
-            <TextInput form={form} name="cnpj" label={t('tenant.cnpj')} testId="tenant-form-cnpj" required placeholder="00.000.000/0000-00" />
+            <TextInput
+              form={form}
+              name="cnpj"
+              label={t('tenant.cnpj')}
+              testId="tenant-form-cnpj"
+              required
+              placeholder="00.000.000/0000-00"
+            />
             <Segment form={form} />
             <TextInput form={form} name="plan" label={t('tenant.plan')} testId="tenant-form-plan" required>
-              {PLANS.map((p) => <option key={p} value={p}>{te('plan', p)}</option>)}
+              {PLANS.map((p) => (
+                <option key={p} value={p}>
+                  {te('plan', p)}
+                </option>
+              ))}
             </TextInput>
             <TextInput form={form} name="status" label={t('common.status')} testId="tenant-form-status" required>
-              {NEW_TENANT_STATUSES.map((s) => <option key={s} value={s}>{te('status', s)}</option>)}
+              {NEW_TENANT_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {te('status', s)}
+                </option>
+              ))}
             </TextInput>
           </div>
           <LimitInputs form={form} />
@@ -105,9 +158,21 @@ function Segment({ form }: { form: ReturnType<typeof useForm<TenantField>> }) {
   return (
     <div className={`field ${err ? 'field-invalid' : ''}`}>
       <label htmlFor="f-tenant-form-segment">{t('tenant.segment')}</label>
-      <input id="f-tenant-form-segment" list="segment-options" value={form.values.segment} onChange={(e) => form.set('segment', e.target.value)} data-testid="tenant-form-segment" autoComplete="off" aria-invalid={err ? true : undefined} />
+      <input
+        id="f-tenant-form-segment"
+        list="segment-options"
+        value={form.values.segment}
+        onChange={(e) => form.set('segment', e.target.value)}
+        data-testid="tenant-form-segment"
+        autoComplete="off"
+        aria-invalid={err ? true : undefined}
+      />
       <SegmentList />
-      {err ? <div className="field-error" role="alert">{err}</div> : null}
+      {err ? (
+        <div className="field-error" role="alert">
+          {err}
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -132,7 +197,11 @@ export function EditTenantButton({ detail, onReload }: { detail: TenantDetail; o
     max_users: str((tn.limit_overrides ?? tn.limits)?.max_users),
     max_requests_per_month: str((tn.limit_overrides ?? tn.limits)?.max_requests_per_month),
   });
-  const form = useForm<TenantField>(EDIT_SCHEMA, initial(), { 'limits.max_agents': 'max_agents', 'limits.max_users': 'max_users', 'limits.max_requests_per_month': 'max_requests_per_month' });
+  const form = useForm<TenantField>(EDIT_SCHEMA, initial(), {
+    'limits.max_agents': 'max_agents',
+    'limits.max_users': 'max_users',
+    'limits.max_requests_per_month': 'max_requests_per_month',
+  });
   const close = () => setOpen(false);
   const submit = form.submit(async (v) => {
     // Only what changed: a PATCH of the edited fields (a cleared limit → null, the plan's).
@@ -163,7 +232,12 @@ export function EditTenantButton({ detail, onReload }: { detail: TenantDetail; o
       >
         {t('form.edit')}
       </button>
-      <FormDialog open={open} title={t('tenantForm.editTitle', { name: tn.name })} onClose={close} testId="tenant-edit-dialog">
+      <FormDialog
+        open={open}
+        title={t('tenantForm.editTitle', { name: tn.name })}
+        onClose={close}
+        testId="tenant-edit-dialog"
+      >
         <form onSubmit={submit} noValidate data-testid="tenant-edit-form">
           <FormError
             form={form}
@@ -176,7 +250,11 @@ export function EditTenantButton({ detail, onReload }: { detail: TenantDetail; o
           <div className="form-grid">
             <Segment form={form} />
             <TextInput form={form} name="plan" label={t('tenant.plan')} testId="tenant-form-plan" required>
-              {PLANS.map((p) => <option key={p} value={p}>{te('plan', p)}</option>)}
+              {PLANS.map((p) => (
+                <option key={p} value={p}>
+                  {te('plan', p)}
+                </option>
+              ))}
             </TextInput>
           </div>
           <p className="muted small">{t('tenantForm.statusNote')}</p>
@@ -228,16 +306,29 @@ export function ContractsCard({ detail }: { detail: TenantDetail }) {
   // Catalog agents, plus contracted agents the catalog page did not include.
   // Without the catalog (an error), the tenant's own contracts still show and can be managed.
   const rows = catalog.data ? [...catalog.data.agents] : [];
-  for (const a of detail.agents) if (!rows.some((r) => r.id === a.id)) rows.push({ id: a.id, name: a.name, status: 'active', subnucleus: a.subnucleus ?? undefined });
-  rows.sort((a, b) => Number(byId.get(b.id)?.status === 'active') - Number(byId.get(a.id)?.status === 'active') || a.name.localeCompare(b.name));
+  for (const a of detail.agents)
+    if (!rows.some((r) => r.id === a.id))
+      rows.push({ id: a.id, name: a.name, status: 'active', subnucleus: a.subnucleus ?? undefined });
+  rows.sort(
+    (a, b) =>
+      Number(byId.get(b.id)?.status === 'active') - Number(byId.get(a.id)?.status === 'active') ||
+      a.name.localeCompare(b.name),
+  );
 
   return (
     <Card
       title={t('contracts.title')}
       testId="tenant-contracts"
       actions={
-        <span className={`badge ${count.full ? 'badge-warn' : 'badge-muted'}`} data-testid="contracts-count" data-active={count.active} data-max={count.max ?? ''}>
-          {count.max === null ? t('contracts.countNoMax', { n: count.active }) : t('contracts.count', { n: count.active, max: count.max })}
+        <span
+          className={`badge ${count.full ? 'badge-warn' : 'badge-muted'}`}
+          data-testid="contracts-count"
+          data-active={count.active}
+          data-max={count.max ?? ''}
+        >
+          {count.max === null
+            ? t('contracts.countNoMax', { n: count.active })
+            : t('contracts.count', { n: count.active, max: count.max })}
         </span>
       }
     >
@@ -256,7 +347,9 @@ export function ContractsCard({ detail }: { detail: TenantDetail }) {
               <tr>
                 <th scope="col">{t('agents.name')}</th>
                 <th scope="col">{t('agents.subnucleus')}</th>
-                <th scope="col" className="num">{t('catalog.price')}</th>
+                <th scope="col" className="num">
+                  {t('catalog.price')}
+                </th>
                 <th scope="col">{t('contracts.contract')}</th>
                 {canWrite ? <th scope="col">{t('common.actions')}</th> : null}
               </tr>
@@ -270,33 +363,94 @@ export function ContractsCard({ detail }: { detail: TenantDetail }) {
                   <tr key={a.id} data-testid="contract-row" data-agent-id={a.id} data-status={c?.status ?? 'none'}>
                     <th scope="row">
                       {a.name}
-                      {retired ? <div><Badge prefix="catalogStatus" value="retired" /></div> : null}
-                      {rowError?.id === a.id ? <div className="field-error" role="alert" data-testid="contract-error">{rowError.text}</div> : null}
+                      {retired ? (
+                        <div>
+                          <Badge prefix="catalogStatus" value="retired" />
+                        </div>
+                      ) : null}
+                      {rowError?.id === a.id ? (
+                        <div className="field-error" role="alert" data-testid="contract-error">
+                          {rowError.text}
+                        </div>
+                      ) : null}
                       {configFor === a.id ? (
                         <div className="field">
                           <label htmlFor={`cfg-${a.id}`}>{t('agents.config')}</label>
-                          <textarea id={`cfg-${a.id}`} value={configText} onChange={(e) => setConfigText(e.target.value)} data-testid="contract-config-input" />
-                          {configErr ? <div className="field-error" role="alert">{configErr}</div> : null}
+                          <textarea
+                            id={`cfg-${a.id}`}
+                            value={configText}
+                            onChange={(e) => setConfigText(e.target.value)}
+                            data-testid="contract-config-input"
+                          />
+                          {configErr ? (
+                            <div className="field-error" role="alert">
+                              {configErr}
+                            </div>
+                          ) : null}
                           <div className="row-actions">
-                            <button type="button" className="btn btn-small btn-primary" onClick={() => saveConfig(a.id, active ? 'active' : 'inactive')} data-testid="contract-config-save">{t('form.save')}</button>
-                            <button type="button" className="btn btn-small" onClick={() => setConfigFor(null)}>{t('common.cancel')}</button>
+                            <button
+                              type="button"
+                              className="btn btn-small btn-primary"
+                              onClick={() => saveConfig(a.id, active ? 'active' : 'inactive')}
+                              data-testid="contract-config-save"
+                            >
+                              {t('form.save')}
+                            </button>
+                            <button type="button" className="btn btn-small" onClick={() => setConfigFor(null)}>
+                              {t('common.cancel')}
+                            </button>
                           </div>
                         </div>
                       ) : null}
                     </th>
                     <td>{te('subnucleus', a.subnucleus)}</td>
                     <td className="num">{formatMoney(priceValue(a.price_monthly), lang)}</td>
-                    <td>{c ? <Badge prefix="status" value={c.status} /> : <span className="muted">{t('contracts.none')}</span>}</td>
+                    <td>
+                      {c ? (
+                        <Badge prefix="status" value={c.status} />
+                      ) : (
+                        <span className="muted">{t('contracts.none')}</span>
+                      )}
+                    </td>
                     {canWrite ? (
                       <td>
                         <div className="row-actions">
                           {active ? (
-                            <button type="button" className="btn btn-small" onClick={() => setEnding(c!)} data-testid="contract-deactivate">{t('contracts.deactivate')}</button>
+                            <button
+                              type="button"
+                              className="btn btn-small"
+                              onClick={() => setEnding(c!)}
+                              data-testid="contract-deactivate"
+                            >
+                              {t('contracts.deactivate')}
+                            </button>
                           ) : (
-                            <button type="button" className="btn btn-small btn-primary" disabled={retired || count.full || set.isPending} title={retired ? t('contracts.retiredHint') : count.full ? t('contracts.fullHint') : undefined} onClick={() => run(a.id, set.mutateAsync({ agentId: a.id, status: 'active' }))} data-testid="contract-activate">{t('contracts.activate')}</button>
+                            <button
+                              type="button"
+                              className="btn btn-small btn-primary"
+                              disabled={retired || count.full || set.isPending}
+                              title={
+                                retired ? t('contracts.retiredHint') : count.full ? t('contracts.fullHint') : undefined
+                              }
+                              onClick={() => run(a.id, set.mutateAsync({ agentId: a.id, status: 'active' }))}
+                              data-testid="contract-activate"
+                            >
+                              {t('contracts.activate')}
+                            </button>
                           )}
                           {c ? (
-                            <button type="button" className="btn btn-small" onClick={() => { setConfigFor(a.id); setConfigErr(null); setConfigText(JSON.stringify(c.config ?? {}, null, 2)); }} data-testid="contract-config">{t('agents.config')}</button>
+                            <button
+                              type="button"
+                              className="btn btn-small"
+                              onClick={() => {
+                                setConfigFor(a.id);
+                                setConfigErr(null);
+                                setConfigText(JSON.stringify(c.config ?? {}, null, 2));
+                              }}
+                              data-testid="contract-config"
+                            >
+                              {t('agents.config')}
+                            </button>
                           ) : null}
                         </div>
                       </td>

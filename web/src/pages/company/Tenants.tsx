@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useTenantList } from '../../api/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -42,12 +42,14 @@ export default function Tenants() {
     if (state.segment !== lastUrl.current.segment) setSegment(state.segment);
     lastUrl.current = { search: state.search, segment: state.segment };
   }, [state.search, state.segment]);
-  useEffect(() => {
-    if (dSearch !== state.search || dSegment !== state.segment) {
-      lastUrl.current = { search: dSearch, segment: dSegment };
-      setState(updateTenantListState(state, { search: dSearch, segment: dSegment }));
+  // Written when the typed text settles, with the latest URL state.
+  const settle = useEffectEvent((search: string, segment: string) => {
+    if (search !== state.search || segment !== state.segment) {
+      lastUrl.current = { search, segment };
+      setState(updateTenantListState(state, { search, segment }));
     }
-  }, [dSearch, dSegment]);
+  });
+  useEffect(() => settle(dSearch, dSegment), [dSearch, dSegment]);
 
   const q = useTenantList(toApiQuery(state));
 
@@ -56,16 +58,28 @@ export default function Tenants() {
     const ariaSort = active ? (state.sort_order === 'asc' ? 'ascending' : 'descending') : 'none';
     return (
       <th scope="col" aria-sort={ariaSort} className={className}>
-        <button type="button" className="sort-btn" onClick={() => setState(toggleSort(state, field))} data-testid={`sort-${field}`}>
+        <button
+          type="button"
+          className="sort-btn"
+          onClick={() => setState(toggleSort(state, field))}
+          data-testid={`sort-${field}`}
+        >
           {label}
-          <span aria-hidden="true" className="sort-icon">{active ? (state.sort_order === 'asc' ? '▲' : '▼') : '↕'}</span>
+          <span aria-hidden="true" className="sort-icon">
+            {active ? (state.sort_order === 'asc' ? '▲' : '▼') : '↕'}
+          </span>
         </button>
       </th>
     );
   };
 
   return (
-    <Page testId="page-tenants" title={t('tenants.title')} subtitle={t('tenants.subtitle')} actions={role === 'INTERNAL_ADMIN' ? <NewTenantButton /> : undefined}>
+    <Page
+      testId="page-tenants"
+      title={t('tenants.title')}
+      subtitle={t('tenants.subtitle')}
+      actions={role === 'INTERNAL_ADMIN' ? <NewTenantButton /> : undefined}
+    >
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()} aria-label={t('tenants.filters')}>
         <Field id="tenant-search" label={t('tenants.search')}>
           <input
@@ -79,33 +93,73 @@ export default function Tenants() {
           />
         </Field>
         <Field id="tenant-status" label={t('common.status')}>
-          <select id="tenant-status" value={state.status} onChange={(e) => patch({ status: e.target.value as TenantListState['status'] })} data-testid="tenant-status-filter">
+          <select
+            id="tenant-status"
+            value={state.status}
+            onChange={(e) => patch({ status: e.target.value as TenantListState['status'] })}
+            data-testid="tenant-status-filter"
+          >
             {TENANT_STATUSES.map((s) => (
-              <option key={s} value={s}>{te('filter', s)}</option>
+              <option key={s} value={s}>
+                {te('filter', s)}
+              </option>
             ))}
           </select>
         </Field>
         <Field id="tenant-plan" label={t('tenant.plan')}>
-          <select id="tenant-plan" value={state.plan} onChange={(e) => patch({ plan: e.target.value })} data-testid="tenant-plan-filter">
+          <select
+            id="tenant-plan"
+            value={state.plan}
+            onChange={(e) => patch({ plan: e.target.value })}
+            data-testid="tenant-plan-filter"
+          >
             <option value="">{t('filter.all')}</option>
             {TENANT_PLANS.map((p) => (
-              <option key={p} value={p}>{te('plan', p)}</option>
+              <option key={p} value={p}>
+                {te('plan', p)}
+              </option>
             ))}
           </select>
         </Field>
         <Field id="tenant-segment" label={t('tenant.segment')}>
-          <input id="tenant-segment" type="text" list="tenant-segments" value={segment} onChange={(e) => setSegment(e.target.value)} data-testid="tenant-segment-filter" autoComplete="off" />
+          <input
+            id="tenant-segment"
+            type="text"
+            list="tenant-segments"
+            value={segment}
+            onChange={(e) => setSegment(e.target.value)}
+            data-testid="tenant-segment-filter"
+            autoComplete="off"
+          />
           <datalist id="tenant-segments">
-            {SEGMENTS.map((s) => <option key={s} value={te('segment', s)} />)}
+            {SEGMENTS.map((s) => (
+              <option key={s} value={te('segment', s)} />
+            ))}
           </datalist>
         </Field>
         <Field id="tenant-page-size" label={t('pagination.pageSize')}>
-          <select id="tenant-page-size" value={state.limit} onChange={(e) => patch({ limit: Number(e.target.value) })} data-testid="tenant-page-size">
-            {(PAGE_SIZES as readonly number[]).includes(state.limit) ? null : <option value={state.limit}>{state.limit}</option>}
-            {PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
+          <select
+            id="tenant-page-size"
+            value={state.limit}
+            onChange={(e) => patch({ limit: Number(e.target.value) })}
+            data-testid="tenant-page-size"
+          >
+            {(PAGE_SIZES as readonly number[]).includes(state.limit) ? null : (
+              <option value={state.limit}>{state.limit}</option>
+            )}
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
           </select>
         </Field>
-        <ExportCsvButton path="/internal/tenants" filters={toApiQuery(state)} fallbackName="painel-tenants.csv" testId="tenants-export" />
+        <ExportCsvButton
+          path="/internal/tenants"
+          filters={toApiQuery(state)}
+          fallbackName="painel-tenants.csv"
+          testId="tenants-export"
+        />
       </form>
 
       {q.data ? (
@@ -123,8 +177,12 @@ export default function Tenants() {
                     <th scope="col">{t('common.status')}</th>
                     <th scope="col">{t('tenant.segment')}</th>
                     {sortHeader('mrr_estimate', t('tenant.mrr'), 'num')}
-                    <th scope="col" className="num">{t('tenant.agents')}</th>
-                    <th scope="col" className="num">{t('tenant.requests30d')}</th>
+                    <th scope="col" className="num">
+                      {t('tenant.agents')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('tenant.requests30d')}
+                    </th>
                     {sortHeader('created_at', t('tenant.createdAt'))}
                   </tr>
                 </thead>
@@ -136,7 +194,9 @@ export default function Tenants() {
                       </th>
                       <td className="nowrap">{formatCnpj(x.cnpj)}</td>
                       <td>{te('plan', x.plan)}</td>
-                      <td><Badge prefix="status" value={x.status} /></td>
+                      <td>
+                        <Badge prefix="status" value={x.status} />
+                      </td>
                       <td>{te('segment', x.segment)}</td>
                       <td className="num">{formatMoney(x.mrr_estimate, lang)}</td>
                       <td className="num">{formatNumber(x.active_agents, lang)}</td>
@@ -148,7 +208,12 @@ export default function Tenants() {
               </table>
             </TableWrap>
           )}
-          <Pagination total={q.data.total} limit={state.limit} offset={state.offset} onOffset={(o) => patch({ offset: o })} />
+          <Pagination
+            total={q.data.total}
+            limit={state.limit}
+            offset={state.offset}
+            onOffset={(o) => patch({ offset: o })}
+          />
         </div>
       ) : q.error ? (
         <ErrorState error={q.error} onRetry={() => q.refetch()} />

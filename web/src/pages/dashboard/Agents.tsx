@@ -12,7 +12,9 @@ export default function DashboardAgents() {
   const { t, te, lang } = useI18n();
   const { tenantId } = useTenantContext();
   const [params, setParams] = useSearchParams();
-  const status: S = (STATUSES as readonly string[]).includes(params.get('status') ?? '') ? (params.get('status') as S) : 'active';
+  const status: S = (STATUSES as readonly string[]).includes(params.get('status') ?? '')
+    ? (params.get('status') as S)
+    : 'active';
   const agents = useTenantAgents(tenantId, status);
 
   const setStatus = (s: string) => {
@@ -29,7 +31,12 @@ export default function DashboardAgents() {
       subtitle={t('agents.subtitle')}
       actions={
         <Field id="agents-status" label={t('common.status')}>
-          <select id="agents-status" value={status} onChange={(e) => setStatus(e.target.value)} data-testid="agents-status-filter">
+          <select
+            id="agents-status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            data-testid="agents-status-filter"
+          >
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {te('filter', s)}
@@ -48,9 +55,15 @@ export default function DashboardAgents() {
                   <th scope="col">{t('agents.name')}</th>
                   <th scope="col">{t('agents.subnucleus')}</th>
                   <th scope="col">{t('common.status')}</th>
-                  <th scope="col" className="num">{t('agents.requests30d')}</th>
-                  <th scope="col" className="num">{t('kpi.successRate')}</th>
-                  <th scope="col" className="num">{t('agents.avgResponse')}</th>
+                  <th scope="col" className="num">
+                    {t('agents.requests30d')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('kpi.successRate')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('agents.avgResponse')}
+                  </th>
                   <th scope="col">{t('agents.activatedAt')}</th>
                 </tr>
               </thead>
@@ -64,7 +77,9 @@ export default function DashboardAgents() {
                         {a.segment ? <div className="muted small">{te('segment', a.segment)}</div> : null}
                       </th>
                       <td>{te('subnucleus', a.subnucleus)}</td>
-                      <td><Badge prefix="status" value={a.status} /></td>
+                      <td>
+                        <Badge prefix="status" value={a.status} />
+                      </td>
                       <td className="num">{formatNumber(u.total_requests, lang)}</td>
                       <td className="num">{formatPercent(u.success_rate, lang)}</td>
                       <td className="num">{formatMs(u.avg_response_time_ms, lang)}</td>

@@ -16,15 +16,31 @@ export default function Fibonacci() {
         {(d) => (
           <div className="subnuclei">
             {groupBySubnucleus(d.agents).map((g) => (
-              <article key={g.id} className={`subnucleus health-${g.health}`} data-testid={`subnucleus-${g.id}`} aria-labelledby={`sn-${g.id}`}>
+              <article
+                key={g.id}
+                className={`subnucleus health-${g.health}`}
+                data-testid={`subnucleus-${g.id}`}
+                aria-labelledby={`sn-${g.id}`}
+              >
                 <header>
                   <h2 id={`sn-${g.id}`}>{te('subnucleus', g.id)}</h2>
                   <Badge prefix="health" value={g.health} testId={`subnucleus-${g.id}-health`} />
                 </header>
                 <dl className="facts facts-compact">
-                  <div><dt>{t('fibonacci.agents')}</dt><dd>{formatNumber(g.activeAgents, lang)} / {formatNumber(g.agents.length, lang)}</dd></div>
-                  <div><dt>{t('fibonacci.requests')}</dt><dd>{formatNumber(g.totalRequests, lang)}</dd></div>
-                  <div><dt>{t('kpi.successRate')}</dt><dd>{formatPercent(g.successRate, lang)}</dd></div>
+                  <div>
+                    <dt>{t('fibonacci.agents')}</dt>
+                    <dd>
+                      {formatNumber(g.activeAgents, lang)} / {formatNumber(g.agents.length, lang)}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>{t('fibonacci.requests')}</dt>
+                    <dd>{formatNumber(g.totalRequests, lang)}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('kpi.successRate')}</dt>
+                    <dd>{formatPercent(g.successRate, lang)}</dd>
+                  </div>
                 </dl>
                 {g.agents.length ? (
                   <ul className="agent-list">

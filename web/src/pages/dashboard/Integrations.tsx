@@ -4,7 +4,13 @@
 // "credentials stored" from has_credentials. TENANT_USER and INTERNAL_SUPPORT only read.
 
 import { useState } from 'react';
-import { useCreateIntegration, useDeleteIntegration, useTenantIntegrationsFull, useUpdateIntegration, type IntegrationBody } from '../../api/admin';
+import {
+  useCreateIntegration,
+  useDeleteIntegration,
+  useTenantIntegrationsFull,
+  useUpdateIntegration,
+  type IntegrationBody,
+} from '../../api/admin';
 import { describeError } from '../../api/errors';
 import type { TenantIntegration } from '../../api/types';
 import { useAuth } from '../../auth/AuthProvider';
@@ -26,14 +32,29 @@ const SCHEMA: Schema<IntField> = {
   credentials: { kind: 'json' },
 };
 
-function IntegrationDialog({ integration, tenantId, onClose }: { integration: TenantIntegration | null; tenantId: string | null; onClose: () => void }) {
+function IntegrationDialog({
+  integration,
+  tenantId,
+  onClose,
+}: {
+  integration: TenantIntegration | null;
+  tenantId: string | null;
+  onClose: () => void;
+}) {
   const { t, te } = useI18n();
   const create = useCreateIntegration(tenantId);
   const update = useUpdateIntegration(tenantId);
   const [clearCreds, setClearCreds] = useState(false);
-  const cfg = integration?.config && Object.keys(integration.config).length ? JSON.stringify(integration.config, null, 2) : '';
+  const cfg =
+    integration?.config && Object.keys(integration.config).length ? JSON.stringify(integration.config, null, 2) : '';
   // Credentials start empty, always: the server never sends them back.
-  const initial = { type: integration?.type ?? 'whatsapp', name: integration?.name ?? '', status: integration?.status === 'inactive' ? 'inactive' : 'active', config: cfg, credentials: '' };
+  const initial = {
+    type: integration?.type ?? 'whatsapp',
+    name: integration?.name ?? '',
+    status: integration?.status === 'inactive' ? 'inactive' : 'active',
+    config: cfg,
+    credentials: '',
+  };
   const form = useForm<IntField>(integration ? { ...SCHEMA, type: { kind: 'text' } } : SCHEMA, initial);
   const submit = form.submit(async (v) => {
     const creds = v.credentials.trim() ? (JSON.parse(v.credentials) as Record<string, unknown>) : undefined;
@@ -57,23 +78,43 @@ function IntegrationDialog({ integration, tenantId, onClose }: { integration: Te
     onClose();
   });
   return (
-    <FormDialog open title={integration ? t('integrations.editTitle', { name: integration.name }) : t('integrations.addTitle')} onClose={onClose} testId="integration-dialog">
+    <FormDialog
+      open
+      title={integration ? t('integrations.editTitle', { name: integration.name }) : t('integrations.addTitle')}
+      onClose={onClose}
+      testId="integration-dialog"
+    >
       <form onSubmit={submit} noValidate data-testid="integration-form" autoComplete="off">
         <FormError form={form} />
         <div className="form-grid">
           {integration ? null : (
             <TextInput form={form} name="type" label={t('integrations.type')} testId="integration-form-type" required>
-              {INTEGRATION_TYPES.map((x) => <option key={x} value={x}>{te('integrationType', x)}</option>)}
+              {INTEGRATION_TYPES.map((x) => (
+                <option key={x} value={x}>
+                  {te('integrationType', x)}
+                </option>
+              ))}
             </TextInput>
           )}
           <TextInput form={form} name="name" label={t('integrations.name')} testId="integration-form-name" required />
           {integration ? (
             <TextInput form={form} name="status" label={t('common.status')} testId="integration-form-status" required>
-              {INTEGRATION_STATUSES.map((x) => <option key={x} value={x}>{te('status', x)}</option>)}
+              {INTEGRATION_STATUSES.map((x) => (
+                <option key={x} value={x}>
+                  {te('status', x)}
+                </option>
+              ))}
             </TextInput>
           ) : null}
         </div>
-        <TextInput form={form} name="config" label={t('integrations.config')} testId="integration-form-config" multiline placeholder='{"phone": "+55 11 99999-0000"}' />
+        <TextInput
+          form={form}
+          name="config"
+          label={t('integrations.config')}
+          testId="integration-form-config"
+          multiline
+          placeholder='{"phone": "+55 11 99999-0000"}'
+        />
         <TextInput
           form={form}
           name="credentials"
@@ -85,11 +126,22 @@ function IntegrationDialog({ integration, tenantId, onClose }: { integration: Te
         />
         {integration?.has_credentials ? (
           <label className="checkbox">
-            <input type="checkbox" checked={clearCreds} disabled={!!form.values.credentials.trim()} onChange={(e) => setClearCreds(e.target.checked)} data-testid="integration-form-clear-credentials" />{' '}
+            <input
+              type="checkbox"
+              checked={clearCreds}
+              disabled={!!form.values.credentials.trim()}
+              onChange={(e) => setClearCreds(e.target.checked)}
+              data-testid="integration-form-clear-credentials"
+            />{' '}
             {t('integrations.clearCredentials')}
           </label>
         ) : null}
-        <FormActions form={form} onCancel={onClose} submitLabel={integration ? t('form.save') : t('form.create')} testId="integration-form" />
+        <FormActions
+          form={form}
+          onCancel={onClose}
+          submitLabel={integration ? t('form.save') : t('form.create')}
+          testId="integration-form"
+        />
       </form>
     </FormDialog>
   );
@@ -110,11 +162,27 @@ export default function DashboardIntegrations() {
       testId="page-integrations"
       title={t('integrations.title')}
       subtitle={t('integrations.subtitle')}
-      actions={canEdit ? <button type="button" className="btn btn-primary" onClick={() => setDialog({ integration: null })} data-testid="integration-add">{t('integrations.add')}</button> : undefined}
+      actions={
+        canEdit ? (
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => setDialog({ integration: null })}
+            data-testid="integration-add"
+          >
+            {t('integrations.add')}
+          </button>
+        ) : undefined
+      }
     >
       <QueryView query={q}>
         {(d) => {
-          if (d.integrations.length === 0) return <div className="state state-empty" data-testid="empty">{t('integrations.none')}</div>;
+          if (d.integrations.length === 0)
+            return (
+              <div className="state state-empty" data-testid="empty">
+                {t('integrations.none')}
+              </div>
+            );
           // last_error is sent to admins only; the column appears when there is one to show.
           const showErrors = d.integrations.some((i) => !!i.last_error);
           const showCreds = d.integrations.some((i) => i.has_credentials !== undefined);
@@ -137,19 +205,43 @@ export default function DashboardIntegrations() {
                     <tr key={i.id} data-testid="integration-row" data-integration-id={i.id}>
                       <th scope="row">{i.name}</th>
                       <td>{te('integrationType', i.type)}</td>
-                      <td><Badge prefix="status" value={i.status} /></td>
+                      <td>
+                        <Badge prefix="status" value={i.status} />
+                      </td>
                       <td>{formatDateTime(i.last_sync_at, lang)}</td>
-                      {showErrors ? <td className="error-text" data-testid="integration-last-error">{i.last_error ?? ''}</td> : null}
+                      {showErrors ? (
+                        <td className="error-text" data-testid="integration-last-error">
+                          {i.last_error ?? ''}
+                        </td>
+                      ) : null}
                       {showCreds ? (
                         <td data-testid="integration-credentials" data-stored={i.has_credentials ? '1' : '0'}>
-                          {i.has_credentials ? <span className="badge badge-ok">{t('integrations.credentialsStored')}</span> : <span className="muted">{t('integrations.noCredentials')}</span>}
+                          {i.has_credentials ? (
+                            <span className="badge badge-ok">{t('integrations.credentialsStored')}</span>
+                          ) : (
+                            <span className="muted">{t('integrations.noCredentials')}</span>
+                          )}
                         </td>
                       ) : null}
                       {canEdit ? (
                         <td>
                           <div className="row-actions">
-                            <button type="button" className="btn btn-small" onClick={() => setDialog({ integration: i })} data-testid="integration-edit">{t('form.edit')}</button>
-                            <button type="button" className="btn btn-small btn-danger" onClick={() => setDeleting(i)} data-testid="integration-delete">{t('form.delete')}</button>
+                            <button
+                              type="button"
+                              className="btn btn-small"
+                              onClick={() => setDialog({ integration: i })}
+                              data-testid="integration-edit"
+                            >
+                              {t('form.edit')}
+                            </button>
+                            <button
+                              type="button"
+                              className="btn btn-small btn-danger"
+                              onClick={() => setDeleting(i)}
+                              data-testid="integration-delete"
+                            >
+                              {t('form.delete')}
+                            </button>
                           </div>
                         </td>
                       ) : null}
@@ -161,7 +253,14 @@ export default function DashboardIntegrations() {
           );
         }}
       </QueryView>
-      {dialog ? <IntegrationDialog key={dialog.integration?.id ?? 'new'} integration={dialog.integration} tenantId={tenantId} onClose={() => setDialog(null)} /> : null}
+      {dialog ? (
+        <IntegrationDialog
+          key={dialog.integration?.id ?? 'new'}
+          integration={dialog.integration}
+          tenantId={tenantId}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       <ConfirmDialog
         open={deleting !== null}
         danger

@@ -9,7 +9,9 @@ import { quotaState } from '../../lib/quota';
 import type { Lang } from '../../i18n/translate';
 
 const pct = (ratio: number, lang: Lang) =>
-  new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'pt-BR', { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
+  new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'pt-BR', { style: 'percent', maximumFractionDigits: 1 }).format(
+    ratio,
+  );
 
 /** "N de M requisições este mês", a bar, and a warning from 80 % / at the limit. Nothing without a limit. */
 export function RequestQuota({ used, limit }: { used: number | undefined; limit: number | undefined }) {
@@ -20,9 +22,13 @@ export function RequestQuota({ used, limit }: { used: number | undefined; limit:
   return (
     <Card title={t('quota.title')} testId="request-quota">
       {q.level === 'reached' ? (
-        <div className="notice notice-error" role="alert" data-testid="quota-reached">{t('quota.reached', { percent })}</div>
+        <div className="notice notice-error" role="alert" data-testid="quota-reached">
+          {t('quota.reached', { percent })}
+        </div>
       ) : q.level === 'warn' ? (
-        <div className="notice notice-warn" role="status" data-testid="quota-warn">{t('quota.warn', { percent })}</div>
+        <div className="notice notice-warn" role="status" data-testid="quota-warn">
+          {t('quota.warn', { percent })}
+        </div>
       ) : null}
       <p className="quota-text" data-testid="quota-text" data-level={q.level}>
         {t('quota.usage', { used: formatNumber(q.used, lang), limit: formatNumber(q.limit, lang) })} · {percent}
@@ -85,7 +91,11 @@ export default function DashboardOverview() {
           testId="kpi-active-agents"
           label={t('kpi.activeAgents')}
           value={activeAgents !== undefined ? formatNumber(activeAgents, lang) : dash}
-          hint={me.data?.limits?.max_agents ? t('kpi.ofLimit', { limit: formatNumber(me.data.limits.max_agents, lang) }) : undefined}
+          hint={
+            me.data?.limits?.max_agents
+              ? t('kpi.ofLimit', { limit: formatNumber(me.data.limits.max_agents, lang) })
+              : undefined
+          }
         />
         <Kpi
           testId="kpi-requests-30d"
@@ -114,7 +124,9 @@ export default function DashboardOverview() {
         />
       </KpiGrid>
 
-      {me.data ? <RequestQuota used={me.data.usage?.requests_this_month} limit={me.data.limits?.max_requests_per_month} /> : null}
+      {me.data ? (
+        <RequestQuota used={me.data.usage?.requests_this_month} limit={me.data.limits?.max_requests_per_month} />
+      ) : null}
 
       <Card title={t('dashboard.usageChart')}>
         {usage.data ? (
@@ -125,7 +137,12 @@ export default function DashboardOverview() {
               days={usage.data.daily_data.map((d) => d.date)}
               series={[
                 { label: t('usage.total'), data: usage.data.daily_data.map((d) => d.total_requests) },
-                { label: t('usage.failed'), data: usage.data.daily_data.map((d) => d.failed_requests ?? 0), color: PALETTE[1], axis: 'y1' },
+                {
+                  label: t('usage.failed'),
+                  data: usage.data.daily_data.map((d) => d.failed_requests ?? 0),
+                  color: PALETTE[1],
+                  axis: 'y1',
+                },
               ]}
               formatValue={(v) => formatNumber(v, lang)}
             />
@@ -145,10 +162,25 @@ export default function DashboardOverview() {
       {me.data ? (
         <Card title={t('dashboard.company')}>
           <dl className="facts">
-            <div><dt>{t('tenant.cnpj')}</dt><dd>{formatCnpj(me.data.cnpj)}</dd></div>
-            <div><dt>{t('tenant.segment')}</dt><dd>{me.data.segment ? te('segment', me.data.segment) : dash}</dd></div>
-            <div><dt>{t('tenant.activeUsers')}</dt><dd>{formatNumber(me.data.usage?.active_users, lang)}{me.data.limits?.max_users ? ` / ${formatNumber(me.data.limits.max_users, lang)}` : ''}</dd></div>
-            <div><dt>{t('tenant.requestsThisMonth')}</dt><dd>{formatNumber(me.data.usage?.requests_this_month, lang)}</dd></div>
+            <div>
+              <dt>{t('tenant.cnpj')}</dt>
+              <dd>{formatCnpj(me.data.cnpj)}</dd>
+            </div>
+            <div>
+              <dt>{t('tenant.segment')}</dt>
+              <dd>{me.data.segment ? te('segment', me.data.segment) : dash}</dd>
+            </div>
+            <div>
+              <dt>{t('tenant.activeUsers')}</dt>
+              <dd>
+                {formatNumber(me.data.usage?.active_users, lang)}
+                {me.data.limits?.max_users ? ` / ${formatNumber(me.data.limits.max_users, lang)}` : ''}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('tenant.requestsThisMonth')}</dt>
+              <dd>{formatNumber(me.data.usage?.requests_this_month, lang)}</dd>
+            </div>
           </dl>
         </Card>
       ) : (

@@ -3,7 +3,12 @@
 
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { useOpenSupportRequest, useTenantSupportReply, useTenantSupportRequests, useTenantSupportThread } from '../../api/admin';
+import {
+  useOpenSupportRequest,
+  useTenantSupportReply,
+  useTenantSupportRequests,
+  useTenantSupportThread,
+} from '../../api/admin';
 import { useTenantContext } from '../../auth/tenantContext';
 import { FormError, TextInput, useForm } from '../../components/Form';
 import { SupportThreadView } from '../../components/SupportThread';
@@ -40,7 +45,11 @@ export function SupportRequests() {
     setParams(p, { replace: true });
   };
   const submit = form.submit(async (v) => {
-    const r = await open.mutateAsync({ subject: v.subject.trim(), category: v.category, description: v.description.trim() });
+    const r = await open.mutateAsync({
+      subject: v.subject.trim(),
+      category: v.category,
+      description: v.description.trim(),
+    });
     pushToast('success', t('support.sent'));
     form.reset({ subject: '', category: 'technical', description: '' });
     if (r?.id) select(r.id);
@@ -53,10 +62,27 @@ export function SupportRequests() {
           <form onSubmit={submit} noValidate data-testid="support-form">
             <FormError form={form} />
             <TextInput form={form} name="subject" label={t('support.subject')} testId="support-form-subject" required />
-            <TextInput form={form} name="category" label={t('support.category')} testId="support-form-category" required>
-              {SUPPORT_CATEGORIES.map((c) => <option key={c} value={c}>{te('supportCategory', c)}</option>)}
+            <TextInput
+              form={form}
+              name="category"
+              label={t('support.category')}
+              testId="support-form-category"
+              required
+            >
+              {SUPPORT_CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {te('supportCategory', c)}
+                </option>
+              ))}
             </TextInput>
-            <TextInput form={form} name="description" label={t('support.description')} testId="support-form-description" multiline required />
+            <TextInput
+              form={form}
+              name="description"
+              label={t('support.description')}
+              testId="support-form-description"
+              multiline
+              required
+            />
             <button type="submit" className="btn btn-primary" disabled={form.busy} data-testid="support-form-submit">
               {form.busy ? t('form.saving') : t('support.send')}
             </button>
@@ -70,16 +96,31 @@ export function SupportRequests() {
               <>
                 <ul className="incident-list">
                   {list.data.requests.map((r) => (
-                    <li key={r.id} className={`incident ${r.id === selected ? 'selected' : ''}`} data-testid="support-request-row" data-request-id={r.id} data-status={r.status}>
+                    <li
+                      key={r.id}
+                      className={`incident ${r.id === selected ? 'selected' : ''}`}
+                      data-testid="support-request-row"
+                      data-request-id={r.id}
+                      data-status={r.status}
+                    >
                       <div className="incident-head">
-                        <button type="button" className="link-btn" onClick={() => select(r.id)} aria-pressed={r.id === selected} data-testid="support-request-open">
+                        <button
+                          type="button"
+                          className="link-btn"
+                          onClick={() => select(r.id)}
+                          aria-pressed={r.id === selected}
+                          data-testid="support-request-open"
+                        >
                           <strong>{r.subject}</strong>
                         </button>
                         <Badge prefix="status" value={r.status} />
                       </div>
                       <p className="muted small">
-                        {te('supportCategory', r.category)} · {t('support.updatedAt')} {formatDateTime(r.updated_at ?? r.created_at, lang)}
-                        {r.message_count !== undefined ? ` · ${(r.message_count === 1 ? t('support.messageOne') : t('support.messages', { n: r.message_count }))}` : ''}
+                        {te('supportCategory', r.category)} · {t('support.updatedAt')}{' '}
+                        {formatDateTime(r.updated_at ?? r.created_at, lang)}
+                        {r.message_count !== undefined
+                          ? ` · ${r.message_count === 1 ? t('support.messageOne') : t('support.messages', { n: r.message_count })}`
+                          : ''}
                       </p>
                     </li>
                   ))}
@@ -96,7 +137,12 @@ export function SupportRequests() {
       </div>
       <Card title={t('support.thread')} testId="support-thread-card">
         {selected ? (
-          <SupportThreadView query={thread} onReply={(id, body) => reply.mutateAsync({ id, body }).then(() => pushToast('success', t('support.replied')))} />
+          <SupportThreadView
+            query={thread}
+            onReply={(id, body) =>
+              reply.mutateAsync({ id, body }).then(() => pushToast('success', t('support.replied')))
+            }
+          />
         ) : (
           <Empty>{t('support.pickRequest')}</Empty>
         )}

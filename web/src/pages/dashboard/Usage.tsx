@@ -30,8 +30,20 @@ export default function UsagePage() {
       actions={
         <>
           <PeriodPicker value={period} onChange={setPeriod} testId="usage-period" />
-          <ExportCsvButton path="/tenant/usage" filters={{ period, by: 'day', tenant_id: tenantId ?? undefined }} fallbackName="painel-usage-by-day.csv" testId="usage-export-days" label="export.byDay" />
-          <ExportCsvButton path="/tenant/usage" filters={{ period, by: 'agent', tenant_id: tenantId ?? undefined }} fallbackName="painel-usage-by-agent.csv" testId="usage-export-agents" label="export.byAgent" />
+          <ExportCsvButton
+            path="/tenant/usage"
+            filters={{ period, by: 'day', tenant_id: tenantId ?? undefined }}
+            fallbackName="painel-usage-by-day.csv"
+            testId="usage-export-days"
+            label="export.byDay"
+          />
+          <ExportCsvButton
+            path="/tenant/usage"
+            filters={{ period, by: 'agent', tenant_id: tenantId ?? undefined }}
+            fallbackName="painel-usage-by-agent.csv"
+            testId="usage-export-agents"
+            label="export.byAgent"
+          />
         </>
       }
     >
@@ -39,14 +51,22 @@ export default function UsagePage() {
         {(u) => (
           <div aria-busy={usage.isFetching} data-testid="usage-content" data-period={period}>
             <KpiGrid>
-              <Kpi testId="kpi-total-requests" label={t('usage.totalRequests')} value={formatCompact(u.summary.total_requests, lang)} />
+              <Kpi
+                testId="kpi-total-requests"
+                label={t('usage.totalRequests')}
+                value={formatCompact(u.summary.total_requests, lang)}
+              />
               <Kpi
                 testId="kpi-usage-success-rate"
                 label={t('kpi.successRate')}
                 value={formatPercent(u.summary.success_rate, lang)}
                 hint={t('usage.failedN', { n: formatNumber(u.summary.failed_requests ?? 0, lang) })}
               />
-              <Kpi testId="kpi-avg-response" label={t('usage.avgResponse')} value={formatMs(u.summary.avg_response_time_ms, lang)} />
+              <Kpi
+                testId="kpi-avg-response"
+                label={t('usage.avgResponse')}
+                value={formatMs(u.summary.avg_response_time_ms, lang)}
+              />
               <Kpi testId="kpi-tokens" label={t('usage.tokens')} value={formatCompact(u.summary.total_tokens, lang)} />
               {typeof u.summary.cost === 'number' ? (
                 <Kpi testId="kpi-cost" label={t('usage.cost')} value={formatMoney(u.summary.cost, lang)} />
@@ -61,8 +81,17 @@ export default function UsagePage() {
                     days={u.daily_data.map((d) => d.date)}
                     series={[
                       { label: t('usage.total'), data: u.daily_data.map((d) => d.total_requests) },
-                      { label: t('usage.successful'), data: u.daily_data.map((d) => d.successful_requests ?? 0), color: PALETTE[2] },
-                      { label: t('usage.failed'), data: u.daily_data.map((d) => d.failed_requests ?? 0), color: PALETTE[1], axis: 'y1' },
+                      {
+                        label: t('usage.successful'),
+                        data: u.daily_data.map((d) => d.successful_requests ?? 0),
+                        color: PALETTE[2],
+                      },
+                      {
+                        label: t('usage.failed'),
+                        data: u.daily_data.map((d) => d.failed_requests ?? 0),
+                        color: PALETTE[1],
+                        axis: 'y1',
+                      },
                     ]}
                     formatValue={(v) => formatNumber(v, lang)}
                   />
@@ -93,8 +122,12 @@ export default function UsagePage() {
                     <thead>
                       <tr>
                         <th scope="col">{t('agents.name')}</th>
-                        <th scope="col" className="num">{t('usage.totalRequests')}</th>
-                        <th scope="col" className="num">{t('kpi.successRate')}</th>
+                        <th scope="col" className="num">
+                          {t('usage.totalRequests')}
+                        </th>
+                        <th scope="col" className="num">
+                          {t('kpi.successRate')}
+                        </th>
                       </tr>
                     </thead>
                     <tbody>

@@ -16,7 +16,9 @@ function Quota() {
   return (
     <div>
       <p className="quota-line" data-testid="users-quota" data-active={q.active} data-max={q.max ?? undefined}>
-        {q.max === null ? t('users.quotaNoLimit', { active: q.active }) : t('users.quota', { active: q.active, max: q.max })}
+        {q.max === null
+          ? t('users.quotaNoLimit', { active: q.active })
+          : t('users.quota', { active: q.active, max: q.max })}
       </p>
       {q.full ? (
         <p className="notice notice-warn small" data-testid="users-full">
