@@ -23,6 +23,9 @@ PACKAGES=(
   libcli11-dev        # command line parsing with --help on every command
   zlib1g-dev          # gzip request bodies on ingestion
   libcurl4-openssl-dev  # SMTP client: invitation and password-reset links by e-mail (src/mail)
+  libhowardhinnant-date-dev  # IANA time zones over the system tzdata (date/tz.h, libdate-tz):
+                      # tenant-local days (GCC 12's libstdc++ has no std::chrono::locate_zone)
+  tzdata              # the tz database libdate-tz reads (/usr/share/zoneinfo)
   # --- tests and benchmarks ---
   libgtest-dev        # unit tests
   libbenchmark-dev    # Google Benchmark for hot functions

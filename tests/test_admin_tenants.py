@@ -139,6 +139,42 @@ class AdminTenants(unittest.TestCase):
             self.assertEqual(self.call("DELETE", f"{ROUTE}/{self.w.a}/agents/{self.w.agent1}", who=who).status, 403)
         self.assertEqual(self.p.sql("SELECT count(*) FROM tenants WHERE name = 'Proibida'"), [(0,)])
 
+    def test_time_zone_defaults_to_sao_paulo_and_is_validated(self):
+        tid, r = self.create()
+        self.assertEqual(r.json()["tenant"]["time_zone"], "America/Sao_Paulo")
+        tid, r = self.create(time_zone="America/New_York")
+        self.assertEqual(r.json()["tenant"]["time_zone"], "America/New_York")
+        self.assertEqual(self.p.sql("SELECT time_zone FROM tenants WHERE id = ?", (tid,)),
+                         [("America/New_York",)])
+        (meta,) = audit_rows(self.p, "tenant.create", tid)
+        self.assertEqual(meta["changes"]["time_zone"], {"from": None, "to": "America/New_York"})
+        good = {"name": "Fuso Ltda", "cnpj": self.new_cnpj(), "segment": "varejo", "plan": "starter"}
+        for zone in ("America/Atlantis", "", "localtime", "../../etc/passwd", "America/Sao Paulo",
+                     "X" * 65, 3, None, "UTC\n"):
+            r = self.call("POST", ROUTE, dict(good, time_zone=zone))
+            self.assertEqual(r.status, 400, (zone, r))
+            self.assertIn("problem+json", r.headers["content-type"])
+            self.assertIn("time_zone", r.json()["detail"], zone)
+            self.assertEqual([e["field"] for e in r.json()["errors"]], ["time_zone"], zone)
+        self.assertEqual(self.p.sql("SELECT count(*) FROM tenants WHERE name = 'Fuso Ltda'"), [(0,)])
+
+    def test_patch_time_zone(self):
+        tid, _ = self.create()
+        r = self.call("PATCH", f"{ROUTE}/{tid}", {"time_zone": "Europe/Lisbon"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["tenant"]["time_zone"], "Europe/Lisbon")
+        self.assertEqual(self.call("GET", f"{ROUTE}/{tid}").json()["tenant"]["time_zone"], "Europe/Lisbon")
+        (meta,) = audit_rows(self.p, "tenant.update", tid)
+        self.assertEqual(meta["changes"], {"time_zone": {"from": "America/Sao_Paulo", "to": "Europe/Lisbon"}})
+        for zone in ("Mars/Olympus_Mons", None, ["UTC"]):
+            r = self.call("PATCH", f"{ROUTE}/{tid}", {"time_zone": zone})
+            self.assertEqual(r.status, 400, (zone, r))
+            self.assertIn("time_zone", r.json()["detail"])
+        self.assertEqual(self.call("GET", f"{ROUTE}/{tid}").json()["tenant"]["time_zone"], "Europe/Lisbon")
+        # the tenant's own answer says its zone
+        me = self.call("GET", f"/tenant/me?tenant_id={tid}", who="INTERNAL_SUPPORT").json()
+        self.assertEqual(me["time_zone"], "Europe/Lisbon")
+
     # --- PATCH /internal/tenants/{id} ---
 
     def test_patch_fields_limits_and_audit(self):
@@ -322,6 +358,12 @@ class AdminTenants(unittest.TestCase):
         t = json.loads(self.p.cli("tenants", "update", tid, "--plan", "professional", "--max-agents", "plan",
                                   "--json").stdout)
         self.assertEqual((t["plan"], t["limits"]["max_agents"], t["mrr_estimate"]), ("professional", 10, 1499))
+        t = json.loads(self.p.cli("tenants", "update", tid, "--time-zone", "America/Manaus", "--json").stdout)
+        self.assertEqual(t["time_zone"], "America/Manaus")
+        self.assertEqual(self.p.cli("tenants", "update", tid, "--time-zone", "America/Atlantis",
+                                    check=False).returncode, 2)
+        self.assertEqual(self.p.cli("tenants", "create", "--name", "Bad", "--time-zone", "Nowhere",
+                                    check=False).returncode, 2)
         listed = json.loads(self.p.cli("tenants", "list", "--status", "active", "--json").stdout)
         self.assertIn(tid, [x["id"] for x in listed["tenants"]])
         self.assertEqual(listed["total"], len(listed["tenants"]))
@@ -339,7 +381,8 @@ class AdminTenants(unittest.TestCase):
                                     check=False).returncode, 1)
         actions = [a for (a,) in self.p.sql("SELECT action FROM operational_events WHERE tenant_id = ? "
                                             "AND actor = 'cli' ORDER BY seq", (tid,))]
-        self.assertEqual(actions, ["tenant.create", "tenant.update", "contract.set", "contract.end"])
+        self.assertEqual(actions, ["tenant.create", "tenant.update", "tenant.update", "contract.set",
+                                   "contract.end"])
         self.assert_mrr_one_source()
 
 

@@ -13,6 +13,7 @@
 #include "api/write_support.hpp"
 #include "cache/response_cache.hpp"
 #include "core/error.hpp"
+#include "core/time_zone.hpp"
 #include "domain/cnpj.hpp"
 #include "domain/tenants.hpp"
 #include "store/audit.hpp"
@@ -56,6 +57,19 @@ std::string parse_cnpj(const std::string& raw) {
   return *c;
 }
 
+// "time_zone": an IANA name the tz database knows (America/Sao_Paulo), else 400 naming the
+// field. nullopt when left out.
+std::optional<std::string> parse_time_zone(const BodyFields& body) {
+  if (body.is_null("time_zone"))
+    throw invalid_field("time_zone", "not-null", "time_zone must not be null");
+  auto raw = body.opt_text("time_zone", kTimeZoneNameMax);
+  if (!raw) return std::nullopt;
+  if (!TimeZone::find(*raw))
+    throw invalid_field("time_zone", "not-allowed",
+                        "time_zone must be an IANA time zone name, e.g. America/Sao_Paulo");
+  return raw;
+}
+
 void require_plan(Conn& c, const std::string& plan) {
   if (!store::plan_exists(c, plan)) throw unprocessable("plan: unknown plan '" + plan + "'");
 }
@@ -79,7 +93,8 @@ http::Response tenant_answer(std::string body, int status) {
 }
 
 http::Response create_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) {
-  BodyFields f(ctx.json_body(), {"name", "cnpj", "segment", "plan", "status", "limits"});
+  BodyFields f(ctx.json_body(),
+               {"name", "cnpj", "segment", "plan", "status", "limits", "time_zone"});
   store::NewTenant t;
   t.name = f.req_text("name", domain::kTenantNameMax);
   t.cnpj = parse_cnpj(f.req_text("cnpj", 32));
@@ -87,6 +102,7 @@ http::Response create_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
   t.plan = f.req_text("plan", 50);
   t.status = f.opt_enum("status", {"trial", "active"}).value_or("trial");
   parse_limits(f, t.limits);
+  if (auto tz = parse_time_zone(f)) t.time_zone = *tz;
   std::string id;
   auto body = d.store.write([&](Conn& c) {
     require_plan(c, t.plan);
@@ -103,7 +119,7 @@ http::Response create_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
 }
 
 http::Response update_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) {
-  BodyFields f(ctx.json_body(), {"name", "segment", "plan", "limits", "status"});
+  BodyFields f(ctx.json_body(), {"name", "segment", "plan", "limits", "status", "time_zone"});
   if (f.has("status"))
     throw bad_request(
         "status is not changed here: use the SUSPEND_TENANT / REACTIVATE_TENANT commands "
@@ -111,6 +127,7 @@ http::Response update_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
   auto name = f.opt_text("name", domain::kTenantNameMax);
   auto segment = f.opt_text("segment", domain::kTenantSegmentMax);
   auto plan = f.opt_text("plan", 50);
+  auto time_zone = parse_time_zone(f);
   for (const char* field : {"name", "segment", "plan"})
     if (f.is_null(field))
       throw invalid_field(field, "not-null", std::string(field) + " must not be null");
@@ -125,6 +142,7 @@ http::Response update_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
     if (name) after.name = *name;
     if (segment) after.segment = *segment;
     if (plan) after.plan = *plan;
+    if (time_zone) after.time_zone = *time_zone;
     parse_limits(f, after.limits);
     if (plan) require_plan(c, *plan);
     int64_t mrr_before = store::tenant_record(c, scope)->mrr_cents;
@@ -225,6 +243,7 @@ Changes tenant_create_changes(const store::NewTenant& t) {
   ch.text("segment", std::nullopt, t.segment);
   ch.text("plan", std::nullopt, t.plan);
   ch.text("status", std::nullopt, t.status);
+  ch.text("time_zone", std::nullopt, t.time_zone);
   for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i)
     ch.integer(std::string("limits.") + domain::kTenantLimits[i].name, std::nullopt,
                t.limits.at(i));
@@ -237,6 +256,7 @@ Changes tenant_update_changes(const store::TenantSettings& before,
   ch.text("name", before.name, after.name);
   ch.text("segment", before.segment, after.segment);
   ch.text("plan", before.plan, after.plan);
+  ch.text("time_zone", before.time_zone, after.time_zone);
   for (size_t i = 0; i < std::size(domain::kTenantLimits); ++i)
     ch.integer(std::string("limits.") + domain::kTenantLimits[i].name, before.limits.at(i),
                after.limits.at(i));

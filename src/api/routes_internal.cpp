@@ -104,7 +104,7 @@ std::string render_tenant_detail(Conn& c, const store::TenantScope& s, int64_t t
   JsonOut j;
   j.begin_object().key("tenant");
   begin_tenant(j, *t);
-  j.kv("created_at", t->created_at).kv("updated_at", t->updated_at);
+  j.kv("created_at", t->created_at).kv("updated_at", t->updated_at).kv("time_zone", t->time_zone);
   render_limits(j, limits);
   render_limit_overrides(j, settings->limits);
   j.end_object();

@@ -32,7 +32,7 @@ std::string render_me(Conn& c, const TenantScope& s, int64_t today) {
   auto sums = store::tenant_usage_sums(c, s, *ms, today);
   JsonOut j;
   begin_tenant(j, t);
-  j.kv("created_at", t.created_at);
+  j.kv("created_at", t.created_at).kv("time_zone", t.time_zone);
   render_limits(j, {me->max_agents, me->max_users, me->max_requests_per_month});
   j.key("usage")
       .begin_object()

@@ -408,6 +408,9 @@ int run(int argc, char** argv) {
                     create ? "starter|professional|enterprise (default starter)"
                            : "starter|professional|enterprise (the MRR follows from now on)");
     sub->add_option("--segment", t_args.segment, "business segment (default outros)");
+    sub->add_option("--time-zone", t_args.time_zone,
+                    create ? "IANA time zone of the tenant's days (default America/Sao_Paulo)"
+                           : "IANA time zone of the tenant's days (then run `painel aggregate`)");
     sub->add_option("--max-agents", t_args.max_agents, "active agents allowed, or 'plan'");
     sub->add_option("--max-users", t_args.max_users, "users allowed, or 'plan'");
     sub->add_option("--max-requests-per-month", t_args.max_requests_per_month,
@@ -418,7 +421,8 @@ int run(int argc, char** argv) {
   tcreate->add_option("--cnpj", t_args.cnpj, "CNPJ, with or without punctuation");
   tcreate->add_option("--status", t_args.status, "trial|active (default active)");
   auto* tupdate = tenants->add_subcommand(
-      "update", "change a tenant's name, segment, plan or limits (status: the commands)");
+      "update",
+      "change a tenant's name, segment, plan, time zone or limits (status: the commands)");
   tenant_opts(tupdate, false);
   tupdate->add_option("id", t_id, "tenant id")->required();
   auto* tlist = tenants->add_subcommand("list", "list tenants (id, status, plan, name)");

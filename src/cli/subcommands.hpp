@@ -45,7 +45,7 @@ void audit_cli(store::Conn& c, const std::string& action, const std::optional<st
 // `painel tenants create|update|list`, `painel contracts set|end` (cli/tenants.cpp). Limits:
 // empty strings leave a limit as it is; "plan" falls back to the plan's.
 struct TenantArgs {
-  std::optional<std::string> name, plan, cnpj, segment, status;
+  std::optional<std::string> name, plan, cnpj, segment, status, time_zone;
   std::optional<std::string> max_agents, max_users, max_requests_per_month;
   bool json = false;
 };

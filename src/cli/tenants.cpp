@@ -2,6 +2,8 @@
 // API's tenant writes for scripts, through the same store functions and rules
 // (domain/tenants, store/tenants, store/contracts). Exit 2: bad arguments (UsageError);
 // exit 1: the store refuses (duplicate CNPJ, unknown id, limit reached), one line saying why.
+#include "domain/tenants.hpp"
+
 #include <rapidjson/document.h>
 #include <rapidjson/writer.h>
 
@@ -11,12 +13,12 @@
 #include "api/render_rows.hpp"
 #include "api/tenant_changes.hpp"
 #include "cli/subcommands.hpp"
+#include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
-#include "core/ids.hpp"
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "domain/cnpj.hpp"
-#include "domain/tenants.hpp"
 #include "store/contracts.hpp"
 #include "store/store.hpp"
 #include "store/tenants.hpp"
@@ -62,6 +64,11 @@ void check_name(const std::optional<std::string>& name) {
     throw UsageError("--name must be 1..200 characters, no control characters");
 }
 
+void check_time_zone(const std::optional<std::string>& zone) {
+  if (zone && !TimeZone::find(*zone))
+    throw UsageError("--time-zone must be an IANA time zone name, e.g. America/Sao_Paulo");
+}
+
 void require_plan(store::Conn& c, const std::string& plan) {
   if (!store::plan_exists(c, plan))
     throw UsageError("--plan must be starter, professional or enterprise");
@@ -78,6 +85,7 @@ std::string tenant_json(store::Conn& c, const std::string& id) {
       .kv("segment", t->segment)
       .kv("plan", t->plan)
       .kv("status", t->status)
+      .kv("time_zone", t->time_zone)
       .key("mrr_estimate")
       .money(t->mrr_cents);
   api::render_limits(j, l);
@@ -116,6 +124,8 @@ int cmd_tenants_create(const std::string& database, const TenantArgs& a) {
     t.cnpj = domain::cnpj_normalize(*a.cnpj);
     if (!t.cnpj) throw UsageError("--cnpj is not a valid CNPJ (check digits)");
   }
+  check_time_zone(a.time_zone);
+  if (a.time_zone) t.time_zone = *a.time_zone;
   apply_limits(a, t.limits);
   return run_write(database, [&](store::Conn& c) {
     require_plan(c, t.plan);
@@ -133,6 +143,7 @@ int cmd_tenants_update(const std::string& database, const std::string& raw_id,
   check_name(a.name);
   if (a.segment && (a.segment->empty() || a.segment->size() > domain::kTenantSegmentMax))
     throw UsageError("--segment must be 1..50 characters");
+  check_time_zone(a.time_zone);
   domain::LimitOverrides given;
   apply_limits(a, given);  // validates before the store is opened
   return run_write(database, [&](store::Conn& c) {
@@ -141,6 +152,7 @@ int cmd_tenants_update(const std::string& database, const std::string& raw_id,
     auto after = *before;
     if (a.name) after.name = *a.name;
     if (a.segment) after.segment = *a.segment;
+    if (a.time_zone) after.time_zone = *a.time_zone;
     if (a.plan) {
       require_plan(c, *a.plan);
       after.plan = *a.plan;

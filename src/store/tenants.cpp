@@ -20,10 +20,10 @@ constexpr const char* kTenantLimits =
     "p.max_requests_per_month FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ?";
 constexpr const char* kTenantSettings =
     "SELECT name, segment, plan, status, max_agents, max_users, max_requests_per_month, cnpj, "
-    "mrr_cents FROM tenants WHERE id = ?";
+    "mrr_cents, time_zone FROM tenants WHERE id = ?";
 constexpr const char* kUpdateTenant =
     "UPDATE tenants SET name = ?, name_search = ?, segment = ?, plan = ?, max_agents = ?, "
-    "max_users = ?, max_requests_per_month = ?, updated_at = ? WHERE id = ?";
+    "max_users = ?, max_requests_per_month = ?, time_zone = ?, updated_at = ? WHERE id = ?";
 }  // namespace
 
 std::optional<domain::EffectiveLimits> tenant_limits(Conn& c, const std::string& tenant_id) {
@@ -41,6 +41,7 @@ std::optional<TenantSettings> tenant_settings(Conn& c, const std::string& tenant
                         r[0].str(2),
                         r[0].str(3),
                         {opt_i64(r[0], 4), opt_i64(r[0], 5), opt_i64(r[0], 6)},
+                        r[0].str(9),
                         r[0].opt_str(7),
                         r[0].i64(8)};
 }
@@ -50,7 +51,7 @@ bool update_tenant(Conn& c, const std::string& tenant_id, const TenantSettings& 
   if (!before) return false;
   c.exec(kUpdateTenant,
          {s.name, name_sort_key(s.name), s.segment, s.plan, opt_int(s.limits.max_agents),
-          opt_int(s.limits.max_users), opt_int(s.limits.max_requests_per_month),
+          opt_int(s.limits.max_users), opt_int(s.limits.max_requests_per_month), s.time_zone,
           format_rfc3339(now_ms), tenant_id});
   if (before->plan != s.plan) recompute_tenant_mrr(c, tenant_id, now_ms);
   return true;
@@ -65,11 +66,11 @@ std::string create_tenant(Conn& c, const NewTenant& t, int64_t now_ms) {
   std::string now = format_rfc3339(now_ms);
   c.exec(
       "INSERT INTO tenants(id, name, name_search, cnpj, segment, plan, status, mrr_cents, "
-      "created_at, updated_at, max_agents, max_users, max_requests_per_month) "
-      "VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?)",
+      "created_at, updated_at, max_agents, max_users, max_requests_per_month, time_zone) "
+      "VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?,?)",
       {id, t.name, name_sort_key(t.name), opt(t.cnpj), t.segment, t.plan, t.status, now, now,
        opt_int(t.limits.max_agents), opt_int(t.limits.max_users),
-       opt_int(t.limits.max_requests_per_month)});
+       opt_int(t.limits.max_requests_per_month), t.time_zone});
   int64_t mrr = recompute_tenant_mrr(c, id, now_ms);
   c.exec(
       "INSERT INTO tenant_status_history(tenant_id, old_status, new_status, mrr_cents, changed_at) "
@@ -278,11 +279,11 @@ namespace {
 // A scalar expression over the outer query's tenant `t`: its users that are not disabled.
 constexpr const char* kTenantOverview =
     "SELECT t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
-    "t.updated_at, t.active_agents, t.active_users FROM tenants t WHERE t.id = ?";
+    "t.updated_at, t.time_zone, t.active_agents, t.active_users FROM tenants t WHERE t.id = ?";
 
 constexpr const char* kTenantRecord =
     "SELECT t.id, t.name, t.cnpj, t.segment, t.plan, t.status, t.mrr_cents, t.created_at, "
-    "t.updated_at FROM tenants t WHERE t.id = ?";
+    "t.updated_at, t.time_zone FROM tenants t WHERE t.id = ?";
 
 constexpr const char* kTenantMembers =
     "SELECT u.id, u.email, u.full_name, tu.role, u.last_login_at FROM tenant_users tu JOIN "
@@ -310,7 +311,7 @@ constexpr const char* kTenantCounts =
 
 TenantRecord record_of(const Row& r) {
   return {r.str(0), r.str(1), r.opt_str(2), r.str(3), r.str(4),
-          r.str(5), r.i64(6), r.str(7),     r.str(8)};
+          r.str(5), r.i64(6), r.str(7),     r.str(8), r.str(9)};
 }
 
 std::string like_escape(const std::string& s) {
@@ -345,7 +346,7 @@ std::optional<TenantOverview> tenant_overview(Conn& c, const TenantScope& s) {
   auto& t = r[0];
   auto l = tenant_limits(c, s.tenant_id()).value_or(domain::EffectiveLimits{});
   return TenantOverview{record_of(t), l.max_agents, l.max_users, l.max_requests_per_month,
-                        t.i64(9),     t.i64(10)};
+                        t.i64(10),    t.i64(11)};
 }
 
 std::optional<TenantRecord> tenant_record(Conn& c, const TenantScope& s) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time_zone.hpp"
 #include "domain/tenants.hpp"
 #include "store/db.hpp"
 #include "store/page.hpp"
@@ -21,7 +22,8 @@ struct NewTenant {
   std::string segment = "outros";
   std::string plan = "starter";
   std::string status = "trial";
-  domain::LimitOverrides limits;  // nullopt: the plan's
+  domain::LimitOverrides limits;            // nullopt: the plan's
+  std::string time_zone{kDefaultTimeZone};  // IANA name, validated by the caller
 };
 
 bool plan_exists(Conn& c, const std::string& plan);
@@ -48,12 +50,13 @@ std::optional<domain::EffectiveLimits> tenant_limits(Conn& c, const std::string&
 struct TenantSettings {
   std::string name, segment, plan, status;
   domain::LimitOverrides limits;
+  std::string time_zone;            // IANA name, validated by the caller
   std::optional<std::string> cnpj;  // read only, like
   int64_t mrr_cents = 0;            // this
 };
 std::optional<TenantSettings> tenant_settings(Conn& c, const std::string& tenant_id);
-// Writes name, segment, plan and limit overrides (status is the commands'); a plan change
-// recomputes the MRR from now_ms on. False when the tenant does not exist.
+// Writes name, segment, plan, time zone and limit overrides (status is the commands'); a plan
+// change recomputes the MRR from now_ms on. False when the tenant does not exist.
 bool update_tenant(Conn& c, const std::string& tenant_id, const TenantSettings& s, int64_t now_ms);
 std::optional<std::string> tenant_status(Conn& c, const std::string& tenant_id);
 // The status the tenant had when it was last suspended (tenant_status_history), or nullopt
@@ -126,6 +129,7 @@ struct TenantRecord {
   std::string segment, plan, status;
   int64_t mrr_cents = 0;
   std::string created_at, updated_at;
+  std::string time_zone;  // IANA name of the tenant's zone (migration 24)
 };
 
 // /tenant/me: the tenant, its plan's limits and its counts.
@@ -148,9 +152,9 @@ std::vector<TenantMember> tenant_members(Conn& c, const TenantScope& s);
 
 // /internal/tenants: filters, order and page.
 struct TenantListQuery {
-  std::optional<std::string> status;   // nullopt: every status
+  std::optional<std::string> status;  // nullopt: every status
   std::optional<std::string> plan, segment;
-  std::optional<std::string> search;    // name (accent- and case-folded) or CNPJ digits
+  std::optional<std::string> search;  // name (accent- and case-folded) or CNPJ digits
   enum class SortBy { Name, CreatedAt, Mrr } sort_by = SortBy::Name;
   bool ascending = true;
   PageRequest page;

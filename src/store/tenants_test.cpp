@@ -180,6 +180,25 @@ void contracted_agents_with_usage(Store& s) {
   EXPECT_FALSE(tenant_has_agent(c, make_tenant_scope(w.t2, false), a2));
 }
 
+// Migration 24: a tenant's zone is stored, defaults to São Paulo, and is edited with the
+// rest of its settings; every tenant read carries it.
+void time_zone_round_trip(Store& s) {
+  Conn& c = s.conn();
+  auto sp = create_tenant(c, {"Fuso Padrão", std::nullopt, "varejo", "starter", "active"}, kNow);
+  NewTenant ny_t{"Fuso Nova York", std::nullopt, "varejo", "starter", "active"};
+  ny_t.time_zone = "America/New_York";
+  auto ny = create_tenant(c, ny_t, kNow);
+  EXPECT_EQ(tenant_record(c, make_tenant_scope(sp, false))->time_zone, "America/Sao_Paulo");
+  EXPECT_EQ(tenant_overview(c, make_tenant_scope(ny, false))->tenant.time_zone, "America/New_York");
+  auto settings = *tenant_settings(c, ny);
+  EXPECT_EQ(settings.time_zone, "America/New_York");
+  settings.time_zone = "Asia/Tokyo";
+  ASSERT_TRUE(update_tenant(c, ny, settings, kNow + 1000));
+  EXPECT_EQ(tenant_settings(c, ny)->time_zone, "Asia/Tokyo");
+  EXPECT_EQ(tenant_record(c, make_tenant_scope(ny, false))->time_zone, "Asia/Tokyo");
+  EXPECT_EQ(tenant_settings(c, sp)->time_zone, "America/Sao_Paulo");  // the other one stays
+}
+
 using TenantReads = SqliteStoreTest;
 using PgServerTenantReads = PgStoreTest;
 
@@ -187,13 +206,13 @@ TEST_F(TenantReads, PagedQuery) { paged_query(*store_); }
 TEST_F(TenantReads, ActiveUsersFollowUsers) { active_users_follow_users(*store_); }
 TEST_F(TenantReads, TenantListFilters) { tenant_list_filters(*store_); }
 TEST_F(TenantReads, ContractedAgentsWithUsage) { contracted_agents_with_usage(*store_); }
+TEST_F(TenantReads, TimeZoneRoundTrip) { time_zone_round_trip(*store_); }
 
 TEST_F(PgServerTenantReads, PagedQuery) { paged_query(*store_); }
 TEST_F(PgServerTenantReads, ActiveUsersFollowUsers) { active_users_follow_users(*store_); }
 TEST_F(PgServerTenantReads, TenantListFilters) { tenant_list_filters(*store_); }
-TEST_F(PgServerTenantReads, ContractedAgentsWithUsage) {
-  contracted_agents_with_usage(*store_);
-}
+TEST_F(PgServerTenantReads, ContractedAgentsWithUsage) { contracted_agents_with_usage(*store_); }
+TEST_F(PgServerTenantReads, TimeZoneRoundTrip) { time_zone_round_trip(*store_); }
 
 }  // namespace
 }  // namespace painel::store

@@ -730,6 +730,12 @@ CREATE TABLE usage_raw_retention (
   kept_from_day TEXT NOT NULL
 );
 )SQL"},
+      {24, "tenant time zones: each tenant's IANA zone",
+       R"SQL(
+-- Issue 20 item 2: the tenant's IANA time zone (core/time_zone.hpp), validated against the
+-- tz database by the API and the CLI. Existing tenants get the platform default.
+ALTER TABLE tenants ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'America/Sao_Paulo';
+)SQL"},
   };
   return m;
 }
