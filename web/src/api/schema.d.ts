@@ -1377,6 +1377,8 @@ export interface components {
                 active_users: number;
                 requests_this_month: number;
             };
+            /** @description IANA time zone of the tenant's days */
+            time_zone: string;
         };
         UsageStats: {
             total_requests: number;
@@ -1617,6 +1619,8 @@ export interface components {
                 updated_at: string;
                 limits: components["schemas"]["TenantLimits"];
                 limit_overrides: components["schemas"]["TenantLimitOverrides"];
+                /** @description IANA time zone of the tenant's days */
+                time_zone: string;
             };
             users: components["schemas"]["TenantUser"][];
             agents: components["schemas"]["ContractedAgent"][];
@@ -1939,6 +1943,11 @@ export interface components {
              */
             status: "trial" | "active";
             limits?: components["schemas"]["TenantLimitsInput"];
+            /**
+             * @description IANA time zone of the tenant's days (daily usage, periods, this month), e.g. America/Sao_Paulo; a name the tz database does not know → 400 (field time_zone). Changing it moves future events; existing daily rows keep their days until rebuilt (REPROCESS_QUEUE or `painel aggregate`).
+             * @default America/Sao_Paulo
+             */
+            time_zone: string;
         };
         /** @description Any of the fields; `status` → 400: status changes go through the SUSPEND_TENANT / REACTIVATE_TENANT commands. A plan change moves the MRR from now on (recorded in the billing history). */
         TenantUpdate: {
@@ -1946,6 +1955,8 @@ export interface components {
             segment?: string;
             plan?: string;
             limits?: components["schemas"]["TenantLimitsInput"];
+            /** @description IANA time zone of the tenant's days (daily usage, periods, this month), e.g. America/Sao_Paulo; a name the tz database does not know → 400 (field time_zone). Changing it moves future events; existing daily rows keep their days until rebuilt (REPROCESS_QUEUE or `painel aggregate`). */
+            time_zone?: string;
         };
         ContractRequest: {
             /** @enum {string} */
