@@ -3,13 +3,15 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 
-// The painel binary serves dist/ under /app/ on the same origin as the API.
+// The painel binary serves dist/ under /app/ on the same origin as the API, or under
+// /painel/app/ with --public-url https://host/painel: assets are referenced relative to the
+// pages' <base href="/app/">, which the binary rewrites at start-up (one build, any path).
 // During `npm run dev`, API calls are proxied to a local `painel serve`.
 const apiTarget = process.env.PAINEL_API ?? 'http://127.0.0.1:8080';
 const apiPrefixes = ['/auth', '/tenant', '/internal', '/healthz', '/readyz', '/.well-known'];
 
 export default defineConfig({
-  base: '/app/',
+  base: './',
   plugins: [react()],
   build: {
     // The original's promised floor (Chrome/Edge 90+, Firefox 88+, Safari 14+): newer

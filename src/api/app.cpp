@@ -183,7 +183,8 @@ App::App(ChainDeps deps, http::Router routes, std::unique_ptr<StaticFiles> ui)
     : d_(std::move(deps)),
       router_(std::move(routes)),
       static_(std::move(ui)),
-      cors_(http::Cors::parse(d_.config.cors_origins)) {
+      cors_(http::Cors::parse(d_.config.cors_origins)),
+      path_prefix_(d_.config.path_prefix()) {
   for (auto& r : router_.routes())
     route_metrics_.push_back(&d_.metrics.route(r.index, r.method, r.pattern));
   static_metrics_ = &d_.metrics.route(router_.routes().size(), "GET", "static");
@@ -282,9 +283,10 @@ std::optional<http::Response> App::admit(http::Request& req, Exchange& x) {
   return std::nullopt;
 }
 
-// `/` redirects to the UI; `/app/*` is the built web UI (read-only); `/docs` its page of
-// browsable API docs (StaticFiles::is_docs_path).
+// Outside --public-url's path: 404. `/` redirects to the UI; `/app/*` is the built web UI
+// (read-only); `/docs` its page of browsable API docs (StaticFiles::is_docs_path).
 std::optional<http::Response> App::serve_ui(const http::Request& req, Exchange& x) const {
+  if (req.outside_prefix) throw not_found("not under the path of --public-url");
   bool docs = StaticFiles::is_docs_path(req.path);
   x.ui = req.path == "/app" || req.path.rfind("/app/", 0) == 0 || docs ||
          (req.path == "/" && (req.method == "GET" || req.method == "HEAD"));
@@ -465,6 +467,11 @@ void App::finish(const http::Request& req, const Exchange& x, http::Response& re
     add_rate_headers(res, *x.rate);
   res.set_header("X-Request-Id", req.request_id);
   res.set_header("X-Content-Type-Options", "nosniff");
+  // Locations are written as the routes know them ("/app/", "/internal/tenants/x"); the
+  // browser and the proxy see them under --public-url's path.
+  if (!path_prefix_.empty())
+    for (auto& [k, v] : res.headers)
+      if (k == "Location" && v.rfind('/', 0) == 0) v.insert(0, path_prefix_);
   cors_.decorate(req.headers, res);  // after the cache: never stored with an answer
   bool gzip = wants_gzip(req, res);
   conditional_get(req, res, gzip);

@@ -85,6 +85,7 @@ class App {
   http::Router router_;
   std::unique_ptr<StaticFiles> static_;
   http::Cors cors_;                              // --cors-origins
+  std::string path_prefix_;                      // --public-url's path: Location headers
   obs::RouteMetrics* static_metrics_ = nullptr;  // the web UI's files (serve_ui)
   obs::RouteMetrics* unmatched_metrics_ = nullptr;
   std::vector<obs::RouteMetrics*> route_metrics_;

@@ -44,8 +44,9 @@ http::Response render_pair(const AuthDeps& d, const auth::TokenPair& p, bool coo
   http::Response r = json_response(j.take());
   r.set_header("Cache-Control", "no-store");
   if (cookie_mode)
-    r.set_header("Set-Cookie", refresh_cookie(p.refresh_token, d.config.refresh_ttl_s,
-                                              cookie_secure(d.config.public_base_url())));
+    r.set_header("Set-Cookie",
+                 refresh_cookie(p.refresh_token, d.config.refresh_ttl_s,
+                                cookie_secure(d.config.public_base_url()), d.config.path_prefix()));
   return r;
 }
 
@@ -83,7 +84,8 @@ SessionForm session_form(const AuthDeps& d, http::RouteContext& ctx) {
 http::Response refusal_clearing_cookie(const AuthDeps& d, const http::Request& req,
                                        const ApiError& e) {
   http::Response r = http::problem(e.status, e.title, e.detail, req.request_id, e.code);
-  r.set_header("Set-Cookie", cleared_refresh_cookie(cookie_secure(d.config.public_base_url())));
+  r.set_header("Set-Cookie", cleared_refresh_cookie(cookie_secure(d.config.public_base_url()),
+                                                    d.config.path_prefix()));
   return r;
 }
 
@@ -109,7 +111,8 @@ http::Response logout(const AuthDeps& d, http::RouteContext& ctx) {
     return r;
   }
   if (auto token = refresh_cookie_value(ctx.req)) d.tokens.logout(*token, meta(ctx.req));
-  r.set_header("Set-Cookie", cleared_refresh_cookie(cookie_secure(d.config.public_base_url())));
+  r.set_header("Set-Cookie", cleared_refresh_cookie(cookie_secure(d.config.public_base_url()),
+                                                    d.config.path_prefix()));
   return r;
 }
 

@@ -72,17 +72,22 @@ std::optional<std::string> refresh_cookie_value(const http::Request& req) {
   return std::nullopt;
 }
 
-std::string refresh_cookie(std::string_view token, int max_age_s, bool secure) {
+std::string refresh_cookie(std::string_view token, int max_age_s, bool secure,
+                           std::string_view path_prefix) {
   std::string c(kRefreshCookieName);
   c += '=';
   c += token;
   c += "; Max-Age=" + std::to_string(max_age_s > 0 ? max_age_s : 0);
-  c += "; Path=/auth; HttpOnly; SameSite=Strict";
+  c += "; Path=";
+  c += path_prefix;
+  c += "/auth; HttpOnly; SameSite=Strict";
   if (secure) c += "; Secure";
   return c;
 }
 
-std::string cleared_refresh_cookie(bool secure) { return refresh_cookie("", 0, secure); }
+std::string cleared_refresh_cookie(bool secure, std::string_view path_prefix) {
+  return refresh_cookie("", 0, secure, path_prefix);
+}
 
 bool cookie_secure(std::string_view public_base_url) {
   return public_base_url.size() >= 8 && iequals(public_base_url.substr(0, 8), "https://");

@@ -31,9 +31,11 @@ bool wants_cookie_mode(const http::Request& req);
 std::optional<std::string> refresh_cookie_value(const http::Request& req);
 
 // Set-Cookie values: the token for max_age_s seconds, and the one that deletes it.
-// `secure` adds Secure (the public URL is https).
-std::string refresh_cookie(std::string_view token, int max_age_s, bool secure);
-std::string cleared_refresh_cookie(bool secure);
+// `secure` adds Secure (the public URL is https); Path is path_prefix + "/auth"
+// (--public-url's path, Config::path_prefix: "/painel/auth").
+std::string refresh_cookie(std::string_view token, int max_age_s, bool secure,
+                           std::string_view path_prefix = {});
+std::string cleared_refresh_cookie(bool secure, std::string_view path_prefix = {});
 
 // Secure cookies when people reach Painel over https (--public-url https://…); a plain
 // http deployment (localhost) gets none, or browsers would drop the cookie.

@@ -35,6 +35,11 @@ TEST(SessionCookie, Attributes) {
             "painel-refresh=abc; Max-Age=60; Path=/auth; HttpOnly; SameSite=Strict; Secure");
   EXPECT_EQ(cleared_refresh_cookie(false),
             "painel-refresh=; Max-Age=0; Path=/auth; HttpOnly; SameSite=Strict");
+  // Under --public-url's path the cookie goes to the prefixed /auth only.
+  EXPECT_EQ(refresh_cookie("abc", 60, true, "/painel"),
+            "painel-refresh=abc; Max-Age=60; Path=/painel/auth; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_EQ(cleared_refresh_cookie(false, "/painel"),
+            "painel-refresh=; Max-Age=0; Path=/painel/auth; HttpOnly; SameSite=Strict");
   EXPECT_TRUE(cookie_secure("https://painel.example.com"));
   EXPECT_TRUE(cookie_secure("HTTPS://painel.example.com/x"));
   EXPECT_FALSE(cookie_secure("http://127.0.0.1:8080"));

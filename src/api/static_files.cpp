@@ -9,6 +9,7 @@
 #include "api/app.hpp"
 #include "core/error.hpp"
 #include "http/accept_encoding.hpp"
+#include "http/compress.hpp"
 
 namespace painel::api {
 namespace fs = std::filesystem;
@@ -53,7 +54,17 @@ bool is_twin(const fs::path& p) {
 
 }  // namespace
 
-std::unique_ptr<StaticFiles> StaticFiles::load(const std::string& dir) {
+constexpr std::string_view kBaseTag = "<base href=\"/app/\">";
+
+std::string StaticFiles::rebase_page(std::string html, const std::string& path_prefix) {
+  auto at = html.find(kBaseTag);
+  if (path_prefix.empty() || at == std::string::npos) return html;
+  html.replace(at, kBaseTag.size(), "<base href=\"" + path_prefix + "/app/\">");
+  return html;
+}
+
+std::unique_ptr<StaticFiles> StaticFiles::load(const std::string& dir,
+                                               const std::string& path_prefix) {
   std::error_code ec;
   if (!fs::exists(fs::path(dir) / "index.html", ec)) return nullptr;
   auto sf = std::unique_ptr<StaticFiles>(new StaticFiles());
@@ -62,8 +73,16 @@ std::unique_ptr<StaticFiles> StaticFiles::load(const std::string& dir) {
     std::string rel = fs::relative(e.path(), dir).generic_string();
     bool hashed = rel.rfind("assets/", 0) == 0;
     File f{read_file(e.path()), mime_of(e.path().extension().string()), {}, hashed, {}};
+    bool page = e.path().extension() == ".html";
+    if (page) f.body = rebase_page(std::move(f.body), path_prefix);
     f.etag = etag_of(f.body);
+    if (page && !path_prefix.empty()) {  // the build's twins are of the unprefixed page
+      Variant v{"gzip", http::gzip_compress(f.body, 9), {}};
+      v.etag = etag_of(v.body);
+      if (v.body.size() < f.body.size()) f.variants.push_back(std::move(v));
+    }
     for (auto& [suffix, coding] : kCodings) {
+      if (page && !path_prefix.empty()) break;
       fs::path twin = e.path().string() + suffix;
       if (!fs::is_regular_file(twin, ec)) continue;
       Variant v{coding, read_file(twin), {}};

@@ -5,6 +5,12 @@
 // (x.js.gz, x.js.br: scripts/precompress-web.sh) are sent as Content-Encoding gzip/br when
 // the request's Accept-Encoding prefers them (http/accept_encoding.hpp), each with its own
 // ETag, and Vary: Accept-Encoding on every answer.
+//
+// One build serves any sub-path: the build's assets are referenced relative to the pages'
+// `<base href="/app/">` (web/index.html), and under --public-url's path ("/painel") the
+// pages' base becomes "/painel/app/" at load, their gzip twin made again (zlib) and their
+// brotli twin dropped (no brotli encoder in the binary; the pages are ~1 KB). Every other
+// file keeps the build's twins.
 #include <map>
 #include <memory>
 #include <string>
@@ -17,8 +23,12 @@ namespace painel::api {
 
 class StaticFiles {
  public:
-  // Returns nullptr when dir has no index.html (UI not built).
-  static std::unique_ptr<StaticFiles> load(const std::string& dir);
+  // Returns nullptr when dir has no index.html (UI not built). `path_prefix`: see above.
+  static std::unique_ptr<StaticFiles> load(const std::string& dir,
+                                           const std::string& path_prefix = {});
+  // The `<base href="/app/">` of a page moved under path_prefix; the text unchanged
+  // without that tag or without a prefix.
+  static std::string rebase_page(std::string html, const std::string& path_prefix);
   http::Response serve(const http::Request& req) const;
   // `/docs` and `/docs/`: the API docs page (dist/docs.html, Swagger UI rendering
   // /openapi.json), served like index.html with the same CSP; 404 when not built.

@@ -94,6 +94,7 @@ int cmd_serve(Config cfg) {
   so.trusted_proxies = http::TrustedProxies::parse(cfg.trusted_proxies);
   so.cors = http::Cors::parse(cfg.cors_origins);
   so.tls = tls;
+  so.path_prefix = cfg.path_prefix();
   raise_open_file_limit(so.max_connections);
   auto& app = *svc.app;
   http::Server server(

@@ -114,9 +114,10 @@ Services::Services(const Config& c) : cfg(c) {
       {cfg, *store, metrics, *cache, *limiter, clock, *reads, *tokens, *command_signal,
        painel::derive_credentials_key(master_key), *mailer, alert_rules});
   std::string web_dir = resolve_web_dir(cfg.web_dir);
-  auto ui = api::StaticFiles::load(web_dir);
+  auto ui = api::StaticFiles::load(web_dir, cfg.path_prefix());
   if (ui)
-    spdlog::info("serving the web UI from {} ({} files) under /app/", web_dir, ui->file_count());
+    spdlog::info("serving the web UI from {} ({} files) under {}/app/", web_dir, ui->file_count(),
+                 cfg.path_prefix());
   else
     spdlog::warn("the web UI is not built ({} has no index.html): API only. Run `make build`.",
                  web_dir);

@@ -1,5 +1,6 @@
 #include "core/config.hpp"
 
+#include <cctype>
 #include <stdexcept>
 
 #include "core/list.hpp"
@@ -27,6 +28,34 @@ std::string Config::public_base_url() const {
   return u;
 }
 
+std::string Config::path_prefix() const {
+  if (public_url.empty()) return "";
+  std::string u = public_base_url();
+  auto host_at = u.find("://");
+  auto slash = u.find('/', host_at == std::string::npos ? 0 : host_at + 3);
+  return slash == std::string::npos ? "" : u.substr(slash);
+}
+
+// A sub-path is plain segments ([A-Za-z0-9._~-], none "." or ".."), so that it is the same
+// percent-decoded (the router's view) and as the proxy forwards it.
+static bool plain_path(const std::string& path) {
+  if (path.size() > 200) return false;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] != '/') return false;
+    size_t end = path.find('/', i + 1);
+    if (end == std::string::npos) end = path.size();
+    std::string seg = path.substr(i + 1, end - i - 1);
+    if (seg.empty() || seg == "." || seg == "..") return false;
+    for (char c : seg)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '~' &&
+          c != '-')
+        return false;
+    i = end;
+  }
+  return true;
+}
+
 bool Config::is_loopback(const std::string& host_port) {
   std::string h = host_port.substr(0, host_port.rfind(':'));
   return h == "localhost" || h == "[::1]" || h == "::1" || h.rfind("127.", 0) == 0;
@@ -50,6 +79,10 @@ void Config::validate() const {
        public_url.find_first_of(" \t\r\n?#") != std::string::npos || public_url.size() > 2000))
     throw std::invalid_argument(
         "--public-url must be an http:// or https:// address without spaces, query or fragment");
+  if (!plain_path(path_prefix()))
+    throw std::invalid_argument(
+        "--public-url's path must be plain segments (letters, digits, '.', '_', '~', '-'), "
+        "at most 200 characters: https://painel.example.com/painel");
   if (host().empty()) throw std::invalid_argument("--listen must be HOST:PORT");
   if (tls_cert.empty() != tls_key.empty())
     throw std::invalid_argument("--tls-cert and --tls-key go together: give both or neither");

@@ -137,6 +137,9 @@ struct Config {
   uint16_t port() const;
   // public_url without a trailing '/', or "http(s)://" + listen when it is not set.
   std::string public_base_url() const;
+  // The path of public_url without a trailing '/' ("/painel"), empty when it has none: the
+  // UI and the API are then served under it (http/path_prefix.hpp).
+  std::string path_prefix() const;
   // Throws std::invalid_argument with a one-line message on a bad setting.
   void validate() const;
 };

@@ -26,6 +26,8 @@ struct Request {
   // What an abandoned inline attempt already did (authentication, rate-limit tokens taken),
   // left by the application for the re-run on the handler pool. Never set from the wire.
   std::shared_ptr<const void> inline_carry;
+  // The path is not under --public-url's path (http/path_prefix.hpp): the answer is 404.
+  bool outside_prefix = false;
 
   std::optional<std::string_view> header(std::string_view lower_name) const;
   // The credentials of `Authorization: Bearer <token>`; nullopt without one.

@@ -21,6 +21,7 @@
 
 #include "core/json.hpp"
 #include "core/utf8.hpp"
+#include "http/path_prefix.hpp"
 #include "http/problem.hpp"
 #include "http/tls.hpp"
 
@@ -385,6 +386,7 @@ struct Server::Impl {
                         req.remote_ip);
         break;
       }
+      req.outside_prefix = strip_path_prefix(opts.path_prefix, req.path) == PrefixMatch::Outside;
       inflight.fetch_add(1);
       size_t reserved = 0;
       if (!parser.is_done()) {  // a body follows

@@ -44,6 +44,9 @@ struct ServerOptions {
   // HTTPS when set (http/tls.hpp): the handshake must end within header_timeout_ms, every
   // answer carries Strict-Transport-Security, and run(true) reloads it on SIGHUP.
   std::shared_ptr<TlsContext> tls;
+  // --public-url's path ("/painel"; empty: none), stripped from every request path once its
+  // head is read (http/path_prefix.hpp); a path outside it is marked Request::outside_prefix.
+  std::string path_prefix;
 };
 
 // Counters the server adds to (rendered as painel_connections_* by the caller); each may

@@ -133,7 +133,8 @@ class DebianPackage(unittest.TestCase):
             self.assertEqual(r.status, 200)
             with open(os.path.join(web, "index.html")) as f:
                 self.assertEqual(r.body, f.read())
-            asset = re.search(r'src="(/app/assets/[^"]+\.js)"', r.body).group(1)
+            # Relative to the page's <base href="/app/"> (one build for any --public-url path).
+            asset = "/app/" + re.search(r'src="\./(assets/[^"]+\.js)"', r.body).group(1)
             r = p.get(asset, headers={"Accept-Encoding": "br"})
             self.assertEqual((r.status, r.headers.get("content-encoding")), (200, "br"))
             with open(p.log.name) as f:

@@ -8,6 +8,7 @@ import { I18nProvider, t } from './i18n/I18nProvider';
 import { Toasts } from './components/Toasts';
 import { describeError, shouldRetry } from './api/errors';
 import { isApiError } from './api/client';
+import { BASE_PATH } from './api/base';
 import { pushToast } from './lib/toasts';
 import './styles.css';
 
@@ -41,7 +42,7 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nProvider>
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
+        <BrowserRouter basename={BASE_PATH || undefined}>
           <AuthProvider>
             <App />
           </AuthProvider>

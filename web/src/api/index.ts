@@ -1,4 +1,5 @@
 import { ApiClient, SESSION_CHANNEL, type LockFn, type SessionChannel } from './client';
+import { BASE_PATH } from './base';
 
 /** The tabs' BroadcastChannel, or null where the browser has none (the tab then acts alone). */
 function sessionChannel(): SessionChannel | null {
@@ -23,5 +24,5 @@ function webLock(): LockFn | undefined {
   return <T>(name: string, fn: () => Promise<T>) => locks.request(name, { mode: 'exclusive' }, fn) as Promise<T>;
 }
 
-/** The app's single API client (same origin as the page: paths like /tenant/me). */
-export const api = new ApiClient({ channel: sessionChannel(), lock: webLock() });
+/** The app's single API client (same origin as the page: paths like /tenant/me, under BASE_PATH). */
+export const api = new ApiClient({ baseUrl: BASE_PATH, channel: sessionChannel(), lock: webLock() });

@@ -7,7 +7,7 @@ import 'swagger-ui-dist/swagger-ui.css';
 import './docs.css';
 
 SwaggerUI({
-  url: '/openapi.json',
+  url: new URL('../openapi.json', document.baseURI).href, // under --public-url's path too
   dom_id: '#swagger-ui',
   deepLinking: true,
   supportedSubmitMethods: [],
