@@ -54,12 +54,13 @@ bool is_twin(const fs::path& p) {
 
 }  // namespace
 
-constexpr std::string_view kBaseTag = "<base href=\"/app/\">";
+// The tag's start only: the page may close it as `>` or ` />` (Prettier writes the latter).
+constexpr std::string_view kBaseTag = "<base href=\"/app/\"";
 
 std::string StaticFiles::rebase_page(std::string html, const std::string& path_prefix) {
   auto at = html.find(kBaseTag);
   if (path_prefix.empty() || at == std::string::npos) return html;
-  html.replace(at, kBaseTag.size(), "<base href=\"" + path_prefix + "/app/\">");
+  html.replace(at, kBaseTag.size(), "<base href=\"" + path_prefix + "/app/\"");
   return html;
 }
 

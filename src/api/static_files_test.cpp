@@ -13,6 +13,11 @@ TEST(StaticFilesRebase, ThePageMovesUnderThePrefix) {
             "<head><base href=\"/painel/app/\"><script src=\"./assets/main.js\"></script></head>");
 }
 
+TEST(StaticFilesRebase, ASelfClosingBaseTagMovesToo) {  // as Prettier writes web/index.html
+  EXPECT_EQ(StaticFiles::rebase_page("<head><base href=\"/app/\" /></head>", "/painel"),
+            "<head><base href=\"/painel/app/\" /></head>");
+}
+
 TEST(StaticFilesRebase, NoPrefixOrNoBaseKeepsThePage) {
   EXPECT_EQ(StaticFiles::rebase_page(kPage, ""), kPage);
   EXPECT_EQ(StaticFiles::rebase_page("<head></head>", "/painel"), "<head></head>");

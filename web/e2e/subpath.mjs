@@ -24,11 +24,24 @@ let painel = null;
 let browser = null;
 let failed = false;
 try {
-  painel = await startPainel({ bin: BIN, webDir: WEB_DIR, tenants: 4, days: 14, serveArgs: ['--public-url', 'http://127.0.0.1/painel'] });
+  painel = await startPainel({
+    bin: BIN,
+    webDir: WEB_DIR,
+    tenants: 4,
+    days: 14,
+    serveArgs: ['--public-url', 'http://127.0.0.1/painel'],
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const origin = new URL(painel.base).origin;
@@ -41,7 +54,8 @@ try {
   page.on('response', (r) => {
     // The login page's first refresh finds no session yet: that 401 is expected.
     const path = new URL(r.url()).pathname;
-    if (r.status() >= 400 && !(r.status() === 401 && path === '/painel/auth/refresh')) bad.push(`${r.status()} ${path}`);
+    if (r.status() >= 400 && !(r.status() === 401 && path === '/painel/auth/refresh'))
+      bad.push(`${r.status()} ${path}`);
   });
   const root = await fetch(`${painel.base}/app/login`);
   if (root.status !== 404) throw new Error(`/app/login outside the prefix answered ${root.status}, not 404`);

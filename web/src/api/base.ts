@@ -8,4 +8,5 @@ export function basePath(baseHref: string | null | undefined): string {
   return href.endsWith('/app/') ? href.slice(0, -'/app/'.length) : '';
 }
 
-export const BASE_PATH = typeof document === 'undefined' ? '' : basePath(document.querySelector('base')?.getAttribute('href'));
+export const BASE_PATH =
+  typeof document === 'undefined' ? '' : basePath(document.querySelector('base')?.getAttribute('href'));
