@@ -22,8 +22,12 @@ namespace {
 
 http::Response list_alerts(const AlertDeps& d) {
   std::map<std::string, store::AlertStateRow> states;
+  std::map<std::string, std::vector<store::AlertStateRow>> by_tenant;  // not ok, per rule
   for (auto& s : store::alert_states(d.store.conn()))
-    if (s.scope.empty()) states[s.rule] = s;
+    if (s.scope.empty())
+      states[s.rule] = s;
+    else if (s.phase != "ok")
+      by_tenant[s.rule].push_back(s);
   JsonOut j;
   j.begin_object().kv("interval_ms", d.config.alerts_interval_ms);
   j.key("webhooks").begin_array();
@@ -51,6 +55,20 @@ http::Response list_alerts(const AlertDeps& d) {
       else
         j.null();
       j.kv("evaluated_at", format_rfc3339(s.updated_ms)).kv("incident_id", s.incident_id);
+    }
+    if (r.scope == "tenant") {
+      j.key("tenants").begin_array();
+      for (auto& s : by_tenant[r.name]) {
+        j.begin_object().kv("tenant_id", s.scope).kv("state", s.phase);
+        j.kv("since", format_rfc3339(s.since_ms)).key("value");
+        if (s.value)
+          j.dbl(*s.value);
+        else
+          j.null();
+        j.kv("evaluated_at", format_rfc3339(s.updated_ms)).kv("incident_id", s.incident_id);
+        j.end_object();
+      }
+      j.end_array();
     }
     j.end_object();
   }

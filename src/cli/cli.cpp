@@ -662,7 +662,12 @@ int run(int argc, char** argv) {
       cfg.validate();
       http::Cors::parse(cfg.cors_origins);  // a bad origin: exit 2 before anything starts
       mail::validate_settings({cfg.smtp_url, cfg.smtp_from});
-      load_alert_rules(cfg.alerts_file);  // a bad rules file: exit 2 before anything starts
+      // A bad rules file: exit 2 before anything starts.
+      for (auto& r : load_alert_rules(cfg.alerts_file))
+        if (r.scope == "tenant" && cfg.metrics_history_days == 0)
+          throw std::invalid_argument("--alerts " + cfg.alerts_file + ": rule \"" + r.name +
+                                      "\": scope \"tenant\" reads the metric history: it "
+                                      "needs --metrics-history-days above 0");
       return cmd_serve(cfg);
     }
     if (*version) return cmd_version(v_json);

@@ -192,7 +192,8 @@ void Services::start_jobs() {
   runner->every("raw_retention", kRawRetentionEveryMs, [rr] { rr->tick(); });
   alerts = std::make_unique<jobs::AlertJob>(
       *store, metrics, *cache, clock, alert_rules,
-      jobs::AlertJobOptions{cfg.alerts_interval_ms, cfg.alert_webhooks, cfg.public_base_url()});
+      jobs::AlertJobOptions{cfg.alerts_interval_ms, cfg.alert_webhooks, cfg.public_base_url()},
+      history.get());
   auto* al = alerts.get();
   runner->every("alerts", cfg.alerts_interval_ms, [al] { al->tick(); });
   jobs::WebhookOptions wo;

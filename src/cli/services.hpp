@@ -71,11 +71,12 @@ struct Services {
   std::unique_ptr<store::InstanceLock> instance_lock;
   std::string master_key_fingerprint;
   std::unique_ptr<jobs::UsageRetentionJob> raw_retention;
+  std::unique_ptr<jobs::MetricHistoryJob> history;  // also with --no-jobs: every instance's own;
+  // before `alerts`, which reads it, so it is destroyed after
+  std::unique_ptr<jobs::JobRunner> history_runner;
   std::unique_ptr<jobs::AlertJob> alerts;
   std::unique_ptr<jobs::WebhookSender> alert_webhooks;
   std::unique_ptr<jobs::JobRunner> runner;
-  std::unique_ptr<jobs::MetricHistoryJob> history;  // also with --no-jobs: every instance's own
-  std::unique_ptr<jobs::JobRunner> history_runner;
   std::unique_ptr<jobs::JobRunner>
       denial_flusher;  // also with --no-jobs: it drains the app's buffer
   std::unique_ptr<jobs::CommandWorker> command_worker;  // last: stopped before the rest

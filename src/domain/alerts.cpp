@@ -16,7 +16,7 @@ namespace {
 
 using enum AlertExpr;
 
-constexpr std::array<std::pair<AlertExpr, std::string_view>, 11> kExprNames{{
+constexpr std::array<std::pair<AlertExpr, std::string_view>, 12> kExprNames{{
     {HandlerErrors, "handler_errors"},
     {Http5xx, "http_5xx"},
     {StoreBusy, "store_busy"},
@@ -28,6 +28,7 @@ constexpr std::array<std::pair<AlertExpr, std::string_view>, 11> kExprNames{{
     {ProcessRss, "rss_bytes"},
     {QueueAge, "queue_age_seconds"},
     {AggregationLag, "aggregation_lag_seconds"},
+    {TenantRequests, "tenant_requests"},
 }};
 
 AlertRule rule(std::string name, AlertExpr e, double threshold, int64_t window_s,
@@ -109,9 +110,12 @@ AlertRule parse_rule(const rapidjson::Value& o, const std::string& where,
   r.clear_s = o.HasMember("clear_s") ? int_field(o, "clear_s", where, 0, 86400) : 0;
   if (o.HasMember("scope")) {
     r.scope = text_field(o, "scope", where, 16);
-    // Painel's counters carry no tenant label yet: every rule watches the platform.
-    if (r.scope != "global") refuse(where, "scope must be \"global\"");
+    if (r.scope != "global" && r.scope != "tenant")
+      refuse(where, "scope must be \"global\" or \"tenant\"");
   }
+  // The only series with a tenant label is the history's tenant_requests{tenant}.
+  if ((r.scope == "tenant") != (r.expr == TenantRequests))
+    refuse(where, "scope \"tenant\" goes with expr \"tenant_requests\", and only with it");
   if (o.HasMember("summary")) r.summary = text_field(o, "summary", where, 200);
   if (r.expr == Counter) {
     if (!o.HasMember("metric")) refuse(where, "metric is required for expr \"counter\"");
@@ -246,8 +250,15 @@ std::optional<double> alert_value(const AlertRule& r, AlertInputs& in) {
       return in.queue_oldest_age_s();
     case AggregationLag:
       return in.aggregation_lag_s();
+    case TenantRequests:
+      return std::nullopt;
   }
   return std::nullopt;
+}
+
+std::map<std::string, double> alert_values_by_tenant(const AlertRule& r, AlertInputs& in) {
+  if (r.expr != TenantRequests) return {};
+  return in.window_sums_by("tenant_requests", {}, "tenant", r.window_s);
 }
 
 std::string_view phase_name(AlertPhase p) {
@@ -321,6 +332,7 @@ std::string alert_notice_body(const AlertNotice& n) {
     text = fmt::format("[{}] {} ({}): {} (value {}, threshold {:g})",
                        n.event == "firing" ? "FIRING" : "RESOLVED", n.rule->name, n.rule->severity,
                        n.rule->summary, value, n.rule->threshold);
+    if (n.tenant_id) text += " — tenant " + *n.tenant_id;
   }
   if (n.incident_id && !n.public_url.empty()) text += " " + n.public_url + "/app/company/incidents";
   JsonOut j;
@@ -336,6 +348,7 @@ std::string alert_notice_body(const AlertNotice& n) {
     else
       j.null();
     j.key("incident_id").str_or_null(n.incident_id);
+    if (n.tenant_id) j.kv("tenant_id", *n.tenant_id);
   }
   j.kv("text", text).end_object();
   return j.take();

@@ -6,6 +6,7 @@
 // webhook body. Pure: the values come through AlertInputs, time through the caller.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ enum class AlertExpr {
   ProcessRss,          // this process's resident memory, bytes
   QueueAge,            // age of the oldest PENDING operational command, seconds
   AggregationLag,      // seconds since the last usage aggregation run
+  TenantRequests,      // requests answered to a tenant's users, per tenant  (window, scope tenant)
 };
 
 struct AlertRule {
@@ -42,7 +44,8 @@ struct AlertRule {
   std::string severity = "warning";  // info|warning|error|critical (the incident's)
   int64_t for_s = 0;                 // the condition must hold this long before the rule fires
   int64_t clear_s = 0;               // and be false this long before it resolves
-  std::string scope = "global";      // global: one incident every tenant sees
+  std::string scope = "global";      // global: one incident every tenant sees; tenant: one per
+                                     // tenant, that tenant's (expr tenant_requests only)
   std::string summary;               // one line for people
 };
 
@@ -73,10 +76,22 @@ struct AlertInputs {
   virtual std::optional<double> rss_bytes() = 0;
   virtual std::optional<double> queue_oldest_age_s() = 0;
   virtual std::optional<double> aggregation_lag_s() = 0;
+  // Like window_sum, per value of the label `by` (the series without it are left out): the
+  // metric history's per-tenant series. Empty when the inputs have no such series.
+  virtual std::map<std::string, double> window_sums_by(std::string_view /*name*/,
+                                                       const MetricLabels& /*labels*/,
+                                                       std::string_view /*by*/,
+                                                       int64_t /*seconds*/) {
+    return {};
+  }
 };
 
 // The rule's value now; nullopt when the inputs cannot tell (the condition is then false).
+// A tenant-scoped rule has no single value: nullopt.
 std::optional<double> alert_value(const AlertRule& r, AlertInputs& in);
+// A tenant-scoped rule's value per tenant id (tenants without a point in the window are
+// absent: their value is 0); empty for a global rule.
+std::map<std::string, double> alert_values_by_tenant(const AlertRule& r, AlertInputs& in);
 
 // Hysteresis. ok → pending (condition true, waiting for for_s) → firing; firing →
 // clearing (condition false, waiting for clear_s) → ok. A condition that flips back resets
@@ -100,8 +115,9 @@ struct AlertNotice {
   const AlertRule* rule = nullptr;  // nullptr for a test
   std::optional<double> value;
   std::optional<std::string> incident_id;
-  std::string at;          // RFC 3339
-  std::string public_url;  // links to the staff UI
+  std::string at;                        // RFC 3339
+  std::string public_url;                // links to the staff UI
+  std::optional<std::string> tenant_id;  // a tenant-scoped rule's tenant
 };
 std::string alert_notice_body(const AlertNotice& n);
 

@@ -240,5 +240,50 @@ TEST(AlertNoticeBody, CarriesTheRuleValueAndASlackText) {
   EXPECT_EQ(std::string(d["text"].GetString()).rfind("[TEST]", 0), 0u);
 }
 
+// Per-tenant rules: scope "tenant" goes with expr tenant_requests (the one series with a
+// tenant label) and only with it; its values come per tenant, and it has no single value.
+TEST(AlertRulesFile, TenantScopeGoesWithTenantRequests) {
+  auto any = [](std::string_view) { return true; };
+  auto rules = parse_alert_rules(
+      R"({"rules":[{"name":"TenantFlood","expr":"tenant_requests","scope":"tenant",
+                    "threshold":1000,"window_s":300,"severity":"warning"}]})",
+      any);
+  const AlertRule& r = rules.back();
+  EXPECT_EQ(r.name, "TenantFlood");
+  EXPECT_EQ(r.scope, "tenant");
+  EXPECT_EQ(r.expr, AlertExpr::TenantRequests);
+  auto refused = [&](const char* text) {
+    try {
+      parse_alert_rules(text, any);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(refused(R"({"rules":[{"name":"A","expr":"tenant_requests","threshold":1,
+                                  "severity":"info"}]})")
+                .find("scope \"tenant\" goes with expr \"tenant_requests\""),
+            std::string::npos);
+  EXPECT_NE(refused(R"({"rules":[{"name":"A","expr":"tenant_requests","threshold":1,
+                                  "severity":"info","scope":"everyone"}]})")
+                .find("scope must be"),
+            std::string::npos);
+
+  struct PerTenant : FakeInputs {
+    std::string asked;
+    std::map<std::string, double> window_sums_by(std::string_view name, const MetricLabels&,
+                                                 std::string_view by, int64_t s) override {
+      asked = std::string(name) + "|" + std::string(by) + "|" + std::to_string(s);
+      return {{"t1", 1200}, {"t2", 3}};
+    }
+  } in;
+  auto values = alert_values_by_tenant(r, in);
+  EXPECT_EQ(in.asked, "tenant_requests|tenant|300");
+  EXPECT_EQ(values.size(), 2u);
+  EXPECT_EQ(values["t1"], 1200);
+  EXPECT_EQ(alert_value(r, in), std::nullopt);
+  EXPECT_TRUE(alert_values_by_tenant(shipped("PainelHttp5xx"), in).empty());
+}
+
 }  // namespace
 }  // namespace painel::domain

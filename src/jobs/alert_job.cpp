@@ -12,6 +12,7 @@
 #include "store/commands.hpp"
 #include "store/incidents.hpp"
 #include "store/leases.hpp"
+#include "store/metric_history.hpp"
 
 namespace painel::jobs {
 namespace {
@@ -45,8 +46,9 @@ constexpr const char* kLease = "alerts";
 }  // namespace
 
 ProcessAlertInputs::ProcessAlertInputs(const obs::Metrics& m, store::Store& s, const Clock& clock,
-                                       const std::vector<domain::AlertRule>& rules)
-    : metrics_(m), store_(s), clock_(clock) {
+                                       const std::vector<domain::AlertRule>& rules,
+                                       MetricHistoryJob* history)
+    : metrics_(m), store_(s), clock_(clock), history_(history) {
   SeriesCollector col;
   for (auto& r : rules) domain::alert_value(r, col);
   for (auto& [k, v] : col.wanted) {
@@ -70,6 +72,13 @@ void ProcessAlertInputs::sample() {
 
 double ProcessAlertInputs::window_sum(std::string_view name, const domain::MetricLabels& labels,
                                       int64_t seconds) {
+  if (history_) {
+    if (name != "painel_http_requests_total") return history_->window_sum(name, labels, seconds);
+    domain::MetricLabels stored = labels;
+    for (auto& [k, v] : stored)
+      if (k == "status") k = "class";
+    return history_->window_sum("http_requests", stored, seconds);
+  }
   int64_t now = clock_.now_ms();
   std::lock_guard lk(mu_);
   auto it = series_.find(series_key(name, labels));
@@ -107,6 +116,14 @@ std::optional<double> ProcessAlertInputs::queue_oldest_age_s() {
   return std::max<int64_t>(0, clock_.now_ms() - *q.oldest_ms) / 1000.0;
 }
 
+std::map<std::string, double> ProcessAlertInputs::window_sums_by(std::string_view name,
+                                                                 const domain::MetricLabels& labels,
+                                                                 std::string_view by,
+                                                                 int64_t seconds) {
+  if (!history_) return {};
+  return history_->window_sums_by(name, labels, by, seconds);
+}
+
 std::optional<double> ProcessAlertInputs::aggregation_lag_s() {
   auto last = metrics_.gauge("painel_aggregation_last_run_timestamp_seconds");
   if (!last || *last <= 0) return std::nullopt;  // no run on this instance yet
@@ -140,19 +157,20 @@ std::vector<std::string> queue_alert_notices(store::Conn& c, const std::vector<s
 }
 
 AlertJob::AlertJob(store::Store& s, obs::Metrics& m, cache::ResponseCache& cache,
-                   const Clock& clock, std::vector<domain::AlertRule> rules, AlertJobOptions o)
+                   const Clock& clock, std::vector<domain::AlertRule> rules, AlertJobOptions o,
+                   MetricHistoryJob* history)
     : store_(s),
       metrics_(m),
       cache_(cache),
       clock_(clock),
       rules_(std::move(rules)),
       opt_(std::move(o)),
-      inputs_(m, s, clock, rules_),
+      inputs_(m, s, clock, rules_, history),
       holder_(new_uuid()) {}
 
 bool AlertJob::tick() {
   int64_t now = clock_.now_ms();
-  bool incidents_changed = false;
+  Outcome out;
   try {
     inputs_.sample();
     // Taken and released around each run, like the audit checkpoint's: on PostgreSQL the
@@ -171,68 +189,118 @@ bool AlertJob::tick() {
         }
       }
     } release{*this};
-    store_.write([&](store::Conn& c) { evaluate(c, now, incidents_changed); });
+    store_.write([&](store::Conn& c) {
+      out = Outcome{};  // a retried transaction starts over
+      evaluate(c, now, out);
+    });
     metrics_.inc("painel_alert_evaluations_total");
   } catch (const std::exception& e) {
     metrics_.inc("painel_alert_evaluation_failures_total");
     spdlog::error("alerts: evaluation failed: {}", e.what());
     return false;
   }
-  if (incidents_changed) cache_.invalidate_all();  // a global incident: every tenant sees it
+  metrics_.set_gauge("painel_alerts_firing", out.firing);
+  if (out.all_changed)
+    cache_.invalidate_all();  // a global incident: every tenant sees it
+  else
+    for (auto& t : out.tenants) cache_.invalidate_tenant(t);
   return true;
 }
 
-void AlertJob::evaluate(store::Conn& c, int64_t now, bool& incidents_changed) {
-  std::map<std::string, store::AlertStateRow> saved;
-  for (auto& s : store::alert_states(c))
-    if (s.scope.empty()) saved[s.rule] = s;
-  int firing = 0;
+void AlertJob::evaluate(store::Conn& c, int64_t now, Outcome& out) {
+  // By rule, then scope ("" global, else a tenant id).
+  std::map<std::string, std::map<std::string, store::AlertStateRow>> saved;
+  for (auto& s : store::alert_states(c)) saved[s.rule][s.scope] = s;
   for (auto& rule : rules_) {
-    auto value = domain::alert_value(rule, inputs_);
-    bool condition = value && *value > rule.threshold;
-    store::AlertStateRow row{rule.name, "", "ok", now, now, value, std::nullopt};
-    domain::AlertState st;
-    if (auto it = saved.find(rule.name); it != saved.end()) {
-      row.incident_id = it->second.incident_id;
-      st.phase = domain::parse_phase(it->second.phase).value_or(domain::AlertPhase::Ok);
-      st.since_ms = it->second.since_ms;
+    auto& mine = saved[rule.name];
+    if (rule.scope != "tenant") {
+      auto it = mine.find("");
+      step(c, rule, "", domain::alert_value(rule, inputs_),
+           it == mine.end() ? nullptr : &it->second, now, out);
+      continue;
     }
-    auto move = domain::step_alert(st, rule, condition, now);
-    domain::AlertNotice notice{
-        "", "", &rule, value, std::nullopt, format_rfc3339(now), opt_.public_url};
-    if (move == domain::AlertMove::Fire) {
-      std::string text = rule.summary.empty() ? rule.name : rule.summary;
-      row.incident_id =
-          store::open_incident(c,
-                               {std::nullopt, rule.severity, "Alerta: " + rule.name,
-                                fmt::format("{} — value {:g}, threshold {:g} (built-in alert {})",
-                                            text, value.value_or(0), rule.threshold, rule.name),
-                                "alert"},
-                               now);
-      incidents_changed = true;
-      notice.event = "firing";
-      notice.incident_id = row.incident_id;
-      queue_alert_notices(c, opt_.webhooks, notice, rule.name, now);
-      metrics_.inc("painel_alert_transitions_total", "to=\"firing\"");
-      spdlog::warn("alerts: {} fired (value {:g} > {:g}), incident {}", rule.name,
-                   value.value_or(0), rule.threshold, *row.incident_id);
-    } else if (move == domain::AlertMove::Resolve) {
-      if (row.incident_id) store::resolve_incident(c, *row.incident_id, "alert", now);
-      incidents_changed = true;
-      notice.event = "resolved";
-      notice.incident_id = row.incident_id;
-      queue_alert_notices(c, opt_.webhooks, notice, rule.name, now);
-      row.incident_id.reset();
-      metrics_.inc("painel_alert_transitions_total", "to=\"resolved\"");
-      spdlog::info("alerts: {} resolved", rule.name);
+    // Per tenant: the tenants over the threshold now, and those whose state is not ok (to
+    // move their hysteresis). A tenant under it and ok has nothing to step or save.
+    auto values = domain::alert_values_by_tenant(rule, inputs_);
+    std::vector<std::string> tenants;
+    for (auto& [t, v] : values)
+      if (v > rule.threshold) tenants.push_back(t);
+    for (auto& [t, row] : mine)
+      if (!t.empty() && row.phase != "ok" && !(values.contains(t) && values[t] > rule.threshold))
+        tenants.push_back(t);
+    // A tenant deleted since its requests gets no incident; one it had is let go (no value).
+    std::map<std::string, std::string> exists;
+    for (size_t at = 0; at < tenants.size(); at += 200) {
+      std::vector<std::string> part(tenants.begin() + at,
+                                    tenants.begin() + std::min(tenants.size(), at + 200));
+      exists.merge(store::tenant_names(c, part));
     }
-    row.phase = std::string(domain::phase_name(st.phase));
-    row.since_ms = st.since_ms;
-    if (st.phase == domain::AlertPhase::Firing || st.phase == domain::AlertPhase::Clearing)
-      ++firing;
-    store::save_alert_state(c, row);
+    for (auto& t : tenants) {
+      auto it = mine.find(t);
+      bool known = exists.contains(t);
+      if (!known && it == mine.end()) continue;
+      auto v = values.find(t);
+      std::optional<double> value;
+      if (known) value = v == values.end() ? 0.0 : v->second;
+      step(c, rule, t, value, it == mine.end() ? nullptr : &it->second, now, out);
+    }
   }
-  metrics_.set_gauge("painel_alerts_firing", firing);
+}
+
+void AlertJob::step(store::Conn& c, const domain::AlertRule& rule, const std::string& scope,
+                    std::optional<double> value, const store::AlertStateRow* saved, int64_t now,
+                    Outcome& out) {
+  bool condition = value && *value > rule.threshold;
+  std::optional<std::string> tenant;
+  if (!scope.empty()) tenant = scope;
+  store::AlertStateRow row{rule.name, scope, "ok", now, now, value, std::nullopt};
+  domain::AlertState st;
+  if (saved) {
+    row.incident_id = saved->incident_id;
+    st.phase = domain::parse_phase(saved->phase).value_or(domain::AlertPhase::Ok);
+    st.since_ms = saved->since_ms;
+  }
+  auto move = domain::step_alert(st, rule, condition, now);
+  domain::AlertNotice notice{
+      "", "", &rule, value, std::nullopt, format_rfc3339(now), opt_.public_url, tenant};
+  auto changed = [&] {
+    if (tenant)
+      out.tenants.push_back(*tenant);
+    else
+      out.all_changed = true;
+  };
+  std::string who = tenant ? " (tenant " + *tenant + ")" : "";
+  if (move == domain::AlertMove::Fire) {
+    std::string text = rule.summary.empty() ? rule.name : rule.summary;
+    row.incident_id =
+        store::open_incident(c,
+                             {tenant, rule.severity, "Alerta: " + rule.name,
+                              fmt::format("{} — value {:g}, threshold {:g} (built-in alert {})",
+                                          text, value.value_or(0), rule.threshold, rule.name),
+                              "alert"},
+                             now);
+    changed();
+    notice.event = "firing";
+    notice.incident_id = row.incident_id;
+    queue_alert_notices(c, opt_.webhooks, notice, rule.name, now);
+    metrics_.inc("painel_alert_transitions_total", "to=\"firing\"");
+    spdlog::warn("alerts: {}{} fired (value {:g} > {:g}), incident {}", rule.name, who,
+                 value.value_or(0), rule.threshold, *row.incident_id);
+  } else if (move == domain::AlertMove::Resolve) {
+    if (row.incident_id) store::resolve_incident(c, *row.incident_id, "alert", now);
+    changed();
+    notice.event = "resolved";
+    notice.incident_id = row.incident_id;
+    queue_alert_notices(c, opt_.webhooks, notice, rule.name, now);
+    row.incident_id.reset();
+    metrics_.inc("painel_alert_transitions_total", "to=\"resolved\"");
+    spdlog::info("alerts: {}{} resolved", rule.name, who);
+  }
+  row.phase = std::string(domain::phase_name(st.phase));
+  row.since_ms = st.since_ms;
+  if (st.phase == domain::AlertPhase::Firing || st.phase == domain::AlertPhase::Clearing)
+    ++out.firing;
+  store::save_alert_state(c, row);
 }
 
 }  // namespace painel::jobs

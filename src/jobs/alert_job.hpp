@@ -14,7 +14,9 @@
 
 #include "core/time.hpp"
 #include "domain/alerts.hpp"
+#include "jobs/metric_history_job.hpp"
 #include "obs/metrics.hpp"
+#include "store/alerts.hpp"
 #include "store/store.hpp"
 
 namespace painel::cache {
@@ -23,15 +25,19 @@ class ResponseCache;
 
 namespace painel::jobs {
 
-// The window sums from THIS process's counters: a sample of every series the rules read,
-// taken at each tick and kept for the longest window. The one adapter to swap for the
-// metric history summed across instances (store::metric_window_sum) when it exists: there
+// The rules' inputs. Window sums: with the metric history (`history` given) every
+// instance's 1-minute points plus this process's not-yet-written ones
+// (MetricHistoryJob::window_sum), so an evaluating instance sees the errors of all; there
 // painel_http_requests_total is the series "http_requests" and a status class is the label
-// class="5xx" (here: status="5xx"); other counters keep their names and labels.
+// class="5xx" (here: status="5xx"); other counters keep their names and labels. Without
+// the history (--metrics-history-days 0): THIS process's counters, a sample of every series
+// the rules read taken at each tick and kept for the longest window. Per-tenant sums
+// (tenant_requests{tenant}) exist only in the history.
 class ProcessAlertInputs final : public domain::AlertInputs {
  public:
   ProcessAlertInputs(const obs::Metrics& m, store::Store& s, const Clock& clock,
-                     const std::vector<domain::AlertRule>& rules);
+                     const std::vector<domain::AlertRule>& rules,
+                     MetricHistoryJob* history = nullptr);
   void sample();  // before each evaluation
 
   double window_sum(std::string_view name, const domain::MetricLabels& labels,
@@ -41,6 +47,10 @@ class ProcessAlertInputs final : public domain::AlertInputs {
   std::optional<double> rss_bytes() override;
   std::optional<double> queue_oldest_age_s() override;
   std::optional<double> aggregation_lag_s() override;
+  // Per tenant: only from the metric history (empty without it).
+  std::map<std::string, double> window_sums_by(std::string_view name,
+                                               const domain::MetricLabels& labels,
+                                               std::string_view by, int64_t seconds) override;
 
  private:
   struct Series {
@@ -52,6 +62,7 @@ class ProcessAlertInputs final : public domain::AlertInputs {
   const obs::Metrics& metrics_;
   store::Store& store_;
   const Clock& clock_;
+  MetricHistoryJob* history_;
   int64_t keep_ms_ = 0;
   std::mutex mu_;
   std::map<std::string, Series> series_;  // by "name|labels"
@@ -75,15 +86,28 @@ std::vector<std::string> queue_alert_notices(store::Conn& c, const std::vector<s
 
 class AlertJob {
  public:
+  // `history`: the metric history's writer when it is on (it must outlive the job).
   AlertJob(store::Store& s, obs::Metrics& m, cache::ResponseCache& cache, const Clock& clock,
-           std::vector<domain::AlertRule> rules, AlertJobOptions o);
+           std::vector<domain::AlertRule> rules, AlertJobOptions o,
+           MetricHistoryJob* history = nullptr);
   // One interval: sample, and evaluate when this instance holds the lease. Returns whether
   // it evaluated.
   bool tick();
   const std::vector<domain::AlertRule>& rules() const { return rules_; }
 
  private:
-  void evaluate(store::Conn& c, int64_t now, bool& incidents_changed);
+  // What one evaluation changed, for the cache and the firing gauge.
+  struct Outcome {
+    bool all_changed = false;          // a global incident opened or resolved
+    std::vector<std::string> tenants;  // tenants whose incident opened or resolved
+    int firing = 0;
+  };
+  void evaluate(store::Conn& c, int64_t now, Outcome& out);
+  // One (rule, scope) step: hysteresis, incident, notices, state row. scope "" = global,
+  // else the tenant id.
+  void step(store::Conn& c, const domain::AlertRule& rule, const std::string& scope,
+            std::optional<double> value, const store::AlertStateRow* saved, int64_t now,
+            Outcome& out);
 
   store::Store& store_;
   obs::Metrics& metrics_;

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "core/ids.hpp"
 #include "store/leases.hpp"
 #include "store/metric_history.hpp"
@@ -82,6 +84,57 @@ size_t MetricHistoryJob::flush() {
   // Written: past minutes are final; the current one is rewritten whole at the next flush.
   minutes_.erase(minutes_.begin(), minutes_.find(minute));
   return written;
+}
+
+void MetricHistoryJob::each_in_window(
+    std::string_view name, const std::vector<std::pair<std::string, std::string>>& labels,
+    int64_t seconds, const std::function<void(const std::string&, double)>& f) {
+  auto matches = [&](const std::string& text) {
+    auto have = store::parse_labels(text);
+    return std::all_of(labels.begin(), labels.end(), [&](const auto& want) {
+      return std::find(have.begin(), have.end(), want) != have.end();
+    });
+  };
+  int64_t now_s = clock_.now_ms() / 1000;
+  int64_t from_s = now_s - seconds, to_s = now_s + 1;  // the current minute included
+  // The minutes metric_window_sum counts: those that start within [from_s, to_s).
+  int64_t from_minute = (from_s + 59) / 60, to_minute = (to_s + 59) / 60;
+  std::lock_guard lk(mu_);
+  {
+    // Every instance's written points (this one's as of its last flush).
+    auto totals = store::metric_window_totals(store_.conn(), name, labels, from_s, to_s);
+    for (auto& [l, v] : totals) f(l, v);
+  }
+  for (auto& [m, slot] : minutes_) {  // a minute whose write failed
+    if (slot.written || m < from_minute || m >= to_minute) continue;
+    for (auto& [k, v] : slot.points)
+      if (k.first == name && matches(k.second)) f(k.second, v);
+  }
+  for (auto& s : metrics_.history_samples()) {  // since the last flush
+    if (!s.counter || s.name != name || !matches(s.labels)) continue;
+    auto it = last_.find({s.name, s.labels});
+    double inc = s.value - (it == last_.end() ? 0.0 : it->second);
+    if (inc > 0) f(s.labels, inc);
+  }
+}
+
+double MetricHistoryJob::window_sum(std::string_view name,
+                                    const std::vector<std::pair<std::string, std::string>>& labels,
+                                    int64_t seconds) {
+  double sum = 0;
+  each_in_window(name, labels, seconds, [&](const std::string&, double v) { sum += v; });
+  return sum;
+}
+
+std::map<std::string, double> MetricHistoryJob::window_sums_by(
+    std::string_view name, const std::vector<std::pair<std::string, std::string>>& labels,
+    std::string_view by, int64_t seconds) {
+  std::map<std::string, double> out;
+  each_in_window(name, labels, seconds, [&](const std::string& text, double v) {
+    for (auto& [k, value] : store::parse_labels(text))
+      if (k == by) out[value] += v;
+  });
+  return out;
 }
 
 int64_t MetricHistoryJob::prune() {

@@ -8,9 +8,13 @@
 // points, so a retry never counts twice). prune() deletes points past the retention in
 // small batches, on one instance at a time (lease).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/time.hpp"
 #include "obs/metrics.hpp"
@@ -32,9 +36,26 @@ class MetricHistoryJob {
   size_t flush();
   // Deletes points older than the retention (a few minutes per statement); rows deleted.
   int64_t prune();
+  // The increase of counter `name` (named and labelled as stored: "http_requests" with
+  // class="5xx") over the last `seconds`, summed across instances: every instance's points
+  // of the minutes that start in the window (store::metric_window_sum), plus what this
+  // instance has not written yet (a minute whose write failed, and the increases since its
+  // last flush). Under the flush's lock, so a flush between the two reads can neither count
+  // a value twice nor hide it. Callers' counts (tenant_requests) since the last flush are
+  // not seen before it (they are drained, not totals).
+  double window_sum(std::string_view name,
+                    const std::vector<std::pair<std::string, std::string>>& labels,
+                    int64_t seconds);
+  // The same per value of the label `by` (e.g. per tenant of tenant_requests{tenant}).
+  std::map<std::string, double> window_sums_by(
+      std::string_view name, const std::vector<std::pair<std::string, std::string>>& labels,
+      std::string_view by, int64_t seconds);
   const std::string& instance_id() const { return opts_.instance_id; }
 
  private:
+  void each_in_window(std::string_view name,
+                      const std::vector<std::pair<std::string, std::string>>& labels,
+                      int64_t seconds, const std::function<void(const std::string&, double)>& f);
   using Key = std::pair<std::string, std::string>;  // name, labels
   store::Store& store_;
   obs::Metrics& metrics_;

@@ -169,7 +169,8 @@ constexpr std::array kCatalog = {
                  "Built-in alerts that fired (incident opened) or resolved, on this instance.",
                  "to", "firing|resolved"},
     MetricFamily{"painel_alerts_firing", Gauge,
-                 "Built-in alerts firing now, as of this instance's last evaluation."},
+                 "Built-in alerts firing now (a per-tenant rule counts once per tenant), as of "
+                 "this instance's last evaluation."},
     MetricFamily{"painel_alert_webhook_deliveries_total", Counter,
                  "Alert webhook attempts by outcome: delivered (2xx), retried, failed (gave up).",
                  "result", "delivered|retried|failed"},

@@ -87,20 +87,39 @@ int64_t prune_metric_points(Conn& c, int64_t before_minute, int max_minutes) {
       {before_minute, int64_t{max_minutes}});
 }
 
-double metric_window_sum(Conn& c, std::string_view name,
-                         const std::vector<std::pair<std::string, std::string>>& labels_filter,
-                         int64_t from_unix_s, int64_t to_unix_s) {
-  // Minute m holds [60m, 60m + 60): the minutes that start within [from, to).
+// Calls f(labels, sum over instances) for each labels of `name` in the minutes that start
+// within [from, to) (minute m holds [60m, 60m + 60)) matching `labels_filter`.
+template <typename F>
+void each_window_total(Conn& c, std::string_view name,
+                       const std::vector<std::pair<std::string, std::string>>& labels_filter,
+                       int64_t from_unix_s, int64_t to_unix_s, F&& f) {
   auto ceil_minute = [](int64_t s) { return s / 60 + (s % 60 > 0 ? 1 : 0); };
   int64_t from_minute = ceil_minute(from_unix_s), to_minute = ceil_minute(to_unix_s);
-  double sum = 0;
   c.each(
       "SELECT labels, SUM(value) FROM metric_points WHERE name = ? AND minute >= ? AND "
       "minute < ? GROUP BY labels",
       {std::string(name), from_minute, to_minute}, [&](const Row& r) {
-        if (labels_match(r.text(0), labels_filter)) sum += r.f64(1);
+        if (labels_match(r.text(0), labels_filter)) f(r.text(0), r.f64(1));
       });
+}
+
+double metric_window_sum(Conn& c, std::string_view name,
+                         const std::vector<std::pair<std::string, std::string>>& labels_filter,
+                         int64_t from_unix_s, int64_t to_unix_s) {
+  double sum = 0;
+  each_window_total(c, name, labels_filter, from_unix_s, to_unix_s,
+                    [&](std::string_view, double v) { sum += v; });
   return sum;
+}
+
+std::map<std::string, double> metric_window_totals(
+    Conn& c, std::string_view name,
+    const std::vector<std::pair<std::string, std::string>>& labels_filter, int64_t from_unix_s,
+    int64_t to_unix_s) {
+  std::map<std::string, double> out;
+  each_window_total(c, name, labels_filter, from_unix_s, to_unix_s,
+                    [&](std::string_view labels, double v) { out[std::string(labels)] += v; });
+  return out;
 }
 
 std::vector<MetricCell> metric_series(Conn& c, std::string_view name, int64_t from_minute,

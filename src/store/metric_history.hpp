@@ -36,6 +36,12 @@ double metric_window_sum(Conn& c, std::string_view name,
                          const std::vector<std::pair<std::string, std::string>>& labels_filter,
                          int64_t from_unix_s, int64_t to_unix_s);
 
+// The same sums per labels text (the series that match), for callers that add their own.
+std::map<std::string, double> metric_window_totals(
+    Conn& c, std::string_view name,
+    const std::vector<std::pair<std::string, std::string>>& labels_filter, int64_t from_unix_s,
+    int64_t to_unix_s);
+
 // One (step, labels) cell of a series: `sum` over instances and minutes of the step, `max`
 // the largest single point (for gauges: the peak of any instance).
 struct MetricCell {
