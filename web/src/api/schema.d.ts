@@ -2587,7 +2587,7 @@ export interface components {
         AlertRule: {
             name: string;
             /** @enum {string} */
-            expr: "handler_errors" | "http_5xx" | "store_busy" | "ingestion_failures" | "audit_chain_failures" | "counter" | "redis_cpu" | "redis_memory" | "rss_bytes" | "queue_age_seconds" | "aggregation_lag_seconds";
+            expr: "handler_errors" | "http_5xx" | "store_busy" | "ingestion_failures" | "audit_chain_failures" | "counter" | "redis_cpu" | "redis_memory" | "rss_bytes" | "queue_age_seconds" | "aggregation_lag_seconds" | "tenant_requests";
             /** @description expr counter only */
             metric?: string;
             /** @description expr counter only */
@@ -2600,9 +2600,26 @@ export interface components {
             severity: "info" | "warning" | "error" | "critical";
             for_s: number;
             clear_s: number;
-            /** @enum {string} */
-            scope: "global";
+            /**
+             * @description tenant: evaluated per tenant (expr tenant_requests), one incident per tenant; the per-tenant states are in tenants
+             * @enum {string}
+             */
+            scope: "global" | "tenant";
             summary: string;
+            /** @description scope tenant only: the tenants whose state is not ok (the rule's own state stays ok) */
+            tenants?: {
+                /** Format: uuid */
+                tenant_id: string;
+                /** @enum {string} */
+                state: "pending" | "firing" | "clearing";
+                /** Format: date-time */
+                since: string;
+                value: number | null;
+                /** Format: date-time */
+                evaluated_at: string;
+                /** Format: uuid */
+                incident_id: string | null;
+            }[];
             /** @enum {string} */
             state: "ok" | "pending" | "firing" | "clearing";
             /** Format: date-time */
