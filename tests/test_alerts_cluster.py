@@ -155,7 +155,10 @@ class PerTenantRule(unittest.TestCase):
 
         r = c.a.get("/internal/incidents?source=alert", token=c.token)
         self.assertEqual(r.status, 200, r)
-        incidents = r.json()["incidents"]
+        # This rule's incidents only: the cluster's global BadTokens rule is not under test
+        # here (it was once seen firing in this cluster on PostgreSQL under load; see the
+        # closing note of 2026-12-06).
+        incidents = [i for i in r.json()["incidents"] if "TenantFlood" in i["title"]]
         self.assertEqual([(i["id"], i["tenant_id"], i["status"]) for i in incidents],
                          [(tenants[0]["incident_id"], self.t1, "open")])
         mine = c.a.get("/tenant/incidents", token=self.tok1)
