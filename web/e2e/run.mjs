@@ -11,12 +11,11 @@
 // Prints one line per scenario, saves screenshots under build/screenshots/, and exits
 // non-zero when any scenario fails. The server and the browser are always stopped.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { PASSWORD, startPainel } from './server.mjs';
 
 const SRC = resolve(process.env.PAINEL_SRC || join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
 const BIN = resolve(SRC, process.env.PAINEL_BIN || 'build/painel');
@@ -25,16 +24,14 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = join(SRC, 'build', 'screenshots');
 const DOCS_SHOTS = process.env.E2E_DOCS === '1' ? join(SRC, 'docs', 'screenshots') : null;
 const ONLY = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
-const PASSWORD = 'demo-painel-2026';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 740 };
 const STEP_MS = 15_000; // default wait for one thing to appear
 const SCENARIO_MS = 90_000;
 
 const started = Date.now();
-let tmp = null;
 let INGEST_KEY = ''; // made with `painel keys create` before the server starts (one writer at a time)
-let server = null;
+let painel = null; // the running server (server.mjs): stop() ends it and removes its directory
 let browser = null;
 let cleaned = false;
 
@@ -44,58 +41,13 @@ function log(line) {
 
 // ---------------------------------------------------------------- processes and cleanup
 
-function run(cmd, args, opts = {}) {
-  return new Promise((res, rej) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', rej);
-    p.on('close', (code) => (code === 0 ? res({ out, err }) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
-  });
-}
-
-function startServer(db) {
-  return new Promise((res, rej) => {
-    // The metric history written every second (not every minute) so 'monitoring' sees it soon.
-    const p = spawn(BIN, ['serve', '--database', `sqlite:${db}`, '--listen', '127.0.0.1:0', '--web-dir', WEB_DIR, '--metrics-history-interval-ms', '1000'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
-      detached: true, // its own process group, so cleanup ends it and anything it started
-    });
-    server = p;
-    let err = '';
-    const timer = setTimeout(() => rej(new Error(`painel serve did not say where it listens within 20 s: ${err.slice(-1000)}`)), 20_000);
-    p.stderr.on('data', (d) => {
-      err += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        res(m[1]);
-      }
-    });
-    p.on('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`painel serve exited (${code}): ${err.slice(-1000)}`));
-    });
-  });
-}
-
 async function cleanup() {
   if (cleaned) return;
   cleaned = true;
   if (browser) {
     await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
   }
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
-    const t = setTimeout(() => { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
-    await exited;
-    clearTimeout(t);
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  if (painel) await painel.stop();
 }
 
 process.stdout.on('error', () => {}); // a closed pipe (| head) must not skip the cleanup
@@ -1313,30 +1265,10 @@ async function main() {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (scripts/setup.sh installs it)`);
   mkdirSync(SHOTS, { recursive: true });
   if (DOCS_SHOTS) mkdirSync(DOCS_SHOTS, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), 'painel-e2e-'));
-  const db = join(tmp, 'p.db');
-
-  const demo = await run(BIN, ['demo', '--database', `sqlite:${db}`, '--tenants', '12', '--days', '30'], {
-    env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
-  });
-  const text = demo.out + demo.err;
-  for (const line of text.split('\n')) {
-    const m = /^\s*(INTERNAL_ADMIN|INTERNAL_SUPPORT|TENANT_ADMIN|TENANT_USER)\s+(\S+@\S+)(?:\s+\((.+)\))?/.exec(line);
-    if (m) {
-      LOGINS[m[1]] = m[2];
-      if (m[3] && m[1] === 'TENANT_ADMIN') TENANT = { name: m[3], slug: m[2].split('@')[1] };
-    }
-  }
-  for (const r of ['INTERNAL_ADMIN', 'INTERNAL_SUPPORT', 'TENANT_ADMIN', 'TENANT_USER']) {
-    assert(LOGINS[r], `painel demo printed no ${r} login:\n${text.slice(-1500)}`);
-  }
+  // The metric history written every second (not every minute) so 'monitoring' sees it soon.
+  painel = await startPainel({ bin: BIN, webDir: WEB_DIR, serveArgs: ['--metrics-history-interval-ms', '1000'] });
+  ({ base: BASE, logins: LOGINS, tenant: TENANT, ingestKey: INGEST_KEY } = painel);
   assert(TENANT.name, 'painel demo did not name the demo tenant');
-
-  const keyOut = await run(BIN, ['keys', 'create', '--database', `sqlite:${db}`, '--name', 'e2e'], {
-    env: { ...process.env, PAINEL_MASTER_KEY: process.env.PAINEL_MASTER_KEY || 'e2e-master-key-not-secret' },
-  });
-  INGEST_KEY = keyOut.out.trim().split('\n').pop().trim();
-  BASE = await startServer(db);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

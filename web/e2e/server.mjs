@@ -1,6 +1,6 @@
 // A real `painel` for the browser tests: a demo store in a temporary directory, its four
 // logins, an ingestion key, and `painel serve` on a free loopback port. Used by
-// firefox.mjs (and meant for run.mjs); stop() always ends the server and removes the
+// run.mjs (Chromium) and firefox.mjs; stop() always ends the server and removes the
 // directory.
 
 import { spawn } from 'node:child_process';
