@@ -6,6 +6,9 @@
 // one incident per tenant over the threshold (that tenant's), from any instance's requests.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "jobs/alert_job.hpp"
 #include "jobs/job_test_support.hpp"
 #include "jobs/metric_history_job.hpp"
@@ -92,8 +95,15 @@ void window_sums_across_instances(store::Store& s) {
   EXPECT_EQ(state(s).value, 7.0);
   EXPECT_EQ(alert_incidents(s).size(), 1u);
 
-  // Past the window (minutes that start in it): nothing, resolved (clear_s 0).
+  // The window's start touches minute 1 (b's 500 at 70 s, a's 504 written then): still
+  // counted, though minute 1 began before the window (2, not over the threshold of 2).
   clock.set(kT0 + 60000 + 301000);
+  history_a.flush();
+  history_b.flush();
+  job.tick();
+  EXPECT_EQ(state(s).value, 2.0);
+  // Past the window (no minute it touches has a point): nothing, resolved (clear_s 0).
+  clock.set(kT0 + 120000 + 300000);
   history_a.flush();
   history_b.flush();
   job.tick();
@@ -184,7 +194,46 @@ void one_incident_per_tenant(store::Store& s) {
   EXPECT_EQ(evaluator.gauge("painel_alerts_firing"), 0.0);
 }
 
+// The alert job evaluating while the history writes, on two threads as in the server: the
+// history's flush holds its lock while it writes; the evaluation must not wait for that lock
+// inside its own write transaction (it did: each waited for the other until SQLite's busy
+// timeout, 10 s per try, while every other writer, the CLI's too, got "database is locked").
+void evaluates_while_the_history_writes(store::Store& s) {
+  testing::ManualClock clock(kT0 + 10000);
+  testing::RecordingCache cache;
+  obs::Metrics m;
+  MetricHistoryJob history(s, m, clock, {1000, 15, "inst-a"});
+  AlertJob job(s, m, cache, clock, {http_5xx_rule(), tenant_rule()}, {30000, {}, ""}, &history);
+  auto& route = m.route(0, "GET", "/tenant/agents");
+  std::atomic<bool> stop{false};
+  std::atomic<int> failed_flushes{0};
+  std::thread writer([&] {
+    for (int i = 0; i < 200 && !stop; ++i) {
+      route.observe(500, 1000);
+      m.tenant_requests.add("00000000-0000-4000-8000-000000000001");
+      if (history.flush() == 0) {  // at least instance_up is written when it works
+        ++failed_flushes;
+        stop = true;
+      }
+    }
+  });
+  int failed_ticks = 0;
+  for (int i = 0; i < 200 && !stop; ++i)
+    if (!job.tick()) {
+      ++failed_ticks;
+      stop = true;
+    }
+  stop = true;
+  writer.join();
+  EXPECT_EQ(failed_flushes, 0);
+  EXPECT_EQ(failed_ticks, 0);
+  EXPECT_EQ(m.counter("painel_alert_evaluation_failures_total"), 0u);
+}
+
 class AlertHistoryTest : public store::SqliteStoreTest {};
+TEST_F(AlertHistoryTest, EvaluatesWhileTheHistoryWrites) {
+  evaluates_while_the_history_writes(*store_);
+}
 TEST_F(AlertHistoryTest, WindowSumsAcrossInstances) { window_sums_across_instances(*store_); }
 TEST_F(AlertHistoryTest, OneIncidentPerTenant) { one_incident_per_tenant(*store_); }
 
@@ -192,6 +241,10 @@ class PgServerAlertHistoryTest : public store::PgStoreTest {};
 TEST_F(PgServerAlertHistoryTest, WindowSumsAcrossInstances) {
   if (!store_) return;  // skipped: no test cluster
   window_sums_across_instances(*store_);
+}
+TEST_F(PgServerAlertHistoryTest, EvaluatesWhileTheHistoryWrites) {
+  if (!store_) return;  // skipped: no test cluster
+  evaluates_while_the_history_writes(*store_);
 }
 TEST_F(PgServerAlertHistoryTest, OneIncidentPerTenant) {
   if (!store_) return;  // skipped: no test cluster

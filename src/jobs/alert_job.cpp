@@ -174,7 +174,9 @@ bool AlertJob::tick() {
   try {
     inputs_.sample();
     // Taken and released around each run, like the audit checkpoint's: on PostgreSQL the
-    // lease is a session lock that must not travel with a pooled connection.
+    // lease is a session lock that must not travel with a pooled connection, so this
+    // thread's session is pinned from the lease to its release.
+    store::PinnedSession pin(store_.conn());
     bool leased = store_.write([&](store::Conn& c) {
       return store::acquire_lease(c, kLease, holder_, now, 3 * opt_.interval_ms + 1000);
     });
@@ -189,9 +191,10 @@ bool AlertJob::tick() {
         }
       }
     } release{*this};
+    Values values = read_values();
     store_.write([&](store::Conn& c) {
       out = Outcome{};  // a retried transaction starts over
-      evaluate(c, now, out);
+      evaluate(c, now, values, out);
     });
     metrics_.inc("painel_alert_evaluations_total");
   } catch (const std::exception& e) {
@@ -207,26 +210,40 @@ bool AlertJob::tick() {
   return true;
 }
 
-void AlertJob::evaluate(store::Conn& c, int64_t now, Outcome& out) {
+AlertJob::Values AlertJob::read_values() {
+  Values v;
+  v.global.resize(rules_.size());
+  v.by_tenant.resize(rules_.size());
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    if (rules_[i].scope == "tenant")
+      v.by_tenant[i] = domain::alert_values_by_tenant(rules_[i], inputs_);
+    else
+      v.global[i] = domain::alert_value(rules_[i], inputs_);
+  }
+  return v;
+}
+
+void AlertJob::evaluate(store::Conn& c, int64_t now, const Values& in, Outcome& out) {
   // By rule, then scope ("" global, else a tenant id).
   std::map<std::string, std::map<std::string, store::AlertStateRow>> saved;
   for (auto& s : store::alert_states(c)) saved[s.rule][s.scope] = s;
-  for (auto& rule : rules_) {
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    auto& rule = rules_[i];
     auto& mine = saved[rule.name];
     if (rule.scope != "tenant") {
       auto it = mine.find("");
-      step(c, rule, "", domain::alert_value(rule, inputs_),
+      step(c, rule, "", in.global[i],
            it == mine.end() ? nullptr : &it->second, now, out);
       continue;
     }
     // Per tenant: the tenants over the threshold now, and those whose state is not ok (to
     // move their hysteresis). A tenant under it and ok has nothing to step or save.
-    auto values = domain::alert_values_by_tenant(rule, inputs_);
+    const auto& values = in.by_tenant[i];
     std::vector<std::string> tenants;
     for (auto& [t, v] : values)
       if (v > rule.threshold) tenants.push_back(t);
     for (auto& [t, row] : mine)
-      if (!t.empty() && row.phase != "ok" && !(values.contains(t) && values[t] > rule.threshold))
+      if (!t.empty() && row.phase != "ok" && !(values.contains(t) && values.at(t) > rule.threshold))
         tenants.push_back(t);
     // A tenant deleted since its requests gets no incident; one it had is let go (no value).
     std::map<std::string, std::string> exists;

@@ -102,7 +102,17 @@ class AlertJob {
     std::vector<std::string> tenants;  // tenants whose incident opened or resolved
     int firing = 0;
   };
-  void evaluate(store::Conn& c, int64_t now, Outcome& out);
+  // Each rule's value (global rules) or values by tenant (scope tenant), by rule index.
+  struct Values {
+    std::vector<std::optional<double>> global;
+    std::vector<std::map<std::string, double>> by_tenant;
+  };
+  // Read before the write transaction opens: the inputs read the store and take the metric
+  // history's lock, whose flush takes that lock and then the store's write lock, so reading
+  // them inside the transaction would take the two locks in the opposite order (a deadlock
+  // until SQLite's busy timeout, with every other writer, the CLI's too, refused meanwhile).
+  Values read_values();
+  void evaluate(store::Conn& c, int64_t now, const Values& values, Outcome& out);
   // One (rule, scope) step: hysteresis, incident, notices, state row. scope "" = global,
   // else the tenant id.
   void step(store::Conn& c, const domain::AlertRule& rule, const std::string& scope,

@@ -96,9 +96,12 @@ void MetricHistoryJob::each_in_window(
     });
   };
   int64_t now_s = clock_.now_ms() / 1000;
-  int64_t from_s = now_s - seconds, to_s = now_s + 1;  // the current minute included
-  // The minutes metric_window_sum counts: those that start within [from_s, to_s).
-  int64_t from_minute = (from_s + 59) / 60, to_minute = (to_s + 59) / 60;
+  // Every minute the window touches, the current one included: points are per minute, so
+  // the sum may reach up to a minute before the window, but never misses what happened in
+  // it (a window shorter than a minute, counting only minutes that start within it, would
+  // see nothing once the point is written).
+  int64_t from_minute = (now_s - seconds) / 60, to_minute = now_s / 60 + 1;
+  int64_t from_s = from_minute * 60, to_s = to_minute * 60;  // as metric_window_totals counts
   std::lock_guard lk(mu_);
   {
     // Every instance's written points (this one's as of its last flush).

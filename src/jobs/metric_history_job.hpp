@@ -38,7 +38,8 @@ class MetricHistoryJob {
   int64_t prune();
   // The increase of counter `name` (named and labelled as stored: "http_requests" with
   // class="5xx") over the last `seconds`, summed across instances: every instance's points
-  // of the minutes that start in the window (store::metric_window_sum), plus what this
+  // of every minute the window touches (a 5-minute window counts 5 to 6 minutes; a
+  // 5-second one the current minute, or the last two), plus what this
   // instance has not written yet (a minute whose write failed, and the increases since its
   // last flush). Under the flush's lock, so a flush between the two reads can neither count
   // a value twice nor hide it. Callers' counts (tenant_requests) since the last flush are
