@@ -1,5 +1,7 @@
 #include "jobs/command_effects.hpp"
 
+#include <fmt/format.h>
+
 #include <map>
 
 #include "auth/token_service.hpp"
@@ -52,12 +54,30 @@ EffectResult reprocess_queue(store::Conn& c, const EffectContext& ctx,
     days = store::dirty_days(c, tenant);
   }
   store::AggregateStats total;
-  for (int64_t d : days) {  // one day at a time, so the timeout is checked between days
-    ctx.check_deadline();
-    auto s = store::aggregate_days(c, d, d, tenant, ctx.now_ms);
-    total.days += s.days;
-    total.events += s.events;
-    total.rows += s.rows;
+  size_t done = 0;
+  try {
+    for (int64_t d : days) {  // one day at a time, so the timeout is checked between days
+      ctx.check_deadline();
+      store::AggregateStats s;
+      auto day = [&](store::Conn& w) { s = store::aggregate_days(w, d, d, tenant, ctx.now_ms); };
+      if (ctx.step)
+        ctx.step(day);  // committed now, in a transaction of its own
+      else
+        day(c);
+      total.days += s.days;
+      total.events += s.events;
+      total.rows += s.rows;
+      ++done;
+    }
+  } catch (const CommandTimedOut& e) {
+    if (!ctx.step || done == 0) throw;
+    std::string what = e.what();
+    if (auto cut = what.find("; nothing was changed"); cut != std::string::npos) what.resize(cut);
+    throw CommandTimedOut(fmt::format(
+        "{}; {} of {} days were re-aggregated ({} to {}) and stay so, the rest were not: run "
+        "it again from {}",
+        what, done, days.size(), format_day(days.front()), format_day(days[done - 1]),
+        format_day(days[done])));
   }
   JsonOut j;
   j.begin_object().kv("mode", from ? "days" : "dirty_days");
@@ -288,6 +308,8 @@ EffectResult health_check(store::Conn& c, const EffectContext& ctx) {
 }
 
 }  // namespace
+
+bool runs_in_steps(const std::string& command_type) { return command_type == "REPROCESS_QUEUE"; }
 
 EffectResult apply_command(store::Conn& c, const EffectContext& ctx) {
   const auto* spec = domain::find_command(ctx.cmd.command_type);

@@ -1,7 +1,8 @@
 #pragma once
 // What each command type does to the store. apply_command() runs inside the worker's write
 // transaction, together with the command's status change and audit event, so an effect
-// commits exactly when its command is marked SUCCESS. Work outside the store (dropping
+// commits exactly when its command is marked SUCCESS — except a type that runs in steps
+// (runs_in_steps: REPROCESS_QUEUE), whose steps commit one by one. Work outside the store (dropping
 // caches, forgetting a tenant's cached status) is returned for the caller to do after the
 // commit.
 #include <functional>
@@ -33,7 +34,16 @@ struct EffectContext {
   int64_t now_ms;
   std::function<void()> check_deadline;  // long effects call it between steps
   auth::TokenService* tokens = nullptr;  // RESET_TOKEN (user sessions)
+  // Set for a type that runs in steps (runs_in_steps): apply_command is then called
+  // outside a transaction, and each step runs through this in a write transaction of its
+  // own, committed before the next (so a long effect never holds the store's write lock
+  // for more than one step). Unset: everything runs in the caller's transaction.
+  std::function<void(const std::function<void(store::Conn&)>&)> step;
 };
+
+// REPROCESS_QUEUE re-aggregates one day per step: a day's rebuild is complete in itself, so
+// days done before a timeout or a failure stay done (the message says which).
+bool runs_in_steps(const std::string& command_type);
 
 struct EffectResult {
   std::string output;                        // JSON object text, stored in `output`

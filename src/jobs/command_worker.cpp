@@ -201,16 +201,35 @@ void CommandWorker::run(const store::Command& cmd) {
   EffectResult res;
   std::optional<std::string> error;
   bool lost = false;
+  bool in_steps = runs_in_steps(cmd.command_type);
+  auto finish = [&](store::Conn& c) {
+    if (!store::finish_command(c, cmd.id, opts_.worker_id, "SUCCESS", res.output, std::nullopt,
+                               clock_.now_ms()))
+      throw LostLease();
+    audit_state(c, cmd, "command.success", opts_.worker_id, clock_.now_ms());
+  };
   try {
-    store_.write([&](store::Conn& c) {
-      int64_t now = clock_.now_ms();
-      res = apply_command(c, EffectContext{cmd, now, check_deadline, tokens_});
-      check_deadline();
-      if (!store::finish_command(c, cmd.id, opts_.worker_id, "SUCCESS", res.output, std::nullopt,
-                                 clock_.now_ms()))
-        throw LostLease();
-      audit_state(c, cmd, "command.success", opts_.worker_id, clock_.now_ms());
-    });
+    if (in_steps) {
+      // Each step commits on its own, renewing the lease (the heartbeat's write could wait
+      // behind a long transaction); a lease lost meanwhile stops the run at that step.
+      auto step = [&](const std::function<void(store::Conn&)>& fn) {
+        store_.write([&](store::Conn& c) {
+          if (!store::renew_lease(c, cmd.id, opts_.worker_id, clock_.now_ms() + opts_.lease_ms))
+            throw LostLease();
+          fn(c);
+        });
+      };
+      res = apply_command(store_.conn(),
+                          EffectContext{cmd, clock_.now_ms(), check_deadline, tokens_, step});
+      store_.write(finish);
+    } else {
+      store_.write([&](store::Conn& c) {
+        int64_t now = clock_.now_ms();
+        res = apply_command(c, EffectContext{cmd, now, check_deadline, tokens_});
+        check_deadline();
+        finish(c);
+      });
+    }
   } catch (const LostLease&) {
     lost = true;
     metrics_.inc("painel_command_lost_leases_total");
@@ -222,7 +241,10 @@ void CommandWorker::run(const store::Command& cmd) {
     error = e.what();
   } catch (const std::exception& e) {
     spdlog::error("command {} ({}) failed: {}", cmd.id, cmd.command_type, e.what());
-    error = "internal error while running the command; nothing was changed (see the server log)";
+    error = in_steps ? "internal error while running the command; the steps done before it "
+                       "stay done, the rest were not (see the server log)"
+                     : "internal error while running the command; nothing was changed (see the "
+                       "server log)";
   }
   if (error) {
     try {

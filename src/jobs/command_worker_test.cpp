@@ -13,6 +13,7 @@
 #include "obs/metrics.hpp"
 #include "store/commands.hpp"
 #include "store/tenants.hpp"
+#include "store/usage_ingest.hpp"
 
 namespace painel::jobs {
 namespace {
@@ -121,6 +122,55 @@ TEST_F(CommandWorkerTest, AnUnsafeCommandOfADeadWorkerEndsInErrorNotRerun) {
   EXPECT_NE(c->error_message->find("not safe to run twice"), std::string::npos)
       << *c->error_message;
   EXPECT_EQ(metrics_.counter("painel_commands_recovered_total", "outcome=\"failed\""), 1u);
+}
+
+// A clock that moves on at every reading: a long command crosses its deadline mid-run.
+class SteppingClock final : public Clock {
+ public:
+  SteppingClock(int64_t start_ms, int64_t step_ms) : now_(start_ms), step_(step_ms) {}
+  int64_t now_ms() const override { return now_.fetch_add(step_); }
+
+ private:
+  mutable std::atomic<int64_t> now_;
+  int64_t step_;
+};
+
+// REPROCESS_QUEUE commits one day per transaction (so a long run never holds the store's
+// write lock for more than a day): a timeout part-way leaves the days done re-aggregated
+// and says which, instead of rolling everything back ("nothing was changed").
+TEST_F(CommandWorkerTest, AReprocessCommitsDayByDaySoATimeoutKeepsTheDaysDone) {
+  constexpr int kDays = 100;
+  std::vector<std::string> ids;
+  for (int d = 0; d < kDays; ++d) ids.push_back("ev-" + std::to_string(d));
+  std::vector<store::UsageEvent> events;
+  for (int d = 0; d < kDays; ++d)
+    events.push_back({ids[d], tenant_, "0b1c5a5e-0000-4000-8000-0000000000a1", kT0 + d * kDay + 3600000,
+                      true, 120, 10, 1});
+  store_->write([&](store::Conn& c) { store::insert_usage_events(c, events, kT0); });
+  auto id = add(kT0 + kDays * kDay, "REPROCESS_QUEUE", R"({"from":"2026-01-01","to":"2026-04-10"})").id;
+
+  SteppingClock clock(kT0 + kDays * kDay, 2000);  // 2 s per reading: the 120 s limit is reached
+  CommandWorkerOptions o;
+  o.worker_id = "w-test";
+  CommandWorker w(*store_, cache_, metrics_, clock, signal_, nullptr, o);
+  EXPECT_EQ(w.run_once(), 1);
+  auto c = get(id);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->status, "ERROR");
+  ASSERT_TRUE(c->error_message);
+  const std::string& m = *c->error_message;
+  EXPECT_NE(m.find("timed out after 120 s"), std::string::npos) << m;
+  auto of = m.find(" of 100 days were re-aggregated (2026-01-01 to ");
+  ASSERT_NE(of, std::string::npos) << m;
+  int done = std::stoi(m.substr(m.rfind("; ", of) + 2));
+  EXPECT_GT(done, 0) << m;
+  EXPECT_LT(done, kDays) << m;
+  EXPECT_EQ(m.find("nothing was changed"), std::string::npos) << m;
+  auto days = store_->conn()
+                  .query("SELECT count(DISTINCT day) FROM tenant_usage_daily WHERE tenant_id = ?",
+                         {tenant_})[0]
+                  .i64(0);
+  EXPECT_EQ(days, done) << "the days the message names are the days re-aggregated, no more";
 }
 
 // What the heartbeat does while a command runs (renew_lease every lease_ms / 3): a renewed
