@@ -2,15 +2,24 @@
 // webhook delivery log (GET /internal/alerts/deliveries) and, for an INTERNAL_ADMIN, the
 // "send test notification" button (POST /internal/alerts/test).
 
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { useAlertDeliveries, useAlerts, useSendAlertTest } from '../../api/alerts';
+import { useAlertDeliveries, useAlerts, useSendAlertTest, useTenantNames } from '../../api/alerts';
 import { describeError } from '../../api/errors';
 import { useAuth } from '../../auth/AuthProvider';
 import { canSeeAudit } from '../../auth/guard';
 import { Card, Page, PagedQueryView, QueryView, TableWrap } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
-import { conditionText, deliveryTone, firingCount, formatAlertValue, sortRules, stateTone } from '../../lib/alerts';
+import {
+  conditionText,
+  deliveryTone,
+  firingCount,
+  formatAlertValue,
+  sortRules,
+  sortTenantStates,
+  stateTone,
+  type AlertRule,
+} from '../../lib/alerts';
 import { formatDateTime } from '../../lib/format';
 import { pushToast } from '../../lib/toasts';
 
@@ -25,6 +34,7 @@ export default function Alerts() {
   const sendTest = useSendAlertTest();
   const isAdmin = canSeeAudit(role); // INTERNAL_ADMIN only, as the route
   const webhooks = alerts.data?.webhooks ?? [];
+  const nameOf = useTenantNames((alerts.data?.rules ?? []).flatMap((r) => (r.tenants ?? []).map((x) => x.tenant_id)));
   const send = () =>
     sendTest.mutateAsync().then(
       (r) => pushToast('success', t('alerts.testSent', { n: r.deliveries.length })),
@@ -93,24 +103,37 @@ export default function Alerts() {
                     </thead>
                     <tbody>
                       {rules.map((r) => (
-                        <tr key={r.name} data-testid="alert-row" data-rule={r.name} data-state={r.state}>
-                          <th scope="row">
-                            {r.name}
-                            {r.summary ? <div className="muted small">{r.summary}</div> : null}
-                          </th>
-                          <td className="nowrap">{conditionText(r, lang, t('alerts.in'))}</td>
-                          <td className="nowrap">{formatAlertValue(r.expr, r.value, lang)}</td>
-                          <td>{te('severity', r.severity)}</td>
-                          <td>
-                            <span className={`badge badge-${stateTone(r.state)}`} data-value={r.state}>
-                              {te('alertState', r.state)}
-                            </span>
-                          </td>
-                          <td className="nowrap">{r.state === 'ok' ? '—' : formatDateTime(r.since, lang)}</td>
-                          <td>
-                            {r.incident_id ? <Link to="/app/company/incidents">{t('alerts.openIncident')}</Link> : '—'}
-                          </td>
-                        </tr>
+                        <Fragment key={r.name}>
+                          <tr data-testid="alert-row" data-rule={r.name} data-state={r.state}>
+                            <th scope="row">
+                              {r.name}
+                              {r.summary ? <div className="muted small">{r.summary}</div> : null}
+                            </th>
+                            <td className="nowrap">{conditionText(r, lang, t('alerts.in'))}</td>
+                            <td className="nowrap">{formatAlertValue(r.expr, r.value, lang)}</td>
+                            <td>{te('severity', r.severity)}</td>
+                            <td>
+                              <span className={`badge badge-${stateTone(r.state)}`} data-value={r.state}>
+                                {te('alertState', r.state)}
+                              </span>
+                            </td>
+                            <td className="nowrap">{r.state === 'ok' ? '—' : formatDateTime(r.since, lang)}</td>
+                            <td>
+                              {r.incident_id ? (
+                                <Link to="/app/company/incidents">{t('alerts.openIncident')}</Link>
+                              ) : (
+                                '—'
+                              )}
+                            </td>
+                          </tr>
+                          {r.scope === 'tenant' ? (
+                            <tr className="alert-tenants-row" data-testid="alert-tenants" data-rule={r.name}>
+                              <td colSpan={7}>
+                                <TenantStates rule={r} nameOf={nameOf} />
+                              </td>
+                            </tr>
+                          ) : null}
+                        </Fragment>
                       ))}
                     </tbody>
                   </table>
@@ -169,5 +192,39 @@ export default function Alerts() {
         </PagedQueryView>
       </Card>
     </Page>
+  );
+}
+
+/** Under a tenant-scoped rule: its tenants not ok, or a line saying all are. */
+function TenantStates({ rule, nameOf }: { rule: AlertRule; nameOf: (id: string) => string }) {
+  const { t, te, lang } = useI18n();
+  const tenants = sortTenantStates(rule.tenants ?? [], nameOf);
+  if (!tenants.length)
+    return (
+      <div className="alert-tenants-box">
+        <p className="muted small">{t('alerts.tenantsAllOk')}</p>
+      </div>
+    );
+  return (
+    <div className="alert-tenants-box">
+      <p className="muted small">{t('alerts.tenantsNotOk', { n: tenants.length })}</p>
+      <ul className="alert-tenants">
+        {tenants.map((x) => (
+          <li key={x.tenant_id} data-testid="alert-tenant" data-tenant-id={x.tenant_id} data-state={x.state}>
+            <Link to={`/app/company/tenants/${encodeURIComponent(x.tenant_id)}`}>{nameOf(x.tenant_id)}</Link>
+            <span className={`badge badge-${stateTone(x.state)}`} data-value={x.state}>
+              {te('alertState', x.state)}
+            </span>
+            <span className="nowrap">
+              {t('alerts.value')}: {formatAlertValue(rule.expr, x.value, lang)}
+            </span>
+            <span className="nowrap">
+              {t('alerts.since')}: {formatDateTime(x.since, lang)}
+            </span>
+            {x.incident_id ? <Link to="/app/company/incidents">{t('alerts.openIncident')}</Link> : null}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
