@@ -24,6 +24,8 @@ export interface Column<T> {
   align?: 'left' | 'right';
   /** The cell names the row: a <th scope="row"> (one per table, usually the first). */
   rowHeader?: boolean;
+  /** aria-label of a header with no visible text (a column of buttons). */
+  headerLabel?: string;
   /** aria-sort of the header, for a column the page sorts by. */
   sort?: 'ascending' | 'descending' | 'none';
 }
@@ -76,7 +78,13 @@ export function DataTable<T>({
         <thead>
           <tr>
             {cols.map((c, i) => (
-              <th key={colKey(c, i)} scope="col" className={c.align === 'right' ? 'num' : undefined} aria-sort={c.sort}>
+              <th
+                key={colKey(c, i)}
+                scope="col"
+                className={c.align === 'right' ? 'num' : undefined}
+                aria-sort={c.sort}
+                aria-label={c.headerLabel}
+              >
                 {c.header}
               </th>
             ))}
