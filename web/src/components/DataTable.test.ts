@@ -53,13 +53,23 @@ describe('DataTable', () => {
       caption: 'Clientes por uso',
       rowAttributes: (r) => ({ 'data-testid': 'tenant-row', 'data-tenant-id': r.id }),
       afterRow: (r) => (r.id === 'b' ? h('tr', { className: 'extra' }, h('td', { colSpan: 3 }, 'detalhe')) : null),
-      columns: [...COLUMNS, false],
+      columns: [
+        ...COLUMNS,
+        false,
+        {
+          key: 'k',
+          header: null,
+          headerLabel: 'Ações',
+          cell: () => 'x',
+          cellData: (r) => ({ 'data-testid': `cell-${r.id}` }),
+        },
+      ],
     });
     expect(html).toContain('<caption class="sr-only">Clientes por uso</caption>');
+    expect(html).toContain('<th scope="col" aria-label="Ações"></th>');
+    expect(html).toContain('<td data-testid="cell-b">x</td>');
     expect(html).toContain('<tr data-testid="tenant-row" data-tenant-id="a"><th scope="row">Alfa</th>');
-    expect(html).toContain(
-      '<td class="nowrap"><code>b</code></td></tr><tr class="extra"><td colSpan="3">detalhe</td></tr>',
-    );
+    expect(html).toContain('<td data-testid="cell-b">x</td></tr><tr class="extra"><td colSpan="3">detalhe</td></tr>');
   });
 
   it('shows the empty message instead of the table, or the empty table without one', () => {

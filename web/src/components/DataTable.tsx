@@ -6,10 +6,11 @@
 import { Fragment, type HTMLAttributes, type ReactNode } from 'react';
 import { Empty, Loading, TableWrap } from './ui';
 
-/** Attributes for a row's <tr>: class, data-testid and any other data-* the tests read. */
-export type RowAttributes = HTMLAttributes<HTMLTableRowElement> & {
-  [data: `data-${string}`]: string | number | boolean | undefined;
-};
+/** data-testid and any other data-* attribute the tests read. */
+export type DataAttributes = { [data: `data-${string}`]: string | number | boolean | undefined };
+
+/** Attributes for a row's <tr>: class and data-*. */
+export type RowAttributes = HTMLAttributes<HTMLTableRowElement> & DataAttributes;
 
 export interface Column<T> {
   /** The header cell's content (text, or a sort button). */
@@ -20,6 +21,8 @@ export interface Column<T> {
   key?: string;
   /** Classes of the column's body cells ("nowrap", …). */
   className?: string;
+  /** data-* attributes of one body cell. */
+  cellData?: (row: T, index: number) => DataAttributes;
   /** `right`: a number column (the `.num` class on header and cells: right-aligned, tabular). */
   align?: 'left' | 'right';
   /** The cell names the row: a <th scope="row"> (one per table, usually the first). */
@@ -96,11 +99,16 @@ export function DataTable<T>({
               <tr {...rowAttributes?.(row, r)}>
                 {cols.map((c, i) =>
                   c.rowHeader ? (
-                    <th key={colKey(c, i)} scope="row" className={cellClass(c as Column<unknown>)}>
+                    <th
+                      key={colKey(c, i)}
+                      scope="row"
+                      className={cellClass(c as Column<unknown>)}
+                      {...c.cellData?.(row, r)}
+                    >
                       {c.cell(row, r)}
                     </th>
                   ) : (
-                    <td key={colKey(c, i)} className={cellClass(c as Column<unknown>)}>
+                    <td key={colKey(c, i)} className={cellClass(c as Column<unknown>)} {...c.cellData?.(row, r)}>
                       {c.cell(row, r)}
                     </td>
                   ),
