@@ -50,12 +50,11 @@ export interface DataTableProps<T> {
   rowAttributes?: (row: T, index: number) => RowAttributes;
   /** Rows drawn right after a row (a detail line spanning the columns). */
   afterRow?: (row: T, index: number) => ReactNode;
-  /** Extra classes on the <table> beside `table`. */
-  className?: string;
 }
 
-const cellClass = (c: Column<unknown>) =>
-  [c.align === 'right' ? 'num' : '', c.className ?? ''].filter(Boolean).join(' ') || undefined;
+function cellClass<T>(c: Column<T>): string | undefined {
+  return [c.align === 'right' ? 'num' : '', c.className ?? ''].filter(Boolean).join(' ') || undefined;
+}
 
 export function DataTable<T>({
   columns,
@@ -68,7 +67,6 @@ export function DataTable<T>({
   testId,
   rowAttributes,
   afterRow,
-  className,
 }: DataTableProps<T>) {
   if (loading) return <Loading />;
   if (rows.length === 0 && empty !== undefined) return <Empty>{empty}</Empty>;
@@ -76,7 +74,7 @@ export function DataTable<T>({
   const colKey = (c: Column<T>, i: number) => c.key ?? (typeof c.header === 'string' ? c.header : String(i));
   return (
     <TableWrap label={label} testId={testId}>
-      <table className={className ? `table ${className}` : 'table'}>
+      <table className="table">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead>
           <tr>
@@ -99,16 +97,11 @@ export function DataTable<T>({
               <tr {...rowAttributes?.(row, r)}>
                 {cols.map((c, i) =>
                   c.rowHeader ? (
-                    <th
-                      key={colKey(c, i)}
-                      scope="row"
-                      className={cellClass(c as Column<unknown>)}
-                      {...c.cellData?.(row, r)}
-                    >
+                    <th key={colKey(c, i)} scope="row" className={cellClass(c)} {...c.cellData?.(row, r)}>
                       {c.cell(row, r)}
                     </th>
                   ) : (
-                    <td key={colKey(c, i)} className={cellClass(c as Column<unknown>)} {...c.cellData?.(row, r)}>
+                    <td key={colKey(c, i)} className={cellClass(c)} {...c.cellData?.(row, r)}>
                       {c.cell(row, r)}
                     </td>
                   ),
