@@ -38,7 +38,8 @@ import { pushToast } from '../lib/toasts';
 import { useDebounced } from '../lib/useDebounced';
 import { FormActions, FormDialog, FormError, TextInput, useForm } from './Form';
 import { TenantPicker } from './TenantPicker';
-import { Badge, ConfirmDialog, Field, PagedQueryView, TableWrap, useModal } from './ui';
+import { Badge, ConfirmDialog, Field, PagedQueryView, useModal } from './ui';
+import { DataTable } from './DataTable';
 
 // ---------------------------------------------------------------- the one-time link
 
@@ -440,109 +441,114 @@ export function UsersAdmin({ scope, canWrite, header }: { scope: UserScope; canW
         onOffset={(o) => patch({ offset: o })}
       >
         {(d) => (
-          <TableWrap label={t('users.title')} testId="users-table">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.name')}</th>
-                  <th scope="col">{t('users.group')}</th>
-                  {scope === 'internal' ? <th scope="col">{t('common.tenant')}</th> : null}
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col">{t('users.lastLogin')}</th>
-                  {canWrite ? <th scope="col">{t('common.actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {d.users.map((u) => {
+          <DataTable
+            label={t('users.title')}
+            testId="users-table"
+            rows={d.users}
+            rowKey={(u) => u.id}
+            rowAttributes={(u) => ({
+              'data-testid': 'user-row',
+              'data-user-id': u.id,
+              'data-status': u.status,
+              'data-email': u.email,
+              'data-group': u.group,
+            })}
+            columns={[
+              {
+                header: t('users.name'),
+                rowHeader: true,
+                cell: (u) => (
+                  <>
+                    {u.name || '—'}
+                    {me?.id === u.id ? <span className="muted small"> ({t('users.you')})</span> : null}
+                    <div className="muted small">{u.email}</div>
+                  </>
+                ),
+              },
+              { header: t('users.group'), cell: (u) => te('role', u.group) },
+              scope === 'internal' && {
+                header: t('common.tenant'),
+                cell: (u) => u.tenant_name ?? (u.tenant_id ? u.tenant_id : '—'),
+              },
+              {
+                header: t('common.status'),
+                cell: (u) => (
+                  <>
+                    <Badge prefix="status" value={u.status} testId="user-status" />
+                    {u.password_set === false ? (
+                      <div>
+                        <span className="badge badge-warn" data-testid="user-invited">
+                          {t('users.invited')}
+                        </span>
+                      </div>
+                    ) : null}
+                  </>
+                ),
+              },
+              {
+                header: t('users.lastLogin'),
+                className: 'nowrap',
+                cell: (u) => (u.last_login_at ? formatDateTime(u.last_login_at, lang) : t('users.never')),
+              },
+              canWrite && {
+                header: t('common.actions'),
+                cell: (u) => {
                   const self = me?.id === u.id;
                   return (
-                    <tr
-                      key={u.id}
-                      data-testid="user-row"
-                      data-user-id={u.id}
-                      data-status={u.status}
-                      data-email={u.email}
-                      data-group={u.group}
-                    >
-                      <th scope="row">
-                        {u.name || '—'}
-                        {self ? <span className="muted small"> ({t('users.you')})</span> : null}
-                        <div className="muted small">{u.email}</div>
-                      </th>
-                      <td>{te('role', u.group)}</td>
-                      {scope === 'internal' ? <td>{u.tenant_name ?? (u.tenant_id ? u.tenant_id : '—')}</td> : null}
-                      <td>
-                        <Badge prefix="status" value={u.status} testId="user-status" />
-                        {u.password_set === false ? (
-                          <div>
-                            <span className="badge badge-warn" data-testid="user-invited">
-                              {t('users.invited')}
-                            </span>
-                          </div>
-                        ) : null}
-                      </td>
-                      <td className="nowrap">
-                        {u.last_login_at ? formatDateTime(u.last_login_at, lang) : t('users.never')}
-                      </td>
-                      {canWrite ? (
-                        <td>
-                          <div className="row-actions">
-                            {self ? null : u.status === 'disabled' ? (
-                              <button
-                                type="button"
-                                className="btn btn-small"
-                                onClick={() => setPending({ kind: 'status', user: u, to: 'active' })}
-                                data-testid="user-enable"
-                              >
-                                {t('users.enable')}
-                              </button>
-                            ) : (
-                              <button
-                                type="button"
-                                className="btn btn-small"
-                                onClick={() => setPending({ kind: 'status', user: u, to: 'disabled' })}
-                                data-testid="user-disable"
-                              >
-                                {t('users.disable')}
-                              </button>
-                            )}
-                            {self ? null : (
-                              <button
-                                type="button"
-                                className="btn btn-small"
-                                onClick={() => setGrouping(u)}
-                                data-testid="user-group"
-                              >
-                                {t('users.changeGroup')}
-                              </button>
-                            )}
-                            <button
-                              type="button"
-                              className="btn btn-small"
-                              onClick={() => setPending({ kind: 'reset', user: u })}
-                              data-testid="user-reset"
-                            >
-                              {t('users.resetLink')}
-                            </button>
-                            {scope === 'internal' && !self ? (
-                              <button
-                                type="button"
-                                className="btn btn-small"
-                                onClick={() => setPending({ kind: 'sessions', user: u })}
-                                data-testid="user-end-sessions"
-                              >
-                                {t('users.endSessions')}
-                              </button>
-                            ) : null}
-                          </div>
-                        </td>
+                    <div className="row-actions">
+                      {self ? null : u.status === 'disabled' ? (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() => setPending({ kind: 'status', user: u, to: 'active' })}
+                          data-testid="user-enable"
+                        >
+                          {t('users.enable')}
+                        </button>
+                      ) : (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() => setPending({ kind: 'status', user: u, to: 'disabled' })}
+                          data-testid="user-disable"
+                        >
+                          {t('users.disable')}
+                        </button>
+                      )}
+                      {self ? null : (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() => setGrouping(u)}
+                          data-testid="user-group"
+                        >
+                          {t('users.changeGroup')}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => setPending({ kind: 'reset', user: u })}
+                        data-testid="user-reset"
+                      >
+                        {t('users.resetLink')}
+                      </button>
+                      {scope === 'internal' && !self ? (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() => setPending({ kind: 'sessions', user: u })}
+                          data-testid="user-end-sessions"
+                        >
+                          {t('users.endSessions')}
+                        </button>
                       ) : null}
-                    </tr>
+                    </div>
                   );
-                })}
-              </tbody>
-            </table>
-          </TableWrap>
+                },
+              },
+            ]}
+          />
         )}
       </PagedQueryView>
       {inviting ? (

@@ -5,8 +5,11 @@ import {
   firingCount,
   formatAlertValue,
   sortRules,
+  sortTenantStates,
   stateTone,
+  worstState,
   type AlertRule,
+  type AlertTenantState,
 } from './alerts';
 import { en, pt } from '../i18n/messages';
 
@@ -29,6 +32,17 @@ function rule(name: string, state: AlertRule['state'], severity: AlertRule['seve
   };
 }
 
+function tenant(id: string, state: AlertTenantState['state']): AlertTenantState {
+  return {
+    tenant_id: id,
+    state,
+    since: '2026-12-06T10:00:00Z',
+    value: 12,
+    evaluated_at: '2026-12-06T10:05:00Z',
+    incident_id: state === 'firing' ? `inc-${id}` : null,
+  };
+}
+
 describe('alerts page logic', () => {
   it('puts firing rules first, the most severe first, then by name', () => {
     const sorted = sortRules([
@@ -41,6 +55,32 @@ describe('alerts page logic', () => {
     ]);
     expect(sorted.map((r) => r.name)).toEqual(['E', 'D', 'F', 'C', 'A', 'B']);
     expect(firingCount(sorted)).toBe(3);
+  });
+
+  it('ranks a tenant rule by its worst tenant and counts each firing tenant', () => {
+    const tenantRule: AlertRule = {
+      ...rule('T', 'ok', 'info'),
+      expr: 'tenant_requests',
+      scope: 'tenant',
+      tenants: [tenant('t1', 'pending'), tenant('t2', 'firing'), tenant('t3', 'clearing')],
+    };
+    expect(worstState(tenantRule)).toBe('firing');
+    expect(worstState({ ...tenantRule, tenants: [] })).toBe('ok');
+    expect(worstState(rule('G', 'pending'))).toBe('pending');
+    const sorted = sortRules([rule('A', 'ok'), rule('B', 'pending', 'critical'), tenantRule]);
+    expect(sorted.map((r) => r.name)).toEqual(['T', 'B', 'A']);
+    // t2 firing and t3 clearing: two alerts with an incident each; the rule's own ok counts nothing.
+    expect(firingCount(sorted)).toBe(2);
+  });
+
+  it("lists a rule's tenants worst first, then by name", () => {
+    const names: Record<string, string> = { t1: 'Zeta', t2: 'Alfa', t3: 'Beta' };
+    const nameOf = (id: string) => names[id] ?? id;
+    const sorted = sortTenantStates(
+      [tenant('t1', 'firing'), tenant('t2', 'pending'), tenant('t3', 'firing'), tenant('t4', 'clearing')],
+      nameOf,
+    );
+    expect(sorted.map((x) => x.tenant_id)).toEqual(['t3', 't1', 't4', 't2']);
   });
 
   it('gives each state and delivery status a tone', () => {

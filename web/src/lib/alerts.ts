@@ -1,73 +1,61 @@
 // The staff "Alertas" page's logic (GET /internal/alerts, /internal/alerts/deliveries):
 // which rules come first, how each kind of value reads, the tone of a state.
 
+import type { components } from '../api/schema';
 import type { Lang } from '../i18n/translate';
 import { formatNumber, formatPercent } from './format';
 
-export type AlertState = 'ok' | 'pending' | 'firing' | 'clearing';
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
-
-export interface AlertRule {
-  name: string;
-  expr: string;
-  metric?: string;
-  labels?: Record<string, string>;
-  threshold: number;
-  window_s: number;
-  severity: 'info' | 'warning' | 'error' | 'critical';
-  for_s: number;
-  clear_s: number;
-  scope: string;
-  summary: string;
-  state: AlertState;
-  since: string | null;
-  value: number | null;
-  evaluated_at: string | null;
-  incident_id: string | null;
-}
-
-export interface AlertList {
-  interval_ms: number;
-  webhooks: string[];
-  rules: AlertRule[];
-}
-
-export interface AlertDelivery {
-  id: string;
-  created_at: string;
-  event: 'firing' | 'resolved' | 'test';
-  rule: string;
-  target: string;
-  status: DeliveryStatus;
-  attempts: number;
-  last_http_status: number | null;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  finished_at: string | null;
-}
-
-export interface AlertDeliveryList {
-  deliveries: AlertDelivery[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+// The contract's shapes (docs/openapi.json → api/schema.d.ts), not copies.
+export type AlertRule = components['schemas']['AlertRule'];
+export type AlertState = AlertRule['state'];
+/** One tenant's state under a rule with `scope: "tenant"` (only those not ok are listed). */
+export type AlertTenantState = NonNullable<AlertRule['tenants']>[number];
+export type AlertList = components['schemas']['AlertList'];
+export type AlertDelivery = components['schemas']['AlertDelivery'];
+export type DeliveryStatus = AlertDelivery['status'];
+export type AlertDeliveryList = components['schemas']['AlertDeliveryList'];
 
 const STATE_ORDER: Record<AlertState, number> = { firing: 0, clearing: 1, pending: 2, ok: 3 };
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, error: 1, warning: 2, info: 3 };
 
-/** Firing first (then clearing, pending, ok), the most severe first, then by name. */
+const FIRING: ReadonlySet<AlertState> = new Set(['firing', 'clearing']);
+
+/**
+ * The state a rule ranks by: its own, or for a tenant-scoped rule (whose own state stays ok)
+ * the worst of its tenants'.
+ */
+export function worstState(r: Pick<AlertRule, 'state' | 'tenants'>): AlertState {
+  let worst = r.state;
+  for (const t of r.tenants ?? []) if (STATE_ORDER[t.state] < STATE_ORDER[worst]) worst = t.state;
+  return worst;
+}
+
+/** Firing first (then clearing, pending, ok; a tenant rule by its worst tenant), the most severe first, then by name. */
 export function sortRules(rules: readonly AlertRule[]): AlertRule[] {
   return [...rules].sort(
     (a, b) =>
-      (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) ||
+      (STATE_ORDER[worstState(a)] ?? 9) - (STATE_ORDER[worstState(b)] ?? 9) ||
       (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9) ||
       a.name.localeCompare(b.name),
   );
 }
 
+/** Alerts firing or clearing: each global rule in that state, and each tenant of a tenant rule (one incident each). */
 export const firingCount = (rules: readonly AlertRule[]) =>
-  rules.filter((r) => r.state === 'firing' || r.state === 'clearing').length;
+  rules.reduce(
+    (n, r) => n + (FIRING.has(r.state) ? 1 : 0) + (r.tenants ?? []).filter((t) => FIRING.has(t.state)).length,
+    0,
+  );
+
+/** A tenant rule's tenants not ok, worst first, then by name (the id when the name is unknown). */
+export function sortTenantStates(
+  tenants: readonly AlertTenantState[],
+  nameOf: (id: string) => string,
+): AlertTenantState[] {
+  return [...tenants].sort(
+    (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || nameOf(a.tenant_id).localeCompare(nameOf(b.tenant_id)),
+  );
+}
 
 export function stateTone(s: AlertState): 'ok' | 'warn' | 'bad' {
   return s === 'firing' ? 'bad' : s === 'ok' ? 'ok' : 'warn';

@@ -8,7 +8,8 @@ import { useChangePassword, useEndOtherSessions, useEndSession, useMySessions, t
 import { describeError } from '../api/errors';
 import { useAuth } from '../auth/AuthProvider';
 import { PasswordPair } from '../components/PasswordFields';
-import { Badge, Card, ConfirmDialog, Empty, ErrorState, Field, Loading, Page, TableWrap } from '../components/ui';
+import { Badge, Card, ConfirmDialog, ErrorState, Field, Loading, Page } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 import { useI18n } from '../i18n/I18nProvider';
 import { deviceFromUserAgent, passwordProblem } from '../lib/accounts';
 import { formatDateTime } from '../lib/format';
@@ -121,61 +122,59 @@ function Sessions() {
     >
       <p className="muted small">{t('sessions.hint')}</p>
       {q.data ? (
-        sessions.length === 0 ? (
-          <Empty>{t('sessions.none')}</Empty>
-        ) : (
-          <TableWrap label={t('sessions.title')} testId="sessions-table">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('sessions.device')}</th>
-                  <th scope="col">{t('sessions.ip')}</th>
-                  <th scope="col">{t('sessions.lastUsed')}</th>
-                  <th scope="col">{t('sessions.started')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {sessions.map((s) => (
-                  <tr
-                    key={s.id}
-                    data-testid="session-row"
-                    data-session-id={s.id}
-                    data-current={s.current ? '1' : undefined}
+        <DataTable
+          label={t('sessions.title')}
+          testId="sessions-table"
+          rows={sessions}
+          empty={t('sessions.none')}
+          rowKey={(s) => s.id}
+          rowAttributes={(s) => ({
+            'data-testid': 'session-row',
+            'data-session-id': s.id,
+            'data-current': s.current ? '1' : undefined,
+          })}
+          columns={[
+            {
+              header: t('sessions.device'),
+              rowHeader: true,
+              cell: (s) => (
+                <>
+                  {deviceFromUserAgent(s.user_agent) ?? t('sessions.unknownDevice')}
+                  {s.current ? (
+                    <>
+                      {' '}
+                      <span className="badge badge-ok" data-testid="session-current">
+                        {t('sessions.thisDevice')}
+                      </span>
+                    </>
+                  ) : null}
+                </>
+              ),
+            },
+            { header: t('sessions.ip'), className: 'nowrap', cell: (s) => s.ip || '—' },
+            {
+              header: t('sessions.lastUsed'),
+              className: 'nowrap',
+              cell: (s) => formatDateTime(s.last_used_at ?? s.created_at, lang),
+            },
+            { header: t('sessions.started'), className: 'nowrap', cell: (s) => formatDateTime(s.created_at, lang) },
+            {
+              header: t('common.actions'),
+              cell: (s) =>
+                s.current ? null : (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    disabled={end.isPending}
+                    onClick={() => void endOne(s)}
+                    data-testid="session-end"
                   >
-                    <th scope="row">
-                      {deviceFromUserAgent(s.user_agent) ?? t('sessions.unknownDevice')}
-                      {s.current ? (
-                        <>
-                          {' '}
-                          <span className="badge badge-ok" data-testid="session-current">
-                            {t('sessions.thisDevice')}
-                          </span>
-                        </>
-                      ) : null}
-                    </th>
-                    <td className="nowrap">{s.ip || '—'}</td>
-                    <td className="nowrap">{formatDateTime(s.last_used_at ?? s.created_at, lang)}</td>
-                    <td className="nowrap">{formatDateTime(s.created_at, lang)}</td>
-                    <td>
-                      {s.current ? null : (
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          disabled={end.isPending}
-                          onClick={() => void endOne(s)}
-                          data-testid="session-end"
-                        >
-                          {t('sessions.end')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-        )
+                    {t('sessions.end')}
+                  </button>
+                ),
+            },
+          ]}
+        />
       ) : q.error ? (
         <ErrorState error={q.error} onRetry={() => q.refetch()} />
       ) : (

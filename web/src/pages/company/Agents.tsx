@@ -2,7 +2,8 @@ import { useSearchParams } from 'react-router-dom';
 import { useTenantAgentsInternal, useUsageOverview } from '../../api/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatDateTime, formatMs, formatNumber, formatPercent } from '../../lib/format';
-import { Badge, Card, Empty, Page, QueryView, TableWrap } from '../../components/ui';
+import { Badge, Card, Empty, Page, QueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { TenantPicker } from '../../components/TenantPicker';
 import { BarChart } from '../../components/Charts';
 
@@ -53,54 +54,51 @@ export default function CompanyAgents() {
         {tenantId ? (
           <QueryView query={agents} empty={(d) => d.agents.length === 0}>
             {(d) => (
-              <TableWrap label={t('companyAgents.byTenant')} testId="company-agents-table">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('agents.name')}</th>
-                      <th scope="col">{t('common.status')}</th>
-                      <th scope="col" className="num">
-                        {t('agents.requests')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('kpi.successRate')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('agents.avgResponse')}
-                      </th>
-                      <th scope="col">{t('agents.lastRequest')}</th>
-                      <th scope="col">{t('agents.activatedAt')}</th>
-                      <th scope="col">{t('agents.config')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.agents.map((a) => {
-                      const u = a.usage_stats;
-                      return (
-                        <tr key={a.id} data-testid="company-agent-row">
-                          <th scope="row">{a.name}</th>
-                          <td>
-                            <Badge prefix="status" value={a.status} />
-                          </td>
-                          <td className="num">{formatNumber(u.total_requests, lang)}</td>
-                          <td className="num">{formatPercent(u.success_rate, lang)}</td>
-                          <td className="num">{formatMs(u.avg_response_time_ms, lang)}</td>
-                          <td>{formatDateTime(u.last_request_at, lang)}</td>
-                          <td>
-                            {formatDateTime(a.activated_at, lang)}
-                            {a.deactivated_at ? (
-                              <div className="muted small">
-                                {t('agents.deactivatedAt')}: {formatDateTime(a.deactivated_at, lang)}
-                              </div>
-                            ) : null}
-                          </td>
-                          <td className="muted small">{configSummary(a.config) || t('common.none')}</td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </TableWrap>
+              <DataTable
+                label={t('companyAgents.byTenant')}
+                testId="company-agents-table"
+                rows={d.agents}
+                rowKey={(a) => a.id}
+                rowAttributes={() => ({ 'data-testid': 'company-agent-row' })}
+                columns={[
+                  { header: t('agents.name'), rowHeader: true, cell: (a) => a.name },
+                  { header: t('common.status'), cell: (a) => <Badge prefix="status" value={a.status} /> },
+                  {
+                    header: t('agents.requests'),
+                    align: 'right',
+                    cell: (a) => formatNumber(a.usage_stats.total_requests, lang),
+                  },
+                  {
+                    header: t('kpi.successRate'),
+                    align: 'right',
+                    cell: (a) => formatPercent(a.usage_stats.success_rate, lang),
+                  },
+                  {
+                    header: t('agents.avgResponse'),
+                    align: 'right',
+                    cell: (a) => formatMs(a.usage_stats.avg_response_time_ms, lang),
+                  },
+                  { header: t('agents.lastRequest'), cell: (a) => formatDateTime(a.usage_stats.last_request_at, lang) },
+                  {
+                    header: t('agents.activatedAt'),
+                    cell: (a) => (
+                      <>
+                        {formatDateTime(a.activated_at, lang)}
+                        {a.deactivated_at ? (
+                          <div className="muted small">
+                            {t('agents.deactivatedAt')}: {formatDateTime(a.deactivated_at, lang)}
+                          </div>
+                        ) : null}
+                      </>
+                    ),
+                  },
+                  {
+                    header: t('agents.config'),
+                    className: 'muted small',
+                    cell: (a) => configSummary(a.config) || t('common.none'),
+                  },
+                ]}
+              />
             )}
           </QueryView>
         ) : (

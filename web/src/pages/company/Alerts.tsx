@@ -4,13 +4,23 @@
 
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { useAlertDeliveries, useAlerts, useSendAlertTest } from '../../api/alerts';
+import { useAlertDeliveries, useAlerts, useSendAlertTest, useTenantNames } from '../../api/alerts';
 import { describeError } from '../../api/errors';
 import { useAuth } from '../../auth/AuthProvider';
 import { canSeeAudit } from '../../auth/guard';
-import { Card, Page, PagedQueryView, QueryView, TableWrap } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
+import { Card, Page, PagedQueryView, QueryView } from '../../components/ui';
 import { useI18n } from '../../i18n/I18nProvider';
-import { conditionText, deliveryTone, firingCount, formatAlertValue, sortRules, stateTone } from '../../lib/alerts';
+import {
+  conditionText,
+  deliveryTone,
+  firingCount,
+  formatAlertValue,
+  sortRules,
+  sortTenantStates,
+  stateTone,
+  type AlertRule,
+} from '../../lib/alerts';
 import { formatDateTime } from '../../lib/format';
 import { pushToast } from '../../lib/toasts';
 
@@ -25,6 +35,7 @@ export default function Alerts() {
   const sendTest = useSendAlertTest();
   const isAdmin = canSeeAudit(role); // INTERNAL_ADMIN only, as the route
   const webhooks = alerts.data?.webhooks ?? [];
+  const nameOf = useTenantNames((alerts.data?.rules ?? []).flatMap((r) => (r.tenants ?? []).map((x) => x.tenant_id)));
   const send = () =>
     sendTest.mutateAsync().then(
       (r) => pushToast('success', t('alerts.testSent', { n: r.deliveries.length })),
@@ -78,43 +89,63 @@ export default function Alerts() {
                   </span>
                 }
               >
-                <TableWrap label={t('alerts.rules')} testId="alerts-table">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('alerts.rule')}</th>
-                        <th scope="col">{t('alerts.condition')}</th>
-                        <th scope="col">{t('alerts.value')}</th>
-                        <th scope="col">{t('alerts.severity')}</th>
-                        <th scope="col">{t('alerts.state')}</th>
-                        <th scope="col">{t('alerts.since')}</th>
-                        <th scope="col">{t('alerts.incident')}</th>
+                <DataTable
+                  label={t('alerts.rules')}
+                  testId="alerts-table"
+                  rows={rules}
+                  rowKey={(r) => r.name}
+                  rowAttributes={(r) => ({ 'data-testid': 'alert-row', 'data-rule': r.name, 'data-state': r.state })}
+                  afterRow={(r) =>
+                    r.scope === 'tenant' ? (
+                      <tr className="alert-tenants-row" data-testid="alert-tenants" data-rule={r.name}>
+                        <td colSpan={7}>
+                          <TenantStates rule={r} nameOf={nameOf} />
+                        </td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {rules.map((r) => (
-                        <tr key={r.name} data-testid="alert-row" data-rule={r.name} data-state={r.state}>
-                          <th scope="row">
-                            {r.name}
-                            {r.summary ? <div className="muted small">{r.summary}</div> : null}
-                          </th>
-                          <td className="nowrap">{conditionText(r, lang, t('alerts.in'))}</td>
-                          <td className="nowrap">{formatAlertValue(r.expr, r.value, lang)}</td>
-                          <td>{te('severity', r.severity)}</td>
-                          <td>
-                            <span className={`badge badge-${stateTone(r.state)}`} data-value={r.state}>
-                              {te('alertState', r.state)}
-                            </span>
-                          </td>
-                          <td className="nowrap">{r.state === 'ok' ? '—' : formatDateTime(r.since, lang)}</td>
-                          <td>
-                            {r.incident_id ? <Link to="/app/company/incidents">{t('alerts.openIncident')}</Link> : '—'}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableWrap>
+                    ) : null
+                  }
+                  columns={[
+                    {
+                      header: t('alerts.rule'),
+                      rowHeader: true,
+                      cell: (r) => (
+                        <>
+                          {r.name}
+                          {r.summary ? <div className="muted small">{r.summary}</div> : null}
+                        </>
+                      ),
+                    },
+                    {
+                      header: t('alerts.condition'),
+                      className: 'nowrap',
+                      cell: (r) => conditionText(r, lang, t('alerts.in')),
+                    },
+                    {
+                      header: t('alerts.value'),
+                      className: 'nowrap',
+                      cell: (r) => formatAlertValue(r.expr, r.value, lang),
+                    },
+                    { header: t('alerts.severity'), cell: (r) => te('severity', r.severity) },
+                    {
+                      header: t('alerts.state'),
+                      cell: (r) => (
+                        <span className={`badge badge-${stateTone(r.state)}`} data-value={r.state}>
+                          {te('alertState', r.state)}
+                        </span>
+                      ),
+                    },
+                    {
+                      header: t('alerts.since'),
+                      className: 'nowrap',
+                      cell: (r) => (r.state === 'ok' ? '—' : formatDateTime(r.since, lang)),
+                    },
+                    {
+                      header: t('alerts.incident'),
+                      cell: (r) =>
+                        r.incident_id ? <Link to="/app/company/incidents">{t('alerts.openIncident')}</Link> : '—',
+                    },
+                  ]}
+                />
               </Card>
             </>
           );
@@ -130,44 +161,70 @@ export default function Alerts() {
           onOffset={setOffset}
         >
           {(d) => (
-            <TableWrap label={t('alerts.deliveries')} testId="deliveries-table">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('alerts.when')}</th>
-                    <th scope="col">{t('alerts.event')}</th>
-                    <th scope="col">{t('alerts.rule')}</th>
-                    <th scope="col">{t('alerts.target')}</th>
-                    <th scope="col">{t('alerts.result')}</th>
-                    <th scope="col">{t('alerts.attempts')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.deliveries.map((x) => (
-                    <tr key={x.id} data-testid="delivery-row" data-status={x.status}>
-                      <td className="nowrap">{formatDateTime(x.created_at, lang)}</td>
-                      <td>{te('deliveryEvent', x.event)}</td>
-                      <td>{x.rule}</td>
-                      <td>
-                        <code>{x.target}</code>
-                      </td>
-                      <td>
-                        <span className={`badge badge-${deliveryTone(x.status)}`} data-value={x.status}>
-                          {te('deliveryStatus', x.status)}
-                        </span>
-                        {x.last_error && x.status !== 'delivered' ? (
-                          <div className="muted small">{x.last_error}</div>
-                        ) : null}
-                      </td>
-                      <td>{x.attempts}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+            <DataTable
+              label={t('alerts.deliveries')}
+              testId="deliveries-table"
+              rows={d.deliveries}
+              rowKey={(x) => x.id}
+              rowAttributes={(x) => ({ 'data-testid': 'delivery-row', 'data-status': x.status })}
+              columns={[
+                { header: t('alerts.when'), className: 'nowrap', cell: (x) => formatDateTime(x.created_at, lang) },
+                { header: t('alerts.event'), cell: (x) => te('deliveryEvent', x.event) },
+                { header: t('alerts.rule'), cell: (x) => x.rule },
+                { header: t('alerts.target'), cell: (x) => <code>{x.target}</code> },
+                {
+                  header: t('alerts.result'),
+                  cell: (x) => (
+                    <>
+                      <span className={`badge badge-${deliveryTone(x.status)}`} data-value={x.status}>
+                        {te('deliveryStatus', x.status)}
+                      </span>
+                      {x.last_error && x.status !== 'delivered' ? (
+                        <div className="muted small">{x.last_error}</div>
+                      ) : null}
+                    </>
+                  ),
+                },
+                { header: t('alerts.attempts'), cell: (x) => x.attempts },
+              ]}
+            />
           )}
         </PagedQueryView>
       </Card>
     </Page>
+  );
+}
+
+/** Under a tenant-scoped rule: its tenants not ok, or a line saying all are. */
+function TenantStates({ rule, nameOf }: { rule: AlertRule; nameOf: (id: string) => string }) {
+  const { t, te, lang } = useI18n();
+  const tenants = sortTenantStates(rule.tenants ?? [], nameOf);
+  if (!tenants.length)
+    return (
+      <div className="alert-tenants-box">
+        <p className="muted small">{t('alerts.tenantsAllOk')}</p>
+      </div>
+    );
+  return (
+    <div className="alert-tenants-box">
+      <p className="muted small">{t('alerts.tenantsNotOk', { n: tenants.length })}</p>
+      <ul className="alert-tenants">
+        {tenants.map((x) => (
+          <li key={x.tenant_id} data-testid="alert-tenant" data-tenant-id={x.tenant_id} data-state={x.state}>
+            <Link to={`/app/company/tenants/${encodeURIComponent(x.tenant_id)}`}>{nameOf(x.tenant_id)}</Link>
+            <span className={`badge badge-${stateTone(x.state)}`} data-value={x.state}>
+              {te('alertState', x.state)}
+            </span>
+            <span className="nowrap">
+              {t('alerts.value')}: {formatAlertValue(rule.expr, x.value, lang)}
+            </span>
+            <span className="nowrap">
+              {t('alerts.since')}: {formatDateTime(x.since, lang)}
+            </span>
+            {x.incident_id ? <Link to="/app/company/incidents">{t('alerts.openIncident')}</Link> : null}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

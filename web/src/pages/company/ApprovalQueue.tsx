@@ -8,7 +8,8 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { canDecide, describeParams } from '../../lib/commands';
 import { formatDateTime } from '../../lib/format';
 import { pushToast } from '../../lib/toasts';
-import { Badge, Card, TableWrap, useModal } from '../../components/ui';
+import { Badge, Card, useModal } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { CreatedBy, NamedValues } from './CommandHistory';
 
 /** Asks for the reason of a rejection (required by POST …/reject {"reason"}). */
@@ -94,69 +95,58 @@ function RejectDialog({ command, onClose }: { command: Command; onClose: () => v
   );
 }
 
-function QueueRow({ command: c, canAct }: { command: Command; canAct: boolean }) {
-  const { t, te, lang } = useI18n();
-  const approve = useApproveCommand();
-  const [rejecting, setRejecting] = useState(false);
-  // Whoever approves must see what is targeted by name, not by id.
+/** The command and what it targets, by name: whoever approves must see it, not an id. */
+function CommandCell({ command: c }: { command: Command }) {
+  const { te } = useI18n();
   const hasParams = !!c.parameters && Object.keys(c.parameters).length > 0;
   const detail = useTenantDetail(hasParams && c.tenant_id ? c.tenant_id : null);
   const params = describeParams(c.parameters, detail.data);
   return (
-    <tr data-testid="approval-row" data-command-id={c.command_id}>
-      <td className="nowrap">{formatDateTime(c.created_at, lang)}</td>
-      <th scope="row">
-        {te('commandType', c.command_type)}
-        {params.length ? <NamedValues items={params} testId="approval-params" /> : null}
-      </th>
-      <td>
-        {c.tenant_id ? (
-          <Link to={`/app/company/tenants/${encodeURIComponent(c.tenant_id)}`}>{c.tenant_name ?? c.tenant_id}</Link>
-        ) : (
-          t('commands.allTenants')
-        )}
-      </td>
-      <td className="small">
-        <CreatedBy command={c} />
-      </td>
-      <td>
-        <Badge prefix="commandStatus" value={c.status} testId="approval-status" />
-      </td>
-      {canAct ? (
-        <td>
-          <div className="row-actions">
-            <button
-              type="button"
-              className="btn btn-small btn-primary"
-              disabled={approve.isPending}
-              onClick={() =>
-                approve.mutate(c.command_id, {
-                  onSuccess: () =>
-                    pushToast('success', t('approvals.approved', { type: te('commandType', c.command_type) })),
-                })
-              }
-              data-testid="approval-approve"
-            >
-              {t('approvals.approve')}
-            </button>
-            <button
-              type="button"
-              className="btn btn-small btn-danger"
-              onClick={() => setRejecting(true)}
-              data-testid="approval-reject"
-            >
-              {t('approvals.reject')}
-            </button>
-          </div>
-          {approve.error ? (
-            <p className="notice notice-error small" role="alert" data-testid="approval-error">
-              {describeRefusal(approve.error, t)}
-            </p>
-          ) : null}
-          {rejecting ? <RejectDialog command={c} onClose={() => setRejecting(false)} /> : null}
-        </td>
+    <>
+      {te('commandType', c.command_type)}
+      {params.length ? <NamedValues items={params} testId="approval-params" /> : null}
+    </>
+  );
+}
+
+/** Approve, or Reject with its reason; the server's refusal (one's own command) below. */
+function DecisionCell({ command: c }: { command: Command }) {
+  const { t, te } = useI18n();
+  const approve = useApproveCommand();
+  const [rejecting, setRejecting] = useState(false);
+  return (
+    <>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          disabled={approve.isPending}
+          onClick={() =>
+            approve.mutate(c.command_id, {
+              onSuccess: () =>
+                pushToast('success', t('approvals.approved', { type: te('commandType', c.command_type) })),
+            })
+          }
+          data-testid="approval-approve"
+        >
+          {t('approvals.approve')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-small btn-danger"
+          onClick={() => setRejecting(true)}
+          data-testid="approval-reject"
+        >
+          {t('approvals.reject')}
+        </button>
+      </div>
+      {approve.error ? (
+        <p className="notice notice-error small" role="alert" data-testid="approval-error">
+          {describeRefusal(approve.error, t)}
+        </p>
       ) : null}
-    </tr>
+      {rejecting ? <RejectDialog command={c} onClose={() => setRejecting(false)} /> : null}
+    </>
   );
 }
 
@@ -165,7 +155,7 @@ function QueueRow({ command: c, canAct }: { command: Command; canAct: boolean })
  * and Reject for INTERNAL_ADMIN. Hidden while empty (and when the option is off).
  */
 export function ApprovalQueue() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { role } = useAuth();
   const q = useAwaitingApproval();
   const commands = (q.data?.commands ?? []).filter((c) => c.status === 'AWAITING_APPROVAL');
@@ -174,31 +164,42 @@ export function ApprovalQueue() {
   return (
     <Card title={t('approvals.title')} testId="approval-queue">
       <p className="muted small">{t('approvals.hint')}</p>
-      <TableWrap label={t('approvals.title')} testId="approval-table">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('commands.createdAt')}</th>
-              <th scope="col">{t('commands.type')}</th>
-              <th scope="col">{t('common.tenant')}</th>
-              <th scope="col">{t('commands.createdBy')}</th>
-              <th scope="col">{t('common.status')}</th>
-              {canAct ? (
-                <th scope="col">
-                  <span className="sr-only">
-                    {t('approvals.approve')} / {t('approvals.reject')}
-                  </span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {commands.map((c) => (
-              <QueueRow key={c.command_id} command={c} canAct={canAct} />
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
+      <DataTable
+        label={t('approvals.title')}
+        testId="approval-table"
+        rows={commands}
+        rowKey={(c) => c.command_id}
+        rowAttributes={(c) => ({ 'data-testid': 'approval-row', 'data-command-id': c.command_id })}
+        columns={[
+          { header: t('commands.createdAt'), className: 'nowrap', cell: (c) => formatDateTime(c.created_at, lang) },
+          { header: t('commands.type'), rowHeader: true, cell: (c) => <CommandCell command={c} /> },
+          {
+            header: t('common.tenant'),
+            cell: (c) =>
+              c.tenant_id ? (
+                <Link to={`/app/company/tenants/${encodeURIComponent(c.tenant_id)}`}>
+                  {c.tenant_name ?? c.tenant_id}
+                </Link>
+              ) : (
+                t('commands.allTenants')
+              ),
+          },
+          { header: t('commands.createdBy'), className: 'small', cell: (c) => <CreatedBy command={c} /> },
+          {
+            header: t('common.status'),
+            cell: (c) => <Badge prefix="commandStatus" value={c.status} testId="approval-status" />,
+          },
+          canAct && {
+            key: 'decision',
+            header: (
+              <span className="sr-only">
+                {t('approvals.approve')} / {t('approvals.reject')}
+              </span>
+            ),
+            cell: (c) => <DecisionCell command={c} />,
+          },
+        ]}
+      />
     </Card>
   );
 }

@@ -2,12 +2,13 @@
 // action and from/to filters plus paging in the URL; a row opens its detail with the
 // metadata pretty-printed; "Verificar cadeia" runs GET /internal/audit/verify.
 
-import { Fragment, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useAudit, useVerifyAudit, type AuditEvent } from '../../api/accounts';
 import { describeError } from '../../api/errors';
 import { TenantPicker } from '../../components/TenantPicker';
-import { Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
+import { Field, Page, PagedQueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { ExportCsvButton } from '../../components/ExportCsv';
 import { useI18n } from '../../i18n/I18nProvider';
 import {
@@ -224,68 +225,63 @@ export default function Audit() {
         onOffset={(o) => patch({ offset: o })}
       >
         {(d) => (
-          <TableWrap label={t('audit.title')} testId="audit-table">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('audit.when')}</th>
-                  <th scope="col">{t('audit.action')}</th>
-                  <th scope="col">{t('audit.role')}</th>
-                  <th scope="col">{t('audit.target')}</th>
-                  <th scope="col">{t('audit.details')}</th>
-                  <th scope="col" aria-label={t('audit.show')} />
+          <DataTable
+            label={t('audit.title')}
+            testId="audit-table"
+            rows={d.events}
+            rowKey={(e) => e.id}
+            rowAttributes={(e) => ({
+              'data-testid': 'audit-row',
+              'data-event-id': e.id,
+              'data-action': e.action,
+              className: open === e.id ? 'selected' : undefined,
+            })}
+            afterRow={(e) =>
+              open === e.id ? (
+                <tr className="audit-detail" id={`audit-detail-${e.id}`}>
+                  <td colSpan={6}>
+                    <EventDetail
+                      e={e}
+                      onActor={(a) => {
+                        setActor(a);
+                        patch({ actor: a });
+                      }}
+                    />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {d.events.map((e) => {
+              ) : null
+            }
+            columns={[
+              { header: t('audit.when'), className: 'nowrap', cell: (e) => formatDateTime(e.created_at, lang) },
+              { header: t('audit.action'), rowHeader: true, cell: (e) => <code>{e.action}</code> },
+              { header: t('audit.role'), cell: (e) => (e.role ? te('role', e.role) : t('audit.system')) },
+              {
+                header: t('audit.target'),
+                cell: (e) => (e.target ? <code title={e.target}>{shortTarget(e.target)}</code> : '—'),
+              },
+              { header: t('audit.details'), className: 'small', cell: (e) => metadataSummary(e.metadata) },
+              {
+                key: 'toggle',
+                header: null,
+                headerLabel: t('audit.show'),
+                cell: (e) => {
                   const isOpen = open === e.id;
                   return (
-                    <Fragment key={e.id}>
-                      <tr
-                        data-testid="audit-row"
-                        data-event-id={e.id}
-                        data-action={e.action}
-                        className={isOpen ? 'selected' : undefined}
-                      >
-                        <td className="nowrap">{formatDateTime(e.created_at, lang)}</td>
-                        <th scope="row">
-                          <code>{e.action}</code>
-                        </th>
-                        <td>{e.role ? te('role', e.role) : t('audit.system')}</td>
-                        <td>{e.target ? <code title={e.target}>{shortTarget(e.target)}</code> : '—'}</td>
-                        <td className="small">{metadataSummary(e.metadata)}</td>
-                        <td>
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            aria-expanded={isOpen}
-                            aria-controls={`audit-detail-${e.id}`}
-                            onClick={() => setOpen(isOpen ? null : e.id)}
-                            data-testid="audit-row-toggle"
-                          >
-                            {isOpen ? t('audit.hide') : t('audit.show')}
-                          </button>
-                        </td>
-                      </tr>
-                      {isOpen ? (
-                        <tr className="audit-detail" id={`audit-detail-${e.id}`}>
-                          <td colSpan={6}>
-                            <EventDetail
-                              e={e}
-                              onActor={(a) => {
-                                setActor(a);
-                                patch({ actor: a });
-                              }}
-                            />
-                          </td>
-                        </tr>
-                      ) : null}
-                    </Fragment>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-expanded={isOpen}
+                      aria-controls={`audit-detail-${e.id}`}
+                      onClick={() => setOpen(isOpen ? null : e.id)}
+                      data-testid="audit-row-toggle"
+                    >
+                      {isOpen ? t('audit.hide') : t('audit.show')}
+                    </button>
                   );
-                })}
-              </tbody>
-            </table>
-          </TableWrap>
+                },
+              },
+            ]}
+          />
         )}
       </PagedQueryView>
     </Page>

@@ -4,7 +4,8 @@ import { useAuth } from '../../auth/AuthProvider';
 import { canSeeBilling } from '../../auth/guard';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatMoney, formatMoneyCompact, formatNumber } from '../../lib/format';
-import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
+import { Card, Empty, Kpi, KpiGrid, Page, QueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { BarChart, LineChart } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
 
@@ -98,56 +99,30 @@ export default function Billing() {
             </div>
             <div className="grid-2">
               <Card title={t('billing.byPlan')}>
-                <TableWrap label={t('billing.byPlan')} testId="billing-by-plan">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('tenant.plan')}</th>
-                        <th scope="col" className="num">
-                          {t('billing.tenants')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('kpi.mrr')}
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {b.by_plan.map((p) => (
-                        <tr key={p.plan_name}>
-                          <th scope="row">{te('plan', p.plan_name)}</th>
-                          <td className="num">{formatNumber(p.tenant_count, lang)}</td>
-                          <td className="num">{money(p.total_mrr)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableWrap>
+                <DataTable
+                  label={t('billing.byPlan')}
+                  testId="billing-by-plan"
+                  rows={b.by_plan}
+                  rowKey={(p) => p.plan_name}
+                  columns={[
+                    { header: t('tenant.plan'), rowHeader: true, cell: (p) => te('plan', p.plan_name) },
+                    { header: t('billing.tenants'), align: 'right', cell: (p) => formatNumber(p.tenant_count, lang) },
+                    { header: t('kpi.mrr'), align: 'right', cell: (p) => money(p.total_mrr) },
+                  ]}
+                />
               </Card>
               <Card title={t('billing.bySegment')}>
-                <TableWrap label={t('billing.bySegment')} testId="billing-by-segment">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('tenant.segment')}</th>
-                        <th scope="col" className="num">
-                          {t('billing.tenants')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('kpi.mrr')}
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {b.by_segment.map((s) => (
-                        <tr key={s.segment}>
-                          <th scope="row">{te('segment', s.segment)}</th>
-                          <td className="num">{formatNumber(s.tenant_count, lang)}</td>
-                          <td className="num">{money(s.total_mrr)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableWrap>
+                <DataTable
+                  label={t('billing.bySegment')}
+                  testId="billing-by-segment"
+                  rows={b.by_segment}
+                  rowKey={(p) => p.segment}
+                  columns={[
+                    { header: t('tenant.segment'), rowHeader: true, cell: (p) => te('segment', p.segment) },
+                    { header: t('billing.tenants'), align: 'right', cell: (p) => formatNumber(p.tenant_count, lang) },
+                    { header: t('kpi.mrr'), align: 'right', cell: (p) => money(p.total_mrr) },
+                  ]}
+                />
               </Card>
             </div>
           </>

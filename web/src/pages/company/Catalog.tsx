@@ -6,7 +6,8 @@ import { describeError } from '../../api/errors';
 import type { CatalogAgent } from '../../api/types';
 import { useAuth } from '../../auth/AuthProvider';
 import { FormActions, FormDialog, FormError, TextInput, useForm } from '../../components/Form';
-import { Badge, ConfirmDialog, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
+import { Badge, ConfirmDialog, Field, Page, PagedQueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { useI18n } from '../../i18n/I18nProvider';
 import { AGENT_SEGMENTS, LIMITS, SUBNUCLEI, priceValue } from '../../lib/admin';
 import { centsToDecimal, parseMoneyCents, type Schema } from '../../lib/form';
@@ -209,77 +210,73 @@ export default function Catalog() {
         onOffset={setOffset}
       >
         {() => (
-          <TableWrap label={t('catalog.title')} testId="catalog-table">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('agents.name')}</th>
-                  <th scope="col">{t('agents.subnucleus')}</th>
-                  <th scope="col">{t('tenant.segment')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col" className="num">
-                    {t('catalog.price')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('catalog.deployed')}
-                  </th>
-                  <th scope="col">{t('tenant.updatedAt')}</th>
-                  {canWrite ? <th scope="col">{t('common.actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((a) => (
-                  <tr key={a.id} data-testid="catalog-row" data-agent-id={a.id} data-status={a.status}>
-                    <th scope="row">
-                      {a.name}
-                      {a.description ? <div className="muted small">{a.description}</div> : null}
-                    </th>
-                    <td>{te('subnucleus', a.subnucleus)}</td>
-                    <td>{te('segment', a.segment)}</td>
-                    <td>
-                      <Badge prefix="catalogStatus" value={a.status} />
-                    </td>
-                    <td className="num">{formatMoney(priceValue(a.price_monthly), lang)}</td>
-                    <td className="num">{formatNumber(a.deployed_count, lang)}</td>
-                    <td className="nowrap">{formatDateTime(a.updated_at ?? a.created_at, lang)}</td>
-                    {canWrite ? (
-                      <td>
-                        <div className="row-actions">
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            onClick={() => setEditing(a)}
-                            data-testid="agent-edit"
-                          >
-                            {t('form.edit')}
-                          </button>
-                          {a.status === 'retired' ? (
-                            <button
-                              type="button"
-                              className="btn btn-small"
-                              onClick={() => void setRetired(a, false)}
-                              data-testid="agent-unretire"
-                            >
-                              {t('catalog.unretire')}
-                            </button>
-                          ) : (
-                            <button
-                              type="button"
-                              className="btn btn-small btn-danger"
-                              onClick={() => setRetiring(a)}
-                              data-testid="agent-retire"
-                            >
-                              {t('catalog.retire')}
-                            </button>
-                          )}
-                        </div>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <DataTable
+            label={t('catalog.title')}
+            testId="catalog-table"
+            rows={rows}
+            rowKey={(a) => a.id}
+            rowAttributes={(a) => ({ 'data-testid': 'catalog-row', 'data-agent-id': a.id, 'data-status': a.status })}
+            columns={[
+              {
+                header: t('agents.name'),
+                rowHeader: true,
+                cell: (a) => (
+                  <>
+                    {a.name}
+                    {a.description ? <div className="muted small">{a.description}</div> : null}
+                  </>
+                ),
+              },
+              { header: t('agents.subnucleus'), cell: (a) => te('subnucleus', a.subnucleus) },
+              { header: t('tenant.segment'), cell: (a) => te('segment', a.segment) },
+              { header: t('common.status'), cell: (a) => <Badge prefix="catalogStatus" value={a.status} /> },
+              {
+                header: t('catalog.price'),
+                align: 'right',
+                cell: (a) => formatMoney(priceValue(a.price_monthly), lang),
+              },
+              { header: t('catalog.deployed'), align: 'right', cell: (a) => formatNumber(a.deployed_count, lang) },
+              {
+                header: t('tenant.updatedAt'),
+                className: 'nowrap',
+                cell: (a) => formatDateTime(a.updated_at ?? a.created_at, lang),
+              },
+              canWrite && {
+                header: t('common.actions'),
+                cell: (a) => (
+                  <div className="row-actions">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => setEditing(a)}
+                      data-testid="agent-edit"
+                    >
+                      {t('form.edit')}
+                    </button>
+                    {a.status === 'retired' ? (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => void setRetired(a, false)}
+                        data-testid="agent-unretire"
+                      >
+                        {t('catalog.unretire')}
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        onClick={() => setRetiring(a)}
+                        data-testid="agent-retire"
+                      >
+                        {t('catalog.retire')}
+                      </button>
+                    )}
+                  </div>
+                ),
+              },
+            ]}
+          />
         )}
       </PagedQueryView>
       {adding ? <AgentDialog agent={null} open onClose={() => setAdding(false)} /> : null}

@@ -8,7 +8,8 @@ import { describeError } from '../../api/errors';
 import type { InternalIncident } from '../../api/types';
 import { FormActions, FormDialog, FormError, TextInput, useForm } from '../../components/Form';
 import { TenantPicker } from '../../components/TenantPicker';
-import { Badge, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
+import { Badge, Field, Page, PagedQueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { ExportCsvButton } from '../../components/ExportCsv';
 import { useI18n } from '../../i18n/I18nProvider';
 import { INCIDENT_SOURCES, LIMITS, SEVERITIES } from '../../lib/admin';
@@ -218,85 +219,84 @@ export default function Incidents() {
         onOffset={setOffset}
       >
         {(d) => (
-          <TableWrap label={t('incidents.title')} testId="incidents-table">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('incidents.titleField')}</th>
-                  <th scope="col">{t('common.tenant')}</th>
-                  <th scope="col">{t('incidents.severity')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col">{t('incidents.source')}</th>
-                  <th scope="col">{t('tenant.createdAt')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.incidents.map((i) => (
-                  <tr key={i.id} data-testid="incident-row" data-incident-id={i.id} data-status={i.status}>
-                    <th scope="row">
-                      {i.title}
-                      {i.description ? <div className="muted small">{i.description}</div> : null}
-                      {i.resolved_at ? (
-                        <div className="muted small">
-                          {t('support.resolvedAt', { when: formatDateTime(i.resolved_at, lang) })}
-                          {i.resolved_by_name ? ` · ${i.resolved_by_name}` : ''}
-                        </div>
-                      ) : null}
-                    </th>
-                    <td>
-                      {i.tenant_id ? (
-                        <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>
-                          {i.tenant_name ?? i.tenant_id}
-                        </Link>
-                      ) : (
-                        <span className="badge badge-info">{t('company.globalIncident')}</span>
-                      )}
-                    </td>
-                    <td>
-                      <Badge prefix="severity" value={i.severity} />
-                    </td>
-                    <td>
-                      <Badge prefix="status" value={i.status} />
-                    </td>
-                    <td>{te('source', i.source)}</td>
-                    <td className="nowrap">{formatDateTime(i.created_at, lang)}</td>
-                    <td>
-                      <div className="row-actions">
-                        {i.status === 'resolved' ? (
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            onClick={() => void setIncStatus(i, 'open')}
-                            data-testid="incident-reopen"
-                          >
-                            {t('incidents.reopen')}
-                          </button>
-                        ) : (
-                          <button
-                            type="button"
-                            className="btn btn-small btn-primary"
-                            onClick={() => void setIncStatus(i, 'resolved')}
-                            data-testid="incident-resolve"
-                          >
-                            {t('incidents.resolve')}
-                          </button>
-                        )}
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          onClick={() => setDialog({ incident: i })}
-                          data-testid="incident-edit"
-                        >
-                          {t('form.edit')}
-                        </button>
+          <DataTable
+            label={t('incidents.title')}
+            testId="incidents-table"
+            rows={d.incidents}
+            rowKey={(i) => i.id}
+            rowAttributes={(i) => ({
+              'data-testid': 'incident-row',
+              'data-incident-id': i.id,
+              'data-status': i.status,
+            })}
+            columns={[
+              {
+                header: t('incidents.titleField'),
+                rowHeader: true,
+                cell: (i) => (
+                  <>
+                    {i.title}
+                    {i.description ? <div className="muted small">{i.description}</div> : null}
+                    {i.resolved_at ? (
+                      <div className="muted small">
+                        {t('support.resolvedAt', { when: formatDateTime(i.resolved_at, lang) })}
+                        {i.resolved_by_name ? ` · ${i.resolved_by_name}` : ''}
                       </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+                    ) : null}
+                  </>
+                ),
+              },
+              {
+                header: t('common.tenant'),
+                cell: (i) =>
+                  i.tenant_id ? (
+                    <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>
+                      {i.tenant_name ?? i.tenant_id}
+                    </Link>
+                  ) : (
+                    <span className="badge badge-info">{t('company.globalIncident')}</span>
+                  ),
+              },
+              { header: t('incidents.severity'), cell: (i) => <Badge prefix="severity" value={i.severity} /> },
+              { header: t('common.status'), cell: (i) => <Badge prefix="status" value={i.status} /> },
+              { header: t('incidents.source'), cell: (i) => te('source', i.source) },
+              { header: t('tenant.createdAt'), className: 'nowrap', cell: (i) => formatDateTime(i.created_at, lang) },
+              {
+                header: t('common.actions'),
+                cell: (i) => (
+                  <div className="row-actions">
+                    {i.status === 'resolved' ? (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => void setIncStatus(i, 'open')}
+                        data-testid="incident-reopen"
+                      >
+                        {t('incidents.reopen')}
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-primary"
+                        onClick={() => void setIncStatus(i, 'resolved')}
+                        data-testid="incident-resolve"
+                      >
+                        {t('incidents.resolve')}
+                      </button>
+                    )}
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => setDialog({ incident: i })}
+                      data-testid="incident-edit"
+                    >
+                      {t('form.edit')}
+                    </button>
+                  </div>
+                ),
+              },
+            ]}
+          />
         )}
       </PagedQueryView>
       {dialog ? (

@@ -4,7 +4,8 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { useInternalIntegrations } from '../../api/admin';
 import { TenantPicker } from '../../components/TenantPicker';
-import { Badge, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
+import { Badge, Field, Page, PagedQueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { useI18n } from '../../i18n/I18nProvider';
 import { INTEGRATION_TYPES } from '../../lib/admin';
 import { formatDateTime } from '../../lib/format';
@@ -85,46 +86,53 @@ export default function CompanyIntegrations() {
         onOffset={setOffset}
       >
         {(d) => (
-          <TableWrap label={t('companyIntegrations.title')} testId="integrations-errors-table">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('common.tenant')}</th>
-                  <th scope="col">{t('integrations.name')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col">{t('integrations.lastSync')}</th>
-                  <th scope="col">{t('integrations.lastError')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.integrations.map((i) => (
-                  <tr key={i.id} data-testid="integration-error-row" data-integration-id={i.id}>
-                    <th scope="row">
-                      <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>
-                        {i.tenant_name ?? i.tenant_id}
-                      </Link>
-                    </th>
-                    <td>
-                      {i.name}
-                      <div className="muted small">{te('integrationType', i.type)}</div>
-                    </td>
-                    <td>
-                      <Badge prefix="status" value={i.status} />
-                    </td>
-                    <td className="nowrap">{formatDateTime(i.last_sync_at, lang)}</td>
-                    <td className="error-text">
-                      {i.last_error ?? ''}
-                      {i.last_error_at ? (
-                        <div className="muted small">
-                          {t('companyIntegrations.since')}: {formatDateTime(i.last_error_at, lang)}
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <DataTable
+            label={t('companyIntegrations.title')}
+            testId="integrations-errors-table"
+            rows={d.integrations}
+            rowKey={(i) => i.id}
+            rowAttributes={(i) => ({ 'data-testid': 'integration-error-row', 'data-integration-id': i.id })}
+            columns={[
+              {
+                header: t('common.tenant'),
+                rowHeader: true,
+                cell: (i) => (
+                  <Link to={`/app/company/tenants/${encodeURIComponent(i.tenant_id)}`}>
+                    {i.tenant_name ?? i.tenant_id}
+                  </Link>
+                ),
+              },
+              {
+                header: t('integrations.name'),
+                cell: (i) => (
+                  <>
+                    {i.name}
+                    <div className="muted small">{te('integrationType', i.type)}</div>
+                  </>
+                ),
+              },
+              { header: t('common.status'), cell: (i) => <Badge prefix="status" value={i.status} /> },
+              {
+                header: t('integrations.lastSync'),
+                className: 'nowrap',
+                cell: (i) => formatDateTime(i.last_sync_at, lang),
+              },
+              {
+                header: t('integrations.lastError'),
+                className: 'error-text',
+                cell: (i) => (
+                  <>
+                    {i.last_error ?? ''}
+                    {i.last_error_at ? (
+                      <div className="muted small">
+                        {t('companyIntegrations.since')}: {formatDateTime(i.last_error_at, lang)}
+                      </div>
+                    ) : null}
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </PagedQueryView>
     </Page>

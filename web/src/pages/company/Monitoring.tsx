@@ -11,7 +11,8 @@ import {
   type MonitoringEndpoint,
 } from '../../api/monitoring';
 import { BarChart, LineChart } from '../../components/Charts';
-import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
+import { Card, Empty, Kpi, KpiGrid, Page, QueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatCompact, formatNumber, formatPercent } from '../../lib/format';
 import {
@@ -102,52 +103,35 @@ function Chart({
 
 function EndpointTable({ rows, testId }: { rows: MonitoringEndpoint[]; testId: string }) {
   const { t, lang } = useI18n();
-  if (!rows.length) return <Empty>{t('mon.noData')}</Empty>;
   return (
-    <TableWrap label={t('mon.endpoints')} testId={testId}>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('mon.endpoint')}</th>
-            <th scope="col" className="num">
-              {t('mon.requests')}
-            </th>
-            <th scope="col" className="num">
-              {t('mon.rate')}
-            </th>
-            <th scope="col" className="num">
-              {t('mon.errorRate')}
-            </th>
-            <th scope="col" className="num">
-              {t('mon.p50')}
-            </th>
-            <th scope="col" className="num">
-              {t('mon.p95')}
-            </th>
-            <th scope="col" className="num">
-              {t('mon.p99')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((e) => (
-            <tr key={e.method + e.route}>
-              <th scope="row">
-                <code>
-                  {e.method} {e.route}
-                </code>
-              </th>
-              <td className="num">{formatNumber(e.requests, lang)}</td>
-              <td className="num">{formatNumber(e.rate_per_s, lang, 3)}</td>
-              <td className="num">{formatPercent(ratioToPercent(e.error_rate), lang)}</td>
-              <td className="num">{formatLatencyMs(e.p50_ms, lang)}</td>
-              <td className="num">{formatLatencyMs(e.p95_ms, lang)}</td>
-              <td className="num">{formatLatencyMs(e.p99_ms, lang)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
+    <DataTable
+      label={t('mon.endpoints')}
+      testId={testId}
+      rows={rows}
+      empty={t('mon.noData')}
+      rowKey={(e) => e.method + e.route}
+      columns={[
+        {
+          header: t('mon.endpoint'),
+          rowHeader: true,
+          cell: (e) => (
+            <code>
+              {e.method} {e.route}
+            </code>
+          ),
+        },
+        { header: t('mon.requests'), align: 'right', cell: (e) => formatNumber(e.requests, lang) },
+        { header: t('mon.rate'), align: 'right', cell: (e) => formatNumber(e.rate_per_s, lang, 3) },
+        {
+          header: t('mon.errorRate'),
+          align: 'right',
+          cell: (e) => formatPercent(ratioToPercent(e.error_rate), lang),
+        },
+        { header: t('mon.p50'), align: 'right', cell: (e) => formatLatencyMs(e.p50_ms, lang) },
+        { header: t('mon.p95'), align: 'right', cell: (e) => formatLatencyMs(e.p95_ms, lang) },
+        { header: t('mon.p99'), align: 'right', cell: (e) => formatLatencyMs(e.p99_ms, lang) },
+      ]}
+    />
   );
 }
 
@@ -377,34 +361,18 @@ function InternalApis({ range }: { range: Range }) {
               />
             </div>
             <Card title={t('mon.commands')}>
-              {d.commands.length ? (
-                <TableWrap label={t('mon.commands')} testId="mon-commands">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('mon.commandType')}</th>
-                        <th scope="col" className="num">
-                          {t('mon.created')}
-                        </th>
-                        <th scope="col">{t('mon.finished')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {d.commands.map((c) => (
-                        <tr key={c.type}>
-                          <th scope="row">
-                            <code>{c.type}</code>
-                          </th>
-                          <td className="num">{formatNumber(c.created, lang)}</td>
-                          <td>{finishedSummary(c.finished) || '—'}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableWrap>
-              ) : (
-                <Empty>{t('mon.noData')}</Empty>
-              )}
+              <DataTable
+                label={t('mon.commands')}
+                testId="mon-commands"
+                rows={d.commands}
+                empty={t('mon.noData')}
+                rowKey={(c) => c.type}
+                columns={[
+                  { header: t('mon.commandType'), rowHeader: true, cell: (c) => <code>{c.type}</code> },
+                  { header: t('mon.created'), align: 'right', cell: (c) => formatNumber(c.created, lang) },
+                  { header: t('mon.finished'), cell: (c) => finishedSummary(c.finished) || '—' },
+                ]}
+              />
             </Card>
             <Card title={t('mon.endpoints')}>
               <EndpointTable rows={d.endpoints} testId="mon-internal-endpoints" />

@@ -4,7 +4,8 @@ import { useAuth } from '../../auth/AuthProvider';
 import { canSeeBilling } from '../../auth/guard';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatCompact, formatDateTime, formatMoney, formatNumber, formatPercent } from '../../lib/format';
-import { Badge, Card, Empty, ErrorState, Kpi, KpiGrid, Loading, Page, TableWrap } from '../../components/ui';
+import { Badge, Card, Empty, ErrorState, Kpi, KpiGrid, Loading, Page } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { ExportCsvButton } from '../../components/ExportCsv';
 import { LineChart } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
@@ -120,78 +121,45 @@ export default function CompanyOverview() {
 
       <div className="grid-2">
         <Card title={t('company.topTenants')} testId="top-tenants">
-          {overview.data ? (
-            overview.data.top_tenants_by_usage.length ? (
-              <TableWrap label={t('company.topTenants')}>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('tenant.name')}</th>
-                      <th scope="col" className="num">
-                        {t('kpi.requests')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('kpi.successRate')}
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {overview.data.top_tenants_by_usage.map((tt, i) => {
-                      const id = tt.tenant_id;
-                      const name = tt.tenant_name;
-                      return (
-                        <tr key={id ?? i}>
-                          <th scope="row">
-                            {id ? <Link to={`/app/company/tenants/${encodeURIComponent(id)}`}>{name}</Link> : name}
-                          </th>
-                          <td className="num">{formatNumber(tt.total_requests, lang)}</td>
-                          <td className="num">{formatPercent(tt.success_rate, lang)}</td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </TableWrap>
-            ) : (
-              <Empty />
-            )
-          ) : overview.error ? null : (
-            <Loading />
-          )}
+          {overview.data || !overview.error ? (
+            <DataTable
+              label={t('company.topTenants')}
+              rows={overview.data?.top_tenants_by_usage ?? []}
+              loading={!overview.data}
+              empty={t('common.empty')}
+              rowKey={(tt, i) => tt.tenant_id ?? i}
+              columns={[
+                {
+                  header: t('tenant.name'),
+                  rowHeader: true,
+                  cell: (tt) =>
+                    tt.tenant_id ? (
+                      <Link to={`/app/company/tenants/${encodeURIComponent(tt.tenant_id)}`}>{tt.tenant_name}</Link>
+                    ) : (
+                      tt.tenant_name
+                    ),
+                },
+                { header: t('kpi.requests'), align: 'right', cell: (tt) => formatNumber(tt.total_requests, lang) },
+                { header: t('kpi.successRate'), align: 'right', cell: (tt) => formatPercent(tt.success_rate, lang) },
+              ]}
+            />
+          ) : null}
         </Card>
         <Card title={t('company.topAgents')} testId="top-agents">
-          {overview.data ? (
-            overview.data.top_agents_by_usage.length ? (
-              <TableWrap label={t('company.topAgents')}>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('agents.name')}</th>
-                      <th scope="col" className="num">
-                        {t('kpi.requests')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('kpi.successRate')}
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {overview.data.top_agents_by_usage.map((a, i) => (
-                      <tr key={a.agent_id + i}>
-                        <th scope="row">{a.agent_name}</th>
-                        <td className="num">{formatNumber(a.total_requests, lang)}</td>
-                        <td className="num">{formatPercent(a.success_rate, lang)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-            ) : (
-              <Empty />
-            )
-          ) : overview.error ? null : (
-            <Loading />
-          )}
+          {overview.data || !overview.error ? (
+            <DataTable
+              label={t('company.topAgents')}
+              rows={overview.data?.top_agents_by_usage ?? []}
+              loading={!overview.data}
+              empty={t('common.empty')}
+              rowKey={(a, i) => a.agent_id + i}
+              columns={[
+                { header: t('agents.name'), rowHeader: true, cell: (a) => a.agent_name },
+                { header: t('kpi.requests'), align: 'right', cell: (a) => formatNumber(a.total_requests, lang) },
+                { header: t('kpi.successRate'), align: 'right', cell: (a) => formatPercent(a.success_rate, lang) },
+              ]}
+            />
+          ) : null}
         </Card>
       </div>
 

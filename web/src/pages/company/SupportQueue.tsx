@@ -12,7 +12,8 @@ import {
 import { describeError } from '../../api/errors';
 import { SupportThreadView } from '../../components/SupportThread';
 import { TenantPicker } from '../../components/TenantPicker';
-import { Badge, Card, Empty, Field, Page, PagedQueryView, TableWrap } from '../../components/ui';
+import { Badge, Card, Empty, Field, Page, PagedQueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { useI18n } from '../../i18n/I18nProvider';
 import { SUPPORT_CATEGORIES } from '../../lib/admin';
 import { formatDateTime, formatNumber } from '../../lib/format';
@@ -107,62 +108,55 @@ export default function SupportQueue() {
             onOffset={setOffset}
           >
             {(d) => (
-              <TableWrap label={t('supportQueue.title')} testId="support-queue-table">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('support.subject')}</th>
-                      <th scope="col">{t('common.tenant')}</th>
-                      <th scope="col">{t('common.status')}</th>
-                      <th scope="col" className="num">
-                        #
-                      </th>
-                      <th scope="col">{t('support.updatedAt')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.requests.map((r) => (
-                      <tr
-                        key={r.id}
-                        className={r.id === selected ? 'selected' : ''}
-                        data-testid="support-queue-row"
-                        data-request-id={r.id}
-                        data-status={r.status}
-                      >
-                        <th scope="row">
-                          <button
-                            type="button"
-                            className="link-btn"
-                            onClick={() => select(r.id)}
-                            aria-pressed={r.id === selected}
-                            data-testid="support-queue-open"
-                          >
-                            {r.subject}
-                          </button>
-                          <div className="muted small">
-                            {te('supportCategory', r.category)}
-                            {r.opened_by_name ? ` · ${r.opened_by_name}` : ''}
-                          </div>
-                        </th>
-                        <td>
-                          {r.tenant_id ? (
-                            <Link to={`/app/company/tenants/${encodeURIComponent(r.tenant_id)}`}>
-                              {r.tenant_name ?? r.tenant_id}
-                            </Link>
-                          ) : (
-                            '—'
-                          )}
-                        </td>
-                        <td>
-                          <Badge prefix="status" value={r.status} />
-                        </td>
-                        <td className="num">{formatNumber(r.message_count, lang)}</td>
-                        <td>{formatDateTime(r.updated_at ?? r.created_at, lang)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
+              <DataTable
+                label={t('supportQueue.title')}
+                testId="support-queue-table"
+                rows={d.requests}
+                rowKey={(r) => r.id}
+                rowAttributes={(r) => ({
+                  className: r.id === selected ? 'selected' : '',
+                  'data-testid': 'support-queue-row',
+                  'data-request-id': r.id,
+                  'data-status': r.status,
+                })}
+                columns={[
+                  {
+                    header: t('support.subject'),
+                    rowHeader: true,
+                    cell: (r) => (
+                      <>
+                        <button
+                          type="button"
+                          className="link-btn"
+                          onClick={() => select(r.id)}
+                          aria-pressed={r.id === selected}
+                          data-testid="support-queue-open"
+                        >
+                          {r.subject}
+                        </button>
+                        <div className="muted small">
+                          {te('supportCategory', r.category)}
+                          {r.opened_by_name ? ` · ${r.opened_by_name}` : ''}
+                        </div>
+                      </>
+                    ),
+                  },
+                  {
+                    header: t('common.tenant'),
+                    cell: (r) =>
+                      r.tenant_id ? (
+                        <Link to={`/app/company/tenants/${encodeURIComponent(r.tenant_id)}`}>
+                          {r.tenant_name ?? r.tenant_id}
+                        </Link>
+                      ) : (
+                        '—'
+                      ),
+                  },
+                  { header: t('common.status'), cell: (r) => <Badge prefix="status" value={r.status} /> },
+                  { key: 'messages', header: '#', align: 'right', cell: (r) => formatNumber(r.message_count, lang) },
+                  { header: t('support.updatedAt'), cell: (r) => formatDateTime(r.updated_at ?? r.created_at, lang) },
+                ]}
+              />
             )}
           </PagedQueryView>
         </Card>

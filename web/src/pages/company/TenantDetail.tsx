@@ -3,7 +3,8 @@ import { useTenantDetail } from '../../api/hooks';
 import { withTenant } from '../../auth/guard';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatCnpj, formatDateTime, formatMoney, formatNumber, formatPercent } from '../../lib/format';
-import { Badge, Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
+import { Badge, Card, Empty, Kpi, KpiGrid, Page, QueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { CommandStatusCell } from './CommandStatusCell';
 import { ContractsCard, EditTenantButton } from './TenantForms';
 import { useAuth } from '../../auth/AuthProvider';
@@ -113,110 +114,77 @@ export default function TenantDetail() {
             </KpiGrid>
 
             <Card title={t('tenantDetail.agents')} testId="tenant-agents">
-              {d.agents.length ? (
-                <TableWrap label={t('tenantDetail.agents')}>
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('agents.name')}</th>
-                        <th scope="col">{t('agents.subnucleus')}</th>
-                        <th scope="col">{t('common.status')}</th>
-                        <th scope="col" className="num">
-                          {t('agents.requests30d')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('kpi.successRate')}
-                        </th>
-                        <th scope="col">{t('agents.activatedAt')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {d.agents.map((a) => {
-                        const u = a.usage_last_30_days ?? a.usage_stats ?? {};
-                        return (
-                          <tr key={a.id}>
-                            <th scope="row">{a.name}</th>
-                            <td>{te('subnucleus', a.subnucleus)}</td>
-                            <td>
-                              <Badge prefix="status" value={a.status} />
-                            </td>
-                            <td className="num">{formatNumber(u.total_requests, lang)}</td>
-                            <td className="num">{formatPercent(u.success_rate, lang)}</td>
-                            <td>{formatDateTime(a.activated_at, lang)}</td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
-                </TableWrap>
-              ) : (
-                <Empty />
-              )}
+              <DataTable
+                label={t('tenantDetail.agents')}
+                rows={d.agents}
+                empty={t('common.empty')}
+                rowKey={(a) => a.id}
+                columns={[
+                  { header: t('agents.name'), rowHeader: true, cell: (a) => a.name },
+                  { header: t('agents.subnucleus'), cell: (a) => te('subnucleus', a.subnucleus) },
+                  { header: t('common.status'), cell: (a) => <Badge prefix="status" value={a.status} /> },
+                  {
+                    header: t('agents.requests30d'),
+                    align: 'right',
+                    cell: (a) => formatNumber((a.usage_last_30_days ?? a.usage_stats ?? {}).total_requests, lang),
+                  },
+                  {
+                    header: t('kpi.successRate'),
+                    align: 'right',
+                    cell: (a) => formatPercent((a.usage_last_30_days ?? a.usage_stats ?? {}).success_rate, lang),
+                  },
+                  { header: t('agents.activatedAt'), cell: (a) => formatDateTime(a.activated_at, lang) },
+                ]}
+              />
             </Card>
 
             <ContractsCard detail={d} />
 
             <div className="grid-2">
               <Card title={t('tenantDetail.users')} testId="tenant-users">
-                {d.users.length ? (
-                  <TableWrap label={t('tenantDetail.users')}>
-                    <table className="table">
-                      <thead>
-                        <tr>
-                          <th scope="col">{t('user.name')}</th>
-                          <th scope="col">{t('user.role')}</th>
-                          <th scope="col">{t('user.lastLogin')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {d.users.map((u) => (
-                          <tr key={u.id}>
-                            <th scope="row">
-                              {u.full_name ?? u.email}
-                              <div className="muted small">{u.email}</div>
-                            </th>
-                            <td>{te('role', u.group)}</td>
-                            <td>{formatDateTime(u.last_login_at, lang)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </TableWrap>
-                ) : (
-                  <Empty />
-                )}
+                <DataTable
+                  label={t('tenantDetail.users')}
+                  rows={d.users}
+                  empty={t('common.empty')}
+                  rowKey={(u) => u.id}
+                  columns={[
+                    {
+                      header: t('user.name'),
+                      rowHeader: true,
+                      cell: (u) => (
+                        <>
+                          {u.full_name ?? u.email}
+                          <div className="muted small">{u.email}</div>
+                        </>
+                      ),
+                    },
+                    { header: t('user.role'), cell: (u) => te('role', u.group) },
+                    { header: t('user.lastLogin'), cell: (u) => formatDateTime(u.last_login_at, lang) },
+                  ]}
+                />
               </Card>
               <Card title={t('tenantDetail.integrations')} testId="tenant-integrations">
-                {d.integrations.length ? (
-                  <TableWrap label={t('tenantDetail.integrations')}>
-                    <table className="table">
-                      <thead>
-                        <tr>
-                          <th scope="col">{t('integrations.name')}</th>
-                          <th scope="col">{t('common.status')}</th>
-                          <th scope="col">{t('integrations.lastSync')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {d.integrations.map((i) => (
-                          <tr key={i.id}>
-                            <th scope="row">
-                              {i.name}
-                              <div className="muted small">{te('integrationType', i.type)}</div>
-                              {i.last_error ? <div className="error-text small">{i.last_error}</div> : null}
-                            </th>
-                            <td>
-                              <Badge prefix="status" value={i.status} />
-                            </td>
-                            <td>{formatDateTime(i.last_sync_at, lang)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </TableWrap>
-                ) : (
-                  <Empty />
-                )}
+                <DataTable
+                  label={t('tenantDetail.integrations')}
+                  rows={d.integrations}
+                  empty={t('common.empty')}
+                  rowKey={(i) => i.id}
+                  columns={[
+                    {
+                      header: t('integrations.name'),
+                      rowHeader: true,
+                      cell: (i) => (
+                        <>
+                          {i.name}
+                          <div className="muted small">{te('integrationType', i.type)}</div>
+                          {i.last_error ? <div className="error-text small">{i.last_error}</div> : null}
+                        </>
+                      ),
+                    },
+                    { header: t('common.status'), cell: (i) => <Badge prefix="status" value={i.status} /> },
+                    { header: t('integrations.lastSync'), cell: (i) => formatDateTime(i.last_sync_at, lang) },
+                  ]}
+                />
               </Card>
             </div>
 
@@ -240,32 +208,17 @@ export default function TenantDetail() {
                 )}
               </Card>
               <Card title={t('tenantDetail.commandsRecent')} testId="tenant-commands">
-                {d.recent_commands.length ? (
-                  <TableWrap label={t('tenantDetail.commandsRecent')}>
-                    <table className="table">
-                      <thead>
-                        <tr>
-                          <th scope="col">{t('commands.type')}</th>
-                          <th scope="col">{t('common.status')}</th>
-                          <th scope="col">{t('commands.createdAt')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {d.recent_commands.map((c) => (
-                          <tr key={c.command_id}>
-                            <th scope="row">{te('commandType', c.command_type)}</th>
-                            <td>
-                              <CommandStatusCell command={c} />
-                            </td>
-                            <td>{formatDateTime(c.created_at, lang)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </TableWrap>
-                ) : (
-                  <Empty />
-                )}
+                <DataTable
+                  label={t('tenantDetail.commandsRecent')}
+                  rows={d.recent_commands}
+                  empty={t('common.empty')}
+                  rowKey={(c) => c.command_id}
+                  columns={[
+                    { header: t('commands.type'), rowHeader: true, cell: (c) => te('commandType', c.command_type) },
+                    { header: t('common.status'), cell: (c) => <CommandStatusCell command={c} /> },
+                    { header: t('commands.createdAt'), cell: (c) => formatDateTime(c.created_at, lang) },
+                  ]}
+                />
               </Card>
             </div>
           </>

@@ -16,7 +16,8 @@ import { describeError } from '../../api/errors';
 import type { TenantAgent, TenantDetail } from '../../api/types';
 import { useAuth } from '../../auth/AuthProvider';
 import { FormActions, FormDialog, FormError, TextInput, useForm } from '../../components/Form';
-import { Badge, Card, ConfirmDialog, Empty, Loading, TableWrap } from '../../components/ui';
+import { Badge, Card, ConfirmDialog, Empty, Loading } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { useI18n } from '../../i18n/I18nProvider';
 import { LIMITS, NEW_TENANT_STATUSES, PLANS, SEGMENTS, contractCount, priceValue } from '../../lib/admin';
 import { digitsOnly, intOrNull, validateField, type Schema } from '../../lib/form';
@@ -341,126 +342,128 @@ export function ContractsCard({ detail }: { detail: TenantDetail }) {
       {!catalog.data && !catalog.error ? <Loading /> : null}
       {(catalog.data || catalog.error) && rows.length === 0 ? <Empty /> : null}
       {rows.length ? (
-        <TableWrap label={t('contracts.title')}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('agents.name')}</th>
-                <th scope="col">{t('agents.subnucleus')}</th>
-                <th scope="col" className="num">
-                  {t('catalog.price')}
-                </th>
-                <th scope="col">{t('contracts.contract')}</th>
-                {canWrite ? <th scope="col">{t('common.actions')}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((a) => {
+        <DataTable
+          label={t('contracts.title')}
+          rows={rows}
+          rowKey={(a) => a.id}
+          rowAttributes={(a) => ({
+            'data-testid': 'contract-row',
+            'data-agent-id': a.id,
+            'data-status': byId.get(a.id)?.status ?? 'none',
+          })}
+          columns={[
+            {
+              header: t('agents.name'),
+              rowHeader: true,
+              cell: (a) => {
+                const active = byId.get(a.id)?.status === 'active';
+                return (
+                  <>
+                    {a.name}
+                    {a.status === 'retired' ? (
+                      <div>
+                        <Badge prefix="catalogStatus" value="retired" />
+                      </div>
+                    ) : null}
+                    {rowError?.id === a.id ? (
+                      <div className="field-error" role="alert" data-testid="contract-error">
+                        {rowError.text}
+                      </div>
+                    ) : null}
+                    {configFor === a.id ? (
+                      <div className="field">
+                        <label htmlFor={`cfg-${a.id}`}>{t('agents.config')}</label>
+                        <textarea
+                          id={`cfg-${a.id}`}
+                          value={configText}
+                          onChange={(e) => setConfigText(e.target.value)}
+                          data-testid="contract-config-input"
+                        />
+                        {configErr ? (
+                          <div className="field-error" role="alert">
+                            {configErr}
+                          </div>
+                        ) : null}
+                        <div className="row-actions">
+                          <button
+                            type="button"
+                            className="btn btn-small btn-primary"
+                            onClick={() => saveConfig(a.id, active ? 'active' : 'inactive')}
+                            data-testid="contract-config-save"
+                          >
+                            {t('form.save')}
+                          </button>
+                          <button type="button" className="btn btn-small" onClick={() => setConfigFor(null)}>
+                            {t('common.cancel')}
+                          </button>
+                        </div>
+                      </div>
+                    ) : null}
+                  </>
+                );
+              },
+            },
+            { header: t('agents.subnucleus'), cell: (a) => te('subnucleus', a.subnucleus) },
+            { header: t('catalog.price'), align: 'right', cell: (a) => formatMoney(priceValue(a.price_monthly), lang) },
+            {
+              header: t('contracts.contract'),
+              cell: (a) => {
                 const c = byId.get(a.id);
-                const active = c?.status === 'active';
+                return c ? (
+                  <Badge prefix="status" value={c.status} />
+                ) : (
+                  <span className="muted">{t('contracts.none')}</span>
+                );
+              },
+            },
+            canWrite && {
+              header: t('common.actions'),
+              cell: (a) => {
+                const c = byId.get(a.id);
                 const retired = a.status === 'retired';
                 return (
-                  <tr key={a.id} data-testid="contract-row" data-agent-id={a.id} data-status={c?.status ?? 'none'}>
-                    <th scope="row">
-                      {a.name}
-                      {retired ? (
-                        <div>
-                          <Badge prefix="catalogStatus" value="retired" />
-                        </div>
-                      ) : null}
-                      {rowError?.id === a.id ? (
-                        <div className="field-error" role="alert" data-testid="contract-error">
-                          {rowError.text}
-                        </div>
-                      ) : null}
-                      {configFor === a.id ? (
-                        <div className="field">
-                          <label htmlFor={`cfg-${a.id}`}>{t('agents.config')}</label>
-                          <textarea
-                            id={`cfg-${a.id}`}
-                            value={configText}
-                            onChange={(e) => setConfigText(e.target.value)}
-                            data-testid="contract-config-input"
-                          />
-                          {configErr ? (
-                            <div className="field-error" role="alert">
-                              {configErr}
-                            </div>
-                          ) : null}
-                          <div className="row-actions">
-                            <button
-                              type="button"
-                              className="btn btn-small btn-primary"
-                              onClick={() => saveConfig(a.id, active ? 'active' : 'inactive')}
-                              data-testid="contract-config-save"
-                            >
-                              {t('form.save')}
-                            </button>
-                            <button type="button" className="btn btn-small" onClick={() => setConfigFor(null)}>
-                              {t('common.cancel')}
-                            </button>
-                          </div>
-                        </div>
-                      ) : null}
-                    </th>
-                    <td>{te('subnucleus', a.subnucleus)}</td>
-                    <td className="num">{formatMoney(priceValue(a.price_monthly), lang)}</td>
-                    <td>
-                      {c ? (
-                        <Badge prefix="status" value={c.status} />
-                      ) : (
-                        <span className="muted">{t('contracts.none')}</span>
-                      )}
-                    </td>
-                    {canWrite ? (
-                      <td>
-                        <div className="row-actions">
-                          {active ? (
-                            <button
-                              type="button"
-                              className="btn btn-small"
-                              onClick={() => setEnding(c!)}
-                              data-testid="contract-deactivate"
-                            >
-                              {t('contracts.deactivate')}
-                            </button>
-                          ) : (
-                            <button
-                              type="button"
-                              className="btn btn-small btn-primary"
-                              disabled={retired || count.full || set.isPending}
-                              title={
-                                retired ? t('contracts.retiredHint') : count.full ? t('contracts.fullHint') : undefined
-                              }
-                              onClick={() => run(a.id, set.mutateAsync({ agentId: a.id, status: 'active' }))}
-                              data-testid="contract-activate"
-                            >
-                              {t('contracts.activate')}
-                            </button>
-                          )}
-                          {c ? (
-                            <button
-                              type="button"
-                              className="btn btn-small"
-                              onClick={() => {
-                                setConfigFor(a.id);
-                                setConfigErr(null);
-                                setConfigText(JSON.stringify(c.config ?? {}, null, 2));
-                              }}
-                              data-testid="contract-config"
-                            >
-                              {t('agents.config')}
-                            </button>
-                          ) : null}
-                        </div>
-                      </td>
+                  <div className="row-actions">
+                    {c?.status === 'active' ? (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => setEnding(c)}
+                        data-testid="contract-deactivate"
+                      >
+                        {t('contracts.deactivate')}
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-primary"
+                        disabled={retired || count.full || set.isPending}
+                        title={retired ? t('contracts.retiredHint') : count.full ? t('contracts.fullHint') : undefined}
+                        onClick={() => run(a.id, set.mutateAsync({ agentId: a.id, status: 'active' }))}
+                        data-testid="contract-activate"
+                      >
+                        {t('contracts.activate')}
+                      </button>
+                    )}
+                    {c ? (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => {
+                          setConfigFor(a.id);
+                          setConfigErr(null);
+                          setConfigText(JSON.stringify(c.config ?? {}, null, 2));
+                        }}
+                        data-testid="contract-config"
+                      >
+                        {t('agents.config')}
+                      </button>
                     ) : null}
-                  </tr>
+                  </div>
                 );
-              })}
-            </tbody>
-          </table>
-        </TableWrap>
+              },
+            },
+          ]}
+        />
       ) : null}
       <ConfirmDialog
         open={ending !== null}

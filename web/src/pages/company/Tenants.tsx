@@ -19,7 +19,9 @@ import { useDebounced } from '../../lib/useDebounced';
 import { useAuth } from '../../auth/AuthProvider';
 import { NewTenantButton } from './TenantForms';
 import { SEGMENTS } from '../../lib/admin';
-import { Badge, Empty, ErrorState, Field, Loading, Page, Pagination, TableWrap } from '../../components/ui';
+import { Badge, ErrorState, Field, Loading, Page, Pagination } from '../../components/ui';
+import { DataTable, type Column } from '../../components/DataTable';
+import type { TenantRow } from '../../api/types';
 import { ExportCsvButton } from '../../components/ExportCsv';
 
 export default function Tenants() {
@@ -53,11 +55,14 @@ export default function Tenants() {
 
   const q = useTenantList(toApiQuery(state));
 
-  const sortHeader = (field: SortField, label: string, className?: string) => {
+  /** A column the list sorts by: its header is the sort button, aria-sort says the order. */
+  const sortable = (field: SortField, label: string, column: Omit<Column<TenantRow>, 'header'>): Column<TenantRow> => {
     const active = state.sort_by === field;
-    const ariaSort = active ? (state.sort_order === 'asc' ? 'ascending' : 'descending') : 'none';
-    return (
-      <th scope="col" aria-sort={ariaSort} className={className}>
+    return {
+      ...column,
+      key: field,
+      sort: active ? (state.sort_order === 'asc' ? 'ascending' : 'descending') : 'none',
+      header: (
         <button
           type="button"
           className="sort-btn"
@@ -69,8 +74,8 @@ export default function Tenants() {
             {active ? (state.sort_order === 'asc' ? '▲' : '▼') : '↕'}
           </span>
         </button>
-      </th>
-    );
+      ),
+    };
   };
 
   return (
@@ -164,50 +169,38 @@ export default function Tenants() {
 
       {q.data ? (
         <div aria-busy={q.isFetching}>
-          {q.data.tenants.length === 0 ? (
-            <Empty>{t('tenants.none')}</Empty>
-          ) : (
-            <TableWrap label={t('tenants.title')} testId="tenants-table">
-              <table className="table">
-                <thead>
-                  <tr>
-                    {sortHeader('name', t('tenant.name'))}
-                    <th scope="col">{t('tenant.cnpj')}</th>
-                    <th scope="col">{t('tenant.plan')}</th>
-                    <th scope="col">{t('common.status')}</th>
-                    <th scope="col">{t('tenant.segment')}</th>
-                    {sortHeader('mrr_estimate', t('tenant.mrr'), 'num')}
-                    <th scope="col" className="num">
-                      {t('tenant.agents')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('tenant.requests30d')}
-                    </th>
-                    {sortHeader('created_at', t('tenant.createdAt'))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {q.data.tenants.map((x) => (
-                    <tr key={x.id} data-testid="tenant-row" data-tenant-id={x.id}>
-                      <th scope="row">
-                        <Link to={`/app/company/tenants/${encodeURIComponent(x.id)}`}>{x.name}</Link>
-                      </th>
-                      <td className="nowrap">{formatCnpj(x.cnpj)}</td>
-                      <td>{te('plan', x.plan)}</td>
-                      <td>
-                        <Badge prefix="status" value={x.status} />
-                      </td>
-                      <td>{te('segment', x.segment)}</td>
-                      <td className="num">{formatMoney(x.mrr_estimate, lang)}</td>
-                      <td className="num">{formatNumber(x.active_agents, lang)}</td>
-                      <td className="num">{formatNumber(x.requests_last_30_days, lang)}</td>
-                      <td className="nowrap">{formatDay(x.created_at, lang)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
-          )}
+          <DataTable
+            label={t('tenants.title')}
+            testId="tenants-table"
+            rows={q.data.tenants}
+            empty={t('tenants.none')}
+            rowKey={(x) => x.id}
+            rowAttributes={(x) => ({ 'data-testid': 'tenant-row', 'data-tenant-id': x.id })}
+            columns={[
+              sortable('name', t('tenant.name'), {
+                rowHeader: true,
+                cell: (x) => <Link to={`/app/company/tenants/${encodeURIComponent(x.id)}`}>{x.name}</Link>,
+              }),
+              { header: t('tenant.cnpj'), className: 'nowrap', cell: (x) => formatCnpj(x.cnpj) },
+              { header: t('tenant.plan'), cell: (x) => te('plan', x.plan) },
+              { header: t('common.status'), cell: (x) => <Badge prefix="status" value={x.status} /> },
+              { header: t('tenant.segment'), cell: (x) => te('segment', x.segment) },
+              sortable('mrr_estimate', t('tenant.mrr'), {
+                align: 'right',
+                cell: (x) => formatMoney(x.mrr_estimate, lang),
+              }),
+              { header: t('tenant.agents'), align: 'right', cell: (x) => formatNumber(x.active_agents, lang) },
+              {
+                header: t('tenant.requests30d'),
+                align: 'right',
+                cell: (x) => formatNumber(x.requests_last_30_days, lang),
+              },
+              sortable('created_at', t('tenant.createdAt'), {
+                className: 'nowrap',
+                cell: (x) => formatDay(x.created_at, lang),
+              }),
+            ]}
+          />
           <Pagination
             total={q.data.total}
             limit={state.limit}

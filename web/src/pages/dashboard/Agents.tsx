@@ -3,7 +3,12 @@ import { useTenantAgents } from '../../api/hooks';
 import { useTenantContext } from '../../auth/tenantContext';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatDateTime, formatMs, formatNumber, formatPercent } from '../../lib/format';
-import { Badge, Field, Page, QueryView, TableWrap } from '../../components/ui';
+import { Badge, Field, Page, QueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
+import type { TenantAgent } from '../../api/types';
+
+/** The agent's usage over 30 days, under whichever of its two names the answer carries. */
+const usage = (a: TenantAgent) => a.usage_last_30_days ?? a.usage_stats ?? {};
 
 const STATUSES = ['active', 'inactive', 'all'] as const;
 type S = (typeof STATUSES)[number];
@@ -48,48 +53,39 @@ export default function DashboardAgents() {
     >
       <QueryView query={agents} empty={(d) => d.agents.length === 0}>
         {(d) => (
-          <TableWrap label={t('agents.title')} testId="agents-table">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('agents.name')}</th>
-                  <th scope="col">{t('agents.subnucleus')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col" className="num">
-                    {t('agents.requests30d')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('kpi.successRate')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('agents.avgResponse')}
-                  </th>
-                  <th scope="col">{t('agents.activatedAt')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.agents.map((a) => {
-                  const u = a.usage_last_30_days ?? a.usage_stats ?? {};
-                  return (
-                    <tr key={a.id} data-testid="agent-row">
-                      <th scope="row">
-                        {a.name}
-                        {a.segment ? <div className="muted small">{te('segment', a.segment)}</div> : null}
-                      </th>
-                      <td>{te('subnucleus', a.subnucleus)}</td>
-                      <td>
-                        <Badge prefix="status" value={a.status} />
-                      </td>
-                      <td className="num">{formatNumber(u.total_requests, lang)}</td>
-                      <td className="num">{formatPercent(u.success_rate, lang)}</td>
-                      <td className="num">{formatMs(u.avg_response_time_ms, lang)}</td>
-                      <td>{formatDateTime(a.activated_at, lang)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableWrap>
+          <DataTable
+            label={t('agents.title')}
+            testId="agents-table"
+            rows={d.agents}
+            rowKey={(a) => a.id}
+            rowAttributes={() => ({ 'data-testid': 'agent-row' })}
+            columns={[
+              {
+                header: t('agents.name'),
+                rowHeader: true,
+                cell: (a) => (
+                  <>
+                    {a.name}
+                    {a.segment ? <div className="muted small">{te('segment', a.segment)}</div> : null}
+                  </>
+                ),
+              },
+              { header: t('agents.subnucleus'), cell: (a) => te('subnucleus', a.subnucleus) },
+              { header: t('common.status'), cell: (a) => <Badge prefix="status" value={a.status} /> },
+              {
+                header: t('agents.requests30d'),
+                align: 'right',
+                cell: (a) => formatNumber(usage(a).total_requests, lang),
+              },
+              { header: t('kpi.successRate'), align: 'right', cell: (a) => formatPercent(usage(a).success_rate, lang) },
+              {
+                header: t('agents.avgResponse'),
+                align: 'right',
+                cell: (a) => formatMs(usage(a).avg_response_time_ms, lang),
+              },
+              { header: t('agents.activatedAt'), cell: (a) => formatDateTime(a.activated_at, lang) },
+            ]}
+          />
         )}
       </QueryView>
     </Page>

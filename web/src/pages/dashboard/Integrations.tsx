@@ -16,7 +16,8 @@ import type { TenantIntegration } from '../../api/types';
 import { useAuth } from '../../auth/AuthProvider';
 import { useTenantContext } from '../../auth/tenantContext';
 import { FormActions, FormDialog, FormError, TextInput, useForm } from '../../components/Form';
-import { Badge, ConfirmDialog, Page, QueryView, TableWrap } from '../../components/ui';
+import { Badge, ConfirmDialog, Page, QueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { useI18n } from '../../i18n/I18nProvider';
 import { INTEGRATION_STATUSES, INTEGRATION_TYPES, LIMITS, canEditIntegrations } from '../../lib/admin';
 import type { Schema } from '../../lib/form';
@@ -177,79 +178,66 @@ export default function DashboardIntegrations() {
     >
       <QueryView query={q}>
         {(d) => {
-          if (d.integrations.length === 0)
-            return (
-              <div className="state state-empty" data-testid="empty">
-                {t('integrations.none')}
-              </div>
-            );
           // last_error is sent to admins only; the column appears when there is one to show.
           const showErrors = d.integrations.some((i) => !!i.last_error);
           const showCreds = d.integrations.some((i) => i.has_credentials !== undefined);
           return (
-            <TableWrap label={t('integrations.title')} testId="integrations-table">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('integrations.name')}</th>
-                    <th scope="col">{t('integrations.type')}</th>
-                    <th scope="col">{t('common.status')}</th>
-                    <th scope="col">{t('integrations.lastSync')}</th>
-                    {showErrors ? <th scope="col">{t('integrations.lastError')}</th> : null}
-                    {showCreds ? <th scope="col">{t('integrations.credentialsStored')}</th> : null}
-                    {canEdit ? <th scope="col">{t('common.actions')}</th> : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.integrations.map((i) => (
-                    <tr key={i.id} data-testid="integration-row" data-integration-id={i.id}>
-                      <th scope="row">{i.name}</th>
-                      <td>{te('integrationType', i.type)}</td>
-                      <td>
-                        <Badge prefix="status" value={i.status} />
-                      </td>
-                      <td>{formatDateTime(i.last_sync_at, lang)}</td>
-                      {showErrors ? (
-                        <td className="error-text" data-testid="integration-last-error">
-                          {i.last_error ?? ''}
-                        </td>
-                      ) : null}
-                      {showCreds ? (
-                        <td data-testid="integration-credentials" data-stored={i.has_credentials ? '1' : '0'}>
-                          {i.has_credentials ? (
-                            <span className="badge badge-ok">{t('integrations.credentialsStored')}</span>
-                          ) : (
-                            <span className="muted">{t('integrations.noCredentials')}</span>
-                          )}
-                        </td>
-                      ) : null}
-                      {canEdit ? (
-                        <td>
-                          <div className="row-actions">
-                            <button
-                              type="button"
-                              className="btn btn-small"
-                              onClick={() => setDialog({ integration: i })}
-                              data-testid="integration-edit"
-                            >
-                              {t('form.edit')}
-                            </button>
-                            <button
-                              type="button"
-                              className="btn btn-small btn-danger"
-                              onClick={() => setDeleting(i)}
-                              data-testid="integration-delete"
-                            >
-                              {t('form.delete')}
-                            </button>
-                          </div>
-                        </td>
-                      ) : null}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+            <DataTable
+              label={t('integrations.title')}
+              testId="integrations-table"
+              rows={d.integrations}
+              empty={t('integrations.none')}
+              rowKey={(i) => i.id}
+              rowAttributes={(i) => ({ 'data-testid': 'integration-row', 'data-integration-id': i.id })}
+              columns={[
+                { header: t('integrations.name'), rowHeader: true, cell: (i) => i.name },
+                { header: t('integrations.type'), cell: (i) => te('integrationType', i.type) },
+                { header: t('common.status'), cell: (i) => <Badge prefix="status" value={i.status} /> },
+                { header: t('integrations.lastSync'), cell: (i) => formatDateTime(i.last_sync_at, lang) },
+                showErrors && {
+                  header: t('integrations.lastError'),
+                  className: 'error-text',
+                  cellData: () => ({ 'data-testid': 'integration-last-error' }),
+                  cell: (i) => i.last_error ?? '',
+                },
+                showCreds && {
+                  header: t('integrations.credentialsStored'),
+                  cellData: (i) => ({
+                    'data-testid': 'integration-credentials',
+                    'data-stored': i.has_credentials ? '1' : '0',
+                  }),
+                  cell: (i) =>
+                    i.has_credentials ? (
+                      <span className="badge badge-ok">{t('integrations.credentialsStored')}</span>
+                    ) : (
+                      <span className="muted">{t('integrations.noCredentials')}</span>
+                    ),
+                },
+                canEdit && {
+                  header: t('common.actions'),
+                  cell: (i) => (
+                    <div className="row-actions">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => setDialog({ integration: i })}
+                        data-testid="integration-edit"
+                      >
+                        {t('form.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        onClick={() => setDeleting(i)}
+                        data-testid="integration-delete"
+                      >
+                        {t('form.delete')}
+                      </button>
+                    </div>
+                  ),
+                },
+              ]}
+            />
           );
         }}
       </QueryView>

@@ -3,7 +3,8 @@ import { useTenantUsage } from '../../api/hooks';
 import { useTenantContext } from '../../auth/tenantContext';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatCompact, formatMoney, formatMs, formatNumber, formatPercent } from '../../lib/format';
-import { Card, Empty, Kpi, KpiGrid, Page, QueryView, TableWrap } from '../../components/ui';
+import { Card, Empty, Kpi, KpiGrid, Page, QueryView } from '../../components/ui';
+import { DataTable } from '../../components/DataTable';
 import { ExportCsvButton } from '../../components/ExportCsv';
 import { BarChart, LineChart, PALETTE } from '../../components/Charts';
 import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
@@ -117,30 +118,21 @@ export default function UsagePage() {
             </div>
             {u.by_agent.length ? (
               <Card title={t('usage.agentTable')}>
-                <TableWrap label={t('usage.agentTable')} testId="usage-agent-table">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('agents.name')}</th>
-                        <th scope="col" className="num">
-                          {t('usage.totalRequests')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('kpi.successRate')}
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {u.by_agent.map((a) => (
-                        <tr key={a.agent_id}>
-                          <th scope="row">{a.agent_name}</th>
-                          <td className="num">{formatNumber(a.total_requests, lang)}</td>
-                          <td className="num">{formatPercent(a.success_rate, lang)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableWrap>
+                <DataTable
+                  label={t('usage.agentTable')}
+                  testId="usage-agent-table"
+                  rows={u.by_agent}
+                  rowKey={(a) => a.agent_id}
+                  columns={[
+                    { header: t('agents.name'), rowHeader: true, cell: (a) => a.agent_name },
+                    {
+                      header: t('usage.totalRequests'),
+                      align: 'right',
+                      cell: (a) => formatNumber(a.total_requests, lang),
+                    },
+                    { header: t('kpi.successRate'), align: 'right', cell: (a) => formatPercent(a.success_rate, lang) },
+                  ]}
+                />
               </Card>
             ) : null}
           </div>
