@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './client';
-import { describeError, describeRefusal, shouldRetry, waitText } from './errors';
+import {
+  describeError,
+  describeRefusal,
+  ERROR_SHOWN_INLINE,
+  shouldRetry,
+  toastsMutationError,
+  waitText,
+} from './errors';
 import { translate, type Lang } from '../i18n/translate';
 
 const tFor = (lang: Lang) => (k: Parameters<typeof translate>[1], v?: Record<string, string | number>) =>
@@ -51,6 +58,14 @@ describe('describeRefusal', () => {
     expect(describeRefusal(new ApiError('conflict', 409, { detail: 'not awaiting approval' }), t)).toBe(
       'not awaiting approval',
     );
+  });
+});
+
+describe('toastsMutationError', () => {
+  it('toasts a mutation that shows nothing itself, not one whose page shows its error', () => {
+    expect(toastsMutationError(undefined)).toBe(true);
+    expect(toastsMutationError({})).toBe(true);
+    expect(toastsMutationError(ERROR_SHOWN_INLINE)).toBe(false);
   });
 });
 

@@ -132,6 +132,18 @@ export function describeRefusal(err: unknown, t: T): string {
   return describeError(err, t);
 }
 
+/**
+ * A mutation whose page shows its error itself (under the row, in its dialog) says so with
+ * `meta: { errorShownInline: true }`; the app-wide toast then stays quiet, so the refusal
+ * is not said twice (once in detail, once as a generic "no permission" toast).
+ */
+export const ERROR_SHOWN_INLINE = { errorShownInline: true } as const;
+
+/** Whether the app-wide handler toasts a failed mutation (not when its page shows it). */
+export function toastsMutationError(meta: Record<string, unknown> | undefined): boolean {
+  return meta?.errorShownInline !== true;
+}
+
 /** Whether react-query should try a failed read again (only transient failures). */
 export function shouldRetry(failureCount: number, err: unknown): boolean {
   if (failureCount >= 2) return false;

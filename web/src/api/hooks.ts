@@ -3,6 +3,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './index';
+import { ERROR_SHOWN_INLINE } from './errors';
 import type { Query } from './client';
 import type {
   BillingOverview,
@@ -86,6 +87,7 @@ function useCommandDecision<V>(call: (v: V) => Promise<Command>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: call,
+    meta: ERROR_SHOWN_INLINE, // the queue shows the refusal under the row (describeRefusal)
     onSettled: () => {
       // Approved → PENDING (then run), rejected → CANCELLED; 409 means someone decided first.
       qc.invalidateQueries({ queryKey: ['/internal/operations/commands'] });
