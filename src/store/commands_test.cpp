@@ -196,5 +196,20 @@ TEST_F(CommandQueueTest, IdempotencyKeyLifecycle) {
             1);
 }
 
+// A command list joins each command's creator on CAST(users.id AS TEXT) (created_by is
+// free text): migration 25's expression index serves it, instead of reading every user
+// for each list (the same join as store/commands.cpp's list query).
+TEST_F(CommandQueueTest, CreatorsAreFoundThroughTheirIndex) {
+  std::string plan;
+  for (auto& r : store_->conn().query(
+           "EXPLAIN QUERY PLAN SELECT c.id, u.email FROM operational_commands c LEFT JOIN tenants t "
+           "ON t.id = c.tenant_id LEFT JOIN users u ON CAST(u.id AS TEXT) = CAST(c.created_by AS "
+           "TEXT) WHERE c.tenant_id = ? ORDER BY c.created_at DESC LIMIT 25",
+           {tenant_}))
+    plan += r.str(3) + "\n";
+  EXPECT_NE(plan.find("users_id_text"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SCAN u"), std::string::npos) << plan;
+}
+
 }  // namespace
 }  // namespace painel::store

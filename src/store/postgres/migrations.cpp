@@ -674,6 +674,14 @@ CREATE TABLE usage_raw_retention (
 -- tz database by the API and the CLI. Existing tenants get the platform default.
 ALTER TABLE tenants ADD COLUMN time_zone text NOT NULL DEFAULT 'America/Sao_Paulo';
 )SQL"},
+      {25, "command lists find their creators by index",
+       R"SQL(
+-- Command lists (a tenant's detail, the history) show each creator's name: a join on
+-- CAST(users.id AS TEXT) = created_by (a free-form text: a user id, or a name such as
+-- "system"), which no index served, so every list read the whole users table (PostgreSQL,
+-- 10 000 tenants: 15 ms of a tenant detail's 25). This index is that expression.
+CREATE INDEX users_id_text ON users((CAST(id AS TEXT)));
+)SQL"},
   };
   return m;
 }
