@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Issue 20's read benchmark at scale: 10 000 tenants × 365 days of daily usage rows (≈ 18 M
+# rows) on PostgreSQL, every read route uncached (cache TTL 1 ms) at 64 connections.
+#
+# Usage: bench/usage_scale_pg.sh [TENANTS] [DAYS]   (default 10000 tenants, 365 days)
+#   PAINEL_BIN=./build/painel                     the binary
+#   BENCH_DURATION=10s BENCH_CONNS=64 BENCH_WARMUP=2s
+# A throwaway cluster (scripts/pg-test-cluster.sh: shared_buffers 64 MB, the rest in the
+# OS page cache) in bench/data/pg-scale-TENANTS-DAYS/, deleted at exit. The tenants, agents and contracts come from `painel demo --days 1`; the daily rows are then
+# generated in SQL, one row per contract and day (counts from a hash of both: repeatable),
+# and the running totals rebuilt from them (as migration 5 does), so the store is what a
+# year of aggregation would leave. Prints a Markdown table: route, req/s, p50, p99, non-2xx.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TENANTS="${1:-10000}"
+DAYS="${2:-365}"
+DUR="${BENCH_DURATION:-10s}"
+WARMUP="${BENCH_WARMUP:-2s}"
+CONNS="${BENCH_CONNS:-64}"
+BIN="${PAINEL_BIN:-./build/painel}"
+DATA=bench/data
+PGDIR="$DATA/pg-scale-$TENANTS-$DAYS"
+PORT=18484
+export PAINEL_MASTER_KEY=bench-master-key
+mkdir -p "$DATA"
+[[ -x "$BIN" ]] || { echo "bench: no painel binary at $BIN (set PAINEL_BIN)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "bench: wrk is not installed (scripts/setup.sh)" >&2; exit 1; }
+
+SERVER=""
+cleanup() {
+  if [[ -n "$SERVER" ]]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  scripts/pg-test-cluster.sh stop "$PGDIR" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+DBURL="$(scripts/pg-test-cluster.sh start "$PGDIR")"
+echo "bench: $TENANTS demo tenants (one day of events)…" >&2
+start=$(date +%s)
+"$BIN" demo --database "$DBURL" --tenants "$TENANTS" --days 1 > "$PGDIR/logins.txt"
+echo "bench: demo loaded in $(( $(date +%s) - start )) s" >&2
+start=$(date +%s)
+psql -q -v ON_ERROR_STOP=1 "$DBURL" <<SQL
+TRUNCATE tenant_usage_daily, tenant_usage_cumulative;
+INSERT INTO tenant_usage_daily(tenant_id, agent_id, day, total_requests, successful_requests,
+  failed_requests, sum_response_time_ms, p95_response_time_ms, total_tokens, cost_cents,
+  last_request_at, aggregated_at)
+SELECT tenant_id, agent_id, day, n, n - f, f, n * 400, 900 + h % 700, n * 350, n * 2,
+       day + time '18:00', now()
+FROM (SELECT ta.tenant_id, ta.agent_id, d::date AS day,
+             abs(hashtext(ta.id::text || d::text)) AS h,
+             50 + abs(hashtext(ta.id::text || d::text)) % 400 AS n,
+             abs(hashtext(d::text || ta.id::text)) % 12 AS f
+      FROM tenant_agents ta
+      CROSS JOIN generate_series(current_date - ($DAYS - 1), current_date, interval '1 day') AS d) g;
+INSERT INTO tenant_usage_cumulative(tenant_id, day, requests_through_day)
+SELECT tenant_id, day, sum(n) OVER (PARTITION BY tenant_id ORDER BY day)
+FROM (SELECT tenant_id, day, sum(total_requests) AS n FROM tenant_usage_daily
+      GROUP BY tenant_id, day) AS per_day;
+VACUUM ANALYZE tenant_usage_daily;
+VACUUM ANALYZE tenant_usage_cumulative;
+SQL
+echo "bench: daily rows generated in $(( $(date +%s) - start )) s" >&2
+ROWS=$(psql -qtA "$DBURL" -c "SELECT count(*) FROM tenant_usage_daily")
+SIZE=$(psql -qtA "$DBURL" -c "SELECT pg_size_pretty(pg_total_relation_size('tenant_usage_daily'))")
+echo "bench: PostgreSQL at $DBURL: $ROWS daily rows ($SIZE with indexes)" >&2
+
+"$BIN" serve --database "$DBURL" --listen 127.0.0.1:$PORT --log-level warn \
+  --rate-user-per-min 100000000 --rate-user-burst 100000000 \
+  --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs \
+  --cache-ttl-ms 1 > "$DATA/serve-scale.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.1; done
+curl -sf localhost:$PORT/healthz >/dev/null || { cat "$DATA/serve-scale.log" >&2; exit 1; }
+login() {
+  curl -sf -XPOST localhost:$PORT/auth/login -H 'content-type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"demo-painel-2026\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+TT=$(login "$(grep -m1 -oE 'admin@[a-z0-9.-]+\.com\.br' "$PGDIR/logins.txt")")
+IT=$(login admin@alquimista.ai)
+TID=$(curl -sf localhost:$PORT/tenant/me -H "Authorization: Bearer $TT" |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("tenant", d).get("id"))')
+
+row() {  # route, token: one warm-up, one measured wrk run
+  local url="http://127.0.0.1:$PORT$1" code out
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$url" -H "Authorization: Bearer $2")
+  [[ "$code" == 200 ]] || { echo "bench: $1 → HTTP $code" >&2; exit 1; }
+  # One client alone first: the median of 9 sequential requests (what one person waits).
+  local alone
+  alone=$(for _ in $(seq 9); do
+    curl -s -o /dev/null -w '%{time_total}\n' "$url" -H "Authorization: Bearer $2"
+  done | sort -n | sed -n 5p | awk '{printf "%.1f ms", $1 * 1000}')
+  wrk -t2 -c"$CONNS" -d"$WARMUP" --timeout 30s -H "Authorization: Bearer $2" "$url" > /dev/null
+  out=$(wrk -t2 -c"$CONNS" -d"$DUR" --timeout 30s --latency -H "Authorization: Bearer $2" "$url")
+  printf "| \`%s\` | %s | %s | %s | %s | %s |\n" "$1" "$alone" \
+    "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+    "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")" \
+    "$(awk '/Non-2xx/ {print $5}' <<<"$out" | grep . || echo 0)"
+}
+echo "| route (uncached, $TENANTS tenants × $DAYS days = $ROWS daily rows) | one client alone (median of 9) | req/s at $CONNS connections ($DUR) | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|---|"
+for r in /tenant/me /tenant/agents /tenant/integrations /tenant/incidents \
+  "/tenant/usage?period=7d" "/tenant/usage?period=30d" "/tenant/usage?period=90d"; do
+  row "$r" "$TT"
+done
+for r in "/internal/tenants?limit=50" "/internal/tenants/$TID" "/internal/tenants/$TID/agents" \
+  "/internal/usage/overview?period=7d" "/internal/usage/overview?period=30d" \
+  "/internal/usage/overview?period=90d" /internal/billing/overview /internal/agents \
+  "/internal/incidents?limit=50" "/internal/integrations?limit=50"; do
+  row "$r" "$IT"
+done
+# A/B in this run: the tenant detail and a tenant's command history without migration 25's
+# index (users_id_text: the creators' join), then with it again.
+psql -q "$DBURL" -c "DROP INDEX users_id_text"
+echo "| without users_id_text (dropped) | | | | | |"
+row "/internal/tenants/$TID" "$IT"
+row "/internal/operations/commands?tenant_id=$TID" "$IT"
+psql -q "$DBURL" -c "CREATE INDEX users_id_text ON users((CAST(id AS TEXT)))"
+echo "| with users_id_text (migration 25) | | | | | |"
+row "/internal/tenants/$TID" "$IT"
+row "/internal/operations/commands?tenant_id=$TID" "$IT"
+echo "load (1 min) at the end: $(cut -d' ' -f1 /proc/loadavg)"
