@@ -232,8 +232,7 @@ void AlertJob::evaluate(store::Conn& c, int64_t now, const Values& in, Outcome& 
     auto& mine = saved[rule.name];
     if (rule.scope != "tenant") {
       auto it = mine.find("");
-      step(c, rule, "", in.global[i],
-           it == mine.end() ? nullptr : &it->second, now, out);
+      step(c, rule, "", in.global[i], it == mine.end() ? nullptr : &it->second, now, out);
       continue;
     }
     // Per tenant: the tenants over the threshold now, and those whose state is not ok (to

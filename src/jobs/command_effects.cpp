@@ -71,13 +71,12 @@ EffectResult reprocess_queue(store::Conn& c, const EffectContext& ctx,
     }
   } catch (const CommandTimedOut& e) {
     if (!ctx.step || done == 0) throw;
-    std::string what = e.what();
-    if (auto cut = what.find("; nothing was changed"); cut != std::string::npos) what.resize(cut);
-    throw CommandTimedOut(fmt::format(
-        "{}; {} of {} days were re-aggregated ({} to {}) and stay so, the rest were not: run "
-        "it again from {}",
-        what, done, days.size(), format_day(days.front()), format_day(days[done - 1]),
-        format_day(days[done])));
+    throw CommandTimedOut(
+        fmt::format("{}; {} of {} days were re-aggregated ({} to {}) and stay so, the rest were "
+                    "not: run it again from {}",
+                    e.what(), done, days.size(), format_day(days.front()),
+                    format_day(days[done - 1]), format_day(days[done])),
+        true);
   }
   JsonOut j;
   j.begin_object().kv("mode", from ? "days" : "dirty_days");
@@ -256,11 +255,11 @@ TenantHealth check_tenant(store::Conn& c, const std::string& tenant, AgentErrors
     if (!h.incident_id) {
       std::string desc;
       for (auto& p : h.problems) desc += (desc.empty() ? "" : "; ") + p;
-      h.incident_id =
-          store::open_health_incident(c,
-                                      {tenant, severe || h.problems.size() > 1 ? "error" : "warning",
-                                       "Health check: degraded service", desc},
-                                      now_ms);
+      h.incident_id = store::open_health_incident(
+          c,
+          {tenant, severe || h.problems.size() > 1 ? "error" : "warning",
+           "Health check: degraded service", desc},
+          now_ms);
       h.incident_opened = true;
     }
   }

@@ -24,9 +24,13 @@ namespace painel::jobs {
 struct CommandFailed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-// Thrown by EffectContext::check_deadline past the type's timeout.
+// Thrown by EffectContext::check_deadline past the type's timeout. The worker adds
+// "nothing was changed" unless `steps_kept` (a type that runs in steps, whose message then
+// says which steps stay done).
 struct CommandTimedOut : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit CommandTimedOut(const std::string& what, bool kept = false)
+      : std::runtime_error(what), steps_kept(kept) {}
+  bool steps_kept;
 };
 
 struct EffectContext {

@@ -192,7 +192,7 @@ void CommandWorker::run(const store::Command& cmd) {
   auto check_deadline = [&] {
     if (clock_.now_ms() - started > timeout)
       throw CommandTimedOut("timed out after " + std::to_string(timeout / 1000) +
-                            " s (the limit for " + cmd.command_type + "); nothing was changed");
+                            " s (the limit for " + cmd.command_type + ")");
   };
   {
     std::lock_guard lk(mu_);
@@ -238,7 +238,7 @@ void CommandWorker::run(const store::Command& cmd) {
   } catch (const CommandFailed& e) {
     error = e.what();
   } catch (const CommandTimedOut& e) {
-    error = e.what();
+    error = std::string(e.what()) + (e.steps_kept ? "" : "; nothing was changed");
   } catch (const std::exception& e) {
     spdlog::error("command {} ({}) failed: {}", cmd.id, cmd.command_type, e.what());
     error = in_steps ? "internal error while running the command; the steps done before it "

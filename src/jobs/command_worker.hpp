@@ -3,8 +3,8 @@
 // several workers and instances never run one twice), runs each type's effect in one
 // transaction with its status change and audit events (a type that runs in steps,
 // REPROCESS_QUEUE, commits each step, a day, on its own: jobs/command_effects.hpp), and
-// keeps going whatever a command does. It wakes at once when this process creates a command (CommandSignal) and polls
-// every poll_ms for commands created by other instances.
+// keeps going whatever a command does. It wakes at once when this process creates a command
+// (CommandSignal) and polls every poll_ms for commands created by other instances.
 //
 // Dead workers: a RUNNING command carries a lease the worker renews (heartbeat) while it
 // runs; any worker that finds an expired lease puts the command back to PENDING if its

@@ -144,10 +144,11 @@ TEST_F(CommandWorkerTest, AReprocessCommitsDayByDaySoATimeoutKeepsTheDaysDone) {
   for (int d = 0; d < kDays; ++d) ids.push_back("ev-" + std::to_string(d));
   std::vector<store::UsageEvent> events;
   for (int d = 0; d < kDays; ++d)
-    events.push_back({ids[d], tenant_, "0b1c5a5e-0000-4000-8000-0000000000a1", kT0 + d * kDay + 3600000,
-                      true, 120, 10, 1});
+    events.push_back({ids[d], tenant_, "0b1c5a5e-0000-4000-8000-0000000000a1",
+                      kT0 + d * kDay + 3600000, true, 120, 10, 1});
   store_->write([&](store::Conn& c) { store::insert_usage_events(c, events, kT0); });
-  auto id = add(kT0 + kDays * kDay, "REPROCESS_QUEUE", R"({"from":"2026-01-01","to":"2026-04-10"})").id;
+  auto id =
+      add(kT0 + kDays * kDay, "REPROCESS_QUEUE", R"({"from":"2026-01-01","to":"2026-04-10"})").id;
 
   SteppingClock clock(kT0 + kDays * kDay, 2000);  // 2 s per reading: the 120 s limit is reached
   CommandWorkerOptions o;

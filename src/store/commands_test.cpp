@@ -202,7 +202,8 @@ TEST_F(CommandQueueTest, IdempotencyKeyLifecycle) {
 TEST_F(CommandQueueTest, CreatorsAreFoundThroughTheirIndex) {
   std::string plan;
   for (auto& r : store_->conn().query(
-           "EXPLAIN QUERY PLAN SELECT c.id, u.email FROM operational_commands c LEFT JOIN tenants t "
+           "EXPLAIN QUERY PLAN SELECT c.id, u.email FROM operational_commands c LEFT JOIN tenants "
+           "t "
            "ON t.id = c.tenant_id LEFT JOIN users u ON CAST(u.id AS TEXT) = CAST(c.created_by AS "
            "TEXT) WHERE c.tenant_id = ? ORDER BY c.created_at DESC LIMIT 25",
            {tenant_}))
