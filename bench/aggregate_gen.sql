@@ -19,10 +19,11 @@ WITH RECURSIVE seq(i, k) AS (
   UNION ALL
   SELECT i + 1, 1 + abs(random()) % (SELECT np FROM params) FROM seq WHERE i + 1 < (SELECT n FROM params))
 INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms,
-                         tokens_used, cost_cents, ingested_at_ms)
+                         tokens_used, cost_cents, ingested_at_ms, local_day)
 SELECT printf('bench-%s-%010d', '@DAY@', i), p.tenant_id, p.agent_id,
        x.d0 + i * 86400000 / x.n, abs(random()) % 100 >= 3, 80 + abs(random()) % 3000,
-       abs(random()) % 4000, abs(random()) % 200, x.d0 + i * 86400000 / x.n + 1500
+       abs(random()) % 4000, abs(random()) % 200, x.d0 + i * 86400000 / x.n + 1500,
+       x.d0 / 86400000
   FROM seq, params x, pairs p
  WHERE p.k = seq.k;
 INSERT OR IGNORE INTO usage_dirty_days(day, tenant_id, marked_at)

@@ -35,11 +35,11 @@ WITH RECURSIVE seq(i, k) AS (
   UNION ALL
   SELECT i + 1, 1 + abs(random()) % (SELECT count(*) FROM pairs) FROM seq WHERE i + 1 < $M)
 INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms,
-                         tokens_used, cost_cents, ingested_at_ms)
+                         tokens_used, cost_cents, ingested_at_ms, local_day)
 SELECT printf('late-%s-%d-%010d', '$DAY', $1, i), p.tenant_id, p.agent_id,
        CAST(strftime('%s', '$DAY') AS INTEGER) * 1000 + abs(random()) % 86400000,
        abs(random()) % 100 >= 3, 80 + abs(random()) % 3000, abs(random()) % 4000,
-       abs(random()) % 200, 0
+       abs(random()) % 200, 0, CAST(strftime('%s', '$DAY') AS INTEGER) / 86400
   FROM seq, pairs p WHERE p.k = seq.k;
 INSERT OR IGNORE INTO usage_dirty_days(day, tenant_id, marked_at)
   SELECT DISTINCT '$DAY', tenant_id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM usage_events

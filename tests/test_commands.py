@@ -15,7 +15,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import BIN, Painel, db_url, main  # noqa: E402
-from fixtures import PASSWORD, World, day  # noqa: E402
+from fixtures import PASSWORD, World, day, local_day  # noqa: E402
 
 ROUTE = "/internal/operations/commands"
 FAST = ["--rate-user-per-min", "1000000", "--rate-user-burst", "100000",
@@ -136,15 +136,18 @@ class Effects(CommandWorld, unittest.TestCase):
     def test_reprocess_queue_days_and_dirty_days(self):
         t = self.p.tenant("Reprocessa Ltda")
         agent = self.w.agent1
-        base = calendar.timegm(time.strptime(day(20), "%Y-%m-%d")) * 1000
+        base = calendar.timegm(time.strptime(day(20), "%Y-%m-%d")) * 1000  # 00:00 UTC of day 20 ago
+        d20 = base // 86400000  # the local days the events below fall on (15:00 UTC: noon)
         for i in range(6):  # day 20 ago: 6 events (2 failed); day 19 ago: 3 events
             self.p.sql("INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-                       "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?)",
-                       (str(uuid.uuid4()), t, agent, base + 3600000 + i, 0 if i < 2 else 1, 100, 10, 1, base))
+                       "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (str(uuid.uuid4()), t, agent, base + 15 * 3600000 + i, 0 if i < 2 else 1, 100, 10, 1, base,
+                        d20))
         for i in range(3):
             self.p.sql("INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-                       "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?)",
-                       (str(uuid.uuid4()), t, agent, base + 86400000 + i, 1, 200, 10, 1, base))
+                       "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (str(uuid.uuid4()), t, agent, base + 86400000 + 15 * 3600000 + i, 1, 200, 10, 1, base,
+                        d20 + 1))
         out = self.admin.run({"command_type": "REPROCESS_QUEUE", "tenant_id": t,
                               "parameters": {"from": day(20), "to": day(19)}})
         self.assertEqual(out["status"], "SUCCESS", out)
@@ -155,8 +158,8 @@ class Effects(CommandWorld, unittest.TestCase):
         self.assertEqual(rows, [(day(20), 6, 2), (day(19), 3, 0)])
         # A late event marks its day dirty; REPROCESS_QUEUE without days picks it up.
         self.p.sql("INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-                   "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?)",
-                   (str(uuid.uuid4()), t, agent, base + 86400000 + 99, 0, 200, 10, 1, base))
+                   "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                   (str(uuid.uuid4()), t, agent, base + 86400000 + 15 * 3600000 + 99, 0, 200, 10, 1, base, d20 + 1))
         self.p.sql("INSERT INTO usage_dirty_days(day, tenant_id, marked_at) VALUES (?,?,?)",
                    (day(19), t, "2026-01-01T00:00:00Z"))
         out = self.admin.run({"command_type": "REPROCESS_QUEUE", "tenant_id": t})
@@ -250,8 +253,9 @@ class Effects(CommandWorld, unittest.TestCase):
         now = now_ms()
         for i in range(20):  # 8 of 20 failed in the last hour: 40 % > 20 %
             self.p.sql("INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-                       "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?)",
-                       (str(uuid.uuid4()), t, self.w.agent1, now - 60000 - i, 0 if i < 8 else 1, 100, 1, 1, now))
+                       "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (str(uuid.uuid4()), t, self.w.agent1, now - 60000 - i, 0 if i < 8 else 1, 100, 1, 1, now,
+                        local_day(now - 60000 - i)))
         out = self.support.run({"command_type": "HEALTH_CHECK", "tenant_id": t})
         o = out["result"]
         self.assertFalse(o["healthy"], o)

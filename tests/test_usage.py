@@ -9,10 +9,11 @@ import sys
 import time
 import unittest
 import uuid
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import Painel, main  # noqa: E402
-from fixtures import World  # noqa: E402
+from fixtures import ZONE, World  # noqa: E402
 
 UTC = datetime.timezone.utc
 
@@ -167,9 +168,11 @@ class Usage(unittest.TestCase):
             self.assertEqual(figures[tenant], detail(tenant), tenant)
 
     def test_day_boundaries(self):
+        # A tenant's days are dates of its zone (the fixture's: America/Sao_Paulo, UTC-3):
+        # the last millisecond of a local day, then the first of the next.
         tok = self.w.token("TENANT_ADMIN")
-        d = (datetime.datetime.now(UTC) - datetime.timedelta(days=5)).date()
-        end = datetime.datetime(d.year, d.month, d.day, 23, 59, 59, 999000, tzinfo=UTC)
+        d = (datetime.datetime.now(ZONE) - datetime.timedelta(days=5)).date()
+        end = datetime.datetime(d.year, d.month, d.day, 23, 59, 59, 999000, tzinfo=ZONE).astimezone(UTC)
         start_next = end + datetime.timedelta(milliseconds=1)
         self.assertEqual(self.ingest([self.ev(agent_id=self.w.agent1, occurred_at=iso(end)),
                                       self.ev(agent_id=self.w.agent1, occurred_at=iso(start_next)),
@@ -178,9 +181,40 @@ class Usage(unittest.TestCase):
 
         def counts():
             u = self.p.get(f"/tenant/usage?from={day1}&to={day2}&agent_id={self.w.agent1}", token=tok).json()
+            self.assertEqual(u["time_zone"], "America/Sao_Paulo")
             c = {x["date"]: x["total_requests"] for x in u["daily_data"]}
             return c if c == {day1: 1, day2: 2} else None
         self.wait_for(counts)
+
+    def test_days_follow_each_tenants_zone(self):
+        # A tenant in Tokyo (UTC+9): 14:59:59.999 and 15:00 UTC are two Tokyo dates, and its
+        # periods end on Tokyo's today; the staff overview names the platform zone.
+        t = self.p.tenant("Toquio Ltda")
+        self.p.cli("tenants", "update", t, "--time-zone", "Asia/Tokyo")
+        self.p.sql("INSERT INTO tenant_agents(id, tenant_id, agent_id, status, activated_at) VALUES (?,?,?,?,?)",
+                   (str(uuid.uuid4()), t, self.w.agent1, "active", "2026-01-01T00:00:00Z"))
+        self.p.user("admin@toquio.jp", "TENANT_ADMIN", t)
+        tok = self.p.login("admin@toquio.jp", "painel-test-pw-1")["access_token"]
+        tokyo = ZoneInfo("Asia/Tokyo")
+        d = (datetime.datetime.now(tokyo) - datetime.timedelta(days=3)).date()
+        last_ms = datetime.datetime(d.year, d.month, d.day, 23, 59, 59, 999000, tzinfo=tokyo).astimezone(UTC)
+        self.assertEqual(self.ingest([self.ev(tenant_id=t, agent_id=self.w.agent1, occurred_at=iso(last_ms)),
+                                      self.ev(tenant_id=t, agent_id=self.w.agent1,
+                                              occurred_at=iso(last_ms + datetime.timedelta(milliseconds=1)))]).status,
+                         202)
+        day1, day2 = d.isoformat(), (d + datetime.timedelta(days=1)).isoformat()
+
+        def counts():
+            u = self.p.get("/tenant/usage?period=7d", token=tok).json()
+            self.assertEqual((u["time_zone"], u["to"]),
+                             ("Asia/Tokyo", datetime.datetime.now(tokyo).date().isoformat()))
+            c = {x["date"]: x["total_requests"] for x in u["daily_data"] if x["total_requests"]}
+            return c if c == {day1: 1, day2: 1} else None
+        self.wait_for(counts)
+        staff = self.w.token("INTERNAL_ADMIN")
+        o = self.p.get("/internal/usage/overview?period=7d", token=staff).json()
+        self.assertEqual((o["time_zone"], o["to"]),
+                         ("America/Sao_Paulo", datetime.datetime.now(ZONE).date().isoformat()))
 
 
 if __name__ == "__main__":

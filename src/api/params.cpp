@@ -82,7 +82,8 @@ std::optional<std::string> parse_opt_text(const http::Request& req, std::string_
   return std::string(*v);
 }
 
-Period parse_period(const http::Request& req, int64_t today, std::string_view def) {
+Period parse_period(const http::Request& req, const TimeZone& zone, int64_t now_ms,
+                    std::string_view def) {
   auto from = req.query_param("from"), to = req.query_param("to");
   auto period = req.query_param("period");
   if (from || to) {
@@ -96,7 +97,7 @@ Period parse_period(const http::Request& req, int64_t today, std::string_view de
     if (*f > *t) throw invalid_field("from", "out-of-range", "from must not be after to");
     if (*t - *f + 1 > 366)
       throw invalid_field("from", "out-of-range", "the range from..to must be at most 366 days");
-    return Period{*f, *t, std::string(*from) + ".." + std::string(*to)};
+    return Period{*f, *t, std::string(*from) + ".." + std::string(*to), zone.name()};
   }
   std::string p = period ? std::string(*period) : std::string(def);
   int64_t n;
@@ -108,7 +109,8 @@ Period parse_period(const http::Request& req, int64_t today, std::string_view de
     n = 90;
   else
     throw invalid_field("period", "not-allowed", "period must be one of: 7d, 30d, 90d");
-  return Period{today - n + 1, today, p};
+  const int64_t today = zone.local_day(now_ms);
+  return Period{today - n + 1, today, p, zone.name()};
 }
 
 JsonOut& page_fields(JsonOut& j, int64_t total, const Page& pg) {
@@ -118,7 +120,8 @@ JsonOut& page_fields(JsonOut& j, int64_t total, const Page& pg) {
 JsonOut& period_fields(JsonOut& j, const Period& per) {
   return j.kv("period", per.label)
       .kv("from", format_day(per.from_day))
-      .kv("to", format_day(per.to_day));
+      .kv("to", format_day(per.to_day))
+      .kv("time_zone", per.time_zone);
 }
 
 }  // namespace painel::api

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/time_zone.hpp"
 #include "http/message.hpp"
 
 namespace painel {
@@ -32,17 +33,21 @@ std::optional<std::string> parse_opt_uuid(const http::Request& req, std::string_
 std::optional<std::string> parse_opt_text(const http::Request& req, std::string_view name,
                                           size_t max_len = 100);
 
-// A reporting period: ?period=7d|30d|90d (default `def`), or ?from=&to= (YYYY-MM-DD, UTC,
-// from <= to, at most 366 days). Days are inclusive; `label` is "30d" or "FROM..TO".
+// A reporting period: ?period=7d|30d|90d (default `def`), the last N days up to today in
+// `zone`, or ?from=&to= (YYYY-MM-DD, dates of `zone`, from <= to, at most 366 days). Days
+// are inclusive; `label` is "30d" or "FROM..TO"; `time_zone` names the zone, which the
+// answer echoes (period_fields): a tenant's own zone for its usage, the platform zone
+// (--time-zone) for staff-wide figures.
 struct Period {
   int64_t from_day, to_day;
-  std::string label;
+  std::string label, time_zone;
   int64_t days() const { return to_day - from_day + 1; }
 };
-Period parse_period(const http::Request& req, int64_t today, std::string_view def = "30d");
+Period parse_period(const http::Request& req, const TimeZone& zone, int64_t now_ms,
+                    std::string_view def = "30d");
 
 // The fields that echo them in an answer, written the same way by every route (chainable):
-// "total", "limit", "offset" of a page; "period", "from", "to" of a period.
+// "total", "limit", "offset" of a page; "period", "from", "to", "time_zone" of a period.
 JsonOut& page_fields(JsonOut& j, int64_t total, const Page& pg);
 JsonOut& period_fields(JsonOut& j, const Period& per);
 

@@ -7,6 +7,7 @@
 
 #include "core/config.hpp"
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "domain/alerts.hpp"
 
 namespace painel::store {
@@ -47,6 +48,7 @@ struct ReadDeps {
   store::Store& store;
   const Clock& clock;
   CachedReads& reads;
+  TimeZone platform_zone = TimeZone::default_zone();  // --time-zone: staff-wide figures' days
 };
 
 // /internal/audit*.

@@ -57,6 +57,11 @@ std::string parse_cnpj(const std::string& raw) {
   return *c;
 }
 
+// The tenant's date now, in its zone (the days its usage figures end on).
+int64_t tenant_today(Conn& c, const store::TenantScope& s, int64_t now_ms) {
+  return store::tenant_time_zone(c, s).local_day(now_ms);
+}
+
 // "time_zone": an IANA name the tz database knows (America/Sao_Paulo), else 400 naming the
 // field. nullopt when left out.
 std::optional<std::string> parse_time_zone(const BodyFields& body) {
@@ -110,7 +115,8 @@ http::Response create_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
     int64_t now = d.clock.now_ms();
     id = store::create_tenant(c, t, now);
     audit(c, ctx, "tenant.create", id, id, tenant_create_changes(t).metadata(), now);
-    return render_tenant_detail(c, internal_write_scope(c, id), day_of_ms(now));
+    auto scope = internal_write_scope(c, id);
+    return render_tenant_detail(c, scope, tenant_today(c, scope, now));
   });
   d.cache.invalidate_tenant(id);
   auto r = tenant_answer(std::move(body), 201);
@@ -137,7 +143,7 @@ http::Response update_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
     id = scope.tenant_id();
     int64_t now = d.clock.now_ms();
     auto before = store::tenant_settings(c, id);
-    require_if_match(ctx.req, etag_of(render_tenant_detail(c, scope, day_of_ms(now))));
+    require_if_match(ctx.req, etag_of(render_tenant_detail(c, scope, tenant_today(c, scope, now))));
     auto after = *before;
     if (name) after.name = *name;
     if (segment) after.segment = *segment;
@@ -150,7 +156,7 @@ http::Response update_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
     auto ch = tenant_update_changes(*before, after);
     ch.money("mrr_estimate", mrr_before, store::tenant_record(c, scope)->mrr_cents);
     audit(c, ctx, "tenant.update", id, id, ch.metadata(), now);
-    return render_tenant_detail(c, scope, day_of_ms(now));
+    return render_tenant_detail(c, scope, tenant_today(c, scope, now));
   });
   d.cache.invalidate_tenant(id);
   return tenant_answer(std::move(body), 200);
@@ -207,7 +213,7 @@ http::Response set_contract(const AdminTenantDeps& d, http::RouteContext& ctx) {
     if (outcome != store::ContractChange::Outcome::Unchanged)
       audit(c, ctx, "contract.set", id, change.after->id,
             contract_metadata(change.before, change.after, agent_id), now);
-    return render_contract(c, scope, agent_id, day_of_ms(now));
+    return render_contract(c, scope, agent_id, tenant_today(c, scope, now));
   });
   d.cache.invalidate_tenant(id);
   auto r = json_response(std::move(body),

@@ -70,7 +70,7 @@ void add_billing_routes(http::Router& router, const ReadDeps& d) {
                                           .may_inline = true};
   router.add({"GET", "/internal/billing/overview", http::Access::User, auth::kInternalAdmin,
               16 * 1024, kCrossTenant, [d](http::RouteContext& ctx) {
-                auto per = parse_period(ctx.req, today_utc(d.clock));
+                auto per = parse_period(ctx.req, d.platform_zone, d.clock.now_ms());
                 return d.reads.json(ctx, "*", [&] { return render_billing(d.store.conn(), per); });
               }});
 }

@@ -271,7 +271,7 @@ void add_internal_routes(http::Router& router, const ReadDeps& d) {
   router.add({"GET", "/internal/tenants", Access::User, kStaff, kNoBody, kCrossTenant,
               [d](http::RouteContext& ctx) {
                 auto q = parse_tenant_list(ctx.req);
-                int64_t today = today_utc(d.clock);
+                int64_t today = d.platform_zone.local_day(d.clock.now_ms());
                 if (auto csv = csv_requested(ctx.req)) return tenants_csv(d, q, today, *csv);
                 return d.reads.json(ctx, "*",
                                     [&] { return render_tenant_list(d.store.conn(), q, today); });
@@ -279,25 +279,28 @@ void add_internal_routes(http::Router& router, const ReadDeps& d) {
   router.add({"GET", "/internal/tenants/{id}", Access::User, kStaff, kNoBody, kOneTenant,
               [d](http::RouteContext& ctx) {
                 auto s = internal_scope_for(d, ctx, ctx.req.param("id"));
-                int64_t today = today_utc(d.clock);
-                return d.reads.json(ctx, s.tenant_id(),
-                                    [&] { return render_tenant_detail(d.store.conn(), s, today); });
+                int64_t now = d.clock.now_ms();
+                return d.reads.json(ctx, s.tenant_id(), [&] {
+                  Conn& c = d.store.conn();
+                  return render_tenant_detail(c, s, store::tenant_time_zone(c, s).local_day(now));
+                });
               }});
   router.add({"GET", "/internal/tenants/{id}/agents", Access::User, kStaff, kNoBody, kOneTenant,
               [d](http::RouteContext& ctx) {
                 auto s = internal_scope_for(d, ctx, ctx.req.param("id"));
-                int64_t today = today_utc(d.clock);
+                int64_t now = d.clock.now_ms();
                 return d.reads.json(ctx, s.tenant_id(), [&] {
+                  Conn& c = d.store.conn();
                   JsonOut j;
                   j.begin_object().key("agents");
-                  render_agents(j, d.store.conn(), s, today, kStaffAgent);
+                  render_agents(j, c, s, store::tenant_time_zone(c, s).local_day(now), kStaffAgent);
                   j.end_object();
                   return j.take();
                 });
               }});
   router.add({"GET", "/internal/usage/overview", Access::User, kStaff, kNoBody, kCrossTenant,
               [d](http::RouteContext& ctx) {
-                auto per = parse_period(ctx.req, today_utc(d.clock));
+                auto per = parse_period(ctx.req, d.platform_zone, d.clock.now_ms());
                 auto by = parse_enum(ctx.req, "by", {"day", "tenant", "agent"},
                                      "day");  // CSV only, checked always
                 if (auto csv = csv_requested(ctx.req)) {

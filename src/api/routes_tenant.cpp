@@ -23,10 +23,12 @@ namespace {
 using store::Conn;
 using store::TenantScope;
 
-std::string render_me(Conn& c, const TenantScope& s, int64_t today) {
+// "This month": the tenant's calendar month, in its zone.
+std::string render_me(Conn& c, const TenantScope& s, int64_t now_ms) {
   auto me = store::tenant_overview(c, s);
   if (!me) throw not_found("tenant not found");
   const auto& t = me->tenant;
+  const int64_t today = store::tenant_time_zone(c, s).local_day(now_ms);
   std::string month_start = format_day(today).substr(0, 8) + "01";
   auto ms = parse_day(month_start);
   auto sums = store::tenant_usage_sums(c, s, *ms, today);
@@ -175,17 +177,18 @@ void add_tenant_routes(http::Router& router, const ReadDeps& d) {
   router.add(
       {"GET", "/tenant/me", Access::User, kAll, kNoBody, kRead, [d](http::RouteContext& ctx) {
          auto s = resolve_scope(d, ctx);
-         int64_t today = today_utc(d.clock);
-         return d.reads.json(ctx, s.tenant_id(),
-                             [&] { return render_me(d.store.conn(), s, today); });
+         int64_t now = d.clock.now_ms();
+         return d.reads.json(ctx, s.tenant_id(), [&] { return render_me(d.store.conn(), s, now); });
        }});
   router.add(
       {"GET", "/tenant/agents", Access::User, kAll, kNoBody, kRead, [d](http::RouteContext& ctx) {
          auto s = resolve_scope(d, ctx);
          auto status = parse_enum(ctx.req, "status", {"active", "inactive", "all"}, "active");
-         int64_t today = today_utc(d.clock);
-         return d.reads.json(ctx, s.tenant_id(),
-                             [&] { return render_agents(d.store.conn(), s, status, today); });
+         int64_t now = d.clock.now_ms();
+         return d.reads.json(ctx, s.tenant_id(), [&] {
+           Conn& c = d.store.conn();
+           return render_agents(c, s, status, store::tenant_time_zone(c, s).local_day(now));
+         });
        }});
   router.add({"GET", "/tenant/integrations", Access::User, kAll, kNoBody, kRead,
               [d](http::RouteContext& ctx) {
@@ -197,7 +200,8 @@ void add_tenant_routes(http::Router& router, const ReadDeps& d) {
   router.add(
       {"GET", "/tenant/usage", Access::User, kAll, kNoBody, kRead, [d](http::RouteContext& ctx) {
          auto s = resolve_scope(d, ctx);
-         auto per = parse_period(ctx.req, today_utc(d.clock));
+         auto per =
+             parse_period(ctx.req, store::tenant_time_zone(d.store.conn(), s), d.clock.now_ms());
          auto agent = parse_opt_uuid(ctx.req, "agent_id");
          bool costs = ctx.who().can_see_costs();
          auto by = parse_enum(ctx.req, "by", {"day", "agent"}, "day");  // CSV only, checked always

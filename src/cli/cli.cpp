@@ -11,6 +11,7 @@
 #include "cli/subcommands.hpp"
 #include "cli/users_cmd.hpp"
 #include "core/build_info.hpp"
+#include "core/time_zone.hpp"
 #include "domain/commands.hpp"
 #include "http/cors.hpp"
 #include "mail/mailer.hpp"
@@ -286,6 +287,17 @@ int run(int argc, char** argv) {
       ->envname("PAINEL_RAW_RETENTION_DAYS")
       ->capture_default_str()
       ->check(CLI::Range(0, 36500));
+  serve
+      ->add_option("--time-zone", cfg.time_zone,
+                   "the platform's IANA time zone: the days of staff-wide figures (usage "
+                   "overview, billing, the tenants list); each tenant's own figures use its zone")
+      ->envname("PAINEL_TIME_ZONE")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            return TimeZone::find(v) ? "" : "not an IANA time zone name, e.g. America/Sao_Paulo";
+          },
+          "ZONE"));
 
   serve
       ->add_option("--smtp-url", cfg.smtp_url,
@@ -409,8 +421,9 @@ int run(int argc, char** argv) {
                            : "starter|professional|enterprise (the MRR follows from now on)");
     sub->add_option("--segment", t_args.segment, "business segment (default outros)");
     sub->add_option("--time-zone", t_args.time_zone,
-                    create ? "IANA time zone of the tenant's days (default America/Sao_Paulo)"
-                           : "IANA time zone of the tenant's days (then run `painel aggregate`)");
+                    create
+                        ? "IANA time zone of the tenant's days (default America/Sao_Paulo)"
+                        : "IANA time zone of the tenant's days (for events ingested from now on)");
     sub->add_option("--max-agents", t_args.max_agents, "active agents allowed, or 'plan'");
     sub->add_option("--max-users", t_args.max_users, "users allowed, or 'plan'");
     sub->add_option("--max-requests-per-month", t_args.max_requests_per_month,

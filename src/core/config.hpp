@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/time_zone.hpp"
+
 namespace painel {
 
 struct Config {
@@ -111,6 +113,9 @@ struct Config {
   // Raw usage events of days older than this are deleted (SQLite; daily rows are kept;
   // 0 = keep forever; jobs/usage_retention_job.hpp).
   int raw_retention_days = 400;
+  // The platform's IANA time zone (--time-zone): the days of staff-wide figures (usage
+  // overview, billing, the tenants list's "this month"). A tenant's own figures use its zone.
+  std::string time_zone{kDefaultTimeZone};
 
   // E-mail (src/mail): invitation and password-reset links are also mailed when smtp_url
   // is set. smtp://HOST[:PORT] (STARTTLS when offered) or smtps://[USER:PASSWORD@]HOST[:PORT].

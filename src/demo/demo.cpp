@@ -383,18 +383,21 @@ DemoSummary load_demo(store::Store& s, const DemoOptions& o, int64_t now_ms,
 
   int64_t today = day_of_ms(now_ms), from_day = today - o.days + 1;
   sum.events = generate_usage(c, w, from_day, now_ms, o.seed, progress);
+  // The events' local days (the demo tenants' zone is the default, west of UTC) start up to
+  // one day before their first UTC day.
+  const int64_t first_local_day = from_day - 1;
 
   // Several days per transaction: with thousands of tenants each day's rows land on a
   // page per tenant of tenant_usage_daily, and committing them once per chunk rather than
   // once per day writes those pages (and checkpoints them) ~step times less often.
   int64_t step = std::max<int64_t>(1, (o.days + 9) / 10);
-  for (int64_t d = from_day; d <= today; d += step) {
+  for (int64_t d = first_local_day; d <= today; d += step) {
     int64_t to = std::min(today, d + step - 1);
     store::Tx tx(c, true);
     store::aggregate_days(c, d, to, std::nullopt, now_ms);
     tx.commit();
-    progress("aggregated " + std::to_string(to - from_day + 1) + "/" + std::to_string(o.days) +
-             " days");
+    progress("aggregated " + std::to_string(to - first_local_day + 1) + "/" +
+             std::to_string(o.days + 1) + " days");
   }
 
   OpsCounts ops = generate_ops(c, w, from_day, now_ms, o.seed);

@@ -157,9 +157,11 @@ TEST_F(DemoTest, DailyAggregatesEqualRawEvents) {
                    "SELECT count(*) FROM tenant_usage_daily WHERE successful_requests + "
                    "failed_requests <> total_requests"),
             0);
-  // Per (tenant, agent, day), every figure matches a direct count of the raw events.
+  // Per (tenant, agent, day), every figure matches a direct count of the raw events. The
+  // days are the demo tenants' local dates (America/Sao_Paulo: UTC-3 without DST since 2019).
   const std::string raw =
-      "SELECT tenant_id, agent_id, strftime('%Y-%m-%d', occurred_at_ms / 1000, 'unixepoch') AS "
+      "SELECT tenant_id, agent_id, strftime('%Y-%m-%d', occurred_at_ms / 1000, 'unixepoch', "
+      "'-3 hours') AS "
       "day, count(*) AS n, sum(success) AS ok, sum(response_time_ms) AS rt, sum(tokens_used) AS "
       "tk, sum(cost_cents) AS cost FROM usage_events GROUP BY 1, 2, 3";
   EXPECT_EQ(

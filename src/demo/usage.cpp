@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "demo/demo.hpp"
 #include "demo/model.hpp"
 #include "store/bulk_insert.hpp"
@@ -120,6 +121,7 @@ int64_t generate_usage(store::Conn& c, World& w, int64_t from_day, int64_t now_m
   std::optional<store::Tx> tx;
   tx.emplace(c, true);
   store::BulkInsert insert(c, store::BulkTable::UsageEvents);
+  LocalDayCursor local(TimeZone::default_zone());  // every demo tenant's zone (the default)
   std::vector<Event> events;
   int64_t total = 0, in_tx = 0, days = today - from_day + 1, reported = 0;
   for (int64_t day = from_day; day <= today; ++day) {
@@ -197,7 +199,7 @@ int64_t generate_usage(store::Conn& c, World& w, int64_t from_day, int64_t now_m
       const auto& k = t.contracts[static_cast<size_t>(e.contract)];
       insert.add({r.uuid_v7(e.ms), t.id, w.agent_ids[k.agent], e.ms, int64_t{e.ok},
                   int64_t{e.response_ms}, int64_t{e.tokens}, int64_t{e.cost},
-                  std::min(now_ms, e.ms + r.range(300, 4000))});
+                  std::min(now_ms, e.ms + r.range(300, 4000)), local.day_of(e.ms)});
       if (++in_tx >= kRowsPerTransaction) {
         insert.flush();
         tx->commit();

@@ -206,8 +206,8 @@ using AgentErrors = std::map<std::string, std::pair<int64_t, int64_t>>;
 using UsageByTenant = std::map<std::string, AgentErrors>;
 
 // Requests and errors in (now − 24 h, now], per tenant and agent, for one tenant or all:
-// one scan of the last two UTC days' events through the day index (usage_events has no
-// per-tenant index, see migration 4), so checking every tenant costs one scan, not one
+// one scan of the events of the days around the last 24 h through the day index (no
+// per-tenant index, see migration 26), so checking every tenant costs one scan, not one
 // per tenant.
 UsageByTenant usage_24h(store::Conn& c, const std::optional<std::string>& tenant, int64_t now_ms) {
   UsageByTenant out;

@@ -21,14 +21,14 @@ class UsageRetentionJobTest : public testing::TempStoreTest {
 };
 
 TEST_F(UsageRetentionJobTest, DeletesDaysPastTheRetentionInBatchesAndKeepsDailyRows) {
-  const int64_t today = today_utc(clock_);
+  const int64_t today = today_utc(clock_), noon = 15 * 3600000;  // noon in the default zone
   std::vector<std::string> ids;
   for (int i = 0; i < 12000; ++i) ids.push_back("old-" + std::to_string(i));
   std::vector<store::UsageEvent> batch;
   for (auto& id : ids)
-    batch.push_back({id, kTenant, kAgent, (today - 31) * 86400000 + 5, true, 100, 1, 1});
-  batch.push_back({"recent", kTenant, kAgent, (today - 30) * 86400000, true, 100, 1, 1});
-  batch.push_back({"today", kTenant, kAgent, today * 86400000, true, 100, 1, 1});
+    batch.push_back({id, kTenant, kAgent, (today - 31) * 86400000 + noon + 5, true, 100, 1, 1});
+  batch.push_back({"recent", kTenant, kAgent, (today - 30) * 86400000 + noon, true, 100, 1, 1});
+  batch.push_back({"today", kTenant, kAgent, today * 86400000 + noon, true, 100, 1, 1});
   store_->write([&](store::Conn& c) { store::insert_usage_events(c, batch, clock_.now_ms()); });
   store::aggregate_days(store_->conn(), today - 31, today, std::nullopt, clock_.now_ms());
 

@@ -29,7 +29,7 @@ constexpr const char* kTenantUsers =
     "INSERT INTO tenant_users(tenant_id, user_id, role, created_at) VALUES ";
 constexpr const char* kUsageEvents =
     "INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-    "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES ";
+    "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES ";
 constexpr const char* kIncidents =
     "INSERT INTO incidents(id, tenant_id, severity, title, description, status, source, "
     "created_at, resolved_at, resolved_by) VALUES ";
@@ -53,7 +53,7 @@ TableDef table_def(BulkTable t) {
     case BulkTable::TenantUsers:
       return {kTenantUsers, 4};
     case BulkTable::UsageEvents:
-      return {kUsageEvents, 9};
+      return {kUsageEvents, 10};
     case BulkTable::Incidents:
       return {kIncidents, 10};
     case BulkTable::Commands:

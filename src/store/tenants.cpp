@@ -401,4 +401,10 @@ TenantCounts tenant_counts(Conn& c) {
   return {r.i64(0), r.i64(1), r.i64(2)};
 }
 
+TimeZone tenant_time_zone(Conn& c, const TenantScope& s) {
+  Rows r = c.query("SELECT time_zone FROM tenants WHERE id = ?", {s.tenant_id()});
+  if (r.empty()) return TimeZone::default_zone();
+  return TimeZone::find(r[0].text(0)).value_or(TimeZone::default_zone());
+}
+
 }  // namespace painel::store

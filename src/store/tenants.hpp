@@ -139,6 +139,9 @@ struct TenantOverview {
   int64_t active_agents = 0, active_users = 0;
 };
 std::optional<TenantOverview> tenant_overview(Conn& c, const TenantScope& s);
+// The tenant's time zone (its daily usage rows are days of it), or the default zone when
+// the tenant is gone or its stored name is no longer in the tz database.
+TimeZone tenant_time_zone(Conn& c, const TenantScope& s);
 
 // /internal/tenants/{id}: the tenant row.
 std::optional<TenantRecord> tenant_record(Conn& c, const TenantScope& s);

@@ -15,7 +15,7 @@ namespace painel::store {
 namespace {
 
 // A day is rebuilt from one streamed scan of its events through the day index (migration
-// 4: usage_events is indexed by UTC day only, so ingestion appends to one place per day),
+// 26: usage_events is indexed by (local_day, id) only, so ingestion appends to one place per day),
 // folded per (tenant, agent) in memory; when only some tenants are rebuilt the others'
 // rows are skipped in the fold. This is several times faster on SQLite than INSERT ...
 // SELECT ... GROUP BY (whose sorter dominates) and lets p95 be exact: the nearest-rank
@@ -502,7 +502,9 @@ void each_agent_requests(Conn& c, int64_t from_ms, int64_t to_ms,
                          const std::optional<std::string>& tenant_id,
                          const std::function<void(const AgentRequests&)>& fn) {
   std::string sql = kAgentRequests;
-  Params p{day_of_ms(from_ms), day_of_ms(to_ms), from_ms, to_ms};
+  // An event's local day is within one day of its UTC date: the day range is widened by
+  // one each side, and the instants bound it exactly.
+  Params p{day_of_ms(from_ms) - 1, day_of_ms(to_ms) + 1, from_ms, to_ms};
   if (tenant_id) {
     sql += " AND tenant_id = ?";
     p.emplace_back(*tenant_id);

@@ -1,7 +1,9 @@
 #pragma once
 // Daily usage aggregation: usage_events (raw) → tenant_usage_daily, one row per
-// (tenant, agent, UTC day). Shared by the scheduled job, `painel aggregate`, the
-// REPROCESS_QUEUE command and the demo loader, so they all produce the same rows.
+// (tenant, agent, local day). A "day" here is an event's local_day: the calendar date of
+// the event in its tenant's time zone when it was ingested (migration 26; events stored
+// before it have their UTC date), as days since the epoch. Shared by the scheduled job, `painel
+// aggregate`, the REPROCESS_QUEUE command and the demo loader, so they all produce the same rows.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -12,9 +14,10 @@
 
 namespace painel::store {
 
-// The UTC day of a raw event as SQL, exactly the expression usage_events is indexed by
-// (migration 4): a query written any other way is not served by the index.
-#define PAINEL_USAGE_EVENT_DAY "occurred_at_ms / 86400000"
+// The day of a raw event as SQL: the column usage_events is indexed by, with id
+// (migration 26's usage_events_day). It is within one day of the UTC date of
+// occurred_at_ms (zones span UTC-12..UTC+14).
+#define PAINEL_USAGE_EVENT_DAY "local_day"
 
 struct AggregateStats {
   int64_t days = 0;    // days processed
@@ -22,16 +25,15 @@ struct AggregateStats {
   int64_t rows = 0;    // tenant_usage_daily rows written
 };
 
-// Rebuilds tenant_usage_daily for every UTC day in [from_day, to_day] (days since the
-// epoch; day d covers occurred_at_ms in [d*86400000, (d+1)*86400000)), for one tenant or
-// all. Each day is replaced whole in its own write transaction (or inside the caller's,
-// if one is open) and its usage_dirty_days marks are cleared, so re-running gives
-// identical rows apart from aggregated_at. p95_response_time_ms is exact (nearest rank);
-// each row also gets the response-time sketch later folds merge into. The day's fold
-// mark (usage_fold_days; for one tenant, usage_fold_tenant_days) moves to the last event
-// read, so fold_day() continues from there.
-// Memory: 4 bytes per event of the largest day, plus one small entry per row. Time: one
-// scan of each day's events, even for one tenant (usage_events is indexed by day only).
+// Rebuilds tenant_usage_daily for every day in [from_day, to_day] (days since the epoch,
+// of the events' local_day), for one tenant or all. Each day is replaced whole in its own write
+// transaction (or inside the caller's, if one is open) and its usage_dirty_days marks are cleared,
+// so re-running gives identical rows apart from aggregated_at. p95_response_time_ms is exact
+// (nearest rank); each row also gets the response-time sketch later folds merge into. The day's
+// fold mark (usage_fold_days; for one tenant, usage_fold_tenant_days) moves to the last event read,
+// so fold_day() continues from there. Memory: 4 bytes per event of the largest day, plus one small
+// entry per row. Time: one scan of each day's events, even for one tenant (usage_events is indexed
+// by day only).
 AggregateStats aggregate_days(Conn& c, int64_t from_day, int64_t to_day,
                               const std::optional<std::string>& tenant_id, int64_t now_ms);
 

@@ -43,7 +43,7 @@ UsageEvent event(std::string_view id, int64_t ms) {  // ids are literals: views 
 TEST_F(PgServerUsage, EventCommittedDuringAggregationIsNeverLost) {
   auto s = Store::open(url_);
   s->migrate("");
-  const int64_t day = *parse_day("2026-03-10"), at = day * 86400000 + 3600000;
+  const int64_t day = *parse_day("2026-03-10"), at = day * 86400000 + 15 * 3600000;
   s->write([&](Conn& c) { insert_usage_events(c, {event("e0", at)}, at); });  // marks the day
 
   // An ingest transaction in flight, without the global write lock that Store::write
@@ -96,7 +96,7 @@ TEST_F(PgServerUsage, FoldNeverPassesAnIngestStillInFlight) {
   auto s = Store::open(url_);
   s->migrate("");
   constexpr const char* kOther = "0b1c5a5e-0000-4000-8000-000000000002";
-  const int64_t day = *parse_day("2026-03-10"), at = day * 86400000 + 3600000;
+  const int64_t day = *parse_day("2026-03-10"), at = day * 86400000 + 15 * 3600000;
   s->write([&](Conn& c) { insert_usage_events(c, {event("e0", at)}, at); });
   EXPECT_TRUE(fold_day(s->conn(), day, at).rebuilt);  // the day's mark: id 1
 

@@ -37,8 +37,10 @@ class AggregateTest : public ::testing::Test {
              int64_t tokens = 10, int64_t cost = 1) {
     c().exec(
         "INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-        "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?)",
-        {"e" + std::to_string(++seq_), tenant, agent, ms, int64_t{ok}, rt, tokens, cost, ms});
+        "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES "
+        "(?,?,?,?,?,?,?,?,?,?)",  // these tests' days are UTC days
+        {"e" + std::to_string(++seq_), tenant, agent, ms, int64_t{ok}, rt, tokens, cost, ms,
+         day_of_ms(ms)});
   }
   void mark_dirty(int64_t day, const std::string& tenant) {
     c().exec("INSERT OR IGNORE INTO usage_dirty_days(day, tenant_id, marked_at) VALUES (?,?,?)",

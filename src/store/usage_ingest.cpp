@@ -1,6 +1,7 @@
 #include "store/usage_ingest.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -8,6 +9,7 @@
 #include <utility>
 
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "store/audit.hpp"
 #include "store/usage_aggregate.hpp"
 
@@ -34,8 +36,8 @@ constexpr const char* kMarkSuffix =
 
 constexpr const char* kInsertEvent =
     "INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-    "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES (?,?,?,?,?,?,?,?,?) "
-    "ON CONFLICT(event_id) DO NOTHING";
+    "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES "
+    "(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING";
 
 // A batch's (tenant, agent) pairs, as views into its events.
 struct PairHash {
@@ -97,19 +99,20 @@ using DirtyDays = std::set<std::pair<int64_t, std::string_view>>;
 // per event), the remainder in statements of power-of-two sizes (at most 8 more prepared
 // statements per connection, at most 8 more round trips); RETURNING names the new ones.
 constexpr size_t kEventsPerInsert = 256;
-constexpr size_t kEventColumns = 9;
+constexpr size_t kEventColumns = 10;
 
 std::string insert_events_sql(size_t rows) {
   return "INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
-         "response_time_ms, tokens_used, cost_cents, ingested_at_ms) VALUES " +
+         "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES " +
          placeholder_rows(kEventColumns, rows) +
-         " ON CONFLICT(event_id) DO NOTHING RETURNING tenant_id, occurred_at_ms";
+         " ON CONFLICT(event_id) DO NOTHING RETURNING tenant_id, local_day";
 }
 
 // The multi-row path: duplicates (stored before, or twice in the batch) are the rows that
 // RETURNING does not name; each new row's (day, tenant) goes to `dirty` as a view into the
 // batch (the tenant ids RETURNING gives are looked up among the batch's own).
-IngestResult insert_events_many(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms,
+IngestResult insert_events_many(Conn& c, const std::vector<UsageEvent>& events,
+                                const std::vector<int64_t>& days, int64_t now_ms,
                                 DirtyDays& dirty) {
   static const std::string full = insert_events_sql(kEventsPerInsert);
   std::unordered_set<std::string_view> tenants;
@@ -125,13 +128,12 @@ IngestResult insert_events_many(Conn& c, const std::vector<UsageEvent>& events, 
       auto& e = events[j];
       p.insert(p.end(), {std::string(e.event_id), std::string(e.tenant_id), std::string(e.agent_id),
                          e.occurred_at_ms, int64_t{e.success ? 1 : 0}, e.response_time_ms,
-                         e.tokens_used, e.cost_cents, now_ms});
+                         e.tokens_used, e.cost_cents, now_ms, days[j]});
     }
     int64_t inserted = 0;
     c.each_view(n == kEventsPerInsert ? full : insert_events_sql(n), p, [&](const RowView& row) {
       ++inserted;
-      if (auto t = tenants.find(row.text(0)); t != tenants.end())
-        dirty.insert({day_of_ms(row.i64(1)), *t});
+      if (auto t = tenants.find(row.text(0)); t != tenants.end()) dirty.insert({row.i64(1), *t});
     });
     r.accepted += inserted;
     r.duplicates += static_cast<int64_t>(n) - inserted;
@@ -139,16 +141,18 @@ IngestResult insert_events_many(Conn& c, const std::vector<UsageEvent>& events, 
   return r;
 }
 
-// Inserts the batch's events; adds the (day, tenant) of each new one to `dirty`.
-IngestResult insert_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms,
-                           DirtyDays& dirty) {
+// Inserts the batch's events (days[i]: event i's local day, event_local_days); adds the
+// (local day, tenant) of each new one to `dirty`.
+IngestResult insert_events(Conn& c, const std::vector<UsageEvent>& events,
+                           const std::vector<int64_t>& days, int64_t now_ms, DirtyDays& dirty) {
   enter_usage_ingest(c);  // before any id is taken: see fold_bound in usage_aggregate.cpp
   // SQLite runs in-process: one reused prepared statement per event is its fastest path.
-  if (c.dialect() == Dialect::Postgres) return insert_events_many(c, events, now_ms, dirty);
+  if (c.dialect() == Dialect::Postgres) return insert_events_many(c, events, days, now_ms, dirty);
   IngestResult r;
   Params p{std::string(), std::string(), std::string(), int64_t{0}, int64_t{0},
-           int64_t{0},    int64_t{0},    int64_t{0},    int64_t{0}};
-  for (auto& e : events) {
+           int64_t{0},    int64_t{0},    int64_t{0},    int64_t{0}, int64_t{0}};
+  for (size_t i = 0; i < events.size(); ++i) {
+    const UsageEvent& e = events[i];
     std::get<std::string>(p[0]).assign(e.event_id);  // reuses the buffers: no allocation
     std::get<std::string>(p[1]).assign(e.tenant_id);
     std::get<std::string>(p[2]).assign(e.agent_id);
@@ -158,12 +162,13 @@ IngestResult insert_events(Conn& c, const std::vector<UsageEvent>& events, int64
     p[6] = e.tokens_used;
     p[7] = e.cost_cents;
     p[8] = now_ms;
+    p[9] = days[i];
     if (c.exec(kInsertEvent, p) == 0) {
       ++r.duplicates;
       continue;
     }
     ++r.accepted;
-    dirty.insert({day_of_ms(e.occurred_at_ms), e.tenant_id});  // no node for a known pair
+    dirty.insert({days[i], e.tenant_id});  // no node for a known pair
   }
   return r;
 }
@@ -200,9 +205,49 @@ void audit_batch(Conn& c, const IngestSource& s, const IngestResult& r, size_t e
 
 }  // namespace
 
+std::vector<int64_t> event_local_days(Conn& c, const std::vector<UsageEvent>& events) {
+  std::vector<std::string_view> tenants;
+  std::unordered_set<std::string_view> seen;  // views into the events
+  for (auto& e : events)
+    if (seen.insert(e.tenant_id).second) tenants.push_back(e.tenant_id);
+  // One cursor per tenant (its events mostly share a day: one zone lookup per day crossed),
+  // one zone lookup per distinct zone name; a tenant the store does not list (or whose zone
+  // the tz database no longer knows) counts in the default zone.
+  static const std::string sql =
+      "SELECT id, time_zone FROM tenants WHERE id IN " + placeholder_rows(kTenantsPerQuery, 1);
+  std::map<std::string, TimeZone, std::less<>> zones;
+  auto zone_named = [&](std::string_view name) {
+    auto it = zones.find(name);
+    if (it == zones.end())
+      it = zones.emplace(std::string(name), TimeZone::find(name).value_or(TimeZone::default_zone()))
+               .first;
+    return it->second;
+  };
+  std::unordered_map<std::string_view, LocalDayCursor> cursors;
+  Params params;
+  for (size_t i = 0; i < tenants.size(); i += kTenantsPerQuery) {
+    params.clear();
+    for (size_t j = 0; j < kTenantsPerQuery; ++j)
+      params.emplace_back(std::string(tenants[std::min(i + j, tenants.size() - 1)]));
+    c.each_view(sql, params, [&](const RowView& r) {
+      if (auto t = seen.find(r.text(0)); t != seen.end())
+        cursors.try_emplace(*t, zone_named(r.text(1)));
+    });
+  }
+  std::vector<int64_t> days;
+  days.reserve(events.size());
+  for (auto& e : events) {
+    auto it = cursors.find(e.tenant_id);
+    if (it == cursors.end())
+      it = cursors.try_emplace(e.tenant_id, zone_named(kDefaultTimeZone)).first;
+    days.push_back(it->second.day_of(e.occurred_at_ms));
+  }
+  return days;
+}
+
 IngestResult insert_usage_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms) {
   DirtyDays dirty;
-  auto r = insert_events(c, events, now_ms, dirty);
+  auto r = insert_events(c, events, event_local_days(c, events), now_ms, dirty);
   mark_dirty(c, dirty, now_ms);
   return r;
 }
@@ -221,9 +266,10 @@ IngestOutcome IngestWriter::submit(const std::vector<UsageEvent>& events, int64_
   // References are checked here, on the request's thread and in parallel with the writer,
   // against the committed state of a moment before the write: an event whose contract is
   // removed in between is stored, as it would have been had it arrived a moment earlier.
-  Pending p{&events, now_ms, source, {}, nullptr};
+  Pending p{&events, {}, now_ms, source, {}, nullptr};
   p.outcome.rejected = check_event_references(store_.conn(), events);
   if (p.outcome.rejected.index >= 0) return std::move(p.outcome);
+  p.local_days = event_local_days(store_.conn(), events);  // here too: off the writer
   std::unique_lock lk(mu_);
   if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
   queue_.push_back(&p);
@@ -256,7 +302,7 @@ void IngestWriter::run() {
         DirtyDays dirty;
         int64_t now_ms = 0;
         for (Pending* p : group) {
-          p->outcome.result = insert_events(c, *p->events, p->now_ms, dirty);
+          p->outcome.result = insert_events(c, *p->events, p->local_days, p->now_ms, dirty);
           if (p->source)
             audit_batch(c, *p->source, p->outcome.result, p->events->size(), p->now_ms);
           now_ms = std::max(now_ms, p->now_ms);

@@ -37,7 +37,11 @@ struct ReferenceCheck {
   std::string field, detail;
 };
 ReferenceCheck check_event_references(Conn& c, const std::vector<UsageEvent>& events);
-// Runs inside the caller's write transaction.
+// Each event's local day (days since the epoch of its local calendar date): the date of
+// occurred_at in its tenant's time zone (tenants.time_zone), read now. A tenant the store
+// does not list counts in kDefaultTimeZone. One query per 100 distinct tenants.
+std::vector<int64_t> event_local_days(Conn& c, const std::vector<UsageEvent>& events);
+// Runs inside the caller's write transaction; days are event_local_days'.
 IngestResult insert_usage_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms);
 
 // Who sent a batch. The writer records it as one audit row (action "usage.ingest", actor
@@ -78,6 +82,7 @@ class IngestWriter {
  private:
   struct Pending {
     const std::vector<UsageEvent>* events;
+    std::vector<int64_t> local_days;  // event_local_days, computed before queueing
     int64_t now_ms;
     const IngestSource* source;
     IngestOutcome outcome;

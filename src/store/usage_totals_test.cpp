@@ -45,7 +45,7 @@ class Scenario {
     std::vector<UsageEvent> batch;
     for (int i = 0; i < n; ++i)
       batch.push_back({ids[static_cast<size_t>(i)], tenant, i % 2 ? kA1 : kA2,
-                       (today_ + offset) * kDayMs + 3600000 + i, true, 100, 10, 1});
+                       (today_ + offset) * kDayMs + 15 * 3600000 + i, true, 100, 10, 1});
     s_.write([&](Conn& w) { insert_usage_events(w, batch, now()); });
   }
   void drop_events(const std::string& tenant, int64_t offset) {

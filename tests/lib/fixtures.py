@@ -2,9 +2,19 @@
 agents, contracts, integrations, incidents and daily usage rows with known sums."""
 import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 PASSWORD = "painel-test-pw-1"
-TODAY = datetime.datetime.now(datetime.timezone.utc).date()
+# Tenants' usage days are days of their time zone; the fixture's tenants have the default.
+ZONE = ZoneInfo("America/Sao_Paulo")
+TODAY = datetime.datetime.now(ZONE).date()
+
+
+def local_day(ms, zone=ZONE):
+    """The day number (days since 1970-01-01) of the local date of instant `ms` in `zone`:
+    what ingestion stores in usage_events.local_day."""
+    local = datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).astimezone(zone).date()
+    return (local - datetime.date(1970, 1, 1)).days
 
 
 def day(n_ago):

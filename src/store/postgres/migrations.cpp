@@ -682,6 +682,15 @@ ALTER TABLE tenants ADD COLUMN time_zone text NOT NULL DEFAULT 'America/Sao_Paul
 -- 10 000 tenants: 15 ms of a tenant detail's 25). This index is that expression.
 CREATE INDEX users_id_text ON users((CAST(id AS TEXT)));
 )SQL"},
+      {26, "tenant-local days: each raw event carries its tenant's local date",
+       R"SQL(
+-- See the SQLite twin. Events stored before this migration keep their UTC day.
+ALTER TABLE usage_events ADD COLUMN local_day bigint;
+UPDATE usage_events SET local_day = occurred_at_ms / 86400000;
+ALTER TABLE usage_events ALTER COLUMN local_day SET NOT NULL;
+DROP INDEX IF EXISTS usage_events_day;
+CREATE INDEX usage_events_day ON usage_events(local_day, id);
+)SQL"},
   };
   return m;
 }

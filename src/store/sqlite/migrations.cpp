@@ -744,6 +744,37 @@ ALTER TABLE tenants ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'America/Sao_Paul
 -- 10 000 tenants: 15 ms of a tenant detail's 25). This index is that expression.
 CREATE INDEX users_id_text ON users(CAST(id AS TEXT));
 )SQL"},
+      {26, "tenant-local days: each raw event carries its tenant's local date",
+       R"SQL(
+-- Issue 20 item 2: a tenant's daily rows are days of its own time zone (tenants.time_zone),
+-- not UTC days. Ingestion stores each event's local date (days since the epoch of the local
+-- calendar date, from the tenant's zone at ingestion) in local_day, and every reader of raw
+-- events by day (fold marks, rebuilds, dirty marks, retention) goes through it, so the
+-- aggregation's id high-water marks stay per (local) day exactly as they were per UTC day.
+-- Events stored before this migration keep their UTC day: their daily rows were UTC days.
+-- SQLite cannot add a NOT NULL column without a default, so the table is rebuilt; ids are
+-- copied (the fold marks name them).
+CREATE TABLE usage_events_v26 (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  occurred_at_ms INTEGER NOT NULL,
+  success INTEGER NOT NULL,
+  response_time_ms INTEGER NOT NULL,
+  tokens_used INTEGER NOT NULL,
+  cost_cents INTEGER NOT NULL,
+  ingested_at_ms INTEGER NOT NULL,
+  local_day INTEGER NOT NULL
+);
+INSERT INTO usage_events_v26(id, event_id, tenant_id, agent_id, occurred_at_ms, success,
+  response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day)
+  SELECT id, event_id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms,
+    tokens_used, cost_cents, ingested_at_ms, occurred_at_ms / 86400000 FROM usage_events;
+DROP TABLE usage_events;
+ALTER TABLE usage_events_v26 RENAME TO usage_events;
+CREATE INDEX usage_events_day ON usage_events(local_day, id);
+)SQL"},
   };
   return m;
 }

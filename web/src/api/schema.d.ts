@@ -1463,6 +1463,11 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
+            /**
+             * @description The IANA time zone the period's days are dates of: the tenant's own zone (tenants.time_zone).
+             * @example America/Sao_Paulo
+             */
+            time_zone: string;
             summary: components["schemas"]["UsageSummary"];
             /** @description one entry per day of the window, zeros included */
             daily_data: components["schemas"]["UsageDay"][];
@@ -1641,6 +1646,11 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
+            /**
+             * @description The IANA time zone the period's days are dates of: the platform zone (`painel serve --time-zone`, default America/Sao_Paulo). Each tenant's daily rows are dates of its own zone.
+             * @example America/Sao_Paulo
+             */
+            time_zone: string;
             global_stats: {
                 total_tenants: number;
                 active_tenants: number;
@@ -1703,6 +1713,11 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
+            /**
+             * @description The IANA time zone the period's days are dates of: the platform zone (`painel serve --time-zone`, default America/Sao_Paulo).
+             * @example America/Sao_Paulo
+             */
+            time_zone: string;
             financial_summary: {
                 /** @description BRL, at most two decimals (integer cents inside) */
                 total_mrr: number;
@@ -1944,7 +1959,7 @@ export interface components {
             status: "trial" | "active";
             limits?: components["schemas"]["TenantLimitsInput"];
             /**
-             * @description IANA time zone of the tenant's days (daily usage, periods, this month), e.g. America/Sao_Paulo; a name the tz database does not know → 400 (field time_zone). Changing it moves future events; existing daily rows keep their days until rebuilt (REPROCESS_QUEUE or `painel aggregate`).
+             * @description IANA time zone of the tenant's days (daily usage, periods, this month), e.g. America/Sao_Paulo; a name the tz database does not know → 400 (field time_zone). A change applies to events ingested afterwards: each stored event keeps the local date it was ingested with (usage_events.local_day), also when its day is rebuilt.
              * @default America/Sao_Paulo
              */
             time_zone: string;
@@ -1955,7 +1970,7 @@ export interface components {
             segment?: string;
             plan?: string;
             limits?: components["schemas"]["TenantLimitsInput"];
-            /** @description IANA time zone of the tenant's days (daily usage, periods, this month), e.g. America/Sao_Paulo; a name the tz database does not know → 400 (field time_zone). Changing it moves future events; existing daily rows keep their days until rebuilt (REPROCESS_QUEUE or `painel aggregate`). */
+            /** @description IANA time zone of the tenant's days (daily usage, periods, this month), e.g. America/Sao_Paulo; a name the tz database does not know → 400 (field time_zone). A change applies to events ingested afterwards: each stored event keeps the local date it was ingested with (usage_events.local_day), also when its day is rebuilt. */
             time_zone?: string;
         };
         ContractRequest: {
