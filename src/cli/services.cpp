@@ -157,6 +157,7 @@ void Services::start_jobs() {
   jobs::AggregationOptions ao;
   ao.cron = cfg.aggregate_cron;
   ao.dirty_interval_ms = cfg.aggregate_dirty_interval_ms;
+  ao.time_zone = cfg.time_zone;
   aggregation = std::make_unique<jobs::AggregationJob>(*store, *cache, metrics, clock, ao);
   runner = std::make_unique<jobs::JobRunner>();
   auto* agg = aggregation.get();

@@ -20,6 +20,7 @@ AggregationJob::AggregationJob(store::Store& s, cache::ResponseCache& cache, obs
       metrics_(m),
       clock_(clock),
       opts_(std::move(o)),
+      zone_(TimeZone::find(opts_.time_zone).value_or(TimeZone::default_zone())),
       holder_(new_uuid()) {
   auto c = domain::Cron::parse(opts_.cron);
   if (!c) throw std::invalid_argument("--aggregate-cron is not a valid 5-field cron expression");
@@ -73,7 +74,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int64_t AggregationJob::run_scheduled() {
   auto t0 = std::chrono::steady_clock::now();
-  int64_t yesterday = today_utc(clock_) - 1;
+  int64_t yesterday = zone_.local_day(clock_.now_ms()) - 1;
   auto st =
       store::aggregate_days(store_.conn(), yesterday, yesterday, std::nullopt, clock_.now_ms());
   cache_.invalidate_all();

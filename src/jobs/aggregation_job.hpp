@@ -1,12 +1,15 @@
 #pragma once
 // The daily usage aggregation inside `painel serve`: re-aggregates "dirty" days (days
 // that received events since their last aggregation) every few seconds, and the whole
-// previous day on a cron schedule (default 00:05 UTC). One instance at a time, by lease.
+// previous day on a cron schedule (default 00:05 UTC): the day before today's date in the
+// platform zone (--time-zone), whose local dates the busiest tenants share. One instance at
+// a time, by lease.
 #include <cstdint>
 #include <string>
 
 #include "cache/response_cache.hpp"
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "domain/cron.hpp"
 #include "obs/metrics.hpp"
 #include "store/store.hpp"
@@ -16,6 +19,7 @@ namespace painel::jobs {
 struct AggregationOptions {
   std::string cron = "5 0 * * *";
   int dirty_interval_ms = 10000;
+  std::string time_zone{kDefaultTimeZone};  // whose "yesterday" the schedule rebuilds
 };
 
 class AggregationJob {
@@ -35,6 +39,7 @@ class AggregationJob {
   const Clock& clock_;
   AggregationOptions opts_;
   domain::Cron cron_;
+  TimeZone zone_;
   std::string holder_;
   int64_t next_scheduled_ = 0, next_dirty_ = 0;
 };

@@ -76,20 +76,22 @@ TEST_F(AggregationJobTest, DirtyDaysAreReaggregatedOncePerInterval) {
 }
 
 TEST_F(AggregationJobTest, ScheduledRunAggregatesYesterdayAtTheCronMinute) {
+  // "Yesterday" is of the platform zone (America/Sao_Paulo, UTC-3): at 00:05 UTC on the
+  // 11th it is still the 10th there, so the 9th is rebuilt; the event is at 23:00 there.
   clock_.set(at("2026-03-11T00:04:00Z"));
-  ingest("e1", at("2026-03-10T23:00:00Z"));
+  ingest("e1", at("2026-03-10T02:00:00Z"));
   store_->write([](store::Conn& c) { c.exec("DELETE FROM usage_dirty_days", {}); });  // unmarked
   auto j = job(10000);
   EXPECT_EQ(j.next_scheduled_ms(), at("2026-03-11T00:05:00Z"));
   EXPECT_EQ(j.tick(), 0);  // only the (empty) dirty pass
   clock_.set(at("2026-03-11T00:04:59.999Z"));
   EXPECT_EQ(j.tick(), 0);
-  EXPECT_EQ(requests_on("2026-03-10"), 0) << "aggregated before the cron minute";
+  EXPECT_EQ(requests_on("2026-03-09"), 0) << "aggregated before the cron minute";
   EXPECT_EQ(cache_.all(), 0);
 
   clock_.set(at("2026-03-11T00:05:00Z"));
   EXPECT_EQ(j.tick(), 1);
-  EXPECT_EQ(requests_on("2026-03-10"), 1);
+  EXPECT_EQ(requests_on("2026-03-09"), 1);
   EXPECT_EQ(cache_.all(), 1);
   EXPECT_EQ(j.next_scheduled_ms(), at("2026-03-12T00:05:00Z"));
   EXPECT_EQ(metrics_.counter("painel_aggregation_runs_total", "kind=\"scheduled\""), 1u);
