@@ -1,6 +1,7 @@
 #include "store/usage_ingest.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <string_view>
@@ -48,6 +49,19 @@ struct PairHash {
 };
 using Pairs = std::unordered_map<std::pair<std::string_view, std::string_view>, bool, PairHash>;
 
+// Runs `sql`, whose one IN list has kTenantsPerQuery placeholders, over the tenants a chunk
+// at a time (the last chunk padded with its last tenant), each row to `fn`.
+void each_of_tenants(Conn& c, const std::string& sql, const std::vector<std::string_view>& tenants,
+                     const std::function<void(const RowView&)>& fn) {
+  Params params;
+  for (size_t i = 0; i < tenants.size(); i += kTenantsPerQuery) {
+    params.clear();
+    for (size_t j = 0; j < kTenantsPerQuery; ++j)
+      params.emplace_back(std::string(tenants[std::min(i + j, tenants.size() - 1)]));
+    c.each_view(sql, params, fn);
+  }
+}
+
 // Why event i's pair is not contracted: the slow path, run once for a rejected batch.
 ReferenceCheck explain(Conn& c, size_t i, const UsageEvent& e) {
   auto at = static_cast<int64_t>(i);
@@ -76,15 +90,9 @@ ReferenceCheck check_event_references(Conn& c, const std::vector<UsageEvent>& ev
   static const std::string sql =
       "SELECT tenant_id, agent_id FROM tenant_agents WHERE tenant_id IN " +
       placeholder_rows(kTenantsPerQuery, 1);
-  Params params;
-  for (size_t i = 0; i < tenants.size(); i += kTenantsPerQuery) {
-    params.clear();
-    for (size_t j = 0; j < kTenantsPerQuery; ++j)
-      params.emplace_back(std::string(tenants[std::min(i + j, tenants.size() - 1)]));
-    c.each_view(sql, params, [&](const RowView& r) {
-      if (auto it = pairs.find({r.text(0), r.text(1)}); it != pairs.end()) it->second = true;
-    });
-  }
+  each_of_tenants(c, sql, tenants, [&](const RowView& r) {
+    if (auto it = pairs.find({r.text(0), r.text(1)}); it != pairs.end()) it->second = true;
+  });
   for (size_t i = 0; i < events.size(); ++i)
     if (!pairs.at({events[i].tenant_id, events[i].agent_id})) return explain(c, i, events[i]);
   return {};
@@ -224,16 +232,10 @@ std::vector<int64_t> event_local_days(Conn& c, const std::vector<UsageEvent>& ev
     return it->second;
   };
   std::unordered_map<std::string_view, LocalDayCursor> cursors;
-  Params params;
-  for (size_t i = 0; i < tenants.size(); i += kTenantsPerQuery) {
-    params.clear();
-    for (size_t j = 0; j < kTenantsPerQuery; ++j)
-      params.emplace_back(std::string(tenants[std::min(i + j, tenants.size() - 1)]));
-    c.each_view(sql, params, [&](const RowView& r) {
-      if (auto t = seen.find(r.text(0)); t != seen.end())
-        cursors.try_emplace(*t, zone_named(r.text(1)));
-    });
-  }
+  each_of_tenants(c, sql, tenants, [&](const RowView& r) {
+    if (auto t = seen.find(r.text(0)); t != seen.end())
+      cursors.try_emplace(*t, zone_named(r.text(1)));
+  });
   std::vector<int64_t> days;
   days.reserve(events.size());
   for (auto& e : events) {
