@@ -13,6 +13,7 @@
 #include "core/time.hpp"
 #include "store/tenants.hpp"
 #include "store/test_stores.hpp"
+#include "store/usage_aggregate.hpp"
 
 namespace painel::store {
 namespace {
@@ -122,6 +123,16 @@ void days_are_local_dates_of_the_tenants_zone(Store& s) {
         s.conn().query("SELECT local_day FROM usage_events WHERE event_id = ?", {k.id})[0].i64(0),
         *parse_day(k.day))
         << k.id;
+
+  // The daily rows are those local dates: each marked day folded, one request per case.
+  for (auto& [day, tenant] : want) fold_day(s.conn(), *parse_day(day), at("2026-11-03T00:00:00Z"));
+  for (auto& k : cases) {
+    auto n = s.conn().query(
+        "SELECT total_requests FROM tenant_usage_daily WHERE tenant_id = ? AND day = ?",
+        {k.tenant, std::string(k.day)});
+    ASSERT_EQ(n.size(), 1u) << k.id;
+    EXPECT_EQ(n[0].i64(0), 1) << k.id;
+  }
 }
 
 class SqliteUsageIngest : public SqliteStoreTest {};
