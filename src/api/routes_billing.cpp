@@ -25,8 +25,8 @@ void render_mrr_by(JsonOut& j, store::Conn& c, store::MrrGroupBy by, const char*
   j.end_array();
 }
 
-std::string render_billing(store::Conn& c, const Period& per) {
-  auto changes = store::status_changes(c);
+std::string render_billing(store::Conn& c, const Period& per, const TimeZone& zone) {
+  auto changes = store::status_changes(c, zone);
   auto mv = domain::period_movement(changes, per.from_day, per.to_day);
   auto trend = domain::revenue_trend(changes, per.from_day, per.to_day);
   auto [mrr, n] = store::active_mrr(c);
@@ -71,7 +71,8 @@ void add_billing_routes(http::Router& router, const ReadDeps& d) {
   router.add({"GET", "/internal/billing/overview", http::Access::User, auth::kInternalAdmin,
               16 * 1024, kCrossTenant, [d](http::RouteContext& ctx) {
                 auto per = parse_period(ctx.req, d.platform_zone, d.clock.now_ms());
-                return d.reads.json(ctx, "*", [&] { return render_billing(d.store.conn(), per); });
+                return d.reads.json(
+                    ctx, "*", [&] { return render_billing(d.store.conn(), per, d.platform_zone); });
               }});
 }
 

@@ -1,6 +1,7 @@
 #include "store/billing.hpp"
 
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 
 namespace painel::store {
 namespace {
@@ -21,11 +22,12 @@ constexpr const char* kActiveMrrBySegment =
 
 }  // namespace
 
-std::vector<domain::StatusChange> status_changes(Conn& c) {
+std::vector<domain::StatusChange> status_changes(Conn& c, const TimeZone& zone) {
   std::vector<domain::StatusChange> out;
+  LocalDayCursor days(zone);  // the changes come in time order
   for (auto& r : c.query(kStatusChanges))
     out.push_back(
-        {r.str(0), r.str(1), r.str(2), r.i64(3), day_of_ms(parse_rfc3339(r.str(4)).value_or(0))});
+        {r.str(0), r.str(1), r.str(2), r.i64(3), days.day_of(parse_rfc3339(r.str(4)).value_or(0))});
   return out;
 }
 

@@ -5,13 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "core/time_zone.hpp"
 #include "domain/billing.hpp"
 #include "store/db.hpp"
 
 namespace painel::store {
 
 // Every tenant_status_history row, oldest first (by time, then insertion order).
-std::vector<domain::StatusChange> status_changes(Conn& c);
+// Each change's day is its date in `zone` (the platform zone of the billing periods).
+std::vector<domain::StatusChange> status_changes(Conn& c, const TimeZone& zone);
 
 struct MrrTotal {
   int64_t mrr_cents = 0, tenants = 0;

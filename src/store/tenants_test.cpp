@@ -6,6 +6,7 @@
 
 #include "core/time.hpp"
 #include "store/agents.hpp"
+#include "store/billing.hpp"
 #include "store/incidents.hpp"
 #include "store/page.hpp"
 #include "store/test_stores.hpp"
@@ -197,6 +198,16 @@ void time_zone_round_trip(Store& s) {
   EXPECT_EQ(tenant_settings(c, ny)->time_zone, "Asia/Tokyo");
   EXPECT_EQ(tenant_record(c, make_tenant_scope(ny, false))->time_zone, "Asia/Tokyo");
   EXPECT_EQ(tenant_settings(c, sp)->time_zone, "America/Sao_Paulo");  // the other one stays
+  EXPECT_EQ(tenant_time_zone(c, make_tenant_scope(ny, false)).name(), "Asia/Tokyo");
+  EXPECT_EQ(
+      tenant_time_zone(c, make_tenant_scope("0b1c5a5e-0000-4000-8000-0000000000ff", false)).name(),
+      "America/Sao_Paulo");  // gone: the default
+
+  // The billing's status changes are dated in the zone asked for: created at 00:00 UTC on
+  // the 10th is the 9th in São Paulo.
+  for (auto& [zone, day] : {std::pair{"America/Sao_Paulo", "2026-03-09"}, {"UTC", "2026-03-10"}})
+    for (auto& ch : status_changes(c, *TimeZone::find(zone)))
+      EXPECT_EQ(format_day(ch.day), day) << zone;
 }
 
 using TenantReads = SqliteStoreTest;
