@@ -70,7 +70,8 @@ void check_validators(const painel::http::Request& req) {
     }
   });
   ok_or_400([&] {
-    Period p = parse_period(req, kToday, "30d");
+    static const painel::TimeZone zone = painel::TimeZone::default_zone();
+    Period p = parse_period(req, zone, kToday * 86'400'000 + 43'200'000, "30d");
     FUZZ_CHECK(p.from_day <= p.to_day && p.days() >= 1 && p.days() <= 366);
     FUZZ_CHECK(!p.label.empty() && !has_control(p.label));
   });
