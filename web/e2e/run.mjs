@@ -710,6 +710,27 @@ scenario('usage charts for 7/30/90 days', async () => {
   }
   const cost = await page.locator(tid('kpi-cost')).count();
   assert(cost === 1, 'TENANT_ADMIN does not see the cost');
+  // Days are dates of the tenant's zone (America/Sao_Paulo by default): the page says so
+  // beside the period, the chart names it, and today's partial day is today there.
+  const zone = 'America/Sao_Paulo';
+  const note = (await page.locator(tid('usage-time-zone')).innerText()).trim();
+  assert(note === `Fuso: ${zone}`, `usage page zone note: "${note}"`);
+  const chart = page.locator(tid('chart-usage-daily'));
+  const chartZone = await chart.getAttribute('data-time-zone');
+  assert(chartZone === zone, `usage chart zone: ${chartZone}`);
+  const chartNote = await page.locator(tid('chart-usage-daily-note')).innerText();
+  assert(chartNote.includes(`Dias no fuso ${zone}.`), `usage chart note: "${chartNote}"`);
+  const partial = await chart.getAttribute('data-partial');
+  if (partial) {
+    const hhmm = (d) =>
+      new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone }).format(
+        d,
+      );
+    const now = Date.now();
+    const near = [now - 120_000, now - 60_000, now].map((t) => `hoje, até ${hhmm(new Date(t))}`);
+    assert(near.includes(partial), `partial day "${partial}", São Paulo time now is ${hhmm(new Date(now))}`);
+  }
+  await shot(page, 'usage-30d-time-zone', { fullPage: false });
   await shot(page, 'usage', { docs: true });
   const user = await pageFor('TENANT_USER');
   await user.goto(`${BASE}/app/dashboard/usage`);
