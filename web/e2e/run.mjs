@@ -131,12 +131,12 @@ function watchErrors(page, bag) {
   });
 }
 
-async function newPage(viewport = DESKTOP, lang = 'pt') {
+async function newPage(viewport = DESKTOP, lang = 'pt', timezoneId = 'America/Sao_Paulo') {
   const ctx = await browser.newContext({
     viewport,
     deviceScaleFactor: 1,
     locale: 'pt-BR',
-    timezoneId: 'America/Sao_Paulo',
+    timezoneId,
     isMobile: viewport.width < 768,
     hasTouch: viewport.width < 768,
   });
@@ -710,6 +710,48 @@ scenario('usage charts for 7/30/90 days', async () => {
   }
   const cost = await page.locator(tid('kpi-cost')).count();
   assert(cost === 1, 'TENANT_ADMIN does not see the cost');
+  // Days are dates of the tenant's zone (America/Sao_Paulo by default): the page says so
+  // beside the period, the chart names it, and today's partial day is today there.
+  const zone = 'America/Sao_Paulo';
+  const note = (await page.locator(tid('usage-time-zone')).innerText()).trim();
+  assert(note === `Fuso: ${zone}`, `usage page zone note: "${note}"`);
+  const chart = page.locator(tid('chart-usage-daily'));
+  const chartZone = await chart.getAttribute('data-time-zone');
+  assert(chartZone === zone, `usage chart zone: ${chartZone}`);
+  const chartNote = await page.locator(tid('chart-usage-daily-note')).innerText();
+  assert(chartNote.includes(`Dias no fuso ${zone}.`), `usage chart note: "${chartNote}"`);
+  const partial = await chart.getAttribute('data-partial');
+  // "hoje, até HH:MM" for São Paulo's time now or a minute or two ago (the page was drawn then).
+  const clock = new Intl.DateTimeFormat('pt-BR', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: zone,
+  });
+  const hhmm = (d) => clock.format(d);
+  const todayLabels = () => [0, 60_000, 120_000].map((ago) => `hoje, até ${hhmm(new Date(Date.now() - ago))}`);
+  if (partial)
+    assert(todayLabels().includes(partial), `partial day "${partial}", São Paulo time now is ${todayLabels()[0]}`);
+  await shot(page, 'usage-30d-time-zone', { fullPage: false });
+  // A viewer whose browser is in Tokyo sees the same São Paulo days: the zone is the answer's.
+  const tokyo = await newPage(DESKTOP, 'pt', 'Asia/Tokyo');
+  try {
+    await login(tokyo, LOGINS.TENANT_ADMIN);
+    await tokyo.waitForURL(/\/app\/dashboard(\?|$)/);
+    await tokyo.goto(`${BASE}/app/dashboard/usage`);
+    await settled(tokyo, 'page-usage');
+    const there = tokyo.locator(tid('chart-usage-daily'));
+    assert((await there.getAttribute('data-time-zone')) === zone, 'Tokyo viewer: chart not in São Paulo days');
+    const partialThere = await there.getAttribute('data-partial');
+    assert(
+      partial ? todayLabels().includes(partialThere) : partialThere === null,
+      `Tokyo viewer: partial day "${partialThere}", São Paulo viewer "${partial}"`,
+    );
+    const noteThere = (await tokyo.locator(tid('usage-time-zone')).innerText()).trim();
+    assert(noteThere === `Fuso: ${zone}`, `Tokyo viewer: zone note "${noteThere}"`);
+  } finally {
+    await tokyo.context().close();
+  }
   await shot(page, 'usage', { docs: true });
   const user = await pageFor('TENANT_USER');
   await user.goto(`${BASE}/app/dashboard/usage`);

@@ -55,6 +55,8 @@ export interface TenantMe {
   created_at?: string;
   limits?: { max_agents?: number; max_users?: number; max_requests_per_month?: number };
   usage?: { active_agents?: number; active_users?: number; requests_this_month?: number };
+  /** IANA zone of the tenant's days (usage, periods, this month); absent from an older server. */
+  time_zone?: string;
 }
 
 /** Every `success_rate` below is a percentage, 0–100, one decimal (99.5, 0.5): never a fraction. */
@@ -114,6 +116,8 @@ export interface AgentUsageRow {
 
 export interface TenantUsage {
   period?: string | { from?: string; to?: string };
+  /** IANA zone the period's days are dates of (the tenant's or the platform's); absent from an older server (UTC days). */
+  time_zone?: string;
   summary: UsageSummary;
   daily_data: DailyUsage[];
   by_agent: AgentUsageRow[];
@@ -186,7 +190,12 @@ export interface Command {
 export type CommandStatus = 'AWAITING_APPROVAL' | 'PENDING' | 'RUNNING' | 'SUCCESS' | 'ERROR' | 'CANCELLED';
 
 export interface TenantDetail {
-  tenant: TenantRow & { limits?: TenantMe['limits']; limit_overrides?: TenantLimits };
+  tenant: TenantRow & {
+    limits?: TenantMe['limits'];
+    limit_overrides?: TenantLimits;
+    /** IANA zone of the tenant's days; absent from an older server. */
+    time_zone?: string;
+  };
   users: TenantUser[];
   agents: TenantAgent[];
   integrations: Integration[];
@@ -201,6 +210,8 @@ export interface TenantDetail {
 
 export interface UsageOverview {
   period?: string;
+  /** IANA zone the period's days are dates of (the tenant's or the platform's); absent from an older server (UTC days). */
+  time_zone?: string;
   global_stats: {
     total_tenants?: number;
     active_tenants?: number;
@@ -217,6 +228,8 @@ export interface UsageOverview {
 
 export interface BillingOverview {
   period?: string;
+  /** IANA zone the period's days are dates of (the tenant's or the platform's); absent from an older server (UTC days). */
+  time_zone?: string;
   financial_summary: {
     total_mrr?: number;
     total_arr?: number;

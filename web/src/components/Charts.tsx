@@ -18,7 +18,7 @@ import {
 } from 'chart.js';
 import { Bar, Line } from 'react-chartjs-2';
 import { useI18n } from '../i18n/I18nProvider';
-import { dayAxis, utcTime } from '../lib/days';
+import { dayAxis, dayZone, zoneTime } from '../lib/days';
 
 ChartJS.register(
   CategoryScale,
@@ -63,14 +63,17 @@ interface ChartProps {
 
 type LineChartProps = Omit<ChartProps, 'labels' | 'horizontal'> &
   (
-    | { labels: string[]; days?: undefined; levels?: undefined }
+    | { labels: string[]; days?: undefined; timeZone?: undefined; levels?: undefined }
     | {
         labels?: undefined;
         /**
-         * The UTC days (`YYYY-MM-DD`) instead of `labels`: the axis then says "Dia (UTC)" and
-         * today's partial last day is drawn dashed and lighter, labelled "hoje, até 14:05".
+         * The days (`YYYY-MM-DD`, dates of `timeZone`) instead of `labels`: the axis then says
+         * "Dia (America/Sao_Paulo)" and today's partial last day (today in that zone) is drawn
+         * dashed and lighter, labelled "hoje, até 14:05" (the time there).
          */
         days: string[];
+        /** The IANA zone the days are dates of (the answer's `time_zone`); 'UTC' when absent. */
+        timeZone: string | undefined;
         /** The values are levels (MRR on that day), not sums over it: today is not partial. */
         levels?: boolean;
       }
@@ -170,6 +173,7 @@ export function LineChart({
   title,
   labels: given,
   days,
+  timeZone,
   levels,
   series,
   testId,
@@ -179,7 +183,8 @@ export function LineChart({
 }: LineChartProps) {
   const { t, locale, lang } = useI18n();
   const now = new Date();
-  const axis = days ? dayAxis(days, lang, now, !levels) : { labels: given ?? [], partialIndex: null };
+  const zone = dayZone(timeZone);
+  const axis = days ? dayAxis(days, lang, zone, now, !levels) : { labels: given ?? [], partialIndex: null };
   const labels = axis.labels;
   const options = baseOptions(locale, formatValue) as ChartOptions<'line'>;
   const ticks = (f?: (v: number) => string) => ({
@@ -191,7 +196,7 @@ export function LineChart({
     y: { beginAtZero: true, ticks: ticks(formatTick) },
     x: {
       ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 },
-      ...(days ? { title: { display: true, text: t('chart.dayUtc') } } : {}),
+      ...(days ? { title: { display: true, text: t('chart.dayIn', { zone }) } } : {}),
     },
   };
   if (right.length) {
@@ -208,14 +213,15 @@ export function LineChart({
   const data = { labels, datasets: lineDatasets(series, labels.length, axis.partialIndex) };
   const note = days
     ? axis.partialIndex !== null
-      ? t('chart.partialNote', { time: utcTime(now, lang) })
-      : t('chart.utcNote')
+      ? t('chart.partialNote', { zone, time: zoneTime(now, lang, zone) })
+      : t('chart.zoneNote', { zone })
     : null;
   return (
     <figure
       className="chart"
       data-testid={testId}
       data-points={labels.length}
+      data-time-zone={days ? zone : undefined}
       data-partial={axis.partialIndex !== null ? labels[axis.partialIndex] : undefined}
       data-right-axis={right.length ? right.map((s) => s.label).join(',') : undefined}
     >

@@ -1,4 +1,5 @@
 import { useI18n } from '../i18n/I18nProvider';
+import { dayZone } from '../lib/days';
 
 export const PERIODS = ['7d', '30d', '90d'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -33,5 +34,26 @@ export function PeriodPicker({
         </button>
       ))}
     </div>
+  );
+}
+
+/**
+ * "Fuso: America/Sao_Paulo", small and muted next to a period: the zone its days are dates
+ * of (the answer's `time_zone`). Nothing while the answer is loading; 'UTC' for an older
+ * server's answer, which names no zone.
+ */
+export function TimeZoneNote({
+  answer,
+  testId = 'period-time-zone',
+}: {
+  answer: { time_zone?: string | null } | undefined;
+  testId?: string;
+}) {
+  const { t } = useI18n();
+  if (!answer) return null;
+  return (
+    <span className="time-zone-note muted small" title={t('period.timeZoneTitle')} data-testid={testId}>
+      {t('period.timeZone', { zone: dayZone(answer.time_zone) })}
+    </span>
   );
 }

@@ -18,9 +18,9 @@ export const pt = {
   ...alertsPt,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'hoje, até {time}',
-  'chart.dayUtc': 'Dia (UTC)',
-  'chart.partialNote': 'Dias em UTC. O último ponto é hoje, ainda parcial (até {time} UTC).',
-  'chart.utcNote': 'Dias em UTC.',
+  'chart.dayIn': 'Dia ({zone})',
+  'chart.partialNote': 'Dias no fuso {zone}. O último ponto é hoje, ainda parcial (até {time}).',
+  'chart.zoneNote': 'Dias no fuso {zone}.',
   // common
   'common.loading': 'Carregando…',
   'common.empty': 'Nada para mostrar.',
@@ -92,6 +92,8 @@ export const pt = {
   'period.7d': '7 dias',
   'period.30d': '30 dias',
   'period.90d': '90 dias',
+  'period.timeZone': 'Fuso: {zone}',
+  'period.timeZoneTitle': 'Os dias do período são datas deste fuso horário.',
 
   'filter.all': 'Todos',
   'filter.active': 'Ativos',
@@ -129,6 +131,7 @@ export const pt = {
   'tenant.requests30d': 'Requisições 30d',
   'tenant.createdAt': 'Criado em',
   'tenant.updatedAt': 'Atualizado em',
+  'tenant.timeZone': 'Fuso horário dos dias',
   'tenant.activeUsers': 'Usuários ativos',
   'tenant.requestsThisMonth': 'Requisições neste mês',
 
@@ -459,9 +462,9 @@ export const en: Record<MessageKey, string> = {
   ...alertsEn,
   // charts over days (lib/days.ts)
   'chart.todayUntil': 'today, until {time}',
-  'chart.dayUtc': 'Day (UTC)',
-  'chart.partialNote': 'Days in UTC. The last point is today, still partial (until {time} UTC).',
-  'chart.utcNote': 'Days in UTC.',
+  'chart.dayIn': 'Day ({zone})',
+  'chart.partialNote': 'Days in the {zone} time zone. The last point is today, still partial (until {time}).',
+  'chart.zoneNote': 'Days in the {zone} time zone.',
   'common.loading': 'Loading…',
   'common.empty': 'Nothing to show.',
   'common.retry': 'Try again',
@@ -529,6 +532,8 @@ export const en: Record<MessageKey, string> = {
   'period.7d': '7 days',
   'period.30d': '30 days',
   'period.90d': '90 days',
+  'period.timeZone': 'Time zone: {zone}',
+  'period.timeZoneTitle': 'The days of the period are dates of this time zone.',
 
   'filter.all': 'All',
   'filter.active': 'Active',
@@ -564,6 +569,7 @@ export const en: Record<MessageKey, string> = {
   'tenant.requests30d': 'Requests 30d',
   'tenant.createdAt': 'Created',
   'tenant.updatedAt': 'Updated',
+  'tenant.timeZone': 'Time zone of its days',
   'tenant.activeUsers': 'Active users',
   'tenant.requestsThisMonth': 'Requests this month',
 

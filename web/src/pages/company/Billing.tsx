@@ -7,7 +7,7 @@ import { formatMoney, formatMoneyCompact, formatNumber } from '../../lib/format'
 import { Card, Empty, Kpi, KpiGrid, Page, QueryView } from '../../components/ui';
 import { DataTable } from '../../components/DataTable';
 import { BarChart, LineChart } from '../../components/Charts';
-import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
+import { parsePeriod, PeriodPicker, TimeZoneNote, type Period } from '../../components/PeriodPicker';
 
 export default function Billing() {
   const { t, te, lang } = useI18n();
@@ -33,7 +33,11 @@ export default function Billing() {
     <Page
       testId="page-billing"
       title={t('billing.title')}
-      subtitle={t('billing.subtitle')}
+      subtitle={
+        <>
+          {t('billing.subtitle')} <TimeZoneNote answer={q.data} testId="billing-time-zone" />
+        </>
+      }
       actions={<PeriodPicker value={period} onChange={setPeriod} testId="billing-period" />}
     >
       <QueryView query={q}>
@@ -73,6 +77,7 @@ export default function Billing() {
                     testId="chart-billing-revenue"
                     title={t('billing.revenueTrend')}
                     days={b.revenue_trend.map((r) => r.date)}
+                    timeZone={b.time_zone}
                     levels
                     series={[{ label: t('kpi.mrr'), data: b.revenue_trend.map((r) => r.mrr) }]}
                     formatValue={money}

@@ -8,7 +8,7 @@ import { Badge, Card, Empty, ErrorState, Kpi, KpiGrid, Loading, Page } from '../
 import { DataTable } from '../../components/DataTable';
 import { ExportCsvButton } from '../../components/ExportCsv';
 import { LineChart } from '../../components/Charts';
-import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
+import { parsePeriod, PeriodPicker, TimeZoneNote, type Period } from '../../components/PeriodPicker';
 
 export default function CompanyOverview() {
   const { t, lang } = useI18n();
@@ -26,7 +26,11 @@ export default function CompanyOverview() {
     <Page
       testId="page-company"
       title={t('company.title')}
-      subtitle={t('company.subtitle')}
+      subtitle={
+        <>
+          {t('company.subtitle')} <TimeZoneNote answer={overview.data} testId="company-time-zone" />
+        </>
+      }
       actions={
         <>
           <PeriodPicker value={period} onChange={setPeriod} testId="company-period" />
@@ -108,6 +112,7 @@ export default function CompanyOverview() {
               testId="chart-company-trend"
               title={t('company.trend')}
               days={overview.data.daily_trends.map((d) => d.date)}
+              timeZone={overview.data.time_zone}
               series={[{ label: t('kpi.requests'), data: overview.data.daily_trends.map((d) => d.total_requests) }]}
               formatValue={(v) => formatNumber(v, lang)}
             />

@@ -8,6 +8,7 @@ import { DataTable } from '../../components/DataTable';
 import { CommandStatusCell } from './CommandStatusCell';
 import { ContractsCard, EditTenantButton } from './TenantForms';
 import { useAuth } from '../../auth/AuthProvider';
+import { dayZone } from '../../lib/days';
 
 export default function TenantDetail() {
   const { id = '' } = useParams();
@@ -79,6 +80,10 @@ export default function TenantDetail() {
                 <div>
                   <dt>{t('tenant.updatedAt')}</dt>
                   <dd>{formatDateTime(d.tenant.updated_at, lang)}</dd>
+                </div>
+                <div>
+                  <dt>{t('tenant.timeZone')}</dt>
+                  <dd data-testid="tenant-time-zone">{dayZone(d.tenant.time_zone)}</dd>
                 </div>
                 <div>
                   <dt>{t('tenant.id')}</dt>

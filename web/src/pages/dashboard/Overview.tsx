@@ -135,6 +135,7 @@ export default function DashboardOverview() {
               testId="chart-dashboard-usage"
               title={t('dashboard.usageChart')}
               days={usage.data.daily_data.map((d) => d.date)}
+              timeZone={usage.data.time_zone}
               series={[
                 { label: t('usage.total'), data: usage.data.daily_data.map((d) => d.total_requests) },
                 {

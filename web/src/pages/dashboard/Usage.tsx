@@ -7,7 +7,7 @@ import { Card, Empty, Kpi, KpiGrid, Page, QueryView } from '../../components/ui'
 import { DataTable } from '../../components/DataTable';
 import { ExportCsvButton } from '../../components/ExportCsv';
 import { BarChart, LineChart, PALETTE } from '../../components/Charts';
-import { parsePeriod, PeriodPicker, type Period } from '../../components/PeriodPicker';
+import { parsePeriod, PeriodPicker, TimeZoneNote, type Period } from '../../components/PeriodPicker';
 
 export default function UsagePage() {
   const { t, lang } = useI18n();
@@ -27,7 +27,11 @@ export default function UsagePage() {
     <Page
       testId="page-usage"
       title={t('usage.title')}
-      subtitle={t('usage.subtitle')}
+      subtitle={
+        <>
+          {t('usage.subtitle')} <TimeZoneNote answer={usage.data} testId="usage-time-zone" />
+        </>
+      }
       actions={
         <>
           <PeriodPicker value={period} onChange={setPeriod} testId="usage-period" />
@@ -80,6 +84,7 @@ export default function UsagePage() {
                     testId="chart-usage-daily"
                     title={t('usage.byDay')}
                     days={u.daily_data.map((d) => d.date)}
+                    timeZone={u.time_zone}
                     series={[
                       { label: t('usage.total'), data: u.daily_data.map((d) => d.total_requests) },
                       {
