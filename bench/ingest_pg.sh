@@ -6,14 +6,17 @@
 #
 # Usage: PG_URL=postgresql://postgres@127.0.0.1:PORT/postgres bench/ingest_pg.sh [BIN...]
 # Env: ROUNDS (2), INSTANCES (2), CONNS (4 per instance), BATCHES (100 per instance),
-#      TENANTS (200), BUILD_DIR (build; for painel_ingest_load).
+#      TENANTS (200), BUILD_DIR (build; for painel_ingest_load),
+#      HOLD_GLOBAL_S (0: when > 0, a psql session holds the global write lock — what every
+#      Store::write takes, e.g. a long command effect — for that many seconds from the start
+#      of the timed load: issue 20's "ingestion proceeds while a long writer runs").
 # Prints per round: binary, instances, events stored, wall seconds, events/s (all instances,
 # warm-up batches included), then each load generator's own line (its timed part).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${PG_URL:?set PG_URL to a PostgreSQL server URL (scripts/pg-test-cluster.sh start DIR prints one)}"
 ROUNDS="${ROUNDS:-2}" INSTANCES="${INSTANCES:-2}" CONNS="${CONNS:-4}" BATCHES="${BATCHES:-100}"
-TENANTS="${TENANTS:-200}" BUILD_DIR="${BUILD_DIR:-build}"
+TENANTS="${TENANTS:-200}" BUILD_DIR="${BUILD_DIR:-build}" HOLD_GLOBAL_S="${HOLD_GLOBAL_S:-0}"
 LOAD="$BUILD_DIR/painel_ingest_load"
 BINS=("$@"); [[ ${#BINS[@]} -gt 0 ]] || BINS=("$BUILD_DIR/painel")
 export PAINEL_MASTER_KEY=bench-master-key
@@ -47,6 +50,11 @@ for round in $(seq "$ROUNDS"); do
     done
     start=$(date +%s.%N)
     loads=()
+    if [[ "$HOLD_GLOBAL_S" != 0 ]]; then  # the key of kBeginWrite (src/store/postgres/pg_conn.cpp)
+      psql -X -q "$url" -c "BEGIN" -c "SELECT pg_advisory_xact_lock(7022364355625379937)" \
+        -c "SELECT pg_sleep($HOLD_GLOBAL_S)" -c "COMMIT" > /dev/null &
+      loads+=($!)
+    fi
     for port in "${ports[@]}"; do
       "$LOAD" --port "$port" --key "$key" --pairs "$WORK/pairs.txt" --connections "$CONNS" \
         --batches "$BATCHES" --batch-size 1000 > "$WORK/load-$port.txt" &

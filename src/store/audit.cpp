@@ -112,12 +112,30 @@ CheckpointClaim parse_claim(const std::string& metadata) {
   return k;
 }
 
+// PostgreSQL advisory lock key of the audit chain (distinct from the global write lock's
+// and the ingest barrier's).
+constexpr int64_t kAuditChainLock = 7022364355625380111;
+
+// Every append reads the chain head and writes the next row: two appends at once would
+// both chain onto the same head (a fork verify reports as tampering). On PostgreSQL the
+// transaction takes this transaction-scoped lock before it reads the head, so appends are
+// serialized on the chain alone, whether the transaction took the global write lock or
+// not (WriteLock::RowLevel); it is held to the commit, so the next append reads this one.
+// Lock order: taken after the global lock, the usage_dirty_days rows and the ingest
+// barrier, never before them: append audit rows last in a transaction (pg_conn.cpp).
+// Re-entrant within a transaction. SQLite: the write transaction already excludes others.
+void lock_chain(Conn& c) {
+  if (c.dialect() == Dialect::Postgres)
+    c.exec("SELECT pg_advisory_xact_lock(?)", {kAuditChainLock});
+}
+
 }  // namespace
 
 std::string audit_append(Conn& c, const AuditEvent& e, int64_t now_ms) {
   const std::string& key = c.audit_key();
   if (key.empty())
     throw std::logic_error("audit_append: the store has no audit key (Store::set_audit_key)");
+  lock_chain(c);
   auto last = c.query("SELECT hash FROM operational_events ORDER BY seq DESC LIMIT 1");
   std::string prev = last.empty() ? kGenesis : last[0].str(0);
   // The IP stays out of the hashed row (NULL there) so that it can be erased later.
@@ -142,6 +160,7 @@ int64_t audit_last_checkpoint_count(Conn& c) {
 }
 
 int64_t audit_checkpoint(Conn& c, int64_t now_ms) {
+  lock_chain(c);  // the count and head it signs stay the chain's until it is appended
   auto head = c.query(
       "SELECT seq, hash, action, metadata FROM operational_events ORDER BY seq "
       "DESC LIMIT 1");

@@ -1,6 +1,9 @@
 #pragma once
 // The audit log (operational_events): append-only and chained. append() must run inside
 // the caller's write transaction so the event commits (or not) with the change it records.
+// On PostgreSQL append() and checkpoint() take the chain's own advisory lock (held to the
+// commit), so any write transaction may append, with or without the global write lock;
+// append audit rows last in a transaction (the lock order in pg_conn.cpp).
 // Each row's chain value is HMAC-SHA-256 (under the connection's audit key, a subkey of the
 // master key) of the previous value and the row's content, so someone with write access
 // to the database but not the key cannot rebuild the chain after editing or deleting rows.

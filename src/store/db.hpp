@@ -69,6 +69,15 @@ struct DbError : std::runtime_error {
 
 enum class Dialect { Sqlite, Postgres };
 
+// Which lock a write transaction takes on PostgreSQL. Global (the default) takes the one
+// advisory lock every such transaction shares, so PostgreSQL writers run one at a time as
+// SQLite's do: the repositories' read-then-write sequences stay correct without further
+// thought. RowLevel takes none: the transaction relies on its own statements (unique
+// constraints with ON CONFLICT, row locks, the audit chain's lock in audit_append) and
+// runs beside other writers. Only paths audited for it use RowLevel (docs/architecture.md,
+// "Write transactions and locks"). SQLite ignores it: every write is BEGIN IMMEDIATE.
+enum class WriteLock { Global, RowLevel };
+
 class Conn {
  public:
   virtual ~Conn() = default;
@@ -86,6 +95,12 @@ class Conn {
   // Runs a raw script (migrations); no parameters.
   virtual void exec_script(std::string_view sql) = 0;
   virtual void begin(bool immediate) = 0;
+  // A write transaction taking `lock` (see WriteLock); begin(true) is begin_write(Global).
+  // Backends without a global lock (SQLite) take their only kind of write transaction.
+  virtual void begin_write(WriteLock lock) {
+    (void)lock;
+    begin(true);
+  }
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() const = 0;
@@ -128,6 +143,8 @@ class PinnedSession {
 class Tx {
  public:
   explicit Tx(Conn& c, bool write = true) : c_(c) { c_.begin(write); }
+  // A write transaction with an explicit lock mode (WriteLock::RowLevel: see its comment).
+  Tx(Conn& c, WriteLock lock) : c_(c) { c_.begin_write(lock); }
   ~Tx() {
     if (!done_) try {
         c_.rollback();

@@ -88,10 +88,16 @@ class Store {
   // contention. fn may run more than once: keep side effects inside the store.
   template <class F>
   auto write(F&& fn) {
+    return write(WriteLock::Global, std::forward<F>(fn));
+  }
+  // The same with an explicit lock mode: WriteLock::RowLevel only for paths audited to be
+  // safe beside other writers on PostgreSQL (db.hpp, docs/architecture.md).
+  template <class F>
+  auto write(WriteLock lock, F&& fn) {
     for (int attempt = 0;; ++attempt) {
       try {
         Conn& c = conn();
-        Tx tx(c, true);
+        Tx tx(c, lock);
         if constexpr (std::is_void_v<decltype(fn(c))>) {
           fn(c);
           tx.commit();

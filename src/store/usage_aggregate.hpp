@@ -60,7 +60,9 @@ FoldStats fold_day(Conn& c, int64_t day, int64_t now_ms);
 // PostgreSQL: ingestion holds this advisory lock shared for its transaction, before it
 // takes any usage_events id; a fold takes it exclusively for an instant before reading
 // the highest id, so every id at or below it belongs to a finished transaction (a
-// bigserial id can commit after a higher one). A no-op on SQLite (one writer).
+// bigserial id can commit after a higher one). A no-op on SQLite (one writer). Lock
+// order: ingestion upserts its dirty marks before it enters (usage_ingest.cpp), as the
+// aggregation deletes them before its fold takes the lock.
 void enter_usage_ingest(Conn& c);
 
 // Raw-event retention (SQLite; --raw-retention-days): deletes at most `limit` raw events

@@ -211,6 +211,26 @@ void audit_batch(Conn& c, const IngestSource& s, const IngestResult& r, size_t e
                now_ms);
 }
 
+// PostgreSQL runs ingestion without the global write lock (WriteLock::RowLevel), beside
+// the aggregation, which deletes a day's marks and then waits for the ingest barrier
+// exclusively (aggregate_one_day, fold_bound). Were ingestion to hold the barrier (taken
+// with its first event) while it upserts a mark the aggregation has just deleted, each
+// would wait for the other. So the marks come first, for every (day, tenant) of the batch
+// — duplicates included: a day marked with nothing new costs its next dirty pass an empty
+// fold — and then the barrier and the events: the lock order of pg_conn.cpp. The mark
+// protocol of aggregate_one_day holds either way: a mark upserted before the events
+// either survives the aggregation's delete or makes it wait for this commit (and the
+// aggregation's scan, a later statement, then sees the events). SQLite's write transaction
+// excludes the aggregation: it marks only the days that received new events.
+bool marks_first(Conn& c) { return c.dialect() == Dialect::Postgres; }
+
+// The (local day, tenant) of every event (days: event_local_days).
+DirtyDays days_of(const std::vector<UsageEvent>& events, const std::vector<int64_t>& days,
+                  DirtyDays&& into) {
+  for (size_t i = 0; i < events.size(); ++i) into.insert({days[i], events[i].tenant_id});
+  return std::move(into);
+}
+
 }  // namespace
 
 std::vector<int64_t> event_local_days(Conn& c, const std::vector<UsageEvent>& events) {
@@ -249,7 +269,12 @@ std::vector<int64_t> event_local_days(Conn& c, const std::vector<UsageEvent>& ev
 
 IngestResult insert_usage_events(Conn& c, const std::vector<UsageEvent>& events, int64_t now_ms) {
   DirtyDays dirty;
-  auto r = insert_events(c, events, event_local_days(c, events), now_ms, dirty);
+  const std::vector<int64_t> days = event_local_days(c, events);
+  if (marks_first(c)) {
+    mark_dirty(c, days_of(events, days, {}), now_ms);
+    return insert_events(c, events, days, now_ms, dirty);  // `dirty` unused: marked above
+  }
+  auto r = insert_events(c, events, days, now_ms, dirty);
   mark_dirty(c, dirty, now_ms);
   return r;
 }
@@ -299,17 +324,30 @@ void IngestWriter::run() {
     lk.unlock();
     std::exception_ptr error;
     try {
-      // The (day, tenant) marks of the whole group are written once, after its events.
-      store_.write([&](Conn& c) {  // may run again on contention: start afresh
+      // The (day, tenant) marks of the whole group are written once: after its events, or
+      // before them on PostgreSQL (marks_first). The audit rows go last: the audit chain's
+      // lock is held from the first of them to the commit, and is the last lock taken.
+      // PostgreSQL: without the global write lock (WriteLock::RowLevel), so that instances
+      // ingest side by side and no long writer (a command effect) holds ingestion up.
+      // Every statement is safe beside other writers: events are inserted ON CONFLICT DO
+      // NOTHING (two writers of one event_id: the second waits for the first, then skips
+      // it); marks are upserts, taken in one order (DirtyDays is ordered); the ingest
+      // barrier orders ids against fold marks; audit_append takes the chain's own lock.
+      store_.write(WriteLock::RowLevel, [&](Conn& c) {  // may run again: start afresh
         DirtyDays dirty;
         int64_t now_ms = 0;
-        for (Pending* p : group) {
+        for (Pending* p : group) now_ms = std::max(now_ms, p->now_ms);
+        const bool first = marks_first(c);
+        if (first) {
+          for (Pending* p : group) dirty = days_of(*p->events, p->local_days, std::move(dirty));
+          mark_dirty(c, dirty, now_ms);
+        }
+        for (Pending* p : group)
           p->outcome.result = insert_events(c, *p->events, p->local_days, p->now_ms, dirty);
+        if (!first) mark_dirty(c, dirty, now_ms);
+        for (Pending* p : group)
           if (p->source)
             audit_batch(c, *p->source, p->outcome.result, p->events->size(), p->now_ms);
-          now_ms = std::max(now_ms, p->now_ms);
-        }
-        mark_dirty(c, dirty, now_ms);
       });
     } catch (...) {
       error = std::current_exception();

@@ -65,7 +65,8 @@ struct IngestOutcome {
 // random tenants (and often random event ids) changes hundreds of index pages, so
 // sharing the transaction spreads that cost; and concurrent requests queue on a condition
 // variable here instead of polling in SQLite's busy handler (which sleeps up to 100 ms).
-// On PostgreSQL it likewise saves a commit and the global write lock per batch.
+// On PostgreSQL it likewise saves a commit per batch; the transaction takes no global
+// write lock there (WriteLock::RowLevel: instances ingest side by side, see run()).
 class IngestWriter {
  public:
   explicit IngestWriter(Store& s) : store_(s) {}

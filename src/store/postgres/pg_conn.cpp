@@ -8,12 +8,18 @@
 namespace painel::store {
 namespace {
 
-// Every write transaction takes this transaction-scoped advisory lock first: the
-// PostgreSQL reading of `BEGIN IMMEDIATE`. The repositories were written against SQLite's
-// single writer and rely on it for their read-then-write sequences (the audit log's hash
-// chain head, Idempotency-Key claims, MRR recomputation); taking one lock keeps them
-// correct on several instances without changing them. Readers never take it, and a
-// path that does not need it can open its transaction with begin(false).
+// A write transaction with WriteLock::Global (begin(true), Tx(c, true), Store::write(fn))
+// takes this transaction-scoped advisory lock first: the PostgreSQL reading of `BEGIN
+// IMMEDIATE`. Most repositories were written against SQLite's single writer and rely on it
+// for their read-then-write sequences (Idempotency-Key claims, MRR recomputation, login
+// throttles); one lock keeps them correct on several instances without changing them, at
+// the price that PostgreSQL writers run one at a time. WriteLock::RowLevel takes no lock
+// here (a plain BEGIN, as readers): only paths audited to be correct beside other writers
+// use it — usage ingestion today (IngestWriter). The audit chain, which both kinds of
+// transaction append to, has its own lock (audit.cpp). Lock order, to keep waits acyclic:
+// this global lock, then usage_dirty_days rows, then the ingest barrier
+// (usage_aggregate.cpp), then the audit chain lock (taken last: audit rows are appended at
+// the end of a transaction). docs/architecture.md, "Write transactions and locks".
 constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(7022364355625379937)";
 
 // Statements prepared per session before the cache is dropped (dynamic SQL is bounded in
@@ -295,10 +301,16 @@ void PgConn::each_view(std::string_view sql, const Params& params,
 
 void PgConn::exec_script(std::string_view sql) { simple(std::string(sql)); }
 
-void PgConn::begin(bool immediate) {
+void PgConn::begin(bool immediate) { begin_with(immediate ? kBeginWrite : "BEGIN"); }
+
+void PgConn::begin_write(WriteLock lock) {
+  begin_with(lock == WriteLock::Global ? kBeginWrite : "BEGIN");
+}
+
+void PgConn::begin_with(const char* sql) {
   if (in_tx_) throw DbError(DbError::Kind::Other, "begin: already in a transaction");
   try {
-    simple(immediate ? kBeginWrite : "BEGIN");
+    simple(sql);
   } catch (const DbError& e) {
     bool up = pg_ && PQstatus(pg_) == CONNECTION_OK;
     if (up && PQtransactionStatus(pg_) != PQTRANS_IDLE) PQclear(PQexec(pg_, "ROLLBACK"));

@@ -51,6 +51,7 @@ class PgConn final : public Conn {
                  const std::function<void(const RowView&)>& fn) override;
   void exec_script(std::string_view sql) override;
   void begin(bool immediate) override;
+  void begin_write(WriteLock lock) override;
   void commit() override;
   void rollback() override;
   bool in_transaction() const override { return in_tx_; }
@@ -59,6 +60,7 @@ class PgConn final : public Conn {
   int backend_pid() const;
 
  private:
+  void begin_with(const char* sql);  // BEGIN (and the global lock's statement, if any)
   struct Result;
   void connect();
   void ensure_connected();

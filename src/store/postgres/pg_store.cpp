@@ -143,10 +143,17 @@ class PooledConn final : public Conn {
     });
   }
   void begin(bool immediate) override {
+    begin_on([&](PgConn& c) { c.begin(immediate); });
+  }
+  void begin_write(WriteLock lock) override {
+    begin_on([&](PgConn& c) { c.begin_write(lock); });
+  }
+  template <class F>
+  void begin_on(F&& start) {
     if (held_) throw DbError(DbError::Kind::Other, "begin: already in a transaction");
     held_ = pinned_ ? std::move(pinned_) : pool_->take();
     try {
-      held_->begin(immediate);
+      start(*held_);
     } catch (...) {
       give_back();
       throw;
