@@ -13,7 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import BIN, SRC, Painel, main  # noqa: E402
-from fixtures import PASSWORD, World  # noqa: E402
+from fixtures import PASSWORD, ZONE, World  # noqa: E402
 
 SCRIPT = os.path.join(SRC, "scripts/redis-test-server.sh")
 LOOSE = ["--rate-user-per-min", "1000000", "--rate-user-burst", "100000",
@@ -178,8 +178,8 @@ class SharedJobs(unittest.TestCase):
             w = World(a)
             key = a.cli("keys", "create", "--name", "jobs").stdout.strip()
             admin = w.token("TENANT_ADMIN")
-            today = datetime.datetime.now(datetime.timezone.utc).replace(hour=12, minute=0, second=0,
-                                                                        microsecond=0)
+            # Local noon (the tenant's zone): the fixture's days are its local dates.
+            today = datetime.datetime.now(ZONE).replace(hour=12, minute=0, second=0, microsecond=0)
             base = a.get("/tenant/usage?period=30d", token=admin).json()["summary"]["total_requests"]
             before = sum(metric(p, "painel_aggregation_days_total") or 0 for p in (a, b))
 
@@ -187,7 +187,8 @@ class SharedJobs(unittest.TestCase):
                 return sum(metric(p, "painel_aggregation_days_total") or 0 for p in (a, b)) - before
             days = 6
             for n in range(days):  # one late tenant-day per round (days the fixture left empty)
-                at = (today - datetime.timedelta(days=11 + n)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+                at = (today - datetime.timedelta(days=11 + n)).astimezone(datetime.timezone.utc).strftime(
+                    "%Y-%m-%dT%H:%M:%S.000Z")
                 events = [{"event_id": str(uuid.uuid4()), "tenant_id": w.a, "agent_id": w.agent2,
                            "occurred_at": at, "status": "success", "response_time_ms": 50,
                            "tokens_used": 1, "cost": 0.01} for _ in range(5)]

@@ -124,7 +124,10 @@ class Usage(unittest.TestCase):
 
     def test_late_events_are_aggregated_and_figures_update(self):
         tok = self.w.token("TENANT_ADMIN")
-        two_days = datetime.datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) - datetime.timedelta(days=3)  # a day the fixture left empty for A
+        # Noon, 3 local days ago: a day the fixture left empty for A (fixture days are the
+        # tenant's local dates; a day's first fold rebuilds it whole).
+        two_days = (datetime.datetime.now(ZONE).replace(hour=12, minute=0, second=0, microsecond=0)
+                    - datetime.timedelta(days=3)).astimezone(UTC)
         base = self.p.get("/tenant/usage?period=7d", token=tok).json()["summary"]["total_requests"]
         events = [self.ev(occurred_at=iso(two_days), response_time_ms=300, status="error" if i < 3 else "success")
                   for i in range(10)]
@@ -145,7 +148,7 @@ class Usage(unittest.TestCase):
 
     def test_tenants_list_counts_late_events_in_its_30_days(self):
         admin = self.w.token("INTERNAL_ADMIN")
-        noon = datetime.datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+        noon = datetime.datetime.now(ZONE).replace(hour=12, minute=0, second=0, microsecond=0)  # local
 
         def listed():
             ts = self.p.get("/internal/tenants?status=all&limit=100", token=admin).json()["tenants"]
@@ -157,7 +160,7 @@ class Usage(unittest.TestCase):
         base = listed()[self.w.a]
         # today-29 is the window's first day, today-30 the last one outside it; A has no
         # rows of its own on today-12 (a running total inserted mid-history)
-        events = [self.ev(occurred_at=iso(noon - datetime.timedelta(days=d)))
+        events = [self.ev(occurred_at=iso((noon - datetime.timedelta(days=d)).astimezone(UTC)))
                   for d, n in [(29, 5), (30, 3), (45, 2), (12, 4)] for _ in range(n)]
         self.assertEqual(self.ingest(events).status, 202)
         self.wait_for(lambda: listed()[self.w.a] == base + 9 and
