@@ -440,9 +440,13 @@ std::optional<int64_t> raw_events_kept_from(Conn& c) {
   return parse_day(r[0].str(0));
 }
 
-int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit) {
+void close_raw_days_before(Conn& c, int64_t before_day) {
   if (before_day > raw_events_kept_from(c).value_or(INT64_MIN))
     c.exec(kSetKeptFrom, {format_day(before_day)});
+}
+
+int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit) {
+  close_raw_days_before(c, before_day);
   return c.exec(kDeleteRawBefore, {before_day, limit});
 }
 

@@ -66,8 +66,12 @@ void enter_usage_ingest(Conn& c);
 // floor (usage_raw_retention) up to `before_day`: days below it are closed, so
 // aggregate_days skips them and fold_day only clears their dirty marks (their daily rows
 // stay). The table's highest id is never deleted: SQLite would hand it out again, below
-// a fold mark (see docs/architecture.md). Returns the number of events deleted.
+// a fold mark (see docs/architecture.md; SQLite only: PostgreSQL's bigserial never reuses
+// an id, so its retention drops whole partitions). Returns the number of events deleted.
 int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit);
+// Moves the retention floor up to `before_day` (never down), closing the days below it;
+// PostgreSQL's retention calls it before dropping their partitions.
+void close_raw_days_before(Conn& c, int64_t before_day);
 // The first day whose raw events are all kept (nullopt: none deleted yet).
 std::optional<int64_t> raw_events_kept_from(Conn& c);
 

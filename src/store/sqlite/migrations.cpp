@@ -744,6 +744,13 @@ ALTER TABLE tenants ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'America/Sao_Paul
 -- 10 000 tenants: 15 ms of a tenant detail's 25). This index is that expression.
 CREATE INDEX users_id_text ON users(CAST(id AS TEXT));
 )SQL"},
+      {26, "raw usage events partitioned by UTC day",
+       R"SQL(
+-- PostgreSQL only (issue 20 item 3: usage_events partitioned by day, see its twin). SQLite
+-- has no partitions: its retention deletes old days in small batches. Kept so the versions
+-- stay the same in both files.
+SELECT 1;
+)SQL"},
   };
   return m;
 }

@@ -1,0 +1,77 @@
+#include "store/usage_partitions.hpp"
+
+#include "core/time.hpp"
+#include "store/usage_aggregate.hpp"
+
+namespace painel::store {
+namespace {
+
+constexpr const char* kPrefix = "usage_events_d";
+constexpr int64_t kDayMs = 86400000;
+
+// A lock waited for longer than this fails the run (retried at the next): a DDL statement
+// queued behind a long transaction would otherwise hold up every ingestion behind it.
+constexpr const char* kLockTimeout = "SELECT set_config('lock_timeout', '5s', true)";
+constexpr const char* kPartitions =
+    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+    "WHERE i.inhparent = to_regclass('usage_events') ORDER BY c.relname";
+constexpr const char* kTableExists =
+    "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relname = ? AND n.nspname = current_schema()";
+constexpr const char* kDefaultDays =
+    "SELECT DISTINCT " PAINEL_USAGE_EVENT_DAY
+    " FROM usage_events_default WHERE " PAINEL_USAGE_EVENT_DAY " >= ? ORDER BY 1 LIMIT ?";
+constexpr const char* kDeleteDefaultBefore =
+    "DELETE FROM usage_events_default WHERE id IN (SELECT id FROM usage_events_default "
+    "WHERE " PAINEL_USAGE_EVENT_DAY " < ? LIMIT ?)";
+
+}  // namespace
+
+std::string usage_partition_name(int64_t day) {
+  std::string d = format_day(day);  // YYYY-MM-DD
+  return kPrefix + d.substr(0, 4) + d.substr(5, 2) + d.substr(8, 2);
+}
+
+std::vector<int64_t> usage_partition_days(Conn& c) {
+  std::vector<int64_t> days;
+  for (auto& r : c.query(kPartitions)) {
+    std::string n = r.str(0);
+    if (n.size() != 22 || n.rfind(kPrefix, 0) != 0) continue;  // usage_events_default
+    if (auto d = parse_day(n.substr(14, 4) + "-" + n.substr(18, 2) + "-" + n.substr(20, 2)))
+      days.push_back(*d);
+  }
+  return days;
+}
+
+bool create_usage_partition(Conn& c, int64_t day) {
+  const std::string name = usage_partition_name(day);
+  c.query(kLockTimeout);
+  if (!c.query(kTableExists, {name}).empty()) return false;
+  // Standalone first, then attached: CREATE TABLE ... PARTITION OF would lock usage_events
+  // exclusively (stopping ingestion) and fail if DEFAULT holds rows of the day.
+  c.exec("CREATE TABLE " + name + " (LIKE usage_events INCLUDING DEFAULTS)");
+  c.exec("WITH moved AS (DELETE FROM usage_events_default WHERE " PAINEL_USAGE_EVENT_DAY
+         " = ? RETURNING *) INSERT INTO " +
+             name + " SELECT * FROM moved",
+         {day});
+  c.exec("ALTER TABLE usage_events ATTACH PARTITION " + name + " FOR VALUES FROM (" +
+         std::to_string(day * kDayMs) + ") TO (" + std::to_string((day + 1) * kDayMs) + ")");
+  return true;
+}
+
+std::vector<int64_t> usage_default_days(Conn& c, int64_t from_day, int64_t limit) {
+  std::vector<int64_t> days;
+  for (auto& r : c.query(kDefaultDays, {from_day, limit})) days.push_back(r.i64(0));
+  return days;
+}
+
+void drop_usage_partition(Conn& c, int64_t day) {
+  c.query(kLockTimeout);
+  c.exec("DROP TABLE IF EXISTS " + usage_partition_name(day));
+}
+
+int64_t delete_default_events_before(Conn& c, int64_t before_day, int64_t limit) {
+  return c.exec(kDeleteDefaultBefore, {before_day, limit});
+}
+
+}  // namespace painel::store
