@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/ids.hpp"
 #include "store/leases.hpp"
@@ -80,11 +81,15 @@ RetentionRun UsageRetentionJob::postgres_run(int64_t today) {
       if (day >= floor) break;  // ascending
       // Unlike SQLite's batches, the partition holding the highest id may go: a bigserial
       // never hands an id out again, so no later event can fall below a fold mark.
+      auto t0 = std::chrono::steady_clock::now();
       store_.write([&](store::Conn& c) { store::drop_usage_partition(c, day); });
       ++run.partitions_dropped;
       metrics_.inc("painel_usage_partitions_dropped_total");
-      spdlog::info("usage: dropped the raw events of {} (--raw-retention-days {})", format_day(day),
-                   retention_days_);
+      spdlog::info(
+          "usage: dropped the raw events of {} in {:.0f} ms (--raw-retention-days {})",
+          format_day(day),
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),
+          retention_days_);
     }
     for (int64_t i = 0; i < kMaxBatchesPerRun; ++i) {
       int64_t n = store_.write(

@@ -134,6 +134,24 @@ TEST_F(PgServerUsageRetention, RetentionDropsOldDaysWholeAndTheDailyRowsStay) {
   EXPECT_EQ(job.tick().partitions_dropped, 0);
 }
 
+// A day's scan (fold_day, aggregate_days) reads that day's partition only.
+TEST_F(PgServerUsageRetention, ADaysScanReadsOnlyItsPartition) {
+  if (!store_) return;
+  UsageRetentionJob(*store_, metrics_, clock_, 0).tick();
+  std::string plan;
+  store_->conn().each(
+      "EXPLAIN SELECT id, tenant_id FROM usage_events WHERE " PAINEL_USAGE_EVENTS_OF_DAY
+      " AND id > ? AND id <= ?",
+      {today_, today_ * kDayMs, (today_ + 1) * kDayMs, int64_t{5}, int64_t{9}},
+      [&](const store::Row& r) { plan += r.str(0) + "\n"; });
+  EXPECT_NE(plan.find(store::usage_partition_name(today_)), std::string::npos) << plan;
+  for (int64_t d : partitions()) {
+    if (d == today_) continue;
+    EXPECT_EQ(plan.find(store::usage_partition_name(d)), std::string::npos) << plan;
+  }
+  EXPECT_EQ(plan.find("usage_events_default"), std::string::npos) << plan;
+}
+
 // Migration 26 on a store that has events: they move into day partitions with their ids.
 class PgServerUsageEventsMigration : public store::PgStoreTest {
  protected:

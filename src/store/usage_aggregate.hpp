@@ -15,6 +15,11 @@ namespace painel::store {
 // The UTC day of a raw event as SQL, exactly the expression usage_events is indexed by
 // (migration 4): a query written any other way is not served by the index.
 #define PAINEL_USAGE_EVENT_DAY "occurred_at_ms / 86400000"
+// A day's events selected by the day index AND by occurred_at_ms, the partition key on
+// PostgreSQL (migration 26): the planner then reads the day's partition only, not every
+// partition's index (parameters: day, day * 86400000, (day + 1) * 86400000).
+#define PAINEL_USAGE_EVENTS_OF_DAY \
+  PAINEL_USAGE_EVENT_DAY " = ? AND occurred_at_ms >= ? AND occurred_at_ms < ?"
 
 struct AggregateStats {
   int64_t days = 0;    // days processed
