@@ -76,21 +76,31 @@ RetentionRun UsageRetentionJob::postgres_run(int64_t today) {
     floor = today - retention_days_;
     // The floor first: once the days are closed, aggregation no longer reads them.
     store_.write([&](store::Conn& c) { store::close_raw_days_before(c, floor); });
-    for (int64_t day :
-         store_.write([](store::Conn& c) { return store::usage_partition_days(c); })) {
-      if (day >= floor) break;  // ascending
+    auto drop = [&](int64_t day) {
       // Unlike SQLite's batches, the partition holding the highest id may go: a bigserial
       // never hands an id out again, so no later event can fall below a fold mark.
       auto t0 = std::chrono::steady_clock::now();
-      store_.write([&](store::Conn& c) { store::drop_usage_partition(c, day); });
+      store_.write([&](store::Conn& c) { store::detach_usage_partition(c, day); });
+      auto t1 = std::chrono::steady_clock::now();
+      store_.write([&](store::Conn& c) { store::drop_detached_usage_partition(c, day); });
       ++run.partitions_dropped;
       metrics_.inc("painel_usage_partitions_dropped_total");
+      using ms = std::chrono::duration<double, std::milli>;
       spdlog::info(
-          "usage: dropped the raw events of {} in {:.0f} ms (--raw-retention-days {})",
-          format_day(day),
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),
+          "usage: dropped the raw events of {} in {:.0f} ms ({:.0f} ms detaching, usage_events "
+          "locked) (--raw-retention-days {})",
+          format_day(day), ms(std::chrono::steady_clock::now() - t0).count(), ms(t1 - t0).count(),
           retention_days_);
+    };
+    for (int64_t day :
+         store_.write([](store::Conn& c) { return store::usage_partition_days(c); })) {
+      if (day >= floor) break;  // ascending
+      drop(day);
     }
+    // Left detached by a run that stopped between its two transactions.
+    for (int64_t day :
+         store_.write([](store::Conn& c) { return store::detached_usage_partition_days(c); }))
+      drop(day);
     for (int64_t i = 0; i < kMaxBatchesPerRun; ++i) {
       int64_t n = store_.write(
           [&](store::Conn& c) { return store::delete_default_events_before(c, floor, kBatch); });

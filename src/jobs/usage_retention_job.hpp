@@ -6,10 +6,11 @@
 //   (store::delete_raw_events_before), so ingestion waits at most one batch.
 // - PostgreSQL (store/usage_partitions.hpp), one instance at a time (a job lease): moves
 //   the retention floor (store::close_raw_days_before: aggregation treats those days as
-//   closed), drops the day partitions below it and deletes DEFAULT's events below it in
-//   batches; then creates the partitions of today-2 .. today+7, and of days from the
-//   floor on whose events landed in DEFAULT (at most kDefaultDaysPerRun a run), moving
-//   those events out of DEFAULT. Runs at start-up, then every interval.
+//   closed), drops the day partitions below it (each detached, then dropped in a second
+//   transaction, so usage_events is locked only for the detach) and deletes DEFAULT's
+//   events below it in batches; then creates the partitions of today-2 .. today+7, and of days from
+//   the floor on whose events landed in DEFAULT (at most kDefaultDaysPerRun a run), moving those
+//   events out of DEFAULT. Runs at start-up, then every interval.
 #include <cstdint>
 #include <string>
 

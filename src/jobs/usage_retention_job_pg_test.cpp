@@ -134,6 +134,26 @@ TEST_F(PgServerUsageRetention, RetentionDropsOldDaysWholeAndTheDailyRowsStay) {
   EXPECT_EQ(job.tick().partitions_dropped, 0);
 }
 
+// Retention detaches a day, then drops it in a second transaction: a day left detached
+// (the run stopped in between) is dropped by the next run.
+TEST_F(PgServerUsageRetention, ADayLeftDetachedIsDroppedByTheNextRun) {
+  if (!store_) return;
+  ingest({event("d40", (today_ - 40) * kDayMs + 1), event("d0", today_ * kDayMs + 1)});
+  UsageRetentionJob(*store_, metrics_, clock_, 0).tick();
+  store_->write([&](store::Conn& c) { store::detach_usage_partition(c, today_ - 40); });
+  EXPECT_EQ(store::detached_usage_partition_days(store_->conn()),
+            std::vector<int64_t>{today_ - 40});
+  EXPECT_EQ(count("usage_events"), 1);
+  UsageRetentionJob job(*store_, metrics_, clock_, 30);
+  EXPECT_EQ(job.tick().partitions_dropped, 1);
+  EXPECT_TRUE(store::detached_usage_partition_days(store_->conn()).empty());
+  EXPECT_TRUE(store_->conn()
+                  .query("SELECT 1 FROM pg_class WHERE relname = ?",
+                         {store::usage_partition_name(today_ - 40)})
+                  .empty());
+  EXPECT_EQ(job.tick().partitions_dropped, 0);
+}
+
 // A day's scan (fold_day, aggregate_days) reads that day's partition only.
 TEST_F(PgServerUsageRetention, ADaysScanReadsOnlyItsPartition) {
   if (!store_) return;

@@ -15,6 +15,15 @@ constexpr const char* kLockTimeout = "SELECT set_config('lock_timeout', '5s', tr
 constexpr const char* kPartitions =
     "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
     "WHERE i.inhparent = to_regclass('usage_events') ORDER BY c.relname";
+// Day tables that are not partitions: only retention's detach leaves one (a partition is
+// created and attached in one transaction).
+constexpr const char* kDetached =
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND NOT c.relispartition "
+    "AND c.relname LIKE 'usage\\_events\\_d%' ORDER BY c.relname";
+constexpr const char* kIsPartition =
+    "SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+    "WHERE i.inhparent = to_regclass('usage_events') AND c.relname = ?";
 constexpr const char* kTableExists =
     "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relname = ? AND n.nspname = current_schema()";
@@ -32,9 +41,11 @@ std::string usage_partition_name(int64_t day) {
   return kPrefix + d.substr(0, 4) + d.substr(5, 2) + d.substr(8, 2);
 }
 
-std::vector<int64_t> usage_partition_days(Conn& c) {
+namespace {
+// The days of tables named usage_partition_name(day), in the order listed.
+std::vector<int64_t> days_of(Rows rows) {
   std::vector<int64_t> days;
-  for (auto& r : c.query(kPartitions)) {
+  for (auto& r : rows) {
     std::string n = r.str(0);
     if (n.size() != 22 || n.rfind(kPrefix, 0) != 0) continue;  // usage_events_default
     if (auto d = parse_day(n.substr(14, 4) + "-" + n.substr(18, 2) + "-" + n.substr(20, 2)))
@@ -42,6 +53,11 @@ std::vector<int64_t> usage_partition_days(Conn& c) {
   }
   return days;
 }
+}  // namespace
+
+std::vector<int64_t> usage_partition_days(Conn& c) { return days_of(c.query(kPartitions)); }
+
+std::vector<int64_t> detached_usage_partition_days(Conn& c) { return days_of(c.query(kDetached)); }
 
 bool create_usage_partition(Conn& c, int64_t day) {
   const std::string name = usage_partition_name(day);
@@ -65,9 +81,18 @@ std::vector<int64_t> usage_default_days(Conn& c, int64_t from_day, int64_t limit
   return days;
 }
 
-void drop_usage_partition(Conn& c, int64_t day) {
+void detach_usage_partition(Conn& c, int64_t day) {
+  const std::string name = usage_partition_name(day);
   c.query(kLockTimeout);
-  c.exec("DROP TABLE IF EXISTS " + usage_partition_name(day));
+  if (c.query(kIsPartition, {name}).empty()) return;
+  c.exec("ALTER TABLE usage_events DETACH PARTITION " + name);
+}
+
+void drop_detached_usage_partition(Conn& c, int64_t day) {
+  const std::string name = usage_partition_name(day);
+  c.query(kLockTimeout);
+  if (!c.query(kIsPartition, {name}).empty()) return;  // attached: detach it first
+  c.exec("DROP TABLE IF EXISTS " + name);
 }
 
 int64_t delete_default_events_before(Conn& c, int64_t before_day, int64_t limit) {
