@@ -8,6 +8,7 @@
 
 #include "jobs/job_test_support.hpp"
 #include "jobs/usage_retention_job.hpp"
+#include "store/leases.hpp"
 #include "store/test_stores.hpp"
 #include "store/usage_aggregate.hpp"
 #include "store/usage_ingest.hpp"
@@ -152,6 +153,21 @@ TEST_F(PgServerUsageRetention, ADayLeftDetachedIsDroppedByTheNextRun) {
                          {store::usage_partition_name(today_ - 40)})
                   .empty());
   EXPECT_EQ(job.tick().partitions_dropped, 0);
+}
+
+// Several instances: while another one holds the job's lease, a run does nothing.
+TEST_F(PgServerUsageRetention, OneInstanceAtATime) {
+  if (!store_) return;
+  auto other = store::Store::open(db_->url());
+  store::PinnedSession pin(other->conn());
+  ASSERT_TRUE(other->write([&](store::Conn& c) {
+    return store::acquire_lease(c, "usage_retention", "other", clock_.now_ms(), 60000);
+  }));
+  UsageRetentionJob job(*store_, metrics_, clock_, 0);
+  EXPECT_EQ(job.tick().partitions_created, 0);
+  EXPECT_TRUE(partitions().empty());
+  other->write([&](store::Conn& c) { store::release_lease(c, "usage_retention", "other"); });
+  EXPECT_EQ(job.tick().partitions_created, 10);
 }
 
 // A day's scan (fold_day, aggregate_days) reads that day's partition only.
