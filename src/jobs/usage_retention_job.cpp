@@ -82,7 +82,13 @@ RetentionRun UsageRetentionJob::postgres_run(int64_t today) {
       auto t0 = std::chrono::steady_clock::now();
       store_.write([&](store::Conn& c) { store::detach_usage_partition(c, day); });
       auto t1 = std::chrono::steady_clock::now();
-      store_.write([&](store::Conn& c) { store::drop_detached_usage_partition(c, day); });
+      {  // Not a Store::write: that takes the global write lock, held through the commit
+         // that removes the files (~0.7 s for 10 M events), and every writer would wait.
+        store::Conn& c = store_.conn();
+        store::Tx tx(c, false);
+        store::drop_detached_usage_partition(c, day);
+        tx.commit();
+      }
       ++run.partitions_dropped;
       metrics_.inc("painel_usage_partitions_dropped_total");
       using ms = std::chrono::duration<double, std::milli>;

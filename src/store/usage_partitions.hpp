@@ -37,9 +37,10 @@ std::vector<int64_t> usage_default_days(Conn& c, int64_t from_day, int64_t limit
 // partition out of usage_events (an ACCESS EXCLUSIVE lock on usage_events for a catalog
 // change only: milliseconds; waits at most 5 s for it, then throws), then
 // drop_detached_usage_partition drops that standalone table with its events, whose files
-// are removed at commit (~0.7 s for 10 M events) while usage_events is not locked. Both do
-// nothing if there is nothing to do. A table left detached (a crash between the two) is
-// listed by detached_usage_partition_days and dropped by the next run.
+// are removed at commit (~0.7 s for 10 M events) while usage_events is not locked (run it
+// in a plain transaction, not a Store::write, whose global write lock would be held as
+// long). Both do nothing if there is nothing to do. A table left detached (a crash between the two)
+// is listed by detached_usage_partition_days and dropped by the next run.
 void detach_usage_partition(Conn& c, int64_t day);
 void drop_detached_usage_partition(Conn& c, int64_t day);
 std::vector<int64_t> detached_usage_partition_days(Conn& c);
