@@ -282,8 +282,8 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(100, 60000));
   serve
       ->add_option("--raw-retention-days", cfg.raw_retention_days,
-                   "delete raw usage events of days older than this (SQLite; daily rows are "
-                   "kept; 0 = keep forever)")
+                   "delete raw usage events of days older than this (SQLite: in batches; "
+                   "PostgreSQL: whole day partitions; daily rows are kept; 0 = keep forever)")
       ->envname("PAINEL_RAW_RETENTION_DAYS")
       ->capture_default_str()
       ->check(CLI::Range(0, 36500));

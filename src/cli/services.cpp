@@ -187,8 +187,8 @@ void Services::start_jobs() {
                  cfg.backup_dir, cfg.backup_keep_days);
   }
   constexpr int kRawRetentionEveryMs = 600000;
-  raw_retention =
-      std::make_unique<jobs::UsageRetentionJob>(*store, metrics, clock, cfg.raw_retention_days);
+  raw_retention = std::make_unique<jobs::UsageRetentionJob>(
+      *store, metrics, clock, cfg.raw_retention_days, kRawRetentionEveryMs);
   auto* rr = raw_retention.get();
   runner->every("raw_retention", kRawRetentionEveryMs, [rr] { rr->tick(); });
   alerts = std::make_unique<jobs::AlertJob>(

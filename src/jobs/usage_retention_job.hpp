@@ -1,10 +1,18 @@
 #pragma once
-// Raw-event retention on SQLite (issue 20 item 3, --raw-retention-days): every interval,
-// deletes the raw usage events of UTC days more than `retention_days` before today, in
-// small batches, each its own short write transaction (store::delete_raw_events_before),
-// so ingestion waits at most one batch. Daily rows are kept. 0 days: keep forever. On
-// PostgreSQL it does nothing yet (its retention is to drop day partitions, not built).
+// Raw-event retention (issue 20 item 3, --raw-retention-days; 0 days: keep forever) and,
+// on PostgreSQL, usage_events' day partitions. Daily rows (tenant_usage_daily) are kept.
+// - SQLite: every run deletes the raw events of UTC days more than `retention_days`
+//   before today, in small batches, each its own short write transaction
+//   (store::delete_raw_events_before), so ingestion waits at most one batch.
+// - PostgreSQL (store/usage_partitions.hpp), one instance at a time (a job lease): moves
+//   the retention floor (store::close_raw_days_before: aggregation treats those days as
+//   closed), drops the day partitions below it (each detached, then dropped in a second
+//   transaction, so usage_events is locked only for the detach) and deletes DEFAULT's
+//   events below it in batches; then creates the partitions of today-2 .. today+7, and of days from
+//   the floor on whose events landed in DEFAULT (at most kDefaultDaysPerRun a run), moving those
+//   events out of DEFAULT. Runs at start-up, then every interval.
 #include <cstdint>
+#include <string>
 
 #include "core/time.hpp"
 #include "obs/metrics.hpp"
@@ -12,19 +20,31 @@
 
 namespace painel::jobs {
 
+struct RetentionRun {
+  int64_t deleted = 0;             // raw events deleted (PostgreSQL: from DEFAULT)
+  int64_t partitions_dropped = 0;  // PostgreSQL
+  int64_t partitions_created = 0;  // PostgreSQL
+};
+
 class UsageRetentionJob {
  public:
-  static constexpr int64_t kBatch = 5000;            // events per transaction
-  static constexpr int64_t kMaxBatchesPerRun = 200;  // 1 M events per run at most
-  UsageRetentionJob(store::Store& s, obs::Metrics& m, const Clock& clock, int retention_days);
-  // One run; the number of events deleted.
-  int64_t tick();
+  static constexpr int64_t kBatch = 5000;                    // events per transaction
+  static constexpr int64_t kMaxBatchesPerRun = 200;          // 1 M events per run at most
+  static constexpr int64_t kDaysBehind = 2, kDaysAhead = 7;  // partitions kept ready
+  static constexpr int64_t kDefaultDaysPerRun = 31;  // DEFAULT days given a partition per run
+  UsageRetentionJob(store::Store& s, obs::Metrics& m, const Clock& clock, int retention_days,
+                    int64_t interval_ms = 600000);
+  RetentionRun tick();
 
  private:
+  RetentionRun sqlite_run();
+  RetentionRun postgres_run(int64_t today);
   store::Store& store_;
   obs::Metrics& metrics_;
   const Clock& clock_;
   int retention_days_;
+  int64_t interval_ms_;
+  std::string holder_;  // this instance's lease holder id
 };
 
 }  // namespace painel::jobs

@@ -33,11 +33,11 @@ TEST_F(UsageRetentionJobTest, DeletesDaysPastTheRetentionInBatchesAndKeepsDailyR
   store::aggregate_days(store_->conn(), today - 31, today, std::nullopt, clock_.now_ms());
 
   UsageRetentionJob off(*store_, metrics_, clock_, 0);
-  EXPECT_EQ(off.tick(), 0);
+  EXPECT_EQ(off.tick().deleted, 0);
   UsageRetentionJob job(*store_, metrics_, clock_, 30);
-  EXPECT_EQ(job.tick(), 12000);  // three batches (5000, 5000, 2000)
+  EXPECT_EQ(job.tick().deleted, 12000);  // three batches (5000, 5000, 2000)
   EXPECT_EQ(events(), 2);
-  EXPECT_EQ(job.tick(), 0);
+  EXPECT_EQ(job.tick().deleted, 0);
   EXPECT_EQ(metrics_.counter("painel_usage_events_retention_deleted_total"), 12000u);
   EXPECT_EQ(store_->conn()
                 .query("SELECT total_requests FROM tenant_usage_daily WHERE day = ?",

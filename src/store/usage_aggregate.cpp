@@ -14,6 +14,8 @@
 namespace painel::store {
 namespace {
 
+constexpr int64_t kDayMs = 86400000;
+
 // A day is rebuilt from one streamed scan of its events through the day index (migration
 // 26: usage_events is indexed by (local_day, id) only, so ingestion appends to one place per day),
 // folded per (tenant, agent) in memory; when only some tenants are rebuilt the others'
@@ -24,7 +26,7 @@ namespace {
 // Events through the fold bound only (fold_bound): a later one is left to the next fold.
 constexpr const char* kScanDay =
     "SELECT tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
-    "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ? AND id <= ?";
+    "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENTS_OF_DAY " AND id <= ?";
 constexpr const char* kInsertColumns =
     "INSERT INTO tenant_usage_daily(tenant_id, agent_id, day, total_requests, "
     "successful_requests, failed_requests, sum_response_time_ms, p95_response_time_ms, "
@@ -169,11 +171,12 @@ class DayFold {
 // Streams the day's events of the wanted tenants into the fold, reading each row in place
 // (no Row per event: this loop is most of the aggregation's time).
 void scan_day(Conn& c, int64_t day, int64_t bound, const TenantSet* tenants, DayFold& fold) {
-  c.each_view(kScanDay, {day, bound}, [&](const RowView& r) {
-    std::string_view tenant = r.text(0);
-    if (tenants && !tenants->count(tenant)) return;
-    fold.add(tenant, r.text(1), r.i64(2), r.i64(3) != 0, r.i64(4), r.i64(5), r.i64(6));
-  });
+  c.each_view(kScanDay, {day, (day - 1) * kDayMs, (day + 2) * kDayMs, bound},
+              [&](const RowView& r) {
+                std::string_view tenant = r.text(0);
+                if (tenants && !tenants->count(tenant)) return;
+                fold.add(tenant, r.text(1), r.i64(2), r.i64(3) != 0, r.i64(4), r.i64(5), r.i64(6));
+              });
 }
 
 // Replaces one day; runs inside the caller's transaction.
@@ -286,7 +289,7 @@ struct StoredRow {
 // The new events: an index range (day, id) of migration 23's usage_events_day.
 constexpr const char* kScanNew =
     "SELECT id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
-    "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ? AND id > ? AND id <= ?";
+    "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENTS_OF_DAY " AND id > ? AND id <= ?";
 // The day's rows of up to kTenantsPerRead tenants; the IN list is padded (repeating the
 // last tenant) so every read uses one prepared statement.
 constexpr size_t kTenantsPerRead = 100;
@@ -317,7 +320,8 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
 
   std::map<std::string, FoldGroup, std::less<>> groups;  // tenant '\0' agent: key order
   std::string key;
-  c.each_view(kScanNew, {day, from, bound}, [&](const RowView& r) {
+  const Params scan{day, (day - 1) * kDayMs, (day + 2) * kDayMs, from, bound};
+  c.each_view(kScanNew, scan, [&](const RowView& r) {
     std::string_view tenant = r.text(1);
     if (!tenant_marks.empty())
       if (auto it = tenant_marks.find(tenant); it != tenant_marks.end() && r.i64(0) <= it->second)
@@ -440,9 +444,13 @@ std::optional<int64_t> raw_events_kept_from(Conn& c) {
   return parse_day(r[0].str(0));
 }
 
-int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit) {
+void close_raw_days_before(Conn& c, int64_t before_day) {
   if (before_day > raw_events_kept_from(c).value_or(INT64_MIN))
     c.exec(kSetKeptFrom, {format_day(before_day)});
+}
+
+int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit) {
+  close_raw_days_before(c, before_day);
   return c.exec(kDeleteRawBefore, {before_day, limit});
 }
 

@@ -18,6 +18,13 @@ namespace painel::store {
 // (migration 26's usage_events_day). It is within one day of the UTC date of
 // occurred_at_ms (zones span UTC-12..UTC+14).
 #define PAINEL_USAGE_EVENT_DAY "local_day"
+// A day's events selected by the day index AND by occurred_at_ms, the partition key on
+// PostgreSQL (migration 27, partitions of UTC days): the planner then reads only the
+// partitions that can hold the day's events — a local date is within one day of the UTC
+// date, so three partitions at most — not every partition's index. Parameters: day,
+// (day - 1) * 86400000, (day + 2) * 86400000. A local date is within one day of its UTC date.
+#define PAINEL_USAGE_EVENTS_OF_DAY \
+  PAINEL_USAGE_EVENT_DAY " = ? AND occurred_at_ms >= ? AND occurred_at_ms < ?"
 
 struct AggregateStats {
   int64_t days = 0;    // days processed
@@ -70,8 +77,12 @@ void enter_usage_ingest(Conn& c);
 // floor (usage_raw_retention) up to `before_day`: days below it are closed, so
 // aggregate_days skips them and fold_day only clears their dirty marks (their daily rows
 // stay). The table's highest id is never deleted: SQLite would hand it out again, below
-// a fold mark (see docs/architecture.md). Returns the number of events deleted.
+// a fold mark (see docs/architecture.md; SQLite only: PostgreSQL's bigserial never reuses
+// an id, so its retention drops whole partitions). Returns the number of events deleted.
 int64_t delete_raw_events_before(Conn& c, int64_t before_day, int64_t limit);
+// Moves the retention floor up to `before_day` (never down), closing the days below it;
+// PostgreSQL's retention calls it before dropping their partitions.
+void close_raw_days_before(Conn& c, int64_t before_day);
 // The first day whose raw events are all kept (nullopt: none deleted yet).
 std::optional<int64_t> raw_events_kept_from(Conn& c);
 

@@ -225,9 +225,10 @@ TEST_F(AggregateTest, RawEventReadersUseTheDayIndex) {
             1);
   for (auto& [sql, p] : std::vector<std::pair<std::string, Params>>{
            {"SELECT tenant_id FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY " = ?", {day_}},
-           {"SELECT id, tenant_id FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY
-            " = ? AND id > ? AND id <= ?",
-            {day_, int64_t{5}, int64_t{9}}},  // fold_day's scan of the new events
+           {"SELECT id, tenant_id FROM usage_events WHERE " PAINEL_USAGE_EVENTS_OF_DAY
+            " AND id > ? AND id <= ?",
+            {day_, (day_ - 1) * kDayMs, (day_ + 2) * kDayMs, int64_t{5},
+             int64_t{9}}},  // fold_day's scan of the new events
            {"SELECT tenant_id, agent_id, count(*) FROM usage_events WHERE " PAINEL_USAGE_EVENT_DAY
             " BETWEEN ? AND ? AND occurred_at_ms >= ? AND occurred_at_ms <= ? AND "
             "tenant_id = ? GROUP BY tenant_id, agent_id",

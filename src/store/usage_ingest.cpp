@@ -106,6 +106,9 @@ using DirtyDays = std::set<std::pair<int64_t, std::string_view>>;
 // PostgreSQL: events are inserted this many per statement (one round trip instead of one
 // per event), the remainder in statements of power-of-two sizes (at most 8 more prepared
 // statements per connection, at most 8 more round trips); RETURNING names the new ones.
+// usage_events is partitioned by occurred_at_ms (migration 27), so its unique key is
+// (event_id, occurred_at_ms): a retried event (same id, same time) is a duplicate; the
+// same id with another time is a new event there (SQLite: a duplicate).
 constexpr size_t kEventsPerInsert = 256;
 constexpr size_t kEventColumns = 10;
 
@@ -113,7 +116,7 @@ std::string insert_events_sql(size_t rows) {
   return "INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
          "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES " +
          placeholder_rows(kEventColumns, rows) +
-         " ON CONFLICT(event_id) DO NOTHING RETURNING tenant_id, local_day";
+         " ON CONFLICT(event_id, occurred_at_ms) DO NOTHING RETURNING tenant_id, local_day";
 }
 
 // The multi-row path: duplicates (stored before, or twice in the batch) are the rows that

@@ -64,6 +64,14 @@ const std::set<std::string> kAllowed = {
     "only on sqlite: trigger tenant_users.tenant_users_active_update",
     // SQLite has no TRUNCATE; the append-only audit log refuses it on PostgreSQL.
     "only on postgres: trigger operational_events.operational_events_no_truncate",
+    // Migration 27: usage_events is partitioned by occurred_at_ms on PostgreSQL, and a
+    // partitioned table's unique keys must contain it (unique indexes there, see the
+    // migration). id is unique on its own there too (one sequence); an event_id is a
+    // duplicate at the same occurred_at_ms (a retry).
+    "only on postgres: index usage_events_id on usage_events(id,occurred_at_ms) unique",
+    "only on postgres: index usage_events_event on usage_events(event_id,occurred_at_ms) unique",
+    "only on sqlite: primary key usage_events(id)",
+    "only on sqlite: unique usage_events(event_id)",
 };
 
 std::string index_line(const std::string& name, const std::string& table,
@@ -119,23 +127,30 @@ std::string pg_columns_of(const std::string& attnums) {
          "a.attnum = k.attnum ORDER BY k.ord), ',')";
 }
 
+// Partitions (usage_events' days, migration 27) are storage of their parent, which is
+// compared: they are left out.
+const std::string kNotPartition =
+    " AND table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition)";
+
 Schema postgres_schema(Conn& c) {
   Schema s;
   for (auto& t :
        c.query("SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = "
-               "current_schema()"))
+               "current_schema()" +
+               kNotPartition))
     s.insert((t.str(1) == "VIEW" ? "view " : "table ") + t.str(0));
   for (auto& col : c.query(
            "SELECT table_name, column_name, is_nullable FROM information_schema.columns c WHERE "
            "table_schema = current_schema() AND table_name IN (SELECT table_name FROM "
            "information_schema.tables WHERE table_schema = current_schema() AND table_type = "
-           "'BASE TABLE')"))
+           "'BASE TABLE'" +
+           kNotPartition + ")"))
     s.insert("column " + col.str(0) + "." + col.str(1) +
              (col.str(2) == "YES" ? " nullable" : " not null"));
   for (auto& k : c.query("SELECT t.relname, con.contype, " + pg_columns_of("con.conkey") +
                          " FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN "
                          "pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = "
-                         "current_schema() AND con.contype IN ('p','u')"))
+                         "current_schema() AND con.contype IN ('p','u') AND NOT t.relispartition"))
     s.insert((k.str(1) == "p" ? "primary key " : "unique ") + k.str(0) + "(" + k.str(2) + ")");
   // Indexes that do not back a constraint (those are compared as constraints above).
   for (auto& ix : c.query(
@@ -143,13 +158,13 @@ Schema postgres_schema(Conn& c) {
            pg_columns_of("ix.indkey::int2[]") +
            " FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid "
            "= ix.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = "
-           "current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid "
-           "= ix.indexrelid)"))
+           "current_schema() AND NOT t.relispartition AND NOT EXISTS (SELECT 1 FROM pg_constraint "
+           "con WHERE con.conindid = ix.indexrelid)"))
     s.insert(index_line(ix.str(0), ix.str(1), ix.str(4), ix.i64(2) != 0, ix.i64(3) != 0));
   for (auto& t : c.query(
            "SELECT t.relname, tg.tgname FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid "
            "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() AND "
-           "NOT tg.tgisinternal"))
+           "NOT tg.tgisinternal AND NOT t.relispartition"))
     s.insert("trigger " + t.str(0) + "." + t.str(1));
   return s;
 }

@@ -691,6 +691,63 @@ ALTER TABLE usage_events ALTER COLUMN local_day SET NOT NULL;
 DROP INDEX IF EXISTS usage_events_day;
 CREATE INDEX usage_events_day ON usage_events(local_day, id);
 )SQL"},
+      {27, "raw usage events partitioned by UTC day",
+       R"SQL(
+-- Issue 20 item 3: usage_events is range-partitioned on occurred_at_ms, one partition per
+-- UTC day (usage_events_dYYYYMMDD, [day*86400000, (day+1)*86400000)), so retention drops
+-- a whole day (DROP TABLE) instead of deleting its rows. usage_events_default takes the
+-- events of a day without a partition, so ingestion never fails for lack of one; the
+-- partition job (store/usage_partitions.hpp) creates partitions ahead and moves a day out
+-- of DEFAULT into its own partition. Partitions are UTC days; an event's local_day (the
+-- day the aggregation reads by, migration 26) is within one day of its partition's.
+-- A unique key of a partitioned table must contain the partition key: usage_events_id is
+-- (id, occurred_at_ms) — id stays unique on its own, from the same sequence, which is
+-- kept (ids never go back: fold marks are id high-water marks); it also serves max(id) —
+-- and an event is a duplicate when its event_id AND occurred_at_ms are stored (a retried
+-- event carries the same time; SQLite keeps event_id unique alone). Unique indexes, not
+-- constraints: `pg_restore --clean` (PostgreSQL 15) drops a partition's inherited
+-- constraint before its parent's and fails; a partition's index is dropped with its
+-- parent's.
+-- The old table is renamed, the new one filled from it with the same ids, then dropped.
+ALTER TABLE usage_events RENAME TO usage_events_unpartitioned;
+ALTER INDEX usage_events_pkey RENAME TO usage_events_unpartitioned_pkey;
+ALTER INDEX usage_events_event_id_key RENAME TO usage_events_unpartitioned_event_id_key;
+ALTER INDEX usage_events_day RENAME TO usage_events_unpartitioned_day;
+CREATE TABLE usage_events (
+  id bigint NOT NULL DEFAULT nextval('usage_events_id_seq'),
+  event_id text NOT NULL,
+  tenant_id uuid NOT NULL,
+  agent_id uuid NOT NULL,
+  occurred_at_ms bigint NOT NULL,
+  success integer NOT NULL,
+  response_time_ms bigint NOT NULL,
+  tokens_used bigint NOT NULL,
+  cost_cents bigint NOT NULL,
+  ingested_at_ms bigint NOT NULL,
+  local_day bigint NOT NULL
+) PARTITION BY RANGE (occurred_at_ms);
+-- The sequence belongs to the new column, or dropping the old table would drop it.
+ALTER SEQUENCE usage_events_id_seq OWNED BY usage_events.id;
+CREATE UNIQUE INDEX usage_events_id ON usage_events(id, occurred_at_ms);
+CREATE UNIQUE INDEX usage_events_event ON usage_events(event_id, occurred_at_ms);
+CREATE INDEX usage_events_day ON usage_events(local_day, id);
+CREATE TABLE usage_events_default PARTITION OF usage_events DEFAULT;
+-- Each day that has events gets its partition before the copy (names from integer days).
+DO $$
+DECLARE d bigint;
+BEGIN
+  FOR d IN SELECT DISTINCT occurred_at_ms / 86400000 FROM usage_events_unpartitioned LOOP
+    EXECUTE format('CREATE TABLE %I PARTITION OF usage_events FOR VALUES FROM (%s) TO (%s)',
+                   'usage_events_d' || to_char(date '1970-01-01' + d::integer, 'YYYYMMDD'),
+                   d * 86400000, (d + 1) * 86400000);
+  END LOOP;
+END $$;
+INSERT INTO usage_events(id, event_id, tenant_id, agent_id, occurred_at_ms, success,
+                         response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day)
+  SELECT id, event_id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms,
+         tokens_used, cost_cents, ingested_at_ms, local_day FROM usage_events_unpartitioned;
+DROP TABLE usage_events_unpartitioned;
+)SQL"},
   };
   return m;
 }

@@ -255,7 +255,9 @@ class PgInstanceLock final : public InstanceLock {
 };
 
 // The archive's table of contents (`pg_restore --list`) must list the data of every main
-// table: a truncated or foreign file fails here.
+// table: a truncated or foreign file fails here. A partitioned table's data is in its
+// partitions (usage_events from migration 27 on): its DEFAULT partition, always there,
+// stands for it.
 void check_archive(const std::string& path) {
   if (!std::filesystem::exists(path))
     throw DbError(DbError::Kind::Other, "no such backup: " + path);
@@ -270,7 +272,8 @@ void check_archive(const std::string& path) {
                                             " is not a usable Painel backup (pg_restore --list "
                                             "failed: not a pg_dump -Fc archive, or damaged)");
   std::string text = toc.str();
-  for (auto& t : main_backup_tables()) {
+  for (auto& main : main_backup_tables()) {
+    const std::string partition = main + "_default";
     bool found = false;
     for (size_t at = text.find(" TABLE DATA "); at != std::string::npos && !found;
          at = text.find(" TABLE DATA ", at + 1)) {
@@ -278,11 +281,11 @@ void check_archive(const std::string& path) {
       std::istringstream line(text.substr(at + 12, eol == std::string::npos ? eol : eol - at - 12));
       std::string schema, table;
       line >> schema >> table;
-      found = table == t;
+      found = table == main || table == partition;
     }
     if (!found)
       throw DbError(DbError::Kind::Other,
-                    path + " is not a usable Painel backup (no data of table " + t + ")");
+                    path + " is not a usable Painel backup (no data of table " + main + ")");
   }
   // The list reads only the table of contents: read every data block too (a truncated or
   // damaged archive fails here), writing the SQL nowhere.

@@ -775,6 +775,13 @@ DROP TABLE usage_events;
 ALTER TABLE usage_events_v26 RENAME TO usage_events;
 CREATE INDEX usage_events_day ON usage_events(local_day, id);
 )SQL"},
+      {27, "raw usage events partitioned by UTC day",
+       R"SQL(
+-- PostgreSQL only (issue 20 item 3: usage_events partitioned by day, see its twin). SQLite
+-- has no partitions: its retention deletes old days in small batches. Kept so the versions
+-- stay the same in both files.
+SELECT 1;
+)SQL"},
   };
   return m;
 }
