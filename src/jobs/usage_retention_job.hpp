@@ -1,12 +1,13 @@
 #pragma once
 // Raw-event retention (issue 20 item 3, --raw-retention-days; 0 days: keep forever) and,
 // on PostgreSQL, usage_events' day partitions. Daily rows (tenant_usage_daily) are kept.
-// - SQLite: every run deletes the raw events of UTC days more than `retention_days`
-//   before today, in small batches, each its own short write transaction
-//   (store::delete_raw_events_before), so ingestion waits at most one batch.
+// - SQLite: every run deletes the raw events of days (their local_day) more than
+//   `retention_days` before today's UTC date, in small batches, each its own short write
+//   transaction (store::delete_raw_events_before), so ingestion waits at most one batch.
 // - PostgreSQL (store/usage_partitions.hpp), one instance at a time (a job lease): moves
 //   the retention floor (store::close_raw_days_before: aggregation treats those days as
-//   closed), drops the day partitions below it (each detached, then dropped in a second
+//   closed), drops each UTC-day partition once the day after it is below it too (its
+//   events' local dates run to the next day; each detached, then dropped in a second
 //   transaction, so usage_events is locked only for the detach) and deletes DEFAULT's
 //   events below it in batches; then creates the partitions of today-2 .. today+7, and of days from
 //   the floor on whose events landed in DEFAULT (at most kDefaultDaysPerRun a run), moving those

@@ -116,18 +116,15 @@ std::string insert_events_sql(size_t rows) {
   return "INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
          "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) VALUES " +
          placeholder_rows(kEventColumns, rows) +
-         " ON CONFLICT(event_id, occurred_at_ms) DO NOTHING RETURNING tenant_id, local_day";
+         " ON CONFLICT(event_id, occurred_at_ms) DO NOTHING RETURNING 1";
 }
 
-// The multi-row path: duplicates (stored before, or twice in the batch) are the rows that
-// RETURNING does not name; each new row's (day, tenant) goes to `dirty` as a view into the
-// batch (the tenant ids RETURNING gives are looked up among the batch's own).
+// The multi-row path (PostgreSQL): duplicates (stored before, or twice in the batch) are
+// the rows that RETURNING does not name. No marks here: PostgreSQL marks the batch's days
+// before its events (marks_first).
 IngestResult insert_events_many(Conn& c, const std::vector<UsageEvent>& events,
-                                const std::vector<int64_t>& days, int64_t now_ms,
-                                DirtyDays& dirty) {
+                                const std::vector<int64_t>& days, int64_t now_ms) {
   static const std::string full = insert_events_sql(kEventsPerInsert);
-  std::unordered_set<std::string_view> tenants;
-  for (auto& e : events) tenants.insert(e.tenant_id);
   IngestResult r;
   Params p;
   p.reserve(kEventColumns * kEventsPerInsert);
@@ -142,23 +139,21 @@ IngestResult insert_events_many(Conn& c, const std::vector<UsageEvent>& events,
                          e.tokens_used, e.cost_cents, now_ms, days[j]});
     }
     int64_t inserted = 0;
-    c.each_view(n == kEventsPerInsert ? full : insert_events_sql(n), p, [&](const RowView& row) {
-      ++inserted;
-      if (auto t = tenants.find(row.text(0)); t != tenants.end()) dirty.insert({row.i64(1), *t});
-    });
+    c.each_view(n == kEventsPerInsert ? full : insert_events_sql(n), p,
+                [&](const RowView&) { ++inserted; });
     r.accepted += inserted;
     r.duplicates += static_cast<int64_t>(n) - inserted;
   }
   return r;
 }
 
-// Inserts the batch's events (days[i]: event i's local day, event_local_days); adds the
-// (local day, tenant) of each new one to `dirty`.
+// Inserts the batch's events (days[i]: event i's local day, event_local_days); on SQLite adds
+// the (local day, tenant) of each new one to `dirty` (PostgreSQL marked them already).
 IngestResult insert_events(Conn& c, const std::vector<UsageEvent>& events,
                            const std::vector<int64_t>& days, int64_t now_ms, DirtyDays& dirty) {
   enter_usage_ingest(c);  // before any id is taken: see fold_bound in usage_aggregate.cpp
   // SQLite runs in-process: one reused prepared statement per event is its fastest path.
-  if (c.dialect() == Dialect::Postgres) return insert_events_many(c, events, days, now_ms, dirty);
+  if (c.dialect() == Dialect::Postgres) return insert_events_many(c, events, days, now_ms);
   IngestResult r;
   Params p{std::string(), std::string(), std::string(), int64_t{0}, int64_t{0},
            int64_t{0},    int64_t{0},    int64_t{0},    int64_t{0}, int64_t{0}};
