@@ -22,6 +22,23 @@ def iso(dt):
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
+def local_midnight(date, zone):
+    """The first instant of a local date: its midnight, or the end of the DST gap when
+    midnight is skipped (fold=0 takes the offset before the change), as UTC."""
+    return datetime.datetime(date.year, date.month, date.day, tzinfo=zone).astimezone(UTC)
+
+
+def offset_changes(zone, lo, hi):
+    """The local dates (after the change) of the zone's UTC offset changes in [lo, hi],
+    latest first."""
+    out, t = [], hi.replace(minute=0, second=0, microsecond=0)
+    while t > lo:
+        prev = t - datetime.timedelta(hours=1)
+        if prev.astimezone(zone).utcoffset() != t.astimezone(zone).utcoffset():
+            out.append(t.astimezone(zone).date())
+        t = prev
+    return out
+
 class Usage(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -219,6 +236,68 @@ class Usage(unittest.TestCase):
         o = self.p.get("/internal/usage/overview?period=7d", token=staff).json()
         self.assertEqual((o["time_zone"], o["to"]),
                          ("America/Sao_Paulo", datetime.datetime.now(ZONE).date().isoformat()))
+
+    def test_dst_days_are_23_or_25_hours_long(self):
+        # Around each zone's two latest DST changes 45-395 days ago (no fixture row or other
+        # test is on those days: a day's first fold rebuilds it whole), the first and last
+        # millisecond of the day of the change fall on it, and the instants one millisecond
+        # outside fall on the days around it. Santiago changes at midnight (midnight is
+        # skipped, or 23:00-24:00 repeats), Havana goes back from 01:00 to midnight (midnight
+        # repeats); a fixed offset per zone or per day gets one of the four wrong.
+        now = datetime.datetime.now(UTC)
+        one_ms, lengths = datetime.timedelta(milliseconds=1), set()
+        for name in ("America/New_York", "America/Santiago", "America/Havana", "Europe/Berlin",
+                     "Australia/Sydney"):
+            zone = ZoneInfo(name)
+            changes = offset_changes(zone, now - datetime.timedelta(days=395), now - datetime.timedelta(days=45))[:2]
+            self.assertTrue(changes, name)
+            t = self.p.tenant(f"Fuso {name.split('/')[1].replace('_', ' ')}")
+            self.p.cli("tenants", "update", t, "--time-zone", name)
+            self.p.sql("INSERT INTO tenant_agents(id, tenant_id, agent_id, status, activated_at) "
+                       "VALUES (?,?,?,?,?)", (str(uuid.uuid4()), t, self.w.agent1, "active", "2025-01-01T00:00:00Z"))
+            email = f"admin@dst-{name.split('/')[1].replace('_', '-').lower()}.test"
+            self.p.user(email, "TENANT_ADMIN", t)
+            tok = self.p.login(email, "painel-test-pw-1")["access_token"]
+            for d in changes:
+                start, next_start = local_midnight(d, zone), local_midnight(d + datetime.timedelta(days=1), zone)
+                hours = (next_start - start) / datetime.timedelta(hours=1)
+                self.assertIn(hours, (23, 25), (name, d))
+                lengths.add(hours)
+                at = [start - one_ms, start, next_start - one_ms, next_start]
+                self.assertEqual(self.ingest([self.ev(tenant_id=t, agent_id=self.w.agent1, occurred_at=iso(x))
+                                              for x in at]).status, 202)
+                before, after = d - datetime.timedelta(days=1), d + datetime.timedelta(days=1)
+                want = {before.isoformat(): 1, d.isoformat(): 2, after.isoformat(): 1}
+
+                def counts():
+                    u = self.p.get(f"/tenant/usage?from={before.isoformat()}&to={after.isoformat()}",
+                                   token=tok).json()
+                    c = {x["date"]: x["total_requests"] for x in u["daily_data"] if x["total_requests"]}
+                    return c if c == want else None
+                self.wait_for(counts)
+        self.assertEqual(lengths, {23, 25})  # both kinds of change were crossed
+
+class AggregateCommand(unittest.TestCase):
+    def test_default_day_is_yesterday_in_the_platform_zone(self):
+        # `painel aggregate` without --from rebuilds yesterday of --time-zone (daily rows are
+        # local dates). Kiritimati (UTC+14) and Pago Pago (UTC-11) are 25 h apart: their
+        # yesterdays always differ, and at most one of them is the UTC date's yesterday.
+        p = Painel()
+        try:
+            p.cli("migrate")
+            for name in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+                zone = ZoneInfo(name)
+                before = (datetime.datetime.now(zone) - datetime.timedelta(days=1)).date().isoformat()
+                r = p.cli("aggregate", "--time-zone", name)
+                after = (datetime.datetime.now(zone) - datetime.timedelta(days=1)).date().isoformat()
+                done = [ln.split()[1] for ln in r.stderr.splitlines() if ln.startswith("aggregate: ")]
+                self.assertEqual(len(done), 1, r.stderr)
+                self.assertIn(done[0], (before, after), name)
+            bad = p.cli("aggregate", "--time-zone", "Mars/Olympus_Mons", check=False)
+            self.assertEqual(bad.returncode, 2, bad.stderr)
+            self.assertIn("time zone", bad.stderr)
+        finally:
+            p.cleanup()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,7 @@ namespace painel::api {
 http::Router build_routes(const RouteServices& s) {
   http::Router r;
   add_system_routes(r, {s.store, s.metrics, s.config});
-  const ReadDeps reads{s.store, s.clock, s.reads,
-                       TimeZone::find(s.config.time_zone).value_or(TimeZone::default_zone())};
+  const ReadDeps reads{s.store, s.clock, s.reads, TimeZone::find_or_default(s.config.time_zone)};
   add_tenant_routes(r, reads);
   add_internal_routes(r, reads);
   add_billing_routes(r, reads);

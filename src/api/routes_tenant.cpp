@@ -28,8 +28,7 @@ std::string render_me(Conn& c, const TenantScope& s, int64_t now_ms) {
   auto me = store::tenant_overview(c, s);
   if (!me) throw not_found("tenant not found");
   const auto& t = me->tenant;
-  const int64_t today =
-      TimeZone::find(t.time_zone).value_or(TimeZone::default_zone()).local_day(now_ms);
+  const int64_t today = TimeZone::find_or_default(t.time_zone).local_day(now_ms);
   std::string month_start = format_day(today).substr(0, 8) + "01";
   auto ms = parse_day(month_start);
   auto sums = store::tenant_usage_sums(c, s, *ms, today);

@@ -36,6 +36,13 @@ void master_key_opts(CLI::App* c, Config& cfg, const std::string& what) {
       ->envname("PAINEL_MASTER_KEY_FILE");
 }
 
+// --time-zone's check: a zone the tz database knows.
+const CLI::Validator time_zone_name(
+    [](std::string& v) -> std::string {
+      return TimeZone::find(v) ? "" : "not an IANA time zone name, e.g. America/Sao_Paulo";
+    },
+    "ZONE");
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -293,11 +300,7 @@ int run(int argc, char** argv) {
                    "overview, billing, the tenants list); each tenant's own figures use its zone")
       ->envname("PAINEL_TIME_ZONE")
       ->capture_default_str()
-      ->check(CLI::Validator(
-          [](std::string& v) -> std::string {
-            return TimeZone::find(v) ? "" : "not an IANA time zone name, e.g. America/Sao_Paulo";
-          },
-          "ZONE"));
+      ->check(time_zone_name);
 
   serve
       ->add_option("--smtp-url", cfg.smtp_url,
@@ -568,10 +571,18 @@ int run(int argc, char** argv) {
   demo->add_option("--seed", d_seed, "random seed (same seed, same data)")->capture_default_str();
 
   auto* aggregate = app.add_subcommand("aggregate", "run the daily usage aggregation (backfill)");
-  std::string a_from, a_to;
+  std::string a_from, a_to, a_zone(kDefaultTimeZone);
   database_opt(aggregate, db);
-  aggregate->add_option("--from", a_from, "first UTC day, YYYY-MM-DD (default: yesterday)");
-  aggregate->add_option("--to", a_to, "last UTC day, YYYY-MM-DD (default: --from)");
+  aggregate->add_option("--from", a_from,
+                        "first day, YYYY-MM-DD: a date of each tenant's own zone, as the daily "
+                        "rows are (default: yesterday in --time-zone)");
+  aggregate->add_option("--to", a_to, "last day, YYYY-MM-DD (default: --from)");
+  aggregate
+      ->add_option("--time-zone", a_zone,
+                   "the platform's IANA time zone, whose yesterday is the default --from")
+      ->envname("PAINEL_TIME_ZONE")
+      ->capture_default_str()
+      ->check(time_zone_name);
   bool a_dirty = false;
   aggregate
       ->add_flag("--dirty", a_dirty,
@@ -711,7 +722,8 @@ int run(int argc, char** argv) {
     if (*mtest) return cmd_mail_test(m_url, m_from, m_to, m_lang, m_json);
     if (*pretention) return cmd_privacy_retention(db, p_days, p_json);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
-    if (*aggregate) return a_dirty ? cmd_aggregate_dirty(db) : cmd_aggregate(db, a_from, a_to);
+    if (*aggregate)
+      return a_dirty ? cmd_aggregate_dirty(db) : cmd_aggregate(db, a_from, a_to, a_zone);
     if (*routes) return cmd_routes(r_md);
     if (*smoke) return cmd_smoke(s_url, s_email, s_password, s_cacert);
     if (*backup) return b_check ? cmd_backup_check(db, file) : cmd_backup(db, file);

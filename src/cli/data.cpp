@@ -9,6 +9,7 @@
 #include "cli/progress.hpp"
 #include "cli/subcommands.hpp"
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "demo/demo.hpp"
 #include "store/audit.hpp"
 #include "store/store.hpp"
@@ -37,8 +38,9 @@ int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed) 
   return 0;
 }
 
-int cmd_aggregate(const std::string& database, const std::string& from, const std::string& to) {
-  int64_t today = day_of_ms(wall_now_ms());
+int cmd_aggregate(const std::string& database, const std::string& from, const std::string& to,
+                  const std::string& zone) {
+  int64_t today = TimeZone::find_or_default(zone).local_day(wall_now_ms());
   int64_t f = today - 1, t;
   if (!from.empty()) {
     auto d = parse_day(from);

@@ -72,7 +72,9 @@ int cmd_keys_create(const std::string& database, const std::string& name,
 int cmd_keys_rotate_signing(const Config& cfg);
 int cmd_keys_revoke(const std::string& database, const std::string& id_or_prefix);
 int cmd_demo(const std::string& database, int tenants, int days, uint64_t seed);
-int cmd_aggregate(const std::string& database, const std::string& from, const std::string& to);
+// Rebuilds the days [from, to] (default: yesterday in the zone named `zone`).
+int cmd_aggregate(const std::string& database, const std::string& from, const std::string& to,
+                  const std::string& zone);
 // `painel aggregate --dirty`: one incremental pass over the days marked dirty.
 int cmd_aggregate_dirty(const std::string& database);
 int cmd_routes(bool markdown);

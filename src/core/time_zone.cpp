@@ -39,6 +39,11 @@ TimeZone TimeZone::default_zone() {
   return *z;
 }
 
+TimeZone TimeZone::find_or_default(std::string_view name) {
+  auto z = find(name);
+  return z ? *z : default_zone();
+}
+
 int64_t TimeZone::local_day(int64_t ms) const {
   auto local = zone_of(zone_)->to_local(date::sys_time<milliseconds>(milliseconds(ms)));
   return date::floor<date::days>(local).time_since_epoch().count();

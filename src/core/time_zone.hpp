@@ -24,6 +24,9 @@ class TimeZone {
   static std::optional<TimeZone> find(std::string_view name);
   // kDefaultTimeZone; throws if the system has no tz database (a broken install).
   static TimeZone default_zone();
+  // find(name), or default_zone() for a name the database does not know (a tenant row
+  // written before zones were validated, a setting already checked at start-up).
+  static TimeZone find_or_default(std::string_view name);
 
   const std::string& name() const { return name_; }
   // The local calendar date of an instant.

@@ -20,7 +20,7 @@ AggregationJob::AggregationJob(store::Store& s, cache::ResponseCache& cache, obs
       metrics_(m),
       clock_(clock),
       opts_(std::move(o)),
-      zone_(TimeZone::find(opts_.time_zone).value_or(TimeZone::default_zone())),
+      zone_(TimeZone::find_or_default(opts_.time_zone)),
       holder_(new_uuid()) {
   auto c = domain::Cron::parse(opts_.cron);
   if (!c) throw std::invalid_argument("--aggregate-cron is not a valid 5-field cron expression");

@@ -404,7 +404,7 @@ TenantCounts tenant_counts(Conn& c) {
 TimeZone tenant_time_zone(Conn& c, const TenantScope& s) {
   Rows r = c.query("SELECT time_zone FROM tenants WHERE id = ?", {s.tenant_id()});
   if (r.empty()) return TimeZone::default_zone();
-  return TimeZone::find(r[0].text(0)).value_or(TimeZone::default_zone());
+  return TimeZone::find_or_default(r[0].text(0));
 }
 
 }  // namespace painel::store

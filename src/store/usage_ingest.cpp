@@ -245,8 +245,7 @@ std::vector<int64_t> event_local_days(Conn& c, const std::vector<UsageEvent>& ev
   auto zone_named = [&](std::string_view name) {
     auto it = zones.find(name);
     if (it == zones.end())
-      it = zones.emplace(std::string(name), TimeZone::find(name).value_or(TimeZone::default_zone()))
-               .first;
+      it = zones.emplace(std::string(name), TimeZone::find_or_default(name)).first;
     return it->second;
   };
   std::unordered_map<std::string_view, LocalDayCursor> cursors;
