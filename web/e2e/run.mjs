@@ -1029,9 +1029,13 @@ scenario('administration: tenant + contract, integration, support request answer
     await admin.goto(`${BASE}${await tenantDetailPath(admin)}`);
     await settled(admin, 'page-tenant-detail');
     const active = Number(await count.getAttribute('data-active'));
-    const row = admin.locator(`${tid('contract-row')}[data-status="active"]`).first();
-    const agentId = await row.getAttribute('data-agent-id');
-    await row.locator(tid('contract-deactivate')).click();
+    // The row by its agent: `.first()` is looked up again at each use, and the list may
+    // have been drawn again (sorted, refetched) in between.
+    const agentId = await admin
+      .locator(`${tid('contract-row')}[data-status="active"]`)
+      .first()
+      .getAttribute('data-agent-id');
+    await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"] ${tid('contract-deactivate')}`).click();
     await admin.click(tid('confirm-ok'));
     await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"][data-status="inactive"]`).waitFor();
     await admin.locator(`${tid('contracts-count')}[data-active="${active - 1}"]`).waitFor();
@@ -1039,9 +1043,11 @@ scenario('administration: tenant + contract, integration, support request answer
     await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"][data-status="active"]`).waitFor();
     await admin.locator(`${tid('contracts-count')}[data-active="${active}"]`).waitFor();
   } else {
-    const row = admin.locator(`${tid('contract-row')}:has(${tid('contract-activate')}:not([disabled]))`).first();
-    const agentId = await row.getAttribute('data-agent-id');
-    await row.locator(tid('contract-activate')).click();
+    const agentId = await admin
+      .locator(`${tid('contract-row')}:has(${tid('contract-activate')}:not([disabled]))`)
+      .first()
+      .getAttribute('data-agent-id');
+    await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"] ${tid('contract-activate')}`).click();
     await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"][data-status="active"]`).waitFor();
     await admin.locator(`${tid('contracts-count')}[data-active="1"]`).waitFor();
   }
@@ -1238,7 +1244,16 @@ scenario('375 px wide: no horizontal scroll, hamburger menu works', async () => 
   await admin.waitForFunction(
     () => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true',
   );
-  await admin.waitForTimeout(350); // slide-in transition
+  // The slide-in (0.2 s) has ended when the link is wholly on screen; under load its first
+  // frame may come late, so wait for that rather than a fixed time.
+  await admin.waitForFunction(
+    (w) => {
+      const r = document.querySelector('[data-testid="nav-tenants"]')?.getBoundingClientRect();
+      return !!r && r.width > 0 && r.x >= 0 && r.right <= w;
+    },
+    PHONE.width,
+    { timeout: 3000 },
+  );
   assert(await inView(), 'menu link not on screen after opening the menu');
   await shot(admin, 'mobile-menu', { fullPage: false, docs: true });
   await navLink.click();
