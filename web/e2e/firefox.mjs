@@ -15,12 +15,14 @@
 //
 // Environment: PAINEL_SRC, PAINEL_BIN, PAINEL_WEB_DIR (as run.mjs), FIREFOX (default
 // /usr/bin/firefox-esr), E2E_ONLY (comma-separated scenario names). Screenshots land in
-// build/screenshots/firefox-*.png.
+// build/screenshots/firefox-*.png. A failure also prints the last page call and the URL of
+// each open page, and saves their screenshots and text under web/e2e/failures/firefox-*/.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { errorLines, resetFailures, saveFailure, stepTracker } from './diagnose.mjs';
 import { PASSWORD, startPainel } from './server.mjs';
 
 const SRC = resolve(process.env.PAINEL_SRC || join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
@@ -47,6 +49,20 @@ function assert(cond, msg) {
 let painel = null;
 let browser = null;
 const errors = []; // script errors of every page, drained after each scenario
+const openPages = []; // every page prepared, for the failure report
+const steps = stepTracker(); // the last page call of the running scenario
+const TRACKED = ['goto', 'reload', 'click', 'type', 'select', 'waitForSelector', 'waitForFunction', '$', '$eval'];
+/** Every call of these page methods records the page and its first argument. */
+function trackCalls(page) {
+  for (const m of TRACKED) {
+    const orig = page[m].bind(page);
+    page[m] = (...args) => {
+      const a = typeof args[0] === 'string' ? args[0] : typeof args[0] === 'function' ? 'fn' : String(args[0] ?? '');
+      steps.touch(page, `${m}(${a.slice(0, 160)})`);
+      return orig(...args);
+    };
+  }
+}
 
 async function newContextPage(viewport = DESKTOP) {
   const ctx = await browser.createBrowserContext();
@@ -56,6 +72,8 @@ async function newContextPage(viewport = DESKTOP) {
 }
 
 async function prepare(page, viewport = DESKTOP) {
+  trackCalls(page);
+  openPages.push(page);
   page.setDefaultTimeout(STEP_MS);
   await page.setViewport(viewport);
   await page.evaluateOnNewDocument(() => {
@@ -284,9 +302,11 @@ async function main() {
   });
   log(`e2e firefox: ${painel.base}, ${await browser.version()}, setup ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const results = [];
+  const failuresDir = resetFailures(SRC, 'firefox-');
   for (const s of scenarios) {
     if (ONLY.length && !ONLY.some((o) => s.name.includes(o))) continue;
     const t0 = Date.now();
+    steps.start();
     let error = null;
     try {
       let timer;
@@ -302,13 +322,29 @@ async function main() {
     if (!error && errors.length) error = new Error(errors.join(' | '));
     errors.length = 0;
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
-    log(
-      error
-        ? `FAIL ${s.name} (${secs} s): ${String(error.message || error)
-            .split('\n')[0]
-            .slice(0, 400)}`
-        : `ok   ${s.name} (${secs} s)`,
-    );
+    if (error) {
+      const [first, ...more] = errorLines(error);
+      log(`FAIL ${s.name} (${secs} s): ${first}`);
+      for (const l of more) log(`     ${l}`);
+      const at = steps.current();
+      if (at.call) log(`     last call: ${at.call}`);
+      const open = openPages.filter((p) => !p.isClosed());
+      const labelOf = (p) => Object.keys(signedIn).find((r) => signedIn[r] === p) || `page ${openPages.indexOf(p) + 1}`;
+      const ordered = at.page && open.includes(at.page) ? [at.page, ...open.filter((p) => p !== at.page)] : open;
+      try {
+        const lines = await saveFailure(
+          failuresDir,
+          SRC,
+          `firefox ${s.name}`,
+          ordered.map((p) => ({ label: labelOf(p), page: p })),
+        );
+        for (const l of lines) log(`     ${l}`);
+      } catch (e) {
+        log(`     (could not save the pages: ${e.message || e})`);
+      }
+    } else {
+      log(`ok   ${s.name} (${secs} s)`);
+    }
     results.push(!error);
   }
   return results;

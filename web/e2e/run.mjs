@@ -10,11 +10,15 @@
 // E2E_DOCS=1 (also write the small pt-BR screenshots of docs/ui.md to docs/screenshots/).
 // Prints one line per scenario, saves screenshots under build/screenshots/, and exits
 // non-zero when any scenario fails. The server and the browser are always stopped.
+// A failure also prints the scenario's last step (step() below), the locator it waited
+// for, the URL of each open page, and saves their screenshots and text under
+// web/e2e/failures/<scenario>/ (diagnose.mjs).
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { errorLines, resetFailures, saveFailure, stepTracker } from './diagnose.mjs';
 import { PASSWORD, startPainel } from './server.mjs';
 
 const SRC = resolve(process.env.PAINEL_SRC || join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
@@ -23,8 +27,9 @@ const WEB_DIR = resolve(SRC, process.env.PAINEL_WEB_DIR || 'web/dist');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = join(SRC, 'build', 'screenshots');
 const DOCS_SHOTS = process.env.E2E_DOCS === '1' ? join(SRC, 'docs', 'screenshots') : null;
-const ONLY = (process.env.E2E_ONLY || '')
-  .split(',')
+// A whole scenario name may itself contain commas: E2E_ONLY equal to one runs just it.
+const ONLY_RAW = (process.env.E2E_ONLY || '').trim();
+const ONLY = ONLY_RAW.split(',')
   .map((s) => s.trim())
   .filter(Boolean);
 const DESKTOP = { width: 1280, height: 800 };
@@ -68,6 +73,37 @@ function assert(cond, msg) {
 }
 
 const tid = (id) => `[data-testid="${id}"]`;
+
+// Where the running scenario is: its last step() label and the last page call made, for
+// the failure report.
+const steps = stepTracker();
+/** Names the part of a scenario that follows (printed when it fails, and with E2E_VERBOSE). */
+function step(label, page) {
+  steps.step(label, page);
+  if (process.env.E2E_VERBOSE) log(`  → ${((Date.now() - started) / 1000).toFixed(1)} s ${label}`);
+}
+const TRACKED = [
+  'goto',
+  'reload',
+  'click',
+  'fill',
+  'selectOption',
+  'check',
+  'waitForURL',
+  'waitForFunction',
+  'locator',
+];
+/** Every call of these page methods records the page and its first argument. */
+function trackCalls(page) {
+  for (const m of TRACKED) {
+    const orig = page[m].bind(page);
+    page[m] = (...args) => {
+      const a = typeof args[0] === 'string' ? args[0] : typeof args[0] === 'function' ? 'fn' : String(args[0] ?? '');
+      steps.touch(page, `${m}(${a.slice(0, 160)})`);
+      return orig(...args);
+    };
+  }
+}
 
 /** Waits for a page (by its data-testid) with its data loaded: no spinner left. */
 async function settled(page, testId, timeout = STEP_MS) {
@@ -149,6 +185,7 @@ async function newPage(viewport = DESKTOP, lang = 'pt', timezoneId = 'America/Sa
   }, lang);
   ctx.setDefaultTimeout(STEP_MS);
   const page = await ctx.newPage();
+  trackCalls(page);
   page.errors = [];
   watchErrors(page, page.errors);
   allPages.push(page);
@@ -947,6 +984,7 @@ scenario('administration: tenant + contract, integration, support request answer
   const stamp = Date.now().toString(36);
   // Staff creates a tenant (a wrong CNPJ is refused on the field first).
   const admin = await pageFor('INTERNAL_ADMIN');
+  step('staff creates a tenant', admin);
   await admin.goto(`${BASE}/app/company/tenants`);
   await settled(admin, 'page-tenants');
   await admin.click(tid('tenant-add'));
@@ -966,6 +1004,7 @@ scenario('administration: tenant + contract, integration, support request answer
   // An edit goes through (PATCH with If-Match); one made after someone else changed the
   // tenant gets "changed by someone else" and a reload.
   const newId = admin.url().split('/').pop();
+  step('staff edits the tenant (then a stale edit)', admin);
   await admin.click(tid('tenant-edit'));
   await admin.fill(tid('tenant-form-name'), `${name} (editada)`);
   await admin.click(tid('tenant-edit-form-submit'));
@@ -979,6 +1018,7 @@ scenario('administration: tenant + contract, integration, support request answer
   await admin.click(tid('form-reload'));
   await settled(admin, 'page-tenant-detail');
   // …and a contract: the first catalog agent that can be activated.
+  step('staff activates a contract', admin);
   const count = admin.locator(tid('contracts-count'));
   assert((await count.getAttribute('data-active')) === '0', 'a new tenant has no active contract');
   const noCatalog = (await admin.locator(tid('catalog-unavailable')).count()) > 0;
@@ -989,9 +1029,13 @@ scenario('administration: tenant + contract, integration, support request answer
     await admin.goto(`${BASE}${await tenantDetailPath(admin)}`);
     await settled(admin, 'page-tenant-detail');
     const active = Number(await count.getAttribute('data-active'));
-    const row = admin.locator(`${tid('contract-row')}[data-status="active"]`).first();
-    const agentId = await row.getAttribute('data-agent-id');
-    await row.locator(tid('contract-deactivate')).click();
+    // The row by its agent: `.first()` is looked up again at each use, and the list may
+    // have been drawn again (sorted, refetched) in between.
+    const agentId = await admin
+      .locator(`${tid('contract-row')}[data-status="active"]`)
+      .first()
+      .getAttribute('data-agent-id');
+    await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"] ${tid('contract-deactivate')}`).click();
     await admin.click(tid('confirm-ok'));
     await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"][data-status="inactive"]`).waitFor();
     await admin.locator(`${tid('contracts-count')}[data-active="${active - 1}"]`).waitFor();
@@ -999,9 +1043,11 @@ scenario('administration: tenant + contract, integration, support request answer
     await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"][data-status="active"]`).waitFor();
     await admin.locator(`${tid('contracts-count')}[data-active="${active}"]`).waitFor();
   } else {
-    const row = admin.locator(`${tid('contract-row')}:has(${tid('contract-activate')}:not([disabled]))`).first();
-    const agentId = await row.getAttribute('data-agent-id');
-    await row.locator(tid('contract-activate')).click();
+    const agentId = await admin
+      .locator(`${tid('contract-row')}:has(${tid('contract-activate')}:not([disabled]))`)
+      .first()
+      .getAttribute('data-agent-id');
+    await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"] ${tid('contract-activate')}`).click();
     await admin.locator(`${tid('contract-row')}[data-agent-id="${agentId}"][data-status="active"]`).waitFor();
     await admin.locator(`${tid('contracts-count')}[data-active="1"]`).waitFor();
   }
@@ -1015,6 +1061,7 @@ scenario('administration: tenant + contract, integration, support request answer
 
   // The tenant admin adds an integration with credentials (never shown back).
   const tadmin = await pageFor('TENANT_ADMIN');
+  step('tenant admin adds an integration', tadmin);
   await tadmin.goto(`${BASE}/app/dashboard/integrations`);
   await settled(tadmin, 'page-integrations');
   await tadmin.click(tid('integration-add'));
@@ -1035,6 +1082,7 @@ scenario('administration: tenant + contract, integration, support request answer
   await tadmin.click(tid('integration-form-cancel'));
 
   // …and opens a support request.
+  step('tenant admin opens a support request', tadmin);
   await tadmin.goto(`${BASE}/app/dashboard/support`);
   await settled(tadmin, 'page-support');
   const subject = `E2E WhatsApp parado ${stamp}`;
@@ -1046,6 +1094,7 @@ scenario('administration: tenant + contract, integration, support request answer
   await tadmin.locator(tid('support-request-row'), { hasText: subject }).waitFor();
 
   // Staff answers it from the queue.
+  step('staff answers it from the queue', admin);
   await admin.goto(`${BASE}/app/company/support`);
   await settled(admin, 'page-support-queue');
   const qrow = admin.locator(tid('support-queue-row'), { hasText: subject });
@@ -1056,12 +1105,14 @@ scenario('administration: tenant + contract, integration, support request answer
   await admin.locator(`${tid('support-thread')}[data-status="answered"]`).waitFor();
   await admin.locator(`${tid('support-message')}[data-side="staff"]`).waitFor();
   // Answered, it leaves the "open" queue; the "all" view still lists it.
+  step('the queue\'s "all" view lists it answered', admin);
   await admin.selectOption(tid('support-queue-status'), 'all');
   await admin.locator(`${tid('support-queue-row')}[data-status="answered"]`, { hasText: subject }).waitFor();
   await settled(admin, 'page-support-queue');
   await shot(admin, 'support-queue', { docs: true });
 
   // The customer sees the answer.
+  step('the customer sees the answer', tadmin);
   await tadmin.reload();
   await settled(tadmin, 'page-support');
   await tadmin
@@ -1072,6 +1123,7 @@ scenario('administration: tenant + contract, integration, support request answer
   await shot(tadmin, 'support-thread');
 
   // Staff opens a global incident and resolves it.
+  step('staff opens a global incident', admin);
   await admin.goto(`${BASE}/app/company/incidents`);
   await settled(admin, 'page-incidents');
   await admin.click(tid('incident-open'));
@@ -1081,11 +1133,66 @@ scenario('administration: tenant + contract, integration, support request answer
   await admin.fill(tid('incident-form-description'), 'Mensagens atrasando.');
   await admin.click(tid('incident-form-submit'));
   const inc = admin.locator(tid('incident-row'), { hasText: ititle });
+  step('staff resolves it; the "resolved" filter lists it', admin);
   await inc.locator(tid('incident-resolve')).click();
   await admin.selectOption(tid('incidents-status'), 'resolved');
   await admin.locator(`${tid('incident-row')}[data-status="resolved"]`, { hasText: ititle }).waitFor();
   await settled(admin, 'page-incidents');
   await shot(admin, 'incidents');
+});
+
+scenario('incidents: "resolved" picked while the resolve is on its way still lists it', async () => {
+  // The race behind a CI flake of the scenario above, made certain: the "resolved" list is
+  // read by the server before the resolve and reaches the page after the resolve's answer.
+  // A write must not leave a list fetched before it on screen (invalidateAfterWrite).
+  const admin = await pageFor('INTERNAL_ADMIN');
+  step('staff opens an incident (API)', admin);
+  const title = `E2E corrida ${Date.now().toString(36)}`;
+  const [st, body] = await apiCall(LOGINS.INTERNAL_ADMIN, 'POST', '/internal/incidents', {
+    tenant_id: null,
+    severity: 'info',
+    title,
+    description: '',
+  });
+  assert(st === 201, `POST /internal/incidents answered ${st}`);
+  const id = JSON.parse(body).id;
+  await admin.goto(`${BASE}/app/company/incidents`);
+  await settled(admin, 'page-incidents');
+
+  step('resolve, and "resolved" at once: the list answers after the resolve', admin);
+  let listRead;
+  const listReadP = new Promise((r) => (listRead = r));
+  const patchAnswered = admin.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().endsWith(`/internal/incidents/${id}`),
+  );
+  let held = null;
+  const heldFailed = new Promise((r) => {
+    admin.on('requestfailed', (req) => req === held && r());
+  });
+  // The resolve goes to the server only once it has answered the "resolved" list…
+  await admin.route(`**/internal/incidents/${id}`, async (route) => {
+    if (route.request().method() === 'PATCH') await listReadP;
+    await route.continue();
+  });
+  // …and that answer reaches the page only after the resolve's (or never, if the page
+  // dropped the request meanwhile).
+  await admin.route(/\/internal\/incidents\?(.*&)?status=resolved(&|$)/, async (route) => {
+    if (held) return route.continue();
+    held = route.request();
+    const before = await route.fetch();
+    listRead();
+    await Promise.race([patchAnswered.then(() => admin.waitForTimeout(500)), heldFailed]);
+    await route.fulfill({ response: before }).catch(() => {}); // dropped: nobody to answer
+  });
+  try {
+    await admin.locator(tid('incident-row'), { hasText: title }).locator(tid('incident-resolve')).click();
+    await admin.selectOption(tid('incidents-status'), 'resolved');
+    await patchAnswered;
+    await admin.locator(`${tid('incident-row')}[data-status="resolved"]`, { hasText: title }).waitFor();
+  } finally {
+    await admin.unrouteAll({ behavior: 'ignoreErrors' });
+  }
+  await settled(admin, 'page-incidents');
 });
 
 scenario('internal pages in pt-BR (desktop screenshots)', async () => {
@@ -1137,7 +1244,16 @@ scenario('375 px wide: no horizontal scroll, hamburger menu works', async () => 
   await admin.waitForFunction(
     () => document.querySelector('[data-testid="menu-toggle"]')?.getAttribute('aria-expanded') === 'true',
   );
-  await admin.waitForTimeout(350); // slide-in transition
+  // The slide-in (0.2 s) has ended when the link is wholly on screen; under load its first
+  // frame may come late, so wait for that rather than a fixed time.
+  await admin.waitForFunction(
+    (w) => {
+      const r = document.querySelector('[data-testid="nav-tenants"]')?.getBoundingClientRect();
+      return !!r && r.width > 0 && r.x >= 0 && r.right <= w;
+    },
+    PHONE.width,
+    { timeout: 3000 },
+  );
   assert(await inView(), 'menu link not on screen after opening the menu');
   await shot(admin, 'mobile-menu', { fullPage: false, docs: true });
   await navLink.click();
@@ -1538,9 +1654,12 @@ async function main() {
     `e2e: ${BASE} (demo tenant "${TENANT.name}"), Chromium ${browser.version()}, setup ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 
+  const failuresDir = resetFailures(SRC);
+  const exactOnly = scenarios.some((x) => x.name === ONLY_RAW);
   for (const s of scenarios) {
-    if (ONLY.length && !ONLY.some((o) => s.name.includes(o))) continue;
+    if (ONLY.length && !(exactOnly ? s.name === ONLY_RAW : ONLY.some((o) => s.name.includes(o)))) continue;
     const t0 = Date.now();
+    steps.start();
     const errBag = [];
     let error = null;
     try {
@@ -1561,11 +1680,25 @@ async function main() {
     if (!error && errBag.length) error = new Error(errBag.join(' | '));
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     if (error) {
-      log(
-        `FAIL ${s.name} (${secs} s): ${String(error.message || error)
-          .split('\n')[0]
-          .slice(0, 400)}`,
-      );
+      const [first, ...more] = errorLines(error);
+      log(`FAIL ${s.name} (${secs} s): ${first}`);
+      for (const l of more) log(`     ${l}`);
+      const at = steps.current();
+      log(`     step: ${at.label} (from ${(at.at / 1000).toFixed(1)} s)${at.call ? `; last call: ${at.call}` : ''}`);
+      const open = allPages.filter((p) => !p.isClosed());
+      const labelOf = (p) => Object.keys(pages).find((r) => pages[r] === p) || `page ${allPages.indexOf(p) + 1}`;
+      const ordered = at.page && open.includes(at.page) ? [at.page, ...open.filter((p) => p !== at.page)] : open;
+      try {
+        const lines = await saveFailure(
+          failuresDir,
+          SRC,
+          s.name,
+          ordered.map((p) => ({ label: labelOf(p), page: p })),
+        );
+        for (const l of lines) log(`     ${l}`);
+      } catch (e) {
+        log(`     (could not save the pages: ${e.message || e})`);
+      }
       if (process.env.E2E_VERBOSE) console.error(error);
     } else {
       log(`ok   ${s.name} (${secs} s)`);

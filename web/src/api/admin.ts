@@ -3,6 +3,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from './index';
+import { invalidateAfterWrite } from './queryClient';
 import type { Query } from './client';
 import type {
   CatalogAgent,
@@ -29,9 +30,9 @@ function useGet<T>(path: string, query?: Query, enabled = true) {
   });
 }
 
-/** Drops every cached read whose path starts with one of the prefixes. */
+/** Drops every cached read whose path starts with one of the prefixes (after a write). */
 export function invalidatePaths(qc: QueryClient, ...prefixes: string[]) {
-  return qc.invalidateQueries({
+  return invalidateAfterWrite(qc, {
     predicate: (q) => {
       const k = q.queryKey[0];
       return typeof k === 'string' && prefixes.some((p) => k.startsWith(p));

@@ -3,6 +3,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './index';
+import { invalidateAfterWrite } from './queryClient';
 import { ERROR_SHOWN_INLINE } from './errors';
 import type { Query } from './client';
 import type {
@@ -90,8 +91,8 @@ function useCommandDecision<V>(call: (v: V) => Promise<Command>) {
     meta: ERROR_SHOWN_INLINE, // the queue shows the refusal under the row (describeRefusal)
     onSettled: () => {
       // Approved → PENDING (then run), rejected → CANCELLED; 409 means someone decided first.
-      qc.invalidateQueries({ queryKey: ['/internal/operations/commands'] });
-      qc.invalidateQueries({ queryKey: ['/internal/operations/commands/'] });
+      void invalidateAfterWrite(qc, { queryKey: ['/internal/operations/commands'] });
+      void invalidateAfterWrite(qc, { queryKey: ['/internal/operations/commands/'] });
     },
   });
 }
@@ -141,7 +142,7 @@ export function useCreateCommand() {
   return useMutation({
     mutationFn: ({ body, idempotencyKey }: { body: CommandBody; idempotencyKey: string }) =>
       api.post<CommandCreated>('/internal/operations/commands', body, { 'Idempotency-Key': idempotencyKey }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['/internal/operations/commands'] }),
+    onSuccess: () => invalidateAfterWrite(qc, { queryKey: ['/internal/operations/commands'] }),
   });
 }
 
@@ -150,8 +151,8 @@ export function useCancelCommand() {
   return useMutation({
     mutationFn: (id: string) => api.post<Command>(`/internal/operations/commands/${encodeURIComponent(id)}/cancel`),
     onSuccess: (_d, id) => {
-      qc.invalidateQueries({ queryKey: ['/internal/operations/commands'] });
-      qc.invalidateQueries({ queryKey: ['/internal/operations/commands/', id] });
+      void invalidateAfterWrite(qc, { queryKey: ['/internal/operations/commands'] });
+      void invalidateAfterWrite(qc, { queryKey: ['/internal/operations/commands/', id] });
     },
   });
 }

@@ -1,6 +1,6 @@
 // The app's react-query client: what happens to a failed read or write app-wide.
 
-import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, type QueryFilters } from '@tanstack/react-query';
 import { t } from '../i18n/I18nProvider';
 import { pushToast } from '../lib/toasts';
 import { isApiError } from './client';
@@ -38,4 +38,21 @@ export function makeQueryClient(): QueryClient {
       mutations: { retry: false },
     },
   });
+}
+
+/**
+ * After a write: marks the matching reads stale and fetches the ones on screen again.
+ * invalidateQueries alone restarts a fetch in flight only when its query already has
+ * data; a first fetch (a filter just changed: "resolved" picked while the resolve was on
+ * its way) is joined, and it may answer with what the server read before the write, which
+ * would then stay on screen. So those are cancelled first (back to "no data", their
+ * request aborted), and the refetch asks the server again.
+ */
+export async function invalidateAfterWrite(qc: QueryClient, filters: QueryFilters): Promise<void> {
+  await qc.cancelQueries({
+    ...filters,
+    predicate: (q) =>
+      q.state.fetchStatus !== 'idle' && q.state.data === undefined && (!filters.predicate || filters.predicate(q)),
+  });
+  await qc.invalidateQueries(filters);
 }

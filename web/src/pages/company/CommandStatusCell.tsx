@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCommand } from '../../api/hooks';
+import { invalidateAfterWrite } from '../../api/queryClient';
 import type { Command } from '../../api/types';
 import { isLiveStatus } from '../../lib/commands';
 import { Badge } from '../../components/ui';
@@ -18,8 +19,8 @@ export function useLiveCommand(command: Command): Command {
   const wasLive = useRef(live);
   useEffect(() => {
     if (wasLive.current && !isLiveStatus(current.status)) {
-      qc.invalidateQueries({ queryKey: ['/internal/operations/commands'] });
-      qc.invalidateQueries({ queryKey: [`/internal/tenants/${encodeURIComponent(current.tenant_id ?? '')}`] });
+      void invalidateAfterWrite(qc, { queryKey: ['/internal/operations/commands'] });
+      void invalidateAfterWrite(qc, { queryKey: [`/internal/tenants/${encodeURIComponent(current.tenant_id ?? '')}`] });
     }
     wasLive.current = isLiveStatus(current.status);
   }, [current.status, current.tenant_id, qc]);
