@@ -1,14 +1,17 @@
-// Password logins off PostgreSQL's global write lock (WriteLock::RowLevel, token_login.cpp):
-// a login (a counted failure, a session) commits while another connection holds the
-// global lock; failures counted from two instances at once are all counted (one upsert
-// per counter, store::count_throttle_failure) and lock the account at exactly its
-// threshold; a login racing a revocation of the user never leaves a live session whose
-// tokens the revocation killed (both lock the user's row, store::lock_user_row). Needs a
-// server: skipped unless PAINEL_TEST_PG_URL(_FILE) is set (ctest's pg.unit).
+// Password logins, refreshes and logouts off PostgreSQL's global write lock
+// (WriteLock::RowLevel, token_login.cpp, token_service.cpp): each commits while another
+// connection holds the global lock; failures counted from two instances at once are all
+// counted (one upsert per counter, store::count_throttle_failure) and lock the account at
+// exactly its threshold; a login or a refresh racing a revocation of the user never
+// leaves a live session whose tokens the revocation killed, and one refresh token
+// presented at once mints one successor (the user's row, store::lock_user_row, locked by
+// all of them). Needs a server: skipped unless PAINEL_TEST_PG_URL(_FILE) is set (ctest's
+// pg.unit).
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -202,6 +205,130 @@ TEST_F(PgServerLoginLock, ALoginRacingARevocationNeverOutlivesIt) {
   }
   // Both outcomes are legitimate; say how the race went.
   std::printf("logins ended by the revocation: %d, after it: %d\n", ended, survived);
+}
+
+// (d) A refresh and a logout commit while another connection holds the global lock for
+// 2 s. Fails (both wait for the holder) when refresh / logout use Store::write's default.
+TEST_F(PgServerLoginLock, RefreshAndLogoutCommitWhileAnotherWriterHoldsTheGlobalLock) {
+  if (!store_) return;
+  TokenService tokens(cfg_, *store_, clock_, kMasterKey);
+  const RequestMeta m{"10.0.0.1", "gtest", "req-1"};
+  auto first = tokens.open_session(tokens.check_password(kEmail, kPassword, m), m);
+  auto other = tokens.open_session(tokens.check_password(kEmail, kPassword, m), m);
+
+  store::PgConn holder({db_->url()});
+  holder.begin(true);  // the global write lock, held ~2 s
+  holder.exec("UPDATE users SET full_name = full_name WHERE id <> ?", {user_id_});
+  Clock::time_point released{};
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    released = Clock::now();
+    holder.commit();
+  });
+  const auto start = Clock::now();
+  auto next = tokens.refresh(first.refresh_token, m);
+  const auto refreshed = Clock::now();
+  tokens.logout(other.refresh_token, m);
+  const auto logged_out = Clock::now();
+  release.join();
+  EXPECT_LT(refreshed, released) << "the refresh waited for the global write lock";
+  EXPECT_LT(logged_out, released) << "the logout waited for the global write lock";
+  EXPECT_LT((logged_out - start) * 2, released - start);
+  auto& c = store_->conn();
+  EXPECT_TRUE(
+      store::find_session_by_refresh_hash(c, sha256_hex(first.refresh_token))->rotated_at_ms);
+  EXPECT_FALSE(
+      store::find_session_by_refresh_hash(c, sha256_hex(next.refresh_token))->revoked_at_ms);
+  EXPECT_TRUE(
+      store::find_session_by_refresh_hash(c, sha256_hex(other.refresh_token))->revoked_at_ms);
+}
+
+// (e) One refresh token presented at once from several threads on two instances (a
+// replay racing the real client): one refresh succeeds, the others find it rotated, and
+// reuse revokes the whole family, the successor included. Without the user row's lock
+// in the refresh, several refreshes read the session unrotated and each mints a live
+// successor.
+TEST_F(PgServerLoginLock, ConcurrentRefreshesOfOneTokenMintOneSuccessor) {
+  if (!store_) return;
+  constexpr int kThreads = 4, kRounds = 20;
+  auto other = open_other();
+  TokenService ta(cfg_, *store_, clock_, kMasterKey), tb(cfg_, *other, clock_, kMasterKey);
+  const RequestMeta m{"10.4.0.1", "gtest", "req"};
+  auto u = ta.check_password(kEmail, kPassword, m);
+  for (int round = 0; round < kRounds && !HasFailure(); ++round) {
+    auto pair = ta.open_session(u, m);
+    std::atomic<int> ready{0}, ok{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        ++ready;
+        while (ready < kThreads) std::this_thread::yield();
+        try {
+          (t % 2 ? tb : ta).refresh(pair.refresh_token, m);
+          ++ok;
+        } catch (const ApiError& e) {
+          if (e.status == 401) ++refused;
+        }
+      });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(ok.load(), 1) << "round " << round;
+    EXPECT_EQ(refused.load(), kThreads - 1) << "round " << round;
+    auto s = store::find_session_by_refresh_hash(store_->conn(), sha256_hex(pair.refresh_token));
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(
+        store_->conn()
+            .query("SELECT count(*) FROM sessions WHERE family_id = ? AND revoked_at_ms IS NULL",
+                   {s->family_id})[0]
+            .i64(0),
+        0)
+        << "round " << round << ": the replay left a live successor";
+  }
+}
+
+// (f) A refresh (one instance) races a revocation of every session of the user (the
+// other), many times: the refresh is refused, or its successor is revoked. Without the user row's
+// lock in the refresh its successor, inserted beside the revocation, outlives it.
+TEST_F(PgServerLoginLock, ARefreshRacingARevocationNeverOutlivesIt) {
+  if (!store_) return;
+  constexpr int kRounds = 150;
+  auto other = open_other();
+  TokenService ta(cfg_, *store_, clock_, kMasterKey), tb(cfg_, *other, clock_, kMasterKey);
+  const RequestMeta m{"10.5.0.1", "gtest", "req"};
+  auto u = ta.check_password(kEmail, kPassword, m);
+  int survived = 0, ended = 0, refused = 0;
+  for (int round = 0; round < kRounds && !HasFailure(); ++round) {
+    auto start = ta.open_session(u, m);
+    std::atomic<int> ready{0};
+    std::optional<TokenPair> next;
+    std::thread refresh([&] {
+      ++ready;
+      while (ready < 2) std::this_thread::yield();
+      try {
+        next = ta.refresh(start.refresh_token, m);
+      } catch (const ApiError&) {  // revoked first: refused
+      }
+    });
+    ++ready;
+    while (ready < 2) std::this_thread::yield();
+    other->write([&](Conn& c) { tb.revoke_user_sessions(c, user_id_); });
+    refresh.join();
+    if (!next) {
+      ++refused;
+      continue;
+    }
+    auto s = store::find_session_by_refresh_hash(store_->conn(), sha256_hex(next->refresh_token));
+    ASSERT_TRUE(s.has_value());
+    // Never live: a refresh after the revocation is refused (its session was revoked), one
+    // before it has its successor revoked.
+    if (s->revoked_at_ms) {
+      ++ended;
+      continue;
+    }
+    ++survived;
+    ADD_FAILURE() << "round " << round << ": a refresh's successor outlived the revocation";
+  }
+  std::printf("refreshes refused: %d, successors revoked: %d, live: %d\n", refused, ended,
+              survived);
 }
 
 }  // namespace

@@ -30,6 +30,7 @@ int64_t TokenService::revoke_user_sessions(store::Conn& c, const std::string& us
 
 bool TokenService::end_session(store::Conn& c, const std::string& user_id,
                                const std::string& family) {
+  store::lock_user_row(c, user_id);  // a refresh of the family beside this: seen, or waits
   int64_t now = clock_.now_ms();
   if (!store::revoke_user_family(c, user_id, family, now)) return false;
   store::revoke_tokens(c, store::session_subject(family), store::kRevokedForever, now);
