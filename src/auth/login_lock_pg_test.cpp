@@ -331,5 +331,34 @@ TEST_F(PgServerLoginLock, ARefreshRacingARevocationNeverOutlivesIt) {
               survived);
 }
 
+// (g) A password change (or reset) that commits between a login's password check and its
+// session (which, off the global lock, can happen beside it) refuses that login: the
+// change ended the user's other sessions and a session opened with the old password
+// must not outlive it. Fails if open_session does not compare the hash it verified.
+TEST_F(PgServerLoginLock, APasswordChangedAfterTheCheckRefusesTheSession) {
+  if (!store_) return;
+  TokenService tokens(cfg_, *store_, clock_, kMasterKey);
+  const RequestMeta m{"10.6.0.1", "gtest", "req"};
+  auto u = tokens.check_password(kEmail, kPassword, m);
+  const std::string next = hash_password("another horse battery staple", PasswordCost::Fast);
+  store_->write([&](Conn& c) { store::set_user_password_hash(c, user_id_, next); });
+  auto count = [&] {
+    return store_->conn()
+        .query("SELECT count(*) FROM sessions WHERE user_id = ?", {user_id_})[0]
+        .i64(0);
+  };
+  const int64_t before = count();
+  try {
+    tokens.open_session(u, m);
+    ADD_FAILURE() << "a session opened with a password changed since its check";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.status, 401);
+  }
+  EXPECT_EQ(count(), before);
+  // With the new password checked, the login goes through.
+  auto again = tokens.check_password(kEmail, "another horse battery staple", m);
+  EXPECT_FALSE(tokens.open_session(again, m).access_token.empty());
+}
+
 }  // namespace
 }  // namespace painel::auth

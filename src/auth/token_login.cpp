@@ -67,6 +67,7 @@ UserView TokenService::check_password(const std::string& email_in, const std::st
     throw coded("invalid-credentials", unauthorized("invalid e-mail or password"));
   }
   UserView u = user_view_of(*user);
+  u.verified_hash = *user->password_hash;
   if (u.role.empty()) throw forbidden("user has no recognised group");
   if (u.tenant_id) {  // checked after the password, so it reveals nothing to a guesser
     auto st = store::tenant_status(store_.conn(), *u.tenant_id);
@@ -103,13 +104,14 @@ void TokenService::record_login_failure(const std::string& email,
 // Off the global write lock too. The user's row is locked before issue() reads the
 // revocation epoch and the clock, as every revoking path does before it reads its clock:
 // either this login commits first and the revocation sees (and ends) its session, or the
-// revocation commits first and the login then sees its epoch, or a disabled (erased)
-// user, and refuses.
+// revocation commits first and the login then sees its epoch, or sees a disabled
+// (erased) user or a password other than the one it verified, and refuses.
 TokenPair TokenService::open_session(const UserView& u, const RequestMeta& m) {
   return store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     store::clear_throttle(c, pair_key(u.email, m.ip));
-    auto disabled = store::lock_user_row(c, u.id);
-    if (!disabled || *disabled)
+    auto now = store::lock_user_row(c, u.id);
+    if (!now || now->disabled ||
+        (!u.verified_hash.empty() && now->password_hash != u.verified_hash))
       throw coded("invalid-credentials", unauthorized("invalid e-mail or password"));
     store::touch_user_login(c, u.id, clock_.now_ms());
     TokenPair p = issue(c, u, new_uuid(), m);
