@@ -4,6 +4,8 @@
 // the IPs kept beside the person's audit rows go). INTERNAL_ADMIN only; both audited
 // (user.export, user.erase) by user id, never with an e-mail, a name or an IP.
 // The IP retention job is jobs/privacy_retention_job.cpp.
+#include <algorithm>
+
 #include "api/app.hpp"
 #include "api/params.hpp"
 #include "api/render_rows.hpp"
@@ -17,6 +19,7 @@
 #include "store/audit.hpp"
 #include "store/privacy.hpp"
 #include "store/store.hpp"
+#include "store/users.hpp"
 
 namespace painel::api {
 namespace {
@@ -131,6 +134,10 @@ http::Response erase_person(const PrivacyDeps& d, http::RouteContext& ctx) {
     if (person.erased_at) throw unprocessable("the account is already erased");
     if (confirm != person.user.email)
       throw unprocessable("confirm_email does not match the account's e-mail");
+    // Its epoch is read after the user's row is locked (a login beside it: see
+    // store::lock_user_row).
+    store::lock_user_row(c, id);
+    now = std::max(now, d.clock.now_ms());
     done = store::erase_person(c, id, person.user.email, now);
     JsonOut meta;
     meta.begin_object()

@@ -75,8 +75,12 @@ void require_user_room(Conn& c, const std::string& tenant_id) {
 // Every refresh session of the user ends and every access token issued so far dies (the
 // same epoch TokenService::revoke_user_sessions records; instances poll it).
 // A token issued after an earlier revocation in this same second carries that epoch as
-// its iat, so the new epoch goes one past it.
-void end_every_session(Conn& c, const std::string& user_id, int64_t now) {
+// its iat, so the new epoch goes one past it. The user's row is locked first and the
+// clock read after it (a login beside this, off the global lock, committed before and is
+// ended here, or waits and sees the epoch; store::lock_user_row).
+void end_every_session(Conn& c, const Clock& clock, const std::string& user_id, int64_t now) {
+  store::lock_user_row(c, user_id);
+  now = std::max(now, clock.now_ms());
   int64_t not_before = std::max(now / 1000 + 1, store::user_tokens_not_before(c, user_id) + 1);
   store::revoke_tokens(c, store::user_subject(user_id), not_before, now);
   store::revoke_refresh_sessions(c, user_id, now);
@@ -199,7 +203,7 @@ store::UserRow user_update(store::Store& s, const Clock& clock, const std::strin
     if (group_changes) store::set_user_group(c, before.id, *group);
     if (status_changes) store::set_user_disabled(c, before.id, *status == "disabled");
     if (group_changes || (status_changes && *status == "disabled"))
-      end_every_session(c, before.id, now);
+      end_every_session(c, clock, before.id, now);
     if (group_changes || status_changes || name_changes) {
       Changes ch;
       ch.text("group", old_group, group_changes ? *group : old_group);
@@ -239,7 +243,7 @@ std::string password_reset_use(store::Store& s, const Clock& clock, const rapidj
     auto used = store::consume_password_link(c, hash, now);
     if (!used || used->user_id != u->id) throw bad_request(kLinkRefused);
     store::set_user_password(c, u->id, password_hash);
-    end_every_session(c, u->id, now);
+    end_every_session(c, clock, u->id, now);
     UserActor self{u->id, group_of(*u), domain::kTenantUser, std::nullopt, request_id, ip};
     JsonOut m;
     m.begin_object().kv("purpose", used->purpose).end_object();

@@ -41,6 +41,10 @@ int64_t live_failures(const store::ThrottleRow& row, const LockoutPolicy& p, int
 store::ThrottleRow after_failure(store::ThrottleRow row, const LockoutPolicy& p, int64_t now_ms) {
   row.failures = live_failures(row, p, now_ms) + 1;
   row.last_failure_ms = now_ms;
+  return with_lock(row, p, now_ms);
+}
+
+store::ThrottleRow with_lock(store::ThrottleRow row, const LockoutPolicy& p, int64_t now_ms) {
   if (p.threshold > 0 && row.failures >= p.threshold) {
     const int64_t steps = std::min<int64_t>(row.failures - p.threshold, 40);
     const int64_t lock = steps >= 40 ? p.max_ms : std::min(p.max_ms, p.base_ms << steps);

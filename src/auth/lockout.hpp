@@ -27,6 +27,9 @@ LockoutPolicy ip_policy(const Config& cfg);
 
 // The counter after a failure at now_ms.
 store::ThrottleRow after_failure(store::ThrottleRow row, const LockoutPolicy& p, int64_t now_ms);
+// The lock a counter that already counts the failure at now_ms (row.failures, as
+// store::count_throttle_failure returns it) earns: row with locked_until_ms extended.
+store::ThrottleRow with_lock(store::ThrottleRow row, const LockoutPolicy& p, int64_t now_ms);
 // Seconds until the key may try again; 0 when it is not locked.
 int64_t retry_after_s(const store::ThrottleRow& row, int64_t now_ms);
 // Failures still remembered at now_ms (0 once the quiet period has passed).

@@ -12,6 +12,7 @@
 #include "store/audit.hpp"
 #include "store/sessions.hpp"
 #include "store/tenants.hpp"
+#include "store/users.hpp"
 
 namespace painel::auth {
 namespace {
@@ -66,6 +67,7 @@ UserView TokenService::check_password(const std::string& email_in, const std::st
     throw coded("invalid-credentials", unauthorized("invalid e-mail or password"));
   }
   UserView u = user_view_of(*user);
+  u.verified_hash = *user->password_hash;
   if (u.role.empty()) throw forbidden("user has no recognised group");
   if (u.tenant_id) {  // checked after the password, so it reveals nothing to a guesser
     auto st = store::tenant_status(store_.conn(), *u.tenant_id);
@@ -79,11 +81,18 @@ void TokenService::record_login_failure(const std::string& email,
                                         const RequestMeta& m) {
   const int64_t now = clock_.now_ms();
   const auto pair = pair_policy(cfg_), account = account_policy(cfg_), ip = ip_policy(cfg_);
-  store_.write([&](store::Conn& c) {
+  // Off the global write lock (PostgreSQL): each counter is one upsert (no failure is
+  // lost beside another instance's), the keys are taken in one order (pair, account, IP),
+  // and the audit row comes last (docs/architecture.md, "Write transactions and locks").
+  store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     for (auto& [key, policy] :
          {std::pair{pair_key(email, m.ip), pair}, std::pair{account_key(email), account},
-          std::pair{ip_key(m.ip), ip}})
-      store::save_throttle(c, key, after_failure(store::load_throttle(c, key, true), policy, now));
+          std::pair{ip_key(m.ip), ip}}) {
+      auto row = store::count_throttle_failure(c, key, now, now - policy.forget_ms);
+      auto locked = with_lock(row, policy, now);
+      if (locked.locked_until_ms != row.locked_until_ms)
+        store::set_throttle_lock(c, key, locked.locked_until_ms);
+    }
     store::audit_append(c,
                         {user ? user->id : "anonymous", "anonymous", "auth.login_failed",
                          user ? user->tenant_id : std::nullopt, std::nullopt, m.request_id, m.ip,
@@ -92,14 +101,24 @@ void TokenService::record_login_failure(const std::string& email,
   });
 }
 
+// Off the global write lock too. The user's row is locked before issue() reads the
+// revocation epoch and the clock, as every revoking path does before it reads its clock:
+// either this login commits first and the revocation sees (and ends) its session, or the
+// revocation commits first and the login then sees its epoch, or sees a disabled
+// (erased) user or a password other than the one it verified, and refuses.
 TokenPair TokenService::open_session(const UserView& u, const RequestMeta& m) {
-  return store_.write([&](store::Conn& c) {
+  return store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     store::clear_throttle(c, pair_key(u.email, m.ip));
+    auto now = store::lock_user_row(c, u.id);
+    if (!now || now->disabled ||
+        (!u.verified_hash.empty() && now->password_hash != u.verified_hash))
+      throw coded("invalid-credentials", unauthorized("invalid e-mail or password"));
     store::touch_user_login(c, u.id, clock_.now_ms());
+    TokenPair p = issue(c, u, new_uuid(), m);
     store::audit_append(c,
                         {u.id, u.role, "auth.login", u.tenant_id, u.id, m.request_id, m.ip, "{}"},
                         clock_.now_ms());
-    return issue(c, u, new_uuid(), m);
+    return p;
   });
 }
 

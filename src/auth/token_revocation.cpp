@@ -7,6 +7,7 @@
 #include "auth/token_service.hpp"
 #include "core/blocking.hpp"
 #include "store/sessions.hpp"
+#include "store/users.hpp"
 
 namespace painel::auth {
 namespace {
@@ -15,7 +16,11 @@ namespace {
 constexpr int64_t kRevocationOverlapMs = 10000;
 }  // namespace
 
+// The user's row is locked before the clock is read (store::lock_user_row): a login that
+// runs beside this revocation without the global lock either committed before it (its
+// session is ended here, its iat is below the epoch) or waits and sees the epoch.
 int64_t TokenService::revoke_user_sessions(store::Conn& c, const std::string& user_id) {
+  store::lock_user_row(c, user_id);
   int64_t now = clock_.now_ms();
   // The next second: every token issued so far (iat <= now) dies; issue() gives later ones
   // at least this iat, so a login right after is not caught.
@@ -25,6 +30,7 @@ int64_t TokenService::revoke_user_sessions(store::Conn& c, const std::string& us
 
 bool TokenService::end_session(store::Conn& c, const std::string& user_id,
                                const std::string& family) {
+  store::lock_user_row(c, user_id);  // a refresh of the family beside this: seen, or waits
   int64_t now = clock_.now_ms();
   if (!store::revoke_user_family(c, user_id, family, now)) return false;
   store::revoke_tokens(c, store::session_subject(family), store::kRevokedForever, now);
@@ -33,6 +39,7 @@ bool TokenService::end_session(store::Conn& c, const std::string& user_id,
 
 int64_t TokenService::end_other_sessions(store::Conn& c, const std::string& user_id,
                                          const std::string& keep) {
+  store::lock_user_row(c, user_id);  // a concurrent login's new family is seen, or waits
   int64_t now = clock_.now_ms();
   auto ended = store::revoke_user_families_except(c, user_id, keep, now);
   for (auto& family : ended)

@@ -173,11 +173,18 @@ TokenPair TokenService::refresh(const std::string& token, const RequestMeta& m) 
   bool reuse = false;
   std::optional<TokenPair> out;
   std::string refused;  // why a valid session may not refresh (tenant suspended)
-  store_.write([&](store::Conn& c) {
+  // Off the global write lock (PostgreSQL): the user's row is locked first, as logins and
+  // the revoking paths do: a successor inserted here is seen by a revocation or a logout
+  // of the user, or this waits for it; and a second refresh of the same token waits here,
+  // then reads the session again and finds it rotated (reuse).
+  store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     reuse = false;
     refused.clear();
     out.reset();
-    auto s = store::find_session_by_refresh_hash(c, h);
+    auto seen = store::find_session_by_refresh_hash(c, h);
+    if (!seen) return;
+    store::lock_user_row(c, seen->user_id);
+    auto s = store::find_session_by_refresh_hash(c, h);  // as it is now, under the lock
     if (!s) return;
     if (s->rotated_at_ms || s->revoked_at_ms) {
       // A rotated (or revoked) token presented again: it was stolen or replayed. Revoke
@@ -223,9 +230,12 @@ void TokenService::logout(const std::string& token, const RequestMeta& m) {
   if (token.empty() || token.size() > 256) return;
   std::string h = sha256_hex(token);
   int64_t now = clock_.now_ms();
-  store_.write([&](store::Conn& c) {
+  // Off the global write lock: the user's row locked before the family's rows (a refresh
+  // of the family beside this commits first and its successor is revoked here, or waits).
+  store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     auto s = store::find_session_by_refresh_hash(c, h);
     if (!s) return;
+    store::lock_user_row(c, s->user_id);
     store::revoke_session_family(c, s->family_id, now);
     store::revoke_tokens(c, store::session_subject(s->family_id), store::kRevokedForever, now);
     store::audit_append(

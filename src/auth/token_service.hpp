@@ -29,6 +29,10 @@ struct UserView {
   std::vector<std::string> groups;
   std::string role;
   std::optional<std::string> tenant_id;
+  // The password hash check_password() verified (empty otherwise): open_session() refuses
+  // the login when the user's password changed since (a change that committed between
+  // the two, which ended the user's other sessions, must not be outlived either).
+  std::string verified_hash;
 };
 
 UserView user_view_of(const store::UserRow& u);

@@ -16,6 +16,14 @@ constexpr const char* kSaveThrottle =
     "INSERT INTO login_throttle(key, failures, window_start_ms, locked_until_ms) "
     "VALUES (?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
     "window_start_ms = excluded.window_start_ms, locked_until_ms = excluded.locked_until_ms";
+constexpr const char* kCountThrottleFailure =
+    "INSERT INTO login_throttle(key, failures, window_start_ms, locked_until_ms) "
+    "VALUES (?,1,?,0) ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN "
+    "login_throttle.window_start_ms < ? THEN 1 ELSE login_throttle.failures + 1 END, "
+    "window_start_ms = excluded.window_start_ms "
+    "RETURNING failures, window_start_ms, locked_until_ms";
+constexpr const char* kSetThrottleLock =
+    "UPDATE login_throttle SET locked_until_ms = ? WHERE key = ?";
 constexpr const char* kClearThrottle = "DELETE FROM login_throttle WHERE key = ?";
 constexpr const char* kPruneThrottle =
     "DELETE FROM login_throttle WHERE window_start_ms < ? AND locked_until_ms < ?";
@@ -53,6 +61,16 @@ ThrottleRow load_throttle(Conn& c, const std::string& key, bool for_update) {
 
 void save_throttle(Conn& c, const std::string& key, const ThrottleRow& row) {
   c.exec(kSaveThrottle, {key, row.failures, row.last_failure_ms, row.locked_until_ms});
+}
+
+ThrottleRow count_throttle_failure(Conn& c, const std::string& key, int64_t now_ms,
+                                   int64_t forget_before_ms) {
+  auto r = c.query(kCountThrottleFailure, {key, now_ms, forget_before_ms});
+  return {r[0].i64(0), r[0].i64(1), r[0].i64(2)};
+}
+
+void set_throttle_lock(Conn& c, const std::string& key, int64_t locked_until_ms) {
+  c.exec(kSetThrottleLock, {locked_until_ms, key});
 }
 
 void clear_throttle(Conn& c, const std::string& key) { c.exec(kClearThrottle, {key}); }

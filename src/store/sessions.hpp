@@ -40,10 +40,17 @@ struct ThrottleRow {
   int64_t last_failure_ms = 0;
   int64_t locked_until_ms = 0;
 };
-// for_update: inside a write transaction, lock the row (PostgreSQL) so concurrent
-// failures are all counted.
+// for_update: inside a write transaction, lock the row (PostgreSQL).
 ThrottleRow load_throttle(Conn& c, const std::string& key, bool for_update = false);
 void save_throttle(Conn& c, const std::string& key, const ThrottleRow& row);
+// Counts one failure of `key` at now_ms in one statement (an upsert: no read-then-write,
+// so writers beside each other, without the global lock, never lose a count, even on a
+// key's first failure) and returns the row after it; failures last seen before
+// forget_before_ms are forgotten first (the count starts again at 1). The row stays
+// locked (PostgreSQL) to the end of the transaction: set_throttle_lock may follow.
+ThrottleRow count_throttle_failure(Conn& c, const std::string& key, int64_t now_ms,
+                                   int64_t forget_before_ms);
+void set_throttle_lock(Conn& c, const std::string& key, int64_t locked_until_ms);
 void clear_throttle(Conn& c, const std::string& key);
 // Forgets counters whose last failure is older than before_ms and that lock nothing.
 int64_t prune_throttle(Conn& c, int64_t before_ms);

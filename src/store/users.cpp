@@ -23,6 +23,9 @@ constexpr const char* kSetGroups = "UPDATE users SET groups = ? WHERE id = ?";
 constexpr const char* kSetRole = "UPDATE tenant_users SET role = ? WHERE user_id = ?";
 constexpr const char* kSetDisabled = "UPDATE users SET disabled = ? WHERE id = ?";
 constexpr const char* kSetPassword = "UPDATE users SET password_hash = ? WHERE id = ?";
+constexpr const char* kLockUser = "SELECT disabled, password_hash FROM users WHERE id = ?";
+constexpr const char* kLockUserPg =
+    "SELECT disabled, password_hash FROM users WHERE id = ? FOR UPDATE";
 constexpr const char* kActiveUsers =
     "SELECT count(*) FROM tenant_users tu JOIN users u ON u.id = tu.user_id "
     "WHERE tu.tenant_id = ? AND u.disabled = 0";
@@ -91,6 +94,11 @@ std::optional<UserRow> find_user_by_sub(Conn& c, const std::string& sub) {
 }
 void touch_user_login(Conn& c, const std::string& id, int64_t now_ms) {
   c.exec("UPDATE users SET last_login_at = ? WHERE id = ?", {format_rfc3339(now_ms), id});
+}
+std::optional<LockedUser> lock_user_row(Conn& c, const std::string& id) {
+  auto r = c.dialect() == Dialect::Postgres ? c.query(kLockUserPg, {id}) : c.query(kLockUser, {id});
+  if (r.empty()) return std::nullopt;
+  return LockedUser{r[0].i64(0) != 0, r[0].opt_str(1)};
 }
 void set_user_password_hash(Conn& c, const std::string& id, const std::string& hash) {
   c.exec("UPDATE users SET password_hash = ? WHERE id = ?", {hash, id});

@@ -32,6 +32,17 @@ std::optional<UserRow> find_user_by_email(Conn& c, const std::string& email);
 std::optional<UserRow> find_user_by_id(Conn& c, const std::string& id);
 std::optional<UserRow> find_user_by_sub(Conn& c, const std::string& sub);
 void touch_user_login(Conn& c, const std::string& id, int64_t now_ms);
+// Locks the user's row to the end of the write transaction (PostgreSQL `FOR UPDATE`;
+// SQLite has one writer) and returns its state now, nullopt when there is no such user.
+// Logins, refreshes, logouts and every path that revokes the user's sessions take it
+// (the revoking paths before reading the clock for a revocation epoch), so a session is
+// created either before a revocation, which then sees it, or after it
+// (docs/architecture.md, "Write transactions and locks").
+struct LockedUser {
+  bool disabled = false;
+  std::optional<std::string> password_hash;
+};
+std::optional<LockedUser> lock_user_row(Conn& c, const std::string& id);
 // Replaces the user's password hash (auth::hash_password's output).
 void set_user_password_hash(Conn& c, const std::string& id, const std::string& hash);
 std::string lower_ascii(std::string s);

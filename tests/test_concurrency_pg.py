@@ -1,0 +1,180 @@
+"""Writers beside each other on PostgreSQL (issue 20 item 4): two `painel serve` instances
+share one database; logins and usage ingestion run on both, first idle (the baseline),
+then while a long REPROCESS_QUEUE command runs on the first instance's worker. Every
+login and ingest succeeds, the loaded run takes less than LOAD_RATIO times the idle one
+(a ratio measured in one run, never an absolute time), the command really runs during
+the whole loaded phase (its status is checked before, during and after) and completes.
+Logins are not serialized behind the command: it takes several seconds in all (its days
+are re-aggregated in bounded steps) while the slowest login stays a small fraction of
+that. PostgreSQL only (PAINEL_TEST_BACKEND=postgres): SQLite has one writer by design."""
+import concurrent.futures
+import datetime
+import os
+import sys
+import threading
+import time
+import unittest
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+import harness  # noqa: E402
+from harness import Painel, main  # noqa: E402
+from fixtures import PASSWORD, day  # noqa: E402
+
+ROUTE = "/internal/operations/commands"
+ARGS = ("--rate-user-per-min", "1000000", "--rate-user-burst", "100000",
+        "--rate-tenant-per-min", "1000000", "--rate-tenant-burst", "100000",
+        "--login-ip-per-min", "100000", "--login-account-per-min", "100000")
+REPROCESS_DAYS = 366          # the most one command may name (domain kMaxReprocessDays)
+EVENTS_PER_DAY = 2500         # what makes each of its steps (one day) take some time
+LOGINS, BATCHES, BATCH = 100, 40, 50  # per instance and phase
+USERS = 4
+LOAD_RATIO = 5                # generous: the machine is shared and noisy
+UTC = datetime.timezone.utc
+
+
+def iso(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def parse_ms(s):
+    return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() * 1000
+
+
+@unittest.skipUnless(harness.BACKEND == "postgres",
+                     "PostgreSQL only (PAINEL_TEST_BACKEND=postgres; ctest runs it as "
+                     "api-pg.test_concurrency_pg)")
+class LongReprocessBesideLoginsAndIngestion(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.a = Painel(*ARGS).start()
+        cls.b = Painel(*ARGS, "--no-jobs", db=cls.a.db).start()
+        a = cls.a
+        cls.tenant = a.tenant("Concorrência Ltda")
+        cls.agent = str(uuid.uuid4())
+        now = iso(datetime.datetime.now(UTC))
+        a.sql("INSERT INTO agents(id, slug, name, segment, subnucleus, monthly_price_cents, created_at) "
+              "VALUES (?,?,?,?,?,?,?)", (cls.agent, "conc", "Conc Agent", "servicos", "hermes", 100, now))
+        a.sql("INSERT INTO tenant_agents(id, tenant_id, agent_id, status, activated_at) VALUES (?,?,?,?,?)",
+              (str(uuid.uuid4()), cls.tenant, cls.agent, "active", now))
+        a.user("conc-admin@painel.test", "INTERNAL_ADMIN", password=PASSWORD)
+        cls.admin = a.login("conc-admin@painel.test", PASSWORD)["access_token"]
+        cls.emails = [f"conc-user{i}@painel.test" for i in range(USERS)]
+        for e in cls.emails:
+            a.user(e, "TENANT_USER", cls.tenant, password=PASSWORD)
+        cls.key = a.cli("keys", "create", "--name", "load", "--tenant", cls.tenant).stdout.strip().splitlines()[-1]
+        # The days the command re-aggregates, each with EVENTS_PER_DAY events at local noon
+        # (15:00 UTC in America/Sao_Paulo), written behind the store's back.
+        first = datetime.date.fromisoformat(day(REPROCESS_DAYS))
+        first_day = (first - datetime.date(1970, 1, 1)).days
+        a.sql("INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, "
+              "response_time_ms, tokens_used, cost_cents, ingested_at_ms, local_day) "
+              "SELECT 'seed-' || g, ?, ?, (? + g / ?) * 86400000::bigint + 54000000 + g % ?, "
+              "CASE WHEN g % 10 = 0 THEN 0 ELSE 1 END, 100 + g % 50, 10, 1, 0, ? + g / ? "
+              "FROM generate_series(0, ? - 1) AS g(g)",
+              (cls.tenant, cls.agent, first_day, EVENTS_PER_DAY, EVENTS_PER_DAY, first_day,
+               EVENTS_PER_DAY, REPROCESS_DAYS * EVENTS_PER_DAY))
+        cls.batches = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.b.cleanup()
+        cls.a.cleanup()
+
+    # --- the workload: logins and ingest batches on both instances at once ---
+    def login(self, p, i):
+        t0 = time.monotonic()
+        r = p.post("/auth/login", {"email": self.emails[i % USERS], "password": PASSWORD},
+                   source_ip=f"127.0.0.{2 + i % 8}")
+        return "login", r.status, time.monotonic() - t0
+
+    def ingest(self, p, tag):
+        at = iso(datetime.datetime.now(UTC) - datetime.timedelta(minutes=1))
+        events = [{"event_id": f"load-{tag}-{k}", "tenant_id": self.tenant, "agent_id": self.agent,
+                   "occurred_at": at, "status": "success", "response_time_ms": 10, "tokens_used": 1,
+                   "cost": 0.01} for k in range(BATCH)]
+        t0 = time.monotonic()
+        r = p.post("/ingest/usage", {"events": events}, token=self.key)
+        return "ingest", r.status, time.monotonic() - t0
+
+    def workload(self, phase):
+        jobs = []
+        for p in (self.a, self.b):
+            jobs += [(self.login, p, i) for i in range(LOGINS)]
+            jobs += [(self.ingest, p, f"{phase}-{p.port}-{i}") for i in range(BATCHES)]
+        t0 = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(lambda j: j[0](j[1], j[2]), jobs))
+        elapsed = time.monotonic() - t0
+        for kind, status, _ in results:
+            self.assertEqual(status, 200 if kind == "login" else 202, (phase, kind))
+        self.batches += 2 * BATCHES
+        return elapsed, max(s for kind, _, s in results if kind == "login")
+
+    def command(self, cid):
+        r = self.a.get(f"{ROUTE}/{cid}", token=self.admin)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def test_logins_and_ingestion_keep_their_pace_beside_a_long_reprocess(self):
+        idle, idle_login = self.workload("idle")
+
+        r = self.a.post(ROUTE, {"command_type": "REPROCESS_QUEUE", "tenant_id": self.tenant,
+                                "parameters": {"from": day(REPROCESS_DAYS), "to": day(1)}},
+                        token=self.admin)
+        self.assertEqual(r.status, 202, r)
+        cid = r.json()["command_id"]
+        deadline = time.time() + 20
+        while self.command(cid)["status"] == "PENDING" and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.command(cid)["status"], "RUNNING")
+
+        # The loaded phase, with the command's status sampled meanwhile: RUNNING throughout.
+        seen, stop = [], threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                seen.append(self.command(cid)["status"])
+                stop.wait(0.2)
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        try:
+            loaded, loaded_login = self.workload("loaded")
+        finally:
+            stop.set()
+            sampler.join()
+        after = self.command(cid)["status"]
+
+        deadline = time.time() + 50
+        while self.command(cid)["status"] == "RUNNING" and time.time() < deadline:
+            time.sleep(0.2)
+        done = self.command(cid)
+        self.assertEqual(done["status"], "SUCCESS", done)
+        self.assertEqual(done["result"]["days_processed"], REPROCESS_DAYS, done)
+        took = (parse_ms(done["completed_at"]) - parse_ms(done["started_at"])) / 1000
+        print(f"\nidle {idle:.2f} s (slowest login {idle_login:.3f} s), loaded {loaded:.2f} s "
+              f"(slowest login {loaded_login:.3f} s, ratio {loaded / idle:.2f}), "
+              f"command {took:.2f} s", file=sys.stderr)
+
+        # The command is long and its steps are bounded: no login waited for it.
+        self.assertLess(loaded_login * 4, took,
+                        f"a login took {loaded_login:.2f} s beside a {took:.2f} s command")
+        self.assertLess(loaded, LOAD_RATIO * idle, f"idle {idle:.2f} s, loaded {loaded:.2f} s")
+        # Not vacuous: the command ran during the whole loaded phase. It ends first when the
+        # logins or the ingests waited for it (serialized behind it), or when it is too short
+        # (EVENTS_PER_DAY).
+        self.assertEqual(after, "RUNNING", f"the command ({took:.2f} s) ended before the loaded "
+                                           f"phase ({loaded:.2f} s) did")
+        self.assertTrue(seen and set(seen) == {"RUNNING"}, seen)
+        # Every event ingested in both phases is stored, once.
+        n = self.a.sql("SELECT count(*) FROM usage_events WHERE event_id LIKE 'load-%'")[0][0]
+        self.assertEqual(n, self.batches * BATCH)
+        rows = self.a.sql("SELECT count(*), sum(total_requests) FROM tenant_usage_daily "
+                          "WHERE tenant_id = ? AND day >= ? AND day <= ?",
+                          (self.tenant, day(REPROCESS_DAYS), day(1)))
+        self.assertEqual(rows[0][0], REPROCESS_DAYS)
+        self.assertEqual(rows[0][1], REPROCESS_DAYS * EVENTS_PER_DAY)
+
+
+if __name__ == "__main__":
+    main()
