@@ -31,11 +31,17 @@ export function resetFailures(src, prefix = '') {
 
 /** Tracks the step a scenario is in: `step(label, page)` in scenarios, `current()` on failure. */
 export function stepTracker() {
-  let state = { label: '(before the first step)', page: null, t0: Date.now(), at: 0, call: '' };
+  const fresh = () => ({ label: '(before the first step)', page: null, t0: Date.now(), at: 0, call: '', failed: null });
+  let state = fresh();
   return {
     /** A new scenario starts: no step yet. */
     start() {
-      state = { label: '(before the first step)', page: null, t0: Date.now(), at: 0, call: '' };
+      state = fresh();
+    },
+    /** A driver call on `page` failed: keep the page as it was then (the last such one). */
+    async failed(page, call) {
+      const capture = await capturePage(page);
+      state.failed = { call, page, capture };
     },
     /** A labelled step of the scenario, on `page` (optional). */
     step(label, page) {
@@ -48,6 +54,7 @@ export function stepTracker() {
     touch(page, call) {
       state.page = page;
       state.call = call;
+      state.failed = null; // a failure caught by the scenario is not the one reported
     },
     current() {
       return state;
@@ -91,48 +98,62 @@ const withTimeout = (p, ms) =>
   Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`no answer in ${ms} ms`)), ms))]);
 
 /**
- * Saves a screenshot and the text of each open page of a failed scenario.
- * `pages`: [{ label, page }], the page of the failing step first. Returns the lines to
- * print (one per page and the directory), paths relative to `src`.
+ * A page as it is now: { url, png (a Buffer, or null), text, notes }. Used when a driver call
+ * fails (before the scenario's own cleanup may close the page) and for the report.
  */
-export async function saveFailure(dir, src, scenarioName, pages) {
+export async function capturePage(page) {
+  const c = { url: '?', png: null, text: '', notes: [] };
+  try {
+    c.url = page.url();
+  } catch {
+    /* closed */
+  }
+  try {
+    c.png = await withTimeout(page.screenshot({ fullPage: true }), 10_000);
+  } catch (e) {
+    c.notes.push(`no screenshot: ${String(e.message || e).split('\n')[0]}`);
+  }
+  try {
+    c.text = await withTimeout(
+      page.evaluate(() => {
+        const busy = [...document.querySelectorAll('[data-testid="loading"], [aria-busy="true"]')].length;
+        const toasts = [...document.querySelectorAll('.toast')].map((t) => t.innerText.trim());
+        return (
+          `title: ${document.title}\nbusy elements: ${busy}\ntoasts: ${JSON.stringify(toasts)}\n\n` +
+          (document.body ? document.body.innerText : '')
+        );
+      }),
+      5_000,
+    );
+  } catch (e) {
+    c.notes.push(`no text: ${String(e.message || e).split('\n')[0]}`);
+  }
+  return c;
+}
+
+/**
+ * Saves a screenshot and the text of each page of a failed scenario: `captured` (taken when
+ * the failing call failed: [{ label, capture }], may be empty) and the pages still open
+ * ([{ label, page }], the page of the failing step first). Returns the lines to print (one
+ * per page and the directory), paths relative to `src`.
+ */
+export async function saveFailure(dir, src, scenarioName, pages, captured = []) {
   const to = join(dir, slug(scenarioName));
   mkdirSync(to, { recursive: true });
   const out = [];
   let n = 0;
-  for (const { label, page } of pages) {
+  const all = [
+    ...captured.map(({ label, capture }) => ({ label, get: async () => capture })),
+    ...pages.map(({ label, page }) => ({ label, get: () => capturePage(page) })),
+  ];
+  for (const { label, get } of all) {
     n += 1;
     const base = `${n}-${slug(label) || 'page'}`;
-    let url = '?';
-    try {
-      url = page.url();
-    } catch {
-      /* closed */
-    }
-    const notes = [];
-    try {
-      await withTimeout(page.screenshot({ path: join(to, `${base}.png`), fullPage: true }), 10_000);
-    } catch (e) {
-      notes.push(`no screenshot: ${String(e.message || e).split('\n')[0]}`);
-    }
-    let text = '';
-    try {
-      text = await withTimeout(
-        page.evaluate(() => {
-          const busy = [...document.querySelectorAll('[data-testid="loading"], [aria-busy="true"]')].length;
-          const toasts = [...document.querySelectorAll('.toast')].map((t) => t.innerText.trim());
-          return (
-            `title: ${document.title}\nbusy elements: ${busy}\ntoasts: ${JSON.stringify(toasts)}\n\n` +
-            (document.body ? document.body.innerText : '')
-          );
-        }),
-        5_000,
-      );
-    } catch (e) {
-      notes.push(`no text: ${String(e.message || e).split('\n')[0]}`);
-    }
-    writeFileSync(join(to, `${base}.txt`), `url: ${url}\n${notes.join('\n')}${notes.length ? '\n' : ''}${text}\n`);
-    out.push(`${label}: ${url}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+    const c = await get();
+    if (c.png) writeFileSync(join(to, `${base}.png`), c.png);
+    const notes = c.notes.join('; ');
+    writeFileSync(join(to, `${base}.txt`), `url: ${c.url}\n${c.notes.map((l) => l + '\n').join('')}${c.text}\n`);
+    out.push(`${label}: ${c.url}${notes ? ` (${notes})` : ''}`);
   }
   out.push(`saved: ${relative(src, to) || to}/ (screenshot and text of each page)`);
   return out;

@@ -82,25 +82,59 @@ function step(label, page) {
   steps.step(label, page);
   if (process.env.E2E_VERBOSE) log(`  → ${((Date.now() - started) / 1000).toFixed(1)} s ${label}`);
 }
-const TRACKED = [
-  'goto',
-  'reload',
+const TRACKED = ['goto', 'reload', 'click', 'fill', 'selectOption', 'check', 'waitForURL', 'waitForFunction'];
+const LOCATOR_TRACKED = [
+  'waitFor',
   'click',
   'fill',
   'selectOption',
   'check',
-  'waitForURL',
-  'waitForFunction',
-  'locator',
+  'getAttribute',
+  'innerText',
+  'inputValue',
 ];
-/** Every call of these page methods records the page and its first argument. */
+const callText = (m, a) =>
+  `${m}(${(typeof a === 'string' ? a : typeof a === 'function' ? 'fn' : String(a ?? '')).slice(0, 160)})`;
+/**
+ * Every call of these page and locator methods records the page and what was called; one
+ * that fails keeps a screenshot and the text of its page at once, before the scenario's
+ * own cleanup (a `finally` closing a context) can close it.
+ */
 function trackCalls(page) {
   for (const m of TRACKED) {
     const orig = page[m].bind(page);
-    page[m] = (...args) => {
-      const a = typeof args[0] === 'string' ? args[0] : typeof args[0] === 'function' ? 'fn' : String(args[0] ?? '');
-      steps.touch(page, `${m}(${a.slice(0, 160)})`);
-      return orig(...args);
+    page[m] = async (...args) => {
+      const call = callText(m, args[0]);
+      steps.touch(page, call);
+      try {
+        return await orig(...args);
+      } catch (e) {
+        await steps.failed(page, call);
+        throw e;
+      }
+    };
+  }
+  const origLocator = page.locator.bind(page);
+  page.locator = (...args) => {
+    steps.touch(page, callText('locator', args[0]));
+    return origLocator(...args);
+  };
+  // Locators: their class is shared by every page, so patched once.
+  const proto = Object.getPrototypeOf(origLocator('body'));
+  if (proto.__tracked) return;
+  proto.__tracked = true;
+  for (const m of LOCATOR_TRACKED) {
+    const orig = proto[m];
+    proto[m] = async function (...args) {
+      const p = this.page();
+      const call = `${String(this).slice(0, 200)}.${m}()`;
+      steps.touch(p, call);
+      try {
+        return await orig.apply(this, args);
+      } catch (e) {
+        if (!p.isClosed()) await steps.failed(p, call);
+        throw e;
+      }
     };
   }
 }
@@ -227,6 +261,7 @@ async function apiCall(email, method, path, body) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password: PASSWORD }),
   });
+  assert(login.ok, `API login of ${email} answered ${login.status}`);
   const { access_token: token } = await login.json();
   const res = await fetch(`${BASE}${path}`, {
     method,
@@ -640,18 +675,23 @@ scenario('rates: an agent with 199 failures in 200 shows 0,5 %, not 50 %', async
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email, password: PASSWORD }),
     });
+    assert(r.status === 200, `login of ${email} answered ${r.status}`);
     return (await r.json()).access_token;
   };
   const token = await login(LOGINS.INTERNAL_ADMIN);
-  const call = async (method, path, body, headers = {}) => {
+  // One token per account for the whole scenario: successful logins are rate limited per
+  // account (10 a minute), and a login per poll below used up the tenant admin's, so the
+  // next scenario's login of that account was refused when aggregation came late.
+  const tenantToken = await login(LOGINS.TENANT_ADMIN);
+  const call = async (method, path, body, headers = {}, bearer = token) => {
     const r = await fetch(`${BASE}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return [r.status, r.status === 204 ? null : await r.json().catch(() => null), r.headers];
   };
-  const [, me] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/me').then(([s, b]) => [s, JSON.parse(b)]);
+  const [, me] = await call('GET', '/tenant/me', undefined, {}, tenantToken);
   const tenantId = me.id;
   const [cs, agent] = await call('POST', '/internal/agents', {
     name: 'E2E Taxa baixa',
@@ -694,10 +734,8 @@ scenario('rates: an agent with 199 failures in 200 shows 0,5 %, not 50 %', async
   // Aggregation runs every 10 s: wait until the API has the agent's rate (0.5, a percentage).
   let rate = null;
   for (let i = 0; i < 40 && rate === null; i++) {
-    const [, u] = await apiCall(LOGINS.TENANT_ADMIN, 'GET', '/tenant/usage?period=7d').then(([s, b]) => [
-      s,
-      JSON.parse(b),
-    ]);
+    const [us, u] = await call('GET', '/tenant/usage?period=7d', undefined, {}, tenantToken);
+    assert(us === 200, `/tenant/usage answered ${us}`);
     rate = u.by_agent?.find((a) => a.agent_id === agent.id)?.success_rate ?? null;
     if (rate === null) await new Promise((r) => setTimeout(r, 1000));
   }
@@ -1688,12 +1726,16 @@ async function main() {
       const open = allPages.filter((p) => !p.isClosed());
       const labelOf = (p) => Object.keys(pages).find((r) => pages[r] === p) || `page ${allPages.indexOf(p) + 1}`;
       const ordered = at.page && open.includes(at.page) ? [at.page, ...open.filter((p) => p !== at.page)] : open;
+      const captured = at.failed
+        ? [{ label: `at the failing call (${labelOf(at.failed.page)})`, capture: at.failed.capture }]
+        : [];
       try {
         const lines = await saveFailure(
           failuresDir,
           SRC,
           s.name,
           ordered.map((p) => ({ label: labelOf(p), page: p })),
+          captured,
         );
         for (const l of lines) log(`     ${l}`);
       } catch (e) {
