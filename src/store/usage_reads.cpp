@@ -4,6 +4,7 @@
 
 #include "core/string_map.hpp"
 #include "core/time.hpp"
+#include "store/usage_rollup.hpp"
 
 namespace painel::store {
 namespace {
@@ -55,7 +56,75 @@ void keep_top(std::vector<UsageOverview::Ranked>& v, size_t top) {
 
 }  // namespace
 
+namespace {
+
+// Names of the ranked tenants and agents, and the agents' deployed counts.
+void name_ranked(Conn& c, UsageOverview& out) {
+  for (auto& t : out.top_tenants)
+    if (auto n = c.query("SELECT name FROM tenants WHERE id = ?", {t.id}); !n.empty())
+      t.name = n[0].str(0);
+  for (auto& a : out.top_agents) {
+    if (auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.id}); !n.empty())
+      a.name = n[0].str(0);
+    a.deployed_count = c.query(kDeployedTenants, {a.id})[0].i64(0);
+  }
+}
+
+// Every tenant with daily rows (each has an ordinal, usage_rollup.hpp) and its requests in
+// [from, to]: its running total at the last day <= to minus the one at the last day < from,
+// two seeks of tenant_usage_cumulative's (tenant_id, day) key. The same text on both stores.
+constexpr const char* kTenantPeriodTotals =
+    "SELECT o.tenant_id, coalesce((SELECT a.requests_through_day FROM "
+    "tenant_usage_cumulative a WHERE a.tenant_id = o.tenant_id AND a.day <= ? ORDER BY a.day "
+    "DESC LIMIT 1), 0) - coalesce((SELECT b.requests_through_day FROM "
+    "tenant_usage_cumulative b WHERE b.tenant_id = o.tenant_id AND b.day < ? ORDER BY b.day "
+    "DESC LIMIT 1), 0) FROM usage_tenant_ordinals o";
+constexpr const char* kTenantPeriodSums =
+    "SELECT coalesce(sum(total_requests), 0), coalesce(sum(successful_requests), 0) FROM "
+    "tenant_usage_daily WHERE tenant_id = ? AND day BETWEEN ? AND ?";
+
+UsageOverview usage_overview_rollup(Conn& c, int64_t from_day, int64_t to_day, size_t top) {
+  UsageOverview out;
+  out.by_day.resize(static_cast<size_t>(std::max<int64_t>(0, to_day - from_day + 1)));
+  const std::string from = format_day(from_day), to = format_day(to_day);
+  for (auto& d : rollup_days(c, from, to)) {
+    auto day = parse_day(d.day);
+    if (!day || *day < from_day || *day > to_day) continue;
+    auto& dd = out.by_day[static_cast<size_t>(*day - from_day)];
+    dd.total = d.sums.total;
+    dd.successful = d.sums.successful;
+    dd.active_tenants = d.tenants;
+    out.total += d.sums.total;
+    out.successful += d.sums.successful;
+    out.sum_response_ms += d.sums.response_ms;
+  }
+  for (auto& [id, f] : rollup_agents(c, from, to))
+    out.top_agents.push_back({id, "", f.total, f.successful, 0});
+  keep_top(out.top_agents, top);
+  for (auto& a : out.top_agents) a.tenant_count = rollup_agent_tenants(c, a.id, from, to);
+  if (top > 0) {
+    c.each(kTenantPeriodTotals, {to, from}, [&](const Row& r) {
+      if (int64_t n = r.i64(1); n > 0) out.top_tenants.push_back({r.str(0), "", n, 0, 0});
+    });
+    keep_top(out.top_tenants, top);
+    for (auto& t : out.top_tenants) {
+      Rows r = c.query(kTenantPeriodSums, {t.id, from, to});
+      t.total = r[0].i64(0);
+      t.successful = r[0].i64(1);
+    }
+  }
+  name_ranked(c, out);
+  return out;
+}
+
+}  // namespace
+
 UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t top) {
+  if (rollup_complete(c)) return usage_overview_rollup(c, from_day, to_day, top);
+  return usage_overview_scan(c, from_day, to_day, top);
+}
+
+UsageOverview usage_overview_scan(Conn& c, int64_t from_day, int64_t to_day, size_t top) {
   UsageOverview out;
   out.by_day.resize(static_cast<size_t>(std::max<int64_t>(0, to_day - from_day + 1)));
   struct TenantAcc {
@@ -119,14 +188,7 @@ UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t t
   keep_top(out.top_tenants, top);
   out.top_agents = std::move(agents);
   keep_top(out.top_agents, top);
-  for (auto& t : out.top_tenants)
-    if (auto n = c.query("SELECT name FROM tenants WHERE id = ?", {t.id}); !n.empty())
-      t.name = n[0].str(0);
-  for (auto& a : out.top_agents) {
-    if (auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.id}); !n.empty())
-      a.name = n[0].str(0);
-    a.deployed_count = c.query(kDeployedTenants, {a.id})[0].i64(0);
-  }
+  name_ranked(c, out);
   return out;
 }
 
