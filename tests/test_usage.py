@@ -261,16 +261,19 @@ class OverviewRollup(unittest.TestCase):
         # New events on days the fixture left empty and on its own days, folded (deltas on
         # the complete rollup; a day's first fold rebuilds it whole).
         now = datetime.datetime.now(ZONE).replace(hour=12, minute=0, second=0, microsecond=0)
-        events = []
-        for i in range(60):
+        for i in range(120):
+            if i % 60 == 0:
+                events = []
             day = now - datetime.timedelta(days=1 + (i * 7) % 50)
             events.append({"event_id": str(uuid.uuid4()), "tenant_id": self.w.a if i % 3 else self.w.b,
                            "agent_id": self.w.agent2 if i % 3 and i % 2 else self.w.agent1,
                            "occurred_at": iso(day.astimezone(UTC)), "status": "error" if i % 5 == 0 else "success",
                            "response_time_ms": 100 + i, "tokens_used": 10, "cost": 0.05})
-        r = self.p.post("/ingest/usage", {"events": events}, token=self.key)
-        self.assertEqual(r.status, 202, r)
-        self.p.cli("aggregate", "--dirty")
+            if i % 60 == 59:  # two batches: the second folds into the days the first rebuilt
+                r = self.p.post("/ingest/usage", {"events": events}, token=self.key)
+                self.assertEqual(r.status, 202, r)
+                self.assertIn("(0 day(s) rebuilt whole)" if i > 60 else "folded",
+                              self.p.cli("aggregate", "--dirty").stdout)
         self.assertEqual(self.complete(), 1)
         rollup = self.answers()
         self.assertNotEqual(rollup, before)
