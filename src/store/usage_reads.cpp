@@ -70,17 +70,7 @@ void name_ranked(Conn& c, UsageOverview& out) {
   }
 }
 
-// Every tenant with daily rows (each has an ordinal, usage_rollup.hpp) and its requests in
-// [from, to]: its running total at the last day <= to minus the one at the last day < from,
-// two seeks of tenant_usage_cumulative's (tenant_id, day) key, taken in key order (the
-// tenants sorted first: neighbouring seeks share pages). The same text on both stores. At
-// 10 000 tenants this is most of the overview's time (docs/benchmarks.md).
-constexpr const char* kTenantPeriodTotals =
-    "SELECT o.tenant_id, coalesce((SELECT a.requests_through_day FROM "
-    "tenant_usage_cumulative a WHERE a.tenant_id = o.tenant_id AND a.day <= ? ORDER BY a.day "
-    "DESC LIMIT 1), 0) - coalesce((SELECT b.requests_through_day FROM "
-    "tenant_usage_cumulative b WHERE b.tenant_id = o.tenant_id AND b.day < ? ORDER BY b.day "
-    "DESC LIMIT 1), 0) FROM (SELECT tenant_id FROM usage_tenant_ordinals ORDER BY tenant_id) o";
+// The top tenants' successful requests (and totals) over the period, from their daily rows.
 constexpr const char* kTenantPeriodSums =
     "SELECT coalesce(sum(total_requests), 0), coalesce(sum(successful_requests), 0) FROM "
     "tenant_usage_daily WHERE tenant_id = ? AND day BETWEEN ? AND ?";
@@ -105,21 +95,8 @@ UsageOverview usage_overview_rollup(Conn& c, int64_t from_day, int64_t to_day, s
   keep_top(out.top_agents, top);
   for (auto& a : out.top_agents) a.tenant_count = rollup_agent_tenants(c, a.id, from, to);
   if (top > 0) {
-    auto each_total = [&] {
-      c.each(kTenantPeriodTotals, {to, from}, [&](const Row& r) {
-        if (int64_t n = r.i64(1); n > 0) out.top_tenants.push_back({r.str(0), "", n, 0, 0});
-      });
-    };
-    // PostgreSQL compiles the statement (JIT: its estimate passes jit_above_cost at 10 000
-    // tenants), which costs more than it saves on 20 000 index seeks: off for it alone.
-    if (c.dialect() == Dialect::Postgres && !c.in_transaction()) {
-      Tx tx(c, false);
-      c.exec("SET LOCAL jit = off");
-      each_total();
-      tx.commit();
-    } else {
-      each_total();
-    }
+    for (auto& [id, n] : rollup_tenant_totals(c, from, to))
+      if (n > 0) out.top_tenants.push_back({id, "", n, 0, 0});
     keep_top(out.top_tenants, top);
     for (auto& t : out.top_tenants) {
       Rows r = c.query(kTenantPeriodSums, {t.id, from, to});

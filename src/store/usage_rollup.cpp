@@ -21,14 +21,15 @@ constexpr const char* kNewOrdinal =
     "INSERT INTO usage_tenant_ordinals(tenant_id, ordinal) VALUES (?, (SELECT "
     "coalesce(max(ordinal), -1) + 1 FROM usage_tenant_ordinals)) RETURNING ordinal";
 constexpr const char* kRollupRow =
-    "SELECT total_requests, successful_requests, sum_response_time_ms, tenants, tenant_bits "
-    "FROM platform_usage_daily WHERE day = ? AND agent_id = ?";
+    "SELECT total_requests, successful_requests, sum_response_time_ms, tenants, tenant_bits, "
+    "tenant_totals FROM platform_usage_daily WHERE day = ? AND agent_id = ?";
 constexpr const char* kUpsertRollup =
     "INSERT INTO platform_usage_daily(day, agent_id, total_requests, successful_requests, "
-    "sum_response_time_ms, tenants, tenant_bits) VALUES (?,?,?,?,?,?,?) ON CONFLICT(day, "
-    "agent_id) DO UPDATE SET total_requests = excluded.total_requests, successful_requests = "
-    "excluded.successful_requests, sum_response_time_ms = excluded.sum_response_time_ms, "
-    "tenants = excluded.tenants, tenant_bits = excluded.tenant_bits";
+    "sum_response_time_ms, tenants, tenant_bits, tenant_totals) VALUES (?,?,?,?,?,?,?,?) ON "
+    "CONFLICT(day, agent_id) DO UPDATE SET total_requests = excluded.total_requests, "
+    "successful_requests = excluded.successful_requests, sum_response_time_ms = "
+    "excluded.sum_response_time_ms, tenants = excluded.tenants, tenant_bits = "
+    "excluded.tenant_bits, tenant_totals = excluded.tenant_totals";
 constexpr const char* kDeleteRollupRow =
     "DELETE FROM platform_usage_daily WHERE day = ? AND agent_id = ?";
 constexpr const char* kDeleteRollupDay = "DELETE FROM platform_usage_daily WHERE day = ?";
@@ -52,6 +53,8 @@ constexpr const char* kDays =
 constexpr const char* kAgents =
     "SELECT agent_id, sum(total_requests), sum(successful_requests), sum(sum_response_time_ms) "
     "FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id <> '' GROUP BY agent_id";
+constexpr const char* kDayTotalsLists =
+    "SELECT tenant_totals FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id = ''";
 constexpr const char* kAgentBits =
     "SELECT tenant_bits FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id = ?";
 
@@ -103,9 +106,22 @@ int64_t ensure_ordinal(Conn& c, const std::string& tenant) {
 struct Delta {
   RollupFigures sums;
   int64_t tenants = 0;
-  std::vector<std::pair<std::string, bool>> bits;  // tenant, now present
-  bool touched = false;
+  std::vector<std::pair<std::string, bool>> bits;       // tenant, now present
+  std::vector<std::pair<std::string, int64_t>> totals;  // the day row: tenant, change
 };
+
+// A day's per-tenant totals list: decimal, comma-separated, by ordinal; 0 is empty, and
+// trailing empties are dropped ("5,,12": ordinal 0 has 5, 1 none, 2 twelve).
+std::string format_totals(const std::vector<int64_t>& v) {
+  size_t n = v.size();
+  while (n > 0 && v[n - 1] == 0) --n;
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out.push_back(',');
+    if (v[i] != 0) out += std::to_string(v[i]);
+  }
+  return out;
+}
 
 void add(RollupFigures& to, const RollupFigures& f, int64_t sign) {
   to.total += sign * f.total;
@@ -116,11 +132,12 @@ void add(RollupFigures& to, const RollupFigures& f, int64_t sign) {
 void write_row(Conn& c, const std::string& day, const std::string& agent, const Delta& d) {
   RollupFigures now;
   int64_t tenants = 0;
-  std::optional<std::string> bits;
+  std::optional<std::string> bits, totals;
   if (Rows r = c.query(kRollupRow, {day, agent}); !r.empty()) {
     now = {r[0].i64(0), r[0].i64(1), r[0].i64(2)};
     tenants = r[0].i64(3);
     if (!r[0].is_null(4)) bits = r[0].str(4);
+    if (!r[0].is_null(5)) totals = r[0].str(5);
   }
   add(now, d.sums, 1);
   tenants += d.tenants;
@@ -135,10 +152,18 @@ void write_row(Conn& c, const std::string& day, const std::string& agent, const 
       if (o) b = bitmap_set(b, *o, on);
     }
     bits = std::move(b);
+  } else {
+    std::vector<int64_t> v;
+    tenant_totals_add(v, totals.value_or(""));
+    for (auto& [tenant, change] : d.totals) {
+      auto o = static_cast<size_t>(ensure_ordinal(c, tenant));
+      if (v.size() <= o) v.resize(o + 1, 0);
+      v[o] += change;
+    }
+    totals = format_totals(v);
   }
-  Value bits_value = bits ? Value(*bits) : Value(nullptr);
   c.exec(kUpsertRollup,
-         {day, agent, now.total, now.successful, now.response_ms, tenants, bits_value});
+         {day, agent, now.total, now.successful, now.response_ms, tenants, opt(bits), opt(totals)});
 }
 
 std::optional<std::string> state_day(const Row& r) {
@@ -162,6 +187,32 @@ void bitmap_or(std::vector<uint8_t>& acc, const std::string& hex) {
   if (acc.size() < hex.size() / 2) acc.resize(hex.size() / 2, 0);
   for (size_t i = 0; i < hex.size() / 2; ++i)
     acc[i] |= static_cast<uint8_t>(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
+}
+
+void tenant_totals_add(std::vector<int64_t>& acc, std::string_view list) {
+  size_t i = 0;
+  int64_t v = 0;
+  bool neg = false;
+  auto put = [&] {
+    if (v != 0) {
+      if (acc.size() <= i) acc.resize(i + 1, 0);
+      acc[i] += neg ? -v : v;
+    }
+    v = 0;
+    neg = false;
+  };
+  if (list.empty()) return;
+  for (char ch : list) {
+    if (ch == ',') {
+      put();
+      ++i;
+    } else if (ch == '-') {
+      neg = true;
+    } else {
+      v = v * 10 + (ch - '0');
+    }
+  }
+  put();
 }
 
 int64_t bitmap_count(const std::vector<uint8_t>& bits) {
@@ -204,12 +255,18 @@ void apply_rollup_delta(Conn& c, const std::string& day, const RollupRows& befor
       d.bits.emplace_back(k.first, true);
     }
   }
+  std::map<std::string, int64_t> change;  // each tenant's total_requests of the day
+  for (auto& [k, f] : before) change[k.first] -= f.total;
+  for (auto& [k, f] : after) change[k.first] += f.total;
+  for (auto& [t, n] : change)
+    if (n != 0) whole.totals.emplace_back(t, n);
   for (auto& t : tenants_before)
     if (!tenants_after.count(t)) whole.tenants -= 1;
   for (auto& t : tenants_after)
     if (!tenants_before.count(t)) whole.tenants += 1;
   auto changed = [](const Delta& d) {
-    return d.sums.total || d.sums.successful || d.sums.response_ms || d.tenants || !d.bits.empty();
+    return d.sums.total || d.sums.successful || d.sums.response_ms || d.tenants ||
+           !d.bits.empty() || !d.totals.empty();
   };
   for (auto& [agent, d] : agents)
     if (changed(d)) write_row(c, day, agent, d);
@@ -225,9 +282,11 @@ void rebuild_platform_usage_day(Conn& c, const std::string& day) {
   std::map<std::string, Acc> agents;
   Acc whole;
   std::vector<std::pair<std::string, std::string>> pairs;  // (tenant, agent) of the day
+  std::vector<int64_t> pair_totals;                        // their total_requests
   c.each(kRowsOfDay, {day}, [&](const Row& r) {
     RollupFigures f{r.i64(2), r.i64(3), r.i64(4)};
     pairs.emplace_back(r.str(0), r.str(1));
+    pair_totals.push_back(f.total);
     Acc& a = agents[pairs.back().second];
     add(a.sums, f, 1);
     a.tenants += 1;
@@ -237,20 +296,26 @@ void rebuild_platform_usage_day(Conn& c, const std::string& day) {
   if (!pairs.empty())
     for (auto& r : c.query(kAllOrdinals)) ordinals.emplace(r.str(0), r.i64(1));
   std::set<std::string> day_tenants;
-  for (auto& [tenant, agent] : pairs) {
+  std::vector<int64_t> totals;  // by ordinal
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    auto& [tenant, agent] = pairs[i];
     auto it = ordinals.find(tenant);
     if (it == ordinals.end()) it = ordinals.emplace(tenant, ensure_ordinal(c, tenant)).first;
     set_bit(agents[agent].bits, it->second);
     day_tenants.insert(tenant);
+    auto o = static_cast<size_t>(it->second);
+    if (totals.size() <= o) totals.resize(o + 1, 0);
+    totals[o] += pair_totals[i];
   }
   whole.tenants = static_cast<int64_t>(day_tenants.size());
   c.exec(kDeleteRollupDay, {day});
   for (auto& [agent, a] : agents)
     c.exec(kUpsertRollup, {day, agent, a.sums.total, a.sums.successful, a.sums.response_ms,
-                           a.tenants, encode(std::move(a.bits))});
+                           a.tenants, encode(std::move(a.bits)), Value(nullptr)});
   if (whole.tenants > 0)
-    c.exec(kUpsertRollup, {day, std::string(), whole.sums.total, whole.sums.successful,
-                           whole.sums.response_ms, whole.tenants, Value(nullptr)});
+    c.exec(kUpsertRollup,
+           {day, std::string(), whole.sums.total, whole.sums.successful, whole.sums.response_ms,
+            whole.tenants, Value(nullptr), format_totals(totals)});
 }
 
 bool rollup_complete(Conn& c) {
@@ -298,6 +363,19 @@ std::map<std::string, RollupFigures> rollup_agents(Conn& c, const std::string& f
                                                    const std::string& to) {
   std::map<std::string, RollupFigures> out;
   for (auto& r : c.query(kAgents, {from, to})) out[r.str(0)] = {r.i64(1), r.i64(2), r.i64(3)};
+  return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const std::string& from,
+                                                                  const std::string& to) {
+  std::vector<int64_t> acc;
+  for (auto& r : c.query(kDayTotalsLists, {from, to}))
+    if (!r.is_null(0)) tenant_totals_add(acc, r.text(0));
+  std::vector<std::pair<std::string, int64_t>> out;
+  if (acc.empty()) return out;
+  for (auto& r : c.query(kAllOrdinals))
+    if (auto o = static_cast<size_t>(r.i64(1)); o < acc.size() && acc[o] != 0)
+      out.emplace_back(r.str(0), acc[o]);
   return out;
 }
 

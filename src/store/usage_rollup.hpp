@@ -9,7 +9,9 @@
 //     sum_response_time_ms over the tenants' rows, `tenants` = the tenants with a row, and
 //     tenant_bits = those tenants as a bitmap over usage_tenant_ordinals (hex, byte i holds
 //     ordinals 8i..8i+7, lowest bit first, no trailing zero byte);
-//   - per day with daily rows, agent_id '': the day's sums and its active tenants, no bits;
+//   - per day with daily rows, agent_id '': the day's sums and its active tenants, no bits,
+//     and tenant_totals: each tenant's total_requests of the day by ordinal (decimal,
+//     comma-separated, 0 empty, no trailing empties);
 //   - no row for a (day, agent) or day without daily rows;
 //   - every tenant with a daily row has an ordinal (dense from 0, assigned max+1 by the
 //     writer, which holds the global write lock on PostgreSQL; SQLite has one writer).
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -72,6 +75,10 @@ std::vector<RollupDay> rollup_days(Conn& c, const std::string& from, const std::
 // The agents' sums over the period (tenants unused: see rollup_agent_tenants).
 std::map<std::string, RollupFigures> rollup_agents(Conn& c, const std::string& from,
                                                    const std::string& to);
+// Every tenant's requests in the period (nonzero only): the sum of the day rows'
+// tenant_totals lists, by ordinal, named from usage_tenant_ordinals.
+std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const std::string& from,
+                                                                  const std::string& to);
 // Distinct tenants that used the agent in the period: popcount of the OR of its bitmaps.
 int64_t rollup_agent_tenants(Conn& c, const std::string& agent_id, const std::string& from,
                              const std::string& to);
@@ -80,5 +87,7 @@ int64_t rollup_agent_tenants(Conn& c, const std::string& agent_id, const std::st
 std::string bitmap_set(const std::string& hex, int64_t ordinal, bool on);
 void bitmap_or(std::vector<uint8_t>& acc, const std::string& hex);
 int64_t bitmap_count(const std::vector<uint8_t>& bits);
+// Adds a tenant_totals list to `acc` (by ordinal).
+void tenant_totals_add(std::vector<int64_t>& acc, std::string_view list);
 
 }  // namespace painel::store

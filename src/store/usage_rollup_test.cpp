@@ -43,10 +43,11 @@ std::vector<std::string> rollup_rows(Conn& c) {
   std::vector<std::string> out;
   c.each(
       "SELECT day, agent_id, total_requests, successful_requests, sum_response_time_ms, "
-      "tenants, coalesce(tenant_bits, 'null') FROM platform_usage_daily ORDER BY day, agent_id",
+      "tenants, coalesce(tenant_bits, 'null'), coalesce(tenant_totals, 'null') FROM "
+      "platform_usage_daily ORDER BY day, agent_id",
       {}, [&](const Row& r) {
         std::string line = r.str(0);
-        for (size_t i = 1; i < 7; ++i) line += "|" + r.str(i);
+        for (size_t i = 1; i < 8; ++i) line += "|" + r.str(i);
         out.push_back(line);
       });
   return out;
@@ -216,13 +217,13 @@ void tenant_losing_its_rows_leaves_counts_and_bits(Store& s) {
   sc.fold_dirty();
   auto row = [&](const std::string& agent) {
     Rows r = c.query(
-        "SELECT total_requests, tenants, coalesce(tenant_bits, '') FROM platform_usage_daily "
-        "WHERE day = ? AND agent_id = ?",
+        "SELECT total_requests, tenants, coalesce(tenant_bits, tenant_totals) FROM "
+        "platform_usage_daily WHERE day = ? AND agent_id = ?",
         {d, agent});
     return r.empty() ? std::string("none") : r[0].str(0) + "/" + r[0].str(1) + "/" + r[0].str(2);
   };
-  EXPECT_EQ(row(a0), "2/2/03");  // ordinals 0 and 1
-  EXPECT_EQ(row(""), "2/2/");
+  EXPECT_EQ(row(a0), "2/2/03");   // ordinals 0 and 1
+  EXPECT_EQ(row(""), "2/2/1,1");  // one request each, ordinals 0 and 1
   auto drop = [&](const std::string& t) {
     c.exec(
         "DELETE FROM usage_events WHERE tenant_id = ? AND occurred_at_ms >= ? AND "
@@ -232,7 +233,7 @@ void tenant_losing_its_rows_leaves_counts_and_bits(Store& s) {
   drop(t0);
   aggregate_days(c, day, day, t0, sc.now());  // t0 rebuilt alone: the delta
   EXPECT_EQ(row(a0), "1/1/02");
-  EXPECT_EQ(row(""), "1/1/");
+  EXPECT_EQ(row(""), "1/1/,1");
   sc.expect_overview_equals_scan("t0 gone");
   drop(t1);
   aggregate_days(c, day, day, std::nullopt, sc.now());  // the whole day: the rebuild
@@ -288,6 +289,11 @@ TEST(RollupBitmap, SetClearOrCount) {
   bitmap_or(acc, "03");
   bitmap_or(acc, "000080");
   EXPECT_EQ(bitmap_count(acc), 4);
+  std::vector<int64_t> totals;
+  tenant_totals_add(totals, "5,,12");
+  tenant_totals_add(totals, ",3,,,7");
+  tenant_totals_add(totals, "");
+  EXPECT_EQ(totals, (std::vector<int64_t>{5, 3, 12, 0, 7}));
 }
 
 using UsageRollup = SqliteStoreTest;
