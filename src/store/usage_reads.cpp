@@ -70,10 +70,16 @@ void name_ranked(Conn& c, UsageOverview& out) {
   }
 }
 
-// The top tenants' successful requests (and totals) over the period, from their daily rows.
+// The top tenants' successful requests (and totals) over the period, from their daily rows:
+// one tenant's (the top ten: an index range each), or every tenant's (the CSV export of
+// every tenant: one pass over the period's rows, as the scan did, not a seek per tenant).
 constexpr const char* kTenantPeriodSums =
     "SELECT coalesce(sum(total_requests), 0), coalesce(sum(successful_requests), 0) FROM "
     "tenant_usage_daily WHERE tenant_id = ? AND day BETWEEN ? AND ?";
+constexpr const char* kAllTenantsPeriodSums =
+    "SELECT tenant_id, sum(total_requests), sum(successful_requests) FROM tenant_usage_daily "
+    "WHERE day BETWEEN ? AND ? GROUP BY tenant_id";
+constexpr size_t kTopReadOneByOne = 100;
 
 UsageOverview usage_overview_rollup(Conn& c, int64_t from_day, int64_t to_day, size_t top) {
   UsageOverview out;
@@ -98,10 +104,21 @@ UsageOverview usage_overview_rollup(Conn& c, int64_t from_day, int64_t to_day, s
     for (auto& [id, n] : rollup_tenant_totals(c, from, to))
       if (n > 0) out.top_tenants.push_back({id, "", n, 0, 0});
     keep_top(out.top_tenants, top);
-    for (auto& t : out.top_tenants) {
-      Rows r = c.query(kTenantPeriodSums, {t.id, from, to});
-      t.total = r[0].i64(0);
-      t.successful = r[0].i64(1);
+    if (top <= kTopReadOneByOne) {
+      for (auto& t : out.top_tenants) {
+        Rows r = c.query(kTenantPeriodSums, {t.id, from, to});
+        t.total = r[0].i64(0);
+        t.successful = r[0].i64(1);
+      }
+    } else {
+      StringMap<size_t> at;
+      for (size_t i = 0; i < out.top_tenants.size(); ++i) at.emplace(out.top_tenants[i].id, i);
+      c.each_view(kAllTenantsPeriodSums, {from, to}, [&](const RowView& r) {
+        if (auto it = at.find(r.text(0)); it != at.end()) {
+          out.top_tenants[it->second].total = r.i64(1);
+          out.top_tenants[it->second].successful = r.i64(2);
+        }
+      });
     }
   }
   name_ranked(c, out);
