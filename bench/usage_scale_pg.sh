@@ -8,8 +8,11 @@
 # A throwaway cluster (scripts/pg-test-cluster.sh: shared_buffers 64 MB, the rest in the
 # OS page cache) in bench/data/pg-scale-TENANTS-DAYS/, deleted at exit. The tenants, agents and contracts come from `painel demo --days 1`; the daily rows are then
 # generated in SQL, one row per contract and day (counts from a hash of both: repeatable),
-# and the running totals rebuilt from them (as migration 5 does), so the store is what a
-# year of aggregation would leave. Prints a Markdown table: route, req/s, p50, p99, non-2xx.
+# and the running totals rebuilt from them (as migration 5 does) and the platform rollup by
+# `painel aggregate --rollup` (migration 28's backfill), so the store is what a year of
+# aggregation would leave. Prints a Markdown table: route, req/s, p50, p99, non-2xx; then
+# the overview again from the scan of the daily rows (the rollup marked incomplete).
+#   BENCH_ROUTES=overview   only the /internal/usage/overview rows (rollup, then scan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TENANTS="${1:-10000}"
@@ -40,7 +43,7 @@ start=$(date +%s)
 echo "bench: demo loaded in $(( $(date +%s) - start )) s" >&2
 start=$(date +%s)
 psql -q -v ON_ERROR_STOP=1 "$DBURL" <<SQL
-TRUNCATE tenant_usage_daily, tenant_usage_cumulative;
+TRUNCATE tenant_usage_daily, tenant_usage_cumulative, platform_usage_daily;
 INSERT INTO tenant_usage_daily(tenant_id, agent_id, day, total_requests, successful_requests,
   failed_requests, sum_response_time_ms, p95_response_time_ms, total_tokens, cost_cents,
   last_request_at, aggregated_at)
@@ -60,6 +63,23 @@ VACUUM ANALYZE tenant_usage_daily;
 VACUUM ANALYZE tenant_usage_cumulative;
 SQL
 echo "bench: daily rows generated in $(( $(date +%s) - start )) s" >&2
+start=$(date +%s)
+"$BIN" aggregate --database "$DBURL" --rollup >&2
+psql -q "$DBURL" -c "VACUUM ANALYZE platform_usage_daily" -c "VACUUM ANALYZE usage_tenant_ordinals"
+echo "bench: platform rollup rebuilt in $(( $(date +%s) - start )) s" >&2
+# For comparison, ranking the tenants from their running totals instead (two seeks of
+# tenant_usage_cumulative per tenant, the first design; the overview sums the day rows'
+# tenant_totals lists instead), for the 90-day period.
+TOP_MS=$(psql -qtA "$DBURL" <<'TOPSQL' | awk '/Execution Time/ {print $3}'
+EXPLAIN (ANALYZE, FORMAT TEXT)
+SELECT o.tenant_id, coalesce((SELECT a.requests_through_day FROM tenant_usage_cumulative a
+  WHERE a.tenant_id = o.tenant_id AND a.day <= current_date ORDER BY a.day DESC LIMIT 1), 0)
+  - coalesce((SELECT b.requests_through_day FROM tenant_usage_cumulative b
+  WHERE b.tenant_id = o.tenant_id AND b.day < current_date - 89 ORDER BY b.day DESC LIMIT 1), 0)
+FROM usage_tenant_ordinals o;
+TOPSQL
+)
+echo "bench: ranking 90 days by running totals (every tenant, 2 seeks each) takes $TOP_MS ms" >&2
 ROWS=$(psql -qtA "$DBURL" -c "SELECT count(*) FROM tenant_usage_daily")
 SIZE=$(psql -qtA "$DBURL" -c "SELECT pg_size_pretty(pg_total_relation_size('tenant_usage_daily'))")
 echo "bench: PostgreSQL at $DBURL: $ROWS daily rows ($SIZE with indexes)" >&2
@@ -97,8 +117,13 @@ row() {  # route, token: one warm-up, one measured wrk run
     "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")" \
     "$(awk '/Non-2xx/ {print $5}' <<<"$out" | grep . || echo 0)"
 }
+OVERVIEW=("/internal/usage/overview?period=7d" "/internal/usage/overview?period=30d"
+  "/internal/usage/overview?period=90d")
 echo "| route (uncached, $TENANTS tenants × $DAYS days = $ROWS daily rows) | one client alone (median of 9) | req/s at $CONNS connections ($DUR) | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|"
+if [[ "${BENCH_ROUTES:-}" == overview ]]; then
+  for r in "${OVERVIEW[@]}"; do row "$r" "$IT"; done
+else
 for r in /tenant/me /tenant/agents /tenant/integrations /tenant/incidents \
   "/tenant/usage?period=7d" "/tenant/usage?period=30d" "/tenant/usage?period=90d"; do
   row "$r" "$TT"
@@ -119,4 +144,12 @@ psql -q "$DBURL" -c "CREATE INDEX users_id_text ON users((CAST(id AS TEXT)))"
 echo "| with users_id_text (migration 25) | | | | | |"
 row "/internal/tenants/$TID" "$IT"
 row "/internal/operations/commands?tenant_id=$TID" "$IT"
+fi
+# The overview without the rollup: the scan of every daily row of the period (before).
+psql -q "$DBURL" -c "UPDATE usage_rollup_state SET complete = 0 WHERE id = 1"
+echo "| overview from the scan (rollup marked incomplete) | | | | | |"
+for r in "${OVERVIEW[@]}"; do  # may pass the statement timeout on a loaded machine
+  ( row "$r" "$IT" ) || echo "| \`$r\` | HTTP $(curl -s -o /dev/null -w '%{http_code}' \
+    "http://127.0.0.1:$PORT$r" -H "Authorization: Bearer $IT") (see $DATA/serve-scale.log) | | | | |"
+done
 echo "load (1 min) at the end: $(cut -d' ' -f1 /proc/loadavg)"

@@ -300,5 +300,65 @@ class AggregateCommand(unittest.TestCase):
             p.cleanup()
 
 
+
+class OverviewRollup(unittest.TestCase):
+    """Issue 20: the staff overview from the platform rollup (migration 28) answers byte for
+    byte what the scan of every daily row answers. No jobs (the rollup's state only changes
+    when the test says) and no cache (each answer is computed)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.p = Painel("--no-jobs", "--cache-ttl-ms", "1").start()
+        cls.w = World(cls.p)
+        cls.key = cls.p.cli("keys", "create", "--name", "test").stdout.strip()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.p.cleanup()
+
+    def complete(self):
+        return self.p.sql("SELECT complete FROM usage_rollup_state WHERE id = 1")[0][0]
+
+    def answers(self):
+        staff = self.w.token("INTERNAL_ADMIN")
+        out = []
+        for q in ("period=7d", "period=30d", "period=90d", "period=7d&format=csv&by=day",
+                  "period=90d&format=csv&by=tenant", "period=90d&format=csv&by=agent"):
+            r = self.p.get("/internal/usage/overview?" + q, token=staff)
+            self.assertEqual(r.status, 200, (q, r))
+            out.append(r.body)
+        return out
+
+    def test_rollup_answers_what_the_scan_answers(self):
+        # The fixture wrote daily rows by SQL and marked the rollup incomplete: the scan.
+        self.assertEqual(self.complete(), 0)
+        before = self.answers()
+        r = self.p.cli("aggregate", "--rollup")
+        self.assertIn("rebuilt the platform usage rollup", r.stdout)
+        self.assertEqual(self.complete(), 1)
+        self.assertEqual(self.answers(), before)
+        # New events on days the fixture left empty and on its own days, folded (deltas on
+        # the complete rollup; a day's first fold rebuilds it whole).
+        now = datetime.datetime.now(ZONE).replace(hour=12, minute=0, second=0, microsecond=0)
+        for i in range(120):
+            if i % 60 == 0:
+                events = []
+            day = now - datetime.timedelta(days=1 + (i * 7) % 50)
+            events.append({"event_id": str(uuid.uuid4()), "tenant_id": self.w.a if i % 3 else self.w.b,
+                           "agent_id": self.w.agent2 if i % 3 and i % 2 else self.w.agent1,
+                           "occurred_at": iso(day.astimezone(UTC)), "status": "error" if i % 5 == 0 else "success",
+                           "response_time_ms": 100 + i, "tokens_used": 10, "cost": 0.05})
+            if i % 60 == 59:  # two batches: the second folds into the days the first rebuilt
+                r = self.p.post("/ingest/usage", {"events": events}, token=self.key)
+                self.assertEqual(r.status, 202, r)
+                self.assertIn("(0 day(s) rebuilt whole)" if i > 60 else "folded",
+                              self.p.cli("aggregate", "--dirty").stdout)
+        self.assertEqual(self.complete(), 1)
+        rollup = self.answers()
+        self.assertNotEqual(rollup, before)
+        self.p.sql("UPDATE usage_rollup_state SET complete = 0 WHERE id = 1")
+        self.assertEqual(self.answers(), rollup)  # the scan's bytes
+
+
 if __name__ == "__main__":
     main()

@@ -590,6 +590,15 @@ int run(int argc, char** argv) {
                  "every interval (incremental), instead of rebuilding days")
       ->excludes("--from")
       ->excludes("--to");
+  bool a_rollup = false;
+  aggregate
+      ->add_flag("--rollup", a_rollup,
+                 "rebuild the platform usage rollup (the overview's per-day sums) from the "
+                 "daily rows, every day, as the serve job's backfill does; for daily rows "
+                 "written behind the aggregation's back")
+      ->excludes("--from")
+      ->excludes("--to")
+      ->excludes("--dirty");
 
   auto* routes = app.add_subcommand("routes", "print the route table and who may call each route");
   bool r_md = false;
@@ -723,7 +732,9 @@ int run(int argc, char** argv) {
     if (*pretention) return cmd_privacy_retention(db, p_days, p_json);
     if (*demo) return cmd_demo(db, d_tenants, d_days, d_seed);
     if (*aggregate)
-      return a_dirty ? cmd_aggregate_dirty(db) : cmd_aggregate(db, a_from, a_to, a_zone);
+      return a_rollup  ? cmd_aggregate_rollup(db)
+             : a_dirty ? cmd_aggregate_dirty(db)
+                       : cmd_aggregate(db, a_from, a_to, a_zone);
     if (*routes) return cmd_routes(r_md);
     if (*smoke) return cmd_smoke(s_url, s_email, s_password, s_cacert);
     if (*backup) return b_check ? cmd_backup_check(db, file) : cmd_backup(db, file);

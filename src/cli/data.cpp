@@ -14,6 +14,7 @@
 #include "store/audit.hpp"
 #include "store/store.hpp"
 #include "store/usage_aggregate.hpp"
+#include "store/usage_rollup.hpp"
 
 namespace painel::cli {
 
@@ -101,6 +102,26 @@ int cmd_aggregate_dirty(const std::string& database) {
   std::cout << fmt::format(
       "folded {} dirty day(s): {} events into {} rows ({} day(s) rebuilt whole) in {:.1f} ms\n",
       days.size(), events, rows, rebuilt, ms);
+  return 0;
+}
+
+int cmd_aggregate_rollup(const std::string& database) {
+  auto s = store::Store::open(database);
+  if (s->schema_version() != s->latest_version())
+    throw std::runtime_error("schema is not current; run `painel migrate`");
+  auto t0 = std::chrono::steady_clock::now();
+  s->write([](store::Conn& c) { store::mark_rollup_incomplete(c); });
+  int64_t days = 0;
+  for (;;) {
+    auto b = store::backfill_rollup(s->conn(), 100);
+    days += b.days;
+    if (b.complete) break;
+    std::fprintf(stderr, "aggregate: rollup: %lld day(s) rebuilt\n", static_cast<long long>(days));
+  }
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << fmt::format("rebuilt the platform usage rollup of {} day(s) in {:.0f} ms\n", days,
+                           ms);
   return 0;
 }
 

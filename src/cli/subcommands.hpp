@@ -77,6 +77,8 @@ int cmd_aggregate(const std::string& database, const std::string& from, const st
                   const std::string& zone);
 // `painel aggregate --dirty`: one incremental pass over the days marked dirty.
 int cmd_aggregate_dirty(const std::string& database);
+// `painel aggregate --rollup`: rebuilds the platform usage rollup of every day.
+int cmd_aggregate_rollup(const std::string& database);
 int cmd_routes(bool markdown);
 int cmd_smoke(const std::string& url, const std::string& email, const std::string& password,
               const std::string& cacert);

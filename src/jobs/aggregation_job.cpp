@@ -10,6 +10,7 @@
 #include "core/ids.hpp"
 #include "store/leases.hpp"
 #include "store/usage_aggregate.hpp"
+#include "store/usage_rollup.hpp"
 
 namespace painel::jobs {
 
@@ -59,6 +60,12 @@ int64_t AggregationJob::tick() {
   }
   if (due_dirty) {
     days += run_dirty();
+    // The platform rollup's backfill (migration 28), a month of days per pass, each day in
+    // its own transaction: a no-op once complete.
+    auto b = store::backfill_rollup(store_.conn(), 31);
+    if (b.days)
+      spdlog::info("aggregation: platform usage rollup backfilled {} day(s){}", b.days,
+                   b.complete ? "; complete" : "");
     next_dirty_ = now + opts_.dirty_interval_ms;
   }
   metrics_.set_gauge("painel_aggregation_last_run_timestamp_seconds",

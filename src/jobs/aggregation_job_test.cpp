@@ -75,6 +75,40 @@ TEST_F(AggregationJobTest, DirtyDaysAreReaggregatedOncePerInterval) {
   EXPECT_EQ(cache_.all(), 0);
 }
 
+// Migration 28's backfill: daily rows without a platform rollup (marked incomplete) are
+// rolled up by the dirty pass, 31 days per tick, and the rollup then marked complete.
+TEST_F(AggregationJobTest, DirtyPassBackfillsThePlatformRollup) {
+  auto j = job(10000);
+  for (int d = 0; d < 40; ++d)  // daily rows of 40 days, written behind the aggregation's back
+    store_->conn().exec(
+        "INSERT INTO tenant_usage_daily(tenant_id, agent_id, day, total_requests, "
+        "successful_requests, failed_requests, sum_response_time_ms, total_tokens, cost_cents, "
+        "aggregated_at) VALUES (?, ?, ?, 3, 2, 1, 300, 0, 0, '2026-03-11T00:00:00Z')",
+        {std::string(kTenant), std::string(kAgent), format_day(*parse_day("2026-01-01") + d)});
+  store_->conn().exec("UPDATE usage_rollup_state SET complete = 0 WHERE id = 1");
+  auto rolled_days = [&] {
+    return store_->conn()
+        .query("SELECT count(*) FROM platform_usage_daily WHERE agent_id = ''")[0]
+        .i64(0);
+  };
+  auto complete = [&] {
+    return store_->conn().query("SELECT complete FROM usage_rollup_state")[0].i64(0);
+  };
+  j.tick();
+  EXPECT_EQ(rolled_days(), 31);
+  EXPECT_EQ(complete(), 0);
+  clock_.advance(10000);
+  j.tick();
+  EXPECT_EQ(rolled_days(), 40);
+  EXPECT_EQ(complete(), 1);
+  EXPECT_EQ(store_->conn()
+                .query("SELECT sum(total_requests), sum(tenants) FROM platform_usage_daily "
+                       "WHERE agent_id = ?",
+                       {std::string(kAgent)})[0]
+                .str(0),
+            "120");
+}
+
 TEST_F(AggregationJobTest, ScheduledRunAggregatesYesterdayAtTheCronMinute) {
   // "Yesterday" is of the platform zone (America/Sao_Paulo, UTC-3): at 00:05 UTC on the
   // 11th it is still the 10th there, so the 9th is rebuilt; the event is at 23:00 there.

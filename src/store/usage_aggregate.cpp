@@ -9,6 +9,7 @@
 #include "core/string_map.hpp"
 #include "core/time.hpp"
 #include "domain/response_sketch.hpp"
+#include "store/usage_rollup.hpp"
 #include "store/usage_totals.hpp"
 
 namespace painel::store {
@@ -209,6 +210,11 @@ void aggregate_one_day(Conn& c, int64_t day, const TenantSet* tenants, const std
   const std::optional<std::string> one_tenant =
       tenants && tenants->size() == 1 ? std::optional(*tenants->begin()) : std::nullopt;
   const DayTotals totals_before = day_request_totals(c, d, one_tenant);
+  // Rollup hook (a set of tenants): their rows before, for the delta (usage_rollup.hpp).
+  const std::vector<std::string> tenant_list =
+      tenants ? std::vector<std::string>(tenants->begin(), tenants->end())
+              : std::vector<std::string>();
+  const RollupRows rollup_before = tenants ? rollup_rows_of(c, d, tenant_list) : RollupRows();
   if (tenants)
     for (auto& t : *tenants) c.exec(kDeleteDayTenant, {t, d});
   else
@@ -241,6 +247,12 @@ void aggregate_one_day(Conn& c, int64_t day, const TenantSet* tenants, const std
   // Running totals hook: the day's rows are replaced; bring tenant_usage_cumulative along.
   const DayTotals totals_after = day_request_totals(c, d, one_tenant);
   apply_day_totals(c, d, totals_before, totals_after);
+  // Rollup hook: the whole day is recomputed from its new rows (it was just scanned whole);
+  // a set of tenants moves it by their rows' change.
+  if (tenants)
+    apply_rollup_delta(c, d, rollup_before, rollup_rows_of(c, d, tenant_list));
+  else
+    rebuild_platform_usage_day(c, d);
   if (day_tenants) {  // every tenant with rows of the day, before or after
     std::set<std::string> all;
     for (auto& [t, n] : totals_before) all.insert(t);
@@ -349,6 +361,7 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
   // day total for the running totals.
   std::map<std::string, StoredRow, std::less<>> stored;
   DayTotals before, after;
+  RollupRows rollup_before;  // every row of the touched tenants, for the rollup's delta
   bool legacy = false;
   Params p;
   for (size_t i = 0; i < tenants.size(); i += kTenantsPerRead) {
@@ -358,6 +371,7 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
     c.each(stored_rows_sql(), p, [&](const Row& r) {
       std::string tenant = r.str(0);
       before[tenant] += r.i64(2);
+      rollup_before[{tenant, r.str(1)}] = {r.i64(2), r.i64(3), r.i64(4)};
       key = tenant;
       key.push_back('\0');
       key += r.str(1);
@@ -376,6 +390,7 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
 
   RowWriter out(c, kUpsertSuffix);
   after = before;
+  RollupRows rollup_after = rollup_before;
   for (auto& [k, g] : groups) {
     StoredRow row;
     if (auto it = stored.find(k); it != stored.end()) row = std::move(it->second);
@@ -391,11 +406,16 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
              row.response_sum, row.sketch.p95(), row.tokens, row.cost, format_rfc3339(row.last_ms),
              now, row.sketch.encode()});
     after[k.substr(0, sep)] += g.n;
+    RollupFigures& f = rollup_after[{k.substr(0, sep), k.substr(sep + 1)}];
+    f.total += g.n;
+    f.successful += g.ok;
+    f.response_ms += g.response_sum;
     fs.stats.events += g.n;
     fs.stats.rows += 1;
   }
   out.flush();
   apply_day_totals(c, d, before, after);
+  apply_rollup_delta(c, d, rollup_before, rollup_after);  // rollup hook (usage_rollup.hpp)
   c.exec(kSetFoldMark, {d, bound, now});
   if (!tenant_marks.empty()) c.exec(kClearTenantFoldMarks, {d});  // all at or below `bound`
   fs.stats.days = 1;

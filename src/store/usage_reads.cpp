@@ -4,6 +4,7 @@
 
 #include "core/string_map.hpp"
 #include "core/time.hpp"
+#include "store/usage_rollup.hpp"
 
 namespace painel::store {
 namespace {
@@ -55,7 +56,83 @@ void keep_top(std::vector<UsageOverview::Ranked>& v, size_t top) {
 
 }  // namespace
 
+namespace {
+
+// Names of the ranked tenants and agents, and the agents' deployed counts.
+void name_ranked(Conn& c, UsageOverview& out) {
+  for (auto& t : out.top_tenants)
+    if (auto n = c.query("SELECT name FROM tenants WHERE id = ?", {t.id}); !n.empty())
+      t.name = n[0].str(0);
+  for (auto& a : out.top_agents) {
+    if (auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.id}); !n.empty())
+      a.name = n[0].str(0);
+    a.deployed_count = c.query(kDeployedTenants, {a.id})[0].i64(0);
+  }
+}
+
+// The top tenants' successful requests (and totals) over the period, from their daily rows:
+// one tenant's (the top ten: an index range each), or every tenant's (the CSV export of
+// every tenant: one pass over the period's rows, as the scan did, not a seek per tenant).
+constexpr const char* kTenantPeriodSums =
+    "SELECT coalesce(sum(total_requests), 0), coalesce(sum(successful_requests), 0) FROM "
+    "tenant_usage_daily WHERE tenant_id = ? AND day BETWEEN ? AND ?";
+constexpr const char* kAllTenantsPeriodSums =
+    "SELECT tenant_id, sum(total_requests), sum(successful_requests) FROM tenant_usage_daily "
+    "WHERE day BETWEEN ? AND ? GROUP BY tenant_id";
+constexpr size_t kTopReadOneByOne = 100;
+
+UsageOverview usage_overview_rollup(Conn& c, int64_t from_day, int64_t to_day, size_t top) {
+  UsageOverview out;
+  out.by_day.resize(static_cast<size_t>(std::max<int64_t>(0, to_day - from_day + 1)));
+  const std::string from = format_day(from_day), to = format_day(to_day);
+  for (auto& d : rollup_days(c, from, to)) {
+    auto day = parse_day(d.day);
+    if (!day || *day < from_day || *day > to_day) continue;
+    auto& dd = out.by_day[static_cast<size_t>(*day - from_day)];
+    dd.total = d.sums.total;
+    dd.successful = d.sums.successful;
+    dd.active_tenants = d.tenants;
+    out.total += d.sums.total;
+    out.successful += d.sums.successful;
+    out.sum_response_ms += d.sums.response_ms;
+  }
+  for (auto& [id, f] : rollup_agents(c, from, to))
+    out.top_agents.push_back({id, "", f.total, f.successful, 0});
+  keep_top(out.top_agents, top);
+  for (auto& a : out.top_agents) a.tenant_count = rollup_agent_tenants(c, a.id, from, to);
+  if (top > 0) {
+    for (auto& [id, n] : rollup_tenant_totals(c, from, to))
+      if (n > 0) out.top_tenants.push_back({id, "", n, 0, 0});
+    keep_top(out.top_tenants, top);
+    if (top <= kTopReadOneByOne) {
+      for (auto& t : out.top_tenants) {
+        Rows r = c.query(kTenantPeriodSums, {t.id, from, to});
+        t.total = r[0].i64(0);
+        t.successful = r[0].i64(1);
+      }
+    } else {
+      StringMap<size_t> at;
+      for (size_t i = 0; i < out.top_tenants.size(); ++i) at.emplace(out.top_tenants[i].id, i);
+      c.each_view(kAllTenantsPeriodSums, {from, to}, [&](const RowView& r) {
+        if (auto it = at.find(r.text(0)); it != at.end()) {
+          out.top_tenants[it->second].total = r.i64(1);
+          out.top_tenants[it->second].successful = r.i64(2);
+        }
+      });
+    }
+  }
+  name_ranked(c, out);
+  return out;
+}
+
+}  // namespace
+
 UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t top) {
+  if (rollup_complete(c)) return usage_overview_rollup(c, from_day, to_day, top);
+  return usage_overview_scan(c, from_day, to_day, top);
+}
+
+UsageOverview usage_overview_scan(Conn& c, int64_t from_day, int64_t to_day, size_t top) {
   UsageOverview out;
   out.by_day.resize(static_cast<size_t>(std::max<int64_t>(0, to_day - from_day + 1)));
   struct TenantAcc {
@@ -119,14 +196,7 @@ UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t t
   keep_top(out.top_tenants, top);
   out.top_agents = std::move(agents);
   keep_top(out.top_agents, top);
-  for (auto& t : out.top_tenants)
-    if (auto n = c.query("SELECT name FROM tenants WHERE id = ?", {t.id}); !n.empty())
-      t.name = n[0].str(0);
-  for (auto& a : out.top_agents) {
-    if (auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.id}); !n.empty())
-      a.name = n[0].str(0);
-    a.deployed_count = c.query(kDeployedTenants, {a.id})[0].i64(0);
-  }
+  name_ranked(c, out);
   return out;
 }
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "store/tenant_scope.hpp"
 #include "domain/usage_math.hpp"
 #include "store/db.hpp"
+#include "store/tenant_scope.hpp"
 
 namespace painel::store {
 
@@ -44,7 +44,13 @@ struct UsageOverview {
   std::vector<Day> by_day;                      // [0] is from_day
   std::vector<Ranked> top_tenants, top_agents;  // by requests desc, then id; at most `top`
 };
+// From the platform rollup (store/usage_rollup.hpp) once it is complete: the period's day
+// rows, its agents' rows (tenant_count from their tenant bitmaps) and the tenants' running
+// totals (the top ones' successful requests from their daily rows); otherwise
+// usage_overview_scan. Both give the same figures.
 UsageOverview usage_overview(Conn& c, int64_t from_day, int64_t to_day, size_t top);
+// One pass over the period's daily rows of every tenant (the reference of the tests).
+UsageOverview usage_overview_scan(Conn& c, int64_t from_day, int64_t to_day, size_t top);
 
 UsageReport tenant_usage_report(Conn& c, const store::TenantScope& s, int64_t from_day,
                                 int64_t to_day, const std::optional<std::string>& agent_id = {});

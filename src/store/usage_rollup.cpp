@@ -1,0 +1,390 @@
+#include "store/usage_rollup.hpp"
+
+#include <bit>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+namespace painel::store {
+namespace {
+
+constexpr const char* kRowsOfTenant =
+    "SELECT agent_id, total_requests, successful_requests, sum_response_time_ms FROM "
+    "tenant_usage_daily WHERE tenant_id = ? AND day = ?";
+constexpr const char* kRowsOfDay =
+    "SELECT tenant_id, agent_id, total_requests, successful_requests, sum_response_time_ms "
+    "FROM tenant_usage_daily WHERE day = ?";
+constexpr const char* kOrdinal = "SELECT ordinal FROM usage_tenant_ordinals WHERE tenant_id = ?";
+constexpr const char* kAllOrdinals = "SELECT tenant_id, ordinal FROM usage_tenant_ordinals";
+// The next dense ordinal: the writer holds the write lock (see usage_rollup.hpp).
+constexpr const char* kNewOrdinal =
+    "INSERT INTO usage_tenant_ordinals(tenant_id, ordinal) VALUES (?, (SELECT "
+    "coalesce(max(ordinal), -1) + 1 FROM usage_tenant_ordinals)) RETURNING ordinal";
+constexpr const char* kRollupRow =
+    "SELECT total_requests, successful_requests, sum_response_time_ms, tenants, tenant_bits, "
+    "tenant_totals FROM platform_usage_daily WHERE day = ? AND agent_id = ?";
+constexpr const char* kUpsertRollup =
+    "INSERT INTO platform_usage_daily(day, agent_id, total_requests, successful_requests, "
+    "sum_response_time_ms, tenants, tenant_bits, tenant_totals) VALUES (?,?,?,?,?,?,?,?) ON "
+    "CONFLICT(day, agent_id) DO UPDATE SET total_requests = excluded.total_requests, "
+    "successful_requests = excluded.successful_requests, sum_response_time_ms = "
+    "excluded.sum_response_time_ms, tenants = excluded.tenants, tenant_bits = "
+    "excluded.tenant_bits, tenant_totals = excluded.tenant_totals";
+constexpr const char* kDeleteRollupRow =
+    "DELETE FROM platform_usage_daily WHERE day = ? AND agent_id = ?";
+constexpr const char* kDeleteRollupDay = "DELETE FROM platform_usage_daily WHERE day = ?";
+constexpr const char* kState =
+    "SELECT complete, backfilled_through FROM usage_rollup_state WHERE id = 1";
+constexpr const char* kMarkIncomplete =
+    "UPDATE usage_rollup_state SET complete = 0, backfilled_through = NULL WHERE id = 1";
+constexpr const char* kSetBackfilled =
+    "UPDATE usage_rollup_state SET backfilled_through = ? WHERE id = 1";
+constexpr const char* kMarkComplete =
+    "UPDATE usage_rollup_state SET complete = 1, backfilled_through = NULL WHERE id = 1";
+constexpr const char* kFirstDay = "SELECT min(day) FROM tenant_usage_daily";
+constexpr const char* kNextDay = "SELECT min(day) FROM tenant_usage_daily WHERE day > ?";
+// Rollup rows of days left without daily rows (none if every writer kept the invariant).
+constexpr const char* kDeleteOrphans =
+    "DELETE FROM platform_usage_daily WHERE NOT EXISTS (SELECT 1 FROM tenant_usage_daily d "
+    "WHERE d.day = platform_usage_daily.day)";
+constexpr const char* kDays =
+    "SELECT day, total_requests, successful_requests, sum_response_time_ms, tenants FROM "
+    "platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id = '' ORDER BY day";
+constexpr const char* kAgents =
+    "SELECT agent_id, sum(total_requests), sum(successful_requests), sum(sum_response_time_ms) "
+    "FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id <> '' GROUP BY agent_id";
+constexpr const char* kDayTotalsLists =
+    "SELECT tenant_totals FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id = ''";
+constexpr const char* kAgentBits =
+    "SELECT tenant_bits FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id = ?";
+
+constexpr char kHex[] = "0123456789abcdef";
+
+int hex_value(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return 0;
+}
+
+std::vector<uint8_t> decode(const std::string& hex) {
+  std::vector<uint8_t> out(hex.size() / 2);
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<uint8_t>(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
+  return out;
+}
+
+std::string encode(std::vector<uint8_t> bits) {
+  while (!bits.empty() && bits.back() == 0) bits.pop_back();
+  std::string out;
+  out.reserve(bits.size() * 2);
+  for (uint8_t b : bits) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+void set_bit(std::vector<uint8_t>& bits, int64_t ordinal) {
+  auto byte = static_cast<size_t>(ordinal / 8);
+  if (bits.size() <= byte) bits.resize(byte + 1, 0);
+  bits[byte] |= static_cast<uint8_t>(1u << (ordinal % 8));
+}
+
+std::optional<int64_t> find_ordinal(Conn& c, const std::string& tenant) {
+  Rows r = c.query(kOrdinal, {tenant});
+  if (r.empty()) return std::nullopt;
+  return r[0].i64(0);
+}
+
+int64_t ensure_ordinal(Conn& c, const std::string& tenant) {
+  if (auto o = find_ordinal(c, tenant)) return *o;
+  return c.query(kNewOrdinal, {tenant})[0].i64(0);
+}
+
+// One rollup row's change.
+struct Delta {
+  RollupFigures sums;
+  int64_t tenants = 0;
+  std::vector<std::pair<std::string, bool>> bits;       // tenant, now present
+  std::vector<std::pair<std::string, int64_t>> totals;  // the day row: tenant, change
+};
+
+// A day's per-tenant totals list: decimal, comma-separated, by ordinal; 0 is empty, and
+// trailing empties are dropped ("5,,12": ordinal 0 has 5, 1 none, 2 twelve).
+std::string format_totals(const std::vector<int64_t>& v) {
+  size_t n = v.size();
+  while (n > 0 && v[n - 1] == 0) --n;
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out.push_back(',');
+    if (v[i] != 0) out += std::to_string(v[i]);
+  }
+  return out;
+}
+
+void add(RollupFigures& to, const RollupFigures& f, int64_t sign) {
+  to.total += sign * f.total;
+  to.successful += sign * f.successful;
+  to.response_ms += sign * f.response_ms;
+}
+
+void write_row(Conn& c, const std::string& day, const std::string& agent, const Delta& d) {
+  RollupFigures now;
+  int64_t tenants = 0;
+  std::optional<std::string> bits, totals;
+  if (Rows r = c.query(kRollupRow, {day, agent}); !r.empty()) {
+    now = {r[0].i64(0), r[0].i64(1), r[0].i64(2)};
+    tenants = r[0].i64(3);
+    if (!r[0].is_null(4)) bits = r[0].str(4);
+    if (!r[0].is_null(5)) totals = r[0].str(5);
+  }
+  add(now, d.sums, 1);
+  tenants += d.tenants;
+  if (tenants <= 0) {  // no tenant has a row for it any more
+    c.exec(kDeleteRollupRow, {day, agent});
+    return;
+  }
+  if (!agent.empty()) {
+    std::string b = bits.value_or("");
+    for (auto& [tenant, on] : d.bits) {
+      auto o = on ? std::optional(ensure_ordinal(c, tenant)) : find_ordinal(c, tenant);
+      if (o) b = bitmap_set(b, *o, on);
+    }
+    bits = std::move(b);
+  } else {
+    std::vector<int64_t> v;
+    tenant_totals_add(v, totals.value_or(""));
+    for (auto& [tenant, change] : d.totals) {
+      auto o = static_cast<size_t>(ensure_ordinal(c, tenant));
+      if (v.size() <= o) v.resize(o + 1, 0);
+      v[o] += change;
+    }
+    totals = format_totals(v);
+  }
+  c.exec(kUpsertRollup,
+         {day, agent, now.total, now.successful, now.response_ms, tenants, opt(bits), opt(totals)});
+}
+
+std::optional<std::string> state_day(const Row& r) {
+  if (r.is_null(1)) return std::nullopt;
+  return r.str(1);
+}
+
+}  // namespace
+
+std::string bitmap_set(const std::string& hex, int64_t ordinal, bool on) {
+  std::vector<uint8_t> bits = decode(hex);
+  if (on) {
+    set_bit(bits, ordinal);
+  } else if (auto byte = static_cast<size_t>(ordinal / 8); byte < bits.size()) {
+    bits[byte] &= static_cast<uint8_t>(~(1u << (ordinal % 8)));
+  }
+  return encode(std::move(bits));
+}
+
+void bitmap_or(std::vector<uint8_t>& acc, const std::string& hex) {
+  if (acc.size() < hex.size() / 2) acc.resize(hex.size() / 2, 0);
+  for (size_t i = 0; i < hex.size() / 2; ++i)
+    acc[i] |= static_cast<uint8_t>(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
+}
+
+void tenant_totals_add(std::vector<int64_t>& acc, std::string_view list) {
+  size_t i = 0;
+  int64_t v = 0;
+  bool neg = false;
+  auto put = [&] {
+    if (v != 0) {
+      if (acc.size() <= i) acc.resize(i + 1, 0);
+      acc[i] += neg ? -v : v;
+    }
+    v = 0;
+    neg = false;
+  };
+  if (list.empty()) return;
+  for (char ch : list) {
+    if (ch == ',') {
+      put();
+      ++i;
+    } else if (ch == '-') {
+      neg = true;
+    } else {
+      v = v * 10 + (ch - '0');
+    }
+  }
+  put();
+}
+
+int64_t bitmap_count(const std::vector<uint8_t>& bits) {
+  int64_t n = 0;
+  for (uint8_t b : bits) n += std::popcount(b);
+  return n;
+}
+
+RollupRows rollup_rows_of(Conn& c, const std::string& day,
+                          const std::vector<std::string>& tenants) {
+  RollupRows out;
+  for (auto& t : tenants)
+    for (auto& r : c.query(kRowsOfTenant, {t, day}))
+      out[{t, r.str(0)}] = {r.i64(1), r.i64(2), r.i64(3)};
+  return out;
+}
+
+void apply_rollup_delta(Conn& c, const std::string& day, const RollupRows& before,
+                        const RollupRows& after) {
+  std::map<std::string, Delta> agents;
+  Delta whole;
+  std::set<std::string> tenants_before, tenants_after;
+  for (auto& [k, f] : before) {
+    tenants_before.insert(k.first);
+    Delta& d = agents[k.second];
+    add(d.sums, f, -1);
+    add(whole.sums, f, -1);
+    if (!after.count(k)) {
+      d.tenants -= 1;
+      d.bits.emplace_back(k.first, false);
+    }
+  }
+  for (auto& [k, f] : after) {
+    tenants_after.insert(k.first);
+    Delta& d = agents[k.second];
+    add(d.sums, f, 1);
+    add(whole.sums, f, 1);
+    if (!before.count(k)) {
+      d.tenants += 1;
+      d.bits.emplace_back(k.first, true);
+    }
+  }
+  std::map<std::string, int64_t> change;  // each tenant's total_requests of the day
+  for (auto& [k, f] : before) change[k.first] -= f.total;
+  for (auto& [k, f] : after) change[k.first] += f.total;
+  for (auto& [t, n] : change)
+    if (n != 0) whole.totals.emplace_back(t, n);
+  for (auto& t : tenants_before)
+    if (!tenants_after.count(t)) whole.tenants -= 1;
+  for (auto& t : tenants_after)
+    if (!tenants_before.count(t)) whole.tenants += 1;
+  auto changed = [](const Delta& d) {
+    return d.sums.total || d.sums.successful || d.sums.response_ms || d.tenants ||
+           !d.bits.empty() || !d.totals.empty();
+  };
+  for (auto& [agent, d] : agents)
+    if (changed(d)) write_row(c, day, agent, d);
+  if (changed(whole)) write_row(c, day, "", whole);
+}
+
+void rebuild_platform_usage_day(Conn& c, const std::string& day) {
+  struct Acc {
+    RollupFigures sums;
+    int64_t tenants = 0;
+    std::vector<uint8_t> bits;
+  };
+  std::map<std::string, Acc> agents;
+  Acc whole;
+  std::vector<std::pair<std::string, std::string>> pairs;  // (tenant, agent) of the day
+  std::vector<int64_t> pair_totals;                        // their total_requests
+  c.each(kRowsOfDay, {day}, [&](const Row& r) {
+    RollupFigures f{r.i64(2), r.i64(3), r.i64(4)};
+    pairs.emplace_back(r.str(0), r.str(1));
+    pair_totals.push_back(f.total);
+    Acc& a = agents[pairs.back().second];
+    add(a.sums, f, 1);
+    a.tenants += 1;
+    add(whole.sums, f, 1);
+  });
+  std::unordered_map<std::string, int64_t> ordinals;
+  if (!pairs.empty())
+    for (auto& r : c.query(kAllOrdinals)) ordinals.emplace(r.str(0), r.i64(1));
+  std::set<std::string> day_tenants;
+  std::vector<int64_t> totals;  // by ordinal
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    auto& [tenant, agent] = pairs[i];
+    auto it = ordinals.find(tenant);
+    if (it == ordinals.end()) it = ordinals.emplace(tenant, ensure_ordinal(c, tenant)).first;
+    set_bit(agents[agent].bits, it->second);
+    day_tenants.insert(tenant);
+    auto o = static_cast<size_t>(it->second);
+    if (totals.size() <= o) totals.resize(o + 1, 0);
+    totals[o] += pair_totals[i];
+  }
+  whole.tenants = static_cast<int64_t>(day_tenants.size());
+  c.exec(kDeleteRollupDay, {day});
+  for (auto& [agent, a] : agents)
+    c.exec(kUpsertRollup, {day, agent, a.sums.total, a.sums.successful, a.sums.response_ms,
+                           a.tenants, encode(std::move(a.bits)), Value(nullptr)});
+  if (whole.tenants > 0)
+    c.exec(kUpsertRollup,
+           {day, std::string(), whole.sums.total, whole.sums.successful, whole.sums.response_ms,
+            whole.tenants, Value(nullptr), format_totals(totals)});
+}
+
+bool rollup_complete(Conn& c) {
+  Rows r = c.query(kState);
+  return !r.empty() && r[0].i64(0) != 0;
+}
+
+void mark_rollup_incomplete(Conn& c) { c.exec(kMarkIncomplete); }
+
+RollupBackfill backfill_rollup(Conn& c, int64_t max_days) {
+  RollupBackfill out;
+  for (;;) {
+    Tx tx(c, true);
+    Rows st = c.query(kState);
+    if (st.empty() || st[0].i64(0) != 0) {
+      out.complete = true;
+      return out;
+    }
+    if (out.days >= max_days) return out;
+    auto after = state_day(st[0]);
+    Rows next = after ? c.query(kNextDay, {*after}) : c.query(kFirstDay);
+    if (next.empty() || next[0].is_null(0)) {
+      c.exec(kDeleteOrphans);
+      c.exec(kMarkComplete);
+      tx.commit();
+      out.complete = true;
+      return out;
+    }
+    const std::string day = next[0].str(0);
+    rebuild_platform_usage_day(c, day);
+    c.exec(kSetBackfilled, {day});
+    tx.commit();
+    out.days += 1;
+  }
+}
+
+std::vector<RollupDay> rollup_days(Conn& c, const std::string& from, const std::string& to) {
+  std::vector<RollupDay> out;
+  for (auto& r : c.query(kDays, {from, to}))
+    out.push_back({r.str(0), {r.i64(1), r.i64(2), r.i64(3)}, r.i64(4)});
+  return out;
+}
+
+std::map<std::string, RollupFigures> rollup_agents(Conn& c, const std::string& from,
+                                                   const std::string& to) {
+  std::map<std::string, RollupFigures> out;
+  for (auto& r : c.query(kAgents, {from, to})) out[r.str(0)] = {r.i64(1), r.i64(2), r.i64(3)};
+  return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const std::string& from,
+                                                                  const std::string& to) {
+  std::vector<int64_t> acc;
+  for (auto& r : c.query(kDayTotalsLists, {from, to}))
+    if (!r.is_null(0)) tenant_totals_add(acc, r.text(0));
+  std::vector<std::pair<std::string, int64_t>> out;
+  if (acc.empty()) return out;
+  for (auto& r : c.query(kAllOrdinals))
+    if (auto o = static_cast<size_t>(r.i64(1)); o < acc.size() && acc[o] != 0)
+      out.emplace_back(r.str(0), acc[o]);
+  return out;
+}
+
+int64_t rollup_agent_tenants(Conn& c, const std::string& agent_id, const std::string& from,
+                             const std::string& to) {
+  std::vector<uint8_t> acc;
+  for (auto& r : c.query(kAgentBits, {from, to, agent_id}))
+    if (!r.is_null(0)) bitmap_or(acc, r.str(0));
+  return bitmap_count(acc);
+}
+
+}  // namespace painel::store

@@ -1,0 +1,318 @@
+// The platform usage rollup (migration 28, store/usage_rollup.hpp) against the daily rows
+// it sums, on SQLite (a real file) and PostgreSQL (PgServer*: skipped unless
+// PAINEL_TEST_PG_URL(_FILE) is set; ctest's pg.unit): after random folds, tenant rebuilds,
+// whole-day rebuilds and tenants losing their rows, the overview from the rollup equals the
+// scan of the daily rows (usage_overview_scan) for several periods, and the rollup rows
+// equal a rebuild from the daily rows (sums, counts, bitmaps); the backfill of a database
+// with daily rows and no rollup gives the same.
+#include "store/usage_rollup.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <limits>
+#include <random>
+
+#include "core/time.hpp"
+#include "store/migrations.hpp"
+#include "store/postgres/pg_store.hpp"
+#include "store/store.hpp"
+#include "store/test_stores.hpp"
+#include "store/usage_aggregate.hpp"
+#include "store/usage_ingest.hpp"
+#include "store/usage_reads.hpp"
+
+namespace painel::store {
+namespace {
+
+constexpr int64_t kDayMs = 86400000;
+
+std::string tenant_id(size_t i) {
+  char b[64];
+  std::snprintf(b, sizeof b, "0b1c5a5e-0000-4000-8000-0000000001%02zu", i);
+  return b;
+}
+std::string agent_id(size_t i) {
+  char b[64];
+  std::snprintf(b, sizeof b, "0b1c5a5e-0000-4000-8000-0000000002%02zu", i);
+  return b;
+}
+
+// The rollup rows, every column, in key order.
+std::vector<std::string> rollup_rows(Conn& c) {
+  std::vector<std::string> out;
+  c.each(
+      "SELECT day, agent_id, total_requests, successful_requests, sum_response_time_ms, "
+      "tenants, coalesce(tenant_bits, 'null'), coalesce(tenant_totals, 'null') FROM "
+      "platform_usage_daily ORDER BY day, agent_id",
+      {}, [&](const Row& r) {
+        std::string line = r.str(0);
+        for (size_t i = 1; i < 8; ++i) line += "|" + r.str(i);
+        out.push_back(line);
+      });
+  return out;
+}
+
+std::string describe(const UsageOverview& o) {
+  std::string s = "total " + std::to_string(o.total) + " ok " + std::to_string(o.successful) +
+                  " rt " + std::to_string(o.sum_response_ms) + "\ndays:";
+  for (auto& d : o.by_day)
+    s += " " + std::to_string(d.total) + "/" + std::to_string(d.successful) + "/" +
+         std::to_string(d.active_tenants);
+  s += "\ntenants:";
+  for (auto& t : o.top_tenants)
+    s += " " + t.id.substr(30) + "=" + std::to_string(t.total) + "/" +
+         std::to_string(t.successful) + "/" + t.name;
+  s += "\nagents:";
+  for (auto& a : o.top_agents)
+    s += " " + a.id.substr(30) + "=" + std::to_string(a.total) + "/" +
+         std::to_string(a.successful) + "/" + std::to_string(a.tenant_count) + "/" +
+         std::to_string(a.deployed_count) + "/" + a.name;
+  return s;
+}
+
+class Scenario {
+ public:
+  Scenario(Store& s, uint64_t seed) : s_(s), rng_(seed), today_(*parse_day("2026-03-10")) {}
+  Conn& c() { return s_.conn(); }
+  int64_t today() const { return today_; }
+  int64_t now() const { return (today_ + 3) * kDayMs; }
+
+  // Random events of random tenants on days today-5 .. today (local noon-ish: the
+  // default zone is UTC-3, so 13:00-21:00 UTC is the same local date).
+  void random_events(size_t n) {
+    std::vector<UsageEvent> batch;
+    for (size_t i = 0; i < n; ++i) {
+      ids_.push_back("r" + std::to_string(ids_.size()));
+      int64_t d = today_ - static_cast<int64_t>(rng_() % 6);
+      size_t t = rng_() % kTenants;
+      size_t a = (t + rng_() % 3) % kAgents;  // each tenant uses a few agents
+      batch.push_back({ids_.back(), tenants_[t], agents_[a],
+                       d * kDayMs + 13 * 3600000 + static_cast<int64_t>(rng_() % 28800000),
+                       rng_() % 7 != 0, static_cast<int64_t>(rng_() % 2000), 10, 1});
+    }
+    s_.write([&](Conn& w) { insert_usage_events(w, batch, now()); });
+  }
+  void fold_dirty() {
+    for (int64_t d : dirty_days(c(), std::nullopt)) fold_day(c(), d, now());
+  }
+  // One random step of what changes daily rows.
+  void random_step() {
+    int64_t day = today_ - static_cast<int64_t>(rng_() % 6);
+    switch (rng_() % 6) {
+      case 0:
+      case 1:
+        random_events(1 + rng_() % 80);
+        fold_dirty();
+        break;
+      case 2:  // one tenant rebuilt alone
+        random_events(rng_() % 30);
+        aggregate_days(c(), day, day, tenants_[rng_() % kTenants], now());
+        break;
+      case 3: {  // a set of tenants (the dirty-day pass)
+        random_events(rng_() % 30);
+        std::vector<std::string> set{tenants_[rng_() % kTenants], tenants_[rng_() % kTenants]};
+        aggregate_day_of_tenants(c(), day, set, now());
+        break;
+      }
+      case 4:  // the whole day
+        aggregate_days(c(), day, day, std::nullopt, now());
+        break;
+      case 5: {  // a tenant's events of the day gone, then its rebuild: its rows disappear
+        const std::string& t = tenants_[rng_() % kTenants];
+        c().exec(
+            "DELETE FROM usage_events WHERE tenant_id = ? AND occurred_at_ms >= ? AND "
+            "occurred_at_ms < ?",
+            {t, day * kDayMs, (day + 1) * kDayMs});
+        if (rng_() % 2)
+          aggregate_days(c(), day, day, t, now());
+        else
+          aggregate_days(c(), day, day, std::nullopt, now());
+        break;
+      }
+    }
+  }
+  // The rollup's overview equals the scan, for several periods and both top sizes.
+  void expect_overview_equals_scan(const std::string& when) {
+    SCOPED_TRACE(when);
+    ASSERT_TRUE(rollup_complete(c()));
+    const std::pair<int64_t, int64_t> periods[] = {{today_ - 5, today_},
+                                                   {today_ - 2, today_ - 1},
+                                                   {today_, today_},
+                                                   {today_ - 30, today_ + 1},
+                                                   {today_ - 4, today_ - 4}};
+    for (auto [from, to] : periods)
+      for (size_t top : {size_t{3}, size_t{10}, std::numeric_limits<size_t>::max()}) {
+        SCOPED_TRACE(format_day(from) + ".." + format_day(to) + " top " + std::to_string(top));
+        EXPECT_EQ(describe(usage_overview(c(), from, to, top)),
+                  describe(usage_overview_scan(c(), from, to, top)));
+      }
+  }
+  // The rollup rows equal a rebuild of every day from the daily rows (bitmaps included).
+  void expect_rows_equal_rebuild(const std::string& when) {
+    SCOPED_TRACE(when);
+    auto kept = rollup_rows(c());
+    s_.write([&](Conn& w) {
+      for (int64_t d = today_ - 6; d <= today_ + 1; ++d)
+        rebuild_platform_usage_day(w, format_day(d));
+    });
+    EXPECT_EQ(kept, rollup_rows(c()));
+  }
+
+  static constexpr size_t kTenants = 14, kAgents = 5;
+
+ private:
+  Store& s_;
+  std::mt19937_64 rng_;
+  int64_t today_;
+  std::deque<std::string> ids_;  // the events view their ids: no reallocation
+  std::vector<std::string> tenants_ = [] {
+    std::vector<std::string> v;
+    for (size_t i = 0; i < kTenants; ++i) v.push_back(tenant_id(i));
+    return v;
+  }();
+  std::vector<std::string> agents_ = [] {
+    std::vector<std::string> v;
+    for (size_t i = 0; i < kAgents; ++i) v.push_back(agent_id(i));
+    return v;
+  }();
+};
+
+void random_sequences_match_scan(Store& s) {
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    s.write([](Conn& c) {
+      c.exec("DELETE FROM usage_events");
+      c.exec("DELETE FROM tenant_usage_daily");
+      c.exec("DELETE FROM tenant_usage_cumulative");
+      c.exec("DELETE FROM usage_fold_days");
+      c.exec("DELETE FROM usage_fold_tenant_days");
+      c.exec("DELETE FROM usage_dirty_days");
+      c.exec("DELETE FROM platform_usage_daily");
+    });
+    Scenario sc(s, seed);
+    sc.random_events(300);
+    sc.fold_dirty();
+    sc.expect_overview_equals_scan("first fold");
+    for (int step = 0; step < 14; ++step) {
+      sc.random_step();
+      sc.expect_overview_equals_scan("step " + std::to_string(step));
+    }
+    sc.expect_rows_equal_rebuild("after the steps");
+  }
+}
+
+// A tenant whose rows of a day disappear on a rebuild (alone, or with the whole day) leaves
+// the day's counts and the agents' bits.
+void tenant_losing_its_rows_leaves_counts_and_bits(Store& s) {
+  Scenario sc(s, 7);
+  Conn& c = sc.c();
+  const int64_t day = sc.today();
+  const std::string d = format_day(day), t0 = tenant_id(0), t1 = tenant_id(1), a0 = agent_id(0);
+  std::vector<UsageEvent> batch = {
+      {"x0", t0, a0, day * kDayMs + 15 * 3600000, true, 100, 1, 1},
+      {"x1", t1, a0, day * kDayMs + 15 * 3600000, false, 300, 1, 1},
+  };
+  s.write([&](Conn& w) { insert_usage_events(w, batch, sc.now()); });
+  sc.fold_dirty();
+  auto row = [&](const std::string& agent) {
+    Rows r = c.query(
+        "SELECT total_requests, tenants, coalesce(tenant_bits, tenant_totals) FROM "
+        "platform_usage_daily WHERE day = ? AND agent_id = ?",
+        {d, agent});
+    return r.empty() ? std::string("none") : r[0].str(0) + "/" + r[0].str(1) + "/" + r[0].str(2);
+  };
+  EXPECT_EQ(row(a0), "2/2/03");   // ordinals 0 and 1
+  EXPECT_EQ(row(""), "2/2/1,1");  // one request each, ordinals 0 and 1
+  auto drop = [&](const std::string& t) {
+    c.exec(
+        "DELETE FROM usage_events WHERE tenant_id = ? AND occurred_at_ms >= ? AND "
+        "occurred_at_ms < ?",
+        {t, day * kDayMs, (day + 1) * kDayMs});
+  };
+  drop(t0);
+  aggregate_days(c, day, day, t0, sc.now());  // t0 rebuilt alone: the delta
+  EXPECT_EQ(row(a0), "1/1/02");
+  EXPECT_EQ(row(""), "1/1/,1");
+  sc.expect_overview_equals_scan("t0 gone");
+  drop(t1);
+  aggregate_days(c, day, day, std::nullopt, sc.now());  // the whole day: the rebuild
+  EXPECT_EQ(row(a0), "none");
+  EXPECT_EQ(row(""), "none");
+  sc.expect_overview_equals_scan("t1 gone");
+}
+
+// Daily rows without a rollup (a database migrated to 28, or rows written behind the
+// aggregation's back): incomplete, the overview scans; the backfill, a few days per pass,
+// rebuilds every day and marks it complete; then the rollup equals the scan.
+void backfill_from_daily_rows(Store& s, const std::vector<Migration>& migrations) {
+  Scenario sc(s, 11);
+  Conn& c = sc.c();
+  sc.random_events(400);
+  sc.fold_dirty();
+  auto kept = rollup_rows(c);
+  ASSERT_FALSE(kept.empty());
+  c.exec_script(
+      "DROP TABLE platform_usage_daily; DROP TABLE usage_tenant_ordinals; DROP TABLE "
+      "usage_rollup_state");
+  for (auto& m : migrations)
+    if (m.version == 28) c.exec_script(m.sql);
+  EXPECT_FALSE(rollup_complete(c));
+  EXPECT_TRUE(rollup_rows(c).empty());
+  // Still right, from the scan, while incomplete.
+  EXPECT_EQ(describe(usage_overview(c, sc.today() - 5, sc.today(), 10)),
+            describe(usage_overview_scan(c, sc.today() - 5, sc.today(), 10)));
+  auto b = backfill_rollup(c, 4);
+  EXPECT_EQ(b.days, 4);
+  EXPECT_FALSE(b.complete);
+  EXPECT_FALSE(rollup_complete(c));
+  sc.random_events(50);  // a fold between passes: deltas on backfilled and pending days
+  sc.fold_dirty();
+  b = backfill_rollup(c, 4);
+  EXPECT_EQ(b.days, 2);
+  EXPECT_TRUE(b.complete);
+  EXPECT_TRUE(rollup_complete(c));
+  EXPECT_EQ(backfill_rollup(c, 4).days, 0);
+  sc.expect_overview_equals_scan("after the backfill");
+  sc.expect_rows_equal_rebuild("after the backfill");
+}
+
+TEST(RollupBitmap, SetClearOrCount) {
+  std::string b = bitmap_set("", 9, true);
+  EXPECT_EQ(b, "0002");
+  b = bitmap_set(b, 0, true);
+  EXPECT_EQ(b, "0102");
+  EXPECT_EQ(bitmap_set(b, 9, false), "01");
+  EXPECT_EQ(bitmap_set("01", 0, false), "");
+  std::vector<uint8_t> acc;
+  bitmap_or(acc, "0102");
+  bitmap_or(acc, "03");
+  bitmap_or(acc, "000080");
+  EXPECT_EQ(bitmap_count(acc), 4);
+  std::vector<int64_t> totals;
+  tenant_totals_add(totals, "5,,12");
+  tenant_totals_add(totals, ",3,,,7");
+  tenant_totals_add(totals, "");
+  EXPECT_EQ(totals, (std::vector<int64_t>{5, 3, 12, 0, 7}));
+}
+
+using UsageRollup = SqliteStoreTest;
+using PgServerUsageRollup = PgStoreTest;
+
+TEST_F(UsageRollup, RandomSequencesMatchScan) { random_sequences_match_scan(*store_); }
+TEST_F(UsageRollup, TenantLosingItsRowsLeavesCountsAndBits) {
+  tenant_losing_its_rows_leaves_counts_and_bits(*store_);
+}
+TEST_F(UsageRollup, BackfillFromDailyRows) {
+  backfill_from_daily_rows(*store_, sqlite_migrations());
+}
+TEST_F(PgServerUsageRollup, RandomSequencesMatchScan) { random_sequences_match_scan(*store_); }
+TEST_F(PgServerUsageRollup, TenantLosingItsRowsLeavesCountsAndBits) {
+  tenant_losing_its_rows_leaves_counts_and_bits(*store_);
+}
+TEST_F(PgServerUsageRollup, BackfillFromDailyRows) {
+  backfill_from_daily_rows(*store_, postgres_migrations());
+}
+
+}  // namespace
+}  // namespace painel::store
