@@ -1,5 +1,6 @@
 #include "store/usage_rollup.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <optional>
 #include <set>
@@ -91,6 +92,11 @@ void set_bit(std::vector<uint8_t>& bits, int64_t ordinal) {
   bits[byte] |= static_cast<uint8_t>(1u << (ordinal % 8));
 }
 
+void clear_bit(std::vector<uint8_t>& bits, int64_t ordinal) {
+  if (auto byte = static_cast<size_t>(ordinal / 8); byte < bits.size())
+    bits[byte] &= static_cast<uint8_t>(~(1u << (ordinal % 8)));
+}
+
 std::optional<int64_t> find_ordinal(Conn& c, const std::string& tenant) {
   Rows r = c.query(kOrdinal, {tenant});
   if (r.empty()) return std::nullopt;
@@ -101,6 +107,36 @@ int64_t ensure_ordinal(Conn& c, const std::string& tenant) {
   if (auto o = find_ordinal(c, tenant)) return *o;
   return c.query(kNewOrdinal, {tenant})[0].i64(0);
 }
+
+// The ordinals one delta needs. A fold of a busy day changes every active tenant's total:
+// past kReadAllPast tenants, one read of the whole table (10 000 rows: a few ms) instead
+// of a query per tenant (on PostgreSQL a round trip each).
+class Ordinals {
+ public:
+  static constexpr size_t kReadAllPast = 64;
+  Ordinals(Conn& c, size_t tenants) : c_(c) {
+    if (tenants > kReadAllPast) {
+      for (auto& r : c.query(kAllOrdinals)) known_.emplace(r.str(0), r.i64(1));
+      all_ = true;
+    }
+  }
+  std::optional<int64_t> find(const std::string& tenant) {
+    if (auto it = known_.find(tenant); it != known_.end()) return it->second;
+    if (all_) return std::nullopt;
+    return find_ordinal(c_, tenant);
+  }
+  int64_t ensure(const std::string& tenant) {
+    if (auto o = find(tenant)) return *o;
+    int64_t o = c_.query(kNewOrdinal, {tenant})[0].i64(0);
+    known_.emplace(tenant, o);
+    return o;
+  }
+
+ private:
+  Conn& c_;
+  std::unordered_map<std::string, int64_t> known_;
+  bool all_ = false;
+};
 
 // One rollup row's change.
 struct Delta {
@@ -129,7 +165,8 @@ void add(RollupFigures& to, const RollupFigures& f, int64_t sign) {
   to.response_ms += sign * f.response_ms;
 }
 
-void write_row(Conn& c, const std::string& day, const std::string& agent, const Delta& d) {
+void write_row(Conn& c, const std::string& day, const std::string& agent, const Delta& d,
+               Ordinals& ordinals) {
   RollupFigures now;
   int64_t tenants = 0;
   std::optional<std::string> bits, totals;
@@ -146,17 +183,20 @@ void write_row(Conn& c, const std::string& day, const std::string& agent, const 
     return;
   }
   if (!agent.empty()) {
-    std::string b = bits.value_or("");
+    std::vector<uint8_t> b = decode(bits.value_or(""));
     for (auto& [tenant, on] : d.bits) {
-      auto o = on ? std::optional(ensure_ordinal(c, tenant)) : find_ordinal(c, tenant);
-      if (o) b = bitmap_set(b, *o, on);
+      if (on) {
+        set_bit(b, ordinals.ensure(tenant));
+      } else if (auto o = ordinals.find(tenant)) {
+        clear_bit(b, *o);
+      }
     }
-    bits = std::move(b);
+    bits = encode(std::move(b));
   } else {
     std::vector<int64_t> v;
     tenant_totals_add(v, totals.value_or(""));
     for (auto& [tenant, change] : d.totals) {
-      auto o = static_cast<size_t>(ensure_ordinal(c, tenant));
+      auto o = static_cast<size_t>(ordinals.ensure(tenant));
       if (v.size() <= o) v.resize(o + 1, 0);
       v[o] += change;
     }
@@ -175,11 +215,10 @@ std::optional<std::string> state_day(const Row& r) {
 
 std::string bitmap_set(const std::string& hex, int64_t ordinal, bool on) {
   std::vector<uint8_t> bits = decode(hex);
-  if (on) {
+  if (on)
     set_bit(bits, ordinal);
-  } else if (auto byte = static_cast<size_t>(ordinal / 8); byte < bits.size()) {
-    bits[byte] &= static_cast<uint8_t>(~(1u << (ordinal % 8)));
-  }
+  else
+    clear_bit(bits, ordinal);
   return encode(std::move(bits));
 }
 
@@ -268,9 +307,10 @@ void apply_rollup_delta(Conn& c, const std::string& day, const RollupRows& befor
     return d.sums.total || d.sums.successful || d.sums.response_ms || d.tenants ||
            !d.bits.empty() || !d.totals.empty();
   };
+  Ordinals ordinals(c, std::max(tenants_before.size(), tenants_after.size()));
   for (auto& [agent, d] : agents)
-    if (changed(d)) write_row(c, day, agent, d);
-  if (changed(whole)) write_row(c, day, "", whole);
+    if (changed(d)) write_row(c, day, agent, d, ordinals);
+  if (changed(whole)) write_row(c, day, "", whole, ordinals);
 }
 
 void rebuild_platform_usage_day(Conn& c, const std::string& day) {

@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "core/time.hpp"
@@ -29,12 +30,12 @@ constexpr int64_t kDayMs = 86400000;
 
 std::string tenant_id(size_t i) {
   char b[64];
-  std::snprintf(b, sizeof b, "0b1c5a5e-0000-4000-8000-0000000001%02zu", i);
+  std::snprintf(b, sizeof b, "0b1c5a5e-0000-4000-8000-00000001%04zu", i);
   return b;
 }
 std::string agent_id(size_t i) {
   char b[64];
-  std::snprintf(b, sizeof b, "0b1c5a5e-0000-4000-8000-0000000002%02zu", i);
+  std::snprintf(b, sizeof b, "0b1c5a5e-0000-4000-8000-00000002%04zu", i);
   return b;
 }
 
@@ -73,19 +74,23 @@ std::string describe(const UsageOverview& o) {
 
 class Scenario {
  public:
-  Scenario(Store& s, uint64_t seed) : s_(s), rng_(seed), today_(*parse_day("2026-03-10")) {}
+  // `tenants`: past Ordinals::kReadAllPast (64), a fold's delta reads every ordinal at once.
+  Scenario(Store& s, uint64_t seed, size_t tenants = 14)
+      : s_(s), rng_(seed), today_(*parse_day("2026-03-10")), n_tenants_(tenants) {
+    for (size_t i = 0; i < n_tenants_; ++i) tenants_.push_back(tenant_id(i));
+  }
   Conn& c() { return s_.conn(); }
   int64_t today() const { return today_; }
   int64_t now() const { return (today_ + 3) * kDayMs; }
 
   // Random events of random tenants on days today-5 .. today (local noon-ish: the
   // default zone is UTC-3, so 13:00-21:00 UTC is the same local date).
-  void random_events(size_t n) {
+  void random_events(size_t n, std::optional<int64_t> on_day = std::nullopt) {
     std::vector<UsageEvent> batch;
     for (size_t i = 0; i < n; ++i) {
       ids_.push_back("r" + std::to_string(ids_.size()));
-      int64_t d = today_ - static_cast<int64_t>(rng_() % 6);
-      size_t t = rng_() % kTenants;
+      int64_t d = on_day.value_or(today_ - static_cast<int64_t>(rng_() % 6));
+      size_t t = rng_() % n_tenants_;
       size_t a = (t + rng_() % 3) % kAgents;  // each tenant uses a few agents
       batch.push_back({ids_.back(), tenants_[t], agents_[a],
                        d * kDayMs + 13 * 3600000 + static_cast<int64_t>(rng_() % 28800000),
@@ -107,11 +112,11 @@ class Scenario {
         break;
       case 2:  // one tenant rebuilt alone
         random_events(rng_() % 30);
-        aggregate_days(c(), day, day, tenants_[rng_() % kTenants], now());
+        aggregate_days(c(), day, day, tenants_[rng_() % n_tenants_], now());
         break;
       case 3: {  // a set of tenants (the dirty-day pass)
         random_events(rng_() % 30);
-        std::vector<std::string> set{tenants_[rng_() % kTenants], tenants_[rng_() % kTenants]};
+        std::vector<std::string> set{tenants_[rng_() % n_tenants_], tenants_[rng_() % n_tenants_]};
         aggregate_day_of_tenants(c(), day, set, now());
         break;
       }
@@ -119,7 +124,7 @@ class Scenario {
         aggregate_days(c(), day, day, std::nullopt, now());
         break;
       case 5: {  // a tenant's events of the day gone, then its rebuild: its rows disappear
-        const std::string& t = tenants_[rng_() % kTenants];
+        const std::string& t = tenants_[rng_() % n_tenants_];
         c().exec(
             "DELETE FROM usage_events WHERE tenant_id = ? AND occurred_at_ms >= ? AND "
             "occurred_at_ms < ?",
@@ -159,18 +164,15 @@ class Scenario {
     EXPECT_EQ(kept, rollup_rows(c()));
   }
 
-  static constexpr size_t kTenants = 14, kAgents = 5;
+  static constexpr size_t kAgents = 5;
 
  private:
   Store& s_;
   std::mt19937_64 rng_;
   int64_t today_;
   std::deque<std::string> ids_;  // the events view their ids: no reallocation
-  std::vector<std::string> tenants_ = [] {
-    std::vector<std::string> v;
-    for (size_t i = 0; i < kTenants; ++i) v.push_back(tenant_id(i));
-    return v;
-  }();
+  size_t n_tenants_;
+  std::vector<std::string> tenants_;
   std::vector<std::string> agents_ = [] {
     std::vector<std::string> v;
     for (size_t i = 0; i < kAgents; ++i) v.push_back(agent_id(i));
@@ -178,8 +180,8 @@ class Scenario {
   }();
 };
 
-void random_sequences_match_scan(Store& s) {
-  for (uint64_t seed = 1; seed <= 4; ++seed) {
+void random_sequences_match_scan(Store& s, size_t tenants = 14, uint64_t seeds = 4) {
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     s.write([](Conn& c) {
       c.exec("DELETE FROM usage_events");
@@ -190,10 +192,15 @@ void random_sequences_match_scan(Store& s) {
       c.exec("DELETE FROM usage_dirty_days");
       c.exec("DELETE FROM platform_usage_daily");
     });
-    Scenario sc(s, seed);
+    Scenario sc(s, seed, tenants);
     sc.random_events(300);
     sc.fold_dirty();
     sc.expect_overview_equals_scan("first fold");
+    if (tenants > 64) {  // one fold's delta touching most tenants of a day
+      sc.random_events(4 * tenants, sc.today() - 1);
+      sc.fold_dirty();
+      sc.expect_overview_equals_scan("a fold of many tenants");
+    }
     for (int step = 0; step < 14; ++step) {
       sc.random_step();
       sc.expect_overview_equals_scan("step " + std::to_string(step));
@@ -300,6 +307,9 @@ using UsageRollup = SqliteStoreTest;
 using PgServerUsageRollup = PgStoreTest;
 
 TEST_F(UsageRollup, RandomSequencesMatchScan) { random_sequences_match_scan(*store_); }
+TEST_F(UsageRollup, RandomSequencesOfManyTenantsMatchScan) {
+  random_sequences_match_scan(*store_, 150, 2);
+}
 TEST_F(UsageRollup, TenantLosingItsRowsLeavesCountsAndBits) {
   tenant_losing_its_rows_leaves_counts_and_bits(*store_);
 }
@@ -307,6 +317,9 @@ TEST_F(UsageRollup, BackfillFromDailyRows) {
   backfill_from_daily_rows(*store_, sqlite_migrations());
 }
 TEST_F(PgServerUsageRollup, RandomSequencesMatchScan) { random_sequences_match_scan(*store_); }
+TEST_F(PgServerUsageRollup, RandomSequencesOfManyTenantsMatchScan) {
+  random_sequences_match_scan(*store_, 150, 2);
+}
 TEST_F(PgServerUsageRollup, TenantLosingItsRowsLeavesCountsAndBits) {
   tenant_losing_its_rows_leaves_counts_and_bits(*store_);
 }
