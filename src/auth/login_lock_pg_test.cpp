@@ -61,6 +61,23 @@ class PgServerLoginLock : public store::PgStoreTest {
   int64_t failures(const std::string& key) {
     return store::load_throttle(store_->conn(), key).failures;
   }
+  // Another connection holding the global write lock (and every other user's row) for
+  // ~2 s; `released` is when it let go, valid after join().
+  struct GlobalLockHolder {
+    GlobalLockHolder(const std::string& url, const std::string& except_user) : conn({url}) {
+      conn.begin(true);
+      conn.exec("UPDATE users SET full_name = full_name WHERE id <> ?", {except_user});
+      thread = std::thread([this] {
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        released = Clock::now();
+        conn.commit();
+      });
+    }
+    void join() { thread.join(); }
+    store::PgConn conn;
+    Clock::time_point released{};
+    std::thread thread;
+  };
   Config cfg_;
   SystemClock clock_;
   std::string user_id_;
@@ -74,15 +91,7 @@ TEST_F(PgServerLoginLock, LoginCommitsWhileAnotherWriterHoldsTheGlobalLock) {
   TokenService tokens(cfg_, *store_, clock_, kMasterKey);
   const RequestMeta m{"10.0.0.1", "gtest", "req-1"};
 
-  store::PgConn holder({db_->url()});
-  holder.begin(true);  // the global write lock, held ~2 s
-  holder.exec("UPDATE users SET full_name = full_name WHERE id <> ?", {user_id_});
-  Clock::time_point released{};
-  std::thread release([&] {
-    std::this_thread::sleep_for(std::chrono::seconds(2));
-    released = Clock::now();
-    holder.commit();
-  });
+  GlobalLockHolder holder(db_->url(), user_id_);
   const auto start = Clock::now();
   bool refused = false;
   try {
@@ -94,7 +103,8 @@ TEST_F(PgServerLoginLock, LoginCommitsWhileAnotherWriterHoldsTheGlobalLock) {
   auto u = tokens.check_password(kEmail, kPassword, m);
   auto pair = tokens.open_session(u, m);
   const auto opened = Clock::now();
-  release.join();
+  holder.join();
+  const auto released = holder.released;
   EXPECT_TRUE(refused);
   EXPECT_LT(failed, released) << "the failed login waited for the global write lock";
   EXPECT_LT(opened, released) << "the login's session waited for the global write lock";
@@ -216,21 +226,14 @@ TEST_F(PgServerLoginLock, RefreshAndLogoutCommitWhileAnotherWriterHoldsTheGlobal
   auto first = tokens.open_session(tokens.check_password(kEmail, kPassword, m), m);
   auto other = tokens.open_session(tokens.check_password(kEmail, kPassword, m), m);
 
-  store::PgConn holder({db_->url()});
-  holder.begin(true);  // the global write lock, held ~2 s
-  holder.exec("UPDATE users SET full_name = full_name WHERE id <> ?", {user_id_});
-  Clock::time_point released{};
-  std::thread release([&] {
-    std::this_thread::sleep_for(std::chrono::seconds(2));
-    released = Clock::now();
-    holder.commit();
-  });
+  GlobalLockHolder holder(db_->url(), user_id_);
   const auto start = Clock::now();
   auto next = tokens.refresh(first.refresh_token, m);
   const auto refreshed = Clock::now();
   tokens.logout(other.refresh_token, m);
   const auto logged_out = Clock::now();
-  release.join();
+  holder.join();
+  const auto released = holder.released;
   EXPECT_LT(refreshed, released) << "the refresh waited for the global write lock";
   EXPECT_LT(logged_out, released) << "the logout waited for the global write lock";
   EXPECT_LT((logged_out - start) * 2, released - start);

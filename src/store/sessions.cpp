@@ -51,10 +51,8 @@ int64_t user_tokens_not_before(Conn& c, const std::string& user_id) {
 
 int64_t prune_revocations(Conn& c, int64_t before_ms) { return c.exec(kPrune, {before_ms}); }
 
-ThrottleRow load_throttle(Conn& c, const std::string& key, bool for_update) {
-  auto r = for_update && c.dialect() == Dialect::Postgres
-               ? c.query(std::string(kLoadThrottle) + " FOR UPDATE", {key})
-               : c.query(kLoadThrottle, {key});
+ThrottleRow load_throttle(Conn& c, const std::string& key) {
+  auto r = c.query(kLoadThrottle, {key});
   if (r.empty()) return {};
   return {r[0].i64(0), r[0].i64(1), r[0].i64(2)};
 }

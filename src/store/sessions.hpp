@@ -40,8 +40,7 @@ struct ThrottleRow {
   int64_t last_failure_ms = 0;
   int64_t locked_until_ms = 0;
 };
-// for_update: inside a write transaction, lock the row (PostgreSQL).
-ThrottleRow load_throttle(Conn& c, const std::string& key, bool for_update = false);
+ThrottleRow load_throttle(Conn& c, const std::string& key);
 void save_throttle(Conn& c, const std::string& key, const ThrottleRow& row);
 // Counts one failure of `key` at now_ms in one statement (an upsert: no read-then-write,
 // so writers beside each other, without the global lock, never lose a count, even on a

@@ -103,11 +103,6 @@ std::optional<int64_t> find_ordinal(Conn& c, const std::string& tenant) {
   return r[0].i64(0);
 }
 
-int64_t ensure_ordinal(Conn& c, const std::string& tenant) {
-  if (auto o = find_ordinal(c, tenant)) return *o;
-  return c.query(kNewOrdinal, {tenant})[0].i64(0);
-}
-
 // The ordinals one delta needs. A fold of a busy day changes every active tenant's total:
 // past kReadAllPast tenants, one read of the whole table (10 000 rows: a few ms) instead
 // of a query per tenant (on PostgreSQL a round trip each).
@@ -332,18 +327,15 @@ void rebuild_platform_usage_day(Conn& c, const std::string& day) {
     a.tenants += 1;
     add(whole.sums, f, 1);
   });
-  std::unordered_map<std::string, int64_t> ordinals;
-  if (!pairs.empty())
-    for (auto& r : c.query(kAllOrdinals)) ordinals.emplace(r.str(0), r.i64(1));
+  Ordinals ordinals(c, pairs.empty() ? 0 : Ordinals::kReadAllPast + 1);  // read all at once
   std::set<std::string> day_tenants;
   std::vector<int64_t> totals;  // by ordinal
   for (size_t i = 0; i < pairs.size(); ++i) {
     auto& [tenant, agent] = pairs[i];
-    auto it = ordinals.find(tenant);
-    if (it == ordinals.end()) it = ordinals.emplace(tenant, ensure_ordinal(c, tenant)).first;
-    set_bit(agents[agent].bits, it->second);
+    const int64_t ordinal = ordinals.ensure(tenant);
+    set_bit(agents[agent].bits, ordinal);
     day_tenants.insert(tenant);
-    auto o = static_cast<size_t>(it->second);
+    auto o = static_cast<size_t>(ordinal);
     if (totals.size() <= o) totals.resize(o + 1, 0);
     totals[o] += pair_totals[i];
   }
