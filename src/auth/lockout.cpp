@@ -38,10 +38,13 @@ int64_t live_failures(const store::ThrottleRow& row, const LockoutPolicy& p, int
   return now_ms - row.last_failure_ms > p.forget_ms ? 0 : row.failures;
 }
 
-store::ThrottleRow after_failure(store::ThrottleRow row, const LockoutPolicy& p, int64_t now_ms) {
-  row.failures = live_failures(row, p, now_ms) + 1;
-  row.last_failure_ms = now_ms;
-  return with_lock(row, p, now_ms);
+store::ThrottleRow record_failure(store::Conn& c, const std::string& key, const LockoutPolicy& p,
+                                  int64_t now_ms) {
+  auto row = store::count_throttle_failure(c, key, now_ms, now_ms - p.forget_ms);
+  auto locked = with_lock(row, p, now_ms);
+  if (locked.locked_until_ms != row.locked_until_ms)
+    store::set_throttle_lock(c, key, locked.locked_until_ms);
+  return locked;
 }
 
 store::ThrottleRow with_lock(store::ThrottleRow row, const LockoutPolicy& p, int64_t now_ms) {

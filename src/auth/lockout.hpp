@@ -1,10 +1,11 @@
 #pragma once
-// Login lockout arithmetic, pure so it is unit-tested without a store or a clock.
+// Login lockout: the arithmetic (pure) and the counter it is applied to in the store.
 //
 // A counter (one per (account, IP) pair, one per account, one per IP) remembers failures
 // until a quiet period passes. From `threshold` failures on, each further failure locks
 // the key for base << (failures - threshold), capped: exponential, and never forever.
 #include <cstdint>
+#include <string>
 
 #include "core/config.hpp"
 #include "store/sessions.hpp"
@@ -25,8 +26,11 @@ LockoutPolicy pair_policy(const Config& cfg);
 LockoutPolicy account_policy(const Config& cfg);
 LockoutPolicy ip_policy(const Config& cfg);
 
-// The counter after a failure at now_ms.
-store::ThrottleRow after_failure(store::ThrottleRow row, const LockoutPolicy& p, int64_t now_ms);
+// Counts a failure of `key` at now_ms in the store and extends the key's lock as `p` says;
+// returns the counter after it. One upsert (store::count_throttle_failure), so no failure
+// is lost beside another writer without the global lock; this is the login's path.
+store::ThrottleRow record_failure(store::Conn& c, const std::string& key, const LockoutPolicy& p,
+                                  int64_t now_ms);
 // The lock a counter that already counts the failure at now_ms (row.failures, as
 // store::count_throttle_failure returns it) earns: row with locked_until_ms extended.
 store::ThrottleRow with_lock(store::ThrottleRow row, const LockoutPolicy& p, int64_t now_ms);

@@ -87,12 +87,8 @@ void TokenService::record_login_failure(const std::string& email,
   store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     for (auto& [key, policy] :
          {std::pair{pair_key(email, m.ip), pair}, std::pair{account_key(email), account},
-          std::pair{ip_key(m.ip), ip}}) {
-      auto row = store::count_throttle_failure(c, key, now, now - policy.forget_ms);
-      auto locked = with_lock(row, policy, now);
-      if (locked.locked_until_ms != row.locked_until_ms)
-        store::set_throttle_lock(c, key, locked.locked_until_ms);
-    }
+          std::pair{ip_key(m.ip), ip}})
+      record_failure(c, key, policy, now);
     store::audit_append(c,
                         {user ? user->id : "anonymous", "anonymous", "auth.login_failed",
                          user ? user->tenant_id : std::nullopt, std::nullopt, m.request_id, m.ip,

@@ -105,9 +105,8 @@ void erasure(Store& s) {
   auto unrelated = append(s, other, other, "10.0.0.3", kT0);
   insert_session(c, {"00000000-0000-4000-8000-000000000003", "00000000-0000-4000-8000-0000000000f3",
                      gone, "h3", kT0, kT0 + kDay, "10.0.0.1", "ua"});
-  save_throttle(c, "acct:gone@x.com", {3, kT0, 0});
-  save_throttle(c, "pair:gone@x.com|10.0.0.1", {3, kT0, 0});
-  save_throttle(c, "acct:o@x.com", {1, kT0, 0});
+  for (const char* key : {"acct:gone@x.com", "pair:gone@x.com|10.0.0.1", "acct:o@x.com"})
+    count_throttle_failure(c, key, kT0, 0);
   auto e = s.write([&](Conn& w) { return erase_person(w, gone, "gone@x.com", kT0 + kDay); });
   EXPECT_EQ(e.sessions, 1);
   EXPECT_EQ(e.audit_ips, 2);

@@ -12,10 +12,6 @@ constexpr const char* kUserNotBefore =
 constexpr const char* kPrune = "DELETE FROM token_revocations WHERE created_at_ms < ?";
 constexpr const char* kLoadThrottle =
     "SELECT failures, window_start_ms, locked_until_ms FROM login_throttle WHERE key = ?";
-constexpr const char* kSaveThrottle =
-    "INSERT INTO login_throttle(key, failures, window_start_ms, locked_until_ms) "
-    "VALUES (?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
-    "window_start_ms = excluded.window_start_ms, locked_until_ms = excluded.locked_until_ms";
 constexpr const char* kCountThrottleFailure =
     "INSERT INTO login_throttle(key, failures, window_start_ms, locked_until_ms) "
     "VALUES (?,1,?,0) ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN "
@@ -55,10 +51,6 @@ ThrottleRow load_throttle(Conn& c, const std::string& key) {
   auto r = c.query(kLoadThrottle, {key});
   if (r.empty()) return {};
   return {r[0].i64(0), r[0].i64(1), r[0].i64(2)};
-}
-
-void save_throttle(Conn& c, const std::string& key, const ThrottleRow& row) {
-  c.exec(kSaveThrottle, {key, row.failures, row.last_failure_ms, row.locked_until_ms});
 }
 
 ThrottleRow count_throttle_failure(Conn& c, const std::string& key, int64_t now_ms,

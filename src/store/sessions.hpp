@@ -41,7 +41,6 @@ struct ThrottleRow {
   int64_t locked_until_ms = 0;
 };
 ThrottleRow load_throttle(Conn& c, const std::string& key);
-void save_throttle(Conn& c, const std::string& key, const ThrottleRow& row);
 // Counts one failure of `key` at now_ms in one statement (an upsert: no read-then-write,
 // so writers beside each other, without the global lock, never lose a count, even on a
 // key's first failure) and returns the row after it; failures last seen before
