@@ -48,13 +48,14 @@ COMMIT;
 SQL
 }
 
-timed() {  # prints wall seconds and max RSS of a painel run
+timed() {  # prints wall seconds, CPU seconds (user + sys) and max RSS of a painel run
   local out
   out=$( { /usr/bin/time -v "$BIN" "$@" > /tmp/painel-bench-out.$$; } 2>&1 )
-  local wall rss
+  local wall cpu rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' <<< "$out")
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' <<< "$out")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' <<< "$out")
-  echo "wall=$wall max_rss_mb=$rss $(tr '\n' ' ' < /tmp/painel-bench-out.$$)"
+  echo "wall=$wall cpu_s=$cpu max_rss_mb=$rss $(tr '\n' ' ' < /tmp/painel-bench-out.$$)"
   rm -f /tmp/painel-bench-out.$$
 }
 
