@@ -142,6 +142,9 @@ EffectResult reset_token(store::Conn& c, const EffectContext& ctx, const domain:
 EffectResult set_agent_status(store::Conn& c, const EffectContext& ctx,
                               const domain::CommandParams& p, bool active, bool restart) {
   const auto& tenant = tenant_of(ctx.cmd);
+  // The catalog agent's row shared, then the tenant's locked (the contract route's order):
+  // a price change of the agent beside this waits for it or is seen by its MRR.
+  store::share_agent_row(c, agent_of(c, tenant, p).agent_id);
   store::lock_tenant_row(c, tenant);
   auto ref = agent_of(c, tenant, p);
   std::string now = format_rfc3339(ctx.now_ms);
