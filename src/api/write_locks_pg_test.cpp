@@ -24,7 +24,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "store/audit.hpp"
-#include "store/postgres/pg_conn.hpp"
+#include "store/postgres/global_lock_holder.hpp"
 #include "store/sessions.hpp"
 #include "store/tenants.hpp"
 #include "store/test_stores.hpp"
@@ -78,23 +78,7 @@ class PgServerWriteLocks : public store::PgStoreTest {
     p.groups = {"INTERNAL_ADMIN"};
     return p;
   }
-  // Another connection holding the global write lock (and every other user's row) for
-  // ~2 s; `released` is when it let go, valid after join().
-  struct GlobalLockHolder {
-    GlobalLockHolder(const std::string& url, const std::string& except_user) : conn({url}) {
-      conn.begin(true);
-      conn.exec("UPDATE users SET full_name = full_name WHERE id <> ?", {except_user});
-      thread = std::thread([this] {
-        std::this_thread::sleep_for(std::chrono::seconds(2));
-        released = SteadyClock::now();
-        conn.commit();
-      });
-    }
-    void join() { thread.join(); }
-    store::PgConn conn;
-    SteadyClock::time_point released{};
-    std::thread thread;
-  };
+  using GlobalLockHolder = store::GlobalLockHolder;  // 2 s, every other user's row too
   UserActor staff() { return {user_id_, "INTERNAL_ADMIN", domain::kInternalAdmin, std::nullopt}; }
 
   Config cfg_;
