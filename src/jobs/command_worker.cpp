@@ -226,7 +226,7 @@ void CommandWorker::run(const store::Command& cmd) {
       };
       res = apply_command(store_.conn(),
                           EffectContext{cmd, clock_.now_ms(), check_deadline, tokens_, step});
-      store_.write(finish);
+      store_.write(store::WriteLock::RowLevel, finish);  // one UPDATE on this worker's lease
     } else {
       store_.write([&](store::Conn& c) {
         int64_t now = clock_.now_ms();
