@@ -285,6 +285,40 @@ class UniqueThingsCreatedFromTwoInstances(unittest.TestCase):
                            (tenant,))[0][0]
             self.assertEqual(n, 2)
 
+    def test_mrr_follows_price_changes_beside_activations(self):
+        """Price changes of one agent (PATCH /internal/agents/{id}, which recomputes the MRR
+        of every tenant contracting it) beside activations of that agent in other tenants,
+        from both instances: afterwards every tenant's MRR is its plan's price plus its
+        active agents' prices. The activation shares the agent's row and the price change
+        locks it, so an activation either waits for the new price or is in the list of
+        tenants the price change recomputes."""
+        agent = self.agents(1, "Preco")[0]
+        base = dict(self.a.sql("SELECT name, base_price_cents FROM plans"))
+        for round_ in range(self.ROUNDS):
+            tenants = [self.a.tenant(f"Preco {round_}-{i} Ltda",
+                                     cnpj=cnpj_with_check_digits(f"8{round_}{i:06d}0001"))
+                       for i in range(self.THREADS)]
+            calls = [(f"/internal/tenants/{t}/agents/{agent}", {"status": "active"}) for t in tenants]
+            prices = [f"{10 + round_ * 10 + k}.00" for k in range(2)]
+            start = threading.Barrier(len(calls) + len(prices))
+
+            def one(i):
+                p = (self.a, self.b)[i % 2]
+                start.wait()
+                if i < len(calls):
+                    return p.request("PUT", calls[i][0], calls[i][1], token=self.admin)
+                return p.request("PATCH", f"/internal/agents/{agent}",
+                                 {"price_monthly": prices[i - len(calls)]}, token=self.admin)
+
+            with concurrent.futures.ThreadPoolExecutor(len(calls) + len(prices)) as pool:
+                answers = list(pool.map(one, range(len(calls) + len(prices))))
+            self.assertEqual(sorted(r.status for r in answers),
+                             [200] * len(prices) + [201] * len(calls), [r.body for r in answers])
+            price = self.a.sql("SELECT monthly_price_cents FROM agents WHERE id = ?", (agent,))[0][0]
+            for t in tenants:
+                plan, mrr = self.a.sql("SELECT plan, mrr_cents FROM tenants WHERE id = ?", (t,))[0]
+                self.assertEqual(mrr, base[plan] + price, f"round {round_}: tenant {t}")
+
 
 if __name__ == "__main__":
     main()
