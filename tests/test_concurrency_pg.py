@@ -180,5 +180,145 @@ class LongReprocessBesideLoginsAndIngestion(unittest.TestCase):
         self.assertEqual(rows[0][1], REPROCESS_DAYS * EVENTS_PER_DAY)
 
 
+def cnpj_with_check_digits(first12):
+    digits = [int(c) for c in first12]
+    for weights in ([5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2], [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]):
+        r = sum(d * w for d, w in zip(digits, weights)) % 11
+        digits.append(0 if r < 2 else 11 - r)
+    return "".join(map(str, digits))
+
+
+@unittest.skipUnless(harness.BACKEND == "postgres",
+                     "PostgreSQL only (PAINEL_TEST_BACKEND=postgres; ctest runs it as "
+                     "api-pg.test_concurrency_pg)")
+class UniqueThingsCreatedFromTwoInstances(unittest.TestCase):
+    """The administration's writes run off the global write lock: two instances creating
+    one unique thing at once (a tenant's CNPJ, a catalog agent's name, a tenant's contract
+    for an agent) give one 201 and the answers a second request got when writes were
+    serialized (409, or 200 for the contract written again), never a 5xx; a tenant's
+    limits.max_agents holds when contracts are activated from both instances at once."""
+    THREADS, ROUNDS = 6, 4
+
+    @classmethod
+    def setUpClass(cls):
+        cls.a = Painel(*ARGS).start()
+        cls.b = Painel(*ARGS, "--no-jobs", db=cls.a.db).start()
+        cls.a.user("uniq-admin@painel.test", "INTERNAL_ADMIN", password=PASSWORD)
+        cls.admin = cls.a.login("uniq-admin@painel.test", PASSWORD)["access_token"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.b.cleanup()
+        cls.a.cleanup()
+
+    def race(self, method, path_and_bodies):
+        """Sends each (path, body) from its own thread, alternating the instances, all at
+        once; returns the statuses and bodies."""
+        start = threading.Barrier(len(path_and_bodies))
+
+        def one(i):
+            p = (self.a, self.b)[i % 2]
+            path, body = path_and_bodies[i]
+            start.wait()
+            return p.request(method, path, body, token=self.admin)
+
+        with concurrent.futures.ThreadPoolExecutor(len(path_and_bodies)) as pool:
+            return list(pool.map(one, range(len(path_and_bodies))))
+
+    def assert_one_created(self, answers, others, what):
+        statuses = sorted(r.status for r in answers)
+        self.assertEqual(statuses.count(201), 1, (what, statuses, [r.body for r in answers]))
+        self.assertTrue(all(s in (201,) + others for s in statuses), (what, statuses))
+
+    def test_one_cnpj_from_two_instances_is_created_once(self):
+        for round_ in range(self.ROUNDS):
+            cnpj = cnpj_with_check_digits(f"77{round_:06d}0001")
+            body = {"name": f"Corrida {round_} Ltda", "cnpj": cnpj, "segment": "varejo",
+                    "plan": "starter", "status": "active"}
+            answers = self.race("POST", [("/internal/tenants", body)] * self.THREADS)
+            self.assert_one_created(answers, (409,), f"tenant round {round_}")
+            n = self.a.sql("SELECT count(*) FROM tenants WHERE cnpj = ?", (cnpj,))[0][0]
+            self.assertEqual(n, 1)
+
+    def test_one_agent_name_from_two_instances_is_created_once(self):
+        for round_ in range(self.ROUNDS):
+            body = {"name": f"Agente Corrida {round_}", "segment": "vendas",
+                    "subnucleus": "hermes", "price_monthly": "10.00"}
+            answers = self.race("POST", [("/internal/agents", body)] * self.THREADS)
+            self.assert_one_created(answers, (409,), f"agent round {round_}")
+
+    def agents(self, n, tag):
+        ids = []
+        for i in range(n):
+            r = self.a.post("/internal/agents", {"name": f"Agente {tag} {i}", "segment": "vendas",
+                                                 "subnucleus": "hermes", "price_monthly": "1.00"},
+                            token=self.admin)
+            self.assertEqual(r.status, 201, r)
+            ids.append(r.json()["id"])
+        return ids
+
+    def test_one_contract_from_two_instances_is_created_once(self):
+        agent = self.agents(1, "Contrato")[0]
+        for round_ in range(self.ROUNDS):
+            tenant = self.a.tenant(f"Contrato {round_} Ltda",
+                                   cnpj=cnpj_with_check_digits(f"78{round_:06d}0001"))
+            path = f"/internal/tenants/{tenant}/agents/{agent}"
+            answers = self.race("PUT", [(path, {"status": "active"})] * self.THREADS)
+            self.assert_one_created(answers, (200,), f"contract round {round_}")
+            n = self.a.sql("SELECT count(*) FROM tenant_agents WHERE tenant_id = ? AND agent_id = ?",
+                           (tenant, agent))[0][0]
+            self.assertEqual(n, 1)
+
+    def test_max_agents_holds_under_activations_from_two_instances(self):
+        agents = self.agents(self.THREADS, "Limite")
+        for round_ in range(self.ROUNDS):
+            tenant = self.a.tenant(f"Limite {round_} Ltda",
+                                   cnpj=cnpj_with_check_digits(f"79{round_:06d}0001"))
+            r = self.a.request("PATCH", f"/internal/tenants/{tenant}", {"limits": {"max_agents": 2}},
+                               token=self.admin)
+            self.assertEqual(r.status, 200, r)
+            answers = self.race("PUT", [(f"/internal/tenants/{tenant}/agents/{a}", {"status": "active"})
+                                        for a in agents])
+            statuses = sorted(r.status for r in answers)
+            self.assertEqual(statuses, [201, 201] + [422] * (self.THREADS - 2), (round_, statuses))
+            n = self.a.sql("SELECT count(*) FROM tenant_agents WHERE tenant_id = ? AND status = 'active'",
+                           (tenant,))[0][0]
+            self.assertEqual(n, 2)
+
+    def test_mrr_follows_price_changes_beside_activations(self):
+        """Price changes of one agent (PATCH /internal/agents/{id}, which recomputes the MRR
+        of every tenant contracting it) beside activations of that agent in other tenants,
+        from both instances: afterwards every tenant's MRR is its plan's price plus its
+        active agents' prices. The activation shares the agent's row and the price change
+        locks it, so an activation either waits for the new price or is in the list of
+        tenants the price change recomputes."""
+        agent = self.agents(1, "Preco")[0]
+        base = dict(self.a.sql("SELECT name, base_price_cents FROM plans"))
+        for round_ in range(self.ROUNDS):
+            tenants = [self.a.tenant(f"Preco {round_}-{i} Ltda",
+                                     cnpj=cnpj_with_check_digits(f"8{round_}{i:06d}0001"))
+                       for i in range(self.THREADS)]
+            calls = [(f"/internal/tenants/{t}/agents/{agent}", {"status": "active"}) for t in tenants]
+            prices = [f"{10 + round_ * 10 + k}.00" for k in range(2)]
+            start = threading.Barrier(len(calls) + len(prices))
+
+            def one(i):
+                p = (self.a, self.b)[i % 2]
+                start.wait()
+                if i < len(calls):
+                    return p.request("PUT", calls[i][0], calls[i][1], token=self.admin)
+                return p.request("PATCH", f"/internal/agents/{agent}",
+                                 {"price_monthly": prices[i - len(calls)]}, token=self.admin)
+
+            with concurrent.futures.ThreadPoolExecutor(len(calls) + len(prices)) as pool:
+                answers = list(pool.map(one, range(len(calls) + len(prices))))
+            self.assertEqual(sorted(r.status for r in answers),
+                             [200] * len(prices) + [201] * len(calls), [r.body for r in answers])
+            price = self.a.sql("SELECT monthly_price_cents FROM agents WHERE id = ?", (agent,))[0][0]
+            for t in tenants:
+                plan, mrr = self.a.sql("SELECT plan, mrr_cents FROM tenants WHERE id = ?", (t,))[0]
+                self.assertEqual(mrr, base[plan] + price, f"round {round_}: tenant {t}")
+
+
 if __name__ == "__main__":
     main()

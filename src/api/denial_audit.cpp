@@ -59,7 +59,8 @@ size_t DenialAudit::flush(store::Store& s, int64_t now_ms) {
   }
   if (batch.empty()) return 0;
   try {
-    s.write([&](store::Conn& c) {
+    // Audit rows only: the chain's own lock serializes them (off the global write lock).
+    s.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
       for (auto& [k, e] : batch) {
         auto& [minute, reason, who, route] = k;
         JsonOut j;

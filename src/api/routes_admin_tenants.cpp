@@ -18,6 +18,7 @@
 #include "domain/tenants.hpp"
 #include "store/audit.hpp"
 #include "store/contracts.hpp"
+#include "store/row_locks.hpp"
 #include "store/store.hpp"
 #include "store/tenants.hpp"
 
@@ -109,15 +110,24 @@ http::Response create_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
   parse_limits(f, t.limits);
   if (auto tz = parse_time_zone(f)) t.time_zone = *tz;
   std::string id;
-  auto body = d.store.write([&](Conn& c) {
-    require_plan(c, t.plan);
-    if (store::cnpj_taken(c, *t.cnpj)) throw conflict("a tenant with this CNPJ already exists");
-    int64_t now = d.clock.now_ms();
-    id = store::create_tenant(c, t, now);
-    audit(c, ctx, "tenant.create", id, id, tenant_create_changes(t).metadata(), now);
-    auto scope = internal_write_scope(c, id);
-    return render_tenant_detail(c, scope, tenant_today(c, scope, now));
-  });
+  // Off the global write lock: a new row whose CNPJ is unique by its constraint; two
+  // creations of one CNPJ beside each other both pass the check, and the second's insert
+  // fails once the first commits: the same 409 (unique_or_conflict).
+  auto body = unique_or_conflict(
+      [&] {
+        return d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
+          require_plan(c, t.plan);
+          if (store::cnpj_taken(c, *t.cnpj))
+            throw conflict("a tenant with this CNPJ already exists");
+          int64_t now = d.clock.now_ms();
+          id = store::create_tenant(c, t, now);
+          audit(c, ctx, "tenant.create", id, id, tenant_create_changes(t).metadata(), now);
+          auto scope = internal_write_scope(c, id);
+          return render_tenant_detail(c, scope, tenant_today(c, scope, now));
+        });
+      },
+      [&] { return store::cnpj_taken(d.store.conn(), *t.cnpj); },
+      "a tenant with this CNPJ already exists");
   d.cache.invalidate_tenant(id);
   auto r = tenant_answer(std::move(body), 201);
   r.set_header("Location", "/internal/tenants/" + id);
@@ -138,9 +148,12 @@ http::Response update_tenant(const AdminTenantDeps& d, http::RouteContext& ctx) 
     if (f.is_null(field))
       throw invalid_field(field, "not-null", std::string(field) + " must not be null");
   std::string id;
-  auto body = d.store.write([&](Conn& c) {
+  // Off the global write lock: the tenant's row is locked before it is read (a contract or
+  // a user written beside this counts against the limits it sets, under the same lock).
+  auto body = d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
     auto scope = internal_write_scope(c, ctx.req.param("id"));
     id = scope.tenant_id();
+    store::lock_tenant_row(c, id);
     int64_t now = d.clock.now_ms();
     auto before = store::tenant_settings(c, id);
     require_if_match(ctx.req, etag_of(render_tenant_detail(c, scope, tenant_today(c, scope, now))));
@@ -192,9 +205,16 @@ http::Response set_contract(const AdminTenantDeps& d, http::RouteContext& ctx) {
   std::string agent_id = require_uuid(ctx.req.param("agent_id"), "agent id");
   std::string id;
   store::ContractChange::Outcome outcome{};
-  auto body = d.store.write([&](Conn& c) {
+  // Off the global write lock: the agent's row is shared (a price change or a retirement
+  // beside this waits, or is seen), then the tenant's row is locked before its active
+  // contracts are counted against limits.max_agents and its MRR recomputed: two
+  // activations beside each other are serialized there (agent before tenant, as the
+  // catalog's update takes them).
+  auto body = d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
     auto scope = internal_write_scope(c, ctx.req.param("id"));
     id = scope.tenant_id();
+    store::share_agent_row(c, agent_id);
+    store::lock_tenant_row(c, id);
     switch (store::agent_contractable(c, agent_id)) {
       case store::Contractable::NoSuchAgent:
         throw not_found("agent not found");
@@ -225,8 +245,10 @@ http::Response set_contract(const AdminTenantDeps& d, http::RouteContext& ctx) {
 http::Response end_contract(const AdminTenantDeps& d, http::RouteContext& ctx) {
   std::string agent_id = require_uuid(ctx.req.param("agent_id"), "agent id");
   std::string id;
-  d.store.write([&](Conn& c) {
+  // Off the global write lock: the tenant's row is locked before its contract is read.
+  d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
     id = internal_write_scope(c, ctx.req.param("id")).tenant_id();
+    store::lock_tenant_row(c, id);
     int64_t now = d.clock.now_ms();
     auto before = store::end_contract(c, id, agent_id, now);
     if (!before) throw not_found("this tenant has no contract for this agent");

@@ -110,7 +110,8 @@ http::Response send_test(const AlertDeps& d, http::RouteContext& ctx) {
     throw conflict("no webhook is configured: start serve with --alert-webhook URL");
   int64_t now = d.clock.now_ms();
   auto& who = ctx.who();
-  auto ids = d.store.write([&](store::Conn& c) {
+  // Off the global write lock: new delivery rows (fresh ids) and the audit row.
+  auto ids = d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     domain::AlertNotice n{"",
                           "test",
                           nullptr,

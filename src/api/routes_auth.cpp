@@ -188,7 +188,9 @@ http::Response change_password(const AuthDeps& d, http::RouteContext& ctx) {
 http::Response end_own_sessions(const AuthDeps& d, http::RouteContext& ctx,
                                 std::optional<std::string> family) {
   auto& p = ctx.who();
-  d.store.write([&](store::Conn& c) {
+  // Off the global write lock: end_session and end_other_sessions lock the user's row
+  // before they read or revoke (store::lock_user_row); the audit row comes last.
+  d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     int64_t n = 0;
     if (family) {
       if (!d.tokens.end_session(c, p.user_id, *family)) throw not_found("session not found");

@@ -13,6 +13,7 @@
 #include "domain/catalog.hpp"
 #include "store/audit.hpp"
 #include "store/catalog.hpp"
+#include "store/row_locks.hpp"
 #include "store/store.hpp"
 
 namespace painel::api {
@@ -120,7 +121,11 @@ store::CatalogAgent catalog_create(store::Store& s, const Clock& clock,
   a.subnucleus = require_subnucleus(b.req_text("subnucleus", 20));
   a.description = b.opt_text("description", kMaxDescription).value_or("");
   a.monthly_price_cents = b.opt_money_cents("price_monthly", kMaxPriceCents).value_or(0);
-  return s.write([&](store::Conn& c) {
+  // Off the global write lock: every catalog write takes the catalog's own lock first (the
+  // names are unique by a key computed here, not by a constraint), so two creations of one
+  // name are serialized and the second gets the 409 of the check.
+  return s.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+    store::lock_catalog_names(c);
     if (store::agent_with_same_name(c, a.name))
       throw conflict("an agent named '" + a.name + "' is already in the catalog");
     int64_t now = clock.now_ms();
@@ -146,7 +151,11 @@ store::CatalogAgent catalog_update(store::Store& s, const Clock& clock, const st
   auto status = b.opt_enum("status", {"active", "retired"});
   for (const char* f : {"name", "segment", "subnucleus", "price_monthly", "status"})
     if (b.is_null(f)) throw invalid_field(f, "not-null", std::string(f) + " may not be null");
-  return s.write([&](store::Conn& c) {
+  // Off the global write lock: the catalog's lock first (a rename beside a creation), then
+  // the agent's row (its UPDATE) and its contracting tenants' rows (a price change moves
+  // their MRR: store::update_catalog_agent).
+  return s.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+    store::lock_catalog_names(c);
     auto before = store::find_catalog_agent(c, id);
     if (!before) throw not_found("agent not found");
     if (if_match_of) require_if_match(*if_match_of, etag_of(agent_body(*before)));

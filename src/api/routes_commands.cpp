@@ -27,6 +27,7 @@
 #include "store/audit.hpp"
 #include "store/commands.hpp"
 #include "store/idempotency.hpp"
+#include "store/row_locks.hpp"
 #include "store/store.hpp"
 
 namespace painel::api {
@@ -163,7 +164,10 @@ http::Response decide_command(const CommandDeps& d, http::RouteContext& ctx, boo
   if (!approve) reason = BodyFields(ctx.json_body(), {"reason"}).req_text("reason", 500);
   auto& who = ctx.who();
   std::string role = auth::group_name(who.role);
-  auto cmd = d.store.write([&](store::Conn& c) {
+  // Off the global write lock: the command's row is locked before it is read (a decision
+  // beside another, or beside a cancel, sees it decided).
+  auto cmd = d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+    store::lock_row(c, store::LockedTable::Command, id);
     auto before = store::get_command(c, id);
     if (!before) throw not_found("command not found");
     if (before->status != domain::kAwaitingApproval)
@@ -207,7 +211,8 @@ class KeyClaimGuard {
   ~KeyClaimGuard() {
     if (!key_ || done_) return;
     try {
-      s_.write([&](store::Conn& c) { store::release_idempotency_key(c, user_, *key_); });
+      s_.write(store::WriteLock::RowLevel,  // one row's DELETE
+               [&](store::Conn& c) { store::release_idempotency_key(c, user_, *key_); });
     } catch (...) {  // left in flight: taken over once stale
     }
   }
@@ -232,9 +237,22 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
     // The normalized body is what is compared: the same command written in the original
     // console's form or in Painel's (tenant at the top or in parameters) is one request.
     std::string hash = painel::sha256_hex(v.canonical());
-    auto claim = d.store.write([&](store::Conn& c) {
-      return store::claim_idempotency_key(c, who.user_id, *key, hash, d.clock.now_ms());
-    });
+    // Off the global write lock: the key's row is locked as it is read; a first claim beside
+    // another of the same key fails on the primary key once the other commits, and then
+    // claims again, finding it in flight (409) as when claims were serialized.
+    auto claim_once = [&] {
+      return d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+        return store::claim_idempotency_key(c, who.user_id, *key, hash, d.clock.now_ms());
+      });
+    };
+    auto claim = [&] {
+      try {
+        return claim_once();
+      } catch (const store::DbError& e) {
+        if (e.kind != store::DbError::Kind::Constraint) throw;
+        return claim_once();
+      }
+    }();
     switch (claim.state) {
       case store::KeyClaim::Replay: {
         d.metrics.inc("painel_idempotency_total", "result=\"replay\"");
@@ -257,7 +275,9 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
   std::string role = auth::group_name(who.role);
   bool four_eyes = needs_approval(d, v.spec->type);
   std::string body;
-  auto cmd = d.store.write([&](store::Conn& c) {
+  // Off the global write lock: one new row (a fresh id), the key's row claimed above, the
+  // audit row.
+  auto cmd = d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     int64_t now = d.clock.now_ms();
     auto created = store::create_command(
         c,
@@ -412,7 +432,8 @@ http::Response cancel_command(const CommandDeps& d, http::RouteContext& ctx) {
     if (const auto* spec = domain::find_command(before->command_type))
       require_type_allowed(who.role, *spec, "cancel");
   }
-  auto result = d.store.write([&](store::Conn& c) {
+  // Off the global write lock: cancel_command is one conditional UPDATE (PENDING only).
+  auto result = d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     int64_t now = d.clock.now_ms();
     auto r = store::cancel_command(c, id, now);
     if (r == store::CancelResult::Cancelled) {

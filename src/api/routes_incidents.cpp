@@ -19,6 +19,7 @@
 #include "store/audit.hpp"
 #include "store/commands.hpp"
 #include "store/incidents.hpp"
+#include "store/row_locks.hpp"
 #include "store/store.hpp"
 
 namespace painel::api {
@@ -189,8 +190,11 @@ http::Response open_incident(const IncidentDeps& d, http::RouteContext& ctx) {
   n.description = body_description(b).value_or("");
   n.source = "manual";
   auto who = actor_of(ctx);
-  auto created = d.store.write(
-      [&](store::Conn& c) { return open_incident_audited(c, n, who, d.clock.now_ms()); });
+  // Off the global write lock: one new row (a fresh id, the tenant by its foreign key) and
+  // its audit row.
+  auto created = d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+    return open_incident_audited(c, n, who, d.clock.now_ms());
+  });
   drop_cached_incidents(d.cache, created.tenant_id);
   http::Response r = written(created, 201);
   r.set_header("Location", "/internal/incidents/" + created.id);
@@ -209,7 +213,11 @@ http::Response change_incident(const IncidentDeps& d, http::RouteContext& ctx) {
   if (!e.title && !e.description && !e.severity && !e.status)
     throw bad_request("nothing to change: give title, description, severity or status");
   auto who = actor_of(ctx);
-  auto out = d.store.write([&](store::Conn& c) {
+  // Off the global write lock: the incident's row is locked before it is read (If-Match
+  // and the status move are checked against the version this write replaces).
+  auto out = d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+    store::lock_row(c, store::LockedTable::Incident,
+                    require_uuid(ctx.req.param("id"), "incident id"));
     auto before = require_incident(c, ctx);
     require_if_match(ctx.req, etag_of(incident_body(before)));
     return edit_incident_audited(c, before, e, who, d.clock.now_ms());

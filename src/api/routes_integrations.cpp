@@ -21,6 +21,7 @@
 #include "obs/metrics.hpp"
 #include "store/audit.hpp"
 #include "store/integrations.hpp"
+#include "store/row_locks.hpp"
 #include "store/store.hpp"
 
 namespace painel::api {
@@ -98,7 +99,10 @@ http::Response create_integration(const IntegrationDeps& d, http::RouteContext& 
   store::IntegrationFields f{type, b.req_text("name", domain::kIntegrationNameMax), "active",
                              config_of(b, std::nullopt)};
   auto creds = credentials_of(d, b);
-  auto created = d.store.write([&](Conn& c) {
+  // Off the global write lock: the tenant's row is locked before the name is checked (names
+  // are unique per tenant by a check, not a constraint: two creations are serialized).
+  auto created = d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    store::lock_tenant_row(c, s.tenant_id());
     refuse_taken_name(c, s, f.name);
     int64_t now = d.clock.now_ms();
     std::string id = store::insert_integration(c, s, f, creds.sealed, now);
@@ -139,7 +143,11 @@ http::Response update_integration(const IntegrationDeps& d, http::RouteContext& 
   auto creds = credentials_of(d, b);
   if (!name && !status && !b.has("config") && !creds.given)
     throw bad_request("nothing to change: give name, status, config or credentials");
-  auto after = d.store.write([&](Conn& c) {
+  // Off the global write lock: the tenant's row (a rename's name check), then the
+  // integration's row, are locked before it is read (If-Match).
+  auto after = d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    store::lock_tenant_row(c, s.tenant_id());
+    store::lock_row(c, store::LockedTable::Integration, id);
     auto before = current(c, ctx, s, id);
     store::IntegrationFields f{before.type, name.value_or(before.name),
                                status.value_or(before.status), config_of(b, before.config)};
@@ -163,7 +171,9 @@ http::Response update_integration(const IntegrationDeps& d, http::RouteContext& 
 http::Response delete_integration(const IntegrationDeps& d, http::RouteContext& ctx) {
   std::string id = require_uuid(ctx.req.param("id"), "integration id");
   auto s = resolve_scope(d.read(), ctx);
-  d.store.write([&](Conn& c) {
+  // Off the global write lock: the integration's row is locked before it is read.
+  d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    store::lock_row(c, store::LockedTable::Integration, id);
     auto before = current(c, ctx, s, id);
     store::delete_integration(c, s, id);
     Changes ch;
@@ -236,7 +246,10 @@ http::Response report_sync(const IntegrationDeps& d, http::RouteContext& ctx) {
     std::string tenant_id;
     bool applied;
   };
-  auto out = d.store.write([&](Conn& c) {
+  // Off the global write lock: the integration's row is locked before its last report is
+  // read (two reports at once: the second sees the first's).
+  auto out = d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    store::lock_row(c, store::LockedTable::Integration, id);
     auto t = store::sync_target(c, id);
     if (!t || (key.tenant_id && *key.tenant_id != t->tenant_id))
       throw not_found("integration not found");

@@ -18,6 +18,7 @@
 #include "domain/roles.hpp"
 #include "store/audit.hpp"
 #include "store/privacy.hpp"
+#include "store/row_locks.hpp"
 #include "store/store.hpp"
 #include "store/users.hpp"
 
@@ -67,7 +68,8 @@ std::optional<std::string> instant(std::optional<int64_t> ms) {
 http::Response export_person(const PrivacyDeps& d, http::RouteContext& ctx) {
   int64_t now = d.clock.now_ms();
   std::string id;
-  auto body = d.store.write([&](Conn& c) {
+  // Off the global write lock: reads and one audit row (the chain's own lock).
+  auto body = d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
     auto person = require_person(c, ctx);
     id = person.user.id;
     JsonOut j;
@@ -127,7 +129,13 @@ http::Response erase_person(const PrivacyDeps& d, http::RouteContext& ctx) {
   int64_t now = d.clock.now_ms();
   store::Erasure done;
   std::string id;
-  d.store.write([&](Conn& c) {
+  // Off the global write lock: the tenant's row (disabling the user moves its active_users,
+  // a trigger's update) and then the user's row are locked before the person is read again
+  // (parent before child, as a user's update takes them).
+  d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    auto seen = require_person(c, ctx);
+    if (seen.user.tenant_id) store::lock_tenant_row(c, *seen.user.tenant_id);
+    store::lock_user_row(c, seen.user.id);
     auto person = require_person(c, ctx);
     id = person.user.id;
     if (id == ctx.who().user_id) throw unprocessable("you cannot erase your own account");

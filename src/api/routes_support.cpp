@@ -15,6 +15,7 @@
 #include "core/json.hpp"
 #include "domain/support.hpp"
 #include "store/audit.hpp"
+#include "store/row_locks.hpp"
 #include "store/store.hpp"
 #include "store/support.hpp"
 
@@ -141,7 +142,12 @@ http::Response reply(const ReadDeps& d, http::RouteContext& ctx, Find find) {
   std::string body = multiline_field(b, "body");
   auto& who = ctx.who();
   SupportSide side = side_of(who);
-  std::string thread = d.store.write([&](Conn& c) {
+  // Off the global write lock: the request's row is locked, then read again, before its
+  // status moves (a reply beside a close sees it closed, or the close sees the reply).
+  std::string thread = d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    auto seen = find(c);
+    if (!seen) throw not_found("support request not found");
+    store::lock_row(c, store::LockedTable::SupportRequest, seen->id);
     auto r = find(c);
     if (!r) throw not_found("support request not found");
     auto next = domain::status_after_message(r->status, side);
@@ -169,7 +175,8 @@ http::Response open_request(const ReadDeps& d, http::RouteContext& ctx) {
   auto& who = ctx.who();
   const char* side = domain::support_side_name(side_of(who));
   std::string id;
-  std::string thread = d.store.write([&](Conn& c) {
+  // Off the global write lock: new rows (fresh ids) and the audit row.
+  std::string thread = d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
     auto r = store::open_support_request(
         c, s, {user_ref(who), side, subject, category, description}, d.clock.now_ms());
     id = r.id;
@@ -241,7 +248,9 @@ http::Response set_status(const ReadDeps& d, http::RouteContext& ctx) {
   BodyFields b(ctx.json_body(), {"status"});
   std::string status = b.req_enum("status", {"closed", "open"});
   auto& who = ctx.who();
-  std::string thread = d.store.write([&](Conn& c) {
+  // Off the global write lock: the request's row is locked before it is read (If-Match).
+  std::string thread = d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    store::lock_row(c, store::LockedTable::SupportRequest, id);
     auto r = store::get_support_request(c, id);
     if (!r) throw not_found("support request not found");
     std::string current = render_thread(c, *r);

@@ -89,8 +89,12 @@ void add_user_session_routes(http::Router& router, const UserSessionDeps& d) {
               {},
               [d](http::RouteContext& ctx) {
                 const std::string id(ctx.req.param("id"));
-                d.store.write([&](store::Conn& c) {
+                // Off the global write lock: the user's row is locked before its sessions
+                // are counted and revoked (a login beside this is counted and ended, or
+                // waits; store::lock_user_row).
+                d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
                   auto u = user_or_404(c, id);
+                  store::lock_user_row(c, u.id);
                   const int64_t now = d.clock.now_ms();
                   auto n = static_cast<int64_t>(store::open_session_families(c, id, now).size());
                   d.tokens.revoke_user_sessions(c, id);  // and every access token issued

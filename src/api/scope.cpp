@@ -4,8 +4,8 @@
 #include "api/params.hpp"
 #include "core/error.hpp"
 #include "store/audit.hpp"
-#include "store/store.hpp"
 #include "store/commands.hpp"  // tenant_exists
+#include "store/store.hpp"
 
 namespace painel::store {
 TenantScope make_tenant_scope(std::string id, bool internal_reader) {
@@ -16,11 +16,12 @@ TenantScope make_tenant_scope(std::string id, bool internal_reader) {
 namespace painel::api {
 
 store::TenantScope internal_scope_for(const ReadDeps& d, http::RouteContext& ctx,
-                                     std::string_view raw_id) {
+                                      std::string_view raw_id) {
   std::string id = require_uuid(raw_id, "tenant_id");
   if (!store::tenant_exists(d.store.conn(), id)) throw not_found("tenant not found");
   auto& p = ctx.who();
-  d.store.write([&](store::Conn& w) {
+  // An audit row only: the chain's own lock serializes it (off the global write lock).
+  d.store.write(store::WriteLock::RowLevel, [&](store::Conn& w) {
     store::audit_append(w,
                         {p.user_id, auth::group_name(p.role), "tenant.read", id, ctx.route,
                          ctx.req.request_id, ctx.req.remote_ip, "{}"},

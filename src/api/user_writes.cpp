@@ -13,8 +13,10 @@
 #include "store/audit.hpp"
 #include "store/password_links.hpp"
 #include "store/privacy.hpp"
+#include "store/row_locks.hpp"
 #include "store/sessions.hpp"
 #include "store/tenants.hpp"
+#include "store/users.hpp"
 
 namespace painel::api {
 namespace {
@@ -150,23 +152,31 @@ CreatedUser user_create(store::Store& s, const Clock& clock, const rapidjson::Va
     if (given) tenant = require_uuid(f.req_text("tenant_id", 64), "tenant_id");
   }
   require_may_assign(actor, g);
-  return s.write([&](Conn& c) {
-    if (tenant && !store::tenant_status(c, *tenant))
-      throw unprocessable("tenant_id: no such tenant");
-    if (store::find_user_by_email(c, email))
-      throw conflict("a user with this e-mail already exists");
-    if (tenant) require_user_room(c, *tenant);
-    int64_t now = clock.now_ms();
-    std::string id =
-        store::create_user(c, {email, name, password_hash, std::nullopt, {group}, tenant}, now);
-    Changes ch;
-    ch.text("group", std::nullopt, group);
-    ch.text("status", std::nullopt, std::string("active"));
-    audit(c, actor, "user.create", tenant, id, ch.metadata(), now);
-    CreatedUser out{*store::find_user_by_id(c, id), std::nullopt};
-    if (!password_hash) out.invite = issue_link(c, actor, out.user, "invite", public_url, now);
-    return out;
-  });
+  // Off the global write lock: the tenant's row is locked first (its max_users is counted
+  // over its users: two creations beside each other are serialized there), and the e-mail,
+  // unique across tenants, is the constraint's (unique_or_conflict).
+  auto write = [&] {
+    return s.write(store::WriteLock::RowLevel, [&](Conn& c) {
+      if (tenant && !store::lock_tenant_row(c, *tenant))
+        throw unprocessable("tenant_id: no such tenant");
+      if (store::find_user_by_email(c, email))
+        throw conflict("a user with this e-mail already exists");
+      if (tenant) require_user_room(c, *tenant);
+      int64_t now = clock.now_ms();
+      std::string id =
+          store::create_user(c, {email, name, password_hash, std::nullopt, {group}, tenant}, now);
+      Changes ch;
+      ch.text("group", std::nullopt, group);
+      ch.text("status", std::nullopt, std::string("active"));
+      audit(c, actor, "user.create", tenant, id, ch.metadata(), now);
+      CreatedUser out{*store::find_user_by_id(c, id), std::nullopt};
+      if (!password_hash) out.invite = issue_link(c, actor, out.user, "invite", public_url, now);
+      return out;
+    });
+  };
+  return unique_or_conflict(
+      write, [&] { return store::find_user_by_email(s.conn(), email).has_value(); },
+      "a user with this e-mail already exists");
 }
 
 store::UserRow user_update(store::Store& s, const Clock& clock, const std::string& id,
@@ -177,7 +187,13 @@ store::UserRow user_update(store::Store& s, const Clock& clock, const std::strin
   auto group = group_field(f, false);
   auto status = f.opt_enum("status", {"active", "disabled"});
   if (f.is_null("status")) throw invalid_field("status", "not-null", "status must not be null");
-  return s.write([&](Conn& c) {
+  // Off the global write lock: the tenant's row (max_users when the user is enabled; the
+  // trigger on users.disabled updates it anyway), then the user's row, are locked before
+  // the user is read (parent before child, as everywhere).
+  return s.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    auto seen = user_visible(c, id, actor);
+    if (seen.tenant_id) store::lock_tenant_row(c, *seen.tenant_id);
+    store::lock_user_row(c, seen.id);
     auto before = user_writable(c, id, actor);
     if (if_match_of) require_if_match(*if_match_of, etag_of(user_json(before)));
     int64_t now = clock.now_ms();
@@ -217,7 +233,10 @@ store::UserRow user_update(store::Store& s, const Clock& clock, const std::strin
 
 PasswordLink user_issue_reset(store::Store& s, const Clock& clock, const std::string& id,
                               const UserActor& actor, const std::string& public_url) {
-  return s.write([&](Conn& c) {
+  // Off the global write lock: the user's row is locked before its usable links are voided
+  // and the new one inserted (one usable link per user beside a use or another issue).
+  return s.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    store::lock_user_row(c, require_uuid(id, "user id"));
     auto u = user_writable(c, id, actor);
     return issue_link(c, actor, u, "reset", public_url, clock.now_ms());
   });
@@ -238,7 +257,12 @@ std::string password_reset_use(store::Store& s, const Clock& clock, const rapidj
   if (auto why = auth::password_policy_violation(password, u->email))
     throw unprocessable("new_password: " + *why);
   std::string password_hash = auth::hash_password(password);
-  s.write([&](Conn& c) {
+  // Off the global write lock: the user's row is locked before the link is consumed and the
+  // hash written (a login that verified the old password committed before, and its session
+  // ends here, or waits and finds another hash; a second use of the link waits and finds it
+  // used; an issue of a new link waits).
+  s.write(store::WriteLock::RowLevel, [&](Conn& c) {
+    if (!store::lock_user_row(c, u->id)) throw bad_request(kLinkRefused);
     int64_t now = clock.now_ms();
     auto used = store::consume_password_link(c, hash, now);
     if (!used || used->user_id != u->id) throw bad_request(kLinkRefused);

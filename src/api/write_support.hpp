@@ -14,8 +14,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/json.hpp"
 #include "http/message.hpp"
+#include "store/db.hpp"
 
 namespace painel::api {
 
@@ -70,5 +72,22 @@ class Changes {
 // If-Match on a write: absent → go on; "*" or a tag equal to `current_etag` → go on; else
 // 412 Precondition Failed ("the object changed since you read it").
 void require_if_match(const http::Request& req, std::string_view current_etag);
+
+// A write off PostgreSQL's global lock that checks a value is free and then inserts it,
+// the value unique by a constraint (a CNPJ, an e-mail): beside another writer both checks
+// can pass, and the second insert then fails on the constraint once the first commits
+// (DbError::Constraint, which would answer 500). `write()` runs the write; on such a
+// failure `taken()` asks, in a read of its own, whether the value is taken now: if so the
+// answer is the 409 the check gives (`detail`), as when writes were serialized; if not,
+// the error was something else and goes on.
+template <class Write, class Taken>
+auto unique_or_conflict(Write&& write, Taken&& taken, const std::string& detail) {
+  try {
+    return write();
+  } catch (const store::DbError& e) {
+    if (e.kind == store::DbError::Kind::Constraint && taken()) throw conflict(detail);
+    throw;
+  }
+}
 
 }  // namespace painel::api

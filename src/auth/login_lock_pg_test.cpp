@@ -22,7 +22,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "store/audit.hpp"
-#include "store/postgres/pg_conn.hpp"
+#include "store/postgres/global_lock_holder.hpp"
 #include "store/sessions.hpp"
 #include "store/test_stores.hpp"
 #include "store/users.hpp"
@@ -61,23 +61,7 @@ class PgServerLoginLock : public store::PgStoreTest {
   int64_t failures(const std::string& key) {
     return store::load_throttle(store_->conn(), key).failures;
   }
-  // Another connection holding the global write lock (and every other user's row) for
-  // ~2 s; `released` is when it let go, valid after join().
-  struct GlobalLockHolder {
-    GlobalLockHolder(const std::string& url, const std::string& except_user) : conn({url}) {
-      conn.begin(true);
-      conn.exec("UPDATE users SET full_name = full_name WHERE id <> ?", {except_user});
-      thread = std::thread([this] {
-        std::this_thread::sleep_for(std::chrono::seconds(2));
-        released = Clock::now();
-        conn.commit();
-      });
-    }
-    void join() { thread.join(); }
-    store::PgConn conn;
-    Clock::time_point released{};
-    std::thread thread;
-  };
+  using GlobalLockHolder = store::GlobalLockHolder;  // 2 s, every other user's row too
   Config cfg_;
   SystemClock clock_;
   std::string user_id_;

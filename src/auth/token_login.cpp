@@ -137,9 +137,14 @@ void TokenService::change_password(const Principal& p, const std::string& curren
     if (!permit) throw busy();
     hash = hash_password(next);
   }
-  const int64_t now = clock_.now_ms();
-  store_.write([&](store::Conn& c) {
+  // Off the global write lock: the pair counter is cleared first (the login's order), then
+  // the user's row is locked before the new hash is written, so a login that verified the
+  // old password either committed before this (its session is ended below) or waits here
+  // and then finds another hash than the one it verified (open_session refuses it).
+  store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     store::clear_throttle(c, pair_key(user->email, m.ip));
+    if (!store::lock_user_row(c, user->id)) throw unauthorized("unknown user");
+    const int64_t now = clock_.now_ms();
     store::set_user_password_hash(c, user->id, hash);
     int64_t ended = end_other_sessions(c, user->id, p.sid);
     JsonOut j;

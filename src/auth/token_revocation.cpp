@@ -68,7 +68,9 @@ void TokenService::sync_revocations(bool force) {
   if (now - pruned > 60'000 && last_revocation_prune_ms_.compare_exchange_strong(pruned, now)) {
     revocations_.prune(now - horizon);
     try {
-      store_.write([&](store::Conn& c) {
+      // Off the global write lock: DELETEs by age (a row a login or a revocation is writing
+      // now is waited for and then no longer old).
+      store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
         store::prune_revocations(c, now - horizon);
         store::prune_throttle(c, now - login_memory_ms(cfg_));
       });

@@ -98,7 +98,7 @@ void TokenService::load_keys() {
   }
   if (!active) {
     auto key = SigningKey::generate();
-    store_.write([&](store::Conn& w) {
+    store_.write(store::WriteLock::RowLevel, [&](store::Conn& w) {  // a new row (its kid)
       store::insert_signing_key(w,
                                 {key.kid(), "EdDSA", base64url_encode(key.public_raw()),
                                  seal(master_key_, key.private_raw())},

@@ -1,6 +1,8 @@
 // `painel incidents open|resolve|list`: the /internal/incidents writes for scripts, through
 // the same audited write functions (api/incident_writes.hpp), with actor "cli". A running
 // server's cached tenant answers expire on their own (this process has no handle on them).
+#include "domain/incidents.hpp"
+
 #include <cctype>
 #include <iostream>
 
@@ -11,8 +13,8 @@
 #include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
-#include "domain/incidents.hpp"
 #include "store/incidents.hpp"
+#include "store/row_locks.hpp"
 #include "store/store.hpp"
 
 namespace painel::cli {
@@ -60,6 +62,7 @@ int cmd_incidents_resolve(const std::string& database, const std::string& id, bo
   auto iid = checked_uuid(id, "ID");
   auto s = open_migrated(database);
   auto out = s->write([&](store::Conn& c) {
+    store::lock_row(c, store::LockedTable::Incident, iid);  // as the route's edit
     auto before = store::get_incident(c, iid);
     if (!before) throw not_found("no such incident: " + iid);
     api::IncidentEdit e;

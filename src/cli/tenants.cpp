@@ -20,6 +20,7 @@
 #include "core/time_zone.hpp"
 #include "domain/cnpj.hpp"
 #include "store/contracts.hpp"
+#include "store/row_locks.hpp"
 #include "store/store.hpp"
 #include "store/tenants.hpp"
 
@@ -147,6 +148,8 @@ int cmd_tenants_update(const std::string& database, const std::string& raw_id,
   domain::LimitOverrides given;
   apply_limits(a, given);  // validates before the store is opened
   return run_write(database, [&](store::Conn& c) {
+    // The routes write tenants off the global lock: the same row lock as theirs.
+    store::lock_tenant_row(c, id);
     auto before = store::tenant_settings(c, id);
     if (!before) throw Refused("no tenant with id " + id);
     auto after = *before;
@@ -206,7 +209,9 @@ int cmd_contracts_set(const std::string& database, const std::string& raw_tenant
     config = std::string(sb.GetString(), sb.GetSize());
   }
   return run_write(database, [&](store::Conn& c) {
-    if (!store::tenant_status(c, tenant)) throw Refused("no tenant with id " + tenant);
+    // The contract route's locks, in its order (it runs off the global lock).
+    store::share_agent_row(c, agent);
+    if (!store::lock_tenant_row(c, tenant)) throw Refused("no tenant with id " + tenant);
     auto ok = store::agent_contractable(c, agent);
     if (ok == store::Contractable::NoSuchAgent) throw Refused("no agent with id " + agent);
     if (ok == store::Contractable::Retired && status == "active")
@@ -250,6 +255,7 @@ int cmd_contracts_end(const std::string& database, const std::string& raw_tenant
   std::string tenant = require_id(raw_tenant, "--tenant");
   std::string agent = require_id(raw_agent, "--agent");
   return run_write(database, [&](store::Conn& c) {
+    store::lock_tenant_row(c, tenant);  // as the route, which runs off the global lock
     auto before = store::end_contract(c, tenant, agent, wall_now_ms());
     if (!before) throw Refused("this tenant has no contract for agent " + agent);
     if (before->status != "inactive") {

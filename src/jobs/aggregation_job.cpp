@@ -35,7 +35,7 @@ int64_t AggregationJob::tick() {
   if (!due_dirty && !due_sched) return 0;
   // From lease to release on one session (PostgreSQL: the lease is a session lock).
   store::PinnedSession pin(store_.conn());
-  bool leased = store_.write([&](store::Conn& c) {
+  bool leased = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     return store::acquire_lease(c, "usage_aggregation", holder_, now, 5 * 60 * 1000);
   });
   if (!leased) {  // another instance is on it
@@ -46,8 +46,9 @@ int64_t AggregationJob::tick() {
     AggregationJob& job;
     ~Release() {
       try {
-        job.store_.write(
-            [&](store::Conn& c) { store::release_lease(c, "usage_aggregation", job.holder_); });
+        job.store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+          store::release_lease(c, "usage_aggregation", job.holder_);
+        });
       } catch (const std::exception& e) {
         spdlog::warn("aggregation: releasing the lease failed ({}); it expires on its own",
                      e.what());

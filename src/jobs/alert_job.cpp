@@ -177,7 +177,7 @@ bool AlertJob::tick() {
     // lease is a session lock that must not travel with a pooled connection, so this
     // thread's session is pinned from the lease to its release.
     store::PinnedSession pin(store_.conn());
-    bool leased = store_.write([&](store::Conn& c) {
+    bool leased = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
       return store::acquire_lease(c, kLease, holder_, now, 3 * opt_.interval_ms + 1000);
     });
     if (!leased) return false;
@@ -185,7 +185,8 @@ bool AlertJob::tick() {
       AlertJob& job;
       ~Release() {
         try {
-          job.store_.write([&](store::Conn& c) { store::release_lease(c, kLease, job.holder_); });
+          job.store_.write(store::WriteLock::RowLevel,
+                           [&](store::Conn& c) { store::release_lease(c, kLease, job.holder_); });
         } catch (const std::exception& e) {
           spdlog::warn("alerts: releasing the evaluation lease failed ({})", e.what());
         }

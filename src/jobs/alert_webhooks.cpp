@@ -82,7 +82,9 @@ int WebhookSender::tick() {
   int64_t now = clock_.now_ms();
   if (now - last_prune_ms_ > 3600000) {
     last_prune_ms_ = now;
-    store_.write([&](store::Conn& c) {
+    // Off the global write lock (here and below): a DELETE of finished rows, and single-row
+    // UPDATEs, the claim conditional on the next attempt this sender saw.
+    store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
       return store::prune_alert_deliveries(c, now - opt_.retention_days * kDayMs);
     });
   }
@@ -93,7 +95,7 @@ int WebhookSender::tick() {
   for (auto& d : due) {
     // Held for longer than one attempt can take, so no other sender sends it meanwhile.
     int64_t hold = now + opt_.timeout_ms + 30000;
-    bool mine = store_.write([&](store::Conn& c) {
+    bool mine = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
       return store::claim_alert_delivery(c, d.id, d.next_attempt_ms, hold);
     });
     if (!mine) continue;
@@ -104,7 +106,7 @@ int WebhookSender::tick() {
       // Queued by an instance with another --alert-webhook list: leave it to one that has it,
       // unless nobody took it for a day.
       if (now - d.created_ms < kDayMs) {
-        store_.write([&](store::Conn& c) {
+        store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
           store::claim_alert_delivery(c, d.id, hold, now + opt_.retry_ms);
         });
         continue;
@@ -147,7 +149,8 @@ int WebhookSender::tick() {
                      *a.error, a.attempts);
       }
     }
-    store_.write([&](store::Conn& c) { store::record_alert_attempt(c, d.id, a); });
+    store_.write(store::WriteLock::RowLevel,
+                 [&](store::Conn& c) { store::record_alert_attempt(c, d.id, a); });
   }
   return attempts;
 }

@@ -20,7 +20,7 @@ int64_t AuditCheckpointJob::tick() {
     // PostgreSQL the lease is a session lock that must not travel with a pooled connection:
     // one session from lease to release).
     store::PinnedSession pin(store_.conn());
-    bool leased = store_.write([&](store::Conn& c) {
+    bool leased = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
       return store::acquire_lease(c, "audit_checkpoint", holder_, now, 3 * interval_ms_ + 1000);
     });
     if (leased) {
@@ -28,14 +28,16 @@ int64_t AuditCheckpointJob::tick() {
         AuditCheckpointJob& job;
         ~Release() {
           try {
-            job.store_.write(
-                [&](store::Conn& c) { store::release_lease(c, "audit_checkpoint", job.holder_); });
+            job.store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+              store::release_lease(c, "audit_checkpoint", job.holder_);
+            });
           } catch (const std::exception& e) {
             spdlog::warn("audit: releasing the checkpoint lease failed ({})", e.what());
           }
         }
       } release{*this};
-      count = store_.write([&](store::Conn& c) {
+      // Off the global write lock: audit_checkpoint takes the audit chain's own lock.
+      count = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
         int64_t before = store::audit_last_checkpoint_count(c);
         int64_t n = store::audit_checkpoint(c, now);
         if (n != before) {

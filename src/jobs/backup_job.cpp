@@ -125,16 +125,19 @@ std::optional<BackupEntry> BackupJob::tick() {
       store::release_lease(c, kLease, holder_);
       tx.commit();
     } else {
-      bool leased = store_.write(
-          [&](store::Conn& c) { return store::acquire_lease(c, kLease, holder_, now, kTtl); });
+      bool leased = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+        return store::acquire_lease(c, kLease, holder_, now, kTtl);
+      });
       if (!leased) return std::nullopt;
       try {
         run();
       } catch (...) {
-        store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+        store_.write(store::WriteLock::RowLevel,
+                     [&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
         throw;
       }
-      store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+      store_.write(store::WriteLock::RowLevel,
+                   [&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
     }
   } catch (const std::exception& e) {
     metrics_.inc("painel_backup_runs_total", "result=\"failed\"");

@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "domain/commands.hpp"
 #include "store/incidents.hpp"
+#include "store/row_locks.hpp"
 #include "store/tenants.hpp"
 #include "store/usage_aggregate.hpp"
 
@@ -101,8 +102,12 @@ EffectResult reprocess_queue(store::Conn& c, const EffectContext& ctx,
   return r;
 }
 
+// The effects below that read and then write a tenant's rows lock the tenant's row first
+// (after the global lock their transaction holds): the routes that write the same rows
+// run off the global lock and serialize on that row (store/row_locks.hpp).
 EffectResult reset_token(store::Conn& c, const EffectContext& ctx, const domain::CommandParams& p) {
   const auto& tenant = tenant_of(ctx.cmd);
+  store::lock_tenant_row(c, tenant);
   JsonOut j;
   if (auto integration = p.get("integration_id")) {
     auto g = store::find_tenant_integration(c, tenant, *integration);
@@ -137,6 +142,10 @@ EffectResult reset_token(store::Conn& c, const EffectContext& ctx, const domain:
 EffectResult set_agent_status(store::Conn& c, const EffectContext& ctx,
                               const domain::CommandParams& p, bool active, bool restart) {
   const auto& tenant = tenant_of(ctx.cmd);
+  // The catalog agent's row shared, then the tenant's locked (the contract route's order):
+  // a price change of the agent beside this waits for it or is seen by its MRR.
+  store::share_agent_row(c, agent_of(c, tenant, p).agent_id);
+  store::lock_tenant_row(c, tenant);
   auto ref = agent_of(c, tenant, p);
   std::string now = format_rfc3339(ctx.now_ms);
   if (restart)
@@ -182,6 +191,7 @@ EffectResult resolve_incident(store::Conn& c, const EffectContext& ctx,
 
 EffectResult set_tenant_status(store::Conn& c, const EffectContext& ctx, const char* status) {
   const auto& tenant = tenant_of(ctx.cmd);
+  store::lock_tenant_row(c, tenant);
   auto before = store::tenant_status(c, tenant);
   if (!before) throw CommandFailed("the tenant no longer exists");
   store::set_tenant_status(c, tenant, status, ctx.now_ms);

@@ -141,7 +141,10 @@ void CommandWorker::heartbeat_loop() {
     std::string id = *current_;
     lk.unlock();
     try {
-      store_.write([&](store::Conn& c) {
+      // Off the global write lock: one conditional UPDATE of the command's row, so the
+      // renewal never queues behind another writer's long transaction (the running
+      // command's own included).
+      store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
         store::renew_lease(c, id, opts_.worker_id, clock_.now_ms() + opts_.lease_ms);
       });
     } catch (const std::exception& e) {  // e.g. the store is locked by the running command
@@ -171,7 +174,9 @@ int CommandWorker::run_once(int max) {
   while (ran < max && !stop_) {
     // A read first, so idle workers do not take the write lock on every poll.
     if (!store::any_pending_command(store_.conn())) break;
-    auto cmd = store_.write([&](store::Conn& c) {
+    // Off the global write lock: the claim is one UPDATE of a row taken FOR UPDATE SKIP
+    // LOCKED (two workers never take one command), then its audit row.
+    auto cmd = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
       int64_t t = clock_.now_ms();
       auto claimed = store::claim_next(c, opts_.worker_id, opts_.lease_ms, t);
       if (claimed) audit_state(c, *claimed, "command.running", opts_.worker_id, t);
@@ -221,7 +226,7 @@ void CommandWorker::run(const store::Command& cmd) {
       };
       res = apply_command(store_.conn(),
                           EffectContext{cmd, clock_.now_ms(), check_deadline, tokens_, step});
-      store_.write(finish);
+      store_.write(store::WriteLock::RowLevel, finish);  // one UPDATE on this worker's lease
     } else {
       store_.write([&](store::Conn& c) {
         int64_t now = clock_.now_ms();
@@ -248,7 +253,8 @@ void CommandWorker::run(const store::Command& cmd) {
   }
   if (error) {
     try {
-      store_.write([&](store::Conn& c) {
+      // Off the global write lock: one UPDATE conditional on this worker's lease.
+      store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
         int64_t now = clock_.now_ms();
         if (store::finish_command(c, cmd.id, opts_.worker_id, "ERROR", std::nullopt, *error, now))
           audit_state(c, cmd, "command.error", opts_.worker_id, now, "error", *error);
@@ -290,7 +296,9 @@ int CommandWorker::recover_expired() {
     bool retry = domain::should_retry_after_lost_worker(spec, cmd.attempts);
     std::string message = domain::lost_worker_message(spec, cmd.command_type, cmd.attempts,
                                                       cmd.worker_id.value_or(""));
-    bool done = store_.write([&](store::Conn& c) {
+    // Off the global write lock: one UPDATE conditional on the lease having expired (a
+    // renewal beside it is waited for and then seen).
+    bool done = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
       int64_t t = clock_.now_ms();
       bool changed =
           retry ? store::requeue_expired(c, cmd.id, t) : store::fail_expired(c, cmd.id, message, t);
@@ -319,7 +327,8 @@ int CommandWorker::expire_approvals() {
   auto due = store::awaiting_approval_before(store_.conn(), now - opts_.approval_ttl_ms);
   int n = 0;
   for (auto& cmd : due) {
-    bool expired = store_.write([&](store::Conn& c) {
+    // Off the global write lock: one UPDATE conditional on AWAITING_APPROVAL.
+    bool expired = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
       if (!store::reject_command(c, cmd.id, "approval expired", now)) return false;
       audit_state(c, cmd, "command.expire", opts_.worker_id, now, "reason", "approval expired");
       return true;
@@ -341,11 +350,12 @@ int64_t CommandWorker::apply_retention() {
   int64_t deleted = 0;
   for (;;) {  // small batches: the write lock is never held for long
     int64_t n = store_.write(
+        store::WriteLock::RowLevel,  // finished rows only
         [&](store::Conn& c) { return store::delete_commands_before(c, cutoff, 1000); });
     deleted += n;
     if (n < 1000 || stop_) break;
   }
-  int64_t keys = store_.write([&](store::Conn& c) {
+  int64_t keys = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
     return store::delete_idempotency_keys_before(c, now - opts_.idempotency_keep_ms);
   });
   if (deleted) metrics_.inc("painel_commands_deleted_total", "", static_cast<uint64_t>(deleted));

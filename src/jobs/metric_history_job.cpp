@@ -67,8 +67,11 @@ size_t MetricHistoryJob::flush() {
       batch.reserve(points.size());
       for (auto& [k, v] : points)
         if (v != 0 || k.first == "instance_up") batch.push_back({k.first, k.second, v});
-      store_.write(
-          [&](store::Conn& c) { store::write_metric_points(c, opts_.instance_id, m, batch); });
+      // Off the global write lock: upserts of this instance's own rows (the instance id is
+      // part of the key; no other writer touches them).
+      store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+        store::write_metric_points(c, opts_.instance_id, m, batch);
+      });
       written += batch.size();
       slot.written = true;
     }
@@ -146,22 +149,28 @@ int64_t MetricHistoryJob::prune() {
   int64_t before_minute = now / 60000 - int64_t{opts_.retention_days} * 1440;
   // From lease to release on one session (PostgreSQL: the lease is a session lock).
   store::PinnedSession pin(store_.conn());
-  bool leased = store_.write(
-      [&](store::Conn& c) { return store::acquire_lease(c, kLease, holder_, now, 600000); });
+  bool leased = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+    return store::acquire_lease(c, kLease, holder_, now, 600000);
+  });
   if (!leased) return 0;
   int64_t total = 0;
   try {
     for (int round = 0; round < 1000; ++round) {  // 5 minutes a statement: short transactions
-      int64_t n = store_.write(
-          [&](store::Conn& c) { return store::prune_metric_points(c, before_minute, 5); });
+      // Off the global write lock: a DELETE of points older than a minute no writer adds
+      // to any more (points are written at the current minute).
+      int64_t n = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+        return store::prune_metric_points(c, before_minute, 5);
+      });
       total += n;
       if (n == 0) break;
     }
   } catch (...) {
-    store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+    store_.write(store::WriteLock::RowLevel,
+                 [&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
     throw;
   }
-  store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+  store_.write(store::WriteLock::RowLevel,
+               [&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
   if (total > 0)
     spdlog::info("metric history: pruned {} point(s) older than {} days", total,
                  opts_.retention_days);

@@ -25,18 +25,23 @@ store::IpRetention PrivacyRetentionJob::tick() {
   try {
     // From lease to release on one session (PostgreSQL: the lease is a session lock).
     store::PinnedSession pin(store_.conn());
-    bool leased = store_.write([&](store::Conn& c) {
+    bool leased = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
       return store::acquire_lease(c, kLease, holder_, now, 3 * interval_ms_ + 1000);
     });
     if (!leased) return done;
     try {
       int64_t before = now - int64_t{retention_days_} * 86400000;
-      done = store_.write([&](store::Conn& c) { return store::anonymize_ips_before(c, before); });
+      // Off the global write lock: a DELETE and an UPDATE by age (a row another writer
+      // holds is waited for, then judged again).
+      done = store_.write(store::WriteLock::RowLevel,
+                          [&](store::Conn& c) { return store::anonymize_ips_before(c, before); });
     } catch (...) {
-      store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+      store_.write(store::WriteLock::RowLevel,
+                   [&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
       throw;
     }
-    store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+    store_.write(store::WriteLock::RowLevel,
+                 [&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
   } catch (const std::exception& e) {
     metrics_.inc("painel_ip_retention_failures_total");
     spdlog::error("privacy: IP retention failed: {}", e.what());

@@ -33,17 +33,19 @@ RetentionRun UsageRetentionJob::tick() {
       // From lease to release on one session (PostgreSQL: the lease is a session lock).
       store::PinnedSession pin(store_.conn());
       const int64_t now = clock_.now_ms();
-      bool leased = store_.write([&](store::Conn& c) {
+      bool leased = store_.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
         return store::acquire_lease(c, kLease, holder_, now, 3 * interval_ms_ + 1000);
       });
       if (!leased) return run;
       try {
         run = postgres_run(day_of_ms(now));
       } catch (...) {
-        store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+        store_.write(store::WriteLock::RowLevel,
+                     [&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
         throw;
       }
-      store_.write([&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
+      store_.write(store::WriteLock::RowLevel,
+                   [&](store::Conn& c) { store::release_lease(c, kLease, holder_); });
     }
   } catch (const std::exception& e) {
     metrics_.inc("painel_usage_retention_failures_total");

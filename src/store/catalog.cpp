@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "domain/catalog.hpp"
+#include "store/row_locks.hpp"
 #include "store/tenants.hpp"
 
 namespace painel::store {
@@ -32,7 +33,8 @@ constexpr const char* kUpdate =
     "monthly_price_cents = ?, status = ?, updated_at = ? WHERE id = ?";
 constexpr const char* kPrice = "SELECT monthly_price_cents FROM agents WHERE id = ?";
 constexpr const char* kContractingTenants =
-    "SELECT DISTINCT tenant_id FROM tenant_agents WHERE agent_id = ? AND status = 'active'";
+    "SELECT DISTINCT tenant_id FROM tenant_agents WHERE agent_id = ? AND status = 'active' "
+    "ORDER BY tenant_id";
 constexpr const char* kStatus = "SELECT status FROM agents WHERE id = ?";
 
 CatalogAgent agent_of(const Row& r) {
@@ -90,8 +92,14 @@ void update_catalog_agent(Conn& c, const CatalogAgent& a, int64_t now_ms) {
   auto before = c.query(kPrice, {a.id});
   c.exec(kUpdate, {a.name, name_sort_key(a.name), a.segment, a.subnucleus, a.description,
                    a.monthly_price_cents, a.status, format_rfc3339(now_ms), a.id});
+  // The agent's row is locked by the UPDATE (a contract written beside this waits for it:
+  // store::share_agent_row); each contracting tenant's row is locked, in id order, before
+  // its MRR is read (a contract of that tenant already under way commits first).
   if (!before.empty() && before[0].i64(0) != a.monthly_price_cents)
-    for (auto& r : c.query(kContractingTenants, {a.id})) recompute_tenant_mrr(c, r.str(0), now_ms);
+    for (auto& r : c.query(kContractingTenants, {a.id})) {
+      lock_tenant_row(c, r.str(0));
+      recompute_tenant_mrr(c, r.str(0), now_ms);
+    }
 }
 
 std::optional<bool> agent_is_retired(Conn& c, const std::string& agent_id) {

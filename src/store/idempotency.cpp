@@ -5,6 +5,12 @@ namespace {
 constexpr const char* kSelect =
     "SELECT request_hash, state, response_status, response_body, created_at_ms "
     "FROM idempotency_keys WHERE user_id = ? AND key = ?";
+// PostgreSQL: the row is locked as it is read (a claim beside another of one key, off the
+// global write lock, waits and then sees it in flight; a takeover of a stale claim is
+// taken once).
+constexpr const char* kSelectPg =
+    "SELECT request_hash, state, response_status, response_body, created_at_ms "
+    "FROM idempotency_keys WHERE user_id = ? AND key = ? FOR UPDATE";
 constexpr const char* kInsert =
     "INSERT INTO idempotency_keys(user_id, key, request_hash, state, created_at_ms) "
     "VALUES (?,?,?,'in_flight',?)";
@@ -22,7 +28,7 @@ constexpr const char* kRetention = "DELETE FROM idempotency_keys WHERE created_a
 KeyClaimResult claim_idempotency_key(Conn& c, const std::string& user_id, const std::string& key,
                                      const std::string& request_hash, int64_t now_ms,
                                      int64_t stale_ms) {
-  auto r = c.query(kSelect, {user_id, key});
+  auto r = c.query(c.dialect() == Dialect::Postgres ? kSelectPg : kSelect, {user_id, key});
   if (r.empty()) {
     c.exec(kInsert, {user_id, key, request_hash, now_ms});
     return {KeyClaim::Claimed};
