@@ -64,17 +64,29 @@ constexpr const char* kAgents =
 constexpr const char* kPeriodLists =
     "SELECT tenant_totals FROM platform_usage_daily WHERE agent_id = '' AND (day BETWEEN ? AND "
     "? OR day BETWEEN ? AND ?) UNION ALL SELECT tenant_totals FROM platform_usage_blocks WHERE "
-    "first_day BETWEEN ? AND ?";
+    "first_day BETWEEN ? AND ? AND agent_id = ''";
+// The same for an agent's bitmaps.
+constexpr const char* kPeriodBits =
+    "SELECT tenant_bits FROM platform_usage_daily WHERE agent_id = ? AND (day BETWEEN ? AND ? "
+    "OR day BETWEEN ? AND ?) UNION ALL SELECT tenant_bits FROM platform_usage_blocks WHERE "
+    "agent_id = ? AND first_day BETWEEN ? AND ?";
+constexpr const char* kDayAgents =
+    "SELECT agent_id FROM platform_usage_daily WHERE day = ? AND agent_id <> ''";
+constexpr const char* kDayBitsInOrder =
+    "SELECT day, agent_id, tenant_bits FROM platform_usage_daily WHERE agent_id <> '' ORDER BY "
+    "day";
 constexpr const char* kDayList =
     "SELECT tenant_totals FROM platform_usage_daily WHERE day = ? AND agent_id = ''";
 constexpr const char* kDayListsInOrder =
     "SELECT day, tenant_totals FROM platform_usage_daily WHERE agent_id = '' ORDER BY day";
 constexpr const char* kBlockList =
-    "SELECT tenant_totals FROM platform_usage_blocks WHERE first_day = ?";
+    "SELECT tenant_totals FROM platform_usage_blocks WHERE first_day = ? AND agent_id = ''";
 constexpr const char* kUpsertBlock =
-    "INSERT INTO platform_usage_blocks(first_day, tenant_totals) VALUES (?, ?) ON "
-    "CONFLICT(first_day) DO UPDATE SET tenant_totals = excluded.tenant_totals";
-constexpr const char* kDeleteBlock = "DELETE FROM platform_usage_blocks WHERE first_day = ?";
+    "INSERT INTO platform_usage_blocks(first_day, agent_id, tenant_totals, tenant_bits) VALUES "
+    "(?, ?, ?, ?) ON CONFLICT(first_day, agent_id) DO UPDATE SET tenant_totals = "
+    "excluded.tenant_totals, tenant_bits = excluded.tenant_bits";
+constexpr const char* kDeleteBlock =
+    "DELETE FROM platform_usage_blocks WHERE first_day = ? AND agent_id = ?";
 constexpr const char* kDeleteBlocks = "DELETE FROM platform_usage_blocks";
 constexpr const char* kAgentBits =
     "SELECT tenant_bits FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id = ?";
@@ -204,9 +216,25 @@ void add_to_block(Conn& c, const std::string& day, const std::vector<int64_t>& c
   if (Rows r = c.query(kBlockList, {first}); !r.empty()) tenant_totals_add(v, r[0].text(0));
   add_totals(v, change);
   if (all_zero(v))
-    c.exec(kDeleteBlock, {first});
+    c.exec(kDeleteBlock, {first, std::string()});
   else
-    c.exec(kUpsertBlock, {first, format_tenant_totals(v)});
+    c.exec(kUpsertBlock, {first, std::string(), format_tenant_totals(v), Value(nullptr)});
+}
+
+// The agent's block bitmap again, the OR of its days' (after one of them changed: a bit
+// cleared in a day may still be set in another, so it is not a delta).
+void rebuild_block_bits(Conn& c, const std::string& day, const std::string& agent) {
+  auto d = parse_day(day);
+  if (!d) return;
+  const int64_t first = rollup_block_of(*d);
+  std::vector<uint8_t> acc;
+  c.each_view(kAgentBits, {format_day(first), format_day(first + kRollupBlockDays - 1), agent},
+              [&](const RowView& r) { bitmap_or(acc, r.text(0)); });
+  std::string hex = encode(std::move(acc));
+  if (hex.empty())
+    c.exec(kDeleteBlock, {format_day(first), agent});
+  else
+    c.exec(kUpsertBlock, {format_day(first), agent, Value(nullptr), hex});
 }
 
 void add(RollupFigures& to, const RollupFigures& f, int64_t sign) {
@@ -236,6 +264,7 @@ void write_row(Conn& c, const std::string& day, const std::string& agent, const 
       add_to_block(c, day, change);
     }
     c.exec(kDeleteRollupRow, {day, agent});
+    if (!agent.empty()) rebuild_block_bits(c, day, agent);
     return;
   }
   if (!agent.empty()) {
@@ -262,6 +291,7 @@ void write_row(Conn& c, const std::string& day, const std::string& agent, const 
   }
   c.exec(kUpsertRollup,
          {day, agent, now.total, now.successful, now.response_ms, tenants, opt(bits), opt(totals)});
+  if (!agent.empty() && !d.bits.empty()) rebuild_block_bits(c, day, agent);
 }
 
 std::optional<std::string> state_day(const Row& r) {
@@ -335,7 +365,7 @@ int64_t rollup_block_of(int64_t day) {
 
 RollupSpans rollup_spans(int64_t from, int64_t to) {
   const int64_t first = rollup_block_of(from + kRollupBlockDays - 1);  // first whole block
-  const int64_t last = rollup_block_of(to + 1) - kRollupBlockDays;    // last whole block
+  const int64_t last = rollup_block_of(to + 1) - kRollupBlockDays;     // last whole block
   if (from > to || first > last) return {from, to, first, first - 1, to + 1, to};
   return {from, first - 1, first, last, last + kRollupBlockDays, to};
 }
@@ -436,24 +466,39 @@ void rebuild_platform_usage_day(Conn& c, const std::string& day) {
   for (auto& n : change) n = -n;
   add_totals(change, totals);
   add_to_block(c, day, change);
+  std::set<std::string> block_agents;  // the agents of the day, before and after
+  for (auto& r : c.query(kDayAgents, {day})) block_agents.insert(r.str(0));
   c.exec(kDeleteRollupDay, {day});
-  for (auto& [agent, a] : agents)
+  for (auto& [agent, a] : agents) {
+    block_agents.insert(agent);
     c.exec(kUpsertRollup, {day, agent, a.sums.total, a.sums.successful, a.sums.response_ms,
                            a.tenants, encode(std::move(a.bits)), Value(nullptr)});
+  }
   if (whole.tenants > 0)
     c.exec(kUpsertRollup,
            {day, std::string(), whole.sums.total, whole.sums.successful, whole.sums.response_ms,
             whole.tenants, Value(nullptr), format_tenant_totals(totals)});
+  for (auto& agent : block_agents) rebuild_block_bits(c, day, agent);
 }
 
 void rebuild_platform_usage_blocks(Conn& c) {
-  std::map<int64_t, std::vector<int64_t>> blocks;
+  std::map<int64_t, std::vector<int64_t>> lists;
   c.each_view(kDayListsInOrder, {}, [&](const RowView& r) {
-    if (auto d = parse_day(r.text(0))) tenant_totals_add(blocks[rollup_block_of(*d)], r.text(1));
+    if (auto d = parse_day(r.text(0))) tenant_totals_add(lists[rollup_block_of(*d)], r.text(1));
+  });
+  std::map<std::pair<int64_t, std::string>, std::vector<uint8_t>> bits;
+  c.each_view(kDayBitsInOrder, {}, [&](const RowView& r) {
+    if (auto d = parse_day(r.text(0)))
+      bitmap_or(bits[{rollup_block_of(*d), std::string(r.text(1))}], r.text(2));
   });
   c.exec(kDeleteBlocks);
-  for (auto& [first, v] : blocks)
-    if (!all_zero(v)) c.exec(kUpsertBlock, {format_day(first), format_tenant_totals(v)});
+  for (auto& [first, v] : lists)
+    if (!all_zero(v))
+      c.exec(kUpsertBlock,
+             {format_day(first), std::string(), format_tenant_totals(v), Value(nullptr)});
+  for (auto& [key, b] : bits)
+    if (std::string hex = encode(std::move(b)); !hex.empty())
+      c.exec(kUpsertBlock, {format_day(key.first), key.second, Value(nullptr), hex});
 }
 
 bool rollup_complete(Conn& c) {
@@ -547,8 +592,13 @@ std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const
 
 int64_t rollup_agent_tenants(Conn& c, const std::string& agent_id, const std::string& from,
                              const std::string& to) {
+  auto f = parse_day(from), t = parse_day(to);
+  if (!f || !t) return 0;
+  const RollupSpans s = rollup_spans(*f, *t);
   std::vector<uint8_t> acc;
-  c.each_view(kAgentBits, {from, to, agent_id},
+  c.each_view(kPeriodBits,
+              {agent_id, format_day(s.head_from), format_day(s.head_to), format_day(s.tail_from),
+               format_day(s.tail_to), agent_id, format_day(s.blocks_from), format_day(s.blocks_to)},
               [&](const RowView& r) { bitmap_or(acc, r.text(0)); });
   return bitmap_count(acc);
 }

@@ -13,9 +13,12 @@
 //     and tenant_totals: each tenant's total_requests of the day by ordinal, as a totals
 //     list (format_tenant_totals; migration 29: base-32 digits, no separator);
 //   - per block of kRollupBlockDays days aligned on the epoch (first day a multiple of 8
-//     days since 1970-01-01) with a nonzero list, platform_usage_blocks: the sum of its
-//     days' tenant_totals (migration 29), so a 90-day period sums ~11 block lists and ≤ 14
-//     day lists instead of 90 day lists;
+//     days since 1970-01-01), platform_usage_blocks (migration 29): agent_id '' with the
+//     sum of its days' tenant_totals (no row if all zero), and per agent with day rows in
+//     it the OR of their tenant_bits; so a 90-day period reads ~11 block rows and ≤ 14 day
+//     rows instead of 90 day rows. Lists change by the days' deltas; an agent's block
+//     bitmap is ORed again from its ≤ 8 days when a day's bits change (a cleared bit may
+//     be set in another day);
 //   - no row for a (day, agent) or day without daily rows;
 //   - every tenant with a daily row has an ordinal (dense from 0, assigned max+1 by the
 //     writer, which holds the global write lock on PostgreSQL; SQLite has one writer).
@@ -54,7 +57,7 @@ void apply_rollup_delta(Conn& c, const std::string& day, const RollupRows& befor
 // rows: no rollup rows). Runs in the caller's transaction.
 void rebuild_platform_usage_day(Conn& c, const std::string& day);
 
-// Recomputes every block list from the day lists (the backfill's last step).
+// Recomputes every block row from the day rows (the backfill's last step).
 void rebuild_platform_usage_blocks(Conn& c);
 
 // Whether the rollup holds every day (usage_rollup_state.complete).
@@ -91,7 +94,8 @@ constexpr size_t kNameOneByOne = 64;
 std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const std::string& from,
                                                                   const std::string& to,
                                                                   size_t top);
-// Distinct tenants that used the agent in the period: popcount of the OR of its bitmaps.
+// Distinct tenants that used the agent in the period: popcount of the OR of its bitmaps
+// (blocks inside the period and its other days, as rollup_tenant_totals).
 int64_t rollup_agent_tenants(Conn& c, const std::string& agent_id, const std::string& from,
                              const std::string& to);
 

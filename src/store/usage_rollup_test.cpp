@@ -55,11 +55,15 @@ std::vector<std::string> rollup_rows(Conn& c) {
   return out;
 }
 
-// The block lists, in order.
+// The block rows, every column, in key order.
 std::vector<std::string> block_rows(Conn& c) {
   std::vector<std::string> out;
-  c.each("SELECT first_day, tenant_totals FROM platform_usage_blocks ORDER BY first_day", {},
-         [&](const Row& r) { out.push_back(r.str(0) + "|" + r.str(1)); });
+  c.each(
+      "SELECT first_day, agent_id, coalesce(tenant_totals, 'null'), coalesce(tenant_bits, "
+      "'null') FROM platform_usage_blocks ORDER BY first_day, agent_id",
+      {}, [&](const Row& r) {
+        out.push_back(r.str(0) + "|" + r.str(1) + "|" + r.str(2) + "|" + r.str(3));
+      });
   return out;
 }
 
@@ -259,8 +263,17 @@ void tenant_losing_its_rows_leaves_counts_and_bits(Store& s) {
         {d, agent});
     return r.empty() ? std::string("none") : r[0].str(0) + "/" + r[0].str(1) + "/" + r[0].str(2);
   };
+  auto block = [&](const std::string& agent) {  // the day's block (no other day in it)
+    Rows r = c.query(
+        "SELECT coalesce(tenant_bits, tenant_totals) FROM platform_usage_blocks WHERE "
+        "first_day = ? AND agent_id = ?",
+        {format_day(rollup_block_of(day)), agent});
+    return r.empty() ? std::string("none") : r[0].str(0);
+  };
   EXPECT_EQ(row(a0), "2/2/03");  // ordinals 0 and 1
   EXPECT_EQ(row(""), "2/2/11");  // one request each, ordinals 0 and 1
+  EXPECT_EQ(block(a0), "03");
+  EXPECT_EQ(block(""), "11");
   auto drop = [&](const std::string& t) {
     c.exec(
         "DELETE FROM usage_events WHERE tenant_id = ? AND occurred_at_ms >= ? AND "
@@ -271,12 +284,30 @@ void tenant_losing_its_rows_leaves_counts_and_bits(Store& s) {
   aggregate_days(c, day, day, t0, sc.now());  // t0 rebuilt alone: the delta
   EXPECT_EQ(row(a0), "1/1/02");
   EXPECT_EQ(row(""), "1/1/01");
+  EXPECT_EQ(block(a0), "02");
+  EXPECT_EQ(block(""), "01");
   sc.expect_overview_equals_scan("t0 gone");
   drop(t1);
   aggregate_days(c, day, day, std::nullopt, sc.now());  // the whole day: the rebuild
   EXPECT_EQ(row(a0), "none");
   EXPECT_EQ(row(""), "none");
+  EXPECT_EQ(block(a0), "none");
+  EXPECT_EQ(block(""), "none");
   sc.expect_overview_equals_scan("t1 gone");
+  // t1 back, then gone by its own rebuild: the delta deletes the agent's and the day's rows,
+  // and their blocks.
+  batch = {{"x2", t1, a0, day * kDayMs + 16 * 3600000, true, 200, 1, 1}};
+  s.write([&](Conn& w) { insert_usage_events(w, batch, sc.now()); });
+  sc.fold_dirty();
+  EXPECT_EQ(block(a0), "02");
+  EXPECT_EQ(block(""), "01");
+  drop(t1);
+  aggregate_days(c, day, day, t1, sc.now());
+  EXPECT_EQ(row(a0), "none");
+  EXPECT_EQ(row(""), "none");
+  EXPECT_EQ(block(a0), "none");
+  EXPECT_EQ(block(""), "none");
+  sc.expect_overview_equals_scan("t1 gone alone");
 }
 
 // Daily rows without a rollup (a database migrated to 28, or rows written behind the
