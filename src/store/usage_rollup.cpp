@@ -553,18 +553,16 @@ std::map<std::string, RollupFigures> rollup_agents(Conn& c, const std::string& f
 std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const std::string& from,
                                                                   const std::string& to,
                                                                   size_t top) {
-  std::vector<int64_t> acc;
   auto f = parse_day(from), t = parse_day(to);
-  if (!f || !t) return {};
+  if (!f || !t || top == 0) return {};
   const RollupSpans s = rollup_spans(*f, *t);
-  acc.reserve(16384);
+  std::vector<int64_t> acc;
   c.each_view(kPeriodLists,
               {format_day(s.head_from), format_day(s.head_to), format_day(s.tail_from),
                format_day(s.tail_to), format_day(s.blocks_from), format_day(s.blocks_to)},
               [&](const RowView& r) { tenant_totals_add(acc, r.text(0)); });
   // The candidates: positive totals at least the top-th largest (ties included, the caller
   // breaks them by id).
-  if (top == 0) return {};
   std::vector<int64_t> positive;
   for (int64_t n : acc)
     if (n > 0) positive.push_back(n);

@@ -1,10 +1,11 @@
-// The platform usage rollup (migration 28, store/usage_rollup.hpp) against the daily rows
-// it sums, on SQLite (a real file) and PostgreSQL (PgServer*: skipped unless
+// The platform usage rollup (migrations 28 and 29, store/usage_rollup.hpp) against the
+// daily rows it sums, on SQLite (a real file) and PostgreSQL (PgServer*: skipped unless
 // PAINEL_TEST_PG_URL(_FILE) is set; ctest's pg.unit): after random folds, tenant rebuilds,
 // whole-day rebuilds and tenants losing their rows, the overview from the rollup equals the
-// scan of the daily rows (usage_overview_scan) for several periods, and the rollup rows
-// equal a rebuild from the daily rows (sums, counts, bitmaps); the backfill of a database
-// with daily rows and no rollup gives the same.
+// scan of the daily rows (usage_overview_scan) for several periods (some across and a day
+// short of 8-day block edges), and the rollup rows equal a rebuild from the daily rows
+// (sums, counts, bitmaps, block rows); the backfill of a database with daily rows and no
+// rollup gives the same, and so does migration 29's of a database with decimal lists.
 #include "store/usage_rollup.hpp"
 
 #include <gtest/gtest.h>
