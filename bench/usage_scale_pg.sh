@@ -4,7 +4,7 @@
 #
 # Usage: bench/usage_scale_pg.sh [TENANTS] [DAYS]   (default 10000 tenants, 365 days)
 #   PAINEL_BIN=./build/painel                     the binary
-#   BENCH_DURATION=10s BENCH_CONNS=64 BENCH_WARMUP=2s
+#   BENCH_DURATION=10s BENCH_CONNS=64 BENCH_WARMUP=2s BENCH_PORT=18484
 # A throwaway cluster (scripts/pg-test-cluster.sh: shared_buffers 64 MB, the rest in the
 # OS page cache) in bench/data/pg-scale-TENANTS-DAYS/, deleted at exit. The tenants, agents and contracts come from `painel demo --days 1`; the daily rows are then
 # generated in SQL, one row per contract and day (counts from a hash of both: repeatable),
@@ -13,6 +13,11 @@
 # aggregation would leave. Prints a Markdown table: route, req/s, p50, p99, non-2xx; then
 # the overview again from the scan of the daily rows (the rollup marked incomplete).
 #   BENCH_ROUTES=overview   only the /internal/usage/overview rows (rollup, then scan)
+#   PAINEL_BIN_BEFORE=path  a binary of the code before a change: it loads the data and
+#                           measures the overview first; then PAINEL_BIN migrates the same
+#                           database (--no-backup), rebuilds the rollup and measures again,
+#                           and each prints an EXPLAIN ANALYZE of its read of the period's
+#                           tenant lists (sum(length()) so the values are detoasted).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TENANTS="${1:-10000}"
@@ -21,9 +26,11 @@ DUR="${BENCH_DURATION:-10s}"
 WARMUP="${BENCH_WARMUP:-2s}"
 CONNS="${BENCH_CONNS:-64}"
 BIN="${PAINEL_BIN:-./build/painel}"
+BEFORE="${PAINEL_BIN_BEFORE:-}"
+GEN_BIN="${BEFORE:-$BIN}"  # the binary that creates the schema and loads the data
 DATA=bench/data
 PGDIR="$DATA/pg-scale-$TENANTS-$DAYS"
-PORT=18484
+PORT="${BENCH_PORT:-18484}"
 export PAINEL_MASTER_KEY=bench-master-key
 mkdir -p "$DATA"
 [[ -x "$BIN" ]] || { echo "bench: no painel binary at $BIN (set PAINEL_BIN)" >&2; exit 1; }
@@ -39,7 +46,7 @@ trap cleanup EXIT
 DBURL="$(scripts/pg-test-cluster.sh start "$PGDIR")"
 echo "bench: $TENANTS demo tenants (one day of events)…" >&2
 start=$(date +%s)
-"$BIN" demo --database "$DBURL" --tenants "$TENANTS" --days 1 > "$PGDIR/logins.txt"
+"$GEN_BIN" demo --database "$DBURL" --tenants "$TENANTS" --days 1 > "$PGDIR/logins.txt"
 echo "bench: demo loaded in $(( $(date +%s) - start )) s" >&2
 start=$(date +%s)
 psql -q -v ON_ERROR_STOP=1 "$DBURL" <<SQL
@@ -63,10 +70,39 @@ VACUUM ANALYZE tenant_usage_daily;
 VACUUM ANALYZE tenant_usage_cumulative;
 SQL
 echo "bench: daily rows generated in $(( $(date +%s) - start )) s" >&2
-start=$(date +%s)
-"$BIN" aggregate --database "$DBURL" --rollup >&2
-psql -q "$DBURL" -c "VACUUM ANALYZE platform_usage_daily" -c "VACUUM ANALYZE usage_tenant_ordinals"
-echo "bench: platform rollup rebuilt in $(( $(date +%s) - start )) s" >&2
+rollup() {  # binary: the platform rollup rebuilt from the daily rows
+  start=$(date +%s)
+  "$1" aggregate --database "$DBURL" --rollup >&2
+  psql -q "$DBURL" -c "VACUUM ANALYZE platform_usage_daily" -c "VACUUM ANALYZE usage_tenant_ordinals"
+  psql -q "$DBURL" -c "DO \$\$ BEGIN IF to_regclass('platform_usage_blocks') IS NOT NULL THEN
+    ANALYZE platform_usage_blocks; END IF; END \$\$"
+  echo "bench: platform rollup rebuilt in $(( $(date +%s) - start )) s" >&2
+}
+# EXPLAIN ANALYZE of the 90-day tenant lists' read, detoasted: the 90 day lists (migration
+# 28), or the lists of the whole 8-day blocks and the other days (migration 29).
+explain_lists() {
+  local sql
+  if psql -qtA "$DBURL" -c "SELECT to_regclass('platform_usage_blocks') IS NULL" | grep -q t; then
+    sql="SELECT sum(length(tenant_totals)), count(*) FROM platform_usage_daily
+      WHERE day BETWEEN current_date - 89 AND current_date AND agent_id = ''"
+  else
+    local to from first last
+    to=$(psql -qtA "$DBURL" -c "SELECT current_date - date '1970-01-01'")
+    from=$((to - 89))
+    first=$(( (from + 7) / 8 * 8 )); last=$(( (to + 1) / 8 * 8 - 8 ))
+    sql="SELECT sum(length(tenant_totals)), count(*) FROM (SELECT tenant_totals FROM
+      platform_usage_daily WHERE agent_id = '' AND (day BETWEEN date '1970-01-01' + $from AND
+      date '1970-01-01' + $((first - 1)) OR day BETWEEN date '1970-01-01' + $((last + 8)) AND
+      date '1970-01-01' + $to) UNION ALL SELECT tenant_totals FROM platform_usage_blocks WHERE
+      first_day BETWEEN date '1970-01-01' + $first AND date '1970-01-01' + $last AND
+      agent_id = '') l"
+  fi
+  local chars n
+  IFS='|' read -r chars n < <(psql -qtA "$DBURL" -c "$sql")
+  echo "bench: the 90-day tenant lists, $chars characters in $n lists:" >&2
+  psql -qtA "$DBURL" -c "EXPLAIN (ANALYZE, BUFFERS) $sql" | sed 's/^/    /' >&2
+}
+rollup "$GEN_BIN"
 # For comparison, ranking the tenants from their running totals instead (two seeks of
 # tenant_usage_cumulative per tenant, the first design; the overview sums the day rows'
 # tenant_totals lists instead), for the 90-day period.
@@ -84,22 +120,24 @@ ROWS=$(psql -qtA "$DBURL" -c "SELECT count(*) FROM tenant_usage_daily")
 SIZE=$(psql -qtA "$DBURL" -c "SELECT pg_size_pretty(pg_total_relation_size('tenant_usage_daily'))")
 echo "bench: PostgreSQL at $DBURL: $ROWS daily rows ($SIZE with indexes)" >&2
 
-"$BIN" serve --database "$DBURL" --listen 127.0.0.1:$PORT --log-level warn \
-  --rate-user-per-min 100000000 --rate-user-burst 100000000 \
-  --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs \
-  --cache-ttl-ms 1 > "$DATA/serve-scale.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 100); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.1; done
-curl -sf localhost:$PORT/healthz >/dev/null || { cat "$DATA/serve-scale.log" >&2; exit 1; }
 login() {
   curl -sf -XPOST localhost:$PORT/auth/login -H 'content-type: application/json' \
     -d "{\"email\":\"$1\",\"password\":\"demo-painel-2026\"}" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
-TT=$(login "$(grep -m1 -oE 'admin@[a-z0-9.-]+\.com\.br' "$PGDIR/logins.txt")")
-IT=$(login admin@alquimista.ai)
-TID=$(curl -sf localhost:$PORT/tenant/me -H "Authorization: Bearer $TT" |
-  python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("tenant", d).get("id"))')
+serve() {  # binary: a server on $PORT, and its tokens
+  "$1" serve --database "$DBURL" --listen 127.0.0.1:$PORT --log-level warn \
+    --rate-user-per-min 100000000 --rate-user-burst 100000000 \
+    --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs \
+    --cache-ttl-ms 1 > "$DATA/serve-scale.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 100); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.1; done
+  curl -sf localhost:$PORT/healthz >/dev/null || { cat "$DATA/serve-scale.log" >&2; exit 1; }
+  TT=$(login "$(grep -m1 -oE 'admin@[a-z0-9.-]+\.com\.br' "$PGDIR/logins.txt")")
+  IT=$(login admin@alquimista.ai)
+  TID=$(curl -sf localhost:$PORT/tenant/me -H "Authorization: Bearer $TT" |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("tenant", d).get("id"))')
+}
 
 row() {  # route, token: one warm-up, one measured wrk run
   local url="http://127.0.0.1:$PORT$1" code out
@@ -121,6 +159,18 @@ OVERVIEW=("/internal/usage/overview?period=7d" "/internal/usage/overview?period=
   "/internal/usage/overview?period=90d")
 echo "| route (uncached, $TENANTS tenants × $DAYS days = $ROWS daily rows) | one client alone (median of 9) | req/s at $CONNS connections ($DUR) | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|"
+if [[ -n "$BEFORE" ]]; then  # the code before, on the same data; then $BIN migrates it
+  explain_lists
+  serve "$BEFORE"
+  echo "| before: \`$BEFORE\` | | | | | |"
+  for r in "${OVERVIEW[@]}"; do row "$r" "$IT"; done
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+  "$BIN" migrate --database "$DBURL" --no-backup >&2
+  rollup "$BIN"
+  echo "| after: \`$BIN\` | | | | | |"
+fi
+explain_lists
+serve "$BIN"
 if [[ "${BENCH_ROUTES:-}" == overview ]]; then
   for r in "${OVERVIEW[@]}"; do row "$r" "$IT"; done
 else

@@ -15,7 +15,8 @@ constexpr const char* kSums =
     "coalesce(sum(total_tokens),0), coalesce(sum(cost_cents),0)";
 
 // An agent's deployed_count: tenants with an active contract for it, as the original's
-// overview counted (tenant_agents_agent(agent_id, status) answers it from the index).
+// overview counted (tenant_agents_agent(agent_id, status, tenant_id) answers it from the index
+// alone, migration 29).
 constexpr const char* kDeployedTenants =
     "SELECT count(DISTINCT tenant_id) FROM tenant_agents WHERE agent_id = ? AND status = "
     "'active'";
@@ -101,7 +102,7 @@ UsageOverview usage_overview_rollup(Conn& c, int64_t from_day, int64_t to_day, s
   keep_top(out.top_agents, top);
   for (auto& a : out.top_agents) a.tenant_count = rollup_agent_tenants(c, a.id, from, to);
   if (top > 0) {
-    for (auto& [id, n] : rollup_tenant_totals(c, from, to))
+    for (auto& [id, n] : rollup_tenant_totals(c, from, to, top))
       if (n > 0) out.top_tenants.push_back({id, "", n, 0, 0});
     keep_top(out.top_tenants, top);
     if (top <= kTopReadOneByOne) {

@@ -1,10 +1,14 @@
 #include "store/usage_rollup.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <functional>
 #include <optional>
 #include <set>
 #include <unordered_map>
+
+#include "core/time.hpp"
 
 namespace painel::store {
 namespace {
@@ -17,6 +21,8 @@ constexpr const char* kRowsOfDay =
     "FROM tenant_usage_daily WHERE day = ?";
 constexpr const char* kOrdinal = "SELECT ordinal FROM usage_tenant_ordinals WHERE tenant_id = ?";
 constexpr const char* kAllOrdinals = "SELECT tenant_id, ordinal FROM usage_tenant_ordinals";
+constexpr const char* kTenantOfOrdinal =
+    "SELECT tenant_id FROM usage_tenant_ordinals WHERE ordinal = ?";
 // The next dense ordinal: the writer holds the write lock (see usage_rollup.hpp).
 constexpr const char* kNewOrdinal =
     "INSERT INTO usage_tenant_ordinals(tenant_id, ordinal) VALUES (?, (SELECT "
@@ -54,19 +60,52 @@ constexpr const char* kDays =
 constexpr const char* kAgents =
     "SELECT agent_id, sum(total_requests), sum(successful_requests), sum(sum_response_time_ms) "
     "FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id <> '' GROUP BY agent_id";
-constexpr const char* kDayTotalsLists =
-    "SELECT tenant_totals FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id = ''";
+// The lists a period sums (rollup_spans): its head and tail days', its whole blocks'.
+constexpr const char* kPeriodLists =
+    "SELECT tenant_totals FROM platform_usage_daily WHERE agent_id = '' AND (day BETWEEN ? AND "
+    "? OR day BETWEEN ? AND ?) UNION ALL SELECT tenant_totals FROM platform_usage_blocks WHERE "
+    "first_day BETWEEN ? AND ? AND agent_id = ''";
+// The same for an agent's bitmaps.
+constexpr const char* kPeriodBits =
+    "SELECT tenant_bits FROM platform_usage_daily WHERE agent_id = ? AND (day BETWEEN ? AND ? "
+    "OR day BETWEEN ? AND ?) UNION ALL SELECT tenant_bits FROM platform_usage_blocks WHERE "
+    "agent_id = ? AND first_day BETWEEN ? AND ?";
+constexpr const char* kDayAgents =
+    "SELECT agent_id FROM platform_usage_daily WHERE day = ? AND agent_id <> ''";
+constexpr const char* kDayBitsInOrder =
+    "SELECT day, agent_id, tenant_bits FROM platform_usage_daily WHERE agent_id <> '' ORDER BY "
+    "day";
+constexpr const char* kDayList =
+    "SELECT tenant_totals FROM platform_usage_daily WHERE day = ? AND agent_id = ''";
+constexpr const char* kDayListsInOrder =
+    "SELECT day, tenant_totals FROM platform_usage_daily WHERE agent_id = '' ORDER BY day";
+constexpr const char* kBlockList =
+    "SELECT tenant_totals FROM platform_usage_blocks WHERE first_day = ? AND agent_id = ''";
+constexpr const char* kUpsertBlock =
+    "INSERT INTO platform_usage_blocks(first_day, agent_id, tenant_totals, tenant_bits) VALUES "
+    "(?, ?, ?, ?) ON CONFLICT(first_day, agent_id) DO UPDATE SET tenant_totals = "
+    "excluded.tenant_totals, tenant_bits = excluded.tenant_bits";
+constexpr const char* kDeleteBlock =
+    "DELETE FROM platform_usage_blocks WHERE first_day = ? AND agent_id = ?";
+constexpr const char* kDeleteBlocks = "DELETE FROM platform_usage_blocks";
 constexpr const char* kAgentBits =
     "SELECT tenant_bits FROM platform_usage_daily WHERE day BETWEEN ? AND ? AND agent_id = ?";
 
 constexpr char kHex[] = "0123456789abcdef";
 
-int hex_value(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return 0;
-}
+// A hex digit's value (0 for anything else), by table: the overview ORs ~90 bitmaps of a
+// few kB for each top agent.
+constexpr auto kHexValue = [] {
+  std::array<uint8_t, 256> t{};
+  for (int i = 0; i < 10; ++i) t['0' + i] = static_cast<uint8_t>(i);
+  for (int i = 0; i < 6; ++i) {
+    t['a' + i] = static_cast<uint8_t>(10 + i);
+    t['A' + i] = static_cast<uint8_t>(10 + i);
+  }
+  return t;
+}();
+
+int hex_value(char ch) { return kHexValue[static_cast<unsigned char>(ch)]; }
 
 std::vector<uint8_t> decode(const std::string& hex) {
   std::vector<uint8_t> out(hex.size() / 2);
@@ -141,17 +180,61 @@ struct Delta {
   std::vector<std::pair<std::string, int64_t>> totals;  // the day row: tenant, change
 };
 
-// A day's per-tenant totals list: decimal, comma-separated, by ordinal; 0 is empty, and
-// trailing empties are dropped ("5,,12": ordinal 0 has 5, 1 none, 2 twelve).
-std::string format_totals(const std::vector<int64_t>& v) {
-  size_t n = v.size();
-  while (n > 0 && v[n - 1] == 0) --n;
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    if (i) out.push_back(',');
-    if (v[i] != 0) out += std::to_string(v[i]);
+// The totals lists' digits (usage_rollup.hpp): a digit that ends its number, one that does
+// not, and the sign.
+constexpr char kLastDigit[] = "0123456789abcdefghijklmnopqrstuv";
+constexpr char kMoreDigit[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_.";
+constexpr int8_t kNotDigit = -1, kMinus = -2;
+// Character → 0..31 (last digit), 32..63 (32 + a digit with more to come), kMinus or kNotDigit.
+constexpr auto kDigitOf = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(kNotDigit);
+  for (int i = 0; i < 32; ++i) {
+    t[static_cast<unsigned char>(kLastDigit[i])] = static_cast<int8_t>(i);
+    t[static_cast<unsigned char>(kMoreDigit[i])] = static_cast<int8_t>(32 + i);
   }
-  return out;
+  t['-'] = kMinus;
+  return t;
+}();
+
+// Adds `change` (by ordinal) to `acc`.
+void add_totals(std::vector<int64_t>& acc, const std::vector<int64_t>& change) {
+  if (acc.size() < change.size()) acc.resize(change.size(), 0);
+  for (size_t i = 0; i < change.size(); ++i) acc[i] += change[i];
+}
+
+bool all_zero(const std::vector<int64_t>& v) {
+  return std::all_of(v.begin(), v.end(), [](int64_t n) { return n == 0; });
+}
+
+// Adds a day's change of its totals list (by ordinal) to its block's list.
+void add_to_block(Conn& c, const std::string& day, const std::vector<int64_t>& change) {
+  auto d = parse_day(day);
+  if (!d || all_zero(change)) return;
+  const std::string first = format_day(rollup_block_of(*d));
+  std::vector<int64_t> v;
+  if (Rows r = c.query(kBlockList, {first}); !r.empty()) tenant_totals_add(v, r[0].text(0));
+  add_totals(v, change);
+  if (all_zero(v))
+    c.exec(kDeleteBlock, {first, std::string()});
+  else
+    c.exec(kUpsertBlock, {first, std::string(), format_tenant_totals(v), Value(nullptr)});
+}
+
+// The agent's block bitmap again, the OR of its days' (after one of them changed: a bit
+// cleared in a day may still be set in another, so it is not a delta).
+void rebuild_block_bits(Conn& c, const std::string& day, const std::string& agent) {
+  auto d = parse_day(day);
+  if (!d) return;
+  const int64_t first = rollup_block_of(*d);
+  std::vector<uint8_t> acc;
+  c.each_view(kAgentBits, {format_day(first), format_day(first + kRollupBlockDays - 1), agent},
+              [&](const RowView& r) { bitmap_or(acc, r.text(0)); });
+  std::string hex = encode(std::move(acc));
+  if (hex.empty())
+    c.exec(kDeleteBlock, {format_day(first), agent});
+  else
+    c.exec(kUpsertBlock, {format_day(first), agent, Value(nullptr), hex});
 }
 
 void add(RollupFigures& to, const RollupFigures& f, int64_t sign) {
@@ -173,8 +256,15 @@ void write_row(Conn& c, const std::string& day, const std::string& agent, const 
   }
   add(now, d.sums, 1);
   tenants += d.tenants;
-  if (tenants <= 0) {  // no tenant has a row for it any more
+  if (tenants <= 0) {     // no tenant has a row for it any more
+    if (agent.empty()) {  // the day's list leaves its block
+      std::vector<int64_t> change;
+      tenant_totals_add(change, totals.value_or(""));
+      for (auto& n : change) n = -n;
+      add_to_block(c, day, change);
+    }
     c.exec(kDeleteRollupRow, {day, agent});
+    if (!agent.empty()) rebuild_block_bits(c, day, agent);
     return;
   }
   if (!agent.empty()) {
@@ -188,17 +278,20 @@ void write_row(Conn& c, const std::string& day, const std::string& agent, const 
     }
     bits = encode(std::move(b));
   } else {
-    std::vector<int64_t> v;
+    std::vector<int64_t> v, change;
     tenant_totals_add(v, totals.value_or(""));
-    for (auto& [tenant, change] : d.totals) {
+    for (auto& [tenant, n] : d.totals) {
       auto o = static_cast<size_t>(ordinals.ensure(tenant));
-      if (v.size() <= o) v.resize(o + 1, 0);
-      v[o] += change;
+      if (change.size() <= o) change.resize(o + 1, 0);
+      change[o] += n;
     }
-    totals = format_totals(v);
+    add_totals(v, change);
+    add_to_block(c, day, change);
+    totals = format_tenant_totals(v);
   }
   c.exec(kUpsertRollup,
          {day, agent, now.total, now.successful, now.response_ms, tenants, opt(bits), opt(totals)});
+  if (!agent.empty() && !d.bits.empty()) rebuild_block_bits(c, day, agent);
 }
 
 std::optional<std::string> state_day(const Row& r) {
@@ -217,36 +310,64 @@ std::string bitmap_set(const std::string& hex, int64_t ordinal, bool on) {
   return encode(std::move(bits));
 }
 
-void bitmap_or(std::vector<uint8_t>& acc, const std::string& hex) {
+void bitmap_or(std::vector<uint8_t>& acc, std::string_view hex) {
   if (acc.size() < hex.size() / 2) acc.resize(hex.size() / 2, 0);
   for (size_t i = 0; i < hex.size() / 2; ++i)
     acc[i] |= static_cast<uint8_t>(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
+}
+
+std::string format_tenant_totals(const std::vector<int64_t>& v) {
+  size_t n = v.size();
+  while (n > 0 && v[n - 1] == 0) --n;
+  std::string out;
+  out.reserve(n * 2);
+  char digits[16];
+  for (size_t i = 0; i < n; ++i) {
+    if (v[i] < 0) out.push_back('-');
+    uint64_t m = v[i] < 0 ? 0 - static_cast<uint64_t>(v[i]) : static_cast<uint64_t>(v[i]);
+    size_t k = 0;
+    do {
+      digits[k++] = static_cast<char>(m % 32);
+      m /= 32;
+    } while (m);
+    while (k > 1) out.push_back(kMoreDigit[static_cast<size_t>(digits[--k])]);
+    out.push_back(kLastDigit[static_cast<size_t>(digits[0])]);
+  }
+  return out;
 }
 
 void tenant_totals_add(std::vector<int64_t>& acc, std::string_view list) {
   size_t i = 0;
   int64_t v = 0;
   bool neg = false;
-  auto put = [&] {
-    if (v != 0) {
-      if (acc.size() <= i) acc.resize(i + 1, 0);
-      acc[i] += neg ? -v : v;
-    }
-    v = 0;
-    neg = false;
-  };
-  if (list.empty()) return;
   for (char ch : list) {
-    if (ch == ',') {
-      put();
+    const int8_t k = kDigitOf[static_cast<unsigned char>(ch)];
+    if (k >= 32) {
+      v = v * 32 + (k - 32);
+    } else if (k >= 0) {
+      v = v * 32 + k;
+      if (v != 0) {
+        if (acc.size() <= i) acc.resize(i + 1, 0);
+        acc[i] += neg ? -v : v;
+      }
       ++i;
-    } else if (ch == '-') {
+      v = 0;
+      neg = false;
+    } else if (k == kMinus) {
       neg = true;
-    } else {
-      v = v * 10 + (ch - '0');
     }
   }
-  put();
+}
+
+int64_t rollup_block_of(int64_t day) {
+  return day - ((day % kRollupBlockDays) + kRollupBlockDays) % kRollupBlockDays;
+}
+
+RollupSpans rollup_spans(int64_t from, int64_t to) {
+  const int64_t first = rollup_block_of(from + kRollupBlockDays - 1);  // first whole block
+  const int64_t last = rollup_block_of(to + 1) - kRollupBlockDays;     // last whole block
+  if (from > to || first > last) return {from, to, first, first - 1, to + 1, to};
+  return {from, first - 1, first, last, last + kRollupBlockDays, to};
 }
 
 int64_t bitmap_count(const std::vector<uint8_t>& bits) {
@@ -340,14 +461,44 @@ void rebuild_platform_usage_day(Conn& c, const std::string& day) {
     totals[o] += pair_totals[i];
   }
   whole.tenants = static_cast<int64_t>(day_tenants.size());
+  std::vector<int64_t> change;  // the day's list, new minus old, for its block
+  if (Rows r = c.query(kDayList, {day}); !r.empty()) tenant_totals_add(change, r[0].text(0));
+  for (auto& n : change) n = -n;
+  add_totals(change, totals);
+  add_to_block(c, day, change);
+  std::set<std::string> block_agents;  // the agents of the day, before and after
+  for (auto& r : c.query(kDayAgents, {day})) block_agents.insert(r.str(0));
   c.exec(kDeleteRollupDay, {day});
-  for (auto& [agent, a] : agents)
+  for (auto& [agent, a] : agents) {
+    block_agents.insert(agent);
     c.exec(kUpsertRollup, {day, agent, a.sums.total, a.sums.successful, a.sums.response_ms,
                            a.tenants, encode(std::move(a.bits)), Value(nullptr)});
+  }
   if (whole.tenants > 0)
     c.exec(kUpsertRollup,
            {day, std::string(), whole.sums.total, whole.sums.successful, whole.sums.response_ms,
-            whole.tenants, Value(nullptr), format_totals(totals)});
+            whole.tenants, Value(nullptr), format_tenant_totals(totals)});
+  for (auto& agent : block_agents) rebuild_block_bits(c, day, agent);
+}
+
+void rebuild_platform_usage_blocks(Conn& c) {
+  std::map<int64_t, std::vector<int64_t>> lists;
+  c.each_view(kDayListsInOrder, {}, [&](const RowView& r) {
+    if (auto d = parse_day(r.text(0))) tenant_totals_add(lists[rollup_block_of(*d)], r.text(1));
+  });
+  std::map<std::pair<int64_t, std::string>, std::vector<uint8_t>> bits;
+  c.each_view(kDayBitsInOrder, {}, [&](const RowView& r) {
+    if (auto d = parse_day(r.text(0)))
+      bitmap_or(bits[{rollup_block_of(*d), std::string(r.text(1))}], r.text(2));
+  });
+  c.exec(kDeleteBlocks);
+  for (auto& [first, v] : lists)
+    if (!all_zero(v))
+      c.exec(kUpsertBlock,
+             {format_day(first), std::string(), format_tenant_totals(v), Value(nullptr)});
+  for (auto& [key, b] : bits)
+    if (std::string hex = encode(std::move(b)); !hex.empty())
+      c.exec(kUpsertBlock, {format_day(key.first), key.second, Value(nullptr), hex});
 }
 
 bool rollup_complete(Conn& c) {
@@ -371,6 +522,7 @@ RollupBackfill backfill_rollup(Conn& c, int64_t max_days) {
     Rows next = after ? c.query(kNextDay, {*after}) : c.query(kFirstDay);
     if (next.empty() || next[0].is_null(0)) {
       c.exec(kDeleteOrphans);
+      rebuild_platform_usage_blocks(c);
       c.exec(kMarkComplete);
       tx.commit();
       out.complete = true;
@@ -399,23 +551,53 @@ std::map<std::string, RollupFigures> rollup_agents(Conn& c, const std::string& f
 }
 
 std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const std::string& from,
-                                                                  const std::string& to) {
+                                                                  const std::string& to,
+                                                                  size_t top) {
+  auto f = parse_day(from), t = parse_day(to);
+  if (!f || !t || top == 0) return {};
+  const RollupSpans s = rollup_spans(*f, *t);
   std::vector<int64_t> acc;
-  for (auto& r : c.query(kDayTotalsLists, {from, to}))
-    if (!r.is_null(0)) tenant_totals_add(acc, r.text(0));
+  c.each_view(kPeriodLists,
+              {format_day(s.head_from), format_day(s.head_to), format_day(s.tail_from),
+               format_day(s.tail_to), format_day(s.blocks_from), format_day(s.blocks_to)},
+              [&](const RowView& r) { tenant_totals_add(acc, r.text(0)); });
+  // The candidates: positive totals at least the top-th largest (ties included, the caller
+  // breaks them by id).
+  std::vector<int64_t> positive;
+  for (int64_t n : acc)
+    if (n > 0) positive.push_back(n);
+  int64_t least = 1;
+  if (positive.size() > top) {
+    auto nth = positive.begin() + static_cast<std::ptrdiff_t>(top - 1);
+    std::nth_element(positive.begin(), nth, positive.end(), std::greater<>());
+    least = *nth;
+  }
+  size_t candidates = 0;
+  for (int64_t n : acc) candidates += n >= least;
   std::vector<std::pair<std::string, int64_t>> out;
-  if (acc.empty()) return out;
-  for (auto& r : c.query(kAllOrdinals))
-    if (auto o = static_cast<size_t>(r.i64(1)); o < acc.size() && acc[o] != 0)
-      out.emplace_back(r.str(0), acc[o]);
+  if (candidates > kNameOneByOne) {  // one read of every ordinal
+    for (auto& r : c.query(kAllOrdinals))
+      if (auto o = static_cast<size_t>(r.i64(1)); o < acc.size() && acc[o] >= least)
+        out.emplace_back(r.str(0), acc[o]);
+    return out;
+  }
+  for (size_t o = 0; o < acc.size(); ++o)
+    if (acc[o] >= least)
+      if (Rows r = c.query(kTenantOfOrdinal, {static_cast<int64_t>(o)}); !r.empty())
+        out.emplace_back(r[0].str(0), acc[o]);
   return out;
 }
 
 int64_t rollup_agent_tenants(Conn& c, const std::string& agent_id, const std::string& from,
                              const std::string& to) {
+  auto f = parse_day(from), t = parse_day(to);
+  if (!f || !t) return 0;
+  const RollupSpans s = rollup_spans(*f, *t);
   std::vector<uint8_t> acc;
-  for (auto& r : c.query(kAgentBits, {from, to, agent_id}))
-    if (!r.is_null(0)) bitmap_or(acc, r.str(0));
+  c.each_view(kPeriodBits,
+              {agent_id, format_day(s.head_from), format_day(s.head_to), format_day(s.tail_from),
+               format_day(s.tail_to), agent_id, format_day(s.blocks_from), format_day(s.blocks_to)},
+              [&](const RowView& r) { bitmap_or(acc, r.text(0)); });
   return bitmap_count(acc);
 }
 

@@ -10,8 +10,15 @@
 //     tenant_bits = those tenants as a bitmap over usage_tenant_ordinals (hex, byte i holds
 //     ordinals 8i..8i+7, lowest bit first, no trailing zero byte);
 //   - per day with daily rows, agent_id '': the day's sums and its active tenants, no bits,
-//     and tenant_totals: each tenant's total_requests of the day by ordinal (decimal,
-//     comma-separated, 0 empty, no trailing empties);
+//     and tenant_totals: each tenant's total_requests of the day by ordinal, as a totals
+//     list (format_tenant_totals; migration 29: base-32 digits, no separator);
+//   - per block of kRollupBlockDays days aligned on the epoch (first day a multiple of 8
+//     days since 1970-01-01), platform_usage_blocks (migration 29): agent_id '' with the
+//     sum of its days' tenant_totals (no row if all zero), and per agent with day rows in
+//     it the OR of their tenant_bits; so a 90-day period reads ~11 block rows and ≤ 14 day
+//     rows instead of 90 day rows. Lists change by the days' deltas; an agent's block
+//     bitmap is ORed again from its ≤ 8 days when a day's bits change (a cleared bit may
+//     be set in another day);
 //   - no row for a (day, agent) or day without daily rows;
 //   - every tenant with a daily row has an ordinal (dense from 0, assigned max+1 by the
 //     writer, which holds the global write lock on PostgreSQL; SQLite has one writer).
@@ -50,6 +57,9 @@ void apply_rollup_delta(Conn& c, const std::string& day, const RollupRows& befor
 // rows: no rollup rows). Runs in the caller's transaction.
 void rebuild_platform_usage_day(Conn& c, const std::string& day);
 
+// Recomputes every block row from the day rows (the backfill's last step).
+void rebuild_platform_usage_blocks(Conn& c);
+
 // Whether the rollup holds every day (usage_rollup_state.complete).
 bool rollup_complete(Conn& c);
 // Marks the rollup incomplete: the next backfill rebuilds every day with daily rows. For
@@ -75,19 +85,43 @@ std::vector<RollupDay> rollup_days(Conn& c, const std::string& from, const std::
 // The agents' sums over the period (tenants unused: see rollup_agent_tenants).
 std::map<std::string, RollupFigures> rollup_agents(Conn& c, const std::string& from,
                                                    const std::string& to);
-// Every tenant's requests in the period (nonzero only): the sum of the day rows'
-// tenant_totals lists, by ordinal, named from usage_tenant_ordinals.
+// The tenants that may rank in the period's top `top` by requests: each tenant's requests
+// are the sum of the lists of the blocks inside the period and of its other days
+// (rollup_spans), by ordinal; returned are those with a positive total at least the top-th
+// largest (ties included: the caller breaks them by id), named from usage_tenant_ordinals
+// (one seek each, or one read of every ordinal past kNameOneByOne of them).
+constexpr size_t kNameOneByOne = 64;
 std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const std::string& from,
-                                                                  const std::string& to);
-// Distinct tenants that used the agent in the period: popcount of the OR of its bitmaps.
+                                                                  const std::string& to,
+                                                                  size_t top);
+// Distinct tenants that used the agent in the period: popcount of the OR of its bitmaps
+// (blocks inside the period and its other days, as rollup_tenant_totals).
 int64_t rollup_agent_tenants(Conn& c, const std::string& agent_id, const std::string& from,
                              const std::string& to);
 
+// Blocks of the totals lists: kRollupBlockDays days from a day number multiple of it.
+constexpr int64_t kRollupBlockDays = 8;
+int64_t rollup_block_of(int64_t day);  // the first day of the day's block
+// A period [from, to] (day numbers) as the blocks wholly inside it (first days
+// blocks_from..blocks_to, stepping kRollupBlockDays; none if blocks_from > blocks_to) and
+// the days before and after them (head_from..head_to, tail_from..tail_to; empty if from >
+// to). Without a whole block, every day is in the head.
+struct RollupSpans {
+  int64_t head_from, head_to, blocks_from, blocks_to, tail_from, tail_to;
+};
+RollupSpans rollup_spans(int64_t from, int64_t to);
+
 // Bitmap helpers (exposed for tests).
 std::string bitmap_set(const std::string& hex, int64_t ordinal, bool on);
-void bitmap_or(std::vector<uint8_t>& acc, const std::string& hex);
+void bitmap_or(std::vector<uint8_t>& acc, std::string_view hex);
 int64_t bitmap_count(const std::vector<uint8_t>& bits);
-// Adds a tenant_totals list to `acc` (by ordinal).
+// Totals lists (tenant_totals, block lists): per ordinal from 0, a number in base 32, most
+// significant digit first, every digit but the last from "A".."Z" "wxyz_." and the last
+// from "0".."9" "a".."v"; a negative number (a delta on a day not yet backfilled) starts
+// with '-'. No separator, 0 is "0", trailing zeros dropped. 750 is "Xe" (23 × 32 + 14):
+// 2 characters for a day's total of a few hundred, where decimal with commas took 4.
+std::string format_tenant_totals(const std::vector<int64_t>& v);
+// Adds a totals list to `acc` (by ordinal).
 void tenant_totals_add(std::vector<int64_t>& acc, std::string_view list);
 
 }  // namespace painel::store

@@ -1,10 +1,11 @@
-// The platform usage rollup (migration 28, store/usage_rollup.hpp) against the daily rows
-// it sums, on SQLite (a real file) and PostgreSQL (PgServer*: skipped unless
+// The platform usage rollup (migrations 28 and 29, store/usage_rollup.hpp) against the
+// daily rows it sums, on SQLite (a real file) and PostgreSQL (PgServer*: skipped unless
 // PAINEL_TEST_PG_URL(_FILE) is set; ctest's pg.unit): after random folds, tenant rebuilds,
 // whole-day rebuilds and tenants losing their rows, the overview from the rollup equals the
-// scan of the daily rows (usage_overview_scan) for several periods, and the rollup rows
-// equal a rebuild from the daily rows (sums, counts, bitmaps); the backfill of a database
-// with daily rows and no rollup gives the same.
+// scan of the daily rows (usage_overview_scan) for several periods (some across and a day
+// short of 8-day block edges), and the rollup rows equal a rebuild from the daily rows
+// (sums, counts, bitmaps, block rows); the backfill of a database with daily rows and no
+// rollup gives the same, and so does migration 29's of a database with decimal lists.
 #include "store/usage_rollup.hpp"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include <limits>
 #include <optional>
 #include <random>
+#include <tuple>
 
 #include "core/time.hpp"
 #include "store/migrations.hpp"
@@ -54,6 +56,18 @@ std::vector<std::string> rollup_rows(Conn& c) {
   return out;
 }
 
+// The block rows, every column, in key order.
+std::vector<std::string> block_rows(Conn& c) {
+  std::vector<std::string> out;
+  c.each(
+      "SELECT first_day, agent_id, coalesce(tenant_totals, 'null'), coalesce(tenant_bits, "
+      "'null') FROM platform_usage_blocks ORDER BY first_day, agent_id",
+      {}, [&](const Row& r) {
+        out.push_back(r.str(0) + "|" + r.str(1) + "|" + r.str(2) + "|" + r.str(3));
+      });
+  return out;
+}
+
 std::string describe(const UsageOverview& o) {
   std::string s = "total " + std::to_string(o.total) + " ok " + std::to_string(o.successful) +
                   " rt " + std::to_string(o.sum_response_ms) + "\ndays:";
@@ -75,21 +89,22 @@ std::string describe(const UsageOverview& o) {
 class Scenario {
  public:
   // `tenants`: past Ordinals::kReadAllPast (64), a fold's delta reads every ordinal at once.
-  Scenario(Store& s, uint64_t seed, size_t tenants = 14)
-      : s_(s), rng_(seed), today_(*parse_day("2026-03-10")), n_tenants_(tenants) {
+  // `days`: events and rebuilds fall on today-(days-1) .. today (past 8, across blocks).
+  Scenario(Store& s, uint64_t seed, size_t tenants = 14, int64_t days = 6)
+      : s_(s), rng_(seed), today_(*parse_day("2026-03-10")), n_tenants_(tenants), days_(days) {
     for (size_t i = 0; i < n_tenants_; ++i) tenants_.push_back(tenant_id(i));
   }
   Conn& c() { return s_.conn(); }
   int64_t today() const { return today_; }
   int64_t now() const { return (today_ + 3) * kDayMs; }
 
-  // Random events of random tenants on days today-5 .. today (local noon-ish: the
+  // Random events of random tenants on days today-(days-1) .. today (local noon-ish: the
   // default zone is UTC-3, so 13:00-21:00 UTC is the same local date).
   void random_events(size_t n, std::optional<int64_t> on_day = std::nullopt) {
     std::vector<UsageEvent> batch;
     for (size_t i = 0; i < n; ++i) {
       ids_.push_back("r" + std::to_string(ids_.size()));
-      int64_t d = on_day.value_or(today_ - static_cast<int64_t>(rng_() % 6));
+      int64_t d = on_day.value_or(today_ - static_cast<int64_t>(rng_() % days_));
       size_t t = rng_() % n_tenants_;
       size_t a = (t + rng_() % 3) % kAgents;  // each tenant uses a few agents
       batch.push_back({ids_.back(), tenants_[t], agents_[a],
@@ -103,7 +118,7 @@ class Scenario {
   }
   // One random step of what changes daily rows.
   void random_step() {
-    int64_t day = today_ - static_cast<int64_t>(rng_() % 6);
+    int64_t day = today_ - static_cast<int64_t>(rng_() % days_);
     switch (rng_() % 6) {
       case 0:
       case 1:
@@ -137,15 +152,27 @@ class Scenario {
       }
     }
   }
-  // The rollup's overview equals the scan, for several periods and both top sizes.
+  // The rollup's overview equals the scan, for several periods and both top sizes: whole
+  // blocks (b: the first day of today's block), and periods a day short of or past a block's
+  // edges.
   void expect_overview_equals_scan(const std::string& when) {
     SCOPED_TRACE(when);
     ASSERT_TRUE(rollup_complete(c()));
+    const int64_t b = rollup_block_of(today_);
     const std::pair<int64_t, int64_t> periods[] = {{today_ - 5, today_},
                                                    {today_ - 2, today_ - 1},
                                                    {today_, today_},
                                                    {today_ - 30, today_ + 1},
-                                                   {today_ - 4, today_ - 4}};
+                                                   {today_ - 4, today_ - 4},
+                                                   {b - 8, b - 1},
+                                                   {b - 7, b - 1},
+                                                   {b - 8, b - 2},
+                                                   {b - 9, b},
+                                                   {b - 16, today_},
+                                                   {b - 17, b - 1},
+                                                   {b - 15, b - 2},
+                                                   {b - 24, b + 7},
+                                                   {b - 1, b}};
     for (auto [from, to] : periods)
       for (size_t top : {size_t{3}, size_t{10}, std::numeric_limits<size_t>::max()}) {
         SCOPED_TRACE(format_day(from) + ".." + format_day(to) + " top " + std::to_string(top));
@@ -153,15 +180,20 @@ class Scenario {
                   describe(usage_overview_scan(c(), from, to, top)));
       }
   }
-  // The rollup rows equal a rebuild of every day from the daily rows (bitmaps included).
+  // The rollup rows equal a rebuild of every day from the daily rows (bitmaps included),
+  // and the block lists a sum of the day lists.
   void expect_rows_equal_rebuild(const std::string& when) {
     SCOPED_TRACE(when);
     auto kept = rollup_rows(c());
+    auto kept_blocks = block_rows(c());
     s_.write([&](Conn& w) {
-      for (int64_t d = today_ - 6; d <= today_ + 1; ++d)
+      for (int64_t d = today_ - days_; d <= today_ + 1; ++d)
         rebuild_platform_usage_day(w, format_day(d));
     });
     EXPECT_EQ(kept, rollup_rows(c()));
+    EXPECT_EQ(kept_blocks, block_rows(c()));
+    s_.write([&](Conn& w) { rebuild_platform_usage_blocks(w); });
+    EXPECT_EQ(kept_blocks, block_rows(c()));
   }
 
   static constexpr size_t kAgents = 5;
@@ -172,6 +204,7 @@ class Scenario {
   int64_t today_;
   std::deque<std::string> ids_;  // the events view their ids: no reallocation
   size_t n_tenants_;
+  int64_t days_;
   std::vector<std::string> tenants_;
   std::vector<std::string> agents_ = [] {
     std::vector<std::string> v;
@@ -180,7 +213,8 @@ class Scenario {
   }();
 };
 
-void random_sequences_match_scan(Store& s, size_t tenants = 14, uint64_t seeds = 4) {
+void random_sequences_match_scan(Store& s, size_t tenants = 14, uint64_t seeds = 4,
+                                 int64_t days = 6) {
   for (uint64_t seed = 1; seed <= seeds; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     s.write([](Conn& c) {
@@ -191,8 +225,9 @@ void random_sequences_match_scan(Store& s, size_t tenants = 14, uint64_t seeds =
       c.exec("DELETE FROM usage_fold_tenant_days");
       c.exec("DELETE FROM usage_dirty_days");
       c.exec("DELETE FROM platform_usage_daily");
+      c.exec("DELETE FROM platform_usage_blocks");
     });
-    Scenario sc(s, seed, tenants);
+    Scenario sc(s, seed, tenants, days);
     sc.random_events(300);
     sc.fold_dirty();
     sc.expect_overview_equals_scan("first fold");
@@ -229,8 +264,17 @@ void tenant_losing_its_rows_leaves_counts_and_bits(Store& s) {
         {d, agent});
     return r.empty() ? std::string("none") : r[0].str(0) + "/" + r[0].str(1) + "/" + r[0].str(2);
   };
-  EXPECT_EQ(row(a0), "2/2/03");   // ordinals 0 and 1
-  EXPECT_EQ(row(""), "2/2/1,1");  // one request each, ordinals 0 and 1
+  auto block = [&](const std::string& agent) {  // the day's block (no other day in it)
+    Rows r = c.query(
+        "SELECT coalesce(tenant_bits, tenant_totals) FROM platform_usage_blocks WHERE "
+        "first_day = ? AND agent_id = ?",
+        {format_day(rollup_block_of(day)), agent});
+    return r.empty() ? std::string("none") : r[0].str(0);
+  };
+  EXPECT_EQ(row(a0), "2/2/03");  // ordinals 0 and 1
+  EXPECT_EQ(row(""), "2/2/11");  // one request each, ordinals 0 and 1
+  EXPECT_EQ(block(a0), "03");
+  EXPECT_EQ(block(""), "11");
   auto drop = [&](const std::string& t) {
     c.exec(
         "DELETE FROM usage_events WHERE tenant_id = ? AND occurred_at_ms >= ? AND "
@@ -240,13 +284,31 @@ void tenant_losing_its_rows_leaves_counts_and_bits(Store& s) {
   drop(t0);
   aggregate_days(c, day, day, t0, sc.now());  // t0 rebuilt alone: the delta
   EXPECT_EQ(row(a0), "1/1/02");
-  EXPECT_EQ(row(""), "1/1/,1");
+  EXPECT_EQ(row(""), "1/1/01");
+  EXPECT_EQ(block(a0), "02");
+  EXPECT_EQ(block(""), "01");
   sc.expect_overview_equals_scan("t0 gone");
   drop(t1);
   aggregate_days(c, day, day, std::nullopt, sc.now());  // the whole day: the rebuild
   EXPECT_EQ(row(a0), "none");
   EXPECT_EQ(row(""), "none");
+  EXPECT_EQ(block(a0), "none");
+  EXPECT_EQ(block(""), "none");
   sc.expect_overview_equals_scan("t1 gone");
+  // t1 back, then gone by its own rebuild: the delta deletes the agent's and the day's rows,
+  // and their blocks.
+  batch = {{"x2", t1, a0, day * kDayMs + 16 * 3600000, true, 200, 1, 1}};
+  s.write([&](Conn& w) { insert_usage_events(w, batch, sc.now()); });
+  sc.fold_dirty();
+  EXPECT_EQ(block(a0), "02");
+  EXPECT_EQ(block(""), "01");
+  drop(t1);
+  aggregate_days(c, day, day, t1, sc.now());
+  EXPECT_EQ(row(a0), "none");
+  EXPECT_EQ(row(""), "none");
+  EXPECT_EQ(block(a0), "none");
+  EXPECT_EQ(block(""), "none");
+  sc.expect_overview_equals_scan("t1 gone alone");
 }
 
 // Daily rows without a rollup (a database migrated to 28, or rows written behind the
@@ -284,6 +346,31 @@ void backfill_from_daily_rows(Store& s, const std::vector<Migration>& migrations
   sc.expect_rows_equal_rebuild("after the backfill");
 }
 
+// A database at migration 28 (decimal lists, no blocks): migration 29 drops the lists and
+// marks the rollup incomplete; the backfill writes them again in base 32, then the blocks.
+void migration_29_rewrites_the_lists(Store& s, const std::vector<Migration>& migrations) {
+  Scenario sc(s, 13, 14, 20);
+  Conn& c = sc.c();
+  sc.random_events(400);
+  sc.fold_dirty();
+  auto kept = rollup_rows(c);
+  auto kept_blocks = block_rows(c);
+  ASSERT_FALSE(kept_blocks.empty());
+  c.exec("UPDATE platform_usage_daily SET tenant_totals = '5,,12' WHERE agent_id = ''");
+  c.exec_script("DROP TABLE platform_usage_blocks");
+  for (auto& m : migrations)
+    if (m.version == 29) c.exec_script(m.sql);
+  EXPECT_FALSE(rollup_complete(c));
+  EXPECT_EQ(
+      c.query("SELECT count(*) FROM platform_usage_daily WHERE tenant_totals IS NOT NULL")[0].i64(
+          0),
+      0);
+  EXPECT_TRUE(backfill_rollup(c, 100).complete);
+  EXPECT_EQ(kept, rollup_rows(c));
+  EXPECT_EQ(kept_blocks, block_rows(c));
+  sc.expect_overview_equals_scan("after migration 29 and the backfill");
+}
+
 TEST(RollupBitmap, SetClearOrCount) {
   std::string b = bitmap_set("", 9, true);
   EXPECT_EQ(b, "0002");
@@ -296,11 +383,68 @@ TEST(RollupBitmap, SetClearOrCount) {
   bitmap_or(acc, "03");
   bitmap_or(acc, "000080");
   EXPECT_EQ(bitmap_count(acc), 4);
+}
+
+TEST(RollupTotalsList, Base32DigitsRoundTrip) {
+  EXPECT_EQ(format_tenant_totals({5, 0, 12}), "50c");
+  EXPECT_EQ(format_tenant_totals({750, 31, 32, 0, 0}), "XevB0");  // trailing zeros dropped
+  EXPECT_EQ(format_tenant_totals({-3, 1024}), "-3BA0");
+  EXPECT_EQ(format_tenant_totals({0, 0}), "");
   std::vector<int64_t> totals;
-  tenant_totals_add(totals, "5,,12");
-  tenant_totals_add(totals, ",3,,,7");
+  tenant_totals_add(totals, "50c");
+  tenant_totals_add(totals, "03001-7");
   tenant_totals_add(totals, "");
-  EXPECT_EQ(totals, (std::vector<int64_t>{5, 3, 12, 0, 7}));
+  EXPECT_EQ(totals, (std::vector<int64_t>{5, 3, 12, 0, 1, -7}));
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<int64_t> v(rng() % 40);
+    for (auto& n : v) {
+      int64_t m = static_cast<int64_t>((rng() >> 1) >> (rng() % 63));  // every magnitude
+      n = rng() % 5 == 0 ? 0 : (rng() % 7 == 0 ? -m : m);
+    }
+    while (!v.empty() && v.back() == 0) v.pop_back();
+    std::vector<int64_t> back;
+    tenant_totals_add(back, format_tenant_totals(v));
+    back.resize(v.size(), 0);  // trailing zeros are not read back
+    EXPECT_EQ(back, v);
+  }
+}
+
+TEST(RollupTotalsList, SpansOfAPeriod) {
+  using S = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t>;
+  auto spans = [](int64_t from, int64_t to) {
+    RollupSpans s = rollup_spans(from, to);
+    return S{s.head_from, s.head_to, s.blocks_from, s.blocks_to, s.tail_from, s.tail_to};
+  };
+  EXPECT_EQ(rollup_block_of(16), 16);
+  EXPECT_EQ(rollup_block_of(23), 16);
+  EXPECT_EQ(rollup_block_of(24), 24);
+  EXPECT_EQ(spans(16, 23), (S{16, 15, 16, 16, 24, 23}));  // one whole block
+  EXPECT_EQ(spans(16, 22), (S{16, 22, 16, 15, 23, 22}));  // a day short: days only
+  EXPECT_EQ(spans(17, 23), (S{17, 23, 24, 23, 24, 23}));
+  EXPECT_EQ(spans(15, 24), (S{15, 15, 16, 16, 24, 24}));  // a day either side
+  EXPECT_EQ(spans(9, 40), (S{9, 15, 16, 32, 40, 40}));    // three blocks
+  EXPECT_EQ(spans(20, 20), (S{20, 20, 24, 23, 21, 20}));
+  // Every day of every period in exactly one span, whole blocks inside it.
+  for (int64_t from = 0; from < 40; ++from)
+    for (int64_t to = from; to < 60; ++to) {
+      RollupSpans s = rollup_spans(from, to);
+      std::vector<int> seen(70, 0);
+      for (int64_t d = s.head_from; d <= s.head_to; ++d) ++seen[static_cast<size_t>(d)];
+      for (int64_t b = s.blocks_from; b <= s.blocks_to; b += kRollupBlockDays) {
+        ASSERT_EQ(rollup_block_of(b), b);
+        for (int64_t d = b; d < b + kRollupBlockDays; ++d) ++seen[static_cast<size_t>(d)];
+      }
+      for (int64_t d = s.tail_from; d <= s.tail_to; ++d) ++seen[static_cast<size_t>(d)];
+      for (int64_t d = 0; d < 70; ++d)
+        ASSERT_EQ(seen[static_cast<size_t>(d)], d >= from && d <= to ? 1 : 0)
+            << from << ".." << to << " day " << d;
+      int64_t fit = 0;  // as many whole blocks as fit
+      for (int64_t b = 0; b < 70; b += kRollupBlockDays)
+        fit += b >= from && b + kRollupBlockDays - 1 <= to;
+      EXPECT_EQ(s.blocks_from > s.blocks_to ? 0 : (s.blocks_to - s.blocks_from) / 8 + 1, fit)
+          << from << ".." << to;
+    }
 }
 
 using UsageRollup = SqliteStoreTest;
@@ -310,15 +454,27 @@ TEST_F(UsageRollup, RandomSequencesMatchScan) { random_sequences_match_scan(*sto
 TEST_F(UsageRollup, RandomSequencesOfManyTenantsMatchScan) {
   random_sequences_match_scan(*store_, 150, 2);
 }
+TEST_F(UsageRollup, RandomSequencesAcrossBlocksMatchScan) {
+  random_sequences_match_scan(*store_, 14, 3, 26);
+}
 TEST_F(UsageRollup, TenantLosingItsRowsLeavesCountsAndBits) {
   tenant_losing_its_rows_leaves_counts_and_bits(*store_);
 }
 TEST_F(UsageRollup, BackfillFromDailyRows) {
   backfill_from_daily_rows(*store_, sqlite_migrations());
 }
+TEST_F(UsageRollup, Migration29RewritesTheLists) {
+  migration_29_rewrites_the_lists(*store_, sqlite_migrations());
+}
+TEST_F(PgServerUsageRollup, Migration29RewritesTheLists) {
+  migration_29_rewrites_the_lists(*store_, postgres_migrations());
+}
 TEST_F(PgServerUsageRollup, RandomSequencesMatchScan) { random_sequences_match_scan(*store_); }
 TEST_F(PgServerUsageRollup, RandomSequencesOfManyTenantsMatchScan) {
   random_sequences_match_scan(*store_, 150, 2);
+}
+TEST_F(PgServerUsageRollup, RandomSequencesAcrossBlocksMatchScan) {
+  random_sequences_match_scan(*store_, 14, 3, 26);
 }
 TEST_F(PgServerUsageRollup, TenantLosingItsRowsLeavesCountsAndBits) {
   tenant_losing_its_rows_leaves_counts_and_bits(*store_);

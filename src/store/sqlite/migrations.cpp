@@ -818,6 +818,33 @@ INSERT INTO usage_rollup_state(id, complete) VALUES (1, 0);
 -- Nothing to backfill without daily rows: complete from the start.
 UPDATE usage_rollup_state SET complete = 1 WHERE NOT EXISTS (SELECT 1 FROM tenant_usage_daily);
 )SQL"},
+      {29, "platform usage rollup: totals lists in base 32, summed per 8-day block",
+       R"SQL(
+-- Issue 20: the 90-day overview summed 90 day lists of decimal totals (3.9 MB at 10 000
+-- tenants, 182 ms). The lists are now base-32 digits without separators (about half the
+-- size; store/usage_rollup.hpp, format_tenant_totals), and platform_usage_blocks holds,
+-- per block of 8 days aligned on the epoch, the sum of its days' lists (agent_id '') and
+-- each agent's OR of its days' bitmaps, kept by the same deltas: a 90-day period sums ~11
+-- block lists and <= 14 day lists, and ORs as many bitmaps per top agent. The old decimal lists
+-- are dropped and the rollup marked incomplete: the aggregation job's backfill rebuilds
+-- every day in the new format, then the blocks (the overview scans the daily rows until
+-- then).
+CREATE TABLE platform_usage_blocks (
+  first_day TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  tenant_totals TEXT,
+  tenant_bits TEXT,
+  PRIMARY KEY (first_day, agent_id)
+);
+-- The overview's deployed_count per top agent (count(DISTINCT tenant_id) of its active
+-- contracts) read every contract's row; with tenant_id in the index it is an index-only
+-- scan (10 agents: 13 ms -> ~2 ms at 10 000 tenants on PostgreSQL).
+DROP INDEX tenant_agents_agent;
+CREATE INDEX tenant_agents_agent ON tenant_agents(agent_id, status, tenant_id);
+UPDATE platform_usage_daily SET tenant_totals = NULL WHERE agent_id = '';
+UPDATE usage_rollup_state SET complete = 0, backfilled_through = NULL
+  WHERE EXISTS (SELECT 1 FROM tenant_usage_daily);
+)SQL"},
   };
   return m;
 }
