@@ -15,8 +15,8 @@
 #include <regex>
 #include <set>
 
-#include "cli/subcommands.hpp"
 #include "cli/progress.hpp"
+#include "cli/subcommands.hpp"
 #include "store/audit.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
@@ -131,6 +131,9 @@ std::vector<Table> plan_tables(Conn& src, const TargetSchema& target) {
                            {kMigrationsTable})) {
     Table t;
     t.name = r.str(0);
+    // Kept by the target's triggers as tenant_status_history's rows arrive (migration 29):
+    // copied too, its rows would count twice.
+    if (t.name == "billing_mrr_hours") continue;
     auto tt = target.tables.find(t.name);
     if (tt == target.tables.end())
       throw UsageError("source table " + t.name + " does not exist in the target schema");
