@@ -131,9 +131,6 @@ std::vector<Table> plan_tables(Conn& src, const TargetSchema& target) {
                            {kMigrationsTable})) {
     Table t;
     t.name = r.str(0);
-    // Kept by the target's triggers as tenant_status_history's rows arrive (migration 29):
-    // copied too, its rows would count twice.
-    if (t.name == "billing_mrr_hours") continue;
     auto tt = target.tables.find(t.name);
     if (tt == target.tables.end())
       throw UsageError("source table " + t.name + " does not exist in the target schema");
@@ -322,7 +319,11 @@ int cmd_copy(const std::string& from, const std::string& to, bool force) {
     std::cerr << "copy: " << tally.total << " rows in " << tally.tables
               << " tables from sqlite:" << path << "\n";
     Progress progress(tally.total);
+    // billing_mrr_hours is copied like any table; the trigger that keeps it from the status
+    // history (migration 29) would add every copied history row to it a second time.
+    dst.exec("ALTER TABLE tenant_status_history DISABLE TRIGGER tenant_status_history_billing", {});
     for (auto& t : tables) copy_table(*src, dst, t, progress, tally);
+    dst.exec("ALTER TABLE tenant_status_history ENABLE TRIGGER tenant_status_history_billing", {});
     reset_sequences(*src, dst, tables);
     store::recount_tenant_children(dst);  // the child rows' inserts fired the count triggers
     progress.draw(tally.rows,
