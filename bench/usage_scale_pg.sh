@@ -13,6 +13,11 @@
 # aggregation would leave. Prints a Markdown table: route, req/s, p50, p99, non-2xx; then
 # the overview again from the scan of the daily rows (the rollup marked incomplete).
 #   BENCH_ROUTES=overview   only the /internal/usage/overview rows (rollup, then scan)
+#   BENCH_ROUTES=staff      only the staff lists and the billing overview (billing 7/30/90 d,
+#                           integrations, incidents)
+#   BENCH_BASELINE_BIN=path an older painel: it loads the demo (its schema), its server is
+#                           measured first, then $PAINEL_BIN's (which migrates the store on
+#                           start): before and after on the same data in one run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TENANTS="${1:-10000}"
@@ -21,6 +26,8 @@ DUR="${BENCH_DURATION:-10s}"
 WARMUP="${BENCH_WARMUP:-2s}"
 CONNS="${BENCH_CONNS:-64}"
 BIN="${PAINEL_BIN:-./build/painel}"
+BASE_BIN="${BENCH_BASELINE_BIN:-}"
+LOAD_BIN="${BASE_BIN:-$BIN}"  # the demo and the rollup are written at the older schema
 DATA=bench/data
 PGDIR="$DATA/pg-scale-$TENANTS-$DAYS"
 PORT=18484
@@ -39,7 +46,7 @@ trap cleanup EXIT
 DBURL="$(scripts/pg-test-cluster.sh start "$PGDIR")"
 echo "bench: $TENANTS demo tenants (one day of events)…" >&2
 start=$(date +%s)
-"$BIN" demo --database "$DBURL" --tenants "$TENANTS" --days 1 > "$PGDIR/logins.txt"
+"$LOAD_BIN" demo --database "$DBURL" --tenants "$TENANTS" --days 1 > "$PGDIR/logins.txt"
 echo "bench: demo loaded in $(( $(date +%s) - start )) s" >&2
 start=$(date +%s)
 psql -q -v ON_ERROR_STOP=1 "$DBURL" <<SQL
@@ -64,7 +71,7 @@ VACUUM ANALYZE tenant_usage_cumulative;
 SQL
 echo "bench: daily rows generated in $(( $(date +%s) - start )) s" >&2
 start=$(date +%s)
-"$BIN" aggregate --database "$DBURL" --rollup >&2
+"$LOAD_BIN" aggregate --database "$DBURL" --rollup >&2
 psql -q "$DBURL" -c "VACUUM ANALYZE platform_usage_daily" -c "VACUUM ANALYZE usage_tenant_ordinals"
 echo "bench: platform rollup rebuilt in $(( $(date +%s) - start )) s" >&2
 # For comparison, ranking the tenants from their running totals instead (two seeks of
@@ -84,13 +91,19 @@ ROWS=$(psql -qtA "$DBURL" -c "SELECT count(*) FROM tenant_usage_daily")
 SIZE=$(psql -qtA "$DBURL" -c "SELECT pg_size_pretty(pg_total_relation_size('tenant_usage_daily'))")
 echo "bench: PostgreSQL at $DBURL: $ROWS daily rows ($SIZE with indexes)" >&2
 
-"$BIN" serve --database "$DBURL" --listen 127.0.0.1:$PORT --log-level warn \
-  --rate-user-per-min 100000000 --rate-user-burst 100000000 \
-  --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs \
-  --cache-ttl-ms 1 > "$DATA/serve-scale.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 100); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.1; done
-curl -sf localhost:$PORT/healthz >/dev/null || { cat "$DATA/serve-scale.log" >&2; exit 1; }
+start_server() {  # binary
+  "$1" serve --database "$DBURL" --listen 127.0.0.1:$PORT --log-level warn \
+    --rate-user-per-min 100000000 --rate-user-burst 100000000 \
+    --rate-tenant-per-min 100000000 --rate-tenant-burst 100000000 --no-jobs \
+    --cache-ttl-ms 1 > "$DATA/serve-scale.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 100); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.1; done
+  curl -sf localhost:$PORT/healthz >/dev/null || { cat "$DATA/serve-scale.log" >&2; exit 1; }
+}
+stop_server() {
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+}
+start_server "${BASE_BIN:-$BIN}"
 login() {
   curl -sf -XPOST localhost:$PORT/auth/login -H 'content-type: application/json' \
     -d "{\"email\":\"$1\",\"password\":\"demo-painel-2026\"}" |
@@ -121,8 +134,29 @@ OVERVIEW=("/internal/usage/overview?period=7d" "/internal/usage/overview?period=
   "/internal/usage/overview?period=90d")
 echo "| route (uncached, $TENANTS tenants × $DAYS days = $ROWS daily rows) | one client alone (median of 9) | req/s at $CONNS connections ($DUR) | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|"
+STAFF=(/internal/billing/overview "/internal/billing/overview?period=7d"
+  "/internal/billing/overview?period=90d" "/internal/integrations?limit=50"
+  "/internal/incidents?limit=50")
+if [[ -n "$BASE_BIN" ]]; then
+  echo "| before: \`$BASE_BIN\` | | | | | |"
+  for r in "${STAFF[@]}"; do row "$r" "$IT"; done
+  for r in "${STAFF[@]}"; do  # the answers, to compare with the new binary's
+    curl -s "http://127.0.0.1:$PORT$r" -H "Authorization: Bearer $IT" > "$PGDIR/before-$(echo "$r" | tr -c 'a-z0-9' _)"
+  done
+  stop_server
+  start_server "$BIN"
+  IT=$(login admin@alquimista.ai)
+  echo "| after: \`$BIN\` (schema $(psql -qtA "$DBURL" -c "SELECT max(version) FROM schema_migrations")) | | | | | |"
+  for r in "${STAFF[@]}"; do
+    f="$PGDIR/before-$(echo "$r" | tr -c 'a-z0-9' _)"
+    curl -s "http://127.0.0.1:$PORT$r" -H "Authorization: Bearer $IT" | cmp -s - "$f" ||
+      echo "bench: $r answers differently from the baseline binary" >&2
+  done
+fi
 if [[ "${BENCH_ROUTES:-}" == overview ]]; then
   for r in "${OVERVIEW[@]}"; do row "$r" "$IT"; done
+elif [[ "${BENCH_ROUTES:-}" == staff ]]; then
+  for r in "${STAFF[@]}"; do row "$r" "$IT"; done
 else
 for r in /tenant/me /tenant/agents /tenant/integrations /tenant/incidents \
   "/tenant/usage?period=7d" "/tenant/usage?period=30d" "/tenant/usage?period=90d"; do
@@ -146,6 +180,10 @@ row "/internal/tenants/$TID" "$IT"
 row "/internal/operations/commands?tenant_id=$TID" "$IT"
 fi
 # The overview without the rollup: the scan of every daily row of the period (before).
+if [[ "${BENCH_ROUTES:-}" == staff ]]; then
+  echo "load (1 min) at the end: $(cut -d' ' -f1 /proc/loadavg)"
+  exit 0
+fi
 psql -q "$DBURL" -c "UPDATE usage_rollup_state SET complete = 0 WHERE id = 1"
 echo "| overview from the scan (rollup marked incomplete) | | | | | |"
 for r in "${OVERVIEW[@]}"; do  # may pass the statement timeout on a loaded machine
