@@ -14,6 +14,8 @@ namespace painel::store {
 
 // Every tenant_status_history row, oldest first (by time, then insertion order).
 // Each change's day is its date in `zone` (the platform zone of the billing periods).
+// The overview folds these only when billing_days cannot serve its zone; the tests fold
+// them as the reference for billing_days.
 std::vector<domain::StatusChange> status_changes(Conn& c, const TimeZone& zone);
 
 // The billing figures of a period from billing_mrr_hours (migration 29): the MRR before
