@@ -14,10 +14,14 @@
 # the overview again from the scan of the daily rows (the rollup marked incomplete).
 #   BENCH_ROUTES=overview   only the /internal/usage/overview rows (rollup, then scan)
 #   PAINEL_BIN_BEFORE=path  a binary of the code before a change: it loads the data and
-#                           measures the overview first; then PAINEL_BIN migrates the same
+#                           measures the chosen overview and staff rows first; then PAINEL_BIN migrates the same
 #                           database (--no-backup), rebuilds the rollup and measures again,
 #                           and each prints an EXPLAIN ANALYZE of its read of the period's
-#                           tenant lists (sum(length()) so the values are detoasted).
+#                           tenant lists (sum(length()) so the values are detoasted); the
+#                           answers of both are compared byte for byte (BENCH_BASELINE_BIN is
+#                           a synonym)
+#   BENCH_ROUTES=staff      only the staff lists and the billing overview (billing 7/30/90 d,
+#                           integrations, incidents)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TENANTS="${1:-10000}"
@@ -26,7 +30,7 @@ DUR="${BENCH_DURATION:-10s}"
 WARMUP="${BENCH_WARMUP:-2s}"
 CONNS="${BENCH_CONNS:-64}"
 BIN="${PAINEL_BIN:-./build/painel}"
-BEFORE="${PAINEL_BIN_BEFORE:-}"
+BEFORE="${PAINEL_BIN_BEFORE:-${BENCH_BASELINE_BIN:-}}"
 GEN_BIN="${BEFORE:-$BIN}"  # the binary that creates the schema and loads the data
 DATA=bench/data
 PGDIR="$DATA/pg-scale-$TENANTS-$DAYS"
@@ -159,20 +163,40 @@ OVERVIEW=("/internal/usage/overview?period=7d" "/internal/usage/overview?period=
   "/internal/usage/overview?period=90d")
 echo "| route (uncached, $TENANTS tenants × $DAYS days = $ROWS daily rows) | one client alone (median of 9) | req/s at $CONNS connections ($DUR) | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|"
+STAFF=(/internal/billing/overview "/internal/billing/overview?period=7d"
+  "/internal/billing/overview?period=90d" "/internal/integrations?limit=50"
+  "/internal/incidents?limit=50")
+case "${BENCH_ROUTES:-}" in
+  overview) SELECTED=("${OVERVIEW[@]}") ;;
+  staff) SELECTED=("${STAFF[@]}") ;;
+  *) SELECTED=("${OVERVIEW[@]}" "${STAFF[@]}") ;;
+esac
+answer_file() { echo "$PGDIR/before-$(echo "$1" | tr -c 'a-z0-9' _)"; }
 if [[ -n "$BEFORE" ]]; then  # the code before, on the same data; then $BIN migrates it
   explain_lists
   serve "$BEFORE"
   echo "| before: \`$BEFORE\` | | | | | |"
-  for r in "${OVERVIEW[@]}"; do row "$r" "$IT"; done
+  for r in "${SELECTED[@]}"; do  # measured, and the answers kept to compare with $BIN's
+    row "$r" "$IT"
+    curl -s "http://127.0.0.1:$PORT$r" -H "Authorization: Bearer $IT" > "$(answer_file "$r")"
+  done
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
   "$BIN" migrate --database "$DBURL" --no-backup >&2
   rollup "$BIN"
-  echo "| after: \`$BIN\` | | | | | |"
+  echo "| after: \`$BIN\` (schema $(psql -qtA "$DBURL" -c "SELECT max(version) FROM schema_migrations")) | | | | | |"
 fi
 explain_lists
 serve "$BIN"
+if [[ -n "$BEFORE" ]]; then
+  for r in "${SELECTED[@]}"; do
+    curl -s "http://127.0.0.1:$PORT$r" -H "Authorization: Bearer $IT" | cmp -s - "$(answer_file "$r")" ||
+      echo "bench: $r answers differently from the binary before" >&2
+  done
+fi
 if [[ "${BENCH_ROUTES:-}" == overview ]]; then
   for r in "${OVERVIEW[@]}"; do row "$r" "$IT"; done
+elif [[ "${BENCH_ROUTES:-}" == staff ]]; then
+  for r in "${STAFF[@]}"; do row "$r" "$IT"; done
 else
 for r in /tenant/me /tenant/agents /tenant/integrations /tenant/incidents \
   "/tenant/usage?period=7d" "/tenant/usage?period=30d" "/tenant/usage?period=90d"; do
@@ -196,6 +220,10 @@ row "/internal/tenants/$TID" "$IT"
 row "/internal/operations/commands?tenant_id=$TID" "$IT"
 fi
 # The overview without the rollup: the scan of every daily row of the period (before).
+if [[ "${BENCH_ROUTES:-}" == staff ]]; then
+  echo "load (1 min) at the end: $(cut -d' ' -f1 /proc/loadavg)"
+  exit 0
+fi
 psql -q "$DBURL" -c "UPDATE usage_rollup_state SET complete = 0 WHERE id = 1"
 echo "| overview from the scan (rollup marked incomplete) | | | | | |"
 for r in "${OVERVIEW[@]}"; do  # may pass the statement timeout on a loaded machine

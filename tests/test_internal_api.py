@@ -122,6 +122,106 @@ class InternalApi(unittest.TestCase):
         self.assertGreater(v["checked"], 0)
 
 
+class BillingPeriodEdges(unittest.TestCase):
+    """The billing overview's trend, new and churned MRR for a custom period, with tenants
+    activated and cancelled before, on and after its edges (the first and last instants of
+    its São Paulo days) and one row written back-dated after a later one: against figures
+    worked out by hand and a fold of every history row written here in Python."""
+
+    def test_figures_across_the_period_edges(self):
+        import datetime
+        from fixtures import TODAY, ZONE
+        p = Painel("--cache-ttl-ms", "1").start()
+        try:
+            p.user("root@alq.ai", "INTERNAL_ADMIN")
+            tok = p.login("root@alq.ai", "painel-test-pw-1")["access_token"]
+            first, last = TODAY - datetime.timedelta(days=10), TODAY - datetime.timedelta(days=8)
+
+            def start_ms(d):  # the first instant of local day d
+                return int(datetime.datetime(d.year, d.month, d.day, tzinfo=ZONE).timestamp() * 1000)
+
+            def iso(ms):
+                t = datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc)
+                return t.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+            hour, day_ms = 3600 * 1000, 86400 * 1000
+            t0, t1 = start_ms(first), start_ms(last + datetime.timedelta(days=1))
+            ids = {n: p.tenant(f"Borda {n}", status="trial") for n in "ABCEFG"}
+
+            def add(n, old, new, mrr, ms):
+                p.sql("INSERT INTO tenant_status_history(tenant_id, old_status, new_status, mrr_cents, "
+                      "changed_at) VALUES (?,?,?,?,?)", (ids[n], old, new, mrr, iso(ms)))
+
+            add("A", "inactive", "active", 10000, t0 - 1)        # the last instant before
+            add("B", "inactive", "active", 20000, t0)            # the first instant: new
+            add("C", "inactive", "active", 40000, t0 - 5 * day_ms)
+            add("C", "active", "suspended", 40000, t0 + day_ms + hour)  # churn, second day
+            add("E", "inactive", "active", 80000, t1)            # after the period
+            add("F", "inactive", "trial", 0, t0 - 10 * day_ms)
+            add("F", "trial", "active", 1000, t1 - 1)            # the last instant: new
+            add("G", "active", "suspended", 160000, t0 + 2 * hour)  # churn, first day…
+            add("G", "inactive", "active", 160000, t0 - 2 * day_ms)  # …of a later-written activation
+
+            b = p.get(f"/internal/billing/overview?from={first}&to={last}", token=tok).json()
+            trend = [(d["date"], round(d["mrr"] * 100), d["new_tenants"], d["churned_tenants"])
+                     for d in b["revenue_trend"]]
+            days = [(first + datetime.timedelta(days=i)).isoformat() for i in range(3)]
+            self.assertEqual(trend, [(days[0], 70000, 1, 1), (days[1], 30000, 0, 1), (days[2], 31000, 1, 0)])
+            fs = b["financial_summary"]
+            self.assertEqual(round(fs["new_mrr_this_period"] * 100), 21000)
+            self.assertEqual(round(fs["churned_mrr_this_period"] * 100), 200000)
+
+            # The same from a fold of every row (the tenants' creation rows included).
+            rows = p.sql("SELECT tenant_id, coalesce(old_status, ''), new_status, mrr_cents, changed_at "
+                         "FROM tenant_status_history ORDER BY changed_at, id")
+
+            def local_date(at):
+                t = at if isinstance(at, datetime.datetime) else \
+                    datetime.datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+                return t.astimezone(ZONE).date()
+
+            for f, l in [(first, last), (first - datetime.timedelta(days=3), last),
+                         (first + datetime.timedelta(days=1), last + datetime.timedelta(days=2))]:
+                paying, want, new_mrr, churned_mrr = {}, {}, 0, 0
+                for tenant, old, new, mrr, at in rows:
+                    d = local_date(at)
+                    if d > l:
+                        break
+                    paying.pop(tenant, None)
+                    if new == "active":
+                        paying[tenant] = mrr
+                    if d >= f:
+                        act = new == "active" and old != "active"
+                        churn = old == "active" and new in ("suspended", "inactive")
+                        n, c = want.get(d, (0, 0))
+                        want[d] = (n + act, c + churn)
+                        new_mrr += mrr if act else 0
+                        churned_mrr += mrr if churn else 0
+                    want[("mrr", d)] = sum(paying.values())
+                expected, mrr_now = [], None
+                for i in range((l - f).days + 1):
+                    d = f + datetime.timedelta(days=i)
+                    if ("mrr", d) in want:
+                        mrr_now = want[("mrr", d)]
+                    elif mrr_now is None:  # no row yet in the period: the MRR before it
+                        before = {}
+                        for tenant, _, new, mrr, at in rows:
+                            if local_date(at) < f:
+                                before.pop(tenant, None)
+                                if new == "active":
+                                    before[tenant] = mrr
+                        mrr_now = sum(before.values())
+                    expected.append((d.isoformat(), mrr_now) + want.get(d, (0, 0)))
+                b = p.get(f"/internal/billing/overview?from={f}&to={l}", token=tok).json()
+                got = [(d["date"], round(d["mrr"] * 100), d["new_tenants"], d["churned_tenants"])
+                       for d in b["revenue_trend"]]
+                self.assertEqual(got, expected, (f, l))
+                self.assertEqual(round(b["financial_summary"]["new_mrr_this_period"] * 100), new_mrr)
+                self.assertEqual(round(b["financial_summary"]["churned_mrr_this_period"] * 100), churned_mrr)
+        finally:
+            p.cleanup()
+
+
 class AuditTamper(unittest.TestCase):
     def test_edit_behind_the_triggers_is_detected(self):
         p = Painel().start()

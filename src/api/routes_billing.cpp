@@ -26,9 +26,16 @@ void render_mrr_by(JsonOut& j, store::Conn& c, store::MrrGroupBy by, const char*
 }
 
 std::string render_billing(store::Conn& c, const Period& per, const TimeZone& zone) {
-  auto changes = store::status_changes(c, zone);
-  auto mv = domain::period_movement(changes, per.from_day, per.to_day);
-  auto trend = domain::revenue_trend(changes, per.from_day, per.to_day);
+  domain::PeriodMovement mv;
+  std::vector<domain::DayRevenue> trend;
+  if (auto days = store::billing_days(c, zone, per.from_day, per.to_day)) {
+    mv = domain::period_movement(days->days);
+    trend = domain::revenue_trend(days->opening_mrr_cents, days->days, per.from_day, per.to_day);
+  } else {  // a zone whose days do not start on whole hours: fold the whole history
+    auto changes = store::status_changes(c, zone);
+    mv = domain::period_movement(changes, per.from_day, per.to_day);
+    trend = domain::revenue_trend(changes, per.from_day, per.to_day);
+  }
   auto [mrr, n] = store::active_mrr(c);
   JsonOut j;
   period_fields(j.begin_object(), per)

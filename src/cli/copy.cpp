@@ -15,8 +15,8 @@
 #include <regex>
 #include <set>
 
-#include "cli/subcommands.hpp"
 #include "cli/progress.hpp"
+#include "cli/subcommands.hpp"
 #include "store/audit.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
@@ -319,7 +319,11 @@ int cmd_copy(const std::string& from, const std::string& to, bool force) {
     std::cerr << "copy: " << tally.total << " rows in " << tally.tables
               << " tables from sqlite:" << path << "\n";
     Progress progress(tally.total);
+    // billing_mrr_hours is copied like any table; the trigger that keeps it from the status
+    // history (migration 30) would add every copied history row to it a second time.
+    dst.exec("ALTER TABLE tenant_status_history DISABLE TRIGGER tenant_status_history_billing", {});
     for (auto& t : tables) copy_table(*src, dst, t, progress, tally);
+    dst.exec("ALTER TABLE tenant_status_history ENABLE TRIGGER tenant_status_history_billing", {});
     reset_sequences(*src, dst, tables);
     store::recount_tenant_children(dst);  // the child rows' inserts fired the count triggers
     progress.draw(tally.rows,

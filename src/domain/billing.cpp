@@ -53,4 +53,32 @@ PeriodMovement period_movement(const std::vector<StatusChange>& changes, int64_t
   return m;
 }
 
+std::vector<DayRevenue> revenue_trend(int64_t opening_mrr_cents,
+                                      const std::vector<DayMovement>& days, int64_t from_day,
+                                      int64_t to_day) {
+  std::vector<DayRevenue> out;
+  int64_t mrr = opening_mrr_cents;
+  size_t i = 0;
+  for (int64_t d = from_day; d <= to_day; ++d) {
+    DayRevenue r{d, 0, 0, 0};
+    for (; i < days.size() && days[i].day == d; ++i) {
+      mrr += days[i].mrr_delta_cents;
+      r.new_tenants += days[i].new_tenants;
+      r.churned_tenants += days[i].churned_tenants;
+    }
+    r.mrr_cents = mrr;
+    out.push_back(r);
+  }
+  return out;
+}
+
+PeriodMovement period_movement(const std::vector<DayMovement>& days) {
+  PeriodMovement m;
+  for (auto& d : days) {
+    m.new_mrr_cents += d.new_mrr_cents;
+    m.churned_mrr_cents += d.churned_mrr_cents;
+  }
+  return m;
+}
+
 }  // namespace painel::domain

@@ -35,4 +35,18 @@ std::vector<DayRevenue> revenue_trend(const std::vector<StatusChange>& changes, 
 PeriodMovement period_movement(const std::vector<StatusChange>& changes, int64_t from_day,
                                int64_t to_day);
 
+// The same figures from the history already summed per day (store/billing.hpp
+// billing_days): the MRR before the period and, per day of the period, the movement of the
+// MRR by that day's rows (each row's contribution minus the tenant's previous one) and its
+// activations and churns with their MRR. `days` are within [from_day, to_day], ascending.
+struct DayMovement {
+  int64_t day = 0;
+  int64_t mrr_delta_cents = 0, new_tenants = 0, churned_tenants = 0, new_mrr_cents = 0,
+          churned_mrr_cents = 0;
+};
+std::vector<DayRevenue> revenue_trend(int64_t opening_mrr_cents,
+                                      const std::vector<DayMovement>& days, int64_t from_day,
+                                      int64_t to_day);
+PeriodMovement period_movement(const std::vector<DayMovement>& days);
+
 }  // namespace painel::domain

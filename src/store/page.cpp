@@ -10,7 +10,7 @@ PagedQuery& PagedQuery::where(std::string_view clause, Params values) {
 
 int64_t PagedQuery::count(Conn& c) const {
   std::string sql = "SELECT count(*) ";
-  sql.append(from_).append(where_);
+  sql.append(count_from_).append(where_);
   return c.query(sql, params_)[0].i64(0);
 }
 

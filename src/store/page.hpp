@@ -26,7 +26,13 @@ struct PageOf {
 class PagedQuery {
  public:
   // `from`: the FROM part ("FROM incidents", "FROM tenants t JOIN …"), a constant.
-  explicit PagedQuery(std::string_view from) : from_(from) {}
+  explicit PagedQuery(std::string_view from) : from_(from), count_from_(from) {}
+  // `count_from`: the FROM the count reads instead, when `from` joins tables only for
+  // columns (a join that can neither drop nor repeat a row: a foreign key NOT NULL to a
+  // primary key, or a LEFT JOIN to one) and every filter is on the tables `count_from`
+  // keeps (same aliases); the count then skips the join.
+  PagedQuery(std::string_view from, std::string_view count_from)
+      : from_(from), count_from_(count_from) {}
 
   // Adds " AND <clause>"; `clause` holds one `?` per value (a constant, never input).
   PagedQuery& where(std::string_view clause, Params values);
@@ -42,8 +48,7 @@ class PagedQuery {
   void each_view(Conn& c, std::string_view columns, const Params& column_params,
                  std::string_view order_by, PageRequest page,
                  const std::function<void(const RowView&)>& fn) const;
-  Rows rows(Conn& c, std::string_view columns, std::string_view order_by,
-            PageRequest page) const;
+  Rows rows(Conn& c, std::string_view columns, std::string_view order_by, PageRequest page) const;
 
   const std::string& where_sql() const { return where_; }
   const Params& params() const { return params_; }
@@ -53,6 +58,7 @@ class PagedQuery {
   Params page_params(const Params& column_params, PageRequest page) const;
 
   std::string from_;
+  std::string count_from_;
   std::string where_;
   Params params_;
 };

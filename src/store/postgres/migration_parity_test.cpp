@@ -64,6 +64,11 @@ const std::set<std::string> kAllowed = {
     "only on sqlite: trigger tenant_users.tenant_users_active_update",
     // SQLite has no TRUNCATE; the append-only audit log refuses it on PostgreSQL.
     "only on postgres: trigger operational_events.operational_events_no_truncate",
+    // Migration 29: one BEFORE trigger function on PostgreSQL, a trigger per event on SQLite.
+    "only on postgres: trigger tenant_status_history.tenant_status_history_billing",
+    "only on sqlite: trigger tenant_status_history.tenant_status_history_billing_delete",
+    "only on sqlite: trigger tenant_status_history.tenant_status_history_billing_insert",
+    "only on sqlite: trigger tenant_status_history.tenant_status_history_billing_update",
     // Migration 27: usage_events is partitioned by occurred_at_ms on PostgreSQL, and a
     // partitioned table's unique keys must contain it (unique indexes there, see the
     // migration). id is unique on its own there too (one sequence); an event_id is a

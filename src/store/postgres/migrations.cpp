@@ -9,6 +9,7 @@
 // operational_events.metadata (hash-chained: jsonb would normalize the bytes the hash
 // covers), commands' output (JSON or plain text), and ids that callers look up by a
 // free-form value (api_keys.id: "id or prefix"; actor/created_by/worker_id names).
+#include "store/billing.hpp"
 #include "store/name_keys.hpp"
 #include "store/plan_defaults.hpp"
 #include "store/postgres/pg_store.hpp"
@@ -818,6 +819,75 @@ UPDATE platform_usage_daily SET tenant_totals = NULL WHERE agent_id = '';
 UPDATE usage_rollup_state SET complete = 0, backfilled_through = NULL
   WHERE EXISTS (SELECT 1 FROM tenant_usage_daily);
 )SQL"},
+      {30, "billing overview from per-hour MRR movements; staff list indexes",
+       R"SQL(
+-- See the SQLite twin (billing_mrr_hours). One BEFORE trigger: PostgreSQL fires AFTER row
+-- triggers at the end of the statement, when a multi-row insert (the demo's) or a cascade
+-- has already written every row, and the neighbour lookups must see the rows one at a time.
+-- Neighbours are looked for among the other rows (id <> r.id), so an update takes OLD out
+-- and puts NEW in.
+CREATE TABLE billing_mrr_hours (
+  hour bigint PRIMARY KEY,
+  mrr_delta_cents bigint NOT NULL,
+  activations bigint NOT NULL,
+  churns bigint NOT NULL,
+  new_mrr_cents bigint NOT NULL,
+  churned_mrr_cents bigint NOT NULL
+);
+DROP INDEX tenant_status_history_tenant;
+CREATE INDEX tenant_status_history_tenant
+  ON tenant_status_history(tenant_id, changed_at, id, new_status, mrr_cents);
+CREATE FUNCTION billing_mrr_apply(r tenant_status_history, sgn bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  c bigint := CASE WHEN r.new_status = 'active' THEN r.mrr_cents ELSE 0 END;
+  act bigint := CASE WHEN r.new_status = 'active' AND coalesce(r.old_status, '') <> 'active'
+                THEN 1 ELSE 0 END;
+  ch bigint := CASE WHEN r.old_status = 'active' AND r.new_status IN ('suspended', 'inactive')
+               THEN 1 ELSE 0 END;
+  pc bigint;
+  next_at timestamptz;
+BEGIN
+  SELECT CASE WHEN p.new_status = 'active' THEN p.mrr_cents ELSE 0 END INTO pc
+    FROM tenant_status_history p
+    WHERE p.tenant_id = r.tenant_id AND p.id <> r.id AND (p.changed_at, p.id) < (r.changed_at, r.id)
+    ORDER BY p.changed_at DESC, p.id DESC LIMIT 1;
+  pc := coalesce(pc, 0);
+  INSERT INTO billing_mrr_hours AS b
+    VALUES (floor(extract(epoch FROM r.changed_at) / 3600)::bigint, sgn * (c - pc), sgn * act,
+            sgn * ch, sgn * act * r.mrr_cents, sgn * ch * r.mrr_cents)
+    ON CONFLICT (hour) DO UPDATE SET mrr_delta_cents = b.mrr_delta_cents + excluded.mrr_delta_cents,
+      activations = b.activations + excluded.activations, churns = b.churns + excluded.churns,
+      new_mrr_cents = b.new_mrr_cents + excluded.new_mrr_cents,
+      churned_mrr_cents = b.churned_mrr_cents + excluded.churned_mrr_cents;
+  SELECT n.changed_at INTO next_at FROM tenant_status_history n
+    WHERE n.tenant_id = r.tenant_id AND n.id <> r.id AND (n.changed_at, n.id) > (r.changed_at, r.id)
+    ORDER BY n.changed_at, n.id LIMIT 1;
+  IF FOUND THEN
+    INSERT INTO billing_mrr_hours AS b
+      VALUES (floor(extract(epoch FROM next_at) / 3600)::bigint, sgn * (pc - c), 0, 0, 0, 0)
+      ON CONFLICT (hour) DO UPDATE SET mrr_delta_cents = b.mrr_delta_cents + excluded.mrr_delta_cents;
+  END IF;
+END $$;
+CREATE FUNCTION tenant_status_history_billing() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN PERFORM billing_mrr_apply(OLD, -1); END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM billing_mrr_apply(NEW, 1); END IF;
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER tenant_status_history_billing BEFORE INSERT OR UPDATE OR DELETE
+  ON tenant_status_history FOR EACH ROW EXECUTE FUNCTION tenant_status_history_billing();
+-- The staff integration list's unfiltered order (the existing index leads with status).
+CREATE INDEX tenant_integrations_recent_error
+  ON tenant_integrations(last_error_at DESC NULLS LAST, id);
+-- The staff incident list's unfiltered order (created_at DESC, id DESC), read backwards.
+CREATE INDEX incidents_time ON incidents(created_at, id);
+-- The overview's MRR of active tenants, in total and per plan and segment, from the index
+-- alone instead of a scan of the whole tenants table (17 MB at 10 000 demo tenants).
+CREATE INDEX tenants_active_mrr ON tenants(plan, segment, mrr_cents) WHERE status = 'active';
+)SQL",
+       rebuild_billing_hours},
   };
   return m;
 }
