@@ -64,7 +64,7 @@ const std::set<std::string> kAllowed = {
     "only on sqlite: trigger tenant_users.tenant_users_active_update",
     // SQLite has no TRUNCATE; the append-only audit log refuses it on PostgreSQL.
     "only on postgres: trigger operational_events.operational_events_no_truncate",
-    // Migration 29: one BEFORE trigger function on PostgreSQL, a trigger per event on SQLite.
+    // Migration 30: one BEFORE trigger function on PostgreSQL, a trigger per event on SQLite.
     "only on postgres: trigger tenant_status_history.tenant_status_history_billing",
     "only on sqlite: trigger tenant_status_history.tenant_status_history_billing_delete",
     "only on sqlite: trigger tenant_status_history.tenant_status_history_billing_insert",
