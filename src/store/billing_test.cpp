@@ -194,7 +194,7 @@ void random_sequences(Store& s) {
   expect_hours_as_rebuilt(c);
 }
 
-// Migration 29 fills the hours from the history already there.
+// Migration 30 fills the hours from the history already there.
 class BillingUpgrade : public SqliteStoreTest {
   bool migrates() const override { return false; }
 };

@@ -14,7 +14,7 @@ namespace painel::store {
 
 namespace {
 
-// Migration 29's trigger statements for one row R (NEW or OLD) entering (sign +1) or leaving
+// Migration 30's trigger statements for one row R (NEW or OLD) entering (sign +1) or leaving
 // (sign -1) tenant_status_history: R's hour gets R's contribution minus the one of the
 // tenant's row before it, and the tenant's row after it (a back-dated row) now follows R
 // instead of that previous row. Neighbours are looked for among the other rows (id <> R.id),
