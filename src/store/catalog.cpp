@@ -94,12 +94,15 @@ void update_catalog_agent(Conn& c, const CatalogAgent& a, int64_t now_ms) {
                    a.monthly_price_cents, a.status, format_rfc3339(now_ms), a.id});
   // The agent's row is locked by the UPDATE (a contract written beside this waits for it:
   // store::share_agent_row); each contracting tenant's row is locked, in id order, before
-  // its MRR is read (a contract of that tenant already under way commits first).
-  if (!before.empty() && before[0].i64(0) != a.monthly_price_cents)
-    for (auto& r : c.query(kContractingTenants, {a.id})) {
-      lock_tenant_row(c, r.str(0));
-      recompute_tenant_mrr(c, r.str(0), now_ms);
-    }
+  // its MRR is read (a contract of that tenant already under way commits first). All of
+  // them before the first recomputation: an MRR change writes the hour's row of
+  // billing_mrr_hours (migration 30's trigger), which a writer of one tenant takes after
+  // that tenant's row; taking the next tenant's row after it would deadlock with one.
+  if (!before.empty() && before[0].i64(0) != a.monthly_price_cents) {
+    auto tenants = c.query(kContractingTenants, {a.id});
+    for (auto& r : tenants) lock_tenant_row(c, r.str(0));
+    for (auto& r : tenants) recompute_tenant_mrr(c, r.str(0), now_ms);
+  }
 }
 
 std::optional<bool> agent_is_retired(Conn& c, const std::string& agent_id) {
