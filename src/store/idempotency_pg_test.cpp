@@ -17,12 +17,12 @@
 namespace painel::store {
 namespace {
 
-class PgIdempotencyRace : public PgStoreTest {};
+class PgServerIdempotencyRace : public PgStoreTest {};
 
 // Rounds of two threads (one Store each: two instances) claiming one stale key with the
 // same request at the same instant: exactly one takes it over, the other gets InFlight.
 // Fails without the FOR UPDATE (both read the stale row and both take it over).
-TEST_F(PgIdempotencyRace, TwoTakeoversOfOneStaleClaimTakeItOnce) {
+TEST_F(PgServerIdempotencyRace, TwoTakeoversOfOneStaleClaimTakeItOnce) {
   if (!store_) return;
   constexpr int kRounds = 60;
   constexpr int64_t kNow = 1'800'000'000'000, kStale = 60'000;
