@@ -133,6 +133,43 @@ TEST(ResponseSketch, CollapsesLowestBucketsAndStaysMergeable) {
   expect_within(whole.p95(), INT32_MAX);  // rank 6 of 6
 }
 
+// Parts whose ranges overlap, nest or lie apart, some wider than kMaxBuckets together,
+// merged in a random order (and through decode, as the fold reads them): the merge widens
+// once and collapses once, which must equal adding every value to one sketch.
+TEST(ResponseSketch, RandomMergesAcrossTheCollapseEqualTheWhole) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<ResponseSketch> parts(1 + rng() % 6);
+    ResponseSketch whole;
+    for (auto& part : parts) {
+      // Each part draws from its own band of magnitudes (0 ms to 2^31 ms).
+      int lo = static_cast<int>(rng() % 31), hi = lo + 1 + static_cast<int>(rng() % (32 - lo));
+      for (int i = static_cast<int>(rng() % 40); i > 0; --i) {
+        int bits = lo + static_cast<int>(rng() % static_cast<uint64_t>(hi - lo));
+        int64_t v = static_cast<int64_t>(rng() % (uint64_t{1} << bits)) - 1;
+        int64_t n = 1 + static_cast<int64_t>(rng() % 3);
+        part.add(v, n);
+        whole.add(v, n);
+      }
+    }
+    std::shuffle(parts.begin(), parts.end(), rng);
+    ResponseSketch merged;
+    for (auto& part : parts) {
+      if (rng() % 2) {
+        merged.merge(part);
+      } else {  // the stored side is the decoded one
+        auto stored = ResponseSketch::decode(merged.encode());
+        ASSERT_TRUE(stored);
+        stored->merge(part);
+        merged = *stored;
+      }
+    }
+    ASSERT_EQ(merged, whole) << "round " << round;
+    ASSERT_EQ(merged.count(), whole.count());
+    ASSERT_EQ(merged.p95(), whole.p95());
+  }
+}
+
 TEST(ResponseSketch, DecodeRejectsWhatEncodeNeverWrites) {
   for (const char* bad : {"", "!!!!", "AA", "Ag", "AQAB", "AQABAAA", "AgAA", "AQAB_39_fw"})
     EXPECT_FALSE(ResponseSketch::decode(bad)) << bad;
