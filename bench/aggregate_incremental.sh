@@ -6,8 +6,11 @@
 # one scan of the whole day).
 #
 # Usage: bench/aggregate_incremental.sh [N] [M] (default: 10000000 10000)
-# Env: BUILD_DIR (default build), RUNS (3), DAY (2026-01-15). Reuses bench/aggregate.sh's
-# generated store bench/data/aggregate/events-N.db (made by it if missing).
+# Env: BUILD_DIR (default build), RUNS (3), DAY (2026-01-15), PAINEL_BIN_BEFORE (an older
+# binary: each run then also times its incremental pass on the same store, alternating with
+# this build's, so the two are compared in one run). Reuses bench/aggregate.sh's generated
+# store bench/data/aggregate/events-N.db (made by it if missing). Each incremental line ends
+# with painel's own report: the pass's wall time and its CPU time apart from start-up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-build}"
@@ -63,6 +66,10 @@ cp "$DATA/events-$N.db" "$work"
 "$BIN" migrate --database "sqlite:$work" > /dev/null
 echo "setup: full rebuild of $DAY ($N events): $(timed aggregate --database "sqlite:$work" --from "$DAY" --to "$DAY")"
 for run in $(seq "$RUNS"); do
+  if [[ -n ${PAINEL_BIN_BEFORE:-} ]]; then
+    add_events "$((run + 200))"
+    echo "run=$run incremental (+$M events) BEFORE: $(BIN=$PAINEL_BIN_BEFORE timed aggregate --database "sqlite:$work" --dirty)"
+  fi
   add_events "$run"
   echo "run=$run incremental (+$M events): $(timed aggregate --database "sqlite:$work" --dirty)"
   add_events "$((run + 100))"

@@ -13,8 +13,9 @@
 // most 1076 buckets; the sketch keeps at most kMaxBuckets consecutive bucket indexes and
 // folds lower ones into the lowest kept bucket (the DDSketch "collapse lowest" rule, which
 // leaves upper quantiles within the error and, being a function of the highest index only,
-// keeps merges exact). Encoded, a sketch is base64url of varints: about 1.5 characters per
-// non-empty bucket, never more than ~9 KB.
+// keeps merges exact). Encoded, a sketch is text of varints in the base64url alphabet (5
+// bits per character; version 2, response_sketch.cpp; version 1, base64url of byte varints,
+// is still read): about 3–4 characters per non-empty bucket, never more than ~16 KB.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +54,9 @@ class ResponseSketch {
   static double estimate_of(int32_t index);
 
  private:
+  // The buckets of an encoded sketch, each value read by next(uint64_t&) (false: bad input).
+  template <class Next>
+  static std::optional<ResponseSketch> parse(Next&& next);
   void add_at(int32_t index, int64_t count);
   void collapse();
   int64_t value_at_rank(int64_t rank) const;

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <random>
 
+#include "core/crypto.hpp"
+
 using painel::domain::ResponseSketch;
 
 namespace {
@@ -170,9 +172,52 @@ TEST(ResponseSketch, RandomMergesAcrossTheCollapseEqualTheWhole) {
   }
 }
 
+// Version 1 (base64url of byte varints) was written before version 2: rows not folded since
+// still hold it, and it must decode to the same sketch.
+TEST(ResponseSketch, DecodesVersionOneTexts) {
+  ResponseSketch expected;
+  expected.add(0, 3);
+  expected.add(100, 2);
+  expected.add(1000, 300);
+  // Version 1 by hand: byte 1, zero, n, then gap and count per bucket as byte varints.
+  std::string bytes("\x01\x03\x02", 3);
+  auto varint = [&](uint64_t v) {
+    for (; v >= 0x80; v >>= 7) bytes.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    bytes.push_back(static_cast<char>(v));
+  };
+  const int32_t a = ResponseSketch::index_of(100), b = ResponseSketch::index_of(1000);
+  varint(static_cast<uint64_t>(a));
+  varint(2);
+  varint(static_cast<uint64_t>(b - a - 1));
+  varint(300);
+  const std::string v1 = painel::base64url_encode(bytes);
+  ASSERT_EQ(v1[0], 'A');
+  auto s = ResponseSketch::decode(v1);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->count(), 305);
+  EXPECT_EQ(*s, expected);
+  EXPECT_EQ(s->encode()[0], '2');  // written back as version 2
+  EXPECT_EQ(ResponseSketch::decode(s->encode()), s);
+  // Strict as before: a trailing byte, a redundant zero byte.
+  EXPECT_FALSE(
+      ResponseSketch::decode(painel::base64url_encode(std::string("\x01\x00\x00\x00", 4))));
+  EXPECT_FALSE(
+      ResponseSketch::decode(painel::base64url_encode(std::string("\x01\x80\x00\x00", 4))));
+}
+
 TEST(ResponseSketch, DecodeRejectsWhatEncodeNeverWrites) {
   for (const char* bad : {"", "!!!!", "AA", "Ag", "AQAB", "AQABAAA", "AgAA", "AQAB_39_fw"})
     EXPECT_FALSE(ResponseSketch::decode(bad)) << bad;
+  // Version 2: '2', zero, n, then gap and count per bucket, 5 bits per digit (32: more).
+  EXPECT_TRUE(ResponseSketch::decode("2AA"));    // empty
+  EXPECT_TRUE(ResponseSketch::decode("2DBFC"));  // zero 3, one bucket at 5 with count 2
+  for (const char* bad : {"2", "2A", "2AAA", "2AB", "2ABF", "2ABFA", "2A!", "2gA", "2AgA",
+                          "2DBFC=", "2DBF", "2ABg", "3AA", "2 AA", "2ABFgA", "2DB!CC", "2DB=CC"})
+    EXPECT_FALSE(ResponseSketch::decode(bad)) << bad;
+  // Overflow: thirteen digits carry 65 bits; the last may hold 4 only.
+  EXPECT_FALSE(ResponseSketch::decode("2" + std::string(12, '_') + "Q" + "A"));
+  EXPECT_FALSE(ResponseSketch::decode("2" + std::string(13, '_') + "BA"));
+  EXPECT_TRUE(ResponseSketch::decode("2" + std::string(12, '_') + "H" + "A"));  // INT64_MAX zeros
   EXPECT_FALSE(ResponseSketch::decode(std::string(20000, 'A')));
   // Trailing bytes after a valid sketch.
   ResponseSketch s;
