@@ -17,6 +17,8 @@ instances share one database and the same write is sent to both at once, several
 - `painel tenants create` (CLI, global lock) beside the route creating the same CNPJ: one
   tenant, and the CLI's loss is its usual "already exists" refusal (exit 1), never a
   store error.
+- a user's erasure beside that user's login (each deletes the e-mail's lockout counters
+  and locks the user's row): no deadlock, whatever the interleaving.
 
 PostgreSQL only (PAINEL_TEST_BACKEND=postgres): SQLite has one writer by design."""
 import concurrent.futures
@@ -30,7 +32,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import harness  # noqa: E402
-from harness import BIN, Painel, main  # noqa: E402
+from harness import BIN, Painel, main, psql  # noqa: E402
 from fixtures import PASSWORD  # noqa: E402
 
 ARGS = ("--rate-user-per-min", "1000000", "--rate-user-burst", "100000",
@@ -310,6 +312,69 @@ class RowLockRaces(unittest.TestCase):
         print(f"\nCLI run {took:.3f} s; created by the CLI {outcomes['cli']}, by the route "
               f"{outcomes['route']}", file=sys.stderr)
 
+
+    # --- 8. an erasure and a login of one user: the lockout counters, then the user's row ---
+    def test_an_erasure_racing_the_users_login_does_not_deadlock(self):
+        """POST /internal/users/{id}/erase beside the same user's login. The login deletes its
+        (e-mail, IP) lockout counter, then locks the user's row (TokenService::open_session);
+        the erasure must take them in that order too. It locked the user's row first and
+        deleted the e-mail's counters last (store::erase_person): the two waited for each other
+        until PostgreSQL broke the deadlock (deadlock_timeout, then a retry). The interleaving
+        is forced: another connection holds the user's session row, which the erasure deletes
+        after locking the user's row, while the login starts."""
+        email = "race-erased@painel.test"
+        uid = self.a.user(email, "TENANT_USER", self.tenant, password=PASSWORD)
+        self.a.login(email, PASSWORD)  # a session row, which the erasure deletes
+        bad = self.b.post("/auth/login", {"email": email, "password": "not the password"})
+        self.assertEqual(bad.status, 401, bad)  # the (e-mail, IP) counter the login deletes
+        db = self.a.db
+
+        def waiting():
+            return int(psql(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                "current_database() AND wait_event_type = 'Lock'")[0][0])
+
+        def deadlocks():
+            return int(psql(db, "SELECT deadlocks FROM pg_stat_database WHERE datname = "
+                                "current_database()")[0][0])
+
+        before = deadlocks()
+        holder = subprocess.Popen(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", db],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        holder.stdin.write(f"BEGIN; SELECT 1 FROM sessions WHERE user_id = '{uid}' FOR UPDATE; "
+                           "SELECT 'locked';\n")
+        holder.stdin.flush()
+        while "locked" not in holder.stdout.readline():
+            pass
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            try:
+                erase = pool.submit(self.a.post, f"/internal/users/{uid}/erase",
+                                    {"confirm_email": email}, token=self.admin)
+                deadline = time.time() + 20
+                while waiting() < 1 and time.time() < deadline:
+                    time.sleep(0.05)
+                self.assertEqual(waiting(), 1, "the erasure does not wait for the session row")
+                login = pool.submit(self.b.post, "/auth/login",
+                                    {"email": email, "password": PASSWORD})
+                while waiting() < 2 and time.time() < deadline:
+                    time.sleep(0.05)
+                self.assertEqual(waiting(), 2, "the login does not wait for the erasure")
+            finally:
+                holder.stdin.write("ROLLBACK;\n")
+                holder.stdin.close()
+                holder.wait(10)
+                holder.stdout.close()
+            erased, logged_in = erase.result(), login.result()
+        self.ok(erased, 200)
+        # The statistics of the backend that broke a deadlock are flushed within a second
+        # or two of its going idle.
+        deadline = time.time() + 5
+        while deadlocks() == before and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(deadlocks(), before, "the erasure and the login deadlocked")
+        # The erasure committed before the login took the user's row: the login finds the
+        # account disabled (no session opened for an erased person).
+        self.ok(logged_in, 401)
+        self.assertEqual(self.a.sql("SELECT count(*) FROM sessions WHERE user_id = ?", (uid,))[0][0], 0)
 
 if __name__ == "__main__":
     main()

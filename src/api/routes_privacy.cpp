@@ -131,10 +131,12 @@ http::Response erase_person(const PrivacyDeps& d, http::RouteContext& ctx) {
   std::string id;
   // Off the global write lock: the tenant's row (disabling the user moves its active_users,
   // a trigger's update) and then the user's row are locked before the person is read again
-  // (parent before child, as a user's update takes them).
+  // (parent before child, as a user's update takes them). The e-mail's lockout counters are
+  // deleted between the two: a login deletes its counter before it locks the user's row.
   d.store.write(store::WriteLock::RowLevel, [&](Conn& c) {
     auto seen = require_person(c, ctx);
     if (seen.user.tenant_id) store::lock_tenant_row(c, *seen.user.tenant_id);
+    store::forget_login_failures(c, seen.user.email);
     store::lock_user_row(c, seen.user.id);
     auto person = require_person(c, ctx);
     id = person.user.id;

@@ -23,6 +23,7 @@
 #include "core/time.hpp"
 #include "store/audit.hpp"
 #include "store/postgres/global_lock_holder.hpp"
+#include "store/postgres/pg_conn.hpp"
 #include "store/sessions.hpp"
 #include "store/test_stores.hpp"
 #include "store/users.hpp"
@@ -345,6 +346,81 @@ TEST_F(PgServerLoginLock, APasswordChangedAfterTheCheckRefusesTheSession) {
   // With the new password checked, the login goes through.
   auto again = tokens.check_password(kEmail, "another horse battery staple", m);
   EXPECT_FALSE(tokens.open_session(again, m).access_token.empty());
+}
+
+// (h) The revocation sync's prune of old lockout counters (a TokenService starting, or its
+// minute's housekeeping) beside a failed login whose counters are all old: no deadlock. A
+// failed login takes its counters in one order (pair, account, IP), the prune's DELETE in
+// the table's order; taking the IP's counter first, then waiting for the pair's that the
+// login holds while the login waits for the IP's, deadlocked (PostgreSQL broke it after
+// deadlock_timeout; Store::write retried). Forced here: the counters are stored IP first,
+// and another connection holds a counter between the IP's and the pair's, so that the
+// prune holds the IP's counter while the login takes its pair's and account's.
+TEST_F(PgServerLoginLock, APruneOfOldCountersBesideAFailedLoginDoesNotDeadlock) {
+  if (!store_) return;
+  TokenService tokens(cfg_, *store_, clock_, kMasterKey);
+  const RequestMeta m{"10.7.0.1", "gtest", "req-prune"};
+  const std::string ip = "ip:10.7.0.1", held = "ip:10.7.0.250",
+                    pair = "pair:" + std::string(kEmail) + "|10.7.0.1",
+                    account = "acct:" + std::string(kEmail);
+  const int64_t old = wall_now_ms() - 30LL * 86'400'000;  // past every counter's memory
+  for (const auto& key : {ip, held, pair, account})       // one statement each: in this order
+    store_->write([&](Conn& c) { store::count_throttle_failure(c, key, old, 0); });
+  auto& c = store_->conn();
+  auto waiting = [&] {
+    return c
+        .query(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'")[0]
+        .i64(0);
+  };
+  auto deadlocks = [&] {
+    c.exec("SELECT pg_stat_clear_snapshot()");
+    return c.query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")[0]
+        .i64(0);
+  };
+  const int64_t before = deadlocks();
+  store::PgConn holder({db_->url()});
+  holder.begin(false);
+  holder.query("SELECT 1 FROM login_throttle WHERE key = ? FOR UPDATE", {held});
+  auto other = open_other();
+  std::atomic<bool> pruned{false}, failed{false};
+  // Another instance starting: its TokenService prunes the old counters at once.
+  std::thread prune([&] {
+    TokenService starting(cfg_, *other, clock_, kMasterKey);
+    pruned = true;
+  });
+  auto until = [&](auto done, int64_t n) {
+    const auto deadline = Clock::now() + std::chrono::seconds(20);
+    while (!done() && waiting() < n && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  };
+  until([&] { return pruned.load(); }, 1);  // the prune waits for the held counter, or is done
+  std::thread login([&] {
+    try {
+      tokens.check_password(kEmail, "wrong password", m);
+    } catch (const ApiError& e) {
+      failed = e.status == 401;
+    }
+  });
+  until([&] { return failed.load(); }, 2);  // the login waits for the prune, or is done
+  holder.rollback();
+  prune.join();
+  login.join();
+  EXPECT_TRUE(failed.load());
+  // The statistics of the backend that broke a deadlock are flushed within a second or
+  // two of its going idle.
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (deadlocks() == before && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(deadlocks(), before) << "the prune and the failed login deadlocked";
+  EXPECT_EQ(failures(pair), 1);  // counted afresh: the old count was forgotten
+  // The counter held meanwhile is old still: the next prune forgets it.
+  EXPECT_EQ(failures(held), 1);
+  auto third = open_other();
+  TokenService next(cfg_, *third, clock_, kMasterKey);
+  EXPECT_EQ(failures(held), 0);
+  EXPECT_EQ(failures(pair), 1);
 }
 
 }  // namespace

@@ -27,8 +27,10 @@ constexpr const char* kErase =
 constexpr const char* kDeleteSessions = "DELETE FROM sessions WHERE user_id = ?";
 constexpr const char* kDeleteLinks = "DELETE FROM password_links WHERE user_id = ?";
 constexpr const char* kIsErased = "SELECT 1 FROM users WHERE id = ? AND erased_at IS NOT NULL";
-constexpr const char* kDeleteThrottle =
-    "DELETE FROM login_throttle WHERE key = ? OR substr(key, 1, length(?)) = ?";
+// The e-mail's lockout counters: every (e-mail, IP) pair's, then the account's.
+constexpr const char* kDeletePairThrottles =
+    "DELETE FROM login_throttle WHERE substr(key, 1, length(?)) = ?";
+constexpr const char* kDeleteAccountThrottle = "DELETE FROM login_throttle WHERE key = ?";
 constexpr const char* kAgeSessions =
     "UPDATE sessions SET ip = NULL, user_agent = NULL WHERE created_at_ms < ? AND "
     "(ip IS NOT NULL OR user_agent IS NOT NULL)";
@@ -84,6 +86,12 @@ std::string erased_email(const std::string& user_id) {
   return "erased-" + user_id + "@erased.invalid";
 }
 
+void forget_login_failures(Conn& c, const std::string& email) {
+  const std::string pair = "pair:" + email + "|";
+  c.exec(kDeletePairThrottles, {pair, pair});
+  c.exec(kDeleteAccountThrottle, {"acct:" + email});
+}
+
 Erasure erase_person(Conn& c, const std::string& user_id, const std::string& email,
                      int64_t now_ms) {
   Erasure e;
@@ -95,9 +103,7 @@ Erasure erase_person(Conn& c, const std::string& user_id, const std::string& ema
                   e.erased_at, user_id});
   e.sessions = c.exec(kDeleteSessions, {user_id});
   c.exec(kDeleteLinks, {user_id});  // an unused invitation or reset link would revive it
-  // Lockout counters keyed by the e-mail ("acct:<email>", "pair:<email>|<ip>").
-  std::string pair = "pair:" + email + "|";
-  c.exec(kDeleteThrottle, {"acct:" + email, pair, pair});
+  forget_login_failures(c, email);  // none left when the caller deleted them first
   e.audit_ips = audit_erase_person_ips(c, user_id);
   return e;
 }

@@ -55,6 +55,13 @@ struct Erasure {
 bool is_erased(Conn& c, const std::string& user_id);
 
 Erasure erase_person(Conn& c, const std::string& user_id, const std::string& email, int64_t now_ms);
+// Deletes the lockout counters keyed by the e-mail ("pair:<email>|<ip>", then
+// "acct:<email>": the order a failed login counts them in). A login deletes its pair counter
+// and then locks the user's row (TokenService::open_session), so an erasure calls this
+// before it locks the user's row (store::lock_user_row): taken after it, they deadlocked
+// with a login of the person under way. erase_person calls it too (for callers that hold
+// no user row lock; it then finds nothing left).
+void forget_login_failures(Conn& c, const std::string& email);
 
 // Retention: IPs (and user agents) of sessions created before before_ms and IPs kept beside
 // audit rows written before it are removed.

@@ -50,7 +50,9 @@ ThrottleRow count_throttle_failure(Conn& c, const std::string& key, int64_t now_
                                    int64_t forget_before_ms);
 void set_throttle_lock(Conn& c, const std::string& key, int64_t locked_until_ms);
 void clear_throttle(Conn& c, const std::string& key);
-// Forgets counters whose last failure is older than before_ms and that lock nothing.
+// Forgets counters whose last failure is older than before_ms and that lock nothing. On
+// PostgreSQL a counter another transaction holds is left for the next prune (never
+// waited for: see sessions.cpp).
 int64_t prune_throttle(Conn& c, int64_t before_ms);
 
 // --- Issue 14: refresh sessions, statements moved here from auth/token_service ---
