@@ -7,8 +7,9 @@
 #
 # Usage: bench/aggregate_incremental.sh [N] [M] (default: 10000000 10000)
 # Env: BUILD_DIR (default build), RUNS (3), DAY (2026-01-15), PAINEL_BIN_BEFORE (an older
-# binary: each run then also times its incremental pass on the same store, alternating with
-# this build's, so the two are compared in one run). Reuses bench/aggregate.sh's generated
+# binary: it gets its own copy of the store, set up and folded by it alone, and each run
+# times its passes right after this build's, so the two are compared in one run; one
+# store for both would not do: a sketch written by one version may make the other rebuild). Reuses bench/aggregate.sh's generated
 # store bench/data/aggregate/events-N.db (made by it if missing). Each incremental line ends
 # with painel's own report: the pass's wall time and its CPU time apart from start-up.
 set -euo pipefail
@@ -27,8 +28,8 @@ export PAINEL_MASTER_KEY=bench-master-key
 work="$DATA/incremental-$N.db"
 # M new events of DAY for random contracted pairs, ids after every existing one, and the
 # dirty marks ingestion would write.
-add_events() {
-  sqlite3 "$work" > /dev/null <<SQL
+add_events() {  # add_events STORE TAG
+  sqlite3 "$1" > /dev/null <<SQL
 PRAGMA synchronous = OFF;
 CREATE TEMP TABLE pairs (k INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, agent_id TEXT NOT NULL);
 INSERT INTO pairs(tenant_id, agent_id) SELECT tenant_id, agent_id FROM tenant_agents ORDER BY tenant_id, agent_id;
@@ -39,14 +40,14 @@ WITH RECURSIVE seq(i, k) AS (
   SELECT i + 1, 1 + abs(random()) % (SELECT count(*) FROM pairs) FROM seq WHERE i + 1 < $M)
 INSERT INTO usage_events(event_id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms,
                          tokens_used, cost_cents, ingested_at_ms, local_day)
-SELECT printf('late-%s-%d-%010d', '$DAY', $1, i), p.tenant_id, p.agent_id,
+SELECT printf('late-%s-%d-%010d', '$DAY', $2, i), p.tenant_id, p.agent_id,
        CAST(strftime('%s', '$DAY') AS INTEGER) * 1000 + abs(random()) % 86400000,
        abs(random()) % 100 >= 3, 80 + abs(random()) % 3000, abs(random()) % 4000,
        abs(random()) % 200, 0, CAST(strftime('%s', '$DAY') AS INTEGER) / 86400
   FROM seq, pairs p WHERE p.k = seq.k;
 INSERT OR IGNORE INTO usage_dirty_days(day, tenant_id, marked_at)
   SELECT DISTINCT '$DAY', tenant_id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM usage_events
-   WHERE event_id LIKE 'late-$DAY-$1-%';
+   WHERE event_id LIKE 'late-$DAY-$2-%';
 COMMIT;
 SQL
 }
@@ -62,17 +63,27 @@ timed() {  # prints wall seconds, CPU seconds (user + sys) and max RSS of a pain
   rm -f /tmp/painel-bench-out.$$
 }
 
-cp "$DATA/events-$N.db" "$work"
-"$BIN" migrate --database "sqlite:$work" > /dev/null
-echo "setup: full rebuild of $DAY ($N events): $(timed aggregate --database "sqlite:$work" --from "$DAY" --to "$DAY")"
+before="$DATA/incremental-$N-before.db"
+setup() {  # setup BINARY STORE
+  cp "$DATA/events-$N.db" "$2"
+  "$1" migrate --database "sqlite:$2" > /dev/null
+  echo "setup: full rebuild of $DAY ($N events): $(BIN=$1 timed aggregate --database "sqlite:$2" --from "$DAY" --to "$DAY")"
+}
+setup "$BIN" "$work"
+[[ -z ${PAINEL_BIN_BEFORE:-} ]] || setup "$PAINEL_BIN_BEFORE" "$before"
 for run in $(seq "$RUNS"); do
-  if [[ -n ${PAINEL_BIN_BEFORE:-} ]]; then
-    add_events "$((run + 200))"
-    echo "run=$run incremental (+$M events) BEFORE: $(BIN=$PAINEL_BIN_BEFORE timed aggregate --database "sqlite:$work" --dirty)"
-  fi
-  add_events "$run"
+  add_events "$work" "$run"
   echo "run=$run incremental (+$M events): $(timed aggregate --database "sqlite:$work" --dirty)"
-  add_events "$((run + 100))"
+  if [[ -n ${PAINEL_BIN_BEFORE:-} ]]; then
+    add_events "$before" "$run"
+    echo "run=$run incremental (+$M events) BEFORE: $(BIN=$PAINEL_BIN_BEFORE timed aggregate --database "sqlite:$before" --dirty)"
+  fi
+  [[ ${FULL:-1} == 0 ]] && continue
+  add_events "$work" "$((run + 100))"
   echo "run=$run full rebuild (+$M events): $(timed aggregate --database "sqlite:$work" --from "$DAY" --to "$DAY")"
+  if [[ -n ${PAINEL_BIN_BEFORE:-} ]]; then  # the same store history as this build's
+    add_events "$before" "$((run + 100))"
+    BIN=$PAINEL_BIN_BEFORE timed aggregate --database "sqlite:$before" --from "$DAY" --to "$DAY" > /dev/null
+  fi
 done
-rm -f "$work" "$work-wal" "$work-shm"
+rm -f "$work" "$work-wal" "$work-shm" "$before" "$before-wal" "$before-shm"

@@ -330,7 +330,7 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
   std::map<std::string, int64_t, std::less<>> tenant_marks;
   for (auto& r : c.query(kTenantFoldMarks, {d})) tenant_marks.emplace(r.str(0), r.i64(1));
 
-  std::map<std::string, FoldGroup, std::less<>> groups;  // tenant '\0' agent: key order
+  StringMap<FoldGroup> groups;  // by tenant '\0' agent; ordered once below
   std::string key;
   const Params scan{day, (day - 1) * kDayMs, (day + 2) * kDayMs, from, bound};
   c.each_view(kScanNew, scan, [&](const RowView& r) {
@@ -353,13 +353,19 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
     g.sketch.add(r.i64(5));
   });
 
+  // Primary-key order ('\0' sorts first: tenant, then agent), for the tenants' list and
+  // the writes.
+  std::vector<std::pair<const std::string*, FoldGroup*>> ordered;
+  ordered.reserve(groups.size());
+  for (auto& [k, g] : groups) ordered.emplace_back(&k, &g);
+  std::sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return *a.first < *b.first; });
   std::vector<std::string> tenants;
-  for (auto& [k, g] : groups)
-    if (tenants.empty() || tenants.back() != tenant_of(k)) tenants.emplace_back(tenant_of(k));
+  for (auto& [k, g] : ordered)
+    if (tenants.empty() || tenants.back() != tenant_of(*k)) tenants.emplace_back(tenant_of(*k));
 
   // The touched tenants' rows of the day: the ones the fold adds to, and each tenant's
   // day total for the running totals.
-  std::map<std::string, StoredRow, std::less<>> stored;
+  StringMap<StoredRow> stored;
   DayTotals before, after;
   RollupRows rollup_before;  // every row of the touched tenants, for the rollup's delta
   bool legacy = false;
@@ -395,7 +401,9 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
   RowWriter out(c, kUpsertSuffix);
   after = before;
   RollupRows rollup_after = rollup_before;
-  for (auto& [k, g] : groups) {
+  for (auto& [kp, gp] : ordered) {
+    const std::string& k = *kp;
+    const FoldGroup& g = *gp;
     StoredRow row;
     if (auto it = stored.find(k); it != stored.end()) row = std::move(it->second);
     row.n += g.n;
