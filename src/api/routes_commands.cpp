@@ -238,21 +238,11 @@ http::Response create_command(const CommandDeps& d, http::RouteContext& ctx) {
     // console's form or in Painel's (tenant at the top or in parameters) is one request.
     std::string hash = painel::sha256_hex(v.canonical());
     // Off the global write lock: the key's row is locked as it is read; a first claim beside
-    // another of the same key fails on the primary key once the other commits, and then
-    // claims again, finding it in flight (409) as when claims were serialized.
-    auto claim_once = [&] {
-      return d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
-        return store::claim_idempotency_key(c, who.user_id, *key, hash, d.clock.now_ms());
-      });
-    };
-    auto claim = [&] {
-      try {
-        return claim_once();
-      } catch (const store::DbError& e) {
-        if (e.kind != store::DbError::Kind::Constraint) throw;
-        return claim_once();
-      }
-    }();
+    // another of the same key waits for it and then finds it in flight (409), as when
+    // claims were serialized (store/idempotency.cpp).
+    auto claim = d.store.write(store::WriteLock::RowLevel, [&](store::Conn& c) {
+      return store::claim_idempotency_key(c, who.user_id, *key, hash, d.clock.now_ms());
+    });
     switch (claim.state) {
       case store::KeyClaim::Replay: {
         d.metrics.inc("painel_idempotency_total", "result=\"replay\"");

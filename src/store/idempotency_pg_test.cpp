@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -54,6 +55,41 @@ TEST_F(PgServerIdempotencyRace, TwoTakeoversOfOneStaleClaimTakeItOnce) {
     EXPECT_EQ(claimed + in_flight, 2) << "round " << round;
   }
   EXPECT_EQ(doubled, 0) << "rounds where both instances took over one stale claim";
+}
+
+// A first claim beside another first claim of the same key (the second's INSERT waits for
+// the first's row): once the first commits, the second finds the key in flight, in the
+// same call and transaction. Before, the second's INSERT failed on the primary key
+// (aborting its transaction); the route claimed once more and a third request taking the
+// key between the two got a 500.
+TEST_F(PgServerIdempotencyRace, AClaimBesideAFirstClaimWaitsAndFindsItInFlight) {
+  if (!store_) return;
+  constexpr int64_t kNow = 1'800'000'000'000;
+  auto other = Store::open(db_->url());
+  std::atomic<bool> inserted{false}, second_done{false};
+  KeyClaim second = KeyClaim::Claimed;
+  std::string error;
+  std::thread first([&] {
+    store_->write(WriteLock::RowLevel, [&](Conn& c) {
+      EXPECT_EQ(claim_idempotency_key(c, "user-1", "k", "hash", kNow).state, KeyClaim::Claimed);
+      inserted = true;
+      // Hold the uncommitted row until the second claim is waiting on it.
+      for (int i = 0; i < 300 && !second_done; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    });
+  });
+  while (!inserted) std::this_thread::yield();
+  try {
+    second = other->write(WriteLock::RowLevel, [&](Conn& c) {
+      return claim_idempotency_key(c, "user-1", "k", "hash", kNow).state;
+    });
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  second_done = true;
+  first.join();
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(second, KeyClaim::InFlight);
 }
 
 }  // namespace
