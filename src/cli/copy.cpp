@@ -312,8 +312,11 @@ int cmd_copy(const std::string& from, const std::string& to, bool force) {
 
   {
     // One transaction: a failure leaves the target as it was. Opened as a write
-    // transaction, it holds the lock every Painel writer takes, so no instance writes
-    // to the target meanwhile.
+    // transaction, it holds the global write lock, which excludes only the writers that
+    // still take it (docs/architecture.md, "Audit of the write call sites"): routes,
+    // logins and ingestion do not. With --force, the TRUNCATE below locks every table
+    // (ACCESS EXCLUSIVE) until the commit, so a serving instance waits for the copy;
+    // without it the target must hold no data, i.e. nothing may serve it yet.
     store::Tx tx(dst, true);
     prepare_target(dst, schema, force);
     std::cerr << "copy: " << tally.total << " rows in " << tally.tables
