@@ -66,7 +66,7 @@ timed() {  # prints wall seconds, CPU seconds (user + sys) and max RSS of a pain
 before="$DATA/incremental-$N-before.db"
 setup() {  # setup BINARY STORE
   cp "$DATA/events-$N.db" "$2"
-  "$1" migrate --database "sqlite:$2" > /dev/null
+  "$1" migrate --database "sqlite:$2" --no-backup > /dev/null  # a copy: no backup (GBs)
   echo "setup: full rebuild of $DAY ($N events): $(BIN=$1 timed aggregate --database "sqlite:$2" --from "$DAY" --to "$DAY")"
 }
 setup "$BIN" "$work"

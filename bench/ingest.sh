@@ -42,7 +42,7 @@ trap cleanup EXIT
 for run in $(seq "$RUNS"); do
   rm -f "$DB" "$DB-wal" "$DB-shm"
   cp "$TEMPLATE" "$DB"
-  $BIN migrate --database "sqlite:$DB" > /dev/null  # a template made by an older binary
+  $BIN migrate --database "sqlite:$DB" --no-backup > /dev/null  # a template made by an older binary
   KEY=$($BIN keys create --database "sqlite:$DB" --name bench 2>/dev/null)
   $BIN serve --database "sqlite:$DB" --listen 127.0.0.1:$PORT --log-level warn \
     --rate-user-per-min 100000000 --rate-user-burst 100000000 \

@@ -335,16 +335,19 @@ class Migrate(Base):
         self.assertEqual(q.sql("SELECT name FROM tenants")[0][0], "Populada")
 
     def test_no_backup_skips_it(self):
-        if not PG:
-            self.skipTest("--no-backup concerns the PostgreSQL pg_dump")
+        # PostgreSQL: no pg_dump; SQLite: no copy in backups/ beside the database.
         p = self.painel()
         latest = int(re.search(r"knows up to (\d+)", p.cli("migrate", "--status").stdout).group(1))
         p.cli("migrate", "--to", str(latest - 1))
         d = os.path.join(self.tmp, "pre")
         os.makedirs(d)
         r = p.cli("migrate", "--backup-dir", d, "--no-backup")
+        self.assertIn(f"→ {latest}", r.stdout)
         self.assertNotIn("backup:", r.stdout)
         self.assertEqual(os.listdir(d), [])
+        if not PG:
+            beside = os.path.join(os.path.dirname(p.db), "backups", "pre-migrate-*")
+            self.assertEqual(glob.glob(beside), [])  # without the flag: one (test above)
 
     def test_serve_with_backup_dir_dumps_before_migrating_on_start(self):
         if not PG:

@@ -401,7 +401,8 @@ int run(int argc, char** argv) {
   migrate->add_flag("--status", m_args.status,
                     "list the applied and pending versions; change nothing");
   migrate->add_flag("--no-backup", m_args.no_backup,
-                    "PostgreSQL: no pg_dump before migrating (you took one yourself)");
+                    "no backup before migrating (SQLite: the copy in backups/ beside the "
+                    "database; PostgreSQL: the pg_dump): you took one yourself");
   migrate->add_option("--to", m_args.to, "apply the migrations up to this version only")
       ->check(CLI::Range(1, 100000));
   migrate
