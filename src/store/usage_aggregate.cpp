@@ -130,6 +130,17 @@ constexpr const char* kClearDirtyTenant =
 // rows are locked in one order (as ingestion's marks are).
 using TenantSet = std::set<std::string, std::less<>>;
 
+// A map of groups keyed tenant '\0' agent, in primary-key order ('\0' sorts first, so this
+// is tenant, then agent): the order rows are written and tenants listed in.
+template <class V>
+std::vector<std::pair<const std::string*, V*>> in_key_order(StringMap<V>& groups) {
+  std::vector<std::pair<const std::string*, V*>> out;
+  out.reserve(groups.size());
+  for (auto& [k, g] : groups) out.emplace_back(&k, &g);
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return *a.first < *b.first; });
+  return out;
+}
+
 // Folds a day's events into one Group per (tenant, agent). Events of one group often arrive
 // together, so the previous group is tried before the hash map; the key buffer is reused,
 // so a row costs no allocation once its group exists.
@@ -154,14 +165,7 @@ class DayFold {
     g_->response_times.push_back(
         static_cast<int32_t>(std::clamp<int64_t>(rt, INT32_MIN, INT32_MAX)));
   }
-  // Primary-key order ('\0' sorts first, so this is tenant, then agent).
-  std::vector<std::pair<const std::string*, Group*>> ordered() {
-    std::vector<std::pair<const std::string*, Group*>> out;
-    out.reserve(groups_.size());
-    for (auto& [k, grp] : groups_) out.emplace_back(&k, &grp);
-    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return *a.first < *b.first; });
-    return out;
-  }
+  std::vector<std::pair<const std::string*, Group*>> ordered() { return in_key_order(groups_); }
 
  private:
   StringMap<Group> groups_;
@@ -353,12 +357,7 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
     g.sketch.add(r.i64(5));
   });
 
-  // Primary-key order ('\0' sorts first: tenant, then agent), for the tenants' list and
-  // the writes.
-  std::vector<std::pair<const std::string*, FoldGroup*>> ordered;
-  ordered.reserve(groups.size());
-  for (auto& [k, g] : groups) ordered.emplace_back(&k, &g);
-  std::sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return *a.first < *b.first; });
+  const auto ordered = in_key_order(groups);
   std::vector<std::string> tenants;
   for (auto& [k, g] : ordered)
     if (tenants.empty() || tenants.back() != tenant_of(*k)) tenants.emplace_back(tenant_of(*k));
