@@ -12,6 +12,11 @@
 # store for both would not do: a sketch written by one version may make the other rebuild). Reuses bench/aggregate.sh's generated
 # store bench/data/aggregate/events-N.db (made by it if missing). Each incremental line ends
 # with painel's own report: the pass's wall time and its CPU time apart from start-up.
+# SERVE=1: the same passes in `painel serve` (what the issue measures): each build serves
+# its own copy (the older one beside it, on the next port) with
+# --aggregate-dirty-interval-ms 1000; events are added with sqlite3 while it runs, and each
+# pass is read from the painel_aggregation_duration_seconds{kind="incremental"} histogram
+# (its sum's and count's change), alternating between the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-build}"
@@ -30,6 +35,7 @@ work="$DATA/incremental-$N.db"
 # dirty marks ingestion would write.
 add_events() {  # add_events STORE TAG
   sqlite3 "$1" > /dev/null <<SQL
+.timeout 10000
 PRAGMA synchronous = OFF;
 CREATE TEMP TABLE pairs (k INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, agent_id TEXT NOT NULL);
 INSERT INTO pairs(tenant_id, agent_id) SELECT tenant_id, agent_id FROM tenant_agents ORDER BY tenant_id, agent_id;
@@ -71,6 +77,50 @@ setup() {  # setup BINARY STORE
 }
 setup "$BIN" "$work"
 [[ -z ${PAINEL_BIN_BEFORE:-} ]] || setup "$PAINEL_BIN_BEFORE" "$before"
+if [[ ${SERVE:-0} == 1 ]]; then
+  port=$((20000 + RANDOM % 20000))
+  pids=()
+  trap 'kill "${pids[@]}" 2> /dev/null || true' EXIT
+  serve() {  # serve BINARY STORE PORT
+    "$1" serve --database "sqlite:$2" --listen "127.0.0.1:$3" --aggregate-dirty-interval-ms 1000 \
+      > "$2.serve.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$3/healthz" > /dev/null && return; sleep 0.1; done
+    echo "serve on $3 did not start: $(tail -3 "$2.serve.log")" >&2
+    exit 1
+  }
+  histogram() {  # the incremental passes' count and sum of seconds
+    curl -sf "http://127.0.0.1:$1/metrics" | awk '
+      /^painel_aggregation_duration_seconds_count\{kind="incremental"\}/ {c = $2}
+      /^painel_aggregation_duration_seconds_sum\{kind="incremental"\}/ {s = $2}
+      END {printf "%d %.6f\n", c, s}'
+  }
+  one_pass() {  # one_pass STORE PORT TAG: adds events, waits for the pass, prints its ms
+    local c0 s0 c s
+    read -r c0 s0 < <(histogram "$2")
+    add_events "$1" "$3"
+    for _ in $(seq 300); do
+      read -r c s < <(histogram "$2")
+      if ((c > c0)); then
+        awk -v s="$s" -v s0="$s0" -v n=$((c - c0)) 'BEGIN {printf "%.1f ms (%d pass(es))\n", (s - s0) * 1000 / n, n}'
+        return
+      fi
+      sleep 0.1
+    done
+    echo "no pass within 30 s"
+  }
+  serve "$BIN" "$work" "$port"
+  [[ -z ${PAINEL_BIN_BEFORE:-} ]] || serve "$PAINEL_BIN_BEFORE" "$before" $((port + 1))
+  for run in $(seq "$RUNS"); do
+    echo "run=$run serve incremental (+$M events): $(one_pass "$work" "$port" "$run")"
+    [[ -z ${PAINEL_BIN_BEFORE:-} ]] ||
+      echo "run=$run serve incremental (+$M events) BEFORE: $(one_pass "$before" $((port + 1)) "$run")"
+  done
+  kill "${pids[@]}"
+  wait 2> /dev/null || true
+  rm -f "$work" "$work-wal" "$work-shm" "$work.serve.log" "$before" "$before-wal" "$before-shm" "$before.serve.log"
+  exit 0
+fi
 for run in $(seq "$RUNS"); do
   add_events "$work" "$run"
   echo "run=$run incremental (+$M events): $(timed aggregate --database "sqlite:$work" --dirty)"

@@ -52,6 +52,14 @@ void put_digits(std::string& out, uint64_t v) {
 }
 
 bool get_digits(std::string_view in, size_t& pos, uint64_t& v) {
+  if (pos < in.size()) {  // most values are one digit (gaps of 0, small counts)
+    int d = kDigitValues[static_cast<unsigned char>(in[pos])];
+    if (d >= 0 && d < 32) {
+      ++pos;
+      v = static_cast<uint64_t>(d);
+      return true;
+    }
+  }
   v = 0;
   for (int shift = 0; shift < 64; shift += 5) {
     if (pos >= in.size()) return false;
@@ -62,6 +70,45 @@ bool get_digits(std::string_view in, size_t& pos, uint64_t& v) {
     if (!(d & 32)) return d != 0 || shift == 0;  // no redundant trailing zero digits
   }
   return false;
+}
+
+// An encoded sketch's header and buckets, each value read by next(uint64_t&), checked for
+// what encode() never writes: indexes out of range, zero counts, a total beyond int64, more
+// than kMaxBuckets buckets or a span of more indexes. Buckets in a plain array: no zeroing.
+struct Bucket {
+  int32_t index;
+  int64_t count;
+};
+struct ReadBuckets {
+  int64_t zero = 0, count = 0;  // count: every value's, the zero bucket's included
+  size_t n = 0;
+  Bucket at[ResponseSketch::kMaxBuckets];
+};
+
+template <class Next>
+bool read_buckets(Next&& next, ReadBuckets& r) {
+  constexpr auto kMaxBuckets = static_cast<uint64_t>(ResponseSketch::kMaxBuckets);
+  constexpr int64_t kMaxIndex = ResponseSketch::kMaxIndex;
+  uint64_t zero = 0, n = 0;
+  if (!next(zero) || zero > static_cast<uint64_t>(INT64_MAX)) return false;
+  if (!next(n) || n > kMaxBuckets) return false;
+  r.zero = r.count = static_cast<int64_t>(zero);
+  r.n = n;
+  int64_t prev = -1;
+  for (uint64_t k = 0; k < n; ++k) {
+    uint64_t gap = 0, count = 0;
+    if (!next(gap) || !next(count)) return false;
+    if (gap > static_cast<uint64_t>(kMaxIndex) || count == 0 ||
+        count > static_cast<uint64_t>(INT64_MAX - r.count))
+      return false;
+    int64_t index = prev + 1 + static_cast<int64_t>(gap);
+    if (index > kMaxIndex) return false;
+    if (k > 0 && static_cast<uint64_t>(index - r.at[0].index + 1) > kMaxBuckets) return false;
+    r.at[k] = {static_cast<int32_t>(index), static_cast<int64_t>(count)};
+    r.count += static_cast<int64_t>(count);
+    prev = index;
+  }
+  return true;
 }
 
 }  // namespace
@@ -188,6 +235,84 @@ std::string ResponseSketch::encode() const {
   return out;
 }
 
+std::optional<ResponseSketch::TextMerge> ResponseSketch::merge_into_text(std::string_view stored,
+                                                                         std::string& out) const {
+  if (stored.size() > kMaxEncoded || stored.empty() || stored[0] != kTextVersion)
+    return std::nullopt;
+  ReadBuckets r;  // the stored buckets
+  size_t pos = 1;
+  if (!read_buckets([&](uint64_t& v) { return get_digits(stored, pos, v); }, r) ||
+      pos != stored.size() || r.count > INT64_MAX - count_)
+    return std::nullopt;
+  const int64_t stored_count = r.count;
+  const size_t n = r.n;
+  const Bucket* const read = r.at;
+  const Bucket* const stored_end = read + n;
+  // This sketch's non-empty buckets that the stored text lacks (found by binary search:
+  // a fold's new values are few), and whether the merge would collapse (left to merge()).
+  size_t buckets = n;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (!counts_[i]) continue;
+    const int32_t index = offset_ + static_cast<int32_t>(i);
+    const Bucket* at = std::lower_bound(static_cast<const Bucket*>(read), stored_end, index,
+                                        [](const Bucket& b, int32_t x) { return b.index < x; });
+    buckets += at == stored_end || at->index != index;
+  }
+  if (n > 0 && !counts_.empty()) {
+    const int32_t lo = std::min(read[0].index, offset_);
+    const int32_t hi =
+        std::max(read[n - 1].index, offset_ + static_cast<int32_t>(counts_.size()) - 1);
+    if (hi - lo + 1 > kMaxBuckets) return std::nullopt;
+  }
+  // The merged text (a value takes at most 13 digits), and the p95 on the way
+  // (value_at_rank's walk).
+  const int64_t total = stored_count + count_;
+  const int64_t zeros = r.zero + zero_;
+  const int64_t rank = (19 * total + 19) / 20;
+  int64_t seen = zeros, p95 = 0;
+  bool found = total == 0 || seen >= rank;
+  // Written into a scratch buffer at its worst-case size, then copied at its real size
+  // (~400 bytes): out outlives the call (the fold keeps thousands of them).
+  thread_local std::string scratch;
+  scratch.resize(std::max(scratch.size(), 1 + 2 * 13 + buckets * 2 * 13));
+  char* w = scratch.data();
+  auto put = [&w](uint64_t v) {
+    while (v >= 32) {
+      *w++ = kDigits[(v & 31) | 32];
+      v >>= 5;
+    }
+    *w++ = kDigits[v];
+  };
+  *w++ = kTextVersion;
+  put(static_cast<uint64_t>(zeros));
+  put(buckets);
+  int32_t last = -1;
+  auto emit = [&](int32_t index, int64_t count) {
+    put(static_cast<uint64_t>(index - last - 1));
+    put(static_cast<uint64_t>(count));
+    last = index;
+    seen += count;
+    if (!found && seen >= rank) {
+      p95 = std::llround(estimate_of(index));
+      found = true;
+    }
+  };
+  const Bucket* a = read;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (!counts_[i]) continue;
+    const int32_t index = offset_ + static_cast<int32_t>(i);
+    for (; a != stored_end && a->index < index; ++a) emit(a->index, a->count);
+    if (a != stored_end && a->index == index)
+      emit(index, (a++)->count + counts_[i]);
+    else
+      emit(index, counts_[i]);
+  }
+  for (; a != stored_end; ++a) emit(a->index, a->count);
+  out.assign(scratch.data(), w);
+  if (!found) p95 = std::llround(estimate_of(last));
+  return TextMerge{stored_count, p95};
+}
+
 std::optional<ResponseSketch> ResponseSketch::decode(std::string_view text) {
   if (text.size() > kMaxEncoded || text.empty()) return std::nullopt;
   if (text[0] == kTextVersion) {
@@ -209,35 +334,18 @@ std::optional<ResponseSketch> ResponseSketch::decode(std::string_view text) {
 
 template <class Next>
 std::optional<ResponseSketch> ResponseSketch::parse(Next&& next) {
-  uint64_t zero = 0, n = 0;
-  if (!next(zero) || zero > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-  if (!next(n) || n > static_cast<uint64_t>(kMaxBuckets)) return std::nullopt;
   // The buckets are read into a buffer first, so the counts are allocated once (growing
-  // them bucket by bucket was a third of a decode: the incremental fold decodes a stored
-  // sketch per row it adds to).
-  std::array<std::pair<int32_t, int64_t>, kMaxBuckets> read;
+  // them bucket by bucket was a third of a decode).
+  ReadBuckets r;
+  if (!read_buckets(next, r)) return std::nullopt;
   ResponseSketch s;
-  s.zero_ = static_cast<int64_t>(zero);
-  s.count_ = s.zero_;
-  int64_t prev = -1;
-  for (uint64_t k = 0; k < n; ++k) {
-    uint64_t gap = 0, count = 0;
-    if (!next(gap) || !next(count)) return std::nullopt;
-    if (gap > static_cast<uint64_t>(kMaxIndex) || count == 0 ||
-        count > static_cast<uint64_t>(INT64_MAX - s.count_))
-      return std::nullopt;
-    int64_t index = prev + 1 + static_cast<int64_t>(gap);
-    if (index > kMaxIndex) return std::nullopt;
-    if (k > 0 && index - read[0].first + 1 > kMaxBuckets) return std::nullopt;
-    read[k] = {static_cast<int32_t>(index), static_cast<int64_t>(count)};
-    s.count_ += static_cast<int64_t>(count);
-    prev = index;
-  }
-  if (n > 0) {
-    s.offset_ = read[0].first;
-    s.counts_.assign(static_cast<size_t>(read[n - 1].first - s.offset_ + 1), 0);
-    for (uint64_t k = 0; k < n; ++k)
-      s.counts_[static_cast<size_t>(read[k].first - s.offset_)] = read[k].second;
+  s.zero_ = r.zero;
+  s.count_ = r.count;
+  if (r.n > 0) {
+    s.offset_ = r.at[0].index;
+    s.counts_.assign(static_cast<size_t>(r.at[r.n - 1].index - s.offset_ + 1), 0);
+    for (size_t k = 0; k < r.n; ++k)
+      s.counts_[static_cast<size_t>(r.at[k].index - s.offset_)] = r.at[k].count;
   }
   return s;
 }

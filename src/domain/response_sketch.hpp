@@ -42,6 +42,17 @@ class ResponseSketch {
   int64_t p95() const;
 
   std::string encode() const;
+  // decode(stored), merged with this sketch, encoded into `out` (replacing it), in one pass
+  // over the stored text and without building the merged sketch: the incremental fold adds
+  // a few new values to each stored row's sketch, and decoding, merging and encoding each
+  // was most of its per-row work. Writes what encode() of the merge would; answers the
+  // stored sketch's count and the merge's p95(). nullopt (out unspecified) for a text
+  // decode() would refuse or a version-1 text, and for a merge that would collapse
+  // buckets: the caller then decodes, merges and encodes.
+  struct TextMerge {
+    int64_t stored_count = 0, p95 = 0;
+  };
+  std::optional<TextMerge> merge_into_text(std::string_view stored, std::string& out) const;
   // Strict: nullopt for anything encode() would not have written (bad alphabet, trailing
   // bytes, out-of-range indexes, zero or overflowing counts, too many buckets).
   static std::optional<ResponseSketch> decode(std::string_view text);

@@ -55,7 +55,7 @@ void BM_SketchMergeFew(benchmark::State& state) {
 }
 BENCHMARK(BM_SketchMergeFew);
 
-// What the fold does per stored row it adds to.
+// What the fold did per stored row it adds to, before merge_into_text.
 void BM_SketchFoldRow(benchmark::State& state) {
   const std::string text = busy_row().encode();
   const ResponseSketch fresh = few_new_events();
@@ -67,6 +67,20 @@ void BM_SketchFoldRow(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SketchFoldRow);
+
+// The same in one pass over the stored text (merge_into_text), as the fold now does.
+void BM_SketchFoldRowInText(benchmark::State& state) {
+  const std::string text = busy_row().encode();
+  const ResponseSketch fresh = few_new_events();
+  std::string out;
+  for (auto _ : state) {
+    auto m = fresh.merge_into_text(text, out);
+    if (!m) state.SkipWithError("merge_into_text failed");
+    benchmark::DoNotOptimize(m);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_SketchFoldRowInText);
 
 }  // namespace
 }  // namespace painel::domain

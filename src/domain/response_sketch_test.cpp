@@ -172,6 +172,57 @@ TEST(ResponseSketch, RandomMergesAcrossTheCollapseEqualTheWhole) {
   }
 }
 
+// The fold's one-pass merge of a stored text (merge_into_text) writes exactly what decode,
+// merge and encode would, and the same p95; it declines what it does not handle (a merge
+// that collapses, a version-1 text) and refuses what decode refuses.
+TEST(ResponseSketch, MergeIntoTextEqualsDecodeMergeEncode) {
+  std::mt19937_64 rng(23);
+  auto random_sketch = [&](int max_bits, int max_values) {
+    ResponseSketch s;
+    int lo = static_cast<int>(rng() % static_cast<uint64_t>(max_bits));
+    int hi = lo + 1 + static_cast<int>(rng() % static_cast<uint64_t>(max_bits + 1 - lo));
+    for (int i = static_cast<int>(rng() % static_cast<uint64_t>(max_values + 1)); i > 0; --i) {
+      int bits = lo + static_cast<int>(rng() % static_cast<uint64_t>(hi - lo));
+      s.add(static_cast<int64_t>(rng() % (uint64_t{1} << bits)) - 1,
+            1 + static_cast<int64_t>(rng() % 40));
+    }
+    return s;
+  };
+  std::string out = "left over";
+  for (int round = 0; round < 2000; ++round) {
+    // Values below 2^20 ms span < kMaxBuckets indexes: these merges never collapse.
+    const ResponseSketch stored = random_sketch(20, round % 7 == 0 ? 400 : 40);
+    const ResponseSketch fresh = random_sketch(20, round % 5 == 0 ? 0 : 4);
+    ResponseSketch expected = stored;
+    expected.merge(fresh);
+    auto m = fresh.merge_into_text(stored.encode(), out);
+    ASSERT_TRUE(m) << "round " << round;
+    ASSERT_EQ(out, expected.encode()) << "round " << round;
+    ASSERT_EQ(m->p95, expected.p95()) << "round " << round;
+    ASSERT_EQ(m->stored_count, stored.count()) << "round " << round;
+  }
+  // A merge across more than kMaxBuckets indexes collapses: declined.
+  ResponseSketch low, high;
+  low.add(1);
+  high.add(INT32_MAX);
+  EXPECT_FALSE(high.merge_into_text(low.encode(), out));
+  EXPECT_FALSE(low.merge_into_text(high.encode(), out));
+  // Texts decode refuses, and version 1 (decoded the long way by the fold).
+  for (const char* bad : {"", "2", "2A", "2AAA", "2AB", "2ABF", "2ABFA", "2A!", "2gA",
+                          "2DBFC=", "2DBF", "2ABg", "2ABFgA", "2DB!CC", "AQAB"})
+    EXPECT_FALSE(low.merge_into_text(bad, out)) << bad;
+  EXPECT_FALSE(low.merge_into_text("2" + std::string(12, '_') + "Q" + "A", out));
+  ResponseSketch ms;
+  ms.add(1000);
+  auto m = ms.merge_into_text("2DBFC", out);  // zero 3, one bucket at 5 with count 2
+  ASSERT_TRUE(m);
+  ResponseSketch expected = *ResponseSketch::decode("2DBFC");
+  expected.merge(ms);
+  EXPECT_EQ(out, expected.encode());
+  EXPECT_EQ(m->stored_count, 5);
+  EXPECT_EQ(m->p95, expected.p95());
+}
+
 // Version 1 (base64url of byte varints) was written before version 2: rows not folded since
 // still hold it, and it must decode to the same sketch.
 TEST(ResponseSketch, DecodesVersionOneTexts) {

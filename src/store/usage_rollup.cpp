@@ -294,6 +294,11 @@ void write_row(Conn& c, const std::string& day, const std::string& agent, const 
   if (!agent.empty() && !d.bits.empty()) rebuild_block_bits(c, day, agent);
 }
 
+bool changed(const Delta& d) {
+  return d.sums.total || d.sums.successful || d.sums.response_ms || d.tenants || !d.bits.empty() ||
+         !d.totals.empty();
+}
+
 std::optional<std::string> state_day(const Row& r) {
   if (r.is_null(1)) return std::nullopt;
   return r.str(1);
@@ -385,6 +390,35 @@ RollupRows rollup_rows_of(Conn& c, const std::string& day,
   return out;
 }
 
+void apply_rollup_growth(Conn& c, const std::string& day, const std::vector<RollupGrowth>& rows) {
+  std::map<std::string, Delta, std::less<>> agents;
+  Delta whole;
+  size_t tenants = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const RollupGrowth& g = rows[i];
+    auto it = agents.find(g.agent);
+    if (it == agents.end()) it = agents.emplace(std::string(g.agent), Delta{}).first;
+    Delta& d = it->second;
+    add(d.sums, g.added, 1);
+    add(whole.sums, g.added, 1);
+    if (g.new_row) {
+      d.tenants += 1;
+      d.bits.emplace_back(std::string(g.tenant), true);
+    }
+    if (i == 0 || g.tenant != rows[i - 1].tenant) {  // the tenant's first row
+      ++tenants;
+      if (g.new_tenant) whole.tenants += 1;
+      whole.totals.emplace_back(std::string(g.tenant), 0);
+    }
+    whole.totals.back().second += g.added.total;
+  }
+  std::erase_if(whole.totals, [](auto& t) { return t.second == 0; });
+  Ordinals ordinals(c, tenants);
+  for (auto& [agent, d] : agents)
+    if (changed(d)) write_row(c, day, agent, d, ordinals);
+  if (changed(whole)) write_row(c, day, "", whole, ordinals);
+}
+
 void apply_rollup_delta(Conn& c, const std::string& day, const RollupRows& before,
                         const RollupRows& after) {
   std::map<std::string, Delta> agents;
@@ -419,10 +453,6 @@ void apply_rollup_delta(Conn& c, const std::string& day, const RollupRows& befor
     if (!tenants_after.count(t)) whole.tenants -= 1;
   for (auto& t : tenants_after)
     if (!tenants_before.count(t)) whole.tenants += 1;
-  auto changed = [](const Delta& d) {
-    return d.sums.total || d.sums.successful || d.sums.response_ms || d.tenants ||
-           !d.bits.empty() || !d.totals.empty();
-  };
   Ordinals ordinals(c, std::max(tenants_before.size(), tenants_after.size()));
   for (auto& [agent, d] : agents)
     if (changed(d)) write_row(c, day, agent, d, ordinals);

@@ -53,6 +53,19 @@ RollupRows rollup_rows_of(Conn& c, const std::string& day, const std::vector<std
 void apply_rollup_delta(Conn& c, const std::string& day, const RollupRows& before,
                         const RollupRows& after);
 
+// One daily row an incremental fold added to (a fold only adds events, so rows only grow):
+// the figures added, whether the row is new, and whether its tenant had no row of the day
+// before (the same on every row of the tenant).
+struct RollupGrowth {
+  std::string_view tenant, agent;
+  RollupFigures added;
+  bool new_row = false, new_tenant = false;
+};
+
+// apply_rollup_delta for a fold, from what it added alone: the day's rows need not be read
+// twice and compared. `rows` are grouped by tenant (the fold's key order).
+void apply_rollup_growth(Conn& c, const std::string& day, const std::vector<RollupGrowth>& rows);
+
 // Recomputes the day's rollup rows from its daily rows (an idempotent overwrite; no daily
 // rows: no rollup rows). Runs in the caller's transaction.
 void rebuild_platform_usage_day(Conn& c, const std::string& day);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <random>
 
@@ -189,6 +190,30 @@ void day_losing_all_rows(Store& s) {
   EXPECT_EQ(sc.figure(kT1), 7 + 3);
 }
 
+// Late events for more tenants than one statement checks for later days (the check runs
+// 100 tenants at a time): every tenant's later running total must move.
+void late_events_of_many_tenants(Store& s) {
+  Scenario sc(s);
+  std::vector<std::string> tenants;
+  for (int i = 0; i < 250; ++i) {
+    char id[40];
+    std::snprintf(id, sizeof id, "0b1c5a5e-0000-4000-8000-%012d", 1000 + i);
+    tenants.emplace_back(id);
+  }
+  for (auto& t : tenants) {
+    sc.events(t, -1, 2);
+    sc.events(t, 0, 1);
+  }
+  sc.aggregate(-1, 0);
+  sc.expect_consistent("two days of 250 tenants");
+  for (auto& t : tenants) sc.events(t, -1, 1);
+  sc.aggregate(-1, -1);
+  sc.expect_consistent("a late event of each, the whole-day pass");
+  for (auto& t : tenants) sc.events(t, -1, 1);
+  for (int64_t d : dirty_days(sc.c(), std::nullopt)) fold_day(sc.c(), d, (d + 2) * kDayMs);
+  sc.expect_consistent("a late event of each, folded");
+}
+
 // Migration 5 fills the table from the daily rows already there.
 void migration_fills_from_daily_rows(Store& s, const std::vector<Migration>& migrations) {
   Scenario sc(s);
@@ -290,6 +315,7 @@ TEST_F(UsageTotals, IdenticalReaggregationWritesNothing) {
   identical_reaggregation_writes_nothing(*store_);
 }
 TEST_F(UsageTotals, DayLosingAllRows) { day_losing_all_rows(*store_); }
+TEST_F(UsageTotals, LateEventsOfManyTenants) { late_events_of_many_tenants(*store_); }
 TEST_F(UsageTotals, TenantCountsFollowTheirRows) { tenant_counts_follow_their_rows(*store_); }
 TEST_F(UsageTotals, MigrationFillsFromDailyRows) {
   migration_fills_from_daily_rows(*store_, sqlite_migrations());
@@ -301,6 +327,7 @@ TEST_F(PgServerUsageTotals, IdenticalReaggregationWritesNothing) {
   identical_reaggregation_writes_nothing(*store_);
 }
 TEST_F(PgServerUsageTotals, DayLosingAllRows) { day_losing_all_rows(*store_); }
+TEST_F(PgServerUsageTotals, LateEventsOfManyTenants) { late_events_of_many_tenants(*store_); }
 TEST_F(PgServerUsageTotals, TenantCountsFollowTheirRows) {
   tenant_counts_follow_their_rows(*store_);
 }
