@@ -118,7 +118,7 @@ if [[ ${SERVE:-0} == 1 ]]; then
   done
   kill "${pids[@]}"
   wait 2> /dev/null || true
-  rm -f "$work" "$work-wal" "$work-shm" "$work.serve.log" "$before" "$before-wal" "$before-shm" "$before.serve.log"
+  rm -f "$work" "$work-wal" "$work-shm" "$work.serve.log" "$work.lock" "$before" "$before-wal" "$before-shm" "$before.serve.log" "$before.lock"
   exit 0
 fi
 for run in $(seq "$RUNS"); do

@@ -1,7 +1,7 @@
 #include "store/usage_totals.hpp"
 
 #include <algorithm>
-#include <set>
+#include <functional>
 #include <vector>
 
 namespace painel::store {
@@ -14,12 +14,8 @@ constexpr const char* kDayTotalsTenant =
     "SELECT tenant_id, sum(total_requests) FROM tenant_usage_daily WHERE day = ? "
     "AND tenant_id = ? GROUP BY tenant_id";
 
-// Parameters: delta, tenant_id, day. The rows after the day carry its total too.
-constexpr const char* kShiftLaterDays =
-    "UPDATE tenant_usage_cumulative SET requests_through_day = requests_through_day + ? "
-    "WHERE tenant_id = ? AND day > ?";
 // Parameters: tenant_id, day, the day's total, tenant_id, day. The day's running total is
-// the previous day's (with a row) plus its own, whatever the row held before.
+// the previous day's (with a row) plus its own.
 constexpr const char* kUpsertDay =
     "INSERT INTO tenant_usage_cumulative(tenant_id, day, requests_through_day) VALUES (?, ?, "
     "? + coalesce((SELECT p.requests_through_day FROM tenant_usage_cumulative p "
@@ -28,43 +24,46 @@ constexpr const char* kUpsertDay =
     "excluded.requests_through_day";
 constexpr const char* kDeleteDay =
     "DELETE FROM tenant_usage_cumulative WHERE tenant_id = ? AND day = ?";
-// Which of up to kTenantsPerCheck tenants have rows after the day (parameters: the day,
-// then the tenants, the list padded by repeating the last): only theirs need the shift.
-// The day being folded is usually each tenant's latest, and an UPDATE that finds nothing
-// still cost a statement per tenant (half the running totals' time in a fold).
-constexpr size_t kTenantsPerCheck = 100;
-const std::string& later_days_sql() {
+
+// Statements over up to kTenantsPerStatement tenants, the list padded by repeating the last
+// (one prepared statement each). A fold changes ~1 000 tenants' totals; a statement per
+// tenant was most of its running totals' time on SQLite, and round trips on PostgreSQL.
+constexpr size_t kTenantsPerStatement = 100;
+// Parameters: the day, then the tenants. Each one's first running total at or after the day.
+const std::string& first_days_sql() {
   static const std::string sql =
-      "SELECT DISTINCT tenant_id FROM tenant_usage_cumulative WHERE day > ? AND tenant_id IN " +
-      placeholder_rows(kTenantsPerCheck, 1);
+      "SELECT tenant_id, min(day) FROM tenant_usage_cumulative WHERE day >= ? AND tenant_id IN " +
+      placeholder_rows(kTenantsPerStatement, 1) + " GROUP BY tenant_id";
+  return sql;
+}
+// Parameters: delta, the day, then the tenants. Their totals from the day on move by delta.
+const std::string& shift_sql() {
+  static const std::string sql =
+      "UPDATE tenant_usage_cumulative SET requests_through_day = requests_through_day + ? "
+      "WHERE day >= ? AND tenant_id IN " +
+      placeholder_rows(kTenantsPerStatement, 1);
   return sql;
 }
 
-std::set<std::string, std::less<>> with_later_days(Conn& c, const std::string& day,
-                                                   const std::vector<const std::string*>& tenants) {
-  std::set<std::string, std::less<>> out;
+// Runs `sql` for `tenants` in statements of kTenantsPerStatement, after `head` parameters.
+void for_tenants(Conn& c, const std::string& sql, const Params& head,
+                 const std::vector<const std::string*>& tenants,
+                 const std::function<void(const RowView&)>& row = {}) {
   Params p;
-  for (size_t i = 0; i < tenants.size(); i += kTenantsPerCheck) {
-    p.assign(1, day);
-    for (size_t j = 0; j < kTenantsPerCheck; ++j)
+  for (size_t i = 0; i < tenants.size(); i += kTenantsPerStatement) {
+    p = head;
+    for (size_t j = 0; j < kTenantsPerStatement; ++j)
       p.emplace_back(*tenants[std::min(i + j, tenants.size() - 1)]);
-    c.each_view(later_days_sql(), p, [&](const RowView& r) { out.emplace(r.text(0)); });
+    if (row)
+      c.each_view(sql, p, row);
+    else
+      c.exec(sql, p);
   }
-  return out;
 }
 
 int64_t total_of(const DayTotals& t, const std::string& tenant) {
   auto it = t.find(tenant);
   return it == t.end() ? 0 : it->second;
-}
-
-void apply_one(Conn& c, const std::string& tenant, const std::string& day, int64_t delta,
-               int64_t after, bool later_days) {
-  if (later_days) c.exec(kShiftLaterDays, {delta, tenant, day});
-  if (after != 0)
-    c.exec(kUpsertDay, {tenant, day, after, tenant, day});
-  else
-    c.exec(kDeleteDay, {tenant, day});
 }
 
 }  // namespace
@@ -90,12 +89,30 @@ int64_t apply_day_totals(Conn& c, const std::string& day, const DayTotals& befor
   for (auto& [tenant, total] : before)
     if (!after.count(tenant) && total != 0)  // the tenant lost all its rows of the day
       changes.push_back({&tenant, -total, 0});
+  if (changes.empty()) return 0;
   std::vector<const std::string*> tenants;
   tenants.reserve(changes.size());
   for (auto& ch : changes) tenants.push_back(ch.tenant);
-  const auto later = with_later_days(c, day, tenants);
-  for (auto& ch : changes)
-    apply_one(c, *ch.tenant, day, ch.delta, ch.after, later.count(*ch.tenant) > 0);
+  std::map<std::string, std::string, std::less<>> first_day;  // from the day on, if any
+  for_tenants(c, first_days_sql(), {day}, tenants,
+              [&](const RowView& r) { first_day.emplace(r.text(0), r.text(1)); });
+  // Every total from the day on moves by the day's change: one statement per distinct
+  // change (a fold's are a handful of small numbers) and kTenantsPerStatement tenants.
+  // Then a tenant without a row for the day gets one, from the day before's total; one that
+  // lost every row of the day loses its row (its later rows moved with the others).
+  std::map<int64_t, std::vector<const std::string*>> by_delta;
+  std::vector<const Change*> inserts, deletes;
+  for (auto& ch : changes) {
+    auto f = first_day.find(*ch.tenant);
+    if (f != first_day.end()) by_delta[ch.delta].push_back(ch.tenant);
+    if (ch.after == 0)
+      deletes.push_back(&ch);
+    else if (f == first_day.end() || f->second != day)
+      inserts.push_back(&ch);
+  }
+  for (auto& [delta, list] : by_delta) for_tenants(c, shift_sql(), {delta, day}, list);
+  for (auto* ch : inserts) c.exec(kUpsertDay, {*ch->tenant, day, ch->after, *ch->tenant, day});
+  for (auto* ch : deletes) c.exec(kDeleteDay, {*ch->tenant, day});
   return static_cast<int64_t>(changes.size());
 }
 

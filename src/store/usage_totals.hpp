@@ -26,8 +26,10 @@ DayTotals day_request_totals(Conn& c, const std::string& day,
 // Brings tenant_usage_cumulative in line with `day` after its daily rows were replaced:
 // `before` is day_request_totals read before the replacement, `after` after it, with the
 // same scope. Writes only for tenants whose total changed (an identical re-aggregation
-// writes nothing); each changed tenant costs an update of its rows after `day` and an
-// upsert (or delete) of its row for `day`. Returns the number of tenants changed.
+// writes nothing). Statements go 100 tenants at a time: one read of where their totals
+// start, one update per distinct change moving every total from `day` on; then an insert
+// for each tenant new to the day, a delete for each that lost it. Returns the number of
+// tenants changed.
 int64_t apply_day_totals(Conn& c, const std::string& day, const DayTotals& before,
                          const DayTotals& after);
 
