@@ -4,7 +4,9 @@
 # `painel aggregate --from DAY --to DAY` timed with /usr/bin/time -v (wall time, max RSS).
 #
 # Usage: bench/aggregate.sh [N...] (default: 1000000 3000000 10000000)
-# Env: BUILD_DIR (default build), RUNS (3 timed runs per size), DAY (2026-01-15).
+# Env: BUILD_DIR (default build), RUNS (3 timed runs per size), DAY (2026-01-15), TENANTS
+# (1000: the demo store's tenants; another number gets its own template and stores, named
+# with -tTENANTS).
 # The generated stores are kept in bench/data/aggregate/ and reused (delete to rebuild;
 # generating 10 M events takes a few minutes and ~2.5 GB).
 set -euo pipefail
@@ -14,7 +16,10 @@ BIN="$BUILD_DIR/painel"
 RUNS="${RUNS:-3}"
 DAY="${DAY:-2026-01-15}"
 DATA=bench/data/aggregate
-TEMPLATE="$DATA/template.db"
+TENANTS="${TENANTS:-1000}"
+SUFFIX=""
+[[ $TENANTS == 1000 ]] || SUFFIX="-t$TENANTS"
+TEMPLATE="$DATA/template$SUFFIX.db"
 SIZES=("$@")
 [[ ${#SIZES[@]} -gt 0 ]] || SIZES=(1000000 3000000 10000000)
 export PAINEL_MASTER_KEY=bench-master-key
@@ -22,13 +27,13 @@ mkdir -p "$DATA"
 [[ -x $BIN ]] || { echo "build $BIN first" >&2; exit 1; }
 
 if [[ ! -f $TEMPLATE ]]; then
-  echo "bench: creating the template store (1000 tenants)…" >&2
-  $BIN demo --database "sqlite:$TEMPLATE" --tenants 1000 --days 1 > /dev/null
+  echo "bench: creating the template store ($TENANTS tenants)…" >&2
+  $BIN demo --database "sqlite:$TEMPLATE" --tenants "$TENANTS" --days 1 > /dev/null
   sqlite3 "$TEMPLATE" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
 fi
 
 for n in "${SIZES[@]}"; do
-  db="$DATA/events-$n.db"
+  db="$DATA/events-$n$SUFFIX.db"
   if [[ ! -f $db ]]; then
     echo "bench: generating $n events on $DAY…" >&2
     cp "$TEMPLATE" "$db.tmp"

@@ -6,6 +6,7 @@
 # one scan of the whole day).
 #
 # Usage: bench/aggregate_incremental.sh [N] [M] (default: 10000000 10000)
+# TENANTS (1000): the tenants of bench/aggregate.sh's store (another number, its own store).
 # Env: BUILD_DIR (default build), RUNS (3), DAY (2026-01-15), PAINEL_BIN_BEFORE (an older
 # binary: it gets its own copy of the store, set up and folded by it alone, and each run
 # times its passes right after this build's, so the two are compared in one run; one
@@ -19,6 +20,10 @@
 # (its sum's and count's change), alternating between the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TENANTS="${TENANTS:-1000}"  # bench/aggregate.sh's stores: the demo's 1000 tenants, or another
+SUFFIX=""
+[[ $TENANTS == 1000 ]] || SUFFIX="-t$TENANTS"
+export TENANTS
 BUILD_DIR="${BUILD_DIR:-build}"
 BIN="$BUILD_DIR/painel"
 RUNS="${RUNS:-3}"
@@ -28,9 +33,9 @@ M="${2:-10000}"
 DATA=bench/data/aggregate
 export PAINEL_MASTER_KEY=bench-master-key
 [[ -x $BIN ]] || { echo "build $BIN first" >&2; exit 1; }
-[[ -f $DATA/events-$N.db ]] || RUNS=1 BUILD_DIR="$BUILD_DIR" DAY="$DAY" bench/aggregate.sh "$N" >&2
+[[ -f $DATA/events-$N$SUFFIX.db ]] || RUNS=1 BUILD_DIR="$BUILD_DIR" DAY="$DAY" bench/aggregate.sh "$N" >&2
 
-work="$DATA/incremental-$N.db"
+work="$DATA/incremental-$N$SUFFIX.db"
 # M new events of DAY for random contracted pairs, ids after every existing one, and the
 # dirty marks ingestion would write.
 add_events() {  # add_events STORE TAG
@@ -69,9 +74,9 @@ timed() {  # prints wall seconds, CPU seconds (user + sys) and max RSS of a pain
   rm -f /tmp/painel-bench-out.$$
 }
 
-before="$DATA/incremental-$N-before.db"
+before="$DATA/incremental-$N$SUFFIX-before.db"
 setup() {  # setup BINARY STORE
-  cp "$DATA/events-$N.db" "$2"
+  cp "$DATA/events-$N$SUFFIX.db" "$2"
   "$1" migrate --database "sqlite:$2" --no-backup > /dev/null  # a copy: no backup (GBs)
   echo "setup: full rebuild of $DAY ($N events): $(BIN=$1 timed aggregate --database "sqlite:$2" --from "$DAY" --to "$DAY")"
 }

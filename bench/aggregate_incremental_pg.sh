@@ -7,6 +7,7 @@
 # pass's wall time and its CPU time in painel; the rest is PostgreSQL's and the round trips).
 #
 # Usage: bench/aggregate_incremental_pg.sh [N] [M]   (default: 1000000 10000)
+# TENANTS (1000): the tenants of bench/aggregate.sh's store (another number, its own store).
 # Env: BUILD_DIR (build), RUNS (5), DAY (2026-01-15), PAINEL_BIN_BEFORE (an older binary:
 # its own database in the same cluster, copied and folded by it alone, each run's pass
 # timed right after this build's). The cluster (scripts/pg-test-cluster.sh: fsync off) lives
@@ -14,6 +15,10 @@
 # touches, not on the day's size: N only sets how deep the indexes are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TENANTS="${TENANTS:-1000}"  # bench/aggregate.sh's stores: the demo's 1000 tenants, or another
+SUFFIX=""
+[[ $TENANTS == 1000 ]] || SUFFIX="-t$TENANTS"
+export TENANTS
 BUILD_DIR="${BUILD_DIR:-build}"
 BIN="$BUILD_DIR/painel"
 RUNS="${RUNS:-5}"
@@ -24,7 +29,7 @@ DATA=bench/data
 PGDIR="$DATA/pg-fold"
 export PAINEL_MASTER_KEY=bench-master-key
 [[ -x $BIN ]] || { echo "build $BIN first" >&2; exit 1; }
-[[ -f $DATA/aggregate/events-$N.db ]] || RUNS=1 BUILD_DIR="$BUILD_DIR" DAY="$DAY" bench/aggregate.sh "$N" >&2
+[[ -f $DATA/aggregate/events-$N$SUFFIX.db ]] || RUNS=1 BUILD_DIR="$BUILD_DIR" DAY="$DAY" bench/aggregate.sh "$N" >&2
 
 cleanup() {
   scripts/pg-test-cluster.sh stop "$PGDIR" > /dev/null 2>&1 || true
@@ -36,7 +41,7 @@ base="${URL%/*}"
 
 setup() {  # setup BINARY DATABASE: the store copied in, the day rebuilt whole by BINARY
   psql -q "$base/postgres" -c "CREATE DATABASE $2" > /dev/null
-  cp "$DATA/aggregate/events-$N.db" "$DATA/pg-fold-src.db"
+  cp "$DATA/aggregate/events-$N$SUFFIX.db" "$DATA/pg-fold-src.db"
   "$1" migrate --database "sqlite:$DATA/pg-fold-src.db" --no-backup > /dev/null
   "$1" copy --from "sqlite:$DATA/pg-fold-src.db" --to "$base/$2" > /dev/null 2>&1
   rm -f "$DATA/pg-fold-src.db"
