@@ -245,11 +245,11 @@ TEST_F(DemoTest, RefusesAStoreWithTenants) {
   EXPECT_EQ(scalar(s, "SELECT count(*) FROM tenants"), 2);
 }
 
-// The demo writes the status history with migration 30's triggers off and fills
-// billing_mrr_hours once at the end (store::bulk_load_status_history): the hours must be
-// what a rebuild from the history gives, every one of them (the triggers would have written
-// the same rows, zero ones included), and the triggers must be back afterwards: a tenant
-// suspended through the store's writer moves its hour.
+// On PostgreSQL the demo writes the status history with migration 30's trigger off and fills
+// billing_mrr_hours once at the end (store::bulk_load_status_history; SQLite keeps its
+// triggers): on both stores the hours must be what a rebuild from the history gives, every
+// one of them (the triggers would have written the same rows, zero ones included), and the
+// triggers must work afterwards: a tenant suspended through the store's writer moves its hour.
 std::vector<std::vector<int64_t>> billing_hours(store::Conn& c) {
   std::vector<std::vector<int64_t>> out;
   for (auto& r : c.query(

@@ -49,13 +49,6 @@ constexpr const char* kPgTriggerOff =
     "ALTER TABLE tenant_status_history DISABLE TRIGGER tenant_status_history_billing";
 constexpr const char* kPgTriggerOn =
     "ALTER TABLE tenant_status_history ENABLE TRIGGER tenant_status_history_billing";
-constexpr const char* kSqliteTriggerText =
-    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = "
-    "'tenant_status_history' AND name = ?";
-constexpr const char* kSqliteTriggers[][2] = {
-    {"tenant_status_history_billing_insert", "DROP TRIGGER tenant_status_history_billing_insert"},
-    {"tenant_status_history_billing_delete", "DROP TRIGGER tenant_status_history_billing_delete"},
-    {"tenant_status_history_billing_update", "DROP TRIGGER tenant_status_history_billing_update"}};
 
 constexpr int64_t kHourMs = 3600 * 1000;
 
@@ -94,22 +87,13 @@ void rebuild_billing_hours(Conn& c) {
 void bulk_load_status_history(Conn& c, const std::function<void()>& write) {
   if (!c.in_transaction())
     throw std::logic_error("bulk_load_status_history: needs the caller's write transaction");
-  if (c.dialect() == Dialect::Postgres) {
-    c.exec(kPgTriggerOff);
+  if (c.dialect() != Dialect::Postgres) {  // SQLite keeps its triggers (store/billing.hpp)
     write();
-    c.exec(kPgTriggerOn);
-  } else {
-    std::vector<std::string> created;  // each trigger's CREATE TRIGGER, as migration 30 ran it
-    for (auto& [name, drop] : kSqliteTriggers) {
-      auto text = c.query(kSqliteTriggerText, {std::string(name)});
-      if (text.empty())
-        throw std::logic_error(std::string("bulk_load_status_history: no trigger ") + name);
-      created.push_back(text[0].str(0));
-      c.exec(drop);
-    }
-    write();
-    for (auto& sql : created) c.exec(sql);
+    return;
   }
+  c.exec(kPgTriggerOff);
+  write();
+  c.exec(kPgTriggerOn);
   rebuild_billing_hours(c);
 }
 
