@@ -15,6 +15,7 @@
 #include "domain/catalog.hpp"
 #include "domain/cnpj.hpp"
 #include "store/audit.hpp"
+#include "store/billing.hpp"
 #include "store/bulk_insert.hpp"
 #include "store/tenants.hpp"
 #include "store/usage_aggregate.hpp"
@@ -295,10 +296,16 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
     tenants.add({t.id, t.name, name_sort_key(t.name), t.cnpj, t.segment, t.plan, t.status(),
                  mrr_at(t, now_ms), rfc3339(t.created_ms), rfc3339(t.history.back().ms)});
   tenants.flush();
+  // The history without migration 30's per-row trigger work: billing_mrr_hours is filled
+  // once at the end from all of it (store/billing.hpp).
+  store::bulk_load_status_history(c, [&] {
+    for (auto& t : w.tenants)
+      for (auto& row : history_rows(t, now_ms))
+        history.add({t.id, row.old_status ? Value(*row.old_status) : Value(nullptr), row.status,
+                     row.mrr_cents, rfc3339(row.ms)});
+    history.flush();
+  });
   for (auto& t : w.tenants) {
-    for (auto& row : history_rows(t, now_ms))
-      history.add({t.id, row.old_status ? Value(*row.old_status) : Value(nullptr), row.status,
-                   row.mrr_cents, rfc3339(row.ms)});
     for (auto& k : t.contracts) {
       std::string config =
           std::string("{\"idioma\":\"pt-BR\",\"tom\":\"") + tones[r.range(0, 2)] +
@@ -319,7 +326,6 @@ void write_structure(Conn& c, Rng& r, World& w, const std::string& hash, int64_t
                  rfc3339(sync)});
     }
   }
-  history.flush();
   agents.flush();
   integ.flush();
 

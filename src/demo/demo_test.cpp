@@ -9,6 +9,9 @@
 #include "auth/password.hpp"
 #include "core/time.hpp"
 #include "domain/cnpj.hpp"
+#include "store/billing.hpp"
+#include "store/tenants.hpp"
+#include "store/test_stores.hpp"
 
 namespace painel::demo {
 namespace {
@@ -240,6 +243,67 @@ TEST_F(DemoTest, RefusesAStoreWithTenants) {
   load(s, {2, 1, 1});
   EXPECT_THROW(load(s, {2, 1, 1}), std::runtime_error);
   EXPECT_EQ(scalar(s, "SELECT count(*) FROM tenants"), 2);
+}
+
+// On PostgreSQL the demo writes the status history with migration 30's trigger off and fills
+// billing_mrr_hours once at the end (store::bulk_load_status_history; SQLite keeps its
+// triggers): on both stores the hours must be what a rebuild from the history gives, every
+// one of them (the triggers would have written the same rows, zero ones included), and the
+// triggers must work afterwards: a tenant suspended through the store's writer moves its hour.
+std::vector<std::vector<int64_t>> billing_hours(store::Conn& c) {
+  std::vector<std::vector<int64_t>> out;
+  for (auto& r : c.query(
+           "SELECT hour, mrr_delta_cents, activations, churns, new_mrr_cents, churned_mrr_cents "
+           "FROM billing_mrr_hours ORDER BY hour"))
+    out.push_back({r.i64(0), r.i64(1), r.i64(2), r.i64(3), r.i64(4), r.i64(5)});
+  return out;
+}
+std::vector<std::vector<int64_t>> rebuilt_hours(store::Conn& c) {
+  store::Tx tx(c, true);  // rolled back: the table stays as the demo left it
+  store::rebuild_billing_hours(c);
+  return billing_hours(c);
+}
+
+void demo_billing_hours(store::Store& s) {
+  load_demo(s, {60, 3, 11}, kNow, [](const std::string&) {});
+  store::Conn& c = s.conn();
+  auto loaded = billing_hours(c);
+  ASSERT_GT(loaded.size(), 60u);
+  EXPECT_EQ(loaded, rebuilt_hours(c));
+  EXPECT_EQ(billing_hours(c), loaded);
+
+  auto active = c.query(
+      "SELECT id, mrr_cents FROM tenants WHERE status = 'active' AND "
+      "mrr_cents > 0 ORDER BY id LIMIT 1");
+  ASSERT_EQ(active.size(), 1u);
+  const int64_t at = kNow + 2 * 3600 * 1000, hour = at / (3600 * 1000), mrr = active[0].i64(1);
+  ASSERT_TRUE(store::set_tenant_status(c, active[0].str(0), "suspended", at));
+  auto after = billing_hours(c);
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after.back(), (std::vector<int64_t>{hour, -mrr, 0, 1, 0, mrr}));
+  EXPECT_EQ(after.size(), loaded.size() + 1);
+  EXPECT_EQ(after, rebuilt_hours(c));
+}
+
+TEST_F(DemoTest, BillingHoursAreTheHistorysAndTheTriggersAreBack) { demo_billing_hours(fresh()); }
+
+class PgServerDemo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string base = store::pg_test_cluster_url_or_skip();
+    if (base.empty()) return;
+    db_ = std::make_unique<store::PgTestDatabase>(base, "pgdemo");
+    store_ = store::Store::open(db_->url());
+    store_->migrate("");
+    store_->set_audit_key(std::string(32, 'k'));
+  }
+  void TearDown() override { store_.reset(); }  // closes its connections before the drop
+  std::unique_ptr<store::PgTestDatabase> db_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(PgServerDemo, BillingHoursAreTheHistorysAndTheTriggersAreBack) {
+  demo_billing_hours(*store_);
 }
 
 }  // namespace

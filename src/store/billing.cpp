@@ -1,5 +1,7 @@
 #include "store/billing.hpp"
 
+#include <stdexcept>
+
 #include "core/time.hpp"
 #include "core/time_zone.hpp"
 
@@ -42,6 +44,12 @@ constexpr const char* kSqliteHour =
     "coalesce(CAST(strftime('%s', changed_at) AS INTEGER), 0) / 3600";
 constexpr const char* kPostgresHour = "floor(extract(epoch FROM changed_at) / 3600)::bigint";
 
+// Migration 30's triggers on tenant_status_history (bulk_load_status_history).
+constexpr const char* kPgTriggerOff =
+    "ALTER TABLE tenant_status_history DISABLE TRIGGER tenant_status_history_billing";
+constexpr const char* kPgTriggerOn =
+    "ALTER TABLE tenant_status_history ENABLE TRIGGER tenant_status_history_billing";
+
 constexpr int64_t kHourMs = 3600 * 1000;
 
 }  // namespace
@@ -74,6 +82,19 @@ void rebuild_billing_hours(Conn& c) {
               c.dialect() == Dialect::Postgres ? kPostgresHour : kSqliteHour);
   c.exec("DELETE FROM billing_mrr_hours");
   c.exec(sql);
+}
+
+void bulk_load_status_history(Conn& c, const std::function<void()>& write) {
+  if (!c.in_transaction())
+    throw std::logic_error("bulk_load_status_history: needs the caller's write transaction");
+  if (c.dialect() != Dialect::Postgres) {  // SQLite keeps its triggers (store/billing.hpp)
+    write();
+    return;
+  }
+  c.exec(kPgTriggerOff);
+  write();
+  c.exec(kPgTriggerOn);
+  rebuild_billing_hours(c);
 }
 
 std::vector<domain::StatusChange> status_changes(Conn& c, const TimeZone& zone) {
