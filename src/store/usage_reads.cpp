@@ -236,9 +236,16 @@ UsageReport tenant_usage_report(Conn& c, const store::TenantScope& s, int64_t fr
       if (!a.last_request_at || last > *a.last_request_at) a.last_request_at = std::string(last);
     }
   });
-  for (auto& a : out.by_agent) {
-    auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.agent_id});
-    a.agent_name = n.empty() ? "" : n[0].str(0);
+  // The agents' names in one statement: one per agent was a round trip each on PostgreSQL,
+  // more than half of the page's statements (docs/benchmarks.md, 2026-12-07 15:50).
+  if (!out.by_agent.empty()) {
+    Params ids;
+    for (auto& a : out.by_agent) ids.emplace_back(a.agent_id);
+    StringMap<std::string> names;
+    c.each_view("SELECT id, name FROM agents WHERE id IN " + placeholder_rows(ids.size(), 1), ids,
+                [&](const RowView& r) { names.emplace(std::string(r.text(0)), r.text(1)); });
+    for (auto& a : out.by_agent)
+      if (auto it = names.find(a.agent_id); it != names.end()) a.agent_name = it->second;
   }
   std::sort(out.by_agent.begin(), out.by_agent.end(), [](const auto& x, const auto& y) {
     return x.sums.total != y.sums.total ? x.sums.total > y.sums.total : x.agent_id < y.agent_id;
