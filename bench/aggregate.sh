@@ -16,9 +16,7 @@ BIN="$BUILD_DIR/painel"
 RUNS="${RUNS:-3}"
 DAY="${DAY:-2026-01-15}"
 DATA=bench/data/aggregate
-TENANTS="${TENANTS:-1000}"
-SUFFIX=""
-[[ $TENANTS == 1000 ]] || SUFFIX="-t$TENANTS"
+source bench/aggregate_store.sh
 TEMPLATE="$DATA/template$SUFFIX.db"
 SIZES=("$@")
 [[ ${#SIZES[@]} -gt 0 ]] || SIZES=(1000000 3000000 10000000)

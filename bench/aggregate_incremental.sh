@@ -20,10 +20,7 @@
 # (its sum's and count's change), alternating between the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TENANTS="${TENANTS:-1000}"  # bench/aggregate.sh's stores: the demo's 1000 tenants, or another
-SUFFIX=""
-[[ $TENANTS == 1000 ]] || SUFFIX="-t$TENANTS"
-export TENANTS
+source bench/aggregate_store.sh
 BUILD_DIR="${BUILD_DIR:-build}"
 BIN="$BUILD_DIR/painel"
 RUNS="${RUNS:-3}"

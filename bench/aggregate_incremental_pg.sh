@@ -15,10 +15,7 @@
 # touches, not on the day's size: N only sets how deep the indexes are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TENANTS="${TENANTS:-1000}"  # bench/aggregate.sh's stores: the demo's 1000 tenants, or another
-SUFFIX=""
-[[ $TENANTS == 1000 ]] || SUFFIX="-t$TENANTS"
-export TENANTS
+source bench/aggregate_store.sh
 BUILD_DIR="${BUILD_DIR:-build}"
 BIN="$BUILD_DIR/painel"
 RUNS="${RUNS:-5}"
