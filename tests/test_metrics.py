@@ -342,7 +342,7 @@ class Logs(unittest.TestCase):
             line = lines[0]
             self.assertNotIn("{", line.split(" route=")[0])  # not a JSON object
             self.assertRegex(line, r"^\S+Z info access request_id=\S+ method=GET path=/tenant/agents "
-                                   r"route=/tenant/agents status=200 duration_ms=[\d.]+ ip=127\.0\.0\.1 "
+                                   r"route=/tenant/agents status=200 duration_ms=[\d.]+ statements=\d+ ip=127\.0\.0\.1 "
                                    rf"user_id={uid} tenant_id={t}$")
             log = open(p.log.name).read()
             self.assertNotIn(token, log)

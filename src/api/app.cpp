@@ -110,18 +110,18 @@ struct Caller {
 
 // One line per answer: a JSON object (--log-format json) or `access key=value ...` (text).
 void access_log(const http::Request& req, const http::Route* route, int status, int64_t micros,
-                Caller who) {
+                uint64_t statements, Caller who) {
   if (!spdlog::should_log(spdlog::level::info)) return;
   double ms = static_cast<double>(micros) / 1000.0;
   std::string_view pattern = route ? std::string_view(route->pattern) : std::string_view();
   if (obs::text_logs()) {
     using obs::text_field;
     spdlog::info(
-        "access request_id={} method={} path={} route={} status={} duration_ms={:.3f} ip={} "
-        "user_id={} tenant_id={}",
+        "access request_id={} method={} path={} route={} status={} duration_ms={:.3f} "
+        "statements={} ip={} user_id={} tenant_id={}",
         text_field(req.request_id), text_field(req.method), text_field(req.path),
-        text_field(pattern.empty() ? "-" : pattern), status, ms, text_field(req.remote_ip),
-        text_field(who.user_id.empty() ? "-" : who.user_id),
+        text_field(pattern.empty() ? "-" : pattern), status, ms, statements,
+        text_field(req.remote_ip), text_field(who.user_id.empty() ? "-" : who.user_id),
         text_field(who.tenant_id.empty() ? "-" : who.tenant_id));
     return;
   }
@@ -135,6 +135,7 @@ void access_log(const http::Request& req, const http::Route* route, int status, 
       .kv("status", status)
       .key("duration_ms")
       .dbl(ms)
+      .kv("statements", static_cast<int64_t>(statements))
       .kv("ip", req.remote_ip);
   if (!who.user_id.empty()) j.kv("user_id", who.user_id);
   if (!who.tenant_id.empty()) j.kv("tenant_id", who.tenant_id);
@@ -169,6 +170,9 @@ struct App::Exchange {
   };
   explicit Exchange(http::Request& req) : ctx{req, std::nullopt, {}, std::nullopt, nullptr} {}
   Clock_::time_point t0 = Clock_::now();
+  // The store statements the request makes: every step runs on the thread that made the
+  // Exchange (the pool's, or the network thread's, which never reads the store).
+  uint64_t statements0 = store::statements_on_this_thread();
   const http::Route* route = nullptr;
   http::RouteContext ctx;  // what the handler receives
   std::optional<RateDecision> rate;
@@ -494,7 +498,8 @@ void App::finish(const http::Request& req, const Exchange& x, http::Response& re
     else if (x.ctx.principal && x.ctx.principal->internal())
       d_.metrics.internal_user_requests.add(who.user_id);
   }
-  access_log(req, x.route, res.status, micros, who);
+  access_log(req, x.route, res.status, micros, store::statements_on_this_thread() - x.statements0,
+             who);
 }
 
 void App::note_denial(const http::Request& req, const http::Route& route, std::string_view reason,

@@ -200,16 +200,23 @@ void add_tenant_routes(http::Router& router, const ReadDeps& d) {
   router.add(
       {"GET", "/tenant/usage", Access::User, kAll, kNoBody, kRead, [d](http::RouteContext& ctx) {
          auto s = resolve_scope(d, ctx);
-         auto per =
-             parse_period(ctx.req, store::tenant_time_zone(d.store.conn(), s), d.clock.now_ms());
          auto agent = parse_opt_uuid(ctx.req, "agent_id");
          bool costs = ctx.who().can_see_costs();
          auto by = parse_enum(ctx.req, "by", {"day", "agent"}, "day");  // CSV only, checked always
+         int64_t now = d.clock.now_ms();
+         // The period is in the tenant's zone, read with the rows: a cached answer reads
+         // nothing (an invalid period is never cached, so it is still refused).
+         auto period_in_zone = [&](Conn& c) {
+           return parse_period(ctx.req, store::tenant_time_zone(c, s), now);
+         };
          if (auto csv = csv_requested(ctx.req)) {
-           return usage_csv(d.store.conn(), s, per, agent, costs, by, *csv);
+           Conn& c = d.store.conn();
+           return usage_csv(c, s, period_in_zone(c), agent, costs, by, *csv);
          }
-         return d.reads.json(ctx, s.tenant_id(),
-                             [&] { return render_usage(d.store.conn(), s, per, agent, costs); });
+         return d.reads.json(ctx, s.tenant_id(), [&] {
+           Conn& c = d.store.conn();
+           return render_usage(c, s, period_in_zone(c), agent, costs);
+         });
        }});
   router.add({"GET", "/tenant/incidents", Access::User, kAll, kNoBody, kRead,
               [d](http::RouteContext& ctx) {

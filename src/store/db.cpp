@@ -4,6 +4,13 @@
 
 namespace painel::store {
 
+namespace {
+thread_local uint64_t t_statements = 0;
+}  // namespace
+
+uint64_t statements_on_this_thread() { return t_statements; }
+void note_statement() { ++t_statements; }
+
 int64_t Row::i64(size_t i) const {
   const Value& v = cols_.at(i);
   if (auto p = std::get_if<int64_t>(&v)) return *p;
@@ -50,6 +57,11 @@ std::string placeholder_rows(size_t columns, size_t rows) {
   out.reserve(rows * (row.size() + 1));
   for (size_t r = 0; r < rows; ++r) (out += r ? "," : "") += row;
   return out;
+}
+
+const std::string& in_list_placeholders() {
+  static const std::string list = placeholder_rows(kInListChunk, 1);
+  return list;
 }
 
 void Conn::each_view(std::string_view sql, const Params& params,

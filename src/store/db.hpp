@@ -3,6 +3,7 @@
 // placeholders; each backend (sqlite/, postgres/) implements Conn, caches prepared
 // statements, and rewrites placeholders for its dialect. Dialect-specific SQL lives in the
 // backend (migrations, upsert/lock idioms) behind Dialect.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -23,6 +25,37 @@ inline Value opt(const std::optional<std::string>& s) { return s ? Value(*s) : V
 // "(?,?,?),(?,?,?)": `rows` parenthesized groups of `columns` placeholders, for multi-row
 // VALUES lists (and, as one row, for IN lists).
 std::string placeholder_rows(size_t columns, size_t rows);
+
+// IN lists over any number of values: a statement takes them kInListChunk at a time, the
+// last chunk padded by repeating its last value (a repeat does not change what an IN list
+// matches), so every chunk runs the same statement text, prepared once, and no statement
+// nears a backend's parameter limit.
+constexpr size_t kInListChunk = 100;
+const std::string& in_list_placeholders();  // "(?,?,…)": kInListChunk of them
+// Calls run(chunk) with each chunk of the n values (value_at(i): the i-th, text or an
+// integer) as kInListChunk parameters; run returns false to stop.
+template <class ValueAt, class Run>
+void for_in_chunks(size_t n, ValueAt value_at, Run run) {
+  Params chunk;
+  for (size_t i = 0; i < n; i += kInListChunk) {
+    chunk.clear();
+    for (size_t j = 0; j < kInListChunk; ++j) {
+      decltype(auto) v = value_at(std::min(i + j, n - 1));
+      if constexpr (std::is_convertible_v<decltype(v), std::string_view>)
+        chunk.emplace_back(std::string(std::string_view(v)));
+      else
+        chunk.emplace_back(static_cast<int64_t>(v));
+    }
+    if (!run(chunk)) return;
+  }
+}
+
+// Statements this thread has sent to a store (query, exec, each, each_view; not a
+// transaction's BEGIN/COMMIT, not migration scripts): a request runs on one thread, so the
+// difference across it is its count (the access log's `statements`, api/app.cpp). Backends
+// call note_statement() once per statement they are asked to run.
+uint64_t statements_on_this_thread();
+void note_statement();
 
 class Row {
  public:

@@ -307,15 +307,13 @@ struct FoldGroup {
 constexpr const char* kScanNew =
     "SELECT id, tenant_id, agent_id, occurred_at_ms, success, response_time_ms, tokens_used, "
     "cost_cents FROM usage_events WHERE " PAINEL_USAGE_EVENTS_OF_DAY " AND id > ? AND id <= ?";
-// The day's rows of up to kTenantsPerRead tenants; the IN list is padded (repeating the
-// last tenant) so every read uses one prepared statement.
-constexpr size_t kTenantsPerRead = 100;
+// The day's rows of a chunk of tenants (for_in_chunks, store/db.hpp).
 const std::string& stored_rows_sql() {
   static const std::string sql =
       "SELECT tenant_id, agent_id, total_requests, successful_requests, sum_response_time_ms, "
       "total_tokens, cost_cents, last_request_at, response_sketch FROM tenant_usage_daily "
       "WHERE day = ? AND tenant_id IN " +
-      placeholder_rows(kTenantsPerRead, 1);
+      in_list_placeholders();
   return sql;
 }
 
@@ -407,37 +405,40 @@ bool fold_one_day(Conn& c, int64_t day, const std::string& now, FoldStats& fs) {
   // row).
   bool legacy = false;
   Params p;
-  for (size_t i = 0; i < tenants.names.size() && !legacy; i += kTenantsPerRead) {
-    p.assign(1, d);
-    for (size_t j = 0; j < kTenantsPerRead; ++j)
-      p.emplace_back(tenants.names[std::min(i + j, tenants.names.size() - 1)]);
-    c.each_view(stored_rows_sql(), p, [&](const RowView& r) {
-      if (legacy) return;
-      const std::string_view tenant = r.text(0), agent = r.text(1);
-      const int64_t total = r.i64(2);
-      const size_t t = tenants.index_of(tenant);
-      tenants.total_before[t] += total;
-      tenants.had_rows[t] = 1;
-      key.assign(tenant);
-      key.push_back('\0');
-      key.append(agent);
-      auto it = groups.find(std::string_view(key));
-      if (it == groups.end()) return;
-      FoldGroup& g = it->second;
-      if (!merge_stored_sketch(r.is_null(8) ? std::nullopt : std::optional(r.text(8)), total, g)) {
-        legacy = true;  // written before sketches (or damaged): rebuild the day
-        return;
-      }
-      g.stored = true;
-      g.stored_n = total;
-      g.stored_ok = r.i64(3);
-      g.stored_response_sum = r.i64(4);
-      g.stored_tokens = r.i64(5);
-      g.stored_cost = r.i64(6);
-      g.stored_last_ms =
-          (r.is_null(7) ? std::nullopt : parse_rfc3339(r.text(7))).value_or(INT64_MIN);
-    });
-  }
+  for_in_chunks(
+      tenants.names.size(), [&](size_t i) { return tenants.names[i]; },
+      [&](const Params& chunk) {
+        p.assign(1, d);
+        p.insert(p.end(), chunk.begin(), chunk.end());
+        c.each_view(stored_rows_sql(), p, [&](const RowView& r) {
+          if (legacy) return;
+          const std::string_view tenant = r.text(0), agent = r.text(1);
+          const int64_t total = r.i64(2);
+          const size_t t = tenants.index_of(tenant);
+          tenants.total_before[t] += total;
+          tenants.had_rows[t] = 1;
+          key.assign(tenant);
+          key.push_back('\0');
+          key.append(agent);
+          auto it = groups.find(std::string_view(key));
+          if (it == groups.end()) return;
+          FoldGroup& g = it->second;
+          if (!merge_stored_sketch(r.is_null(8) ? std::nullopt : std::optional(r.text(8)), total,
+                                   g)) {
+            legacy = true;  // written before sketches (or damaged): rebuild the day
+            return;
+          }
+          g.stored = true;
+          g.stored_n = total;
+          g.stored_ok = r.i64(3);
+          g.stored_response_sum = r.i64(4);
+          g.stored_tokens = r.i64(5);
+          g.stored_cost = r.i64(6);
+          g.stored_last_ms =
+              (r.is_null(7) ? std::nullopt : parse_rfc3339(r.text(7))).value_or(INT64_MIN);
+        });
+        return !legacy;
+      });
   if (legacy) return false;
 
   RowWriter out(c, kUpsertSuffix);

@@ -14,12 +14,25 @@ constexpr const char* kSums =
     "coalesce(sum(failed_requests),0), coalesce(sum(sum_response_time_ms),0), "
     "coalesce(sum(total_tokens),0), coalesce(sum(cost_cents),0)";
 
-// An agent's deployed_count: tenants with an active contract for it, as the original's
-// overview counted (tenant_agents_agent(agent_id, status, tenant_id) answers it from the index
-// alone, migration 29).
-constexpr const char* kDeployedTenants =
-    "SELECT count(DISTINCT tenant_id) FROM tenant_agents WHERE agent_id = ? AND status = "
-    "'active'";
+// The ranked agents' names and deployed_count (tenants with an active contract for it, as
+// the original's overview counted; tenant_agents_agent(agent_id, status, tenant_id) answers
+// it from the index alone, migration 29), for an IN list of ids.
+constexpr const char* kAgentsNamedAndDeployed =
+    "SELECT a.id, a.name, (SELECT count(DISTINCT ta.tenant_id) FROM tenant_agents ta WHERE "
+    "ta.agent_id = a.id AND ta.status = 'active') FROM agents a WHERE a.id IN ";
+
+// id → name from `sql` (SELECT id, name … WHERE id IN in_list_placeholders()) for the n ids
+// id_at(i): one statement per kInListChunk of them.
+template <class IdAt>
+StringMap<std::string> names_by_id(Conn& c, const std::string& sql, size_t n, IdAt id_at) {
+  StringMap<std::string> names;
+  for_in_chunks(n, id_at, [&](const Params& chunk) {
+    c.each_view(sql, chunk,
+                [&](const RowView& r) { names.emplace(std::string(r.text(0)), r.text(1)); });
+    return true;
+  });
+  return names;
+}
 
 template <class R>  // Row or RowView
 domain::UsageSums sums_at(const R& r, size_t i) {
@@ -59,28 +72,47 @@ void keep_top(std::vector<UsageOverview::Ranked>& v, size_t top) {
 
 namespace {
 
-// Names of the ranked tenants and agents, and the agents' deployed counts.
+// Names of the ranked tenants and agents, and the agents' deployed counts: one statement
+// for the tenants, one for the agents, whatever the number ranked.
 void name_ranked(Conn& c, UsageOverview& out) {
-  for (auto& t : out.top_tenants)
-    if (auto n = c.query("SELECT name FROM tenants WHERE id = ?", {t.id}); !n.empty())
-      t.name = n[0].str(0);
-  for (auto& a : out.top_agents) {
-    if (auto n = c.query("SELECT name FROM agents WHERE id = ?", {a.id}); !n.empty())
-      a.name = n[0].str(0);
-    a.deployed_count = c.query(kDeployedTenants, {a.id})[0].i64(0);
+  if (!out.top_tenants.empty()) {
+    static const std::string sql =
+        "SELECT id, name FROM tenants WHERE id IN " + in_list_placeholders();
+    auto names = names_by_id(c, sql, out.top_tenants.size(),
+                             [&](size_t i) { return out.top_tenants[i].id; });
+    for (auto& t : out.top_tenants)
+      if (auto it = names.find(t.id); it != names.end()) t.name = it->second;
+  }
+  if (!out.top_agents.empty()) {
+    StringMap<std::pair<std::string, int64_t>> found;
+    static const std::string sql = kAgentsNamedAndDeployed + in_list_placeholders();
+    for_in_chunks(
+        out.top_agents.size(), [&](size_t i) { return out.top_agents[i].id; },
+        [&](const Params& chunk) {
+          c.each_view(sql, chunk, [&](const RowView& r) {
+            found.emplace(std::string(r.text(0)), std::pair{std::string(r.text(1)), r.i64(2)});
+          });
+          return true;
+        });
+    for (auto& a : out.top_agents)
+      if (auto it = found.find(a.id); it != found.end()) {
+        a.name = it->second.first;
+        a.deployed_count = it->second.second;
+      }
   }
 }
 
 // The top tenants' successful requests (and totals) over the period, from their daily rows:
-// one tenant's (the top ten: an index range each), or every tenant's (the CSV export of
-// every tenant: one pass over the period's rows, as the scan did, not a seek per tenant).
-constexpr const char* kTenantPeriodSums =
-    "SELECT coalesce(sum(total_requests), 0), coalesce(sum(successful_requests), 0) FROM "
-    "tenant_usage_daily WHERE tenant_id = ? AND day BETWEEN ? AND ?";
+// the few ranked (the top ten: an index range each, in one statement), or every tenant's
+// (the CSV export of every tenant: one pass over the period's rows, as the scan did, not a
+// seek per tenant).
+constexpr const char* kTenantsPeriodSums =
+    "SELECT tenant_id, sum(total_requests), sum(successful_requests) FROM tenant_usage_daily "
+    "WHERE day BETWEEN ? AND ? AND tenant_id IN ";
 constexpr const char* kAllTenantsPeriodSums =
     "SELECT tenant_id, sum(total_requests), sum(successful_requests) FROM tenant_usage_daily "
     "WHERE day BETWEEN ? AND ? GROUP BY tenant_id";
-constexpr size_t kTopReadOneByOne = 100;
+constexpr size_t kTopReadByIds = 100;
 
 UsageOverview usage_overview_rollup(Conn& c, int64_t from_day, int64_t to_day, size_t top) {
   UsageOverview out;
@@ -100,26 +132,38 @@ UsageOverview usage_overview_rollup(Conn& c, int64_t from_day, int64_t to_day, s
   for (auto& [id, f] : rollup_agents(c, from, to))
     out.top_agents.push_back({id, "", f.total, f.successful, 0});
   keep_top(out.top_agents, top);
-  for (auto& a : out.top_agents) a.tenant_count = rollup_agent_tenants(c, a.id, from, to);
+  if (!out.top_agents.empty()) {
+    std::vector<std::string> ids;
+    for (auto& a : out.top_agents) ids.push_back(a.id);
+    auto tenants = rollup_agent_tenants(c, ids, from, to);
+    for (auto& a : out.top_agents) a.tenant_count = tenants[a.id];
+  }
   if (top > 0) {
     for (auto& [id, n] : rollup_tenant_totals(c, from, to, top))
       if (n > 0) out.top_tenants.push_back({id, "", n, 0, 0});
     keep_top(out.top_tenants, top);
-    if (top <= kTopReadOneByOne) {
-      for (auto& t : out.top_tenants) {
-        Rows r = c.query(kTenantPeriodSums, {t.id, from, to});
-        t.total = r[0].i64(0);
-        t.successful = r[0].i64(1);
+    StringMap<size_t> at;
+    for (size_t i = 0; i < out.top_tenants.size(); ++i) at.emplace(out.top_tenants[i].id, i);
+    auto take = [&](const RowView& r) {
+      if (auto it = at.find(r.text(0)); it != at.end()) {
+        out.top_tenants[it->second].total = r.i64(1);
+        out.top_tenants[it->second].successful = r.i64(2);
       }
+    };
+    if (top > kTopReadByIds) {
+      c.each_view(kAllTenantsPeriodSums, {from, to}, take);
     } else {
-      StringMap<size_t> at;
-      for (size_t i = 0; i < out.top_tenants.size(); ++i) at.emplace(out.top_tenants[i].id, i);
-      c.each_view(kAllTenantsPeriodSums, {from, to}, [&](const RowView& r) {
-        if (auto it = at.find(r.text(0)); it != at.end()) {
-          out.top_tenants[it->second].total = r.i64(1);
-          out.top_tenants[it->second].successful = r.i64(2);
-        }
-      });
+      static const std::string sql =
+          kTenantsPeriodSums + in_list_placeholders() + " GROUP BY tenant_id";
+      Params p;
+      for_in_chunks(
+          out.top_tenants.size(), [&](size_t i) { return out.top_tenants[i].id; },
+          [&](const Params& chunk) {
+            p = {from, to};
+            p.insert(p.end(), chunk.begin(), chunk.end());
+            c.each_view(sql, p, take);
+            return true;
+          });
     }
   }
   name_ranked(c, out);
@@ -239,11 +283,10 @@ UsageReport tenant_usage_report(Conn& c, const store::TenantScope& s, int64_t fr
   // The agents' names in one statement: one per agent was a round trip each on PostgreSQL,
   // more than half of the page's statements (docs/benchmarks.md, 2026-12-07 15:50).
   if (!out.by_agent.empty()) {
-    Params ids;
-    for (auto& a : out.by_agent) ids.emplace_back(a.agent_id);
-    StringMap<std::string> names;
-    c.each_view("SELECT id, name FROM agents WHERE id IN " + placeholder_rows(ids.size(), 1), ids,
-                [&](const RowView& r) { names.emplace(std::string(r.text(0)), r.text(1)); });
+    static const std::string sql =
+        "SELECT id, name FROM agents WHERE id IN " + in_list_placeholders();
+    auto names = names_by_id(c, sql, out.by_agent.size(),
+                             [&](size_t i) { return out.by_agent[i].agent_id; });
     for (auto& a : out.by_agent)
       if (auto it = names.find(a.agent_id); it != names.end()) a.agent_name = it->second;
   }

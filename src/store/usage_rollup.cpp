@@ -21,8 +21,8 @@ constexpr const char* kRowsOfDay =
     "FROM tenant_usage_daily WHERE day = ?";
 constexpr const char* kOrdinal = "SELECT ordinal FROM usage_tenant_ordinals WHERE tenant_id = ?";
 constexpr const char* kAllOrdinals = "SELECT tenant_id, ordinal FROM usage_tenant_ordinals";
-constexpr const char* kTenantOfOrdinal =
-    "SELECT tenant_id FROM usage_tenant_ordinals WHERE ordinal = ?";
+constexpr const char* kTenantsOfOrdinals =
+    "SELECT tenant_id, ordinal FROM usage_tenant_ordinals WHERE ordinal IN ";
 // The next dense ordinal: the writer holds the write lock (see usage_rollup.hpp).
 constexpr const char* kNewOrdinal =
     "INSERT INTO usage_tenant_ordinals(tenant_id, ordinal) VALUES (?, (SELECT "
@@ -66,10 +66,11 @@ constexpr const char* kPeriodLists =
     "? OR day BETWEEN ? AND ?) UNION ALL SELECT tenant_totals FROM platform_usage_blocks WHERE "
     "first_day BETWEEN ? AND ? AND agent_id = ''";
 // The same for an agent's bitmaps.
+// The agents' bitmaps of a period, {agents} an IN list (period_bits_sql).
 constexpr const char* kPeriodBits =
-    "SELECT tenant_bits FROM platform_usage_daily WHERE agent_id = ? AND (day BETWEEN ? AND ? "
-    "OR day BETWEEN ? AND ?) UNION ALL SELECT tenant_bits FROM platform_usage_blocks WHERE "
-    "agent_id = ? AND first_day BETWEEN ? AND ?";
+    "SELECT agent_id, tenant_bits FROM platform_usage_daily WHERE agent_id IN {agents} AND (day "
+    "BETWEEN ? AND ? OR day BETWEEN ? AND ?) UNION ALL SELECT agent_id, tenant_bits FROM "
+    "platform_usage_blocks WHERE agent_id IN {agents} AND first_day BETWEEN ? AND ?";
 constexpr const char* kDayAgents =
     "SELECT agent_id FROM platform_usage_daily WHERE day = ? AND agent_id <> ''";
 constexpr const char* kDayBitsInOrder =
@@ -611,24 +612,59 @@ std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const
         out.emplace_back(r.str(0), acc[o]);
     return out;
   }
+  std::vector<int64_t> ordinals;  // the candidates' names in one statement per chunk
   for (size_t o = 0; o < acc.size(); ++o)
-    if (acc[o] >= least)
-      if (Rows r = c.query(kTenantOfOrdinal, {static_cast<int64_t>(o)}); !r.empty())
-        out.emplace_back(r[0].str(0), acc[o]);
+    if (acc[o] >= least) ordinals.push_back(static_cast<int64_t>(o));
+  static const std::string sql = kTenantsOfOrdinals + in_list_placeholders();
+  for_in_chunks(
+      ordinals.size(), [&](size_t i) { return ordinals[i]; },
+      [&](const Params& chunk) {
+        c.each_view(sql, chunk, [&](const RowView& r) {
+          if (auto o = static_cast<size_t>(r.i64(1)); o < acc.size())
+            out.emplace_back(std::string(r.text(0)), acc[o]);
+        });
+        return true;
+      });
   return out;
 }
 
-int64_t rollup_agent_tenants(Conn& c, const std::string& agent_id, const std::string& from,
-                             const std::string& to) {
+std::map<std::string, int64_t> rollup_agent_tenants(Conn& c,
+                                                    const std::vector<std::string>& agent_ids,
+                                                    const std::string& from,
+                                                    const std::string& to) {
+  std::map<std::string, int64_t> out;
   auto f = parse_day(from), t = parse_day(to);
-  if (!f || !t) return 0;
+  if (!f || !t || agent_ids.empty()) return out;
   const RollupSpans s = rollup_spans(*f, *t);
-  std::vector<uint8_t> acc;
-  c.each_view(kPeriodBits,
-              {agent_id, format_day(s.head_from), format_day(s.head_to), format_day(s.tail_from),
-               format_day(s.tail_to), agent_id, format_day(s.blocks_from), format_day(s.blocks_to)},
-              [&](const RowView& r) { bitmap_or(acc, r.text(0)); });
-  return bitmap_count(acc);
+  static const std::string sql = [] {
+    std::string q = kPeriodBits;
+    for (size_t at; (at = q.find("{agents}")) != std::string::npos;)
+      q.replace(at, 8, in_list_placeholders());
+    return q;
+  }();
+  std::map<std::string, std::vector<uint8_t>, std::less<>> bits;
+  Params p;
+  for_in_chunks(
+      agent_ids.size(), [&](size_t i) { return agent_ids[i]; },
+      [&](const Params& chunk) {
+        p = chunk;
+        for (int64_t d : {s.head_from, s.head_to, s.tail_from, s.tail_to})
+          p.emplace_back(format_day(d));
+        p.insert(p.end(), chunk.begin(), chunk.end());
+        for (int64_t d : {s.blocks_from, s.blocks_to}) p.emplace_back(format_day(d));
+        c.each_view(sql, p, [&](const RowView& r) {
+          auto it = bits.find(r.text(0));
+          if (it == bits.end())
+            it = bits.emplace(std::string(r.text(0)), std::vector<uint8_t>{}).first;
+          bitmap_or(it->second, r.text(1));
+        });
+        return true;
+      });
+  for (auto& id : agent_ids) {
+    auto it = bits.find(id);
+    out[id] = it == bits.end() ? 0 : bitmap_count(it->second);
+  }
+  return out;
 }
 
 }  // namespace painel::store

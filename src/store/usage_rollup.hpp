@@ -102,15 +102,17 @@ std::map<std::string, RollupFigures> rollup_agents(Conn& c, const std::string& f
 // are the sum of the lists of the blocks inside the period and of its other days
 // (rollup_spans), by ordinal; returned are those with a positive total at least the top-th
 // largest (ties included: the caller breaks them by id), named from usage_tenant_ordinals
-// (one seek each, or one read of every ordinal past kNameOneByOne of them).
+// (in one statement, or one read of every ordinal past kNameOneByOne of them).
 constexpr size_t kNameOneByOne = 64;
 std::vector<std::pair<std::string, int64_t>> rollup_tenant_totals(Conn& c, const std::string& from,
                                                                   const std::string& to,
                                                                   size_t top);
-// Distinct tenants that used the agent in the period: popcount of the OR of its bitmaps
-// (blocks inside the period and its other days, as rollup_tenant_totals).
-int64_t rollup_agent_tenants(Conn& c, const std::string& agent_id, const std::string& from,
-                             const std::string& to);
+// Distinct tenants that used each agent in the period: popcount of the OR of its bitmaps
+// (blocks inside the period and its other days, as rollup_tenant_totals), for every agent
+// asked (0 for one without rows), in one statement.
+std::map<std::string, int64_t> rollup_agent_tenants(Conn& c,
+                                                    const std::vector<std::string>& agent_ids,
+                                                    const std::string& from, const std::string& to);
 
 // Blocks of the totals lists: kRollupBlockDays days from a day number multiple of it.
 constexpr int64_t kRollupBlockDays = 8;

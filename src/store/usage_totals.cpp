@@ -25,15 +25,14 @@ constexpr const char* kUpsertDay =
 constexpr const char* kDeleteDay =
     "DELETE FROM tenant_usage_cumulative WHERE tenant_id = ? AND day = ?";
 
-// Statements over up to kTenantsPerStatement tenants, the list padded by repeating the last
-// (one prepared statement each). A fold changes ~1 000 tenants' totals; a statement per
-// tenant was most of its running totals' time on SQLite, and round trips on PostgreSQL.
-constexpr size_t kTenantsPerStatement = 100;
+// Statements over many tenants go kInListChunk at a time (store/db.hpp). A fold changes
+// ~1 000 tenants' totals; a statement per tenant was most of its running totals' time on
+// SQLite, and round trips on PostgreSQL.
 // Parameters: the day, then the tenants. Each one's first running total at or after the day.
 const std::string& first_days_sql() {
   static const std::string sql =
       "SELECT tenant_id, min(day) FROM tenant_usage_cumulative WHERE day >= ? AND tenant_id IN " +
-      placeholder_rows(kTenantsPerStatement, 1) + " GROUP BY tenant_id";
+      in_list_placeholders() + " GROUP BY tenant_id";
   return sql;
 }
 // Parameters: delta, the day, then the tenants. Their totals from the day on move by delta.
@@ -41,24 +40,26 @@ const std::string& shift_sql() {
   static const std::string sql =
       "UPDATE tenant_usage_cumulative SET requests_through_day = requests_through_day + ? "
       "WHERE day >= ? AND tenant_id IN " +
-      placeholder_rows(kTenantsPerStatement, 1);
+      in_list_placeholders();
   return sql;
 }
 
-// Runs `sql` for `tenants` in statements of kTenantsPerStatement, after `head` parameters.
+// Runs `sql` for `tenants` in chunks, after `head` parameters.
 void for_tenants(Conn& c, const std::string& sql, const Params& head,
                  const std::vector<const std::string*>& tenants,
                  const std::function<void(const RowView&)>& row = {}) {
   Params p;
-  for (size_t i = 0; i < tenants.size(); i += kTenantsPerStatement) {
-    p = head;
-    for (size_t j = 0; j < kTenantsPerStatement; ++j)
-      p.emplace_back(*tenants[std::min(i + j, tenants.size() - 1)]);
-    if (row)
-      c.each_view(sql, p, row);
-    else
-      c.exec(sql, p);
-  }
+  for_in_chunks(
+      tenants.size(), [&](size_t i) -> const std::string& { return *tenants[i]; },
+      [&](const Params& chunk) {
+        p = head;
+        p.insert(p.end(), chunk.begin(), chunk.end());
+        if (row)
+          c.each_view(sql, p, row);
+        else
+          c.exec(sql, p);
+        return true;
+      });
 }
 
 int64_t total_of(const DayTotals& t, const std::string& tenant) {
@@ -97,7 +98,7 @@ int64_t apply_day_totals(Conn& c, const std::string& day, const DayTotals& befor
   for_tenants(c, first_days_sql(), {day}, tenants,
               [&](const RowView& r) { first_day.emplace(r.text(0), r.text(1)); });
   // Every total from the day on moves by the day's change: one statement per distinct
-  // change (a fold's are a handful of small numbers) and kTenantsPerStatement tenants.
+  // change (a fold's are a handful of small numbers) and kInListChunk tenants.
   // Then a tenant without a row for the day gets one, from the day before's total; one that
   // lost every row of the day loses its row (its later rows moved with the others).
   std::map<int64_t, std::vector<const std::string*>> by_delta;

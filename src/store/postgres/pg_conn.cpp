@@ -172,6 +172,7 @@ PgConn::Result PgConn::run_once(std::string_view sql, const Params& params) {
 }
 
 PgConn::Result PgConn::run(std::string_view sql, const Params& params) {
+  note_statement();
   for (int attempt = 0;; ++attempt) {
     bool was_in_tx = in_tx_;
     try {
@@ -244,6 +245,7 @@ void PgConn::each(std::string_view sql, const Params& params,
 
 void PgConn::each_view(std::string_view sql, const Params& params,
                        const std::function<void(const RowView&)>& fn) {
+  note_statement();
   ensure_connected();
   const std::string& name = statement_for(sql);
   Bound b = bind(params);

@@ -101,6 +101,7 @@ Row read_row(sqlite3_stmt* st) {
 
 void SqliteConn::each_stmt(std::string_view sql, const Params& params,
                            const std::function<void(sqlite3_stmt*)>& fn) {
+  note_statement();
   sqlite3_stmt* st = prepare(sql, params);
   struct Reset {
     sqlite3_stmt* s;
@@ -150,6 +151,7 @@ Rows SqliteConn::query(std::string_view sql, const Params& params) {
 }
 
 int64_t SqliteConn::exec(std::string_view sql, const Params& params) {
+  note_statement();
   sqlite3_stmt* st = prepare(sql, params);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
