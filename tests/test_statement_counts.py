@@ -85,6 +85,19 @@ class Server:
             time.sleep(0.05)
         raise AssertionError("no access line for " + rid)
 
+    def access_lines(self, route):
+        self.p.log.flush()
+        out = []
+        with open(self.p.log.name) as f:
+            for line in f:
+                try:
+                    rec = json.loads(line).get("event") or {}
+                except ValueError:
+                    continue
+                if isinstance(rec, dict) and rec.get("type") == "access" and rec.get("route") == route:
+                    out.append(rec)
+        return out
+
     def tenants_by_agents(self):
         """The tenants' ids from the fewest contracted agents to the most."""
         r = self.p.get("/internal/tenants?limit=100", token=self.staff)
@@ -148,6 +161,30 @@ class StatementCounts(unittest.TestCase):
                 a = self.large.statements(f"/internal/tenants/{few}{sub}", self.large.staff)
                 b = self.large.statements(f"/internal/tenants/{many}{sub}", self.large.staff)
                 self.assertEqual(a, b, sub)
+
+    def test_the_metric_sums_the_access_lines(self):
+        """painel_http_store_statements_total{route} is the sum of the route's access lines'
+        statements (per request: divided by the latency histogram's count)."""
+        s = self.small
+        for _ in range(2):
+            self.assertEqual(s.p.get("/internal/incidents?limit=5", token=s.staff).status, 200)
+        labels = '{route="/internal/incidents",method="GET"}'
+        deadline = time.time() + 10
+        while True:
+            body = s.p.get("/metrics").body
+            values = {}
+            for line in body.splitlines():
+                for name in ("painel_http_store_statements_total", "painel_http_request_duration_seconds_count"):
+                    if line.startswith(name + labels + " "):
+                        values[name] = int(float(line.split()[-1]))
+            lines = s.access_lines("/internal/incidents")
+            if len(lines) == values.get("painel_http_request_duration_seconds_count") or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        self.assertGreaterEqual(len(lines), 2)
+        self.assertEqual(len(lines), values["painel_http_request_duration_seconds_count"])
+        self.assertEqual(sum(x["statements"] for x in lines), values["painel_http_store_statements_total"])
+        self.assertGreater(values["painel_http_store_statements_total"], 0)
 
     def test_a_cached_answer_reads_nothing_more_than_its_caller(self):
         """With the cache on, a hit on the pool (staff naming a tenant: the network thread's

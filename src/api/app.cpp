@@ -481,8 +481,9 @@ void App::finish(const http::Request& req, const Exchange& x, http::Response& re
   conditional_get(req, res, gzip);
   if (gzip) compress_body(res);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock_::now() - x.t0).count();
+  const uint64_t statements = store::statements_on_this_thread() - x.statements0;
   if (x.route && x.route->index < route_metrics_.size())
-    route_metrics_[x.route->index]->observe(res.status, micros);
+    route_metrics_[x.route->index]->observe(res.status, micros, statements);
   else
     (x.ui ? static_metrics_ : unmatched_metrics_)->observe(res.status, micros);
   Caller who;
@@ -498,8 +499,7 @@ void App::finish(const http::Request& req, const Exchange& x, http::Response& re
     else if (x.ctx.principal && x.ctx.principal->internal())
       d_.metrics.internal_user_requests.add(who.user_id);
   }
-  access_log(req, x.route, res.status, micros, store::statements_on_this_thread() - x.statements0,
-             who);
+  access_log(req, x.route, res.status, micros, statements, who);
 }
 
 void App::note_denial(const http::Request& req, const http::Route& route, std::string_view reason,

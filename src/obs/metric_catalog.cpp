@@ -18,6 +18,10 @@ constexpr std::array kCatalog = {
     MetricFamily{"painel_http_request_duration_seconds", Histogram,
                  "Time from a request's arrival in the chain to its answer, by route.",
                  "route,method"},
+    MetricFamily{"painel_http_store_statements_total", Counter,
+                 "Store statements (SQL) sent while answering, by route: divided by "
+                 "painel_http_request_duration_seconds_count, the statements per request.",
+                 "route,method"},
     MetricFamily{"painel_connections_total", Counter,
                  "TCP connections: accepted, refused at the cap, or evicted (idle) to admit one.",
                  "result", "accepted|refused|evicted"},

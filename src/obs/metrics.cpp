@@ -67,7 +67,8 @@ Metrics::Metrics() {
   }
 }
 
-void RouteMetrics::observe(int status, int64_t micros) {
+void RouteMetrics::observe(int status, int64_t micros, uint64_t store_statements) {
+  if (store_statements) statements.fetch_add(store_statements, std::memory_order_relaxed);
   if (status >= 0 && status < 600)
     by_status[static_cast<size_t>(status)].fetch_add(1, std::memory_order_relaxed);
   double s = static_cast<double>(micros) / 1e6;
@@ -203,6 +204,8 @@ std::string Metrics::render() const {
       render_requests(out);
     } else if (f.name == "painel_http_request_duration_seconds") {
       render_latency(out);
+    } else if (f.name == "painel_http_store_statements_total") {
+      render_statements(out);
     } else if (auto v = process_value(proc, f.name)) {
       fmt::format_to(app, "{} {}\n", f.name, *v);
     } else if (f.name == "painel_metrics_unknown_total") {
@@ -365,6 +368,17 @@ void Metrics::render_latency(std::string& out) const {
     fmt::format_to(app,
                    "painel_http_request_duration_seconds_count{{route=\"{}\",method=\"{}\"}} {}\n",
                    r->route, r->method, r->count.load());
+  }
+}
+
+// Per route with answers: their store statements, 0 included (divided by the requests'
+// count, the statements per request: a rise is a query per row slipping in).
+void Metrics::render_statements(std::string& out) const {
+  auto app = std::back_inserter(out);
+  for (auto& r : routes_) {
+    if (!r || r->count.load() == 0) continue;
+    fmt::format_to(app, "painel_http_store_statements_total{{route=\"{}\",method=\"{}\"}} {}\n",
+                   r->route, r->method, r->statements.load(std::memory_order_relaxed));
   }
 }
 

@@ -34,7 +34,8 @@ struct RouteMetrics {
   std::array<std::atomic<uint64_t>, kLatencyBuckets.size() + 1> buckets{};
   std::atomic<uint64_t> count{0};
   std::atomic<uint64_t> sum_us{0};
-  void observe(int status, int64_t micros);
+  std::atomic<uint64_t> statements{0};  // store statements sent while answering
+  void observe(int status, int64_t micros, uint64_t store_statements = 0);
 };
 
 // Requests per caller (tenant id, or an internal user's id) for the metric history's
@@ -103,6 +104,7 @@ class Metrics {
   void check_family(const std::string& name, MetricType type) const;
   void render_requests(std::string& out) const;
   void render_latency(std::string& out) const;
+  void render_statements(std::string& out) const;
 
   mutable std::shared_mutex mu_;  // guards the maps' shape; counter values are atomics
   std::vector<std::unique_ptr<RouteMetrics>> routes_;
