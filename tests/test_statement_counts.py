@@ -9,7 +9,8 @@ called on a small store and on a larger one (`painel demo` with 2 and 14 tenants
 routes as the platform's admin, tenant routes as the admin of the tenant with the fewest
 and of the one with the most contracted agents; each count is the least of three calls (a
 periodic refresh, such as the token revocations', may land in one), and the two counts must
-be equal.
+be equal. Each staff detail route (/internal/…/{id}) must cost the same for every item of
+its list.
 
 Runs on SQLite and PostgreSQL (the same repositories: an N+1 is in the code, not in the
 backend)."""
@@ -34,6 +35,11 @@ QUERIES = {
 }
 
 
+# A few hundred reads by one user in seconds: above the default rates (not what is tested).
+NO_RATE_LIMITS = ["--rate-user-per-min", "100000", "--rate-user-burst", "100000",
+                  "--rate-tenant-per-min", "100000", "--rate-tenant-burst", "100000"]
+
+
 def demo(p, tenants):
     out = p.cli("demo", "--tenants", str(tenants), "--days", "8").stdout
     password = re.search(r"password for all: ([^)]*)\)", out).group(1)
@@ -51,9 +57,15 @@ def read_routes():
     return sorted(out)
 
 
+def read_routes_with_ids():
+    """GET routes a signed-in user reads with one {id} parameter: (path, groups)."""
+    return sorted((r["path"], r["groups"]) for r in served_routes()
+                  if r["method"] == "GET" and r["path"].count("{") == 1 and r["access"] == "user")
+
+
 class Server:
     def __init__(self, tenants):
-        self.p = Painel("--cache-ttl-ms", "0")
+        self.p = Painel("--cache-ttl-ms", "0", *NO_RATE_LIMITS)
         self.password, self.logins = demo(self.p, tenants)
         self.p.start()
         self.staff = self.p.login("admin@alquimista.ai", self.password)["access_token"]
@@ -161,6 +173,30 @@ class StatementCounts(unittest.TestCase):
                 a = self.large.statements(f"/internal/tenants/{few}{sub}", self.large.staff)
                 b = self.large.statements(f"/internal/tenants/{many}{sub}", self.large.staff)
                 self.assertEqual(a, b, sub)
+
+    def test_a_staff_detail_costs_the_same_for_every_item(self):
+        """Each /internal/…/{id} read whose list the demo fills: the same count for up to
+        eight of the list's items (their contents differ: an agent's deployments, a user's
+        sessions and tenant, a command's parameters)."""
+        s = self.large
+        checked = 0
+        for path, _ in read_routes_with_ids():
+            if not path.startswith("/internal/"):
+                continue
+            base, rest = path.split("/{id}", 1)
+            if base == "/internal/tenants":
+                continue  # the tenant test above: the fewest against the most agents
+            r = s.p.get(base + "?limit=100", token=s.staff)
+            self.assertEqual(r.status, 200, (base, r))
+            items = next((v for v in r.json().values() if isinstance(v, list)), [])
+            ids = [x.get("id") or x.get("command_id") for x in items][:8]
+            if len(ids) < 2:
+                continue  # nothing to compare (the demo writes no support requests)
+            with self.subTest(path=path):
+                counts = {i: s.statements(f"{base}/{i}{rest}", s.staff) for i in ids}
+                self.assertEqual(len(set(counts.values())), 1, f"{path}: {counts}")
+                checked += 1
+        self.assertGreaterEqual(checked, 4)
 
     def test_the_metric_sums_the_access_lines(self):
         """painel_http_store_statements_total{route} is the sum of the route's access lines'
