@@ -243,6 +243,66 @@ void PgConn::each(std::string_view sql, const Params& params,
   }
 }
 
+namespace {
+
+// One row of a result, read in place (each_view, PgResultRows).
+struct ResultRowView final : RowView {
+  PGresult* r = nullptr;
+  int row = 0;
+  std::vector<unsigned> types;
+  void take_types() {
+    if (types.empty())
+      for (int c = 0; c < PQnfields(r); ++c) types.push_back(PQftype(r, c));
+  }
+  bool is_null(size_t i) const override { return PQgetisnull(r, row, static_cast<int>(i)); }
+  std::string_view raw(size_t i) const {
+    return {PQgetvalue(r, row, static_cast<int>(i)),
+            static_cast<size_t>(PQgetlength(r, row, static_cast<int>(i)))};
+  }
+  int64_t i64(size_t i) const override {
+    if (is_null(i)) return 0;
+    auto v = pg_text_to_value(types[i], raw(i));
+    if (auto n = std::get_if<int64_t>(&v)) return *n;
+    if (auto d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+    return 0;
+  }
+  std::string_view text(size_t i) const override {
+    if (is_null(i)) return {};
+    // Ids, dates and text come back exactly as stored. Timestamps come in the server's
+    // format and are given as RFC 3339 UTC, as in a Row (pg_text_to_value): converted
+    // into the column's scratch string, valid until the next row.
+    if (types[i] == kTimestampOid || types[i] == kTimestamptzOid) {
+      if (scratch.size() < types.size()) scratch.resize(types.size());
+      auto v = pg_text_to_value(types[i], raw(i));
+      scratch[i] = std::move(std::get<std::string>(v));
+      return scratch[i];
+    }
+    return raw(i);
+  }
+  static constexpr unsigned kTimestampOid = 1114, kTimestamptzOid = 1184;
+  mutable std::vector<std::string> scratch;
+};
+
+}  // namespace
+
+void PgResultRows::each_view(const std::function<void(const RowView&)>& fn) const {
+  if (!r_) return;
+  ResultRowView view;
+  view.r = r_;
+  view.take_types();
+  for (int i = 0, n = PQntuples(r_); i < n; ++i) {
+    view.row = i;
+    fn(view);
+  }
+}
+
+PgResultRows PgConn::read(std::string_view sql, const Params& params) {
+  Result r = run(sql, params);
+  PgResultRows rows(r.r);
+  r.r = nullptr;
+  return rows;
+}
+
 void PgConn::each_view(std::string_view sql, const Params& params,
                        const std::function<void(const RowView&)>& fn) {
   note_statement();
@@ -253,36 +313,15 @@ void PgConn::each_view(std::string_view sql, const Params& params,
                            nullptr, nullptr, 0) ||
       !PQsetSingleRowMode(pg_))
     fail(nullptr, "query");
-  struct View final : RowView {
-    PGresult* r = nullptr;
-    std::vector<unsigned> types;
-    bool is_null(size_t i) const override { return PQgetisnull(r, 0, static_cast<int>(i)); }
-    std::string_view raw(size_t i) const {
-      return {PQgetvalue(r, 0, static_cast<int>(i)),
-              static_cast<size_t>(PQgetlength(r, 0, static_cast<int>(i)))};
-    }
-    int64_t i64(size_t i) const override {
-      if (is_null(i)) return 0;
-      auto v = pg_text_to_value(types[i], raw(i));
-      if (auto n = std::get_if<int64_t>(&v)) return *n;
-      if (auto d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
-      return 0;
-    }
-    std::string_view text(size_t i) const override {
-      // Types the backend reformats (timestamps) are not streamed by any caller; ids,
-      // dates and text come back exactly as stored.
-      return is_null(i) ? std::string_view() : raw(i);
-    }
-  } view;
+  ResultRowView view;  // row 0 of each single-row result
   // Every result must be consumed, even after a failure, before the connection is usable.
   std::exception_ptr error;
   PGresult* failed = nullptr;
   while (PGresult* r = PQgetResult(pg_)) {
     auto st = PQresultStatus(r);
     if (st == PGRES_SINGLE_TUPLE && !error && !failed) {
-      if (view.types.empty())
-        for (int c = 0; c < PQnfields(r); ++c) view.types.push_back(PQftype(r, c));
       view.r = r;
+      view.take_types();
       try {
         fn(view);
       } catch (...) {

@@ -32,6 +32,21 @@ std::string rewrite_placeholders(std::string_view sql, int* count = nullptr);
 // Converts one result field (text format) of the given type OID to a Value.
 Value pg_text_to_value(unsigned oid, std::string_view text);
 
+// A statement's whole result, read before any row is looked at (unlike PgConn::each_view,
+// which streams): its rows stay readable after the session has gone back to a pool, and a
+// callback may use the connection again. Rows are read in place, as each_view's are.
+class PgResultRows {
+ public:
+  explicit PgResultRows(PGresult* r) : r_(r) {}
+  PgResultRows(PgResultRows&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+  PgResultRows& operator=(PgResultRows&&) = delete;
+  ~PgResultRows() { PQclear(r_); }
+  void each_view(const std::function<void(const RowView&)>& fn) const;
+
+ private:
+  PGresult* r_;
+};
+
 class PgConn final : public Conn {
  public:
   explicit PgConn(PgConnOptions opts);  // connects; throws DbError(Unavailable)
@@ -49,6 +64,9 @@ class PgConn final : public Conn {
   // so the callback must not use it (each() allows that; each_view's callers don't).
   void each_view(std::string_view sql, const Params& params,
                  const std::function<void(const RowView&)>& fn) override;
+  // The whole result (PgResultRows): for a pool that gives the session back before the
+  // rows are read (pg_store.cpp's PooledConn::each_view).
+  PgResultRows read(std::string_view sql, const Params& params);
   void exec_script(std::string_view sql) override;
   void begin(bool immediate) override;
   void begin_write(WriteLock lock) override;

@@ -197,6 +197,41 @@ TEST_F(PgServer, ReconnectsAfterTheBackendIsTerminated) {
   EXPECT_EQ(c.query("SELECT coalesce(sum(n),0) FROM v", {})[0].i64(0), 5);
 }
 
+// Read in place, a row says what a Row says: timestamps as RFC 3339 UTC (the server's own
+// format, "2026-03-10 02:17:08.051+00", was given as is and parsed as nothing: the fold
+// lost its rows' last_request_at once the pool read in place). Pooled, the whole result is
+// read first, so a callback may query again.
+TEST_F(PgServer, RowsReadInPlaceAreTheRowsOfAQuery) {
+  const std::string sql =
+      "SELECT g, 'id-' || g, timestamptz '2026-03-10 02:17:08.051+00' + g * interval '1 hour', "
+      "timestamp '2026-03-10 02:17:08' + g * interval '1 day', (date '2026-01-01' + g)::date "
+      "FROM generate_series(1, 3) g ORDER BY g";
+  auto as_text = [](const auto& r) {
+    std::string out;
+    for (size_t i = 0; i < 5; ++i) (out += r.text(i)) += '|';
+    return out;
+  };
+  StoreOptions o;
+  o.pool_size = 1;
+  auto s = Store::open(url_, o);
+  std::vector<std::string> rows, streamed, pooled;
+  for (auto& r : s->conn().query(sql, {})) {
+    std::string t = as_text(r);
+    // Row::text gives "" for a number: the views give its digits, which no caller reads as text
+    rows.push_back(std::to_string(r.i64(0)) + t);
+  }
+  PgConn c({url_});
+  c.each_view(sql, {}, [&](const RowView& r) { streamed.push_back(as_text(r)); });
+  s->conn().each_view(sql, {}, [&](const RowView& r) {
+    pooled.push_back(as_text(r));
+    EXPECT_EQ(s->conn().query("SELECT 41 + 1", {})[0].i64(0), 42);  // one session: read already
+  });
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], "1|id-1|2026-03-10T03:17:08.051Z|2026-03-11T02:17:08.000Z|2026-01-02|");
+  EXPECT_EQ(streamed, rows);
+  EXPECT_EQ(pooled, rows);
+}
+
 TEST_F(PgServer, StoreMigratesAndPoolsConnections) {
   StoreOptions o;
   o.pool_size = 3;

@@ -136,6 +136,14 @@ class PooledConn final : public Conn {
     // query again without holding two sessions.
     for (auto& r : query(sql, params)) fn(r);
   }
+  // The whole result read on the session (given back at once outside a transaction and a pin), then
+  // its rows read in place: no Row per row (Conn's default each_view built one per row
+  // through each()), and a callback may still query.
+  void each_view(std::string_view sql, const Params& params,
+                 const std::function<void(const RowView&)>& fn) override {
+    PgResultRows rows = with([&](PgConn& c) { return c.read(sql, params); });
+    rows.each_view(fn);
+  }
   void exec_script(std::string_view sql) override {
     with([&](PgConn& c) {
       c.exec_script(sql);
