@@ -136,11 +136,14 @@ class PooledConn final : public Conn {
     // query again without holding two sessions.
     for (auto& r : query(sql, params)) fn(r);
   }
-  // The whole result read on the session (given back at once outside a transaction and a pin), then
-  // its rows read in place: no Row per row (Conn's default each_view built one per row
-  // through each()), and a callback may still query.
+  // In a transaction (where the aggregation scans a day's events): streamed on its session
+  // (PgConn::each_view, libpq's single-row mode), so memory stays flat; the callback must
+  // not use the connection meanwhile, and none does. Otherwise the whole result is read on
+  // a session given back at once (a callback may query, as with each()) and its rows read
+  // in place: no Row per row (Conn's default each_view built one through each()).
   void each_view(std::string_view sql, const Params& params,
                  const std::function<void(const RowView&)>& fn) override {
+    if (held_) return held_->each_view(sql, params, fn);
     PgResultRows rows = with([&](PgConn& c) { return c.read(sql, params); });
     rows.each_view(fn);
   }
