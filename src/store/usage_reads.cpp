@@ -105,10 +105,16 @@ void name_ranked(Conn& c, UsageOverview& out) {
 // The top tenants' successful requests (and totals) over the period, from their daily rows:
 // the few ranked (the top ten: an index range each, in one statement), or every tenant's
 // (the CSV export of every tenant: one pass over the period's rows, as the scan did, not a
-// seek per tenant).
+// seek per tenant). The ranked ones are correlated subqueries over the tenants' own rows:
+// `tenant_id IN (…) AND day BETWEEN` let PostgreSQL's generic plan (a prepared statement's
+// after five runs) walk the whole period on the day index, 250–370 ms at 1 000 tenants
+// under load instead of ~1 ms (docs/benchmarks.md, 2026-12-07 19:33). Parameters: the
+// period twice, then the ids.
 constexpr const char* kTenantsPeriodSums =
-    "SELECT tenant_id, sum(total_requests), sum(successful_requests) FROM tenant_usage_daily "
-    "WHERE day BETWEEN ? AND ? AND tenant_id IN ";
+    "SELECT t.id, (SELECT coalesce(sum(d.total_requests), 0) FROM tenant_usage_daily d WHERE "
+    "d.tenant_id = t.id AND d.day BETWEEN ? AND ?), (SELECT coalesce(sum(d.successful_requests), "
+    "0) FROM tenant_usage_daily d WHERE d.tenant_id = t.id AND d.day BETWEEN ? AND ?) FROM "
+    "tenants t WHERE t.id IN ";
 constexpr const char* kAllTenantsPeriodSums =
     "SELECT tenant_id, sum(total_requests), sum(successful_requests) FROM tenant_usage_daily "
     "WHERE day BETWEEN ? AND ? GROUP BY tenant_id";
@@ -153,13 +159,12 @@ UsageOverview usage_overview_rollup(Conn& c, int64_t from_day, int64_t to_day, s
     if (top > kTopReadByIds) {
       c.each_view(kAllTenantsPeriodSums, {from, to}, take);
     } else {
-      static const std::string sql =
-          kTenantsPeriodSums + in_list_placeholders() + " GROUP BY tenant_id";
+      static const std::string sql = kTenantsPeriodSums + in_list_placeholders();
       Params p;
       for_in_chunks(
           out.top_tenants.size(), [&](size_t i) { return out.top_tenants[i].id; },
           [&](const Params& chunk) {
-            p = {from, to};
+            p = {from, to, from, to};
             p.insert(p.end(), chunk.begin(), chunk.end());
             c.each_view(sql, p, take);
             return true;
