@@ -109,12 +109,13 @@ void name_ranked(Conn& c, UsageOverview& out) {
 // `tenant_id IN (…) AND day BETWEEN` let PostgreSQL's generic plan (a prepared statement's
 // after five runs) walk the whole period on the day index, 250–370 ms at 1 000 tenants
 // under load instead of ~1 ms (docs/benchmarks.md, 2026-12-07 19:33). Parameters: the
-// period twice, then the ids.
+// period twice, then the ids (every ranked tenant has a rollup ordinal: usage_rollup.hpp).
 constexpr const char* kTenantsPeriodSums =
-    "SELECT t.id, (SELECT coalesce(sum(d.total_requests), 0) FROM tenant_usage_daily d WHERE "
-    "d.tenant_id = t.id AND d.day BETWEEN ? AND ?), (SELECT coalesce(sum(d.successful_requests), "
-    "0) FROM tenant_usage_daily d WHERE d.tenant_id = t.id AND d.day BETWEEN ? AND ?) FROM "
-    "tenants t WHERE t.id IN ";
+    "SELECT t.tenant_id, (SELECT coalesce(sum(d.total_requests), 0) FROM tenant_usage_daily d "
+    "WHERE d.tenant_id = t.tenant_id AND d.day BETWEEN ? AND ?), (SELECT "
+    "coalesce(sum(d.successful_requests), "
+    "0) FROM tenant_usage_daily d WHERE d.tenant_id = t.tenant_id AND d.day BETWEEN ? AND ?) "
+    "FROM usage_tenant_ordinals t WHERE t.tenant_id IN ";
 constexpr const char* kAllTenantsPeriodSums =
     "SELECT tenant_id, sum(total_requests), sum(successful_requests) FROM tenant_usage_daily "
     "WHERE day BETWEEN ? AND ? GROUP BY tenant_id";
