@@ -65,8 +65,7 @@ constexpr const char* kPeriodLists =
     "SELECT tenant_totals FROM platform_usage_daily WHERE agent_id = '' AND (day BETWEEN ? AND "
     "? OR day BETWEEN ? AND ?) UNION ALL SELECT tenant_totals FROM platform_usage_blocks WHERE "
     "first_day BETWEEN ? AND ? AND agent_id = ''";
-// The same for an agent's bitmaps.
-// The agents' bitmaps of a period, {agents} an IN list (period_bits_sql).
+// The same for agents' bitmaps: {agents} is an IN list, filled in by rollup_agent_tenants.
 constexpr const char* kPeriodBits =
     "SELECT agent_id, tenant_bits FROM platform_usage_daily WHERE agent_id IN {agents} AND (day "
     "BETWEEN ? AND ? OR day BETWEEN ? AND ?) UNION ALL SELECT agent_id, tenant_bits FROM "
