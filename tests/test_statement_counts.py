@@ -47,20 +47,34 @@ def demo(p, tenants):
     return password, logins
 
 
-def read_routes():
-    """GET routes a signed-in user reads, without a path parameter: (path, groups)."""
-    out = []
-    for r in served_routes():
-        if r["method"] != "GET" or "{" in r["path"] or r["access"] != "user":
-            continue
-        out.append((r["path"], r["groups"]))
-    return sorted(out)
+def read_paths(params):
+    """Path patterns of the GET routes a signed-in user reads with `params` path parameters."""
+    return sorted(r["path"] for r in served_routes()
+                  if r["method"] == "GET" and r["path"].count("{") == params and r["access"] == "user")
 
 
-def read_routes_with_ids():
-    """GET routes a signed-in user reads with one {id} parameter: (path, groups)."""
-    return sorted((r["path"], r["groups"]) for r in served_routes()
-                  if r["method"] == "GET" and r["path"].count("{") == 1 and r["access"] == "user")
+def access_records(p):
+    """The access lines of p's log so far, as dicts."""
+    p.log.flush()
+    with open(p.log.name) as f:
+        for line in f:
+            try:
+                rec = json.loads(line).get("event") or {}
+            except ValueError:
+                continue
+            if isinstance(rec, dict) and rec.get("type") == "access":
+                yield rec
+
+
+def access_line(p, rid):
+    """The access line of request `rid`, once the log has it."""
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        for rec in access_records(p):
+            if rec.get("request_id") == rid:
+                return rec
+        time.sleep(0.05)
+    raise AssertionError("no access line for " + rid)
 
 
 class Server:
@@ -77,38 +91,8 @@ class Server:
             rid = "stmt-" + uuid.uuid4().hex
             r = self.p.get(path, token=token, headers={"X-Request-Id": rid})
             assert r.status == 200, (path, r)
-            counts.append(self.access_line(rid)["statements"])
+            counts.append(access_line(self.p, rid)["statements"])
         return min(counts)
-
-    def access_line(self, rid):
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            self.p.log.flush()
-            with open(self.p.log.name) as f:
-                for line in f:
-                    if rid not in line:
-                        continue
-                    try:
-                        rec = json.loads(line).get("event") or {}
-                    except ValueError:
-                        continue
-                    if rec.get("type") == "access":
-                        return rec
-            time.sleep(0.05)
-        raise AssertionError("no access line for " + rid)
-
-    def access_lines(self, route):
-        self.p.log.flush()
-        out = []
-        with open(self.p.log.name) as f:
-            for line in f:
-                try:
-                    rec = json.loads(line).get("event") or {}
-                except ValueError:
-                    continue
-                if isinstance(rec, dict) and rec.get("type") == "access" and rec.get("route") == route:
-                    out.append(rec)
-        return out
 
     def tenants_by_agents(self):
         """The tenants' ids from the fewest contracted agents to the most."""
@@ -140,7 +124,7 @@ class StatementCounts(unittest.TestCase):
         cls.large.p.cleanup()
 
     def paths(self, prefix):
-        for path, groups in read_routes():
+        for path in read_paths(0):
             if not path.startswith(prefix):
                 continue
             for q in QUERIES.get(path, [""]):
@@ -180,7 +164,7 @@ class StatementCounts(unittest.TestCase):
         sessions and tenant, a command's parameters)."""
         s = self.large
         checked = 0
-        for path, _ in read_routes_with_ids():
+        for path in read_paths(1):
             if not path.startswith("/internal/"):
                 continue
             base, rest = path.split("/{id}", 1)
@@ -213,7 +197,7 @@ class StatementCounts(unittest.TestCase):
                 for name in ("painel_http_store_statements_total", "painel_http_request_duration_seconds_count"):
                     if line.startswith(name + labels + " "):
                         values[name] = int(float(line.split()[-1]))
-            lines = s.access_lines("/internal/incidents")
+            lines = [x for x in access_records(s.p) if x.get("route") == "/internal/incidents"]
             if len(lines) == values.get("painel_http_request_duration_seconds_count") or time.time() > deadline:
                 break
             time.sleep(0.1)
@@ -232,8 +216,6 @@ class StatementCounts(unittest.TestCase):
             p.start()
             staff = p.login("admin@alquimista.ai", password)["access_token"]
             tenant = p.get("/internal/tenants?limit=1", token=staff).json()["tenants"][0]["id"]
-            s = Server.__new__(Server)
-            s.p = p
             hits = {}
             for page in ("/tenant/agents", "/tenant/usage?period=30d", "/tenant/integrations"):
                 sep = "&" if "?" in page else "?"
@@ -245,7 +227,7 @@ class StatementCounts(unittest.TestCase):
                     rid = "stmt-" + uuid.uuid4().hex
                     r = p.get(path, token=staff, headers={"X-Request-Id": rid})
                     self.assertEqual(r.headers.get("x-cache"), "hit", page)
-                    counts.append(s.access_line(rid)["statements"])
+                    counts.append(access_line(p, rid)["statements"])
                 hits[page] = min(counts)
             self.assertEqual(len(set(hits.values())), 1, hits)
         finally:
